@@ -1,0 +1,157 @@
+# simdesk -- build, test, demo, bench, fuzz, install.
+# `make demo` and `make check` first run scripts/deps.sh, which installs (as
+# root) or names (otherwise) every Debian package the build and tests need.
+
+VERSION	 = 0.1.0
+PREFIX	?= /usr/local
+DESTDIR	?=
+CC	?= cc
+B	 = build
+
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	   -Wformat=2 -Wno-format-nonliteral
+DEFS	 = -DSD_VERSION='"$(VERSION)"' \
+	   -DSD_LOCALEDIR='"$(PREFIX)/share/locale"' \
+	   -DSD_BUILD_LOCALEDIR='"$(CURDIR)/$(B)/locale"'
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(DEFS) $(CFLAGS)
+SAN_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(DEFS) -O1 -g \
+	   -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+
+LIB_DB	 = -ldb-5.3
+LIB_CORE = $(LIB_DB) -lconfig -lcrypt
+LIB_CURSES = $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+LIB_SERIAL = -lserialport
+
+DB_SRC	 = $(wildcard db/*.c)
+CORE_SRC = $(wildcard core/*.c)
+FE_SRC	 = tui/out.c tui/prompt.c
+CTL_SRC	 = $(wildcard tui/ctl/*.c)
+SCR_SRC	 = $(wildcard tui/scr/*.c)
+DRV_SRC	 = $(filter-out drivers/simdeskd.c,$(wildcard drivers/*.c))
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+
+obj	 = $(patsubst %.c,$(B)/obj/%.o,$(1))
+san	 = $(patsubst %.c,$(B)/asan/%.o,$(1))
+
+LIBOBJ	 = $(call obj,$(DB_SRC) $(CORE_SRC))
+FEOBJ	 = $(call obj,$(FE_SRC))
+BINS	 = $(B)/bin/simdesk $(B)/bin/simdeskctl $(B)/bin/simdeskd
+UNIT	 = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+UNIT_SAN = $(patsubst tests/unit/%.c,$(B)/tests-asan/%,$(UNIT_SRC))
+HELPERS	 = $(B)/tests/mp_worker
+FUZZ	 = $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
+MO	 = $(B)/locale/zh_CN/LC_MESSAGES/simdesk.mo
+
+.PHONY: all deps check test demo bench fuzz fuzz-build install clean man
+
+all: $(BINS) $(MO)
+
+deps:
+	@sh scripts/deps.sh
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/bin/simdeskctl: $(call obj,$(CTL_SRC)) $(FEOBJ) $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIB_CORE)
+
+$(B)/bin/simdesk: $(call obj,$(SCR_SRC)) $(FEOBJ) $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIB_CURSES) $(LIB_CORE)
+
+$(B)/bin/simdeskd: $(call obj,drivers/simdeskd.c $(DRV_SRC)) $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIB_SERIAL) $(LIB_CORE)
+
+$(MO): tui/po/zh_CN.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# ---------------------------------------------------------------- tests
+
+$(B)/tests/%: tests/unit/%.c $(FEOBJ) $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka
+
+$(B)/tests-asan/%: tests/unit/%.c $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka
+
+$(B)/tests/mp_worker: tests/mp/mp_worker.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)
+
+test: all $(UNIT) $(UNIT_SAN) $(HELPERS) fuzz-build
+	@bash tests/run.sh
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+# ---------------------------------------------------------------- fuzz
+
+FUZZ_CC	 = clang
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined
+
+$(B)/fuzz/%: tests/fuzz/%.c $(DB_SRC) $(CORE_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEFS) -o $@ $^ $(LIB_CORE)
+
+fuzz-build: $(FUZZ)
+
+FUZZ_SECONDS ?= 60
+fuzz: fuzz-build
+	@for f in $(FUZZ); do \
+		echo "== $$f ($(FUZZ_SECONDS)s)"; \
+		mkdir -p $(B)/corpus/$$(basename $$f); \
+		$$f -max_total_time=$(FUZZ_SECONDS) $(B)/corpus/$$(basename $$f) \
+		    tests/fuzz/corpus/$$(basename $$f) || exit 1; \
+	done
+
+# ---------------------------------------------------------------- demo, bench
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@bash scripts/demo.sh
+
+bench: all
+	@bash tests/bench/run.sh
+
+# ---------------------------------------------------------------- install
+
+man: $(B)/bin/simdeskctl
+	@bash scripts/mancmds.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/share/locale/zh_CN/LC_MESSAGES \
+	    $(DESTDIR)$(PREFIX)/share/doc/simdesk
+	install -m 755 $(B)/bin/simdesk $(B)/bin/simdeskctl $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(B)/bin/simdeskd $(DESTDIR)$(PREFIX)/sbin/
+	@# set-gid simdesk only where the group exists (DESIGN.md section 1)
+	if getent group simdesk >/dev/null; then \
+		chgrp simdesk $(DESTDIR)$(PREFIX)/bin/simdesk \
+		    $(DESTDIR)$(PREFIX)/bin/simdeskctl $(DESTDIR)$(PREFIX)/sbin/simdeskd && \
+		chmod 2755 $(DESTDIR)$(PREFIX)/bin/simdesk \
+		    $(DESTDIR)$(PREFIX)/bin/simdeskctl $(DESTDIR)$(PREFIX)/sbin/simdeskd; \
+	else echo "note: no group simdesk; installed without set-gid (see simdesk(1))"; fi
+	install -m 644 man/simdesk.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/simdesk.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 man/simdeskctl.8 man/simdeskd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 $(MO) $(DESTDIR)$(PREFIX)/share/locale/zh_CN/LC_MESSAGES/
+	install -m 644 scripts/simdesk.conf.example $(DESTDIR)$(PREFIX)/share/doc/simdesk/
+
+clean:
+	rm -rf $(B) demo-data
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

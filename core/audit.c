@@ -1,0 +1,223 @@
+/*
+ * audit.c -- the audit trail: who did what to which object, when, with
+ * before/after, and whether it was allowed.  Rows are keyed by (time, id)
+ * so listing from a time is a range seek; an index by user does the same
+ * per user.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_int.h"
+
+enum { A_ID = 1, A_AT, A_USER, A_OP, A_OBJECT, A_OUTCOME, A_BEFORE, A_AFTER };
+
+const char *
+sd_outcome_name(int outcome)
+{
+	switch (outcome) {
+	case SD_OUTCOME_OK:	return "ok";
+	case SD_OUTCOME_DENIED:	return "denied";
+	default:		return "failed";
+	}
+}
+
+void
+audit_encode(const struct sd_audit *a, struct sd_buf *b)
+{
+	sd_rec_begin(b);
+	sd_rec_int(b, A_ID, (int64_t)a->id);
+	sd_rec_int(b, A_AT, a->at);
+	sd_rec_str(b, A_USER, a->user);
+	sd_rec_str(b, A_OP, a->op);
+	sd_rec_str(b, A_OBJECT, a->object);
+	sd_rec_int(b, A_OUTCOME, a->outcome);
+	sd_rec_str(b, A_BEFORE, a->before);
+	sd_rec_str(b, A_AFTER, a->after);
+}
+
+int
+audit_decode(const void *p, size_t n, struct sd_audit *a)
+{
+	struct sd_rec_reader r;
+	int ok;
+
+	memset(a, 0, sizeof *a);
+	if (sd_rec_open(&r, p, n) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&r)) == 1) {
+		switch (r.tag) {
+		case A_ID:	a->id = (uint64_t)r.ival; break;
+		case A_AT:	a->at = r.ival; break;
+		case A_USER:	sd_rec_copystr(&r, a->user, sizeof a->user); break;
+		case A_OP:	sd_rec_copystr(&r, a->op, sizeof a->op); break;
+		case A_OBJECT:	sd_rec_copystr(&r, a->object, sizeof a->object); break;
+		case A_OUTCOME:	a->outcome = (int)r.ival; break;
+		case A_BEFORE:	sd_rec_copystr(&r, a->before, sizeof a->before); break;
+		case A_AFTER:	sd_rec_copystr(&r, a->after, sizeof a->after); break;
+		default:	break;
+		}
+	}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+static void
+audit_key(uint8_t key[16], int64_t at, uint64_t id)
+{
+	sd_be64_put(key, (uint64_t)at);
+	sd_be64_put(key + 8, id);
+}
+
+int
+sd_audit_write(struct sd_txn *t, const char *user, const char *op,
+    const char *object, int outcome, const char *before, const char *after,
+    struct sd_err *err)
+{
+	struct sd_audit a;
+	struct sd_buf val = SD_BUF_INIT;
+	uint8_t key[16];
+	int st;
+
+	memset(&a, 0, sizeof a);
+	if ((st = sd_seq_next(sd_txn_db(t), "audit", &a.id, err)) != SD_OK)
+		return st;
+	a.at = sd_now();
+	sd_strlcpy(a.user, user != NULL ? user : "", sizeof a.user);
+	sd_strlcpy(a.op, op, sizeof a.op);
+	sd_strlcpy(a.object, object != NULL ? object : "", sizeof a.object);
+	a.outcome = outcome;
+	sd_strlcpy(a.before, before != NULL ? before : "", sizeof a.before);
+	sd_strlcpy(a.after, after != NULL ? after : "", sizeof a.after);
+	audit_encode(&a, &val);
+	audit_key(key, a.at, a.id);
+	st = sd_put(t, T_AUDIT, key, sizeof key, val.p, val.len,
+	    SD_PUT_NOOVERWRITE, err);
+	sd_buf_free(&val);
+	return st;
+}
+
+struct log_arg {
+	const char	*user, *op, *object, *detail;
+	int		 outcome;
+};
+
+static int
+log_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct log_arg *a = arg;
+
+	return sd_audit_write(t, a->user, a->op, a->object, a->outcome, "",
+	    a->detail, err);
+}
+
+int
+sd_audit_log(struct sd_core *core, const char *user, const char *op,
+    const char *object, int outcome, const char *detail)
+{
+	struct log_arg a = { user, op, object, detail, outcome };
+	struct sd_err err;
+
+	return sd_db_run(core->db, log_txn, &a, &err);
+}
+
+/* ---------------------------------------------------------------- list */
+
+struct list_arg {
+	const struct sd_audit_filter	*f;
+	sd_audit_cb			 cb;
+	void				*cbarg;
+	struct sd_audit			*ring;	/* newest limit rows */
+	int				 nring;
+};
+
+static int
+list_match(const struct sd_audit_filter *f, const struct sd_audit *a)
+{
+	if (a->at < f->since)
+		return 0;
+	if (f->user != NULL && strcmp(f->user, a->user) != 0)
+		return 0;
+	if (f->object != NULL &&
+	    strncmp(a->object, f->object, strlen(f->object)) != 0)
+		return 0;
+	if (f->op != NULL && strncmp(a->op, f->op, strlen(f->op)) != 0)
+		return 0;
+	return 1;
+}
+
+static int
+list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct list_arg *a = arg;
+	const struct sd_audit_filter *f = a->f;
+	struct sd_cursor *c;
+	struct sd_buf start = SD_BUF_INIT, prefix = SD_BUF_INIT;
+	uint8_t since[8];
+	int st, idx = f->user != NULL ? IX_AUDIT_USER : -1;
+
+	a->nring = 0;
+	sd_be64_put(since, (uint64_t)(f->since > 0 ? f->since : 0));
+	if (f->user != NULL)
+		sd_buf_add(&prefix, f->user, strlen(f->user) + 1);
+	sd_buf_add(&start, prefix.p, prefix.len);
+	sd_buf_add(&start, since, sizeof since);
+	if ((st = sd_cursor_open(t, T_AUDIT, idx, &c, err)) != SD_OK)
+		goto out;
+	st = sd_cursor_seek(c, SD_SEEK_GE, start.p, start.len, err);
+	while (st == SD_OK) {
+		struct sd_audit row;
+		size_t klen, vlen;
+		const void *k = sd_cursor_key(c, &klen);
+		const void *v;
+
+		if (klen < prefix.len || memcmp(k, prefix.p, prefix.len) != 0)
+			break;
+		v = sd_cursor_val(c, &vlen);
+		if (audit_decode(v, vlen, &row) == SD_OK && list_match(f, &row)) {
+			if (f->limit > 0) {
+				/* Keep the newest limit rows in a ring. */
+				a->ring[a->nring % f->limit] = row;
+				a->nring++;
+			} else if (a->cb(&row, a->cbarg) != 0)
+				break;
+		}
+		st = sd_cursor_step(c, 1, err);
+	}
+	sd_cursor_close(c);
+	if (st == SD_ENOTFOUND || st == SD_OK) {
+		sd_err_clear(err);
+		st = SD_OK;
+	}
+out:
+	sd_buf_free(&start);
+	sd_buf_free(&prefix);
+	return st;
+}
+
+int
+sd_audit_list(struct sd_session *s, const struct sd_audit_filter *f,
+    sd_audit_cb cb, void *arg, struct sd_err *err)
+{
+	struct list_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_AUDIT_LIST, "", err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.f = f;
+	a.cb = cb;
+	a.cbarg = arg;
+	if (f->limit > 0)
+		a.ring = xcalloc((size_t)f->limit, sizeof *a.ring);
+	st = sd_db_read(s->core->db, list_txn, &a, err);
+	if (st == SD_OK && f->limit > 0) {
+		int n = a.nring < f->limit ? a.nring : f->limit;
+		int first = a.nring - n;
+
+		for (int i = 0; i < n; i++)
+			if (cb(&a.ring[(first + i) % f->limit], arg) != 0)
+				break;
+	}
+	free(a.ring);
+	return st;
+}

@@ -1,0 +1,181 @@
+/*
+ * config.c -- simdesk.conf through libconfig: built-in defaults, then the
+ * file over them.  Every error names file:line; unknown settings are errors
+ * so a misspelt option is not silently ignored.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+#include "core.h"
+
+void
+sd_config_defaults(struct sd_config *c)
+{
+	memset(c, 0, sizeof *c);
+	sd_strlcpy(c->data_dir, "/var/lib/simdesk", sizeof c->data_dir);
+	sd_strlcpy(c->timezone, "Asia/Shanghai", sizeof c->timezone);
+	sd_strlcpy(c->log_level, "info", sizeof c->log_level);
+	c->cache_mb = 64;
+	c->durable = 1;
+	c->keep_logs = 0;
+	c->lock_failures = 5;
+	c->lock_minutes = 15;
+	c->min_password = 6;
+	c->failchk_seconds = 5;
+	c->checkpoint_seconds = 60;
+}
+
+struct setting_def {
+	const char	*name;
+	int		 type;		/* CONFIG_TYPE_STRING, _INT, _BOOL */
+	size_t		 off;
+	size_t		 size;		/* strings: buffer size */
+	int		 min, max;	/* ints */
+};
+
+#define S(n, f)		{ n, CONFIG_TYPE_STRING, offsetof(struct sd_config, f), \
+			  sizeof(((struct sd_config *)0)->f), 0, 0 }
+#define I(n, f, lo, hi)	{ n, CONFIG_TYPE_INT, offsetof(struct sd_config, f), 0, lo, hi }
+#define B(n, f)		{ n, CONFIG_TYPE_BOOL, offsetof(struct sd_config, f), 0, 0, 1 }
+
+static const struct setting_def settings[] = {
+	S("data_dir", data_dir),
+	S("timezone", timezone),
+	S("key_file", key_file),
+	S("log_level", log_level),
+	I("cache_mb", cache_mb, 4, 65536),
+	B("durable", durable),
+	B("keep_logs", keep_logs),
+	I("lock_failures", lock_failures, 1, 100),
+	I("lock_minutes", lock_minutes, 1, 10080),
+	I("min_password", min_password, 1, 128),
+	I("failchk_seconds", failchk_seconds, 1, 3600),
+	I("checkpoint_seconds", checkpoint_seconds, 1, 86400),
+};
+
+#define NSETTINGS (sizeof settings / sizeof settings[0])
+
+/* Sections later features read (modems, printers...): allowed, read there. */
+static const char *const sections[] = { "modems", "simbanks", "printers",
+    "receipts", "grading", "billing", "tickets", "customers" };
+
+static int
+apply(struct sd_config *c, config_t *cf, const char *name, struct sd_err *err)
+{
+	config_setting_t *root = config_root_setting(cf);
+	int n = config_setting_length(root);
+
+	for (int i = 0; i < n; i++) {
+		config_setting_t *st = config_setting_get_elem(root, (unsigned)i);
+		const char *key = config_setting_name(st);
+		const struct setting_def *d = NULL;
+		int line = (int)config_setting_source_line(st);
+		int known = 0;
+
+		for (size_t j = 0; j < NSETTINGS; j++)
+			if (strcmp(settings[j].name, key) == 0)
+				d = &settings[j];
+		for (size_t j = 0; j < sizeof sections / sizeof sections[0]; j++)
+			if (strcmp(sections[j], key) == 0)
+				known = 1;
+		if (known)
+			continue;
+		if (d == NULL)
+			return sd_err_set(err, SD_EINVAL,
+			    "%s:%d: %s: unknown setting", name, line, key);
+		if (config_setting_type(st) != d->type &&
+		    !(d->type == CONFIG_TYPE_BOOL &&
+		    config_setting_type(st) == CONFIG_TYPE_INT))
+			return sd_err_set(err, SD_EINVAL, "%s:%d: %s: must be %s",
+			    name, line, key,
+			    d->type == CONFIG_TYPE_STRING ? "a string" :
+			    d->type == CONFIG_TYPE_INT ? "an integer" :
+			    "true or false");
+		if (d->type == CONFIG_TYPE_STRING) {
+			const char *v = config_setting_get_string(st);
+
+			if (sd_strlcpy((char *)c + d->off, v, d->size) != 0)
+				return sd_err_set(err, SD_EINVAL,
+				    "%s:%d: %s: too long", name, line, key);
+		} else {
+			int v = config_setting_get_int(st);
+
+			if (config_setting_type(st) == CONFIG_TYPE_BOOL)
+				v = config_setting_get_bool(st);
+			if (v < d->min || v > d->max)
+				return sd_err_set(err, SD_EINVAL,
+				    "%s:%d: %s: %d is outside %d..%d", name,
+				    line, key, v, d->min, d->max);
+			*(int *)((char *)c + d->off) = v;
+		}
+	}
+	if (strcmp(c->log_level, "error") != 0 &&
+	    strcmp(c->log_level, "warning") != 0 &&
+	    strcmp(c->log_level, "info") != 0 &&
+	    strcmp(c->log_level, "debug") != 0)
+		return sd_err_set(err, SD_EINVAL,
+		    "%s: log_level: '%s' is not error, warning, info or debug",
+		    name, c->log_level);
+	if (c->data_dir[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "%s: data_dir: must not be empty",
+		    name);
+	return SD_OK;
+}
+
+int
+sd_config_parse(struct sd_config *c, const char *text, const char *name,
+    struct sd_err *err)
+{
+	config_t cf;
+	int st;
+
+	config_init(&cf);
+	if (config_read_string(&cf, text) != CONFIG_TRUE) {
+		st = sd_err_set(err, SD_EINVAL, "%s:%d: %s", name,
+		    config_error_line(&cf), config_error_text(&cf));
+		config_destroy(&cf);
+		return st;
+	}
+	st = apply(c, &cf, name, err);
+	config_destroy(&cf);
+	return st;
+}
+
+int
+sd_config_load(struct sd_config *c, const char *path, int must_exist,
+    struct sd_err *err)
+{
+	FILE *f;
+	struct sd_buf text = SD_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	int st;
+
+	f = fopen(path, "r");
+	if (f == NULL) {
+		if (errno == ENOENT && !must_exist)
+			return SD_OK;
+		return sd_err_set(err, SD_EINVAL, "%s: %s", path, strerror(errno));
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		sd_buf_add(&text, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		sd_buf_free(&text);
+		return sd_err_set(err, SD_EINVAL, "%s: read error", path);
+	}
+	fclose(f);
+	if (memchr(sd_buf_cstr(&text), '\0', text.len) != NULL) {
+		sd_buf_free(&text);
+		return sd_err_set(err, SD_EINVAL, "%s: not a text file", path);
+	}
+	st = sd_config_parse(c, sd_buf_cstr(&text), path, err);
+	sd_buf_free(&text);
+	if (st == SD_OK)
+		sd_strlcpy(c->path, path, sizeof c->path);
+	return st;
+}

@@ -1,0 +1,218 @@
+/*
+ * ledger.c -- double-entry bookkeeping for every money feature: a posting
+ * is one balanced set of lines (sum zero) written in the caller's
+ * transaction together with the account balances it moves and an audit
+ * row.  Amounts are integer fen; overflow is refused, never wrapped.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core_int.h"
+
+/* Posting record tags; tag 10 (line account) is read by schema.c. */
+enum { P_ID = 1, P_AT, P_ACTOR, P_MEMO, P_REF, P_NLINES,
+    P_LINE_ACCOUNT = 10, P_LINE_AMOUNT = 11 };
+/* Account record tags. */
+enum { AC_BALANCE = 1, AC_POSTINGS = 2 };
+
+#define AMOUNT_MAX	((int64_t)1 << 53)	/* 90 trillion yuan: absurd */
+
+static int
+account_load(struct sd_txn *t, const char *account, int64_t *balance,
+    int64_t *postings, int rmw, struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	struct sd_rec_reader r;
+	int st, ok;
+
+	*balance = 0;
+	*postings = 0;
+	st = sd_get(t, T_ACCOUNT, account, strlen(account), &val,
+	    rmw ? SD_GET_RMW : 0, err);
+	if (st == SD_ENOTFOUND) {
+		sd_err_clear(err);
+		sd_buf_free(&val);
+		return SD_OK;	/* a new account starts at zero */
+	}
+	if (st != SD_OK) {
+		sd_buf_free(&val);
+		return st;
+	}
+	if (sd_rec_open(&r, val.p, val.len) != SD_OK) {
+		sd_buf_free(&val);
+		return sd_err_set(err, SD_EINTERNAL, "account %s: corrupt",
+		    account);
+	}
+	while ((ok = sd_rec_next(&r)) == 1) {
+		if (r.tag == AC_BALANCE)
+			*balance = r.ival;
+		else if (r.tag == AC_POSTINGS)
+			*postings = r.ival;
+	}
+	sd_buf_free(&val);
+	if (ok < 0)
+		return sd_err_set(err, SD_EINTERNAL, "account %s: corrupt",
+		    account);
+	return SD_OK;
+}
+
+int
+sd_ledger_balance(struct sd_txn *t, const char *account, int64_t *out,
+    struct sd_err *err)
+{
+	int64_t n;
+
+	return account_load(t, account, out, &n, 0, err);
+}
+
+int
+sd_ledger_post(struct sd_txn *t, const char *actor, const char *memo,
+    const char *ref, const struct sd_posting_line *lines, int n,
+    uint64_t *id, struct sd_err *err)
+{
+	struct sd_buf rec = SD_BUF_INIT, acc = SD_BUF_INIT, desc = SD_BUF_INIT;
+	uint64_t pid;
+	uint8_t key[8];
+	int64_t sum = 0;
+	int st;
+
+	if (n < 2 || n > SD_POSTING_LINES_MAX)
+		return sd_err_set(err, SD_EINVAL,
+		    "posting: needs 2 to %d lines, got %d",
+		    SD_POSTING_LINES_MAX, n);
+	for (int i = 0; i < n; i++) {
+		if (lines[i].account == NULL || lines[i].account[0] == '\0' ||
+		    strlen(lines[i].account) > 64)
+			return sd_err_set(err, SD_EINVAL,
+			    "posting: line %d: bad account", i + 1);
+		if (lines[i].amount_fen > AMOUNT_MAX ||
+		    lines[i].amount_fen < -AMOUNT_MAX)
+			return sd_err_set(err, SD_EINVAL,
+			    "posting: line %d: amount out of range", i + 1);
+		sum += lines[i].amount_fen;
+	}
+	if (sum != 0)
+		return sd_err_set(err, SD_EINVAL,
+		    "posting: lines sum to %lld fen, not zero", (long long)sum);
+	if ((st = sd_seq_next(sd_txn_db(t), "posting", &pid, err)) != SD_OK)
+		return st;
+	sd_rec_begin(&rec);
+	sd_rec_int(&rec, P_ID, (int64_t)pid);
+	sd_rec_int(&rec, P_AT, sd_now());
+	sd_rec_str(&rec, P_ACTOR, actor);
+	sd_rec_str(&rec, P_MEMO, memo);
+	sd_rec_str(&rec, P_REF, ref);
+	sd_rec_int(&rec, P_NLINES, n);
+	for (int i = 0; i < n; i++) {
+		int64_t bal, cnt;
+		char amt[32];
+
+		sd_rec_str(&rec, P_LINE_ACCOUNT, lines[i].account);
+		sd_rec_int(&rec, P_LINE_AMOUNT, lines[i].amount_fen);
+		if ((st = account_load(t, lines[i].account, &bal, &cnt, 1,
+		    err)) != SD_OK)
+			goto out;
+		if (__builtin_add_overflow(bal, lines[i].amount_fen, &bal) ||
+		    bal > AMOUNT_MAX || bal < -AMOUNT_MAX) {
+			st = sd_err_set(err, SD_EINVAL,
+			    "posting: account %s would overflow",
+			    lines[i].account);
+			goto out;
+		}
+		sd_rec_begin(&acc);
+		sd_rec_int(&acc, AC_BALANCE, bal);
+		sd_rec_int(&acc, AC_POSTINGS, cnt + 1);
+		if ((st = sd_put(t, T_ACCOUNT, lines[i].account,
+		    strlen(lines[i].account), acc.p, acc.len, 0, err)) != SD_OK)
+			goto out;
+		sd_money_format(lines[i].amount_fen, amt, sizeof amt);
+		sd_buf_printf(&desc, "%s%s %s", i ? "; " : "",
+		    lines[i].account, amt);
+	}
+	sd_be64_put(key, pid);
+	if ((st = sd_put(t, T_POSTING, key, sizeof key, rec.p, rec.len,
+	    SD_PUT_NOOVERWRITE, err)) != SD_OK)
+		goto out;
+	{
+		char obj[32];
+
+		snprintf(obj, sizeof obj, "posting:%llu",
+		    (unsigned long long)pid);
+		st = sd_audit_write(t, actor, "ledger.post", obj,
+		    SD_OUTCOME_OK, memo, sd_buf_cstr(&desc), err);
+	}
+	if (st == SD_OK && id != NULL)
+		*id = pid;
+out:
+	sd_buf_free(&rec);
+	sd_buf_free(&acc);
+	sd_buf_free(&desc);
+	return st;
+}
+
+struct post_arg {
+	struct sd_session		*s;
+	const char			*memo, *ref;
+	const struct sd_posting_line	*lines;
+	int				 n;
+	uint64_t			 id;
+	const char			*account;
+	int64_t				 balance;
+};
+
+static int
+post_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct post_arg *a = arg;
+
+	return sd_ledger_post(t, a->s->user.login, a->memo, a->ref, a->lines,
+	    a->n, &a->id, err);
+}
+
+int
+sd_ledger_post_as(struct sd_session *s, const char *memo, const char *ref,
+    const struct sd_posting_line *lines, int n, uint64_t *id,
+    struct sd_err *err)
+{
+	struct post_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_LEDGER_POST, ref, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.memo = memo;
+	a.ref = ref;
+	a.lines = lines;
+	a.n = n;
+	if ((st = sd_db_run(s->core->db, post_txn, &a, err)) != SD_OK)
+		return st;
+	if (id != NULL)
+		*id = a.id;
+	return SD_OK;
+}
+
+static int
+balance_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct post_arg *a = arg;
+
+	return sd_ledger_balance(t, a->account, &a->balance, err);
+}
+
+int
+sd_ledger_balance_as(struct sd_session *s, const char *account, int64_t *out,
+    struct sd_err *err)
+{
+	struct post_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_LEDGER_SHOW, account, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.account = account;
+	if ((st = sd_db_read(s->core->db, balance_txn, &a, err)) != SD_OK)
+		return st;
+	*out = a.balance;
+	return SD_OK;
+}

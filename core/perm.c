@@ -1,0 +1,102 @@
+/*
+ * perm.c -- roles and the table of operations: which roles may run each
+ * operation.  sd_authorize() is the one check every operation passes;
+ * finer rules (own team, own record) call sd_deny() so that every refusal
+ * is audited the same way.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core_int.h"
+
+#define R(x)	SD_ROLEBIT(SD_ROLE_##x)
+
+static const char *const role_names[SD_ROLE__COUNT] = {
+	[SD_ROLE_NONE] = "none",
+	[SD_ROLE_ADMIN] = "admin",
+	[SD_ROLE_SUPERVISOR] = "supervisor",
+	[SD_ROLE_OPERATOR] = "operator",
+	[SD_ROLE_CASHIER] = "cashier",
+	[SD_ROLE_AGENT] = "agent",
+};
+
+static const struct sd_op_def ops[SD_OP__COUNT] = {
+	{ SD_OP_USER_ADD, "user.add", R(ADMIN) },
+	{ SD_OP_USER_LIST, "user.list", R(ADMIN) | R(SUPERVISOR) },
+	/* Everyone may show themselves; others are checked in user.c. */
+	{ SD_OP_USER_SHOW, "user.show", SD_ROLES_ALL },
+	{ SD_OP_USER_UPDATE, "user.update", R(ADMIN) },
+	/* Everyone may change their own password; others' is admin only. */
+	{ SD_OP_USER_PASSWD, "user.passwd", SD_ROLES_ALL },
+	{ SD_OP_USER_DISABLE, "user.disable", R(ADMIN) },
+	{ SD_OP_USER_ENABLE, "user.enable", R(ADMIN) },
+	{ SD_OP_USER_BIND, "user.bind", R(ADMIN) },
+	{ SD_OP_USER_UNLOCK, "user.unlock", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_AUDIT_LIST, "audit.list", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_VERIFY, "verify", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_LEDGER_POST, "ledger.post", R(ADMIN) },
+	{ SD_OP_LEDGER_SHOW, "ledger.show", R(ADMIN) | R(SUPERVISOR) },
+};
+
+const char *
+sd_role_name(int role)
+{
+	if (role < 0 || role >= SD_ROLE__COUNT)
+		return "none";
+	return role_names[role];
+}
+
+int
+sd_role_parse(const char *name)
+{
+	for (int r = SD_ROLE_ADMIN; r < SD_ROLE__COUNT; r++)
+		if (strcmp(role_names[r], name) == 0)
+			return r;
+	return SD_ROLE_NONE;
+}
+
+const struct sd_op_def *
+sd_op_get(int op)
+{
+	if (op < 0 || op >= SD_OP__COUNT)
+		return NULL;
+	return &ops[op];
+}
+
+int
+sd_role_may(int role, int op)
+{
+	const struct sd_op_def *d = sd_op_get(op);
+
+	if (d == NULL || role <= SD_ROLE_NONE || role >= SD_ROLE__COUNT)
+		return 0;
+	return (d->roles & SD_ROLEBIT(role)) != 0;
+}
+
+int
+sd_deny(struct sd_session *s, int op, const char *object, const char *reason,
+    struct sd_err *err)
+{
+	const struct sd_op_def *d = sd_op_get(op);
+	const char *name = d != NULL ? d->name : "?";
+
+	sd_audit_log(s->core, s->user.login, name, object, SD_OUTCOME_DENIED,
+	    reason);
+	return sd_err_set(err, SD_EPERM, "%s: permission denied: %s", name,
+	    reason);
+}
+
+int
+sd_authorize(struct sd_session *s, int op, const char *object,
+    struct sd_err *err)
+{
+	char why[96];
+
+	if (s == NULL || s->user.login[0] == '\0')
+		return sd_err_set(err, SD_EPERM, "not logged in");
+	if (sd_role_may(s->user.role, op))
+		return SD_OK;
+	snprintf(why, sizeof why, "role %s may not do this",
+	    sd_role_name(s->user.role));
+	return sd_deny(s, op, object != NULL ? object : "", why, err);
+}

@@ -1,0 +1,677 @@
+/*
+ * user.c -- staff accounts: the record codec, add/update/show/list, password
+ * changes, disable/enable/unlock, and who may see whom (admin: everyone;
+ * supervisor: their team; others: themselves).  Every change is audited
+ * with before/after in the same transaction.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_int.h"
+
+/* Record tags: never reuse or renumber one. */
+enum {
+	U_LOGIN = 1, U_NAME, U_ROLE, U_TEAM, U_PHONE, U_AGE, U_OSLOGIN,
+	U_PWHASH, U_STATUS, U_FAILED, U_LOCKED, U_CREATED, U_LASTLOGIN,
+	U_AGENT, U_ID
+};
+
+void
+user_encode(const struct sd_user *u, struct sd_buf *b)
+{
+	sd_rec_begin(b);
+	sd_rec_int(b, U_ID, (int64_t)u->id);
+	sd_rec_str(b, U_LOGIN, u->login);
+	sd_rec_str(b, U_NAME, u->name);
+	sd_rec_int(b, U_ROLE, u->role);
+	sd_rec_str(b, U_TEAM, u->team);
+	sd_rec_str(b, U_PHONE, u->phone);
+	sd_rec_int(b, U_AGE, u->age);
+	sd_rec_str(b, U_OSLOGIN, u->os_login);
+	sd_rec_str(b, U_AGENT, u->agent);
+	sd_rec_str(b, U_PWHASH, u->pwhash);
+	sd_rec_int(b, U_STATUS, u->status);
+	sd_rec_int(b, U_FAILED, u->failed);
+	sd_rec_int(b, U_LOCKED, u->locked_until);
+	sd_rec_int(b, U_CREATED, u->created);
+	sd_rec_int(b, U_LASTLOGIN, u->last_login);
+}
+
+int
+user_decode(const void *p, size_t n, struct sd_user *u)
+{
+	struct sd_rec_reader r;
+	int ok;
+
+	memset(u, 0, sizeof *u);
+	if (sd_rec_open(&r, p, n) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&r)) == 1) {
+		switch (r.tag) {
+		case U_ID:	u->id = (uint64_t)r.ival; break;
+		case U_LOGIN:	sd_rec_copystr(&r, u->login, sizeof u->login); break;
+		case U_NAME:	sd_rec_copystr(&r, u->name, sizeof u->name); break;
+		case U_ROLE:	u->role = (int)r.ival; break;
+		case U_TEAM:	sd_rec_copystr(&r, u->team, sizeof u->team); break;
+		case U_PHONE:	sd_rec_copystr(&r, u->phone, sizeof u->phone); break;
+		case U_AGE:	u->age = (int)r.ival; break;
+		case U_OSLOGIN:	sd_rec_copystr(&r, u->os_login, sizeof u->os_login); break;
+		case U_AGENT:	sd_rec_copystr(&r, u->agent, sizeof u->agent); break;
+		case U_PWHASH:	sd_rec_copystr(&r, u->pwhash, sizeof u->pwhash); break;
+		case U_STATUS:	u->status = (int)r.ival; break;
+		case U_FAILED:	u->failed = (int)r.ival; break;
+		case U_LOCKED:	u->locked_until = r.ival; break;
+		case U_CREATED:	u->created = r.ival; break;
+		case U_LASTLOGIN: u->last_login = r.ival; break;
+		default:	break;	/* a newer field: keep going */
+		}
+	}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+void
+login_fold(const char *in, char *out, size_t size)
+{
+	size_t i;
+
+	for (i = 0; in[i] != '\0' && i + 1 < size; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	out[i] = '\0';
+}
+
+const char *
+sd_user_state(const struct sd_user *u, int64_t now)
+{
+	if (u->status == SD_USER_DISABLED)
+		return "disabled";
+	if (u->locked_until > now)
+		return "locked";
+	return "active";
+}
+
+void
+user_describe(const struct sd_user *u, char *out, size_t size)
+{
+	snprintf(out, size, "login=%s name=%s role=%s team=%s phone=%s age=%d "
+	    "os_login=%s agent=%s status=%s", u->login, u->name,
+	    sd_role_name(u->role), u->team, u->phone, u->age, u->os_login,
+	    u->agent, u->status == SD_USER_DISABLED ? "disabled" : "active");
+}
+
+int
+user_load(struct sd_txn *t, const char *login, struct sd_user *u, int rmw,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st;
+
+	st = sd_get_by(t, T_USER, IX_USER_LOGIN, login, strlen(login), NULL,
+	    &val, rmw ? SD_GET_RMW : 0, err);
+	if (st == SD_ENOTFOUND)
+		st = sd_err_set(err, SD_ENOTFOUND, "user %s: not found", login);
+	else if (st == SD_OK && user_decode(val.p, val.len, u) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "user %s: record corrupt",
+		    login);
+	sd_buf_free(&val);
+	return st;
+}
+
+int
+user_store(struct sd_txn *t, const struct sd_user *u, int create,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	uint8_t key[8];
+	int st;
+
+	sd_be64_put(key, u->id);
+	user_encode(u, &val);
+	st = sd_put(t, T_USER, key, sizeof key, val.p, val.len,
+	    create ? SD_PUT_NOOVERWRITE : 0, err);
+	if (st == SD_EEXIST)
+		st = sd_err_set(err, SD_EEXIST,
+		    "user %s: login or Unix login already in use", u->login);
+	sd_buf_free(&val);
+	return st;
+}
+
+/* ---------------------------------------------------------------- visibility */
+
+/* May s see u?  Admin all, supervisor own team, everyone themselves. */
+static int
+visible(const struct sd_session *s, const struct sd_user *u)
+{
+	if (s->user.role == SD_ROLE_ADMIN || s->user.id == u->id)
+		return 1;
+	if (s->user.role == SD_ROLE_SUPERVISOR && s->user.team[0] != '\0' &&
+	    strcmp(s->user.team, u->team) == 0)
+		return 1;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- fields */
+
+void
+sd_user_fields_init(struct sd_user_fields *f)
+{
+	memset(f, 0, sizeof *f);
+	f->role = SD_ROLE_NONE;
+	f->age = -1;
+}
+
+static int
+fields_apply(const struct sd_user_fields *f, struct sd_user *u,
+    struct sd_err *err)
+{
+	int st;
+
+	if (f->name != NULL) {
+		if ((st = sd_check_text("name", f->name, SD_NAME_MAX, err)) != SD_OK)
+			return st;
+		sd_strlcpy(u->name, f->name, sizeof u->name);
+	}
+	if (f->role != SD_ROLE_NONE) {
+		if (f->role <= SD_ROLE_NONE || f->role >= SD_ROLE__COUNT)
+			return sd_err_set(err, SD_EINVAL, "role: unknown role");
+		u->role = f->role;
+	}
+	if (f->team != NULL) {
+		if ((st = sd_check_text("team", f->team, sizeof u->team - 1,
+		    err)) != SD_OK)
+			return st;
+		sd_strlcpy(u->team, f->team, sizeof u->team);
+	}
+	if (f->phone != NULL) {
+		if ((st = sd_check_phone("phone", f->phone, err)) != SD_OK)
+			return st;
+		if (sd_strlcpy(u->phone, f->phone, sizeof u->phone) != 0)
+			return sd_err_set(err, SD_EINVAL, "phone: too long");
+	}
+	if (f->age != -1) {
+		if (f->age < 0 || f->age > 150)
+			return sd_err_set(err, SD_EINVAL,
+			    "age: %d is not between 0 and 150", f->age);
+		u->age = f->age;
+	}
+	if (f->os_login != NULL) {
+		if (f->os_login[0] != '\0' && (st = sd_check_text("os-login",
+		    f->os_login, SD_LOGIN_MAX, err)) != SD_OK)
+			return st;
+		if (strchr(f->os_login, ' ') != NULL || strchr(f->os_login, ':'))
+			return sd_err_set(err, SD_EINVAL,
+			    "os-login: '%s' is not a Unix user name", f->os_login);
+		sd_strlcpy(u->os_login, f->os_login, sizeof u->os_login);
+	}
+	if (f->agent != NULL) {
+		if ((st = sd_check_text("agent", f->agent, sizeof u->agent - 1,
+		    err)) != SD_OK)
+			return st;
+		sd_strlcpy(u->agent, f->agent, sizeof u->agent);
+	}
+	return SD_OK;
+}
+
+/* Is os_login free (or already this user's)? */
+static int
+oslogin_free(struct sd_txn *t, const char *os_login, uint64_t self,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	struct sd_user other;
+	int st;
+
+	if (os_login[0] == '\0')
+		return SD_OK;
+	st = sd_get_by(t, T_USER, IX_USER_OSLOGIN, os_login, strlen(os_login),
+	    NULL, &val, 0, err);
+	if (st == SD_ENOTFOUND) {
+		sd_buf_free(&val);
+		sd_err_clear(err);
+		return SD_OK;
+	}
+	if (st == SD_OK) {
+		user_decode(val.p, val.len, &other);
+		if (other.id != self)
+			st = sd_err_set(err, SD_EEXIST,
+			    "os-login: Unix user %s is already bound to %s",
+			    os_login, other.login);
+	}
+	sd_buf_free(&val);
+	return st;
+}
+
+/* ---------------------------------------------------------------- add */
+
+struct add_arg {
+	struct sd_session	*s;
+	struct sd_user		 u;
+};
+
+static int
+add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct add_arg *a = arg;
+	struct sd_user old;
+	char desc[512];
+	int st;
+
+	st = user_load(t, a->u.login, &old, 0, err);
+	if (st == SD_OK)
+		return sd_err_set(err, SD_EEXIST, "user %s: already exists",
+		    a->u.login);
+	if (st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	if ((st = oslogin_free(t, a->u.os_login, a->u.id, err)) != SD_OK)
+		return st;
+	if ((st = user_store(t, &a->u, 1, err)) != SD_OK)
+		return st;
+	user_describe(&a->u, desc, sizeof desc);
+	return sd_audit_write(t, a->s->user.login, "user.add", a->u.login,
+	    SD_OUTCOME_OK, "", desc, err);
+}
+
+int
+sd_user_add(struct sd_session *s, const char *login,
+    const struct sd_user_fields *f, const char *password, uint64_t *id,
+    struct sd_err *err)
+{
+	struct add_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_USER_ADD, login, err)) != SD_OK)
+		return st;
+	if ((st = sd_check_login("login", login, err)) != SD_OK)
+		return st;
+	if (f->role == SD_ROLE_NONE)
+		return sd_err_set(err, SD_EINVAL, "role: required (admin, "
+		    "supervisor, operator, cashier or agent)");
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	sd_strlcpy(a.u.login, login, sizeof a.u.login);
+	sd_strlcpy(a.u.name, login, sizeof a.u.name);
+	if ((st = fields_apply(f, &a.u, err)) != SD_OK)
+		return st;
+	if (password == NULL ||
+	    (int)strlen(password) < s->core->cfg.min_password)
+		return sd_err_set(err, SD_EINVAL,
+		    "password: shorter than %d characters",
+		    s->core->cfg.min_password);
+	a.u.created = sd_now();
+	if ((st = password_hash(password, a.u.pwhash, sizeof a.u.pwhash,
+	    err)) != SD_OK)
+		return st;
+	if ((st = sd_seq_next(s->core->db, "user", &a.u.id, err)) != SD_OK)
+		return st;
+	if ((st = sd_db_run(s->core->db, add_txn, &a, err)) != SD_OK)
+		return st;
+	if (id != NULL)
+		*id = a.u.id;
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- change */
+
+/*
+ * Every change to a user goes through one transaction: load for update,
+ * apply, store, audit with before and after.
+ */
+struct change_arg {
+	struct sd_session		*s;
+	const char			*login;
+	const char			*op;
+	int				 opnum;
+	const struct sd_user_fields	*f;
+	int				 status;	/* -1: unchanged */
+	int				 unlock;
+	const char			*pwhash;	/* new hash, or NULL */
+	const char			*old_password;	/* checked if set */
+	int				 denied;
+	char				 why[128];
+};
+
+static int
+change_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct change_arg *a = arg;
+	struct sd_user u;
+	char before[512], after[512];
+	int st;
+
+	a->denied = 0;
+	if ((st = user_load(t, a->login, &u, 1, err)) != SD_OK)
+		return st;
+	if (!visible(a->s, &u)) {
+		/* Report as not found: others' accounts are not disclosed. */
+		a->denied = 1;
+		snprintf(a->why, sizeof a->why, "%s is not in your team",
+		    a->login);
+		return SD_EPERM;
+	}
+	if (a->old_password != NULL && !password_check(a->old_password,
+	    u.pwhash))
+		return sd_err_set(err, SD_EINVAL,
+		    "old password: does not match");
+	user_describe(&u, before, sizeof before);
+	if (a->f != NULL) {
+		if ((st = fields_apply(a->f, &u, err)) != SD_OK)
+			return st;
+		if (a->f->os_login != NULL &&
+		    (st = oslogin_free(t, u.os_login, u.id, err)) != SD_OK)
+			return st;
+	}
+	if (a->status >= 0) {
+		if (a->s->user.id == u.id && a->status == SD_USER_DISABLED)
+			return sd_err_set(err, SD_EREFUSED,
+			    "user %s: you cannot disable yourself", u.login);
+		u.status = a->status;
+	}
+	if (a->unlock) {
+		u.failed = 0;
+		u.locked_until = 0;
+	}
+	if (a->pwhash != NULL) {
+		sd_strlcpy(u.pwhash, a->pwhash, sizeof u.pwhash);
+		u.failed = 0;
+		u.locked_until = 0;
+	}
+	if ((st = user_store(t, &u, 0, err)) != SD_OK)
+		return st;
+	user_describe(&u, after, sizeof after);
+	if (a->pwhash != NULL)
+		sd_strlcpy(after, "password changed", sizeof after);
+	if (a->unlock)
+		sd_strlcpy(after, "unlocked", sizeof after);
+	return sd_audit_write(t, a->s->user.login, a->op, u.login,
+	    SD_OUTCOME_OK, a->pwhash != NULL || a->unlock ? "" : before, after,
+	    err);
+}
+
+static int
+change(struct change_arg *a, struct sd_err *err)
+{
+	int st;
+
+	st = sd_db_run(a->s->core->db, change_txn, a, err);
+	if (st == SD_EPERM && a->denied)
+		return sd_deny(a->s, a->opnum, a->login, a->why, err);
+	return st;
+}
+
+static void
+change_init(struct change_arg *a, struct sd_session *s, const char *login,
+    int op)
+{
+	memset(a, 0, sizeof *a);
+	a->s = s;
+	a->login = login;
+	a->opnum = op;
+	a->op = sd_op_get(op)->name;
+	a->status = -1;
+}
+
+int
+sd_user_update(struct sd_session *s, const char *login,
+    const struct sd_user_fields *f, struct sd_err *err)
+{
+	struct change_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_USER_UPDATE, login, err)) != SD_OK)
+		return st;
+	if (f->role != SD_ROLE_NONE && s->user.role != SD_ROLE_ADMIN)
+		return sd_deny(s, SD_OP_USER_UPDATE, login,
+		    "only an admin may change roles", err);
+	change_init(&a, s, login, SD_OP_USER_UPDATE);
+	a.f = f;
+	return change(&a, err);
+}
+
+int
+sd_user_set_status(struct sd_session *s, const char *login, int status,
+    struct sd_err *err)
+{
+	struct change_arg a;
+	int op = status == SD_USER_DISABLED ? SD_OP_USER_DISABLE :
+	    SD_OP_USER_ENABLE;
+	int st;
+
+	if ((st = sd_authorize(s, op, login, err)) != SD_OK)
+		return st;
+	change_init(&a, s, login, op);
+	a.status = status;
+	return change(&a, err);
+}
+
+int
+sd_user_unlock(struct sd_session *s, const char *login, struct sd_err *err)
+{
+	struct change_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_USER_UNLOCK, login, err)) != SD_OK)
+		return st;
+	change_init(&a, s, login, SD_OP_USER_UNLOCK);
+	a.unlock = 1;
+	return change(&a, err);
+}
+
+int
+sd_user_may_passwd(struct sd_session *s, const char *login, int *need_old,
+    struct sd_err *err)
+{
+	int self, st;
+
+	if ((st = sd_authorize(s, SD_OP_USER_PASSWD, login, err)) != SD_OK)
+		return st;
+	self = strcmp(s->user.login, login) == 0;
+	if (!self && s->user.role != SD_ROLE_ADMIN)
+		return sd_deny(s, SD_OP_USER_PASSWD, login,
+		    "only an admin may set another user's password", err);
+	if (need_old != NULL)
+		*need_old = self && s->user.role != SD_ROLE_ADMIN;
+	return SD_OK;
+}
+
+int
+sd_user_passwd(struct sd_session *s, const char *login,
+    const char *old_password, const char *new_password, struct sd_err *err)
+{
+	struct change_arg a;
+	char hash[160];
+	int need_old, st;
+
+	if ((st = sd_user_may_passwd(s, login, &need_old, err)) != SD_OK)
+		return st;
+	if (need_old && old_password == NULL)
+		return sd_err_set(err, SD_EINVAL, "old password: required");
+	if (new_password == NULL ||
+	    (int)strlen(new_password) < s->core->cfg.min_password)
+		return sd_err_set(err, SD_EINVAL,
+		    "new password: shorter than %d characters",
+		    s->core->cfg.min_password);
+	if ((st = password_hash(new_password, hash, sizeof hash, err)) != SD_OK)
+		return st;
+	change_init(&a, s, login, SD_OP_USER_PASSWD);
+	a.pwhash = hash;
+	a.old_password = need_old ? old_password : NULL;
+	st = change(&a, err);
+	explicit_bzero(hash, sizeof hash);
+	return st;
+}
+
+int
+sd_user_bind(struct sd_session *s, const char *login, const char *os_login,
+    struct sd_err *err)
+{
+	struct sd_user_fields f;
+	struct change_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_USER_BIND, login, err)) != SD_OK)
+		return st;
+	sd_user_fields_init(&f);
+	f.os_login = os_login;
+	change_init(&a, s, login, SD_OP_USER_BIND);
+	a.f = &f;
+	return change(&a, err);
+}
+
+/* ---------------------------------------------------------------- read */
+
+struct get_arg {
+	const char	*login;
+	struct sd_user	*u;
+};
+
+static int
+get_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct get_arg *a = arg;
+
+	return user_load(t, a->login, a->u, 0, err);
+}
+
+int
+sd_user_get(struct sd_session *s, const char *login, struct sd_user *out,
+    struct sd_err *err)
+{
+	struct get_arg a = { login, out };
+	char folded[SD_LOGIN_MAX + 1];
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_USER_SHOW, login, err)) != SD_OK)
+		return st;
+	login_fold(login, folded, sizeof folded);
+	a.login = folded;
+	if ((st = sd_db_read(s->core->db, get_txn, &a, err)) != SD_OK)
+		return st;
+	explicit_bzero(out->pwhash, sizeof out->pwhash);
+	if (!visible(s, out)) {
+		memset(out, 0, sizeof *out);
+		return sd_deny(s, SD_OP_USER_SHOW, folded,
+		    "not in your team", err);
+	}
+	return SD_OK;
+}
+
+struct page_arg {
+	struct sd_session		*s;
+	const struct sd_user_filter	*f;
+	const char			*anchor;
+	int				 dir;
+	struct sd_user			*rows;
+	int				 max;
+	int				 n;
+};
+
+static int
+page_match(const struct page_arg *a, const struct sd_user *u)
+{
+	if (a->f->role != SD_ROLE_NONE && u->role != a->f->role)
+		return 0;
+	if (a->f->team != NULL && strcmp(a->f->team, u->team) != 0)
+		return 0;
+	return visible(a->s, u);
+}
+
+static int
+page_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct page_arg *a = arg;
+	const char *prefix = a->f->prefix != NULL ? a->f->prefix : "";
+	size_t plen = strlen(prefix), klen, vlen;
+	struct sd_cursor *c;
+	const char *k;
+	const void *v;
+	int st;
+
+	a->n = 0;
+	if ((st = sd_cursor_open(t, T_USER, IX_USER_LOGIN, &c, err)) != SD_OK)
+		return st;
+	if (a->dir > 0) {
+		const char *from = a->anchor[0] != '\0' ? a->anchor : prefix;
+
+		st = sd_cursor_seek(c, SD_SEEK_GE, from, strlen(from), err);
+		if (st == SD_OK && a->anchor[0] != '\0') {
+			k = sd_cursor_key(c, &klen);
+			if (klen == strlen(a->anchor) &&
+			    memcmp(k, a->anchor, klen) == 0)
+				st = sd_cursor_step(c, 1, err);
+		}
+	} else {
+		/* Start just before the anchor, or at the end of the prefix. */
+		struct sd_buf end = SD_BUF_INIT;
+
+		if (a->anchor[0] != '\0')
+			sd_buf_adds(&end, a->anchor);
+		else {
+			sd_buf_adds(&end, prefix);
+			sd_buf_addc(&end, '\x7f');
+		}
+		st = sd_cursor_seek(c, SD_SEEK_GE, end.p, end.len, err);
+		if (st == SD_OK)
+			st = sd_cursor_step(c, -1, err);
+		else if (st == SD_ENOTFOUND)
+			st = sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err);
+		sd_buf_free(&end);
+	}
+	while (st == SD_OK && a->n < a->max) {
+		struct sd_user u;
+
+		k = sd_cursor_key(c, &klen);
+		/* Both directions start inside or at the edge of the
+		 * prefix's range, so leaving it ends the page. */
+		if (klen < plen || memcmp(k, prefix, plen) != 0)
+			break;
+		v = sd_cursor_val(c, &vlen);
+		if (user_decode(v, vlen, &u) == SD_OK && page_match(a, &u)) {
+			explicit_bzero(u.pwhash, sizeof u.pwhash);
+			a->rows[a->n++] = u;
+		}
+		st = sd_cursor_step(c, a->dir, err);
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	if (a->dir < 0) {
+		for (int i = 0; i < a->n / 2; i++) {
+			struct sd_user tmp = a->rows[i];
+
+			a->rows[i] = a->rows[a->n - 1 - i];
+			a->rows[a->n - 1 - i] = tmp;
+		}
+	}
+	return SD_OK;
+}
+
+int
+sd_user_page(struct sd_session *s, const struct sd_user_filter *f,
+    const char *anchor, int dir, struct sd_user *rows, int max, int *n,
+    struct sd_err *err)
+{
+	struct page_arg a;
+	char folded[SD_LOGIN_MAX + 1] = "";
+	int st;
+
+	*n = 0;
+	if ((st = sd_authorize(s, SD_OP_USER_LIST, "", err)) != SD_OK)
+		return st;
+	if (f->prefix != NULL)
+		login_fold(f->prefix, folded, sizeof folded);
+	memset(&a, 0, sizeof a);
+	struct sd_user_filter ff = *f;
+	ff.prefix = folded;
+	a.s = s;
+	a.f = &ff;
+	a.anchor = anchor != NULL ? anchor : "";
+	a.dir = dir >= 0 ? 1 : -1;
+	a.rows = rows;
+	a.max = max;
+	st = sd_db_read(s->core->db, page_txn, &a, err);
+	*n = a.n;
+	return st;
+}

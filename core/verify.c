@@ -1,0 +1,297 @@
+/*
+ * verify.c -- the invariants of DESIGN.md section 4 that exist so far:
+ * every posting balances, every account balance equals the replay of its
+ * postings, all balances sum to zero, every secondary index matches its
+ * primary exactly, and user records are sane.  Read-only.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core_int.h"
+
+struct verify_arg {
+	sd_verify_cb	 cb;
+	void		*cbarg;
+	int		 failed;
+};
+
+static void
+report(struct verify_arg *a, const char *check, int ok, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+report(struct verify_arg *a, const char *check, int ok, const char *fmt, ...)
+{
+	char detail[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	if (!ok)
+		a->failed++;
+	a->cb(check, ok, detail, a->cbarg);
+}
+
+/* Sum a posting's lines; with account, only that account's lines. */
+static int
+posting_sum(const void *rec, size_t len, const char *account, int64_t *sum,
+    int *nlines)
+{
+	struct sd_rec_reader r;
+	int ok, match = 0;
+
+	*sum = 0;
+	*nlines = 0;
+	if (sd_rec_open(&r, rec, len) != SD_OK)
+		return -1;
+	while ((ok = sd_rec_next(&r)) == 1) {
+		if (r.tag == 10) {
+			match = account == NULL || (r.blen == strlen(account) &&
+			    memcmp(r.bytes, account, r.blen) == 0);
+			(*nlines)++;
+		} else if (r.tag == 11 && match)
+			*sum += r.ival;
+	}
+	return ok;
+}
+
+static int
+check_postings(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint64_t n = 0, bad = 0;
+	int st;
+
+	if ((st = sd_cursor_open(t, T_POSTING, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t len;
+		const void *v = sd_cursor_val(c, &len);
+		int64_t sum;
+		int lines;
+
+		n++;
+		if (posting_sum(v, len, NULL, &sum, &lines) != 0 || sum != 0 ||
+		    lines < 2)
+			bad++;
+	}
+	sd_cursor_close(c);
+	if (st != SD_ENOTFOUND)
+		return st;
+	report(a, "postings balance", bad == 0, "%llu postings, %llu unbalanced",
+	    (unsigned long long)n, (unsigned long long)bad);
+	return SD_OK;
+}
+
+static int
+check_balances(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
+{
+	struct sd_cursor *c, *ix;
+	uint64_t n = 0, bad = 0;
+	int64_t total = 0;
+	char first_bad[80] = "";
+	int st, st2;
+
+	if ((st = sd_cursor_open(t, T_ACCOUNT, -1, &c, err)) != SD_OK)
+		return st;
+	if ((st = sd_cursor_open(t, T_POSTING, IX_POSTING_ACCOUNT, &ix,
+	    err)) != SD_OK) {
+		sd_cursor_close(c);
+		return st;
+	}
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t klen, vlen;
+		const char *k = sd_cursor_key(c, &klen);
+		const void *v = sd_cursor_val(c, &vlen);
+		char account[80];
+		struct sd_rec_reader r;
+		int64_t balance = 0, replay = 0;
+
+		n++;
+		snprintf(account, sizeof account, "%.*s", (int)klen, k);
+		if (sd_rec_open(&r, v, vlen) == SD_OK)
+			while (sd_rec_next(&r) == 1)
+				if (r.tag == 1)
+					balance = r.ival;
+		total += balance;
+		/* Replay: every posting that names the account. */
+		st2 = sd_cursor_seek(ix, SD_SEEK_GE, account, strlen(account) + 1,
+		    err);
+		while (st2 == SD_OK) {
+			size_t ik, pv;
+			const char *key = sd_cursor_key(ix, &ik);
+			const void *pval = sd_cursor_val(ix, &pv);
+			int64_t part;
+			int lines;
+
+			if (ik <= strlen(account) ||
+			    memcmp(key, account, strlen(account) + 1) != 0)
+				break;
+			posting_sum(pval, pv, account, &part, &lines);
+			replay += part;
+			st2 = sd_cursor_step(ix, 1, err);
+		}
+		if (st2 != SD_OK && st2 != SD_ENOTFOUND) {
+			st = st2;
+			break;
+		}
+		if (replay != balance) {
+			bad++;
+			if (first_bad[0] == '\0')
+				snprintf(first_bad, sizeof first_bad,
+				    " (first: %s %lld vs %lld)", account,
+				    (long long)balance, (long long)replay);
+		}
+	}
+	sd_cursor_close(ix);
+	sd_cursor_close(c);
+	if (st != SD_ENOTFOUND)
+		return st;
+	report(a, "balances replay", bad == 0,
+	    "%llu accounts, %llu differ%s", (unsigned long long)n,
+	    (unsigned long long)bad, first_bad);
+	report(a, "balances sum to zero", total == 0, "sum %lld fen",
+	    (long long)total);
+	return SD_OK;
+}
+
+static int
+check_index(struct sd_txn *t, struct verify_arg *a, int table, int index,
+    struct sd_err *err)
+{
+	struct sd_db *db = sd_txn_db(t);
+	const struct sd_table_def *def = sd_db_table(db, table);
+	struct sd_cursor *c;
+	uint64_t expected = 0, found = 0, bad = 0;
+	char name[96];
+	int st;
+
+	snprintf(name, sizeof name, "index %s.%s", def->name,
+	    def->indexes[index].name);
+	/* Keys the primaries call for. */
+	if ((st = sd_cursor_open(t, table, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		struct sd_keys k;
+		size_t pl, vl;
+		const void *pk = sd_cursor_key(c, &pl);
+		const void *v = sd_cursor_val(c, &vl);
+
+		memset(&k, 0, sizeof k);
+		if (sd_index_extract(db, table, index, pk, pl, v, vl, &k) == 0)
+			expected += (uint64_t)k.n;
+		else
+			bad++;
+		sd_buf_free(&k.buf);
+	}
+	sd_cursor_close(c);
+	if (st != SD_ENOTFOUND)
+		return st;
+	/* Every index entry points at a primary that calls for that key. */
+	if ((st = sd_cursor_open(t, table, index, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		struct sd_keys k;
+		size_t kl, pl, vl;
+		const void *key = sd_cursor_key(c, &kl);
+		const void *pk = sd_cursor_pkey(c, &pl);
+		const void *v = sd_cursor_val(c, &vl);
+		int hit = 0;
+
+		found++;
+		memset(&k, 0, sizeof k);
+		sd_index_extract(db, table, index, pk, pl, v, vl, &k);
+		for (int i = 0; i < k.n; i++)
+			if (k.len[i] == kl && memcmp(k.buf.p + k.off[i], key, kl) == 0)
+				hit = 1;
+		if (!hit)
+			bad++;
+		sd_buf_free(&k.buf);
+	}
+	sd_cursor_close(c);
+	if (st != SD_ENOTFOUND)
+		return st;
+	report(a, name, bad == 0 && found == expected,
+	    "%llu entries, %llu expected, %llu stray",
+	    (unsigned long long)found, (unsigned long long)expected,
+	    (unsigned long long)bad);
+	return SD_OK;
+}
+
+static int
+check_users(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint64_t n = 0, bad = 0, admins = 0;
+	int st;
+
+	if ((st = sd_cursor_open(t, T_USER, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t pl, vl;
+		const void *pk = sd_cursor_key(c, &pl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_user u;
+
+		n++;
+		if (user_decode(v, vl, &u) != SD_OK || pl != 8 ||
+		    sd_be64_get(pk) != u.id || u.role <= SD_ROLE_NONE ||
+		    u.role >= SD_ROLE__COUNT || u.login[0] == '\0')
+			bad++;
+		else if (u.role == SD_ROLE_ADMIN && u.status == SD_USER_ACTIVE)
+			admins++;
+	}
+	sd_cursor_close(c);
+	if (st != SD_ENOTFOUND)
+		return st;
+	report(a, "users", bad == 0 && admins > 0,
+	    "%llu users, %llu malformed, %llu active admins",
+	    (unsigned long long)n, (unsigned long long)bad,
+	    (unsigned long long)admins);
+	return SD_OK;
+}
+
+static int
+verify_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct verify_arg *a = arg;
+	int st;
+
+	a->failed = 0;
+	if ((st = check_postings(t, a, err)) != SD_OK)
+		return st;
+	if ((st = check_balances(t, a, err)) != SD_OK)
+		return st;
+	if ((st = check_users(t, a, err)) != SD_OK)
+		return st;
+	for (int i = 0; i < T__COUNT; i++)
+		for (int j = 0; j < sd_schema[i].nindexes; j++)
+			if ((st = check_index(t, a, i, j, err)) != SD_OK)
+				return st;
+	return SD_OK;
+}
+
+int
+sd_verify(struct sd_session *s, sd_verify_cb cb, void *arg, struct sd_err *err)
+{
+	struct verify_arg a = { cb, arg, 0 };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_VERIFY, "", err)) != SD_OK)
+		return -1;
+	/*
+	 * Full (degree 3) isolation: a balance and the postings replayed
+	 * against it must come from one moment, even while cashiers post.
+	 * Read locks make writers wait for the check, not the reverse.
+	 */
+	if ((st = sd_db_run(s->core->db, verify_txn, &a, err)) != SD_OK)
+		return -1;
+	return a.failed;
+}

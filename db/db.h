@@ -1,0 +1,259 @@
+/*
+ * db.h -- the storage layer's public interface.
+ * Only db/ includes <db.h> (Berkeley DB); everything above sees status codes,
+ * buffers, tables by number, transactions through one retry wrapper and cursors.
+ */
+#ifndef SD_DB_H
+#define SD_DB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------- status */
+
+/*
+ * One list of statuses for the whole program.  The values that reach a user
+ * are the simdeskctl exit codes (DESIGN.md section 6).
+ */
+enum sd_status {
+	SD_OK = 0,
+	SD_EUSAGE = 2,		/* bad command line */
+	SD_ENOTFOUND = 3,	/* no such object */
+	SD_EPERM = 4,		/* permission denied */
+	SD_EINVAL = 5,		/* invalid input, nothing written */
+	SD_EREFUSED = 6,	/* refused by a business rule (state, stock, credit) */
+	SD_EINTERNAL = 9,	/* internal or database error */
+	SD_EEXIST = 10,		/* duplicate key; reported to users as refused */
+	SD_ERETRY = 11		/* deadlock or lock timeout: the txn wrapper retries */
+};
+
+#define SD_ERRMSG_MAX 512
+
+/* An error for the user: a status and one line of text. */
+struct sd_err {
+	int	status;
+	char	msg[SD_ERRMSG_MAX];
+};
+
+/* Fill err (may be NULL) and return status. */
+int	sd_err_set(struct sd_err *err, int status, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	sd_err_clear(struct sd_err *err);
+/* The simdeskctl exit code of a status. */
+int	sd_status_exit(int status);
+const char *sd_status_name(int status);
+
+/* ---------------------------------------------------------------- memory */
+
+/* Allocation that aborts the process on out-of-memory (tmux's xmalloc). */
+void	*xmalloc(size_t n);
+void	*xcalloc(size_t n, size_t size);
+void	*xrealloc(void *p, size_t n);
+char	*xstrdup(const char *s);
+
+/* A growable byte buffer, always NUL-terminated after len bytes. */
+struct sd_buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+#define SD_BUF_INIT { NULL, 0, 0 }
+
+void	 sd_buf_reserve(struct sd_buf *b, size_t more);
+void	 sd_buf_add(struct sd_buf *b, const void *data, size_t n);
+void	 sd_buf_adds(struct sd_buf *b, const char *s);
+void	 sd_buf_addc(struct sd_buf *b, char c);
+void	 sd_buf_printf(struct sd_buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 sd_buf_vprintf(struct sd_buf *b, const char *fmt, va_list ap);
+void	 sd_buf_reset(struct sd_buf *b);
+void	 sd_buf_free(struct sd_buf *b);
+/* The contents as a C string; never NULL. */
+const char *sd_buf_cstr(struct sd_buf *b);
+
+/* Bounded string copy that always terminates; returns 0 or -1 if truncated. */
+int	 sd_strlcpy(char *dst, const char *src, size_t size);
+
+/* ---------------------------------------------------------------- codec */
+
+/*
+ * Records are version byte 1 followed by fields; each field is a varint
+ * header (tag << 3 | type) and a value: type 0 a zigzag varint integer,
+ * type 2 a varint length and that many bytes.  Readers skip tags they do
+ * not know and default those that are missing, so fields can be added
+ * without a migration.
+ */
+#define SD_REC_VERSION	1
+#define SD_REC_INT	0
+#define SD_REC_BYTES	2
+
+void	sd_rec_begin(struct sd_buf *b);
+void	sd_rec_int(struct sd_buf *b, unsigned tag, int64_t v);
+void	sd_rec_bytes(struct sd_buf *b, unsigned tag, const void *p, size_t n);
+void	sd_rec_str(struct sd_buf *b, unsigned tag, const char *s);
+
+struct sd_rec_reader {
+	const uint8_t	*p;
+	const uint8_t	*end;
+	/* the field just read */
+	unsigned	 tag;
+	int		 type;
+	int64_t		 ival;
+	const char	*bytes;
+	size_t		 blen;
+};
+
+/* Start reading; SD_EINTERNAL if the version byte is wrong. */
+int	sd_rec_open(struct sd_rec_reader *r, const void *data, size_t len);
+/* 1 and the next field, 0 at the end, -1 if the record is malformed. */
+int	sd_rec_next(struct sd_rec_reader *r);
+/* Copy the current bytes field into a fixed buffer, truncating safely. */
+void	sd_rec_copystr(const struct sd_rec_reader *r, char *dst, size_t size);
+
+/* Big-endian integer keys, so B-tree order is numeric order. */
+void	 sd_be64_put(uint8_t out[8], uint64_t v);
+uint64_t sd_be64_get(const uint8_t in[8]);
+
+/* ---------------------------------------------------------------- schema */
+
+/* Keys produced by a secondary-index extractor for one record. */
+#define SD_KEYS_MAX 16
+struct sd_keys {
+	int		n;
+	size_t		off[SD_KEYS_MAX];
+	size_t		len[SD_KEYS_MAX];
+	struct sd_buf	buf;
+};
+
+/* Add one key (copied); silently ignored past SD_KEYS_MAX. */
+void	sd_keys_add(struct sd_keys *k, const void *p, size_t n);
+
+/*
+ * An extractor returns the index keys of a record (zero keys: the record is
+ * not indexed).  It must be a pure function of the record's bytes.
+ */
+typedef int (*sd_extract_fn)(const void *pkey, size_t pklen,
+    const void *rec, size_t len, struct sd_keys *out);
+
+struct sd_index_def {
+	const char	*name;
+	int		 unique;	/* duplicate keys refused with SD_EEXIST */
+	sd_extract_fn	 extract;
+};
+
+#define SD_INDEX_MAX 8
+
+struct sd_table_def {
+	const char		*name;
+	int			 nindexes;
+	struct sd_index_def	 indexes[SD_INDEX_MAX];
+};
+
+/* ---------------------------------------------------------------- environment */
+
+struct sd_db;
+
+struct sd_db_opts {
+	const char	*home;		/* data directory */
+	int		 create;	/* create directory and files */
+	const char	*passphrase;	/* AES encryption, or NULL */
+	unsigned	 cache_mb;
+	int		 durable;	/* fsync on commit */
+	int		 keep_logs;	/* archive instead of auto-removing logs */
+};
+
+/*
+ * Open (and with create, create) the environment and every table of the
+ * schema, running recovery or failchk as needed.  The schema must outlive
+ * the handle.  One handle per process.
+ */
+int	sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
+	    const struct sd_table_def *tables, int ntables, struct sd_err *err);
+void	sd_db_close(struct sd_db *db);
+/* Release locks and abort transactions of dead processes. */
+int	sd_db_failchk(struct sd_db *db, struct sd_err *err);
+/* Checkpoint if kbytes of log were written since the last one. */
+int	sd_db_checkpoint(struct sd_db *db, unsigned kbytes, struct sd_err *err);
+/* 1 if home holds an environment created by simdesk. */
+int	sd_db_exists(const char *home);
+
+/* ---------------------------------------------------------------- transactions */
+
+struct sd_txn;
+
+typedef int (*sd_txn_fn)(struct sd_txn *t, void *arg, struct sd_err *err);
+
+/*
+ * Run fn in a transaction and commit it if fn returns SD_OK.  A deadlock
+ * (SD_ERETRY from any call inside) aborts and reruns fn after a bounded,
+ * jittered backoff, so fn must not have effects outside the transaction
+ * other than filling its arg.  Any other status aborts and is returned.
+ */
+int	sd_db_run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err);
+/* The same, read-only with read-committed isolation (no commit needed). */
+int	sd_db_read(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err);
+/* Number of retries done by this process (for tests and bench). */
+unsigned long sd_db_retries(void);
+struct sd_db *sd_txn_db(struct sd_txn *t);
+
+/* ---------------------------------------------------------------- records */
+
+#define SD_PUT_NOOVERWRITE	0x1
+#define SD_GET_RMW		0x2	/* take a write lock on read */
+
+/* Primary-table access.  SD_ENOTFOUND when absent, SD_EEXIST on a duplicate. */
+int	sd_get(struct sd_txn *t, int table, const void *key, size_t klen,
+	    struct sd_buf *val, int flags, struct sd_err *err);
+int	sd_put(struct sd_txn *t, int table, const void *key, size_t klen,
+	    const void *val, size_t vlen, int flags, struct sd_err *err);
+int	sd_del(struct sd_txn *t, int table, const void *key, size_t klen,
+	    struct sd_err *err);
+/* Look up one record through a secondary index (first match). */
+int	sd_get_by(struct sd_txn *t, int table, int index, const void *key,
+	    size_t klen, struct sd_buf *pkey, struct sd_buf *val, int flags,
+	    struct sd_err *err);
+/* Next value of a named sequence (ids start at 1). */
+int	sd_seq_next(struct sd_db *db, const char *name, uint64_t *out,
+	    struct sd_err *err);
+/* Number of records in a table (or index, index >= 0). */
+int	sd_count(struct sd_txn *t, int table, int index, uint64_t *out,
+	    struct sd_err *err);
+
+/* ---------------------------------------------------------------- cursors */
+
+enum sd_seek {
+	SD_SEEK_FIRST,
+	SD_SEEK_LAST,
+	SD_SEEK_GE,		/* first key >= the given key */
+	SD_SEEK_EXACT
+};
+
+struct sd_cursor;
+
+/* A cursor over a table (index < 0) or one of its indexes. */
+int	sd_cursor_open(struct sd_txn *t, int table, int index,
+	    struct sd_cursor **out, struct sd_err *err);
+/* Position; SD_ENOTFOUND when nothing is there. */
+int	sd_cursor_seek(struct sd_cursor *c, enum sd_seek how, const void *key,
+	    size_t klen, struct sd_err *err);
+/* Move by one record (dir > 0 forward); SD_ENOTFOUND past either end. */
+int	sd_cursor_step(struct sd_cursor *c, int dir, struct sd_err *err);
+/* The current record: key (index key for an index cursor), primary key, value.
+ * Valid until the next call on the cursor. */
+const void *sd_cursor_key(struct sd_cursor *c, size_t *len);
+const void *sd_cursor_pkey(struct sd_cursor *c, size_t *len);
+const void *sd_cursor_val(struct sd_cursor *c, size_t *len);
+void	sd_cursor_close(struct sd_cursor *c);
+
+/* ---------------------------------------------------------------- test hooks */
+
+/* Extract with the table's own extractor, for integrity checks. */
+int	sd_index_extract(struct sd_db *db, int table, int index,
+	    const void *pkey, size_t pklen, const void *rec, size_t len,
+	    struct sd_keys *out);
+int	sd_db_ntables(struct sd_db *db);
+const struct sd_table_def *sd_db_table(struct sd_db *db, int table);
+
+#endif

@@ -1,0 +1,796 @@
+/*
+ * env.c -- the one place that opens the Berkeley DB environment and its
+ * tables, maps Berkeley DB's error codes to ours (sanitize(), as Postfix's
+ * dict_db.c does), runs every transaction through the deadlock-retry wrapper,
+ * and gives cursors and sequences to the layers above.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <db.h>
+
+#include "db.h"
+
+#define SEQ_FILE	"sequences.db"
+#define SEQ_MAX		32
+#define RETRY_MAX	200
+
+struct sd_table {
+	DB	*pri;
+	DB	*sec[SD_INDEX_MAX];
+};
+
+struct sd_seq {
+	char		 name[32];
+	DB_SEQUENCE	*s;
+};
+
+struct sd_db {
+	DB_ENV				*env;
+	const struct sd_table_def	*defs;
+	int				 ntables;
+	struct sd_table			*t;
+	DB				*seqdb;
+	struct sd_seq			 seqs[SEQ_MAX];
+	int				 nseqs;
+	char				*home;
+};
+
+struct sd_txn {
+	struct sd_db	*db;
+	DB_TXN		*txn;
+};
+
+struct sd_cursor {
+	struct sd_txn	*t;
+	DBC		*dbc;
+	int		 secondary;
+	DBT		 key;
+	DBT		 pkey;
+	DBT		 val;
+};
+
+static unsigned long retries;
+
+/* The last message Berkeley DB gave through its error callback. */
+static _Thread_local char lasterr[256];
+
+static void
+errcall(const DB_ENV *env, const char *pfx, const char *msg)
+{
+	(void)env;
+	(void)pfx;
+	snprintf(lasterr, sizeof lasterr, "%s", msg);
+}
+
+static void
+msgcall(const DB_ENV *env, const char *msg)
+{
+	/* failchk reports what it released; keep the last one for the log. */
+	(void)env;
+	snprintf(lasterr, sizeof lasterr, "%s", msg);
+}
+
+/*
+ * Map a Berkeley DB return code to our status.  Only this file knows them.
+ */
+static int
+sanitize(int ret, struct sd_err *err, const char *what)
+{
+	switch (ret) {
+	case 0:
+		return SD_OK;
+	case DB_LOCK_DEADLOCK:
+	case DB_LOCK_NOTGRANTED:
+		return sd_err_set(err, SD_ERETRY, "%s: deadlock", what);
+	case DB_NOTFOUND:
+	case DB_KEYEMPTY:
+		return sd_err_set(err, SD_ENOTFOUND, "%s: not found", what);
+	case DB_KEYEXIST:
+		return sd_err_set(err, SD_EEXIST, "%s: already exists", what);
+	case DB_RUNRECOVERY:
+		return sd_err_set(err, SD_EINTERNAL,
+		    "%s: database needs recovery; restart every simdesk program",
+		    what);
+	default:
+		if (lasterr[0] != '\0')
+			return sd_err_set(err, SD_EINTERNAL, "%s: %s (%s)", what,
+			    db_strerror(ret), lasterr);
+		return sd_err_set(err, SD_EINTERNAL, "%s: %s", what,
+		    db_strerror(ret));
+	}
+}
+
+/* ---------------------------------------------------------------- failchk */
+
+static void
+thread_id(DB_ENV *env, pid_t *pid, db_threadid_t *tid)
+{
+	(void)env;
+	if (pid != NULL)
+		*pid = getpid();
+	if (tid != NULL)
+		*tid = pthread_self();
+}
+
+/*
+ * A thread of ours is alive while we are; another process is alive while
+ * kill(pid, 0) finds it.  This is what lets failchk release a dead
+ * terminal's locks without forcing everyone else into recovery.
+ */
+static int
+is_alive(DB_ENV *env, pid_t pid, db_threadid_t tid, u_int32_t flags)
+{
+	(void)env;
+	(void)tid;
+	(void)flags;
+	if (pid == getpid())
+		return 1;
+	if (kill(pid, 0) == 0 || errno == EPERM)
+		return 1;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- secondary keys */
+
+static int
+sec_callback(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
+{
+	const struct sd_index_def *def = sec->app_private;
+	struct sd_keys k;
+	void *p;
+	DBT *arr;
+
+	memset(&k, 0, sizeof k);
+	if (def->extract(pkey->data, pkey->size, data->data, data->size,
+	    &k) != 0 || k.n == 0) {
+		sd_buf_free(&k.buf);
+		return DB_DONOTINDEX;
+	}
+	memset(result, 0, sizeof *result);
+	if (k.n == 1) {
+		p = xmalloc(k.len[0]);
+		memcpy(p, k.buf.p + k.off[0], k.len[0]);
+		result->data = p;
+		result->size = (u_int32_t)k.len[0];
+		result->flags = DB_DBT_APPMALLOC;
+	} else {
+		arr = xcalloc((size_t)k.n, sizeof *arr);
+		for (int i = 0; i < k.n; i++) {
+			p = xmalloc(k.len[i]);
+			memcpy(p, k.buf.p + k.off[i], k.len[i]);
+			arr[i].data = p;
+			arr[i].size = (u_int32_t)k.len[i];
+			arr[i].flags = DB_DBT_APPMALLOC;
+		}
+		result->data = arr;
+		result->size = (u_int32_t)k.n;
+		result->flags = DB_DBT_MULTIPLE | DB_DBT_APPMALLOC;
+	}
+	sd_buf_free(&k.buf);
+	return 0;
+}
+
+int
+sd_index_extract(struct sd_db *db, int table, int index, const void *pkey,
+    size_t pklen, const void *rec, size_t len, struct sd_keys *out)
+{
+	const struct sd_index_def *def = &db->defs[table].indexes[index];
+
+	return def->extract(pkey, pklen, rec, len, out);
+}
+
+int
+sd_db_ntables(struct sd_db *db)
+{
+	return db->ntables;
+}
+
+const struct sd_table_def *
+sd_db_table(struct sd_db *db, int table)
+{
+	return &db->defs[table];
+}
+
+/* ---------------------------------------------------------------- open */
+
+static char *
+path_join(const char *dir, const char *file)
+{
+	struct sd_buf b = SD_BUF_INIT;
+
+	sd_buf_printf(&b, "%s/%s", dir, file);
+	return b.p;
+}
+
+int
+sd_db_exists(const char *home)
+{
+	char *p = path_join(home, SEQ_FILE);
+	struct stat st;
+	int r = stat(p, &st) == 0;
+
+	free(p);
+	return r;
+}
+
+static int
+check_home(const struct sd_db_opts *o, struct sd_err *err)
+{
+	struct stat st;
+
+	if (stat(o->home, &st) != 0) {
+		if (errno == ENOENT && o->create) {
+			if (mkdir(o->home, 0770) != 0)
+				return sd_err_set(err, SD_EINTERNAL,
+				    "data directory %s: %s", o->home,
+				    strerror(errno));
+			return SD_OK;
+		}
+		if (errno == ENOENT)
+			return sd_err_set(err, SD_EINTERNAL,
+			    "data directory %s: does not exist "
+			    "(create it with 'simdeskctl init')", o->home);
+		return sd_err_set(err, SD_EINTERNAL, "data directory %s: %s",
+		    o->home, strerror(errno));
+	}
+	if (!S_ISDIR(st.st_mode))
+		return sd_err_set(err, SD_EINTERNAL,
+		    "data directory %s: not a directory", o->home);
+	if (access(o->home, R_OK | W_OK | X_OK) != 0)
+		return sd_err_set(err, SD_EINTERNAL, "data directory %s: %s",
+		    o->home, strerror(errno));
+	if (!o->create && !sd_db_exists(o->home))
+		return sd_err_set(err, SD_EINTERNAL,
+		    "data directory %s: no simdesk database here "
+		    "(create one with 'simdeskctl init')", o->home);
+	if (o->create && sd_db_exists(o->home))
+		return sd_err_set(err, SD_EREFUSED,
+		    "data directory %s: already initialized", o->home);
+	return SD_OK;
+}
+
+static int
+open_one(struct sd_db *db, DB_TXN *txn, DB **out, const char *file, int dup,
+    int create, int encrypt, struct sd_err *err)
+{
+	DB *d;
+	int ret;
+	u_int32_t flags = DB_THREAD | (create ? DB_CREATE : 0);
+
+	if ((ret = db_create(&d, db->env, 0)) != 0)
+		return sanitize(ret, err, file);
+	if (encrypt && (ret = d->set_flags(d, DB_ENCRYPT)) != 0)
+		goto fail;
+	if (dup && (ret = d->set_flags(d, DB_DUP | DB_DUPSORT)) != 0)
+		goto fail;
+	if ((ret = d->open(d, txn, file, NULL, DB_BTREE, flags, 0660)) != 0)
+		goto fail;
+	*out = d;
+	return SD_OK;
+fail:
+	d->close(d, 0);
+	if (ret == ENOENT)
+		return sd_err_set(err, SD_EINTERNAL,
+		    "%s: missing from the data directory", file);
+	return sanitize(ret, err, file);
+}
+
+static int
+open_tables(struct sd_db *db, int create, int encrypt, struct sd_err *err)
+{
+	DB_TXN *txn;
+	int ret, st;
+
+	if ((ret = db->env->txn_begin(db->env, NULL, &txn, 0)) != 0)
+		return sanitize(ret, err, "open tables");
+	st = open_one(db, txn, &db->seqdb, SEQ_FILE, 0, create, encrypt, err);
+	for (int i = 0; st == SD_OK && i < db->ntables; i++) {
+		const struct sd_table_def *def = &db->defs[i];
+		struct sd_table *t = &db->t[i];
+		struct sd_buf b = SD_BUF_INIT;
+
+		sd_buf_printf(&b, "%s.db", def->name);
+		st = open_one(db, txn, &t->pri, b.p, 0, create, encrypt, err);
+		for (int j = 0; st == SD_OK && j < def->nindexes; j++) {
+			const struct sd_index_def *ix = &def->indexes[j];
+
+			sd_buf_reset(&b);
+			sd_buf_printf(&b, "%s-%s.idx", def->name, ix->name);
+			st = open_one(db, txn, &t->sec[j], b.p, !ix->unique,
+			    create, encrypt, err);
+			if (st != SD_OK)
+				break;
+			t->sec[j]->app_private = (void *)ix;
+			ret = t->pri->associate(t->pri, txn, t->sec[j],
+			    sec_callback, create ? DB_CREATE : 0);
+			if (ret != 0)
+				st = sanitize(ret, err, b.p);
+		}
+		sd_buf_free(&b);
+	}
+	if (st != SD_OK) {
+		txn->abort(txn);
+		return st;
+	}
+	if ((ret = txn->commit(txn, 0)) != 0)
+		return sanitize(ret, err, "open tables");
+	return SD_OK;
+}
+
+static void
+close_tables(struct sd_db *db)
+{
+	for (int i = 0; i < db->nseqs; i++)
+		db->seqs[i].s->close(db->seqs[i].s, 0);
+	db->nseqs = 0;
+	for (int i = 0; db->t != NULL && i < db->ntables; i++) {
+		/* Secondaries close before their primary. */
+		for (int j = 0; j < SD_INDEX_MAX; j++)
+			if (db->t[i].sec[j] != NULL)
+				db->t[i].sec[j]->close(db->t[i].sec[j], 0);
+		if (db->t[i].pri != NULL)
+			db->t[i].pri->close(db->t[i].pri, 0);
+	}
+	if (db->seqdb != NULL)
+		db->seqdb->close(db->seqdb, 0);
+	db->seqdb = NULL;
+}
+
+int
+sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
+    const struct sd_table_def *tables, int ntables, struct sd_err *err)
+{
+	struct sd_db *db;
+	DB_ENV *env;
+	int ret, st;
+	u_int32_t flags;
+
+	*out = NULL;
+	lasterr[0] = '\0';
+	if ((st = check_home(o, err)) != SD_OK)
+		return st;
+	if ((ret = db_env_create(&env, 0)) != 0)
+		return sanitize(ret, err, "environment");
+	db = xcalloc(1, sizeof *db);
+	db->env = env;
+	db->defs = tables;
+	db->ntables = ntables;
+	db->t = xcalloc((size_t)ntables, sizeof *db->t);
+	db->home = xstrdup(o->home);
+
+	env->set_errcall(env, errcall);
+	env->set_msgcall(env, msgcall);
+	env->set_cachesize(env, 0, (o->cache_mb ? o->cache_mb : 64) << 20, 1);
+	env->set_lk_detect(env, DB_LOCK_DEFAULT);
+	env->set_lk_max_lockers(env, 20000);
+	env->set_lk_max_locks(env, 200000);
+	env->set_lk_max_objects(env, 200000);
+	env->set_lg_bsize(env, 4 << 20);
+	env->set_lg_max(env, 16 << 20);
+	env->set_thread_count(env, 1024);
+	env->set_thread_id(env, thread_id);
+	env->set_isalive(env, is_alive);
+	if (o->passphrase != NULL && o->passphrase[0] != '\0' &&
+	    (ret = env->set_encrypt(env, o->passphrase, DB_ENCRYPT_AES)) != 0) {
+		st = sanitize(ret, err, "encryption");
+		goto fail;
+	}
+	if (!o->durable)
+		env->set_flags(env, DB_TXN_WRITE_NOSYNC, 1);
+
+	/*
+	 * DB_REGISTER notices a process that died holding the environment;
+	 * DB_FAILCHK makes that a failchk (release its locks, abort its
+	 * transactions) instead of a full recovery that would throw every
+	 * other live process out.  DB_RECOVER covers the first open after
+	 * a crash of the whole host.
+	 */
+	flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK | DB_INIT_LOG |
+	    DB_INIT_MPOOL | DB_THREAD | DB_REGISTER | DB_RECOVER | DB_FAILCHK;
+	if ((ret = env->open(env, o->home, flags, 0660)) != 0) {
+		if (ret == EACCES)
+			st = sd_err_set(err, SD_EINTERNAL,
+			    "data directory %s: permission denied", o->home);
+		else if (o->passphrase != NULL && lasterr[0] != '\0' &&
+		    strstr(lasterr, "encrypt") != NULL)
+			st = sd_err_set(err, SD_EINTERNAL,
+			    "data directory %s: wrong or missing encryption key (%s)",
+			    o->home, lasterr);
+		else
+			st = sanitize(ret, err, o->home);
+		goto fail;
+	}
+	if (!o->keep_logs)
+		env->log_set_config(env, DB_LOG_AUTO_REMOVE, 1);
+
+	st = open_tables(db, o->create, o->passphrase != NULL &&
+	    o->passphrase[0] != '\0', err);
+	if (st != SD_OK)
+		goto fail;
+	*out = db;
+	return SD_OK;
+fail:
+	close_tables(db);
+	env->close(env, 0);
+	free(db->t);
+	free(db->home);
+	free(db);
+	return st;
+}
+
+void
+sd_db_close(struct sd_db *db)
+{
+	if (db == NULL)
+		return;
+	close_tables(db);
+	/* Keep the log short for whoever opens next. */
+	db->env->txn_checkpoint(db->env, 1024, 0, 0);
+	db->env->close(db->env, 0);
+	free(db->t);
+	free(db->home);
+	free(db);
+}
+
+int
+sd_db_failchk(struct sd_db *db, struct sd_err *err)
+{
+	return sanitize(db->env->failchk(db->env, 0), err, "failchk");
+}
+
+int
+sd_db_checkpoint(struct sd_db *db, unsigned kbytes, struct sd_err *err)
+{
+	return sanitize(db->env->txn_checkpoint(db->env, kbytes, 0, 0), err,
+	    "checkpoint");
+}
+
+/* ---------------------------------------------------------------- transactions */
+
+unsigned long
+sd_db_retries(void)
+{
+	return retries;
+}
+
+struct sd_db *
+sd_txn_db(struct sd_txn *t)
+{
+	return t->db;
+}
+
+static void
+backoff(int attempt)
+{
+	/* 1 ms doubling to 128 ms, scaled by a random factor in [0.5, 1.5). */
+	unsigned base = 1000u << (attempt < 7 ? attempt : 7);
+	unsigned jitter = (unsigned)((uint64_t)base * (unsigned)(rand() % 1000) / 1000);
+	struct timespec ts;
+	unsigned us = base / 2 + jitter;
+
+	ts.tv_sec = us / 1000000;
+	ts.tv_nsec = (long)(us % 1000000) * 1000;
+	nanosleep(&ts, NULL);
+}
+
+static int
+run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
+    u_int32_t tflags)
+{
+	struct sd_txn t;
+	DB_TXN *txn;
+	int ret, st;
+	static int seeded;
+
+	if (!seeded) {
+		srand((unsigned)getpid() ^ (unsigned)time(NULL));
+		seeded = 1;
+	}
+	for (int attempt = 0;; attempt++) {
+		if ((ret = db->env->txn_begin(db->env, NULL, &txn, tflags)) != 0)
+			return sanitize(ret, err, "begin transaction");
+		t.db = db;
+		t.txn = txn;
+		sd_err_clear(err);
+		st = fn(&t, arg, err);
+		if (st == SD_OK) {
+			ret = txn->commit(txn, 0);
+			if (ret == 0)
+				return SD_OK;
+			st = sanitize(ret, err, "commit");
+		} else
+			txn->abort(txn);
+		if (st != SD_ERETRY)
+			return st;
+		if (attempt >= RETRY_MAX)
+			return sd_err_set(err, SD_EINTERNAL,
+			    "database busy: gave up after %d deadlocks", attempt);
+		retries++;
+		backoff(attempt);
+	}
+}
+
+int
+sd_db_run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err)
+{
+	return run(db, fn, arg, err, 0);
+}
+
+int
+sd_db_read(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err)
+{
+	return run(db, fn, arg, err, DB_READ_COMMITTED);
+}
+
+/* ---------------------------------------------------------------- records */
+
+static DB *
+table_db(struct sd_txn *t, int table, int index)
+{
+	if (index < 0)
+		return t->db->t[table].pri;
+	return t->db->t[table].sec[index];
+}
+
+static void
+dbt_set(DBT *d, const void *p, size_t n)
+{
+	memset(d, 0, sizeof *d);
+	d->data = (void *)p;
+	d->size = (u_int32_t)n;
+}
+
+int
+sd_get(struct sd_txn *t, int table, const void *key, size_t klen,
+    struct sd_buf *val, int flags, struct sd_err *err)
+{
+	DB *d = table_db(t, table, -1);
+	DBT k, v;
+	int ret;
+
+	dbt_set(&k, key, klen);
+	memset(&v, 0, sizeof v);
+	v.flags = DB_DBT_MALLOC;
+	ret = d->get(d, t->txn, &k, &v, (flags & SD_GET_RMW) ? DB_RMW : 0);
+	if (ret != 0)
+		return sanitize(ret, err, t->db->defs[table].name);
+	if (val != NULL) {
+		sd_buf_reset(val);
+		sd_buf_add(val, v.data, v.size);
+	}
+	free(v.data);
+	return SD_OK;
+}
+
+int
+sd_put(struct sd_txn *t, int table, const void *key, size_t klen,
+    const void *val, size_t vlen, int flags, struct sd_err *err)
+{
+	DB *d = table_db(t, table, -1);
+	DBT k, v;
+	int ret;
+
+	dbt_set(&k, key, klen);
+	dbt_set(&v, val, vlen);
+	ret = d->put(d, t->txn, &k, &v,
+	    (flags & SD_PUT_NOOVERWRITE) ? DB_NOOVERWRITE : 0);
+	return sanitize(ret, err, t->db->defs[table].name);
+}
+
+int
+sd_del(struct sd_txn *t, int table, const void *key, size_t klen,
+    struct sd_err *err)
+{
+	DB *d = table_db(t, table, -1);
+	DBT k;
+
+	dbt_set(&k, key, klen);
+	return sanitize(d->del(d, t->txn, &k, 0), err,
+	    t->db->defs[table].name);
+}
+
+int
+sd_get_by(struct sd_txn *t, int table, int index, const void *key,
+    size_t klen, struct sd_buf *pkey, struct sd_buf *val, int flags,
+    struct sd_err *err)
+{
+	DB *d = table_db(t, table, index);
+	DBT k, pk, v;
+	int ret;
+
+	dbt_set(&k, key, klen);
+	memset(&pk, 0, sizeof pk);
+	memset(&v, 0, sizeof v);
+	pk.flags = DB_DBT_MALLOC;
+	v.flags = DB_DBT_MALLOC;
+	ret = d->pget(d, t->txn, &k, &pk, &v, (flags & SD_GET_RMW) ? DB_RMW : 0);
+	if (ret != 0)
+		return sanitize(ret, err, t->db->defs[table].indexes[index].name);
+	if (pkey != NULL) {
+		sd_buf_reset(pkey);
+		sd_buf_add(pkey, pk.data, pk.size);
+	}
+	if (val != NULL) {
+		sd_buf_reset(val);
+		sd_buf_add(val, v.data, v.size);
+	}
+	free(pk.data);
+	free(v.data);
+	return SD_OK;
+}
+
+int
+sd_count(struct sd_txn *t, int table, int index, uint64_t *out,
+    struct sd_err *err)
+{
+	DB *d = table_db(t, table, index);
+	DBC *c;
+	DBT k, v;
+	uint64_t n = 0;
+	int ret;
+
+	if ((ret = d->cursor(d, t->txn, &c, 0)) != 0)
+		return sanitize(ret, err, "count");
+	memset(&k, 0, sizeof k);
+	memset(&v, 0, sizeof v);
+	v.flags = DB_DBT_PARTIAL;	/* keys only */
+	while ((ret = c->get(c, &k, &v, DB_NEXT)) == 0)
+		n++;
+	c->close(c);
+	if (ret != DB_NOTFOUND)
+		return sanitize(ret, err, "count");
+	*out = n;
+	return SD_OK;
+}
+
+int
+sd_seq_next(struct sd_db *db, const char *name, uint64_t *out,
+    struct sd_err *err)
+{
+	struct sd_seq *s = NULL;
+	db_seq_t v;
+	DBT k;
+	int ret;
+
+	for (int i = 0; i < db->nseqs; i++)
+		if (strcmp(db->seqs[i].name, name) == 0)
+			s = &db->seqs[i];
+	if (s == NULL) {
+		if (db->nseqs >= SEQ_MAX)
+			return sd_err_set(err, SD_EINTERNAL, "too many sequences");
+		s = &db->seqs[db->nseqs];
+		sd_strlcpy(s->name, name, sizeof s->name);
+		if ((ret = db_sequence_create(&s->s, db->seqdb, 0)) != 0)
+			return sanitize(ret, err, "sequence");
+		s->s->initial_value(s->s, 1);
+		dbt_set(&k, s->name, strlen(s->name));
+		ret = s->s->open(s->s, NULL, &k, DB_CREATE | DB_THREAD);
+		if (ret != 0) {
+			s->s->close(s->s, 0);
+			return sanitize(ret, err, "sequence");
+		}
+		db->nseqs++;
+	}
+	/*
+	 * Ids come from their own tiny auto-commit transaction, never the
+	 * caller's: no writer waits on another's id, and an aborted write
+	 * only leaves a gap.  (Receipt numbers, which must be gapless, do not
+	 * use this.)
+	 */
+	ret = s->s->get(s->s, NULL, 1, &v, DB_AUTO_COMMIT | DB_TXN_NOSYNC);
+	if (ret != 0)
+		return sanitize(ret, err, "sequence");
+	*out = (uint64_t)v;
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- cursors */
+
+int
+sd_cursor_open(struct sd_txn *t, int table, int index, struct sd_cursor **out,
+    struct sd_err *err)
+{
+	struct sd_cursor *c = xcalloc(1, sizeof *c);
+	DB *d = table_db(t, table, index);
+	int ret;
+
+	if ((ret = d->cursor(d, t->txn, &c->dbc, 0)) != 0) {
+		free(c);
+		return sanitize(ret, err, "cursor");
+	}
+	c->t = t;
+	c->secondary = index >= 0;
+	c->key.flags = DB_DBT_REALLOC;
+	c->pkey.flags = DB_DBT_REALLOC;
+	c->val.flags = DB_DBT_REALLOC;
+	*out = c;
+	return SD_OK;
+}
+
+static int
+cursor_get(struct sd_cursor *c, u_int32_t op, struct sd_err *err)
+{
+	int ret;
+
+	if (c->secondary)
+		ret = c->dbc->pget(c->dbc, &c->key, &c->pkey, &c->val, op);
+	else
+		ret = c->dbc->get(c->dbc, &c->key, &c->val, op);
+	return sanitize(ret, err, "cursor");
+}
+
+int
+sd_cursor_seek(struct sd_cursor *c, enum sd_seek how, const void *key,
+    size_t klen, struct sd_err *err)
+{
+	u_int32_t op;
+
+	switch (how) {
+	case SD_SEEK_FIRST:
+		return cursor_get(c, DB_FIRST, err);
+	case SD_SEEK_LAST:
+		return cursor_get(c, DB_LAST, err);
+	case SD_SEEK_GE:
+		op = DB_SET_RANGE;
+		break;
+	default:
+		op = DB_SET;
+		break;
+	}
+	/* Copy the key in: the realloc'd DBT owns its memory. */
+	c->key.data = xrealloc(c->key.data, klen ? klen : 1);
+	memcpy(c->key.data, key, klen);
+	c->key.size = (u_int32_t)klen;
+	return cursor_get(c, op, err);
+}
+
+int
+sd_cursor_step(struct sd_cursor *c, int dir, struct sd_err *err)
+{
+	return cursor_get(c, dir > 0 ? DB_NEXT : DB_PREV, err);
+}
+
+const void *
+sd_cursor_key(struct sd_cursor *c, size_t *len)
+{
+	*len = c->key.size;
+	return c->key.data;
+}
+
+const void *
+sd_cursor_pkey(struct sd_cursor *c, size_t *len)
+{
+	if (!c->secondary)
+		return sd_cursor_key(c, len);
+	*len = c->pkey.size;
+	return c->pkey.data;
+}
+
+const void *
+sd_cursor_val(struct sd_cursor *c, size_t *len)
+{
+	*len = c->val.size;
+	return c->val.data;
+}
+
+void
+sd_cursor_close(struct sd_cursor *c)
+{
+	if (c == NULL)
+		return;
+	c->dbc->close(c->dbc);
+	free(c->key.data);
+	free(c->pkey.data);
+	free(c->val.data);
+	free(c);
+}

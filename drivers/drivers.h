@@ -1,0 +1,15 @@
+/*
+ * drivers.h -- the hardware layer's public interface: transports, the AT
+ * engine, modem and SIM-bank drivers, the printer, and simdeskd's timed
+ * jobs.  Today it holds the daemon's housekeeping; modems arrive with the
+ * telephony work.
+ */
+#ifndef SD_DRIVERS_H
+#define SD_DRIVERS_H
+
+#include "core/core.h"
+
+/* Run one round of housekeeping: failchk, and a checkpoint when due. */
+int	drv_housekeeping(struct sd_core *core, int checkpoint, struct sd_err *err);
+
+#endif

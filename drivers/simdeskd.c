@@ -1,0 +1,173 @@
+/*
+ * simdeskd.c -- the daemon: one per data directory (a lock file refuses a
+ * second), runs failchk and checkpoints on the shared environment, logs to
+ * syslog (or stderr with -f), and stops cleanly on SIGTERM.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "drivers.h"
+
+static volatile sig_atomic_t stop;
+static int foreground;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void
+logmsg(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (foreground) {
+		fputs("simdeskd: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	} else
+		vsyslog(prio, fmt, ap);
+	va_end(ap);
+}
+
+static void
+usage(void)
+{
+	fputs("usage: simdeskd [-f] [-D DATADIR] [-C CONFIG]\n", stderr);
+	exit(SD_EUSAGE);
+}
+
+/* Hold an exclusive lock on DATADIR/simdeskd.pid for our lifetime. */
+static int
+single_instance(const char *dir, struct sd_err *err)
+{
+	struct sd_buf path = SD_BUF_INIT;
+	struct flock fl;
+	char pid[32];
+	int fd, n;
+
+	sd_buf_printf(&path, "%s/simdeskd.pid", dir);
+	fd = open(path.p, O_RDWR | O_CREAT | O_CLOEXEC, 0660);
+	if (fd < 0) {
+		sd_err_set(err, SD_EINTERNAL, "%s: %s", path.p, strerror(errno));
+		sd_buf_free(&path);
+		return -1;
+	}
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(fd, F_SETLK, &fl) != 0) {
+		n = (int)read(fd, pid, sizeof pid - 1);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		sd_err_set(err, SD_EREFUSED, "already running on %s (pid %s)",
+		    dir, pid[0] ? pid : "?");
+		close(fd);
+		sd_buf_free(&path);
+		return -1;
+	}
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || write(fd, pid, (size_t)n) != n)
+		logmsg(LOG_WARNING, "cannot write %s", path.p);
+	sd_buf_free(&path);
+	return fd;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sd_config cfg;
+	struct sd_core *core = NULL;
+	struct sd_err err;
+	const char *conf = NULL, *datadir = NULL;
+	struct sigaction sa;
+	time_t last_ckp;
+	int c, lockfd, explicit_conf = 0;
+
+	sd_process_sanitize();
+	while ((c = getopt(argc, argv, "fD:C:h")) != -1) {
+		switch (c) {
+		case 'f': foreground = 1; break;
+		case 'D': datadir = optarg; break;
+		case 'C': conf = optarg; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	openlog("simdeskd", LOG_PID, LOG_DAEMON);
+	sd_config_defaults(&cfg);
+	if (conf == NULL && (conf = getenv("SIMDESK_CONF")) != NULL)
+		explicit_conf = 1;
+	else if (conf != NULL)
+		explicit_conf = 1;
+	else
+		conf = SD_CONFIG_DEFAULT_PATH;
+	if (sd_config_load(&cfg, conf, explicit_conf, &err) != SD_OK) {
+		fprintf(stderr, "simdeskd: %s\n", err.msg);
+		return sd_status_exit(err.status);
+	}
+	if (datadir == NULL)
+		datadir = getenv("SIMDESK_DATA");
+	if (datadir != NULL)
+		sd_strlcpy(cfg.data_dir, datadir, sizeof cfg.data_dir);
+	/*
+	 * Check before detaching so a second instance fails on the terminal,
+	 * then take the lock and open the environment in the process that
+	 * stays: fcntl locks and DB_REGISTER belong to a pid.
+	 */
+	if ((lockfd = single_instance(cfg.data_dir, &err)) < 0) {
+		fprintf(stderr, "simdeskd: %s\n", err.msg);
+		return sd_status_exit(err.status);
+	}
+	if (!foreground) {
+		close(lockfd);
+		if (daemon(1, 0) != 0) {
+			fprintf(stderr, "simdeskd: daemon: %s\n", strerror(errno));
+			return SD_EINTERNAL;
+		}
+		if ((lockfd = single_instance(cfg.data_dir, &err)) < 0) {
+			logmsg(LOG_ERR, "%s", err.msg);
+			return sd_status_exit(err.status);
+		}
+	}
+	if (sd_core_open(&core, &cfg, 0, &err) != SD_OK) {
+		logmsg(LOG_ERR, "%s", err.msg);
+		return sd_status_exit(err.status);
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	logmsg(LOG_INFO, "started on %s", cfg.data_dir);
+	last_ckp = time(NULL);
+	while (!stop) {
+		int ckp = time(NULL) - last_ckp >= cfg.checkpoint_seconds;
+
+		if (drv_housekeeping(core, ckp, &err) != SD_OK)
+			logmsg(LOG_ERR, "%s", err.msg);
+		if (ckp)
+			last_ckp = time(NULL);
+		for (int i = 0; i < cfg.failchk_seconds * 10 && !stop; i++)
+			usleep(100000);
+	}
+	logmsg(LOG_INFO, "stopping");
+	sd_core_close(core);
+	close(lockfd);
+	return 0;
+}

@@ -1,0 +1,172 @@
+/*
+ * cmds.c -- the one table of simdeskctl operations (tmux's cmd_entry idea):
+ * dispatch, --help and the man page's synopses are all generated from it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/tui.h"
+
+#define USER_FIELD_OPTS \
+	{ "name", "NAME", "full name (UTF-8)" }, \
+	{ "team", "TEAM", "team, for supervisors' scope" }, \
+	{ "phone", "PHONE", "contact phone" }, \
+	{ "age", "N", "age in years" }, \
+	{ "agent", "CODE", "agent code, for role agent" }
+
+const struct ctl_cmd ctl_cmds[] = {
+	{ "init", NULL, "", 0, 0,
+	  "create the data directory and its first admin", 0, cmd_init,
+	  { { "admin", "LOGIN", "login of the first admin", 1 },
+	    { "name", "NAME", "the admin's full name" } } },
+	{ "user", "add", "LOGIN", 1, 1, "add a staff user", 1, cmd_user_add,
+	  { { "role", "ROLE", "admin, supervisor, operator, cashier or agent", 1 },
+	    USER_FIELD_OPTS,
+	    { "os-login", "UNIXUSER", "bind a Unix login for peer authentication" } } },
+	{ "user", "list", "[PREFIX]", 0, 1, "list users by login", 1,
+	  cmd_user_list,
+	  { { "role", "ROLE", "only this role" },
+	    { "team", "TEAM", "only this team" } } },
+	{ "user", "show", "LOGIN", 1, 1, "show one user", 1, cmd_user_show,
+	  { { 0 } } },
+	{ "user", "update", "LOGIN", 1, 1, "change a user's fields", 1,
+	  cmd_user_update,
+	  { { "role", "ROLE", "new role" }, USER_FIELD_OPTS } },
+	{ "user", "passwd", "[LOGIN]", 0, 1,
+	  "change a password (yours, or as admin anyone's)", 1,
+	  cmd_user_passwd, { { 0 } } },
+	{ "user", "disable", "LOGIN", 1, 1, "stop a user from logging in", 1,
+	  cmd_user_disable, { { 0 } } },
+	{ "user", "enable", "LOGIN", 1, 1, "allow a disabled user again", 1,
+	  cmd_user_enable, { { 0 } } },
+	{ "user", "unlock", "LOGIN", 1, 1,
+	  "clear a lockout after wrong passwords", 1, cmd_user_unlock,
+	  { { 0 } } },
+	{ "user", "bind", "LOGIN UNIXUSER", 2, 2,
+	  "bind a Unix login for peer authentication (\"\" unbinds)", 1,
+	  cmd_user_bind, { { 0 } } },
+	{ "audit", "list", "", 0, 0, "list the audit trail, oldest first", 1,
+	  cmd_audit_list,
+	  { { "since", "TIME", "from this local time (YYYY-MM-DD[ HH:MM[:SS]])" },
+	    { "user", "LOGIN", "only this user's actions" },
+	    { "object", "PREFIX", "only objects starting with PREFIX" },
+	    { "op", "PREFIX", "only operations starting with PREFIX" },
+	    { "limit", "N", "only the newest N rows" } } },
+	{ "verify", NULL, "", 0, 0,
+	  "check every invariant; exit 0 only if all hold", 1, cmd_verify,
+	  { { 0 } } },
+};
+
+const int ctl_ncmds = sizeof ctl_cmds / sizeof ctl_cmds[0];
+
+const char *
+ctl_opt(const struct ctl_ctx *c, const char *name)
+{
+	for (int i = 0; i < CTL_OPTS_MAX && c->cmd->opts[i].name != NULL; i++)
+		if (strcmp(c->cmd->opts[i].name, name) == 0)
+			return c->optval[i];
+	return NULL;
+}
+
+int
+ctl_opt_int(struct ctl_ctx *c, const char *name, int lo, int hi, int *out)
+{
+	const char *v = ctl_opt(c, name);
+	char *end;
+	long n;
+
+	if (v == NULL)
+		return SD_OK;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || n < lo || n > hi)
+		return sd_err_set(&c->err, SD_EINVAL,
+		    "--%s: '%s' is not a whole number from %d to %d", name, v,
+		    lo, hi);
+	*out = (int)n;
+	return SD_OK;
+}
+
+static void
+usage_one(FILE *f, const struct ctl_cmd *cmd, int verbose)
+{
+	fprintf(f, "simdeskctl %s%s%s", cmd->noun, cmd->verb ? " " : "",
+	    cmd->verb ? cmd->verb : "");
+	if (cmd->args[0] != '\0')
+		fprintf(f, " %s", cmd->args);
+	for (int i = 0; i < CTL_OPTS_MAX && cmd->opts[i].name; i++) {
+		const struct ctl_opt *o = &cmd->opts[i];
+		if (o->metavar)
+			fprintf(f, o->required ? " --%s %s" : " [--%s %s]",
+			    o->name, o->metavar);
+		else
+			fprintf(f, " [--%s]", o->name);
+	}
+	fputc('\n', f);
+	if (!verbose) {
+		fprintf(f, "    %s\n", cmd->summary);
+		return;
+	}
+	fprintf(f, "\n%s.\n", cmd->summary);
+	for (int i = 0; i < CTL_OPTS_MAX && cmd->opts[i].name; i++) {
+		const struct ctl_opt *o = &cmd->opts[i];
+		char left[64];
+
+		snprintf(left, sizeof left, "--%s%s%s", o->name,
+		    o->metavar ? " " : "", o->metavar ? o->metavar : "");
+		fprintf(f, "  %-22s %s\n", left, o->help);
+	}
+	fputs("  --json                 output for scripts\n"
+	    "  --help                 this text\n", f);
+}
+
+void
+ctl_usage(FILE *f, const char *noun, const char *verb)
+{
+	int shown = 0;
+
+	if (noun == NULL)
+		fputs("usage: simdeskctl [-D DATADIR] [-C CONFIG] [--json] "
+		    "NOUN VERB [ARGS...]\n\n", f);
+	for (int i = 0; i < ctl_ncmds; i++) {
+		const struct ctl_cmd *cmd = &ctl_cmds[i];
+
+		if (noun != NULL && strcmp(cmd->noun, noun) != 0)
+			continue;
+		if (verb != NULL && (cmd->verb == NULL ||
+		    strcmp(cmd->verb, verb) != 0))
+			continue;
+		usage_one(f, cmd, verb != NULL || cmd->verb == NULL ?
+		    noun != NULL : 0);
+		shown++;
+	}
+	if (noun == NULL)
+		fputs("\nExit status: 0 ok, 2 usage, 3 not found, "
+		    "4 permission denied,\n5 invalid input (nothing written), "
+		    "6 refused by a business rule, 9 internal error.\n"
+		    "See simdeskctl(8).\n", f);
+}
+
+void
+ctl_mdoc(FILE *f)
+{
+	for (int i = 0; i < ctl_ncmds; i++) {
+		const struct ctl_cmd *cmd = &ctl_cmds[i];
+
+		fprintf(f, ".It Cm %s%s%s", cmd->noun, cmd->verb ? " " : "",
+		    cmd->verb ? cmd->verb : "");
+		if (cmd->args[0] != '\0')
+			fprintf(f, " Ar %s", cmd->args);
+		for (int j = 0; j < CTL_OPTS_MAX && cmd->opts[j].name; j++) {
+			const struct ctl_opt *o = &cmd->opts[j];
+
+			if (o->metavar)
+				fprintf(f, o->required ? " Fl -%s Ar %s" :
+				    " Op Fl -%s Ar %s", o->name, o->metavar);
+			else
+				fprintf(f, " Op Fl -%s", o->name);
+		}
+		fprintf(f, "\n%c%s.\n", (cmd->summary[0] >= 'a' &&
+		    cmd->summary[0] <= 'z') ? cmd->summary[0] - 32 :
+		    cmd->summary[0], cmd->summary + 1);
+	}
+}

@@ -1,0 +1,135 @@
+/*
+ * tui.h -- the front ends' shared interface: the one table of operations
+ * that drives simdeskctl's dispatch, its --help and the man page synopses
+ * (and labels the TUI's actions), plus output helpers (aligned tables by
+ * display width, JSON) and terminal prompts.  No business rule lives here.
+ */
+#ifndef SD_TUI_H
+#define SD_TUI_H
+
+#include <stdio.h>
+
+#include "core/core.h"
+
+/* ---------------------------------------------------------------- commands */
+
+#define CTL_OPTS_MAX	16
+#define CTL_ARGS_MAX	16
+
+struct ctl_opt {
+	const char	*name;		/* long name without "--" */
+	const char	*metavar;	/* NULL: a flag without value */
+	const char	*help;
+	int		 required;
+};
+
+struct ctl_ctx;
+
+struct ctl_cmd {
+	const char	*noun;
+	const char	*verb;		/* NULL for a noun used alone */
+	const char	*args;		/* positional synopsis, e.g. "LOGIN" */
+	int		 min_args, max_args;
+	const char	*summary;
+	int		 session;	/* needs a logged-in user */
+	int		 (*exec)(struct ctl_ctx *c);
+	struct ctl_opt	 opts[CTL_OPTS_MAX];
+};
+
+/* Everything a command's exec gets. */
+struct ctl_ctx {
+	const struct ctl_cmd	*cmd;
+	struct sd_config	 cfg;
+	struct sd_core		*core;
+	struct sd_session	 sess;
+	int			 json;
+	int			 nargs;
+	const char		*args[CTL_ARGS_MAX];
+	const char		*optval[CTL_OPTS_MAX];	/* flags: "" when set */
+	struct sd_err		 err;
+	const char		*datadir_flag;
+};
+
+extern const struct ctl_cmd ctl_cmds[];
+extern const int ctl_ncmds;
+
+/* The value of option name, or NULL when not given. */
+const char *ctl_opt(const struct ctl_ctx *c, const char *name);
+/* Parse an integer option; SD_EINVAL naming the option. */
+int	ctl_opt_int(struct ctl_ctx *c, const char *name, int lo, int hi, int *out);
+
+/* Print usage of one command, or all commands of a noun, or all. */
+void	ctl_usage(FILE *f, const char *noun, const char *verb);
+/* The mdoc COMMANDS section generated from the table (for the man page). */
+void	ctl_mdoc(FILE *f);
+
+/* Command handlers. */
+int	cmd_init(struct ctl_ctx *c);
+int	cmd_user_add(struct ctl_ctx *c);
+int	cmd_user_list(struct ctl_ctx *c);
+int	cmd_user_show(struct ctl_ctx *c);
+int	cmd_user_update(struct ctl_ctx *c);
+int	cmd_user_passwd(struct ctl_ctx *c);
+int	cmd_user_disable(struct ctl_ctx *c);
+int	cmd_user_enable(struct ctl_ctx *c);
+int	cmd_user_unlock(struct ctl_ctx *c);
+int	cmd_user_bind(struct ctl_ctx *c);
+int	cmd_audit_list(struct ctl_ctx *c);
+int	cmd_verify(struct ctl_ctx *c);
+
+/* ---------------------------------------------------------------- output */
+
+/* A table for people: columns aligned by display width. */
+struct out_table {
+	int		 ncols;
+	const char	*heads[16];
+	int		 right[16];	/* right-align (numbers, money) */
+	int		 nrows;
+	int		 cap;
+	char		**cells;	/* nrows * ncols owned strings */
+};
+
+void	out_table_init(struct out_table *t, int ncols, const char *const *heads);
+void	out_table_row(struct out_table *t, const char *const *cells);
+void	out_table_print(struct out_table *t, FILE *f);
+void	out_table_free(struct out_table *t);
+
+/* JSON output with correct escaping. */
+struct out_json {
+	FILE	*f;
+	int	 depth;
+	int	 first[16];
+	int	 pretty;
+};
+
+void	json_begin(struct out_json *j, FILE *f);
+void	json_obj_open(struct out_json *j, const char *key);
+void	json_obj_close(struct out_json *j);
+void	json_arr_open(struct out_json *j, const char *key);
+void	json_arr_close(struct out_json *j);
+void	json_str(struct out_json *j, const char *key, const char *v);
+void	json_int(struct out_json *j, const char *key, long long v);
+void	json_bool(struct out_json *j, const char *key, int v);
+void	json_end(struct out_json *j);
+
+/* Shared JSON/table pictures of core objects. */
+void	out_user_json(struct out_json *j, const struct sd_user *u);
+
+/* ---------------------------------------------------------------- prompts */
+
+/* 1 if a terminal is there to ask. */
+int	prompt_available(void);
+/* Read a line from the terminal, echo off when secret. */
+int	prompt_line(const char *question, int secret, char *out, size_t size);
+/* A new password from SIMDESK_NEW_PASSWORD or asked twice. */
+int	prompt_new_password(char *out, size_t size, struct sd_err *err);
+
+/* ---------------------------------------------------------------- i18n */
+
+/* gettext set-up; LANG decides the language. */
+void	i18n_init(void);
+#define _(s)	i18n_gettext(s)
+#define N_(s)	(s)
+const char *i18n_gettext(const char *s);
+
+#endif
