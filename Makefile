@@ -9,7 +9,8 @@ CC	?= cc
 B	 = build
 
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
-	   -Wformat=2 -Wno-format-nonliteral
+	   -Wformat=2 -Wno-format-nonliteral \
+	   -Wno-missing-field-initializers
 DEFS	 = -DSD_VERSION='"$(VERSION)"' \
 	   -DSD_LOCALEDIR='"$(PREFIX)/share/locale"' \
 	   -DSD_BUILD_LOCALEDIR='"$(CURDIR)/$(B)/locale"'
