@@ -7,6 +7,8 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 CC	?= cc
 B	 = build
+V	?= 0
+Q	 = $(if $(filter 1,$(V)),,@)
 
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	   -Wformat=2 -Wno-format-nonliteral \
@@ -55,11 +57,13 @@ deps:
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC/SAN  $<")
+	$(Q)$(CC) $(SAN_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/bin/simdeskctl: $(call obj,$(CTL_SRC)) $(FEOBJ) $(LIBOBJ)
 	@mkdir -p $(dir $@)

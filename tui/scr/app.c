@@ -1,0 +1,453 @@
+/*
+ * app.c -- simdesk's main: refuses a non-UTF-8 locale, reads the config,
+ * logs in (peer, else the login screen), then runs the main loop: draw the
+ * top screen, read a key with a short timeout, dispatch.  SIGWINCH only
+ * sets a flag; the loop resizes and redraws.
+ */
+#include <sys/ioctl.h>
+
+#include <langinfo.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scr.h"
+
+struct app app;
+volatile sig_atomic_t resized;
+
+/* ---------------------------------------------------------------- theme */
+
+struct theme_entry {
+	short	fg, bg;
+	int	attr;
+	int	mono;		/* attribute without colour */
+};
+
+static const struct theme_entry theme[TH__COUNT] = {
+	[TH_NORMAL] = { -1, -1, 0, 0 },
+	[TH_TITLE] = { COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE },
+	[TH_FKEY] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
+	[TH_FKEY_NUM] = { -1, -1, A_BOLD, A_BOLD },
+	[TH_SELECTED] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
+	[TH_HEADER] = { -1, -1, A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE },
+	[TH_ERROR] = { COLOR_RED, -1, A_BOLD, A_BOLD },
+	[TH_OK] = { COLOR_GREEN, -1, 0, 0 },
+	[TH_DIM] = { -1, -1, A_DIM, A_DIM },
+	[TH_FIELD] = { -1, -1, A_UNDERLINE, A_UNDERLINE },
+	[TH_FIELD_CUR] = { COLOR_BLACK, COLOR_YELLOW, 0, A_REVERSE },
+};
+
+static int use_colour;
+
+void
+theme_init(void)
+{
+	use_colour = has_colors() && getenv("NO_COLOR") == NULL;
+	if (!use_colour)
+		return;
+	start_color();
+	use_default_colors();
+	for (int i = 1; i < TH__COUNT; i++)
+		init_pair((short)i, theme[i].fg, theme[i].bg);
+}
+
+int
+theme_attr(enum theme_item item)
+{
+	if (!use_colour)
+		return theme[item].mono;
+	return (int)COLOR_PAIR(item) | theme[item].attr;
+}
+
+/* ---------------------------------------------------------------- keys */
+
+enum action
+keys_lookup(const struct keybind *t, int key)
+{
+	for (; t != NULL && t->key != 0; t++)
+		if (t->key == key)
+			return t->action;
+	return ACT_NONE;
+}
+
+/* Keys every screen has, after its own. */
+static const struct keybind global_keys[] = {
+	{ '?', ACT_HELP, N_("Help"), "?" },
+	{ KEY_F(1), ACT_HELP, N_("Help"), "F1" },
+	{ KEY_F(10), ACT_QUIT, N_("Quit"), "F10" },
+	{ 0 }
+};
+
+/* ---------------------------------------------------------------- drawing */
+
+void
+put_text(int y, int x, int cols, const char *s, int attr)
+{
+	struct sd_buf b = SD_BUF_INIT;
+
+	if (cols <= 0 || y < 0 || y >= LINES)
+		return;
+	if (x + cols > COLS)
+		cols = COLS - x;
+	sd_width_fit(&b, s, cols, 1);
+	attron(attr);
+	mvaddstr(y, x, sd_buf_cstr(&b));
+	attroff(attr);
+	sd_buf_free(&b);
+}
+
+void
+app_message(int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(app.message, sizeof app.message, fmt, ap);
+	va_end(ap);
+	app.message_error = error;
+}
+
+void
+chrome_draw(struct screen *s)
+{
+	struct sd_buf b = SD_BUF_INIT;
+	char right[128];
+	int x = 0, rw;
+
+	/* Title bar: program, screen, who. */
+	sd_buf_printf(&b, " simdesk — %s", _(s->title));
+	if (app.sess.user.login[0] != '\0')
+		snprintf(right, sizeof right, "%s (%s) ", app.sess.user.name,
+		    _(sd_role_name(app.sess.user.role)));
+	else
+		right[0] = '\0';
+	rw = sd_width(right);
+	put_text(0, 0, COLS, sd_buf_cstr(&b), theme_attr(TH_TITLE));
+	if (COLS - rw > sd_width(sd_buf_cstr(&b)))
+		put_text(0, COLS - rw, rw, right, theme_attr(TH_TITLE));
+	sd_buf_free(&b);
+
+	/* Message line. */
+	move(LINES - 2, 0);
+	clrtoeol();
+	if (app.message[0] != '\0')
+		put_text(LINES - 2, 0, COLS, app.message,
+		    app.message_error ? theme_attr(TH_ERROR) : theme_attr(TH_OK));
+
+	/* F-key bar from the key tables: keys with a label. */
+	move(LINES - 1, 0);
+	clrtoeol();
+	for (int pass = 0; pass < 2; pass++) {
+		const struct keybind *k = pass == 0 ? s->keys : global_keys;
+
+		for (; k != NULL && k->key != 0; k++) {
+			int w;
+
+			if (k->label == NULL || k->keyname == NULL ||
+			    (pass == 1 && k->key == '?'))
+				continue;
+			w = sd_width(k->keyname) + sd_width(_(k->label)) + 3;
+			if (x + w > COLS)
+				break;
+			put_text(LINES - 1, x, sd_width(k->keyname), k->keyname,
+			    theme_attr(TH_FKEY_NUM));
+			x += sd_width(k->keyname) + 1;
+			put_text(LINES - 1, x, sd_width(_(k->label)) + 1,
+			    _(k->label), theme_attr(TH_FKEY));
+			x += sd_width(_(k->label)) + 2;
+		}
+	}
+}
+
+int
+read_key(wint_t *ch, int *is_key)
+{
+	int r = get_wch(ch);
+
+	if (r == ERR)
+		return ERR;
+	*is_key = r == KEY_CODE_YES;
+	return OK;
+}
+
+int
+ask_yes_no(const char *question)
+{
+	wint_t ch;
+	int is_key;
+
+	app_message(1, "%s (y/n)", question);
+	chrome_draw(screen_top());
+	refresh();
+	for (;;) {
+		if (read_key(&ch, &is_key) == ERR)
+			continue;
+		if (!is_key && (ch == 'y' || ch == 'Y')) {
+			app.message[0] = '\0';
+			return 1;
+		}
+		if (!is_key && (ch == 'n' || ch == 'N' || ch == 27)) {
+			app.message[0] = '\0';
+			return 0;
+		}
+	}
+}
+
+void
+help_show(struct screen *s)
+{
+	int y = 2, w = COLS - 4;
+	wint_t ch;
+	int is_key;
+
+	erase();
+	chrome_draw(s);
+	put_text(y++, 2, w, _("Help"), theme_attr(TH_HEADER));
+	y++;
+	if (s->help != NULL) {
+		/* Wrap the screen's paragraph by display width. */
+		const char *p = _(s->help);
+
+		while (*p != '\0' && y < LINES - 6) {
+			struct sd_buf line = SD_BUF_INIT;
+			size_t len;
+
+			sd_width_fit(&line, p, w, 0);
+			len = line.len;
+			if (len < strlen(p)) {
+				const char *sp = p + len;
+
+				while (sp > p && *sp != ' ')
+					sp--;
+				if (sp > p)
+					len = (size_t)(sp - p);
+			}
+			{
+				char *tmp = xmalloc(len + 1);
+
+				memcpy(tmp, p, len);
+				tmp[len] = '\0';
+				put_text(y++, 2, w, tmp, theme_attr(TH_NORMAL));
+				free(tmp);
+			}
+			p += len;
+			while (*p == ' ')
+				p++;
+			sd_buf_free(&line);
+		}
+		y++;
+	}
+	for (int pass = 0; pass < 2 && y < LINES - 3; pass++) {
+		const struct keybind *k = pass == 0 ? s->keys : global_keys;
+
+		for (; k != NULL && k->key != 0 && y < LINES - 3; k++) {
+			if (k->label == NULL || k->keyname == NULL)
+				continue;
+			put_text(y, 4, 10, k->keyname, theme_attr(TH_FKEY_NUM));
+			put_text(y, 16, w - 14, _(k->label), theme_attr(TH_NORMAL));
+			y++;
+		}
+	}
+	put_text(LINES - 2, 0, COLS, _("Press any key to go back."),
+	    theme_attr(TH_DIM));
+	refresh();
+	while (read_key(&ch, &is_key) == ERR && !resized)
+		;
+}
+
+/* ---------------------------------------------------------------- stack */
+
+void
+screen_push(struct screen *s)
+{
+	if (app.depth >= SCREEN_STACK_MAX)
+		return;
+	app.stack[app.depth++] = s;
+	if (s->ops->open != NULL)
+		s->ops->open(s);
+}
+
+void
+screen_pop(void)
+{
+	struct screen *s;
+
+	if (app.depth == 0)
+		return;
+	s = app.stack[--app.depth];
+	if (s->ops->close != NULL)
+		s->ops->close(s);
+	screen_free(s);
+	if (app.depth > 0 && app.stack[app.depth - 1]->ops->open != NULL)
+		app.stack[app.depth - 1]->ops->open(app.stack[app.depth - 1]);
+}
+
+struct screen *
+screen_top(void)
+{
+	return app.depth > 0 ? app.stack[app.depth - 1] : NULL;
+}
+
+void
+screen_free(struct screen *s)
+{
+	if (s == NULL)
+		return;
+	free(s->data);
+	free(s);
+}
+
+/* ---------------------------------------------------------------- main */
+
+static void
+on_winch(int sig)
+{
+	(void)sig;
+	resized = 1;
+}
+
+static void
+do_resize(void)
+{
+	struct winsize ws;
+
+	resized = 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clear();
+}
+
+static void
+usage(void)
+{
+	fputs("usage: simdesk [-l] [-D DATADIR] [-C CONFIG]\n"
+	    "  -l  show the login screen even for a bound Unix user\n", stderr);
+	exit(SD_EUSAGE);
+}
+
+static void
+loop(void)
+{
+	wint_t ch;
+	int is_key, typed;
+
+	while (!app.quit && app.depth > 0) {
+		struct screen *s = screen_top();
+		enum action a;
+
+		if (resized)
+			do_resize();
+		erase();
+		if (s->ops->draw != NULL)
+			s->ops->draw(s);
+		chrome_draw(s);
+		refresh();
+		if (read_key(&ch, &is_key) == ERR)
+			continue;	/* timeout: later, poll the inbox here */
+		if (is_key && ch == KEY_RESIZE) {
+			resized = 1;
+			continue;
+		}
+		/*
+		 * While a screen takes text (a form field, the filter),
+		 * printable characters are typed; everything else goes
+		 * through the screen's key table, then the global one.
+		 */
+		typed = !is_key && ch >= 0x20 && ch != 0x7f;
+		if (s->text_input && typed)
+			a = ACT_NONE;
+		else if ((a = keys_lookup(s->keys, (int)ch)) == ACT_NONE)
+			a = keys_lookup(global_keys, (int)ch);
+		if (a == ACT_HELP) {
+			help_show(s);
+			continue;
+		}
+		if (a == ACT_QUIT) {
+			if (ask_yes_no(_("Leave simdesk?")))
+				app.quit = 1;
+			continue;
+		}
+		app.message[0] = '\0';
+		s->ops->key(s, a, a == ACT_NONE && typed ? ch : 0);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sd_config cfg;
+	struct sd_err err;
+	const char *conf = NULL, *datadir = NULL;
+	int c, force_login = 0, explicit_conf = 0, logged_in = 0;
+	struct sigaction sa;
+
+	sd_process_sanitize();
+	i18n_init();
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0) {
+		fputs("simdesk: needs a UTF-8 locale; try LANG=C.UTF-8 or "
+		    "LANG=zh_CN.UTF-8\n", stderr);
+		return SD_EUSAGE;
+	}
+	while ((c = getopt(argc, argv, "lD:C:hV")) != -1) {
+		switch (c) {
+		case 'l': force_login = 1; break;
+		case 'D': datadir = optarg; break;
+		case 'C': conf = optarg; break;
+		case 'V': puts("simdesk " SD_VERSION); return 0;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	sd_config_defaults(&cfg);
+	if (conf == NULL && (conf = getenv("SIMDESK_CONF")) != NULL)
+		explicit_conf = 1;
+	else if (conf != NULL)
+		explicit_conf = 1;
+	else
+		conf = SD_CONFIG_DEFAULT_PATH;
+	if (sd_config_load(&cfg, conf, explicit_conf, &err) != SD_OK) {
+		fprintf(stderr, "simdesk: %s\n", err.msg);
+		return sd_status_exit(err.status);
+	}
+	if (datadir == NULL)
+		datadir = getenv("SIMDESK_DATA");
+	if (datadir != NULL)
+		sd_strlcpy(cfg.data_dir, datadir, sizeof cfg.data_dir);
+	memset(&app, 0, sizeof app);
+	if (sd_core_open(&app.core, &cfg, 0, &err) != SD_OK) {
+		fprintf(stderr, "simdesk: %s\n", err.msg);
+		return sd_status_exit(err.status);
+	}
+	if (!force_login && sd_session_peer(app.core, &app.sess, &err) == SD_OK) {
+		sd_audit_log(app.core, app.sess.user.login, "login",
+		    app.sess.user.login, SD_OUTCOME_OK, "peer (simdesk)");
+		logged_in = 1;
+	}
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_winch;
+	sigaction(SIGWINCH, &sa, NULL);
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(50);
+	timeout(250);
+	curs_set(0);
+	theme_init();
+
+	if (logged_in)
+		screen_push(scr_home_new());
+	else
+		screen_push(scr_login_new(&logged_in));
+	loop();
+	while (app.depth > 0)
+		screen_pop();
+	endwin();
+	sd_core_close(app.core);
+	return 0;
+}

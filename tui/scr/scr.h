@@ -1,0 +1,235 @@
+/*
+ * scr.h -- simdesk's screens and widgets: a screen is an object with an ops
+ * table (open, draw, key, close) on a stack; key bindings are data; the list
+ * view pages from a database cursor and filters as you type; the form has
+ * typed, validated fields and warns before discarding changes.
+ */
+#ifndef SD_SCR_H
+#define SD_SCR_H
+
+#include <signal.h>
+#include <wchar.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+
+#include "tui/tui.h"
+
+/* ---------------------------------------------------------------- theme */
+
+enum theme_item {
+	TH_NORMAL = 1,
+	TH_TITLE,
+	TH_FKEY,
+	TH_FKEY_NUM,
+	TH_SELECTED,
+	TH_HEADER,
+	TH_ERROR,
+	TH_OK,
+	TH_DIM,
+	TH_FIELD,
+	TH_FIELD_CUR,
+	TH__COUNT
+};
+
+void	theme_init(void);
+int	theme_attr(enum theme_item item);
+
+/* ---------------------------------------------------------------- keys */
+
+/* Actions a key can trigger; screens handle the ones they bind. */
+enum action {
+	ACT_NONE,
+	ACT_QUIT, ACT_BACK, ACT_HELP, ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END,
+	ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_FILTER, ACT_SAVE, ACT_NEXT, ACT_PREV, ACT_LEFT,
+	ACT_RIGHT, ACT_TOGGLE, ACT_UNLOCK, ACT_PASSWD, ACT_REFRESH, ACT_DELETE
+};
+
+struct keybind {
+	int		 key;		/* curses key code or character */
+	enum action	 action;
+	const char	*label;		/* shown in the F-key bar and help; N_() */
+	const char	*keyname;	/* "F2", "Enter", "/" ... */
+};
+
+/* The action bound to key in a table ending with key 0, or ACT_NONE. */
+enum action keys_lookup(const struct keybind *t, int key);
+
+/* ---------------------------------------------------------------- app, screens */
+
+struct screen;
+
+struct screen_ops {
+	void	(*open)(struct screen *s);
+	void	(*draw)(struct screen *s);
+	/* Handle an action (from the key table) or a typed character. */
+	void	(*key)(struct screen *s, enum action a, wint_t ch);
+	void	(*close)(struct screen *s);
+};
+
+struct screen {
+	const struct screen_ops	*ops;
+	const char		*title;		/* N_() */
+	const struct keybind	*keys;
+	const char		*help;		/* N_() paragraph for '?' */
+	void			*data;
+	int			 text_input;	/* typed characters go to key() */
+};
+
+#define SCREEN_STACK_MAX 16
+
+struct app {
+	struct sd_core		*core;
+	struct sd_session	 sess;
+	struct screen		*stack[SCREEN_STACK_MAX];
+	int			 depth;
+	int			 quit;
+	char			 message[256];	/* one-line status message */
+	int			 message_error;
+};
+
+extern struct app app;
+extern volatile sig_atomic_t resized;
+
+void	screen_push(struct screen *s);
+void	screen_pop(void);
+struct screen *screen_top(void);
+/* A status-line message (error in red). */
+void	app_message(int error, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Draw the title bar, the F-key bar and the message line. */
+void	chrome_draw(struct screen *s);
+/* Modal yes/no question on the message line; 1 for yes. */
+int	ask_yes_no(const char *question);
+/* Modal help for a screen: its text and every key binding. */
+void	help_show(struct screen *s);
+/* Put s at y, x in at most cols columns (padded). */
+void	put_text(int y, int x, int cols, const char *s, int attr);
+/* Read one key (wide aware); returns ERR on timeout. */
+int	read_key(wint_t *ch, int *is_key);
+
+/* Append a typed character as UTF-8 if it fits; remove the last one. */
+void	utf8_append(char *buf, size_t size, wint_t ch);
+void	utf8_backspace(char *buf);
+
+/* ---------------------------------------------------------------- list view */
+
+#define LV_COLS_MAX	8
+#define LV_CELL_MAX	128
+#define LV_ROWS_MAX	200
+
+struct lv_col {
+	const char	*head;		/* N_() */
+	int		 width;		/* columns; 0 takes what is left */
+	int		 right;
+};
+
+struct lv_row {
+	char	key[128];		/* anchor for paging */
+	char	cells[LV_COLS_MAX][LV_CELL_MAX];
+	int	attr;			/* theme item for the row, or 0 */
+};
+
+/*
+ * A page source: up to max rows strictly after (dir > 0) or before
+ * (dir < 0) anchor ("" = from the start / from the end), matching filter,
+ * in ascending order.  Returns SD_OK and *n, or an error in err.
+ */
+typedef int (*lv_fetch_fn)(void *ctx, const char *filter, const char *anchor,
+    int dir, int max, struct lv_row *rows, int *n, struct sd_err *err);
+
+struct listview {
+	const struct lv_col	*cols;
+	int			 ncols;
+	lv_fetch_fn		 fetch;
+	void			*ctx;
+	char			 filter[64];
+	int			 filtering;	/* typing goes to the filter */
+	struct lv_row		 rows[LV_ROWS_MAX];
+	int			 n;
+	int			 sel;
+	int			 height;
+	int			 top, left, width;
+};
+
+void	lv_init(struct listview *lv, const struct lv_col *cols, int ncols,
+	    lv_fetch_fn fetch, void *ctx);
+/* Lay out and fetch the first page. */
+void	lv_reload(struct listview *lv);
+/* Re-fetch from the selected row (after an edit). */
+void	lv_refresh(struct listview *lv);
+void	lv_draw(struct listview *lv);
+/* 1 if the list used the action or character. */
+int	lv_key(struct listview *lv, enum action a, wint_t ch);
+/* The selected row, or NULL when empty. */
+const struct lv_row *lv_selected(const struct listview *lv);
+
+/* ---------------------------------------------------------------- forms */
+
+enum ff_type {
+	FF_TEXT,
+	FF_LOGIN,
+	FF_INT,
+	FF_PHONE,
+	FF_PASSWORD,
+	FF_CHOICE
+};
+
+#define FF_VALUE_MAX 128
+
+struct ff_field {
+	const char		*label;		/* N_() */
+	const char		*key;		/* core's name for it ("os-login") */
+	enum ff_type		 type;
+	int			 required;
+	int			 readonly;
+	int			 maxlen;	/* bytes */
+	int			 lo, hi;	/* FF_INT */
+	const char *const	*choices;	/* FF_CHOICE, NULL-terminated */
+	char			 value[FF_VALUE_MAX];
+	char			 error[128];
+};
+
+struct form;
+typedef int (*form_submit_fn)(struct form *f, struct sd_err *err);
+
+struct form {
+	const char		*title;		/* N_() */
+	struct ff_field		*fields;
+	int			 n;
+	int			 cur;
+	int			 dirty;
+	form_submit_fn		 submit;
+	void			*ctx;
+	int			 done;		/* submitted successfully */
+};
+
+/* The keys of every form screen. */
+extern const struct keybind form_keys[];
+
+void	form_init(struct form *f, const char *title, struct ff_field *fields,
+	    int n, form_submit_fn submit, void *ctx);
+void	form_draw(struct form *f);
+/*
+ * Handle a key.  Returns 1 when the form is finished (saved, or left with
+ * the changes discarded after asking).
+ */
+int	form_key(struct form *f, enum action a, wint_t ch);
+/* Check one field by its type; fills its error.  0 if valid. */
+int	form_check_field(struct ff_field *fl);
+/* Put an error from core under the field it names, or on the message line. */
+void	form_show_error(struct form *f, const struct sd_err *err);
+
+/* ---------------------------------------------------------------- screens */
+
+struct screen *scr_login_new(int *ok);
+struct screen *scr_home_new(void);
+struct screen *scr_users_new(void);
+struct screen *scr_user_form_new(const char *login);	/* NULL: add */
+struct screen *scr_account_new(void);
+
+/* The screen stack's generic free for screens allocated with calloc. */
+void	screen_free(struct screen *s);
+
+#endif

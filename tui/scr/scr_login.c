@@ -1,0 +1,77 @@
+/*
+ * scr_login.c -- the login screen for users not bound to their Unix login
+ * (or started with -l).  Lockout and auditing are core's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scr.h"
+
+struct login_data {
+	struct form	 form;
+	struct ff_field	 fields[2];
+};
+
+static const char login_help[] = N_("Type your simdesk login and password. "
+    "After too many wrong passwords the account is locked for a while; "
+    "an administrator can unlock it.");
+
+static int
+login_submit(struct form *f, struct sd_err *err)
+{
+	int st;
+
+	st = sd_session_login(app.core, f->fields[0].value, f->fields[1].value,
+	    &app.sess, err);
+	explicit_bzero(f->fields[1].value, sizeof f->fields[1].value);
+	return st;
+}
+
+static void
+login_draw(struct screen *s)
+{
+	struct login_data *d = s->data;
+
+	form_draw(&d->form);
+}
+
+static void
+login_key(struct screen *s, enum action a, wint_t ch)
+{
+	struct login_data *d = s->data;
+
+	if (!form_key(&d->form, a, ch))
+		return;
+	if (!d->form.done) {
+		app.quit = 1;	/* Esc on the login screen leaves */
+		return;
+	}
+	screen_pop();		/* frees s */
+	screen_push(scr_home_new());
+	app_message(0, _("Welcome, %s."), app.sess.user.name);
+}
+
+static const struct screen_ops login_ops = {
+	NULL, login_draw, login_key, NULL
+};
+
+struct screen *
+scr_login_new(int *ok)
+{
+	struct screen *s = xcalloc(1, sizeof *s);
+	struct login_data *d = xcalloc(1, sizeof *d);
+
+	(void)ok;
+	d->fields[0] = (struct ff_field){ N_("Login"), "login", FF_TEXT, 1, 0,
+	    SD_LOGIN_MAX, 0, 0, NULL, "", "" };
+	d->fields[1] = (struct ff_field){ N_("Password"), "password",
+	    FF_PASSWORD, 1, 0, 200, 0, 0, NULL, "", "" };
+	form_init(&d->form, N_("Log in"), d->fields, 2, login_submit, NULL);
+	s->ops = &login_ops;
+	s->title = N_("Log in");
+	s->keys = form_keys;
+	s->help = login_help;
+	s->data = d;
+	s->text_input = 1;
+	return s;
+}
