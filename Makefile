@@ -85,11 +85,13 @@ $(MO): tui/po/zh_CN.po
 
 $(B)/tests/%: tests/unit/%.c $(FEOBJ) $(LIBOBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka
 
 $(B)/tests-asan/%: tests/unit/%.c $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC))
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka
+	@$(if $(Q),echo "  LD/SAN  $@")
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka
 
 $(B)/tests/mp_worker: tests/mp/mp_worker.c $(LIBOBJ)
 	@mkdir -p $(dir $@)

@@ -31,7 +31,8 @@ report(struct verify_arg *a, const char *check, int ok, const char *fmt, ...)
 	va_end(ap);
 	if (!ok)
 		a->failed++;
-	a->cb(check, ok, detail, a->cbarg);
+	if (a->cb != NULL)
+		a->cb(check, ok, detail, a->cbarg);
 }
 
 /* Sum a posting's lines; with account, only that account's lines. */
@@ -92,7 +93,7 @@ check_balances(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
 	struct sd_cursor *c, *ix;
 	uint64_t n = 0, bad = 0;
 	int64_t total = 0;
-	char first_bad[80] = "";
+	char first_bad[200] = "";
 	int st, st2;
 
 	if ((st = sd_cursor_open(t, T_ACCOUNT, -1, &c, err)) != SD_OK)

@@ -582,8 +582,16 @@ sd_put(struct sd_txn *t, int table, const void *key, size_t klen,
 
 	dbt_set(&k, key, klen);
 	dbt_set(&v, val, vlen);
+	lasterr[0] = '\0';
 	ret = d->put(d, t->txn, &k, &v,
 	    (flags & SD_PUT_NOOVERWRITE) ? DB_NOOVERWRITE : 0);
+	/*
+	 * A duplicate key in a unique secondary index comes back as EINVAL
+	 * with message BDB0695; it is a duplicate, not an internal error.
+	 */
+	if (ret == EINVAL && strstr(lasterr, "BDB0695") != NULL)
+		return sd_err_set(err, SD_EEXIST, "%s: duplicate key in a "
+		    "unique index", t->db->defs[table].name);
 	return sanitize(ret, err, t->db->defs[table].name);
 }
 

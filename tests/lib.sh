@@ -1,0 +1,79 @@
+# lib.sh -- helpers for the shell test suites: TAP lines ("ok N - what"),
+# a fresh data directory per suite, and running simdeskctl as a given user.
+set -u
+T_N=0
+T_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PATH="$T_TOP/build/bin:$PATH"
+export TZ=UTC
+
+t_tmp() {
+	T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/simdesk-test.XXXXXX")
+	trap 't_cleanup' EXIT
+}
+
+t_cleanup() {
+	[ -n "${T_KEEP:-}" ] || rm -rf "$T_DIR"
+}
+
+t_ok() {	# description, then the exit status of the last check
+	T_N=$((T_N + 1))
+	if [ "$2" -eq 0 ]; then
+		echo "ok $T_N - $1"
+	else
+		echo "not ok $T_N - $1"
+	fi
+}
+
+# t_rc WANT DESC CMD...: the command exits with WANT.
+t_rc() {
+	local want=$1 desc=$2 rc
+	shift 2
+	"$@" >"$T_DIR/out" 2>"$T_DIR/err"; rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		echo "# $desc: exit $rc, wanted $want; stderr: $(head -c 300 "$T_DIR/err")"
+		t_ok "$desc" 1
+		return 1
+	fi
+	t_ok "$desc" 0
+}
+
+# t_grep DESC PATTERN FILE: FILE matches the extended regex.
+t_grep() {
+	if grep -qE -- "$2" "$3"; then t_ok "$1" 0; else
+		echo "# $1: /$2/ not in $3:"; sed 's/^/#   /' "$3" | head -20
+		t_ok "$1" 1
+	fi
+}
+
+t_nogrep() {
+	if grep -qE -- "$2" "$3"; then
+		echo "# $1: /$2/ unexpectedly in $3"; t_ok "$1" 1
+	else t_ok "$1" 0; fi
+}
+
+# One-line error check: stderr is exactly one line.
+t_oneline() {
+	local n
+	n=$(wc -l <"$T_DIR/err")
+	if [ "$n" -eq 1 ]; then t_ok "$1" 0; else
+		echo "# $1: stderr has $n lines"; sed 's/^/#   /' "$T_DIR/err"; t_ok "$1" 1
+	fi
+}
+
+# as LOGIN PASSWORD simdeskctl ARGS...
+as() {
+	local u=$1 p=$2
+	shift 2
+	SIMDESK_USER=$u SIMDESK_PASSWORD=$p "$@"
+}
+
+# A data dir with an admin (bound to this Unix user) and one user per role.
+t_seed() {
+	export SIMDESK_DATA="$T_DIR/data"
+	SIMDESK_PASSWORD=adminpw1 simdeskctl init --admin admin --name "管理员" >/dev/null || return 1
+	local r
+	for r in supervisor operator cashier agent; do
+		SIMDESK_NEW_PASSWORD=${r}pw1 simdeskctl user add "$r" --role "$r" \
+		    --team east --name "$r one" >/dev/null || return 1
+	done
+}

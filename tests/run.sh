@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# run.sh -- runs every test suite of `make check` and ends with one line for
+# the whole run, "N passed, N failed"; exits non-zero on any failure.
+# Suites: cmocka unit tests (plain and ASan+UBSan), CLI, multi-process,
+# TUI (tmux) and a short fuzz smoke run.  TESTS=name,... runs a subset.
+set -u
+cd "$(dirname "$0")/.."
+B=build
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
+export PATH="$PWD/$B/bin:$PATH"
+unset SIMDESK_USER SIMDESK_PASSWORD SIMDESK_NEW_PASSWORD SIMDESK_DATA SIMDESK_CONF
+
+total_pass=0
+total_fail=0
+failed=()
+only="${TESTS:-}"
+
+want() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
+
+add() {	# suite passed failed
+	total_pass=$((total_pass + $2))
+	total_fail=$((total_fail + $3))
+	[ "$3" -eq 0 ] || failed+=("$1")
+	printf '%-28s %4d passed, %d failed\n' "$1" "$2" "$3"
+}
+
+run_cmocka() {	# name binary
+	local out p f rc
+	out=$("$2" 2>&1); rc=$?
+	p=$(grep -oE '\[  PASSED  \] [0-9]+' <<<"$out" | grep -oE '[0-9]+$' | tail -1)
+	f=$(grep -oE '\[  FAILED  \] [0-9]+' <<<"$out" | grep -oE '[0-9]+$' | tail -1)
+	p=${p:-0}; f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi	# crashed
+	[ "$f" -eq 0 ] || printf '%s\n' "$out" | grep -vE '^\[ +(RUN|OK) +\]' | tail -40
+	add "$1" "$p" "$f"
+}
+
+run_tap() {	# name script
+	local out p f rc
+	out=$(bash "$2" 2>&1); rc=$?
+	p=$(grep -cE '^ok ' <<<"$out")
+	f=$(grep -cE '^not ok ' <<<"$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	[ "$f" -eq 0 ] || printf '%s\n' "$out" | grep -vE '^ok ' | tail -40
+	add "$1" "$p" "$f"
+}
+
+for t in $B/tests/test_*; do
+	n=$(basename "$t")
+	want "$n" && run_cmocka "unit/$n" "$t"
+done
+for t in $B/tests-asan/test_*; do
+	n=$(basename "$t")
+	want "$n" && ASAN_OPTIONS=detect_leaks=1 run_cmocka "asan/$n" "$t"
+done
+for kind in cli mp tui fuzz; do
+	for t in tests/$kind/test_*.sh; do
+		[ -e "$t" ] || continue
+		n=$(basename "$t" .sh)
+		want "$n" && run_tap "$kind/$n" "$t"
+	done
+done
+
+echo
+[ ${#failed[@]} -eq 0 ] || echo "failed suites: ${failed[*]}"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ] && [ "$total_pass" -gt 0 ]

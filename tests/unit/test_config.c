@@ -1,0 +1,111 @@
+/*
+ * test_config.c -- simdesk.conf: defaults, a good file, and every kind of
+ * bad file giving one message that names file:line and the setting.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/core.h"
+
+static void
+defaults(void **state)
+{
+	struct sd_config c;
+
+	(void)state;
+	sd_config_defaults(&c);
+	assert_string_equal(c.timezone, "Asia/Shanghai");
+	assert_string_equal(c.data_dir, "/var/lib/simdesk");
+	assert_int_equal(c.lock_failures, 5);
+	assert_int_equal(c.lock_minutes, 15);
+	assert_int_equal(c.durable, 1);
+}
+
+static void
+good_text(void **state)
+{
+	struct sd_config c;
+	struct sd_err e;
+
+	(void)state;
+	sd_config_defaults(&c);
+	assert_int_equal(sd_config_parse(&c,
+	    "# comment\ndata_dir = \"/srv/simdesk\";\ntimezone = \"UTC\";\n"
+	    "lock_failures = 3;\ndurable = false;\nmodems = { };\n",
+	    "t.conf", &e), SD_OK);
+	assert_string_equal(c.data_dir, "/srv/simdesk");
+	assert_string_equal(c.timezone, "UTC");
+	assert_int_equal(c.lock_failures, 3);
+	assert_int_equal(c.durable, 0);
+	assert_int_equal(c.lock_minutes, 15);	/* default kept */
+}
+
+static void
+bad_text(void **state)
+{
+	static const struct { const char *text, *want; } v[] = {
+		{ "data_dir = \"/x\"\ntimezone = ;\n", "t.conf:2:" },
+		{ "\n\ncolour = \"red\";\n", "t.conf:3: colour: unknown setting" },
+		{ "lock_failures = \"five\";\n", "t.conf:1: lock_failures: must be an integer" },
+		{ "lock_minutes = 0;\n", "t.conf:1: lock_minutes: 0 is outside 1..10080" },
+		{ "log_level = \"loud\";\n", "log_level: 'loud'" },
+		{ "data_dir = \"\";\n", "data_dir: must not be empty" },
+		{ "timezone = 5;\n", "timezone: must be a string" },
+	};
+	struct sd_config c;
+	struct sd_err e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		sd_config_defaults(&c);
+		assert_int_equal(sd_config_parse(&c, v[i].text, "t.conf", &e),
+		    SD_EINVAL);
+		if (strstr(e.msg, v[i].want) == NULL)
+			fail_msg("case %zu: '%s' lacks '%s'", i, e.msg, v[i].want);
+		assert_null(strchr(e.msg, '\n'));
+	}
+}
+
+static void
+files(void **state)
+{
+	struct sd_config c;
+	struct sd_err e;
+	char path[] = "/tmp/sdtest-conf.XXXXXX";
+	int fd;
+
+	(void)state;
+	sd_config_defaults(&c);
+	assert_int_equal(sd_config_load(&c, "/nonexistent.conf", 0, &e), SD_OK);
+	assert_int_equal(sd_config_load(&c, "/nonexistent.conf", 1, &e),
+	    SD_EINVAL);
+	assert_non_null(strstr(e.msg, "/nonexistent.conf: No such file"));
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "timezone = \"UTC\";\n\x00junk", 23), 23);
+	close(fd);
+	assert_int_equal(sd_config_load(&c, path, 1, &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "not a text file"));
+	unlink(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults),
+		cmocka_unit_test(good_text),
+		cmocka_unit_test(bad_text),
+		cmocka_unit_test(files),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,388 @@
+/*
+ * test_core.c -- core on a real environment: init, password hashing,
+ * logins and the lockout, the permission table, refusals audited, team
+ * visibility, paging, the ledger and verify (including that it notices a
+ * corrupted balance).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/core_int.h"
+
+struct fx {
+	char			 dir[64];
+	struct sd_core		*core;
+	struct sd_session	 admin;
+};
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	struct sd_config cfg;
+	struct sd_err e;
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/sdtest-core.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	rmdir(f->dir);
+	sd_config_defaults(&cfg);
+	sd_strlcpy(cfg.data_dir, f->dir, sizeof cfg.data_dir);
+	cfg.durable = 0;
+	if (sd_core_open(&f->core, &cfg, 1, &e) != SD_OK ||
+	    sd_init_admin(f->core, "root1", "管理员", "adminpw1", NULL, &e) != SD_OK ||
+	    sd_session_login(f->core, "root1", "adminpw1", &f->admin, &e) != SD_OK) {
+		print_error("setup: %s\n", e.msg);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[128];
+
+	sd_core_close(f->core);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static void
+add(struct fx *f, const char *login, int role, const char *team)
+{
+	struct sd_user_fields uf;
+	struct sd_err e;
+
+	sd_user_fields_init(&uf);
+	uf.role = role;
+	uf.team = team;
+	if (sd_user_add(&f->admin, login, &uf, "secret12", NULL, &e) != SD_OK)
+		fail_msg("add %s: %s", login, e.msg);
+}
+
+struct count_arg {
+	const char	*op;
+	int		 outcome;
+	int		 n;
+};
+
+static int
+count_audit(const struct sd_audit *a, void *arg)
+{
+	struct count_arg *c = arg;
+
+	if (strcmp(a->op, c->op) == 0 && a->outcome == c->outcome)
+		c->n++;
+	return 0;
+}
+
+static int
+audits(struct fx *f, const char *op, int outcome, const char *user)
+{
+	struct sd_audit_filter af;
+	struct count_arg c = { op, outcome, 0 };
+	struct sd_err e;
+
+	memset(&af, 0, sizeof af);
+	af.user = user;
+	assert_int_equal(sd_audit_list(&f->admin, &af, count_audit, &c, &e),
+	    SD_OK);
+	return c.n;
+}
+
+static void
+passwords(void **state)
+{
+	char h[160];
+	struct sd_err e;
+
+	(void)state;
+	assert_int_equal(password_hash("pässwörd", h, sizeof h, &e), SD_OK);
+	assert_memory_equal(h, "$y$", 3);	/* yescrypt */
+	assert_true(password_check("pässwörd", h));
+	assert_false(password_check("password", h));
+	assert_false(password_check("", h));
+	assert_false(password_check("x", ""));
+}
+
+static void
+login_and_lockout(void **state)
+{
+	struct fx *f = *state;
+	struct sd_session s;
+	struct sd_user u;
+	struct sd_err e;
+
+	add(f, "op1", SD_ROLE_OPERATOR, "east");
+	assert_int_equal(sd_session_login(f->core, "op1", "secret12", &s, &e),
+	    SD_OK);
+	assert_int_equal(s.user.role, SD_ROLE_OPERATOR);
+	assert_string_equal(s.user.pwhash, "");		/* never kept */
+	assert_int_equal(sd_session_login(f->core, "OP1", "secret12", &s, &e),
+	    SD_OK);					/* case-folded */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(sd_session_login(f->core, "op1", "wrong", &s,
+		    &e), SD_EPERM);
+	assert_int_equal(sd_user_get(&f->admin, "op1", &u, &e), SD_OK);
+	assert_string_equal(sd_user_state(&u, sd_now()), "active");
+	/* The fifth wrong password locks the account for 15 minutes. */
+	assert_int_equal(sd_session_login(f->core, "op1", "wrong", &s, &e),
+	    SD_EPERM);
+	assert_non_null(strstr(e.msg, "locked"));
+	assert_int_equal(sd_user_get(&f->admin, "op1", &u, &e), SD_OK);
+	assert_string_equal(sd_user_state(&u, sd_now()), "locked");
+	assert_true(u.locked_until >= sd_now() + 15 * 60 - 5);
+	/* Even the right password is refused while locked. */
+	assert_int_equal(sd_session_login(f->core, "op1", "secret12", &s, &e),
+	    SD_EPERM);
+	assert_non_null(strstr(e.msg, "locked until"));
+	assert_int_equal(audits(f, "login", SD_OUTCOME_FAILED, "op1"), 5);
+	assert_int_equal(audits(f, "login.lock", SD_OUTCOME_OK, "op1"), 1);
+	assert_int_equal(audits(f, "login", SD_OUTCOME_DENIED, "op1"), 1);
+	/* An admin unlocks; the password works again. */
+	assert_int_equal(sd_user_unlock(&f->admin, "op1", &e), SD_OK);
+	assert_int_equal(sd_session_login(f->core, "op1", "secret12", &s, &e),
+	    SD_OK);
+	/* Unknown users and disabled users. */
+	assert_int_equal(sd_session_login(f->core, "nobody", "x", &s, &e),
+	    SD_EPERM);
+	assert_non_null(strstr(e.msg, "no such user"));
+	assert_int_equal(sd_user_set_status(&f->admin, "op1",
+	    SD_USER_DISABLED, &e), SD_OK);
+	assert_int_equal(sd_session_login(f->core, "op1", "secret12", &s, &e),
+	    SD_EPERM);
+	assert_non_null(strstr(e.msg, "disabled"));
+}
+
+static void
+permission_table(void **state)
+{
+	/* Written out by hand: which roles may do what (DESIGN.md 5). */
+	static const struct { int op; const char *roles; } want[] = {
+		{ SD_OP_USER_ADD, "A...." },
+		{ SD_OP_USER_LIST, "AS..." },
+		{ SD_OP_USER_SHOW, "ASOCG" },
+		{ SD_OP_USER_UPDATE, "A...." },
+		{ SD_OP_USER_PASSWD, "ASOCG" },
+		{ SD_OP_USER_DISABLE, "A...." },
+		{ SD_OP_USER_ENABLE, "A...." },
+		{ SD_OP_USER_BIND, "A...." },
+		{ SD_OP_USER_UNLOCK, "AS..." },
+		{ SD_OP_AUDIT_LIST, "AS..." },
+		{ SD_OP_VERIFY, "AS..." },
+		{ SD_OP_LEDGER_POST, "A...." },
+		{ SD_OP_LEDGER_SHOW, "AS..." },
+	};
+	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
+	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };
+
+	(void)state;
+	assert_int_equal(sizeof want / sizeof want[0], SD_OP__COUNT);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		for (int r = 0; r < 5; r++) {
+			int may = want[i].roles[r] != '.';
+
+			if (sd_role_may(roles[r], want[i].op) != may)
+				fail_msg("%s by %s: %d, want %d",
+				    sd_op_get(want[i].op)->name,
+				    sd_role_name(roles[r]), !may, may);
+		}
+	assert_false(sd_role_may(SD_ROLE_NONE, SD_OP_USER_SHOW));
+	assert_false(sd_role_may(99, SD_OP_USER_SHOW));
+	assert_int_equal(sd_role_parse("cashier"), SD_ROLE_CASHIER);
+	assert_int_equal(sd_role_parse("root"), SD_ROLE_NONE);
+}
+
+static void
+refusals_are_audited(void **state)
+{
+	struct fx *f = *state;
+	struct sd_user_fields uf;
+	struct sd_session cash;
+	struct sd_user u;
+	struct sd_err e;
+
+	add(f, "cash1", SD_ROLE_CASHIER, "");
+	assert_int_equal(sd_session_login(f->core, "cash1", "secret12", &cash,
+	    &e), SD_OK);
+	sd_user_fields_init(&uf);
+	uf.role = SD_ROLE_ADMIN;
+	assert_int_equal(sd_user_add(&cash, "evil", &uf, "secret12", NULL, &e),
+	    SD_EPERM);
+	assert_int_equal(audits(f, "user.add", SD_OUTCOME_DENIED, "cash1"), 1);
+	/* Nothing was written. */
+	assert_int_equal(sd_user_get(&f->admin, "evil", &u, &e), SD_ENOTFOUND);
+	/* Others' passwords are an admin's business. */
+	assert_int_equal(sd_user_passwd(&cash, "root1", NULL, "newpass1", &e),
+	    SD_EPERM);
+	/* One's own needs the old password. */
+	assert_int_equal(sd_user_passwd(&cash, "cash1", NULL, "newpass1", &e),
+	    SD_EINVAL);
+	assert_int_equal(sd_user_passwd(&cash, "cash1", "bad", "newpass1", &e),
+	    SD_EINVAL);
+	assert_int_equal(sd_user_passwd(&cash, "cash1", "secret12", "newpass1",
+	    &e), SD_OK);
+	assert_int_equal(sd_session_login(f->core, "cash1", "newpass1", &cash,
+	    &e), SD_OK);
+	/* A cashier sees only themselves. */
+	assert_int_equal(sd_user_get(&cash, "root1", &u, &e), SD_EPERM);
+	assert_int_equal(sd_user_get(&cash, "cash1", &u, &e), SD_OK);
+}
+
+static void
+supervisor_sees_team(void **state)
+{
+	struct fx *f = *state;
+	struct sd_session sup;
+	struct sd_user rows[10], u;
+	struct sd_user_filter flt;
+	struct sd_err e;
+	int n;
+
+	add(f, "sup", SD_ROLE_SUPERVISOR, "east");
+	add(f, "e1", SD_ROLE_OPERATOR, "east");
+	add(f, "e2", SD_ROLE_OPERATOR, "east");
+	add(f, "w1", SD_ROLE_OPERATOR, "west");
+	assert_int_equal(sd_session_login(f->core, "sup", "secret12", &sup, &e),
+	    SD_OK);
+	memset(&flt, 0, sizeof flt);
+	assert_int_equal(sd_user_page(&sup, &flt, "", 1, rows, 10, &n, &e),
+	    SD_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].login, "e1");
+	assert_string_equal(rows[2].login, "sup");
+	assert_int_equal(sd_user_get(&sup, "w1", &u, &e), SD_EPERM);
+	assert_int_equal(sd_user_unlock(&sup, "w1", &e), SD_EPERM);
+	assert_int_equal(sd_user_unlock(&sup, "e1", &e), SD_OK);
+}
+
+static void
+paging(void **state)
+{
+	struct fx *f = *state;
+	struct sd_user rows[4];
+	struct sd_user_filter flt;
+	struct sd_err e;
+	char login[16];
+	int n;
+
+	for (int i = 0; i < 9; i++) {
+		snprintf(login, sizeof login, "p%d", i);
+		add(f, login, SD_ROLE_OPERATOR, "");
+	}
+	memset(&flt, 0, sizeof flt);
+	flt.prefix = "p";
+	assert_int_equal(sd_user_page(&f->admin, &flt, "", 1, rows, 4, &n, &e),
+	    SD_OK);
+	assert_int_equal(n, 4);
+	assert_string_equal(rows[3].login, "p3");
+	assert_int_equal(sd_user_page(&f->admin, &flt, "p3", 1, rows, 4, &n,
+	    &e), SD_OK);
+	assert_string_equal(rows[0].login, "p4");
+	assert_int_equal(sd_user_page(&f->admin, &flt, "p4", -1, rows, 2, &n,
+	    &e), SD_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].login, "p2");
+	assert_string_equal(rows[1].login, "p3");
+	/* The last page, backwards from the end of the prefix. */
+	assert_int_equal(sd_user_page(&f->admin, &flt, "", -1, rows, 3, &n,
+	    &e), SD_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[2].login, "p8");
+	flt.prefix = "q";
+	assert_int_equal(sd_user_page(&f->admin, &flt, "", 1, rows, 4, &n, &e),
+	    SD_OK);
+	assert_int_equal(n, 0);
+}
+
+static void
+noop_cb(const char *c, int ok, const char *d, void *a)
+{
+	(void)c; (void)ok; (void)d; (void)a;
+}
+
+struct corrupt_arg {
+	int64_t	amount;
+};
+
+static int
+corrupt_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct corrupt_arg *a = arg;
+	struct sd_buf b = SD_BUF_INIT;
+	int st;
+
+	sd_rec_begin(&b);
+	sd_rec_int(&b, 1, a->amount);
+	st = sd_put(t, T_ACCOUNT, "cash", 4, b.p, b.len, 0, err);
+	sd_buf_free(&b);
+	return st;
+}
+
+static void
+ledger_and_verify(void **state)
+{
+	struct fx *f = *state;
+	struct sd_posting_line ok[] = { { "cash", 3900 }, { "cust:1", -3900 } };
+	struct sd_posting_line bad[] = { { "cash", 100 }, { "cust:1", -99 } };
+	struct sd_posting_line big[] = { { "cash", INT64_MAX }, { "x", 1 } };
+	struct corrupt_arg c = { 1 };
+	struct sd_err e;
+	int64_t bal;
+	uint64_t id;
+
+	(void)noop_cb;
+	assert_int_equal(sd_ledger_post_as(&f->admin, "payment", "r1", ok, 2,
+	    &id, &e), SD_OK);
+	assert_int_equal(sd_ledger_post_as(&f->admin, "payment", "r2", ok, 2,
+	    &id, &e), SD_OK);
+	assert_int_equal(sd_ledger_balance_as(&f->admin, "cash", &bal, &e),
+	    SD_OK);
+	assert_true(bal == 7800);
+	assert_int_equal(sd_ledger_post_as(&f->admin, "bad", "r3", bad, 2, &id,
+	    &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "sum to 1 fen"));
+	assert_int_equal(sd_ledger_post_as(&f->admin, "big", "r4", big, 2, &id,
+	    &e), SD_EINVAL);
+	assert_int_equal(sd_ledger_post_as(&f->admin, "one", "r5", ok, 1, &id,
+	    &e), SD_EINVAL);
+	assert_int_equal(sd_ledger_balance_as(&f->admin, "cash", &bal, &e),
+	    SD_OK);
+	assert_true(bal == 7800);			/* unchanged */
+	assert_int_equal(audits(f, "ledger.post", SD_OUTCOME_OK, "root1"), 2);
+	assert_int_equal(sd_verify(&f->admin, noop_cb, NULL, &e), 0);
+	/* Break a balance behind the ledger's back: verify must see it. */
+	assert_int_equal(sd_db_run(f->core->db, corrupt_txn, &c, &e), SD_OK);
+	assert_int_equal(sd_verify(&f->admin, noop_cb, NULL, &e), 2);
+	assert_int_equal(sd_verify(&f->admin, NULL, NULL, &e), 2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(passwords),
+		cmocka_unit_test(permission_table),
+		cmocka_unit_test_setup_teardown(login_and_lockout, setup, teardown),
+		cmocka_unit_test_setup_teardown(refusals_are_audited, setup, teardown),
+		cmocka_unit_test_setup_teardown(supervisor_sees_team, setup, teardown),
+		cmocka_unit_test_setup_teardown(paging, setup, teardown),
+		cmocka_unit_test_setup_teardown(ledger_and_verify, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

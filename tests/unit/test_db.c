@@ -1,0 +1,342 @@
+/*
+ * test_db.c -- the storage layer on a real environment in a temp
+ * directory: secondary indexes (unique and multi-key) kept by associate,
+ * cursors, sequences, the deadlock-retry wrapper, aborts leaving nothing,
+ * and data surviving a reopen.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "db/db.h"
+
+/* A test table: key = be64 id; record tag 1 = name, tag 2.. = phones. */
+static int
+by_name(const void *pk, size_t pkl, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_rec_reader r;
+
+	(void)pk; (void)pkl;
+	if (sd_rec_open(&r, rec, len) != SD_OK)
+		return -1;
+	while (sd_rec_next(&r) == 1)
+		if (r.tag == 1)
+			sd_keys_add(out, r.bytes, r.blen);
+	return 0;
+}
+
+static int
+by_phone(const void *pk, size_t pkl, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_rec_reader r;
+
+	(void)pk; (void)pkl;
+	if (sd_rec_open(&r, rec, len) != SD_OK)
+		return -1;
+	while (sd_rec_next(&r) == 1)
+		if (r.tag == 2)
+			sd_keys_add(out, r.bytes, r.blen);
+	return 0;
+}
+
+static const struct sd_table_def schema[] = {
+	{ "person", 2, { { "name", 1, by_name }, { "phone", 0, by_phone } } },
+};
+
+struct fx {
+	char		 dir[64];
+	struct sd_db	*db;
+};
+
+static int
+open_db(struct fx *f, int create)
+{
+	struct sd_db_opts o;
+	struct sd_err e;
+
+	memset(&o, 0, sizeof o);
+	o.home = f->dir;
+	o.create = create;
+	o.cache_mb = 8;
+	int st = sd_db_open(&f->db, &o, schema, 1, &e);
+	if (st != SD_OK)
+		print_error("open: %s\n", e.msg);
+	return st;
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/sdtest-db.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	rmdir(f->dir);		/* sd_db_open creates it */
+	if (open_db(f, 1) != SD_OK)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[128];
+
+	sd_db_close(f->db);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+struct put_arg {
+	uint64_t	 id;
+	const char	*name;
+	const char	*phones[3];
+	int		 fail_after;	/* return an error after writing */
+	int		 calls;
+	int		 deadlocks;	/* pretend this many deadlocks first */
+};
+
+static int
+put_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct put_arg *a = arg;
+	struct sd_buf b = SD_BUF_INIT;
+	uint8_t key[8];
+	int st;
+
+	a->calls++;
+	sd_rec_begin(&b);
+	sd_rec_str(&b, 1, a->name);
+	for (int i = 0; i < 3 && a->phones[i]; i++)
+		sd_rec_str(&b, 2, a->phones[i]);
+	sd_be64_put(key, a->id);
+	st = sd_put(t, 0, key, 8, b.p, b.len, 0, err);
+	sd_buf_free(&b);
+	if (st != SD_OK)
+		return st;
+	if (a->deadlocks > 0) {
+		a->deadlocks--;
+		return SD_ERETRY;
+	}
+	if (a->fail_after)
+		return sd_err_set(err, SD_EINVAL, "made to fail");
+	return SD_OK;
+}
+
+static int
+put(struct fx *f, uint64_t id, const char *name, const char *p1,
+    const char *p2, struct sd_err *e)
+{
+	struct put_arg a = { id, name, { p1, p2, NULL }, 0, 0, 0 };
+
+	return sd_db_run(f->db, put_txn, &a, e);
+}
+
+struct find_arg {
+	int		 index;
+	const char	*key;
+	uint64_t	 id;
+	uint64_t	 count;
+};
+
+static int
+find_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct find_arg *a = arg;
+	struct sd_buf pk = SD_BUF_INIT;
+	int st;
+
+	st = sd_get_by(t, 0, a->index, a->key, strlen(a->key), &pk, NULL, 0,
+	    err);
+	if (st == SD_OK)
+		a->id = sd_be64_get((const uint8_t *)pk.p);
+	sd_buf_free(&pk);
+	if (st == SD_OK)
+		st = sd_count(t, 0, a->index, &a->count, err);
+	return st;
+}
+
+static int
+find(struct fx *f, int index, const char *key, uint64_t *id)
+{
+	struct find_arg a = { index, key, 0, 0 };
+	struct sd_err e;
+	int st = sd_db_read(f->db, find_txn, &a, &e);
+
+	*id = a.id;
+	return st;
+}
+
+static void
+secondary_indexes(void **state)
+{
+	struct fx *f = *state;
+	struct sd_err e;
+	uint64_t id;
+
+	assert_int_equal(put(f, 1, "wang", "138", "139", &e), SD_OK);
+	assert_int_equal(put(f, 2, "li", "137", NULL, &e), SD_OK);
+	assert_int_equal(find(f, 0, "wang", &id), SD_OK);
+	assert_int_equal(id, 1);
+	assert_int_equal(find(f, 1, "139", &id), SD_OK);	/* 2nd phone */
+	assert_int_equal(id, 1);
+	assert_int_equal(find(f, 1, "137", &id), SD_OK);
+	assert_int_equal(id, 2);
+	/* A unique index refuses a duplicate; nothing is written. */
+	assert_int_equal(put(f, 3, "wang", "100", NULL, &e), SD_EEXIST);
+	assert_int_equal(find(f, 1, "100", &id), SD_ENOTFOUND);
+	/* Updating a record moves its index entries. */
+	assert_int_equal(put(f, 1, "wang", "150", NULL, &e), SD_OK);
+	assert_int_equal(find(f, 1, "138", &id), SD_ENOTFOUND);
+	assert_int_equal(find(f, 1, "150", &id), SD_OK);
+	assert_int_equal(id, 1);
+}
+
+static void
+abort_leaves_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct put_arg a = { 7, "zhao", { "188", NULL, NULL }, 1, 0, 0 };
+	struct sd_err e;
+	uint64_t id;
+
+	assert_int_equal(sd_db_run(f->db, put_txn, &a, &e), SD_EINVAL);
+	assert_string_equal(e.msg, "made to fail");
+	assert_int_equal(find(f, 0, "zhao", &id), SD_ENOTFOUND);
+	assert_int_equal(find(f, 1, "188", &id), SD_ENOTFOUND);
+}
+
+static void
+retry_wrapper(void **state)
+{
+	struct fx *f = *state;
+	struct put_arg a = { 8, "qian", { NULL }, 0, 0, 3 };
+	unsigned long before = sd_db_retries();
+	struct sd_err e;
+	uint64_t id;
+
+	assert_int_equal(sd_db_run(f->db, put_txn, &a, &e), SD_OK);
+	assert_int_equal(a.calls, 4);
+	assert_int_equal(sd_db_retries() - before, 3);
+	assert_int_equal(find(f, 0, "qian", &id), SD_OK);
+	assert_int_equal(id, 8);
+}
+
+static void
+sequences(void **state)
+{
+	struct fx *f = *state;
+	struct sd_err e;
+	uint64_t a, b, c;
+
+	assert_int_equal(sd_seq_next(f->db, "x", &a, &e), SD_OK);
+	assert_int_equal(sd_seq_next(f->db, "x", &b, &e), SD_OK);
+	assert_int_equal(sd_seq_next(f->db, "y", &c, &e), SD_OK);
+	assert_int_equal(a, 1);
+	assert_int_equal(b, 2);
+	assert_int_equal(c, 1);
+	/* Sequences survive a reopen. */
+	sd_db_close(f->db);
+	assert_int_equal(open_db(f, 0), SD_OK);
+	assert_int_equal(sd_seq_next(f->db, "x", &a, &e), SD_OK);
+	assert_int_equal(a, 3);
+}
+
+struct walk_arg {
+	char	seen[256];
+};
+
+static int
+walk_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct walk_arg *a = arg;
+	struct sd_cursor *c;
+	size_t n;
+	int st;
+
+	a->seen[0] = '\0';
+	if ((st = sd_cursor_open(t, 0, 0, &c, err)) != SD_OK)
+		return st;
+	/* From "l" forward, then one step back from the end. */
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, "l", 1, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		const char *k = sd_cursor_key(c, &n);
+
+		strncat(a->seen, k, n);
+		strcat(a->seen, ",");
+	}
+	assert_int_equal(st, SD_ENOTFOUND);
+	assert_int_equal(sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err), SD_OK);
+	assert_int_equal(sd_cursor_step(c, -1, err), SD_OK);
+	{
+		const char *k = sd_cursor_key(c, &n);
+
+		strncat(a->seen, k, n);
+	}
+	sd_cursor_pkey(c, &n);
+	assert_int_equal(n, 8);
+	sd_cursor_close(c);
+	return SD_OK;
+}
+
+static void
+cursors(void **state)
+{
+	struct fx *f = *state;
+	struct walk_arg a;
+	struct sd_err e;
+
+	assert_int_equal(put(f, 1, "ma", NULL, NULL, &e), SD_OK);
+	assert_int_equal(put(f, 2, "li", NULL, NULL, &e), SD_OK);
+	assert_int_equal(put(f, 3, "zhou", NULL, NULL, &e), SD_OK);
+	assert_int_equal(put(f, 4, "an", NULL, NULL, &e), SD_OK);
+	assert_int_equal(sd_db_read(f->db, walk_txn, &a, &e), SD_OK);
+	assert_string_equal(a.seen, "li,ma,zhou,ma");
+}
+
+static void
+open_errors(void **state)
+{
+	struct sd_db_opts o;
+	struct sd_db *db;
+	struct sd_err e;
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	o.home = "/nonexistent/simdesk";
+	assert_int_equal(sd_db_open(&db, &o, schema, 1, &e), SD_EINTERNAL);
+	assert_non_null(strstr(e.msg, "/nonexistent/simdesk"));
+	o.home = "/tmp";
+	assert_int_equal(sd_db_open(&db, &o, schema, 1, &e), SD_EINTERNAL);
+	assert_non_null(strstr(e.msg, "no simdesk database"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(secondary_indexes, setup, teardown),
+		cmocka_unit_test_setup_teardown(abort_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(retry_wrapper, setup, teardown),
+		cmocka_unit_test_setup_teardown(sequences, setup, teardown),
+		cmocka_unit_test_setup_teardown(cursors, setup, teardown),
+		cmocka_unit_test(open_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

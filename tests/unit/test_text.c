@@ -1,0 +1,182 @@
+/*
+ * test_text.c -- display width (CJK = 2), truncation that never splits a
+ * wide character, UTF-8 validation, exact money and rate parsing, local
+ * time, and the shared field checks.  Expected values are worked out by
+ * hand here, not computed with the code under test.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/core.h"
+
+static void
+widths(void **state)
+{
+	static const struct { const char *s; int w; } v[] = {
+		{ "", 0 }, { "abc", 3 }, { "日本語", 6 }, { "ab中文c", 7 },
+		{ "王小明", 6 }, { "Ｆ", 2 }, { "한국", 4 }, { "é", 1 },
+		{ "e\xcc\x81", 1 },		/* e + combining acute */
+		{ "\xff" "a", 2 },		/* invalid byte = U+FFFD */
+		{ "\xe4\xb8", 2 },		/* truncated sequence */
+		{ "\xf0\xa0\x80\x80", 2 },	/* U+20000, CJK ext. B */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		if (sd_width(v[i].s) != v[i].w)
+			fail_msg("width of case %zu: %d, want %d", i,
+			    sd_width(v[i].s), v[i].w);
+	}
+}
+
+static void
+fit_never_splits(void **state)
+{
+	struct sd_buf b = SD_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(sd_width_fit(&b, "日本語", 5, 1), 5);
+	assert_string_equal(b.p, "日本 ");
+	sd_buf_reset(&b);
+	assert_int_equal(sd_width_fit(&b, "日本語", 5, 0), 4);
+	assert_string_equal(b.p, "日本");
+	sd_buf_reset(&b);
+	assert_int_equal(sd_width_fit(&b, "a日本", 2, 1), 2);
+	assert_string_equal(b.p, "a ");
+	sd_buf_reset(&b);
+	assert_int_equal(sd_width_fit(&b, "abc", 6, 1), 6);
+	assert_string_equal(b.p, "abc   ");
+	sd_buf_reset(&b);
+	sd_width_fit(&b, "a\xffz", 3, 0);
+	assert_string_equal(b.p, "a\xef\xbf\xbdz");
+	sd_buf_reset(&b);
+	sd_width_fit(&b, "a\tb", 3, 0);		/* no control bytes out */
+	assert_string_equal(b.p, "a?b");
+	sd_buf_free(&b);
+}
+
+static void
+utf8_validation(void **state)
+{
+	(void)state;
+	assert_true(sd_utf8_valid("王小明", strlen("王小明")));
+	assert_false(sd_utf8_valid("\xc0\xaf", 2));		/* overlong */
+	assert_false(sd_utf8_valid("\xed\xa0\x80", 3));	/* surrogate */
+	assert_false(sd_utf8_valid("\xf4\x90\x80\x80", 4));	/* > U+10FFFF */
+	assert_false(sd_utf8_valid("\xb0\xa1", 2));		/* GB2312 啊 */
+}
+
+static void
+money(void **state)
+{
+	static const struct { const char *s; int64_t fen; } ok[] = {
+		{ "39", 3900 }, { "0.15", 15 }, { "0.1", 10 }, { "-3.5", -350 },
+		{ "+2", 200 }, { "0", 0 }, { "0.01", 1 }, { "123456789.99", 12345678999LL },
+		{ ".5", 50 },
+	};
+	static const char *const bad[] = { "", "-", ".", "1.", "0.155", "1e5",
+	    "1,000", "abc", "1.2.3", " 1", "99999999999999999999", NULL };
+	char out[32];
+	int64_t v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		assert_int_equal(sd_money_parse(ok[i].s, &v), SD_OK);
+		if (v != ok[i].fen)
+			fail_msg("%s: %lld, want %lld", ok[i].s, (long long)v,
+			    (long long)ok[i].fen);
+	}
+	for (int i = 0; bad[i] != NULL; i++)
+		if (sd_money_parse(bad[i], &v) == SD_OK)
+			fail_msg("'%s' was accepted", bad[i]);
+	sd_money_format(3900, out, sizeof out);
+	assert_string_equal(out, "39.00");
+	sd_money_format(-5, out, sizeof out);
+	assert_string_equal(out, "-0.05");
+	sd_money_format(INT64_MIN + 1, out, sizeof out);
+	assert_string_equal(out, "-92233720368547758.07");
+}
+
+static void
+rates(void **state)
+{
+	int64_t v;
+
+	(void)state;
+	/* 1 yuan = 100 fen = 100000 milli-fen */
+	assert_int_equal(sd_rate_parse("0.15", &v), SD_OK);
+	assert_int_equal(v, 15000);
+	assert_int_equal(sd_rate_parse("0.099", &v), SD_OK);
+	assert_int_equal(v, 9900);
+	assert_int_equal(sd_rate_parse("0.00001", &v), SD_OK);
+	assert_int_equal(v, 1);
+	assert_int_not_equal(sd_rate_parse("0.000001", &v), SD_OK);
+}
+
+static void
+times(void **state)
+{
+	int64_t t;
+	char out[32];
+
+	(void)state;
+	sd_process_set_timezone("Asia/Shanghai");
+	/* 2026-01-01T00:00:00Z is 1767225600; Shanghai is 8 hours ahead. */
+	assert_int_equal(sd_time_parse("2026-01-01", &t), SD_OK);
+	assert_true(t == 1767225600 - 8 * 3600);
+	assert_int_equal(sd_time_parse("2026-01-01 08:30", &t), SD_OK);
+	assert_true(t == 1767225600 + 30 * 60);
+	assert_int_equal(sd_time_parse("2026-01-01 08:30:15", &t), SD_OK);
+	assert_true(t == 1767225600 + 30 * 60 + 15);
+	assert_int_equal(sd_time_parse("@42", &t), SD_OK);
+	assert_true(t == 42);
+	assert_int_not_equal(sd_time_parse("2026-02-30", &t), SD_OK);
+	assert_int_not_equal(sd_time_parse("2026-13-01", &t), SD_OK);
+	assert_int_not_equal(sd_time_parse("2026-01-01 25:00", &t), SD_OK);
+	assert_int_not_equal(sd_time_parse("yesterday", &t), SD_OK);
+	assert_int_not_equal(sd_time_parse("2026-01-01x", &t), SD_OK);
+	sd_time_format(1767225600, out, sizeof out);
+	assert_string_equal(out, "2026-01-01 08:00:00");
+}
+
+static void
+field_checks(void **state)
+{
+	struct sd_err e;
+
+	(void)state;
+	assert_int_equal(sd_check_login("login", "wang.xm", &e), SD_OK);
+	assert_int_equal(sd_check_login("login", "Wang", &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "login:"));
+	assert_int_equal(sd_check_login("login", "", &e), SD_EINVAL);
+	assert_int_equal(sd_check_login("login", "a b", &e), SD_EINVAL);
+	assert_int_equal(sd_check_phone("phone", "+86 138-0013-8000", &e), SD_OK);
+	assert_int_equal(sd_check_phone("phone", "13800138000", &e), SD_OK);
+	assert_int_equal(sd_check_phone("phone", "12a", &e), SD_EINVAL);
+	assert_int_equal(sd_check_text("name", "王\n", 10, &e), SD_EINVAL);
+	assert_int_equal(sd_check_text("name", "\xb0\xa1", 10, &e), SD_EINVAL);
+	assert_int_equal(sd_check_text("name", "王小明", 9, &e), SD_OK);
+	assert_int_equal(sd_check_text("name", "王小明", 8, &e), SD_EINVAL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(widths),
+		cmocka_unit_test(fit_never_splits),
+		cmocka_unit_test(utf8_validation),
+		cmocka_unit_test(money),
+		cmocka_unit_test(rates),
+		cmocka_unit_test(times),
+		cmocka_unit_test(field_checks),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
