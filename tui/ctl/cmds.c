@@ -151,21 +151,30 @@ ctl_mdoc(FILE *f)
 {
 	for (int i = 0; i < ctl_ncmds; i++) {
 		const struct ctl_cmd *cmd = &ctl_cmds[i];
+		char args[128], *tok, *save = NULL;
 
-		fprintf(f, ".It Cm %s%s%s", cmd->noun, cmd->verb ? " " : "",
+		fprintf(f, ".It Xo Cm %s%s%s\n", cmd->noun, cmd->verb ? " " : "",
 		    cmd->verb ? cmd->verb : "");
-		if (cmd->args[0] != '\0')
-			fprintf(f, " Ar %s", cmd->args);
+		sd_strlcpy(args, cmd->args, sizeof args);
+		for (tok = strtok_r(args, " ", &save); tok != NULL;
+		    tok = strtok_r(NULL, " ", &save)) {
+			size_t n = strlen(tok);
+
+			if (tok[0] == '[' && n > 2 && tok[n - 1] == ']')
+				fprintf(f, ".Op Ar %.*s\n", (int)n - 2, tok + 1);
+			else
+				fprintf(f, ".Ar %s\n", tok);
+		}
 		for (int j = 0; j < CTL_OPTS_MAX && cmd->opts[j].name; j++) {
 			const struct ctl_opt *o = &cmd->opts[j];
 
 			if (o->metavar)
-				fprintf(f, o->required ? " Fl -%s Ar %s" :
-				    " Op Fl -%s Ar %s", o->name, o->metavar);
+				fprintf(f, o->required ? ".Fl -%s Ar %s\n" :
+				    ".Op Fl -%s Ar %s\n", o->name, o->metavar);
 			else
-				fprintf(f, " Op Fl -%s", o->name);
+				fprintf(f, ".Op Fl -%s\n", o->name);
 		}
-		fprintf(f, "\n%c%s.\n", (cmd->summary[0] >= 'a' &&
+		fprintf(f, ".Xc\n%c%s.\n", (cmd->summary[0] >= 'a' &&
 		    cmd->summary[0] <= 'z') ? cmd->summary[0] - 32 :
 		    cmd->summary[0], cmd->summary + 1);
 	}
