@@ -346,10 +346,9 @@ loop(void)
 		refresh();
 		if (read_key(&ch, &is_key) == ERR)
 			continue;	/* timeout: later, poll the inbox here */
-		if (is_key && ch == KEY_RESIZE) {
-			resized = 1;
+		/* resizeterm() queues KEY_RESIZE: it only needs a redraw. */
+		if (is_key && ch == KEY_RESIZE)
 			continue;
-		}
 		/*
 		 * While a screen takes text (a form field, the filter),
 		 * printable characters are typed; everything else goes

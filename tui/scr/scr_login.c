@@ -62,7 +62,9 @@ scr_login_new(int *ok)
 	struct login_data *d = xcalloc(1, sizeof *d);
 
 	(void)ok;
-	d->fields[0] = (struct ff_field){ N_("Login"), "login", FF_TEXT, 1, 0,
+	/* Keyed "user": core's "login: ..." messages name the operation,
+	 * and after a failure the cursor stays on the cleared password. */
+	d->fields[0] = (struct ff_field){ N_("Login"), "user", FF_TEXT, 1, 0,
 	    SD_LOGIN_MAX, 0, 0, NULL, "", "" };
 	d->fields[1] = (struct ff_field){ N_("Password"), "password",
 	    FF_PASSWORD, 1, 0, 200, 0, 0, NULL, "", "" };

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# test_tui.sh -- drives the real simdesk in tmux (send-keys, capture-pane):
+# login, the role's home, the user list with filter-as-you-type, a form
+# with a validation error and the discard question, adding a user, help,
+# a resize, and the same screens once in zh_CN.UTF-8.
+. "$(dirname "$0")/../lib.sh"
+t_tmp
+t_seed || { t_ok "seed data" 1; exit 1; }
+SIMDESK_NEW_PASSWORD=secret12 simdeskctl user add wangxm --role cashier --name 王小明 --team east >/dev/null
+SIMDESK_NEW_PASSWORD=secret12 simdeskctl user add wuli --role operator --name 吴立 >/dev/null
+NSOCK=0
+SOCK="simdesk-test-$$-0"
+tm() { tmux -L "$SOCK" "$@"; }
+cleanup_tmux() { tm kill-server 2>/dev/null; t_cleanup; }
+trap cleanup_tmux EXIT
+
+start() {	# LANG ARGS...
+	local lang=$1
+	shift
+	tm kill-server 2>/dev/null
+	NSOCK=$((NSOCK + 1))
+	SOCK="simdesk-test-$$-$NSOCK"	# a fresh server: no shutdown race
+	tm new-session -d -s s -x 100 -y 30 \
+	    "env LANG=$lang LC_ALL=$lang SIMDESK_DATA=$SIMDESK_DATA $T_TOP/build/bin/simdesk $*; echo EXITED \$?; sleep 30"
+}
+screen() { tm capture-pane -p -t s; }
+keys() { tm send-keys -t s "$@"; }
+# wait_for DESC REGEX: the screen shows REGEX within 5 s.
+wait_for() {
+	for _ in $(seq 50); do
+		screen >"$T_DIR/screen"
+		grep -qE -- "$2" "$T_DIR/screen" && { t_ok "$1" 0; return 0; }
+		sleep 0.1
+	done
+	echo "# $1: /$2/ not on screen:"; sed 's/^/#   |/' "$T_DIR/screen"
+	t_ok "$1" 1
+	return 1
+}
+wait_gone() {
+	for _ in $(seq 50); do
+		screen >"$T_DIR/screen"
+		grep -qE -- "$2" "$T_DIR/screen" || { t_ok "$1" 0; return 0; }
+		sleep 0.1
+	done
+	echo "# $1: /$2/ still on screen:"; sed 's/^/#   |/' "$T_DIR/screen"
+	t_ok "$1" 1
+}
+
+# ---------------------------------------------------------------- login
+start C.UTF-8 -l
+wait_for "the login screen" "Log in"
+wait_for "... with an F-key bar" "F2 Save.*F1 Help"
+keys admin Tab wrongpw Enter
+wait_for "a wrong password says so" "wrong password for admin"
+keys adminpw1 Enter
+wait_for "the right one opens the admin's home" "User administration"
+wait_for "... with the user's name in the title bar" "管理员 \(admin\)"
+
+# ---------------------------------------------------------------- user list
+keys Enter
+wait_for "the user list" "Login +Name +Role"
+wait_for "... lists users" "wangxm +王小明 +cashier"
+# CJK names take two columns each: the role column still lines up.
+rolecol() {	# display column where the role starts on the line for $1
+	local line
+	line=$(grep -E "^$1 " "$T_DIR/screen")
+	[[ $line =~ ^(.+[^\ ]\ +)(admin|supervisor|operator|cashier|agent)\  ]] &&
+	    printf '%s' "${BASH_REMATCH[1]}" | wc -L
+}
+[ -n "$(rolecol wangxm)" ] && [ "$(rolecol wangxm)" = "$(rolecol cashier)" ] &&
+    [ "$(rolecol wangxm)" = "$(rolecol wuli)" ]
+t_ok "... the role column lines up under CJK names" $?
+keys /
+wait_for "/ opens the filter" "^/ _"
+keys w
+wait_for "typing filters as you type" "^/ w_"
+wait_gone "... hiding what does not match" "^supervisor "
+wait_for "... keeping what matches" "^wangxm "
+keys u
+wait_gone "a second letter narrows it" "^wangxm "
+wait_for "... to wuli" "^wuli "
+keys Escape
+wait_for "Esc clears the filter" "^supervisor "
+
+# ---------------------------------------------------------------- form
+keys a
+wait_for "a opens the new-user form" "New user"
+keys "Bad Name" Tab
+wait_for "a bad login is flagged next to the field" "must start with a lowercase"
+keys Escape
+wait_for "Esc with changes asks first" "Discard your changes\? \(y/n\)"
+keys n
+wait_for "n keeps the form" "Bad Name"
+keys Up
+for _ in $(seq 8); do keys BSpace; done
+keys newbie Tab 新人 Tab Right Tab east Tab Tab Tab Tab pw123456 Tab pw123456
+keys F2
+wait_for "F2 saves and says so" "newbie added"
+wait_for "... and the list shows the new user" "^newbie +新人 +cashier"
+simdeskctl --json user show newbie >"$T_DIR/o"
+grep -q '"role": "cashier"' "$T_DIR/o"; t_ok "... stored with the chosen role" $?
+keys a
+wait_for "the form again" "New user"
+keys F2
+wait_for "saving an empty form flags the required fields" "Please correct the fields marked in red"
+keys Escape
+wait_for "Esc without changes leaves at once" "^newbie "
+
+# ---------------------------------------------------------------- help, resize
+keys '?'
+wait_for "? shows help" "Press any key to go back"
+wait_for "... listing the screen's keys" "Disable/enable"
+keys q
+wait_for "any key returns" "Login +Name +Role"
+tm resize-window -t s -x 60 -y 20
+sleep 0.3
+keys r
+wait_for "after a resize the screen is redrawn to fit" "Login +Name"
+w=$(screen | wc -L); h=$(screen | wc -l)
+[ "$w" -le 60 ] && [ "$h" -eq 20 ]; t_ok "... 60x20 (got ${w}x$h)" $?
+screen | tail -1 | grep -q "Add"; t_ok "... with the F-key bar on the last line" $?
+keys F10
+wait_for "F10 asks before leaving" "Leave simdesk\? \(y/n\)"
+keys y
+wait_for "y leaves with status 0" "EXITED 0"
+
+# ---------------------------------------------------------------- roles
+start C.UTF-8 -l
+wait_for "login screen again" "Log in"
+keys cashier Tab cashierpw1 Enter
+wait_for "a cashier gets the cashier home" "Cashier counter"
+wait_gone "... without user administration" "User administration"
+
+start C.UTF-8
+wait_for "a bound Unix user skips the login screen" "User administration"
+
+# ---------------------------------------------------------------- Chinese
+start zh_CN.UTF-8
+wait_for "LANG=zh_CN.UTF-8 shows Chinese labels" "用户管理"
+keys Enter
+wait_for "... in the list too" "登录名 +姓名 +角色"
+wait_for "... role names translated" "^wangxm +王小明 +收费员"
+keys '?'
+wait_for "... and the help" "按任意键返回"
+
+# ---------------------------------------------------------------- locale
+LANG=C LC_ALL=C simdesk >/dev/null 2>"$T_DIR/err" </dev/null
+[ $? -eq 2 ]; t_ok "a non-UTF-8 locale is refused with status 2" $?
+grep -q "needs a UTF-8 locale" "$T_DIR/err"; t_ok "... saying why" $?
