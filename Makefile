@@ -119,6 +119,7 @@ fuzz: fuzz-build
 	@for f in $(FUZZ); do \
 		echo "== $$f ($(FUZZ_SECONDS)s)"; \
 		mkdir -p $(B)/corpus/$$(basename $$f); \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 		$$f -max_total_time=$(FUZZ_SECONDS) $(B)/corpus/$$(basename $$f) \
 		    tests/fuzz/corpus/$$(basename $$f) || exit 1; \
 	done

@@ -97,6 +97,11 @@ apply(struct sd_config *c, config_t *cf, const char *name, struct sd_err *err)
 			    "true or false");
 		if (d->type == CONFIG_TYPE_STRING) {
 			const char *v = config_setting_get_string(st);
+			struct sd_err why;
+
+			if (sd_check_text(key, v, d->size - 1, &why) != SD_OK)
+				return sd_err_set(err, SD_EINVAL, "%s:%d: %s",
+				    name, line, why.msg);
 
 			if (sd_strlcpy((char *)c + d->off, v, d->size) != 0)
 				return sd_err_set(err, SD_EINVAL,

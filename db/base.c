@@ -21,6 +21,10 @@ sd_err_set(struct sd_err *err, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 	va_end(ap);
+	/* Errors are one line, whatever user text they quote. */
+	for (char *p = err->msg; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return status;
 }
 
@@ -347,12 +351,20 @@ sd_rec_copystr(const struct sd_rec_reader *r, char *dst, size_t size)
 	if (size == 0)
 		return;
 	if (r->type != SD_REC_BYTES) {
-		dst[0] = '\0';
+		memset(dst, 0, size);	/* wrong type: the field is empty */
 		return;
 	}
+	/* A C string ends at its first NUL: decoding stays canonical. */
 	n = r->blen < size - 1 ? r->blen : size - 1;
+	{
+		const char *nul = memchr(r->bytes, '\0', n);
+
+		if (nul != NULL)
+			n = (size_t)(nul - r->bytes);
+	}
 	memcpy(dst, r->bytes, n);
-	dst[n] = '\0';
+	/* Clear the rest: a repeated tag must not leave a longer value's tail. */
+	memset(dst + n, 0, size - n);
 }
 
 void

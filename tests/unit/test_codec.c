@@ -52,6 +52,7 @@ roundtrip_strings_and_skip_unknown(void **state)
 	sd_rec_bytes(&b, 901, "\0\1\2", 3);
 	sd_rec_str(&b, 2, "");			/* defaults are left out */
 	sd_rec_str(&b, 3, "0123456789");
+	sd_rec_bytes(&b, 4, "ab\0cd", 5);	/* found by fuzz_record */
 	assert_int_equal(sd_rec_open(&r, b.p, b.len), SD_OK);
 	while (sd_rec_next(&r) == 1) {
 		if (r.tag == 1) {
@@ -62,11 +63,16 @@ roundtrip_strings_and_skip_unknown(void **state)
 			sd_rec_copystr(&r, out, sizeof out);
 			assert_string_equal(out, "0123456");	/* truncated */
 			seen++;
+		} else if (r.tag == 4) {
+			memset(out, 'x', sizeof out);
+			sd_rec_copystr(&r, out, sizeof out);
+			assert_memory_equal(out, "ab\0\0\0\0\0\0", 8);	/* stops at NUL */
+			seen++;
 		} else
 			assert_true(r.tag == 900 || r.tag == 901);
 		assert_int_not_equal(r.tag, 2);
 	}
-	assert_int_equal(seen, 2);
+	assert_int_equal(seen, 3);
 	sd_buf_free(&b);
 }
 

@@ -59,6 +59,9 @@ bad_text(void **state)
 		{ "log_level = \"loud\";\n", "log_level: 'loud'" },
 		{ "data_dir = \"\";\n", "data_dir: must not be empty" },
 		{ "timezone = 5;\n", "timezone: must be a string" },
+		/* found by fuzz_config: quoted newlines broke the one line */
+		{ "log_level = \"a\nb\";\n", "t.conf:1: log_level: control characters" },
+		{ "data_dir = \"\xb0\xa1\";\n", "data_dir: not valid UTF-8" },
 	};
 	struct sd_config c;
 	struct sd_err e;
