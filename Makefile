@@ -67,19 +67,23 @@ $(B)/asan/%.o: %.c
 
 $(B)/bin/simdeskctl: $(call obj,$(CTL_SRC)) $(FEOBJ) $(LIBOBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIB_CORE)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_CORE)
 
 $(B)/bin/simdesk: $(call obj,$(SCR_SRC)) $(FEOBJ) $(LIBOBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIB_CURSES) $(LIB_CORE)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_CURSES) $(LIB_CORE)
 
 $(B)/bin/simdeskd: $(call obj,drivers/simdeskd.c $(DRV_SRC)) $(LIBOBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIB_SERIAL) $(LIB_CORE)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_SERIAL) $(LIB_CORE)
 
 $(MO): tui/po/zh_CN.po
 	@mkdir -p $(dir $@)
-	msgfmt --check -o $@ $<
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)msgfmt --check -o $@ $<
 
 # ---------------------------------------------------------------- tests
 
@@ -95,7 +99,8 @@ $(B)/tests-asan/%: tests/unit/%.c $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC))
 
 $(B)/tests/mp_worker: tests/mp/mp_worker.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)
 
 test: all $(UNIT) $(UNIT_SAN) $(HELPERS) fuzz-build
 	@bash tests/run.sh
@@ -110,7 +115,8 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefi
 
 $(B)/fuzz/%: tests/fuzz/%.c $(DB_SRC) $(CORE_SRC)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEFS) -o $@ $^ $(LIB_CORE)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEFS) -o $@ $^ $(LIB_CORE)
 
 fuzz-build: $(FUZZ)
 
