@@ -112,12 +112,19 @@ sanitize(int ret, struct sd_err *err, const char *what)
 
 /* ---------------------------------------------------------------- failchk */
 
+/*
+ * Berkeley DB asks for the thread id on every mutex operation; getpid() is
+ * a system call, so the pid is taken once when the environment is opened
+ * (which every program does after any fork, simdeskd after daemon()).
+ */
+static pid_t self_pid;
+
 static void
 thread_id(DB_ENV *env, pid_t *pid, db_threadid_t *tid)
 {
 	(void)env;
 	if (pid != NULL)
-		*pid = getpid();
+		*pid = self_pid;
 	if (tid != NULL)
 		*tid = pthread_self();
 }
@@ -133,7 +140,7 @@ is_alive(DB_ENV *env, pid_t pid, db_threadid_t tid, u_int32_t flags)
 	(void)env;
 	(void)tid;
 	(void)flags;
-	if (pid == getpid())
+	if (pid == self_pid)
 		return 1;
 	if (kill(pid, 0) == 0 || errno == EPERM)
 		return 1;
@@ -357,6 +364,7 @@ sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
 
 	*out = NULL;
 	lasterr[0] = '\0';
+	self_pid = getpid();
 	if ((st = check_home(o, err)) != SD_OK)
 		return st;
 	if ((ret = db_env_create(&env, 0)) != 0)
