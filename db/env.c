@@ -409,11 +409,18 @@ sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
 		if (ret == EACCES)
 			st = sd_err_set(err, SD_EINTERNAL,
 			    "data directory %s: permission denied", o->home);
-		else if (o->passphrase != NULL && lasterr[0] != '\0' &&
-		    strstr(lasterr, "encrypt") != NULL)
+		else if (strstr(lasterr, "BDB0174") != NULL)
 			st = sd_err_set(err, SD_EINTERNAL,
-			    "data directory %s: wrong or missing encryption key (%s)",
-			    o->home, lasterr);
+			    "data directory %s is encrypted: set key_file in "
+			    "the configuration", o->home);
+		else if (strstr(lasterr, "BDB0172") != NULL)
+			st = sd_err_set(err, SD_EINTERNAL,
+			    "data directory %s is not encrypted: key_file can "
+			    "only be set when it is created", o->home);
+		else if (strstr(lasterr, "BDB0175") != NULL)
+			st = sd_err_set(err, SD_EINTERNAL,
+			    "data directory %s: wrong encryption key (key_file)",
+			    o->home);
 		else
 			st = sanitize(ret, err, o->home);
 		goto fail;

@@ -185,3 +185,24 @@ for k in $(grep -oE '^[a-z_]+ =' "$T_TOP/scripts/simdesk.conf.example" | cut -d'
 	grep -q "Va $k " "$T_TOP/man/simdesk.conf.5" || echo "$k"
 done >"$T_DIR/undoc"
 [ ! -s "$T_DIR/undoc" ]; t_ok "simdesk.conf(5) documents every setting of the example" $?
+
+# ---------------------------------------------------------------- encryption
+E="$T_DIR/enc"
+mkdir -p "$E" && echo "s3cret-key-0123" >"$E/key" && echo "other-key-99999" >"$E/key2"
+printf 'key_file = "%s";\n' "$E/key" >"$E/conf"
+printf 'key_file = "%s";\n' "$E/key2" >"$E/conf2"
+t_rc 0 "init an encrypted environment (key_file)" env SIMDESK_PASSWORD=adminpw1 simdeskctl -C "$E/conf" -D "$E/data" init --admin zhangsan --name 张三丰
+t_rc 0 "... which works with its key" simdeskctl -C "$E/conf" -D "$E/data" user show zhangsan
+# Database, index and log files are encrypted; the __db.* region files are
+# the live cache (see key_file in simdesk.conf(5)).
+! grep -q zhangsan "$E"/data/*.db "$E"/data/*.idx "$E"/data/log.*
+t_ok "... and no database, index or log file holds a login in clear" $?
+t_rc 9 "without the key it is refused" simdeskctl -D "$E/data" user list
+t_grep "... saying it is encrypted" "is encrypted: set key_file" "$T_DIR/err"
+t_rc 9 "with another key it is refused" simdeskctl -C "$E/conf2" -D "$E/data" user list
+t_grep "... saying the key is wrong" "wrong encryption key" "$T_DIR/err"
+t_rc 9 "a key for a plain environment is refused" simdeskctl -C "$E/conf" -D "$D" user list
+t_grep "... saying so" "is not encrypted" "$T_DIR/err"
+printf 'key_file = "%s";\n' "$E/nokey" >"$E/conf3"
+t_rc 9 "a missing key file" simdeskctl -C "$E/conf3" -D "$E/data" user list
+t_grep "... names it" "key_file .*nokey: No such file" "$T_DIR/err"
