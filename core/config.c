@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libconfig.h>
@@ -183,4 +184,27 @@ sd_config_load(struct sd_config *c, const char *path, int must_exist,
 	if (st == SD_OK)
 		sd_strlcpy(c->path, path, sizeof c->path);
 	return st;
+}
+
+int
+sd_config_resolve(struct sd_config *c, const char *conf_flag,
+    const char *datadir_flag, struct sd_err *err)
+{
+	const char *conf = conf_flag, *dir = datadir_flag;
+	int explicit = 1, st;
+
+	sd_config_defaults(c);
+	if (conf == NULL && (conf = getenv("SIMDESK_CONF")) == NULL) {
+		conf = SD_CONFIG_DEFAULT_PATH;
+		explicit = 0;
+	}
+	if ((st = sd_config_load(c, conf, explicit, err)) != SD_OK)
+		return st;
+	if (dir == NULL)
+		dir = getenv("SIMDESK_DATA");
+	if (dir != NULL && (dir[0] == '\0' ||
+	    sd_strlcpy(c->data_dir, dir, sizeof c->data_dir) != 0))
+		return sd_err_set(err, SD_EINVAL, "data directory: '%.64s' is "
+		    "empty or too long", dir);
+	return SD_OK;
 }

@@ -41,6 +41,13 @@ void	sd_config_defaults(struct sd_config *c);
  */
 int	sd_config_load(struct sd_config *c, const char *path, int must_exist,
 	    struct sd_err *err);
+/*
+ * The configuration every program uses: the file from conf_flag (-C), else
+ * $SIMDESK_CONF, else the system file (missing = defaults); the data
+ * directory from datadir_flag (-D), else $SIMDESK_DATA, else the file's.
+ */
+int	sd_config_resolve(struct sd_config *c, const char *conf_flag,
+	    const char *datadir_flag, struct sd_err *err);
 /* The same from a string (name is used in messages); for tests and fuzzing. */
 int	sd_config_parse(struct sd_config *c, const char *text, const char *name,
 	    struct sd_err *err);

@@ -96,7 +96,7 @@ main(int argc, char **argv)
 	const char *conf = NULL, *datadir = NULL;
 	struct sigaction sa;
 	time_t last_ckp;
-	int c, lockfd, explicit_conf = 0;
+	int c, lockfd;
 
 	sd_process_sanitize();
 	while ((c = getopt(argc, argv, "fD:C:h")) != -1) {
@@ -110,21 +110,10 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	openlog("simdeskd", LOG_PID, LOG_DAEMON);
-	sd_config_defaults(&cfg);
-	if (conf == NULL && (conf = getenv("SIMDESK_CONF")) != NULL)
-		explicit_conf = 1;
-	else if (conf != NULL)
-		explicit_conf = 1;
-	else
-		conf = SD_CONFIG_DEFAULT_PATH;
-	if (sd_config_load(&cfg, conf, explicit_conf, &err) != SD_OK) {
+	if (sd_config_resolve(&cfg, conf, datadir, &err) != SD_OK) {
 		fprintf(stderr, "simdeskd: %s\n", err.msg);
 		return sd_status_exit(err.status);
 	}
-	if (datadir == NULL)
-		datadir = getenv("SIMDESK_DATA");
-	if (datadir != NULL)
-		sd_strlcpy(cfg.data_dir, datadir, sizeof cfg.data_dir);
 	/*
 	 * Check before detaching so a second instance fails on the terminal,
 	 * then take the lock and open the environment in the process that

@@ -47,7 +47,6 @@ struct ctl_ctx {
 	const char		*args[CTL_ARGS_MAX];
 	const char		*optval[CTL_OPTS_MAX];	/* flags: "" when set */
 	struct sd_err		 err;
-	const char		*datadir_flag;
 };
 
 extern const struct ctl_cmd ctl_cmds[];

@@ -143,7 +143,7 @@ main(int argc, char **argv)
 {
 	struct ctl_ctx c;
 	const char *conf = NULL, *datadir = NULL, *noun, *verb;
-	int i, st, noun_known, conf_explicit = 0;
+	int i, st, noun_known;
 
 	sd_process_sanitize();
 	setlocale(LC_ALL, "");
@@ -199,24 +199,8 @@ main(int argc, char **argv)
 		i++;
 	parse_args(&c, argc - i, argv + i);
 
-	/* Configuration: -C, else $SIMDESK_CONF, else the system file. */
-	sd_config_defaults(&c.cfg);
-	if (conf == NULL && (conf = getenv("SIMDESK_CONF")) != NULL)
-		conf_explicit = 1;
-	else if (conf != NULL)
-		conf_explicit = 1;
-	else
-		conf = SD_CONFIG_DEFAULT_PATH;
-	if (sd_config_load(&c.cfg, conf, conf_explicit, &c.err) != SD_OK)
+	if (sd_config_resolve(&c.cfg, conf, datadir, &c.err) != SD_OK)
 		goto fail;
-	if (datadir == NULL)
-		datadir = getenv("SIMDESK_DATA");
-	if (datadir != NULL && sd_strlcpy(c.cfg.data_dir, datadir,
-	    sizeof c.cfg.data_dir) != 0) {
-		sd_err_set(&c.err, SD_EINVAL, "-D: path too long");
-		goto fail;
-	}
-	c.datadir_flag = datadir;
 
 	if (c.cmd->exec == cmd_init)
 		st = c.cmd->exec(&c);	/* creates the environment itself */

@@ -379,7 +379,7 @@ main(int argc, char **argv)
 	struct sd_config cfg;
 	struct sd_err err;
 	const char *conf = NULL, *datadir = NULL;
-	int c, force_login = 0, explicit_conf = 0, logged_in = 0;
+	int c, force_login = 0, logged_in = 0;
 	struct sigaction sa;
 
 	sd_process_sanitize();
@@ -400,21 +400,10 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	sd_config_defaults(&cfg);
-	if (conf == NULL && (conf = getenv("SIMDESK_CONF")) != NULL)
-		explicit_conf = 1;
-	else if (conf != NULL)
-		explicit_conf = 1;
-	else
-		conf = SD_CONFIG_DEFAULT_PATH;
-	if (sd_config_load(&cfg, conf, explicit_conf, &err) != SD_OK) {
+	if (sd_config_resolve(&cfg, conf, datadir, &err) != SD_OK) {
 		fprintf(stderr, "simdesk: %s\n", err.msg);
 		return sd_status_exit(err.status);
 	}
-	if (datadir == NULL)
-		datadir = getenv("SIMDESK_DATA");
-	if (datadir != NULL)
-		sd_strlcpy(cfg.data_dir, datadir, sizeof cfg.data_dir);
 	memset(&app, 0, sizeof app);
 	if (sd_core_open(&app.core, &cfg, 0, &err) != SD_OK) {
 		fprintf(stderr, "simdesk: %s\n", err.msg);
