@@ -49,6 +49,8 @@ FUZZ	 = $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 MO	 = $(B)/locale/zh_CN/LC_MESSAGES/simdesk.mo
 
 .PHONY: all deps check test demo bench fuzz fuzz-build install clean man
+# Keep objects of pattern chains (the ASan build) between runs.
+.SECONDARY:
 
 all: $(BINS) $(MO)
 
