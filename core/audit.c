@@ -126,8 +126,8 @@ struct list_arg {
 	const struct sd_audit_filter	*f;
 	sd_audit_cb			 cb;
 	void				*cbarg;
-	struct sd_audit			*ring;	/* newest limit rows */
-	int				 nring;
+	struct sd_audit			*newest;	/* with a limit: newest first */
+	int				 n;
 };
 
 static int
@@ -145,6 +145,11 @@ list_match(const struct sd_audit_filter *f, const struct sd_audit *a)
 	return 1;
 }
 
+/*
+ * Rows are keyed by (time, id), and by (user, time, id) in the user index,
+ * so "from a time" is a forward seek and "the newest N" a backward walk
+ * from the end: neither reads rows it does not return (but for filters).
+ */
 static int
 list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
@@ -152,36 +157,53 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	const struct sd_audit_filter *f = a->f;
 	struct sd_cursor *c;
 	struct sd_buf start = SD_BUF_INIT, prefix = SD_BUF_INIT;
-	uint8_t since[8];
-	int st, idx = f->user != NULL ? IX_AUDIT_USER : -1;
+	uint8_t edge[16];
+	int st, dir = f->limit > 0 ? -1 : 1;
+	int idx = f->user != NULL ? IX_AUDIT_USER : -1;
 
-	a->nring = 0;
-	sd_be64_put(since, (uint64_t)(f->since > 0 ? f->since : 0));
+	a->n = 0;
 	if (f->user != NULL)
 		sd_buf_add(&prefix, f->user, strlen(f->user) + 1);
 	sd_buf_add(&start, prefix.p, prefix.len);
-	sd_buf_add(&start, since, sizeof since);
+	if (dir > 0) {
+		sd_be64_put(edge, (uint64_t)(f->since > 0 ? f->since : 0));
+		sd_buf_add(&start, edge, 8);
+	} else {
+		memset(edge, 0xff, sizeof edge);	/* past every key */
+		sd_buf_add(&start, edge, sizeof edge);
+	}
 	if ((st = sd_cursor_open(t, T_AUDIT, idx, &c, err)) != SD_OK)
 		goto out;
 	st = sd_cursor_seek(c, SD_SEEK_GE, start.p, start.len, err);
+	if (dir < 0) {
+		if (st == SD_OK)
+			st = sd_cursor_step(c, -1, err);
+		else if (st == SD_ENOTFOUND)
+			st = sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err);
+	}
 	while (st == SD_OK) {
 		struct sd_audit row;
 		size_t klen, vlen;
 		const void *k = sd_cursor_key(c, &klen);
 		const void *v;
 
-		if (klen < prefix.len || memcmp(k, prefix.p, prefix.len) != 0)
+		if (prefix.len > 0 && (klen < prefix.len ||
+		    memcmp(k, prefix.p, prefix.len) != 0))
 			break;
 		v = sd_cursor_val(c, &vlen);
-		if (audit_decode(v, vlen, &row) == SD_OK && list_match(f, &row)) {
-			if (f->limit > 0) {
-				/* Keep the newest limit rows in a ring. */
-				a->ring[a->nring % f->limit] = row;
-				a->nring++;
-			} else if (a->cb(&row, a->cbarg) != 0)
-				break;
+		if (audit_decode(v, vlen, &row) == SD_OK) {
+			if (dir < 0 && row.at < f->since)
+				break;		/* older than asked for */
+			if (list_match(f, &row)) {
+				if (dir < 0) {
+					a->newest[a->n++] = row;
+					if (a->n == f->limit)
+						break;
+				} else if (a->cb(&row, a->cbarg) != 0)
+					break;
+			}
 		}
-		st = sd_cursor_step(c, 1, err);
+		st = sd_cursor_step(c, dir, err);
 	}
 	sd_cursor_close(c);
 	if (st == SD_ENOTFOUND || st == SD_OK) {
@@ -208,16 +230,12 @@ sd_audit_list(struct sd_session *s, const struct sd_audit_filter *f,
 	a.cb = cb;
 	a.cbarg = arg;
 	if (f->limit > 0)
-		a.ring = xcalloc((size_t)f->limit, sizeof *a.ring);
+		a.newest = xcalloc((size_t)f->limit, sizeof *a.newest);
 	st = sd_db_read(s->core->db, list_txn, &a, err);
-	if (st == SD_OK && f->limit > 0) {
-		int n = a.nring < f->limit ? a.nring : f->limit;
-		int first = a.nring - n;
-
-		for (int i = 0; i < n; i++)
-			if (cb(&a.ring[(first + i) % f->limit], arg) != 0)
-				break;
-	}
-	free(a.ring);
+	/* The newest rows were read backwards; hand them out oldest first. */
+	for (int i = a.n - 1; st == SD_OK && i >= 0; i--)
+		if (cb(&a.newest[i], arg) != 0)
+			break;
+	free(a.newest);
 	return st;
 }

@@ -201,7 +201,7 @@ int	sd_user_update(struct sd_session *s, const char *login,
 int	sd_user_get(struct sd_session *s, const char *login, struct sd_user *out,
 	    struct sd_err *err);
 /*
- * Change a password.  A user changing their own gives old_password; an
+ * Change a password.  Anyone changing their own gives old_password; an
  * admin changing someone else's passes NULL.
  */
 int	sd_user_passwd(struct sd_session *s, const char *login,

@@ -282,7 +282,9 @@ sd_session_login(struct sd_core *core, const char *login,
 	}
 	if (st != SD_OK)
 		return st;
-	a.ok = password != NULL && password_check(password, a.u.pwhash);
+	/* No slow hash for an account that is refused anyway. */
+	if (a.u.status != SD_USER_DISABLED && a.u.locked_until <= sd_now())
+		a.ok = password != NULL && password_check(password, a.u.pwhash);
 	if ((st = sd_db_run(core->db, login_txn, &a, err)) != SD_OK)
 		return st;
 	if (a.result != SD_OK)

@@ -470,8 +470,10 @@ sd_user_may_passwd(struct sd_session *s, const char *login, int *need_old,
 	if (!self && s->user.role != SD_ROLE_ADMIN)
 		return sd_deny(s, SD_OP_USER_PASSWD, login,
 		    "only an admin may set another user's password", err);
+	/* One's own password always needs the old one, admins' too: an
+	 * unattended terminal must not be enough to take an account. */
 	if (need_old != NULL)
-		*need_old = self && s->user.role != SD_ROLE_ADMIN;
+		*need_old = self;
 	return SD_OK;
 }
 

@@ -104,6 +104,64 @@ audits(struct fx *f, const char *op, int outcome, const char *user)
 	return c.n;
 }
 
+struct collect {
+	char	ops[16][48];
+	char	users[16][40];
+	int	n;
+};
+
+static int
+collect_audit(const struct sd_audit *a, void *arg)
+{
+	struct collect *c = arg;
+
+	if (c->n < 16) {
+		sd_strlcpy(c->ops[c->n], a->object, sizeof c->ops[0]);
+		sd_strlcpy(c->users[c->n], a->user, sizeof c->users[0]);
+		c->n++;
+	}
+	return 0;
+}
+
+static void
+audit_newest(void **state)
+{
+	struct fx *f = *state;
+	struct sd_audit_filter af;
+	struct collect c;
+	struct sd_err e;
+	char obj[16];
+
+	for (int i = 0; i < 6; i++) {
+		snprintf(obj, sizeof obj, "o%d", i);
+		sd_audit_log(f->core, i % 2 ? "odd" : "even", "test.op", obj,
+		    SD_OUTCOME_OK, "");
+	}
+	memset(&af, 0, sizeof af);
+	af.op = "test.";
+	af.limit = 2;
+	memset(&c, 0, sizeof c);
+	assert_int_equal(sd_audit_list(&f->admin, &af, collect_audit, &c, &e),
+	    SD_OK);
+	assert_int_equal(c.n, 2);			/* the newest two, */
+	assert_string_equal(c.ops[0], "o4");		/* oldest first */
+	assert_string_equal(c.ops[1], "o5");
+	af.user = "even";
+	af.limit = 5;
+	memset(&c, 0, sizeof c);
+	assert_int_equal(sd_audit_list(&f->admin, &af, collect_audit, &c, &e),
+	    SD_OK);
+	assert_int_equal(c.n, 3);
+	assert_string_equal(c.ops[0], "o0");
+	assert_string_equal(c.ops[2], "o4");
+	af.limit = 0;
+	af.since = sd_now() + 3600;
+	memset(&c, 0, sizeof c);
+	assert_int_equal(sd_audit_list(&f->admin, &af, collect_audit, &c, &e),
+	    SD_OK);
+	assert_int_equal(c.n, 0);
+}
+
 static void
 passwords(void **state)
 {
@@ -382,6 +440,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(supervisor_sees_team, setup, teardown),
 		cmocka_unit_test_setup_teardown(paging, setup, teardown),
 		cmocka_unit_test_setup_teardown(ledger_and_verify, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_newest, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
