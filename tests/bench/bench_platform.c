@@ -120,6 +120,32 @@ main(int argc, char **argv)
 	printf("lookup_p99 %.1f us\n", lat[l * 99 / 100] * 1e6);
 	printf("lookup_mean %.1f us\n", sum / l * 1e6);
 
+	/* The list view's data path: one screenful from a random anchor. */
+	{
+		struct sd_user_filter uf;
+		struct sd_user *rows = calloc(30, sizeof *rows);
+		int got;
+
+		memset(&uf, 0, sizeof uf);
+		sum = 0;
+		for (int i = 0; i < l; i++) {
+			char anchor[16];
+			double t;
+
+			snprintf(anchor, sizeof anchor, "u%07d", rand() % n);
+			t = now();
+			if (sd_user_page(&s, &uf, anchor, i % 2 ? 1 : -1, rows,
+			    30, &got, &e) != SD_OK)
+				die("page", &e);
+			lat[i] = now() - t;
+			sum += lat[i];
+		}
+		qsort(lat, (size_t)l, sizeof *lat, cmp);
+		printf("page_p50 %.1f us\n", lat[l / 2] * 1e6);
+		printf("page_p99 %.1f us\n", lat[l * 99 / 100] * 1e6);
+		free(rows);
+	}
+
 	t0 = now();
 	for (int i = 0; i < p; i++) {
 		char acct[32];

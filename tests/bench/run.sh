@@ -15,6 +15,26 @@ trap 'rm -rf "$W"' EXIT
 
 echo "bench: $N users, $L lookups, $P durable postings; $(nproc) cores"
 /usr/bin/time -f "%M" -o "$W/rss" "$B" "$W/data" "$N" "$L" "$P" >"$W/ours"
+
+# The TUI on the same data: log in, open the user list, page through it.
+tui_rss=n/a
+if command -v tmux >/dev/null; then
+	sock="simdesk-bench-$$"
+	tmux -L "$sock" new-session -d -x 120 -y 40 \
+	    "LANG=C.UTF-8 build/bin/simdesk -l -D $W/data"
+	sleep 0.5
+	tmux -L "$sock" send-keys admin Tab benchpw1 Enter
+	sleep 1
+	tmux -L "$sock" send-keys Enter
+	sleep 0.5
+	for _ in 1 2 3 4 5 6 7 8 9 10; do tmux -L "$sock" send-keys NPage; done
+	tmux -L "$sock" send-keys G
+	sleep 0.5
+	pid=$(tmux -L "$sock" list-panes -F '#{pane_pid}')
+	tui_rss=$(awk '/VmRSS/ { print $2 }' /proc/"$pid"/status 2>/dev/null || echo n/a)
+	tmux -L "$sock" capture-pane -p | grep -q "u0" || tui_rss="n/a (list not shown)"
+	tmux -L "$sock" kill-server
+fi
 get() { awk -v k="$1" '$1 == k { print $2 }' "$W/ours"; }
 
 # ---- the same jobs in SQLite
@@ -76,8 +96,11 @@ printf '%-44s %11s/s %11s/s %9s\n' "  = users inserted per second" \
 printf '%-44s %11s us %11s us %9s\n' "lookup by login, mean ($L random)" "$lm" "$ref_lm" "$(ratio "$lm" "$ref_lm")"
 printf '%-44s %11s us %14s %9s\n' "lookup by login, p50" "$(get lookup_p50)" "n/a" ""
 printf '%-44s %11s us %14s %9s\n' "lookup by login, p99" "$(get lookup_p99)" "n/a" ""
+printf '%-44s %11s us %14s %9s\n' "list page of 30 rows, random anchor, p50" "$(get page_p50)" "" ""
+printf '%-44s %11s us %14s %9s\n' "list page of 30 rows, random anchor, p99" "$(get page_p99)" "" ""
 printf '%-44s %11s ms %11s ms %9s\n' "$P durable postings, 1 per txn" "$pst_ms" "$((ref_post / 1000000))" "$(ratio "$pst_ms" "$((ref_post / 1000000))")"
 printf '%-44s %11s KB\n' "simdesk bench process max RSS" "$(cat "$W/rss")"
+printf '%-44s %11s KB\n' "simdesk TUI RSS, $N-user list paged to the end" "$tui_rss"
 echo
 echo "ratio = simdesk / sqlite3 (below 1.00x simdesk is faster).  sqlite3's"
 echo "lookup mean includes its CLI's per-statement output; its p50/p99 cannot"
