@@ -13,9 +13,7 @@ Q	 = $(if $(filter 1,$(V)),,@)
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	   -Wformat=2 -Wno-format-nonliteral \
 	   -Wno-missing-field-initializers
-DEFS	 = -DSD_VERSION='"$(VERSION)"' \
-	   -DSD_LOCALEDIR='"$(PREFIX)/share/locale"' \
-	   -DSD_BUILD_LOCALEDIR='"$(CURDIR)/$(B)/locale"'
+DEFS	 = -DSD_VERSION='"$(VERSION)"'
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(DEFS) $(CFLAGS)
 SAN_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(DEFS) -O1 -g \
@@ -48,14 +46,23 @@ HELPERS	 = $(B)/tests/mp_worker $(B)/tests/bench_platform
 FUZZ	 = $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 MO	 = $(B)/locale/zh_CN/LC_MESSAGES/simdesk.mo
 
-.PHONY: all deps check test demo bench fuzz fuzz-build install clean man
-# Keep objects of pattern chains (the ASan build) between runs.
-.SECONDARY:
+.PHONY: all deps check test demo bench fuzz fuzz-build install clean man FORCE
+# Keep the ASan objects (made through a pattern chain) between runs.
+.SECONDARY: $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC))
 
 all: $(BINS) $(MO)
 
 deps:
 	@sh scripts/deps.sh
+
+# Installed paths, rewritten only when PREFIX changes (so install rebuilds).
+$(B)/paths.h: FORCE
+	@mkdir -p $(B)
+	@printf '#define SD_LOCALEDIR "%s"\n#define SD_BUILD_LOCALEDIR "%s"\n' \
+	    "$(PREFIX)/share/locale" "$(CURDIR)/$(B)/locale" >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
+$(B)/obj/tui/prompt.o $(B)/asan/tui/prompt.o: $(B)/paths.h
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -165,7 +172,7 @@ install: all
 		    $(DESTDIR)$(PREFIX)/bin/simdeskctl $(DESTDIR)$(PREFIX)/sbin/simdeskd && \
 		chmod 2755 $(DESTDIR)$(PREFIX)/bin/simdesk \
 		    $(DESTDIR)$(PREFIX)/bin/simdeskctl $(DESTDIR)$(PREFIX)/sbin/simdeskd; \
-	else echo "note: no group simdesk; installed without set-gid (see simdesk(1))"; fi
+	else echo "note: no group simdesk; installed without set-gid (see README.md)"; fi
 	install -m 644 man/simdesk.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/simdesk.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 man/simdeskctl.8 man/simdeskd.8 $(DESTDIR)$(PREFIX)/share/man/man8/

@@ -15,12 +15,7 @@
 
 #include "tui.h"
 
-#ifndef SD_LOCALEDIR
-#define SD_LOCALEDIR "/usr/local/share/locale"
-#endif
-#ifndef SD_BUILD_LOCALEDIR
-#define SD_BUILD_LOCALEDIR SD_LOCALEDIR
-#endif
+#include "build/paths.h"	/* SD_LOCALEDIR, SD_BUILD_LOCALEDIR (Makefile) */
 
 int
 prompt_available(void)
