@@ -28,6 +28,121 @@ sd_config_defaults(struct sd_config *c)
 	c->min_password = 6;
 	c->failchk_seconds = 5;
 	c->checkpoint_seconds = 60;
+	sd_strlcpy(c->classes[0], "A", sizeof c->classes[0]);
+	sd_strlcpy(c->classes[1], "B", sizeof c->classes[1]);
+	sd_strlcpy(c->classes[2], "C", sizeof c->classes[2]);
+	c->pool_days = 30;
+	c->escalate_minutes = 60;
+	c->sla_hours[0] = 24;		/* inquiry */
+	c->sla_hours[1] = 48;		/* complaint */
+	c->sla_hours[2] = 72;		/* after-sales */
+	c->sla_hours[3] = 24;		/* business change */
+}
+
+/* An integer inside a group, checked for range; absent keeps the default. */
+static int
+group_int(config_setting_t *g, const char *key, int lo, int hi, int *out,
+    const char *name, struct sd_err *err)
+{
+	config_setting_t *st = config_setting_get_member(g, key);
+
+	if (st == NULL)
+		return SD_OK;
+	if (config_setting_type(st) != CONFIG_TYPE_INT)
+		return sd_err_set(err, SD_EINVAL, "%s:%d: %s: must be an integer",
+		    name, config_setting_source_line(st), key);
+	*out = config_setting_get_int(st);
+	if (*out < lo || *out > hi)
+		return sd_err_set(err, SD_EINVAL, "%s:%d: %s: %d is outside %d..%d",
+		    name, config_setting_source_line(st), key, *out, lo, hi);
+	return SD_OK;
+}
+
+/* Reject members of a group that are not in allowed. */
+static int
+group_known(config_setting_t *g, const char *const *allowed, const char *name,
+    struct sd_err *err)
+{
+	int n = config_setting_length(g);
+
+	for (int i = 0; i < n; i++) {
+		config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
+		const char *k = config_setting_name(m);
+		int ok = 0;
+
+		for (int j = 0; allowed[j] != NULL; j++)
+			if (k != NULL && strcmp(k, allowed[j]) == 0)
+				ok = 1;
+		if (!ok)
+			return sd_err_set(err, SD_EINVAL,
+			    "%s:%d: %s.%s: unknown setting", name,
+			    config_setting_source_line(m),
+			    config_setting_name(g), k ? k : "?");
+	}
+	return SD_OK;
+}
+
+static int
+apply_customers(struct sd_config *c, config_setting_t *g, const char *name,
+    struct sd_err *err)
+{
+	static const char *const known[] = { "classes", "pool_days",
+	    "escalate_minutes", NULL };
+	config_setting_t *cl;
+	int st;
+
+	if ((st = group_known(g, known, name, err)) != SD_OK ||
+	    (st = group_int(g, "pool_days", 1, 3650, &c->pool_days, name,
+	    err)) != SD_OK ||
+	    (st = group_int(g, "escalate_minutes", 1, 100000,
+	    &c->escalate_minutes, name, err)) != SD_OK)
+		return st;
+	if ((cl = config_setting_get_member(g, "classes")) != NULL) {
+		int n = config_setting_length(cl);
+
+		if (config_setting_type(cl) != CONFIG_TYPE_ARRAY || n < 1 || n > 8)
+			return sd_err_set(err, SD_EINVAL, "%s:%d: classes: must "
+			    "be 1 to 8 strings like [\"A\", \"B\"]", name,
+			    config_setting_source_line(cl));
+		memset(c->classes, 0, sizeof c->classes);
+		for (int i = 0; i < n; i++) {
+			const char *v = config_setting_get_string_elem(cl, i);
+
+			if (v == NULL || v[0] == '\0' ||
+			    sd_strlcpy(c->classes[i], v, sizeof c->classes[i]) != 0)
+				return sd_err_set(err, SD_EINVAL, "%s:%d: classes: "
+				    "entry %d must be a string of 1 to 8 bytes",
+				    name, config_setting_source_line(cl), i + 1);
+		}
+	}
+	return SD_OK;
+}
+
+static int
+apply_tickets(struct sd_config *c, config_setting_t *g, const char *name,
+    struct sd_err *err)
+{
+	static const char *const known[] = { "sla_hours", NULL };
+	static const char *const types[] = { "inquiry", "complaint",
+	    "after_sales", "change", NULL };
+	config_setting_t *sla;
+	int st;
+
+	if ((st = group_known(g, known, name, err)) != SD_OK)
+		return st;
+	if ((sla = config_setting_get_member(g, "sla_hours")) == NULL)
+		return SD_OK;
+	if (config_setting_type(sla) != CONFIG_TYPE_GROUP)
+		return sd_err_set(err, SD_EINVAL, "%s:%d: sla_hours: must be a "
+		    "group like { complaint = 48; }", name,
+		    config_setting_source_line(sla));
+	if ((st = group_known(sla, types, name, err)) != SD_OK)
+		return st;
+	for (int i = 0; types[i] != NULL; i++)
+		if ((st = group_int(sla, types[i], 1, 10000, &c->sla_hours[i],
+		    name, err)) != SD_OK)
+			return st;
+	return SD_OK;
 }
 
 struct setting_def {
@@ -62,7 +177,7 @@ static const struct setting_def settings[] = {
 
 /* Sections later features read (modems, printers...): allowed, read there. */
 static const char *const sections[] = { "modems", "simbanks", "printers",
-    "receipts", "grading", "billing", "tickets", "customers" };
+    "receipts", "grading", "billing" };
 
 static int
 apply(struct sd_config *c, config_t *cf, const char *name, struct sd_err *err)
@@ -80,6 +195,19 @@ apply(struct sd_config *c, config_t *cf, const char *name, struct sd_err *err)
 		for (size_t j = 0; j < NSETTINGS; j++)
 			if (strcmp(settings[j].name, key) == 0)
 				d = &settings[j];
+		if (strcmp(key, "customers") == 0 || strcmp(key, "tickets") == 0) {
+			int r;
+
+			if (config_setting_type(st) != CONFIG_TYPE_GROUP)
+				return sd_err_set(err, SD_EINVAL,
+				    "%s:%d: %s: must be a group { ... }", name,
+				    line, key);
+			r = key[0] == 'c' ? apply_customers(c, st, name, err) :
+			    apply_tickets(c, st, name, err);
+			if (r != SD_OK)
+				return r;
+			continue;
+		}
 		for (size_t j = 0; j < sizeof sections / sizeof sections[0]; j++)
 			if (strcmp(sections[j], key) == 0)
 				known = 1;

@@ -14,6 +14,11 @@ enum {
 	T_AUDIT,
 	T_ACCOUNT,
 	T_POSTING,
+	T_CUSTOMER,
+	T_NOTE,
+	T_REMINDER,
+	T_TICKET,
+	T_IMPORT,
 	T__COUNT
 };
 
@@ -21,10 +26,47 @@ enum {
 enum { IX_USER_LOGIN, IX_USER_OSLOGIN };
 enum { IX_AUDIT_USER };
 enum { IX_POSTING_ACCOUNT };
+/* Customer index keys end in the id, so each key is unique and a page
+ * anchor is the whole key. */
+enum { IX_CUST_PHONE, IX_CUST_NAME, IX_CUST_OWNER, IX_CUST_CITY,
+    IX_CUST_CLASS, IX_CUST_TAG, IX_CUST_CONTACT, IX_CUST_IMPORT };
+enum { IX_REM_DUE, IX_REM_CUSTOMER };
+enum { IX_TICKET_HANDLER, IX_TICKET_CUSTOMER };
+
+#define POOL_KEY "-"	/* the owner index's key for the shared pool */
 
 extern const struct sd_table_def sd_schema[T__COUNT];
 
 /* Record codecs. */
+void	customer_encode(const struct sd_customer *c, struct sd_buf *b);
+int	customer_decode(const void *p, size_t n, struct sd_customer *c);
+void	reminder_encode(const struct sd_reminder *r, struct sd_buf *b);
+int	reminder_decode(const void *p, size_t n, struct sd_reminder *r);
+void	ticket_encode(const struct sd_ticket *t, struct sd_buf *b);
+int	ticket_decode(const void *p, size_t n, struct sd_ticket *t);
+/* Customers inside a transaction. */
+int	customer_load(struct sd_txn *t, uint64_t id, struct sd_customer *c,
+	    int rmw, struct sd_err *err);
+int	customer_store(struct sd_txn *t, const struct sd_customer *c,
+	    struct sd_err *err);
+/* Check and apply fields to c (name, phones...); err names the field. */
+int	customer_apply(struct sd_core *core, const struct sd_cust_fields *f,
+	    struct sd_customer *c, struct sd_err *err);
+/* Which customer owns phone, if any (0). */
+int	customer_by_phone(struct sd_txn *t, const char *phone, uint64_t *id,
+	    struct sd_err *err);
+/* May s change c (owner, owner's supervisor, admin)?  why filled if not. */
+int	customer_may_edit(struct sd_txn *t, const struct sd_session *s,
+	    const struct sd_customer *c, char *why, size_t size);
+/* Close the pending reminders of a customer (done). */
+int	reminders_close(struct sd_txn *t, uint64_t customer, struct sd_err *err);
+/* Give them to owner instead (NULL: close them). */
+int	reminders_move(struct sd_txn *t, uint64_t customer, const char *owner,
+	    struct sd_err *err);
+int	reminder_store(struct sd_txn *t, const struct sd_reminder *r,
+	    struct sd_err *err);
+/* A be64 key. */
+void	key64(uint8_t out[8], uint64_t v);
 void	user_encode(const struct sd_user *u, struct sd_buf *b);
 int	user_decode(const void *p, size_t n, struct sd_user *u);
 void	audit_encode(const struct sd_audit *a, struct sd_buf *b);

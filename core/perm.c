@@ -36,6 +36,33 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	{ SD_OP_VERIFY, "verify", R(ADMIN) | R(SUPERVISOR) },
 	{ SD_OP_LEDGER_POST, "ledger.post", R(ADMIN) },
 	{ SD_OP_LEDGER_SHOW, "ledger.show", R(ADMIN) | R(SUPERVISOR) },
+	/* Customers: staff who serve them; owner rules in customer.c. */
+	{ SD_OP_CUST_ADD, "customer.add",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
+	{ SD_OP_CUST_SHOW, "customer.show",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
+	{ SD_OP_CUST_UPDATE, "customer.update",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) },
+	{ SD_OP_CUST_CLAIM, "customer.claim",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) },
+	{ SD_OP_CUST_TRANSFER, "customer.transfer", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_CUST_SWEEP, "customer.sweep", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_CUST_IMPORT, "customer.import", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_NOTE_ADD, "note.add", R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) },
+	{ SD_OP_NOTE_LIST, "note.list",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
+	/* Tickets are accepted at the counter and on the phone alike. */
+	{ SD_OP_TICKET_ADD, "ticket.add",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
+	{ SD_OP_TICKET_SHOW, "ticket.show",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
+	{ SD_OP_TICKET_ASSIGN, "ticket.assign", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_TICKET_UPDATE, "ticket.update",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
+	{ SD_OP_TICKET_CLOSE, "ticket.close",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
+	{ SD_OP_TICKET_REOPEN, "ticket.reopen",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
 };
 
 const char *

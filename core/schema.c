@@ -79,6 +79,132 @@ posting_account_key(const void *pk, size_t pklen, const void *rec, size_t len,
 	return ok < 0 ? -1 : 0;
 }
 
+/* "part\0" + primary key: unique index keys that page exactly. */
+static void
+suffixed(struct sd_keys *out, const char *part, const void *pk, size_t pklen,
+    int with_nul)
+{
+	struct sd_buf b = SD_BUF_INIT;
+
+	sd_buf_add(&b, part, strlen(part) + (with_nul ? 1 : 0));
+	sd_buf_add(&b, pk, pklen);
+	sd_keys_add(out, b.p, b.len);
+	sd_buf_free(&b);
+}
+
+#define CUSTOMER_EXTRACTOR(fn, body) \
+static int \
+fn(const void *pk, size_t pklen, const void *rec, size_t len, \
+    struct sd_keys *out) \
+{ \
+	struct sd_customer c; \
+\
+	(void)pklen; \
+	if (customer_decode(rec, len, &c) != SD_OK) \
+		return -1; \
+	body \
+	return 0; \
+}
+
+/* Phones are unique across customers: the key is the phone alone. */
+CUSTOMER_EXTRACTOR(cust_phone_key,
+	(void)pk;
+	for (int i = 0; i < c.nphones; i++)
+		sd_keys_add(out, c.phones[i], strlen(c.phones[i]));)
+/* Name bytes then NUL: a prefix of the name finds it. */
+CUSTOMER_EXTRACTOR(cust_name_key, suffixed(out, c.name, pk, pklen, 1);)
+CUSTOMER_EXTRACTOR(cust_owner_key,
+	suffixed(out, c.owner[0] ? c.owner : POOL_KEY, pk, pklen, 1);)
+CUSTOMER_EXTRACTOR(cust_city_key,
+	if (c.city[0]) suffixed(out, c.city, pk, pklen, 1);)
+CUSTOMER_EXTRACTOR(cust_class_key,
+	if (c.cls[0]) suffixed(out, c.cls, pk, pklen, 1);)
+CUSTOMER_EXTRACTOR(cust_tag_key,
+	for (int i = 0; i < c.ntags; i++) suffixed(out, c.tags[i], pk, pklen, 1);)
+/* Owned customers by last contact, for the return to the pool. */
+CUSTOMER_EXTRACTOR(cust_contact_key,
+	if (c.owner[0]) {
+		uint8_t k[16];
+
+		sd_be64_put(k, (uint64_t)c.last_contact);
+		memcpy(k + 8, pk, 8);
+		sd_keys_add(out, k, 16);
+	})
+CUSTOMER_EXTRACTOR(cust_import_key,
+	if (c.import_id) {
+		uint8_t k[16];
+
+		sd_be64_put(k, c.import_id);
+		memcpy(k + 8, pk, 8);
+		sd_keys_add(out, k, 16);
+	})
+
+/* Pending reminders by owner and due time: owner\0 due id. */
+static int
+rem_due_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_reminder r;
+	struct sd_buf b = SD_BUF_INIT;
+	uint8_t due[8];
+
+	if (reminder_decode(rec, len, &r) != SD_OK)
+		return -1;
+	if (r.status != SD_REM_PENDING)
+		return 0;
+	sd_be64_put(due, (uint64_t)r.due);
+	sd_buf_add(&b, r.owner, strlen(r.owner) + 1);
+	sd_buf_add(&b, due, 8);
+	sd_buf_add(&b, pk, pklen);
+	sd_keys_add(out, b.p, b.len);
+	sd_buf_free(&b);
+	return 0;
+}
+
+static int
+rem_customer_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_reminder r;
+	uint8_t k[16];
+
+	if (reminder_decode(rec, len, &r) != SD_OK)
+		return -1;
+	if (r.status != SD_REM_PENDING)
+		return 0;
+	sd_be64_put(k, r.customer);
+	memcpy(k + 8, pk, pklen < 8 ? pklen : 8);
+	sd_keys_add(out, k, 16);
+	return 0;
+}
+
+static int
+ticket_handler_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_ticket t;
+
+	if (ticket_decode(rec, len, &t) != SD_OK)
+		return -1;
+	suffixed(out, t.handler, pk, pklen, 1);
+	return 0;
+}
+
+static int
+ticket_customer_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_ticket t;
+	uint8_t k[16];
+
+	if (ticket_decode(rec, len, &t) != SD_OK)
+		return -1;
+	sd_be64_put(k, t.customer);
+	memcpy(k + 8, pk, pklen < 8 ? pklen : 8);
+	sd_keys_add(out, k, 16);
+	return 0;
+}
+
 const struct sd_table_def sd_schema[T__COUNT] = {
 	[T_META] = { "meta", 0, { { 0 } } },
 	[T_USER] = { "user", 2, {
@@ -92,4 +218,25 @@ const struct sd_table_def sd_schema[T__COUNT] = {
 	[T_POSTING] = { "posting", 1, {
 		{ "account", 0, posting_account_key },
 	} },
+	[T_CUSTOMER] = { "customer", 8, {
+		{ "phone", 1, cust_phone_key },
+		{ "name", 1, cust_name_key },
+		{ "owner", 1, cust_owner_key },
+		{ "city", 1, cust_city_key },
+		{ "class", 1, cust_class_key },
+		{ "tag", 1, cust_tag_key },
+		{ "contact", 1, cust_contact_key },
+		{ "import", 1, cust_import_key },
+	} },
+	/* Notes are keyed by customer then id: a customer's are one range. */
+	[T_NOTE] = { "note", 0, { { 0 } } },
+	[T_REMINDER] = { "reminder", 2, {
+		{ "due", 1, rem_due_key },
+		{ "customer", 1, rem_customer_key },
+	} },
+	[T_TICKET] = { "ticket", 2, {
+		{ "handler", 1, ticket_handler_key },
+		{ "customer", 1, ticket_customer_key },
+	} },
+	[T_IMPORT] = { "import", 0, { { 0 } } },
 };

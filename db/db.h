@@ -217,6 +217,9 @@ int	sd_get_by(struct sd_txn *t, int table, int index, const void *key,
 /* Next value of a named sequence (ids start at 1). */
 int	sd_seq_next(struct sd_db *db, const char *name, uint64_t *out,
 	    struct sd_err *err);
+/* Take count consecutive values at once; *first is the first of them. */
+int	sd_seq_take(struct sd_db *db, const char *name, unsigned count,
+	    uint64_t *first, struct sd_err *err);
 /* Number of records in a table (or index, index >= 0). */
 int	sd_count(struct sd_txn *t, int table, int index, uint64_t *out,
 	    struct sd_err *err);

@@ -677,8 +677,8 @@ sd_count(struct sd_txn *t, int table, int index, uint64_t *out,
 }
 
 int
-sd_seq_next(struct sd_db *db, const char *name, uint64_t *out,
-    struct sd_err *err)
+sd_seq_take(struct sd_db *db, const char *name, unsigned count,
+    uint64_t *first, struct sd_err *err)
 {
 	struct sd_seq *s = NULL;
 	db_seq_t v;
@@ -710,11 +710,19 @@ sd_seq_next(struct sd_db *db, const char *name, uint64_t *out,
 	 * only leaves a gap.  (Receipt numbers, which must be gapless, do not
 	 * use this.)
 	 */
-	ret = s->s->get(s->s, NULL, 1, &v, DB_AUTO_COMMIT | DB_TXN_NOSYNC);
+	ret = s->s->get(s->s, NULL, (u_int32_t)count, &v,
+	    DB_AUTO_COMMIT | DB_TXN_NOSYNC);
 	if (ret != 0)
 		return sanitize(ret, err, "sequence");
-	*out = (uint64_t)v;
+	*first = (uint64_t)v;
 	return SD_OK;
+}
+
+int
+sd_seq_next(struct sd_db *db, const char *name, uint64_t *out,
+    struct sd_err *err)
+{
+	return sd_seq_take(db, name, 1, out, err);
 }
 
 /* ---------------------------------------------------------------- cursors */

@@ -210,3 +210,56 @@ out_user_json(struct out_json *j, const struct sd_user *u)
 	json_int(j, "last_login_at", u->last_login);
 	json_obj_close(j);
 }
+
+void
+out_customer_json(struct out_json *j, const struct sd_customer *c)
+{
+	json_obj_open(j, NULL);
+	json_int(j, "id", (long long)c->id);
+	json_str(j, "name", c->name);
+	json_str(j, "phone", c->nphones > 0 ? c->phones[0] : "");
+	json_arr_open(j, "phones");
+	for (int i = 0; i < c->nphones; i++)
+		json_str(j, NULL, c->phones[i]);
+	json_arr_close(j);
+	json_str(j, "city", c->city);
+	json_str(j, "address", c->address);
+	json_str(j, "id_no", c->id_no);
+	json_str(j, "class", c->cls);
+	json_str(j, "source", c->source);
+	json_arr_open(j, "tags");
+	for (int i = 0; i < c->ntags; i++)
+		json_str(j, NULL, c->tags[i]);
+	json_arr_close(j);
+	json_str(j, "owner", c->owner);
+	json_bool(j, "dnc", c->dnc);
+	json_str(j, "status", sd_cust_status_name(c->status));
+	json_int(j, "next_at", c->next_at);
+	json_str(j, "light", sd_cust_light(c, sd_now()));
+	json_int(j, "last_contact_at", c->last_contact);
+	json_int(j, "created_at", c->created);
+	json_obj_close(j);
+}
+
+void
+out_ticket_json(struct out_json *j, const struct sd_ticket *t)
+{
+	json_obj_open(j, NULL);
+	json_int(j, "id", (long long)t->id);
+	json_str(j, "type", sd_ticket_type_name(t->type));
+	json_str(j, "status", sd_ticket_status_name(t->status));
+	json_int(j, "customer", (long long)t->customer);
+	json_str(j, "customer_name", t->cname);
+	json_str(j, "phone", t->phone);
+	json_str(j, "handler", t->handler);
+	json_str(j, "created_by", t->created_by);
+	json_str(j, "text", t->text);
+	json_str(j, "resolution", t->resolution);
+	json_int(j, "score", t->score);
+	json_int(j, "created_at", t->created);
+	json_int(j, "updated_at", t->updated);
+	json_int(j, "due_at", t->due);
+	json_bool(j, "overdue", sd_ticket_overdue(t, sd_now()));
+	json_int(j, "closed_at", t->closed_at);
+	json_obj_close(j);
+}

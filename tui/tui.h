@@ -75,6 +75,26 @@ int	cmd_user_unlock(struct ctl_ctx *c);
 int	cmd_user_bind(struct ctl_ctx *c);
 int	cmd_audit_list(struct ctl_ctx *c);
 int	cmd_verify(struct ctl_ctx *c);
+int	cmd_customer_add(struct ctl_ctx *c);
+int	cmd_customer_update(struct ctl_ctx *c);
+int	cmd_customer_show(struct ctl_ctx *c);
+int	cmd_customer_list(struct ctl_ctx *c);
+int	cmd_customer_search(struct ctl_ctx *c);
+int	cmd_customer_import(struct ctl_ctx *c);
+int	cmd_customer_claim(struct ctl_ctx *c);
+int	cmd_customer_transfer(struct ctl_ctx *c);
+int	cmd_customer_sweep(struct ctl_ctx *c);
+int	cmd_customer_passwd(struct ctl_ctx *c);
+int	cmd_note_add(struct ctl_ctx *c);
+int	cmd_note_list(struct ctl_ctx *c);
+int	cmd_reminder_list(struct ctl_ctx *c);
+int	cmd_ticket_add(struct ctl_ctx *c);
+int	cmd_ticket_list(struct ctl_ctx *c);
+int	cmd_ticket_show(struct ctl_ctx *c);
+int	cmd_ticket_assign(struct ctl_ctx *c);
+int	cmd_ticket_update(struct ctl_ctx *c);
+int	cmd_ticket_close(struct ctl_ctx *c);
+int	cmd_ticket_reopen(struct ctl_ctx *c);
 
 /* ---------------------------------------------------------------- output */
 
@@ -113,6 +133,8 @@ void	json_end(struct out_json *j);
 
 /* Shared JSON/table pictures of core objects. */
 void	out_user_json(struct out_json *j, const struct sd_user *u);
+void	out_customer_json(struct out_json *j, const struct sd_customer *c);
+void	out_ticket_json(struct out_json *j, const struct sd_ticket *t);
 
 /* ---------------------------------------------------------------- prompts */
 

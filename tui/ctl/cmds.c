@@ -14,6 +14,14 @@
 	{ "age", "N", "age in years" }, \
 	{ "agent", "CODE", "agent code, for role agent" }
 
+#define CUST_FIELD_OPTS \
+	{ "city", "CITY", "city" }, \
+	{ "address", "ADDRESS", "address" }, \
+	{ "id-no", "ID", "18-digit resident ID (check digit verified)" }, \
+	{ "class", "CLASS", "class (see customers.classes in the config)" }, \
+	{ "source", "SOURCE", "where the customer came from" }, \
+	{ "tags", "TAGS", "tags, comma-separated" }
+
 const struct ctl_cmd ctl_cmds[] = {
 	{ "init", NULL, "", 0, 0,
 	  "create the data directory and its first admin", 0, cmd_init,
@@ -52,6 +60,84 @@ const struct ctl_cmd ctl_cmds[] = {
 	    { "object", "PREFIX", "only objects starting with PREFIX" },
 	    { "op", "PREFIX", "only operations starting with PREFIX" },
 	    { "limit", "N", "only the newest N rows" } } },
+	{ "customer", "add", "", 0, 0, "add a customer (a phone already "
+	  "on file is refused, naming its customer)", 1, cmd_customer_add,
+	  { { "name", "NAME", "name", 1 }, { "phone", "PHONES",
+	    "phone numbers, comma-separated", 1 }, CUST_FIELD_OPTS,
+	    { "owner", "LOGIN", "owner (default: you if an operator, else "
+	    "the shared pool)" }, { "dnc", NULL, "do not call" } } },
+	{ "customer", "update", "CUSTOMER", 1, 1, "change a customer's fields "
+	  "(owner, owner's supervisor or admin)", 1, cmd_customer_update,
+	  { { "name", "NAME", "name" }, { "phone", "PHONES",
+	    "phone numbers (replace all)" }, CUST_FIELD_OPTS,
+	    { "dnc", "yes|no", "do not call" },
+	    { "status", "STATUS", "prospect, active, suspended or closed" } } },
+	{ "customer", "show", "CUSTOMER", 1, 1, "show a customer by id or any "
+	  "phone number", 1, cmd_customer_show, { { 0 } } },
+	{ "customer", "list", "", 0, 0, "list customers (all, by id, unless "
+	  "filtered)", 1, cmd_customer_list,
+	  { { "mine", NULL, "only mine" }, { "owner", "LOGIN", "only LOGIN's" },
+	    { "pool", NULL, "only the shared pool" },
+	    { "class", "CLASS", "only this class" },
+	    { "city", "CITY", "only this city" }, { "tag", "TAG", "only this tag" },
+	    { "limit", "N", "at most N rows" } } },
+	{ "customer", "search", "TEXT", 1, 1, "customers whose phone (digits) or "
+	  "name (otherwise) starts with TEXT", 1, cmd_customer_search,
+	  { { "by", "name|phone", "force the kind of search" },
+	    { "limit", "N", "at most N rows (default 100)" } } },
+	{ "customer", "import", "FILE", 1, 1, "import customers from CSV or .xlsx "
+	  "(all or nothing unless --skip-bad)", 1, cmd_customer_import,
+	  { { "map", "COL=field,...", "map columns (header or number) to fields" },
+	    { "encoding", "auto|utf-8|gb18030", "CSV encoding (default auto)" },
+	    { "skip-bad", "REJECTS.csv", "import the good rows; bad ones with "
+	    "their reason go here" },
+	    { "owner", "LOGIN", "owner of rows without one" } } },
+	{ "customer", "claim", "CUSTOMER", 1, 1, "take a customer from the "
+	  "shared pool", 1, cmd_customer_claim, { { 0 } } },
+	{ "customer", "transfer", "[CUSTOMER...]", 0, CTL_ARGS_MAX, "move "
+	  "customers with their reminders and open tickets (supervisor)", 1,
+	  cmd_customer_transfer,
+	  { { "from", "LOGIN", "current owner", 1 },
+	    { "to", "LOGIN", "new owner", 1 },
+	    { "all", NULL, "all of --from's customers" } } },
+	{ "customer", "sweep", "", 0, 0, "return customers without a follow-up "
+	  "for pool_days to the shared pool", 1, cmd_customer_sweep,
+	  { { 0 } } },
+	{ "customer", "passwd", "CUSTOMER", 1, 1, "set the customer's service "
+	  "password (SIMDESK_NEW_PASSWORD or asked)", 1, cmd_customer_passwd,
+	  { { 0 } } },
+	{ "note", "add", "CUSTOMER TEXT", 2, 2, "record a follow-up; --next "
+	  "sets a reminder for the owner", 1, cmd_note_add,
+	  { { "next", "\"YYYY-MM-DD HH:MM\"", "next contact" },
+	    { "outcome", "CODE", "outcome code" } } },
+	{ "note", "list", "CUSTOMER", 1, 1, "a customer's notes, newest first",
+	  1, cmd_note_list, { { 0 } } },
+	{ "reminder", "list", "", 0, 0, "your reminders due now (or by --until)",
+	  1, cmd_reminder_list,
+	  { { "until", "TIME", "due by this time (default now)" },
+	    { "team", NULL, "your team's overdue ones (supervisor)" } } },
+	{ "ticket", "add", "CUSTOMER", 1, 1, "accept a service request", 1,
+	  cmd_ticket_add,
+	  { { "type", "TYPE", "inquiry, complaint, after-sales or change", 1 },
+	    { "text", "TEXT", "what the customer asked for", 1 } } },
+	{ "ticket", "list", "", 0, 0, "list tickets", 1, cmd_ticket_list,
+	  { { "mine", NULL, "only those you handle" },
+	    { "handler", "LOGIN", "only LOGIN's" },
+	    { "customer", "CUSTOMER", "only this customer's" },
+	    { "status", "STATUS", "open, in_progress, resolved, closed or active" },
+	    { "overdue", NULL, "only those past their SLA" } } },
+	{ "ticket", "show", "ID", 1, 1, "show a ticket", 1, cmd_ticket_show,
+	  { { 0 } } },
+	{ "ticket", "assign", "ID LOGIN", 2, 2, "give a ticket to a handler "
+	  "(supervisor)", 1, cmd_ticket_assign, { { 0 } } },
+	{ "ticket", "update", "ID", 1, 1, "add to a ticket's content", 1,
+	  cmd_ticket_update, { { "text", "TEXT", "what was done", 1 } } },
+	{ "ticket", "close", "ID", 1, 1, "resolve and close a ticket", 1,
+	  cmd_ticket_close,
+	  { { "resolution", "TEXT", "how it was resolved", 1 },
+	    { "score", "1-5", "the customer's satisfaction" } } },
+	{ "ticket", "reopen", "ID", 1, 1, "reopen a resolved or closed ticket",
+	  1, cmd_ticket_reopen, { { "reason", "TEXT", "why" } } },
 	{ "verify", NULL, "", 0, 0,
 	  "check every invariant; exit 0 only if all hold", 1, cmd_verify,
 	  { { 0 } } },

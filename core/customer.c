@@ -1,0 +1,1268 @@
+/*
+ * customer.c -- customers (客户): the record, field checks (phones, the
+ * GB 11643 ID check digit, classes), ownership (客户保护: one owner; others
+ * may look but not touch; the shared pool 公海 and claims), transfers,
+ * the return to the pool, and paging through any of the indexes.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_int.h"
+
+/* Record tags: never reuse or renumber one. */
+enum {
+	C_ID = 1, C_NAME, C_PHONE, C_CITY, C_ADDRESS, C_IDNO, C_CLASS,
+	C_SOURCE, C_TAG, C_OWNER, C_DNC, C_SVCPW, C_STATUS, C_CREATED,
+	C_UPDATED, C_LASTCONTACT, C_NEXT, C_IMPORT
+};
+
+static const char *const status_names[] = { "prospect", "active",
+    "suspended", "closed" };
+
+void
+key64(uint8_t out[8], uint64_t v)
+{
+	sd_be64_put(out, v);
+}
+
+const char *
+sd_cust_status_name(int status)
+{
+	if (status < 0 || status > SD_CUST_CLOSED)
+		return "?";
+	return status_names[status];
+}
+
+int
+sd_cust_status_parse(const char *s)
+{
+	for (int i = 0; i <= SD_CUST_CLOSED; i++)
+		if (strcmp(s, status_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+sd_cust_light(const struct sd_customer *c, int64_t now)
+{
+	if (c->next_at == 0)
+		return "none";
+	return c->next_at < now ? "overdue" : "planned";
+}
+
+/* ---------------------------------------------------------------- codec */
+
+void
+customer_encode(const struct sd_customer *c, struct sd_buf *b)
+{
+	sd_rec_begin(b);
+	sd_rec_int(b, C_ID, (int64_t)c->id);
+	sd_rec_str(b, C_NAME, c->name);
+	for (int i = 0; i < c->nphones; i++)
+		sd_rec_str(b, C_PHONE, c->phones[i]);
+	sd_rec_str(b, C_CITY, c->city);
+	sd_rec_str(b, C_ADDRESS, c->address);
+	sd_rec_str(b, C_IDNO, c->id_no);
+	sd_rec_str(b, C_CLASS, c->cls);
+	sd_rec_str(b, C_SOURCE, c->source);
+	for (int i = 0; i < c->ntags; i++)
+		sd_rec_str(b, C_TAG, c->tags[i]);
+	sd_rec_str(b, C_OWNER, c->owner);
+	sd_rec_int(b, C_DNC, c->dnc);
+	sd_rec_str(b, C_SVCPW, c->svc_pwhash);
+	sd_rec_int(b, C_STATUS, c->status);
+	sd_rec_int(b, C_CREATED, c->created);
+	sd_rec_int(b, C_UPDATED, c->updated);
+	sd_rec_int(b, C_LASTCONTACT, c->last_contact);
+	sd_rec_int(b, C_NEXT, c->next_at);
+	if (c->import_id)
+		sd_rec_int(b, C_IMPORT, (int64_t)c->import_id);
+}
+
+int
+customer_decode(const void *p, size_t n, struct sd_customer *c)
+{
+	struct sd_rec_reader r;
+	int ok;
+
+	memset(c, 0, sizeof *c);
+	if (sd_rec_open(&r, p, n) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&r)) == 1) {
+		switch (r.tag) {
+		case C_ID:	c->id = (uint64_t)r.ival; break;
+		case C_NAME:	sd_rec_copystr(&r, c->name, sizeof c->name); break;
+		case C_PHONE:
+			if (c->nphones < SD_PHONES_MAX)
+				sd_rec_copystr(&r, c->phones[c->nphones++],
+				    sizeof c->phones[0]);
+			break;
+		case C_CITY:	sd_rec_copystr(&r, c->city, sizeof c->city); break;
+		case C_ADDRESS:	sd_rec_copystr(&r, c->address, sizeof c->address); break;
+		case C_IDNO:	sd_rec_copystr(&r, c->id_no, sizeof c->id_no); break;
+		case C_CLASS:	sd_rec_copystr(&r, c->cls, sizeof c->cls); break;
+		case C_SOURCE:	sd_rec_copystr(&r, c->source, sizeof c->source); break;
+		case C_TAG:
+			if (c->ntags < SD_TAGS_MAX)
+				sd_rec_copystr(&r, c->tags[c->ntags++],
+				    sizeof c->tags[0]);
+			break;
+		case C_OWNER:	sd_rec_copystr(&r, c->owner, sizeof c->owner); break;
+		case C_DNC:	c->dnc = r.ival != 0; break;
+		case C_SVCPW:	sd_rec_copystr(&r, c->svc_pwhash, sizeof c->svc_pwhash); break;
+		case C_STATUS:	c->status = (int)r.ival; break;
+		case C_CREATED:	c->created = r.ival; break;
+		case C_UPDATED:	c->updated = r.ival; break;
+		case C_LASTCONTACT: c->last_contact = r.ival; break;
+		case C_NEXT:	c->next_at = r.ival; break;
+		case C_IMPORT:	c->import_id = (uint64_t)r.ival; break;
+		default:	break;
+		}
+	}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+int
+customer_load(struct sd_txn *t, uint64_t id, struct sd_customer *c, int rmw,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	uint8_t key[8];
+	int st;
+
+	key64(key, id);
+	st = sd_get(t, T_CUSTOMER, key, 8, &val, rmw ? SD_GET_RMW : 0, err);
+	if (st == SD_ENOTFOUND)
+		st = sd_err_set(err, SD_ENOTFOUND, "customer %llu: not found",
+		    (unsigned long long)id);
+	else if (st == SD_OK && customer_decode(val.p, val.len, c) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "customer %llu: record corrupt",
+		    (unsigned long long)id);
+	sd_buf_free(&val);
+	return st;
+}
+
+int
+customer_by_phone(struct sd_txn *t, const char *phone, uint64_t *id,
+    struct sd_err *err)
+{
+	struct sd_buf pk = SD_BUF_INIT;
+	int st;
+
+	*id = 0;
+	st = sd_get_by(t, T_CUSTOMER, IX_CUST_PHONE, phone, strlen(phone), &pk,
+	    NULL, 0, err);
+	if (st == SD_OK && pk.len == 8)
+		*id = sd_be64_get((const uint8_t *)pk.p);
+	sd_buf_free(&pk);
+	if (st == SD_ENOTFOUND) {
+		sd_err_clear(err);
+		return SD_OK;
+	}
+	return st;
+}
+
+/* Name the customer who already has one of c's phones. */
+static int
+phone_clash(struct sd_txn *t, const struct sd_customer *c, struct sd_err *err)
+{
+	for (int i = 0; i < c->nphones; i++) {
+		struct sd_customer other;
+		uint64_t id;
+		int st;
+
+		if ((st = customer_by_phone(t, c->phones[i], &id, err)) != SD_OK)
+			return st;
+		if (id == 0 || id == c->id)
+			continue;
+		if ((st = customer_load(t, id, &other, 0, err)) != SD_OK)
+			return st;
+		return sd_err_set(err, SD_EEXIST,
+		    "phone: %s already belongs to customer %llu %s%s%s%s",
+		    c->phones[i], (unsigned long long)id, other.name,
+		    other.owner[0] ? " (owner " : " (in the pool",
+		    other.owner, ")");
+	}
+	return SD_OK;
+}
+
+int
+customer_store(struct sd_txn *t, const struct sd_customer *c,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	uint8_t key[8];
+	int st;
+
+	key64(key, c->id);
+	customer_encode(c, &val);
+	st = sd_put(t, T_CUSTOMER, key, 8, val.p, val.len, 0, err);
+	sd_buf_free(&val);
+	if (st == SD_EEXIST) {
+		/* Another writer took the phone since we looked: say whose. */
+		int st2 = phone_clash(t, c, err);
+
+		if (st2 != SD_OK)
+			return st2;
+		return sd_err_set(err, SD_EEXIST, "phone: already in use");
+	}
+	return st;
+}
+
+/* ---------------------------------------------------------------- checks */
+
+int
+sd_idno_valid(const char *s)
+{
+	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10,
+	    5, 8, 4, 2 };
+	static const char check[] = "10X98765432";
+	int sum = 0;
+
+	if (strlen(s) != 18)
+		return 0;
+	for (int i = 0; i < 17; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+		sum += (s[i] - '0') * w[i];
+	}
+	return toupper((unsigned char)s[17]) == check[sum % 11];
+}
+
+void
+sd_idno_mask(const char *id, char *out, size_t size)
+{
+	size_t n = strlen(id);
+
+	if (n == 0) {
+		sd_strlcpy(out, "", size);
+		return;
+	}
+	if (n <= 8) {
+		snprintf(out, size, "%.*s", (int)n, "********");
+		return;
+	}
+	snprintf(out, size, "%.4s%.*s%s", id, (int)(n - 8),
+	    "****************************", id + n - 4);
+}
+
+/*
+ * Normalize a phone number: drop spaces, dashes, dots and parentheses, and
+ * a +86/0086 country code before a mainland mobile number.  Digits only
+ * (a leading + kept for other countries), 5 to 20 of them.
+ */
+static int
+phone_normalize(const char *in, char *out, size_t size, struct sd_err *err)
+{
+	char buf[64];
+	size_t n = 0;
+
+	for (const char *p = in; *p; p++) {
+		if (*p == ' ' || *p == '-' || *p == '.' || *p == '(' || *p == ')')
+			continue;
+		if (!isdigit((unsigned char)*p) && !(*p == '+' && n == 0))
+			return sd_err_set(err, SD_EINVAL,
+			    "phone: '%.40s' is not a phone number", in);
+		if (n + 1 >= sizeof buf)
+			return sd_err_set(err, SD_EINVAL,
+			    "phone: '%.40s' is too long", in);
+		buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	if (strncmp(buf, "+86", 3) == 0 && strlen(buf) == 14 && buf[3] == '1')
+		memmove(buf, buf + 3, 12);
+	else if (strncmp(buf, "0086", 4) == 0 && strlen(buf) == 15 &&
+	    buf[4] == '1')
+		memmove(buf, buf + 4, 12);
+	n = strlen(buf) - (buf[0] == '+');
+	if (n < 5 || n > 20)
+		return sd_err_set(err, SD_EINVAL,
+		    "phone: '%.40s' needs 5 to 20 digits", in);
+	return sd_strlcpy(out, buf, size) == 0 ? SD_OK :
+	    sd_err_set(err, SD_EINVAL, "phone: '%.40s' is too long", in);
+}
+
+/* Split "a,b，c" (ASCII or full-width commas, or ;) into items. */
+static int
+split_list(const char *in, char (*items)[25], int max, size_t isize,
+    const char *field, int *n, struct sd_err *err)
+{
+	char buf[512];
+	char *p, *save = NULL;
+
+	*n = 0;
+	if (sd_strlcpy(buf, in, sizeof buf) != 0)
+		return sd_err_set(err, SD_EINVAL, "%s: too long", field);
+	/* Full-width comma (U+FF0C) and the ideographic comma (U+3001). */
+	for (char *q; (q = strstr(buf, "\xef\xbc\x8c")) != NULL;)
+		memcpy(q, ",  ", 3);
+	for (char *q; (q = strstr(buf, "\xe3\x80\x81")) != NULL;)
+		memcpy(q, ",  ", 3);
+	for (p = strtok_r(buf, ",;", &save); p != NULL;
+	    p = strtok_r(NULL, ",;", &save)) {
+		while (*p == ' ')
+			p++;
+		for (char *e = p + strlen(p); e > p && e[-1] == ' ';)
+			*--e = '\0';
+		if (*p == '\0')
+			continue;
+		if (*n >= max)
+			return sd_err_set(err, SD_EINVAL, "%s: at most %d", field,
+			    max);
+		if (sd_strlcpy(items[*n], p, isize) != 0)
+			return sd_err_set(err, SD_EINVAL, "%s: '%.30s' is too long",
+			    field, p);
+		(*n)++;
+	}
+	return SD_OK;
+}
+
+void
+sd_cust_fields_init(struct sd_cust_fields *f)
+{
+	memset(f, 0, sizeof *f);
+	f->dnc = -1;
+	f->status = -1;
+}
+
+static int
+set_text(const char *field, const char *v, char *dst, size_t size,
+    struct sd_err *err)
+{
+	int st;
+
+	if ((st = sd_check_text(field, v, size - 1, err)) != SD_OK)
+		return st;
+	sd_strlcpy(dst, v, size);
+	return SD_OK;
+}
+
+/* Legal status changes (prospect -> active -> suspended -> closed). */
+static int
+status_move_ok(int from, int to)
+{
+	if (from == to)
+		return 1;
+	switch (from) {
+	case SD_CUST_PROSPECT:	return to == SD_CUST_ACTIVE || to == SD_CUST_CLOSED;
+	case SD_CUST_ACTIVE:	return to == SD_CUST_SUSPENDED || to == SD_CUST_CLOSED;
+	case SD_CUST_SUSPENDED:	return to == SD_CUST_ACTIVE || to == SD_CUST_CLOSED;
+	default:		return 0;
+	}
+}
+
+int
+customer_apply(struct sd_core *core, const struct sd_cust_fields *f,
+    struct sd_customer *c, struct sd_err *err)
+{
+	int st;
+
+	if (f->name != NULL) {
+		if (f->name[0] == '\0')
+			return sd_err_set(err, SD_EINVAL, "name: must not be empty");
+		if ((st = set_text("name", f->name, c->name, sizeof c->name,
+		    err)) != SD_OK)
+			return st;
+	}
+	if (f->phones != NULL) {
+		char raw[SD_PHONES_MAX][25];
+		int n;
+
+		if ((st = split_list(f->phones, raw, SD_PHONES_MAX, sizeof raw[0],
+		    "phone", &n, err)) != SD_OK)
+			return st;
+		c->nphones = 0;
+		for (int i = 0; i < n; i++) {
+			char norm[24];
+			int dup = 0;
+
+			if ((st = phone_normalize(raw[i], norm, sizeof norm,
+			    err)) != SD_OK)
+				return st;
+			for (int j = 0; j < c->nphones; j++)
+				dup |= strcmp(c->phones[j], norm) == 0;
+			if (!dup)
+				sd_strlcpy(c->phones[c->nphones++], norm,
+				    sizeof c->phones[0]);
+		}
+	}
+	if (f->city != NULL && (st = set_text("city", f->city, c->city,
+	    sizeof c->city, err)) != SD_OK)
+		return st;
+	if (f->address != NULL && (st = set_text("address", f->address,
+	    c->address, sizeof c->address, err)) != SD_OK)
+		return st;
+	if (f->id_no != NULL) {
+		if (f->id_no[0] != '\0' && !sd_idno_valid(f->id_no))
+			return sd_err_set(err, SD_EINVAL, "id_no: '%.20s' is not an "
+			    "18-digit resident ID with a valid check digit",
+			    f->id_no);
+		sd_strlcpy(c->id_no, f->id_no, sizeof c->id_no);
+		if (c->id_no[17] == 'x')
+			c->id_no[17] = 'X';
+	}
+	if (f->cls != NULL) {
+		int ok = f->cls[0] == '\0';
+		struct sd_buf known = SD_BUF_INIT;
+
+		for (int i = 0; i < 8 && core->cfg.classes[i][0]; i++) {
+			ok |= strcmp(core->cfg.classes[i], f->cls) == 0;
+			sd_buf_printf(&known, "%s%s", i ? ", " : "",
+			    core->cfg.classes[i]);
+		}
+		if (!ok) {
+			st = sd_err_set(err, SD_EINVAL, "class: '%.20s' is not one "
+			    "of %s", f->cls, sd_buf_cstr(&known));
+			sd_buf_free(&known);
+			return st;
+		}
+		sd_buf_free(&known);
+		sd_strlcpy(c->cls, f->cls, sizeof c->cls);
+	}
+	if (f->source != NULL && (st = set_text("source", f->source, c->source,
+	    sizeof c->source, err)) != SD_OK)
+		return st;
+	if (f->tags != NULL) {
+		if ((st = split_list(f->tags, c->tags, SD_TAGS_MAX,
+		    sizeof c->tags[0], "tags", &c->ntags, err)) != SD_OK)
+			return st;
+		for (int i = 0; i < c->ntags; i++)
+			if ((st = sd_check_text("tags", c->tags[i],
+			    sizeof c->tags[0] - 1, err)) != SD_OK)
+				return st;
+	}
+	if (f->dnc != -1)
+		c->dnc = f->dnc != 0;
+	if (f->status != -1) {
+		if (!status_move_ok(c->status, f->status))
+			return sd_err_set(err, SD_EREFUSED,
+			    "status: a %s customer cannot become %s",
+			    sd_cust_status_name(c->status),
+			    sd_cust_status_name(f->status));
+		c->status = f->status;
+	}
+	if (c->name[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "name: required");
+	if (c->nphones == 0)
+		return sd_err_set(err, SD_EINVAL, "phone: at least one is required");
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- ownership */
+
+/* The team of a staff user, or "" (not found, or no team). */
+static void
+team_of(struct sd_txn *t, const char *login, char *out, size_t size)
+{
+	struct sd_user u;
+	struct sd_err e;
+
+	out[0] = '\0';
+	if (login[0] && user_load(t, login, &u, 0, &e) == SD_OK)
+		sd_strlcpy(out, u.team, size);
+}
+
+int
+customer_may_edit(struct sd_txn *t, const struct sd_session *s,
+    const struct sd_customer *c, char *why, size_t size)
+{
+	char team[65];
+
+	if (s->user.role == SD_ROLE_ADMIN || strcmp(c->owner, s->user.login) == 0)
+		return 1;
+	if (s->user.role == SD_ROLE_SUPERVISOR) {
+		if (c->owner[0] == '\0')
+			return 1;
+		team_of(t, c->owner, team, sizeof team);
+		if (s->user.team[0] && strcmp(team, s->user.team) == 0)
+			return 1;
+		snprintf(why, size, "customer %llu belongs to %s, not your team",
+		    (unsigned long long)c->id, c->owner);
+		return 0;
+	}
+	if (c->owner[0] == '\0')
+		snprintf(why, size, "customer %llu is in the shared pool: "
+		    "claim it first", (unsigned long long)c->id);
+	else
+		snprintf(why, size, "customer %llu belongs to %s",
+		    (unsigned long long)c->id, c->owner);
+	return 0;
+}
+
+/* An owner must be an active admin, supervisor or operator. */
+static int
+check_owner(struct sd_txn *t, const char *login, struct sd_err *err)
+{
+	struct sd_user u;
+	int st;
+
+	if ((st = user_load(t, login, &u, 0, err)) != SD_OK)
+		return st == SD_ENOTFOUND ? sd_err_set(err, SD_EINVAL,
+		    "owner: no user %s", login) : st;
+	if (u.status != SD_USER_ACTIVE || (u.role != SD_ROLE_OPERATOR &&
+	    u.role != SD_ROLE_SUPERVISOR && u.role != SD_ROLE_ADMIN))
+		return sd_err_set(err, SD_EINVAL, "owner: %s is not an active "
+		    "operator or supervisor", login);
+	return SD_OK;
+}
+
+static void
+describe(const struct sd_customer *c, char *out, size_t size)
+{
+	char idm[20];
+
+	sd_idno_mask(c->id_no, idm, sizeof idm);
+	snprintf(out, size, "name=%s phone=%s%s%s city=%s class=%s owner=%s "
+	    "status=%s dnc=%d id_no=%s tags=%d", c->name,
+	    c->nphones ? c->phones[0] : "", c->nphones > 1 ? "," : "",
+	    c->nphones > 1 ? c->phones[1] : "", c->city, c->cls, c->owner,
+	    sd_cust_status_name(c->status), c->dnc, idm, c->ntags);
+}
+
+/* ---------------------------------------------------------------- add, update */
+
+struct cust_arg {
+	struct sd_session		*s;
+	const struct sd_cust_fields	*f;
+	struct sd_customer		 c;
+	int				 denied;
+	char				 why[160];
+};
+
+static int
+add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct cust_arg *a = arg;
+	char desc[512];
+	int st;
+
+	if (a->c.owner[0] && (st = check_owner(t, a->c.owner, err)) != SD_OK)
+		return st;
+	if ((st = phone_clash(t, &a->c, err)) != SD_OK)
+		return st;
+	if ((st = customer_store(t, &a->c, err)) != SD_OK)
+		return st;
+	describe(&a->c, desc, sizeof desc);
+	{
+		char obj[32];
+
+		snprintf(obj, sizeof obj, "customer:%llu",
+		    (unsigned long long)a->c.id);
+		return sd_audit_write(t, a->s->user.login, "customer.add", obj,
+		    SD_OUTCOME_OK, "", desc, err);
+	}
+}
+
+int
+sd_customer_add(struct sd_session *s, const struct sd_cust_fields *f,
+    uint64_t *id, struct sd_err *err)
+{
+	struct cust_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_CUST_ADD, "", err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	if ((st = customer_apply(s->core, f, &a.c, err)) != SD_OK)
+		return st;
+	/* Operators add for themselves; others name an owner or leave the
+	 * customer in the pool. */
+	if (f->owner != NULL && f->owner[0] != '\0') {
+		if (s->user.role == SD_ROLE_OPERATOR &&
+		    strcmp(f->owner, s->user.login) != 0)
+			return sd_deny(s, SD_OP_CUST_ADD, f->owner,
+			    "operators add customers for themselves", err);
+		sd_strlcpy(a.c.owner, f->owner, sizeof a.c.owner);
+	} else if (s->user.role == SD_ROLE_OPERATOR)
+		sd_strlcpy(a.c.owner, s->user.login, sizeof a.c.owner);
+	a.c.created = a.c.updated = a.c.last_contact = sd_now();
+	if ((st = sd_seq_next(s->core->db, "customer", &a.c.id, err)) != SD_OK)
+		return st;
+	if ((st = sd_db_run(s->core->db, add_txn, &a, err)) != SD_OK)
+		return st;
+	if (id != NULL)
+		*id = a.c.id;
+	return SD_OK;
+}
+
+struct upd_arg {
+	struct sd_session		*s;
+	uint64_t			 id;
+	const struct sd_cust_fields	*f;
+	int				 denied;
+	char				 why[160];
+};
+
+static int
+update_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct upd_arg *a = arg;
+	struct sd_customer c;
+	char before[512], after[512], obj[32];
+	int st;
+
+	a->denied = 0;
+	if ((st = customer_load(t, a->id, &c, 1, err)) != SD_OK)
+		return st;
+	if (!customer_may_edit(t, a->s, &c, a->why, sizeof a->why)) {
+		a->denied = 1;
+		return SD_EPERM;
+	}
+	describe(&c, before, sizeof before);
+	if ((st = customer_apply(a->s->core, a->f, &c, err)) != SD_OK)
+		return st;
+	if (a->f->phones != NULL && (st = phone_clash(t, &c, err)) != SD_OK)
+		return st;
+	c.updated = sd_now();
+	if ((st = customer_store(t, &c, err)) != SD_OK)
+		return st;
+	describe(&c, after, sizeof after);
+	snprintf(obj, sizeof obj, "customer:%llu", (unsigned long long)c.id);
+	return sd_audit_write(t, a->s->user.login, "customer.update", obj,
+	    SD_OUTCOME_OK, before, after, err);
+}
+
+int
+sd_customer_update(struct sd_session *s, uint64_t id,
+    const struct sd_cust_fields *f, struct sd_err *err)
+{
+	struct upd_arg a = { s, id, f, 0, "" };
+	char obj[32];
+	int st;
+
+	snprintf(obj, sizeof obj, "customer:%llu", (unsigned long long)id);
+	if ((st = sd_authorize(s, SD_OP_CUST_UPDATE, obj, err)) != SD_OK)
+		return st;
+	if (f->owner != NULL)
+		return sd_err_set(err, SD_EINVAL, "owner: use customer transfer "
+		    "or claim to change owners");
+	st = sd_db_run(s->core->db, update_txn, &a, err);
+	if (st == SD_EPERM && a.denied)
+		return sd_deny(s, SD_OP_CUST_UPDATE, obj, a.why, err);
+	return st;
+}
+
+/* ---------------------------------------------------------------- read */
+
+struct get_arg {
+	uint64_t		 id;
+	const char		*phone;
+	struct sd_customer	*out;
+};
+
+static int
+get_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct get_arg *a = arg;
+	int st;
+
+	if (a->phone != NULL) {
+		if ((st = customer_by_phone(t, a->phone, &a->id, err)) != SD_OK)
+			return st;
+		if (a->id == 0)
+			return sd_err_set(err, SD_ENOTFOUND,
+			    "customer with phone %s: not found", a->phone);
+	}
+	return customer_load(t, a->id, a->out, 0, err);
+}
+
+/* What a session may read of a customer: the ID masked but for admins,
+ * and never the service password's hash. */
+static void
+redact(const struct sd_session *s, struct sd_customer *c)
+{
+	char masked[20];
+
+	explicit_bzero(c->svc_pwhash, sizeof c->svc_pwhash);
+	if (s->user.role != SD_ROLE_ADMIN) {
+		sd_idno_mask(c->id_no, masked, sizeof masked);
+		sd_strlcpy(c->id_no, masked, sizeof c->id_no);
+	}
+}
+
+int
+sd_customer_get(struct sd_session *s, uint64_t id, struct sd_customer *out,
+    struct sd_err *err)
+{
+	struct get_arg a = { id, NULL, out };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_CUST_SHOW, "", err)) != SD_OK)
+		return st;
+	if ((st = sd_db_read(s->core->db, get_txn, &a, err)) != SD_OK)
+		return st;
+	redact(s, out);
+	return SD_OK;
+}
+
+int
+sd_customer_find(struct sd_session *s, const char *key,
+    struct sd_customer *out, struct sd_err *err)
+{
+	struct get_arg a = { 0, NULL, out };
+	char phone[24];
+	char *end;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_CUST_SHOW, key, err)) != SD_OK)
+		return st;
+	/* Short all-digit keys are ids; longer ones are phone numbers. */
+	a.id = strtoull(key, &end, 10);
+	if (*key == '\0' || *end != '\0' || strlen(key) > 9 || a.id == 0) {
+		if (phone_normalize(key, phone, sizeof phone, err) != SD_OK)
+			return sd_err_set(err, SD_EINVAL, "customer: '%.40s' is "
+			    "neither an id nor a phone number", key);
+		a.phone = phone;
+	}
+	if ((st = sd_db_read(s->core->db, get_txn, &a, err)) != SD_OK)
+		return st;
+	redact(s, out);
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- claim */
+
+struct claim_arg {
+	struct sd_session	*s;
+	uint64_t		 id;
+	char			 why[160];
+	int			 denied;
+};
+
+static int
+claim_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct claim_arg *a = arg;
+	struct sd_customer c;
+	char obj[32];
+	int st;
+
+	a->denied = 0;
+	if ((st = customer_load(t, a->id, &c, 1, err)) != SD_OK)
+		return st;
+	if (strcmp(c.owner, a->s->user.login) == 0)
+		return sd_err_set(err, SD_EREFUSED, "customer %llu is already "
+		    "yours", (unsigned long long)c.id);
+	if (c.owner[0] != '\0') {
+		/* 抢单: an owned customer is not up for grabs. */
+		snprintf(a->why, sizeof a->why, "customer %llu belongs to %s",
+		    (unsigned long long)c.id, c.owner);
+		a->denied = 1;
+		return SD_EPERM;
+	}
+	sd_strlcpy(c.owner, a->s->user.login, sizeof c.owner);
+	c.last_contact = c.updated = sd_now();
+	if ((st = customer_store(t, &c, err)) != SD_OK)
+		return st;
+	snprintf(obj, sizeof obj, "customer:%llu", (unsigned long long)c.id);
+	return sd_audit_write(t, a->s->user.login, "customer.claim", obj,
+	    SD_OUTCOME_OK, "owner=", a->s->user.login, err);
+}
+
+int
+sd_customer_claim(struct sd_session *s, uint64_t id, struct sd_err *err)
+{
+	struct claim_arg a = { s, id, "", 0 };
+	char obj[32];
+	int st;
+
+	snprintf(obj, sizeof obj, "customer:%llu", (unsigned long long)id);
+	if ((st = sd_authorize(s, SD_OP_CUST_CLAIM, obj, err)) != SD_OK)
+		return st;
+	st = sd_db_run(s->core->db, claim_txn, &a, err);
+	if (st == SD_EPERM && a.denied)
+		return sd_deny(s, SD_OP_CUST_CLAIM, obj, a.why, err);
+	return st;
+}
+
+/* ---------------------------------------------------------------- service password */
+
+struct svcpw_arg {
+	struct sd_session	*s;
+	uint64_t		 id;
+	const char		*hash;
+	char			 why[160];
+	int			 denied;
+};
+
+static int
+svcpw_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct svcpw_arg *a = arg;
+	struct sd_customer c;
+	char obj[32];
+	int st;
+
+	a->denied = 0;
+	if ((st = customer_load(t, a->id, &c, 1, err)) != SD_OK)
+		return st;
+	/* The counter sets it for anyone; otherwise the owner's side. */
+	if (a->s->user.role != SD_ROLE_CASHIER &&
+	    !customer_may_edit(t, a->s, &c, a->why, sizeof a->why)) {
+		a->denied = 1;
+		return SD_EPERM;
+	}
+	sd_strlcpy(c.svc_pwhash, a->hash, sizeof c.svc_pwhash);
+	c.updated = sd_now();
+	if ((st = customer_store(t, &c, err)) != SD_OK)
+		return st;
+	snprintf(obj, sizeof obj, "customer:%llu", (unsigned long long)c.id);
+	return sd_audit_write(t, a->s->user.login, "customer.svc_password",
+	    obj, SD_OUTCOME_OK, "", "service password set", err);
+}
+
+int
+sd_customer_set_svc_password(struct sd_session *s, uint64_t id,
+    const char *password, struct sd_err *err)
+{
+	struct svcpw_arg a;
+	char hash[160], obj[32];
+	int st;
+
+	snprintf(obj, sizeof obj, "customer:%llu", (unsigned long long)id);
+	if ((st = sd_authorize(s, SD_OP_CUST_ADD, obj, err)) != SD_OK)
+		return st;
+	if (password == NULL || strlen(password) < 6)
+		return sd_err_set(err, SD_EINVAL,
+		    "service password: at least 6 characters");
+	if ((st = password_hash(password, hash, sizeof hash, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.id = id;
+	a.hash = hash;
+	st = sd_db_run(s->core->db, svcpw_txn, &a, err);
+	explicit_bzero(hash, sizeof hash);
+	if (st == SD_EPERM && a.denied)
+		return sd_deny(s, SD_OP_CUST_ADD, obj, a.why, err);
+	return st;
+}
+
+/* ---------------------------------------------------------------- transfer, sweep */
+
+/* Give one customer to a new owner (or the pool) with its reminders and
+ * its open tickets handled by the old owner. */
+static int
+move_customer(struct sd_txn *t, struct sd_session *s, uint64_t id,
+    const char *to, const char *op, struct sd_err *err)
+{
+	struct sd_customer c;
+	struct sd_cursor *cur;
+	uint8_t pfx[8];
+	char from[SD_LOGIN_MAX + 1], obj[32];
+	int st;
+
+	if ((st = customer_load(t, id, &c, 1, err)) != SD_OK)
+		return st;
+	sd_strlcpy(from, c.owner, sizeof from);
+	sd_strlcpy(c.owner, to, sizeof c.owner);
+	c.updated = c.last_contact = sd_now();
+	if (to[0] == '\0')
+		c.next_at = 0;
+	if ((st = customer_store(t, &c, err)) != SD_OK)
+		return st;
+	/* Reminders follow the customer (or lapse in the pool). */
+	if ((st = reminders_move(t, id, to[0] ? to : NULL, err)) != SD_OK)
+		return st;
+	key64(pfx, id);
+	/* Open tickets the old owner was handling. */
+	if (from[0] != '\0' && to[0] != '\0') {
+		struct sd_ticket tk;
+		uint64_t tids[64];
+		int ntid = 0;
+
+		if ((st = sd_cursor_open(t, T_TICKET, IX_TICKET_CUSTOMER, &cur,
+		    err)) != SD_OK)
+			return st;
+		for (st = sd_cursor_seek(cur, SD_SEEK_GE, pfx, 8, err);
+		    st == SD_OK && ntid < 64; st = sd_cursor_step(cur, 1, err)) {
+			size_t kl, vl;
+			const void *k = sd_cursor_key(cur, &kl);
+			const void *v = sd_cursor_val(cur, &vl);
+
+			if (kl < 8 || memcmp(k, pfx, 8) != 0)
+				break;
+			if (ticket_decode(v, vl, &tk) == SD_OK &&
+			    tk.status <= SD_TICKET_INPROGRESS &&
+			    strcmp(tk.handler, from) == 0)
+				tids[ntid++] = tk.id;
+		}
+		sd_cursor_close(cur);
+		if (st != SD_OK && st != SD_ENOTFOUND)
+			return st;
+		sd_err_clear(err);
+		for (int i = 0; i < ntid; i++) {
+			struct sd_buf val = SD_BUF_INIT;
+			uint8_t tk8[8];
+
+			key64(tk8, tids[i]);
+			if ((st = sd_get(t, T_TICKET, tk8, 8, &val, SD_GET_RMW,
+			    err)) == SD_OK && ticket_decode(val.p, val.len,
+			    &tk) == SD_OK) {
+				sd_strlcpy(tk.handler, to, sizeof tk.handler);
+				tk.updated = sd_now();
+				ticket_encode(&tk, &val);
+				st = sd_put(t, T_TICKET, tk8, 8, val.p, val.len, 0,
+				    err);
+			}
+			sd_buf_free(&val);
+			if (st != SD_OK)
+				return st;
+		}
+	}
+	snprintf(obj, sizeof obj, "customer:%llu", (unsigned long long)id);
+	{
+		char before[48], after[48];
+
+		snprintf(before, sizeof before, "owner=%s", from);
+		snprintf(after, sizeof after, "owner=%s", to);
+		return sd_audit_write(t, s->user.login, op, obj, SD_OUTCOME_OK,
+		    before, after, err);
+	}
+}
+
+struct move_arg {
+	struct sd_session	*s;
+	const uint64_t		*ids;
+	int			 n;
+	const char		*to;
+	const char		*from;	/* each must still be from's */
+	const char		*op;
+	int			 moved;
+};
+
+static int
+move_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct move_arg *a = arg;
+	int st;
+
+	a->moved = 0;
+	for (int i = 0; i < a->n; i++) {
+		struct sd_customer c;
+
+		if ((st = customer_load(t, a->ids[i], &c, 1, err)) != SD_OK)
+			return st;
+		if (a->from != NULL && strcmp(c.owner, a->from) != 0)
+			return sd_err_set(err, SD_EREFUSED, "customer %llu "
+			    "belongs to %s, not %s", (unsigned long long)c.id,
+			    c.owner[0] ? c.owner : "the pool", a->from);
+		if ((st = move_customer(t, a->s, a->ids[i], a->to, a->op,
+		    err)) != SD_OK)
+			return st;
+		a->moved++;
+	}
+	return SD_OK;
+}
+
+/* Up to max ids from an index range [prefix, prefix+limit). */
+struct collect_arg {
+	int		 index;
+	const void	*prefix;
+	size_t		 plen;
+	uint64_t	 upto;		/* contact index: last_contact < upto */
+	uint64_t	*ids;
+	int		 max;
+	int		 n;
+};
+
+static int
+collect_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct collect_arg *a = arg;
+	struct sd_cursor *c;
+	int st;
+
+	a->n = 0;
+	if ((st = sd_cursor_open(t, T_CUSTOMER, a->index, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, a->prefix, a->plen, err);
+	    st == SD_OK && a->n < a->max; st = sd_cursor_step(c, 1, err)) {
+		size_t kl, pl;
+		const uint8_t *k = sd_cursor_key(c, &kl);
+		const void *pk = sd_cursor_pkey(c, &pl);
+
+		if (a->index == IX_CUST_CONTACT) {
+			if (kl != 16 || sd_be64_get(k) >= a->upto)
+				break;
+		} else if (kl < a->plen || memcmp(k, a->prefix, a->plen) != 0)
+			break;
+		if (pl == 8)
+			a->ids[a->n++] = sd_be64_get(pk);
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+#define MOVE_BATCH 500
+
+int
+sd_customer_transfer(struct sd_session *s, const char *from, const char *to,
+    const uint64_t *ids, int nids, int *moved, struct sd_err *err)
+{
+	struct sd_user uf, ut;
+	uint64_t batch[MOVE_BATCH];
+	int st;
+
+	*moved = 0;
+	if ((st = sd_authorize(s, SD_OP_CUST_TRANSFER, from, err)) != SD_OK)
+		return st;
+	if ((st = sd_user_get(s, from, &uf, err)) != SD_OK ||
+	    (st = sd_user_get(s, to, &ut, err)) != SD_OK)
+		return st == SD_EPERM ? sd_deny(s, SD_OP_CUST_TRANSFER, from,
+		    "both users must be in your team", err) : st;
+	if (ut.status != SD_USER_ACTIVE || (ut.role != SD_ROLE_OPERATOR &&
+	    ut.role != SD_ROLE_SUPERVISOR && ut.role != SD_ROLE_ADMIN))
+		return sd_err_set(err, SD_EINVAL, "--to: %s is not an active "
+		    "operator or supervisor", to);
+	if (strcmp(uf.login, ut.login) == 0)
+		return sd_err_set(err, SD_EINVAL, "--to: same as --from");
+	if (ids != NULL) {
+		struct move_arg a = { s, ids, nids, ut.login, uf.login,
+		    "customer.transfer", 0 };
+
+		st = sd_db_run(s->core->db, move_txn, &a, err);
+		*moved = st == SD_OK ? a.moved : 0;
+		return st;
+	}
+	/* All of from's, a batch per transaction. */
+	for (;;) {
+		struct sd_buf pfx = SD_BUF_INIT;
+		struct collect_arg c = { IX_CUST_OWNER, NULL, 0, 0, batch,
+		    MOVE_BATCH, 0 };
+		struct move_arg a = { s, batch, 0, ut.login, uf.login,
+		    "customer.transfer", 0 };
+
+		sd_buf_add(&pfx, uf.login, strlen(uf.login) + 1);
+		c.prefix = pfx.p;
+		c.plen = pfx.len;
+		st = sd_db_read(s->core->db, collect_txn, &c, err);
+		sd_buf_free(&pfx);
+		if (st != SD_OK || c.n == 0)
+			return st;
+		a.n = c.n;
+		if ((st = sd_db_run(s->core->db, move_txn, &a, err)) != SD_OK)
+			return st;
+		*moved += a.moved;
+	}
+}
+
+int
+sd_customer_sweep(struct sd_session *s, int *moved, struct sd_err *err)
+{
+	uint64_t batch[MOVE_BATCH];
+	int64_t cutoff = sd_now() - (int64_t)s->core->cfg.pool_days * 86400;
+	int st;
+
+	*moved = 0;
+	if ((st = sd_authorize(s, SD_OP_CUST_SWEEP, "", err)) != SD_OK)
+		return st;
+	for (;;) {
+		uint8_t zero[16] = { 0 };
+		struct collect_arg c = { IX_CUST_CONTACT, zero, sizeof zero,
+		    (uint64_t)cutoff, batch, MOVE_BATCH, 0 };
+		struct move_arg a = { s, batch, 0, "", NULL, "customer.pool", 0 };
+
+		if ((st = sd_db_read(s->core->db, collect_txn, &c, err)) != SD_OK ||
+		    c.n == 0)
+			return st;
+		a.n = c.n;
+		if ((st = sd_db_run(s->core->db, move_txn, &a, err)) != SD_OK)
+			return st;
+		*moved += a.moved;
+	}
+}
+
+/* ---------------------------------------------------------------- paging */
+
+static void
+hex_encode(const uint8_t *p, size_t n, char *out, size_t size)
+{
+	static const char hx[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 2 < size; i++) {
+		out[o++] = hx[p[i] >> 4];
+		out[o++] = hx[p[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+static int
+hex_decode(const char *s, struct sd_buf *out)
+{
+	size_t n = strlen(s);
+
+	if (n % 2)
+		return -1;
+	for (size_t i = 0; i < n; i += 2) {
+		int hi = isdigit((unsigned char)s[i]) ? s[i] - '0' : s[i] - 'a' + 10;
+		int lo = isdigit((unsigned char)s[i + 1]) ? s[i + 1] - '0' :
+		    s[i + 1] - 'a' + 10;
+
+		if (hi < 0 || hi > 15 || lo < 0 || lo > 15)
+			return -1;
+		sd_buf_addc(out, (char)(hi << 4 | lo));
+	}
+	return 0;
+}
+
+struct page_arg {
+	int			 index;	/* -1: primary (by id) */
+	struct sd_buf		 prefix;
+	struct sd_buf		 anchor;
+	int			 dir;
+	struct sd_customer	*rows;
+	char			(*keys)[SD_PAGEKEY_MAX];
+	int			 max;
+	int			 n;
+};
+
+static int
+page_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct page_arg *a = arg;
+	const struct sd_buf *pf = &a->prefix;
+	struct sd_cursor *c;
+	size_t kl, vl;
+	const void *k, *v;
+	int st;
+
+	a->n = 0;
+	if ((st = sd_cursor_open(t, T_CUSTOMER, a->index, &c, err)) != SD_OK)
+		return st;
+	if (a->dir > 0) {
+		if (a->anchor.len > 0) {
+			st = sd_cursor_seek(c, SD_SEEK_GE, a->anchor.p,
+			    a->anchor.len, err);
+			if (st == SD_OK) {
+				k = sd_cursor_key(c, &kl);
+				if (kl == a->anchor.len &&
+				    memcmp(k, a->anchor.p, kl) == 0)
+					st = sd_cursor_step(c, 1, err);
+			}
+		} else if (pf->len > 0)
+			st = sd_cursor_seek(c, SD_SEEK_GE, pf->p, pf->len, err);
+		else
+			st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err);
+	} else {
+		struct sd_buf end = SD_BUF_INIT;
+
+		if (a->anchor.len > 0)
+			sd_buf_add(&end, a->anchor.p, a->anchor.len);
+		else if (pf->len > 0) {
+			sd_buf_add(&end, pf->p, pf->len);
+			for (int i = 0; i < 16; i++)
+				sd_buf_addc(&end, '\xff');
+		}
+		st = end.len > 0 ? sd_cursor_seek(c, SD_SEEK_GE, end.p, end.len,
+		    err) : SD_ENOTFOUND;
+		if (st == SD_OK)
+			st = sd_cursor_step(c, -1, err);
+		else if (st == SD_ENOTFOUND)
+			st = sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err);
+		sd_buf_free(&end);
+	}
+	while (st == SD_OK && a->n < a->max) {
+		k = sd_cursor_key(c, &kl);
+		if (pf->len > 0 && (kl < pf->len || memcmp(k, pf->p, pf->len) != 0))
+			break;
+		v = sd_cursor_val(c, &vl);
+		if (customer_decode(v, vl, &a->rows[a->n]) == SD_OK) {
+			if (a->keys != NULL)
+				hex_encode(k, kl, a->keys[a->n], SD_PAGEKEY_MAX);
+			a->n++;
+		}
+		st = sd_cursor_step(c, a->dir, err);
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	if (a->dir < 0)
+		for (int i = 0; i < a->n / 2; i++) {
+			struct sd_customer tmp = a->rows[i];
+			char tk[SD_PAGEKEY_MAX];
+
+			a->rows[i] = a->rows[a->n - 1 - i];
+			a->rows[a->n - 1 - i] = tmp;
+			if (a->keys != NULL) {
+				memcpy(tk, a->keys[i], sizeof tk);
+				memcpy(a->keys[i], a->keys[a->n - 1 - i], sizeof tk);
+				memcpy(a->keys[a->n - 1 - i], tk, sizeof tk);
+			}
+		}
+	return SD_OK;
+}
+
+int
+sd_customer_page(struct sd_session *s, enum sd_cust_by by, const char *key,
+    const char *anchor, int dir, struct sd_customer *rows,
+    char (*page_keys)[SD_PAGEKEY_MAX], int max, int *n, struct sd_err *err)
+{
+	struct page_arg a;
+	char phone[24];
+	int st;
+
+	*n = 0;
+	if ((st = sd_authorize(s, SD_OP_CUST_SHOW, "", err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.dir = dir >= 0 ? 1 : -1;
+	a.rows = rows;
+	a.keys = page_keys;
+	a.max = max;
+	key = key != NULL ? key : "";
+	switch (by) {
+	case SD_CUST_BY_NAME:
+		a.index = IX_CUST_NAME;
+		sd_buf_adds(&a.prefix, key);
+		break;
+	case SD_CUST_BY_PHONE: {
+		/* A prefix: keep only its digits. */
+		size_t o = 0;
+
+		for (const char *p = key; *p && o + 1 < sizeof phone; p++)
+			if (isdigit((unsigned char)*p) || (*p == '+' && o == 0))
+				phone[o++] = *p;
+		phone[o] = '\0';
+		a.index = IX_CUST_PHONE;
+		sd_buf_adds(&a.prefix, phone);
+		break;
+	}
+	case SD_CUST_BY_OWNER:
+		a.index = IX_CUST_OWNER;
+		sd_buf_add(&a.prefix, key[0] ? key : POOL_KEY,
+		    strlen(key[0] ? key : POOL_KEY) + 1);
+		break;
+	case SD_CUST_BY_CITY:
+	case SD_CUST_BY_CLASS:
+	case SD_CUST_BY_TAG:
+		a.index = by == SD_CUST_BY_CITY ? IX_CUST_CITY :
+		    by == SD_CUST_BY_CLASS ? IX_CUST_CLASS : IX_CUST_TAG;
+		sd_buf_add(&a.prefix, key, strlen(key) + 1);
+		break;
+	default:
+		a.index = -1;
+		break;
+	}
+	if (anchor != NULL && anchor[0] != '\0' &&
+	    hex_decode(anchor, &a.anchor) != 0) {
+		sd_buf_free(&a.prefix);
+		sd_buf_free(&a.anchor);
+		return sd_err_set(err, SD_EINVAL, "page: bad anchor");
+	}
+	st = sd_db_read(s->core->db, page_txn, &a, err);
+	for (int i = 0; st == SD_OK && i < a.n; i++)
+		redact(s, &rows[i]);
+	*n = a.n;
+	sd_buf_free(&a.prefix);
+	sd_buf_free(&a.anchor);
+	return st;
+}

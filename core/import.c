@@ -1,0 +1,749 @@
+/*
+ * import.c -- bringing customers in from a table (CSV or .xlsx): columns
+ * mapped by their headers (English or Chinese) or --map, every row checked
+ * before anything is written, duplicates inside the file and against the
+ * database reported (never merged), one bad row refusing the file unless
+ * the bad rows go to a rejects file.  Rows are written in batches tagged
+ * with the import's id; an import that fails or whose process dies is
+ * undone, so a file is either in or out.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core_int.h"
+
+enum {
+	F_NAME, F_PHONE, F_PHONE2, F_PHONE3, F_CITY, F_ADDRESS, F_IDNO, F_CLASS,
+	F_SOURCE, F_TAGS, F_OWNER, F_DNC, F__COUNT
+};
+
+const char *const sd_import_fields[] = { "name", "phone", "phone2", "phone3",
+    "city", "address", "id_no", "class", "source", "tags", "owner", "dnc",
+    NULL };
+
+/* Headers people write, in the field order above. */
+static const char *const aliases[F__COUNT][10] = {
+	{ "name", "姓名", "客户姓名", "客户名称", "名称", "联系人", "客户" },
+	{ "phone", "mobile", "tel", "电话", "手机", "手机号", "手机号码",
+	    "联系电话", "电话号码" },
+	{ "phone2", "电话2", "备用电话", "其他电话", "手机2" },
+	{ "phone3", "电话3" },
+	{ "city", "城市", "地市", "所在城市" },
+	{ "address", "地址", "联系地址", "详细地址" },
+	{ "id_no", "idno", "id_card", "身份证", "身份证号", "身份证号码",
+	    "证件号码" },
+	{ "class", "类别", "客户类别", "等级", "客户等级", "级别" },
+	{ "source", "来源", "客户来源", "渠道" },
+	{ "tags", "tag", "标签" },
+	{ "owner", "归属", "负责人", "归属人", "所属员工", "业务员" },
+	{ "dnc", "do_not_call", "免打扰", "勿扰" },
+};
+
+/* ---------------------------------------------------------------- mapping */
+
+static void
+trim(const char *in, char *out, size_t size)
+{
+	size_t n;
+
+	while (*in == ' ' || *in == '\t')
+		in++;
+	sd_strlcpy(out, in, size);
+	/* Line breaks typed into a cell (Alt+Enter) become spaces. */
+	for (char *p = out; *p; p++)
+		if (*p == '\r' || *p == '\n' || *p == '\t')
+			*p = ' ';
+	n = strlen(out);
+	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t' ||
+	    out[n - 1] == '\r'))
+		out[--n] = '\0';
+}
+
+static int
+field_by_name(const char *name)
+{
+	for (int f = 0; f < F__COUNT; f++)
+		for (int i = 0; i < 10 && aliases[f][i] != NULL; i++)
+			if (strcasecmp(name, aliases[f][i]) == 0)
+				return f;
+	return -1;
+}
+
+int
+sd_import_mapping(const struct sd_table *t, const char *map, int *colfield,
+    struct sd_err *err)
+{
+	char buf[1024], *item, *save = NULL;
+	int have[F__COUNT] = { 0 };
+
+	if (t->nrows < 1)
+		return sd_err_set(err, SD_EINVAL, "the file is empty");
+	for (int c = 0; c < t->ncols; c++) {
+		char h[128];
+
+		trim(c < t->ncells[0] ? t->cells[0][c] : "", h, sizeof h);
+		colfield[c] = field_by_name(h);
+	}
+	if (map != NULL) {
+		if (sd_strlcpy(buf, map, sizeof buf) != 0)
+			return sd_err_set(err, SD_EINVAL, "--map: too long");
+		for (item = strtok_r(buf, ",", &save); item != NULL;
+		    item = strtok_r(NULL, ",", &save)) {
+			char *eq = strchr(item, '='), col[128], fld[32];
+			int c = -1, f;
+
+			if (eq == NULL)
+				return sd_err_set(err, SD_EINVAL, "--map: '%s' is "
+				    "not COLUMN=field", item);
+			*eq = '\0';
+			trim(item, col, sizeof col);
+			trim(eq + 1, fld, sizeof fld);
+			if (col[0] >= '1' && col[0] <= '9' &&
+			    strspn(col, "0123456789") == strlen(col))
+				c = atoi(col) - 1;
+			else
+				for (int k = 0; k < t->ncols && k < t->ncells[0]; k++) {
+					char h[128];
+
+					trim(t->cells[0][k], h, sizeof h);
+					if (strcmp(h, col) == 0)
+						c = k;
+				}
+			if (c < 0 || c >= t->ncols)
+				return sd_err_set(err, SD_EINVAL, "--map: no column "
+				    "'%s' in the header", col);
+			if (strcmp(fld, "-") == 0 || strcmp(fld, "ignore") == 0)
+				f = -1;
+			else if ((f = field_by_name(fld)) < 0)
+				return sd_err_set(err, SD_EINVAL, "--map: '%s' is "
+				    "not a customer field (name, phone, phone2, "
+				    "phone3, city, address, id_no, class, source, "
+				    "tags, owner, dnc)", fld);
+			colfield[c] = f;
+		}
+	}
+	for (int c = 0; c < t->ncols; c++) {
+		if (colfield[c] < 0)
+			continue;
+		if (have[colfield[c]]++)
+			return sd_err_set(err, SD_EINVAL, "%s: two columns map to "
+			    "%s; use --map COLUMN=- to drop one",
+			    t->encoding ? "header" : "header",
+			    sd_import_fields[colfield[c]]);
+	}
+	if (!have[F_NAME] || !have[F_PHONE])
+		return sd_err_set(err, SD_EINVAL, "header: no column for %s; "
+		    "name one with --map COLUMN=%s", !have[F_NAME] ? "name" :
+		    "phone", !have[F_NAME] ? "name" : "phone");
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- phones seen */
+
+/* An open-addressing set of phone -> first line, for duplicates in a file. */
+struct phoneset {
+	char	(*keys)[24];
+	int	*lines;
+	size_t	 cap;
+};
+
+static uint64_t
+hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* 0 if added, else the line it was first seen on. */
+static int
+phoneset_add(struct phoneset *ps, const char *phone, int line)
+{
+	size_t i = hash(phone) & (ps->cap - 1);
+
+	while (ps->keys[i][0] != '\0') {
+		if (strcmp(ps->keys[i], phone) == 0)
+			return ps->lines[i];
+		i = (i + 1) & (ps->cap - 1);
+	}
+	sd_strlcpy(ps->keys[i], phone, sizeof ps->keys[i]);
+	ps->lines[i] = line;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- rows */
+
+#define CELLS_COPY 512	/* a trimmed cell; longer than any field allows */
+
+struct row {
+	struct sd_customer	c;
+	int			bad;		/* 0 ok, 1 bad, 2 duplicate */
+	char			why[200];
+};
+
+static int
+parse_dnc(const char *v)
+{
+	static const char *const yes[] = { "1", "y", "yes", "true", "是", "Y",
+	    "YES", "TRUE", NULL };
+	static const char *const no[] = { "", "0", "n", "no", "false", "否",
+	    "N", "NO", "FALSE", NULL };
+
+	for (int i = 0; yes[i]; i++)
+		if (strcmp(v, yes[i]) == 0)
+			return 1;
+	for (int i = 0; no[i]; i++)
+		if (strcmp(v, no[i]) == 0)
+			return 0;
+	return -1;
+}
+
+/* Check one row into r; the message is "file:line: field: reason". */
+static void
+check_row(struct sd_core *core, const char *file, const struct sd_table *t,
+    int ri, const int *colfield, const char *default_owner, struct row *r)
+{
+	const char *v[F__COUNT] = { 0 };
+	struct sd_cust_fields f;
+	struct sd_buf phones = SD_BUF_INIT;
+	struct sd_err e;
+	char cells[F__COUNT][CELLS_COPY];
+
+	memset(r, 0, sizeof *r);
+	for (int c = 0; c < t->ncols; c++) {
+		int fi = colfield[c];
+
+		if (fi < 0)
+			continue;
+		trim(c < t->ncells[ri] ? t->cells[ri][c] : "", cells[fi],
+		    sizeof cells[fi]);
+		v[fi] = cells[fi];
+	}
+	sd_cust_fields_init(&f);
+	f.name = v[F_NAME] ? v[F_NAME] : "";
+	for (int fi = F_PHONE; fi <= F_PHONE3; fi++)
+		if (v[fi] != NULL && v[fi][0] != '\0')
+			sd_buf_printf(&phones, "%s%s", phones.len ? "," : "", v[fi]);
+	f.phones = sd_buf_cstr(&phones);
+	f.city = v[F_CITY];
+	f.address = v[F_ADDRESS];
+	f.id_no = v[F_IDNO];
+	f.cls = v[F_CLASS];
+	f.source = v[F_SOURCE];
+	f.tags = v[F_TAGS];
+	if (v[F_DNC] != NULL && (f.dnc = parse_dnc(v[F_DNC])) < 0) {
+		r->bad = 1;
+		snprintf(r->why, sizeof r->why, "%s:%d: dnc: '%.20s' is not "
+		    "yes or no", file, t->lines[ri], v[F_DNC]);
+		sd_buf_free(&phones);
+		return;
+	}
+	if (customer_apply(core, &f, &r->c, &e) != SD_OK) {
+		r->bad = 1;
+		snprintf(r->why, sizeof r->why, "%s:%d: %.150s", file, t->lines[ri],
+		    e.msg);
+	}
+	sd_strlcpy(r->c.owner, v[F_OWNER] && v[F_OWNER][0] ? v[F_OWNER] :
+	    default_owner ? default_owner : "", sizeof r->c.owner);
+	sd_buf_free(&phones);
+}
+
+/* ---------------------------------------------------------------- database checks */
+
+struct owners {
+	char	names[64][SD_LOGIN_MAX + 1];
+	int	ok[64];
+	int	n;
+};
+
+struct dbcheck_arg {
+	struct row		*rows;
+	int			 from, to;
+	const struct sd_table	*t;
+	const char		*file;
+	struct owners		*owners;
+	long			 dups;
+};
+
+static int
+dbcheck_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct dbcheck_arg *a = arg;
+	int st;
+
+	a->dups = 0;
+	for (int i = a->from; i < a->to; i++) {
+		struct row *r = &a->rows[i];
+
+		if (r->bad)
+			continue;
+		for (int p = 0; p < r->c.nphones; p++) {
+			uint64_t id;
+
+			if ((st = customer_by_phone(t, r->c.phones[p], &id, err)) != SD_OK)
+				return st;
+			if (id != 0) {
+				r->bad = 2;
+				a->dups++;
+				snprintf(r->why, sizeof r->why, "%s:%d: phone: %s "
+				    "already belongs to customer %llu", a->file,
+				    a->t->lines[i + 1], r->c.phones[p],
+				    (unsigned long long)id);
+				break;
+			}
+		}
+		if (r->bad || r->c.owner[0] == '\0')
+			continue;
+		/* Owners: each distinct one checked once. */
+		{
+			struct owners *o = a->owners;
+			int k, ok = -1;
+
+			for (k = 0; k < o->n; k++)
+				if (strcmp(o->names[k], r->c.owner) == 0)
+					ok = o->ok[k];
+			if (ok < 0) {
+				struct sd_user u;
+				struct sd_err e;
+
+				ok = user_load(t, r->c.owner, &u, 0, &e) == SD_OK &&
+				    u.status == SD_USER_ACTIVE &&
+				    (u.role == SD_ROLE_OPERATOR ||
+				    u.role == SD_ROLE_SUPERVISOR ||
+				    u.role == SD_ROLE_ADMIN);
+				if (o->n < 64) {
+					sd_strlcpy(o->names[o->n], r->c.owner,
+					    sizeof o->names[0]);
+					o->ok[o->n++] = ok;
+				}
+			}
+			if (!ok) {
+				r->bad = 1;
+				snprintf(r->why, sizeof r->why, "%s:%d: owner: %s "
+				    "is not an active operator or supervisor",
+				    a->file, a->t->lines[i + 1], r->c.owner);
+			}
+		}
+	}
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- imports table */
+
+enum { I_ID = 1, I_FILE, I_BY, I_STARTED, I_STATUS, I_COUNT, I_PID };
+enum { IMP_RUNNING = 0, IMP_DONE = 1, IMP_FAILED = 2 };
+
+struct imp {
+	uint64_t id;
+	char	 file[256];
+	char	 by[SD_LOGIN_MAX + 1];
+	int64_t	 started;
+	int	 status;
+	long	 count;
+	long	 pid;
+};
+
+static int
+imp_store(struct sd_txn *t, const struct imp *m, struct sd_err *err)
+{
+	struct sd_buf b = SD_BUF_INIT;
+	uint8_t key[8];
+	int st;
+
+	sd_rec_begin(&b);
+	sd_rec_int(&b, I_ID, (int64_t)m->id);
+	sd_rec_str(&b, I_FILE, m->file);
+	sd_rec_str(&b, I_BY, m->by);
+	sd_rec_int(&b, I_STARTED, m->started);
+	sd_rec_int(&b, I_STATUS, m->status);
+	sd_rec_int(&b, I_COUNT, m->count);
+	sd_rec_int(&b, I_PID, m->pid);
+	key64(key, m->id);
+	st = sd_put(t, T_IMPORT, key, 8, b.p, b.len, 0, err);
+	sd_buf_free(&b);
+	return st;
+}
+
+static int
+imp_decode(const void *p, size_t n, struct imp *m)
+{
+	struct sd_rec_reader r;
+	int ok;
+
+	memset(m, 0, sizeof *m);
+	if (sd_rec_open(&r, p, n) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&r)) == 1)
+		switch (r.tag) {
+		case I_ID:	m->id = (uint64_t)r.ival; break;
+		case I_FILE:	sd_rec_copystr(&r, m->file, sizeof m->file); break;
+		case I_BY:	sd_rec_copystr(&r, m->by, sizeof m->by); break;
+		case I_STARTED:	m->started = r.ival; break;
+		case I_STATUS:	m->status = (int)r.ival; break;
+		case I_COUNT:	m->count = (long)r.ival; break;
+		case I_PID:	m->pid = (long)r.ival; break;
+		default:	break;
+		}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+struct imp_arg {
+	struct imp	*m;
+	const char	*actor;
+	const char	*detail;
+};
+
+static int
+imp_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct imp_arg *a = arg;
+	char obj[32];
+	int st;
+
+	if ((st = imp_store(t, a->m, err)) != SD_OK)
+		return st;
+	if (a->detail == NULL)
+		return SD_OK;
+	snprintf(obj, sizeof obj, "import:%llu", (unsigned long long)a->m->id);
+	return sd_audit_write(t, a->actor, "customer.import", obj,
+	    a->m->status == IMP_DONE ? SD_OUTCOME_OK : SD_OUTCOME_FAILED, "",
+	    a->detail, err);
+}
+
+/* Delete up to 1000 customers of an import; *n how many. */
+struct undo_arg {
+	uint64_t	id;
+	int		n;
+};
+
+static int
+undo_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct undo_arg *a = arg;
+	struct sd_cursor *c;
+	uint64_t ids[1000];
+	uint8_t pfx[8];
+	int st;
+
+	a->n = 0;
+	key64(pfx, a->id);
+	if ((st = sd_cursor_open(t, T_CUSTOMER, IX_CUST_IMPORT, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 8, err);
+	    st == SD_OK && a->n < 1000; st = sd_cursor_step(c, 1, err)) {
+		size_t kl, pl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *pk = sd_cursor_pkey(c, &pl);
+
+		if (kl != 16 || memcmp(k, pfx, 8) != 0)
+			break;
+		ids[a->n++] = sd_be64_get(pk);
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	for (int i = 0; i < a->n; i++) {
+		uint8_t k[8];
+
+		key64(k, ids[i]);
+		if ((st = sd_del(t, T_CUSTOMER, k, 8, err)) != SD_OK)
+			return st;
+	}
+	return SD_OK;
+}
+
+static int
+undo_import(struct sd_db *db, uint64_t id, struct sd_err *err)
+{
+	struct undo_arg a = { id, 0 };
+	int st;
+
+	do {
+		if ((st = sd_db_run(db, undo_txn, &a, err)) != SD_OK)
+			return st;
+	} while (a.n > 0);
+	return SD_OK;
+}
+
+struct scan_arg {
+	struct imp	stale[16];
+	int		n;
+};
+
+static int
+scan_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct scan_arg *a = arg;
+	struct sd_cursor *c;
+	int st;
+
+	a->n = 0;
+	if ((st = sd_cursor_open(t, T_IMPORT, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err);
+	    st == SD_OK && a->n < 16; st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+		struct imp m;
+
+		if (imp_decode(v, vl, &m) != SD_OK || m.status != IMP_RUNNING)
+			continue;
+		/* Running, but its process is gone: half-written. */
+		if (m.pid > 0 && kill((pid_t)m.pid, 0) != 0 && errno == ESRCH)
+			a->stale[a->n++] = m;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_import_cleanup(struct sd_core *core, struct sd_err *err)
+{
+	struct scan_arg a;
+	int st;
+
+	if ((st = sd_db_read(core->db, scan_txn, &a, err)) != SD_OK)
+		return st;
+	for (int i = 0; i < a.n; i++) {
+		struct imp_arg ia = { &a.stale[i], "system",
+		    "undone: the importing process died" };
+
+		if ((st = undo_import(core->db, a.stale[i].id, err)) != SD_OK)
+			return st;
+		a.stale[i].status = IMP_FAILED;
+		a.stale[i].count = 0;
+		if ((st = sd_db_run(core->db, imp_txn, &ia, err)) != SD_OK)
+			return st;
+	}
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- writing */
+
+#define BATCH 2000
+
+struct write_arg {
+	struct row	*rows;
+	int		 from, to;
+	uint64_t	 import_id;
+	uint64_t	 next_id;
+	int64_t		 now;
+	long		 written;
+};
+
+static int
+write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct write_arg *a = arg;
+	uint64_t id = a->next_id;
+	int st;
+
+	a->written = 0;
+	for (int i = a->from; i < a->to; i++) {
+		struct sd_customer *c = &a->rows[i].c;
+
+		if (a->rows[i].bad)
+			continue;
+		c->id = id++;
+		c->import_id = a->import_id;
+		c->created = c->updated = c->last_contact = a->now;
+		if ((st = customer_store(t, c, err)) != SD_OK)
+			return st;
+		a->written++;
+	}
+	return SD_OK;
+}
+
+/* The rejects file: the original row, then the reason; UTF-8 with a BOM
+ * so Excel opens it as it should. */
+static int
+write_rejects(const char *path, const struct sd_table *t, const struct row *rows,
+    struct sd_err *err)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		return sd_err_set(err, SD_EINVAL, "--skip-bad: %s: %s", path,
+		    strerror(errno));
+	fputs("\xef\xbb\xbf", f);
+	for (int r = 0; r < t->nrows; r++) {
+		if (r > 0 && !rows[r - 1].bad)
+			continue;
+		for (int c = 0; c <= t->ncols; c++) {
+			const char *v = c == t->ncols ? (r == 0 ? "reason" :
+			    rows[r - 1].why) : c < t->ncells[r] ? t->cells[r][c] : "";
+
+			if (c > 0)
+				fputc(',', f);
+			fputc('"', f);
+			for (; *v; v++) {
+				if (*v == '"')
+					fputc('"', f);
+				fputc(*v, f);
+			}
+			fputc('"', f);
+		}
+		fputs("\r\n", f);
+	}
+	if (fclose(f) != 0)
+		return sd_err_set(err, SD_EINVAL, "--skip-bad: %s: %s", path,
+		    strerror(errno));
+	return SD_OK;
+}
+
+int
+sd_customer_import(struct sd_session *s, const char *file,
+    const struct sd_table *t, const struct sd_import_opts *o,
+    struct sd_import_result *res, struct sd_err *err)
+{
+	struct phoneset ps;
+	struct owners owners;
+	struct row *rows = NULL;
+	struct imp m;
+	int *colfield = NULL, nrows = t->nrows - 1, firstbad = -1, st;
+	long bad = 0;
+
+	memset(res, 0, sizeof *res);
+	if ((st = sd_authorize(s, SD_OP_CUST_IMPORT, file, err)) != SD_OK)
+		return st;
+	if ((st = sd_import_cleanup(s->core, err)) != SD_OK)
+		return st;
+	colfield = xcalloc((size_t)(t->ncols > 0 ? t->ncols : 1), sizeof *colfield);
+	if ((st = sd_import_mapping(t, o->map, colfield, err)) != SD_OK) {
+		char msg[SD_ERRMSG_MAX];
+
+		snprintf(msg, sizeof msg, "%.100s: %.400s", file, err->msg);
+		sd_err_set(err, st, "%s", msg);
+		goto out;
+	}
+	if (nrows <= 0) {
+		st = sd_err_set(err, SD_EINVAL, "%s: no rows under the header",
+		    file);
+		goto out;
+	}
+	rows = xcalloc((size_t)nrows, sizeof *rows);
+	memset(&ps, 0, sizeof ps);
+	for (ps.cap = 1024; ps.cap < (size_t)nrows * 4 * 2; ps.cap *= 2)
+		;
+	ps.keys = xcalloc(ps.cap, sizeof *ps.keys);
+	ps.lines = xcalloc(ps.cap, sizeof *ps.lines);
+
+	/* 1. Every row on its own, and duplicates inside the file. */
+	for (int i = 0; i < nrows; i++) {
+		struct row *r = &rows[i];
+
+		check_row(s->core, file, t, i + 1, colfield, o->owner, r);
+		for (int p = 0; !r->bad && p < r->c.nphones; p++) {
+			int first = phoneset_add(&ps, r->c.phones[p], t->lines[i + 1]);
+
+			if (first != 0) {
+				r->bad = 2;
+				snprintf(r->why, sizeof r->why, "%s:%d: phone: %s "
+				    "is also on line %d", file, t->lines[i + 1],
+				    r->c.phones[p], first);
+				res->duplicates++;
+			}
+		}
+	}
+	free(ps.keys);
+	free(ps.lines);
+	/* 2. Against the database, a read transaction per batch. */
+	memset(&owners, 0, sizeof owners);
+	for (int i = 0; i < nrows; i += BATCH) {
+		struct dbcheck_arg a = { rows, i, i + BATCH < nrows ? i + BATCH :
+		    nrows, t, file, &owners, 0 };
+
+		if ((st = sd_db_read(s->core->db, dbcheck_txn, &a, err)) != SD_OK)
+			goto out;
+		res->duplicates += a.dups;
+	}
+	for (int i = 0; i < nrows; i++)
+		if (rows[i].bad) {
+			bad++;
+			if (firstbad < 0)
+				firstbad = i;
+		}
+	if (bad > 0 && o->rejects == NULL) {
+		st = sd_err_set(err, SD_EINVAL, "%s (%ld bad row%s in all; nothing "
+		    "imported; --skip-bad FILE imports the rest)",
+		    rows[firstbad].why, bad, bad == 1 ? "" : "s");
+		goto out;
+	}
+	if (bad > 0 && (st = write_rejects(o->rejects, t, rows, err)) != SD_OK)
+		goto out;
+	res->rejected = bad;
+
+	/* 3. Write, in batches tagged with the import; undo on failure. */
+	memset(&m, 0, sizeof m);
+	if ((st = sd_seq_next(s->core->db, "import", &m.id, err)) != SD_OK)
+		goto out;
+	sd_strlcpy(m.file, file, sizeof m.file);
+	sd_strlcpy(m.by, s->user.login, sizeof m.by);
+	m.started = sd_now();
+	m.status = IMP_RUNNING;
+	m.pid = (long)getpid();
+	{
+		struct imp_arg ia = { &m, s->user.login, NULL };
+
+		if ((st = sd_db_run(s->core->db, imp_txn, &ia, err)) != SD_OK)
+			goto out;
+	}
+	res->import_id = m.id;
+	for (int i = 0; i < nrows; i += BATCH) {
+		struct write_arg a = { rows, i, i + BATCH < nrows ? i + BATCH :
+		    nrows, m.id, 0, m.started, 0 };
+
+		unsigned good = 0;
+
+		for (int k = a.from; k < a.to; k++)
+			good += !rows[k].bad;
+		if (good == 0)
+			continue;
+		if ((st = sd_seq_take(s->core->db, "customer", good, &a.next_id,
+		    err)) != SD_OK ||
+		    (st = sd_db_run(s->core->db, write_txn, &a, err)) != SD_OK) {
+			struct sd_err e2;
+			char msg[SD_ERRMSG_MAX];
+			struct imp_arg ia = { &m, s->user.login, "undone" };
+
+			snprintf(msg, sizeof msg, "%.100s: %.350s (nothing imported)",
+			    file, err->msg);
+			undo_import(s->core->db, m.id, &e2);
+			m.status = IMP_FAILED;
+			m.count = 0;
+			sd_db_run(s->core->db, imp_txn, &ia, &e2);
+			res->imported = 0;
+			sd_err_set(err, st == SD_EEXIST ? SD_EREFUSED : st, "%s", msg);
+			goto out;
+		}
+		res->imported += a.written;
+		if (o->progress != NULL)
+			o->progress(i + (a.to - a.from), nrows, o->progress_arg);
+	}
+	m.status = IMP_DONE;
+	m.count = res->imported;
+	{
+		char detail[400];
+		struct imp_arg ia = { &m, s->user.login, detail };
+
+		snprintf(detail, sizeof detail, "%ld customers from %.200s (%s), "
+		    "%ld rejected", res->imported, file,
+		    t->encoding ? t->encoding : "?", res->rejected);
+		st = sd_db_run(s->core->db, imp_txn, &ia, err);
+	}
+out:
+	free(rows);
+	free(colfield);
+	return st;
+}

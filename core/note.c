@@ -1,0 +1,482 @@
+/*
+ * note.c -- follow-ups (跟进): notes on a customer, the next planned contact
+ * and the reminder it creates for the customer's owner; reminders due for
+ * an owner (the TUI's pop-ups) and the overdue ones a supervisor sees.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_int.h"
+
+enum { N_ID = 1, N_CUSTOMER, N_AT, N_BY, N_TEXT, N_OUTCOME, N_NEXT };
+enum { R_ID = 1, R_CUSTOMER, R_OWNER, R_DUE, R_TEXT, R_STATUS, R_SEEN,
+    R_CNAME, R_PHONE };
+
+/* ---------------------------------------------------------------- codecs */
+
+static void
+note_encode(const struct sd_note *n, struct sd_buf *b)
+{
+	sd_rec_begin(b);
+	sd_rec_int(b, N_ID, (int64_t)n->id);
+	sd_rec_int(b, N_CUSTOMER, (int64_t)n->customer);
+	sd_rec_int(b, N_AT, n->at);
+	sd_rec_str(b, N_BY, n->by);
+	sd_rec_str(b, N_TEXT, n->text);
+	sd_rec_str(b, N_OUTCOME, n->outcome);
+	sd_rec_int(b, N_NEXT, n->next_at);
+}
+
+static int
+note_decode(const void *p, size_t len, struct sd_note *n)
+{
+	struct sd_rec_reader r;
+	int ok;
+
+	memset(n, 0, sizeof *n);
+	if (sd_rec_open(&r, p, len) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&r)) == 1) {
+		switch (r.tag) {
+		case N_ID:	n->id = (uint64_t)r.ival; break;
+		case N_CUSTOMER: n->customer = (uint64_t)r.ival; break;
+		case N_AT:	n->at = r.ival; break;
+		case N_BY:	sd_rec_copystr(&r, n->by, sizeof n->by); break;
+		case N_TEXT:	sd_rec_copystr(&r, n->text, sizeof n->text); break;
+		case N_OUTCOME:	sd_rec_copystr(&r, n->outcome, sizeof n->outcome); break;
+		case N_NEXT:	n->next_at = r.ival; break;
+		default:	break;
+		}
+	}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+void
+reminder_encode(const struct sd_reminder *r, struct sd_buf *b)
+{
+	sd_rec_begin(b);
+	sd_rec_int(b, R_ID, (int64_t)r->id);
+	sd_rec_int(b, R_CUSTOMER, (int64_t)r->customer);
+	sd_rec_str(b, R_OWNER, r->owner);
+	sd_rec_int(b, R_DUE, r->due);
+	sd_rec_str(b, R_TEXT, r->text);
+	sd_rec_int(b, R_STATUS, r->status);
+	sd_rec_int(b, R_SEEN, r->seen);
+	sd_rec_str(b, R_CNAME, r->cname);
+	sd_rec_str(b, R_PHONE, r->phone);
+}
+
+int
+reminder_decode(const void *p, size_t len, struct sd_reminder *r)
+{
+	struct sd_rec_reader rd;
+	int ok;
+
+	memset(r, 0, sizeof *r);
+	if (sd_rec_open(&rd, p, len) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&rd)) == 1) {
+		switch (rd.tag) {
+		case R_ID:	r->id = (uint64_t)rd.ival; break;
+		case R_CUSTOMER: r->customer = (uint64_t)rd.ival; break;
+		case R_OWNER:	sd_rec_copystr(&rd, r->owner, sizeof r->owner); break;
+		case R_DUE:	r->due = rd.ival; break;
+		case R_TEXT:	sd_rec_copystr(&rd, r->text, sizeof r->text); break;
+		case R_STATUS:	r->status = (int)rd.ival; break;
+		case R_SEEN:	r->seen = rd.ival != 0; break;
+		case R_CNAME:	sd_rec_copystr(&rd, r->cname, sizeof r->cname); break;
+		case R_PHONE:	sd_rec_copystr(&rd, r->phone, sizeof r->phone); break;
+		default:	break;
+		}
+	}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+int
+reminder_store(struct sd_txn *t, const struct sd_reminder *r,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	uint8_t key[8];
+	int st;
+
+	key64(key, r->id);
+	reminder_encode(r, &val);
+	st = sd_put(t, T_REMINDER, key, 8, val.p, val.len, 0, err);
+	sd_buf_free(&val);
+	return st;
+}
+
+static int
+reminder_load(struct sd_txn *t, uint64_t id, struct sd_reminder *r,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	uint8_t key[8];
+	int st;
+
+	key64(key, id);
+	st = sd_get(t, T_REMINDER, key, 8, &val, SD_GET_RMW, err);
+	if (st == SD_OK && reminder_decode(val.p, val.len, r) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "reminder: record corrupt");
+	sd_buf_free(&val);
+	return st;
+}
+
+/* The ids of a customer's pending reminders (collected before any change,
+ * so no cursor walks an index that is being rewritten). */
+static int
+pending_of(struct sd_txn *t, uint64_t customer, uint64_t *ids, int max,
+    int *n, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint8_t pfx[8];
+	int st;
+
+	*n = 0;
+	key64(pfx, customer);
+	if ((st = sd_cursor_open(t, T_REMINDER, IX_REM_CUSTOMER, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 8, err);
+	    st == SD_OK && *n < max; st = sd_cursor_step(c, 1, err)) {
+		size_t kl, pl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *pk = sd_cursor_pkey(c, &pl);
+
+		if (kl < 8 || memcmp(k, pfx, 8) != 0)
+			break;
+		if (pl == 8)
+			ids[(*n)++] = sd_be64_get(pk);
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+reminders_close(struct sd_txn *t, uint64_t customer, struct sd_err *err)
+{
+	return reminders_move(t, customer, NULL, err);
+}
+
+int
+reminders_move(struct sd_txn *t, uint64_t customer, const char *owner,
+    struct sd_err *err)
+{
+	uint64_t ids[64];
+	int n, st;
+
+	if ((st = pending_of(t, customer, ids, 64, &n, err)) != SD_OK)
+		return st;
+	for (int i = 0; i < n; i++) {
+		struct sd_reminder r;
+
+		if ((st = reminder_load(t, ids[i], &r, err)) != SD_OK)
+			return st;
+		if (owner == NULL)
+			r.status = SD_REM_DONE;
+		else {
+			sd_strlcpy(r.owner, owner, sizeof r.owner);
+			r.seen = 0;
+		}
+		if ((st = reminder_store(t, &r, err)) != SD_OK)
+			return st;
+	}
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- notes */
+
+struct note_arg {
+	struct sd_session	*s;
+	struct sd_note		 n;
+	char			 why[160];
+	int			 denied;
+};
+
+static int
+note_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct note_arg *a = arg;
+	struct sd_customer c;
+	struct sd_buf val = SD_BUF_INIT;
+	uint8_t key[16];
+	char obj[32];
+	int st;
+
+	a->denied = 0;
+	if ((st = customer_load(t, a->n.customer, &c, 1, err)) != SD_OK)
+		return st;
+	if (!customer_may_edit(t, a->s, &c, a->why, sizeof a->why)) {
+		a->denied = 1;
+		return SD_EPERM;
+	}
+	key64(key, a->n.customer);
+	key64(key + 8, a->n.id);
+	note_encode(&a->n, &val);
+	st = sd_put(t, T_NOTE, key, 16, val.p, val.len, SD_PUT_NOOVERWRITE, err);
+	sd_buf_free(&val);
+	if (st != SD_OK)
+		return st;
+	/* This contact settles what was planned; plan the next one. */
+	if ((st = reminders_close(t, c.id, err)) != SD_OK)
+		return st;
+	if (a->n.next_at != 0 && c.owner[0] != '\0') {
+		struct sd_reminder r;
+
+		memset(&r, 0, sizeof r);
+		if ((st = sd_seq_next(sd_txn_db(t), "reminder", &r.id, err)) != SD_OK)
+			return st;
+		r.customer = c.id;
+		sd_strlcpy(r.owner, c.owner, sizeof r.owner);
+		r.due = a->n.next_at;
+		sd_strlcpy(r.text, a->n.text, sizeof r.text);
+		sd_strlcpy(r.cname, c.name, sizeof r.cname);
+		if (c.nphones > 0)
+			sd_strlcpy(r.phone, c.phones[0], sizeof r.phone);
+		if ((st = reminder_store(t, &r, err)) != SD_OK)
+			return st;
+	}
+	c.last_contact = a->n.at;
+	c.next_at = a->n.next_at;
+	c.updated = a->n.at;
+	if ((st = customer_store(t, &c, err)) != SD_OK)
+		return st;
+	snprintf(obj, sizeof obj, "customer:%llu", (unsigned long long)c.id);
+	return sd_audit_write(t, a->s->user.login, "note.add", obj,
+	    SD_OUTCOME_OK, "", a->n.outcome, err);
+}
+
+int
+sd_note_add(struct sd_session *s, uint64_t customer, const char *text,
+    const char *outcome, int64_t next_at, uint64_t *id, struct sd_err *err)
+{
+	struct note_arg a;
+	char obj[32];
+	int st;
+
+	snprintf(obj, sizeof obj, "customer:%llu", (unsigned long long)customer);
+	if ((st = sd_authorize(s, SD_OP_NOTE_ADD, obj, err)) != SD_OK)
+		return st;
+	if (text == NULL || text[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "text: must not be empty");
+	if ((st = sd_check_text("text", text, sizeof a.n.text - 1, err)) != SD_OK)
+		return st;
+	if (outcome != NULL && (st = sd_check_text("outcome", outcome,
+	    sizeof a.n.outcome - 1, err)) != SD_OK)
+		return st;
+	if (next_at != 0 && next_at < sd_now() - 60)
+		return sd_err_set(err, SD_EINVAL, "next: is in the past");
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.n.customer = customer;
+	a.n.at = sd_now();
+	a.n.next_at = next_at;
+	sd_strlcpy(a.n.by, s->user.login, sizeof a.n.by);
+	sd_strlcpy(a.n.text, text, sizeof a.n.text);
+	if (outcome != NULL)
+		sd_strlcpy(a.n.outcome, outcome, sizeof a.n.outcome);
+	if ((st = sd_seq_next(s->core->db, "note", &a.n.id, err)) != SD_OK)
+		return st;
+	st = sd_db_run(s->core->db, note_txn, &a, err);
+	if (st == SD_EPERM && a.denied)
+		return sd_deny(s, SD_OP_NOTE_ADD, obj, a.why, err);
+	if (st == SD_OK && id != NULL)
+		*id = a.n.id;
+	return st;
+}
+
+struct list_arg {
+	uint64_t	 customer;
+	sd_note_cb	 cb;
+	void		*arg;
+};
+
+static int
+list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct list_arg *a = arg;
+	struct sd_cursor *c;
+	uint8_t end[16];
+	int st;
+
+	/* Newest first: from just past the customer's range, backwards. */
+	key64(end, a->customer);
+	memset(end + 8, 0xff, 8);
+	if ((st = sd_cursor_open(t, T_NOTE, -1, &c, err)) != SD_OK)
+		return st;
+	st = sd_cursor_seek(c, SD_SEEK_GE, end, 16, err);
+	if (st == SD_OK)
+		st = sd_cursor_step(c, -1, err);
+	else if (st == SD_ENOTFOUND)
+		st = sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err);
+	for (; st == SD_OK; st = sd_cursor_step(c, -1, err)) {
+		size_t kl, vl;
+		const uint8_t *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_note n;
+
+		if (kl != 16 || memcmp(k, end, 8) != 0)
+			break;
+		if (note_decode(v, vl, &n) == SD_OK && a->cb(&n, a->arg) != 0)
+			break;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_note_list(struct sd_session *s, uint64_t customer, sd_note_cb cb,
+    void *arg, struct sd_err *err)
+{
+	struct list_arg a = { customer, cb, arg };
+	struct sd_customer c;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_NOTE_LIST, "", err)) != SD_OK)
+		return st;
+	if ((st = sd_customer_get(s, customer, &c, err)) != SD_OK)
+		return st;
+	return sd_db_read(s->core->db, list_txn, &a, err);
+}
+
+/* ---------------------------------------------------------------- reminders */
+
+struct due_arg {
+	const char	*owner;
+	int64_t		 until;
+	sd_rem_cb	 cb;
+	void		*arg;
+};
+
+static int
+due_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct due_arg *a = arg;
+	struct sd_cursor *c;
+	size_t olen = strlen(a->owner) + 1;
+	int st;
+
+	if ((st = sd_cursor_open(t, T_REMINDER, IX_REM_DUE, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, a->owner, olen, err);
+	    st == SD_OK; st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const uint8_t *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_reminder r;
+
+		if (kl < olen + 8 || memcmp(k, a->owner, olen) != 0 ||
+		    (int64_t)sd_be64_get(k + olen) > a->until)
+			break;
+		if (reminder_decode(v, vl, &r) == SD_OK && a->cb(&r, a->arg) != 0)
+			break;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+struct team_arg {
+	struct sd_session	*s;
+	int64_t			 until;
+	sd_rem_cb		 cb;
+	void			*arg;
+	struct sd_err		*err;
+	int			 st;
+};
+
+static int
+team_member(const struct sd_user *u, void *arg)
+{
+	struct team_arg *ta = arg;
+	struct due_arg a = { u->login, ta->until, ta->cb, ta->arg };
+
+	ta->st = sd_db_read(ta->s->core->db, due_txn, &a, ta->err);
+	return ta->st != SD_OK;
+}
+
+int
+sd_reminder_due(struct sd_session *s, const char *owner, int64_t until,
+    int team, sd_rem_cb cb, void *arg, struct sd_err *err)
+{
+	struct sd_user rows[64];
+	struct sd_user_filter f;
+	char anchor[SD_LOGIN_MAX + 1] = "";
+	int n, st;
+
+	if ((st = sd_authorize(s, SD_OP_NOTE_LIST, "", err)) != SD_OK)
+		return st;
+	if (!team) {
+		struct due_arg a = { owner != NULL ? owner : s->user.login,
+		    until, cb, arg };
+
+		if (owner != NULL && strcmp(owner, s->user.login) != 0 &&
+		    s->user.role != SD_ROLE_ADMIN &&
+		    s->user.role != SD_ROLE_SUPERVISOR)
+			return sd_deny(s, SD_OP_NOTE_LIST, owner,
+			    "others' reminders are theirs", err);
+		return sd_db_read(s->core->db, due_txn, &a, err);
+	}
+	/* A supervisor's team: reminders overdue by escalate_minutes. */
+	if (s->user.role != SD_ROLE_SUPERVISOR && s->user.role != SD_ROLE_ADMIN)
+		return sd_deny(s, SD_OP_NOTE_LIST, "team",
+		    "only supervisors see their team's reminders", err);
+	memset(&f, 0, sizeof f);
+	if (s->user.role == SD_ROLE_SUPERVISOR)
+		f.team = s->user.team;
+	do {
+		struct team_arg ta = { s, until -
+		    (int64_t)s->core->cfg.escalate_minutes * 60, cb, arg, err,
+		    SD_OK };
+
+		if ((st = sd_user_page(s, &f, anchor, 1, rows, 64, &n, err)) != SD_OK)
+			return st;
+		for (int i = 0; i < n; i++) {
+			if (strcmp(rows[i].login, s->user.login) == 0)
+				continue;
+			if (team_member(&rows[i], &ta) != 0)
+				return ta.st;
+		}
+		if (n > 0)
+			sd_strlcpy(anchor, rows[n - 1].login, sizeof anchor);
+	} while (n == 64);
+	return SD_OK;
+}
+
+struct seen_arg {
+	struct sd_session	*s;
+	uint64_t		 id;
+};
+
+static int
+seen_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct seen_arg *a = arg;
+	struct sd_reminder r;
+	int st;
+
+	if ((st = reminder_load(t, a->id, &r, err)) != SD_OK)
+		return st;
+	if (strcmp(r.owner, a->s->user.login) != 0)
+		return sd_err_set(err, SD_EPERM, "reminder %llu is %s's",
+		    (unsigned long long)r.id, r.owner);
+	r.seen = 1;
+	return reminder_store(t, &r, err);
+}
+
+int
+sd_reminder_seen(struct sd_session *s, uint64_t id, struct sd_err *err)
+{
+	struct seen_arg a = { s, id };
+
+	return sd_db_run(s->core->db, seen_txn, &a, err);
+}
