@@ -193,6 +193,9 @@ int	sd_session_peer(struct sd_core *core, struct sd_session *s,
  */
 int	sd_session_login(struct sd_core *core, const char *login,
 	    const char *password, struct sd_session *s, struct sd_err *err);
+/* The daemon's own identity for timed jobs (admin role, audited by name). */
+void	sd_session_system(struct sd_core *core, struct sd_session *s,
+	    const char *name);
 /* The role check every operation passes; a refusal is audited. */
 int	sd_authorize(struct sd_session *s, int op, const char *object,
 	    struct sd_err *err);

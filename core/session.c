@@ -347,6 +347,18 @@ sd_session_peer(struct sd_core *core, struct sd_session *s, struct sd_err *err)
 	return SD_OK;
 }
 
+void
+sd_session_system(struct sd_core *core, struct sd_session *s,
+    const char *name)
+{
+	memset(s, 0, sizeof *s);
+	s->core = core;
+	sd_strlcpy(s->user.login, name, sizeof s->user.login);
+	sd_strlcpy(s->user.name, name, sizeof s->user.name);
+	s->user.role = SD_ROLE_ADMIN;
+	sd_strlcpy(s->via, "system", sizeof s->via);
+}
+
 /* ---------------------------------------------------------------- init */
 
 struct init_arg {

@@ -259,6 +259,61 @@ check_users(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
 	return SD_OK;
 }
 
+/* Customers: owners exist; none comes from an import that did not finish. */
+static int
+check_customers(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint64_t n = 0, orphans = 0, stray = 0;
+	int st;
+
+	if ((st = sd_cursor_open(t, T_CUSTOMER, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_customer cu;
+		struct sd_user u;
+		struct sd_err e;
+
+		n++;
+		if (customer_decode(v, vl, &cu) != SD_OK)
+			continue;	/* the index checks count it */
+		if (cu.owner[0] && user_load(t, cu.owner, &u, 0, &e) != SD_OK)
+			orphans++;
+		if (cu.import_id) {
+			struct sd_buf val = SD_BUF_INIT;
+			uint8_t k[8];
+
+			key64(k, cu.import_id);
+			/* tag 5 of an import record is its status; 1 = done */
+			if (sd_get(t, T_IMPORT, k, 8, &val, 0, &e) != SD_OK)
+				stray++;
+			else {
+				struct sd_rec_reader r;
+				int done = 0;
+
+				if (sd_rec_open(&r, val.p, val.len) == SD_OK)
+					while (sd_rec_next(&r) == 1)
+						if (r.tag == 5 && r.ival == 1)
+							done = 1;
+				stray += !done;
+			}
+			sd_buf_free(&val);
+		}
+	}
+	sd_cursor_close(c);
+	if (st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	report(a, "customers", orphans == 0 && stray == 0, "%llu customers, "
+	    "%llu with an unknown owner, %llu from unfinished imports",
+	    (unsigned long long)n, (unsigned long long)orphans,
+	    (unsigned long long)stray);
+	return SD_OK;
+}
+
 static int
 verify_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
@@ -271,6 +326,8 @@ verify_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if ((st = check_balances(t, a, err)) != SD_OK)
 		return st;
 	if ((st = check_users(t, a, err)) != SD_OK)
+		return st;
+	if ((st = check_customers(t, a, err)) != SD_OK)
 		return st;
 	for (int i = 0; i < T__COUNT; i++)
 		for (int j = 0; j < sd_schema[i].nindexes; j++)

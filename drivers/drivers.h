@@ -11,5 +11,7 @@
 
 /* Run one round of housekeeping: failchk, and a checkpoint when due. */
 int	drv_housekeeping(struct sd_core *core, int checkpoint, struct sd_err *err);
+/* Return customers without a follow-up for pool_days to the pool. */
+int	drv_sweep(struct sd_core *core, int *moved, struct sd_err *err);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * housekeeping.c -- simdeskd's timed jobs on the shared environment:
- * failchk (release what dead terminals held) and checkpoints (keep the log
- * short so recovery and log removal stay cheap).
+ * failchk (release what dead terminals held), undoing imports whose process
+ * died, checkpoints (keep the log short), and the hourly return of
+ * customers without a follow-up to the shared pool.
  */
 #include "drivers.h"
 
@@ -12,7 +13,19 @@ drv_housekeeping(struct sd_core *core, int checkpoint, struct sd_err *err)
 
 	if ((st = sd_db_failchk(core->db, err)) != SD_OK)
 		return st;
+	/* An import whose process died is undone. */
+	if ((st = sd_import_cleanup(core, err)) != SD_OK)
+		return st;
 	if (checkpoint)
 		return sd_db_checkpoint(core->db, 0, err);
 	return SD_OK;
+}
+
+int
+drv_sweep(struct sd_core *core, int *moved, struct sd_err *err)
+{
+	struct sd_session s;
+
+	sd_session_system(core, &s, "simdeskd");
+	return sd_customer_sweep(&s, moved, err);
 }

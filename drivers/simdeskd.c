@@ -95,7 +95,7 @@ main(int argc, char **argv)
 	struct sd_err err;
 	const char *conf = NULL, *datadir = NULL;
 	struct sigaction sa;
-	time_t last_ckp;
+	time_t last_ckp, last_sweep;
 	int c, lockfd;
 
 	sd_process_sanitize();
@@ -145,8 +145,19 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	logmsg(LOG_INFO, "started on %s", cfg.data_dir);
 	last_ckp = time(NULL);
+	last_sweep = 0;
 	while (!stop) {
 		int ckp = time(NULL) - last_ckp >= cfg.checkpoint_seconds;
+		int moved;
+
+		if (time(NULL) - last_sweep >= 3600) {
+			if (drv_sweep(core, &moved, &err) != SD_OK)
+				logmsg(LOG_ERR, "sweep: %s", err.msg);
+			else if (moved > 0)
+				logmsg(LOG_INFO, "%d customers returned to the "
+				    "shared pool", moved);
+			last_sweep = time(NULL);
+		}
 
 		if (drv_housekeeping(core, ckp, &err) != SD_OK)
 			logmsg(LOG_ERR, "%s", err.msg);
