@@ -344,8 +344,9 @@ int	sd_customer_set_svc_password(struct sd_session *s, uint64_t id,
 int	sd_customer_transfer(struct sd_session *s, const char *from,
 	    const char *to, const uint64_t *ids, int nids, int *moved,
 	    struct sd_err *err);
-/* Return customers without a follow-up for pool_days to the pool. */
-int	sd_customer_sweep(struct sd_session *s, int *moved, struct sd_err *err);
+/* Return customers without a follow-up for days (-1: pool_days) to the pool. */
+int	sd_customer_sweep(struct sd_session *s, int days, int *moved,
+	    struct sd_err *err);
 
 enum sd_cust_by {
 	SD_CUST_BY_NAME,	/* name prefix */
@@ -364,7 +365,7 @@ enum sd_cust_by {
  * (or for owner/city/class/tag, equals) key.  Rows come back in index
  * order; page_keys[i] (SD_PAGEKEY_MAX bytes each) is each row's anchor.
  */
-#define SD_PAGEKEY_MAX 128
+#define SD_PAGEKEY_MAX 256
 int	sd_customer_page(struct sd_session *s, enum sd_cust_by by,
 	    const char *key, const char *anchor, int dir,
 	    struct sd_customer *rows, char (*page_keys)[SD_PAGEKEY_MAX],

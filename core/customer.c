@@ -1054,10 +1054,12 @@ sd_customer_transfer(struct sd_session *s, const char *from, const char *to,
 }
 
 int
-sd_customer_sweep(struct sd_session *s, int *moved, struct sd_err *err)
+sd_customer_sweep(struct sd_session *s, int days, int *moved,
+    struct sd_err *err)
 {
 	uint64_t batch[MOVE_BATCH];
-	int64_t cutoff = sd_now() - (int64_t)s->core->cfg.pool_days * 86400;
+	int64_t cutoff = sd_now() - (int64_t)(days >= 0 ? days :
+	    s->core->cfg.pool_days) * 86400;
 	int st;
 
 	*moved = 0;

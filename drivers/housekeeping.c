@@ -27,5 +27,5 @@ drv_sweep(struct sd_core *core, int *moved, struct sd_err *err)
 	struct sd_session s;
 
 	sd_session_system(core, &s, "simdeskd");
-	return sd_customer_sweep(&s, moved, err);
+	return sd_customer_sweep(&s, -1, moved, err);
 }

@@ -4,7 +4,8 @@ set -u
 T_N=0
 T_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PATH="$T_TOP/build/bin:$PATH"
-export TZ=UTC
+# simdesk reads and shows times in the configured zone (Asia/Shanghai).
+sdate() { TZ=Asia/Shanghai date "$@"; }
 
 t_tmp() {
 	T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/simdesk-test.XXXXXX")

@@ -325,9 +325,11 @@ cmd_customer_transfer(struct ctl_ctx *c)
 int
 cmd_customer_sweep(struct ctl_ctx *c)
 {
-	int moved, st;
+	int moved, days = -1, st;
 
-	if ((st = sd_customer_sweep(&c->sess, &moved, &c->err)) == SD_OK)
+	if ((st = ctl_opt_int(c, "days", 0, 3650, &days)) != SD_OK)
+		return st;
+	if ((st = sd_customer_sweep(&c->sess, days, &moved, &c->err)) == SD_OK)
 		printf("%d\n", moved);
 	return st;
 }

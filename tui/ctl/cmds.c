@@ -102,7 +102,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	    { "all", NULL, "all of --from's customers" } } },
 	{ "customer", "sweep", "", 0, 0, "return customers without a follow-up "
 	  "for pool_days to the shared pool", 1, cmd_customer_sweep,
-	  { { 0 } } },
+	  { { "days", "N", "instead of pool_days from the config" } } },
 	{ "customer", "passwd", "CUSTOMER", 1, 1, "set the customer's service "
 	  "password (SIMDESK_NEW_PASSWORD or asked)", 1, cmd_customer_passwd,
 	  { { 0 } } },

@@ -126,7 +126,7 @@ struct lv_col {
 };
 
 struct lv_row {
-	char	key[128];		/* anchor for paging */
+	char	key[SD_PAGEKEY_MAX];	/* anchor for paging */
 	char	cells[LV_COLS_MAX][LV_CELL_MAX];
 	int	attr;			/* theme item for the row, or 0 */
 };
