@@ -109,5 +109,8 @@ i18n_init(void)
 const char *
 i18n_gettext(const char *s)
 {
+	/* gettext("") is the catalogue's header, never a translation. */
+	if (s == NULL || s[0] == '\0')
+		return "";
 	return dgettext("simdesk", s);
 }

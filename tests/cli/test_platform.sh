@@ -206,3 +206,11 @@ t_grep "... saying so" "is not encrypted" "$T_DIR/err"
 printf 'key_file = "%s";\n' "$E/nokey" >"$E/conf3"
 t_rc 9 "a missing key file" simdeskctl -C "$E/conf3" -D "$E/data" user list
 t_grep "... names it" "key_file .*nokey: No such file" "$T_DIR/err"
+if command -v xgettext >/dev/null; then
+	xgettext --from-code=UTF-8 -k_ -kN_ -o "$T_DIR/simdesk.pot" "$T_TOP"/tui/scr/*.c "$T_TOP"/tui/*.c 2>/dev/null
+	msgcmp "$T_TOP/tui/po/zh_CN.po" "$T_DIR/simdesk.pot" 2>"$T_DIR/msgcmp"
+	t_ok "every string of the TUI is in the zh_CN catalogue" $?
+	[ -z "$(msgattrib --untranslated --no-obsolete "$T_TOP/tui/po/zh_CN.po" 2>/dev/null | grep -c '^msgid "[^"]')" ] ||
+	    [ "$(msgattrib --untranslated --no-obsolete "$T_TOP/tui/po/zh_CN.po" | grep -c '^msgid "[^"]')" -eq 0 ]
+	t_ok "... and translated" $?
+fi

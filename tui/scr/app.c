@@ -118,11 +118,23 @@ chrome_draw(struct screen *s)
 
 	/* Title bar: program, screen, who. */
 	sd_buf_printf(&b, " simdesk — %s", _(s->title));
-	if (app.sess.user.login[0] != '\0')
-		snprintf(right, sizeof right, "%s (%s) ", app.sess.user.name,
+	right[0] = '\0';
+	if (app.sess.user.login[0] != '\0') {
+		struct sd_buf r = SD_BUF_INIT;
+
+		if (reminders_due_count > 0)
+			sd_buf_printf(&r, _("%d due"), reminders_due_count);
+		if (reminders_team_overdue > 0) {
+			if (r.len)
+				sd_buf_adds(&r, "  ");
+			sd_buf_printf(&r, _("team overdue %d"),
+			    reminders_team_overdue);
+		}
+		snprintf(right, sizeof right, "%s%s%s (%s) ", sd_buf_cstr(&r),
+		    r.len ? "  " : "", app.sess.user.name,
 		    _(sd_role_name(app.sess.user.role)));
-	else
-		right[0] = '\0';
+		sd_buf_free(&r);
+	}
 	rw = sd_width(right);
 	put_text(0, 0, COLS, sd_buf_cstr(&b), theme_attr(TH_TITLE));
 	if (COLS - rw > sd_width(sd_buf_cstr(&b)))
@@ -344,8 +356,9 @@ loop(void)
 			s->ops->draw(s);
 		chrome_draw(s);
 		refresh();
+		reminders_poll();
 		if (read_key(&ch, &is_key) == ERR)
-			continue;	/* timeout: later, poll the inbox here */
+			continue;	/* a timeout: poll again */
 		/* resizeterm() queues KEY_RESIZE: it only needs a redraw. */
 		if (is_key && ch == KEY_RESIZE)
 			continue;

@@ -295,7 +295,10 @@ lv_draw(struct listview *lv)
 				    "", attr);
 				put_text(lv->top + r, x + (w - cw > 0 ? w - cw : 0),
 				    cw < w ? cw : w, cell, attr);
-			} else
+			} else if (i == 0 && lv->rows[r].mark && r != lv->sel)
+				put_text(lv->top + r, x, w, cell,
+				    theme_attr(lv->rows[r].mark));
+			else
 				put_text(lv->top + r, x, w, cell, attr);
 			x += w;
 			if (x < COLS)

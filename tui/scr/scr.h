@@ -42,7 +42,7 @@ enum action {
 	ACT_NONE,
 	ACT_QUIT, ACT_BACK, ACT_HELP, ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END,
 	ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_FILTER, ACT_SAVE, ACT_NEXT, ACT_PREV, ACT_LEFT,
-	ACT_RIGHT, ACT_TOGGLE, ACT_UNLOCK, ACT_PASSWD, ACT_REFRESH, ACT_DELETE
+	ACT_RIGHT, ACT_TOGGLE, ACT_UNLOCK, ACT_PASSWD, ACT_REFRESH, ACT_DELETE, ACT_RUN
 };
 
 struct keybind {
@@ -129,6 +129,7 @@ struct lv_row {
 	char	key[SD_PAGEKEY_MAX];	/* anchor for paging */
 	char	cells[LV_COLS_MAX][LV_CELL_MAX];
 	int	attr;			/* theme item for the row, or 0 */
+	int	mark;			/* theme item for the first cell, or 0 */
 };
 
 /*
@@ -228,6 +229,21 @@ struct screen *scr_home_new(void);
 struct screen *scr_users_new(void);
 struct screen *scr_user_form_new(const char *login);	/* NULL: add */
 struct screen *scr_account_new(void);
+struct screen *scr_customers_new(int mode);	/* CL_MINE, CL_POOL, CL_ALL */
+struct screen *scr_customer_card_new(uint64_t id);
+struct screen *scr_customer_form_new(uint64_t id);	/* 0: add */
+struct screen *scr_note_form_new(uint64_t customer);
+struct screen *scr_ticket_form_new(uint64_t customer);
+struct screen *scr_reminders_new(void);
+struct screen *scr_tickets_new(void);
+struct screen *scr_import_new(void);
+
+enum { CL_MINE, CL_POOL, CL_ALL };
+
+/* Reminders: poll for due ones and pop them up (app.c calls this). */
+void	reminders_poll(void);
+extern int reminders_due_count;
+extern int reminders_team_overdue;
 
 /* The screen stack's generic free for screens allocated with calloc. */
 void	screen_free(struct screen *s);

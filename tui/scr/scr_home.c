@@ -3,6 +3,7 @@
  * Which entries appear is decided by core's permission table.
  */
 #include <string.h>
+#include <time.h>
 
 #include "scr.h"
 
@@ -12,7 +13,17 @@ struct menu_item {
 	struct screen	*(*open)(void);
 };
 
+static struct screen *my_customers(void) { return scr_customers_new(CL_MINE); }
+static struct screen *pool(void) { return scr_customers_new(CL_POOL); }
+static struct screen *all_customers(void) { return scr_customers_new(CL_ALL); }
+
 static const struct menu_item items[] = {
+	{ N_("My customers"), SD_OP_NOTE_ADD, my_customers },
+	{ N_("Shared pool"), SD_OP_CUST_CLAIM, pool },
+	{ N_("Find a customer"), SD_OP_CUST_SHOW, all_customers },
+	{ N_("Reminders"), SD_OP_NOTE_ADD, scr_reminders_new },
+	{ N_("Tickets"), SD_OP_TICKET_SHOW, scr_tickets_new },
+	{ N_("Import customers"), SD_OP_CUST_IMPORT, scr_import_new },
 	{ N_("User administration"), SD_OP_USER_LIST, scr_users_new },
 	{ N_("My account (change password)"), -1, scr_account_new },
 	{ N_("Quit"), -1, NULL },
@@ -20,10 +31,18 @@ static const struct menu_item items[] = {
 
 #define NITEMS ((int)(sizeof items / sizeof items[0]))
 
+#define HOME_LINES 5
+
 struct home_data {
-	int	visible[NITEMS];
-	int	n;
-	int	sel;
+	int			visible[NITEMS];
+	int			n;
+	int			sel;
+	/* The day at a glance, reloaded every few seconds, not per draw. */
+	struct sd_reminder	rem[HOME_LINES];
+	int			nrem;
+	struct sd_ticket	tk[HOME_LINES];
+	int			ntk;
+	time_t			loaded;
 };
 
 static const struct keybind home_keys[] = {
@@ -47,13 +66,15 @@ role_greeting(int role)
 {
 	switch (role) {
 	case SD_ROLE_ADMIN:	 return N_("Administrator: users, audit and system checks.");
-	case SD_ROLE_SUPERVISOR: return N_("Supervisor: your team's users.");
-	case SD_ROLE_OPERATOR:	 return N_("Operator desk.");
+	case SD_ROLE_SUPERVISOR: return N_("Supervisor: your team's customers and users.");
+	case SD_ROLE_OPERATOR:	 return N_("Operator desk: your customers and follow-ups.");
 	case SD_ROLE_CASHIER:	 return N_("Cashier counter.");
 	case SD_ROLE_AGENT:	 return N_("Agent desk.");
 	default:		 return "";
 	}
 }
+
+static void home_load(struct home_data *d);
 
 static void
 home_open(struct screen *s)
@@ -67,13 +88,59 @@ home_open(struct screen *s)
 			d->visible[d->n++] = i;
 	if (d->sel >= d->n)
 		d->sel = 0;
+	home_load(d);
+}
+
+static int
+home_rem(const struct sd_reminder *r, void *arg)
+{
+	struct home_data *d = arg;
+
+	if (d->nrem >= HOME_LINES)
+		return 1;
+	d->rem[d->nrem++] = *r;
+	return 0;
+}
+
+static int
+home_ticket(const struct sd_ticket *t, void *arg)
+{
+	struct home_data *d = arg;
+
+	if (d->ntk >= HOME_LINES)
+		return 1;
+	d->tk[d->ntk++] = *t;
+	return 0;
+}
+
+static void
+home_load(struct home_data *d)
+{
+	struct sd_ticket_filter f;
+	struct sd_err err;
+
+	d->nrem = d->ntk = 0;
+	d->loaded = time(NULL);
+	if (sd_role_may(app.sess.user.role, SD_OP_NOTE_ADD))
+		sd_reminder_due(&app.sess, NULL, sd_now() + 3600, 0, home_rem, d,
+		    &err);
+	if (sd_role_may(app.sess.user.role, SD_OP_TICKET_SHOW)) {
+		memset(&f, 0, sizeof f);
+		f.status = -2;
+		f.handler = app.sess.user.login;
+		sd_ticket_list(&app.sess, &f, home_ticket, d, &err);
+	}
 }
 
 static void
 home_draw(struct screen *s)
 {
 	struct home_data *d = s->data;
+	int64_t now = sd_now();
+	int y;
 
+	if (time(NULL) - d->loaded >= 5)
+		home_load(d);
 	put_text(2, 2, COLS - 4, _(role_greeting(app.sess.user.role)),
 	    theme_attr(TH_HEADER));
 	for (int i = 0; i < d->n; i++) {
@@ -83,6 +150,47 @@ home_draw(struct screen *s)
 		put_text(4 + i, 2, 40, sd_buf_cstr(&b), i == d->sel ?
 		    theme_attr(TH_SELECTED) : theme_attr(TH_NORMAL));
 		sd_buf_free(&b);
+	}
+	/* The day at a glance: what is due, what is open. */
+	y = 5 + d->n;
+	if (sd_role_may(app.sess.user.role, SD_OP_NOTE_ADD) && y < LINES - 6) {
+		put_text(y++, 2, COLS - 4, _("Due follow-ups"),
+		    theme_attr(TH_HEADER));
+		if (d->nrem == 0)
+			put_text(y++, 4, COLS - 6, _("none"), theme_attr(TH_DIM));
+		for (int i = 0; i < d->nrem && y < LINES - 6; i++) {
+			struct sd_buf b = SD_BUF_INIT;
+			char due[32];
+
+			sd_time_format(d->rem[i].due, due, sizeof due);
+			due[16] = '\0';
+			sd_buf_printf(&b, "%s  %s  %s  %s", due, d->rem[i].cname,
+			    d->rem[i].phone, d->rem[i].text);
+			put_text(y++, 4, COLS - 6, sd_buf_cstr(&b),
+			    d->rem[i].due <= now ? theme_attr(TH_ERROR) :
+			    theme_attr(TH_NORMAL));
+			sd_buf_free(&b);
+		}
+		y++;
+	}
+	if (sd_role_may(app.sess.user.role, SD_OP_TICKET_SHOW) && y < LINES - 4) {
+		put_text(y++, 2, COLS - 4, _("My open tickets"),
+		    theme_attr(TH_HEADER));
+		if (d->ntk == 0)
+			put_text(y++, 4, COLS - 6, _("none"), theme_attr(TH_DIM));
+		for (int i = 0; i < d->ntk && y < LINES - 3; i++) {
+			const struct sd_ticket *t = &d->tk[i];
+			struct sd_buf b = SD_BUF_INIT;
+
+			sd_buf_printf(&b, "#%llu  %s  %s  %s%s",
+			    (unsigned long long)t->id,
+			    _(sd_ticket_type_name(t->type)), t->cname, t->phone,
+			    sd_ticket_overdue(t, now) ? _("  OVERDUE") : "");
+			put_text(y++, 4, COLS - 6, sd_buf_cstr(&b),
+			    sd_ticket_overdue(t, now) ? theme_attr(TH_ERROR) :
+			    theme_attr(TH_NORMAL));
+			sd_buf_free(&b);
+		}
 	}
 }
 

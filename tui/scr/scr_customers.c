@@ -1,0 +1,665 @@
+/*
+ * scr_customers.c -- the operators' customer screens: the list (mine, the
+ * shared pool, everyone) with its traffic light and filter-as-you-type by
+ * name or phone, the customer card (profile, notes timeline, tickets), and
+ * the forms for a follow-up note, a ticket and the customer itself.
+ * Every rule (who may edit, claim, see the ID number) is core's.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scr.h"
+
+/* ---------------------------------------------------------------- list */
+
+static const struct lv_col cust_cols[] = {
+	{ "", 2, 0 },
+	{ N_("ID"), 7, 1 },
+	{ N_("Name"), 0, 0 },
+	{ N_("Phone"), 13, 0 },
+	{ N_("City"), 8, 0 },
+	{ N_("Class"), 5, 0 },
+	{ N_("Owner"), 10, 0 },
+	{ N_("Next contact"), 16, 0 },
+};
+
+struct cust_list {
+	struct listview	lv;
+	int		mode;
+};
+
+static const char *const mode_titles[] = { N_("My customers"),
+    N_("Shared pool"), N_("All customers") };
+
+static int
+light_attr(const char *light)
+{
+	return strcmp(light, "overdue") == 0 ? TH_ERROR :
+	    strcmp(light, "planned") == 0 ? TH_OK : TH_DIM;
+}
+
+static int
+cust_fetch(void *ctx, const char *filter, const char *anchor, int dir,
+    int max, struct lv_row *rows, int *n, struct sd_err *err)
+{
+	struct cust_list *d = ctx;
+	struct sd_customer *c = xcalloc((size_t)max, sizeof *c);
+	char (*keys)[SD_PAGEKEY_MAX] = xcalloc((size_t)max, SD_PAGEKEY_MAX);
+	enum sd_cust_by by = SD_CUST_BY_ID;
+	const char *key = NULL;
+	int64_t now = sd_now();
+	int st;
+
+	if (filter[0] != '\0') {
+		/* Digits search phones; anything else, names. */
+		by = strspn(filter, "+0123456789 -") == strlen(filter) ?
+		    SD_CUST_BY_PHONE : SD_CUST_BY_NAME;
+		key = filter;
+	} else if (d->mode == CL_MINE) {
+		by = SD_CUST_BY_OWNER;
+		key = app.sess.user.login;
+	} else if (d->mode == CL_POOL) {
+		by = SD_CUST_BY_OWNER;
+		key = "";
+	}
+	st = sd_customer_page(&app.sess, by, key, anchor, dir, c, keys, max, n,
+	    err);
+	for (int i = 0; st == SD_OK && i < *n; i++) {
+		const char *light = sd_cust_light(&c[i], now);
+
+		memset(&rows[i], 0, sizeof rows[i]);
+		memcpy(rows[i].key, keys[i], sizeof rows[i].key);
+		sd_strlcpy(rows[i].cells[0], "●", LV_CELL_MAX);
+		rows[i].mark = light_attr(light);
+		snprintf(rows[i].cells[1], LV_CELL_MAX, "%llu",
+		    (unsigned long long)c[i].id);
+		sd_strlcpy(rows[i].cells[2], c[i].name, LV_CELL_MAX);
+		sd_strlcpy(rows[i].cells[3], c[i].nphones ? c[i].phones[0] : "",
+		    LV_CELL_MAX);
+		sd_strlcpy(rows[i].cells[4], c[i].city, LV_CELL_MAX);
+		sd_strlcpy(rows[i].cells[5], c[i].cls, LV_CELL_MAX);
+		sd_strlcpy(rows[i].cells[6], c[i].owner[0] ? c[i].owner :
+		    _("(pool)"), LV_CELL_MAX);
+		if (c[i].next_at) {
+			char t[32];
+
+			sd_time_format(c[i].next_at, t, sizeof t);
+			t[16] = '\0';	/* to the minute */
+			sd_strlcpy(rows[i].cells[7], t, LV_CELL_MAX);
+		}
+		if (c[i].status == SD_CUST_CLOSED)
+			rows[i].attr = TH_DIM;
+	}
+	free(c);
+	free(keys);
+	return st;
+}
+
+static const struct keybind cust_keys[] = {
+	{ '\r', ACT_OPEN, N_("Open"), "Enter" },
+	{ '\n', ACT_OPEN, NULL, NULL },
+	{ KEY_ENTER, ACT_OPEN, NULL, NULL },
+	{ '/', ACT_FILTER, N_("Find"), "/" },
+	{ 'a', ACT_ADD, N_("Add"), "a" },
+	{ 'c', ACT_TOGGLE, N_("Claim"), "c" },
+	{ 'm', ACT_NEXT, N_("Mine/pool/all"), "m" },
+	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
+	{ 27, ACT_BACK, N_("Back"), "Esc" },
+	{ 'q', ACT_BACK, NULL, NULL },
+	{ KEY_DOWN, ACT_DOWN, NULL, NULL },
+	{ 'j', ACT_DOWN, NULL, NULL },
+	{ KEY_UP, ACT_UP, NULL, NULL },
+	{ 'k', ACT_UP, NULL, NULL },
+	{ KEY_NPAGE, ACT_PGDN, NULL, NULL },
+	{ ' ', ACT_PGDN, NULL, NULL },
+	{ KEY_PPAGE, ACT_PGUP, NULL, NULL },
+	{ KEY_HOME, ACT_HOME, NULL, NULL },
+	{ 'g', ACT_HOME, NULL, NULL },
+	{ KEY_END, ACT_END, NULL, NULL },
+	{ 'G', ACT_END, NULL, NULL },
+	{ KEY_BACKSPACE, ACT_DELETE, NULL, NULL },
+	{ 127, ACT_DELETE, NULL, NULL },
+	{ 8, ACT_DELETE, NULL, NULL },
+	{ 0 }
+};
+
+static const char cust_help[] = N_("Customers. The dot is the traffic "
+    "light: red, the next contact is overdue; green, one is planned; grey, "
+    "none. Press / and type a name or the start of a phone number to find "
+    "anyone as you type. m switches between your customers, the shared pool "
+    "and everyone; c claims a customer from the pool; Enter opens the card.");
+
+static void
+cust_open(struct screen *s)
+{
+	struct cust_list *d = s->data;
+
+	s->title = mode_titles[d->mode];
+	lv_refresh(&d->lv);
+}
+
+static void
+cust_draw(struct screen *s)
+{
+	struct cust_list *d = s->data;
+
+	lv_draw(&d->lv);
+}
+
+static uint64_t
+selected_id(struct cust_list *d)
+{
+	const struct lv_row *row = lv_selected(&d->lv);
+
+	return row ? strtoull(row->cells[1], NULL, 10) : 0;
+}
+
+static void
+cust_key(struct screen *s, enum action a, wint_t ch)
+{
+	struct cust_list *d = s->data;
+	struct sd_err err;
+	uint64_t id;
+
+	if (lv_key(&d->lv, a, ch)) {
+		s->text_input = d->lv.filtering;
+		return;
+	}
+	id = selected_id(d);
+	switch (a) {
+	case ACT_BACK:
+		screen_pop();
+		return;
+	case ACT_OPEN:
+		if (id != 0)
+			screen_push(scr_customer_card_new(id));
+		return;
+	case ACT_ADD:
+		screen_push(scr_customer_form_new(0));
+		return;
+	case ACT_NEXT:
+		d->mode = (d->mode + 1) % 3;
+		s->title = mode_titles[d->mode];
+		lv_reload(&d->lv);
+		return;
+	case ACT_TOGGLE:
+		if (id == 0)
+			return;
+		if (sd_customer_claim(&app.sess, id, &err) == SD_OK)
+			app_message(0, _("Customer %llu is yours now."),
+			    (unsigned long long)id);
+		else
+			app_message(1, "%s", err.msg);
+		lv_refresh(&d->lv);
+		return;
+	default:
+		return;
+	}
+}
+
+static const struct screen_ops cust_ops = {
+	cust_open, cust_draw, cust_key, NULL
+};
+
+struct screen *
+scr_customers_new(int mode)
+{
+	struct screen *s = xcalloc(1, sizeof *s);
+	struct cust_list *d = xcalloc(1, sizeof *d);
+
+	d->mode = mode;
+	lv_init(&d->lv, cust_cols, 8, cust_fetch, d);
+	s->ops = &cust_ops;
+	s->title = mode_titles[mode];
+	s->keys = cust_keys;
+	s->help = cust_help;
+	s->data = d;
+	return s;
+}
+
+/* ---------------------------------------------------------------- card */
+
+#define CARD_NOTES	40
+#define CARD_TICKETS	10
+
+struct card {
+	uint64_t		id;
+	struct sd_customer	c;
+	struct sd_note		notes[CARD_NOTES];
+	int			nnotes;
+	struct sd_ticket	tickets[CARD_TICKETS];
+	int			ntickets;
+	int			scroll;
+};
+
+static int
+card_note(const struct sd_note *n, void *arg)
+{
+	struct card *d = arg;
+
+	if (d->nnotes >= CARD_NOTES)
+		return 1;
+	d->notes[d->nnotes++] = *n;
+	return 0;
+}
+
+static int
+card_ticket(const struct sd_ticket *t, void *arg)
+{
+	struct card *d = arg;
+
+	if (d->ntickets >= CARD_TICKETS)
+		return 1;
+	d->tickets[d->ntickets++] = *t;
+	return 0;
+}
+
+static void
+card_load(struct card *d)
+{
+	struct sd_ticket_filter f;
+	struct sd_err err;
+
+	d->nnotes = d->ntickets = 0;
+	if (sd_customer_get(&app.sess, d->id, &d->c, &err) != SD_OK) {
+		app_message(1, "%s", err.msg);
+		return;
+	}
+	sd_note_list(&app.sess, d->id, card_note, d, &err);
+	memset(&f, 0, sizeof f);
+	f.customer = d->id;
+	f.status = -1;
+	sd_ticket_list(&app.sess, &f, card_ticket, d, &err);
+}
+
+static const struct keybind card_keys[] = {
+	{ 'n', ACT_ADD, N_("Note"), "n" },
+	{ 't', ACT_NEXT, N_("Ticket"), "t" },
+	{ 'e', ACT_EDIT, N_("Edit"), "e" },
+	{ 'c', ACT_TOGGLE, N_("Claim"), "c" },
+	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
+	{ 27, ACT_BACK, N_("Back"), "Esc" },
+	{ 'q', ACT_BACK, NULL, NULL },
+	{ KEY_DOWN, ACT_DOWN, NULL, NULL },
+	{ 'j', ACT_DOWN, NULL, NULL },
+	{ KEY_UP, ACT_UP, NULL, NULL },
+	{ 'k', ACT_UP, NULL, NULL },
+	{ 0 }
+};
+
+static const char card_help[] = N_("Everything about one customer: the "
+    "profile, the follow-up notes (newest first) and the tickets. n records "
+    "a follow-up and plans the next contact, t opens a service ticket, e "
+    "edits the profile, c claims a customer from the shared pool. j/k "
+    "scroll the notes.");
+
+static void
+card_open(struct screen *s)
+{
+	card_load(s->data);
+}
+
+static void
+field_line(int y, const char *label, const char *value)
+{
+	put_text(y, 2, 14, _(label), theme_attr(TH_DIM));
+	put_text(y, 17, COLS - 19, value, theme_attr(TH_NORMAL));
+}
+
+static void
+card_draw(struct screen *s)
+{
+	struct card *d = s->data;
+	struct sd_customer *c = &d->c;
+	struct sd_buf b = SD_BUF_INIT;
+	char t[32];
+	int y = 2;
+
+	if (c->id == 0)
+		return;
+	sd_buf_printf(&b, "%s  #%llu  %s", c->name, (unsigned long long)c->id,
+	    _(sd_cust_status_name(c->status)));
+	put_text(y++, 2, COLS - 4, sd_buf_cstr(&b), theme_attr(TH_HEADER));
+	sd_buf_reset(&b);
+	for (int i = 0; i < c->nphones; i++)
+		sd_buf_printf(&b, "%s%s", i ? ", " : "", c->phones[i]);
+	if (c->dnc)
+		sd_buf_printf(&b, "  (%s)", _("do not call"));
+	field_line(y++, N_("Phone"), sd_buf_cstr(&b));
+	sd_buf_reset(&b);
+	sd_buf_printf(&b, "%s %s", c->city, c->address);
+	field_line(y++, N_("Address"), sd_buf_cstr(&b));
+	sd_buf_reset(&b);
+	sd_buf_printf(&b, "%s  %s %s  %s %s", c->owner[0] ? c->owner :
+	    _("(pool)"), _("Class"), c->cls[0] ? c->cls : "-", _("Source"),
+	    c->source[0] ? c->source : "-");
+	field_line(y++, N_("Owner"), sd_buf_cstr(&b));
+	sd_buf_reset(&b);
+	for (int i = 0; i < c->ntags; i++)
+		sd_buf_printf(&b, "%s%s", i ? ", " : "", c->tags[i]);
+	field_line(y++, N_("Tags"), sd_buf_cstr(&b));
+	field_line(y++, N_("ID number"), c->id_no);
+	sd_time_format(c->next_at, t, sizeof t);
+	sd_buf_reset(&b);
+	sd_buf_printf(&b, "● %s", c->next_at ? t : _("none planned"));
+	put_text(y, 2, 14, _("Next contact"), theme_attr(TH_DIM));
+	put_text(y++, 17, COLS - 19, sd_buf_cstr(&b),
+	    theme_attr(light_attr(sd_cust_light(c, sd_now()))));
+	y++;
+	/* Tickets: the open ones first in a line each. */
+	put_text(y++, 2, COLS - 4, _("Tickets"), theme_attr(TH_HEADER));
+	if (d->ntickets == 0)
+		put_text(y++, 4, COLS - 6, _("none"), theme_attr(TH_DIM));
+	for (int i = 0; i < d->ntickets && y < LINES / 2 + 2; i++) {
+		const struct sd_ticket *tk = &d->tickets[i];
+
+		sd_buf_reset(&b);
+		sd_buf_printf(&b, "#%llu %s %s %s%s", (unsigned long long)tk->id,
+		    _(sd_ticket_type_name(tk->type)),
+		    _(sd_ticket_status_name(tk->status)), tk->handler,
+		    sd_ticket_overdue(tk, sd_now()) ? _("  OVERDUE") : "");
+		put_text(y++, 4, COLS - 6, sd_buf_cstr(&b),
+		    sd_ticket_overdue(tk, sd_now()) ? theme_attr(TH_ERROR) :
+		    tk->status >= SD_TICKET_RESOLVED ? theme_attr(TH_DIM) :
+		    theme_attr(TH_NORMAL));
+	}
+	y++;
+	put_text(y++, 2, COLS - 4, _("Notes"), theme_attr(TH_HEADER));
+	if (d->nnotes == 0)
+		put_text(y++, 4, COLS - 6, _("no follow-up yet"),
+		    theme_attr(TH_DIM));
+	for (int i = d->scroll; i < d->nnotes && y < LINES - 3; i++) {
+		const struct sd_note *n = &d->notes[i];
+
+		sd_time_format(n->at, t, sizeof t);
+		t[16] = '\0';
+		sd_buf_reset(&b);
+		sd_buf_printf(&b, "%s %s%s%s%s", t, n->by, n->outcome[0] ? " [" :
+		    "", n->outcome, n->outcome[0] ? "]" : "");
+		put_text(y++, 4, COLS - 6, sd_buf_cstr(&b), theme_attr(TH_DIM));
+		if (y < LINES - 3)
+			put_text(y++, 6, COLS - 8, n->text, theme_attr(TH_NORMAL));
+	}
+	sd_buf_free(&b);
+}
+
+static void
+card_key(struct screen *s, enum action a, wint_t ch)
+{
+	struct card *d = s->data;
+	struct sd_err err;
+
+	(void)ch;
+	switch (a) {
+	case ACT_BACK:
+		screen_pop();
+		return;
+	case ACT_ADD:
+		screen_push(scr_note_form_new(d->id));
+		return;
+	case ACT_NEXT:
+		screen_push(scr_ticket_form_new(d->id));
+		return;
+	case ACT_EDIT:
+		screen_push(scr_customer_form_new(d->id));
+		return;
+	case ACT_TOGGLE:
+		if (sd_customer_claim(&app.sess, d->id, &err) == SD_OK)
+			app_message(0, _("Customer %llu is yours now."),
+			    (unsigned long long)d->id);
+		else
+			app_message(1, "%s", err.msg);
+		card_load(d);
+		return;
+	case ACT_REFRESH:
+		card_load(d);
+		return;
+	case ACT_DOWN:
+		if (d->scroll < d->nnotes - 1)
+			d->scroll++;
+		return;
+	case ACT_UP:
+		if (d->scroll > 0)
+			d->scroll--;
+		return;
+	default:
+		return;
+	}
+}
+
+static const struct screen_ops card_ops = {
+	card_open, card_draw, card_key, NULL
+};
+
+struct screen *
+scr_customer_card_new(uint64_t id)
+{
+	struct screen *s = xcalloc(1, sizeof *s);
+	struct card *d = xcalloc(1, sizeof *d);
+
+	d->id = id;
+	s->ops = &card_ops;
+	s->title = N_("Customer");
+	s->keys = card_keys;
+	s->help = card_help;
+	s->data = d;
+	return s;
+}
+
+/* ---------------------------------------------------------------- forms */
+
+struct cform {
+	struct form	 form;
+	struct ff_field	 f[12];
+	uint64_t	 id;
+	int		 kind;		/* 0 customer, 1 note, 2 ticket */
+};
+
+static void
+cform_draw(struct screen *s)
+{
+	struct cform *d = s->data;
+
+	form_draw(&d->form);
+}
+
+static void
+cform_key(struct screen *s, enum action a, wint_t ch)
+{
+	struct cform *d = s->data;
+
+	if (!form_key(&d->form, a, ch))
+		return;
+	if (d->form.done)
+		app_message(0, "%s", d->kind == 1 ? _("Note saved.") :
+		    d->kind == 2 ? _("Ticket opened.") : _("Customer saved."));
+	screen_pop();
+}
+
+static const struct screen_ops cform_ops = {
+	NULL, cform_draw, cform_key, NULL
+};
+
+static void
+fld(struct ff_field *fl, const char *label, const char *key, enum ff_type t,
+    int required, int maxlen)
+{
+	memset(fl, 0, sizeof *fl);
+	fl->label = label;
+	fl->key = key;
+	fl->type = t;
+	fl->required = required;
+	fl->maxlen = maxlen;
+}
+
+static struct screen *
+cform_screen(struct cform *d, const char *title, const char *help)
+{
+	struct screen *s = xcalloc(1, sizeof *s);
+
+	s->ops = &cform_ops;
+	s->title = title;
+	s->keys = form_keys;
+	s->help = help;
+	s->data = d;
+	s->text_input = 1;
+	return s;
+}
+
+/* Note: text, next contact, outcome. */
+static const char *const outcomes[] = { "-", "answered", "no_answer",
+    "busy", "callback", "interested", "not_interested", "sale", NULL };
+
+static int
+note_submit(struct form *f, struct sd_err *err)
+{
+	struct cform *d = f->ctx;
+	int64_t next = 0;
+
+	if (f->fields[1].value[0] != '\0' &&
+	    sd_time_parse(f->fields[1].value, &next) != SD_OK)
+		return sd_err_set(err, SD_EINVAL, "next: '%s' is not "
+		    "YYYY-MM-DD HH:MM", f->fields[1].value);
+	return sd_note_add(&app.sess, d->id, f->fields[0].value,
+	    strcmp(f->fields[2].value, "-") ? f->fields[2].value : NULL, next,
+	    NULL, err);
+}
+
+struct screen *
+scr_note_form_new(uint64_t customer)
+{
+	struct cform *d = xcalloc(1, sizeof *d);
+
+	d->id = customer;
+	d->kind = 1;
+	fld(&d->f[0], N_("What was said"), "text", FF_TEXT, 1, 1000);
+	fld(&d->f[1], N_("Next contact"), "next", FF_TEXT, 0, 16);
+	fld(&d->f[2], N_("Outcome"), "outcome", FF_CHOICE, 0, 0);
+	d->f[2].choices = outcomes;
+	sd_strlcpy(d->f[2].value, "-", FF_VALUE_MAX);
+	form_init(&d->form, N_("Follow-up note"), d->f, 3, note_submit, d);
+	return cform_screen(d, N_("Follow-up note"), N_("Write what was said. "
+	    "Next contact (YYYY-MM-DD HH:MM) sets a reminder for the owner; "
+	    "choose the outcome with the left and right arrows."));
+}
+
+static const char *const ticket_types[] = { "inquiry", "complaint",
+    "after-sales", "change", NULL };
+
+static int
+ticket_submit(struct form *f, struct sd_err *err)
+{
+	struct cform *d = f->ctx;
+
+	return sd_ticket_add(&app.sess, d->id,
+	    sd_ticket_type_parse(f->fields[0].value), f->fields[1].value, NULL,
+	    err);
+}
+
+struct screen *
+scr_ticket_form_new(uint64_t customer)
+{
+	struct cform *d = xcalloc(1, sizeof *d);
+
+	d->id = customer;
+	d->kind = 2;
+	fld(&d->f[0], N_("Type"), "type", FF_CHOICE, 1, 0);
+	d->f[0].choices = ticket_types;
+	sd_strlcpy(d->f[0].value, "inquiry", FF_VALUE_MAX);
+	fld(&d->f[1], N_("Request"), "text", FF_TEXT, 1, 1000);
+	form_init(&d->form, N_("New ticket"), d->f, 2, ticket_submit, d);
+	return cform_screen(d, N_("New ticket"), N_("Choose the type with the "
+	    "arrows, describe the request, F2 opens the ticket. The customer's "
+	    "owner handles it."));
+}
+
+static const char *const yesno[] = { "no", "yes", NULL };
+static const char *const statuses[] = { "prospect", "active", "suspended",
+    "closed", NULL };
+static const char *class_choices[10];
+
+static int
+customer_submit(struct form *f, struct sd_err *err)
+{
+	struct cform *d = f->ctx;
+	struct ff_field *v = f->fields;
+	struct sd_cust_fields cf;
+	uint64_t id;
+
+	sd_cust_fields_init(&cf);
+	cf.name = v[0].value;
+	cf.phones = v[1].value;
+	cf.city = v[2].value;
+	cf.address = v[3].value;
+	cf.cls = strcmp(v[4].value, "-") ? v[4].value : "";
+	cf.source = v[5].value;
+	cf.tags = v[6].value;
+	cf.dnc = strcmp(v[7].value, "yes") == 0;
+	if (d->id == 0)
+		return sd_customer_add(&app.sess, &cf, &id, err);
+	/* The masked ID is shown, not sent back; statuses move in core. */
+	cf.status = sd_cust_status_parse(v[8].value);
+	return sd_customer_update(&app.sess, d->id, &cf, err);
+}
+
+struct screen *
+scr_customer_form_new(uint64_t id)
+{
+	struct cform *d = xcalloc(1, sizeof *d);
+	int n = 8, k = 0;
+
+	d->id = id;
+	class_choices[k++] = "-";
+	for (int i = 0; i < 8 && app.core->cfg.classes[i][0]; i++)
+		class_choices[k++] = app.core->cfg.classes[i];
+	class_choices[k] = NULL;
+	fld(&d->f[0], N_("Name"), "name", FF_TEXT, 1, SD_NAME_MAX);
+	fld(&d->f[1], N_("Phones"), "phone", FF_TEXT, 1, 100);
+	fld(&d->f[2], N_("City"), "city", FF_TEXT, 0, 48);
+	fld(&d->f[3], N_("Address"), "address", FF_TEXT, 0, 192);
+	fld(&d->f[4], N_("Class"), "class", FF_CHOICE, 0, 0);
+	d->f[4].choices = class_choices;
+	sd_strlcpy(d->f[4].value, "-", FF_VALUE_MAX);
+	fld(&d->f[5], N_("Source"), "source", FF_TEXT, 0, 48);
+	fld(&d->f[6], N_("Tags"), "tags", FF_TEXT, 0, 200);
+	fld(&d->f[7], N_("Do not call"), "dnc", FF_CHOICE, 0, 0);
+	d->f[7].choices = yesno;
+	sd_strlcpy(d->f[7].value, "no", FF_VALUE_MAX);
+	if (id != 0) {
+		struct sd_customer c;
+		struct sd_err err;
+		struct sd_buf b = SD_BUF_INIT;
+
+		if (sd_customer_get(&app.sess, id, &c, &err) == SD_OK) {
+			sd_strlcpy(d->f[0].value, c.name, FF_VALUE_MAX);
+			for (int i = 0; i < c.nphones; i++)
+				sd_buf_printf(&b, "%s%s", i ? "," : "", c.phones[i]);
+			sd_strlcpy(d->f[1].value, sd_buf_cstr(&b), FF_VALUE_MAX);
+			sd_strlcpy(d->f[2].value, c.city, FF_VALUE_MAX);
+			sd_strlcpy(d->f[3].value, c.address, FF_VALUE_MAX);
+			if (c.cls[0])
+				sd_strlcpy(d->f[4].value, c.cls, FF_VALUE_MAX);
+			sd_strlcpy(d->f[5].value, c.source, FF_VALUE_MAX);
+			sd_buf_reset(&b);
+			for (int i = 0; i < c.ntags; i++)
+				sd_buf_printf(&b, "%s%s", i ? "," : "", c.tags[i]);
+			sd_strlcpy(d->f[6].value, sd_buf_cstr(&b), FF_VALUE_MAX);
+			sd_strlcpy(d->f[7].value, c.dnc ? "yes" : "no",
+			    FF_VALUE_MAX);
+			fld(&d->f[8], N_("Status"), "status", FF_CHOICE, 1, 0);
+			d->f[8].choices = statuses;
+			sd_strlcpy(d->f[8].value, sd_cust_status_name(c.status),
+			    FF_VALUE_MAX);
+			n = 9;
+		} else
+			app_message(1, "%s", err.msg);
+		sd_buf_free(&b);
+	}
+	form_init(&d->form, id ? N_("Edit customer") : N_("New customer"), d->f,
+	    n, customer_submit, d);
+	return cform_screen(d, id ? N_("Edit customer") : N_("New customer"),
+	    N_("Phones and tags are comma-separated. A phone already on file is "
+	    "refused, naming its customer. Operators' new customers are their "
+	    "own."));
+}
