@@ -145,11 +145,16 @@ sd_import_mapping(const struct sd_table *t, const char *map, int *colfield,
 
 /* ---------------------------------------------------------------- phones seen */
 
-/* An open-addressing set of phone -> first line, for duplicates in a file. */
+/*
+ * Phones seen in the file -> the line they were first on: an open-addressing
+ * table of offsets into one arena of the phone strings, exact and compact
+ * (about 30 bytes a phone), growing as it fills.
+ */
 struct phoneset {
-	char	(*keys)[24];
-	int	*lines;
-	size_t	 cap;
+	uint32_t	*off;		/* offset + 1 into arena; 0 = empty */
+	uint32_t	*line;
+	size_t		 cap, n;
+	struct sd_buf	 arena;
 };
 
 static uint64_t
@@ -162,19 +167,63 @@ hash(const char *s)
 	return h;
 }
 
+static void
+phoneset_init(struct phoneset *ps, size_t cap)
+{
+	memset(ps, 0, sizeof *ps);
+	ps->cap = cap;
+	ps->off = xcalloc(cap, sizeof *ps->off);
+	ps->line = xcalloc(cap, sizeof *ps->line);
+}
+
+static void
+phoneset_free(struct phoneset *ps)
+{
+	free(ps->off);
+	free(ps->line);
+	sd_buf_free(&ps->arena);
+}
+
+static void
+phoneset_put(struct phoneset *ps, uint32_t off, uint32_t line)
+{
+	size_t i = hash(ps->arena.p + off - 1) & (ps->cap - 1);
+
+	while (ps->off[i] != 0)
+		i = (i + 1) & (ps->cap - 1);
+	ps->off[i] = off;
+	ps->line[i] = line;
+}
+
 /* 0 if added, else the line it was first seen on. */
 static int
 phoneset_add(struct phoneset *ps, const char *phone, int line)
 {
 	size_t i = hash(phone) & (ps->cap - 1);
+	uint32_t off;
 
-	while (ps->keys[i][0] != '\0') {
-		if (strcmp(ps->keys[i], phone) == 0)
-			return ps->lines[i];
+	while (ps->off[i] != 0) {
+		if (strcmp(ps->arena.p + ps->off[i] - 1, phone) == 0)
+			return (int)ps->line[i];
 		i = (i + 1) & (ps->cap - 1);
 	}
-	sd_strlcpy(ps->keys[i], phone, sizeof ps->keys[i]);
-	ps->lines[i] = line;
+	if ((ps->n + 1) * 10 > ps->cap * 7) {
+		struct phoneset big;
+
+		phoneset_init(&big, ps->cap * 2);
+		big.arena = ps->arena;
+		for (size_t k = 0; k < ps->cap; k++)
+			if (ps->off[k] != 0)
+				phoneset_put(&big, ps->off[k], ps->line[k]);
+		big.n = ps->n;
+		free(ps->off);
+		free(ps->line);
+		*ps = big;
+	}
+	off = (uint32_t)ps->arena.len + 1;
+	sd_buf_add(&ps->arena, phone, strlen(phone) + 1);
+	phoneset_put(ps, off, (uint32_t)line);
+	ps->n++;
 	return 0;
 }
 
@@ -182,11 +231,43 @@ phoneset_add(struct phoneset *ps, const char *phone, int line)
 
 #define CELLS_COPY 512	/* a trimmed cell; longer than any field allows */
 
+/* One row being checked or written (only ever one at a time). */
 struct row {
 	struct sd_customer	c;
 	int			bad;		/* 0 ok, 1 bad, 2 duplicate */
 	char			why[200];
 };
+
+/* What is kept per row: its state, and the reason only for bad rows. */
+enum { ROW_OK = 0, ROW_BAD = 1, ROW_DUP = 2 };
+
+struct bad {
+	int	row;		/* 0-based data row */
+	char	why[200];
+};
+
+struct badlist {
+	struct bad	*v;
+	size_t		 n, cap;
+};
+
+static void
+bad_add(struct badlist *b, int row, const char *why)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->v = xrealloc(b->v, b->cap * sizeof *b->v);
+	}
+	b->v[b->n].row = row;
+	sd_strlcpy(b->v[b->n].why, why, sizeof b->v[0].why);
+	b->n++;
+}
+
+static int
+bad_cmp(const void *a, const void *b)
+{
+	return ((const struct bad *)a)->row - ((const struct bad *)b)->row;
+}
 
 static int
 parse_dnc(const char *v)
@@ -264,11 +345,15 @@ struct owners {
 };
 
 struct dbcheck_arg {
-	struct row		*rows;
+	struct sd_core		*core;
+	unsigned char		*state;
 	int			 from, to;
 	const struct sd_table	*t;
+	const int		*colfield;
 	const char		*file;
+	const char		*default_owner;
 	struct owners		*owners;
+	struct badlist		 found;		/* this batch's, reset per try */
 	long			 dups;
 };
 
@@ -276,61 +361,63 @@ static int
 dbcheck_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct dbcheck_arg *a = arg;
+	struct row r;
 	int st;
 
 	a->dups = 0;
+	a->found.n = 0;
 	for (int i = a->from; i < a->to; i++) {
-		struct row *r = &a->rows[i];
-
-		if (r->bad)
+		if (a->state[i] != ROW_OK)
 			continue;
-		for (int p = 0; p < r->c.nphones; p++) {
+		check_row(a->core, a->file, a->t, i + 1, a->colfield,
+		    a->default_owner, &r);
+		for (int p = 0; p < r.c.nphones; p++) {
 			uint64_t id;
 
-			if ((st = customer_by_phone(t, r->c.phones[p], &id, err)) != SD_OK)
+			if ((st = customer_by_phone(t, r.c.phones[p], &id, err)) != SD_OK)
 				return st;
 			if (id != 0) {
-				r->bad = 2;
+				r.bad = ROW_DUP;
 				a->dups++;
-				snprintf(r->why, sizeof r->why, "%s:%d: phone: %s "
+				snprintf(r.why, sizeof r.why, "%.60s:%d: phone: %s "
 				    "already belongs to customer %llu", a->file,
-				    a->t->lines[i + 1], r->c.phones[p],
+				    a->t->lines[i + 1], r.c.phones[p],
 				    (unsigned long long)id);
 				break;
 			}
 		}
-		if (r->bad || r->c.owner[0] == '\0')
-			continue;
-		/* Owners: each distinct one checked once. */
-		{
+		if (!r.bad && r.c.owner[0] != '\0') {
+			/* Owners: each distinct one checked once. */
 			struct owners *o = a->owners;
 			int k, ok = -1;
 
 			for (k = 0; k < o->n; k++)
-				if (strcmp(o->names[k], r->c.owner) == 0)
+				if (strcmp(o->names[k], r.c.owner) == 0)
 					ok = o->ok[k];
 			if (ok < 0) {
 				struct sd_user u;
 				struct sd_err e;
 
-				ok = user_load(t, r->c.owner, &u, 0, &e) == SD_OK &&
+				ok = user_load(t, r.c.owner, &u, 0, &e) == SD_OK &&
 				    u.status == SD_USER_ACTIVE &&
 				    (u.role == SD_ROLE_OPERATOR ||
 				    u.role == SD_ROLE_SUPERVISOR ||
 				    u.role == SD_ROLE_ADMIN);
 				if (o->n < 64) {
-					sd_strlcpy(o->names[o->n], r->c.owner,
+					sd_strlcpy(o->names[o->n], r.c.owner,
 					    sizeof o->names[0]);
 					o->ok[o->n++] = ok;
 				}
 			}
 			if (!ok) {
-				r->bad = 1;
-				snprintf(r->why, sizeof r->why, "%s:%d: owner: %s "
+				r.bad = ROW_BAD;
+				snprintf(r.why, sizeof r.why, "%.60s:%d: owner: %s "
 				    "is not an active operator or supervisor",
-				    a->file, a->t->lines[i + 1], r->c.owner);
+				    a->file, a->t->lines[i + 1], r.c.owner);
 			}
 		}
+		if (r.bad)
+			bad_add(&a->found, i, r.why);
 	}
 	return SD_OK;
 }
@@ -534,12 +621,17 @@ sd_import_cleanup(struct sd_core *core, struct sd_err *err)
 #define BATCH 2000
 
 struct write_arg {
-	struct row	*rows;
-	int		 from, to;
-	uint64_t	 import_id;
-	uint64_t	 next_id;
-	int64_t		 now;
-	long		 written;
+	struct sd_core		*core;
+	const unsigned char	*state;
+	const struct sd_table	*t;
+	const int		*colfield;
+	const char		*file;
+	const char		*default_owner;
+	int			 from, to;
+	uint64_t		 import_id;
+	uint64_t		 next_id;
+	int64_t			 now;
+	long			 written;
 };
 
 static int
@@ -547,18 +639,19 @@ write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct write_arg *a = arg;
 	uint64_t id = a->next_id;
+	struct row r;
 	int st;
 
 	a->written = 0;
 	for (int i = a->from; i < a->to; i++) {
-		struct sd_customer *c = &a->rows[i].c;
-
-		if (a->rows[i].bad)
+		if (a->state[i] != ROW_OK)
 			continue;
-		c->id = id++;
-		c->import_id = a->import_id;
-		c->created = c->updated = c->last_contact = a->now;
-		if ((st = customer_store(t, c, err)) != SD_OK)
+		check_row(a->core, a->file, a->t, i + 1, a->colfield,
+		    a->default_owner, &r);
+		r.c.id = id++;
+		r.c.import_id = a->import_id;
+		r.c.created = r.c.updated = r.c.last_contact = a->now;
+		if ((st = customer_store(t, &r.c, err)) != SD_OK)
 			return st;
 		a->written++;
 	}
@@ -568,8 +661,8 @@ write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 /* The rejects file: the original row, then the reason; UTF-8 with a BOM
  * so Excel opens it as it should. */
 static int
-write_rejects(const char *path, const struct sd_table *t, const struct row *rows,
-    struct sd_err *err)
+write_rejects(const char *path, const struct sd_table *t,
+    const struct badlist *bads, struct sd_err *err)
 {
 	FILE *f = fopen(path, "w");
 
@@ -577,12 +670,13 @@ write_rejects(const char *path, const struct sd_table *t, const struct row *rows
 		return sd_err_set(err, SD_EINVAL, "--skip-bad: %s: %s", path,
 		    strerror(errno));
 	fputs("\xef\xbb\xbf", f);
-	for (int r = 0; r < t->nrows; r++) {
-		if (r > 0 && !rows[r - 1].bad)
-			continue;
+	for (size_t b = 0; b <= bads->n; b++) {
+		int r = b == 0 ? 0 : bads->v[b - 1].row + 1;
+
 		for (int c = 0; c <= t->ncols; c++) {
-			const char *v = c == t->ncols ? (r == 0 ? "reason" :
-			    rows[r - 1].why) : c < t->ncells[r] ? t->cells[r][c] : "";
+			const char *v = c == t->ncols ? (b == 0 ? "reason" :
+			    bads->v[b - 1].why) : c < t->ncells[r] ?
+			    t->cells[r][c] : "";
 
 			if (c > 0)
 				fputc(',', f);
@@ -609,10 +703,11 @@ sd_customer_import(struct sd_session *s, const char *file,
 {
 	struct phoneset ps;
 	struct owners owners;
-	struct row *rows = NULL;
+	struct badlist bads = { 0 };
+	unsigned char *state = NULL;
 	struct imp m;
-	int *colfield = NULL, nrows = t->nrows - 1, firstbad = -1, st;
-	long bad = 0;
+	int *colfield = NULL, nrows = t->nrows - 1, st;
+	size_t cap;
 
 	memset(res, 0, sizeof *res);
 	if ((st = sd_authorize(s, SD_OP_CUST_IMPORT, file, err)) != SD_OK)
@@ -632,57 +727,60 @@ sd_customer_import(struct sd_session *s, const char *file,
 		    file);
 		goto out;
 	}
-	rows = xcalloc((size_t)nrows, sizeof *rows);
-	memset(&ps, 0, sizeof ps);
-	for (ps.cap = 1024; ps.cap < (size_t)nrows * 4 * 2; ps.cap *= 2)
+	state = xcalloc((size_t)nrows, 1);
+	for (cap = 1024; cap < (size_t)nrows * 2; cap *= 2)
 		;
-	ps.keys = xcalloc(ps.cap, sizeof *ps.keys);
-	ps.lines = xcalloc(ps.cap, sizeof *ps.lines);
+	phoneset_init(&ps, cap);
 
 	/* 1. Every row on its own, and duplicates inside the file. */
 	for (int i = 0; i < nrows; i++) {
-		struct row *r = &rows[i];
+		struct row r;
 
-		check_row(s->core, file, t, i + 1, colfield, o->owner, r);
-		for (int p = 0; !r->bad && p < r->c.nphones; p++) {
-			int first = phoneset_add(&ps, r->c.phones[p], t->lines[i + 1]);
+		check_row(s->core, file, t, i + 1, colfield, o->owner, &r);
+		for (int p = 0; !r.bad && p < r.c.nphones; p++) {
+			int first = phoneset_add(&ps, r.c.phones[p], t->lines[i + 1]);
 
 			if (first != 0) {
-				r->bad = 2;
-				snprintf(r->why, sizeof r->why, "%s:%d: phone: %s "
+				r.bad = ROW_DUP;
+				snprintf(r.why, sizeof r.why, "%.60s:%d: phone: %s "
 				    "is also on line %d", file, t->lines[i + 1],
-				    r->c.phones[p], first);
+				    r.c.phones[p], first);
 				res->duplicates++;
 			}
 		}
+		if (r.bad) {
+			state[i] = (unsigned char)r.bad;
+			bad_add(&bads, i, r.why);
+		}
 	}
-	free(ps.keys);
-	free(ps.lines);
+	phoneset_free(&ps);
 	/* 2. Against the database, a read transaction per batch. */
 	memset(&owners, 0, sizeof owners);
 	for (int i = 0; i < nrows; i += BATCH) {
-		struct dbcheck_arg a = { rows, i, i + BATCH < nrows ? i + BATCH :
-		    nrows, t, file, &owners, 0 };
+		struct dbcheck_arg a = { s->core, state, i, i + BATCH < nrows ?
+		    i + BATCH : nrows, t, colfield, file, o->owner, &owners,
+		    { 0 }, 0 };
 
-		if ((st = sd_db_read(s->core->db, dbcheck_txn, &a, err)) != SD_OK)
+		st = sd_db_read(s->core->db, dbcheck_txn, &a, err);
+		for (size_t k = 0; st == SD_OK && k < a.found.n; k++) {
+			state[a.found.v[k].row] = ROW_BAD;
+			bad_add(&bads, a.found.v[k].row, a.found.v[k].why);
+		}
+		free(a.found.v);
+		if (st != SD_OK)
 			goto out;
 		res->duplicates += a.dups;
 	}
-	for (int i = 0; i < nrows; i++)
-		if (rows[i].bad) {
-			bad++;
-			if (firstbad < 0)
-				firstbad = i;
-		}
-	if (bad > 0 && o->rejects == NULL) {
-		st = sd_err_set(err, SD_EINVAL, "%s (%ld bad row%s in all; nothing "
+	qsort(bads.v, bads.n, sizeof *bads.v, bad_cmp);
+	if (bads.n > 0 && o->rejects == NULL) {
+		st = sd_err_set(err, SD_EINVAL, "%s (%zu bad row%s in all; nothing "
 		    "imported; --skip-bad FILE imports the rest)",
-		    rows[firstbad].why, bad, bad == 1 ? "" : "s");
+		    bads.v[0].why, bads.n, bads.n == 1 ? "" : "s");
 		goto out;
 	}
-	if (bad > 0 && (st = write_rejects(o->rejects, t, rows, err)) != SD_OK)
+	if (bads.n > 0 && (st = write_rejects(o->rejects, t, &bads, err)) != SD_OK)
 		goto out;
-	res->rejected = bad;
+	res->rejected = (long)bads.n;
 
 	/* 3. Write, in batches tagged with the import; undo on failure. */
 	memset(&m, 0, sizeof m);
@@ -701,13 +799,13 @@ sd_customer_import(struct sd_session *s, const char *file,
 	}
 	res->import_id = m.id;
 	for (int i = 0; i < nrows; i += BATCH) {
-		struct write_arg a = { rows, i, i + BATCH < nrows ? i + BATCH :
-		    nrows, m.id, 0, m.started, 0 };
-
+		struct write_arg a = { s->core, state, t, colfield, file, o->owner,
+		    i, i + BATCH < nrows ? i + BATCH : nrows, m.id, 0, m.started,
+		    0 };
 		unsigned good = 0;
 
 		for (int k = a.from; k < a.to; k++)
-			good += !rows[k].bad;
+			good += state[k] == ROW_OK;
 		if (good == 0)
 			continue;
 		if ((st = sd_seq_take(s->core->db, "customer", good, &a.next_id,
@@ -729,7 +827,7 @@ sd_customer_import(struct sd_session *s, const char *file,
 		}
 		res->imported += a.written;
 		if (o->progress != NULL)
-			o->progress(i + (a.to - a.from), nrows, o->progress_arg);
+			o->progress(a.to, nrows, o->progress_arg);
 	}
 	m.status = IMP_DONE;
 	m.count = res->imported;
@@ -743,7 +841,8 @@ sd_customer_import(struct sd_session *s, const char *file,
 		st = sd_db_run(s->core->db, imp_txn, &ia, err);
 	}
 out:
-	free(rows);
+	free(state);
+	free(bads.v);
 	free(colfield);
 	return st;
 }

@@ -92,15 +92,40 @@ suffixed(struct sd_keys *out, const char *part, const void *pk, size_t pklen,
 	sd_buf_free(&b);
 }
 
+/*
+ * One put of a customer calls all eight extractors on the same record:
+ * decode it once.  The cache is keyed by the record's bytes themselves,
+ * so a different record at the same address is never taken for it.
+ */
+static _Thread_local struct {
+	char			 bytes[4096];
+	size_t			 len;
+	int			 ok;
+	struct sd_customer	 c;
+} last;
+
+static const struct sd_customer *
+decode_cached(const void *rec, size_t len)
+{
+	if (len == last.len && len <= sizeof last.bytes && last.len > 0 &&
+	    memcmp(rec, last.bytes, len) == 0)
+		return last.ok ? &last.c : NULL;
+	last.ok = customer_decode(rec, len, &last.c) == SD_OK;
+	last.len = len <= sizeof last.bytes ? len : 0;
+	if (last.len)
+		memcpy(last.bytes, rec, len);
+	return last.ok ? &last.c : NULL;
+}
+
 #define CUSTOMER_EXTRACTOR(fn, body) \
 static int \
 fn(const void *pk, size_t pklen, const void *rec, size_t len, \
     struct sd_keys *out) \
 { \
-	struct sd_customer c; \
+	const struct sd_customer *cp = decode_cached(rec, len); \
 \
 	(void)pklen; \
-	if (customer_decode(rec, len, &c) != SD_OK) \
+	if (cp == NULL) \
 		return -1; \
 	body \
 	return 0; \
@@ -109,32 +134,32 @@ fn(const void *pk, size_t pklen, const void *rec, size_t len, \
 /* Phones are unique across customers: the key is the phone alone. */
 CUSTOMER_EXTRACTOR(cust_phone_key,
 	(void)pk;
-	for (int i = 0; i < c.nphones; i++)
-		sd_keys_add(out, c.phones[i], strlen(c.phones[i]));)
+	for (int i = 0; i < cp->nphones; i++)
+		sd_keys_add(out, cp->phones[i], strlen(cp->phones[i]));)
 /* Name bytes then NUL: a prefix of the name finds it. */
-CUSTOMER_EXTRACTOR(cust_name_key, suffixed(out, c.name, pk, pklen, 1);)
+CUSTOMER_EXTRACTOR(cust_name_key, suffixed(out, cp->name, pk, pklen, 1);)
 CUSTOMER_EXTRACTOR(cust_owner_key,
-	suffixed(out, c.owner[0] ? c.owner : POOL_KEY, pk, pklen, 1);)
+	suffixed(out, cp->owner[0] ? cp->owner : POOL_KEY, pk, pklen, 1);)
 CUSTOMER_EXTRACTOR(cust_city_key,
-	if (c.city[0]) suffixed(out, c.city, pk, pklen, 1);)
+	if (cp->city[0]) suffixed(out, cp->city, pk, pklen, 1);)
 CUSTOMER_EXTRACTOR(cust_class_key,
-	if (c.cls[0]) suffixed(out, c.cls, pk, pklen, 1);)
+	if (cp->cls[0]) suffixed(out, cp->cls, pk, pklen, 1);)
 CUSTOMER_EXTRACTOR(cust_tag_key,
-	for (int i = 0; i < c.ntags; i++) suffixed(out, c.tags[i], pk, pklen, 1);)
+	for (int i = 0; i < cp->ntags; i++) suffixed(out, cp->tags[i], pk, pklen, 1);)
 /* Owned customers by last contact, for the return to the pool. */
 CUSTOMER_EXTRACTOR(cust_contact_key,
-	if (c.owner[0]) {
+	if (cp->owner[0]) {
 		uint8_t k[16];
 
-		sd_be64_put(k, (uint64_t)c.last_contact);
+		sd_be64_put(k, (uint64_t)cp->last_contact);
 		memcpy(k + 8, pk, 8);
 		sd_keys_add(out, k, 16);
 	})
 CUSTOMER_EXTRACTOR(cust_import_key,
-	if (c.import_id) {
+	if (cp->import_id) {
 		uint8_t k[16];
 
-		sd_be64_put(k, c.import_id);
+		sd_be64_put(k, cp->import_id);
 		memcpy(k + 8, pk, 8);
 		sd_keys_add(out, k, 16);
 	})

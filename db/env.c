@@ -383,7 +383,13 @@ sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
 	env->set_lk_max_lockers(env, 20000);
 	env->set_lk_max_locks(env, 200000);
 	env->set_lk_max_objects(env, 200000);
-	env->set_lg_bsize(env, 4 << 20);
+	/*
+	 * The lock table's hash is sized from max objects by default (262k
+	 * buckets, 4 MB that every process touches); 16k buckets serve the
+	 * objects really locked at once and keep each terminal small.
+	 */
+	env->set_lk_tablesize(env, 16381);
+	env->set_lg_bsize(env, 1 << 20);
 	env->set_lg_max(env, 16 << 20);
 	env->set_thread_count(env, 1024);
 	env->set_thread_id(env, thread_id);

@@ -25,7 +25,7 @@ if command -v tmux >/dev/null; then
 	sleep 0.5
 	tmux -L "$sock" send-keys admin Tab benchpw1 Enter
 	sleep 1
-	tmux -L "$sock" send-keys Enter
+	tmux -L "$sock" send-keys 7	# user administration
 	sleep 0.5
 	for _ in 1 2 3 4 5 6 7 8 9 10; do tmux -L "$sock" send-keys NPage; done
 	tmux -L "$sock" send-keys G
@@ -101,6 +101,98 @@ printf '%-44s %11s us %14s %9s\n' "list page of 30 rows, random anchor, p99" "$(
 printf '%-44s %11s ms %11s ms %9s\n' "$P durable postings, 1 per txn" "$pst_ms" "$((ref_post / 1000000))" "$(ratio "$pst_ms" "$((ref_post / 1000000))")"
 printf '%-44s %11s KB\n' "simdesk bench process max RSS" "$(cat "$W/rss")"
 printf '%-44s %11s KB\n' "simdesk TUI RSS, $N-user list paged to the end" "$tui_rss"
+
+# ---------------------------------------------------------------- customers
+C=${BENCH_CUSTOMERS:-1000000}
+LW=${BENCH_CUSTOMER_LOOKUPS:-20000}
+make --no-print-directory -s build/tests/bench_customers
+echo
+echo "bench: import $C customers; lookups with 8 concurrent writers"
+awk -v n="$C" 'BEGIN { print "name,phone,city,class"
+	split("北京 上海 广州 深圳 杭州 南京 成都 武汉", c, " ")
+	for (i = 0; i < n; i++)
+		printf "客户%07d,13%09d,%s,%s\n", i, i, c[i % 8 + 1], substr("ABC", i % 3 + 1, 1) }' >"$W/customers.csv"
+SIMDESK_PASSWORD=benchpw1 build/bin/simdeskctl -D "$W/cdata" init --admin admin >/dev/null
+t=$(ms)
+/usr/bin/time -f "%M" -o "$W/imprss" build/bin/simdeskctl -D "$W/cdata" customer import "$W/customers.csv" >/dev/null </dev/null
+imp_ms=$(( ($(ms) - t) / 1000000 ))
+BENCH_CUSTOMERS=$C build/tests/bench_customers "$W/cdata" lookups "$LW" 8 >"$W/cust"
+cget() { awk -v k="$1" '$1 == k { print $2 }' "$W/cust"; }
+
+Q="$W/cref.db"
+sqlite3 "$Q" "PRAGMA journal_mode=WAL;" >/dev/null
+sqlite3 "$Q" "CREATE TABLE customer(id INTEGER PRIMARY KEY, name TEXT, phone TEXT UNIQUE, city TEXT, class TEXT);
+    CREATE INDEX c_name ON customer(name); CREATE INDEX c_city ON customer(city);
+    CREATE INDEX c_class ON customer(class);
+    CREATE TABLE audit(at INTEGER, id INTEGER PRIMARY KEY, user TEXT, op TEXT, object TEXT, after TEXT);"
+t=$(ms)
+sqlite3 "$Q" ".mode csv" "PRAGMA synchronous=FULL;" "CREATE TEMP TABLE raw(name, phone, city, class);" \
+    ".import --skip 1 $W/customers.csv raw" \
+    "INSERT INTO customer(name, phone, city, class) SELECT * FROM raw;"
+ref_imp_ms=$(( ($(ms) - t) / 1000000 ))
+# 8 writers, each adding customers one durable transaction at a time;
+# their rate is what they add while the lookups run.
+for w in 0 1 2 3 4 5 6 7; do
+	awk -v w="$w" 'BEGIN { print ".timeout 10000"; print "PRAGMA synchronous=FULL;"
+		for (i = 0; i < 200000; i++) {
+			printf "BEGIN IMMEDIATE; INSERT INTO customer(name, phone, city) VALUES(\"新客户%02d-%06d\", \"147%02d%06d\", \"杭州\");", w, i, w, i
+			printf " INSERT INTO audit VALUES(strftime(\"%%s\"), NULL, \"bench\", \"customer.add\", \"c\", \"x\"); COMMIT;\n" } }' >"$W/qw$w.sql"
+done
+for w in 0 1 2 3 4 5 6 7; do
+	sqlite3 "$Q" <"$W/qw$w.sql" >/dev/null 2>&1 &
+	echo $! >>"$W/qpids"
+done
+sleep 0.3
+awk -v l="$LW" -v n="$C" 'BEGIN { print ".timeout 10000"; srand(7); for (i = 0; i < l; i++)
+	printf "SELECT * FROM customer WHERE phone = \"13%09d\";\n", int(rand() * n) }' >"$W/qphone.sql"
+awk -v l="$LW" -v n="$C" 'BEGIN { print ".timeout 10000"; srand(8); for (i = 0; i < l; i++) {
+	p = sprintf("客户%05d", int(rand() * n / 100))
+	printf "SELECT * FROM customer WHERE name >= \"%s\" AND name < \"%s\" || char(1114111) ORDER BY name LIMIT 20;\n", p, p } }' >"$W/qname.sql"
+count0=$(printf '.timeout 10000\nSELECT count(*) FROM customer WHERE phone LIKE "147%%";\n' | sqlite3 "$Q")
+t=$(ms); sqlite3 "$Q" <"$W/qphone.sql" >/dev/null; ref_phone=$(( $(ms) - t ))
+t=$(ms); sqlite3 "$Q" <"$W/qname.sql" >/dev/null; ref_name=$(( $(ms) - t ))
+count1=$(printf '.timeout 10000\nSELECT count(*) FROM customer WHERE phone LIKE "147%%";\n' | sqlite3 "$Q")
+tw=$(( ref_phone + ref_name ))
+kill $(cat "$W/qpids") 2>/dev/null; wait 2>/dev/null
+ref_added=$(( count1 - count0 ))
+ref_pm=$(awk -v t="$ref_phone" -v l="$LW" 'BEGIN { printf "%.1f", t / 1e3 / l }')
+ref_nm=$(awk -v t="$ref_name" -v l="$LW" 'BEGIN { printf "%.1f", t / 1e3 / l }')
+
+printf '\n%-44s %14s %14s %9s\n' "figure" "simdesk" "sqlite3" "ratio"
+printf '%-44s %11s ms %11s ms %9s\n' "import $C customers (CSV, indexes kept)" "$imp_ms" "$ref_imp_ms" "$(ratio "$imp_ms" "$ref_imp_ms")"
+printf '%-44s %11s/s %11s/s %9s\n' "  = rows imported per second" \
+    "$(awk -v n="$C" -v t="$imp_ms" 'BEGIN { printf "%d", n / (t / 1000) }')" \
+    "$(awk -v n="$C" -v t="$ref_imp_ms" 'BEGIN { printf "%d", n / (t / 1000) }')" ""
+printf '%-44s %11s KB\n' "simdeskctl import max RSS" "$(cat "$W/imprss")"
+printf '%-44s %11s us %11s us %9s\n' "lookup by phone, mean, 8 writers" "$(cget phone_mean)" "$ref_pm" "$(ratio "$(cget phone_mean)" "$ref_pm")"
+printf '%-44s %11s us %14s\n' "lookup by phone, p50" "$(cget phone_p50)" "n/a"
+printf '%-44s %11s us %14s\n' "lookup by phone, p99 (target <= 1000)" "$(cget phone_p99)" "n/a"
+printf '%-44s %11s us %11s us %9s\n' "name prefix, 20 rows, mean, 8 writers" "$(cget name_mean)" "$ref_nm" "$(ratio "$(cget name_mean)" "$ref_nm")"
+printf '%-44s %11s us %14s\n' "name prefix, p50" "$(cget name_p50)" "n/a"
+printf '%-44s %11s us %14s\n' "name prefix, p99 (target <= 1000)" "$(cget name_p99)" "n/a"
+# The TUI on the million: all customers, paged, to the end, and a search.
+tui_crss=n/a
+if command -v tmux >/dev/null; then
+	sock="simdesk-cbench-$$"
+	tmux -L "$sock" new-session -d -x 120 -y 40 \
+	    "LANG=C.UTF-8 build/bin/simdesk -l -D $W/cdata"
+	sleep 0.5
+	tmux -L "$sock" send-keys admin Tab benchpw1 Enter
+	sleep 1
+	tmux -L "$sock" send-keys 3	# find a customer: everyone
+	sleep 0.5
+	for _ in 1 2 3 4 5 6 7 8 9 10; do tmux -L "$sock" send-keys NPage; done
+	tmux -L "$sock" send-keys G / 客户05
+	sleep 0.8
+	pid=$(tmux -L "$sock" list-panes -F '#{pane_pid}')
+	tui_crss=$(awk '/VmRSS/ { print $2 }' /proc/"$pid"/status 2>/dev/null || echo n/a)
+	tmux -L "$sock" capture-pane -p | grep -q "客户05" || tui_crss="n/a (list not shown)"
+	tmux -L "$sock" kill-server
+fi
+printf '%-44s %11s KB %14s\n' "TUI RSS, $C customers paged + filtered" "$tui_crss" "(target 16384)"
+printf '%-44s %11s/s %11s/s %9s\n' "the 8 writers' adds meanwhile" "$(cget writers_per_s)" \
+    "$(awk -v n="$ref_added" -v t="$tw" 'BEGIN { printf "%d", n / (t / 1e9) }')" ""
+
 echo
 echo "ratio = simdesk / sqlite3 (below 1.00x simdesk is faster).  sqlite3's"
 echo "lookup mean includes its CLI's per-statement output; its p50/p99 cannot"
