@@ -22,6 +22,24 @@ if [ ! -e demo-data/sequences.db ]; then
 	add li operator 客服组 "李娜" 13800000004
 	add zhou cashier 营业厅 "周收银" 13800000005
 	add wu agent 渠道 "吴代理" 13800000006
+	# Customers: some for the operators, some in the shared pool.
+	as() { SIMDESK_USER=$1 SIMDESK_PASSWORD=$PW "${@:2}"; }
+	as qian simdeskctl customer add --name 王小明 --phone 13912345678 \
+	    --city 北京 --class A --tags VIP,老客户 --id-no 11010519491231002X >/dev/null
+	as qian simdeskctl customer add --name 张丽 --phone 13800001111 \
+	    --city 上海 --class B >/dev/null
+	as sun simdeskctl customer add --name 刘强 --phone 13700002222 \
+	    --city 广州 --class C >/dev/null
+	printf '姓名,手机号,城市,类别\n陈静,13600003333,杭州,A\n杨帆,13500004444,南京,B\n黄磊,13400005555,成都,\n' |
+	    iconv -f UTF-8 -t GB18030 >demo-data/leads-gbk.csv
+	simdeskctl customer import demo-data/leads-gbk.csv >/dev/null
+	soon=$(TZ=Asia/Shanghai date -d '+2 minutes' '+%Y-%m-%d %H:%M')
+	as qian simdeskctl note add 13912345678 "介绍了 39 元套餐，客户有兴趣" \
+	    --outcome interested --next "$soon" >/dev/null
+	as qian simdeskctl note add 13800001111 "未接通" --outcome no_answer \
+	    --next "$(TZ=Asia/Shanghai date -d 'tomorrow 10:00' '+%Y-%m-%d %H:%M')" >/dev/null
+	as zhou simdeskctl ticket add 13912345678 --type complaint \
+	    --text "上月话费比平时多 20 元" >/dev/null
 	simdeskctl verify >/dev/null
 fi
 
@@ -40,6 +58,9 @@ simdesk demo -- data in $SIMDESK_DATA
   li     operator    李娜
   zhou   cashier     周收银
   wu     agent       吴代理
+  Customers: qian has 王小明 (a follow-up due two minutes after the demo was
+  made pops up in her session) and 张丽; the shared pool has three imported
+  from a GB18030 CSV.  Try: build/bin/simdesk -l -D demo-data, log in as qian.
   In simdesk: ? help, arrows or j/k, Enter, / filter, F10 quit.
   For Chinese screens: LANG=zh_CN.UTF-8 build/bin/simdesk -D demo-data
 EOF2

@@ -57,7 +57,7 @@ wait_for "the right one opens the admin's home" "User administration"
 wait_for "... with the user's name in the title bar" "管理员 \(admin\)"
 
 # ---------------------------------------------------------------- user list
-keys Enter
+keys 7		# user administration
 wait_for "the user list" "Login +Name +Role"
 wait_for "... lists users" "wangxm +王小明 +cashier"
 # CJK names take two columns each: the role column still lines up.
@@ -137,7 +137,7 @@ wait_for "a bound Unix user skips the login screen" "User administration"
 # ---------------------------------------------------------------- Chinese
 start zh_CN.UTF-8
 wait_for "LANG=zh_CN.UTF-8 shows Chinese labels" "用户管理"
-keys Enter
+keys 7
 wait_for "... in the list too" "登录名 +姓名 +角色"
 wait_for "... role names translated" "^wangxm +王小明 +收费员"
 keys '?'
