@@ -72,6 +72,25 @@ keys_lookup(const struct keybind *t, int key)
 	return ACT_NONE;
 }
 
+/* Moving about a list: for every screen with nav set, after its own keys. */
+static const struct keybind nav_keys[] = {
+	{ KEY_DOWN, ACT_DOWN, N_("Down"), "j ↓" },
+	{ 'j', ACT_DOWN, NULL, NULL },
+	{ KEY_UP, ACT_UP, N_("Up"), "k ↑" },
+	{ 'k', ACT_UP, NULL, NULL },
+	{ KEY_NPAGE, ACT_PGDN, N_("Next page"), "PgDn Space" },
+	{ ' ', ACT_PGDN, NULL, NULL },
+	{ KEY_PPAGE, ACT_PGUP, N_("Previous page"), "PgUp" },
+	{ KEY_HOME, ACT_HOME, N_("First"), "g Home" },
+	{ 'g', ACT_HOME, NULL, NULL },
+	{ KEY_END, ACT_END, N_("Last"), "G End" },
+	{ 'G', ACT_END, NULL, NULL },
+	{ KEY_BACKSPACE, ACT_DELETE, NULL, NULL },
+	{ 127, ACT_DELETE, NULL, NULL },
+	{ 8, ACT_DELETE, NULL, NULL },
+	{ 0 }
+};
+
 /* Keys every screen has, after its own. */
 static const struct keybind global_keys[] = {
 	{ '?', ACT_HELP, N_("Help"), "?" },
@@ -251,8 +270,9 @@ help_show(struct screen *s)
 		}
 		y++;
 	}
-	for (int pass = 0; pass < 2 && y < LINES - 3; pass++) {
-		const struct keybind *k = pass == 0 ? s->keys : global_keys;
+	for (int pass = 0; pass < 3 && y < LINES - 3; pass++) {
+		const struct keybind *k = pass == 0 ? s->keys : pass == 1 ?
+		    (s->nav ? nav_keys : NULL) : global_keys;
 
 		for (; k != NULL && k->key != 0 && y < LINES - 3; k++) {
 			if (k->label == NULL || k->keyname == NULL)
@@ -370,7 +390,8 @@ loop(void)
 		typed = !is_key && ch >= 0x20 && ch != 0x7f;
 		if (s->text_input && typed)
 			a = ACT_NONE;
-		else if ((a = keys_lookup(s->keys, (int)ch)) == ACT_NONE)
+		else if ((a = keys_lookup(s->keys, (int)ch)) == ACT_NONE &&
+		    (!s->nav || (a = keys_lookup(nav_keys, (int)ch)) == ACT_NONE))
 			a = keys_lookup(global_keys, (int)ch);
 		if (a == ACT_HELP) {
 			help_show(s);

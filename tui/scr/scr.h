@@ -74,6 +74,7 @@ struct screen {
 	const char		*help;		/* N_() paragraph for '?' */
 	void			*data;
 	int			 text_input;	/* typed characters go to key() */
+	int			 nav;		/* also the navigation keys */
 };
 
 #define SCREEN_STACK_MAX 16

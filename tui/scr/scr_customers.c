@@ -107,20 +107,6 @@ static const struct keybind cust_keys[] = {
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },
-	{ KEY_DOWN, ACT_DOWN, NULL, NULL },
-	{ 'j', ACT_DOWN, NULL, NULL },
-	{ KEY_UP, ACT_UP, NULL, NULL },
-	{ 'k', ACT_UP, NULL, NULL },
-	{ KEY_NPAGE, ACT_PGDN, NULL, NULL },
-	{ ' ', ACT_PGDN, NULL, NULL },
-	{ KEY_PPAGE, ACT_PGUP, NULL, NULL },
-	{ KEY_HOME, ACT_HOME, NULL, NULL },
-	{ 'g', ACT_HOME, NULL, NULL },
-	{ KEY_END, ACT_END, NULL, NULL },
-	{ 'G', ACT_END, NULL, NULL },
-	{ KEY_BACKSPACE, ACT_DELETE, NULL, NULL },
-	{ 127, ACT_DELETE, NULL, NULL },
-	{ 8, ACT_DELETE, NULL, NULL },
 	{ 0 }
 };
 
@@ -213,6 +199,7 @@ scr_customers_new(int mode)
 	s->ops = &cust_ops;
 	s->title = mode_titles[mode];
 	s->keys = cust_keys;
+	s->nav = 1;
 	s->help = cust_help;
 	s->data = d;
 	return s;
@@ -281,10 +268,6 @@ static const struct keybind card_keys[] = {
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },
-	{ KEY_DOWN, ACT_DOWN, NULL, NULL },
-	{ 'j', ACT_DOWN, NULL, NULL },
-	{ KEY_UP, ACT_UP, NULL, NULL },
-	{ 'k', ACT_UP, NULL, NULL },
 	{ 0 }
 };
 
@@ -442,6 +425,7 @@ scr_customer_card_new(uint64_t id)
 	s->ops = &card_ops;
 	s->title = N_("Customer");
 	s->keys = card_keys;
+	s->nav = 1;
 	s->help = card_help;
 	s->data = d;
 	return s;

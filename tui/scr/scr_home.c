@@ -49,10 +49,6 @@ static const struct keybind home_keys[] = {
 	{ '\r', ACT_OPEN, N_("Open"), "Enter" },
 	{ '\n', ACT_OPEN, NULL, NULL },
 	{ KEY_ENTER, ACT_OPEN, NULL, NULL },
-	{ KEY_DOWN, ACT_DOWN, NULL, NULL },
-	{ 'j', ACT_DOWN, NULL, NULL },
-	{ KEY_UP, ACT_UP, NULL, NULL },
-	{ 'k', ACT_UP, NULL, NULL },
 	{ 'q', ACT_QUIT, N_("Quit"), "q" },
 	{ 27, ACT_QUIT, NULL, NULL },
 	{ 0 }
@@ -236,6 +232,7 @@ scr_home_new(void)
 	s->ops = &home_ops;
 	s->title = N_("Home");
 	s->keys = home_keys;
+	s->nav = 1;
 	s->help = home_help;
 	s->data = xcalloc(1, sizeof(struct home_data));
 	return s;

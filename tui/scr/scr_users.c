@@ -67,20 +67,6 @@ static const struct keybind users_keys[] = {
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },
-	{ KEY_DOWN, ACT_DOWN, NULL, NULL },
-	{ 'j', ACT_DOWN, NULL, NULL },
-	{ KEY_UP, ACT_UP, NULL, NULL },
-	{ 'k', ACT_UP, NULL, NULL },
-	{ KEY_NPAGE, ACT_PGDN, NULL, NULL },
-	{ ' ', ACT_PGDN, NULL, NULL },
-	{ KEY_PPAGE, ACT_PGUP, NULL, NULL },
-	{ KEY_HOME, ACT_HOME, NULL, NULL },
-	{ 'g', ACT_HOME, NULL, NULL },
-	{ KEY_END, ACT_END, NULL, NULL },
-	{ 'G', ACT_END, NULL, NULL },
-	{ KEY_BACKSPACE, ACT_DELETE, NULL, NULL },
-	{ 127, ACT_DELETE, NULL, NULL },
-	{ 8, ACT_DELETE, NULL, NULL },
 	{ 0 }
 };
 
@@ -172,6 +158,7 @@ scr_users_new(void)
 	s->ops = &users_ops;
 	s->title = N_("Users");
 	s->keys = users_keys;
+	s->nav = 1;
 	s->help = users_help;
 	s->data = d;
 	return s;

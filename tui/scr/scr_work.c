@@ -143,10 +143,6 @@ static const struct keybind rem_keys[] = {
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },
-	{ KEY_DOWN, ACT_DOWN, NULL, NULL },
-	{ 'j', ACT_DOWN, NULL, NULL },
-	{ KEY_UP, ACT_UP, NULL, NULL },
-	{ 'k', ACT_UP, NULL, NULL },
 	{ 0 }
 };
 
@@ -226,6 +222,7 @@ scr_reminders_new(void)
 	s->ops = &rem_ops;
 	s->title = N_("Reminders");
 	s->keys = rem_keys;
+	s->nav = 1;
 	s->help = N_("Follow-ups you planned, the due ones in red. T shows your "
 	    "team's overdue ones (supervisors). Enter opens the customer.");
 	s->data = xcalloc(1, sizeof(struct rem_list));
@@ -277,10 +274,6 @@ static const struct keybind tk_keys[] = {
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },
-	{ KEY_DOWN, ACT_DOWN, NULL, NULL },
-	{ 'j', ACT_DOWN, NULL, NULL },
-	{ KEY_UP, ACT_UP, NULL, NULL },
-	{ 'k', ACT_UP, NULL, NULL },
 	{ 0 }
 };
 
@@ -456,6 +449,7 @@ scr_tickets_new(void)
 	s->ops = &tk_ops;
 	s->title = N_("Tickets");
 	s->keys = tk_keys;
+	s->nav = 1;
 	s->help = N_("Open service tickets; overdue ones (past their SLA) in "
 	    "red. u adds progress, x closes with a resolution and the "
 	    "customer's score, T shows everyone's.");
