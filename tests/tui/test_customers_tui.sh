@@ -21,7 +21,7 @@ start() {	# NAME LOGIN PASSWORD [LANG]
 	sleep 0.4
 	tmx "$1" send-keys -t s "$2" Tab "$3" Enter
 }
-cleanup() { tmx a kill-server 2>/dev/null; tmx b kill-server 2>/dev/null; tmx c kill-server 2>/dev/null; t_cleanup; }
+cleanup() { for x in a b c d; do tmx $x kill-server 2>/dev/null; done; t_cleanup; }
 trap cleanup EXIT
 wait_for() {	# SESSION DESC REGEX [TRIES]
 	for _ in $(seq "${4:-50}"); do
@@ -89,3 +89,25 @@ simdeskctl --json customer list >"$T_DIR/o"
 tmx c send-keys -t s F5
 wait_for c "F5 imports" "已导入 2 位客户"
 simdeskctl customer show 13700000002 >/dev/null; t_ok "... and they are there" $?
+
+# A supervisor is told of the team's overdue tickets without asking.
+printf 'tickets = { sla_hours = { complaint = 1; }; };\n' >"$T_DIR/sla.conf"
+export SIMDESK_CONF="$T_DIR/sla.conf"
+T=$(as cashier cashierpw1 simdeskctl customer add --name 过期 --phone 13300001111 >/dev/null;
+    as cashier cashierpw1 simdeskctl ticket add 13300001111 --type complaint --text 投诉)
+as supervisor supervisorpw1 simdeskctl ticket assign "$T" operator
+t_rc 0 "a complaint is not overdue within its hour" simdeskctl --json ticket list --overdue
+t_nogrep "... none" "\"id\": $T," "$T_DIR/out"
+# Two hours on (libfaketime; its pthread wrappers left alone, or Berkeley
+# DB's shared mutexes break), it is.
+later() { DONT_FAKE_MONOTONIC=1 faketime -f '+2h' "$@"; }
+t_rc 0 "two hours later it is overdue" later simdeskctl --json ticket list --overdue
+t_grep "... listed" "\"id\": $T," "$T_DIR/out"
+t_grep "... flagged" '"overdue": true' "$T_DIR/out"
+tmx d new-session -d -s s -x 110 -y 32 \
+    "env LANG=C.UTF-8 SIMDESK_CONF=$T_DIR/sla.conf SIMDESK_DATA=$SIMDESK_DATA DONT_FAKE_MONOTONIC=1 faketime -f '+2h' $T_TOP/build/bin/simdesk -l; sleep 30"
+sleep 0.6
+tmx d send-keys -t s supervisor Tab supervisorpw1 Enter
+wait_for d "... and the supervisor's title bar says so unasked" "tickets overdue 1"
+tmx d send-keys -t s 5 T
+wait_for d "... the tickets screen shows it in the team's list" "OVERDUE"

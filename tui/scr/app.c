@@ -149,6 +149,12 @@ chrome_draw(struct screen *s)
 			sd_buf_printf(&r, _("team overdue %d"),
 			    reminders_team_overdue);
 		}
+		if (tickets_team_overdue > 0) {
+			if (r.len)
+				sd_buf_adds(&r, "  ");
+			sd_buf_printf(&r, _("tickets overdue %d"),
+			    tickets_team_overdue);
+		}
 		snprintf(right, sizeof right, "%s%s%s (%s) ", sd_buf_cstr(&r),
 		    r.len ? "  " : "", app.sess.user.name,
 		    _(sd_role_name(app.sess.user.role)));

@@ -245,6 +245,7 @@ enum { CL_MINE, CL_POOL, CL_ALL };
 void	reminders_poll(void);
 extern int reminders_due_count;
 extern int reminders_team_overdue;
+extern int tickets_team_overdue;
 
 /* The screen stack's generic free for screens allocated with calloc. */
 void	screen_free(struct screen *s);

@@ -15,6 +15,53 @@
 
 int reminders_due_count;
 int reminders_team_overdue;
+int tickets_team_overdue;
+
+/* Overdue tickets handled by someone of the supervisor's team. */
+struct team_tickets {
+	char	members[128][SD_LOGIN_MAX + 1];
+	int	n;
+	int	overdue;
+};
+
+static int
+team_ticket(const struct sd_ticket *t, void *arg)
+{
+	struct team_tickets *tt = arg;
+
+	for (int i = 0; i < tt->n; i++)
+		if (strcmp(tt->members[i], t->handler) == 0) {
+			tt->overdue++;
+			break;
+		}
+	return 0;
+}
+
+static int
+count_team_tickets(void)
+{
+	struct team_tickets *tt = xcalloc(1, sizeof *tt);
+	struct sd_user rows[128];
+	struct sd_user_filter f;
+	struct sd_ticket_filter tf;
+	struct sd_err err;
+	int n, overdue = 0;
+
+	memset(&f, 0, sizeof f);
+	f.team = app.sess.user.team;
+	if (sd_user_page(&app.sess, &f, "", 1, rows, 128, &n, &err) == SD_OK) {
+		for (int i = 0; i < n; i++)
+			sd_strlcpy(tt->members[tt->n++], rows[i].login,
+			    sizeof tt->members[0]);
+		memset(&tf, 0, sizeof tf);
+		tf.status = -2;
+		tf.overdue = 1;
+		if (sd_ticket_list(&app.sess, &tf, team_ticket, tt, &err) == SD_OK)
+			overdue = tt->overdue;
+	}
+	free(tt);
+	return overdue;
+}
 
 struct poll_state {
 	struct sd_reminder	first;	/* the first not yet popped up */
@@ -99,6 +146,7 @@ reminders_poll(void)
 		if (sd_reminder_due(&app.sess, NULL, now, 1, count_cb, &n,
 		    &err) == SD_OK)
 			reminders_team_overdue = n;
+		tickets_team_overdue = count_team_tickets();
 	}
 	if (p.have)
 		popup(&p.first);
