@@ -111,6 +111,14 @@ enum sd_op {
 	SD_OP_TICKET_UPDATE,
 	SD_OP_TICKET_CLOSE,
 	SD_OP_TICKET_REOPEN,
+	SD_OP_PLAN_EDIT,
+	SD_OP_PLAN_SHOW,
+	SD_OP_AGENT_EDIT,
+	SD_OP_AGENT_APPROVE,
+	SD_OP_AGENT_SHOW,
+	SD_OP_SIM_ADD,
+	SD_OP_SIM_SHOW,
+	SD_OP_SIM_MOVE,
 	SD_OP__COUNT
 };
 
@@ -549,6 +557,180 @@ int	sd_customer_import(struct sd_session *s, const char *file,
 	    struct sd_import_result *r, struct sd_err *err);
 /* Undo the rows of imports whose process died half-way. */
 int	sd_import_cleanup(struct sd_core *core, struct sd_err *err);
+
+/* ---------------------------------------------------------------- plans, VAS */
+
+struct sd_plan {
+	char	 code[17];
+	char	 name[SD_NAME_MAX + 1];
+	int64_t	 monthly_fen;
+	int	 minutes;
+	int	 sms;
+	char	 tariff[17];
+	char	 vas[8][17];		/* value-added services it allows */
+	int	 nvas;
+	int	 retired;
+	int64_t	 created;
+};
+
+struct sd_vas {
+	char	 code[17];
+	char	 name[SD_NAME_MAX + 1];
+	int64_t	 monthly_fen;
+};
+
+/* Fields of a plan; NULL / -1 = not given.  Money as yuan strings. */
+struct sd_plan_fields {
+	const char	*name;
+	const char	*monthly_fee;
+	int		 minutes;
+	int		 sms;
+	const char	*tariff;
+	const char	*vas;		/* comma-separated codes */
+};
+
+void	sd_plan_fields_init(struct sd_plan_fields *f);
+int	sd_plan_add(struct sd_session *s, const char *code,
+	    const struct sd_plan_fields *f, struct sd_err *err);
+int	sd_plan_update(struct sd_session *s, const char *code,
+	    const struct sd_plan_fields *f, struct sd_err *err);
+/* Retired plans stay for existing subscriptions but cannot be sold. */
+int	sd_plan_retire(struct sd_session *s, const char *code,
+	    struct sd_err *err);
+int	sd_plan_get(struct sd_session *s, const char *code, struct sd_plan *out,
+	    struct sd_err *err);
+typedef int (*sd_plan_cb)(const struct sd_plan *p, void *arg);
+int	sd_plan_list(struct sd_session *s, sd_plan_cb cb, void *arg,
+	    struct sd_err *err);
+int	sd_vas_add(struct sd_session *s, const char *code, const char *name,
+	    const char *monthly_fee, struct sd_err *err);
+typedef int (*sd_vas_cb)(const struct sd_vas *v, void *arg);
+int	sd_vas_list(struct sd_session *s, sd_vas_cb cb, void *arg,
+	    struct sd_err *err);
+
+/* ---------------------------------------------------------------- agents */
+
+enum sd_agent_status { SD_AGENT_APPLIED = 0, SD_AGENT_APPROVED,
+    SD_AGENT_SUSPENDED };
+
+struct sd_agent {
+	char	 code[17];
+	char	 name[SD_NAME_MAX + 1];
+	char	 parent[17];		/* "" = top level */
+	int	 status;
+	int64_t	 credit_fen;
+	char	 region[49];
+	int	 depth;			/* filled by tree walks */
+	int64_t	 created;
+};
+
+const char *sd_agent_status_name(int status);
+/* Add an agent (applied); credit_limit in yuan or NULL. */
+int	sd_agent_add(struct sd_session *s, const char *code, const char *name,
+	    const char *parent, const char *credit_limit, const char *region,
+	    struct sd_err *err);
+int	sd_agent_set_status(struct sd_session *s, const char *code, int status,
+	    struct sd_err *err);
+int	sd_agent_get(struct sd_session *s, const char *code,
+	    struct sd_agent *out, struct sd_err *err);
+typedef int (*sd_agent_cb)(const struct sd_agent *a, void *arg);
+/* The subtree under root ("" = all), depth first, each with its depth. */
+int	sd_agent_tree(struct sd_session *s, const char *root, sd_agent_cb cb,
+	    void *arg, struct sd_err *err);
+/* 1 if agent code is in the subtree of root (root itself included). */
+int	sd_agent_in_subtree(struct sd_session *s, const char *root,
+	    const char *code);
+
+/* ---------------------------------------------------------------- SIM cards */
+
+enum sd_sim_status {
+	SD_SIM_IN_STOCK = 0, SD_SIM_RESERVED, SD_SIM_ALLOCATED, SD_SIM_ACTIVE,
+	SD_SIM_SUSPENDED, SD_SIM_TERMINATED, SD_SIM_RETURNED,
+	SD_SIM__COUNT
+};
+
+struct sd_sim {
+	char	 iccid[21];
+	char	 msisdn[12];
+	char	 imsi[16];
+	char	 card_type[17];
+	char	 plan[17];
+	int64_t	 price_fen;
+	char	 grade[17];		/* "" = ordinary */
+	char	 batch[33];
+	char	 warehouse[33];
+	char	 agent[17];
+	int	 status;
+	uint64_t customer;
+	char	 reason[129];		/* of the last move */
+	int64_t	 updated;
+	int64_t	 created;
+};
+
+const char *sd_sim_status_name(int status);
+int	sd_sim_status_parse(const char *s);
+/*
+ * A 20-digit ICCID must pass the Luhn check; a 19-digit one gets its
+ * check digit appended (*appended set).  out holds 21 bytes.
+ */
+int	sd_iccid_check(const char *in, char *out, int *appended,
+	    struct sd_err *err);
+/* 11-digit mainland mobile number 1[3-9]xxxxxxxxx. */
+int	sd_msisdn_check(const char *s, struct sd_err *err);
+/*
+ * The number grade (靓号) of an MSISDN by the rules, best first: the grade
+ * name ("" = ordinary), the rule that matched, and its price premium.
+ */
+struct sd_grade {
+	char	 grade[17];
+	char	 rule[64];
+	int64_t	 premium_fen;
+};
+void	sd_grade_msisdn(const char *msisdn, struct sd_grade *out);
+
+struct sd_sim_fields {
+	const char	*iccid;
+	const char	*msisdn;
+	const char	*imsi;
+	const char	*card_type;
+	const char	*plan;
+	const char	*price;		/* yuan; default: the plan has none, 0 */
+	const char	*batch;
+	const char	*warehouse;
+};
+
+void	sd_sim_fields_init(struct sd_sim_fields *f);
+/* Add one card to stock; *note tells of an appended check digit. */
+int	sd_sim_add(struct sd_session *s, const struct sd_sim_fields *f,
+	    char *iccid_out, struct sd_err *err);
+/* By ICCID or MSISDN. */
+int	sd_sim_find(struct sd_session *s, const char *key, struct sd_sim *out,
+	    struct sd_err *err);
+/*
+ * The state machine, the only way a card changes state: in_stock ->
+ * reserved -> allocated -> active -> suspended -> terminated, returned
+ * back to stock.  SD_EREFUSED names the current and the wanted state.
+ */
+int	sd_sim_move(struct sd_session *s, const char *iccid, int to,
+	    const char *reason, struct sd_err *err);
+int	sd_sim_transition_ok(int from, int to);
+
+struct sd_sim_filter {
+	int		 status;	/* -1 any */
+	const char	*agent;
+	const char	*plan;
+	const char	*grade;
+	const char	*warehouse;
+	const char	*msisdn_prefix;
+};
+
+typedef int (*sd_sim_cb)(const struct sd_sim *c, void *arg);
+int	sd_sim_list(struct sd_session *s, const struct sd_sim_filter *f,
+	    sd_sim_cb cb, void *arg, struct sd_err *err);
+/* Import cards from a table (iccid,msisdn,imsi,plan,price,batch,warehouse). */
+int	sd_sim_import(struct sd_session *s, const char *file,
+	    const struct sd_table *t, const char *rejects,
+	    struct sd_import_result *r, struct sd_err *err);
 
 /* ---------------------------------------------------------------- audit */
 

@@ -19,6 +19,10 @@ enum {
 	T_REMINDER,
 	T_TICKET,
 	T_IMPORT,
+	T_PLAN,
+	T_VAS,
+	T_AGENT,
+	T_SIM,
 	T__COUNT
 };
 
@@ -32,6 +36,16 @@ enum { IX_CUST_PHONE, IX_CUST_NAME, IX_CUST_OWNER, IX_CUST_CITY,
     IX_CUST_CLASS, IX_CUST_TAG, IX_CUST_CONTACT, IX_CUST_IMPORT };
 enum { IX_REM_DUE, IX_REM_CUSTOMER };
 enum { IX_TICKET_HANDLER, IX_TICKET_CUSTOMER };
+enum { IX_AGENT_PARENT };
+/* SIM index keys end in the ICCID (unique, exact paging). */
+enum { IX_SIM_MSISDN, IX_SIM_STATUS, IX_SIM_AGENT, IX_SIM_PLAN };
+
+void	plan_encode(const struct sd_plan *p, struct sd_buf *b);
+int	plan_decode(const void *p, size_t n, struct sd_plan *out);
+void	agent_encode(const struct sd_agent *a, struct sd_buf *b);
+int	agent_decode(const void *p, size_t n, struct sd_agent *out);
+void	sim_encode(const struct sd_sim *c, struct sd_buf *b);
+int	sim_decode(const void *p, size_t n, struct sd_sim *out);
 
 #define POOL_KEY "-"	/* the owner index's key for the shared pool */
 

@@ -63,6 +63,17 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
 	{ SD_OP_TICKET_REOPEN, "ticket.reopen",
 	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
+	/* Plans and stock: admins set them up; agents see their subtree's
+	 * cards (checked in stock.c). */
+	{ SD_OP_PLAN_EDIT, "plan.edit", R(ADMIN) },
+	{ SD_OP_PLAN_SHOW, "plan.show", SD_ROLES_ALL },
+	{ SD_OP_AGENT_EDIT, "agent.edit", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_AGENT_APPROVE, "agent.approve", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_AGENT_SHOW, "agent.show", R(ADMIN) | R(SUPERVISOR) | R(AGENT) },
+	{ SD_OP_SIM_ADD, "sim.add", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_SIM_SHOW, "sim.show",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) | R(AGENT) },
+	{ SD_OP_SIM_MOVE, "sim.move", R(ADMIN) | R(SUPERVISOR) | R(CASHIER) },
 };
 
 const char *

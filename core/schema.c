@@ -3,6 +3,7 @@
  * extractors that compute index keys from records.  Tables are added at the
  * end; fields are added to records without a migration (see db/db.h).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core_int.h"
@@ -230,6 +231,42 @@ ticket_customer_key(const void *pk, size_t pklen, const void *rec, size_t len,
 	return 0;
 }
 
+/* Agents by parent: parent\0code ("" parent for the top level). */
+static int
+agent_parent_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_agent a;
+
+	if (agent_decode(rec, len, &a) != SD_OK)
+		return -1;
+	suffixed(out, a.parent, pk, pklen, 1);
+	return 0;
+}
+
+#define SIM_EXTRACTOR(fn, body) \
+static int \
+fn(const void *pk, size_t pklen, const void *rec, size_t len, \
+    struct sd_keys *out) \
+{ \
+	struct sd_sim c; \
+\
+	if (sim_decode(rec, len, &c) != SD_OK) \
+		return -1; \
+	body \
+	return 0; \
+}
+
+SIM_EXTRACTOR(sim_msisdn_key, (void)pk; (void)pklen;
+	if (c.msisdn[0]) sd_keys_add(out, c.msisdn, strlen(c.msisdn));)
+SIM_EXTRACTOR(sim_status_key,
+	char st[16]; snprintf(st, sizeof st, "%02d", c.status & 0x3f);
+	suffixed(out, st, pk, pklen, 1);)
+SIM_EXTRACTOR(sim_agent_key,
+	if (c.agent[0]) suffixed(out, c.agent, pk, pklen, 1);)
+SIM_EXTRACTOR(sim_plan_key,
+	if (c.plan[0]) suffixed(out, c.plan, pk, pklen, 1);)
+
 const struct sd_table_def sd_schema[T__COUNT] = {
 	[T_META] = { "meta", 0, { { 0 } } },
 	[T_USER] = { "user", 2, {
@@ -264,4 +301,15 @@ const struct sd_table_def sd_schema[T__COUNT] = {
 		{ "customer", 1, ticket_customer_key },
 	} },
 	[T_IMPORT] = { "import", 0, { { 0 } } },
+	[T_PLAN] = { "plan", 0, { { 0 } } },
+	[T_VAS] = { "vas", 0, { { 0 } } },
+	[T_AGENT] = { "agent", 1, {
+		{ "parent", 1, agent_parent_key },
+	} },
+	[T_SIM] = { "sim", 4, {
+		{ "msisdn", 1, sim_msisdn_key },
+		{ "status", 1, sim_status_key },
+		{ "agent", 1, sim_agent_key },
+		{ "plan", 1, sim_plan_key },
+	} },
 };

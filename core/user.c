@@ -242,6 +242,25 @@ oslogin_free(struct sd_txn *t, const char *os_login, uint64_t self,
 	return st;
 }
 
+/* A user of role agent acts for one existing agent (and its branch). */
+static int
+agent_binding(struct sd_txn *t, const struct sd_user *u, struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st;
+
+	if (u->role != SD_ROLE_AGENT)
+		return SD_OK;
+	if (u->agent[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "agent: a user of role agent "
+		    "needs --agent CODE");
+	st = sd_get(t, T_AGENT, u->agent, strlen(u->agent), &val, 0, err);
+	sd_buf_free(&val);
+	if (st == SD_ENOTFOUND)
+		return sd_err_set(err, SD_EINVAL, "agent: no agent %s", u->agent);
+	return st;
+}
+
 /* ---------------------------------------------------------------- add */
 
 struct add_arg {
@@ -265,6 +284,8 @@ add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return st;
 	sd_err_clear(err);
 	if ((st = oslogin_free(t, a->u.os_login, a->u.id, err)) != SD_OK)
+		return st;
+	if ((st = agent_binding(t, &a->u, err)) != SD_OK)
 		return st;
 	if ((st = user_store(t, &a->u, 1, err)) != SD_OK)
 		return st;
@@ -360,6 +381,8 @@ change_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			return st;
 		if (a->f->os_login != NULL &&
 		    (st = oslogin_free(t, u.os_login, u.id, err)) != SD_OK)
+			return st;
+		if ((st = agent_binding(t, &u, err)) != SD_OK)
 			return st;
 	}
 	if (a->status >= 0) {

@@ -314,6 +314,41 @@ check_customers(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
 	return SD_OK;
 }
 
+/* Each card in exactly one known state with an owner that fits it. */
+static int
+check_sims(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint64_t n = 0, bad = 0;
+	int st;
+
+	if ((st = sd_cursor_open(t, T_SIM, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const char *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_sim s;
+
+		n++;
+		if (sim_decode(v, vl, &s) != SD_OK || kl != strlen(s.iccid) ||
+		    memcmp(k, s.iccid, kl) != 0 || s.status < 0 ||
+		    s.status >= SD_SIM__COUNT ||
+		    ((s.status == SD_SIM_IN_STOCK || s.status == SD_SIM_RESERVED) &&
+		    s.agent[0] != '\0') ||
+		    (s.status == SD_SIM_ALLOCATED && s.agent[0] == '\0'))
+			bad++;
+	}
+	sd_cursor_close(c);
+	if (st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	report(a, "sim cards", bad == 0, "%llu cards, %llu in an inconsistent "
+	    "state", (unsigned long long)n, (unsigned long long)bad);
+	return SD_OK;
+}
+
 static int
 verify_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
@@ -328,6 +363,8 @@ verify_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if ((st = check_users(t, a, err)) != SD_OK)
 		return st;
 	if ((st = check_customers(t, a, err)) != SD_OK)
+		return st;
+	if ((st = check_sims(t, a, err)) != SD_OK)
 		return st;
 	for (int i = 0; i < T__COUNT; i++)
 		for (int j = 0; j < sd_schema[i].nindexes; j++)

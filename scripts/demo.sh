@@ -21,7 +21,10 @@ if [ ! -e demo-data/sequences.db ]; then
 	add sun operator 电销一组 "孙伟" 13800000003
 	add li operator 客服组 "李娜" 13800000004
 	add zhou cashier 营业厅 "周收银" 13800000005
-	add wu agent 渠道 "吴代理" 13800000006
+	simdeskctl agent add HZ01 --name 杭州一级代理 --credit-limit 50000 >/dev/null
+	simdeskctl agent approve HZ01 >/dev/null
+	SIMDESK_NEW_PASSWORD=$PW simdeskctl user add wu --role agent --agent HZ01 \
+	    --team 渠道 --name "吴代理" --phone 13800000006 >/dev/null
 	# Customers: some for the operators, some in the shared pool.
 	as() { SIMDESK_USER=$1 SIMDESK_PASSWORD=$PW "${@:2}"; }
 	as qian simdeskctl customer add --name 王小明 --phone 13912345678 \

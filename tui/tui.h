@@ -95,6 +95,29 @@ int	cmd_ticket_assign(struct ctl_ctx *c);
 int	cmd_ticket_update(struct ctl_ctx *c);
 int	cmd_ticket_close(struct ctl_ctx *c);
 int	cmd_ticket_reopen(struct ctl_ctx *c);
+int	cmd_plan_add(struct ctl_ctx *c);
+int	cmd_plan_update(struct ctl_ctx *c);
+int	cmd_plan_list(struct ctl_ctx *c);
+int	cmd_plan_show(struct ctl_ctx *c);
+int	cmd_plan_retire(struct ctl_ctx *c);
+int	cmd_vas_add(struct ctl_ctx *c);
+int	cmd_vas_list(struct ctl_ctx *c);
+int	cmd_agent_add(struct ctl_ctx *c);
+int	cmd_agent_approve(struct ctl_ctx *c);
+int	cmd_agent_suspend(struct ctl_ctx *c);
+int	cmd_agent_show(struct ctl_ctx *c);
+int	cmd_agent_list(struct ctl_ctx *c);
+int	cmd_agent_tree(struct ctl_ctx *c);
+int	cmd_sim_add(struct ctl_ctx *c);
+int	cmd_sim_import(struct ctl_ctx *c);
+int	cmd_sim_list(struct ctl_ctx *c);
+int	cmd_sim_show(struct ctl_ctx *c);
+int	cmd_sim_grade(struct ctl_ctx *c);
+int	cmd_sim_suspend(struct ctl_ctx *c);
+int	cmd_sim_resume(struct ctl_ctx *c);
+int	cmd_sim_terminate(struct ctl_ctx *c);
+int	cmd_sim_return(struct ctl_ctx *c);
+int	cmd_sim_restock(struct ctl_ctx *c);
 
 /* ---------------------------------------------------------------- output */
 

@@ -26,8 +26,9 @@ t_rc 0 "the invoking Unix user is bound to the admin" simdeskctl --json user sho
 t_grep "... whose os_login is $(id -un)" "\"os_login\": \"$(id -un)\"" "$T_DIR/out"
 
 # ---------------------------------------------------------------- users
+simdeskctl agent add A1 --name 华东总代 >/dev/null
 for r in supervisor operator cashier agent; do
-	SIMDESK_NEW_PASSWORD=${r}pw1 simdeskctl user add "$r" --role "$r" --team east --name "$r 一号" >/dev/null
+	SIMDESK_NEW_PASSWORD=${r}pw1 simdeskctl user add "$r" --role "$r" --team east --name "$r 一号" $([ $r = agent ] && echo --agent A1) >/dev/null
 done
 SIMDESK_NEW_PASSWORD=westpw11 simdeskctl user add west1 --role operator --team west >/dev/null
 t_rc 5 "a login that is not ASCII is refused" env SIMDESK_NEW_PASSWORD=secret12 simdeskctl user add 王 --role operator

@@ -259,6 +259,14 @@ permission_table(void **state)
 		{ SD_OP_TICKET_UPDATE, "ASOC." },
 		{ SD_OP_TICKET_CLOSE, "ASOC." },
 		{ SD_OP_TICKET_REOPEN, "ASOC." },
+		{ SD_OP_PLAN_EDIT, "A...." },
+		{ SD_OP_PLAN_SHOW, "ASOCG" },
+		{ SD_OP_AGENT_EDIT, "AS..." },
+		{ SD_OP_AGENT_APPROVE, "AS..." },
+		{ SD_OP_AGENT_SHOW, "AS..G" },
+		{ SD_OP_SIM_ADD, "AS..." },
+		{ SD_OP_SIM_SHOW, "ASOCG" },
+		{ SD_OP_SIM_MOVE, "AS.C." },
 	};
 	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
 	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };

@@ -1,0 +1,1623 @@
+/*
+ * stock.c -- the 号卡分销 side: plans (套餐) and value-added services
+ * (新业务), the tree of distributor agents (代理商) and who may see which
+ * branch, and SIM cards (号卡): ICCID Luhn check, mainland MSISDNs, number
+ * grading (靓号), the one state machine every card moves through, lists
+ * through the indexes and an all-or-nothing import.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core_int.h"
+
+/* ---------------------------------------------------------------- codecs */
+
+enum { P_CODE = 1, P_NAME, P_FEE, P_MIN, P_SMS, P_TARIFF, P_VAS, P_RETIRED,
+    P_CREATED };
+enum { G_CODE = 1, G_NAME, G_PARENT, G_STATUS, G_CREDIT, G_REGION, G_CREATED };
+enum { S_ICCID = 1, S_MSISDN, S_IMSI, S_TYPE, S_PLAN, S_PRICE, S_GRADE,
+    S_BATCH, S_WAREHOUSE, S_AGENT, S_STATUS, S_CUSTOMER, S_REASON, S_UPDATED,
+    S_CREATED };
+
+void
+plan_encode(const struct sd_plan *p, struct sd_buf *b)
+{
+	sd_rec_begin(b);
+	sd_rec_str(b, P_CODE, p->code);
+	sd_rec_str(b, P_NAME, p->name);
+	sd_rec_int(b, P_FEE, p->monthly_fen);
+	sd_rec_int(b, P_MIN, p->minutes);
+	sd_rec_int(b, P_SMS, p->sms);
+	sd_rec_str(b, P_TARIFF, p->tariff);
+	for (int i = 0; i < p->nvas; i++)
+		sd_rec_str(b, P_VAS, p->vas[i]);
+	sd_rec_int(b, P_RETIRED, p->retired);
+	sd_rec_int(b, P_CREATED, p->created);
+}
+
+int
+plan_decode(const void *data, size_t n, struct sd_plan *p)
+{
+	struct sd_rec_reader r;
+	int ok;
+
+	memset(p, 0, sizeof *p);
+	if (sd_rec_open(&r, data, n) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&r)) == 1)
+		switch (r.tag) {
+		case P_CODE:	sd_rec_copystr(&r, p->code, sizeof p->code); break;
+		case P_NAME:	sd_rec_copystr(&r, p->name, sizeof p->name); break;
+		case P_FEE:	p->monthly_fen = r.ival; break;
+		case P_MIN:	p->minutes = (int)r.ival; break;
+		case P_SMS:	p->sms = (int)r.ival; break;
+		case P_TARIFF:	sd_rec_copystr(&r, p->tariff, sizeof p->tariff); break;
+		case P_VAS:
+			if (p->nvas < 8)
+				sd_rec_copystr(&r, p->vas[p->nvas++],
+				    sizeof p->vas[0]);
+			break;
+		case P_RETIRED:	p->retired = r.ival != 0; break;
+		case P_CREATED:	p->created = r.ival; break;
+		default:	break;
+		}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+void
+agent_encode(const struct sd_agent *a, struct sd_buf *b)
+{
+	sd_rec_begin(b);
+	sd_rec_str(b, G_CODE, a->code);
+	sd_rec_str(b, G_NAME, a->name);
+	sd_rec_str(b, G_PARENT, a->parent);
+	sd_rec_int(b, G_STATUS, a->status);
+	sd_rec_int(b, G_CREDIT, a->credit_fen);
+	sd_rec_str(b, G_REGION, a->region);
+	sd_rec_int(b, G_CREATED, a->created);
+}
+
+int
+agent_decode(const void *data, size_t n, struct sd_agent *a)
+{
+	struct sd_rec_reader r;
+	int ok;
+
+	memset(a, 0, sizeof *a);
+	if (sd_rec_open(&r, data, n) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&r)) == 1)
+		switch (r.tag) {
+		case G_CODE:	sd_rec_copystr(&r, a->code, sizeof a->code); break;
+		case G_NAME:	sd_rec_copystr(&r, a->name, sizeof a->name); break;
+		case G_PARENT:	sd_rec_copystr(&r, a->parent, sizeof a->parent); break;
+		case G_STATUS:	a->status = (int)r.ival; break;
+		case G_CREDIT:	a->credit_fen = r.ival; break;
+		case G_REGION:	sd_rec_copystr(&r, a->region, sizeof a->region); break;
+		case G_CREATED:	a->created = r.ival; break;
+		default:	break;
+		}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+void
+sim_encode(const struct sd_sim *c, struct sd_buf *b)
+{
+	sd_rec_begin(b);
+	sd_rec_str(b, S_ICCID, c->iccid);
+	sd_rec_str(b, S_MSISDN, c->msisdn);
+	sd_rec_str(b, S_IMSI, c->imsi);
+	sd_rec_str(b, S_TYPE, c->card_type);
+	sd_rec_str(b, S_PLAN, c->plan);
+	sd_rec_int(b, S_PRICE, c->price_fen);
+	sd_rec_str(b, S_GRADE, c->grade);
+	sd_rec_str(b, S_BATCH, c->batch);
+	sd_rec_str(b, S_WAREHOUSE, c->warehouse);
+	sd_rec_str(b, S_AGENT, c->agent);
+	sd_rec_int(b, S_STATUS, c->status);
+	sd_rec_int(b, S_CUSTOMER, (int64_t)c->customer);
+	sd_rec_str(b, S_REASON, c->reason);
+	sd_rec_int(b, S_UPDATED, c->updated);
+	sd_rec_int(b, S_CREATED, c->created);
+}
+
+int
+sim_decode(const void *data, size_t n, struct sd_sim *c)
+{
+	struct sd_rec_reader r;
+	int ok;
+
+	memset(c, 0, sizeof *c);
+	if (sd_rec_open(&r, data, n) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&r)) == 1)
+		switch (r.tag) {
+		case S_ICCID:	sd_rec_copystr(&r, c->iccid, sizeof c->iccid); break;
+		case S_MSISDN:	sd_rec_copystr(&r, c->msisdn, sizeof c->msisdn); break;
+		case S_IMSI:	sd_rec_copystr(&r, c->imsi, sizeof c->imsi); break;
+		case S_TYPE:	sd_rec_copystr(&r, c->card_type, sizeof c->card_type); break;
+		case S_PLAN:	sd_rec_copystr(&r, c->plan, sizeof c->plan); break;
+		case S_PRICE:	c->price_fen = r.ival; break;
+		case S_GRADE:	sd_rec_copystr(&r, c->grade, sizeof c->grade); break;
+		case S_BATCH:	sd_rec_copystr(&r, c->batch, sizeof c->batch); break;
+		case S_WAREHOUSE: sd_rec_copystr(&r, c->warehouse, sizeof c->warehouse); break;
+		case S_AGENT:	sd_rec_copystr(&r, c->agent, sizeof c->agent); break;
+		case S_STATUS:	c->status = (int)r.ival; break;
+		case S_CUSTOMER: c->customer = (uint64_t)r.ival; break;
+		case S_REASON:	sd_rec_copystr(&r, c->reason, sizeof c->reason); break;
+		case S_UPDATED:	c->updated = r.ival; break;
+		case S_CREATED:	c->created = r.ival; break;
+		default:	break;
+		}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+/* Codes of plans, services, agents: A-Z a-z 0-9 _ -, 1 to 16. */
+static int
+check_code(const char *field, const char *s, struct sd_err *err)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > 16)
+		return sd_err_set(err, SD_EINVAL, "%s: must be 1 to 16 "
+		    "characters", field);
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+			return sd_err_set(err, SD_EINVAL, "%s: '%s' may hold "
+			    "only letters, digits, '_' and '-'", field, s);
+	return SD_OK;
+}
+
+static int
+load(struct sd_txn *t, int table, const char *key, struct sd_buf *val,
+    int rmw, struct sd_err *err)
+{
+	return sd_get(t, table, key, strlen(key), val, rmw ? SD_GET_RMW : 0, err);
+}
+
+static int
+store(struct sd_txn *t, int table, const char *key, const struct sd_buf *val,
+    int create, struct sd_err *err)
+{
+	return sd_put(t, table, key, strlen(key), val->p, val->len,
+	    create ? SD_PUT_NOOVERWRITE : 0, err);
+}
+
+/* ---------------------------------------------------------------- plans */
+
+void
+sd_plan_fields_init(struct sd_plan_fields *f)
+{
+	memset(f, 0, sizeof *f);
+	f->minutes = -1;
+	f->sms = -1;
+}
+
+static int
+plan_apply(struct sd_txn *t, const struct sd_plan_fields *f, struct sd_plan *p,
+    struct sd_err *err)
+{
+	int st;
+
+	if (f->name != NULL) {
+		if (f->name[0] == '\0')
+			return sd_err_set(err, SD_EINVAL, "--name: must not be empty");
+		if ((st = sd_check_text("--name", f->name, sizeof p->name - 1,
+		    err)) != SD_OK)
+			return st;
+		sd_strlcpy(p->name, f->name, sizeof p->name);
+	}
+	if (f->monthly_fee != NULL && (sd_money_parse(f->monthly_fee,
+	    &p->monthly_fen) != SD_OK || p->monthly_fen < 0))
+		return sd_err_set(err, SD_EINVAL, "--monthly-fee: '%s' is not an "
+		    "amount in yuan like 39 or 39.50", f->monthly_fee);
+	if (f->minutes != -1) {
+		if (f->minutes < 0)
+			return sd_err_set(err, SD_EINVAL, "--minutes: negative");
+		p->minutes = f->minutes;
+	}
+	if (f->sms != -1) {
+		if (f->sms < 0)
+			return sd_err_set(err, SD_EINVAL, "--sms: negative");
+		p->sms = f->sms;
+	}
+	if (f->tariff != NULL) {
+		if (f->tariff[0] && (st = check_code("--tariff", f->tariff,
+		    err)) != SD_OK)
+			return st;
+		sd_strlcpy(p->tariff, f->tariff, sizeof p->tariff);
+	}
+	if (f->vas != NULL) {
+		char buf[256], *tok, *save = NULL;
+
+		sd_strlcpy(buf, f->vas, sizeof buf);
+		p->nvas = 0;
+		for (tok = strtok_r(buf, ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save)) {
+			struct sd_buf v = SD_BUF_INIT;
+
+			if (p->nvas >= 8)
+				return sd_err_set(err, SD_EINVAL, "--vas: at most 8");
+			st = load(t, T_VAS, tok, &v, 0, err);
+			sd_buf_free(&v);
+			if (st == SD_ENOTFOUND)
+				return sd_err_set(err, SD_EINVAL, "--vas: no "
+				    "value-added service %s", tok);
+			if (st != SD_OK)
+				return st;
+			sd_strlcpy(p->vas[p->nvas++], tok, sizeof p->vas[0]);
+		}
+	}
+	return SD_OK;
+}
+
+struct plan_arg {
+	struct sd_session		*s;
+	const char			*code;
+	const struct sd_plan_fields	*f;
+	int				 create, retire;
+	struct sd_plan			*out;
+};
+
+static int
+plan_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct plan_arg *a = arg;
+	struct sd_buf val = SD_BUF_INIT;
+	struct sd_plan p;
+	char obj[32], desc[256];
+	int st;
+
+	memset(&p, 0, sizeof p);
+	st = load(t, T_PLAN, a->code, &val, !a->create, err);
+	if (a->create) {
+		if (st == SD_OK) {
+			sd_buf_free(&val);
+			return sd_err_set(err, SD_EEXIST, "plan %s: already exists",
+			    a->code);
+		}
+		if (st != SD_ENOTFOUND)
+			goto out;
+		sd_err_clear(err);
+		sd_strlcpy(p.code, a->code, sizeof p.code);
+		p.created = sd_now();
+	} else {
+		if (st == SD_ENOTFOUND)
+			st = sd_err_set(err, SD_ENOTFOUND, "plan %s: not found",
+			    a->code);
+		if (st != SD_OK || (st = plan_decode(val.p, val.len, &p)) != SD_OK)
+			goto out;
+	}
+	if (a->f != NULL && (st = plan_apply(t, a->f, &p, err)) != SD_OK)
+		goto out;
+	if (a->create && (p.name[0] == '\0'))
+		st = sd_err_set(err, SD_EINVAL, "--name: required");
+	if (st != SD_OK)
+		goto out;
+	if (a->retire) {
+		if (p.retired) {
+			st = sd_err_set(err, SD_EREFUSED, "plan %s: already "
+			    "retired", p.code);
+			goto out;
+		}
+		p.retired = 1;
+	}
+	plan_encode(&p, &val);
+	if ((st = store(t, T_PLAN, p.code, &val, a->create, err)) != SD_OK)
+		goto out;
+	snprintf(obj, sizeof obj, "plan:%s", p.code);
+	{
+		char fee[32];
+
+		sd_money_format(p.monthly_fen, fee, sizeof fee);
+		snprintf(desc, sizeof desc, "name=%s fee=%s minutes=%d sms=%d "
+		    "retired=%d", p.name, fee, p.minutes, p.sms, p.retired);
+	}
+	st = sd_audit_write(t, a->s->user.login, a->create ? "plan.add" :
+	    a->retire ? "plan.retire" : "plan.update", obj, SD_OUTCOME_OK, "",
+	    desc, err);
+out:
+	sd_buf_free(&val);
+	return st;
+}
+
+int
+sd_plan_add(struct sd_session *s, const char *code,
+    const struct sd_plan_fields *f, struct sd_err *err)
+{
+	struct plan_arg a = { s, code, f, 1, 0, NULL };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_PLAN_EDIT, code, err)) != SD_OK ||
+	    (st = check_code("plan", code, err)) != SD_OK)
+		return st;
+	return sd_db_run(s->core->db, plan_txn, &a, err);
+}
+
+int
+sd_plan_update(struct sd_session *s, const char *code,
+    const struct sd_plan_fields *f, struct sd_err *err)
+{
+	struct plan_arg a = { s, code, f, 0, 0, NULL };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_PLAN_EDIT, code, err)) != SD_OK)
+		return st;
+	return sd_db_run(s->core->db, plan_txn, &a, err);
+}
+
+int
+sd_plan_retire(struct sd_session *s, const char *code, struct sd_err *err)
+{
+	struct plan_arg a = { s, code, NULL, 0, 1, NULL };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_PLAN_EDIT, code, err)) != SD_OK)
+		return st;
+	return sd_db_run(s->core->db, plan_txn, &a, err);
+}
+
+struct get_arg {
+	int		 table;
+	const char	*key;
+	void		*out;
+	int		 (*decode)(const void *, size_t, void *);
+	const char	*what;
+};
+
+static int
+get_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct get_arg *a = arg;
+	struct sd_buf val = SD_BUF_INIT;
+	int st = load(t, a->table, a->key, &val, 0, err);
+
+	if (st == SD_ENOTFOUND)
+		st = sd_err_set(err, SD_ENOTFOUND, "%s %s: not found", a->what,
+		    a->key);
+	else if (st == SD_OK && a->decode(val.p, val.len, a->out) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "%s %s: record corrupt",
+		    a->what, a->key);
+	sd_buf_free(&val);
+	return st;
+}
+
+static int
+plan_decode_v(const void *p, size_t n, void *out)
+{
+	return plan_decode(p, n, out);
+}
+
+int
+sd_plan_get(struct sd_session *s, const char *code, struct sd_plan *out,
+    struct sd_err *err)
+{
+	struct get_arg a = { T_PLAN, code, out, plan_decode_v, "plan" };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_PLAN_SHOW, code, err)) != SD_OK)
+		return st;
+	return sd_db_read(s->core->db, get_txn, &a, err);
+}
+
+struct scan_arg {
+	int	 table;
+	int	 (*each)(const void *rec, size_t len, void *arg);
+	void	*arg;
+};
+
+static int
+scan_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct scan_arg *a = arg;
+	struct sd_cursor *c;
+	int st;
+
+	if ((st = sd_cursor_open(t, a->table, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+
+		if (a->each(v, vl, a->arg) != 0)
+			break;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+struct cb_pair {
+	void	*cb;
+	void	*arg;
+};
+
+static int
+plan_each(const void *rec, size_t len, void *arg)
+{
+	struct cb_pair *p = arg;
+	struct sd_plan pl;
+
+	if (plan_decode(rec, len, &pl) != SD_OK)
+		return 0;
+	return ((sd_plan_cb)p->cb)(&pl, p->arg);
+}
+
+int
+sd_plan_list(struct sd_session *s, sd_plan_cb cb, void *arg, struct sd_err *err)
+{
+	struct cb_pair p = { (void *)cb, arg };
+	struct scan_arg a = { T_PLAN, plan_each, &p };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_PLAN_SHOW, "", err)) != SD_OK)
+		return st;
+	return sd_db_read(s->core->db, scan_txn, &a, err);
+}
+
+struct vas_arg {
+	struct sd_session	*s;
+	struct sd_vas		 v;
+};
+
+static int
+vas_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct vas_arg *a = arg;
+	struct sd_buf val = SD_BUF_INIT;
+	char obj[32];
+	int st;
+
+	sd_rec_begin(&val);
+	sd_rec_str(&val, 1, a->v.code);
+	sd_rec_str(&val, 2, a->v.name);
+	sd_rec_int(&val, 3, a->v.monthly_fen);
+	st = store(t, T_VAS, a->v.code, &val, 1, err);
+	sd_buf_free(&val);
+	if (st == SD_EEXIST)
+		return sd_err_set(err, SD_EEXIST, "vas %s: already exists",
+		    a->v.code);
+	if (st != SD_OK)
+		return st;
+	snprintf(obj, sizeof obj, "vas:%s", a->v.code);
+	return sd_audit_write(t, a->s->user.login, "vas.add", obj,
+	    SD_OUTCOME_OK, "", a->v.name, err);
+}
+
+int
+sd_vas_add(struct sd_session *s, const char *code, const char *name,
+    const char *monthly_fee, struct sd_err *err)
+{
+	struct vas_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_PLAN_EDIT, code, err)) != SD_OK ||
+	    (st = check_code("vas", code, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	sd_strlcpy(a.v.code, code, sizeof a.v.code);
+	if (name == NULL || name[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "--name: required");
+	if ((st = sd_check_text("--name", name, sizeof a.v.name - 1, err)) != SD_OK)
+		return st;
+	sd_strlcpy(a.v.name, name, sizeof a.v.name);
+	if (monthly_fee == NULL || sd_money_parse(monthly_fee,
+	    &a.v.monthly_fen) != SD_OK || a.v.monthly_fen < 0)
+		return sd_err_set(err, SD_EINVAL, "--monthly-fee: '%s' is not an "
+		    "amount in yuan", monthly_fee ? monthly_fee : "");
+	return sd_db_run(s->core->db, vas_txn, &a, err);
+}
+
+static int
+vas_each(const void *rec, size_t len, void *arg)
+{
+	struct cb_pair *p = arg;
+	struct sd_rec_reader r;
+	struct sd_vas v;
+
+	memset(&v, 0, sizeof v);
+	if (sd_rec_open(&r, rec, len) != SD_OK)
+		return 0;
+	while (sd_rec_next(&r) == 1)
+		switch (r.tag) {
+		case 1: sd_rec_copystr(&r, v.code, sizeof v.code); break;
+		case 2: sd_rec_copystr(&r, v.name, sizeof v.name); break;
+		case 3: v.monthly_fen = r.ival; break;
+		default: break;
+		}
+	return ((sd_vas_cb)p->cb)(&v, p->arg);
+}
+
+int
+sd_vas_list(struct sd_session *s, sd_vas_cb cb, void *arg, struct sd_err *err)
+{
+	struct cb_pair p = { (void *)cb, arg };
+	struct scan_arg a = { T_VAS, vas_each, &p };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_PLAN_SHOW, "", err)) != SD_OK)
+		return st;
+	return sd_db_read(s->core->db, scan_txn, &a, err);
+}
+
+/* ---------------------------------------------------------------- agents */
+
+static const char *const agent_status_names[] = { "applied", "approved",
+    "suspended" };
+
+const char *
+sd_agent_status_name(int status)
+{
+	return status >= 0 && status <= SD_AGENT_SUSPENDED ?
+	    agent_status_names[status] : "?";
+}
+
+static int
+agent_load(struct sd_txn *t, const char *code, struct sd_agent *a, int rmw,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st = load(t, T_AGENT, code, &val, rmw, err);
+
+	if (st == SD_ENOTFOUND)
+		st = sd_err_set(err, SD_ENOTFOUND, "agent %s: not found", code);
+	else if (st == SD_OK && agent_decode(val.p, val.len, a) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "agent %s: record corrupt",
+		    code);
+	sd_buf_free(&val);
+	return st;
+}
+
+/* Is code root or below it?  Walks up the parents (bounded). */
+static int
+in_subtree(struct sd_txn *t, const char *root, const char *code)
+{
+	char cur[17];
+	struct sd_agent a;
+	struct sd_err e;
+
+	if (root[0] == '\0')
+		return 1;
+	sd_strlcpy(cur, code, sizeof cur);
+	for (int depth = 0; cur[0] != '\0' && depth < 64; depth++) {
+		if (strcmp(cur, root) == 0)
+			return 1;
+		if (agent_load(t, cur, &a, 0, &e) != SD_OK)
+			return 0;
+		sd_strlcpy(cur, a.parent, sizeof cur);
+	}
+	return 0;
+}
+
+/* The subtree a session may see: all, or an agent user's own branch. */
+static int
+scope_of(const struct sd_session *s, char *root, size_t size,
+    struct sd_err *err)
+{
+	if (s->user.role != SD_ROLE_AGENT) {
+		sd_strlcpy(root, "", size);
+		return SD_OK;
+	}
+	if (s->user.agent[0] == '\0')
+		return sd_err_set(err, SD_EPERM, "user %s is not bound to an "
+		    "agent", s->user.login);
+	sd_strlcpy(root, s->user.agent, size);
+	return SD_OK;
+}
+
+struct agent_arg {
+	struct sd_session	*s;
+	struct sd_agent		 a;
+	int			 create;
+	int			 status;
+};
+
+static int
+agent_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct agent_arg *a = arg;
+	struct sd_buf val = SD_BUF_INIT;
+	struct sd_agent cur;
+	char obj[32], before[32];
+	int st;
+
+	if (a->create) {
+		if (agent_load(t, a->a.code, &cur, 0, err) == SD_OK)
+			return sd_err_set(err, SD_EEXIST, "agent %s: already exists",
+			    a->a.code);
+		sd_err_clear(err);
+		if (a->a.parent[0] != '\0' &&
+		    (st = agent_load(t, a->a.parent, &cur, 0, err)) != SD_OK)
+			return st == SD_ENOTFOUND ? sd_err_set(err, SD_EINVAL,
+			    "--parent: no agent %s", a->a.parent) : st;
+		cur = a->a;
+		snprintf(before, sizeof before, "-");
+	} else {
+		if ((st = agent_load(t, a->a.code, &cur, 1, err)) != SD_OK)
+			return st;
+		snprintf(before, sizeof before, "status=%s",
+		    sd_agent_status_name(cur.status));
+		if (cur.status == a->status)
+			return sd_err_set(err, SD_EREFUSED, "agent %s is already "
+			    "%s", cur.code, sd_agent_status_name(cur.status));
+		cur.status = a->status;
+	}
+	agent_encode(&cur, &val);
+	st = store(t, T_AGENT, cur.code, &val, a->create, err);
+	sd_buf_free(&val);
+	if (st != SD_OK)
+		return st;
+	snprintf(obj, sizeof obj, "agent:%s", cur.code);
+	{
+		char after[160];
+
+		snprintf(after, sizeof after, "name=%s parent=%s status=%s",
+		    cur.name, cur.parent, sd_agent_status_name(cur.status));
+		return sd_audit_write(t, a->s->user.login, a->create ?
+		    "agent.add" : "agent.status", obj, SD_OUTCOME_OK, before,
+		    after, err);
+	}
+}
+
+int
+sd_agent_add(struct sd_session *s, const char *code, const char *name,
+    const char *parent, const char *credit_limit, const char *region,
+    struct sd_err *err)
+{
+	struct agent_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_AGENT_EDIT, code, err)) != SD_OK ||
+	    (st = check_code("agent", code, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.create = 1;
+	sd_strlcpy(a.a.code, code, sizeof a.a.code);
+	if (name == NULL || name[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "--name: required");
+	if ((st = sd_check_text("--name", name, sizeof a.a.name - 1, err)) != SD_OK)
+		return st;
+	sd_strlcpy(a.a.name, name, sizeof a.a.name);
+	if (parent != NULL && parent[0] != '\0')
+		sd_strlcpy(a.a.parent, parent, sizeof a.a.parent);
+	if (credit_limit != NULL && (sd_money_parse(credit_limit,
+	    &a.a.credit_fen) != SD_OK || a.a.credit_fen < 0))
+		return sd_err_set(err, SD_EINVAL, "--credit-limit: '%s' is not an "
+		    "amount in yuan", credit_limit);
+	if (region != NULL && (st = sd_check_text("--region", region,
+	    sizeof a.a.region - 1, err)) != SD_OK)
+		return st;
+	if (region != NULL)
+		sd_strlcpy(a.a.region, region, sizeof a.a.region);
+	a.a.status = SD_AGENT_APPLIED;
+	a.a.created = sd_now();
+	return sd_db_run(s->core->db, agent_txn, &a, err);
+}
+
+int
+sd_agent_set_status(struct sd_session *s, const char *code, int status,
+    struct sd_err *err)
+{
+	struct agent_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_AGENT_APPROVE, code, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.status = status;
+	sd_strlcpy(a.a.code, code, sizeof a.a.code);
+	return sd_db_run(s->core->db, agent_txn, &a, err);
+}
+
+struct tree_arg {
+	struct sd_session	*s;
+	const char		*root;
+	const char		*scope;
+	struct sd_agent		*out;
+	sd_agent_cb		 cb;
+	void			*cbarg;
+	int			 denied;
+};
+
+static int
+agent_get_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct tree_arg *a = arg;
+	int st;
+
+	a->denied = 0;
+	if ((st = agent_load(t, a->root, a->out, 0, err)) != SD_OK)
+		return st;
+	if (!in_subtree(t, a->scope, a->root)) {
+		a->denied = 1;
+		return SD_EPERM;
+	}
+	return SD_OK;
+}
+
+int
+sd_agent_get(struct sd_session *s, const char *code, struct sd_agent *out,
+    struct sd_err *err)
+{
+	char scope[17];
+	struct tree_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_AGENT_SHOW, code, err)) != SD_OK ||
+	    (st = scope_of(s, scope, sizeof scope, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.root = code;
+	a.scope = scope;
+	a.out = out;
+	st = sd_db_read(s->core->db, agent_get_txn, &a, err);
+	if (st == SD_EPERM && a.denied)
+		return sd_deny(s, SD_OP_AGENT_SHOW, code, "not in your branch", err);
+	return st;
+}
+
+/* Depth-first through the parent index: children of code are code\0... */
+static int
+walk(struct sd_txn *t, struct tree_arg *a, const char *code, int depth,
+    struct sd_err *err)
+{
+	struct sd_cursor *c;
+	struct sd_buf pfx = SD_BUF_INIT;
+	char kids[64][17];
+	int n = 0, st;
+
+	if (depth > 32)
+		return SD_OK;
+	sd_buf_add(&pfx, code, strlen(code) + 1);
+	if ((st = sd_cursor_open(t, T_AGENT, IX_AGENT_PARENT, &c, err)) != SD_OK) {
+		sd_buf_free(&pfx);
+		return st;
+	}
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx.p, pfx.len, err);
+	    st == SD_OK && n < 64; st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_agent ag;
+
+		if (kl < pfx.len || memcmp(k, pfx.p, pfx.len) != 0)
+			break;
+		if (agent_decode(v, vl, &ag) == SD_OK)
+			sd_strlcpy(kids[n++], ag.code, sizeof kids[0]);
+	}
+	sd_cursor_close(c);
+	sd_buf_free(&pfx);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	for (int i = 0; i < n; i++) {
+		struct sd_agent ag;
+
+		if ((st = agent_load(t, kids[i], &ag, 0, err)) != SD_OK)
+			return st;
+		ag.depth = depth;
+		if (a->cb(&ag, a->cbarg) != 0)
+			return SD_OK;
+		if ((st = walk(t, a, kids[i], depth + 1, err)) != SD_OK)
+			return st;
+	}
+	return SD_OK;
+}
+
+static int
+tree_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct tree_arg *a = arg;
+	struct sd_agent top;
+	int st;
+
+	a->denied = 0;
+	if (a->root[0] == '\0')
+		return walk(t, a, "", 0, err);
+	if ((st = agent_load(t, a->root, &top, 0, err)) != SD_OK)
+		return st;
+	if (!in_subtree(t, a->scope, a->root)) {
+		a->denied = 1;
+		return SD_EPERM;
+	}
+	top.depth = 0;
+	if (a->cb(&top, a->cbarg) != 0)
+		return SD_OK;
+	return walk(t, a, a->root, 1, err);
+}
+
+int
+sd_agent_tree(struct sd_session *s, const char *root, sd_agent_cb cb,
+    void *arg, struct sd_err *err)
+{
+	char scope[17];
+	struct tree_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_AGENT_SHOW, root ? root : "", err)) != SD_OK ||
+	    (st = scope_of(s, scope, sizeof scope, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.scope = scope;
+	/* An agent user's tree starts at their own agent. */
+	a.root = root != NULL && root[0] ? root : scope;
+	a.cb = cb;
+	a.cbarg = arg;
+	st = sd_db_read(s->core->db, tree_txn, &a, err);
+	if (st == SD_EPERM && a.denied)
+		return sd_deny(s, SD_OP_AGENT_SHOW, a.root, "not in your branch",
+		    err);
+	return st;
+}
+
+struct sub_arg {
+	const char	*root, *code;
+	int		 yes;
+};
+
+static int
+sub_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct sub_arg *a = arg;
+
+	(void)err;
+	a->yes = in_subtree(t, a->root, a->code);
+	return SD_OK;
+}
+
+int
+sd_agent_in_subtree(struct sd_session *s, const char *root, const char *code)
+{
+	struct sub_arg a = { root, code, 0 };
+	struct sd_err e;
+
+	return sd_db_read(s->core->db, sub_txn, &a, &e) == SD_OK && a.yes;
+}
+
+/* ---------------------------------------------------------------- cards */
+
+static const char *const sim_status_names[SD_SIM__COUNT] = { "in_stock",
+    "reserved", "allocated", "active", "suspended", "terminated", "returned" };
+
+const char *
+sd_sim_status_name(int status)
+{
+	return status >= 0 && status < SD_SIM__COUNT ?
+	    sim_status_names[status] : "?";
+}
+
+int
+sd_sim_status_parse(const char *s)
+{
+	for (int i = 0; i < SD_SIM__COUNT; i++)
+		if (strcmp(s, sim_status_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Luhn check digit of the digits in s. */
+static int
+luhn_digit(const char *s, size_t n)
+{
+	int sum = 0;
+
+	/* From the right, every other digit doubled, starting with the last
+	 * one given (the check digit will follow it). */
+	for (size_t i = 0; i < n; i++) {
+		int d = s[n - 1 - i] - '0';
+
+		if (i % 2 == 0) {
+			d *= 2;
+			if (d > 9)
+				d -= 9;
+		}
+		sum += d;
+	}
+	return (10 - sum % 10) % 10;
+}
+
+int
+sd_iccid_check(const char *in, char *out, int *appended, struct sd_err *err)
+{
+	size_t n = in ? strlen(in) : 0;
+
+	*appended = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)in[i]))
+			return sd_err_set(err, SD_EINVAL, "iccid: '%.24s' must be "
+			    "digits only", in);
+	if (n == 19) {
+		memcpy(out, in, 19);
+		out[19] = (char)('0' + luhn_digit(in, 19));
+		out[20] = '\0';
+		*appended = 1;
+		return SD_OK;
+	}
+	if (n != 20)
+		return sd_err_set(err, SD_EINVAL, "iccid: '%.24s' must have 19 "
+		    "or 20 digits", in);
+	if (luhn_digit(in, 19) != in[19] - '0')
+		return sd_err_set(err, SD_EINVAL, "iccid: %s fails the Luhn check "
+		    "(check digit should be %d)", in, luhn_digit(in, 19));
+	memcpy(out, in, 21);
+	return SD_OK;
+}
+
+int
+sd_msisdn_check(const char *s, struct sd_err *err)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n != 11 || s[0] != '1' || s[1] < '3' || s[1] > '9' ||
+	    strspn(s, "0123456789") != 11)
+		return sd_err_set(err, SD_EINVAL, "msisdn: '%.20s' is not an "
+		    "11-digit mobile number 1[3-9]xxxxxxxxx", s ? s : "");
+	return SD_OK;
+}
+
+/*
+ * The default grading rules, best first.  Each looks at the last digits;
+ * the first that matches gives the grade and its premium.  Numbers heavy
+ * with 4s (四, "death") are graded down with a discount.
+ */
+static int
+tail_same(const char *m, int k)
+{
+	for (int i = 11 - k + 1; i < 11; i++)
+		if (m[i] != m[11 - k])
+			return 0;
+	return 1;
+}
+
+static int
+tail_run(const char *m, int k)
+{
+	int up = 1, down = 1;
+
+	for (int i = 11 - k + 1; i < 11; i++) {
+		up &= m[i] == m[i - 1] + 1;
+		down &= m[i] == m[i - 1] - 1;
+	}
+	return up || down;
+}
+
+static int
+count_digit(const char *m, char d)
+{
+	int n = 0;
+
+	for (int i = 3; i < 11; i++)	/* past the network prefix */
+		n += m[i] == d;
+	return n;
+}
+
+void
+sd_grade_msisdn(const char *m, struct sd_grade *g)
+{
+	memset(g, 0, sizeof *g);
+	if (sd_msisdn_check(m, NULL) != SD_OK)
+		return;
+#define GRADE(name, why, yuan) do { sd_strlcpy(g->grade, name, sizeof g->grade); \
+	sd_strlcpy(g->rule, why, sizeof g->rule); g->premium_fen = (yuan) * 100; \
+	return; } while (0)
+	if (tail_same(m, 5))
+		GRADE("AAAAA", "last 5 digits the same", 5000);
+	if (tail_same(m, 4))
+		GRADE("AAAA", "last 4 digits the same", 1000);
+	if (tail_run(m, 5))
+		GRADE("ABCDE", "last 5 digits a run", 800);
+	if (tail_run(m, 4))
+		GRADE("ABCD", "last 4 digits a run (up or down)", 300);
+	if (m[7] == m[8] && m[9] == m[10] && m[8] != m[9])
+		GRADE("AABB", "ends AABB", 200);
+	if (tail_same(m, 3))
+		GRADE("AAA", "last 3 digits the same", 200);
+	if (m[7] == m[9] && m[8] == m[10] && m[7] != m[8])
+		GRADE("ABAB", "ends ABAB", 100);
+	if (count_digit(m, '8') >= 4)
+		GRADE("8s", "four or more 8s", 100);
+	if (count_digit(m, '6') >= 4)
+		GRADE("6s", "four or more 6s", 80);
+	if (count_digit(m, '4') >= 3)
+		GRADE("4s", "three or more 4s (graded down)", -20);
+#undef GRADE
+}
+
+void
+sd_sim_fields_init(struct sd_sim_fields *f)
+{
+	memset(f, 0, sizeof *f);
+}
+
+int
+sd_sim_transition_ok(int from, int to)
+{
+	switch (from) {
+	case SD_SIM_IN_STOCK:	return to == SD_SIM_RESERVED || to == SD_SIM_ALLOCATED;
+	case SD_SIM_RESERVED:	return to == SD_SIM_ALLOCATED || to == SD_SIM_IN_STOCK;
+	case SD_SIM_ALLOCATED:	return to == SD_SIM_ACTIVE || to == SD_SIM_RETURNED ||
+				    to == SD_SIM_IN_STOCK;
+	case SD_SIM_ACTIVE:	return to == SD_SIM_SUSPENDED || to == SD_SIM_TERMINATED;
+	case SD_SIM_SUSPENDED:	return to == SD_SIM_ACTIVE || to == SD_SIM_TERMINATED;
+	case SD_SIM_RETURNED:	return to == SD_SIM_IN_STOCK;
+	default:		return 0;
+	}
+}
+
+static int
+sim_load(struct sd_txn *t, const char *iccid, struct sd_sim *c, int rmw,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st = load(t, T_SIM, iccid, &val, rmw, err);
+
+	if (st == SD_ENOTFOUND)
+		st = sd_err_set(err, SD_ENOTFOUND, "sim %s: not found", iccid);
+	else if (st == SD_OK && sim_decode(val.p, val.len, c) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "sim %s: record corrupt", iccid);
+	sd_buf_free(&val);
+	return st;
+}
+
+static int
+sim_store(struct sd_txn *t, const struct sd_sim *c, int create,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st;
+
+	sim_encode(c, &val);
+	st = store(t, T_SIM, c->iccid, &val, create, err);
+	sd_buf_free(&val);
+	if (st == SD_EEXIST)
+		return sd_err_set(err, SD_EEXIST, "sim %s (msisdn %s): ICCID or "
+		    "MSISDN already in stock", c->iccid, c->msisdn);
+	return st;
+}
+
+/* Check a card's fields against the plans in t; fills c.  *appended tells
+ * of a computed check digit. */
+static int
+sim_build(struct sd_txn *t, const struct sd_sim_fields *f, struct sd_sim *c,
+    int *appended, struct sd_err *err)
+{
+	struct sd_grade g;
+	struct sd_plan p;
+	int st;
+
+	memset(c, 0, sizeof *c);
+	if ((st = sd_iccid_check(f->iccid, c->iccid, appended, err)) != SD_OK ||
+	    (st = sd_msisdn_check(f->msisdn, err)) != SD_OK)
+		return st;
+	sd_strlcpy(c->msisdn, f->msisdn, sizeof c->msisdn);
+	if (f->imsi != NULL && f->imsi[0] != '\0') {
+		if (strlen(f->imsi) != 15 || strspn(f->imsi, "0123456789") != 15)
+			return sd_err_set(err, SD_EINVAL, "imsi: '%.20s' must have "
+			    "15 digits", f->imsi);
+		sd_strlcpy(c->imsi, f->imsi, sizeof c->imsi);
+	}
+	if (f->plan == NULL || f->plan[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "plan: required");
+	{
+		struct sd_buf val = SD_BUF_INIT;
+
+		st = load(t, T_PLAN, f->plan, &val, 0, err);
+		if (st == SD_OK)
+			st = plan_decode(val.p, val.len, &p);
+		sd_buf_free(&val);
+		if (st == SD_ENOTFOUND)
+			return sd_err_set(err, SD_EINVAL, "plan: no plan %s",
+			    f->plan);
+		if (st != SD_OK)
+			return st;
+		if (p.retired)
+			return sd_err_set(err, SD_EREFUSED, "plan: %s is retired",
+			    f->plan);
+	}
+	sd_strlcpy(c->plan, f->plan, sizeof c->plan);
+	sd_grade_msisdn(c->msisdn, &g);
+	sd_strlcpy(c->grade, g.grade, sizeof c->grade);
+	if (f->price != NULL && f->price[0] != '\0') {
+		if (sd_money_parse(f->price, &c->price_fen) != SD_OK ||
+		    c->price_fen < 0)
+			return sd_err_set(err, SD_EINVAL, "price: '%.20s' is not an "
+			    "amount in yuan", f->price);
+	} else
+		c->price_fen = g.premium_fen > 0 ? g.premium_fen : 0;
+	if (f->card_type && (st = sd_check_text("card_type", f->card_type,
+	    sizeof c->card_type - 1, err)) != SD_OK)
+		return st;
+	if (f->batch && (st = sd_check_text("batch", f->batch,
+	    sizeof c->batch - 1, err)) != SD_OK)
+		return st;
+	if (f->warehouse && (st = sd_check_text("warehouse", f->warehouse,
+	    sizeof c->warehouse - 1, err)) != SD_OK)
+		return st;
+	sd_strlcpy(c->card_type, f->card_type ? f->card_type : "", sizeof c->card_type);
+	sd_strlcpy(c->batch, f->batch ? f->batch : "", sizeof c->batch);
+	sd_strlcpy(c->warehouse, f->warehouse ? f->warehouse : "",
+	    sizeof c->warehouse);
+	c->status = SD_SIM_IN_STOCK;
+	c->created = c->updated = sd_now();
+	return SD_OK;
+}
+
+/* Name the card already holding c's ICCID or MSISDN. */
+static int
+sim_clash(struct sd_txn *t, const struct sd_sim *c, struct sd_err *err)
+{
+	struct sd_sim other;
+	struct sd_buf pk = SD_BUF_INIT;
+	int st;
+
+	if (sim_load(t, c->iccid, &other, 0, err) == SD_OK)
+		return sd_err_set(err, SD_EEXIST, "iccid: %s is already in stock "
+		    "(%s)", c->iccid, sd_sim_status_name(other.status));
+	st = sd_get_by(t, T_SIM, IX_SIM_MSISDN, c->msisdn, strlen(c->msisdn),
+	    &pk, NULL, 0, err);
+	sd_buf_free(&pk);
+	if (st == SD_OK)
+		return sd_err_set(err, SD_EEXIST, "msisdn: %s is already on "
+		    "another card", c->msisdn);
+	if (st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+struct sim_arg {
+	struct sd_session		*s;
+	const struct sd_sim_fields	*f;
+	struct sd_sim			 c;
+	int				 appended;
+};
+
+static int
+sim_add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct sim_arg *a = arg;
+	char obj[40];
+	int st;
+
+	if ((st = sim_build(t, a->f, &a->c, &a->appended, err)) != SD_OK ||
+	    (st = sim_clash(t, &a->c, err)) != SD_OK ||
+	    (st = sim_store(t, &a->c, 1, err)) != SD_OK)
+		return st;
+	snprintf(obj, sizeof obj, "sim:%s", a->c.iccid);
+	return sd_audit_write(t, a->s->user.login, "sim.add", obj,
+	    SD_OUTCOME_OK, "", a->c.msisdn, err);
+}
+
+int
+sd_sim_add(struct sd_session *s, const struct sd_sim_fields *f,
+    char *iccid_out, struct sd_err *err)
+{
+	struct sim_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_SIM_ADD, "", err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.f = f;
+	if ((st = sd_db_run(s->core->db, sim_add_txn, &a, err)) != SD_OK)
+		return st;
+	if (iccid_out != NULL)
+		memcpy(iccid_out, a.c.iccid, sizeof a.c.iccid);
+	if (a.appended)
+		sd_err_set(err, SD_OK, "iccid: check digit %c appended",
+		    a.c.iccid[19]);
+	return SD_OK;
+}
+
+struct find_arg {
+	const char	*key;
+	struct sd_sim	*out;
+	const char	*scope;
+	int		 denied;
+};
+
+static int
+find_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct find_arg *a = arg;
+	struct sd_buf pk = SD_BUF_INIT;
+	int st;
+
+	a->denied = 0;
+	if (strlen(a->key) == 11) {
+		st = sd_get_by(t, T_SIM, IX_SIM_MSISDN, a->key, strlen(a->key),
+		    &pk, NULL, 0, err);
+		if (st == SD_OK)
+			st = sim_load(t, sd_buf_cstr(&pk), a->out, 0, err);
+		else if (st == SD_ENOTFOUND)
+			st = sd_err_set(err, SD_ENOTFOUND, "sim with msisdn %s: "
+			    "not found", a->key);
+	} else
+		st = sim_load(t, a->key, a->out, 0, err);
+	sd_buf_free(&pk);
+	if (st == SD_OK && a->scope[0] != '\0' &&
+	    !(a->out->agent[0] && in_subtree(t, a->scope, a->out->agent))) {
+		a->denied = 1;
+		return SD_EPERM;
+	}
+	return st;
+}
+
+int
+sd_sim_find(struct sd_session *s, const char *key, struct sd_sim *out,
+    struct sd_err *err)
+{
+	char scope[17];
+	struct find_arg a = { key, out, scope, 0 };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_SIM_SHOW, key, err)) != SD_OK ||
+	    (st = scope_of(s, scope, sizeof scope, err)) != SD_OK)
+		return st;
+	st = sd_db_read(s->core->db, find_txn, &a, err);
+	if (st == SD_EPERM && a.denied)
+		return sd_deny(s, SD_OP_SIM_SHOW, key, "the card is not in your "
+		    "branch", err);
+	return st;
+}
+
+struct move_arg {
+	struct sd_session	*s;
+	const char		*iccid;
+	int			 to;
+	const char		*reason;
+};
+
+static int
+move_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct move_arg *a = arg;
+	struct sd_sim c;
+	char obj[40], before[48], after[200];
+	int st;
+
+	if ((st = sim_load(t, a->iccid, &c, 1, err)) != SD_OK)
+		return st;
+	if (!sd_sim_transition_ok(c.status, a->to))
+		return sd_err_set(err, SD_EREFUSED, "sim %s is %s: it cannot "
+		    "become %s", c.iccid, sd_sim_status_name(c.status),
+		    sd_sim_status_name(a->to));
+	snprintf(before, sizeof before, "status=%s", sd_sim_status_name(c.status));
+	c.status = a->to;
+	sd_strlcpy(c.reason, a->reason ? a->reason : "", sizeof c.reason);
+	if (a->to == SD_SIM_IN_STOCK) {
+		c.agent[0] = '\0';	/* back on the books, nobody's */
+		c.customer = 0;
+	}
+	c.updated = sd_now();
+	if ((st = sim_store(t, &c, 0, err)) != SD_OK)
+		return st;
+	snprintf(obj, sizeof obj, "sim:%s", c.iccid);
+	snprintf(after, sizeof after, "status=%s reason=%.150s",
+	    sd_sim_status_name(c.status), c.reason);
+	return sd_audit_write(t, a->s->user.login, "sim.move", obj,
+	    SD_OUTCOME_OK, before, after, err);
+}
+
+int
+sd_sim_move(struct sd_session *s, const char *iccid, int to,
+    const char *reason, struct sd_err *err)
+{
+	struct move_arg a = { s, iccid, to, reason };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_SIM_MOVE, iccid, err)) != SD_OK)
+		return st;
+	if (to < 0 || to >= SD_SIM__COUNT)
+		return sd_err_set(err, SD_EINVAL, "status: unknown");
+	if ((to == SD_SIM_SUSPENDED || to == SD_SIM_TERMINATED ||
+	    to == SD_SIM_RETURNED) && (reason == NULL || reason[0] == '\0'))
+		return sd_err_set(err, SD_EINVAL, "--reason: required to make a "
+		    "card %s", sd_sim_status_name(to));
+	if (reason != NULL && (st = sd_check_text("--reason", reason, 128,
+	    err)) != SD_OK)
+		return st;
+	return sd_db_run(s->core->db, move_txn, &a, err);
+}
+
+struct list_arg {
+	const struct sd_sim_filter	*f;
+	const char			*scope;
+	sd_sim_cb			 cb;
+	void				*arg;
+};
+
+static int
+sim_match(struct sd_txn *t, const struct list_arg *a, const struct sd_sim *c)
+{
+	const struct sd_sim_filter *f = a->f;
+
+	if (f->status >= 0 && c->status != f->status)
+		return 0;
+	if (f->agent && strcmp(f->agent, c->agent) != 0)
+		return 0;
+	if (f->plan && strcmp(f->plan, c->plan) != 0)
+		return 0;
+	if (f->grade && strcmp(f->grade, c->grade) != 0)
+		return 0;
+	if (f->warehouse && strcmp(f->warehouse, c->warehouse) != 0)
+		return 0;
+	if (f->msisdn_prefix && strncmp(c->msisdn, f->msisdn_prefix,
+	    strlen(f->msisdn_prefix)) != 0)
+		return 0;
+	if (a->scope[0] != '\0' &&
+	    !(c->agent[0] && in_subtree(t, a->scope, c->agent)))
+		return 0;
+	return 1;
+}
+
+static int
+list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct list_arg *a = arg;
+	const struct sd_sim_filter *f = a->f;
+	struct sd_cursor *c;
+	struct sd_buf pfx = SD_BUF_INIT;
+	int idx = -1, st;
+
+	/* The narrowest index the filter allows. */
+	if (f->msisdn_prefix) {
+		idx = IX_SIM_MSISDN;
+		sd_buf_adds(&pfx, f->msisdn_prefix);
+	} else if (f->agent) {
+		idx = IX_SIM_AGENT;
+		sd_buf_add(&pfx, f->agent, strlen(f->agent) + 1);
+	} else if (f->status >= 0) {
+		char stx[16];
+
+		snprintf(stx, sizeof stx, "%02d", f->status);
+		idx = IX_SIM_STATUS;
+		sd_buf_add(&pfx, stx, 3);
+	} else if (f->plan) {
+		idx = IX_SIM_PLAN;
+		sd_buf_add(&pfx, f->plan, strlen(f->plan) + 1);
+	}
+	if ((st = sd_cursor_open(t, T_SIM, idx, &c, err)) != SD_OK) {
+		sd_buf_free(&pfx);
+		return st;
+	}
+	st = pfx.len ? sd_cursor_seek(c, SD_SEEK_GE, pfx.p, pfx.len, err) :
+	    sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err);
+	for (; st == SD_OK; st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_sim s;
+
+		if (pfx.len && (kl < pfx.len || memcmp(k, pfx.p, pfx.len) != 0))
+			break;
+		if (sim_decode(v, vl, &s) == SD_OK && sim_match(t, a, &s) &&
+		    a->cb(&s, a->arg) != 0)
+			break;
+	}
+	sd_cursor_close(c);
+	sd_buf_free(&pfx);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_sim_list(struct sd_session *s, const struct sd_sim_filter *f, sd_sim_cb cb,
+    void *arg, struct sd_err *err)
+{
+	char scope[17];
+	struct list_arg a = { f, scope, cb, arg };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_SIM_SHOW, "", err)) != SD_OK ||
+	    (st = scope_of(s, scope, sizeof scope, err)) != SD_OK)
+		return st;
+	if (scope[0] && f->agent && !sd_agent_in_subtree(s, scope, f->agent))
+		return sd_deny(s, SD_OP_SIM_SHOW, f->agent, "agent not in your "
+		    "branch", err);
+	return sd_db_read(s->core->db, list_txn, &a, err);
+}
+
+/* ---------------------------------------------------------------- import */
+
+static const char *const sim_cols[] = { "iccid", "msisdn", "imsi", "plan",
+    "price", "batch", "warehouse", "card_type", NULL };
+
+struct simimp_arg {
+	struct sd_session	*s;
+	const struct sd_table	*t;
+	const char		*file;
+	int			 col[8];
+	unsigned char		*bad;
+	char			(*why)[200];
+	long			 nbad;
+	long			 written;
+	int			 dry;		/* check only: abort at the end */
+};
+
+static void
+row_fields(const struct simimp_arg *a, int r, struct sd_sim_fields *f)
+{
+	const char *v[8];
+
+	for (int k = 0; k < 8; k++)
+		v[k] = a->col[k] >= 0 && a->col[k] < a->t->ncells[r] ?
+		    a->t->cells[r][a->col[k]] : NULL;
+	sd_sim_fields_init(f);
+	f->iccid = v[0];
+	f->msisdn = v[1];
+	f->imsi = v[2];
+	f->plan = v[3];
+	f->price = v[4];
+	f->batch = v[5];
+	f->warehouse = v[6];
+	f->card_type = v[7];
+}
+
+/* One transaction checks every row, and (write) stores the good ones:
+ * the file is in whole or not at all. */
+static int
+simimp_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct simimp_arg *a = arg;
+	char obj[300];
+	int st;
+
+	a->nbad = 0;
+	a->written = 0;
+	for (int r = 1; r < a->t->nrows; r++) {
+		struct sd_sim_fields f;
+		struct sd_sim c;
+		struct sd_err e;
+		int appended;
+
+		a->bad[r] = 0;
+		row_fields(a, r, &f);
+		st = sim_build(t, &f, &c, &appended, &e);
+		if (st == SD_OK)
+			st = sim_clash(t, &c, &e);
+		/* Stored even in a dry run, so a duplicate later in the
+		 * file is caught; a dry run is aborted at the end. */
+		if (st == SD_OK)
+			st = sim_store(t, &c, 1, &e);
+		if (st == SD_ERETRY || st == SD_EINTERNAL)
+			return sd_err_set(err, st, "%s", e.msg);
+		if (st != SD_OK) {
+			/* Duplicates inside the file show up here too: the
+			 * earlier row was stored (or checked) first. */
+			a->bad[r] = 1;
+			snprintf(a->why[r], sizeof a->why[0], "%.60s:%d: %.120s",
+			    a->file, a->t->lines[r], e.msg);
+			a->nbad++;
+			continue;
+		}
+		a->written++;
+	}
+	if (a->dry || a->nbad > 0)
+		return SD_EINVAL;	/* nothing goes in */
+	snprintf(obj, sizeof obj, "file:%.200s", a->file);
+	{
+		char detail[64];
+
+		snprintf(detail, sizeof detail, "%ld cards", a->written);
+		return sd_audit_write(t, a->s->user.login, "sim.import", obj,
+		    SD_OUTCOME_OK, "", detail, err);
+	}
+}
+
+int
+sd_sim_import(struct sd_session *s, const char *file, const struct sd_table *t,
+    const char *rejects, struct sd_import_result *r, struct sd_err *err)
+{
+	struct simimp_arg a;
+	int st, first = -1;
+
+	memset(r, 0, sizeof *r);
+	if ((st = sd_authorize(s, SD_OP_SIM_ADD, file, err)) != SD_OK)
+		return st;
+	if (t->nrows < 2)
+		return sd_err_set(err, SD_EINVAL, "%s: no rows under the header",
+		    file);
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.t = t;
+	a.file = file;
+	for (int k = 0; k < 8; k++) {
+		a.col[k] = -1;
+		for (int c = 0; c < t->ncells[0]; c++)
+			if (strcasecmp(t->cells[0][c], sim_cols[k]) == 0)
+				a.col[k] = c;
+	}
+	if (a.col[0] < 0 || a.col[1] < 0 || a.col[3] < 0)
+		return sd_err_set(err, SD_EINVAL, "%s: header: needs the columns "
+		    "iccid, msisdn and plan (and may have imsi, price, batch, "
+		    "warehouse, card_type)", file);
+	a.bad = xcalloc((size_t)t->nrows, 1);
+	a.why = xcalloc((size_t)t->nrows, sizeof *a.why);
+	/* With --skip-bad a dry run finds the bad rows, then the good go in. */
+	a.dry = rejects != NULL;
+	st = sd_db_run(s->core->db, simimp_txn, &a, err);
+	if (st == SD_EINVAL && a.dry && a.nbad == 0)
+		st = SD_OK;		/* the dry run's own abort */
+	if (st == SD_EINVAL && a.nbad > 0) {
+		for (int i = 1; i < t->nrows && first < 0; i++)
+			if (a.bad[i])
+				first = i;
+		if (rejects == NULL) {
+			st = sd_err_set(err, SD_EINVAL, "%s (%ld bad row%s in all; "
+			    "nothing imported; --skip-bad FILE imports the rest)",
+			    a.why[first], a.nbad, a.nbad == 1 ? "" : "s");
+			goto out;
+		}
+	}
+	if (st == SD_EINVAL && a.nbad > 0)
+		st = SD_OK;		/* bad rows go to the rejects file */
+	if (st != SD_OK)
+		goto out;
+	if (rejects != NULL) {
+		FILE *f = fopen(rejects, "w");
+
+		if (f == NULL) {
+			st = sd_err_set(err, SD_EINVAL, "--skip-bad: %s: cannot "
+			    "write", rejects);
+			goto out;
+		}
+		fputs("\xef\xbb\xbfrow,reason\r\n", f);
+		for (int i = 1; i < t->nrows; i++)
+			if (a.bad[i])
+				fprintf(f, "%d,\"%s\"\r\n", t->lines[i], a.why[i]);
+		fclose(f);
+		r->rejected = a.nbad;
+		/* Now the good rows: skip the known bad ones. */
+		{
+			struct sd_table good = *t;
+			int n = 1;
+
+			good.cells = xcalloc((size_t)t->nrows, sizeof *good.cells);
+			good.ncells = xcalloc((size_t)t->nrows, sizeof *good.ncells);
+			good.lines = xcalloc((size_t)t->nrows, sizeof *good.lines);
+			for (int i = 0; i < t->nrows; i++)
+				if (i == 0 || !a.bad[i]) {
+					good.cells[n - (i == 0)] = t->cells[i];
+					good.ncells[n - (i == 0)] = t->ncells[i];
+					good.lines[n - (i == 0)] = t->lines[i];
+					n += i != 0;
+				}
+			good.nrows = n;
+			a.t = &good;
+			a.dry = 0;
+			if (n > 1)
+				st = sd_db_run(s->core->db, simimp_txn, &a, err);
+			free(good.cells);
+			free(good.ncells);
+			free(good.lines);
+			if (st != SD_OK) {
+				if (st == SD_EINVAL)
+					st = sd_err_set(err, SD_EREFUSED, "%s: the "
+					    "stock changed while importing; "
+					    "nothing imported", file);
+				goto out;
+			}
+		}
+	}
+	r->imported = a.written;
+out:
+	free(a.bad);
+	free(a.why);
+	return st;
+}

@@ -1,0 +1,125 @@
+/*
+ * test_stock.c -- SIM card rules with vectors worked out by hand: the ICCID
+ * Luhn check digit, mainland MSISDNs, the default number-grading rules, and
+ * the whole state-machine matrix.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/core.h"
+
+static void
+iccid_luhn(void **state)
+{
+	char out[21];
+	int appended;
+	struct sd_err e;
+
+	(void)state;
+	/* The published example ICCID 8901 4103 2111 1851 0720. */
+	assert_int_equal(sd_iccid_check("89014103211118510720", out, &appended,
+	    &e), SD_OK);
+	assert_false(appended);
+	assert_int_equal(sd_iccid_check("89014103211118510721", out, &appended,
+	    &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "should be 0"));
+	/* 19 digits: the check digit is computed and appended.  By hand, from
+	 * the right, doubling 3,1,9,7,5,3,1,0,8 and adding the rest gives 52:
+	 * check digit 8. */
+	assert_int_equal(sd_iccid_check("8986001234567890123", out, &appended,
+	    &e), SD_OK);
+	assert_true(appended);
+	assert_string_equal(out, "89860012345678901238");
+	assert_int_equal(sd_iccid_check("898600123456789012", out, &appended,
+	    &e), SD_EINVAL);
+	assert_int_equal(sd_iccid_check("8986001234567890X23", out, &appended,
+	    &e), SD_EINVAL);
+}
+
+static void
+msisdns(void **state)
+{
+	struct sd_err e;
+
+	(void)state;
+	assert_int_equal(sd_msisdn_check("13800138000", &e), SD_OK);
+	assert_int_equal(sd_msisdn_check("19912345678", &e), SD_OK);
+	assert_int_equal(sd_msisdn_check("12800138000", &e), SD_EINVAL);
+	assert_int_equal(sd_msisdn_check("1380013800", &e), SD_EINVAL);
+	assert_int_equal(sd_msisdn_check("138001380001", &e), SD_EINVAL);
+	assert_int_equal(sd_msisdn_check("1380013800a", &e), SD_EINVAL);
+	assert_int_equal(sd_msisdn_check("+8613800138", &e), SD_EINVAL);
+}
+
+static void
+grading(void **state)
+{
+	static const struct { const char *m, *grade; int64_t premium; } v[] = {
+		{ "13912399999", "AAAAA", 500000 },
+		{ "13912348888", "AAAA", 100000 },
+		{ "13900045678", "ABCDE", 80000 },
+		{ "13900098765", "ABCDE", 80000 },
+		{ "13900021234", "ABCD", 30000 },
+		{ "13900024321", "ABCD", 30000 },
+		{ "13900021133", "AABB", 20000 },
+		{ "13900021777", "AAA", 20000 },
+		{ "13900021313", "ABAB", 10000 },
+		{ "13988180828", "8s", 10000 },
+		{ "13966106162", "6s", 8000 },
+		{ "13940410427", "4s", -2000 },
+		{ "13902715930", "", 0 },
+	};
+	struct sd_grade g;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		sd_grade_msisdn(v[i].m, &g);
+		if (strcmp(g.grade, v[i].grade) != 0 || g.premium_fen != v[i].premium)
+			fail_msg("%s: %s %lld, want %s %lld", v[i].m, g.grade,
+			    (long long)g.premium_fen, v[i].grade,
+			    (long long)v[i].premium);
+	}
+}
+
+static void
+transitions(void **state)
+{
+	/* Rows: from; columns: to, in enum order (in_stock, reserved,
+	 * allocated, active, suspended, terminated, returned). */
+	static const char *const ok[SD_SIM__COUNT] = {
+		".yy....",	/* in_stock */
+		"y.y....",	/* reserved: released, or allocated */
+		"y..y..y",	/* allocated */
+		"....yy.",	/* active */
+		"...y.y.",	/* suspended */
+		".......",	/* terminated: final */
+		"y......",	/* returned: back in stock */
+	};
+
+	(void)state;
+	for (int f = 0; f < SD_SIM__COUNT; f++)
+		for (int t = 0; t < SD_SIM__COUNT; t++)
+			if (sd_sim_transition_ok(f, t) != (ok[f][t] == 'y'))
+				fail_msg("%s -> %s: %d", sd_sim_status_name(f),
+				    sd_sim_status_name(t), !(ok[f][t] == 'y'));
+	assert_int_equal(sd_sim_status_parse("returned"), SD_SIM_RETURNED);
+	assert_int_equal(sd_sim_status_parse("lost"), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(iccid_luhn),
+		cmocka_unit_test(msisdns),
+		cmocka_unit_test(grading),
+		cmocka_unit_test(transitions),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

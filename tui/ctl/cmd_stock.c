@@ -1,0 +1,567 @@
+/*
+ * cmd_stock.c -- simdeskctl plan, vas, agent and sim: arguments in, tables
+ * or JSON out.  The rules (Luhn, grading, the card state machine, agents'
+ * branches) are core's (core/stock.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/tui.h"
+
+/* ---------------------------------------------------------------- plans */
+
+static int
+plan_fields(struct ctl_ctx *c, struct sd_plan_fields *f)
+{
+	int st;
+
+	sd_plan_fields_init(f);
+	f->name = ctl_opt(c, "name");
+	f->monthly_fee = ctl_opt(c, "monthly-fee");
+	f->tariff = ctl_opt(c, "tariff");
+	f->vas = ctl_opt(c, "vas");
+	if ((st = ctl_opt_int(c, "minutes", 0, 1000000, &f->minutes)) != SD_OK)
+		return st;
+	return ctl_opt_int(c, "sms", 0, 1000000, &f->sms);
+}
+
+int
+cmd_plan_add(struct ctl_ctx *c)
+{
+	struct sd_plan_fields f;
+	int st;
+
+	if ((st = plan_fields(c, &f)) != SD_OK ||
+	    (st = sd_plan_add(&c->sess, c->args[0], &f, &c->err)) != SD_OK)
+		return st;
+	printf("%s\n", c->args[0]);
+	return SD_OK;
+}
+
+int
+cmd_plan_update(struct ctl_ctx *c)
+{
+	struct sd_plan_fields f;
+	int st;
+
+	if ((st = plan_fields(c, &f)) != SD_OK)
+		return st;
+	return sd_plan_update(&c->sess, c->args[0], &f, &c->err);
+}
+
+int
+cmd_plan_retire(struct ctl_ctx *c)
+{
+	return sd_plan_retire(&c->sess, c->args[0], &c->err);
+}
+
+static void
+plan_json(struct out_json *j, const struct sd_plan *p)
+{
+	json_obj_open(j, NULL);
+	json_str(j, "code", p->code);
+	json_str(j, "name", p->name);
+	json_int(j, "monthly_fee_fen", p->monthly_fen);
+	json_int(j, "minutes", p->minutes);
+	json_int(j, "sms", p->sms);
+	json_str(j, "tariff", p->tariff);
+	json_arr_open(j, "vas");
+	for (int i = 0; i < p->nvas; i++)
+		json_str(j, NULL, p->vas[i]);
+	json_arr_close(j);
+	json_bool(j, "retired", p->retired);
+	json_obj_close(j);
+}
+
+struct out_state {
+	struct out_table	t;
+	struct out_json		j;
+	int			json;
+};
+
+static void
+out_begin(struct out_state *o, struct ctl_ctx *c, int ncols,
+    const char *const *heads)
+{
+	memset(o, 0, sizeof *o);
+	o->json = c->json;
+	out_table_init(&o->t, ncols, heads);
+	if (o->json) {
+		json_begin(&o->j, stdout);
+		json_arr_open(&o->j, NULL);
+	}
+}
+
+static int
+out_end(struct out_state *o, int st)
+{
+	if (st == SD_OK) {
+		if (o->json) {
+			json_arr_close(&o->j);
+			json_end(&o->j);
+		} else
+			out_table_print(&o->t, stdout);
+	}
+	out_table_free(&o->t);
+	return st;
+}
+
+static int
+plan_row(const struct sd_plan *p, void *arg)
+{
+	struct out_state *o = arg;
+	char fee[32], min[16], sms[16];
+	const char *cells[6];
+
+	if (o->json) {
+		plan_json(&o->j, p);
+		return 0;
+	}
+	sd_money_format(p->monthly_fen, fee, sizeof fee);
+	snprintf(min, sizeof min, "%d", p->minutes);
+	snprintf(sms, sizeof sms, "%d", p->sms);
+	cells[0] = p->code;
+	cells[1] = p->name;
+	cells[2] = fee;
+	cells[3] = min;
+	cells[4] = sms;
+	cells[5] = p->retired ? "retired" : "on sale";
+	out_table_row(&o->t, cells);
+	return 0;
+}
+
+int
+cmd_plan_list(struct ctl_ctx *c)
+{
+	static const char *const heads[] = { "CODE", "NAME", "MONTHLY", "MINUTES",
+	    "SMS", "STATUS" };
+	struct out_state o;
+
+	out_begin(&o, c, 6, heads);
+	o.t.right[2] = o.t.right[3] = o.t.right[4] = 1;
+	return out_end(&o, sd_plan_list(&c->sess, plan_row, &o, &c->err));
+}
+
+int
+cmd_plan_show(struct ctl_ctx *c)
+{
+	struct sd_plan p;
+	struct out_json j;
+	int st;
+
+	if ((st = sd_plan_get(&c->sess, c->args[0], &p, &c->err)) != SD_OK)
+		return st;
+	json_begin(&j, stdout);
+	if (c->json) {
+		plan_json(&j, &p);
+		json_end(&j);
+	} else {
+		char fee[32];
+
+		sd_money_format(p.monthly_fen, fee, sizeof fee);
+		printf("plan:     %s\nname:     %s\nmonthly:  %s\nminutes:  %d\n"
+		    "sms:      %d\ntariff:   %s\nstatus:   %s\nvas:     ",
+		    p.code, p.name, fee, p.minutes, p.sms, p.tariff,
+		    p.retired ? "retired" : "on sale");
+		for (int i = 0; i < p.nvas; i++)
+			printf(" %s", p.vas[i]);
+		printf("\n");
+	}
+	return SD_OK;
+}
+
+int
+cmd_vas_add(struct ctl_ctx *c)
+{
+	int st;
+
+	if ((st = sd_vas_add(&c->sess, c->args[0], ctl_opt(c, "name"),
+	    ctl_opt(c, "monthly-fee"), &c->err)) != SD_OK)
+		return st;
+	printf("%s\n", c->args[0]);
+	return SD_OK;
+}
+
+static int
+vas_row(const struct sd_vas *v, void *arg)
+{
+	struct out_state *o = arg;
+	char fee[32];
+	const char *cells[3];
+
+	if (o->json) {
+		json_obj_open(&o->j, NULL);
+		json_str(&o->j, "code", v->code);
+		json_str(&o->j, "name", v->name);
+		json_int(&o->j, "monthly_fee_fen", v->monthly_fen);
+		json_obj_close(&o->j);
+		return 0;
+	}
+	sd_money_format(v->monthly_fen, fee, sizeof fee);
+	cells[0] = v->code;
+	cells[1] = v->name;
+	cells[2] = fee;
+	out_table_row(&o->t, cells);
+	return 0;
+}
+
+int
+cmd_vas_list(struct ctl_ctx *c)
+{
+	static const char *const heads[] = { "CODE", "NAME", "MONTHLY" };
+	struct out_state o;
+
+	out_begin(&o, c, 3, heads);
+	o.t.right[2] = 1;
+	return out_end(&o, sd_vas_list(&c->sess, vas_row, &o, &c->err));
+}
+
+/* ---------------------------------------------------------------- agents */
+
+int
+cmd_agent_add(struct ctl_ctx *c)
+{
+	int st;
+
+	if ((st = sd_agent_add(&c->sess, c->args[0], ctl_opt(c, "name"),
+	    ctl_opt(c, "parent"), ctl_opt(c, "credit-limit"),
+	    ctl_opt(c, "region"), &c->err)) != SD_OK)
+		return st;
+	printf("%s\n", c->args[0]);
+	return SD_OK;
+}
+
+int
+cmd_agent_approve(struct ctl_ctx *c)
+{
+	return sd_agent_set_status(&c->sess, c->args[0], SD_AGENT_APPROVED,
+	    &c->err);
+}
+
+int
+cmd_agent_suspend(struct ctl_ctx *c)
+{
+	return sd_agent_set_status(&c->sess, c->args[0], SD_AGENT_SUSPENDED,
+	    &c->err);
+}
+
+static void
+agent_json(struct out_json *j, const struct sd_agent *a, long cards)
+{
+	json_obj_open(j, NULL);
+	json_str(j, "code", a->code);
+	json_str(j, "name", a->name);
+	json_str(j, "parent", a->parent);
+	json_str(j, "status", sd_agent_status_name(a->status));
+	json_int(j, "credit_limit_fen", a->credit_fen);
+	json_str(j, "region", a->region);
+	json_int(j, "depth", a->depth);
+	if (cards >= 0)
+		json_int(j, "cards", cards);
+	json_obj_close(j);
+}
+
+int
+cmd_agent_show(struct ctl_ctx *c)
+{
+	struct sd_agent a;
+	struct out_json j;
+	char credit[32];
+	int st;
+
+	if ((st = sd_agent_get(&c->sess, c->args[0], &a, &c->err)) != SD_OK)
+		return st;
+	if (c->json) {
+		json_begin(&j, stdout);
+		agent_json(&j, &a, -1);
+		json_end(&j);
+		return SD_OK;
+	}
+	sd_money_format(a.credit_fen, credit, sizeof credit);
+	printf("agent:         %s\nname:          %s\nparent:        %s\n"
+	    "status:        %s\ncredit limit:  %s\nregion:        %s\n", a.code,
+	    a.name, a.parent[0] ? a.parent : "-", sd_agent_status_name(a.status),
+	    credit, a.region);
+	return SD_OK;
+}
+
+static int
+count_card(const struct sd_sim *s, void *arg)
+{
+	(void)s;
+	(*(long *)arg)++;
+	return 0;
+}
+
+struct tree_state {
+	struct ctl_ctx	*c;
+	struct out_json	 j;
+	int		 indent;	/* tree: indent; list: table */
+	struct out_table t;
+};
+
+static int
+agent_row(const struct sd_agent *a, void *arg)
+{
+	struct tree_state *ts = arg;
+	struct sd_sim_filter f;
+	struct sd_err e;
+	long cards = 0;
+
+	memset(&f, 0, sizeof f);
+	f.status = -1;
+	f.agent = a->code;
+	sd_sim_list(&ts->c->sess, &f, count_card, &cards, &e);
+	if (ts->c->json) {
+		agent_json(&ts->j, a, cards);
+		return 0;
+	}
+	if (ts->indent) {
+		struct sd_buf b = SD_BUF_INIT;
+
+		for (int i = 0; i < a->depth; i++)
+			sd_buf_adds(&b, "    ");
+		sd_buf_printf(&b, "%s %s  [%s]  cards %ld", a->code, a->name,
+		    sd_agent_status_name(a->status), cards);
+		puts(sd_buf_cstr(&b));
+		sd_buf_free(&b);
+	} else {
+		char n[24];
+		const char *cells[5];
+
+		snprintf(n, sizeof n, "%ld", cards);
+		cells[0] = a->code;
+		cells[1] = a->name;
+		cells[2] = a->parent;
+		cells[3] = sd_agent_status_name(a->status);
+		cells[4] = n;
+		out_table_row(&ts->t, cells);
+	}
+	return 0;
+}
+
+static int
+agents(struct ctl_ctx *c, const char *root, int indent)
+{
+	static const char *const heads[] = { "CODE", "NAME", "PARENT", "STATUS",
+	    "CARDS" };
+	struct tree_state ts;
+	int st;
+
+	memset(&ts, 0, sizeof ts);
+	ts.c = c;
+	ts.indent = indent;
+	out_table_init(&ts.t, 5, heads);
+	ts.t.right[4] = 1;
+	if (c->json) {
+		json_begin(&ts.j, stdout);
+		json_arr_open(&ts.j, NULL);
+	}
+	st = sd_agent_tree(&c->sess, root, agent_row, &ts, &c->err);
+	if (st == SD_OK) {
+		if (c->json) {
+			json_arr_close(&ts.j);
+			json_end(&ts.j);
+		} else if (!indent)
+			out_table_print(&ts.t, stdout);
+	}
+	out_table_free(&ts.t);
+	return st;
+}
+
+int
+cmd_agent_list(struct ctl_ctx *c)
+{
+	return agents(c, "", 0);
+}
+
+int
+cmd_agent_tree(struct ctl_ctx *c)
+{
+	return agents(c, c->nargs ? c->args[0] : "", 1);
+}
+
+/* ---------------------------------------------------------------- cards */
+
+static void
+sim_json(struct out_json *j, const struct sd_sim *s)
+{
+	json_obj_open(j, NULL);
+	json_str(j, "iccid", s->iccid);
+	json_str(j, "msisdn", s->msisdn);
+	json_str(j, "imsi", s->imsi);
+	json_str(j, "status", sd_sim_status_name(s->status));
+	json_str(j, "agent", s->agent);
+	json_str(j, "plan", s->plan);
+	json_str(j, "grade", s->grade);
+	json_int(j, "price_fen", s->price_fen);
+	json_str(j, "batch", s->batch);
+	json_str(j, "warehouse", s->warehouse);
+	json_int(j, "customer", (long long)s->customer);
+	json_str(j, "reason", s->reason);
+	json_obj_close(j);
+}
+
+int
+cmd_sim_add(struct ctl_ctx *c)
+{
+	struct sd_sim_fields f;
+	char iccid[21];
+	int st;
+
+	sd_sim_fields_init(&f);
+	f.iccid = ctl_opt(c, "iccid");
+	f.msisdn = ctl_opt(c, "msisdn");
+	f.plan = ctl_opt(c, "plan");
+	f.imsi = ctl_opt(c, "imsi");
+	f.price = ctl_opt(c, "price");
+	f.batch = ctl_opt(c, "batch");
+	f.warehouse = ctl_opt(c, "warehouse");
+	f.card_type = ctl_opt(c, "card-type");
+	sd_err_clear(&c->err);
+	if ((st = sd_sim_add(&c->sess, &f, iccid, &c->err)) != SD_OK)
+		return st;
+	if (c->err.msg[0])	/* a check digit was appended: say so */
+		fprintf(stderr, "simdeskctl: %s\n", c->err.msg);
+	printf("%s\n", iccid);
+	return SD_OK;
+}
+
+int
+cmd_sim_import(struct ctl_ctx *c)
+{
+	struct sd_table t;
+	struct sd_import_result r;
+	const char *enc = ctl_opt(c, "encoding");
+	enum sd_encoding e = SD_ENC_AUTO;
+	int st;
+
+	if (enc != NULL)
+		e = strcmp(enc, "gb18030") == 0 ? SD_ENC_GB18030 :
+		    strcmp(enc, "utf-8") == 0 ? SD_ENC_UTF8 : SD_ENC_AUTO;
+	if ((st = sd_authorize(&c->sess, SD_OP_SIM_ADD, c->args[0],
+	    &c->err)) != SD_OK ||
+	    (st = sd_table_read(c->args[0], e, &t, &c->err)) != SD_OK)
+		return st;
+	st = sd_sim_import(&c->sess, c->args[0], &t, ctl_opt(c, "skip-bad"), &r,
+	    &c->err);
+	if (st == SD_OK) {
+		if (c->json)
+			printf("{\"imported\": %ld, \"rejected\": %ld}\n",
+			    r.imported, r.rejected);
+		else
+			printf("imported %ld, rejected %ld\n", r.imported,
+			    r.rejected);
+	}
+	sd_table_free(&t);
+	return st;
+}
+
+static int
+sim_row(const struct sd_sim *s, void *arg)
+{
+	struct out_state *o = arg;
+	char price[32];
+	const char *cells[8];
+
+	if (o->json) {
+		sim_json(&o->j, s);
+		return 0;
+	}
+	sd_money_format(s->price_fen, price, sizeof price);
+	cells[0] = s->iccid;
+	cells[1] = s->msisdn;
+	cells[2] = sd_sim_status_name(s->status);
+	cells[3] = s->plan;
+	cells[4] = s->grade;
+	cells[5] = price;
+	cells[6] = s->agent;
+	cells[7] = s->warehouse;
+	out_table_row(&o->t, cells);
+	return 0;
+}
+
+int
+cmd_sim_list(struct ctl_ctx *c)
+{
+	static const char *const heads[] = { "ICCID", "MSISDN", "STATUS", "PLAN",
+	    "GRADE", "PRICE", "AGENT", "WAREHOUSE" };
+	struct sd_sim_filter f;
+	struct out_state o;
+	const char *status = ctl_opt(c, "status");
+
+	memset(&f, 0, sizeof f);
+	f.status = -1;
+	if (status != NULL && (f.status = sd_sim_status_parse(status)) < 0)
+		return sd_err_set(&c->err, SD_EINVAL, "--status: '%s' is not a "
+		    "card state", status);
+	f.agent = ctl_opt(c, "agent");
+	f.plan = ctl_opt(c, "plan");
+	f.grade = ctl_opt(c, "grade");
+	f.warehouse = ctl_opt(c, "warehouse");
+	f.msisdn_prefix = ctl_opt(c, "msisdn-prefix");
+	out_begin(&o, c, 8, heads);
+	o.t.right[5] = 1;
+	return out_end(&o, sd_sim_list(&c->sess, &f, sim_row, &o, &c->err));
+}
+
+int
+cmd_sim_show(struct ctl_ctx *c)
+{
+	struct sd_sim s;
+	struct out_json j;
+	char price[32];
+	int st;
+
+	if ((st = sd_sim_find(&c->sess, c->args[0], &s, &c->err)) != SD_OK)
+		return st;
+	if (c->json) {
+		json_begin(&j, stdout);
+		sim_json(&j, &s);
+		json_end(&j);
+		return SD_OK;
+	}
+	sd_money_format(s.price_fen, price, sizeof price);
+	printf("iccid:      %s\nmsisdn:     %s\nimsi:       %s\nstatus:     %s\n"
+	    "plan:       %s\ngrade:      %s\nprice:      %s\nagent:      %s\n"
+	    "warehouse:  %s\nbatch:      %s\nreason:     %s\n", s.iccid, s.msisdn,
+	    s.imsi, sd_sim_status_name(s.status), s.plan, s.grade[0] ? s.grade :
+	    "ordinary", price, s.agent, s.warehouse, s.batch, s.reason);
+	return SD_OK;
+}
+
+int
+cmd_sim_grade(struct ctl_ctx *c)
+{
+	struct sd_grade g;
+	char premium[32];
+	int st;
+
+	if ((st = sd_msisdn_check(c->args[0], &c->err)) != SD_OK)
+		return st;
+	sd_grade_msisdn(c->args[0], &g);
+	sd_money_format(g.premium_fen, premium, sizeof premium);
+	if (c->json)
+		printf("{\"msisdn\": \"%s\", \"grade\": \"%s\", \"rule\": \"%s\", "
+		    "\"premium_fen\": %lld}\n", c->args[0], g.grade, g.rule,
+		    (long long)g.premium_fen);
+	else if (g.grade[0])
+		printf("%s: %s (%s), premium %s\n", c->args[0], g.grade, g.rule,
+		    premium);
+	else
+		printf("%s: ordinary (no rule matched)\n", c->args[0]);
+	return SD_OK;
+}
+
+static int
+move(struct ctl_ctx *c, int to)
+{
+	return sd_sim_move(&c->sess, c->args[0], to, ctl_opt(c, "reason"),
+	    &c->err);
+}
+
+int cmd_sim_suspend(struct ctl_ctx *c) { return move(c, SD_SIM_SUSPENDED); }
+int cmd_sim_resume(struct ctl_ctx *c) { return move(c, SD_SIM_ACTIVE); }
+int cmd_sim_terminate(struct ctl_ctx *c) { return move(c, SD_SIM_TERMINATED); }
+int cmd_sim_return(struct ctl_ctx *c) { return move(c, SD_SIM_RETURNED); }
+int cmd_sim_restock(struct ctl_ctx *c) { return move(c, SD_SIM_IN_STOCK); }
