@@ -119,6 +119,9 @@ enum sd_op {
 	SD_OP_SIM_ADD,
 	SD_OP_SIM_SHOW,
 	SD_OP_SIM_MOVE,
+	SD_OP_SIM_ALLOCATE,
+	SD_OP_SIM_TRANSFER,
+	SD_OP_SIM_ACTIVATE,
 	SD_OP__COUNT
 };
 
@@ -727,6 +730,57 @@ struct sd_sim_filter {
 typedef int (*sd_sim_cb)(const struct sd_sim *c, void *arg);
 int	sd_sim_list(struct sd_session *s, const struct sd_sim_filter *f,
 	    sd_sim_cb cb, void *arg, struct sd_err *err);
+/*
+ * Allocate in-stock cards to an approved agent: the listed ICCIDs, a range
+ * FIRST-LAST of ICCIDs, or the first count in stock of a plan.  All or
+ * nothing; *n is how many.
+ */
+int	sd_sim_allocate(struct sd_session *s, const char *agent,
+	    const char *const *iccids, int nids, const char *range, int count,
+	    const char *plan, int *n, struct sd_err *err);
+/* Move allocated cards to another agent of the same branch (admin: any). */
+int	sd_sim_transfer(struct sd_session *s, const char *to_agent,
+	    const char *const *iccids, int nids, struct sd_err *err);
+
+struct sd_subscription {
+	uint64_t id;
+	char	 iccid[21];
+	char	 msisdn[12];
+	uint64_t customer;
+	char	 plan[17];
+	char	 vas[8][17];
+	int	 nvas;
+	int64_t	 from;			/* active from */
+	char	 channel[16];		/* store, agent, online, telesales */
+	char	 seller[SD_LOGIN_MAX + 1];
+	char	 agent[17];
+	int64_t	 price_fen;
+	int64_t	 ended;			/* terminated at, 0 = running */
+};
+
+struct sd_activation {
+	const char	*iccid;
+	uint64_t	 customer;
+	const char	*customer_key;	/* or by id or phone, resolved in core:
+					 * an agent may sell without browsing */
+	const char	*channel;	/* NULL = store */
+	const char	*agent;		/* NULL = the card's */
+	const char	*price;		/* yuan; NULL = the card's list price */
+	const char	*vas;		/* comma-separated, allowed by the plan */
+	int64_t		 date;		/* 0 = now */
+};
+
+/*
+ * Sell a card: it must be in stock or allocated (exit 6 otherwise).  The
+ * subscription starts, the card becomes active for the customer, and the
+ * price is posted to the customer's account.  *id is the subscription.
+ */
+int	sd_sim_activate(struct sd_session *s, const struct sd_activation *a,
+	    uint64_t *id, struct sd_err *err);
+typedef int (*sd_sub_cb)(const struct sd_subscription *sub, void *arg);
+int	sd_subscription_list(struct sd_session *s, uint64_t customer,
+	    sd_sub_cb cb, void *arg, struct sd_err *err);
+
 /* Import cards from a table (iccid,msisdn,imsi,plan,price,batch,warehouse). */
 int	sd_sim_import(struct sd_session *s, const char *file,
 	    const struct sd_table *t, const char *rejects,

@@ -23,6 +23,7 @@ enum {
 	T_VAS,
 	T_AGENT,
 	T_SIM,
+	T_SUBSCRIPTION,
 	T__COUNT
 };
 
@@ -39,6 +40,10 @@ enum { IX_TICKET_HANDLER, IX_TICKET_CUSTOMER };
 enum { IX_AGENT_PARENT };
 /* SIM index keys end in the ICCID (unique, exact paging). */
 enum { IX_SIM_MSISDN, IX_SIM_STATUS, IX_SIM_AGENT, IX_SIM_PLAN };
+enum { IX_SUB_CUSTOMER };
+
+void	sub_encode(const struct sd_subscription *u, struct sd_buf *b);
+int	sub_decode(const void *p, size_t n, struct sd_subscription *u);
 
 void	plan_encode(const struct sd_plan *p, struct sd_buf *b);
 int	plan_decode(const void *p, size_t n, struct sd_plan *out);

@@ -74,6 +74,12 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	{ SD_OP_SIM_SHOW, "sim.show",
 	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) | R(AGENT) },
 	{ SD_OP_SIM_MOVE, "sim.move", R(ADMIN) | R(SUPERVISOR) | R(CASHIER) },
+	{ SD_OP_SIM_ALLOCATE, "sim.allocate", R(ADMIN) | R(SUPERVISOR) },
+	/* Agents pass cards down their own branch (checked in stock.c). */
+	{ SD_OP_SIM_TRANSFER, "sim.transfer", R(ADMIN) | R(SUPERVISOR) | R(AGENT) },
+	/* Sold at the counter, on the phone, or by an agent. */
+	{ SD_OP_SIM_ACTIVATE, "sim.activate",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) | R(AGENT) },
 };
 
 const char *

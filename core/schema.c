@@ -267,6 +267,22 @@ SIM_EXTRACTOR(sim_agent_key,
 SIM_EXTRACTOR(sim_plan_key,
 	if (c.plan[0]) suffixed(out, c.plan, pk, pklen, 1);)
 
+/* Subscriptions by customer: customer id then subscription id. */
+static int
+sub_customer_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_subscription u;
+	uint8_t k[16];
+
+	if (sub_decode(rec, len, &u) != SD_OK)
+		return -1;
+	sd_be64_put(k, u.customer);
+	memcpy(k + 8, pk, pklen < 8 ? pklen : 8);
+	sd_keys_add(out, k, 16);
+	return 0;
+}
+
 const struct sd_table_def sd_schema[T__COUNT] = {
 	[T_META] = { "meta", 0, { { 0 } } },
 	[T_USER] = { "user", 2, {
@@ -311,5 +327,8 @@ const struct sd_table_def sd_schema[T__COUNT] = {
 		{ "status", 1, sim_status_key },
 		{ "agent", 1, sim_agent_key },
 		{ "plan", 1, sim_plan_key },
+	} },
+	[T_SUBSCRIPTION] = { "subscription", 1, {
+		{ "customer", 1, sub_customer_key },
 	} },
 };

@@ -118,6 +118,9 @@ int	cmd_sim_resume(struct ctl_ctx *c);
 int	cmd_sim_terminate(struct ctl_ctx *c);
 int	cmd_sim_return(struct ctl_ctx *c);
 int	cmd_sim_restock(struct ctl_ctx *c);
+int	cmd_sim_allocate(struct ctl_ctx *c);
+int	cmd_sim_transfer(struct ctl_ctx *c);
+int	cmd_sim_activate(struct ctl_ctx *c);
 
 /* ---------------------------------------------------------------- output */
 

@@ -88,3 +88,56 @@ t_rc 0 "--skip-bad imports the good" simdeskctl sim import "$T_DIR/bad.csv" --sk
 t_grep "... one" "imported 1, rejected 2" "$T_DIR/out"
 t_grep "... the rejects say why" "no plan NOPE" "$T_DIR/rej.csv"
 t_rc 0 "verify holds" simdeskctl verify
+
+# ---------------------------------------------------------------- allocate, transfer
+iccids=$(simdeskctl --json sim list --status in_stock | grep -oE '"iccid": "[0-9]+"' | grep -oE '[0-9]{20}')
+set -- $iccids
+I1=$1 I2=$2 I3=$3 I4=$4
+t_rc 6 "allocating to an agent not yet approved is refused" simdeskctl sim allocate --agent B1 "$I1"
+t_grep "... saying so" "agent B1 is applied, not approved" "$T_DIR/err"
+t_rc 0 "approve the top agent" simdeskctl agent approve A1
+t_rc 6 "more cards than in stock: nothing allocated" simdeskctl sim allocate --agent A1 --count 99 --plan P39
+t_grep "... with the figures" "only [0-9]+ cards of plan P39 in stock, 99 asked for" "$T_DIR/err"
+[ "$(simdeskctl --json sim list --status allocated | grep -c '"iccid"')" -eq 0 ]; t_ok "... none moved" $?
+t_rc 0 "allocate two by ICCID" simdeskctl sim allocate --agent A1 "$I1" "$I2"
+[ "$(cat "$T_DIR/out")" = 2 ]; t_ok "... two" $?
+t_rc 6 "allocating a card twice is refused, naming it" simdeskctl sim allocate --agent A1 "$I3" "$I1"
+t_grep "... naming the card and its state" "sim $I1 is allocated, not in_stock" "$T_DIR/err"
+simdeskctl --json sim show "$I3" >"$T_DIR/o"
+t_grep "... and the good card before it was not moved either" '"status": "in_stock"' "$T_DIR/o"
+t_rc 0 "allocate by --count --plan" simdeskctl sim allocate --agent A1 --count 1 --plan P39
+t_rc 0 "the agent now sees the cards of its branch" $AG simdeskctl --json sim list
+[ "$(grep -c '"iccid"' "$T_DIR/out")" -eq 3 ]; t_ok "... three" $?
+t_rc 0 "the agent passes a card down its branch" $AG simdeskctl sim transfer --to-agent A1-1 "$I1"
+simdeskctl --json sim show "$I1" >"$T_DIR/o"
+t_grep "... now A1-1's" '"agent": "A1-1"' "$T_DIR/o"
+t_rc 0 "approve the other branch" simdeskctl agent approve B1
+t_rc 4 "but not to another branch (4)" $AG simdeskctl sim transfer --to-agent B1 "$I2"
+t_rc 4 "a supervisor cannot move cards across branches either" as supervisor supervisorpw1 simdeskctl sim transfer --to-agent B1 "$I2"
+t_rc 0 "an admin can" simdeskctl sim transfer --to-agent B1 "$I2"
+t_rc 0 "sim list --agent" simdeskctl --json sim list --agent B1
+t_grep "... shows it" "$I2" "$T_DIR/out"
+t_rc 4 "the A1 agent no longer sees it" $AG simdeskctl sim show "$I2"
+
+# ---------------------------------------------------------------- activate
+CUST=$(as operator operatorpw1 simdeskctl customer add --name 开卡客户 --phone 13711112222)
+t_rc 5 "a service the plan does not offer" simdeskctl sim activate "$I1" --customer 13711112222 --vas NOPE
+t_rc 0 "the agent sells a card of its branch" $AG simdeskctl sim activate "$I1" --customer 13711112222 --channel agent --vas CRBT --price 50
+SUB=$(cat "$T_DIR/out")
+simdeskctl --json sim show "$I1" >"$T_DIR/o"
+t_grep "... the card is active" '"status": "active"' "$T_DIR/o"
+t_grep "... for the customer" "\"customer\": $CUST" "$T_DIR/o"
+simdeskctl --json customer show "$CUST" >"$T_DIR/o"
+t_grep "... who became active" '"status": "active"' "$T_DIR/o"
+t_rc 0 "the customer card shows the subscription" simdeskctl customer show "$CUST"
+t_grep "... with plan, channel and price" "subscription:  #$SUB .* plan P39 .* agent, 50.00" "$T_DIR/out"
+t_grep "the price is posted to the customer's account" "cust:$CUST 50.00" <(simdeskctl audit list --op ledger.post)
+t_rc 6 "selling an active card again is refused (6)" simdeskctl sim activate "$I1" --customer 13711112222
+t_grep "... naming its state" "is active: only a card in stock or allocated can be sold" "$T_DIR/err"
+t_rc 4 "an agent cannot sell another branch's card" $AG simdeskctl sim activate "$I2" --customer 13711112222
+t_rc 0 "a cashier sells one from stock at the counter" as cashier cashierpw1 simdeskctl sim activate "$I3" --customer 13711112222
+t_rc 0 "suspend an active card" simdeskctl sim suspend "$I1" --reason 欠费
+t_rc 0 "resume it" simdeskctl sim resume "$I1"
+t_rc 0 "terminate it (history kept)" simdeskctl sim terminate "$I1" --reason 销户
+t_rc 6 "a terminated card stays terminated" simdeskctl sim resume "$I1"
+t_rc 0 "verify holds: ledger, cards, indexes" simdeskctl verify

@@ -267,6 +267,9 @@ permission_table(void **state)
 		{ SD_OP_SIM_ADD, "AS..." },
 		{ SD_OP_SIM_SHOW, "ASOCG" },
 		{ SD_OP_SIM_MOVE, "AS.C." },
+		{ SD_OP_SIM_ALLOCATE, "AS..." },
+		{ SD_OP_SIM_TRANSFER, "AS..G" },
+		{ SD_OP_SIM_ACTIVATE, "ASOCG" },
 	};
 	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
 	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };

@@ -100,6 +100,20 @@ show_text(const struct sd_customer *cu)
 	sd_buf_free(&tags);
 }
 
+static int
+sub_line(const struct sd_subscription *u, void *arg)
+{
+	char from[32], price[32];
+
+	(void)arg;
+	sd_time_format(u->from, from, sizeof from);
+	sd_money_format(u->price_fen, price, sizeof price);
+	printf("subscription:  #%llu %s %s plan %s from %.10s, %s, %s%s%s\n",
+	    (unsigned long long)u->id, u->msisdn, u->iccid, u->plan, from,
+	    u->channel, price, u->agent[0] ? ", agent " : "", u->agent);
+	return 0;
+}
+
 int
 cmd_customer_show(struct ctl_ctx *c)
 {
@@ -114,9 +128,10 @@ cmd_customer_show(struct ctl_ctx *c)
 		json_begin(&j, stdout);
 		out_customer_json(&j, &cu);
 		json_end(&j);
-	} else
-		show_text(&cu);
-	return SD_OK;
+		return SD_OK;
+	}
+	show_text(&cu);
+	return sd_subscription_list(&c->sess, cu.id, sub_line, NULL, &c->err);
 }
 
 /* Page through an index, printing as we go: memory stays flat. */

@@ -565,3 +565,49 @@ int cmd_sim_resume(struct ctl_ctx *c) { return move(c, SD_SIM_ACTIVE); }
 int cmd_sim_terminate(struct ctl_ctx *c) { return move(c, SD_SIM_TERMINATED); }
 int cmd_sim_return(struct ctl_ctx *c) { return move(c, SD_SIM_RETURNED); }
 int cmd_sim_restock(struct ctl_ctx *c) { return move(c, SD_SIM_IN_STOCK); }
+
+int
+cmd_sim_allocate(struct ctl_ctx *c)
+{
+	int count = 0, n, st;
+
+	if ((st = ctl_opt_int(c, "count", 1, 10000000, &count)) != SD_OK)
+		return st;
+	if ((st = sd_sim_allocate(&c->sess, ctl_opt(c, "agent"), c->args,
+	    c->nargs, ctl_opt(c, "range"), count, ctl_opt(c, "plan"), &n,
+	    &c->err)) != SD_OK)
+		return st;
+	printf("%d\n", n);
+	return SD_OK;
+}
+
+int
+cmd_sim_transfer(struct ctl_ctx *c)
+{
+	return sd_sim_transfer(&c->sess, ctl_opt(c, "to-agent"), c->args,
+	    c->nargs, &c->err);
+}
+
+int
+cmd_sim_activate(struct ctl_ctx *c)
+{
+	struct sd_activation a;
+	const char *date = ctl_opt(c, "date");
+	uint64_t id;
+	int st;
+
+	memset(&a, 0, sizeof a);
+	a.iccid = c->args[0];
+	a.channel = ctl_opt(c, "channel");
+	a.agent = ctl_opt(c, "agent");
+	a.price = ctl_opt(c, "price");
+	a.vas = ctl_opt(c, "vas");
+	if (date != NULL && sd_time_parse(date, &a.date) != SD_OK)
+		return sd_err_set(&c->err, SD_EINVAL, "--date: '%s' is not "
+		    "YYYY-MM-DD", date);
+	a.customer_key = ctl_opt(c, "customer");
+	if ((st = sd_sim_activate(&c->sess, &a, &id, &c->err)) != SD_OK)
+		return st;
+	printf("%llu\n", (unsigned long long)id);
+	return SD_OK;
+}

@@ -196,6 +196,23 @@ const struct ctl_cmd ctl_cmds[] = {
 	  { { 0 } } },
 	{ "sim", "grade", "MSISDN", 1, 1, "the number's grade (靓号) and the "
 	  "rule that gave it", 0, cmd_sim_grade, { { 0 } } },
+	{ "sim", "allocate", "[ICCID...]", 0, CTL_ARGS_MAX, "allocate cards in "
+	  "stock to an approved agent (all or nothing)", 1, cmd_sim_allocate,
+	  { { "agent", "CODE", "the agent", 1 },
+	    { "range", "FIRST-LAST", "every card of this ICCID range" },
+	    { "count", "N", "the first N in stock of --plan" },
+	    { "plan", "CODE", "with --count" } } },
+	{ "sim", "transfer", "ICCID...", 1, CTL_ARGS_MAX, "pass allocated cards "
+	  "to another agent of the branch", 1, cmd_sim_transfer,
+	  { { "to-agent", "CODE", "the receiving agent", 1 } } },
+	{ "sim", "activate", "ICCID", 1, 1, "sell a card to a customer (开卡): "
+	  "subscription, active card, price on the account", 1, cmd_sim_activate,
+	  { { "customer", "CUSTOMER", "id or phone", 1 },
+	    { "channel", "CHANNEL", "store, agent, online or telesales" },
+	    { "agent", "CODE", "selling agent (default: the card's)" },
+	    { "price", "YUAN", "price (default: the card's list price)" },
+	    { "vas", "CODES", "value-added services, comma-separated" },
+	    { "date", "YYYY-MM-DD", "active from" } } },
 	{ "sim", "suspend", "ICCID", 1, 1, "suspend an active card", 1,
 	  cmd_sim_suspend, { { "reason", "TEXT", "why", 1 } } },
 	{ "sim", "resume", "ICCID", 1, 1, "resume a suspended card", 1,

@@ -1,0 +1,651 @@
+/*
+ * sales.c -- cards on their way to customers: allocation from stock to an
+ * approved agent, transfers down an agent's branch, and activation (开卡):
+ * the subscription starts, the card becomes active for the customer, and
+ * its price is posted to the customer's account, all in one transaction.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_int.h"
+
+enum { U_ID = 1, U_ICCID, U_MSISDN, U_CUSTOMER, U_PLAN, U_VAS, U_FROM,
+    U_CHANNEL, U_SELLER, U_AGENT, U_PRICE, U_ENDED };
+
+void
+sub_encode(const struct sd_subscription *u, struct sd_buf *b)
+{
+	sd_rec_begin(b);
+	sd_rec_int(b, U_ID, (int64_t)u->id);
+	sd_rec_str(b, U_ICCID, u->iccid);
+	sd_rec_str(b, U_MSISDN, u->msisdn);
+	sd_rec_int(b, U_CUSTOMER, (int64_t)u->customer);
+	sd_rec_str(b, U_PLAN, u->plan);
+	for (int i = 0; i < u->nvas; i++)
+		sd_rec_str(b, U_VAS, u->vas[i]);
+	sd_rec_int(b, U_FROM, u->from);
+	sd_rec_str(b, U_CHANNEL, u->channel);
+	sd_rec_str(b, U_SELLER, u->seller);
+	sd_rec_str(b, U_AGENT, u->agent);
+	sd_rec_int(b, U_PRICE, u->price_fen);
+	sd_rec_int(b, U_ENDED, u->ended);
+}
+
+int
+sub_decode(const void *p, size_t n, struct sd_subscription *u)
+{
+	struct sd_rec_reader r;
+	int ok;
+
+	memset(u, 0, sizeof *u);
+	if (sd_rec_open(&r, p, n) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&r)) == 1)
+		switch (r.tag) {
+		case U_ID:	u->id = (uint64_t)r.ival; break;
+		case U_ICCID:	sd_rec_copystr(&r, u->iccid, sizeof u->iccid); break;
+		case U_MSISDN:	sd_rec_copystr(&r, u->msisdn, sizeof u->msisdn); break;
+		case U_CUSTOMER: u->customer = (uint64_t)r.ival; break;
+		case U_PLAN:	sd_rec_copystr(&r, u->plan, sizeof u->plan); break;
+		case U_VAS:
+			if (u->nvas < 8)
+				sd_rec_copystr(&r, u->vas[u->nvas++],
+				    sizeof u->vas[0]);
+			break;
+		case U_FROM:	u->from = r.ival; break;
+		case U_CHANNEL:	sd_rec_copystr(&r, u->channel, sizeof u->channel); break;
+		case U_SELLER:	sd_rec_copystr(&r, u->seller, sizeof u->seller); break;
+		case U_AGENT:	sd_rec_copystr(&r, u->agent, sizeof u->agent); break;
+		case U_PRICE:	u->price_fen = r.ival; break;
+		case U_ENDED:	u->ended = r.ival; break;
+		default:	break;
+		}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+/* ---------------------------------------------------------------- shared */
+
+static int
+load_rec(struct sd_txn *t, int table, const char *key, struct sd_buf *val,
+    int rmw, struct sd_err *err)
+{
+	return sd_get(t, table, key, strlen(key), val, rmw ? SD_GET_RMW : 0, err);
+}
+
+static int
+sim_get(struct sd_txn *t, const char *iccid, struct sd_sim *c, int rmw,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st = load_rec(t, T_SIM, iccid, &val, rmw, err);
+
+	if (st == SD_ENOTFOUND)
+		st = sd_err_set(err, SD_ENOTFOUND, "sim %s: not found", iccid);
+	else if (st == SD_OK && sim_decode(val.p, val.len, c) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "sim %s: record corrupt", iccid);
+	sd_buf_free(&val);
+	return st;
+}
+
+static int
+sim_put(struct sd_txn *t, const struct sd_sim *c, struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st;
+
+	sim_encode(c, &val);
+	st = sd_put(t, T_SIM, c->iccid, strlen(c->iccid), val.p, val.len, 0, err);
+	sd_buf_free(&val);
+	return st;
+}
+
+static int
+agent_get(struct sd_txn *t, const char *code, struct sd_agent *a,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st = load_rec(t, T_AGENT, code, &val, 0, err);
+
+	if (st == SD_ENOTFOUND)
+		st = sd_err_set(err, SD_EINVAL, "agent: no agent %s", code);
+	else if (st == SD_OK && agent_decode(val.p, val.len, a) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "agent %s: record corrupt", code);
+	sd_buf_free(&val);
+	return st;
+}
+
+/* The top of code's branch. */
+static void
+root_of(struct sd_txn *t, const char *code, char *out, size_t size)
+{
+	struct sd_agent a;
+	struct sd_err e;
+
+	sd_strlcpy(out, code, size);
+	for (int d = 0; d < 64 && agent_get(t, out, &a, &e) == SD_OK &&
+	    a.parent[0]; d++)
+		sd_strlcpy(out, a.parent, size);
+}
+
+/* Is code within root's branch? */
+static int
+below(struct sd_txn *t, const char *root, const char *code)
+{
+	char cur[17];
+	struct sd_agent a;
+	struct sd_err e;
+
+	sd_strlcpy(cur, code, sizeof cur);
+	for (int d = 0; d < 64 && cur[0]; d++) {
+		if (strcmp(cur, root) == 0)
+			return 1;
+		if (agent_get(t, cur, &a, &e) != SD_OK)
+			return 0;
+		sd_strlcpy(cur, a.parent, sizeof cur);
+	}
+	return 0;
+}
+
+static int
+audit_card(struct sd_txn *t, const char *who, const char *op,
+    const struct sd_sim *c, const char *before, struct sd_err *err)
+{
+	char obj[40], after[96];
+
+	snprintf(obj, sizeof obj, "sim:%s", c->iccid);
+	snprintf(after, sizeof after, "status=%s agent=%s customer=%llu",
+	    sd_sim_status_name(c->status), c->agent,
+	    (unsigned long long)c->customer);
+	return sd_audit_write(t, who, op, obj, SD_OUTCOME_OK, before, after, err);
+}
+
+/* ---------------------------------------------------------------- allocate */
+
+struct alloc_arg {
+	struct sd_session	*s;
+	const char		*agent;
+	const char *const	*iccids;
+	int			 nids;
+	const char		*first, *last;	/* a range */
+	int			 count;
+	const char		*plan;
+	int			 n;
+};
+
+static int
+allocate_one(struct sd_txn *t, struct alloc_arg *a, const char *iccid,
+    struct sd_err *err)
+{
+	struct sd_sim c;
+	int st;
+
+	if ((st = sim_get(t, iccid, &c, 1, err)) != SD_OK)
+		return st;
+	if (c.status != SD_SIM_IN_STOCK)
+		return sd_err_set(err, SD_EREFUSED, "sim %s is %s, not in_stock: "
+		    "nothing allocated", c.iccid, sd_sim_status_name(c.status));
+	c.status = SD_SIM_ALLOCATED;
+	sd_strlcpy(c.agent, a->agent, sizeof c.agent);
+	c.updated = sd_now();
+	if ((st = sim_put(t, &c, err)) != SD_OK)
+		return st;
+	a->n++;
+	return audit_card(t, a->s->user.login, "sim.allocate", &c,
+	    "status=in_stock", err);
+}
+
+/* ICCIDs to take, gathered before any change so no cursor walks an index
+ * being rewritten. */
+static int
+gather(struct sd_txn *t, struct alloc_arg *a, char (**out)[21], int *n,
+    struct sd_err *err)
+{
+	struct sd_cursor *c;
+	struct sd_buf pfx = SD_BUF_INIT;
+	int cap = 1024, st;
+
+	*n = 0;
+	*out = xcalloc((size_t)cap, 21);
+	if (a->first != NULL) {
+		st = sd_cursor_open(t, T_SIM, -1, &c, err);
+		if (st == SD_OK)
+			st = sd_cursor_seek(c, SD_SEEK_GE, a->first,
+			    strlen(a->first), err);
+	} else {
+		/* The first in stock of the plan, through the status index. */
+		sd_buf_add(&pfx, "00", 3);
+		st = sd_cursor_open(t, T_SIM, IX_SIM_STATUS, &c, err);
+		if (st == SD_OK)
+			st = sd_cursor_seek(c, SD_SEEK_GE, pfx.p, pfx.len, err);
+	}
+	for (; st == SD_OK; st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const char *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_sim s;
+
+		if (a->first != NULL) {
+			if (kl != strlen(a->last) || memcmp(k, a->last, kl) > 0)
+				break;
+		} else {
+			if (kl < pfx.len || memcmp(k, pfx.p, pfx.len) != 0 ||
+			    *n >= a->count)
+				break;
+			if (sim_decode(v, vl, &s) != SD_OK ||
+			    strcmp(s.plan, a->plan) != 0)
+				continue;
+		}
+		if (*n == cap) {
+			cap *= 2;
+			*out = xrealloc(*out, (size_t)cap * 21);
+		}
+		if (a->first != NULL)	/* the primary key is the ICCID */
+			snprintf((*out)[(*n)++], 21, "%.*s", (int)kl, k);
+		else
+			sd_strlcpy((*out)[(*n)++], s.iccid, 21);
+	}
+	sd_cursor_close(c);
+	sd_buf_free(&pfx);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+static int
+alloc_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct alloc_arg *a = arg;
+	struct sd_agent ag;
+	char (*ids)[21] = NULL;
+	int n = 0, st;
+
+	a->n = 0;
+	if ((st = agent_get(t, a->agent, &ag, err)) != SD_OK)
+		return st;
+	if (ag.status != SD_AGENT_APPROVED)
+		return sd_err_set(err, SD_EREFUSED, "agent %s is %s, not approved",
+		    ag.code, sd_agent_status_name(ag.status));
+	if (a->iccids != NULL) {
+		for (int i = 0; i < a->nids; i++)
+			if ((st = allocate_one(t, a, a->iccids[i], err)) != SD_OK)
+				return st;
+		return SD_OK;
+	}
+	if ((st = gather(t, a, &ids, &n, err)) != SD_OK)
+		goto out;
+	if (a->first == NULL && n < a->count) {
+		st = sd_err_set(err, SD_EREFUSED, "only %d cards of plan %s in "
+		    "stock, %d asked for: nothing allocated", n, a->plan, a->count);
+		goto out;
+	}
+	if (n == 0) {
+		st = sd_err_set(err, SD_ENOTFOUND, "no cards in %s-%s", a->first,
+		    a->last);
+		goto out;
+	}
+	for (int i = 0; i < n && st == SD_OK; i++)
+		st = allocate_one(t, a, ids[i], err);
+out:
+	free(ids);
+	return st;
+}
+
+int
+sd_sim_allocate(struct sd_session *s, const char *agent,
+    const char *const *iccids, int nids, const char *range, int count,
+    const char *plan, int *n, struct sd_err *err)
+{
+	struct alloc_arg a;
+	char first[32], last[32];
+	int st;
+
+	*n = 0;
+	if ((st = sd_authorize(s, SD_OP_SIM_ALLOCATE, agent, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.agent = agent;
+	if (nids > 0) {
+		a.iccids = iccids;
+		a.nids = nids;
+	} else if (range != NULL) {
+		const char *dash = strchr(range, '-');
+
+		if (dash == NULL || (size_t)(dash - range) >= sizeof first ||
+		    strlen(dash + 1) >= sizeof last)
+			return sd_err_set(err, SD_EINVAL, "--range: '%s' is not "
+			    "FIRST-LAST", range);
+		snprintf(first, sizeof first, "%.*s", (int)(dash - range), range);
+		snprintf(last, sizeof last, "%s", dash + 1);
+		if (strlen(first) != strlen(last) || strcmp(first, last) > 0)
+			return sd_err_set(err, SD_EINVAL, "--range: FIRST and LAST "
+			    "must be ICCIDs of one length, FIRST <= LAST");
+		a.first = first;
+		a.last = last;
+	} else if (count > 0 && plan != NULL) {
+		a.count = count;
+		a.plan = plan;
+	} else
+		return sd_err_set(err, SD_EUSAGE, "sim allocate: give ICCIDs, "
+		    "--range FIRST-LAST, or --count N --plan P");
+	st = sd_db_run(s->core->db, alloc_txn, &a, err);
+	if (st == SD_OK)
+		*n = a.n;
+	return st;
+}
+
+/* ---------------------------------------------------------------- transfer */
+
+struct xfer_arg {
+	struct sd_session	*s;
+	const char		*to;
+	const char *const	*iccids;
+	int			 nids;
+	int			 denied;
+	char			 why[128];
+};
+
+static int
+xfer_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct xfer_arg *a = arg;
+	struct sd_agent to;
+	char rto[17], rfrom[17], before[48];
+	int st;
+
+	a->denied = 0;
+	if ((st = agent_get(t, a->to, &to, err)) != SD_OK)
+		return st;
+	if (to.status != SD_AGENT_APPROVED)
+		return sd_err_set(err, SD_EREFUSED, "agent %s is %s, not approved",
+		    to.code, sd_agent_status_name(to.status));
+	root_of(t, to.code, rto, sizeof rto);
+	for (int i = 0; i < a->nids; i++) {
+		struct sd_sim c;
+
+		if ((st = sim_get(t, a->iccids[i], &c, 1, err)) != SD_OK)
+			return st;
+		if (c.status != SD_SIM_ALLOCATED)
+			return sd_err_set(err, SD_EREFUSED, "sim %s is %s, not "
+			    "allocated to an agent", c.iccid,
+			    sd_sim_status_name(c.status));
+		/* An agent passes cards it holds down its own branch; others
+		 * (but admins) within one top-level branch. */
+		if (a->s->user.role == SD_ROLE_AGENT) {
+			if (!below(t, a->s->user.agent, c.agent) ||
+			    !below(t, a->s->user.agent, to.code)) {
+				snprintf(a->why, sizeof a->why, "sim %s or agent %s "
+				    "is not in your branch", c.iccid, to.code);
+				a->denied = 1;
+				return SD_EPERM;
+			}
+		} else if (a->s->user.role != SD_ROLE_ADMIN) {
+			root_of(t, c.agent, rfrom, sizeof rfrom);
+			if (strcmp(rfrom, rto) != 0) {
+				snprintf(a->why, sizeof a->why, "agents %s and %s "
+				    "are in different branches (admin only)",
+				    c.agent, to.code);
+				a->denied = 1;
+				return SD_EPERM;
+			}
+		}
+		snprintf(before, sizeof before, "agent=%s", c.agent);
+		sd_strlcpy(c.agent, to.code, sizeof c.agent);
+		c.updated = sd_now();
+		if ((st = sim_put(t, &c, err)) != SD_OK ||
+		    (st = audit_card(t, a->s->user.login, "sim.transfer", &c,
+		    before, err)) != SD_OK)
+			return st;
+	}
+	return SD_OK;
+}
+
+int
+sd_sim_transfer(struct sd_session *s, const char *to_agent,
+    const char *const *iccids, int nids, struct sd_err *err)
+{
+	struct xfer_arg a = { s, to_agent, iccids, nids, 0, "" };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_SIM_TRANSFER, to_agent, err)) != SD_OK)
+		return st;
+	if (nids <= 0)
+		return sd_err_set(err, SD_EUSAGE, "sim transfer: which cards?");
+	st = sd_db_run(s->core->db, xfer_txn, &a, err);
+	if (st == SD_EPERM && a.denied)
+		return sd_deny(s, SD_OP_SIM_TRANSFER, to_agent, a.why, err);
+	return st;
+}
+
+/* ---------------------------------------------------------------- activate */
+
+static const char *const channels[] = { "store", "agent", "online",
+    "telesales", NULL };
+
+struct act_arg {
+	struct sd_session		*s;
+	const struct sd_activation	*in;
+	uint64_t			 customer;
+	struct sd_subscription		 sub;
+	int64_t				 price;
+	int				 have_price;
+	int				 denied;
+	char				 why[128];
+};
+
+static int
+act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct act_arg *a = arg;
+	struct sd_sim c;
+	struct sd_customer cu;
+	struct sd_buf val = SD_BUF_INIT;
+	struct sd_plan p;
+	char before[48], acct[32], ref[48];
+	uint8_t key[8];
+	int st;
+
+	a->denied = 0;
+	a->customer = a->in->customer;
+	if (a->customer == 0 && a->in->customer_key != NULL) {
+		const char *k = a->in->customer_key;
+		char *end;
+
+		a->customer = strtoull(k, &end, 10);
+		if (*k == '\0' || *end != '\0' || strlen(k) > 9) {
+			char phone[24];
+			size_t o = 0;
+
+			for (const char *q = k; *q && o + 1 < sizeof phone; q++)
+				if (isdigit((unsigned char)*q))
+					phone[o++] = *q;
+			phone[o] = '\0';
+			if ((st = customer_by_phone(t, phone, &a->customer,
+			    err)) != SD_OK)
+				return st;
+		}
+		if (a->customer == 0)
+			return sd_err_set(err, SD_ENOTFOUND, "--customer: no "
+			    "customer %s", k);
+	}
+	if ((st = sim_get(t, a->in->iccid, &c, 1, err)) != SD_OK)
+		return st;
+	if (c.status != SD_SIM_IN_STOCK && c.status != SD_SIM_ALLOCATED)
+		return sd_err_set(err, SD_EREFUSED, "sim %s is %s: only a card in "
+		    "stock or allocated can be sold", c.iccid,
+		    sd_sim_status_name(c.status));
+	/* An agent sells cards of its own branch. */
+	if (a->s->user.role == SD_ROLE_AGENT &&
+	    !(c.agent[0] && below(t, a->s->user.agent, c.agent))) {
+		snprintf(a->why, sizeof a->why, "sim %s is not in your branch",
+		    c.iccid);
+		a->denied = 1;
+		return SD_EPERM;
+	}
+	if ((st = customer_load(t, a->customer, &cu, 1, err)) != SD_OK)
+		return st;
+	if (cu.status == SD_CUST_CLOSED)
+		return sd_err_set(err, SD_EREFUSED, "customer %llu is closed",
+		    (unsigned long long)cu.id);
+	/* The plan, and the services it allows. */
+	st = load_rec(t, T_PLAN, c.plan, &val, 0, err);
+	if (st == SD_OK)
+		st = plan_decode(val.p, val.len, &p);
+	sd_buf_free(&val);
+	if (st != SD_OK)
+		return st == SD_ENOTFOUND ? sd_err_set(err, SD_EINTERNAL,
+		    "plan %s of sim %s is missing", c.plan, c.iccid) : st;
+	if (p.retired)
+		return sd_err_set(err, SD_EREFUSED, "plan %s is retired",
+		    p.code);
+	if (a->in->vas != NULL && a->in->vas[0] != '\0') {
+		char buf[200], *tok, *save = NULL;
+
+		sd_strlcpy(buf, a->in->vas, sizeof buf);
+		for (tok = strtok_r(buf, ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save)) {
+			int ok = 0;
+
+			for (int i = 0; i < p.nvas; i++)
+				ok |= strcmp(p.vas[i], tok) == 0;
+			if (!ok)
+				return sd_err_set(err, SD_EINVAL, "--vas: plan %s "
+				    "does not offer %s", p.code, tok);
+			if (a->sub.nvas < 8)
+				sd_strlcpy(a->sub.vas[a->sub.nvas++], tok,
+				    sizeof a->sub.vas[0]);
+		}
+	}
+	/* The subscription. */
+	sd_strlcpy(a->sub.iccid, c.iccid, sizeof a->sub.iccid);
+	sd_strlcpy(a->sub.msisdn, c.msisdn, sizeof a->sub.msisdn);
+	sd_strlcpy(a->sub.plan, c.plan, sizeof a->sub.plan);
+	a->sub.customer = cu.id;
+	a->sub.price_fen = a->have_price ? a->price : c.price_fen;
+	sd_strlcpy(a->sub.agent, a->in->agent ? a->in->agent : c.agent,
+	    sizeof a->sub.agent);
+	key64(key, a->sub.id);
+	sub_encode(&a->sub, &val);
+	st = sd_put(t, T_SUBSCRIPTION, key, 8, val.p, val.len,
+	    SD_PUT_NOOVERWRITE, err);
+	sd_buf_free(&val);
+	if (st != SD_OK)
+		return st;
+	/* The card. */
+	snprintf(before, sizeof before, "status=%s",
+	    sd_sim_status_name(c.status));
+	c.status = SD_SIM_ACTIVE;
+	c.customer = cu.id;
+	c.updated = sd_now();
+	if ((st = sim_put(t, &c, err)) != SD_OK ||
+	    (st = audit_card(t, a->s->user.login, "sim.activate", &c, before,
+	    err)) != SD_OK)
+		return st;
+	/* The customer becomes active; the price goes on their account. */
+	if (cu.status == SD_CUST_PROSPECT) {
+		cu.status = SD_CUST_ACTIVE;
+		cu.updated = sd_now();
+		if ((st = customer_store(t, &cu, err)) != SD_OK)
+			return st;
+	}
+	if (a->sub.price_fen > 0) {
+		struct sd_posting_line lines[2] = { { acct, a->sub.price_fen },
+		    { "rev:card", -a->sub.price_fen } };
+
+		snprintf(acct, sizeof acct, "cust:%llu", (unsigned long long)cu.id);
+		snprintf(ref, sizeof ref, "sub:%llu", (unsigned long long)a->sub.id);
+		if ((st = sd_ledger_post(t, a->s->user.login, "card sale", ref,
+		    lines, 2, NULL, err)) != SD_OK)
+			return st;
+	}
+	return SD_OK;
+}
+
+int
+sd_sim_activate(struct sd_session *s, const struct sd_activation *in,
+    uint64_t *id, struct sd_err *err)
+{
+	struct act_arg a;
+	const char *ch = in->channel ? in->channel : "store";
+	int ok = 0, st;
+
+	if ((st = sd_authorize(s, SD_OP_SIM_ACTIVATE, in->iccid, err)) != SD_OK)
+		return st;
+	for (int i = 0; channels[i]; i++)
+		ok |= strcmp(channels[i], ch) == 0;
+	if (!ok)
+		return sd_err_set(err, SD_EINVAL, "--channel: '%s' is not store, "
+		    "agent, online or telesales", ch);
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.in = in;
+	if (in->price != NULL) {
+		if (sd_money_parse(in->price, &a.price) != SD_OK || a.price < 0)
+			return sd_err_set(err, SD_EINVAL, "--price: '%s' is not an "
+			    "amount in yuan", in->price);
+		a.have_price = 1;
+	}
+	sd_strlcpy(a.sub.channel, ch, sizeof a.sub.channel);
+	sd_strlcpy(a.sub.seller, s->user.login, sizeof a.sub.seller);
+	a.sub.from = in->date ? in->date : sd_now();
+	if ((st = sd_seq_next(s->core->db, "subscription", &a.sub.id, err)) != SD_OK)
+		return st;
+	st = sd_db_run(s->core->db, act_txn, &a, err);
+	if (st == SD_EPERM && a.denied)
+		return sd_deny(s, SD_OP_SIM_ACTIVATE, in->iccid, a.why, err);
+	if (st == SD_OK && id != NULL)
+		*id = a.sub.id;
+	return st;
+}
+
+struct subs_arg {
+	uint64_t	 customer;
+	sd_sub_cb	 cb;
+	void		*arg;
+};
+
+static int
+subs_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct subs_arg *a = arg;
+	struct sd_cursor *c;
+	uint8_t pfx[8];
+	int st;
+
+	key64(pfx, a->customer);
+	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_CUSTOMER, &c,
+	    err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 8, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_subscription u;
+
+		if (kl != 16 || memcmp(k, pfx, 8) != 0)
+			break;
+		if (sub_decode(v, vl, &u) == SD_OK && a->cb(&u, a->arg) != 0)
+			break;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_subscription_list(struct sd_session *s, uint64_t customer, sd_sub_cb cb,
+    void *arg, struct sd_err *err)
+{
+	struct subs_arg a = { customer, cb, arg };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_CUST_SHOW, "", err)) != SD_OK)
+		return st;
+	return sd_db_read(s->core->db, subs_txn, &a, err);
+}
