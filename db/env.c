@@ -301,6 +301,13 @@ open_tables(struct sd_db *db, int create, int encrypt, struct sd_err *err)
 	if ((ret = db->env->txn_begin(db->env, NULL, &txn, 0)) != 0)
 		return sanitize(ret, err, "open tables");
 	st = open_one(db, txn, &db->seqdb, SEQ_FILE, 0, create, encrypt, err);
+	/*
+	 * The directory is known to be ours (sequences.db is there): tables
+	 * and indexes a newer version added are created now, and an index
+	 * new to an existing table is built from its records by associate.
+	 * Upgrades need no migration step.
+	 */
+	create = 1;
 	for (int i = 0; st == SD_OK && i < db->ntables; i++) {
 		const struct sd_table_def *def = &db->defs[i];
 		struct sd_table *t = &db->t[i];

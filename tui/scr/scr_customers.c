@@ -209,10 +209,13 @@ scr_customers_new(int mode)
 
 #define CARD_NOTES	40
 #define CARD_TICKETS	10
+#define CARD_SUBS	8
 
 struct card {
 	uint64_t		id;
 	struct sd_customer	c;
+	struct sd_subscription	subs[CARD_SUBS];
+	int			nsubs;
 	struct sd_note		notes[CARD_NOTES];
 	int			nnotes;
 	struct sd_ticket	tickets[CARD_TICKETS];
@@ -242,13 +245,25 @@ card_ticket(const struct sd_ticket *t, void *arg)
 	return 0;
 }
 
+static int
+card_sub(const struct sd_subscription *u, void *arg)
+{
+	struct card *d = arg;
+
+	if (d->nsubs >= CARD_SUBS)
+		return 1;
+	d->subs[d->nsubs++] = *u;
+	return 0;
+}
+
 static void
 card_load(struct card *d)
 {
 	struct sd_ticket_filter f;
 	struct sd_err err;
 
-	d->nnotes = d->ntickets = 0;
+	d->nnotes = d->ntickets = d->nsubs = 0;
+	sd_subscription_list(&app.sess, d->id, card_sub, d, &err);
 	if (sd_customer_get(&app.sess, d->id, &d->c, &err) != SD_OK) {
 		app_message(1, "%s", err.msg);
 		return;
@@ -329,6 +344,16 @@ card_draw(struct screen *s)
 	put_text(y, 2, 14, _("Next contact"), theme_attr(TH_DIM));
 	put_text(y++, 17, COLS - 19, sd_buf_cstr(&b),
 	    theme_attr(light_attr(sd_cust_light(c, sd_now()))));
+	/* Subscriptions: the numbers this customer has. */
+	for (int i = 0; i < d->nsubs && y < LINES / 2; i++) {
+		const struct sd_subscription *u = &d->subs[i];
+
+		sd_buf_reset(&b);
+		sd_time_format(u->from, t, sizeof t);
+		sd_buf_printf(&b, "%s  %s  %.10s  %s", u->msisdn, u->plan, t,
+		    u->ended ? _("ended") : "");
+		field_line(y++, i == 0 ? N_("Numbers") : "", sd_buf_cstr(&b));
+	}
 	y++;
 	/* Tickets: the open ones first in a line each. */
 	put_text(y++, 2, COLS - 4, _("Tickets"), theme_attr(TH_HEADER));
