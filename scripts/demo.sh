@@ -43,6 +43,21 @@ if [ ! -e demo-data/sequences.db ]; then
 	    --next "$(TZ=Asia/Shanghai date -d 'tomorrow 10:00' '+%Y-%m-%d %H:%M')" >/dev/null
 	as zhou simdeskctl ticket add 13912345678 --type complaint \
 	    --text "上月话费比平时多 20 元" >/dev/null
+	# Stock: a plan, cards (one a 靓号), some allocated to the agent, one sold.
+	simdeskctl vas add CRBT --name 彩铃 --monthly-fee 5 >/dev/null
+	simdeskctl plan add P39 --name 39元畅聊 --monthly-fee 39 --minutes 100 \
+	    --sms 50 --vas CRBT >/dev/null
+	printf 'iccid,msisdn,plan,batch,warehouse\n' >demo-data/cards.csv
+	i=0
+	for m in 13902715930 13905830261 13907341234 13909166041 13903508888 13904472517; do
+		i=$((i + 1))
+		printf '898600%013d,%s,P39,2026-11,杭州仓\n' "$i" "$m"
+	done >>demo-data/cards.csv
+	simdeskctl sim import demo-data/cards.csv >/dev/null
+	simdeskctl sim allocate --agent HZ01 --count 3 --plan P39 >/dev/null
+	first=$(simdeskctl --json sim list --status allocated | grep -oE '"iccid": "[0-9]+"' | head -1 | grep -oE '[0-9]{20}')
+	SIMDESK_USER=wu SIMDESK_PASSWORD=$PW simdeskctl sim activate "$first" \
+	    --customer 13912345678 --channel agent --vas CRBT >/dev/null
 	simdeskctl verify >/dev/null
 fi
 
@@ -64,6 +79,8 @@ simdesk demo -- data in $SIMDESK_DATA
   Customers: qian has 王小明 (a follow-up due two minutes after the demo was
   made pops up in her session) and 张丽; the shared pool has three imported
   from a GB18030 CSV.  Try: build/bin/simdesk -l -D demo-data, log in as qian.
+  Stock: plan P39, six cards, three allocated to agent HZ01 (user wu), one
+  sold to 王小明: build/bin/simdeskctl -D demo-data sim list; agent tree.
   In simdesk: ? help, arrows or j/k, Enter, / filter, F10 quit.
   For Chinese screens: LANG=zh_CN.UTF-8 build/bin/simdesk -D demo-data
 EOF2
