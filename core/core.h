@@ -122,6 +122,9 @@ enum sd_op {
 	SD_OP_SIM_ALLOCATE,
 	SD_OP_SIM_TRANSFER,
 	SD_OP_SIM_ACTIVATE,
+	SD_OP_ORDER_ADD,
+	SD_OP_ORDER_APPROVE,
+	SD_OP_ORDER_SHOW,
 	SD_OP__COUNT
 };
 
@@ -665,6 +668,7 @@ struct sd_sim {
 	char	 agent[17];
 	int	 status;
 	uint64_t customer;
+	uint64_t order;			/* the order reserving or delivering it */
 	char	 reason[129];		/* of the last move */
 	int64_t	 updated;
 	int64_t	 created;
@@ -780,6 +784,53 @@ int	sd_sim_activate(struct sd_session *s, const struct sd_activation *a,
 typedef int (*sd_sub_cb)(const struct sd_subscription *sub, void *arg);
 int	sd_subscription_list(struct sd_session *s, uint64_t customer,
 	    sd_sub_cb cb, void *arg, struct sd_err *err);
+
+/* ---------------------------------------------------------------- orders */
+
+enum sd_order_status { SD_ORDER_SUBMITTED = 0, SD_ORDER_APPROVED,
+    SD_ORDER_SHIPPED, SD_ORDER_DELIVERED, SD_ORDER_REJECTED,
+    SD_ORDER_CANCELLED, SD_ORDER__COUNT };
+
+struct sd_order {
+	uint64_t id;
+	char	 agent[17];
+	char	 plan[17];
+	int	 count;
+	int	 status;
+	int64_t	 value_fen;		/* list prices of the reserved cards */
+	char	 carrier[33];
+	char	 tracking[65];
+	char	 reason[129];
+	char	 by[SD_LOGIN_MAX + 1];
+	int64_t	 created;
+	int64_t	 updated;
+	char	 (*iccids)[21];		/* reserved cards, owned; see free */
+	int	 niccids;
+};
+
+const char *sd_order_status_name(int status);
+void	sd_order_free(struct sd_order *o);
+/* An agent (or staff for one) orders count cards of a plan. */
+int	sd_order_add(struct sd_session *s, const char *agent, const char *plan,
+	    int count, uint64_t *id, struct sd_err *err);
+/*
+ * Approve: enough cards in stock, and the agent's receivable plus this
+ * order's value within its credit limit (SD_EREFUSED with the figures);
+ * the cards are reserved for the order.
+ */
+int	sd_order_approve(struct sd_session *s, uint64_t id, struct sd_err *err);
+int	sd_order_ship(struct sd_session *s, uint64_t id, const char *carrier,
+	    const char *tracking, struct sd_err *err);
+/* Cards to the agent; the value to the agent's receivable. */
+int	sd_order_deliver(struct sd_session *s, uint64_t id, struct sd_err *err);
+/* Reject (supervisor) or cancel: reservations are released. */
+int	sd_order_end(struct sd_session *s, uint64_t id, int status,
+	    const char *reason, struct sd_err *err);
+int	sd_order_get(struct sd_session *s, uint64_t id, struct sd_order *out,
+	    struct sd_err *err);
+typedef int (*sd_order_cb)(const struct sd_order *o, void *arg);
+int	sd_order_list(struct sd_session *s, int status, sd_order_cb cb,
+	    void *arg, struct sd_err *err);
 
 /* Import cards from a table (iccid,msisdn,imsi,plan,price,batch,warehouse). */
 int	sd_sim_import(struct sd_session *s, const char *file,

@@ -24,6 +24,7 @@ enum {
 	T_AGENT,
 	T_SIM,
 	T_SUBSCRIPTION,
+	T_ORDER,
 	T__COUNT
 };
 
@@ -42,6 +43,7 @@ enum { IX_AGENT_PARENT };
 enum { IX_SIM_MSISDN, IX_SIM_STATUS, IX_SIM_AGENT, IX_SIM_PLAN };
 enum { IX_SUB_CUSTOMER };
 
+int	order_decode(const void *p, size_t n, struct sd_order *o);
 void	sub_encode(const struct sd_subscription *u, struct sd_buf *b);
 int	sub_decode(const void *p, size_t n, struct sd_subscription *u);
 

@@ -80,6 +80,10 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	/* Sold at the counter, on the phone, or by an agent. */
 	{ SD_OP_SIM_ACTIVATE, "sim.activate",
 	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) | R(AGENT) },
+	/* Agents order for their own branch; staff approve and ship. */
+	{ SD_OP_ORDER_ADD, "order.add", R(ADMIN) | R(SUPERVISOR) | R(AGENT) },
+	{ SD_OP_ORDER_APPROVE, "order.approve", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_ORDER_SHOW, "order.show", R(ADMIN) | R(SUPERVISOR) | R(AGENT) },
 };
 
 const char *

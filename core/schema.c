@@ -331,4 +331,5 @@ const struct sd_table_def sd_schema[T__COUNT] = {
 	[T_SUBSCRIPTION] = { "subscription", 1, {
 		{ "customer", 1, sub_customer_key },
 	} },
+	[T_ORDER] = { "order", 0, { { 0 } } },
 };

@@ -20,7 +20,7 @@ enum { P_CODE = 1, P_NAME, P_FEE, P_MIN, P_SMS, P_TARIFF, P_VAS, P_RETIRED,
 enum { G_CODE = 1, G_NAME, G_PARENT, G_STATUS, G_CREDIT, G_REGION, G_CREATED };
 enum { S_ICCID = 1, S_MSISDN, S_IMSI, S_TYPE, S_PLAN, S_PRICE, S_GRADE,
     S_BATCH, S_WAREHOUSE, S_AGENT, S_STATUS, S_CUSTOMER, S_REASON, S_UPDATED,
-    S_CREATED };
+    S_CREATED, S_ORDER };
 
 void
 plan_encode(const struct sd_plan *p, struct sd_buf *b)
@@ -122,6 +122,8 @@ sim_encode(const struct sd_sim *c, struct sd_buf *b)
 	sd_rec_str(b, S_REASON, c->reason);
 	sd_rec_int(b, S_UPDATED, c->updated);
 	sd_rec_int(b, S_CREATED, c->created);
+	if (c->order)
+		sd_rec_int(b, S_ORDER, (int64_t)c->order);
 }
 
 int
@@ -150,6 +152,7 @@ sim_decode(const void *data, size_t n, struct sd_sim *c)
 		case S_REASON:	sd_rec_copystr(&r, c->reason, sizeof c->reason); break;
 		case S_UPDATED:	c->updated = r.ival; break;
 		case S_CREATED:	c->created = r.ival; break;
+		case S_ORDER:	c->order = (uint64_t)r.ival; break;
 		default:	break;
 		}
 	return ok < 0 ? SD_EINTERNAL : SD_OK;

@@ -337,8 +337,30 @@ check_sims(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
 		    s.status >= SD_SIM__COUNT ||
 		    ((s.status == SD_SIM_IN_STOCK || s.status == SD_SIM_RESERVED) &&
 		    s.agent[0] != '\0') ||
-		    (s.status == SD_SIM_ALLOCATED && s.agent[0] == '\0'))
+		    (s.status == SD_SIM_ALLOCATED && s.agent[0] == '\0') ||
+		    (s.status == SD_SIM_RESERVED && s.order == 0))
 			bad++;
+		/* A reserved card's order must be approved or shipped and
+		 * list it. */
+		if (s.status == SD_SIM_RESERVED && s.order != 0) {
+			struct sd_buf val = SD_BUF_INIT;
+			struct sd_order o;
+			struct sd_err e;
+			uint8_t ok8[8];
+			int listed = 0;
+
+			key64(ok8, s.order);
+			if (sd_get(t, T_ORDER, ok8, 8, &val, 0, &e) == SD_OK &&
+			    order_decode(val.p, val.len, &o) == SD_OK) {
+				for (int i = 0; i < o.niccids; i++)
+					listed |= strcmp(o.iccids[i], s.iccid) == 0;
+				listed &= o.status == SD_ORDER_APPROVED ||
+				    o.status == SD_ORDER_SHIPPED;
+				sd_order_free(&o);
+			}
+			sd_buf_free(&val);
+			bad += !listed;
+		}
 	}
 	sd_cursor_close(c);
 	if (st != SD_ENOTFOUND)

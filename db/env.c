@@ -60,6 +60,7 @@ struct sd_cursor {
 };
 
 static unsigned long retries;
+static unsigned long commits;	/* write transactions this process committed */
 
 /* The last message Berkeley DB gave through its error callback. */
 static _Thread_local char lasterr[256];
@@ -462,8 +463,13 @@ sd_db_close(struct sd_db *db)
 	if (db == NULL)
 		return;
 	close_tables(db);
-	/* Keep the log short for whoever opens next. */
-	db->env->txn_checkpoint(db->env, 1024, 0, 0);
+	/*
+	 * A process that wrote keeps the log short for whoever opens next
+	 * (simdeskd checkpoints on a timer too).  A reader never does: a
+	 * quick lookup must not pay for flushing someone else's import.
+	 */
+	if (commits > 0)
+		db->env->txn_checkpoint(db->env, 1024, 0, 0);
 	db->env->close(db->env, 0);
 	free(db->t);
 	free(db->home);
@@ -533,8 +539,10 @@ run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
 		st = fn(&t, arg, err);
 		if (st == SD_OK) {
 			ret = txn->commit(txn, 0);
-			if (ret == 0)
+			if (ret == 0) {
+				commits += !(tflags & DB_READ_COMMITTED);
 				return SD_OK;
+			}
 			st = sanitize(ret, err, "commit");
 		} else
 			txn->abort(txn);

@@ -73,7 +73,7 @@ t_seed() {
 	export SIMDESK_DATA="$T_DIR/data"
 	SIMDESK_PASSWORD=adminpw1 simdeskctl init --admin admin --name "管理员" >/dev/null || return 1
 	local r
-	simdeskctl agent add A1 --name 华东总代 >/dev/null || return 1
+	simdeskctl agent add A1 --name 华东总代 --credit-limit 100000 >/dev/null || return 1
 	for r in supervisor operator cashier agent; do
 		SIMDESK_NEW_PASSWORD=${r}pw1 simdeskctl user add "$r" --role "$r" \
 		    --team east --name "$r one" $([ $r = agent ] && echo --agent A1) \

@@ -121,6 +121,14 @@ int	cmd_sim_restock(struct ctl_ctx *c);
 int	cmd_sim_allocate(struct ctl_ctx *c);
 int	cmd_sim_transfer(struct ctl_ctx *c);
 int	cmd_sim_activate(struct ctl_ctx *c);
+int	cmd_order_add(struct ctl_ctx *c);
+int	cmd_order_approve(struct ctl_ctx *c);
+int	cmd_order_ship(struct ctl_ctx *c);
+int	cmd_order_deliver(struct ctl_ctx *c);
+int	cmd_order_reject(struct ctl_ctx *c);
+int	cmd_order_cancel(struct ctl_ctx *c);
+int	cmd_order_list(struct ctl_ctx *c);
+int	cmd_order_show(struct ctl_ctx *c);
 
 /* ---------------------------------------------------------------- output */
 

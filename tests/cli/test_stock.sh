@@ -141,3 +141,46 @@ t_rc 0 "resume it" simdeskctl sim resume "$I1"
 t_rc 0 "terminate it (history kept)" simdeskctl sim terminate "$I1" --reason 销户
 t_rc 6 "a terminated card stays terminated" simdeskctl sim resume "$I1"
 t_rc 0 "verify holds: ledger, cards, indexes" simdeskctl verify
+
+# ---------------------------------------------------------------- orders
+simdeskctl plan add P19 --name 19元卡 --monthly-fee 19 >/dev/null
+printf 'iccid,msisdn,plan,price\n8986003000000000001,13600000001,P19,30\n8986003000000000002,13600000002,P19,30\n8986003000000000003,13600000003,P19,30\n' >"$T_DIR/p19.csv"
+simdeskctl sim import "$T_DIR/p19.csv" >/dev/null
+simdeskctl agent add SMALL --name 小代理 --credit-limit 20 >/dev/null
+simdeskctl agent approve SMALL >/dev/null
+t_rc 0 "an agent orders for itself" $AG simdeskctl order add --plan P19 --count 2
+O1=$(cat "$T_DIR/out")
+t_rc 4 "... not for another agent" $AG simdeskctl order add --agent B1 --plan P19 --count 1
+t_rc 4 "an agent cannot approve" $AG simdeskctl order approve "$O1"
+t_rc 0 "a supervisor approves" as supervisor supervisorpw1 simdeskctl order approve "$O1"
+t_rc 0 "order show --json" simdeskctl --json order show "$O1"
+for k in id status value_fen; do t_grep "... has $k" "\"$k\":" "$T_DIR/out"; done
+t_grep "... approved" '"status": "approved"' "$T_DIR/out"
+t_grep "... valued at the list prices" '"value_fen": 6000' "$T_DIR/out"
+[ "$(simdeskctl --json sim list --status reserved | grep -c '"iccid"')" -eq 2 ]; t_ok "... two cards reserved" $?
+t_rc 6 "approving twice is refused" simdeskctl order approve "$O1"
+t_rc 0 "an order over the credit limit" simdeskctl order add --agent SMALL --plan P19 --count 1
+O2=$(cat "$T_DIR/out")
+t_rc 6 "... is refused at approval (6)" simdeskctl order approve "$O2"
+t_grep "... with the figures" "agent SMALL owes 0.00; with this order's 30.00 that exceeds its credit limit 20" "$T_DIR/err"
+t_rc 0 "... and refused again is nothing reserved" simdeskctl --json sim list --status reserved
+[ "$(grep -c '"iccid"' "$T_DIR/out")" -eq 2 ]; t_ok "... still only the first order's" $?
+t_rc 0 "more than is in stock" simdeskctl order add --agent A1 --plan P19 --count 5
+O3=$(cat "$T_DIR/out")
+t_rc 6 "... is refused, naming the counts" simdeskctl order approve "$O3"
+t_grep "... with the figures" "5 cards of plan P19 asked for, 1 in stock" "$T_DIR/err"
+t_rc 0 "cancel it" $AG simdeskctl order cancel "$O3" --reason 太多
+t_rc 5 "shipping needs a tracking number" simdeskctl order ship "$O1" --carrier 顺丰 --tracking ""
+t_rc 0 "ship" simdeskctl order ship "$O1" --carrier 顺丰 --tracking SF1234567890
+t_rc 0 "deliver" simdeskctl order deliver "$O1"
+[ "$(simdeskctl --json sim list --status reserved | grep -c '"iccid"')" -eq 0 ]; t_ok "... no card reserved" $?
+simdeskctl --json order show "$O1" | grep -oE '[0-9]{20}' | head -1 >"$T_DIR/c1"
+simdeskctl --json sim show "$(cat "$T_DIR/c1")" >"$T_DIR/o"
+t_grep "... cards allocated to the agent" '"agent": "A1"' "$T_DIR/o"
+t_grep "... the value on the agent's receivable" "agent:A1:recv 60.00" <(simdeskctl audit list --op ledger.post)
+t_rc 0 "an order rejected after approval" simdeskctl order add --agent A1 --plan P19 --count 1
+O4=$(cat "$T_DIR/out")
+simdeskctl order approve "$O4" >/dev/null
+t_rc 0 "... reject" simdeskctl order reject "$O4" --reason 缺货
+[ "$(simdeskctl --json sim list --status in_stock --plan P19 | grep -c '"iccid"')" -eq 1 ]; t_ok "... releases its card" $?
+t_rc 0 "verify: reservations match orders" simdeskctl verify

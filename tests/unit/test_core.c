@@ -270,6 +270,9 @@ permission_table(void **state)
 		{ SD_OP_SIM_ALLOCATE, "AS..." },
 		{ SD_OP_SIM_TRANSFER, "AS..G" },
 		{ SD_OP_SIM_ACTIVATE, "ASOCG" },
+		{ SD_OP_ORDER_ADD, "AS..G" },
+		{ SD_OP_ORDER_APPROVE, "AS..." },
+		{ SD_OP_ORDER_SHOW, "AS..G" },
 	};
 	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
 	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };

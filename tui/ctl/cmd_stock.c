@@ -611,3 +611,150 @@ cmd_sim_activate(struct ctl_ctx *c)
 	printf("%llu\n", (unsigned long long)id);
 	return SD_OK;
 }
+
+/* ---------------------------------------------------------------- orders */
+
+static int
+order_id(struct ctl_ctx *c, uint64_t *id)
+{
+	char *end;
+
+	*id = strtoull(c->args[0], &end, 10);
+	if (c->args[0][0] == '\0' || *end != '\0' || *id == 0)
+		return sd_err_set(&c->err, SD_EINVAL, "order: '%s' is not an "
+		    "order number", c->args[0]);
+	return SD_OK;
+}
+
+int
+cmd_order_add(struct ctl_ctx *c)
+{
+	uint64_t id;
+	int count = 0, st;
+
+	if ((st = ctl_opt_int(c, "count", 1, 100000, &count)) != SD_OK ||
+	    (st = sd_order_add(&c->sess, ctl_opt(c, "agent"), ctl_opt(c, "plan"),
+	    count, &id, &c->err)) != SD_OK)
+		return st;
+	printf("%llu\n", (unsigned long long)id);
+	return SD_OK;
+}
+
+#define ORDER_STEP(fn, call) \
+int \
+fn(struct ctl_ctx *c) \
+{ \
+	uint64_t id; \
+	int st; \
+\
+	if ((st = order_id(c, &id)) != SD_OK) \
+		return st; \
+	return call; \
+}
+
+ORDER_STEP(cmd_order_approve, sd_order_approve(&c->sess, id, &c->err))
+ORDER_STEP(cmd_order_ship, sd_order_ship(&c->sess, id, ctl_opt(c, "carrier"),
+    ctl_opt(c, "tracking"), &c->err))
+ORDER_STEP(cmd_order_deliver, sd_order_deliver(&c->sess, id, &c->err))
+ORDER_STEP(cmd_order_reject, sd_order_end(&c->sess, id, SD_ORDER_REJECTED,
+    ctl_opt(c, "reason"), &c->err))
+ORDER_STEP(cmd_order_cancel, sd_order_end(&c->sess, id, SD_ORDER_CANCELLED,
+    ctl_opt(c, "reason"), &c->err))
+
+static void
+order_json(struct out_json *j, const struct sd_order *o)
+{
+	json_obj_open(j, NULL);
+	json_int(j, "id", (long long)o->id);
+	json_str(j, "status", sd_order_status_name(o->status));
+	json_str(j, "agent", o->agent);
+	json_str(j, "plan", o->plan);
+	json_int(j, "count", o->count);
+	json_int(j, "value_fen", o->value_fen);
+	json_str(j, "carrier", o->carrier);
+	json_str(j, "tracking", o->tracking);
+	json_str(j, "reason", o->reason);
+	json_arr_open(j, "iccids");
+	for (int i = 0; i < o->niccids; i++)
+		json_str(j, NULL, o->iccids[i]);
+	json_arr_close(j);
+	json_obj_close(j);
+}
+
+static int
+order_row(const struct sd_order *o, void *arg)
+{
+	struct out_state *st = arg;
+	char id[24], n[16], v[32];
+	const char *cells[6];
+
+	if (st->json) {
+		order_json(&st->j, o);
+		return 0;
+	}
+	snprintf(id, sizeof id, "%llu", (unsigned long long)o->id);
+	snprintf(n, sizeof n, "%d", o->count);
+	sd_money_format(o->value_fen, v, sizeof v);
+	cells[0] = id;
+	cells[1] = o->agent;
+	cells[2] = o->plan;
+	cells[3] = n;
+	cells[4] = v;
+	cells[5] = sd_order_status_name(o->status);
+	out_table_row(&st->t, cells);
+	return 0;
+}
+
+int
+cmd_order_list(struct ctl_ctx *c)
+{
+	static const char *const heads[] = { "ID", "AGENT", "PLAN", "COUNT",
+	    "VALUE", "STATUS" };
+	const char *status = ctl_opt(c, "status");
+	struct out_state o;
+	int want = -1;
+
+	if (status != NULL) {
+		for (int i = 0; i < SD_ORDER__COUNT; i++)
+			if (strcmp(status, sd_order_status_name(i)) == 0)
+				want = i;
+		if (want < 0)
+			return sd_err_set(&c->err, SD_EINVAL, "--status: '%s' is "
+			    "not an order status", status);
+	}
+	out_begin(&o, c, 6, heads);
+	o.t.right[0] = o.t.right[3] = o.t.right[4] = 1;
+	return out_end(&o, sd_order_list(&c->sess, want, order_row, &o, &c->err));
+}
+
+int
+cmd_order_show(struct ctl_ctx *c)
+{
+	struct sd_order o;
+	struct out_json j;
+	uint64_t id;
+	int st;
+
+	if ((st = order_id(c, &id)) != SD_OK ||
+	    (st = sd_order_get(&c->sess, id, &o, &c->err)) != SD_OK)
+		return st;
+	json_begin(&j, stdout);
+	if (c->json) {
+		order_json(&j, &o);
+		json_end(&j);
+	} else {
+		char v[32];
+
+		sd_money_format(o.value_fen, v, sizeof v);
+		printf("order:     %llu\nstatus:    %s\nagent:     %s\n"
+		    "plan:      %s x %d\nvalue:     %s\ncarrier:   %s %s\n"
+		    "reason:    %s\ncards:    ", (unsigned long long)o.id,
+		    sd_order_status_name(o.status), o.agent, o.plan, o.count, v,
+		    o.carrier, o.tracking, o.reason);
+		for (int i = 0; i < o.niccids; i++)
+			printf(" %s", o.iccids[i]);
+		printf("\n");
+	}
+	sd_order_free(&o);
+	return SD_OK;
+}

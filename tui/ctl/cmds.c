@@ -213,6 +213,26 @@ const struct ctl_cmd ctl_cmds[] = {
 	    { "price", "YUAN", "price (default: the card's list price)" },
 	    { "vas", "CODES", "value-added services, comma-separated" },
 	    { "date", "YYYY-MM-DD", "active from" } } },
+	{ "order", "add", "", 0, 0, "order cards of a plan for an agent (an agent "
+	  "user: for itself)", 1, cmd_order_add,
+	  { { "agent", "CODE", "the ordering agent" },
+	    { "plan", "CODE", "plan", 1 }, { "count", "N", "how many", 1 } } },
+	{ "order", "approve", "ID", 1, 1, "approve: checks stock and credit, "
+	  "reserves the cards", 1, cmd_order_approve, { { 0 } } },
+	{ "order", "ship", "ID", 1, 1, "record the shipment", 1, cmd_order_ship,
+	  { { "carrier", "NAME", "carrier", 1 },
+	    { "tracking", "NO", "tracking number", 1 } } },
+	{ "order", "deliver", "ID", 1, 1, "cards to the agent, value to its "
+	  "receivable", 1, cmd_order_deliver, { { 0 } } },
+	{ "order", "reject", "ID", 1, 1, "reject (releases reserved cards)", 1,
+	  cmd_order_reject, { { "reason", "TEXT", "why", 1 } } },
+	{ "order", "cancel", "ID", 1, 1, "cancel (releases reserved cards)", 1,
+	  cmd_order_cancel, { { "reason", "TEXT", "why", 1 } } },
+	{ "order", "list", "", 0, 0, "list orders", 1, cmd_order_list,
+	  { { "status", "STATUS", "submitted, approved, shipped, delivered, "
+	    "rejected or cancelled" } } },
+	{ "order", "show", "ID", 1, 1, "show an order", 1, cmd_order_show,
+	  { { 0 } } },
 	{ "sim", "suspend", "ICCID", 1, 1, "suspend an active card", 1,
 	  cmd_sim_suspend, { { "reason", "TEXT", "why", 1 } } },
 	{ "sim", "resume", "ICCID", 1, 1, "resume a suspended card", 1,

@@ -1,0 +1,629 @@
+/*
+ * order.c -- agents' stock orders (订货): submitted -> approved (stock and
+ * credit checked, cards reserved) -> shipped -> delivered (cards allocated
+ * to the agent, the value on the agent's receivable), or rejected /
+ * cancelled with the reservations released.  Each step is one transaction,
+ * so two approvals racing for the last cards cannot both get them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_int.h"
+
+enum { O_ID = 1, O_AGENT, O_PLAN, O_COUNT, O_STATUS, O_VALUE, O_CARRIER,
+    O_TRACKING, O_REASON, O_BY, O_CREATED, O_UPDATED, O_ICCID };
+
+static const char *const status_names[SD_ORDER__COUNT] = { "submitted",
+    "approved", "shipped", "delivered", "rejected", "cancelled" };
+
+const char *
+sd_order_status_name(int status)
+{
+	return status >= 0 && status < SD_ORDER__COUNT ? status_names[status] :
+	    "?";
+}
+
+void
+sd_order_free(struct sd_order *o)
+{
+	free(o->iccids);
+	o->iccids = NULL;
+	o->niccids = 0;
+}
+
+static void
+order_encode(const struct sd_order *o, struct sd_buf *b)
+{
+	sd_rec_begin(b);
+	sd_rec_int(b, O_ID, (int64_t)o->id);
+	sd_rec_str(b, O_AGENT, o->agent);
+	sd_rec_str(b, O_PLAN, o->plan);
+	sd_rec_int(b, O_COUNT, o->count);
+	sd_rec_int(b, O_STATUS, o->status);
+	sd_rec_int(b, O_VALUE, o->value_fen);
+	sd_rec_str(b, O_CARRIER, o->carrier);
+	sd_rec_str(b, O_TRACKING, o->tracking);
+	sd_rec_str(b, O_REASON, o->reason);
+	sd_rec_str(b, O_BY, o->by);
+	sd_rec_int(b, O_CREATED, o->created);
+	sd_rec_int(b, O_UPDATED, o->updated);
+	for (int i = 0; i < o->niccids; i++)
+		sd_rec_str(b, O_ICCID, o->iccids[i]);
+}
+
+int
+order_decode(const void *p, size_t n, struct sd_order *o)
+{
+	struct sd_rec_reader r;
+	int ok, cap = 0;
+
+	memset(o, 0, sizeof *o);
+	if (sd_rec_open(&r, p, n) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&r)) == 1)
+		switch (r.tag) {
+		case O_ID:	o->id = (uint64_t)r.ival; break;
+		case O_AGENT:	sd_rec_copystr(&r, o->agent, sizeof o->agent); break;
+		case O_PLAN:	sd_rec_copystr(&r, o->plan, sizeof o->plan); break;
+		case O_COUNT:	o->count = (int)r.ival; break;
+		case O_STATUS:	o->status = (int)r.ival; break;
+		case O_VALUE:	o->value_fen = r.ival; break;
+		case O_CARRIER:	sd_rec_copystr(&r, o->carrier, sizeof o->carrier); break;
+		case O_TRACKING: sd_rec_copystr(&r, o->tracking, sizeof o->tracking); break;
+		case O_REASON:	sd_rec_copystr(&r, o->reason, sizeof o->reason); break;
+		case O_BY:	sd_rec_copystr(&r, o->by, sizeof o->by); break;
+		case O_CREATED:	o->created = r.ival; break;
+		case O_UPDATED:	o->updated = r.ival; break;
+		case O_ICCID:
+			if (o->niccids == cap) {
+				cap = cap ? cap * 2 : 16;
+				o->iccids = xrealloc(o->iccids, (size_t)cap * 21);
+			}
+			sd_rec_copystr(&r, o->iccids[o->niccids++], 21);
+			break;
+		default:	break;
+		}
+	if (ok < 0) {
+		sd_order_free(o);
+		return SD_EINTERNAL;
+	}
+	return SD_OK;
+}
+
+static int
+order_load(struct sd_txn *t, uint64_t id, struct sd_order *o, int rmw,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	uint8_t key[8];
+	int st;
+
+	key64(key, id);
+	st = sd_get(t, T_ORDER, key, 8, &val, rmw ? SD_GET_RMW : 0, err);
+	if (st == SD_ENOTFOUND)
+		st = sd_err_set(err, SD_ENOTFOUND, "order %llu: not found",
+		    (unsigned long long)id);
+	else if (st == SD_OK && order_decode(val.p, val.len, o) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "order %llu: record corrupt",
+		    (unsigned long long)id);
+	sd_buf_free(&val);
+	return st;
+}
+
+static int
+order_store(struct sd_txn *t, const struct sd_order *o, int create,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	uint8_t key[8];
+	int st;
+
+	key64(key, o->id);
+	order_encode(o, &val);
+	st = sd_put(t, T_ORDER, key, 8, val.p, val.len,
+	    create ? SD_PUT_NOOVERWRITE : 0, err);
+	sd_buf_free(&val);
+	return st;
+}
+
+static int
+card(struct sd_txn *t, const char *iccid, struct sd_sim *c, struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st = sd_get(t, T_SIM, iccid, strlen(iccid), &val, SD_GET_RMW, err);
+
+	if (st == SD_OK && sim_decode(val.p, val.len, c) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "sim %s: record corrupt", iccid);
+	sd_buf_free(&val);
+	return st;
+}
+
+static int
+card_put(struct sd_txn *t, const struct sd_sim *c, struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st;
+
+	sim_encode(c, &val);
+	st = sd_put(t, T_SIM, c->iccid, strlen(c->iccid), val.p, val.len, 0, err);
+	sd_buf_free(&val);
+	return st;
+}
+
+/* An agent user acts for its own agent only. */
+static int
+may_act(const struct sd_session *s, const char *agent)
+{
+	return s->user.role != SD_ROLE_AGENT || strcmp(s->user.agent, agent) == 0;
+}
+
+static int
+audit_order(struct sd_txn *t, const struct sd_session *s, const char *op,
+    const struct sd_order *o, const char *before, struct sd_err *err)
+{
+	char obj[32], after[200];
+	char value[32];
+
+	sd_money_format(o->value_fen, value, sizeof value);
+	snprintf(obj, sizeof obj, "order:%llu", (unsigned long long)o->id);
+	snprintf(after, sizeof after, "status=%s agent=%s plan=%s count=%d "
+	    "value=%s%s%.80s", sd_order_status_name(o->status), o->agent,
+	    o->plan, o->count, value, o->reason[0] ? " reason=" : "", o->reason);
+	return sd_audit_write(t, s->user.login, op, obj, SD_OUTCOME_OK, before,
+	    after, err);
+}
+
+/* ---------------------------------------------------------------- add */
+
+struct add_arg {
+	struct sd_session	*s;
+	struct sd_order		 o;
+};
+
+static int
+add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct add_arg *a = arg;
+	struct sd_buf val = SD_BUF_INIT;
+	struct sd_agent ag;
+	struct sd_plan p;
+	int st;
+
+	st = sd_get(t, T_AGENT, a->o.agent, strlen(a->o.agent), &val, 0, err);
+	if (st == SD_OK)
+		st = agent_decode(val.p, val.len, &ag);
+	if (st == SD_ENOTFOUND)
+		st = sd_err_set(err, SD_EINVAL, "--agent: no agent %s", a->o.agent);
+	if (st == SD_OK && ag.status != SD_AGENT_APPROVED)
+		st = sd_err_set(err, SD_EREFUSED, "agent %s is %s, not approved",
+		    ag.code, sd_agent_status_name(ag.status));
+	if (st == SD_OK) {
+		st = sd_get(t, T_PLAN, a->o.plan, strlen(a->o.plan), &val, 0, err);
+		if (st == SD_OK)
+			st = plan_decode(val.p, val.len, &p);
+		if (st == SD_ENOTFOUND)
+			st = sd_err_set(err, SD_EINVAL, "--plan: no plan %s",
+			    a->o.plan);
+		if (st == SD_OK && p.retired)
+			st = sd_err_set(err, SD_EREFUSED, "plan %s is retired",
+			    p.code);
+	}
+	sd_buf_free(&val);
+	if (st != SD_OK)
+		return st;
+	if ((st = order_store(t, &a->o, 1, err)) != SD_OK)
+		return st;
+	return audit_order(t, a->s, "order.add", &a->o, "", err);
+}
+
+int
+sd_order_add(struct sd_session *s, const char *agent, const char *plan,
+    int count, uint64_t *id, struct sd_err *err)
+{
+	struct add_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_ORDER_ADD, agent ? agent : "", err)) != SD_OK)
+		return st;
+	if (agent == NULL && s->user.role == SD_ROLE_AGENT)
+		agent = s->user.agent;
+	if (agent == NULL || agent[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "--agent: required");
+	if (!may_act(s, agent))
+		return sd_deny(s, SD_OP_ORDER_ADD, agent, "agents order for "
+		    "themselves", err);
+	if (plan == NULL || plan[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "--plan: required");
+	if (count < 1 || count > 100000)
+		return sd_err_set(err, SD_EINVAL, "--count: 1 to 100000");
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	sd_strlcpy(a.o.agent, agent, sizeof a.o.agent);
+	sd_strlcpy(a.o.plan, plan, sizeof a.o.plan);
+	a.o.count = count;
+	a.o.status = SD_ORDER_SUBMITTED;
+	sd_strlcpy(a.o.by, s->user.login, sizeof a.o.by);
+	a.o.created = a.o.updated = sd_now();
+	if ((st = sd_seq_next(s->core->db, "order", &a.o.id, err)) != SD_OK)
+		return st;
+	if ((st = sd_db_run(s->core->db, add_txn, &a, err)) != SD_OK)
+		return st;
+	if (id != NULL)
+		*id = a.o.id;
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- steps */
+
+enum step { ST_APPROVE, ST_SHIP, ST_DELIVER, ST_END };
+
+struct step_arg {
+	struct sd_session	*s;
+	uint64_t		 id;
+	enum step		 step;
+	int			 end_status;
+	const char		*carrier, *tracking, *reason;
+	int			 denied;
+	char			 why[128];
+};
+
+/* The in-stock cards of a plan, first count of them, in ICCID order. */
+static int
+pick(struct sd_txn *t, const char *plan, int count, struct sd_order *o,
+    struct sd_err *err)
+{
+	struct sd_cursor *c;
+	int st;
+
+	o->iccids = xcalloc((size_t)count, 21);
+	o->niccids = 0;
+	if ((st = sd_cursor_open(t, T_SIM, IX_SIM_STATUS, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, "00", 3, err);
+	    st == SD_OK && o->niccids < count; st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const char *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_sim s;
+
+		if (kl < 3 || memcmp(k, "00", 3) != 0)
+			break;
+		if (sim_decode(v, vl, &s) == SD_OK && strcmp(s.plan, plan) == 0)
+			sd_strlcpy(o->iccids[o->niccids++], s.iccid, 21);
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+static int
+approve(struct sd_txn *t, struct step_arg *a, struct sd_order *o,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	struct sd_agent ag;
+	char acct[40];
+	int64_t recv;
+	int st;
+
+	if ((st = pick(t, o->plan, o->count, o, err)) != SD_OK)
+		return st;
+	if (o->niccids < o->count)
+		return sd_err_set(err, SD_EREFUSED, "order %llu: %d cards of plan "
+		    "%s asked for, %d in stock", (unsigned long long)o->id,
+		    o->count, o->plan, o->niccids);
+	o->value_fen = 0;
+	for (int i = 0; i < o->niccids; i++) {
+		struct sd_sim c;
+
+		if ((st = card(t, o->iccids[i], &c, err)) != SD_OK)
+			return st;
+		o->value_fen += c.price_fen;
+		c.status = SD_SIM_RESERVED;
+		c.order = o->id;
+		c.updated = sd_now();
+		if ((st = card_put(t, &c, err)) != SD_OK)
+			return st;
+	}
+	/* Credit: what the agent owes plus this order, within its limit. */
+	st = sd_get(t, T_AGENT, o->agent, strlen(o->agent), &val, 0, err);
+	if (st == SD_OK)
+		st = agent_decode(val.p, val.len, &ag);
+	sd_buf_free(&val);
+	if (st != SD_OK)
+		return st;
+	snprintf(acct, sizeof acct, "agent:%s:recv", o->agent);
+	if ((st = sd_ledger_balance(t, acct, &recv, err)) != SD_OK)
+		return st;
+	if (recv + o->value_fen > ag.credit_fen) {
+		char r[32], v[32], l[32];
+
+		sd_money_format(recv, r, sizeof r);
+		sd_money_format(o->value_fen, v, sizeof v);
+		sd_money_format(ag.credit_fen, l, sizeof l);
+		return sd_err_set(err, SD_EREFUSED, "order %llu: agent %s owes "
+		    "%s; with this order's %s that exceeds its credit limit %s",
+		    (unsigned long long)o->id, ag.code, r, v, l);
+	}
+	(void)a;
+	return SD_OK;
+}
+
+/* Release (reserved -> in_stock) or deliver (-> allocated) the cards. */
+static int
+cards_to(struct sd_txn *t, struct sd_order *o, int to, struct sd_err *err)
+{
+	int st;
+
+	for (int i = 0; i < o->niccids; i++) {
+		struct sd_sim c;
+
+		if ((st = card(t, o->iccids[i], &c, err)) != SD_OK)
+			return st;
+		if (c.status != SD_SIM_RESERVED || c.order != o->id)
+			return sd_err_set(err, SD_EINTERNAL, "sim %s is not "
+			    "reserved for order %llu", c.iccid,
+			    (unsigned long long)o->id);
+		c.status = to;
+		if (to == SD_SIM_IN_STOCK)
+			c.order = 0;
+		else
+			sd_strlcpy(c.agent, o->agent, sizeof c.agent);
+		c.updated = sd_now();
+		if ((st = card_put(t, &c, err)) != SD_OK)
+			return st;
+	}
+	return SD_OK;
+}
+
+static int
+step_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct step_arg *a = arg;
+	struct sd_order o;
+	char before[48];
+	const char *op;
+	int st;
+
+	a->denied = 0;
+	if ((st = order_load(t, a->id, &o, 1, err)) != SD_OK)
+		return st;
+	snprintf(before, sizeof before, "status=%s",
+	    sd_order_status_name(o.status));
+	switch (a->step) {
+	case ST_APPROVE:
+		op = "order.approve";
+		if (o.status != SD_ORDER_SUBMITTED)
+			st = SD_EREFUSED;
+		else {
+			sd_order_free(&o);
+			if ((st = approve(t, a, &o, err)) == SD_OK)
+				o.status = SD_ORDER_APPROVED;
+		}
+		break;
+	case ST_SHIP:
+		op = "order.ship";
+		if (o.status != SD_ORDER_APPROVED)
+			st = SD_EREFUSED;
+		else {
+			sd_strlcpy(o.carrier, a->carrier, sizeof o.carrier);
+			sd_strlcpy(o.tracking, a->tracking, sizeof o.tracking);
+			o.status = SD_ORDER_SHIPPED;
+		}
+		break;
+	case ST_DELIVER:
+		op = "order.deliver";
+		if (o.status != SD_ORDER_SHIPPED)
+			st = SD_EREFUSED;
+		else if ((st = cards_to(t, &o, SD_SIM_ALLOCATED, err)) == SD_OK) {
+			char acct[40], ref[32];
+			struct sd_posting_line lines[2] = {
+			    { acct, o.value_fen }, { "rev:stock", -o.value_fen } };
+
+			snprintf(acct, sizeof acct, "agent:%s:recv", o.agent);
+			snprintf(ref, sizeof ref, "order:%llu",
+			    (unsigned long long)o.id);
+			if (o.value_fen > 0)
+				st = sd_ledger_post(t, a->s->user.login,
+				    "stock delivered", ref, lines, 2, NULL, err);
+			o.status = SD_ORDER_DELIVERED;
+		}
+		break;
+	default:
+		op = a->end_status == SD_ORDER_REJECTED ? "order.reject" :
+		    "order.cancel";
+		if (!may_act(a->s, o.agent)) {
+			snprintf(a->why, sizeof a->why, "order %llu is %s's",
+			    (unsigned long long)o.id, o.agent);
+			a->denied = 1;
+			st = SD_EPERM;
+		} else if (a->end_status == SD_ORDER_REJECTED &&
+		    a->s->user.role == SD_ROLE_AGENT) {
+			snprintf(a->why, sizeof a->why, "agents cancel, "
+			    "supervisors reject");
+			a->denied = 1;
+			st = SD_EPERM;
+		} else if (o.status != SD_ORDER_SUBMITTED &&
+		    o.status != SD_ORDER_APPROVED)
+			st = SD_EREFUSED;
+		else {
+			if (o.status == SD_ORDER_APPROVED)
+				st = cards_to(t, &o, SD_SIM_IN_STOCK, err);
+			o.status = a->end_status;
+			sd_strlcpy(o.reason, a->reason, sizeof o.reason);
+		}
+		break;
+	}
+	if (st == SD_EREFUSED && err->msg[0] == '\0')
+		sd_err_set(err, SD_EREFUSED, "order %llu is %s", (unsigned long long)
+		    o.id, sd_order_status_name(o.status));
+	if (st == SD_OK) {
+		o.updated = sd_now();
+		if ((st = order_store(t, &o, 0, err)) == SD_OK)
+			st = audit_order(t, a->s, op, &o, before, err);
+	}
+	sd_order_free(&o);
+	return st;
+}
+
+static int
+step(struct step_arg *a, int op, struct sd_err *err)
+{
+	char obj[32];
+	int st;
+
+	snprintf(obj, sizeof obj, "order:%llu", (unsigned long long)a->id);
+	if ((st = sd_authorize(a->s, op, obj, err)) != SD_OK)
+		return st;
+	sd_err_clear(err);
+	st = sd_db_run(a->s->core->db, step_txn, a, err);
+	if (st == SD_EPERM && a->denied)
+		return sd_deny(a->s, op, obj, a->why, err);
+	return st;
+}
+
+int
+sd_order_approve(struct sd_session *s, uint64_t id, struct sd_err *err)
+{
+	struct step_arg a = { s, id, ST_APPROVE, 0, NULL, NULL, NULL, 0, "" };
+
+	return step(&a, SD_OP_ORDER_APPROVE, err);
+}
+
+int
+sd_order_ship(struct sd_session *s, uint64_t id, const char *carrier,
+    const char *tracking, struct sd_err *err)
+{
+	struct step_arg a = { s, id, ST_SHIP, 0, carrier, tracking, NULL, 0, "" };
+	int st;
+
+	if (carrier == NULL || carrier[0] == '\0' || tracking == NULL ||
+	    tracking[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "--carrier and --tracking: "
+		    "required");
+	if ((st = sd_check_text("--carrier", carrier, 32, err)) != SD_OK ||
+	    (st = sd_check_text("--tracking", tracking, 64, err)) != SD_OK)
+		return st;
+	return step(&a, SD_OP_ORDER_APPROVE, err);
+}
+
+int
+sd_order_deliver(struct sd_session *s, uint64_t id, struct sd_err *err)
+{
+	struct step_arg a = { s, id, ST_DELIVER, 0, NULL, NULL, NULL, 0, "" };
+
+	return step(&a, SD_OP_ORDER_APPROVE, err);
+}
+
+int
+sd_order_end(struct sd_session *s, uint64_t id, int status,
+    const char *reason, struct sd_err *err)
+{
+	struct step_arg a = { s, id, ST_END, status, NULL, NULL, reason, 0, "" };
+	int st;
+
+	if (status != SD_ORDER_REJECTED && status != SD_ORDER_CANCELLED)
+		return sd_err_set(err, SD_EINVAL, "order: unknown ending");
+	if (reason == NULL || reason[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "--reason: required");
+	if ((st = sd_check_text("--reason", reason, 128, err)) != SD_OK)
+		return st;
+	return step(&a, SD_OP_ORDER_ADD, err);
+}
+
+/* ---------------------------------------------------------------- read */
+
+struct get_arg {
+	struct sd_session	*s;
+	uint64_t		 id;
+	struct sd_order		*out;
+	int			 denied;
+};
+
+static int
+get_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct get_arg *a = arg;
+	int st;
+
+	a->denied = 0;
+	if ((st = order_load(t, a->id, a->out, 0, err)) != SD_OK)
+		return st;
+	if (!may_act(a->s, a->out->agent)) {
+		sd_order_free(a->out);
+		a->denied = 1;
+		return SD_EPERM;
+	}
+	return SD_OK;
+}
+
+int
+sd_order_get(struct sd_session *s, uint64_t id, struct sd_order *out,
+    struct sd_err *err)
+{
+	struct get_arg a = { s, id, out, 0 };
+	char obj[32];
+	int st;
+
+	snprintf(obj, sizeof obj, "order:%llu", (unsigned long long)id);
+	if ((st = sd_authorize(s, SD_OP_ORDER_SHOW, obj, err)) != SD_OK)
+		return st;
+	st = sd_db_read(s->core->db, get_txn, &a, err);
+	if (st == SD_EPERM && a.denied)
+		return sd_deny(s, SD_OP_ORDER_SHOW, obj, "not your order", err);
+	return st;
+}
+
+struct list_arg {
+	struct sd_session	*s;
+	int			 status;
+	sd_order_cb		 cb;
+	void			*arg;
+};
+
+static int
+list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct list_arg *a = arg;
+	struct sd_cursor *c;
+	int st;
+
+	if ((st = sd_cursor_open(t, T_ORDER, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_order o;
+		int stop = 0;
+
+		if (order_decode(v, vl, &o) != SD_OK)
+			continue;
+		if ((a->status < 0 || o.status == a->status) &&
+		    may_act(a->s, o.agent))
+			stop = a->cb(&o, a->arg);
+		sd_order_free(&o);
+		if (stop)
+			break;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_order_list(struct sd_session *s, int status, sd_order_cb cb, void *arg,
+    struct sd_err *err)
+{
+	struct list_arg a = { s, status, cb, arg };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_ORDER_SHOW, "", err)) != SD_OK)
+		return st;
+	return sd_db_read(s->core->db, list_txn, &a, err);
+}
