@@ -618,7 +618,7 @@ sd_import_cleanup(struct sd_core *core, struct sd_err *err)
 
 /* ---------------------------------------------------------------- writing */
 
-#define BATCH 2000
+#define BATCH 500
 
 struct write_arg {
 	struct sd_core		*core;

@@ -7,6 +7,11 @@
  *   mp_worker DIR hang        post inside a transaction, print "ready",
  *                             then wait to be killed holding its locks
  *   mp_worker DIR stats       print "<cash balance> <postings> <users>"
+ *   mp_worker DIR wait PHONE  wait (one open, polling) until a customer
+ *                             with PHONE exists, then hold a write lock on
+ *                             the newest customers (so an import's next
+ *                             batch waits for it), print "holding", and
+ *                             keep it until its stdin closes
  */
 #include <signal.h>
 #include <stdio.h>
@@ -14,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/core.h"
+#include "core/core_int.h"
 
 static struct sd_core *core;
 static struct sd_session sess;
@@ -40,6 +45,38 @@ hang_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	fflush(stdout);
 	for (;;)
 		pause();
+}
+
+/* Lock the last customer for update: the import appends after it, so its
+ * next batch waits on this lock (in a lock wait, holding no mutex). */
+static int
+hold_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	struct sd_buf key = SD_BUF_INIT;
+	char line[8];
+	const void *k;
+	size_t kl;
+	int st;
+
+	(void)arg;
+	if ((st = sd_cursor_open(t, T_CUSTOMER, -1, &c, err)) != SD_OK)
+		return st;
+	if ((st = sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err)) == SD_OK) {
+		k = sd_cursor_key(c, &kl);
+		sd_buf_add(&key, k, kl);
+	}
+	sd_cursor_close(c);
+	if (st == SD_OK)
+		st = sd_get(t, T_CUSTOMER, key.p, key.len, NULL, SD_GET_RMW, err);
+	sd_buf_free(&key);
+	if (st != SD_OK)
+		return st;
+	printf("holding\n");
+	fflush(stdout);
+	while (fgets(line, sizeof line, stdin) != NULL)
+		;
+	return SD_EINVAL;	/* abort: nothing written */
 }
 
 static int
@@ -73,6 +110,19 @@ main(int argc, char **argv)
 	cfg.durable = 0;
 	if (sd_core_open(&core, &cfg, 0, &e) != SD_OK)
 		die("open", &e);
+	if (strcmp(mode, "wait") == 0 && argc == 4) {
+		struct sd_customer c;
+
+		sd_session_system(core, &sess, "probe");
+		for (int i = 0; i < 6000; i++) {
+			if (sd_customer_find(&sess, argv[3], &c, &e) == SD_OK) {
+				sd_db_run(core->db, hold_txn, NULL, &e);
+				return 0;
+			}
+			usleep(5000);
+		}
+		die("wait", &e);
+	}
 	if (sd_session_login(core, "admin", "adminpw1", &sess, &e) != SD_OK)
 		die("login", &e);
 
