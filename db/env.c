@@ -50,6 +50,9 @@ struct sd_txn {
 	DB_TXN		*txn;
 };
 
+/* Write transactions this process committed (close and checkpoint). */
+static unsigned long commits;
+
 struct sd_cursor {
 	struct sd_txn	*t;
 	DBC		*dbc;
@@ -60,7 +63,6 @@ struct sd_cursor {
 };
 
 static unsigned long retries;
-static unsigned long commits;	/* write transactions this process committed */
 
 /* The last message Berkeley DB gave through its error callback. */
 static _Thread_local char lasterr[256];
@@ -343,14 +345,17 @@ open_tables(struct sd_db *db, int create, int encrypt, struct sd_err *err)
 }
 
 /*
- * Handles close with DB_NOSYNC: the tables are transactional, so the log
- * already makes every commit durable, and a plain close would flush the
- * file's dirty pages from the shared cache -- other processes' pages too:
- * a quick lookup during an import took seconds.  Writers checkpoint.
+ * A process that only read closes its handles with DB_NOSYNC: a plain
+ * close flushes the file's dirty pages from the shared cache -- other
+ * processes' pages -- and a quick lookup during an import took seconds.
+ * A process that wrote syncs, so its changes are in the files and not only
+ * in the log and the cache region.
  */
 static void
 close_tables(struct sd_db *db)
 {
+	u_int32_t how = commits > 0 ? 0 : DB_NOSYNC;
+
 	for (int i = 0; i < db->nseqs; i++)
 		db->seqs[i].s->close(db->seqs[i].s, 0);
 	db->nseqs = 0;
@@ -358,12 +363,12 @@ close_tables(struct sd_db *db)
 		/* Secondaries close before their primary. */
 		for (int j = 0; j < SD_INDEX_MAX; j++)
 			if (db->t[i].sec[j] != NULL)
-				db->t[i].sec[j]->close(db->t[i].sec[j], DB_NOSYNC);
+				db->t[i].sec[j]->close(db->t[i].sec[j], how);
 		if (db->t[i].pri != NULL)
-			db->t[i].pri->close(db->t[i].pri, DB_NOSYNC);
+			db->t[i].pri->close(db->t[i].pri, how);
 	}
 	if (db->seqdb != NULL)
-		db->seqdb->close(db->seqdb, DB_NOSYNC);
+		db->seqdb->close(db->seqdb, how);
 	db->seqdb = NULL;
 }
 
@@ -741,6 +746,7 @@ sd_seq_take(struct sd_db *db, const char *name, unsigned count,
 	    DB_AUTO_COMMIT | DB_TXN_NOSYNC);
 	if (ret != 0)
 		return sanitize(ret, err, "sequence");
+	commits++;		/* a write: sync the sequence file on close */
 	*first = (uint64_t)v;
 	return SD_OK;
 }
