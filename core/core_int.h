@@ -52,6 +52,13 @@ int	plan_decode(const void *p, size_t n, struct sd_plan *out);
 void	agent_encode(const struct sd_agent *a, struct sd_buf *b);
 int	agent_decode(const void *p, size_t n, struct sd_agent *out);
 void	sim_encode(const struct sd_sim *c, struct sd_buf *b);
+/* Cards and agents inside a transaction (stock.c). */
+int	sim_load(struct sd_txn *t, const char *iccid, struct sd_sim *c, int rmw,
+	    struct sd_err *err);
+int	sim_store(struct sd_txn *t, const struct sd_sim *c, int create,
+	    struct sd_err *err);
+int	agent_load(struct sd_txn *t, const char *code, struct sd_agent *a,
+	    int rmw, struct sd_err *err);
 int	sim_decode(const void *p, size_t n, struct sd_sim *out);
 
 #define POOL_KEY "-"	/* the owner index's key for the shared pool */

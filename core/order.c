@@ -127,30 +127,6 @@ order_store(struct sd_txn *t, const struct sd_order *o, int create,
 	return st;
 }
 
-static int
-card(struct sd_txn *t, const char *iccid, struct sd_sim *c, struct sd_err *err)
-{
-	struct sd_buf val = SD_BUF_INIT;
-	int st = sd_get(t, T_SIM, iccid, strlen(iccid), &val, SD_GET_RMW, err);
-
-	if (st == SD_OK && sim_decode(val.p, val.len, c) != SD_OK)
-		st = sd_err_set(err, SD_EINTERNAL, "sim %s: record corrupt", iccid);
-	sd_buf_free(&val);
-	return st;
-}
-
-static int
-card_put(struct sd_txn *t, const struct sd_sim *c, struct sd_err *err)
-{
-	struct sd_buf val = SD_BUF_INIT;
-	int st;
-
-	sim_encode(c, &val);
-	st = sd_put(t, T_SIM, c->iccid, strlen(c->iccid), val.p, val.len, 0, err);
-	sd_buf_free(&val);
-	return st;
-}
-
 /* An agent user acts for its own agent only. */
 static int
 may_act(const struct sd_session *s, const char *agent)
@@ -319,13 +295,13 @@ approve(struct sd_txn *t, struct step_arg *a, struct sd_order *o,
 	for (int i = 0; i < o->niccids; i++) {
 		struct sd_sim c;
 
-		if ((st = card(t, o->iccids[i], &c, err)) != SD_OK)
+		if ((st = sim_load(t, o->iccids[i], &c, 1, err)) != SD_OK)
 			return st;
 		o->value_fen += c.price_fen;
 		c.status = SD_SIM_RESERVED;
 		c.order = o->id;
 		c.updated = sd_now();
-		if ((st = card_put(t, &c, err)) != SD_OK)
+		if ((st = sim_store(t, &c, 0, err)) != SD_OK)
 			return st;
 	}
 	/* Credit: what the agent owes plus this order, within its limit. */
@@ -361,7 +337,7 @@ cards_to(struct sd_txn *t, struct sd_order *o, int to, struct sd_err *err)
 	for (int i = 0; i < o->niccids; i++) {
 		struct sd_sim c;
 
-		if ((st = card(t, o->iccids[i], &c, err)) != SD_OK)
+		if ((st = sim_load(t, o->iccids[i], &c, 1, err)) != SD_OK)
 			return st;
 		if (c.status != SD_SIM_RESERVED || c.order != o->id)
 			return sd_err_set(err, SD_EINTERNAL, "sim %s is not "
@@ -373,7 +349,7 @@ cards_to(struct sd_txn *t, struct sd_order *o, int to, struct sd_err *err)
 		else
 			sd_strlcpy(c.agent, o->agent, sizeof c.agent);
 		c.updated = sd_now();
-		if ((st = card_put(t, &c, err)) != SD_OK)
+		if ((st = sim_store(t, &c, 0, err)) != SD_OK)
 			return st;
 	}
 	return SD_OK;

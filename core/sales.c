@@ -74,45 +74,15 @@ load_rec(struct sd_txn *t, int table, const char *key, struct sd_buf *val,
 	return sd_get(t, table, key, strlen(key), val, rmw ? SD_GET_RMW : 0, err);
 }
 
-static int
-sim_get(struct sd_txn *t, const char *iccid, struct sd_sim *c, int rmw,
-    struct sd_err *err)
-{
-	struct sd_buf val = SD_BUF_INIT;
-	int st = load_rec(t, T_SIM, iccid, &val, rmw, err);
-
-	if (st == SD_ENOTFOUND)
-		st = sd_err_set(err, SD_ENOTFOUND, "sim %s: not found", iccid);
-	else if (st == SD_OK && sim_decode(val.p, val.len, c) != SD_OK)
-		st = sd_err_set(err, SD_EINTERNAL, "sim %s: record corrupt", iccid);
-	sd_buf_free(&val);
-	return st;
-}
-
-static int
-sim_put(struct sd_txn *t, const struct sd_sim *c, struct sd_err *err)
-{
-	struct sd_buf val = SD_BUF_INIT;
-	int st;
-
-	sim_encode(c, &val);
-	st = sd_put(t, T_SIM, c->iccid, strlen(c->iccid), val.p, val.len, 0, err);
-	sd_buf_free(&val);
-	return st;
-}
-
+/* An agent named on the command line: unknown is invalid input. */
 static int
 agent_get(struct sd_txn *t, const char *code, struct sd_agent *a,
     struct sd_err *err)
 {
-	struct sd_buf val = SD_BUF_INIT;
-	int st = load_rec(t, T_AGENT, code, &val, 0, err);
+	int st = agent_load(t, code, a, 0, err);
 
 	if (st == SD_ENOTFOUND)
 		st = sd_err_set(err, SD_EINVAL, "agent: no agent %s", code);
-	else if (st == SD_OK && agent_decode(val.p, val.len, a) != SD_OK)
-		st = sd_err_set(err, SD_EINTERNAL, "agent %s: record corrupt", code);
-	sd_buf_free(&val);
 	return st;
 }
 
@@ -181,7 +151,7 @@ allocate_one(struct sd_txn *t, struct alloc_arg *a, const char *iccid,
 	struct sd_sim c;
 	int st;
 
-	if ((st = sim_get(t, iccid, &c, 1, err)) != SD_OK)
+	if ((st = sim_load(t, iccid, &c, 1, err)) != SD_OK)
 		return st;
 	if (c.status != SD_SIM_IN_STOCK)
 		return sd_err_set(err, SD_EREFUSED, "sim %s is %s, not in_stock: "
@@ -189,7 +159,7 @@ allocate_one(struct sd_txn *t, struct alloc_arg *a, const char *iccid,
 	c.status = SD_SIM_ALLOCATED;
 	sd_strlcpy(c.agent, a->agent, sizeof c.agent);
 	c.updated = sd_now();
-	if ((st = sim_put(t, &c, err)) != SD_OK)
+	if ((st = sim_store(t, &c, 0, err)) != SD_OK)
 		return st;
 	a->n++;
 	return audit_card(t, a->s->user.login, "sim.allocate", &c,
@@ -366,7 +336,7 @@ xfer_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	for (int i = 0; i < a->nids; i++) {
 		struct sd_sim c;
 
-		if ((st = sim_get(t, a->iccids[i], &c, 1, err)) != SD_OK)
+		if ((st = sim_load(t, a->iccids[i], &c, 1, err)) != SD_OK)
 			return st;
 		if (c.status != SD_SIM_ALLOCATED)
 			return sd_err_set(err, SD_EREFUSED, "sim %s is %s, not "
@@ -395,7 +365,7 @@ xfer_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		snprintf(before, sizeof before, "agent=%s", c.agent);
 		sd_strlcpy(c.agent, to.code, sizeof c.agent);
 		c.updated = sd_now();
-		if ((st = sim_put(t, &c, err)) != SD_OK ||
+		if ((st = sim_store(t, &c, 0, err)) != SD_OK ||
 		    (st = audit_card(t, a->s->user.login, "sim.transfer", &c,
 		    before, err)) != SD_OK)
 			return st;
@@ -471,7 +441,7 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			return sd_err_set(err, SD_ENOTFOUND, "--customer: no "
 			    "customer %s", k);
 	}
-	if ((st = sim_get(t, a->in->iccid, &c, 1, err)) != SD_OK)
+	if ((st = sim_load(t, a->in->iccid, &c, 1, err)) != SD_OK)
 		return st;
 	if (c.status != SD_SIM_IN_STOCK && c.status != SD_SIM_ALLOCATED)
 		return sd_err_set(err, SD_EREFUSED, "sim %s is %s: only a card in "
@@ -540,7 +510,7 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	c.status = SD_SIM_ACTIVE;
 	c.customer = cu.id;
 	c.updated = sd_now();
-	if ((st = sim_put(t, &c, err)) != SD_OK ||
+	if ((st = sim_store(t, &c, 0, err)) != SD_OK ||
 	    (st = audit_card(t, a->s->user.login, "sim.activate", &c, before,
 	    err)) != SD_OK)
 		return st;

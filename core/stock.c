@@ -564,7 +564,7 @@ sd_agent_status_name(int status)
 	    agent_status_names[status] : "?";
 }
 
-static int
+int
 agent_load(struct sd_txn *t, const char *code, struct sd_agent *a, int rmw,
     struct sd_err *err)
 {
@@ -1059,7 +1059,7 @@ sd_sim_transition_ok(int from, int to)
 	}
 }
 
-static int
+int
 sim_load(struct sd_txn *t, const char *iccid, struct sd_sim *c, int rmw,
     struct sd_err *err)
 {
@@ -1074,7 +1074,7 @@ sim_load(struct sd_txn *t, const char *iccid, struct sd_sim *c, int rmw,
 	return st;
 }
 
-static int
+int
 sim_store(struct sd_txn *t, const struct sd_sim *c, int create,
     struct sd_err *err)
 {
