@@ -117,6 +117,7 @@ main(int argc, char **argv)
 		for (int i = 0; i < 6000; i++) {
 			if (sd_customer_find(&sess, argv[3], &c, &e) == SD_OK) {
 				sd_db_run(core->db, hold_txn, NULL, &e);
+				sd_core_close(core);
 				return 0;
 			}
 			usleep(5000);
