@@ -324,7 +324,6 @@ open_tables(struct sd_db *db, int create, int encrypt, struct sd_err *err)
 		st = open_one(db, txn, &t->pri, b.p, 0, create, encrypt, err);
 		for (int j = 0; st == SD_OK && j < def->nindexes; j++) {
 			const struct sd_index_def *ix = &def->indexes[j];
-
 			char *path;
 			int fresh;
 
