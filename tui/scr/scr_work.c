@@ -226,6 +226,16 @@ rem_draw(struct screen *s)
 	}
 }
 
+/* Up or down one row in a short list held in memory, staying inside it. */
+static void
+sel_move(int *sel, int n, enum action a)
+{
+	if (a == ACT_DOWN && *sel < n - 1)
+		(*sel)++;
+	else if (a == ACT_UP && *sel > 0)
+		(*sel)--;
+}
+
 static void
 rem_key(struct screen *s, enum action a, wint_t ch)
 {
@@ -237,12 +247,8 @@ rem_key(struct screen *s, enum action a, wint_t ch)
 		screen_pop();
 		return;
 	case ACT_DOWN:
-		if (d->sel < d->n - 1)
-			d->sel++;
-		return;
 	case ACT_UP:
-		if (d->sel > 0)
-			d->sel--;
+		sel_move(&d->sel, d->n, a);
 		return;
 	case ACT_TOGGLE:
 		d->team = !d->team;
@@ -459,12 +465,8 @@ tk_key(struct screen *s, enum action a, wint_t ch)
 		screen_pop();
 		return;
 	case ACT_DOWN:
-		if (d->sel < d->n - 1)
-			d->sel++;
-		return;
 	case ACT_UP:
-		if (d->sel > 0)
-			d->sel--;
+		sel_move(&d->sel, d->n, a);
 		return;
 	case ACT_TOGGLE:
 		d->all = !d->all;
