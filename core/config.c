@@ -13,6 +13,21 @@
 
 #include "core.h"
 
+/* The built-in number grades (靓号), best first.  Numbers heavy with 4s
+ * (四 sounds like "death") are graded down. */
+static const struct { const char *grade, *rule; int yuan; } default_grades[] = {
+	{ "AAAAA", "tail AAAAA", 5000 },
+	{ "AAAA", "tail AAAA", 1000 },
+	{ "ABCDE", "run 5", 800 },
+	{ "ABCD", "run 4", 300 },
+	{ "AABB", "tail AABB", 200 },
+	{ "AAA", "tail AAA", 200 },
+	{ "ABAB", "tail ABAB", 100 },
+	{ "8s", "count 8 4", 100 },
+	{ "6s", "count 6 4", 80 },
+	{ "4s", "count 4 3", -20 },
+};
+
 void
 sd_config_defaults(struct sd_config *c)
 {
@@ -37,6 +52,15 @@ sd_config_defaults(struct sd_config *c)
 	c->sla_hours[1] = 48;		/* complaint */
 	c->sla_hours[2] = 72;		/* after-sales */
 	c->sla_hours[3] = 24;		/* business change */
+	for (size_t i = 0; i < sizeof default_grades / sizeof default_grades[0];
+	    i++) {
+		sd_strlcpy(c->grades[i].grade, default_grades[i].grade,
+		    sizeof c->grades[i].grade);
+		sd_strlcpy(c->grades[i].rule, default_grades[i].rule,
+		    sizeof c->grades[i].rule);
+		c->grades[i].premium_fen = default_grades[i].yuan * 100;
+		c->ngrades++;
+	}
 }
 
 /* An integer inside a group, checked for range; absent keeps the default. */
@@ -145,6 +169,60 @@ apply_tickets(struct sd_config *c, config_setting_t *g, const char *name,
 	return SD_OK;
 }
 
+/* grading = ( { grade = "AAAA"; rule = "tail AAAA"; premium = 1000; }, ... ):
+ * replaces the built-in list; premium in yuan (negative grades down). */
+static int
+apply_grading(struct sd_config *c, config_setting_t *g, const char *name,
+    struct sd_err *err)
+{
+	static const char *const known[] = { "grade", "rule", "premium", NULL };
+	int n = config_setting_length(g);
+
+	if ((config_setting_type(g) != CONFIG_TYPE_LIST &&
+	    config_setting_type(g) != CONFIG_TYPE_ARRAY) || n > 32)
+		return sd_err_set(err, SD_EINVAL, "%s:%d: grading: must be a list "
+		    "of at most 32 ( { grade = \"AAAA\"; rule = \"tail AAAA\"; "
+		    "premium = 1000; }, ... )", name,
+		    config_setting_source_line(g));
+	memset(c->grades, 0, sizeof c->grades);
+	c->ngrades = 0;
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(g, (unsigned)i);
+		struct sd_grade_rule *r = &c->grades[i];
+		int line = config_setting_source_line(e), st;
+		const char *grade = NULL, *rule = NULL;
+		long long yuan = 0;
+
+		if (config_setting_type(e) != CONFIG_TYPE_GROUP)
+			return sd_err_set(err, SD_EINVAL, "%s:%d: grading: entry "
+			    "%d must be a group { grade; rule; premium; }", name,
+			    line, i + 1);
+		if ((st = group_known(e, known, name, err)) != SD_OK)
+			return st;
+		if (!config_setting_lookup_string(e, "grade", &grade) ||
+		    grade[0] == '\0' ||
+		    sd_strlcpy(r->grade, grade, sizeof r->grade) != 0)
+			return sd_err_set(err, SD_EINVAL, "%s:%d: grading: entry %d: "
+			    "grade must be a name of 1 to 16 bytes", name, line,
+			    i + 1);
+		if (!config_setting_lookup_string(e, "rule", &rule) ||
+		    sd_strlcpy(r->rule, rule, sizeof r->rule) != 0 ||
+		    sd_grade_rule_match(rule, NULL) < 0)
+			return sd_err_set(err, SD_EINVAL, "%s:%d: grading: entry %d: "
+			    "rule '%s' is not \"tail PATTERN\", \"run N\" or "
+			    "\"count DIGIT N\"", name, line, i + 1,
+			    rule ? rule : "");
+		if (!config_setting_lookup_int64(e, "premium", &yuan) ||
+		    yuan < -100000 || yuan > 10000000)
+			return sd_err_set(err, SD_EINVAL, "%s:%d: grading: entry %d: "
+			    "premium must be whole yuan, -100000..10000000", name,
+			    line, i + 1);
+		r->premium_fen = (int64_t)yuan * 100;
+		c->ngrades++;
+	}
+	return SD_OK;
+}
+
 struct setting_def {
 	const char	*name;
 	int		 type;		/* CONFIG_TYPE_STRING, _INT, _BOOL */
@@ -177,7 +255,7 @@ static const struct setting_def settings[] = {
 
 /* Sections later features read (modems, printers...): allowed, read there. */
 static const char *const sections[] = { "modems", "simbanks", "printers",
-    "receipts", "grading", "billing" };
+    "receipts", "billing" };
 
 static int
 apply(struct sd_config *c, config_t *cf, const char *name, struct sd_err *err)
@@ -195,6 +273,13 @@ apply(struct sd_config *c, config_t *cf, const char *name, struct sd_err *err)
 		for (size_t j = 0; j < NSETTINGS; j++)
 			if (strcmp(settings[j].name, key) == 0)
 				d = &settings[j];
+		if (strcmp(key, "grading") == 0) {
+			int r = apply_grading(c, st, name, err);
+
+			if (r != SD_OK)
+				return r;
+			continue;
+		}
 		if (strcmp(key, "customers") == 0 || strcmp(key, "tickets") == 0) {
 			int r;
 

@@ -36,6 +36,13 @@ struct sd_config {
 	int	escalate_minutes;	/* overdue reminders shown to supervisors */
 	/* tickets { sla_hours { inquiry, complaint, after_sales, change } } */
 	int	sla_hours[4];
+	/* grading ( { grade, rule, premium }, ... ): number grades, best first */
+	struct sd_grade_rule {
+		char	grade[17];
+		char	rule[32];	/* "tail AABB", "run 4", "count 8 4" */
+		int64_t	premium_fen;	/* negative: graded down */
+	}	grades[32];
+	int	ngrades;
 };
 
 #define SD_CONFIG_DEFAULT_PATH "/etc/simdesk/simdesk.conf"
@@ -693,7 +700,16 @@ struct sd_grade {
 	char	 rule[64];
 	int64_t	 premium_fen;
 };
-void	sd_grade_msisdn(const char *msisdn, struct sd_grade *out);
+void	sd_grade_msisdn(const struct sd_config *c, const char *msisdn,
+	    struct sd_grade *out);
+/*
+ * A grading rule: "tail PATTERN" (the number ends in PATTERN: the same
+ * letter is the same digit, different letters different digits, digits
+ * themselves, ? any), "run N" (the last N digits count up or down by one)
+ * or "count D N" (digit D at least N times after the network prefix).
+ * 1 if msisdn matches; -1 if the rule is malformed.
+ */
+int	sd_grade_rule_match(const char *rule, const char *msisdn);
 
 struct sd_sim_fields {
 	const char	*iccid;

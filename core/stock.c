@@ -971,71 +971,91 @@ sd_msisdn_check(const char *s, struct sd_err *err)
 }
 
 /*
- * The default grading rules, best first.  Each looks at the last digits;
- * the first that matches gives the grade and its premium.  Numbers heavy
- * with 4s (四, "death") are graded down with a discount.
+ * Number grading: the config's rules, best first; the first that matches
+ * gives the grade and its premium.  See sd_grade_rule_match for the rule
+ * language.
  */
 static int
-tail_same(const char *m, int k)
+match_tail(const char *pat, const char *m)
 {
-	for (int i = 11 - k + 1; i < 11; i++)
-		if (m[i] != m[11 - k])
-			return 0;
+	size_t n = strlen(pat);
+	char bind[26] = { 0 };
+	const char *t;
+
+	if (n == 0 || n > 11)
+		return -1;
+	t = m + 11 - n;
+	for (size_t i = 0; i < n; i++) {
+		char p = pat[i];
+
+		if (p >= '0' && p <= '9') {
+			if (t[i] != p)
+				return 0;
+		} else if (p >= 'A' && p <= 'Z') {
+			if (bind[p - 'A'] == 0) {
+				for (int k = 0; k < 26; k++)
+					if (bind[k] == t[i])
+						return 0;	/* distinct letters */
+				bind[p - 'A'] = t[i];
+			} else if (bind[p - 'A'] != t[i])
+				return 0;
+		} else if (p != '?')
+			return -1;
+	}
 	return 1;
 }
 
-static int
-tail_run(const char *m, int k)
+int
+sd_grade_rule_match(const char *rule, const char *m)
 {
-	int up = 1, down = 1;
+	char pat[16];
+	int k, d, extra;
 
-	for (int i = 11 - k + 1; i < 11; i++) {
-		up &= m[i] == m[i - 1] + 1;
-		down &= m[i] == m[i - 1] - 1;
+	if (sscanf(rule, "tail %15s %n", pat, &extra) == 1 &&
+	    rule[extra] == '\0')
+		return m == NULL ? (match_tail(pat, "00000000000") < 0 ? -1 : 1) :
+		    match_tail(pat, m);
+	if (sscanf(rule, "run %d %n", &k, &extra) == 1 && rule[extra] == '\0') {
+		int up = 1, down = 1;
+
+		if (k < 2 || k > 8)
+			return -1;
+		if (m == NULL)
+			return 1;
+		for (int i = 11 - k + 1; i < 11; i++) {
+			up &= m[i] == m[i - 1] + 1;
+			down &= m[i] == m[i - 1] - 1;
+		}
+		return up || down;
 	}
-	return up || down;
-}
+	if (sscanf(rule, "count %d %d %n", &d, &k, &extra) == 2 &&
+	    rule[extra] == '\0') {
+		int n = 0;
 
-static int
-count_digit(const char *m, char d)
-{
-	int n = 0;
-
-	for (int i = 3; i < 11; i++)	/* past the network prefix */
-		n += m[i] == d;
-	return n;
+		if (d < 0 || d > 9 || k < 1 || k > 8)
+			return -1;
+		if (m == NULL)
+			return 1;
+		for (int i = 3; i < 11; i++)	/* past the network prefix */
+			n += m[i] == '0' + d;
+		return n >= k;
+	}
+	return -1;
 }
 
 void
-sd_grade_msisdn(const char *m, struct sd_grade *g)
+sd_grade_msisdn(const struct sd_config *cfg, const char *m, struct sd_grade *g)
 {
 	memset(g, 0, sizeof *g);
 	if (sd_msisdn_check(m, NULL) != SD_OK)
 		return;
-#define GRADE(name, why, yuan) do { sd_strlcpy(g->grade, name, sizeof g->grade); \
-	sd_strlcpy(g->rule, why, sizeof g->rule); g->premium_fen = (yuan) * 100; \
-	return; } while (0)
-	if (tail_same(m, 5))
-		GRADE("AAAAA", "last 5 digits the same", 5000);
-	if (tail_same(m, 4))
-		GRADE("AAAA", "last 4 digits the same", 1000);
-	if (tail_run(m, 5))
-		GRADE("ABCDE", "last 5 digits a run", 800);
-	if (tail_run(m, 4))
-		GRADE("ABCD", "last 4 digits a run (up or down)", 300);
-	if (m[7] == m[8] && m[9] == m[10] && m[8] != m[9])
-		GRADE("AABB", "ends AABB", 200);
-	if (tail_same(m, 3))
-		GRADE("AAA", "last 3 digits the same", 200);
-	if (m[7] == m[9] && m[8] == m[10] && m[7] != m[8])
-		GRADE("ABAB", "ends ABAB", 100);
-	if (count_digit(m, '8') >= 4)
-		GRADE("8s", "four or more 8s", 100);
-	if (count_digit(m, '6') >= 4)
-		GRADE("6s", "four or more 6s", 80);
-	if (count_digit(m, '4') >= 3)
-		GRADE("4s", "three or more 4s (graded down)", -20);
-#undef GRADE
+	for (int i = 0; i < cfg->ngrades; i++)
+		if (sd_grade_rule_match(cfg->grades[i].rule, m) == 1) {
+			sd_strlcpy(g->grade, cfg->grades[i].grade, sizeof g->grade);
+			sd_strlcpy(g->rule, cfg->grades[i].rule, sizeof g->rule);
+			g->premium_fen = cfg->grades[i].premium_fen;
+			return;
+		}
 }
 
 void
@@ -1093,8 +1113,9 @@ sim_store(struct sd_txn *t, const struct sd_sim *c, int create,
 /* Check a card's fields against the plans in t; fills c.  *appended tells
  * of a computed check digit. */
 static int
-sim_build(struct sd_txn *t, const struct sd_sim_fields *f, struct sd_sim *c,
-    int *appended, struct sd_err *err)
+sim_build(struct sd_txn *t, const struct sd_config *cfg,
+    const struct sd_sim_fields *f, struct sd_sim *c, int *appended,
+    struct sd_err *err)
 {
 	struct sd_grade g;
 	struct sd_plan p;
@@ -1130,7 +1151,7 @@ sim_build(struct sd_txn *t, const struct sd_sim_fields *f, struct sd_sim *c,
 			    f->plan);
 	}
 	sd_strlcpy(c->plan, f->plan, sizeof c->plan);
-	sd_grade_msisdn(c->msisdn, &g);
+	sd_grade_msisdn(cfg, c->msisdn, &g);
 	sd_strlcpy(c->grade, g.grade, sizeof c->grade);
 	if (f->price != NULL && f->price[0] != '\0') {
 		if (sd_money_parse(f->price, &c->price_fen) != SD_OK ||
@@ -1194,7 +1215,8 @@ sim_add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	char obj[40];
 	int st;
 
-	if ((st = sim_build(t, a->f, &a->c, &a->appended, err)) != SD_OK ||
+	if ((st = sim_build(t, &a->s->core->cfg, a->f, &a->c, &a->appended,
+	    err)) != SD_OK ||
 	    (st = sim_clash(t, &a->c, err)) != SD_OK ||
 	    (st = sim_store(t, &a->c, 1, err)) != SD_OK)
 		return st;
@@ -1491,7 +1513,7 @@ simimp_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 		a->bad[r] = 0;
 		row_fields(a, r, &f);
-		st = sim_build(t, &f, &c, &appended, &e);
+		st = sim_build(t, &a->s->core->cfg, &f, &c, &appended, &e);
 		if (st == SD_OK)
 			st = sim_clash(t, &c, &e);
 		/* Stored even in a dry run, so a duplicate later in the

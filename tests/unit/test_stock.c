@@ -75,15 +75,70 @@ grading(void **state)
 		{ "13902715930", "", 0 },
 	};
 	struct sd_grade g;
+	struct sd_config cfg;
 
 	(void)state;
+	sd_config_defaults(&cfg);
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-		sd_grade_msisdn(v[i].m, &g);
+		sd_grade_msisdn(&cfg, v[i].m, &g);
 		if (strcmp(g.grade, v[i].grade) != 0 || g.premium_fen != v[i].premium)
 			fail_msg("%s: %s %lld, want %s %lld", v[i].m, g.grade,
 			    (long long)g.premium_fen, v[i].grade,
 			    (long long)v[i].premium);
 	}
+}
+
+/* The rule language, and grading from a config's own rules. */
+static void
+grading_config(void **state)
+{
+	static const struct { const char *rule, *m; int want; } v[] = {
+		{ "tail AABB", "13900021133", 1 },
+		{ "tail AABB", "13900021111", 0 },	/* A and B differ */
+		{ "tail 520", "13900021520", 1 },
+		{ "tail 1314", "13900021314", 1 },
+		{ "tail A?A", "13900021414", 1 },
+		{ "run 3", "13900021789", 1 },
+		{ "run 3", "13900021788", 0 },
+		{ "count 9 5", "13999999234", 1 },
+		{ "count 9 5", "13999921234", 0 },
+		{ "tail aa", "13900021133", -1 },
+		{ "run 1", "13900021133", -1 },
+		{ "count 10 2", "13900021133", -1 },
+		{ "tail", "13900021133", -1 },
+		{ "wild 4", "13900021133", -1 },
+		{ "run 4 x", "13900021133", -1 },
+	};
+	static const char conf[] =
+	    "grading = (\n"
+	    "  { grade = \"love\"; rule = \"tail 520\"; premium = 52; },\n"
+	    "  { grade = \"AAAA\"; rule = \"tail AAAA\"; premium = 2000; }\n"
+	    ");\n";
+	struct sd_config cfg;
+	struct sd_grade g;
+	struct sd_err e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (sd_grade_rule_match(v[i].rule, v[i].m) != v[i].want)
+			fail_msg("%s on %s: want %d", v[i].rule, v[i].m, v[i].want);
+	sd_config_defaults(&cfg);
+	assert_int_equal(sd_config_parse(&cfg, conf, "t.conf", &e), SD_OK);
+	assert_int_equal(cfg.ngrades, 2);
+	sd_grade_msisdn(&cfg, "13900021520", &g);
+	assert_string_equal(g.grade, "love");
+	assert_int_equal(g.premium_fen, 5200);
+	sd_grade_msisdn(&cfg, "13912345678", &g);	/* no run rule now */
+	assert_string_equal(g.grade, "");
+	sd_config_defaults(&cfg);
+	assert_int_equal(sd_config_parse(&cfg, "grading = ( { grade = \"x\"; "
+	    "rule = \"tail AB C\"; premium = 1; } );\n", "t.conf", &e),
+	    SD_EINVAL);
+	assert_non_null(strstr(e.msg, "t.conf:1: grading: entry 1: rule"));
+	assert_int_equal(sd_config_parse(&cfg, "grading = ( { grade = \"x\"; "
+	    "rule = \"run 3\"; premium = 1; colour = 2; } );\n", "t.conf", &e),
+	    SD_EINVAL);
+	assert_non_null(strstr(e.msg, "unknown setting"));
 }
 
 static void
@@ -118,6 +173,7 @@ main(void)
 		cmocka_unit_test(iccid_luhn),
 		cmocka_unit_test(msisdns),
 		cmocka_unit_test(grading),
+		cmocka_unit_test(grading_config),
 		cmocka_unit_test(transitions),
 	};
 
