@@ -633,15 +633,31 @@ struct sd_agent {
 	int	 status;
 	int64_t	 credit_fen;
 	char	 region[49];
+	int	 discount_bp;		/* off list price on orders, 1/100 % */
 	int	 depth;			/* filled by tree walks */
+	long	 held;			/* tree walks: cards allocated to it */
+	long	 sold_month;		/* and its activations this month */
 	int64_t	 created;
 };
 
 const char *sd_agent_status_name(int status);
-/* Add an agent (applied); credit_limit in yuan or NULL. */
-int	sd_agent_add(struct sd_session *s, const char *code, const char *name,
-	    const char *parent, const char *credit_limit, const char *region,
-	    struct sd_err *err);
+/* Fields of an agent; NULL = not given.  Credit limit in yuan, discount
+ * in percent ("7.5"). */
+struct sd_agent_fields {
+	const char	*name;
+	const char	*parent;
+	const char	*credit_limit;
+	const char	*discount;
+	const char	*region;
+};
+
+void	sd_agent_fields_init(struct sd_agent_fields *f);
+/* Add an agent (applied). */
+int	sd_agent_add(struct sd_session *s, const char *code,
+	    const struct sd_agent_fields *f, struct sd_err *err);
+/* Change name, credit limit, discount or region (supervisor). */
+int	sd_agent_update(struct sd_session *s, const char *code,
+	    const struct sd_agent_fields *f, struct sd_err *err);
 int	sd_agent_set_status(struct sd_session *s, const char *code, int status,
 	    struct sd_err *err);
 int	sd_agent_get(struct sd_session *s, const char *code,
@@ -650,6 +666,19 @@ typedef int (*sd_agent_cb)(const struct sd_agent *a, void *arg);
 /* The subtree under root ("" = all), depth first, each with its depth. */
 int	sd_agent_tree(struct sd_session *s, const char *root, sd_agent_cb cb,
 	    void *arg, struct sd_err *err);
+/* The figures later issues rank agents by. */
+struct sd_agent_stats {
+	long	 held;			/* cards allocated to it, unsold */
+	long	 sold_month;		/* activations this calendar month */
+	long	 sold_total;
+	long	 orders_open;		/* submitted, approved or shipped */
+	long	 orders;
+	int64_t	 receivable_fen;	/* what it owes for delivered stock */
+};
+int	sd_agent_stats(struct sd_session *s, const char *code,
+	    struct sd_agent_stats *out, struct sd_err *err);
+/* The start of the calendar month holding t, local time. */
+int64_t	sd_month_start(int64_t t);
 /* 1 if agent code is in the subtree of root (root itself included). */
 int	sd_agent_in_subtree(struct sd_session *s, const char *root,
 	    const char *code);
@@ -813,7 +842,12 @@ struct sd_order {
 	char	 plan[17];
 	int	 count;
 	int	 status;
-	int64_t	 value_fen;		/* list prices of the reserved cards */
+	int64_t	 value_fen;		/* the reserved cards' prices to the
+					 * agent: list less its discount */
+	int	 discount_bp;		/* the agent's, at approval */
+	int	 named;			/* the cards were named when ordered */
+	int	 returned;		/* cards sent back after delivery */
+	int64_t	 returned_fen;		/* and the value credited for them */
 	char	 carrier[33];
 	char	 tracking[65];
 	char	 reason[129];
@@ -826,9 +860,21 @@ struct sd_order {
 
 const char *sd_order_status_name(int status);
 void	sd_order_free(struct sd_order *o);
-/* An agent (or staff for one) orders count cards of a plan. */
+/*
+ * An agent (or staff for one) orders count cards of a plan, or the nids
+ * cards named in iccids (plan and count then NULL / 0).
+ */
 int	sd_order_add(struct sd_session *s, const char *agent, const char *plan,
-	    int count, uint64_t *id, struct sd_err *err);
+	    int count, const char *const *iccids, int nids, uint64_t *id,
+	    struct sd_err *err);
+/*
+ * Cards of a delivered order come back from the agent (supervisor): they
+ * must still be unsold; each becomes returned, and its price to the agent
+ * is credited back to the agent's receivable.
+ */
+int	sd_order_return(struct sd_session *s, uint64_t id,
+	    const char *const *iccids, int nids, const char *reason,
+	    struct sd_err *err);
 /*
  * Approve: enough cards in stock, and the agent's receivable plus this
  * order's value within its credit limit (SD_EREFUSED with the figures);
@@ -847,6 +893,15 @@ int	sd_order_get(struct sd_session *s, uint64_t id, struct sd_order *out,
 typedef int (*sd_order_cb)(const struct sd_order *o, void *arg);
 int	sd_order_list(struct sd_session *s, int status, sd_order_cb cb,
 	    void *arg, struct sd_err *err);
+
+/*
+ * A file of ICCIDs, one per line (or the first column of a CSV; a header
+ * and blank lines are skipped): each checked and normalised (a 19-digit
+ * one gets its check digit).  Errors name file:line.  *lines (may be NULL)
+ * gets each ICCID's line.  Free *out and *lines.
+ */
+int	sd_iccid_file(const char *path, char (**out)[21], int **lines, int *n,
+	    struct sd_err *err);
 
 /* Import cards from a table (iccid,msisdn,imsi,plan,price,batch,warehouse). */
 int	sd_sim_import(struct sd_session *s, const char *file,

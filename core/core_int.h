@@ -41,9 +41,10 @@ enum { IX_TICKET_HANDLER, IX_TICKET_CUSTOMER };
 enum { IX_AGENT_PARENT };
 /* SIM index keys end in the ICCID (unique, exact paging). */
 enum { IX_SIM_MSISDN, IX_SIM_STATUS, IX_SIM_AGENT, IX_SIM_PLAN };
-enum { IX_SUB_CUSTOMER };
+enum { IX_SUB_CUSTOMER, IX_SUB_AGENT };
 
 int	order_decode(const void *p, size_t n, struct sd_order *o);
+int64_t	order_net_price(int64_t price_fen, int discount_bp);
 void	sub_encode(const struct sd_subscription *u, struct sd_buf *b);
 int	sub_decode(const void *p, size_t n, struct sd_subscription *u);
 

@@ -12,7 +12,8 @@
 #include "core_int.h"
 
 enum { O_ID = 1, O_AGENT, O_PLAN, O_COUNT, O_STATUS, O_VALUE, O_CARRIER,
-    O_TRACKING, O_REASON, O_BY, O_CREATED, O_UPDATED, O_ICCID };
+    O_TRACKING, O_REASON, O_BY, O_CREATED, O_UPDATED, O_ICCID, O_NAMED,
+    O_DISCOUNT, O_RETURNED, O_RETURNED_FEN };
 
 static const char *const status_names[SD_ORDER__COUNT] = { "submitted",
     "approved", "shipped", "delivered", "rejected", "cancelled" };
@@ -48,8 +49,20 @@ order_encode(const struct sd_order *o, struct sd_buf *b)
 	sd_rec_str(b, O_BY, o->by);
 	sd_rec_int(b, O_CREATED, o->created);
 	sd_rec_int(b, O_UPDATED, o->updated);
+	sd_rec_int(b, O_NAMED, o->named);
+	sd_rec_int(b, O_DISCOUNT, o->discount_bp);
+	sd_rec_int(b, O_RETURNED, o->returned);
+	sd_rec_int(b, O_RETURNED_FEN, o->returned_fen);
 	for (int i = 0; i < o->niccids; i++)
 		sd_rec_str(b, O_ICCID, o->iccids[i]);
+}
+
+/* A card's price to the agent: list price less its discount, rounded
+ * half up to the fen (25.55 less 10% is 23.00). */
+int64_t
+order_net_price(int64_t price_fen, int discount_bp)
+{
+	return (price_fen * (10000 - discount_bp) + 5000) / 10000;
 }
 
 int
@@ -75,6 +88,10 @@ order_decode(const void *p, size_t n, struct sd_order *o)
 		case O_BY:	sd_rec_copystr(&r, o->by, sizeof o->by); break;
 		case O_CREATED:	o->created = r.ival; break;
 		case O_UPDATED:	o->updated = r.ival; break;
+		case O_NAMED:	o->named = r.ival != 0; break;
+		case O_DISCOUNT: o->discount_bp = (int)r.ival; break;
+		case O_RETURNED: o->returned = (int)r.ival; break;
+		case O_RETURNED_FEN: o->returned_fen = r.ival; break;
 		case O_ICCID:
 			if (o->niccids == cap) {
 				cap = cap ? cap * 2 : 16;
@@ -174,7 +191,22 @@ add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if (st == SD_OK && ag.status != SD_AGENT_APPROVED)
 		st = sd_err_set(err, SD_EREFUSED, "agent %s is %s, not approved",
 		    ag.code, sd_agent_status_name(ag.status));
-	if (st == SD_OK) {
+	if (st == SD_OK && a->o.named) {
+		/* The cards must exist; whether they are still in stock is
+		 * the approval's question. */
+		for (int i = 0; i < a->o.niccids && st == SD_OK; i++) {
+			struct sd_sim c;
+
+			if ((st = sim_load(t, a->o.iccids[i], &c, 0, err)) ==
+			    SD_ENOTFOUND)
+				st = sd_err_set(err, SD_EINVAL, "--iccids: no card "
+				    "%s in stock", a->o.iccids[i]);
+			if (st == SD_OK && i == 0)
+				sd_strlcpy(a->o.plan, c.plan, sizeof a->o.plan);
+			else if (st == SD_OK && strcmp(a->o.plan, c.plan) != 0)
+				sd_strlcpy(a->o.plan, "*", sizeof a->o.plan);
+		}
+	} else if (st == SD_OK) {
 		st = sd_get(t, T_PLAN, a->o.plan, strlen(a->o.plan), &val, 0, err);
 		if (st == SD_OK)
 			st = plan_decode(val.p, val.len, &p);
@@ -195,7 +227,8 @@ add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 int
 sd_order_add(struct sd_session *s, const char *agent, const char *plan,
-    int count, uint64_t *id, struct sd_err *err)
+    int count, const char *const *iccids, int nids, uint64_t *id,
+    struct sd_err *err)
 {
 	struct add_arg a;
 	int st;
@@ -209,25 +242,52 @@ sd_order_add(struct sd_session *s, const char *agent, const char *plan,
 	if (!may_act(s, agent))
 		return sd_deny(s, SD_OP_ORDER_ADD, agent, "agents order for "
 		    "themselves", err);
-	if (plan == NULL || plan[0] == '\0')
-		return sd_err_set(err, SD_EINVAL, "--plan: required");
-	if (count < 1 || count > 100000)
-		return sd_err_set(err, SD_EINVAL, "--count: 1 to 100000");
 	memset(&a, 0, sizeof a);
+	if (nids > 0) {
+		if (plan != NULL || count != 0)
+			return sd_err_set(err, SD_EINVAL, "--iccids: not with "
+			    "--plan or --count");
+		if (nids > 100000)
+			return sd_err_set(err, SD_EINVAL, "--iccids: at most "
+			    "100000 cards");
+		a.o.named = 1;
+		a.o.iccids = xcalloc((size_t)nids, 21);
+		for (int i = 0; i < nids; i++) {
+			int app;
+
+			if ((st = sd_iccid_check(iccids[i], a.o.iccids[i], &app,
+			    err)) != SD_OK) {
+				sd_order_free(&a.o);
+				return st;
+			}
+			for (int j = 0; j < i; j++)
+				if (strcmp(a.o.iccids[j], a.o.iccids[i]) == 0) {
+					sd_order_free(&a.o);
+					return sd_err_set(err, SD_EINVAL, "--iccids: "
+					    "%s is listed twice", iccids[i]);
+				}
+			a.o.niccids++;
+		}
+		count = nids;
+	} else {
+		if (plan == NULL || plan[0] == '\0')
+			return sd_err_set(err, SD_EINVAL, "--plan: required");
+		if (count < 1 || count > 100000)
+			return sd_err_set(err, SD_EINVAL, "--count: 1 to 100000");
+		sd_strlcpy(a.o.plan, plan, sizeof a.o.plan);
+	}
 	a.s = s;
 	sd_strlcpy(a.o.agent, agent, sizeof a.o.agent);
-	sd_strlcpy(a.o.plan, plan, sizeof a.o.plan);
 	a.o.count = count;
 	a.o.status = SD_ORDER_SUBMITTED;
 	sd_strlcpy(a.o.by, s->user.login, sizeof a.o.by);
 	a.o.created = a.o.updated = sd_now();
-	if ((st = sd_seq_next(s->core->db, "order", &a.o.id, err)) != SD_OK)
-		return st;
-	if ((st = sd_db_run(s->core->db, add_txn, &a, err)) != SD_OK)
-		return st;
-	if (id != NULL)
+	if ((st = sd_seq_next(s->core->db, "order", &a.o.id, err)) == SD_OK)
+		st = sd_db_run(s->core->db, add_txn, &a, err);
+	sd_order_free(&a.o);
+	if (st == SD_OK && id != NULL)
 		*id = a.o.id;
-	return SD_OK;
+	return st;
 }
 
 /* ---------------------------------------------------------------- steps */
@@ -285,19 +345,34 @@ approve(struct sd_txn *t, struct step_arg *a, struct sd_order *o,
 	int64_t recv;
 	int st;
 
-	if ((st = pick(t, o->plan, o->count, o, err)) != SD_OK)
+	st = sd_get(t, T_AGENT, o->agent, strlen(o->agent), &val, 0, err);
+	if (st == SD_OK)
+		st = agent_decode(val.p, val.len, &ag);
+	sd_buf_free(&val);
+	if (st != SD_OK)
 		return st;
-	if (o->niccids < o->count)
-		return sd_err_set(err, SD_EREFUSED, "order %llu: %d cards of plan "
-		    "%s asked for, %d in stock", (unsigned long long)o->id,
-		    o->count, o->plan, o->niccids);
+	if (!o->named) {
+		sd_order_free(o);
+		if ((st = pick(t, o->plan, o->count, o, err)) != SD_OK)
+			return st;
+		if (o->niccids < o->count)
+			return sd_err_set(err, SD_EREFUSED, "order %llu: %d cards "
+			    "of plan %s asked for, %d in stock",
+			    (unsigned long long)o->id, o->count, o->plan,
+			    o->niccids);
+	}
 	o->value_fen = 0;
+	o->discount_bp = ag.discount_bp;
 	for (int i = 0; i < o->niccids; i++) {
 		struct sd_sim c;
 
 		if ((st = sim_load(t, o->iccids[i], &c, 1, err)) != SD_OK)
 			return st;
-		o->value_fen += c.price_fen;
+		if (c.status != SD_SIM_IN_STOCK)
+			return sd_err_set(err, SD_EREFUSED, "order %llu: sim %s is "
+			    "%s, not in stock", (unsigned long long)o->id,
+			    c.iccid, sd_sim_status_name(c.status));
+		o->value_fen += order_net_price(c.price_fen, o->discount_bp);
 		c.status = SD_SIM_RESERVED;
 		c.order = o->id;
 		c.updated = sd_now();
@@ -305,12 +380,6 @@ approve(struct sd_txn *t, struct step_arg *a, struct sd_order *o,
 			return st;
 	}
 	/* Credit: what the agent owes plus this order, within its limit. */
-	st = sd_get(t, T_AGENT, o->agent, strlen(o->agent), &val, 0, err);
-	if (st == SD_OK)
-		st = agent_decode(val.p, val.len, &ag);
-	sd_buf_free(&val);
-	if (st != SD_OK)
-		return st;
 	snprintf(acct, sizeof acct, "agent:%s:recv", o->agent);
 	if ((st = sd_ledger_balance(t, acct, &recv, err)) != SD_OK)
 		return st;
@@ -375,7 +444,6 @@ step_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		if (o.status != SD_ORDER_SUBMITTED)
 			st = SD_EREFUSED;
 		else {
-			sd_order_free(&o);
 			if ((st = approve(t, a, &o, err)) == SD_OK)
 				o.status = SD_ORDER_APPROVED;
 		}
@@ -508,6 +576,120 @@ sd_order_end(struct sd_session *s, uint64_t id, int status,
 	if ((st = sd_check_text("--reason", reason, 128, err)) != SD_OK)
 		return st;
 	return step(&a, SD_OP_ORDER_ADD, err);
+}
+
+/* ---------------------------------------------------------------- return */
+
+struct ret_arg {
+	struct sd_session	*s;
+	uint64_t		 id;
+	char			(*iccids)[21];
+	int			 n;
+	const char		*reason;
+};
+
+static int
+ret_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct ret_arg *a = arg;
+	struct sd_order o;
+	int64_t credit = 0;
+	char before[80];
+	int st;
+
+	if ((st = order_load(t, a->id, &o, 1, err)) != SD_OK)
+		return st;
+	snprintf(before, sizeof before, "status=%s returned=%d",
+	    sd_order_status_name(o.status), o.returned);
+	if (o.status != SD_ORDER_DELIVERED) {
+		st = sd_err_set(err, SD_EREFUSED, "order %llu is %s: only a "
+		    "delivered order's cards come back this way",
+		    (unsigned long long)o.id, sd_order_status_name(o.status));
+		goto out;
+	}
+	for (int i = 0; i < a->n; i++) {
+		struct sd_sim c;
+		char cb[48];
+
+		if ((st = sim_load(t, a->iccids[i], &c, 1, err)) != SD_OK)
+			goto out;
+		if (c.order != o.id) {
+			st = sd_err_set(err, SD_EREFUSED, "sim %s did not come "
+			    "with order %llu", c.iccid, (unsigned long long)o.id);
+			goto out;
+		}
+		if (!sd_sim_transition_ok(c.status, SD_SIM_RETURNED)) {
+			st = sd_err_set(err, SD_EREFUSED, "sim %s is %s, cannot "
+			    "become returned", c.iccid,
+			    sd_sim_status_name(c.status));
+			goto out;
+		}
+		snprintf(cb, sizeof cb, "status=%s agent=%s",
+		    sd_sim_status_name(c.status), c.agent);
+		credit += order_net_price(c.price_fen, o.discount_bp);
+		c.status = SD_SIM_RETURNED;
+		sd_strlcpy(c.reason, a->reason, sizeof c.reason);
+		c.updated = sd_now();
+		if ((st = sim_store(t, &c, 0, err)) != SD_OK ||
+		    (st = sd_audit_write(t, a->s->user.login, "sim.return", c.iccid,
+		    SD_OUTCOME_OK, cb, "status=returned", err)) != SD_OK)
+			goto out;
+	}
+	if (credit > 0) {
+		char acct[40], ref[32];
+		struct sd_posting_line lines[2] = {
+		    { acct, -credit }, { "rev:stock", credit } };
+
+		snprintf(acct, sizeof acct, "agent:%s:recv", o.agent);
+		snprintf(ref, sizeof ref, "order:%llu", (unsigned long long)o.id);
+		if ((st = sd_ledger_post(t, a->s->user.login, "stock returned",
+		    ref, lines, 2, NULL, err)) != SD_OK)
+			goto out;
+	}
+	o.returned += a->n;
+	o.returned_fen += credit;
+	sd_strlcpy(o.reason, a->reason, sizeof o.reason);
+	o.updated = sd_now();
+	if ((st = order_store(t, &o, 0, err)) == SD_OK)
+		st = audit_order(t, a->s, "order.return", &o, before, err);
+out:
+	sd_order_free(&o);
+	return st;
+}
+
+int
+sd_order_return(struct sd_session *s, uint64_t id, const char *const *iccids,
+    int nids, const char *reason, struct sd_err *err)
+{
+	struct ret_arg a = { s, id, NULL, 0, reason };
+	char obj[32];
+	int st;
+
+	snprintf(obj, sizeof obj, "order:%llu", (unsigned long long)id);
+	if ((st = sd_authorize(s, SD_OP_ORDER_APPROVE, obj, err)) != SD_OK)
+		return st;
+	if (reason == NULL || reason[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "--reason: required");
+	if ((st = sd_check_text("--reason", reason, 128, err)) != SD_OK)
+		return st;
+	if (nids < 1)
+		return sd_err_set(err, SD_EINVAL, "order return: name the cards "
+		    "(ICCID... or --iccids FILE)");
+	a.iccids = xcalloc((size_t)nids, 21);
+	for (int i = 0; i < nids && st == SD_OK; i++) {
+		int app;
+
+		st = sd_iccid_check(iccids[i], a.iccids[i], &app, err);
+		for (int j = 0; j < i && st == SD_OK; j++)
+			if (strcmp(a.iccids[j], a.iccids[i]) == 0)
+				st = sd_err_set(err, SD_EINVAL, "%s is listed "
+				    "twice", iccids[i]);
+	}
+	a.n = nids;
+	if (st == SD_OK)
+		st = sd_db_run(s->core->db, ret_txn, &a, err);
+	free(a.iccids);
+	return st;
 }
 
 /* ---------------------------------------------------------------- read */

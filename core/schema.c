@@ -283,6 +283,27 @@ sub_customer_key(const void *pk, size_t pklen, const void *rec, size_t len,
 	return 0;
 }
 
+/* Subscriptions by selling agent: agent\0, when it started, id. */
+static int
+sub_agent_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_subscription u;
+	uint8_t k[17 + 16];
+	size_t n;
+
+	if (sub_decode(rec, len, &u) != SD_OK)
+		return -1;
+	if (u.agent[0] == '\0')
+		return 0;		/* no keys: not indexed */
+	n = strlen(u.agent) + 1;
+	memcpy(k, u.agent, n);
+	sd_be64_put(k + n, (uint64_t)u.from ^ (1ULL << 63));
+	memcpy(k + n + 8, pk, pklen < 8 ? pklen : 8);
+	sd_keys_add(out, k, n + 16);
+	return 0;
+}
+
 const struct sd_table_def sd_schema[T__COUNT] = {
 	[T_META] = { "meta", 0, { { 0 } } },
 	[T_USER] = { "user", 2, {
@@ -328,8 +349,9 @@ const struct sd_table_def sd_schema[T__COUNT] = {
 		{ "agent", 1, sim_agent_key },
 		{ "plan", 1, sim_plan_key },
 	} },
-	[T_SUBSCRIPTION] = { "subscription", 1, {
+	[T_SUBSCRIPTION] = { "subscription", 2, {
 		{ "customer", 1, sub_customer_key },
+		{ "agent", 1, sub_agent_key },
 	} },
 	[T_ORDER] = { "order", 0, { { 0 } } },
 };

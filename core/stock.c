@@ -17,7 +17,8 @@
 
 enum { P_CODE = 1, P_NAME, P_FEE, P_MIN, P_SMS, P_TARIFF, P_VAS, P_RETIRED,
     P_CREATED };
-enum { G_CODE = 1, G_NAME, G_PARENT, G_STATUS, G_CREDIT, G_REGION, G_CREATED };
+enum { G_CODE = 1, G_NAME, G_PARENT, G_STATUS, G_CREDIT, G_REGION, G_CREATED,
+    G_DISCOUNT };
 enum { S_ICCID = 1, S_MSISDN, S_IMSI, S_TYPE, S_PLAN, S_PRICE, S_GRADE,
     S_BATCH, S_WAREHOUSE, S_AGENT, S_STATUS, S_CUSTOMER, S_REASON, S_UPDATED,
     S_CREATED, S_ORDER };
@@ -78,6 +79,7 @@ agent_encode(const struct sd_agent *a, struct sd_buf *b)
 	sd_rec_int(b, G_CREDIT, a->credit_fen);
 	sd_rec_str(b, G_REGION, a->region);
 	sd_rec_int(b, G_CREATED, a->created);
+	sd_rec_int(b, G_DISCOUNT, a->discount_bp);
 }
 
 int
@@ -98,6 +100,7 @@ agent_decode(const void *data, size_t n, struct sd_agent *a)
 		case G_CREDIT:	a->credit_fen = r.ival; break;
 		case G_REGION:	sd_rec_copystr(&r, a->region, sizeof a->region); break;
 		case G_CREATED:	a->created = r.ival; break;
+		case G_DISCOUNT: a->discount_bp = (int)r.ival; break;
 		default:	break;
 		}
 	return ok < 0 ? SD_EINTERNAL : SD_OK;
@@ -617,12 +620,66 @@ scope_of(const struct sd_session *s, char *root, size_t size,
 	return SD_OK;
 }
 
+enum { AG_CREATE, AG_STATUS, AG_UPDATE };
+
 struct agent_arg {
-	struct sd_session	*s;
-	struct sd_agent		 a;
-	int			 create;
-	int			 status;
+	struct sd_session		*s;
+	struct sd_agent			 a;
+	int				 mode;
+	int				 status;
+	const struct sd_agent_fields	*f;
 };
+
+static void
+agent_describe(const struct sd_agent *a, char *out, size_t size)
+{
+	char credit[32];
+
+	sd_money_format(a->credit_fen, credit, sizeof credit);
+	snprintf(out, size, "name=%s parent=%s status=%s credit=%s "
+	    "discount_bp=%d region=%s", a->name, a->parent,
+	    sd_agent_status_name(a->status), credit, a->discount_bp, a->region);
+}
+
+/* Check the given fields and apply them to a. */
+static int
+agent_apply(const struct sd_agent_fields *f, struct sd_agent *a,
+    struct sd_err *err)
+{
+	int st;
+
+	if (f->name != NULL) {
+		if (f->name[0] == '\0')
+			return sd_err_set(err, SD_EINVAL, "--name: must not be "
+			    "empty");
+		if ((st = sd_check_text("--name", f->name, sizeof a->name - 1,
+		    err)) != SD_OK)
+			return st;
+		sd_strlcpy(a->name, f->name, sizeof a->name);
+	}
+	if (f->credit_limit != NULL && (sd_money_parse(f->credit_limit,
+	    &a->credit_fen) != SD_OK || a->credit_fen < 0))
+		return sd_err_set(err, SD_EINVAL, "--credit-limit: '%s' is not an "
+		    "amount in yuan", f->credit_limit);
+	if (f->discount != NULL) {
+		int64_t bp;
+
+		/* Percent with up to two decimals: the money parser's
+		 * hundredths are basis points. */
+		if (sd_money_parse(f->discount, &bp) != SD_OK || bp < 0 ||
+		    bp > 10000)
+			return sd_err_set(err, SD_EINVAL, "--discount: '%s' is "
+			    "not a percentage 0 to 100", f->discount);
+		a->discount_bp = (int)bp;
+	}
+	if (f->region != NULL) {
+		if ((st = sd_check_text("--region", f->region,
+		    sizeof a->region - 1, err)) != SD_OK)
+			return st;
+		sd_strlcpy(a->region, f->region, sizeof a->region);
+	}
+	return SD_OK;
+}
 
 static int
 agent_txn(struct sd_txn *t, void *arg, struct sd_err *err)
@@ -630,10 +687,10 @@ agent_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct agent_arg *a = arg;
 	struct sd_buf val = SD_BUF_INIT;
 	struct sd_agent cur;
-	char obj[32], before[32];
+	char obj[32], before[320], after[320];
 	int st;
 
-	if (a->create) {
+	if (a->mode == AG_CREATE) {
 		if (agent_load(t, a->a.code, &cur, 0, err) == SD_OK)
 			return sd_err_set(err, SD_EEXIST, "agent %s: already exists",
 			    a->a.code);
@@ -647,34 +704,37 @@ agent_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	} else {
 		if ((st = agent_load(t, a->a.code, &cur, 1, err)) != SD_OK)
 			return st;
-		snprintf(before, sizeof before, "status=%s",
-		    sd_agent_status_name(cur.status));
-		if (cur.status == a->status)
+		agent_describe(&cur, before, sizeof before);
+		if (a->mode == AG_UPDATE) {
+			if ((st = agent_apply(a->f, &cur, err)) != SD_OK)
+				return st;
+		} else if (cur.status == a->status)
 			return sd_err_set(err, SD_EREFUSED, "agent %s is already "
 			    "%s", cur.code, sd_agent_status_name(cur.status));
-		cur.status = a->status;
+		else
+			cur.status = a->status;
 	}
 	agent_encode(&cur, &val);
-	st = store(t, T_AGENT, cur.code, &val, a->create, err);
+	st = store(t, T_AGENT, cur.code, &val, a->mode == AG_CREATE, err);
 	sd_buf_free(&val);
 	if (st != SD_OK)
 		return st;
 	snprintf(obj, sizeof obj, "agent:%s", cur.code);
-	{
-		char after[160];
+	agent_describe(&cur, after, sizeof after);
+	return sd_audit_write(t, a->s->user.login, a->mode == AG_CREATE ?
+	    "agent.add" : a->mode == AG_UPDATE ? "agent.update" : "agent.status",
+	    obj, SD_OUTCOME_OK, before, after, err);
+}
 
-		snprintf(after, sizeof after, "name=%s parent=%s status=%s",
-		    cur.name, cur.parent, sd_agent_status_name(cur.status));
-		return sd_audit_write(t, a->s->user.login, a->create ?
-		    "agent.add" : "agent.status", obj, SD_OUTCOME_OK, before,
-		    after, err);
-	}
+void
+sd_agent_fields_init(struct sd_agent_fields *f)
+{
+	memset(f, 0, sizeof *f);
 }
 
 int
-sd_agent_add(struct sd_session *s, const char *code, const char *name,
-    const char *parent, const char *credit_limit, const char *region,
-    struct sd_err *err)
+sd_agent_add(struct sd_session *s, const char *code,
+    const struct sd_agent_fields *f, struct sd_err *err)
 {
 	struct agent_arg a;
 	int st;
@@ -684,26 +744,40 @@ sd_agent_add(struct sd_session *s, const char *code, const char *name,
 		return st;
 	memset(&a, 0, sizeof a);
 	a.s = s;
-	a.create = 1;
+	a.mode = AG_CREATE;
 	sd_strlcpy(a.a.code, code, sizeof a.a.code);
-	if (name == NULL || name[0] == '\0')
+	if (f->name == NULL || f->name[0] == '\0')
 		return sd_err_set(err, SD_EINVAL, "--name: required");
-	if ((st = sd_check_text("--name", name, sizeof a.a.name - 1, err)) != SD_OK)
+	if ((st = agent_apply(f, &a.a, err)) != SD_OK)
 		return st;
-	sd_strlcpy(a.a.name, name, sizeof a.a.name);
-	if (parent != NULL && parent[0] != '\0')
-		sd_strlcpy(a.a.parent, parent, sizeof a.a.parent);
-	if (credit_limit != NULL && (sd_money_parse(credit_limit,
-	    &a.a.credit_fen) != SD_OK || a.a.credit_fen < 0))
-		return sd_err_set(err, SD_EINVAL, "--credit-limit: '%s' is not an "
-		    "amount in yuan", credit_limit);
-	if (region != NULL && (st = sd_check_text("--region", region,
-	    sizeof a.a.region - 1, err)) != SD_OK)
-		return st;
-	if (region != NULL)
-		sd_strlcpy(a.a.region, region, sizeof a.a.region);
+	if (f->parent != NULL && f->parent[0] != '\0')
+		sd_strlcpy(a.a.parent, f->parent, sizeof a.a.parent);
 	a.a.status = SD_AGENT_APPLIED;
 	a.a.created = sd_now();
+	return sd_db_run(s->core->db, agent_txn, &a, err);
+}
+
+int
+sd_agent_update(struct sd_session *s, const char *code,
+    const struct sd_agent_fields *f, struct sd_err *err)
+{
+	struct agent_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_AGENT_APPROVE, code, err)) != SD_OK)
+		return st;
+	if (f->parent != NULL)
+		return sd_err_set(err, SD_EINVAL, "--parent: an agent's place "
+		    "in the tree does not change");
+	if (f->name == NULL && f->credit_limit == NULL && f->discount == NULL &&
+	    f->region == NULL)
+		return sd_err_set(err, SD_EINVAL, "agent update: nothing to "
+		    "change (--name, --credit-limit, --discount, --region)");
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.mode = AG_UPDATE;
+	a.f = f;
+	sd_strlcpy(a.a.code, code, sizeof a.a.code);
 	return sd_db_run(s->core->db, agent_txn, &a, err);
 }
 
@@ -718,6 +792,7 @@ sd_agent_set_status(struct sd_session *s, const char *code, int status,
 		return st;
 	memset(&a, 0, sizeof a);
 	a.s = s;
+	a.mode = AG_STATUS;
 	a.status = status;
 	sd_strlcpy(a.a.code, code, sizeof a.a.code);
 	return sd_db_run(s->core->db, agent_txn, &a, err);
@@ -770,6 +845,62 @@ sd_agent_get(struct sd_session *s, const char *code, struct sd_agent *out,
 	return st;
 }
 
+/* Keys of index ix on table tab starting with pfx (len bytes); with
+ * status >= 0, cards in that status only. */
+static int
+count_prefix(struct sd_txn *t, int tab, int ix, const void *pfx, size_t len,
+    int64_t from, int status, long *n, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint8_t seek[64];
+	size_t sl = len;
+	int st;
+
+	*n = 0;
+	memcpy(seek, pfx, len);
+	if (from != INT64_MIN) {		/* subscriptions: from a time on */
+		sd_be64_put(seek + len, (uint64_t)from ^ (1ULL << 63));
+		sl += 8;
+	}
+	if ((st = sd_cursor_open(t, tab, ix, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, seek, sl, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+
+		if (kl < len || memcmp(k, pfx, len) != 0)
+			break;
+		if (status >= 0) {
+			const void *v = sd_cursor_val(c, &vl);
+			struct sd_sim cs;
+
+			if (sim_decode(v, vl, &cs) != SD_OK || cs.status != status)
+				continue;
+		}
+		(*n)++;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+/* Cards held and activations this month of one agent. */
+static int
+agent_counts(struct sd_txn *t, struct sd_agent *ag, struct sd_err *err)
+{
+	size_t n = strlen(ag->code) + 1;
+	int st;
+
+	if ((st = count_prefix(t, T_SIM, IX_SIM_AGENT, ag->code, n, INT64_MIN,
+	    SD_SIM_ALLOCATED, &ag->held, err)) != SD_OK)
+		return st;
+	return count_prefix(t, T_SUBSCRIPTION, IX_SUB_AGENT, ag->code, n,
+	    sd_month_start(sd_now()), -1, &ag->sold_month, err);
+}
+
 /* Depth-first through the parent index: children of code are code\0... */
 static int
 walk(struct sd_txn *t, struct tree_arg *a, const char *code, int depth,
@@ -807,7 +938,8 @@ walk(struct sd_txn *t, struct tree_arg *a, const char *code, int depth,
 	for (int i = 0; i < n; i++) {
 		struct sd_agent ag;
 
-		if ((st = agent_load(t, kids[i], &ag, 0, err)) != SD_OK)
+		if ((st = agent_load(t, kids[i], &ag, 0, err)) != SD_OK ||
+		    (st = agent_counts(t, &ag, err)) != SD_OK)
 			return st;
 		ag.depth = depth;
 		if (a->cb(&ag, a->cbarg) != 0)
@@ -834,6 +966,8 @@ tree_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		a->denied = 1;
 		return SD_EPERM;
 	}
+	if ((st = agent_counts(t, &top, err)) != SD_OK)
+		return st;
 	top.depth = 0;
 	if (a->cb(&top, a->cbarg) != 0)
 		return SD_OK;
@@ -862,6 +996,87 @@ sd_agent_tree(struct sd_session *s, const char *root, sd_agent_cb cb,
 	if (st == SD_EPERM && a.denied)
 		return sd_deny(s, SD_OP_AGENT_SHOW, a.root, "not in your branch",
 		    err);
+	return st;
+}
+
+struct stats_arg {
+	const char		*code, *scope;
+	struct sd_agent_stats	*out;
+	int			 denied;
+};
+
+static int
+stats_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct stats_arg *a = arg;
+	struct sd_agent ag;
+	struct sd_cursor *c;
+	char acct[40];
+	int st;
+
+	memset(a->out, 0, sizeof *a->out);
+	a->denied = 0;
+	if ((st = agent_load(t, a->code, &ag, 0, err)) != SD_OK)
+		return st;
+	if (!in_subtree(t, a->scope, a->code)) {
+		a->denied = 1;
+		return SD_EPERM;
+	}
+	if ((st = agent_counts(t, &ag, err)) != SD_OK ||
+	    (st = count_prefix(t, T_SUBSCRIPTION, IX_SUB_AGENT, ag.code,
+	    strlen(ag.code) + 1, INT64_MIN, -1, &a->out->sold_total,
+	    err)) != SD_OK)
+		return st;
+	a->out->held = ag.held;
+	a->out->sold_month = ag.sold_month;
+	snprintf(acct, sizeof acct, "agent:%s:recv", ag.code);
+	if ((st = sd_ledger_balance(t, acct, &a->out->receivable_fen, err)) !=
+	    SD_OK)
+		return st;
+	/* Orders have no agent index: there are few of them. */
+	if ((st = sd_cursor_open(t, T_ORDER, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_order o;
+
+		if (order_decode(v, vl, &o) != SD_OK)
+			continue;
+		if (strcmp(o.agent, ag.code) == 0) {
+			a->out->orders++;
+			a->out->orders_open += o.status == SD_ORDER_SUBMITTED ||
+			    o.status == SD_ORDER_APPROVED ||
+			    o.status == SD_ORDER_SHIPPED;
+		}
+		sd_order_free(&o);
+	}
+	sd_cursor_close(c);
+	if (st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_agent_stats(struct sd_session *s, const char *code,
+    struct sd_agent_stats *out, struct sd_err *err)
+{
+	char scope[17];
+	struct stats_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_AGENT_SHOW, code, err)) != SD_OK ||
+	    (st = scope_of(s, scope, sizeof scope, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.code = code;
+	a.scope = scope;
+	a.out = out;
+	st = sd_db_read(s->core->db, stats_txn, &a, err);
+	if (st == SD_EPERM && a.denied)
+		return sd_deny(s, SD_OP_AGENT_SHOW, code, "not in your branch", err);
 	return st;
 }
 
@@ -955,6 +1170,72 @@ sd_iccid_check(const char *in, char *out, int *appended, struct sd_err *err)
 		return sd_err_set(err, SD_EINVAL, "iccid: %s fails the Luhn check "
 		    "(check digit should be %d)", in, luhn_digit(in, 19));
 	memcpy(out, in, 21);
+	return SD_OK;
+}
+
+int
+sd_iccid_file(const char *path, char (**out)[21], int **lines, int *n,
+    struct sd_err *err)
+{
+	struct sd_table t;
+	int st, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (lines != NULL)
+		*lines = NULL;
+	if ((st = sd_table_read(path, SD_ENC_AUTO, &t, err)) != SD_OK)
+		return st;
+	*out = xcalloc((size_t)t.nrows + 1, 21);
+	if (lines != NULL)
+		*lines = xcalloc((size_t)t.nrows + 1, sizeof **lines);
+	for (int r = 0; r < t.nrows; r++) {
+		const char *v = t.ncells[r] > 0 ? t.cells[r][0] : "";
+		char cell[32];
+		size_t len;
+		int app;
+		struct sd_err e;
+
+		/* Scanners add spaces; spreadsheets quote. */
+		while (*v == ' ' || *v == '\t' || *v == '\'')
+			v++;
+		sd_strlcpy(cell, v, sizeof cell);
+		len = strlen(cell);
+		while (len > 0 && (cell[len - 1] == ' ' || cell[len - 1] == '\t'))
+			cell[--len] = '\0';
+		if (len == 0)
+			continue;
+		if (r == 0 && !isdigit((unsigned char)cell[0]))
+			continue;		/* a header */
+		if (sd_iccid_check(cell, (*out)[k], &app, &e) != SD_OK) {
+			st = sd_err_set(err, SD_EINVAL, "%s:%d: %s", path,
+			    t.lines[r], e.msg);
+			break;
+		}
+		if (lines != NULL)
+			(*lines)[k] = t.lines[r];
+		k++;
+	}
+	sd_table_free(&t);
+	if (st != SD_OK) {
+		free(*out);
+		*out = NULL;
+		if (lines != NULL) {
+			free(*lines);
+			*lines = NULL;
+		}
+		return st;
+	}
+	if (k == 0) {
+		free(*out);
+		*out = NULL;
+		if (lines != NULL) {
+			free(*lines);
+			*lines = NULL;
+		}
+		return sd_err_set(err, SD_EINVAL, "%s: no ICCIDs in the file", path);
+	}
+	*n = k;
 	return SD_OK;
 }
 

@@ -248,6 +248,19 @@ sd_now(void)
 	return (int64_t)time(NULL);
 }
 
+int64_t
+sd_month_start(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	tm.tm_mday = 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
 int
 sd_time_parse(const char *s, int64_t *out)
 {

@@ -371,6 +371,50 @@ check_sims(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
 	return SD_OK;
 }
 
+/* Each approved or shipped order's cards are reserved for it. */
+static int
+check_orders(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint64_t n = 0, bad = 0;
+	int st;
+
+	if ((st = sd_cursor_open(t, T_ORDER, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_order o;
+
+		n++;
+		if (order_decode(v, vl, &o) != SD_OK) {
+			bad++;
+			continue;
+		}
+		if (o.status == SD_ORDER_APPROVED || o.status == SD_ORDER_SHIPPED) {
+			int ok = o.niccids == o.count;
+
+			for (int i = 0; i < o.niccids && ok; i++) {
+				struct sd_sim s;
+				struct sd_err e;
+
+				ok = sim_load(t, o.iccids[i], &s, 0, &e) == SD_OK &&
+				    s.status == SD_SIM_RESERVED && s.order == o.id;
+			}
+			bad += !ok;
+		}
+		sd_order_free(&o);
+	}
+	sd_cursor_close(c);
+	if (st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	report(a, "orders", bad == 0, "%llu orders, %llu whose reserved cards "
+	    "do not match", (unsigned long long)n, (unsigned long long)bad);
+	return SD_OK;
+}
+
 static int
 verify_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
@@ -387,6 +431,8 @@ verify_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if ((st = check_customers(t, a, err)) != SD_OK)
 		return st;
 	if ((st = check_sims(t, a, err)) != SD_OK)
+		return st;
+	if ((st = check_orders(t, a, err)) != SD_OK)
 		return st;
 	for (int i = 0; i < T__COUNT; i++)
 		for (int j = 0; j < sd_schema[i].nindexes; j++)

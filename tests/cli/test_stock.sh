@@ -62,7 +62,7 @@ t_grep "... graded AAAA" '"grade": "AAAA"' "$T_DIR/out"
 t_grep "... priced at the grade's premium" '"price_fen": 100000' "$T_DIR/out"
 t_grep "... in stock" '"status": "in_stock"' "$T_DIR/out"
 t_rc 0 "sim grade explains" simdeskctl sim grade 13912348888
-t_grep "... the rule" "last 4 digits the same" "$T_DIR/out"
+t_grep "... the rule" "tail AAAA" "$T_DIR/out"
 t_rc 0 "sim list --grade" simdeskctl --json sim list --grade AAAA
 [ "$(grep -c '"iccid"' "$T_DIR/out")" -eq 1 ]; t_ok "... one card" $?
 t_rc 0 "sim list --warehouse" simdeskctl --json sim list --warehouse 杭州仓
@@ -184,3 +184,82 @@ simdeskctl order approve "$O4" >/dev/null
 t_rc 0 "... reject" simdeskctl order reject "$O4" --reason 缺货
 [ "$(simdeskctl --json sim list --status in_stock --plan P19 | grep -c '"iccid"')" -eq 1 ]; t_ok "... releases its card" $?
 t_rc 0 "verify: reservations match orders" simdeskctl verify
+
+# ---------------------------------------------------------------- discount, named orders, returns
+t_rc 0 "agent update: a 10% discount" as supervisor supervisorpw1 simdeskctl agent update A1 --discount 10
+t_rc 5 "a discount over 100% is refused" simdeskctl agent update A1 --discount 120
+t_grep "... naming the option" "^simdeskctl: --discount: '120' is not a percentage 0 to 100" "$T_DIR/err"
+t_rc 5 "an update with nothing to change" simdeskctl agent update A1
+t_rc 4 "an agent cannot change its own terms" $AG simdeskctl agent update A1 --discount 50
+simdeskctl --json agent show A1 >"$T_DIR/o"
+t_grep "agent show --json has discount_bp" '"discount_bp": 1000' "$T_DIR/o"
+printf 'iccid,msisdn,plan,price\n8986003000000000011,13600000011,P19,30\n8986003000000000012,13600000012,P19,30\n8986003000000000013,13600000013,P19,25.55\n' >"$T_DIR/p19b.csv"
+simdeskctl sim import "$T_DIR/p19b.csv" >/dev/null
+I11=89860030000000000110; I11=$(simdeskctl --json sim show 13600000011 | grep -oE '"iccid": "[0-9]+"' | grep -oE '[0-9]{20}')
+I12=$(simdeskctl --json sim show 13600000012 | grep -oE '"iccid": "[0-9]+"' | grep -oE '[0-9]{20}')
+I13=$(simdeskctl --json sim show 13600000013 | grep -oE '"iccid": "[0-9]+"' | grep -oE '[0-9]{20}')
+printf 'ICCID\r\n%s\r\n\r\n %s \r\n' "$I11" "${I13%?}" >"$T_DIR/want.txt"
+t_rc 0 "order named cards from a scanner file (header, CRLF, a 19-digit ICCID)" $AG simdeskctl order add --iccids "$T_DIR/want.txt"
+O5=$(cat "$T_DIR/out")
+printf '%s\n12345\n' "$I11" >"$T_DIR/badwant.txt"
+t_rc 5 "a bad ICCID in the file names file:line" $AG simdeskctl order add --iccids "$T_DIR/badwant.txt"
+t_grep "... file:line" "badwant.txt:2: iccid: '12345' must have 19 or 20 digits" "$T_DIR/err"
+printf '%s\n%s\n' "$I11" "$I11" >"$T_DIR/dupwant.txt"
+t_rc 5 "a card listed twice is refused" $AG simdeskctl order add --iccids "$T_DIR/dupwant.txt"
+t_rc 5 "--iccids and --count together are refused" $AG simdeskctl order add --iccids "$T_DIR/want.txt" --plan P19 --count 1
+t_rc 0 "approve the named order" simdeskctl order approve "$O5"
+simdeskctl --json order show "$O5" >"$T_DIR/o"
+t_grep "... it reserved exactly the named cards" "\"$I13\"" "$T_DIR/o"
+t_grep "... valued at list less 10% (27.00 + 23.00, rounded per card)" '"value_fen": 5000' "$T_DIR/o"
+t_grep "... with the discount recorded" '"discount_bp": 1000' "$T_DIR/o"
+simdeskctl --json sim show "$I12" >"$T_DIR/o"
+t_grep "... the card not named stays in stock" '"status": "in_stock"' "$T_DIR/o"
+t_rc 0 "a named order for a card already reserved" $AG simdeskctl order add --iccids "$T_DIR/want.txt"
+O6=$(cat "$T_DIR/out")
+t_rc 6 "... is refused at approval, naming the card" simdeskctl order approve "$O6"
+t_grep "... and its state" "sim $I11 is reserved, not in stock" "$T_DIR/err"
+simdeskctl order ship "$O5" --carrier EMS --tracking E1 >/dev/null
+simdeskctl order deliver "$O5" >/dev/null
+recv() { simdeskctl --json agent show A1 | grep -oE '"receivable_fen": -?[0-9]+' | grep -oE -- '-?[0-9]+$'; }
+B0=$(recv)
+t_rc 6 "returning a card of another order is refused" simdeskctl order return "$O5" "$I12" --reason 多发
+t_rc 2 "a return needs a reason" simdeskctl order return "$O5" "$I13"
+t_rc 4 "an agent cannot book its own return" $AG simdeskctl order return "$O5" "$I13" --reason 滞销
+t_rc 0 "a supervisor takes an unsold card back" as supervisor supervisorpw1 simdeskctl order return "$O5" "$I13" --reason 滞销
+simdeskctl --json sim show "$I13" >"$T_DIR/o"
+t_grep "... the card is returned" '"status": "returned"' "$T_DIR/o"
+B1=$(recv)
+[ "$B0" = "11000" ] && [ "$B1" = "8700" ]; t_ok "... its discounted price (23.00) credited to the agent ($B0 -> $B1)" $?
+t_rc 6 "the same card cannot come back twice" simdeskctl order return "$O5" "$I13" --reason 再退
+simdeskctl --json order show "$O5" >"$T_DIR/o"
+t_grep "... the order counts the return" '"returned": 1' "$T_DIR/o"
+$AG simdeskctl sim activate "$I11" --customer 13711112222 >/dev/null
+t_rc 6 "a card already sold cannot be returned" simdeskctl order return "$O5" "$I11" --reason 退
+t_grep "... naming its state" "sim $I11 is active, cannot become returned" "$T_DIR/err"
+t_rc 0 "verify still holds" simdeskctl verify
+
+# ---------------------------------------------------------------- grading from the config
+cat >"$T_DIR/grades.conf" <<CONF
+grading = (
+	{ grade = "love"; rule = "tail 520"; premium = 52; },
+	{ grade = "AAAA"; rule = "tail AAAA"; premium = 2000; }
+);
+CONF
+SIMDESK_CONF="$T_DIR/grades.conf" t_rc 0 "sim grade under the config's own rules" simdeskctl sim grade 13600000520
+t_grep "... names the grade and the rule" "13600000520: love \(tail 520\), premium 52.00" "$T_DIR/out"
+SIMDESK_CONF="$T_DIR/grades.conf" t_rc 0 "... a run is ordinary there" simdeskctl sim grade 13600012345
+t_grep "... ordinary" "ordinary" "$T_DIR/out"
+printf 'grading = ( { grade = "x"; rule = "tail AB C"; premium = 1; } );\n' >"$T_DIR/badgrades.conf"
+SIMDESK_CONF="$T_DIR/badgrades.conf" t_rc 5 "a malformed rule is refused at start" simdeskctl sim grade 13600000520
+t_grep "... naming file:line" "badgrades.conf:1: grading: entry 1: rule 'tail AB C'" "$T_DIR/err"
+
+# ---------------------------------------------------------------- agent figures
+t_rc 0 "agent show --json gives the figures" simdeskctl --json agent show A1
+for k in held sold_month sold_total orders orders_open receivable_fen; do t_grep "... has $k" "\"$k\":" "$T_DIR/out"; done
+t_grep "... receivable after the return" '"receivable_fen": 8700' "$T_DIR/out"
+t_grep "... one open order (the refused named one)" '"orders_open": 1' "$T_DIR/out"
+t_rc 0 "agent tree shows held cards and this month's sales per node" simdeskctl agent tree
+t_grep "... A1 sold two this month" "^A1 .*sold 2 this month" "$T_DIR/out"
+t_grep "... A1-1 indented: holds none, sold the card passed down" "^    A1-1 .*held 0, sold 1 this month" "$T_DIR/out"
+t_rc 0 "an agent's tree starts at its own node" $AG simdeskctl agent tree
+t_rc 1 "... and never shows the other branch" grep -q "^B1" "$T_DIR/out"

@@ -218,17 +218,37 @@ cmd_vas_list(struct ctl_ctx *c)
 
 /* ---------------------------------------------------------------- agents */
 
+static void
+agent_fields(const struct ctl_ctx *c, struct sd_agent_fields *f)
+{
+	sd_agent_fields_init(f);
+	f->name = ctl_opt(c, "name");
+	f->parent = ctl_opt(c, "parent");
+	f->credit_limit = ctl_opt(c, "credit-limit");
+	f->discount = ctl_opt(c, "discount");
+	f->region = ctl_opt(c, "region");
+}
+
 int
 cmd_agent_add(struct ctl_ctx *c)
 {
+	struct sd_agent_fields f;
 	int st;
 
-	if ((st = sd_agent_add(&c->sess, c->args[0], ctl_opt(c, "name"),
-	    ctl_opt(c, "parent"), ctl_opt(c, "credit-limit"),
-	    ctl_opt(c, "region"), &c->err)) != SD_OK)
+	agent_fields(c, &f);
+	if ((st = sd_agent_add(&c->sess, c->args[0], &f, &c->err)) != SD_OK)
 		return st;
 	printf("%s\n", c->args[0]);
 	return SD_OK;
+}
+
+int
+cmd_agent_update(struct ctl_ctx *c)
+{
+	struct sd_agent_fields f;
+
+	agent_fields(c, &f);
+	return sd_agent_update(&c->sess, c->args[0], &f, &c->err);
 }
 
 int
@@ -246,7 +266,8 @@ cmd_agent_suspend(struct ctl_ctx *c)
 }
 
 static void
-agent_json(struct out_json *j, const struct sd_agent *a, long cards)
+agent_json(struct out_json *j, const struct sd_agent *a,
+    const struct sd_agent_stats *st)
 {
 	json_obj_open(j, NULL);
 	json_str(j, "code", a->code);
@@ -254,10 +275,17 @@ agent_json(struct out_json *j, const struct sd_agent *a, long cards)
 	json_str(j, "parent", a->parent);
 	json_str(j, "status", sd_agent_status_name(a->status));
 	json_int(j, "credit_limit_fen", a->credit_fen);
+	json_int(j, "discount_bp", a->discount_bp);
 	json_str(j, "region", a->region);
 	json_int(j, "depth", a->depth);
-	if (cards >= 0)
-		json_int(j, "cards", cards);
+	json_int(j, "held", st ? st->held : a->held);
+	json_int(j, "sold_month", st ? st->sold_month : a->sold_month);
+	if (st != NULL) {
+		json_int(j, "sold_total", st->sold_total);
+		json_int(j, "orders", st->orders);
+		json_int(j, "orders_open", st->orders_open);
+		json_int(j, "receivable_fen", st->receivable_fen);
+	}
 	json_obj_close(j);
 }
 
@@ -265,32 +293,31 @@ int
 cmd_agent_show(struct ctl_ctx *c)
 {
 	struct sd_agent a;
+	struct sd_agent_stats s;
 	struct out_json j;
-	char credit[32];
+	char credit[32], recv[32];
 	int st;
 
-	if ((st = sd_agent_get(&c->sess, c->args[0], &a, &c->err)) != SD_OK)
+	if ((st = sd_agent_get(&c->sess, c->args[0], &a, &c->err)) != SD_OK ||
+	    (st = sd_agent_stats(&c->sess, c->args[0], &s, &c->err)) != SD_OK)
 		return st;
 	if (c->json) {
 		json_begin(&j, stdout);
-		agent_json(&j, &a, -1);
+		agent_json(&j, &a, &s);
 		json_end(&j);
 		return SD_OK;
 	}
 	sd_money_format(a.credit_fen, credit, sizeof credit);
+	sd_money_format(s.receivable_fen, recv, sizeof recv);
 	printf("agent:         %s\nname:          %s\nparent:        %s\n"
-	    "status:        %s\ncredit limit:  %s\nregion:        %s\n", a.code,
-	    a.name, a.parent[0] ? a.parent : "-", sd_agent_status_name(a.status),
-	    credit, a.region);
+	    "status:        %s\ncredit limit:  %s\ndiscount:      %d.%02d%%\n"
+	    "region:        %s\nreceivable:    %s\ncards held:    %ld\n"
+	    "sold:          %ld this month, %ld in all\n"
+	    "orders:        %ld (%ld open)\n", a.code, a.name,
+	    a.parent[0] ? a.parent : "-", sd_agent_status_name(a.status), credit,
+	    a.discount_bp / 100, a.discount_bp % 100, a.region, recv, s.held,
+	    s.sold_month, s.sold_total, s.orders, s.orders_open);
 	return SD_OK;
-}
-
-static int
-count_card(const struct sd_sim *s, void *arg)
-{
-	(void)s;
-	(*(long *)arg)++;
-	return 0;
 }
 
 struct tree_state {
@@ -304,16 +331,9 @@ static int
 agent_row(const struct sd_agent *a, void *arg)
 {
 	struct tree_state *ts = arg;
-	struct sd_sim_filter f;
-	struct sd_err e;
-	long cards = 0;
 
-	memset(&f, 0, sizeof f);
-	f.status = -1;
-	f.agent = a->code;
-	sd_sim_list(&ts->c->sess, &f, count_card, &cards, &e);
 	if (ts->c->json) {
-		agent_json(&ts->j, a, cards);
+		agent_json(&ts->j, a, NULL);
 		return 0;
 	}
 	if (ts->indent) {
@@ -321,20 +341,23 @@ agent_row(const struct sd_agent *a, void *arg)
 
 		for (int i = 0; i < a->depth; i++)
 			sd_buf_adds(&b, "    ");
-		sd_buf_printf(&b, "%s %s  [%s]  cards %ld", a->code, a->name,
-		    sd_agent_status_name(a->status), cards);
+		sd_buf_printf(&b, "%s %s  [%s]  held %ld, sold %ld this month",
+		    a->code, a->name, sd_agent_status_name(a->status), a->held,
+		    a->sold_month);
 		puts(sd_buf_cstr(&b));
 		sd_buf_free(&b);
 	} else {
-		char n[24];
-		const char *cells[5];
+		char n[24], m[24];
+		const char *cells[6];
 
-		snprintf(n, sizeof n, "%ld", cards);
+		snprintf(n, sizeof n, "%ld", a->held);
+		snprintf(m, sizeof m, "%ld", a->sold_month);
 		cells[0] = a->code;
 		cells[1] = a->name;
 		cells[2] = a->parent;
 		cells[3] = sd_agent_status_name(a->status);
 		cells[4] = n;
+		cells[5] = m;
 		out_table_row(&ts->t, cells);
 	}
 	return 0;
@@ -344,15 +367,15 @@ static int
 agents(struct ctl_ctx *c, const char *root, int indent)
 {
 	static const char *const heads[] = { "CODE", "NAME", "PARENT", "STATUS",
-	    "CARDS" };
+	    "HELD", "SOLD/MONTH" };
 	struct tree_state ts;
 	int st;
 
 	memset(&ts, 0, sizeof ts);
 	ts.c = c;
 	ts.indent = indent;
-	out_table_init(&ts.t, 5, heads);
-	ts.t.right[4] = 1;
+	out_table_init(&ts.t, 6, heads);
+	ts.t.right[4] = ts.t.right[5] = 1;
 	if (c->json) {
 		json_begin(&ts.j, stdout);
 		json_arr_open(&ts.j, NULL);
@@ -626,18 +649,80 @@ order_id(struct ctl_ctx *c, uint64_t *id)
 	return SD_OK;
 }
 
+/* ICCIDs from --iccids FILE, else the arguments from first on. */
+static int
+iccid_args(struct ctl_ctx *c, int first, const char ***ids, int *n,
+    char (**store)[21])
+{
+	const char *file = ctl_opt(c, "iccids");
+	int st;
+
+	*store = NULL;
+	*ids = NULL;
+	*n = 0;
+	if (file == NULL) {
+		*n = c->nargs - first;
+		*ids = xcalloc((size_t)*n + 1, sizeof **ids);
+		for (int i = 0; i < *n; i++)
+			(*ids)[i] = c->args[first + i];
+		return SD_OK;
+	}
+	if (c->nargs > first)
+		return sd_err_set(&c->err, SD_EINVAL, "--iccids: not with ICCIDs "
+		    "on the command line");
+	if ((st = sd_iccid_file(file, store, NULL, n, &c->err)) != SD_OK)
+		return st;
+	*ids = xcalloc((size_t)*n, sizeof **ids);
+	for (int i = 0; i < *n; i++)
+		(*ids)[i] = (*store)[i];
+	return SD_OK;
+}
+
 int
 cmd_order_add(struct ctl_ctx *c)
 {
+	char (*store)[21];
+	const char **ids;
 	uint64_t id;
-	int count = 0, st;
+	int count = 0, n, st;
 
-	if ((st = ctl_opt_int(c, "count", 1, 100000, &count)) != SD_OK ||
-	    (st = sd_order_add(&c->sess, ctl_opt(c, "agent"), ctl_opt(c, "plan"),
-	    count, &id, &c->err)) != SD_OK)
+	if (ctl_opt(c, "count") != NULL &&
+	    (st = ctl_opt_int(c, "count", 1, 100000, &count)) != SD_OK)
+		return st;
+	if (ctl_opt(c, "iccids") == NULL && (ctl_opt(c, "plan") == NULL ||
+	    count == 0))
+		return sd_err_set(&c->err, SD_EINVAL, "order add: give --plan "
+		    "and --count, or --iccids FILE");
+	if ((st = iccid_args(c, 0, &ids, &n, &store)) != SD_OK)
+		return st;
+	st = sd_order_add(&c->sess, ctl_opt(c, "agent"), ctl_opt(c, "plan"),
+	    count, ids, n, &id, &c->err);
+	free(ids);
+	free(store);
+	if (st != SD_OK)
 		return st;
 	printf("%llu\n", (unsigned long long)id);
 	return SD_OK;
+}
+
+int
+cmd_order_return(struct ctl_ctx *c)
+{
+	char (*store)[21];
+	const char **ids;
+	uint64_t id;
+	int n, st;
+
+	if ((st = order_id(c, &id)) != SD_OK ||
+	    (st = iccid_args(c, 1, &ids, &n, &store)) != SD_OK)
+		return st;
+	st = sd_order_return(&c->sess, id, ids, n, ctl_opt(c, "reason"),
+	    &c->err);
+	free(ids);
+	free(store);
+	if (st == SD_OK)
+		printf("%d card%s returned\n", n, n == 1 ? "" : "s");
+	return st;
 }
 
 #define ORDER_STEP(fn, call) \
@@ -671,6 +756,9 @@ order_json(struct out_json *j, const struct sd_order *o)
 	json_str(j, "plan", o->plan);
 	json_int(j, "count", o->count);
 	json_int(j, "value_fen", o->value_fen);
+	json_int(j, "discount_bp", o->discount_bp);
+	json_int(j, "returned", o->returned);
+	json_int(j, "returned_fen", o->returned_fen);
 	json_str(j, "carrier", o->carrier);
 	json_str(j, "tracking", o->tracking);
 	json_str(j, "reason", o->reason);
@@ -743,14 +831,18 @@ cmd_order_show(struct ctl_ctx *c)
 		order_json(&j, &o);
 		json_end(&j);
 	} else {
-		char v[32];
+		char v[32], r[32];
 
 		sd_money_format(o.value_fen, v, sizeof v);
+		sd_money_format(o.returned_fen, r, sizeof r);
 		printf("order:     %llu\nstatus:    %s\nagent:     %s\n"
-		    "plan:      %s x %d\nvalue:     %s\ncarrier:   %s %s\n"
+		    "plan:      %s x %d%s\nvalue:     %s (discount %d.%02d%%)\n"
+		    "returned:  %d (credited %s)\ncarrier:   %s %s\n"
 		    "reason:    %s\ncards:    ", (unsigned long long)o.id,
-		    sd_order_status_name(o.status), o.agent, o.plan, o.count, v,
-		    o.carrier, o.tracking, o.reason);
+		    sd_order_status_name(o.status), o.agent, o.plan, o.count,
+		    o.named ? " (named cards)" : "", v, o.discount_bp / 100,
+		    o.discount_bp % 100, o.returned, r, o.carrier, o.tracking,
+		    o.reason);
 		for (int i = 0; i < o.niccids; i++)
 			printf(" %s", o.iccids[i]);
 		printf("\n");

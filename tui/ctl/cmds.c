@@ -161,6 +161,12 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "applied", 1, cmd_agent_add,
 	  { { "name", "NAME", "name", 1 }, { "parent", "CODE", "parent agent" },
 	    { "credit-limit", "YUAN", "credit limit" },
+	    { "discount", "PERCENT", "off list price on its orders (e.g. 7.5)" },
+	    { "region", "REGION", "region" } } },
+	{ "agent", "update", "CODE", 1, 1, "change an agent's name, credit "
+	  "limit, discount or region", 1, cmd_agent_update,
+	  { { "name", "NAME", "name" }, { "credit-limit", "YUAN", "credit limit" },
+	    { "discount", "PERCENT", "off list price on its orders" },
 	    { "region", "REGION", "region" } } },
 	{ "agent", "approve", "CODE", 1, 1, "approve an agent", 1,
 	  cmd_agent_approve, { { 0 } } },
@@ -170,8 +176,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	  { { 0 } } },
 	{ "agent", "list", "", 0, 0, "list agents (an agent user: their branch)",
 	  1, cmd_agent_list, { { 0 } } },
-	{ "agent", "tree", "[CODE]", 0, 1, "the agent tree, indented, with the "
-	  "cards each holds", 1, cmd_agent_tree, { { 0 } } },
+	{ "agent", "tree", "[CODE]", 0, 1, "the agent tree, indented, with cards "
+	  "held and activations this month", 1, cmd_agent_tree, { { 0 } } },
 	{ "sim", "add", "", 0, 0, "add a card to stock (a 19-digit ICCID gets "
 	  "its check digit)", 1, cmd_sim_add,
 	  { { "iccid", "ICCID", "19 or 20 digits, Luhn-checked", 1 },
@@ -213,10 +219,15 @@ const struct ctl_cmd ctl_cmds[] = {
 	    { "price", "YUAN", "price (default: the card's list price)" },
 	    { "vas", "CODES", "value-added services, comma-separated" },
 	    { "date", "YYYY-MM-DD", "active from" } } },
-	{ "order", "add", "", 0, 0, "order cards of a plan for an agent (an agent "
-	  "user: for itself)", 1, cmd_order_add,
+	{ "order", "add", "", 0, 0, "order cards for an agent: a count of a plan, "
+	  "or named cards (an agent user: for itself)", 1, cmd_order_add,
 	  { { "agent", "CODE", "the ordering agent" },
-	    { "plan", "CODE", "plan", 1 }, { "count", "N", "how many", 1 } } },
+	    { "plan", "CODE", "plan" }, { "count", "N", "how many" },
+	    { "iccids", "FILE", "the cards wanted, one ICCID per line" } } },
+	{ "order", "return", "ID [ICCID...]", 1, CTL_ARGS_MAX, "unsold cards of a "
+	  "delivered order come back; their value is credited to the agent", 1,
+	  cmd_order_return, { { "reason", "TEXT", "why", 1 },
+	    { "iccids", "FILE", "the cards, one ICCID per line" } } },
 	{ "order", "approve", "ID", 1, 1, "approve: checks stock and credit, "
 	  "reserves the cards", 1, cmd_order_approve, { { 0 } } },
 	{ "order", "ship", "ID", 1, 1, "record the shipment", 1, cmd_order_ship,
