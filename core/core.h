@@ -826,6 +826,15 @@ struct sd_activation {
  */
 int	sd_sim_activate(struct sd_session *s, const struct sd_activation *a,
 	    uint64_t *id, struct sd_err *err);
+/*
+ * Activations from a table (iccid, customer (id or phone), channel, agent,
+ * price, vas, date): all in one transaction, or none; with rejects the
+ * bad rows go there and the rest go in.
+ */
+int	sd_sim_activate_file(struct sd_session *s, const char *file,
+	    const struct sd_table *t, const char *rejects,
+	    void (*progress)(long done, long total, void *arg),
+	    void *progress_arg, struct sd_import_result *r, struct sd_err *err);
 typedef int (*sd_sub_cb)(const struct sd_subscription *sub, void *arg);
 int	sd_subscription_list(struct sd_session *s, uint64_t customer,
 	    sd_sub_cb cb, void *arg, struct sd_err *err);

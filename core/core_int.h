@@ -43,6 +43,37 @@ enum { IX_AGENT_PARENT };
 enum { IX_SIM_MSISDN, IX_SIM_STATUS, IX_SIM_AGENT, IX_SIM_PLAN };
 enum { IX_SUB_CUSTOMER, IX_SUB_AGENT };
 
+/* A table applied row by row in one transaction (batch.c). */
+#define BATCH_COLS 12
+struct batch {
+	struct sd_session	*s;
+	const struct sd_table	*t;
+	const char		*file;
+	const char		*op;		/* audit op of the whole file */
+	const char		*what;		/* "cards", "activations" */
+	/* One row: SD_OK, or its error in e (SD_ERETRY / SD_EINTERNAL
+	 * abort the file). */
+	int			(*row)(struct sd_txn *t, struct batch *b, int r,
+				    struct sd_err *e);
+	void			*ctx;
+	int			 col[BATCH_COLS];	/* column of each name */
+	void			(*progress)(long done, long total, void *arg);
+	void			*progress_arg;
+	/* private */
+	unsigned char		*bad;
+	char			(*why)[200];
+	long			 nbad, written;
+	int			 dry;
+};
+
+/* Find the columns names[0..n) in the header; required ones must be. */
+int	batch_columns(struct batch *b, const char *const *names, int n,
+	    const char *const *required, struct sd_err *err);
+/* The cell of row r under names[k], or NULL. */
+const char *batch_cell(const struct batch *b, int r, int k);
+int	batch_run(struct batch *b, const char *rejects,
+	    struct sd_import_result *r, struct sd_err *err);
+
 int	order_decode(const void *p, size_t n, struct sd_order *o);
 int64_t	order_net_price(int64_t price_fen, int discount_bp);
 void	sub_encode(const struct sd_subscription *u, struct sd_buf *b);

@@ -438,7 +438,7 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 				return st;
 		}
 		if (a->customer == 0)
-			return sd_err_set(err, SD_ENOTFOUND, "--customer: no "
+			return sd_err_set(err, SD_ENOTFOUND, "customer: no "
 			    "customer %s", k);
 	}
 	if ((st = sim_load(t, a->in->iccid, &c, 1, err)) != SD_OK)
@@ -482,12 +482,18 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			for (int i = 0; i < p.nvas; i++)
 				ok |= strcmp(p.vas[i], tok) == 0;
 			if (!ok)
-				return sd_err_set(err, SD_EINVAL, "--vas: plan %s "
+				return sd_err_set(err, SD_EINVAL, "vas: plan %s "
 				    "does not offer %s", p.code, tok);
 			if (a->sub.nvas < 8)
 				sd_strlcpy(a->sub.vas[a->sub.nvas++], tok,
 				    sizeof a->sub.vas[0]);
 		}
+	}
+	if (a->in->agent != NULL) {
+		struct sd_agent ag;
+
+		if ((st = agent_get(t, a->in->agent, &ag, err)) != SD_OK)
+			return st;
 	}
 	/* The subscription. */
 	sd_strlcpy(a->sub.iccid, c.iccid, sizeof a->sub.iccid);
@@ -534,33 +540,48 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	return SD_OK;
 }
 
+/* Check what can be checked before the transaction; fill a. */
+static int
+act_prepare(struct sd_session *s, const struct sd_activation *in,
+    struct act_arg *a, struct sd_err *err)
+{
+	const char *ch = in->channel && in->channel[0] ? in->channel : "store";
+	int ok = 0, st;
+
+	for (int i = 0; channels[i]; i++)
+		ok |= strcmp(channels[i], ch) == 0;
+	if (!ok)
+		return sd_err_set(err, SD_EINVAL, "channel: '%s' is not store, "
+		    "agent, online or telesales", ch);
+	memset(a, 0, sizeof *a);
+	a->s = s;
+	a->in = in;
+	if (in->price != NULL && in->price[0] != '\0') {
+		if (sd_money_parse(in->price, &a->price) != SD_OK || a->price < 0)
+			return sd_err_set(err, SD_EINVAL, "price: '%s' is not an "
+			    "amount in yuan", in->price);
+		a->have_price = 1;
+	}
+	if (in->agent != NULL && in->agent[0] != '\0' &&
+	    (st = sd_check_text("agent", in->agent, 16, err)) != SD_OK)
+		return st;
+	sd_strlcpy(a->sub.channel, ch, sizeof a->sub.channel);
+	sd_strlcpy(a->sub.seller, s->user.login, sizeof a->sub.seller);
+	a->sub.from = in->date ? in->date : sd_now();
+	return SD_OK;
+}
+
 int
 sd_sim_activate(struct sd_session *s, const struct sd_activation *in,
     uint64_t *id, struct sd_err *err)
 {
 	struct act_arg a;
-	const char *ch = in->channel ? in->channel : "store";
-	int ok = 0, st;
+	int st;
 
 	if ((st = sd_authorize(s, SD_OP_SIM_ACTIVATE, in->iccid, err)) != SD_OK)
 		return st;
-	for (int i = 0; channels[i]; i++)
-		ok |= strcmp(channels[i], ch) == 0;
-	if (!ok)
-		return sd_err_set(err, SD_EINVAL, "--channel: '%s' is not store, "
-		    "agent, online or telesales", ch);
-	memset(&a, 0, sizeof a);
-	a.s = s;
-	a.in = in;
-	if (in->price != NULL) {
-		if (sd_money_parse(in->price, &a.price) != SD_OK || a.price < 0)
-			return sd_err_set(err, SD_EINVAL, "--price: '%s' is not an "
-			    "amount in yuan", in->price);
-		a.have_price = 1;
-	}
-	sd_strlcpy(a.sub.channel, ch, sizeof a.sub.channel);
-	sd_strlcpy(a.sub.seller, s->user.login, sizeof a.sub.seller);
-	a.sub.from = in->date ? in->date : sd_now();
+	if ((st = act_prepare(s, in, &a, err)) != SD_OK)
+		return st;
 	if ((st = sd_seq_next(s->core->db, "subscription", &a.sub.id, err)) != SD_OK)
 		return st;
 	st = sd_db_run(s->core->db, act_txn, &a, err);
@@ -569,6 +590,83 @@ sd_sim_activate(struct sd_session *s, const struct sd_activation *in,
 	if (st == SD_OK && id != NULL)
 		*id = a.sub.id;
 	return st;
+}
+
+/* ---------------------------------------------------------------- batches */
+
+static const char *const act_cols[] = { "iccid", "customer", "channel",
+    "agent", "price", "vas", "date" };
+
+static int
+actfile_row(struct sd_txn *t, struct batch *b, int r, struct sd_err *e)
+{
+	uint64_t *first = b->ctx;
+	struct sd_activation in;
+	struct act_arg a;
+	const char *date = batch_cell(b, r, 6);
+	char iccid[21];
+	int app, st;
+
+	memset(&in, 0, sizeof in);
+	if ((st = sd_iccid_check(batch_cell(b, r, 0), iccid, &app, e)) != SD_OK)
+		return st;
+	in.iccid = iccid;
+	in.customer_key = batch_cell(b, r, 1);
+	if (in.customer_key == NULL || in.customer_key[0] == '\0')
+		return sd_err_set(e, SD_EINVAL, "customer: required (an id or "
+		    "a phone)");
+	in.channel = batch_cell(b, r, 2);
+	in.agent = batch_cell(b, r, 3);
+	if (in.agent != NULL && in.agent[0] == '\0')
+		in.agent = NULL;
+	in.price = batch_cell(b, r, 4);
+	in.vas = batch_cell(b, r, 5);
+	if (date != NULL && date[0] != '\0' &&
+	    sd_time_parse(date, &in.date) != SD_OK)
+		return sd_err_set(e, SD_EINVAL, "date: '%.30s' is not "
+		    "YYYY-MM-DD [HH:MM[:SS]]", date);
+	if ((st = act_prepare(b->s, &in, &a, e)) != SD_OK)
+		return st;
+	a.sub.id = *first + (uint64_t)r - 1;
+	st = act_txn(t, &a, e);
+	if (st == SD_EPERM && a.denied)
+		return sd_err_set(e, SD_EPERM, "%s", a.why);
+	return st;
+}
+
+int
+sd_sim_activate_file(struct sd_session *s, const char *file,
+    const struct sd_table *t, const char *rejects,
+    void (*progress)(long, long, void *), void *progress_arg,
+    struct sd_import_result *r, struct sd_err *err)
+{
+	static const char *const required[] = { "iccid", "customer", NULL };
+	struct batch b;
+	uint64_t first;
+	int st;
+
+	memset(r, 0, sizeof *r);
+	if ((st = sd_authorize(s, SD_OP_SIM_ACTIVATE, file, err)) != SD_OK)
+		return st;
+	if (t->nrows < 1)
+		return sd_err_set(err, SD_EINVAL, "%s: empty", file);
+	memset(&b, 0, sizeof b);
+	b.s = s;
+	b.t = t;
+	b.file = file;
+	b.op = "sim.activate_file";
+	b.what = "activations";
+	b.row = actfile_row;
+	b.ctx = &first;
+	b.progress = progress;
+	b.progress_arg = progress_arg;
+	if ((st = batch_columns(&b, act_cols, 7, required, err)) != SD_OK)
+		return st;
+	/* One block of subscription numbers for the whole file. */
+	if (t->nrows > 1 && (st = sd_seq_take(s->core->db, "subscription",
+	    (uint64_t)t->nrows - 1, &first, err)) != SD_OK)
+		return st;
+	return batch_run(&b, rejects, r, err);
 }
 
 struct subs_arg {

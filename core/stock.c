@@ -1742,188 +1742,54 @@ sd_sim_list(struct sd_session *s, const struct sd_sim_filter *f, sd_sim_cb cb,
 /* ---------------------------------------------------------------- import */
 
 static const char *const sim_cols[] = { "iccid", "msisdn", "imsi", "plan",
-    "price", "batch", "warehouse", "card_type", NULL };
+    "price", "batch", "warehouse", "card_type" };
 
-struct simimp_arg {
-	struct sd_session	*s;
-	const struct sd_table	*t;
-	const char		*file;
-	int			 col[8];
-	unsigned char		*bad;
-	char			(*why)[200];
-	long			 nbad;
-	long			 written;
-	int			 dry;		/* check only: abort at the end */
-};
-
-static void
-row_fields(const struct simimp_arg *a, int r, struct sd_sim_fields *f)
-{
-	const char *v[8];
-
-	for (int k = 0; k < 8; k++)
-		v[k] = a->col[k] >= 0 && a->col[k] < a->t->ncells[r] ?
-		    a->t->cells[r][a->col[k]] : NULL;
-	sd_sim_fields_init(f);
-	f->iccid = v[0];
-	f->msisdn = v[1];
-	f->imsi = v[2];
-	f->plan = v[3];
-	f->price = v[4];
-	f->batch = v[5];
-	f->warehouse = v[6];
-	f->card_type = v[7];
-}
-
-/* One transaction checks every row, and (write) stores the good ones:
- * the file is in whole or not at all. */
 static int
-simimp_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+simimp_row(struct sd_txn *t, struct batch *b, int r, struct sd_err *e)
 {
-	struct simimp_arg *a = arg;
-	char obj[300];
-	int st;
+	struct sd_sim_fields f;
+	struct sd_sim c;
+	int appended, st;
 
-	a->nbad = 0;
-	a->written = 0;
-	for (int r = 1; r < a->t->nrows; r++) {
-		struct sd_sim_fields f;
-		struct sd_sim c;
-		struct sd_err e;
-		int appended;
-
-		a->bad[r] = 0;
-		row_fields(a, r, &f);
-		st = sim_build(t, &a->s->core->cfg, &f, &c, &appended, &e);
-		if (st == SD_OK)
-			st = sim_clash(t, &c, &e);
-		/* Stored even in a dry run, so a duplicate later in the
-		 * file is caught; a dry run is aborted at the end. */
-		if (st == SD_OK)
-			st = sim_store(t, &c, 1, &e);
-		if (st == SD_ERETRY || st == SD_EINTERNAL)
-			return sd_err_set(err, st, "%s", e.msg);
-		if (st != SD_OK) {
-			/* Duplicates inside the file show up here too: the
-			 * earlier row was stored (or checked) first. */
-			a->bad[r] = 1;
-			snprintf(a->why[r], sizeof a->why[0], "%.60s:%d: %.120s",
-			    a->file, a->t->lines[r], e.msg);
-			a->nbad++;
-			continue;
-		}
-		a->written++;
-	}
-	if (a->dry || a->nbad > 0)
-		return SD_EINVAL;	/* nothing goes in */
-	snprintf(obj, sizeof obj, "file:%.200s", a->file);
-	{
-		char detail[64];
-
-		snprintf(detail, sizeof detail, "%ld cards", a->written);
-		return sd_audit_write(t, a->s->user.login, "sim.import", obj,
-		    SD_OUTCOME_OK, "", detail, err);
-	}
+	sd_sim_fields_init(&f);
+	f.iccid = batch_cell(b, r, 0);
+	f.msisdn = batch_cell(b, r, 1);
+	f.imsi = batch_cell(b, r, 2);
+	f.plan = batch_cell(b, r, 3);
+	f.price = batch_cell(b, r, 4);
+	f.batch = batch_cell(b, r, 5);
+	f.warehouse = batch_cell(b, r, 6);
+	f.card_type = batch_cell(b, r, 7);
+	/* Stored even in a dry run, so a duplicate later in the file is
+	 * caught against the earlier row; a dry run is aborted at the end. */
+	if ((st = sim_build(t, &b->s->core->cfg, &f, &c, &appended, e)) ==
+	    SD_OK && (st = sim_clash(t, &c, e)) == SD_OK)
+		st = sim_store(t, &c, 1, e);
+	return st;
 }
 
 int
 sd_sim_import(struct sd_session *s, const char *file, const struct sd_table *t,
     const char *rejects, struct sd_import_result *r, struct sd_err *err)
 {
-	struct simimp_arg a;
-	int st, first = -1;
+	static const char *const required[] = { "iccid", "msisdn", "plan",
+	    NULL };
+	struct batch b;
+	int st;
 
 	memset(r, 0, sizeof *r);
 	if ((st = sd_authorize(s, SD_OP_SIM_ADD, file, err)) != SD_OK)
 		return st;
-	if (t->nrows < 2)
-		return sd_err_set(err, SD_EINVAL, "%s: no rows under the header",
-		    file);
-	memset(&a, 0, sizeof a);
-	a.s = s;
-	a.t = t;
-	a.file = file;
-	for (int k = 0; k < 8; k++) {
-		a.col[k] = -1;
-		for (int c = 0; c < t->ncells[0]; c++)
-			if (strcasecmp(t->cells[0][c], sim_cols[k]) == 0)
-				a.col[k] = c;
-	}
-	if (a.col[0] < 0 || a.col[1] < 0 || a.col[3] < 0)
-		return sd_err_set(err, SD_EINVAL, "%s: header: needs the columns "
-		    "iccid, msisdn and plan (and may have imsi, price, batch, "
-		    "warehouse, card_type)", file);
-	a.bad = xcalloc((size_t)t->nrows, 1);
-	a.why = xcalloc((size_t)t->nrows, sizeof *a.why);
-	/* With --skip-bad a dry run finds the bad rows, then the good go in. */
-	a.dry = rejects != NULL;
-	st = sd_db_run(s->core->db, simimp_txn, &a, err);
-	if (st == SD_EINVAL && a.dry && a.nbad == 0)
-		st = SD_OK;		/* the dry run's own abort */
-	if (st == SD_EINVAL && a.nbad > 0) {
-		for (int i = 1; i < t->nrows && first < 0; i++)
-			if (a.bad[i])
-				first = i;
-		if (rejects == NULL) {
-			st = sd_err_set(err, SD_EINVAL, "%s (%ld bad row%s in all; "
-			    "nothing imported; --skip-bad FILE imports the rest)",
-			    a.why[first], a.nbad, a.nbad == 1 ? "" : "s");
-			goto out;
-		}
-	}
-	if (st == SD_EINVAL && a.nbad > 0)
-		st = SD_OK;		/* bad rows go to the rejects file */
-	if (st != SD_OK)
-		goto out;
-	if (rejects != NULL) {
-		FILE *f = fopen(rejects, "w");
-
-		if (f == NULL) {
-			st = sd_err_set(err, SD_EINVAL, "--skip-bad: %s: cannot "
-			    "write", rejects);
-			goto out;
-		}
-		fputs("\xef\xbb\xbfrow,reason\r\n", f);
-		for (int i = 1; i < t->nrows; i++)
-			if (a.bad[i])
-				fprintf(f, "%d,\"%s\"\r\n", t->lines[i], a.why[i]);
-		fclose(f);
-		r->rejected = a.nbad;
-		/* Now the good rows: skip the known bad ones. */
-		{
-			struct sd_table good = *t;
-			int n = 1;
-
-			good.cells = xcalloc((size_t)t->nrows, sizeof *good.cells);
-			good.ncells = xcalloc((size_t)t->nrows, sizeof *good.ncells);
-			good.lines = xcalloc((size_t)t->nrows, sizeof *good.lines);
-			for (int i = 0; i < t->nrows; i++)
-				if (i == 0 || !a.bad[i]) {
-					good.cells[n - (i == 0)] = t->cells[i];
-					good.ncells[n - (i == 0)] = t->ncells[i];
-					good.lines[n - (i == 0)] = t->lines[i];
-					n += i != 0;
-				}
-			good.nrows = n;
-			a.t = &good;
-			a.dry = 0;
-			if (n > 1)
-				st = sd_db_run(s->core->db, simimp_txn, &a, err);
-			free(good.cells);
-			free(good.ncells);
-			free(good.lines);
-			if (st != SD_OK) {
-				if (st == SD_EINVAL)
-					st = sd_err_set(err, SD_EREFUSED, "%s: the "
-					    "stock changed while importing; "
-					    "nothing imported", file);
-				goto out;
-			}
-		}
-	}
-	r->imported = a.written;
-out:
-	free(a.bad);
-	free(a.why);
-	return st;
+	memset(&b, 0, sizeof b);
+	b.s = s;
+	b.t = t;
+	b.file = file;
+	b.op = "sim.import";
+	b.what = "cards";
+	b.row = simimp_row;
+	if (t->nrows < 1)
+		return sd_err_set(err, SD_EINVAL, "%s: empty", file);
+	if ((st = batch_columns(&b, sim_cols, 8, required, err)) != SD_OK)
+		return st;
+	return batch_run(&b, rejects, r, err);
 }

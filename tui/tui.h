@@ -56,6 +56,10 @@ extern const int ctl_ncmds;
 const char *ctl_opt(const struct ctl_ctx *c, const char *name);
 /* Parse an integer option; SD_EINVAL naming the option. */
 int	ctl_opt_int(struct ctl_ctx *c, const char *name, int lo, int hi, int *out);
+/* Read a CSV or .xlsx file, honouring --encoding. */
+int	ctl_read_table(struct ctl_ctx *c, const char *path, struct sd_table *t);
+/* A progress line on stderr; arg is the label ("importing"). */
+void	ctl_progress(long done, long total, void *arg);
 
 /* Print usage of one command, or all commands of a noun, or all. */
 void	ctl_usage(FILE *f, const char *noun, const char *verb);

@@ -263,3 +263,33 @@ t_grep "... A1 sold two this month" "^A1 .*sold 2 this month" "$T_DIR/out"
 t_grep "... A1-1 indented: holds none, sold the card passed down" "^    A1-1 .*held 0, sold 1 this month" "$T_DIR/out"
 t_rc 0 "an agent's tree starts at its own node" $AG simdeskctl agent tree
 t_rc 1 "... and never shows the other branch" grep -q "^B1" "$T_DIR/out"
+
+# ---------------------------------------------------------------- batch activations
+simdeskctl plan add P29 --name 29元卡 --monthly-fee 29 --vas CRBT >/dev/null
+{ echo iccid,msisdn,plan,price; for i in 1 2 3 4 5; do echo "898600400000000000$i,1350000000$i,P29,20"; done; } >"$T_DIR/p29.csv"
+simdeskctl sim import "$T_DIR/p29.csv" >/dev/null
+simdeskctl sim allocate --agent A1 --count 5 --plan P29 >/dev/null
+for i in 1 2 3 4 5; do as operator operatorpw1 simdeskctl customer add --name "批量客户$i" --phone "1390000000$i" >/dev/null; done
+ic() { simdeskctl --json sim show "1350000000$1" | grep -oE '"iccid": "[0-9]+"' | grep -oE '[0-9]{20}'; }
+J1=$(ic 1) J2=$(ic 2) J3=$(ic 3) J4=$(ic 4) J5=$(ic 5)
+printf '\xef\xbb\xbficcid,customer,channel,agent,price,vas,date\r\n%s,13900000001,agent,A1,30,CRBT,2026-11-02\r\n%s,139-0000-0002,agent,,,,\r\n%s,13999999999,agent,,,,\r\n%s,13900000004,shop,,,,\r\n%s,13900000005,agent,NOPE,,,\r\n' "$J1" "$J2" "$J3" "$J4" "$J5" >"$T_DIR/act.csv"
+t_rc 5 "a batch with bad rows: nothing activated" $AG simdeskctl sim activate --file "$T_DIR/act.csv"
+t_grep "... the first bad row by file:line" "act.csv:4: customer: no customer 13999999999 \(3 bad rows in all" "$T_DIR/err"
+[ "$(simdeskctl --json sim list --status active --plan P29 | grep -c '"iccid"')" -eq 0 ]; t_ok "... not one card activated" $?
+t_rc 0 "--skip-bad: the good rows go in" $AG simdeskctl sim activate --file "$T_DIR/act.csv" --skip-bad "$T_DIR/rej.csv"
+t_grep "... two activated, three rejected" "activated 2, rejected 3" "$T_DIR/out"
+t_grep "... the rejects name the line and the field (channel)" "^5,.*channel: 'shop' is not store" "$T_DIR/rej.csv"
+t_grep "... and the unknown agent" "^6,.*agent: no agent NOPE" "$T_DIR/rej.csv"
+simdeskctl --json sim show "$J1" >"$T_DIR/o"
+t_grep "... the card is active" '"status": "active"' "$T_DIR/o"
+t_rc 0 "... the customer card shows the subscription with its VAS and date" simdeskctl customer show 13900000001
+t_grep "... price 30" "plan P29 .*agent, 30.00" "$T_DIR/out"
+t_rc 0 "... a phone typed with dashes found its customer" simdeskctl customer show 13900000002
+t_grep "... at the list price" "plan P29 .*20.00" "$T_DIR/out"
+t_rc 5 "--file with --customer is refused" simdeskctl sim activate --file "$T_DIR/act.csv" --customer 1
+t_rc 5 "neither an ICCID nor --file" simdeskctl sim activate
+printf 'iccid,who\n%s,1\n' "$J3" >"$T_DIR/act2.csv"
+t_rc 5 "a file without the customer column" simdeskctl sim activate --file "$T_DIR/act2.csv"
+t_grep "... names the column" "act2.csv: header: no column customer" "$T_DIR/err"
+t_grep "the batch is audited as one file" "sim.activate_file .*2 activations" <(simdeskctl audit list --op sim.activate_file)
+t_rc 0 "verify holds after the batch" simdeskctl verify

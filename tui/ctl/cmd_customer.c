@@ -239,47 +239,28 @@ cmd_customer_search(struct ctl_ctx *c)
 	    limit);
 }
 
-static void
-progress(long done, long total, void *arg)
-{
-	(void)arg;
-	fprintf(stderr, "\rimporting: %ld/%ld (%ld%%)", done, total,
-	    total ? done * 100 / total : 100);
-	if (done == total)
-		fputc('\n', stderr);
-}
-
 int
 cmd_customer_import(struct ctl_ctx *c)
 {
 	struct sd_table t;
 	struct sd_import_opts o;
 	struct sd_import_result r;
-	const char *enc = ctl_opt(c, "encoding");
-	enum sd_encoding e = SD_ENC_AUTO;
 	int st;
 
-	if (enc != NULL) {
-		if (strcmp(enc, "utf-8") == 0 || strcmp(enc, "utf8") == 0)
-			e = SD_ENC_UTF8;
-		else if (strcmp(enc, "gb18030") == 0 || strcmp(enc, "gbk") == 0)
-			e = SD_ENC_GB18030;
-		else if (strcmp(enc, "auto") != 0)
-			return sd_err_set(&c->err, SD_EINVAL, "--encoding: '%s' is "
-			    "not auto, utf-8 or gb18030", enc);
-	}
 	/* Refuse before reading a large file (audited in core). */
 	if ((st = sd_authorize(&c->sess, SD_OP_CUST_IMPORT, c->args[0],
 	    &c->err)) != SD_OK)
 		return st;
-	if ((st = sd_table_read(c->args[0], e, &t, &c->err)) != SD_OK)
+	if ((st = ctl_read_table(c, c->args[0], &t)) != SD_OK)
 		return st;
 	memset(&o, 0, sizeof o);
 	o.map = ctl_opt(c, "map");
 	o.owner = ctl_opt(c, "owner");
 	o.rejects = ctl_opt(c, "skip-bad");
-	if (isatty(STDERR_FILENO) && t.nrows > 20000)
-		o.progress = progress;
+	if (isatty(STDERR_FILENO) && t.nrows > 20000) {
+		o.progress = ctl_progress;
+		o.progress_arg = (void *)"importing";
+	}
 	st = sd_customer_import(&c->sess, c->args[0], &t, &o, &r, &c->err);
 	if (st == SD_OK) {
 		if (c->json) {

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tui/tui.h"
 
@@ -450,32 +451,32 @@ cmd_sim_add(struct ctl_ctx *c)
 	return SD_OK;
 }
 
+static void
+import_result(const struct ctl_ctx *c, const char *what,
+    const struct sd_import_result *r)
+{
+	if (c->json)
+		printf("{\"%s\": %ld, \"rejected\": %ld}\n", what, r->imported,
+		    r->rejected);
+	else
+		printf("%s %ld, rejected %ld\n", what, r->imported, r->rejected);
+}
+
 int
 cmd_sim_import(struct ctl_ctx *c)
 {
 	struct sd_table t;
 	struct sd_import_result r;
-	const char *enc = ctl_opt(c, "encoding");
-	enum sd_encoding e = SD_ENC_AUTO;
 	int st;
 
-	if (enc != NULL)
-		e = strcmp(enc, "gb18030") == 0 ? SD_ENC_GB18030 :
-		    strcmp(enc, "utf-8") == 0 ? SD_ENC_UTF8 : SD_ENC_AUTO;
 	if ((st = sd_authorize(&c->sess, SD_OP_SIM_ADD, c->args[0],
 	    &c->err)) != SD_OK ||
-	    (st = sd_table_read(c->args[0], e, &t, &c->err)) != SD_OK)
+	    (st = ctl_read_table(c, c->args[0], &t)) != SD_OK)
 		return st;
 	st = sd_sim_import(&c->sess, c->args[0], &t, ctl_opt(c, "skip-bad"), &r,
 	    &c->err);
-	if (st == SD_OK) {
-		if (c->json)
-			printf("{\"imported\": %ld, \"rejected\": %ld}\n",
-			    r.imported, r.rejected);
-		else
-			printf("imported %ld, rejected %ld\n", r.imported,
-			    r.rejected);
-	}
+	if (st == SD_OK)
+		import_result(c, "imported", &r);
 	sd_table_free(&t);
 	return st;
 }
@@ -611,6 +612,36 @@ cmd_sim_transfer(struct ctl_ctx *c)
 	    c->nargs, &c->err);
 }
 
+/* The monthly batch an agent hands in: one command, one transaction. */
+static int
+activate_file(struct ctl_ctx *c, const char *file)
+{
+	static const char *const single[] = { "customer", "channel", "agent",
+	    "price", "vas", "date" };
+	struct sd_table t;
+	struct sd_import_result r;
+	int st;
+
+	if (c->nargs > 0)
+		return sd_err_set(&c->err, SD_EINVAL, "--file: not with an ICCID "
+		    "on the command line");
+	for (size_t i = 0; i < sizeof single / sizeof single[0]; i++)
+		if (ctl_opt(c, single[i]) != NULL)
+			return sd_err_set(&c->err, SD_EINVAL, "--%s: with --file "
+			    "it is a column of the file", single[i]);
+	if ((st = sd_authorize(&c->sess, SD_OP_SIM_ACTIVATE, file,
+	    &c->err)) != SD_OK ||
+	    (st = ctl_read_table(c, file, &t)) != SD_OK)
+		return st;
+	st = sd_sim_activate_file(&c->sess, file, &t, ctl_opt(c, "skip-bad"),
+	    isatty(STDERR_FILENO) && t.nrows > 5000 ? ctl_progress : NULL,
+	    (void *)"activating", &r, &c->err);
+	if (st == SD_OK)
+		import_result(c, "activated", &r);
+	sd_table_free(&t);
+	return st;
+}
+
 int
 cmd_sim_activate(struct ctl_ctx *c)
 {
@@ -619,6 +650,11 @@ cmd_sim_activate(struct ctl_ctx *c)
 	uint64_t id;
 	int st;
 
+	if (ctl_opt(c, "file") != NULL)
+		return activate_file(c, ctl_opt(c, "file"));
+	if (c->nargs != 1 || ctl_opt(c, "customer") == NULL)
+		return sd_err_set(&c->err, SD_EINVAL, "sim activate: give ICCID "
+		    "and --customer, or --file FILE");
 	memset(&a, 0, sizeof a);
 	a.iccid = c->args[0];
 	a.channel = ctl_opt(c, "channel");

@@ -211,9 +211,14 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ "sim", "transfer", "ICCID...", 1, CTL_ARGS_MAX, "pass allocated cards "
 	  "to another agent of the branch", 1, cmd_sim_transfer,
 	  { { "to-agent", "CODE", "the receiving agent", 1 } } },
-	{ "sim", "activate", "ICCID", 1, 1, "sell a card to a customer (开卡): "
-	  "subscription, active card, price on the account", 1, cmd_sim_activate,
-	  { { "customer", "CUSTOMER", "id or phone", 1 },
+	{ "sim", "activate", "ICCID | --file FILE", 0, 1, "sell a card to a "
+	  "customer (开卡): subscription, active card, price on the account; "
+	  "--file: a batch (columns iccid, customer, channel, agent, price, vas, "
+	  "date), all or nothing", 1, cmd_sim_activate,
+	  { { "customer", "CUSTOMER", "id or phone" },
+	    { "file", "FILE", "CSV or .xlsx of activations" },
+	    { "skip-bad", "FILE", "with --file: bad rows to FILE, the rest in" },
+	    { "encoding", "ENC", "with --file: auto, utf-8 or gb18030" },
 	    { "channel", "CHANNEL", "store, agent, online or telesales" },
 	    { "agent", "CODE", "selling agent (default: the card's)" },
 	    { "price", "YUAN", "price (default: the card's list price)" },
@@ -286,6 +291,33 @@ ctl_opt_int(struct ctl_ctx *c, const char *name, int lo, int hi, int *out)
 		    lo, hi);
 	*out = (int)n;
 	return SD_OK;
+}
+
+int
+ctl_read_table(struct ctl_ctx *c, const char *path, struct sd_table *t)
+{
+	const char *enc = ctl_opt(c, "encoding");
+	enum sd_encoding e = SD_ENC_AUTO;
+
+	if (enc != NULL) {
+		if (strcmp(enc, "utf-8") == 0 || strcmp(enc, "utf8") == 0)
+			e = SD_ENC_UTF8;
+		else if (strcmp(enc, "gb18030") == 0 || strcmp(enc, "gbk") == 0)
+			e = SD_ENC_GB18030;
+		else if (strcmp(enc, "auto") != 0)
+			return sd_err_set(&c->err, SD_EINVAL, "--encoding: '%s' is "
+			    "not auto, utf-8 or gb18030", enc);
+	}
+	return sd_table_read(path, e, t, &c->err);
+}
+
+void
+ctl_progress(long done, long total, void *arg)
+{
+	fprintf(stderr, "\r%s: %ld/%ld (%ld%%)", (const char *)arg, done, total,
+	    total ? done * 100 / total : 100);
+	if (done == total)
+		fputc('\n', stderr);
 }
 
 static void

@@ -1,0 +1,178 @@
+/*
+ * batch.c -- one table of rows applied in one transaction: every row is
+ * tried, the bad ones are named by file:line, and the file goes in whole
+ * or not at all.  With a rejects file, a dry run finds the bad rows, they
+ * are written there, and the good rows go in.  Card imports and batch
+ * activations both run through here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core_int.h"
+
+int
+batch_columns(struct batch *b, const char *const *names, int n,
+    const char *const *required, struct sd_err *err)
+{
+	const struct sd_table *t = b->t;
+
+	for (int k = 0; k < n && k < BATCH_COLS; k++) {
+		b->col[k] = -1;
+		for (int c = 0; c < t->ncells[0]; c++)
+			if (strcasecmp(t->cells[0][c], names[k]) == 0)
+				b->col[k] = c;
+	}
+	for (int i = 0; required[i] != NULL; i++)
+		for (int k = 0; k < n; k++)
+			if (strcmp(names[k], required[i]) == 0 && b->col[k] < 0) {
+				struct sd_buf all = SD_BUF_INIT;
+
+				for (int j = 0; j < n; j++)
+					sd_buf_printf(&all, "%s%s", j ? ", " : "",
+					    names[j]);
+				sd_err_set(err, SD_EINVAL, "%s: header: no column "
+				    "%s (columns: %s)", b->file, names[k],
+				    sd_buf_cstr(&all));
+				sd_buf_free(&all);
+				return SD_EINVAL;
+			}
+	return SD_OK;
+}
+
+const char *
+batch_cell(const struct batch *b, int row, int k)
+{
+	int c = b->col[k];
+
+	if (c < 0 || c >= b->t->ncells[row])
+		return NULL;
+	return b->t->cells[row][c];
+}
+
+static int
+batch_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct batch *b = arg;
+	char obj[300], detail[64];
+	int st;
+
+	b->nbad = 0;
+	b->written = 0;
+	for (int r = 1; r < b->t->nrows; r++) {
+		struct sd_err e;
+
+		b->bad[r] = 0;
+		sd_err_clear(&e);
+		st = b->row(t, b, r, &e);
+		if (st == SD_ERETRY || st == SD_EINTERNAL)
+			return sd_err_set(err, st, "%s", e.msg);
+		if (st != SD_OK) {
+			b->bad[r] = 1;
+			snprintf(b->why[r], sizeof b->why[0], "%.60s:%d: %.120s",
+			    b->file, b->t->lines[r], e.msg);
+			b->nbad++;
+		} else
+			b->written++;
+		if (b->progress != NULL && r % 1000 == 0)
+			b->progress(r, b->t->nrows - 1, b->progress_arg);
+	}
+	if (b->dry || b->nbad > 0)
+		return SD_EINVAL;	/* nothing goes in */
+	snprintf(obj, sizeof obj, "file:%.200s", b->file);
+	snprintf(detail, sizeof detail, "%ld %s", b->written, b->what);
+	return sd_audit_write(t, b->s->user.login, b->op, obj, SD_OUTCOME_OK,
+	    "", detail, err);
+}
+
+int
+batch_run(struct batch *b, const char *rejects, struct sd_import_result *r,
+    struct sd_err *err)
+{
+	int st, first = -1;
+
+	memset(r, 0, sizeof *r);
+	if (b->t->nrows < 2)
+		return sd_err_set(err, SD_EINVAL, "%s: no rows under the header",
+		    b->file);
+	b->bad = xcalloc((size_t)b->t->nrows, 1);
+	b->why = xcalloc((size_t)b->t->nrows, sizeof *b->why);
+	/* With a rejects file a dry run finds the bad rows, then the good
+	 * go in. */
+	b->dry = rejects != NULL;
+	st = sd_db_run(b->s->core->db, batch_txn, b, err);
+	if (st == SD_EINVAL && b->dry && b->nbad == 0)
+		st = SD_OK;		/* the dry run's own abort */
+	if (st == SD_EINVAL && b->nbad > 0) {
+		for (int i = 1; i < b->t->nrows && first < 0; i++)
+			if (b->bad[i])
+				first = i;
+		if (rejects == NULL) {
+			st = sd_err_set(err, SD_EINVAL, "%s (%ld bad row%s in all; "
+			    "nothing written; --skip-bad FILE takes the rest)",
+			    b->why[first], b->nbad, b->nbad == 1 ? "" : "s");
+			goto out;
+		}
+		st = SD_OK;		/* bad rows go to the rejects file */
+	}
+	if (st != SD_OK || rejects == NULL)
+		goto out;
+	{
+		FILE *f = fopen(rejects, "w");
+
+		if (f == NULL) {
+			st = sd_err_set(err, SD_EINVAL, "--skip-bad: %s: cannot "
+			    "write", rejects);
+			goto out;
+		}
+		fputs("\xef\xbb\xbfrow,reason\r\n", f);
+		for (int i = 1; i < b->t->nrows; i++)
+			if (b->bad[i])
+				fprintf(f, "%d,\"%s\"\r\n", b->t->lines[i], b->why[i]);
+		fclose(f);
+	}
+	r->rejected = b->nbad;
+	/* Now the good rows: skip the known bad ones. */
+	{
+		const struct sd_table *all = b->t;
+		struct sd_table good = *all;
+		int n = 1;
+
+		good.cells = xcalloc((size_t)all->nrows, sizeof *good.cells);
+		good.ncells = xcalloc((size_t)all->nrows, sizeof *good.ncells);
+		good.lines = xcalloc((size_t)all->nrows, sizeof *good.lines);
+		good.cells[0] = all->cells[0];
+		good.ncells[0] = all->ncells[0];
+		good.lines[0] = all->lines[0];
+		for (int i = 1; i < all->nrows; i++)
+			if (!b->bad[i]) {
+				good.cells[n] = all->cells[i];
+				good.ncells[n] = all->ncells[i];
+				good.lines[n] = all->lines[i];
+				n++;
+			}
+		good.nrows = n;
+		b->t = &good;
+		b->dry = 0;
+		if (n > 1)
+			st = sd_db_run(b->s->core->db, batch_txn, b, err);
+		else
+			b->written = 0;
+		b->t = all;
+		free(good.cells);
+		free(good.ncells);
+		free(good.lines);
+		if (st == SD_EINVAL)
+			st = sd_err_set(err, SD_EREFUSED, "%s: the data changed "
+			    "while it was checked; nothing written", b->file);
+	}
+out:
+	if (st == SD_OK)
+		r->imported = b->written;
+	free(b->bad);
+	free(b->why);
+	b->bad = NULL;
+	b->why = NULL;
+	return st;
+}
