@@ -132,6 +132,8 @@ enum sd_op {
 	SD_OP_ORDER_ADD,
 	SD_OP_ORDER_APPROVE,
 	SD_OP_ORDER_SHOW,
+	SD_OP_SIM_STOCKTAKE,
+	SD_OP_SIM_ADJUST,
 	SD_OP__COUNT
 };
 
@@ -911,6 +913,45 @@ int	sd_order_list(struct sd_session *s, int status, sd_order_cb cb,
  */
 int	sd_iccid_file(const char *path, char (**out)[21], int **lines, int *n,
 	    struct sd_err *err);
+
+/*
+ * Stocktake (盘点) of a warehouse: the scanned ICCIDs against the books,
+ * whose cards there are those in stock, reserved or returned.  Each
+ * difference goes to cb: missing (on the books, not scanned), unexpected
+ * (no such card), wrong_warehouse (booked elsewhere), wrong_state (booked
+ * as allocated, sold ...), duplicate (scanned twice).  With apply
+ * (supervisor) the adjustments are recorded in one transaction, audited
+ * with the reason: a card found here moves to this warehouse, a missing
+ * card in stock or returned is written off (terminated).  Unexpected and
+ * wrong-state cards need a person and are only reported.
+ */
+enum sd_stocktake_kind { SD_ST_MISSING, SD_ST_UNEXPECTED,
+    SD_ST_WRONG_WAREHOUSE, SD_ST_WRONG_STATE, SD_ST_DUPLICATE, SD_ST__COUNT };
+
+struct sd_stocktake_diff {
+	int		 kind;
+	char		 iccid[21];
+	int		 line;		/* in the scan file; 0 for missing */
+	int		 status;	/* the books' state, -1 unknown */
+	char		 warehouse[33];	/* the books' warehouse */
+	char		 agent[17];
+	int		 adjusted;	/* recorded by apply */
+};
+
+struct sd_stocktake_result {
+	long	 scanned;		/* distinct ICCIDs scanned */
+	long	 booked;		/* cards on the books here */
+	long	 matched;
+	long	 count[SD_ST__COUNT];
+	long	 adjusted;
+};
+
+const char *sd_stocktake_kind_name(int kind);
+typedef int (*sd_stocktake_cb)(const struct sd_stocktake_diff *d, void *arg);
+int	sd_sim_stocktake(struct sd_session *s, const char *warehouse,
+	    char (*iccids)[21], const int *lines, int n, int apply,
+	    const char *reason, sd_stocktake_cb cb, void *arg,
+	    struct sd_stocktake_result *r, struct sd_err *err);
 
 /* Import cards from a table (iccid,msisdn,imsi,plan,price,batch,warehouse). */
 int	sd_sim_import(struct sd_session *s, const char *file,

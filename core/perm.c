@@ -84,6 +84,11 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	{ SD_OP_ORDER_ADD, "order.add", R(ADMIN) | R(SUPERVISOR) | R(AGENT) },
 	{ SD_OP_ORDER_APPROVE, "order.approve", R(ADMIN) | R(SUPERVISOR) },
 	{ SD_OP_ORDER_SHOW, "order.show", R(ADMIN) | R(SUPERVISOR) | R(AGENT) },
+	/* Counting the shelves is counter work; booking the differences is
+	 * a supervisor's. */
+	{ SD_OP_SIM_STOCKTAKE, "sim.stocktake",
+	    R(ADMIN) | R(SUPERVISOR) | R(CASHIER) },
+	{ SD_OP_SIM_ADJUST, "sim.adjust", R(ADMIN) | R(SUPERVISOR) },
 };
 
 const char *

@@ -127,6 +127,7 @@ int	cmd_sim_allocate(struct ctl_ctx *c);
 int	cmd_sim_transfer(struct ctl_ctx *c);
 int	cmd_sim_activate(struct ctl_ctx *c);
 int	cmd_order_add(struct ctl_ctx *c);
+int	cmd_sim_stocktake(struct ctl_ctx *c);
 int	cmd_order_return(struct ctl_ctx *c);
 int	cmd_order_approve(struct ctl_ctx *c);
 int	cmd_order_ship(struct ctl_ctx *c);

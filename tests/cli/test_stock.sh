@@ -70,7 +70,7 @@ t_grep "... that card" '89014103211118510720' "$T_DIR/out"
 t_rc 6 "a card in stock cannot be suspended (6)" simdeskctl sim suspend 89014103211118510720 --reason x
 t_grep "... naming both states" "is in_stock: it cannot become suspended" "$T_DIR/err"
 t_rc 2 "terminating needs a reason (usage)" simdeskctl sim terminate 89014103211118510720
-t_rc 6 "nor terminated from stock" simdeskctl sim terminate 89014103211118510720 --reason x
+t_rc 6 "a card in stock cannot be resumed" simdeskctl sim resume 89014103211118510720 --reason x
 t_rc 4 "an agent cannot see stock outside their branch" $AG simdeskctl sim show 13912348888
 t_rc 0 "... and lists none of it" $AG simdeskctl --json sim list
 [ "$(grep -c '"iccid"' "$T_DIR/out")" -eq 0 ]; t_ok "... (empty)" $?
@@ -293,3 +293,41 @@ t_rc 5 "a file without the customer column" simdeskctl sim activate --file "$T_D
 t_grep "... names the column" "act2.csv: header: no column customer" "$T_DIR/err"
 t_grep "the batch is audited as one file" "sim.activate_file .*2 activations" <(simdeskctl audit list --op sim.activate_file)
 t_rc 0 "verify holds after the batch" simdeskctl verify
+
+# ---------------------------------------------------------------- stocktake
+printf 'iccid,msisdn,plan,warehouse\n8986005000000000001,13700000001,P19,南仓\n8986005000000000002,13700000002,P19,南仓\n8986005000000000003,13700000003,P19,南仓\n8986005000000000004,13700000004,P19,北仓\n' >"$T_DIR/wh.csv"
+simdeskctl sim import "$T_DIR/wh.csv" >/dev/null
+K() { simdeskctl --json sim show "1370000000$1" | grep -oE '"iccid": "[0-9]+"' | grep -oE '[0-9]{20}'; }
+K1=$(K 1) K2=$(K 2) K3=$(K 3) K4=$(K 4)
+simdeskctl sim allocate --agent A1 "$K3" >/dev/null
+# Scanned on the 南仓 shelf: K1 (twice), K3 (booked as allocated), K4 (booked
+# in 北仓), a card nobody knows; K2 is missing.
+printf '%s\n%s\n%s\n%s\n8986005000000000999\n' "$K1" "$K1" "$K3" "$K4" >"$T_DIR/scan.txt"
+t_rc 0 "a stocktake report by a cashier" as cashier cashierpw1 simdeskctl sim stocktake "$T_DIR/scan.txt" --warehouse 南仓
+t_grep "... the summary" "scanned 4, on the books 2, matched 1; missing 1, unexpected 1, wrong warehouse 1, wrong state 1, scanned twice 1" "$T_DIR/out"
+t_grep "... the missing card" "^missing +$K2 +- +in_stock +南仓" "$T_DIR/out"
+t_grep "... the unknown card with its line" "^unexpected +8986005000000000999[0-9] +5" "$T_DIR/out"
+t_grep "... the card booked elsewhere" "^wrong_warehouse +$K4 +4 +in_stock +北仓" "$T_DIR/out"
+t_grep "... the card booked to an agent" "^wrong_state +$K3 +3 +allocated .* A1" "$T_DIR/out"
+t_grep "... the double scan" "^duplicate +$K1 +2" "$T_DIR/out"
+simdeskctl --json sim show "$K2" >"$T_DIR/o"
+t_grep "... a report changes nothing" '"status": "in_stock"' "$T_DIR/o"
+t_rc 4 "a cashier cannot --apply" as cashier cashierpw1 simdeskctl sim stocktake "$T_DIR/scan.txt" --warehouse 南仓 --apply
+t_rc 5 "the warehouse is required" simdeskctl sim stocktake "$T_DIR/scan.txt" --warehouse ""
+printf '%s\nnot-an-iccid\n' "$K1" >"$T_DIR/badscan.txt"
+t_rc 5 "a bad scan line names file:line" simdeskctl sim stocktake "$T_DIR/badscan.txt" --warehouse 南仓
+t_grep "... file:line" "badscan.txt:2: iccid" "$T_DIR/err"
+t_rc 0 "a supervisor applies it" as supervisor supervisorpw1 simdeskctl --json sim stocktake "$T_DIR/scan.txt" --warehouse 南仓 --apply --reason 月末盘点
+t_grep "... two adjustments" '"adjusted": 2' "$T_DIR/out"
+simdeskctl --json sim show "$K2" >"$T_DIR/o"
+t_grep "... the missing card is written off" '"status": "terminated"' "$T_DIR/o"
+simdeskctl --json sim show "$K4" >"$T_DIR/o"
+t_grep "... the card found here moved to 南仓" '"warehouse": "南仓"' "$T_DIR/o"
+simdeskctl --json sim show "$K3" >"$T_DIR/o"
+t_grep "... the allocated card is left for a person" '"status": "allocated"' "$T_DIR/o"
+t_grep "... every adjustment audited with the reason" "sim.stocktake .*$K2 .*status=terminated" <(simdeskctl audit list --op sim.stocktake)
+t_rc 0 "a second count after applying" simdeskctl sim stocktake "$T_DIR/scan.txt" --warehouse 南仓
+t_grep "... only the cases for a person remain" "missing 0, unexpected 1, wrong warehouse 0, wrong state 1" "$T_DIR/out"
+t_rc 0 "a damaged card in stock is written off with sim terminate" simdeskctl sim terminate "$K1" --reason 卡片损坏
+t_rc 6 "... and a written-off card cannot be sold" simdeskctl sim activate "$K1" --customer 13711112222
+t_rc 0 "verify holds after the stocktake" simdeskctl verify

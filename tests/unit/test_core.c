@@ -273,6 +273,8 @@ permission_table(void **state)
 		{ SD_OP_ORDER_ADD, "AS..G" },
 		{ SD_OP_ORDER_APPROVE, "AS..." },
 		{ SD_OP_ORDER_SHOW, "AS..G" },
+		{ SD_OP_SIM_STOCKTAKE, "AS.C." },
+		{ SD_OP_SIM_ADJUST, "AS..." },
 	};
 	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
 	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };

@@ -147,13 +147,13 @@ transitions(void **state)
 	/* Rows: from; columns: to, in enum order (in_stock, reserved,
 	 * allocated, active, suspended, terminated, returned). */
 	static const char *const ok[SD_SIM__COUNT] = {
-		".yy....",	/* in_stock */
+		".yy..y.",	/* in_stock: or written off */
 		"y.y....",	/* reserved: released, or allocated */
 		"y..y..y",	/* allocated */
 		"....yy.",	/* active */
 		"...y.y.",	/* suspended */
 		".......",	/* terminated: final */
-		"y......",	/* returned: back in stock */
+		"y....y.",	/* returned: back in stock, or written off */
 	};
 
 	(void)state;

@@ -671,6 +671,94 @@ cmd_sim_activate(struct ctl_ctx *c)
 	return SD_OK;
 }
 
+/* ---------------------------------------------------------------- stocktake */
+
+static int
+take_row(const struct sd_stocktake_diff *d, void *arg)
+{
+	struct out_state *o = arg;
+	char line[16];
+	const char *cells[7];
+
+	if (o->json) {
+		json_obj_open(&o->j, NULL);
+		json_str(&o->j, "kind", sd_stocktake_kind_name(d->kind));
+		json_str(&o->j, "iccid", d->iccid);
+		json_int(&o->j, "line", d->line);
+		json_str(&o->j, "status", d->status >= 0 ?
+		    sd_sim_status_name(d->status) : "");
+		json_str(&o->j, "warehouse", d->warehouse);
+		json_str(&o->j, "agent", d->agent);
+		json_bool(&o->j, "adjusted", d->adjusted);
+		json_obj_close(&o->j);
+		return 0;
+	}
+	snprintf(line, sizeof line, "%d", d->line);
+	cells[0] = sd_stocktake_kind_name(d->kind);
+	cells[1] = d->iccid;
+	cells[2] = d->line ? line : "-";
+	cells[3] = d->status >= 0 ? sd_sim_status_name(d->status) : "-";
+	cells[4] = d->warehouse[0] ? d->warehouse : "-";
+	cells[5] = d->agent[0] ? d->agent : "-";
+	cells[6] = d->adjusted ? "yes" : "";
+	out_table_row(&o->t, cells);
+	return 0;
+}
+
+int
+cmd_sim_stocktake(struct ctl_ctx *c)
+{
+	static const char *const heads[] = { "DIFFERENCE", "ICCID", "LINE",
+	    "BOOKS: STATE", "WAREHOUSE", "AGENT", "ADJUSTED" };
+	struct sd_stocktake_result r;
+	struct out_state o;
+	char (*ids)[21];
+	int *lines, n, st;
+	int apply = ctl_opt(c, "apply") != NULL;
+
+	if ((st = sd_authorize(&c->sess, apply ? SD_OP_SIM_ADJUST :
+	    SD_OP_SIM_STOCKTAKE, c->args[0], &c->err)) != SD_OK ||
+	    (st = sd_iccid_file(c->args[0], &ids, &lines, &n, &c->err)) != SD_OK)
+		return st;
+	memset(&o, 0, sizeof o);
+	o.json = c->json;
+	out_table_init(&o.t, 7, heads);
+	if (o.json) {
+		json_begin(&o.j, stdout);
+		json_obj_open(&o.j, NULL);
+		json_arr_open(&o.j, "differences");
+	}
+	st = sd_sim_stocktake(&c->sess, ctl_opt(c, "warehouse"), ids, lines, n,
+	    apply, ctl_opt(c, "reason"), take_row, &o, &r, &c->err);
+	if (st == SD_OK && o.json) {
+		json_arr_close(&o.j);
+		json_int(&o.j, "scanned", r.scanned);
+		json_int(&o.j, "booked", r.booked);
+		json_int(&o.j, "matched", r.matched);
+		for (int k = 0; k < SD_ST__COUNT; k++)
+			json_int(&o.j, sd_stocktake_kind_name(k), r.count[k]);
+		json_int(&o.j, "adjusted", r.adjusted);
+		json_obj_close(&o.j);
+		json_end(&o.j);
+	} else if (st == SD_OK) {
+		printf("warehouse %s: scanned %ld, on the books %ld, matched %ld; "
+		    "missing %ld, unexpected %ld, wrong warehouse %ld, wrong "
+		    "state %ld, scanned twice %ld%s\n", ctl_opt(c, "warehouse"),
+		    r.scanned, r.booked, r.matched, r.count[SD_ST_MISSING],
+		    r.count[SD_ST_UNEXPECTED], r.count[SD_ST_WRONG_WAREHOUSE],
+		    r.count[SD_ST_WRONG_STATE], r.count[SD_ST_DUPLICATE],
+		    apply ? "" : " (a report: --apply records the adjustments)");
+		if (apply)
+			printf("adjusted %ld\n", r.adjusted);
+		if (o.t.nrows > 0)
+			out_table_print(&o.t, stdout);
+	}
+	out_table_free(&o.t);
+	free(ids);
+	free(lines);
+	return st;
+}
+
 /* ---------------------------------------------------------------- orders */
 
 static int

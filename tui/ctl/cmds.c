@@ -224,6 +224,12 @@ const struct ctl_cmd ctl_cmds[] = {
 	    { "price", "YUAN", "price (default: the card's list price)" },
 	    { "vas", "CODES", "value-added services, comma-separated" },
 	    { "date", "YYYY-MM-DD", "active from" } } },
+	{ "sim", "stocktake", "FILE", 1, 1, "stocktake (盘点): scanned ICCIDs, one "
+	  "per line, against a warehouse's books; a report unless --apply", 1,
+	  cmd_sim_stocktake, { { "warehouse", "NAME", "the warehouse counted", 1 },
+	    { "apply", NULL, "record the adjustments (supervisor): found cards "
+	      "move here, missing ones are written off" },
+	    { "reason", "TEXT", "with --apply: why, for the audit" } } },
 	{ "order", "add", "", 0, 0, "order cards for an agent: a count of a plan, "
 	  "or named cards (an agent user: for itself)", 1, cmd_order_add,
 	  { { "agent", "CODE", "the ordering agent" },
