@@ -193,6 +193,58 @@ printf '%-44s %11s KB %14s\n' "TUI RSS, $C customers paged + filtered" "$tui_crs
 printf '%-44s %11s/s %11s/s %9s\n' "the 8 writers' adds meanwhile" "$(cget writers_per_s)" \
     "$(awk -v n="$ref_added" -v t="$tw" 'BEGIN { printf "%d", n / (t / 1e9) }')" ""
 
+# ---------------------------------------------------------------- SIM stock
+S_N=${BENCH_SIMS:-1000000}
+S_A=${BENCH_ALLOCATE:-100000}
+echo
+echo "bench: import $S_N SIM cards; allocate $S_A by ICCID range"
+# 19-digit ICCIDs (the check digit is computed on import), graded MSISDNs.
+awk -v n="$S_N" 'BEGIN { print "iccid,msisdn,plan,batch,warehouse"
+	for (i = 0; i < n; i++)
+		printf "8986001%012d,13%09d,P39,B%d,W%d\n", i, i, i % 50, i % 4 }' >"$W/sims.csv"
+SIMDESK_PASSWORD=benchpw1 build/bin/simdeskctl -D "$W/sdata" init --admin admin >/dev/null
+build/bin/simdeskctl -D "$W/sdata" plan add P39 --name bench --monthly-fee 39 >/dev/null
+build/bin/simdeskctl -D "$W/sdata" agent add AG --name bench --credit-limit 1 >/dev/null
+build/bin/simdeskctl -D "$W/sdata" agent approve AG >/dev/null
+t=$(ms)
+/usr/bin/time -f "%M" -o "$W/simrss" build/bin/simdeskctl -D "$W/sdata" sim import "$W/sims.csv" >/dev/null </dev/null
+simp_ms=$(( ($(ms) - t) / 1000000 ))
+first=$(build/bin/simdeskctl -D "$W/sdata" --json sim show 13000000000 | awk -F'"' '/"iccid"/ { print $4 }')
+last=$(build/bin/simdeskctl -D "$W/sdata" --json sim show "$(printf '13%09d' $((S_A - 1)))" | awk -F'"' '/"iccid"/ { print $4 }')
+t=$(ms)
+build/bin/simdeskctl -D "$W/sdata" sim allocate --agent AG --range "$first-$last" >"$W/alloc" </dev/null
+salloc_ms=$(( ($(ms) - t) / 1000000 ))
+[ "$(cat "$W/alloc")" = "$S_A" ] || echo "bench: allocate moved $(cat "$W/alloc") cards, wanted $S_A"
+
+R="$W/sref.db"
+sqlite3 "$R" "PRAGMA journal_mode=WAL;" >/dev/null
+sqlite3 "$R" "CREATE TABLE sim(iccid TEXT PRIMARY KEY, msisdn TEXT UNIQUE, plan TEXT,
+    batch TEXT, warehouse TEXT, status INTEGER DEFAULT 0, agent TEXT DEFAULT '', updated INTEGER) WITHOUT ROWID;
+    CREATE INDEX s_status ON sim(status, iccid); CREATE INDEX s_agent ON sim(agent, iccid);
+    CREATE INDEX s_plan ON sim(plan, iccid);
+    CREATE TABLE audit(at INTEGER, id INTEGER PRIMARY KEY, user TEXT, op TEXT, object TEXT, after TEXT);"
+t=$(ms)
+sqlite3 "$R" ".mode csv" "PRAGMA synchronous=FULL;" "CREATE TEMP TABLE raw(iccid, msisdn, plan, batch, warehouse);" \
+    ".import --skip 1 $W/sims.csv raw" \
+    "BEGIN; INSERT INTO sim(iccid, msisdn, plan, batch, warehouse) SELECT * FROM raw;
+     INSERT INTO audit VALUES(strftime('%s'), NULL, 'admin', 'sim.import', 'file', '$S_N cards'); COMMIT;"
+ref_simp_ms=$(( ($(ms) - t) / 1000000 ))
+t=$(ms)
+sqlite3 "$R" "PRAGMA synchronous=FULL; BEGIN;
+    INSERT INTO audit SELECT strftime('%s'), NULL, 'admin', 'sim.allocate', iccid, 'AG' FROM sim
+        WHERE iccid BETWEEN '$(printf '8986001%012d' 0)' AND '$(printf '8986001%012d' $((S_A - 1)))' AND status = 0;
+    UPDATE sim SET status = 2, agent = 'AG', updated = strftime('%s')
+        WHERE iccid BETWEEN '$(printf '8986001%012d' 0)' AND '$(printf '8986001%012d' $((S_A - 1)))' AND status = 0;
+    COMMIT;"
+ref_salloc_ms=$(( ($(ms) - t) / 1000000 ))
+printf '\n%-44s %14s %14s %9s\n' "figure" "simdesk" "sqlite3" "ratio"
+printf '%-44s %11s ms %11s ms %9s\n' "import $S_N SIM cards (4 indexes, 1 txn)" "$simp_ms" "$ref_simp_ms" "$(ratio "$simp_ms" "$ref_simp_ms")"
+printf '%-44s %11s/s %11s/s %9s\n' "  = cards imported per second" \
+    "$(awk -v n="$S_N" -v t="$simp_ms" 'BEGIN { printf "%d", n / (t / 1000) }')" \
+    "$(awk -v n="$S_N" -v t="$ref_simp_ms" 'BEGIN { printf "%d", n / (t / 1000) }')" ""
+printf '%-44s %11s KB\n' "simdeskctl sim import max RSS" "$(cat "$W/simrss")"
+printf '%-44s %11s ms %11s ms %9s\n' "allocate $S_A by range (audited, 1 txn)" "$salloc_ms" "$ref_salloc_ms" "$(ratio "$salloc_ms" "$ref_salloc_ms")"
+
 echo
 echo "ratio = simdesk / sqlite3 (below 1.00x simdesk is faster).  sqlite3's"
 echo "lookup mean includes its CLI's per-statement output; its p50/p99 cannot"
