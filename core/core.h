@@ -781,6 +781,14 @@ struct sd_sim_filter {
 typedef int (*sd_sim_cb)(const struct sd_sim *c, void *arg);
 int	sd_sim_list(struct sd_session *s, const struct sd_sim_filter *f,
 	    sd_sim_cb cb, void *arg, struct sd_err *err);
+/* A page of cards as the list screens scroll (see sd_customer_page). */
+int	sd_sim_page(struct sd_session *s, const struct sd_sim_filter *f,
+	    const char *anchor, int dir, struct sd_sim *rows,
+	    char (*page_keys)[SD_PAGEKEY_MAX], int max, int *n,
+	    struct sd_err *err);
+/* How many cards of each state match f (its status ignored). */
+int	sd_sim_counts(struct sd_session *s, const struct sd_sim_filter *f,
+	    long counts[SD_SIM__COUNT], struct sd_err *err);
 /*
  * Allocate in-stock cards to an approved agent: the listed ICCIDs, a range
  * FIRST-LAST of ICCIDs, or the first count in stock of a plan.  All or

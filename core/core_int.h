@@ -43,6 +43,29 @@ enum { IX_AGENT_PARENT };
 enum { IX_SIM_MSISDN, IX_SIM_STATUS, IX_SIM_AGENT, IX_SIM_PLAN };
 enum { IX_SUB_CUSTOMER, IX_SUB_AGENT };
 
+/* One page of a table or index (page.c). */
+struct page_walk {
+	int			 table;
+	int			 index;		/* -1: the primary keys */
+	const struct sd_buf	*prefix;	/* keys start with it, or NULL */
+	const struct sd_buf	*anchor;	/* after (before) it, or NULL */
+	int			 dir;		/* 1 forward, -1 backward */
+	int			 max;
+	/* Fill row i from the record; 0 skips it (filtered out). */
+	int			(*take)(struct sd_txn *t, const void *v,
+				    size_t vl, int i, void *ctx);
+	void			*ctx;
+	char			(*keys)[SD_PAGEKEY_MAX];	/* or NULL */
+};
+
+int	page_walk(struct sd_txn *t, const struct page_walk *w, int *n,
+	    struct sd_err *err);
+/* Backward pages come out last first: put rows (and keys) in order. */
+void	page_reverse(void *rows, size_t size, char (*keys)[SD_PAGEKEY_MAX],
+	    int n);
+void	page_hex_encode(const uint8_t *p, size_t n, char *out, size_t size);
+int	page_hex_decode(const char *s, struct sd_buf *out);
+
 /* A table applied row by row in one transaction (batch.c). */
 #define BATCH_COLS 12
 struct batch {
@@ -87,6 +110,9 @@ void	sim_encode(const struct sd_sim *c, struct sd_buf *b);
 /* Cards and agents inside a transaction (stock.c). */
 int	sim_load(struct sd_txn *t, const char *iccid, struct sd_sim *c, int rmw,
 	    struct sd_err *err);
+/* By ICCID (19 or 20 digits) or MSISDN (11). */
+int	sim_load_key(struct sd_txn *t, const char *key, struct sd_sim *c,
+	    int rmw, struct sd_err *err);
 int	sim_store(struct sd_txn *t, const struct sd_sim *c, int create,
 	    struct sd_err *err);
 int	agent_load(struct sd_txn *t, const char *code, struct sd_agent *a,

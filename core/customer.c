@@ -1083,38 +1083,6 @@ sd_customer_sweep(struct sd_session *s, int days, int *moved,
 
 /* ---------------------------------------------------------------- paging */
 
-static void
-hex_encode(const uint8_t *p, size_t n, char *out, size_t size)
-{
-	static const char hx[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (size_t i = 0; i < n && o + 2 < size; i++) {
-		out[o++] = hx[p[i] >> 4];
-		out[o++] = hx[p[i] & 15];
-	}
-	out[o] = '\0';
-}
-
-static int
-hex_decode(const char *s, struct sd_buf *out)
-{
-	size_t n = strlen(s);
-
-	if (n % 2)
-		return -1;
-	for (size_t i = 0; i < n; i += 2) {
-		int hi = isdigit((unsigned char)s[i]) ? s[i] - '0' : s[i] - 'a' + 10;
-		int lo = isdigit((unsigned char)s[i + 1]) ? s[i + 1] - '0' :
-		    s[i + 1] - 'a' + 10;
-
-		if (hi < 0 || hi > 15 || lo < 0 || lo > 15)
-			return -1;
-		sd_buf_addc(out, (char)(hi << 4 | lo));
-	}
-	return 0;
-}
-
 struct page_arg {
 	int			 index;	/* -1: primary (by id) */
 	struct sd_buf		 prefix;
@@ -1127,80 +1095,25 @@ struct page_arg {
 };
 
 static int
+page_take(struct sd_txn *t, const void *v, size_t vl, int i, void *ctx)
+{
+	struct page_arg *a = ctx;
+
+	(void)t;
+	return customer_decode(v, vl, &a->rows[i]) == SD_OK;
+}
+
+static int
 page_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct page_arg *a = arg;
-	const struct sd_buf *pf = &a->prefix;
-	struct sd_cursor *c;
-	size_t kl, vl;
-	const void *k, *v;
+	struct page_walk w = { T_CUSTOMER, a->index, &a->prefix, &a->anchor,
+	    a->dir, a->max, page_take, a, a->keys };
 	int st;
 
-	a->n = 0;
-	if ((st = sd_cursor_open(t, T_CUSTOMER, a->index, &c, err)) != SD_OK)
-		return st;
-	if (a->dir > 0) {
-		if (a->anchor.len > 0) {
-			st = sd_cursor_seek(c, SD_SEEK_GE, a->anchor.p,
-			    a->anchor.len, err);
-			if (st == SD_OK) {
-				k = sd_cursor_key(c, &kl);
-				if (kl == a->anchor.len &&
-				    memcmp(k, a->anchor.p, kl) == 0)
-					st = sd_cursor_step(c, 1, err);
-			}
-		} else if (pf->len > 0)
-			st = sd_cursor_seek(c, SD_SEEK_GE, pf->p, pf->len, err);
-		else
-			st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err);
-	} else {
-		struct sd_buf end = SD_BUF_INIT;
-
-		if (a->anchor.len > 0)
-			sd_buf_add(&end, a->anchor.p, a->anchor.len);
-		else if (pf->len > 0) {
-			sd_buf_add(&end, pf->p, pf->len);
-			for (int i = 0; i < 16; i++)
-				sd_buf_addc(&end, '\xff');
-		}
-		st = end.len > 0 ? sd_cursor_seek(c, SD_SEEK_GE, end.p, end.len,
-		    err) : SD_ENOTFOUND;
-		if (st == SD_OK)
-			st = sd_cursor_step(c, -1, err);
-		else if (st == SD_ENOTFOUND)
-			st = sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err);
-		sd_buf_free(&end);
-	}
-	while (st == SD_OK && a->n < a->max) {
-		k = sd_cursor_key(c, &kl);
-		if (pf->len > 0 && (kl < pf->len || memcmp(k, pf->p, pf->len) != 0))
-			break;
-		v = sd_cursor_val(c, &vl);
-		if (customer_decode(v, vl, &a->rows[a->n]) == SD_OK) {
-			if (a->keys != NULL)
-				hex_encode(k, kl, a->keys[a->n], SD_PAGEKEY_MAX);
-			a->n++;
-		}
-		st = sd_cursor_step(c, a->dir, err);
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	if (a->dir < 0)
-		for (int i = 0; i < a->n / 2; i++) {
-			struct sd_customer tmp = a->rows[i];
-			char tk[SD_PAGEKEY_MAX];
-
-			a->rows[i] = a->rows[a->n - 1 - i];
-			a->rows[a->n - 1 - i] = tmp;
-			if (a->keys != NULL) {
-				memcpy(tk, a->keys[i], sizeof tk);
-				memcpy(a->keys[i], a->keys[a->n - 1 - i], sizeof tk);
-				memcpy(a->keys[a->n - 1 - i], tk, sizeof tk);
-			}
-		}
-	return SD_OK;
+	if ((st = page_walk(t, &w, &a->n, err)) == SD_OK && a->dir < 0)
+		page_reverse(a->rows, sizeof *a->rows, a->keys, a->n);
+	return st;
 }
 
 int
@@ -1255,7 +1168,7 @@ sd_customer_page(struct sd_session *s, enum sd_cust_by by, const char *key,
 		break;
 	}
 	if (anchor != NULL && anchor[0] != '\0' &&
-	    hex_decode(anchor, &a.anchor) != 0) {
+	    page_hex_decode(anchor, &a.anchor) != 0) {
 		sd_buf_free(&a.prefix);
 		sd_buf_free(&a.anchor);
 		return sd_err_set(err, SD_EINVAL, "page: bad anchor");

@@ -441,7 +441,7 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			return sd_err_set(err, SD_ENOTFOUND, "customer: no "
 			    "customer %s", k);
 	}
-	if ((st = sim_load(t, a->in->iccid, &c, 1, err)) != SD_OK)
+	if ((st = sim_load_key(t, a->in->iccid, &c, 1, err)) != SD_OK)
 		return st;
 	if (c.status != SD_SIM_IN_STOCK && c.status != SD_SIM_ALLOCATED)
 		return sd_err_set(err, SD_EREFUSED, "sim %s is %s: only a card in "

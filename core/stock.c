@@ -1378,6 +1378,30 @@ sim_load(struct sd_txn *t, const char *iccid, struct sd_sim *c, int rmw,
 }
 
 int
+sim_load_key(struct sd_txn *t, const char *key, struct sd_sim *c, int rmw,
+    struct sd_err *err)
+{
+	struct sd_buf pk = SD_BUF_INIT;
+	char iccid[21];
+	int st, app;
+
+	if (strlen(key) == 11) {
+		st = sd_get_by(t, T_SIM, IX_SIM_MSISDN, key, 11, &pk, NULL, 0, err);
+		if (st == SD_OK)
+			st = sim_load(t, sd_buf_cstr(&pk), c, rmw, err);
+		else if (st == SD_ENOTFOUND)
+			st = sd_err_set(err, SD_ENOTFOUND, "sim with msisdn %s: "
+			    "not found", key);
+		sd_buf_free(&pk);
+		return st;
+	}
+	/* A 19-digit ICCID as printed without its check digit. */
+	if (strlen(key) == 19 && sd_iccid_check(key, iccid, &app, NULL) == SD_OK)
+		key = iccid;
+	return sim_load(t, key, c, rmw, err);
+}
+
+int
 sim_store(struct sd_txn *t, const struct sd_sim *c, int create,
     struct sd_err *err)
 {
@@ -1541,21 +1565,10 @@ static int
 find_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct find_arg *a = arg;
-	struct sd_buf pk = SD_BUF_INIT;
 	int st;
 
 	a->denied = 0;
-	if (strlen(a->key) == 11) {
-		st = sd_get_by(t, T_SIM, IX_SIM_MSISDN, a->key, strlen(a->key),
-		    &pk, NULL, 0, err);
-		if (st == SD_OK)
-			st = sim_load(t, sd_buf_cstr(&pk), a->out, 0, err);
-		else if (st == SD_ENOTFOUND)
-			st = sd_err_set(err, SD_ENOTFOUND, "sim with msisdn %s: "
-			    "not found", a->key);
-	} else
-		st = sim_load(t, a->key, a->out, 0, err);
-	sd_buf_free(&pk);
+	st = sim_load_key(t, a->key, a->out, 0, err);
 	if (st == SD_OK && a->scope[0] != '\0' &&
 	    !(a->out->agent[0] && in_subtree(t, a->scope, a->out->agent))) {
 		a->denied = 1;
@@ -1641,6 +1654,32 @@ sd_sim_move(struct sd_session *s, const char *iccid, int to,
 	return sd_db_run(s->core->db, move_txn, &a, err);
 }
 
+/* The narrowest index a filter allows, and its key prefix. */
+static int
+sim_index(const struct sd_sim_filter *f, struct sd_buf *pfx)
+{
+	if (f->msisdn_prefix && f->msisdn_prefix[0]) {
+		sd_buf_adds(pfx, f->msisdn_prefix);
+		return IX_SIM_MSISDN;
+	}
+	if (f->agent && f->agent[0]) {
+		sd_buf_add(pfx, f->agent, strlen(f->agent) + 1);
+		return IX_SIM_AGENT;
+	}
+	if (f->status >= 0) {
+		char stx[16];
+
+		snprintf(stx, sizeof stx, "%02d", f->status);
+		sd_buf_add(pfx, stx, 3);
+		return IX_SIM_STATUS;
+	}
+	if (f->plan && f->plan[0]) {
+		sd_buf_add(pfx, f->plan, strlen(f->plan) + 1);
+		return IX_SIM_PLAN;
+	}
+	return -1;
+}
+
 struct list_arg {
 	const struct sd_sim_filter	*f;
 	const char			*scope;
@@ -1681,23 +1720,7 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct sd_buf pfx = SD_BUF_INIT;
 	int idx = -1, st;
 
-	/* The narrowest index the filter allows. */
-	if (f->msisdn_prefix) {
-		idx = IX_SIM_MSISDN;
-		sd_buf_adds(&pfx, f->msisdn_prefix);
-	} else if (f->agent) {
-		idx = IX_SIM_AGENT;
-		sd_buf_add(&pfx, f->agent, strlen(f->agent) + 1);
-	} else if (f->status >= 0) {
-		char stx[16];
-
-		snprintf(stx, sizeof stx, "%02d", f->status);
-		idx = IX_SIM_STATUS;
-		sd_buf_add(&pfx, stx, 3);
-	} else if (f->plan) {
-		idx = IX_SIM_PLAN;
-		sd_buf_add(&pfx, f->plan, strlen(f->plan) + 1);
-	}
+	idx = sim_index(f, &pfx);
 	if ((st = sd_cursor_open(t, T_SIM, idx, &c, err)) != SD_OK) {
 		sd_buf_free(&pfx);
 		return st;
@@ -1739,6 +1762,153 @@ sd_sim_list(struct sd_session *s, const struct sd_sim_filter *f, sd_sim_cb cb,
 		return sd_deny(s, SD_OP_SIM_SHOW, f->agent, "agent not in your "
 		    "branch", err);
 	return sd_db_read(s->core->db, list_txn, &a, err);
+}
+
+/* ---------------------------------------------------------------- pages */
+
+struct simpage_arg {
+	struct list_arg		 l;
+	struct sd_buf		 prefix, anchor;
+	int			 index, dir, max, n;
+	struct sd_sim		*rows;
+	char			(*keys)[SD_PAGEKEY_MAX];
+};
+
+static int
+simpage_take(struct sd_txn *t, const void *v, size_t vl, int i, void *ctx)
+{
+	struct simpage_arg *a = ctx;
+
+	return sim_decode(v, vl, &a->rows[i]) == SD_OK &&
+	    sim_match(t, &a->l, &a->rows[i]);
+}
+
+static int
+simpage_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct simpage_arg *a = arg;
+	struct page_walk w = { T_SIM, a->index, &a->prefix, &a->anchor, a->dir,
+	    a->max, simpage_take, a, a->keys };
+	int st;
+
+	if ((st = page_walk(t, &w, &a->n, err)) == SD_OK && a->dir < 0)
+		page_reverse(a->rows, sizeof *a->rows, a->keys, a->n);
+	return st;
+}
+
+int
+sd_sim_page(struct sd_session *s, const struct sd_sim_filter *f,
+    const char *anchor, int dir, struct sd_sim *rows,
+    char (*page_keys)[SD_PAGEKEY_MAX], int max, int *n, struct sd_err *err)
+{
+	char scope[17];
+	struct simpage_arg a;
+	int st;
+
+	*n = 0;
+	if ((st = sd_authorize(s, SD_OP_SIM_SHOW, "", err)) != SD_OK ||
+	    (st = scope_of(s, scope, sizeof scope, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.l.f = f;
+	a.l.scope = scope;
+	a.index = sim_index(f, &a.prefix);
+	a.dir = dir >= 0 ? 1 : -1;
+	a.max = max;
+	a.rows = rows;
+	a.keys = page_keys;
+	if (anchor != NULL && anchor[0] != '\0' &&
+	    page_hex_decode(anchor, &a.anchor) != 0)
+		st = sd_err_set(err, SD_EINVAL, "page: bad anchor");
+	else
+		st = sd_db_read(s->core->db, simpage_txn, &a, err);
+	*n = a.n;
+	sd_buf_free(&a.prefix);
+	sd_buf_free(&a.anchor);
+	return st;
+}
+
+struct counts_arg {
+	struct list_arg		 l;
+	long			*counts;
+};
+
+static int
+counts_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct counts_arg *a = arg;
+	const struct sd_sim_filter *f = a->l.f;
+	int st;
+
+	memset(a->counts, 0, SD_SIM__COUNT * sizeof *a->counts);
+	/* Nothing but the state asked: count the status index's keys. */
+	if (a->l.scope[0] == '\0' && !f->agent && !f->plan && !f->grade &&
+	    !f->warehouse && !f->msisdn_prefix) {
+		for (int k = 0; k < SD_SIM__COUNT; k++) {
+			char stx[16];
+
+			snprintf(stx, sizeof stx, "%02d", k);
+			if ((st = count_prefix(t, T_SIM, IX_SIM_STATUS, stx, 3,
+			    INT64_MIN, -1, &a->counts[k], err)) != SD_OK)
+				return st;
+		}
+		return SD_OK;
+	}
+	{
+		struct sd_sim_filter g = *f;
+		struct sd_buf pfx = SD_BUF_INIT;
+		struct sd_cursor *c;
+		struct list_arg l = a->l;
+		int idx;
+
+		g.status = -1;
+		l.f = &g;
+		idx = sim_index(&g, &pfx);
+		if ((st = sd_cursor_open(t, T_SIM, idx, &c, err)) != SD_OK) {
+			sd_buf_free(&pfx);
+			return st;
+		}
+		st = pfx.len ? sd_cursor_seek(c, SD_SEEK_GE, pfx.p, pfx.len, err) :
+		    sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err);
+		for (; st == SD_OK; st = sd_cursor_step(c, 1, err)) {
+			size_t kl, vl;
+			const void *k = sd_cursor_key(c, &kl);
+			const void *v = sd_cursor_val(c, &vl);
+			struct sd_sim cs;
+
+			if (pfx.len && (kl < pfx.len ||
+			    memcmp(k, pfx.p, pfx.len) != 0))
+				break;
+			if (sim_decode(v, vl, &cs) == SD_OK &&
+			    sim_match(t, &l, &cs) && cs.status >= 0 &&
+			    cs.status < SD_SIM__COUNT)
+				a->counts[cs.status]++;
+		}
+		sd_cursor_close(c);
+		sd_buf_free(&pfx);
+		if (st != SD_OK && st != SD_ENOTFOUND)
+			return st;
+		sd_err_clear(err);
+		return SD_OK;
+	}
+}
+
+int
+sd_sim_counts(struct sd_session *s, const struct sd_sim_filter *f,
+    long counts[SD_SIM__COUNT], struct sd_err *err)
+{
+	char scope[17];
+	struct counts_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_SIM_SHOW, "", err)) != SD_OK ||
+	    (st = scope_of(s, scope, sizeof scope, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.l.f = f;
+	a.l.scope = scope;
+	a.counts = counts;
+	return sd_db_read(s->core->db, counts_txn, &a, err);
 }
 
 /* ---------------------------------------------------------------- import */

@@ -381,6 +381,39 @@ close_tables(struct sd_db *db)
 	db->seqdb = NULL;
 }
 
+/* Everything set on an environment handle before it is opened. */
+static int
+env_setup(DB_ENV *env, const struct sd_db_opts *o, struct sd_err *err)
+{
+	int ret;
+
+	env->set_errcall(env, errcall);
+	env->set_msgcall(env, msgcall);
+	env->set_cachesize(env, 0, (o->cache_mb ? o->cache_mb : 64) << 20, 1);
+	env->set_lk_detect(env, DB_LOCK_DEFAULT);
+	env->set_lk_max_lockers(env, 20000);
+	env->set_lk_max_locks(env, 200000);
+	env->set_lk_max_objects(env, 200000);
+	/*
+	 * The lock table's hash is sized from max objects by default (262k
+	 * buckets, 4 MB that every process touches); 16k buckets serve the
+	 * objects really locked at once and keep each terminal small.
+	 */
+	env->set_lk_tablesize(env, 16381);
+	env->set_lg_bsize(env, 1 << 20);
+	env->set_lg_max(env, 16 << 20);
+	env->set_thread_count(env, 1024);
+	env->set_thread_id(env, thread_id);
+	env->set_isalive(env, is_alive);
+	if (o->passphrase != NULL && o->passphrase[0] != '\0' &&
+	    (ret = env->set_encrypt(env, o->passphrase, DB_ENCRYPT_AES)) != 0) {
+		return sanitize(ret, err, "encryption");
+	}
+	if (!o->durable)
+		env->set_flags(env, DB_TXN_WRITE_NOSYNC, 1);
+	return SD_OK;
+}
+
 int
 sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
     const struct sd_table_def *tables, int ntables, struct sd_err *err)
@@ -404,31 +437,8 @@ sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
 	db->t = xcalloc((size_t)ntables, sizeof *db->t);
 	db->home = xstrdup(o->home);
 
-	env->set_errcall(env, errcall);
-	env->set_msgcall(env, msgcall);
-	env->set_cachesize(env, 0, (o->cache_mb ? o->cache_mb : 64) << 20, 1);
-	env->set_lk_detect(env, DB_LOCK_DEFAULT);
-	env->set_lk_max_lockers(env, 20000);
-	env->set_lk_max_locks(env, 200000);
-	env->set_lk_max_objects(env, 200000);
-	/*
-	 * The lock table's hash is sized from max objects by default (262k
-	 * buckets, 4 MB that every process touches); 16k buckets serve the
-	 * objects really locked at once and keep each terminal small.
-	 */
-	env->set_lk_tablesize(env, 16381);
-	env->set_lg_bsize(env, 1 << 20);
-	env->set_lg_max(env, 16 << 20);
-	env->set_thread_count(env, 1024);
-	env->set_thread_id(env, thread_id);
-	env->set_isalive(env, is_alive);
-	if (o->passphrase != NULL && o->passphrase[0] != '\0' &&
-	    (ret = env->set_encrypt(env, o->passphrase, DB_ENCRYPT_AES)) != 0) {
-		st = sanitize(ret, err, "encryption");
+	if ((st = env_setup(env, o, err)) != SD_OK)
 		goto fail;
-	}
-	if (!o->durable)
-		env->set_flags(env, DB_TXN_WRITE_NOSYNC, 1);
 
 	/*
 	 * DB_REGISTER notices a process that died holding the environment;
@@ -439,7 +449,26 @@ sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
 	 */
 	flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK | DB_INIT_LOG |
 	    DB_INIT_MPOOL | DB_THREAD | DB_REGISTER | DB_RECOVER | DB_FAILCHK;
-	if ((ret = env->open(env, o->home, flags, 0660)) != 0) {
+	/*
+	 * Another process may be releasing a dead one's locks right now
+	 * (failchk), which makes this open's own failchk find its mutexes
+	 * busy: wait for it a little, with a fresh handle each time.
+	 */
+	for (int tries = 0; (ret = env->open(env, o->home, flags, 0660)) ==
+	    EBUSY && tries < 10; tries++) {
+		env->close(env, 0);
+		usleep(200000);
+		if ((ret = db_env_create(&env, 0)) != 0) {
+			free(db->t);
+			free(db->home);
+			free(db);
+			return sanitize(ret, err, "environment");
+		}
+		db->env = env;
+		if ((st = env_setup(env, o, err)) != SD_OK)
+			goto fail;
+	}
+	if (ret != 0) {
 		if (ret == EACCES)
 			st = sd_err_set(err, SD_EINTERNAL,
 			    "data directory %s: permission denied", o->home);

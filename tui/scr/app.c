@@ -16,6 +16,9 @@
 
 struct app app;
 volatile sig_atomic_t resized;
+/* SIGHUP (the SSH link dropped), SIGTERM, SIGINT: leave cleanly at the next
+ * key wait, never in the middle of a database call. */
+static volatile sig_atomic_t hangup;
 
 /* ---------------------------------------------------------------- theme */
 
@@ -219,6 +222,8 @@ ask_yes_no(const char *question)
 	chrome_draw(screen_top());
 	refresh();
 	for (;;) {
+		if (hangup)
+			return 0;
 		if (read_key(&ch, &is_key) == ERR)
 			continue;
 		if (!is_key && (ch == 'y' || ch == 'Y')) {
@@ -229,6 +234,35 @@ ask_yes_no(const char *question)
 			app.message[0] = '\0';
 			return 0;
 		}
+	}
+}
+
+int
+ask_text(const char *prompt, char *buf, size_t size)
+{
+	wint_t ch;
+	int is_key;
+
+	for (;;) {
+		app_message(0, "%s %s_", prompt, buf);
+		chrome_draw(screen_top());
+		refresh();
+		if (hangup)
+			return 0;
+		if (read_key(&ch, &is_key) == ERR)
+			continue;
+		if (ch == 27) {
+			app.message[0] = '\0';
+			return 0;
+		}
+		if (ch == '\r' || ch == '\n' || (is_key && ch == KEY_ENTER)) {
+			app.message[0] = '\0';
+			return 1;
+		}
+		if ((is_key && ch == KEY_BACKSPACE) || ch == 127 || ch == 8)
+			utf8_backspace(buf);
+		else if (!is_key && ch >= ' ')
+			utf8_append(buf, size, ch);
 	}
 }
 
@@ -291,7 +325,7 @@ help_show(struct screen *s)
 	put_text(LINES - 2, 0, COLS, _("Press any key to go back."),
 	    theme_attr(TH_DIM));
 	refresh();
-	while (read_key(&ch, &is_key) == ERR && !resized)
+	while (read_key(&ch, &is_key) == ERR && !resized && !hangup)
 		;
 }
 
@@ -340,6 +374,13 @@ screen_free(struct screen *s)
 /* ---------------------------------------------------------------- main */
 
 static void
+on_hangup(int sig)
+{
+	(void)sig;
+	hangup = 1;
+}
+
+static void
 on_winch(int sig)
 {
 	(void)sig;
@@ -371,7 +412,7 @@ loop(void)
 	wint_t ch;
 	int is_key, typed;
 
-	while (!app.quit && app.depth > 0) {
+	while (!app.quit && !hangup && app.depth > 0) {
 		struct screen *s = screen_top();
 		enum action a;
 
@@ -458,6 +499,10 @@ main(int argc, char **argv)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_winch;
 	sigaction(SIGWINCH, &sa, NULL);
+	sa.sa_handler = on_hangup;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	initscr();
 	cbreak();
 	noecho();

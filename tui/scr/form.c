@@ -113,6 +113,18 @@ form_check_field(struct ff_field *fl)
 }
 
 void
+ff_init(struct ff_field *fl, const char *label, const char *key,
+    enum ff_type t, int required, int maxlen)
+{
+	memset(fl, 0, sizeof *fl);
+	fl->label = label;
+	fl->key = key;
+	fl->type = t;
+	fl->required = required;
+	fl->maxlen = maxlen;
+}
+
+void
 form_show_error(struct form *f, const struct sd_err *err)
 {
 	size_t n = strcspn(err->msg, ":");

@@ -52,10 +52,12 @@ lv_init(struct listview *lv, const struct lv_col *cols, int ncols,
 static void
 layout(struct listview *lv)
 {
-	lv->top = 3;		/* title, filter line, column heads */
+	/* Title, filter line, the screen's own lines, column heads. */
+	lv->top = 3 + lv->extra_top;
 	lv->left = 0;
 	lv->width = COLS;
-	lv->height = LINES - 5;	/* message line and F-key bar below */
+	/* Message line and F-key bar below, and the screen's own lines. */
+	lv->height = LINES - 5 - lv->extra_top - lv->extra_bottom;
 	if (lv->height < 1)
 		lv->height = 1;
 	if (lv->height > LV_ROWS_MAX)
@@ -265,7 +267,7 @@ lv_draw(struct listview *lv)
 
 	x = lv->left;
 	for (int i = 0; i < lv->ncols && x < COLS; i++) {
-		put_text(2, x, widths[i], _(lv->cols[i].head),
+		put_text(lv->top - 1, x, widths[i], _(lv->cols[i].head),
 		    theme_attr(TH_HEADER));
 		x += widths[i] + 1;
 	}

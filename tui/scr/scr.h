@@ -103,6 +103,8 @@ void	app_message(int error, const char *fmt, ...)
 void	chrome_draw(struct screen *s);
 /* Modal yes/no question on the message line; 1 for yes. */
 int	ask_yes_no(const char *question);
+/* Modal line of text on the message line: 1 with Enter, 0 with Esc. */
+int	ask_text(const char *prompt, char *buf, size_t size);
 /* Modal help for a screen: its text and every key binding. */
 void	help_show(struct screen *s);
 /* Put s at y, x in at most cols columns (padded). */
@@ -153,6 +155,8 @@ struct listview {
 	int			 sel;
 	int			 height;
 	int			 top, left, width;
+	int			 extra_top;	/* lines the screen draws above */
+	int			 extra_bottom;	/* and below the rows */
 };
 
 void	lv_init(struct listview *lv, const struct lv_col *cols, int ncols,
@@ -223,6 +227,33 @@ int	form_check_field(struct ff_field *fl);
 /* Put an error from core under the field it names, or on the message line. */
 void	form_show_error(struct form *f, const struct sd_err *err);
 
+/* ---------------------------------------------------------------- menus */
+
+struct menu_item {
+	const char	*label;		/* N_() */
+	int		 op;		/* core operation it needs, or -1 */
+	struct screen	*(*open)(void);	/* NULL: leave */
+};
+
+#define MENU_MAX 16
+
+/* The entries of a menu the logged-in role may use. */
+struct menu {
+	const struct menu_item	*items;
+	int			 visible[MENU_MAX];
+	int			 n;
+	int			 sel;
+};
+
+void	menu_init(struct menu *m, const struct menu_item *items, int nitems);
+/* Draw from row y; returns the row after the last entry. */
+int	menu_draw(const struct menu *m, int y, int x);
+/*
+ * Arrows move; Enter or the entry's number (1-9, then 0) picks.  The
+ * picked entry, or NULL.
+ */
+const struct menu_item *menu_key(struct menu *m, enum action a, wint_t ch);
+
 /* ---------------------------------------------------------------- screens */
 
 struct screen *scr_login_new(int *ok);
@@ -238,6 +269,17 @@ struct screen *scr_ticket_form_new(uint64_t customer);
 struct screen *scr_reminders_new(void);
 struct screen *scr_tickets_new(void);
 struct screen *scr_import_new(void);
+struct screen *scr_stock_menu_new(void);
+struct screen *scr_stock_new(void);
+struct screen *scr_agents_new(void);
+struct screen *scr_orders_new(void);
+struct screen *scr_activate_new(void);
+/* Fill the activation form's card (from the stock browser). */
+void	scr_activate_preset(struct screen *s, const char *iccid);
+struct screen *scr_stocktake_new(void);
+/* A form field (form.c). */
+void	ff_init(struct ff_field *fl, const char *label, const char *key,
+	    enum ff_type t, int required, int maxlen);
 
 enum { CL_MINE, CL_POOL, CL_ALL };
 

@@ -490,18 +490,6 @@ static const struct screen_ops cform_ops = {
 	NULL, cform_draw, cform_key, NULL
 };
 
-static void
-fld(struct ff_field *fl, const char *label, const char *key, enum ff_type t,
-    int required, int maxlen)
-{
-	memset(fl, 0, sizeof *fl);
-	fl->label = label;
-	fl->key = key;
-	fl->type = t;
-	fl->required = required;
-	fl->maxlen = maxlen;
-}
-
 static struct screen *
 cform_screen(struct cform *d, const char *title, const char *help)
 {
@@ -542,9 +530,9 @@ scr_note_form_new(uint64_t customer)
 
 	d->id = customer;
 	d->kind = 1;
-	fld(&d->f[0], N_("What was said"), "text", FF_TEXT, 1, 1000);
-	fld(&d->f[1], N_("Next contact"), "next", FF_TEXT, 0, 16);
-	fld(&d->f[2], N_("Outcome"), "outcome", FF_CHOICE, 0, 0);
+	ff_init(&d->f[0], N_("What was said"), "text", FF_TEXT, 1, 1000);
+	ff_init(&d->f[1], N_("Next contact"), "next", FF_TEXT, 0, 16);
+	ff_init(&d->f[2], N_("Outcome"), "outcome", FF_CHOICE, 0, 0);
 	d->f[2].choices = outcomes;
 	sd_strlcpy(d->f[2].value, "-", FF_VALUE_MAX);
 	form_init(&d->form, N_("Follow-up note"), d->f, 3, note_submit, d);
@@ -573,10 +561,10 @@ scr_ticket_form_new(uint64_t customer)
 
 	d->id = customer;
 	d->kind = 2;
-	fld(&d->f[0], N_("Type"), "type", FF_CHOICE, 1, 0);
+	ff_init(&d->f[0], N_("Type"), "type", FF_CHOICE, 1, 0);
 	d->f[0].choices = ticket_types;
 	sd_strlcpy(d->f[0].value, "inquiry", FF_VALUE_MAX);
-	fld(&d->f[1], N_("Request"), "text", FF_TEXT, 1, 1000);
+	ff_init(&d->f[1], N_("Request"), "text", FF_TEXT, 1, 1000);
 	form_init(&d->form, N_("New ticket"), d->f, 2, ticket_submit, d);
 	return cform_screen(d, N_("New ticket"), N_("Choose the type with the "
 	    "arrows, describe the request, F2 opens the ticket. The customer's "
@@ -623,16 +611,16 @@ scr_customer_form_new(uint64_t id)
 	for (int i = 0; i < 8 && app.core->cfg.classes[i][0]; i++)
 		class_choices[k++] = app.core->cfg.classes[i];
 	class_choices[k] = NULL;
-	fld(&d->f[0], N_("Name"), "name", FF_TEXT, 1, SD_NAME_MAX);
-	fld(&d->f[1], N_("Phones"), "phone", FF_TEXT, 1, 100);
-	fld(&d->f[2], N_("City"), "city", FF_TEXT, 0, 48);
-	fld(&d->f[3], N_("Address"), "address", FF_TEXT, 0, 192);
-	fld(&d->f[4], N_("Class"), "class", FF_CHOICE, 0, 0);
+	ff_init(&d->f[0], N_("Name"), "name", FF_TEXT, 1, SD_NAME_MAX);
+	ff_init(&d->f[1], N_("Phones"), "phone", FF_TEXT, 1, 100);
+	ff_init(&d->f[2], N_("City"), "city", FF_TEXT, 0, 48);
+	ff_init(&d->f[3], N_("Address"), "address", FF_TEXT, 0, 192);
+	ff_init(&d->f[4], N_("Class"), "class", FF_CHOICE, 0, 0);
 	d->f[4].choices = class_choices;
 	sd_strlcpy(d->f[4].value, "-", FF_VALUE_MAX);
-	fld(&d->f[5], N_("Source"), "source", FF_TEXT, 0, 48);
-	fld(&d->f[6], N_("Tags"), "tags", FF_TEXT, 0, 200);
-	fld(&d->f[7], N_("Do not call"), "dnc", FF_CHOICE, 0, 0);
+	ff_init(&d->f[5], N_("Source"), "source", FF_TEXT, 0, 48);
+	ff_init(&d->f[6], N_("Tags"), "tags", FF_TEXT, 0, 200);
+	ff_init(&d->f[7], N_("Do not call"), "dnc", FF_CHOICE, 0, 0);
 	d->f[7].choices = yesno;
 	sd_strlcpy(d->f[7].value, "no", FF_VALUE_MAX);
 	if (id != 0) {
@@ -656,7 +644,7 @@ scr_customer_form_new(uint64_t id)
 			sd_strlcpy(d->f[6].value, sd_buf_cstr(&b), FF_VALUE_MAX);
 			sd_strlcpy(d->f[7].value, c.dnc ? "yes" : "no",
 			    FF_VALUE_MAX);
-			fld(&d->f[8], N_("Status"), "status", FF_CHOICE, 1, 0);
+			ff_init(&d->f[8], N_("Status"), "status", FF_CHOICE, 1, 0);
 			d->f[8].choices = statuses;
 			sd_strlcpy(d->f[8].value, sd_cust_status_name(c.status),
 			    FF_VALUE_MAX);

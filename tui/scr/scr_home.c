@@ -7,12 +7,6 @@
 
 #include "scr.h"
 
-struct menu_item {
-	const char	*label;		/* N_() */
-	int		 op;		/* core operation it needs, or -1 */
-	struct screen	*(*open)(void);
-};
-
 static struct screen *my_customers(void) { return scr_customers_new(CL_MINE); }
 static struct screen *pool(void) { return scr_customers_new(CL_POOL); }
 static struct screen *all_customers(void) { return scr_customers_new(CL_ALL); }
@@ -25,6 +19,7 @@ static const struct menu_item items[] = {
 	{ N_("Tickets"), SD_OP_TICKET_SHOW, scr_tickets_new },
 	{ N_("Import customers"), SD_OP_CUST_IMPORT, scr_import_new },
 	{ N_("User administration"), SD_OP_USER_LIST, scr_users_new },
+	{ N_("Stock, agents and orders"), SD_OP_SIM_SHOW, scr_stock_menu_new },
 	{ N_("My account (change password)"), -1, scr_account_new },
 	{ N_("Quit"), -1, NULL },
 };
@@ -34,9 +29,7 @@ static const struct menu_item items[] = {
 #define HOME_LINES 5
 
 struct home_data {
-	int			visible[NITEMS];
-	int			n;
-	int			sel;
+	struct menu		menu;
 	/* The day at a glance, reloaded every few seconds, not per draw. */
 	struct sd_reminder	rem[HOME_LINES];
 	int			nrem;
@@ -77,13 +70,7 @@ home_open(struct screen *s)
 {
 	struct home_data *d = s->data;
 
-	d->n = 0;
-	for (int i = 0; i < NITEMS; i++)
-		if (items[i].op < 0 || sd_role_may(app.sess.user.role,
-		    items[i].op))
-			d->visible[d->n++] = i;
-	if (d->sel >= d->n)
-		d->sel = 0;
+	menu_init(&d->menu, items, NITEMS);
 	home_load(d);
 }
 
@@ -139,16 +126,8 @@ home_draw(struct screen *s)
 		home_load(d);
 	put_text(2, 2, COLS - 4, _(role_greeting(app.sess.user.role)),
 	    theme_attr(TH_HEADER));
-	for (int i = 0; i < d->n; i++) {
-		struct sd_buf b = SD_BUF_INIT;
-
-		sd_buf_printf(&b, " %d  %s", i + 1, _(items[d->visible[i]].label));
-		put_text(4 + i, 2, 40, sd_buf_cstr(&b), i == d->sel ?
-		    theme_attr(TH_SELECTED) : theme_attr(TH_NORMAL));
-		sd_buf_free(&b);
-	}
 	/* The day at a glance: what is due, what is open. */
-	y = 5 + d->n;
+	y = menu_draw(&d->menu, 4, 2) + 1;
 	if (sd_role_may(app.sess.user.role, SD_OP_NOTE_ADD) && y < LINES - 6) {
 		put_text(y++, 2, COLS - 4, _("Due follow-ups"),
 		    theme_attr(TH_HEADER));
@@ -194,30 +173,15 @@ static void
 home_key(struct screen *s, enum action a, wint_t ch)
 {
 	struct home_data *d = s->data;
-	const struct menu_item *it;
+	const struct menu_item *it = menu_key(&d->menu, a, ch);
 
-	if (ch >= '1' && ch < (wint_t)('1' + d->n)) {
-		d->sel = (int)(ch - '1');
-		a = ACT_OPEN;
-	}
-	switch (a) {
-	case ACT_DOWN:
-		d->sel = (d->sel + 1) % d->n;
-		break;
-	case ACT_UP:
-		d->sel = (d->sel + d->n - 1) % d->n;
-		break;
-	case ACT_OPEN:
-		it = &items[d->visible[d->sel]];
-		if (it->open == NULL) {
-			if (ask_yes_no(_("Leave simdesk?")))
-				app.quit = 1;
-		} else
-			screen_push(it->open());
-		break;
-	default:
-		break;
-	}
+	if (it == NULL)
+		return;
+	if (it->open == NULL) {
+		if (ask_yes_no(_("Leave simdesk?")))
+			app.quit = 1;
+	} else
+		screen_push(it->open());
 }
 
 static const struct screen_ops home_ops = {
