@@ -58,6 +58,8 @@ if [ ! -e demo-data/sequences.db ]; then
 	first=$(simdeskctl --json sim list --status allocated | grep -oE '"iccid": "[0-9]+"' | head -1 | grep -oE '[0-9]{20}')
 	SIMDESK_USER=wu SIMDESK_PASSWORD=$PW simdeskctl sim activate "$first" \
 	    --customer 13912345678 --channel agent --vas CRBT >/dev/null
+	SIMDESK_USER=wu SIMDESK_PASSWORD=$PW simdeskctl order add --plan P39 \
+	    --count 2 >/dev/null
 	simdeskctl verify >/dev/null
 fi
 
@@ -80,7 +82,9 @@ simdesk demo -- data in $SIMDESK_DATA
   made pops up in her session) and 张丽; the shared pool has three imported
   from a GB18030 CSV.  Try: build/bin/simdesk -l -D demo-data, log in as qian.
   Stock: plan P39, six cards, three allocated to agent HZ01 (user wu), one
-  sold to 王小明: build/bin/simdeskctl -D demo-data sim list; agent tree.
+  sold to 王小明, and wu's order for two more waiting for approval: in
+  simdesk, Stock, agents and orders (as admin or zhao); or
+  build/bin/simdeskctl -D demo-data sim list; agent tree; order list.
   In simdesk: ? help, arrows or j/k, Enter, / filter, F10 quit.
   For Chinese screens: LANG=zh_CN.UTF-8 build/bin/simdesk -D demo-data
 EOF2
