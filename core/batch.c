@@ -13,7 +13,7 @@
 #include "core_int.h"
 
 int
-batch_columns(struct batch *b, const char *const *names, int n,
+batch_columns(struct table_batch *b, const char *const *names, int n,
     const char *const *required, struct sd_err *err)
 {
 	const struct sd_table *t = b->t;
@@ -42,7 +42,7 @@ batch_columns(struct batch *b, const char *const *names, int n,
 }
 
 const char *
-batch_cell(const struct batch *b, int row, int k)
+batch_cell(const struct table_batch *b, int row, int k)
 {
 	int c = b->col[k];
 
@@ -54,7 +54,7 @@ batch_cell(const struct batch *b, int row, int k)
 static int
 batch_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
-	struct batch *b = arg;
+	struct table_batch *b = arg;
 	char obj[300], detail[64];
 	int st;
 
@@ -87,7 +87,7 @@ batch_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 }
 
 int
-batch_run(struct batch *b, const char *rejects, struct sd_import_result *r,
+batch_run(struct table_batch *b, const char *rejects, struct sd_import_result *r,
     struct sd_err *err)
 {
 	int st, first = -1;

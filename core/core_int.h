@@ -68,7 +68,7 @@ int	page_hex_decode(const char *s, struct sd_buf *out);
 
 /* A table applied row by row in one transaction (batch.c). */
 #define BATCH_COLS 12
-struct batch {
+struct table_batch {
 	struct sd_session	*s;
 	const struct sd_table	*t;
 	const char		*file;
@@ -76,7 +76,7 @@ struct batch {
 	const char		*what;		/* "cards", "activations" */
 	/* One row: SD_OK, or its error in e (SD_ERETRY / SD_EINTERNAL
 	 * abort the file). */
-	int			(*row)(struct sd_txn *t, struct batch *b, int r,
+	int			(*row)(struct sd_txn *t, struct table_batch *b, int r,
 				    struct sd_err *e);
 	void			*ctx;
 	int			 col[BATCH_COLS];	/* column of each name */
@@ -90,11 +90,11 @@ struct batch {
 };
 
 /* Find the columns names[0..n) in the header; required ones must be. */
-int	batch_columns(struct batch *b, const char *const *names, int n,
+int	batch_columns(struct table_batch *b, const char *const *names, int n,
 	    const char *const *required, struct sd_err *err);
 /* The cell of row r under names[k], or NULL. */
-const char *batch_cell(const struct batch *b, int r, int k);
-int	batch_run(struct batch *b, const char *rejects,
+const char *batch_cell(const struct table_batch *b, int r, int k);
+int	batch_run(struct table_batch *b, const char *rejects,
 	    struct sd_import_result *r, struct sd_err *err);
 
 int	order_decode(const void *p, size_t n, struct sd_order *o);

@@ -598,7 +598,7 @@ static const char *const act_cols[] = { "iccid", "customer", "channel",
     "agent", "price", "vas", "date" };
 
 static int
-actfile_row(struct sd_txn *t, struct batch *b, int r, struct sd_err *e)
+actfile_row(struct sd_txn *t, struct table_batch *b, int r, struct sd_err *e)
 {
 	uint64_t *first = b->ctx;
 	struct sd_activation in;
@@ -641,7 +641,7 @@ sd_sim_activate_file(struct sd_session *s, const char *file,
     struct sd_import_result *r, struct sd_err *err)
 {
 	static const char *const required[] = { "iccid", "customer", NULL };
-	struct batch b;
+	struct table_batch b;
 	uint64_t first;
 	int st;
 

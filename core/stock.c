@@ -1917,7 +1917,7 @@ static const char *const sim_cols[] = { "iccid", "msisdn", "imsi", "plan",
     "price", "batch", "warehouse", "card_type" };
 
 static int
-simimp_row(struct sd_txn *t, struct batch *b, int r, struct sd_err *e)
+simimp_row(struct sd_txn *t, struct table_batch *b, int r, struct sd_err *e)
 {
 	struct sd_sim_fields f;
 	struct sd_sim c;
@@ -1946,7 +1946,7 @@ sd_sim_import(struct sd_session *s, const char *file, const struct sd_table *t,
 {
 	static const char *const required[] = { "iccid", "msisdn", "plan",
 	    NULL };
-	struct batch b;
+	struct table_batch b;
 	int st;
 
 	memset(r, 0, sizeof *r);

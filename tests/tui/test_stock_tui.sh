@@ -78,10 +78,20 @@ keys x / 139055
 not_on_screen "a number prefix typed after / narrows the list" "13903508888"
 keys Escape
 
+printf 'iccid,msisdn,plan,warehouse\n8986009000000000001,13800990001,P39,北仓\n' >"$T_DIR/more.csv"
+keys i "$T_DIR/more.csv" Enter
+wait_for "i imports cards from a file" "1 cards imported"
+wait_for "... and the counts follow" "all 7 +in_stock 6"
+printf 'iccid,msisdn,plan\n8986009000000000002,12345,P39\n' >"$T_DIR/bad.csv"
+keys i "$T_DIR/bad.csv" Enter
+wait_for "a bad file is refused, naming file:line and the field" "bad.csv:2: msisdn: '12345'"
+
 # ---------------------------------------------------------------- sell from the browser
 keys x
-wait_for "cleared" "all 6"
-keys G Enter
+wait_for "cleared" "all 7"
+keys Tab / 139044
+wait_for "found by number" "13904472517"
+keys Enter Enter
 wait_for "Enter on a card in stock opens the sale with the card filled in" "Card \* +8986000000000000006[0-9]"
 wait_for "... showing the card below the form" "13904472517 +plan P39"
 keys 13300001111 Tab 新客户甲 F2
@@ -92,7 +102,7 @@ simdeskctl customer show 13300001111 >"$T_DIR/o" 2>&1
 grep -q "新客户甲" "$T_DIR/o"; t_ok "... the customer exists" $?
 keys 13905830261 Tab 13399999999 F2
 wait_for "an unknown phone without a name is refused, naming the field" "customer: no customer 13399999999; type a name"
-keys Escape y Escape
+keys Escape y Escape Escape	# the form, the filter, the browser
 
 # ---------------------------------------------------------------- orders
 keys 3
@@ -143,6 +153,9 @@ wait_for "the agent's stock menu" "Stock browser"
 keys 1
 wait_for "the agent sees its own cards" "all 2 +in_stock 0 +reserved 0 +allocated 2"
 not_on_screen "... never another branch's" "13902715930"
+keys Escape 3 n P39 Enter 1 Enter
+wait_for "the agent orders one more card with n" "Order [0-9]+ submitted"
+wait_for "... it waits in its queue" "A1 +P39 +1 +- +submitted"
 keys Escape
 wait_for "the stock menu again" "Agent tree"
 not_on_screen "an agent has no stocktake" "Stocktake"

@@ -181,6 +181,7 @@ static const struct keybind stock_keys[] = {
 	{ 'w', ACT_NONE, N_("Warehouse"), "w" },
 	{ 'a', ACT_NONE, N_("Agent"), "a" },
 	{ 'x', ACT_NONE, N_("Clear"), "x" },
+	{ 'i', ACT_NONE, N_("Import"), "i" },
 	{ '\r', ACT_OPEN, N_("Sell"), "Enter" },
 	{ '\n', ACT_OPEN, NULL, NULL },
 	{ KEY_ENTER, ACT_OPEN, NULL, NULL },
@@ -195,7 +196,9 @@ static const char stock_help[] = N_("Every card you may see, paged from "
     "the filters. Tab and Shift-Tab step through the states; / and a number "
     "prefix finds by MSISDN as you type; p, d, w and a filter by plan, grade "
     "(靓号), warehouse and agent (empty clears one), x clears them all. Enter "
-    "sells the selected card if it can be sold. Agents see their own "
+    "sells the selected card if it can be sold. i imports cards from a CSV "
+    "or .xlsx file (iccid, msisdn, plan, price, batch, warehouse), all or "
+    "nothing. Agents see their own "
     "branch only.");
 
 static void
@@ -288,6 +291,35 @@ stock_draw(struct screen *s)
 	sd_buf_free(&b);
 }
 
+/* Cards from a file, the same all-or-nothing import as the CLI's. */
+static void
+stock_import(struct stock_data *d)
+{
+	char path[256] = "";
+	struct sd_table t;
+	struct sd_import_result r;
+	struct sd_err err;
+
+	if (!ask_text(_("Import cards from file:"), path, sizeof path) ||
+	    path[0] == '\0')
+		return;
+	sd_err_clear(&err);
+	if (sd_authorize(&app.sess, SD_OP_SIM_ADD, path, &err) != SD_OK ||
+	    sd_table_read(path, SD_ENC_AUTO, &t, &err) != SD_OK) {
+		app_message(1, "%s", err.msg);
+		return;
+	}
+	app_message(0, "%s", _("Importing..."));
+	chrome_draw(screen_top());
+	refresh();
+	if (sd_sim_import(&app.sess, path, &t, NULL, &r, &err) != SD_OK)
+		app_message(1, "%s", err.msg);
+	else
+		app_message(0, _("%ld cards imported."), r.imported);
+	sd_table_free(&t);
+	stock_reload(d);
+}
+
 static void
 stock_key(struct screen *s, enum action a, wint_t ch)
 {
@@ -355,6 +387,9 @@ stock_key(struct screen *s, enum action a, wint_t ch)
 		if (ask_filter(_("Agent (empty: any):"), d->agent,
 		    sizeof d->agent))
 			stock_reload(d);
+		break;
+	case 'i':
+		stock_import(d);
 		break;
 	case 'x':
 		d->plan[0] = d->grade[0] = d->warehouse[0] = d->agent[0] = '\0';
@@ -708,6 +743,7 @@ orders_fetch(void *ctx, const char *filter, const char *anchor, int dir,
 }
 
 static const struct keybind orders_keys[] = {
+	{ 'n', ACT_NONE, N_("New"), "n" },
 	{ 'a', ACT_NONE, N_("Approve"), "a" },
 	{ 's', ACT_NONE, N_("Ship"), "s" },
 	{ 'd', ACT_NONE, N_("Deliver"), "d" },
@@ -721,7 +757,8 @@ static const struct keybind orders_keys[] = {
 
 static const char orders_help[] = N_("Agents' stock orders. The queue "
     "shows the open ones (submitted, approved, shipped) oldest first; Tab "
-    "shows every order. A supervisor approves with a (stock and the agent's "
+    "shows every order. n orders cards of a plan (an agent for itself, "
+    "staff for an agent they name). A supervisor approves with a (stock and the agent's "
     "credit are checked, the cards reserved), ships with s (carrier and "
     "tracking number), delivers with d (cards to the agent, the value on its "
     "account) and rejects with x. An agent cancels its own with x.");
@@ -745,6 +782,31 @@ orders_draw(struct screen *s)
 	    theme_attr(TH_DIM));
 }
 
+/* A new order: the agent (staff name it), the plan, how many. */
+static void
+orders_new(struct orders_data *d)
+{
+	char agent[17] = "", plan[17] = "", count[12] = "";
+	struct sd_err err;
+	uint64_t id;
+
+	if (app.sess.user.role != SD_ROLE_AGENT &&
+	    !ask_text(_("For agent:"), agent, sizeof agent))
+		return;
+	if (!ask_text(_("Plan:"), plan, sizeof plan) ||
+	    !ask_text(_("How many cards:"), count, sizeof count))
+		return;
+	sd_err_clear(&err);
+	if (sd_order_add(&app.sess, agent[0] ? agent : NULL, plan, atoi(count),
+	    NULL, 0, &id, &err) != SD_OK) {
+		app_message(1, "%s", err.msg);
+		return;
+	}
+	app_message(0, _("Order %llu submitted."), (unsigned long long)id);
+	orders_load(d);
+	lv_refresh(&d->lv);
+}
+
 static void
 orders_key(struct screen *s, enum action a, wint_t ch)
 {
@@ -766,6 +828,10 @@ orders_key(struct screen *s, enum action a, wint_t ch)
 		return;
 	if (a == ACT_BACK) {
 		screen_pop();
+		return;
+	}
+	if (ch == 'n') {
+		orders_new(d);
 		return;
 	}
 	if ((row = lv_selected(&d->lv)) == NULL)
