@@ -134,6 +134,8 @@ enum sd_op {
 	SD_OP_ORDER_SHOW,
 	SD_OP_SIM_STOCKTAKE,
 	SD_OP_SIM_ADJUST,
+	SD_OP_TARIFF_EDIT,
+	SD_OP_TARIFF_SHOW,
 	SD_OP__COUNT
 };
 
@@ -965,6 +967,116 @@ int	sd_sim_stocktake(struct sd_session *s, const char *warehouse,
 int	sd_sim_import(struct sd_session *s, const char *file,
 	    const struct sd_table *t, const char *rejects,
 	    struct sd_import_result *r, struct sd_err *err);
+
+/* ---------------------------------------------------------------- tariffs, rating */
+
+enum sd_rounding { SD_ROUND_UP = 0, SD_ROUND_HALF_UP, SD_ROUND_DOWN };
+
+const char *sd_rounding_name(int mode);
+int	sd_rounding_parse(const char *s);
+
+/* A time band: days (bit 0 Monday .. bit 6 Sunday) and minutes of the day;
+ * to <= from runs past midnight. */
+struct sd_band {
+	unsigned char	 days;
+	short		 from, to;
+	int		 set;		/* 0: no band, always */
+};
+
+/* "Mon-Fri 08:00-18:00", "Sat,Sun 00:00-24:00", "22:00-07:00"; "" = none. */
+int	sd_band_parse(const char *s, struct sd_band *b, struct sd_err *err);
+void	sd_band_format(const struct sd_band *b, char *out, size_t size);
+
+struct sd_tariff {
+	char	 code[17];
+	char	 name[SD_NAME_MAX + 1];
+	int	 rounding;		/* once per call */
+	uint64_t version;		/* bumped by every change of its rates */
+	int	 nrates;
+	int64_t	 created;
+};
+
+struct sd_rate {
+	char	 prefix[25];		/* digits of the dialled number */
+	char	 name[49];
+	int64_t	 per_minute_mfen;
+	int64_t	 connect_fen;
+	int	 first_block_s;
+	int	 increment_s;
+	struct sd_band band;
+	int	 bundle;		/* plan minutes apply */
+};
+
+/* A tariff compiled for rating: a digit trie built once per version. */
+struct sd_ratetab;
+struct sd_ratetab *sd_ratetab_build(const struct sd_tariff *t,
+	    const struct sd_rate *rates, int n);
+void	sd_ratetab_free(struct sd_ratetab *rt);
+const struct sd_tariff *sd_ratetab_tariff(const struct sd_ratetab *rt);
+
+struct sd_rating {
+	const struct sd_rate *rate;	/* in force at answer; inside rt */
+	int	 billable_s;		/* seconds charged */
+	int	 bundle_min;		/* plan minutes used */
+	int	 parts;			/* band segments priced */
+	int64_t	 cost_fen;
+};
+
+/* Digits of a dialled number ('+' and separators dropped); -1 if none. */
+int	sd_number_normalize(const char *in, char *out, size_t size);
+/*
+ * Price one call answered at answer (UTC seconds) lasting billsec: see
+ * DESIGN.md section 4.  *plan_left (NULL: none) is the subscription's
+ * included minutes left, and is reduced.  SD_ENOTFOUND when no prefix
+ * matches.  Allocates nothing.
+ */
+int	sd_rate_call(const struct sd_ratetab *rt, const char *number,
+	    int64_t answer, int billsec, int *plan_left, struct sd_rating *out);
+
+int	sd_tariff_add(struct sd_session *s, const char *code, const char *name,
+	    const char *rounding, struct sd_err *err);
+/* Rate fields as typed: money in yuan, seconds, "yes"/"" for bundle. */
+struct sd_rate_fields {
+	const char	*per_minute;	/* required */
+	const char	*connect;
+	const char	*first_block;
+	const char	*increment;
+	const char	*name;
+	const char	*band;
+	int		 bundle;
+};
+void	sd_rate_fields_init(struct sd_rate_fields *f);
+/* Add or replace the rate of a prefix (and band) in a tariff. */
+int	sd_tariff_rate(struct sd_session *s, const char *code,
+	    const char *prefix, const struct sd_rate_fields *f,
+	    struct sd_err *err);
+int	sd_tariff_get(struct sd_session *s, const char *code,
+	    struct sd_tariff *out, struct sd_err *err);
+typedef int (*sd_tariff_cb)(const struct sd_tariff *t, void *arg);
+int	sd_tariff_list(struct sd_session *s, sd_tariff_cb cb, void *arg,
+	    struct sd_err *err);
+typedef int (*sd_rate_cb)(const struct sd_rate *r, void *arg);
+int	sd_tariff_rates(struct sd_session *s, const char *code, sd_rate_cb cb,
+	    void *arg, struct sd_err *err);
+/* Rates from a table (prefix, per_minute, connect, first_block, increment,
+ * name, band, bundle): all or nothing. */
+int	sd_tariff_import(struct sd_session *s, const char *code,
+	    const char *file, const struct sd_table *t, const char *rejects,
+	    struct sd_import_result *r, struct sd_err *err);
+/*
+ * The compiled tariff, cached in the process until its version changes
+ * (do not free; valid until the next call for the same code).
+ */
+int	sd_tariff_ratetab(struct sd_session *s, const char *code,
+	    const struct sd_ratetab **out, struct sd_err *err);
+/* What a call would cost: the same path as rating; rate copied out. */
+struct sd_quote {
+	struct sd_rating rating;
+	struct sd_rate	 rate;
+};
+int	sd_tariff_quote(struct sd_session *s, const char *code,
+	    const char *number, int seconds, int64_t at, int plan_minutes,
+	    struct sd_quote *out, struct sd_err *err);
 
 /* ---------------------------------------------------------------- audit */
 

@@ -25,6 +25,8 @@ enum {
 	T_SIM,
 	T_SUBSCRIPTION,
 	T_ORDER,
+	T_TARIFF,
+	T_RATE,
 	T__COUNT
 };
 
@@ -110,6 +112,8 @@ void	sim_encode(const struct sd_sim *c, struct sd_buf *b);
 /* Cards and agents inside a transaction (stock.c). */
 int	sim_load(struct sd_txn *t, const char *iccid, struct sd_sim *c, int rmw,
 	    struct sd_err *err);
+/* Codes of plans, agents, tariffs: A-Z a-z 0-9 _ -, 1 to 16. */
+int	check_code(const char *field, const char *s, struct sd_err *err);
 /* By ICCID (19 or 20 digits) or MSISDN (11). */
 int	sim_load_key(struct sd_txn *t, const char *key, struct sd_sim *c,
 	    int rmw, struct sd_err *err);

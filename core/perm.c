@@ -89,6 +89,10 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	{ SD_OP_SIM_STOCKTAKE, "sim.stocktake",
 	    R(ADMIN) | R(SUPERVISOR) | R(CASHIER) },
 	{ SD_OP_SIM_ADJUST, "sim.adjust", R(ADMIN) | R(SUPERVISOR) },
+	/* Tariffs are set up by admins; staff quote a price. */
+	{ SD_OP_TARIFF_EDIT, "tariff.edit", R(ADMIN) },
+	{ SD_OP_TARIFF_SHOW, "tariff.show",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
 };
 
 const char *

@@ -354,4 +354,7 @@ const struct sd_table_def sd_schema[T__COUNT] = {
 		{ "agent", 1, sub_agent_key },
 	} },
 	[T_ORDER] = { "order", 0, { { 0 } } },
+	[T_TARIFF] = { "tariff", 0, { { 0 } } },
+	/* Rates keyed tariff\0prefix\0band: a tariff's are one range. */
+	[T_RATE] = { "rate", 0, { { 0 } } },
 };

@@ -164,7 +164,7 @@ sim_decode(const void *data, size_t n, struct sd_sim *c)
 /* ---------------------------------------------------------------- helpers */
 
 /* Codes of plans, services, agents: A-Z a-z 0-9 _ -, 1 to 16. */
-static int
+int
 check_code(const char *field, const char *s, struct sd_err *err)
 {
 	size_t n = s ? strlen(s) : 0;

@@ -275,6 +275,8 @@ permission_table(void **state)
 		{ SD_OP_ORDER_SHOW, "AS..G" },
 		{ SD_OP_SIM_STOCKTAKE, "AS.C." },
 		{ SD_OP_SIM_ADJUST, "AS..." },
+		{ SD_OP_TARIFF_EDIT, "A...." },
+		{ SD_OP_TARIFF_SHOW, "ASOC." },
 	};
 	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
 	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };
