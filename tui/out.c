@@ -263,3 +263,31 @@ out_ticket_json(struct out_json *j, const struct sd_ticket *t)
 	json_int(j, "closed_at", t->closed_at);
 	json_obj_close(j);
 }
+
+/* ---------------------------------------------------------------- lists */
+
+void
+out_list_begin(struct out_list *o, int json, int ncols, const char *const *heads)
+{
+	memset(o, 0, sizeof *o);
+	o->json = json;
+	out_table_init(&o->t, ncols, heads);
+	if (o->json) {
+		json_begin(&o->j, stdout);
+		json_arr_open(&o->j, NULL);
+	}
+}
+
+int
+out_list_end(struct out_list *o, int st)
+{
+	if (st == SD_OK) {
+		if (o->json) {
+			json_arr_close(&o->j);
+			json_end(&o->j);
+		} else
+			out_table_print(&o->t, stdout);
+	}
+	out_table_free(&o->t);
+	return st;
+}

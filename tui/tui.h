@@ -127,6 +127,12 @@ int	cmd_sim_allocate(struct ctl_ctx *c);
 int	cmd_sim_transfer(struct ctl_ctx *c);
 int	cmd_sim_activate(struct ctl_ctx *c);
 int	cmd_order_add(struct ctl_ctx *c);
+int	cmd_tariff_add(struct ctl_ctx *c);
+int	cmd_tariff_rate(struct ctl_ctx *c);
+int	cmd_tariff_list(struct ctl_ctx *c);
+int	cmd_tariff_show(struct ctl_ctx *c);
+int	cmd_tariff_import(struct ctl_ctx *c);
+int	cmd_tariff_quote(struct ctl_ctx *c);
 int	cmd_sim_stocktake(struct ctl_ctx *c);
 int	cmd_order_return(struct ctl_ctx *c);
 int	cmd_order_approve(struct ctl_ctx *c);
@@ -170,6 +176,18 @@ void	json_arr_close(struct out_json *j);
 void	json_str(struct out_json *j, const char *key, const char *v);
 void	json_int(struct out_json *j, const char *key, long long v);
 void	json_bool(struct out_json *j, const char *key, int v);
+
+/* A list command's output: a table, or with --json an array of objects. */
+struct out_list {
+	struct out_table	t;
+	struct out_json		j;
+	int			json;
+};
+
+void	out_list_begin(struct out_list *o, int json, int ncols,
+	    const char *const *heads);
+/* Print (when st is SD_OK) and free; returns st. */
+int	out_list_end(struct out_list *o, int st);
 void	json_end(struct out_json *j);
 
 /* Shared JSON/table pictures of core objects. */

@@ -74,43 +74,10 @@ plan_json(struct out_json *j, const struct sd_plan *p)
 	json_obj_close(j);
 }
 
-struct out_state {
-	struct out_table	t;
-	struct out_json		j;
-	int			json;
-};
-
-static void
-out_begin(struct out_state *o, struct ctl_ctx *c, int ncols,
-    const char *const *heads)
-{
-	memset(o, 0, sizeof *o);
-	o->json = c->json;
-	out_table_init(&o->t, ncols, heads);
-	if (o->json) {
-		json_begin(&o->j, stdout);
-		json_arr_open(&o->j, NULL);
-	}
-}
-
-static int
-out_end(struct out_state *o, int st)
-{
-	if (st == SD_OK) {
-		if (o->json) {
-			json_arr_close(&o->j);
-			json_end(&o->j);
-		} else
-			out_table_print(&o->t, stdout);
-	}
-	out_table_free(&o->t);
-	return st;
-}
-
 static int
 plan_row(const struct sd_plan *p, void *arg)
 {
-	struct out_state *o = arg;
+	struct out_list *o = arg;
 	char fee[32], min[16], sms[16];
 	const char *cells[6];
 
@@ -136,11 +103,11 @@ cmd_plan_list(struct ctl_ctx *c)
 {
 	static const char *const heads[] = { "CODE", "NAME", "MONTHLY", "MINUTES",
 	    "SMS", "STATUS" };
-	struct out_state o;
+	struct out_list o;
 
-	out_begin(&o, c, 6, heads);
+	out_list_begin(&o, c->json, 6, heads);
 	o.t.right[2] = o.t.right[3] = o.t.right[4] = 1;
-	return out_end(&o, sd_plan_list(&c->sess, plan_row, &o, &c->err));
+	return out_list_end(&o, sd_plan_list(&c->sess, plan_row, &o, &c->err));
 }
 
 int
@@ -186,7 +153,7 @@ cmd_vas_add(struct ctl_ctx *c)
 static int
 vas_row(const struct sd_vas *v, void *arg)
 {
-	struct out_state *o = arg;
+	struct out_list *o = arg;
 	char fee[32];
 	const char *cells[3];
 
@@ -210,11 +177,11 @@ int
 cmd_vas_list(struct ctl_ctx *c)
 {
 	static const char *const heads[] = { "CODE", "NAME", "MONTHLY" };
-	struct out_state o;
+	struct out_list o;
 
-	out_begin(&o, c, 3, heads);
+	out_list_begin(&o, c->json, 3, heads);
 	o.t.right[2] = 1;
-	return out_end(&o, sd_vas_list(&c->sess, vas_row, &o, &c->err));
+	return out_list_end(&o, sd_vas_list(&c->sess, vas_row, &o, &c->err));
 }
 
 /* ---------------------------------------------------------------- agents */
@@ -484,7 +451,7 @@ cmd_sim_import(struct ctl_ctx *c)
 static int
 sim_row(const struct sd_sim *s, void *arg)
 {
-	struct out_state *o = arg;
+	struct out_list *o = arg;
 	char price[32];
 	const char *cells[8];
 
@@ -511,7 +478,7 @@ cmd_sim_list(struct ctl_ctx *c)
 	static const char *const heads[] = { "ICCID", "MSISDN", "STATUS", "PLAN",
 	    "GRADE", "PRICE", "AGENT", "WAREHOUSE" };
 	struct sd_sim_filter f;
-	struct out_state o;
+	struct out_list o;
 	const char *status = ctl_opt(c, "status");
 
 	memset(&f, 0, sizeof f);
@@ -524,9 +491,9 @@ cmd_sim_list(struct ctl_ctx *c)
 	f.grade = ctl_opt(c, "grade");
 	f.warehouse = ctl_opt(c, "warehouse");
 	f.msisdn_prefix = ctl_opt(c, "msisdn-prefix");
-	out_begin(&o, c, 8, heads);
+	out_list_begin(&o, c->json, 8, heads);
 	o.t.right[5] = 1;
-	return out_end(&o, sd_sim_list(&c->sess, &f, sim_row, &o, &c->err));
+	return out_list_end(&o, sd_sim_list(&c->sess, &f, sim_row, &o, &c->err));
 }
 
 int
@@ -676,7 +643,7 @@ cmd_sim_activate(struct ctl_ctx *c)
 static int
 take_row(const struct sd_stocktake_diff *d, void *arg)
 {
-	struct out_state *o = arg;
+	struct out_list *o = arg;
 	char line[16];
 	const char *cells[7];
 
@@ -711,7 +678,7 @@ cmd_sim_stocktake(struct ctl_ctx *c)
 	static const char *const heads[] = { "DIFFERENCE", "ICCID", "LINE",
 	    "BOOKS: STATE", "WAREHOUSE", "AGENT", "ADJUSTED" };
 	struct sd_stocktake_result r;
-	struct out_state o;
+	struct out_list o;
 	char (*ids)[21];
 	int *lines, n, st;
 	int apply = ctl_opt(c, "apply") != NULL;
@@ -896,7 +863,7 @@ order_json(struct out_json *j, const struct sd_order *o)
 static int
 order_row(const struct sd_order *o, void *arg)
 {
-	struct out_state *st = arg;
+	struct out_list *st = arg;
 	char id[24], n[16], v[32];
 	const char *cells[6];
 
@@ -923,7 +890,7 @@ cmd_order_list(struct ctl_ctx *c)
 	static const char *const heads[] = { "ID", "AGENT", "PLAN", "COUNT",
 	    "VALUE", "STATUS" };
 	const char *status = ctl_opt(c, "status");
-	struct out_state o;
+	struct out_list o;
 	int want = -1;
 
 	if (status != NULL) {
@@ -934,9 +901,9 @@ cmd_order_list(struct ctl_ctx *c)
 			return sd_err_set(&c->err, SD_EINVAL, "--status: '%s' is "
 			    "not an order status", status);
 	}
-	out_begin(&o, c, 6, heads);
+	out_list_begin(&o, c->json, 6, heads);
 	o.t.right[0] = o.t.right[3] = o.t.right[4] = 1;
-	return out_end(&o, sd_order_list(&c->sess, want, order_row, &o, &c->err));
+	return out_list_end(&o, sd_order_list(&c->sess, want, order_row, &o, &c->err));
 }
 
 int
