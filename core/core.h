@@ -136,6 +136,8 @@ enum sd_op {
 	SD_OP_SIM_ADJUST,
 	SD_OP_TARIFF_EDIT,
 	SD_OP_TARIFF_SHOW,
+	SD_OP_CDR_IMPORT,
+	SD_OP_CDR_SHOW,
 	SD_OP__COUNT
 };
 
@@ -1077,6 +1079,72 @@ struct sd_quote {
 int	sd_tariff_quote(struct sd_session *s, const char *code,
 	    const char *number, int seconds, int64_t at, int plan_minutes,
 	    struct sd_quote *out, struct sd_err *err);
+
+/* ---------------------------------------------------------------- call records */
+
+enum sd_cdr_format { SD_CDR_ASTERISK, SD_CDR_FREESWITCH, SD_CDR_SIMDESK };
+enum sd_direction { SD_DIR_OUT = 0, SD_DIR_IN };
+
+struct sd_cdr {
+	uint64_t id;
+	uint64_t sub;			/* the subscription it was matched to */
+	uint64_t customer;
+	char	 msisdn[12];		/* our number */
+	int	 direction;
+	char	 other[33];		/* the far end, digits */
+	int64_t	 start;
+	int64_t	 answer;		/* 0: not answered */
+	int	 duration;
+	int	 billsec;
+	char	 uniq[65];		/* the source's id, or a hash */
+	char	 source[12];		/* asterisk, freeswitch, simdesk */
+	char	 prefix[25];		/* the rate used */
+	char	 rate_name[49];
+	int64_t	 unit_mfen;		/* per minute */
+	int	 billable_s;
+	int	 bundle_min;
+	int64_t	 cost_fen;
+	int	 month;			/* YYYYMM, local */
+};
+
+/* Usage of one subscription in one month. */
+struct sd_usage {
+	uint64_t sub;
+	int	 month;
+	long	 calls;
+	long	 answered;
+	long	 seconds;		/* talk time */
+	int	 bundle_min;		/* plan minutes used */
+	long	 billable_s;		/* charged seconds */
+	int64_t	 call_fee_fen;
+	long	 sms;
+};
+
+int	sd_cdr_format_parse(const char *s);
+/*
+ * Import call records: each matched to the subscription whose number made
+ * (or received) it at that time, rated, stored, and added to the month's
+ * usage.  Every row is checked first; a bad one refuses the file unless
+ * rejects is given.  Written in batches; a call already imported (same
+ * uniqueid, or the same src, dst, start and duration) is counted in
+ * duplicates and charged nothing, so a rerun after a crash is safe.
+ */
+int	sd_cdr_import(struct sd_session *s, const char *file,
+	    const struct sd_table *t, int format, const char *rejects,
+	    void (*progress)(long done, long total, void *arg),
+	    void *progress_arg, struct sd_import_result *r, struct sd_err *err);
+typedef int (*sd_cdr_cb)(const struct sd_cdr *c, void *arg);
+/* A number's calls in a month (YYYYMM; 0 = all), by time. */
+int	sd_cdr_list(struct sd_session *s, const char *msisdn, int month,
+	    sd_cdr_cb cb, void *arg, struct sd_err *err);
+int	sd_cdr_get(struct sd_session *s, uint64_t id, struct sd_cdr *out,
+	    struct sd_err *err);
+int	sd_usage_get(struct sd_session *s, uint64_t sub, int month,
+	    struct sd_usage *out, struct sd_err *err);
+/* "2026-11" -> 202611; -1 if malformed. */
+int	sd_month_parse(const char *s);
+/* YYYYMM of t in local time. */
+int	sd_month_of(int64_t t);
 
 /* ---------------------------------------------------------------- audit */
 

@@ -27,6 +27,8 @@ enum {
 	T_ORDER,
 	T_TARIFF,
 	T_RATE,
+	T_CDR,
+	T_USAGE,
 	T__COUNT
 };
 
@@ -43,7 +45,8 @@ enum { IX_TICKET_HANDLER, IX_TICKET_CUSTOMER };
 enum { IX_AGENT_PARENT };
 /* SIM index keys end in the ICCID (unique, exact paging). */
 enum { IX_SIM_MSISDN, IX_SIM_STATUS, IX_SIM_AGENT, IX_SIM_PLAN };
-enum { IX_SUB_CUSTOMER, IX_SUB_AGENT };
+enum { IX_SUB_CUSTOMER, IX_SUB_AGENT, IX_SUB_MSISDN };
+enum { IX_CDR_UNIQ, IX_CDR_MSISDN };
 
 /* One page of a table or index (page.c). */
 struct page_walk {
@@ -99,7 +102,18 @@ const char *batch_cell(const struct table_batch *b, int r, int k);
 int	batch_run(struct table_batch *b, const char *rejects,
 	    struct sd_import_result *r, struct sd_err *err);
 
+/* End the running subscription of a card (it was terminated). */
+int	subscription_end(struct sd_txn *t, uint64_t customer, const char *iccid,
+	    int64_t when, struct sd_err *err);
 int	order_decode(const void *p, size_t n, struct sd_order *o);
+void	cdr_encode(const struct sd_cdr *c, struct sd_buf *b);
+int	cdr_decode(const void *p, size_t n, struct sd_cdr *c);
+/* The subscription of msisdn running at time when (0 if none). */
+int	subscription_at(struct sd_txn *t, const char *msisdn, int64_t when,
+	    struct sd_subscription *out, struct sd_err *err);
+/* The compiled tariff checked against its version inside t. */
+int	tariff_ratetab_txn(struct sd_txn *t, const char *code,
+	    const struct sd_ratetab **out, struct sd_err *err);
 int64_t	order_net_price(int64_t price_fen, int discount_bp);
 void	sub_encode(const struct sd_subscription *u, struct sd_buf *b);
 int	sub_decode(const void *p, size_t n, struct sd_subscription *u);

@@ -93,6 +93,9 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	{ SD_OP_TARIFF_EDIT, "tariff.edit", R(ADMIN) },
 	{ SD_OP_TARIFF_SHOW, "tariff.show",
 	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
+	{ SD_OP_CDR_IMPORT, "cdr.import", R(ADMIN) },
+	{ SD_OP_CDR_SHOW, "cdr.show",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
 };
 
 const char *

@@ -67,6 +67,55 @@ sub_decode(const void *p, size_t n, struct sd_subscription *u)
 
 /* ---------------------------------------------------------------- shared */
 
+int
+subscription_end(struct sd_txn *t, uint64_t customer, const char *iccid,
+    int64_t when, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint8_t pfx[8];
+	uint64_t found = 0;
+	int st;
+
+	sd_be64_put(pfx, customer);
+	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_CUSTOMER, &c,
+	    err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 8, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_subscription u;
+
+		if (kl < 8 || memcmp(k, pfx, 8) != 0)
+			break;
+		if (sub_decode(v, vl, &u) == SD_OK && u.ended == 0 &&
+		    strcmp(u.iccid, iccid) == 0)
+			found = u.id;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	if (found != 0) {
+		struct sd_buf val = SD_BUF_INIT;
+		struct sd_subscription u;
+		uint8_t key[8];
+
+		key64(key, found);
+		if ((st = sd_get(t, T_SUBSCRIPTION, key, 8, &val, SD_GET_RMW,
+		    err)) == SD_OK && (st = sub_decode(val.p, val.len, &u)) ==
+		    SD_OK) {
+			u.ended = when;
+			sub_encode(&u, &val);
+			st = sd_put(t, T_SUBSCRIPTION, key, 8, val.p, val.len, 0,
+			    err);
+		}
+		sd_buf_free(&val);
+	}
+	return st;
+}
+
 static int
 load_rec(struct sd_txn *t, int table, const char *key, struct sd_buf *val,
     int rmw, struct sd_err *err)

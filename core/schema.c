@@ -304,6 +304,61 @@ sub_agent_key(const void *pk, size_t pklen, const void *rec, size_t len,
 	return 0;
 }
 
+/* Subscriptions by number: msisdn\0, when it started, id. */
+static int
+sub_msisdn_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_subscription u;
+	uint8_t k[12 + 16];
+	size_t n;
+
+	if (sub_decode(rec, len, &u) != SD_OK)
+		return -1;
+	if (u.msisdn[0] == '\0')
+		return 0;
+	n = strlen(u.msisdn) + 1;
+	memcpy(k, u.msisdn, n);
+	sd_be64_put(k + n, (uint64_t)u.from ^ (1ULL << 63));
+	memcpy(k + n + 8, pk, pklen < 8 ? pklen : 8);
+	sd_keys_add(out, k, n + 16);
+	return 0;
+}
+
+/* Call records: by their source's unique id (a second import of the same
+ * call finds it), and by number and time. */
+static int
+cdr_uniq_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_cdr c;
+
+	(void)pk;
+	(void)pklen;
+	if (cdr_decode(rec, len, &c) != SD_OK)
+		return -1;
+	sd_keys_add(out, c.uniq, strlen(c.uniq));
+	return 0;
+}
+
+static int
+cdr_msisdn_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_cdr c;
+	uint8_t k[12 + 16];
+	size_t n;
+
+	if (cdr_decode(rec, len, &c) != SD_OK)
+		return -1;
+	n = strlen(c.msisdn) + 1;
+	memcpy(k, c.msisdn, n);
+	sd_be64_put(k + n, (uint64_t)c.start ^ (1ULL << 63));
+	memcpy(k + n + 8, pk, pklen < 8 ? pklen : 8);
+	sd_keys_add(out, k, n + 16);
+	return 0;
+}
+
 const struct sd_table_def sd_schema[T__COUNT] = {
 	[T_META] = { "meta", 0, { { 0 } } },
 	[T_USER] = { "user", 2, {
@@ -349,12 +404,19 @@ const struct sd_table_def sd_schema[T__COUNT] = {
 		{ "agent", 1, sim_agent_key },
 		{ "plan", 1, sim_plan_key },
 	} },
-	[T_SUBSCRIPTION] = { "subscription", 2, {
+	[T_SUBSCRIPTION] = { "subscription", 3, {
 		{ "customer", 1, sub_customer_key },
 		{ "agent", 1, sub_agent_key },
+		{ "msisdn", 1, sub_msisdn_key },
 	} },
 	[T_ORDER] = { "order", 0, { { 0 } } },
 	[T_TARIFF] = { "tariff", 0, { { 0 } } },
 	/* Rates keyed tariff\0prefix\0band: a tariff's are one range. */
 	[T_RATE] = { "rate", 0, { { 0 } } },
+	[T_CDR] = { "cdr", 2, {
+		{ "uniq", 1, cdr_uniq_key },
+		{ "msisdn", 1, cdr_msisdn_key },
+	} },
+	/* Usage per subscription per month: be64 sub, be32 YYYYMM. */
+	[T_USAGE] = { "usage", 0, { { 0 } } },
 };

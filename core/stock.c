@@ -1626,6 +1626,11 @@ move_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	c.updated = sd_now();
 	if ((st = sim_store(t, &c, 0, err)) != SD_OK)
 		return st;
+	/* A terminated card ends its subscription (history kept). */
+	if (a->to == SD_SIM_TERMINATED && c.customer != 0 &&
+	    (st = subscription_end(t, c.customer, c.iccid, c.updated, err)) !=
+	    SD_OK)
+		return st;
 	snprintf(obj, sizeof obj, "sim:%s", c.iccid);
 	snprintf(after, sizeof after, "status=%s reason=%.150s",
 	    sd_sim_status_name(c.status), c.reason);

@@ -553,6 +553,11 @@ struct build_arg {
 	int			 n, cap;
 };
 
+/*
+ * One process's compiled tariffs.  The rating path reads them without a
+ * lock: simdesk programs rate from one thread.
+ */
+
 static int
 collect(const struct sd_rate *x, void *arg)
 {
@@ -566,38 +571,16 @@ collect(const struct sd_rate *x, void *arg)
 	return 0;
 }
 
-static int
-version_txn(struct sd_txn *t, void *arg, struct sd_err *err)
-{
-	struct build_arg *a = arg;
-
-	return tariff_load(t, a->code, &a->tf, 0, err);
-}
-
-static int
-build_txn(struct sd_txn *t, void *arg, struct sd_err *err)
-{
-	struct build_arg *a = arg;
-	int st;
-
-	a->n = 0;
-	if ((st = tariff_load(t, a->code, &a->tf, 0, err)) != SD_OK)
-		return st;
-	return rates_walk(t, a->code, collect, a, err);
-}
-
 int
-sd_tariff_ratetab(struct sd_session *s, const char *code,
+tariff_ratetab_txn(struct sd_txn *t, const char *code,
     const struct sd_ratetab **out, struct sd_err *err)
 {
 	struct build_arg a;
 	int st, slot = -1;
 
-	if ((st = sd_authorize(s, SD_OP_TARIFF_SHOW, code, err)) != SD_OK)
-		return st;
 	memset(&a, 0, sizeof a);
 	a.code = code;
-	if ((st = sd_db_read(s->core->db, version_txn, &a, err)) != SD_OK)
+	if ((st = tariff_load(t, code, &a.tf, 0, err)) != SD_OK)
 		return st;
 	for (int i = 0; i < RT_CACHE; i++)
 		if (cache[i].rt != NULL && strcmp(cache[i].code, code) == 0) {
@@ -613,8 +596,7 @@ sd_tariff_ratetab(struct sd_session *s, const char *code,
 				slot = i;
 	if (slot < 0)
 		slot = (int)(a.tf.version % RT_CACHE);
-	st = sd_db_read(s->core->db, build_txn, &a, err);
-	if (st == SD_OK) {
+	if ((st = rates_walk(t, code, collect, &a, err)) == SD_OK) {
 		sd_ratetab_free(cache[slot].rt);
 		cache[slot].rt = sd_ratetab_build(&a.tf, a.rates, a.n);
 		cache[slot].version = a.tf.version;
@@ -623,6 +605,31 @@ sd_tariff_ratetab(struct sd_session *s, const char *code,
 	}
 	free(a.rates);
 	return st;
+}
+
+struct rt_arg {
+	const char		 *code;
+	const struct sd_ratetab	**out;
+};
+
+static int
+ratetab_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct rt_arg *a = arg;
+
+	return tariff_ratetab_txn(t, a->code, a->out, err);
+}
+
+int
+sd_tariff_ratetab(struct sd_session *s, const char *code,
+    const struct sd_ratetab **out, struct sd_err *err)
+{
+	struct rt_arg a = { code, out };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_TARIFF_SHOW, code, err)) != SD_OK)
+		return st;
+	return sd_db_read(s->core->db, ratetab_txn, &a, err);
 }
 
 int

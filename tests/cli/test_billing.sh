@@ -91,3 +91,69 @@ t_grep "... one in, two out" "imported 1 rates, rejected 2" "$T_DIR/out"
 t_grep "... the rejects name the line" "^4,.*bundle: 'maybe'" "$T_DIR/rej.csv"
 t_grep "every rate change is audited" "tariff.rate .*tariff:STD:010" <(simdeskctl audit list --op tariff.rate)
 t_rc 0 "verify holds" simdeskctl verify
+
+# ---------------------------------------------------------------- call records
+simdeskctl plan add P39 --name 39元卡 --monthly-fee 39 --minutes 2 --tariff STD >/dev/null
+printf 'iccid,msisdn,plan\n8986007000000000001,13900001111,P39\n' >"$T_DIR/c.csv"
+simdeskctl sim import "$T_DIR/c.csv" >/dev/null
+as operator operatorpw1 simdeskctl customer add --name 话单客户 --phone 13600001111 >/dev/null
+simdeskctl sim activate 13900001111 --customer 13600001111 --date 2026-11-01 >/dev/null
+# Asterisk Master.csv: 18 columns (with uniqueid and userfield), no header.
+ast() {	# src dst start answer end duration billsec disposition uniqueid
+	printf '"","%s","%s","from-internal","""客户"" <%s>","SIP/100-01","SIP/gw-02","Dial","SIP/gw/%s,30","%s","%s","%s",%s,%s,"%s","DOCUMENTATION","%s",""\n' \
+	    "$1" "$2" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9"
+}
+{
+	ast 13900001111 13800138000 "2026-11-10 09:00:00" "2026-11-10 09:00:05" "2026-11-10 09:01:10" 70 65 ANSWERED u1
+	ast 13900001111 13800138001 "2026-11-10 10:00:00" "2026-11-10 10:00:02" "2026-11-10 10:00:32" 32 30 ANSWERED u2
+	ast 13900001111 00442079460000 "2026-11-10 11:00:00" "2026-11-10 11:00:03" "2026-11-10 11:00:13" 13 10 ANSWERED u3
+	ast 13900001111 13800138002 "2026-11-10 12:00:00" "" "2026-11-10 12:00:20" 20 0 "NO ANSWER" u4
+	ast 13700000000 13900001111 "2026-11-10 13:00:00" "2026-11-10 13:00:04" "2026-11-10 13:01:44" 104 100 ANSWERED u5
+} >"$T_DIR/Master.csv"
+t_rc 0 "import an Asterisk Master.csv" simdeskctl --json cdr import "$T_DIR/Master.csv" --format asterisk
+for k in imported rejected duplicates; do t_grep "... has $k" "\"$k\":" "$T_DIR/out"; done
+t_grep "... five calls" '"imported": 5' "$T_DIR/out"
+simdeskctl --json cdr list --msisdn 13900001111 --month 2026-11 >"$T_DIR/o"
+# By hand: 65 s on the bundle rate with 2 plan minutes: both used, free.
+# 30 s: no plan minutes left, 60 s at 0.15 = 0.15.  International 10 s:
+# first block 30 s at 1.00 + 0.50 connect = 1.00.  Unanswered: 0.
+# Incoming: 0.
+t_grep "the first call used the two plan minutes" '"bundle_min": 2' "$T_DIR/o"
+grep -o '"cost_fen": [0-9]*' "$T_DIR/o" | tr '\n' ' ' >"$T_DIR/costs"
+t_grep "... the costs in order: 0, 15, 100, 0, 0" '"cost_fen": 0 "cost_fen": 15 "cost_fen": 100 "cost_fen": 0 "cost_fen": 0 ' "$T_DIR/costs"
+t_grep "... the incoming call is marked in" '"direction": "in"' "$T_DIR/o"
+t_grep "... with the unit fee stored" '"unit_fee_mfen": 100000' "$T_DIR/o"
+t_rc 0 "the same file again" simdeskctl --json cdr import "$T_DIR/Master.csv" --format asterisk
+t_grep "... charges nothing twice: all duplicates" '"imported": 0, "rejected": 0, "duplicates": 5' "$T_DIR/out"
+# FreeSWITCH's default cdr_csv template.
+printf '"客户","13900001111","13800138003","default","2026-11-11 09:00:00","2026-11-11 09:00:02","2026-11-11 09:02:02","122","120","NORMAL_CLEARING","a1b2c3d4","","","PCMA","PCMA"\n' >"$T_DIR/fs.csv"
+t_rc 0 "a FreeSWITCH cdr_csv file" simdeskctl --json cdr import "$T_DIR/fs.csv" --format freeswitch
+t_grep "... one call" '"imported": 1' "$T_DIR/out"
+printf 'call_id,msisdn,direction,number,start,answer,billsec\nm-1,13900001111,out,13800138004,2026-11-12 09:00:00,2026-11-12 09:00:01,59\n' >"$T_DIR/sd.csv"
+t_rc 0 "our own CSV" simdeskctl --json cdr import "$T_DIR/sd.csv" --format simdesk
+t_rc 0 "usage for the month" simdeskctl --json cdr usage --msisdn 13900001111 --month 2026-11
+# 0.15 + 1.00 + 120 s at 0.15 (0.30) + 59 s -> 60 s (0.15) = 1.60.
+t_grep "... the call fee sums the calls: 160 fen" '"call_fee_fen": 160' "$T_DIR/out"
+t_grep "... seven calls, six answered" '"calls": 7, "answered": 6' "$T_DIR/out"
+t_grep "... two plan minutes used" '"bundle_min": 2' "$T_DIR/out"
+{
+	ast 13900001111 13800138009 "2026-11-13 09:00:00" "2026-11-13 09:00:01" "2026-11-13 09:01:01" 61 60 ANSWERED u9
+	ast 13911112222 13800138000 "2026-11-13 09:00:00" "2026-11-13 09:00:01" "2026-11-13 09:01:01" 61 60 ANSWERED u10
+	ast 13900001111 13800138000 "2026-10-30 09:00:00" "2026-10-30 09:00:01" "2026-10-30 09:01:01" 61 60 ANSWERED u11
+	ast 13900001111 13800138000 "yesterday" "" "" 0 0 "NO ANSWER" u12
+} >"$T_DIR/bad.csv"
+t_rc 5 "a file with calls nobody made: nothing imported" simdeskctl cdr import "$T_DIR/bad.csv" --format asterisk
+t_grep "... names the first by file:line" "bad.csv:2: no subscription has 13911112222 or 13800138000 at 2026-11-13 09:00:01" "$T_DIR/err"
+t_grep "... counting them" "3 bad rows in all" "$T_DIR/err"
+simdeskctl --json cdr list --msisdn 13900001111 --month 2026-11 >"$T_DIR/o"
+[ "$(grep -c '"id"' "$T_DIR/o")" -eq 7 ]; t_ok "... still seven calls on file" $?
+t_rc 0 "--skip-bad imports the good call" simdeskctl --json cdr import "$T_DIR/bad.csv" --format asterisk --skip-bad "$T_DIR/rej.csv"
+t_grep "... one in, three rejected" '"imported": 1, "rejected": 3' "$T_DIR/out"
+t_grep "... a call before the subscription began is rejected" "^3,.*no subscription has 13900001111 or 13800138000 at 2026-10-30" "$T_DIR/rej.csv"
+t_grep "... a malformed time is named" "^4,.*start: 'yesterday'" "$T_DIR/rej.csv"
+t_rc 5 "an unknown format" simdeskctl cdr import "$T_DIR/bad.csv" --format cisco
+t_rc 4 "a supervisor cannot import call records" as supervisor supervisorpw1 simdeskctl cdr import "$T_DIR/fs.csv" --format freeswitch
+t_rc 0 "cdr show" simdeskctl cdr show "$(grep -o '"id": [0-9]*' "$T_DIR/o" | sed -n 3p | grep -oE '[0-9]+')"
+t_grep "... the international call with its rate" "00 国际, 1.00/min" "$T_DIR/out"
+t_rc 0 "a cashier lists a number's calls" as cashier cashierpw1 simdeskctl cdr list --msisdn 13900001111
+t_rc 0 "verify holds after the imports" simdeskctl verify

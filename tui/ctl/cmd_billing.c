@@ -226,3 +226,205 @@ cmd_tariff_quote(struct ctl_ctx *c)
 	printf(": %s\n", cost);
 	return SD_OK;
 }
+
+/* ---------------------------------------------------------------- call records */
+
+int
+cmd_cdr_import(struct ctl_ctx *c)
+{
+	const char *fmt = ctl_opt(c, "format");
+	struct sd_table t;
+	struct sd_import_result r;
+	int format = sd_cdr_format_parse(fmt), st;
+
+	if (format < 0)
+		return sd_err_set(&c->err, SD_EINVAL, "--format: '%s' is not "
+		    "asterisk, freeswitch or simdesk", fmt);
+	if ((st = sd_authorize(&c->sess, SD_OP_CDR_IMPORT, c->args[0],
+	    &c->err)) != SD_OK ||
+	    (st = ctl_read_table(c, c->args[0], &t)) != SD_OK)
+		return st;
+	st = sd_cdr_import(&c->sess, c->args[0], &t, format,
+	    ctl_opt(c, "skip-bad"), isatty(STDERR_FILENO) && t.nrows > 20000 ?
+	    ctl_progress : NULL, (void *)"importing", &r, &c->err);
+	if (st == SD_OK) {
+		if (c->json)
+			printf("{\"imported\": %ld, \"rejected\": %ld, "
+			    "\"duplicates\": %ld}\n", r.imported, r.rejected,
+			    r.duplicates);
+		else
+			printf("imported %ld, rejected %ld, duplicates %ld\n",
+			    r.imported, r.rejected, r.duplicates);
+	}
+	sd_table_free(&t);
+	return st;
+}
+
+static void
+cdr_json(struct out_json *j, const struct sd_cdr *x)
+{
+	json_obj_open(j, NULL);
+	json_int(j, "id", (long long)x->id);
+	json_str(j, "msisdn", x->msisdn);
+	json_str(j, "direction", x->direction == SD_DIR_IN ? "in" : "out");
+	json_str(j, "other", x->other);
+	json_int(j, "start", x->start);
+	json_int(j, "answer", x->answer);
+	json_int(j, "duration_s", x->duration);
+	json_int(j, "billsec_s", x->billsec);
+	json_int(j, "subscription", (long long)x->sub);
+	json_int(j, "customer", (long long)x->customer);
+	json_str(j, "prefix", x->prefix);
+	json_str(j, "rate_name", x->rate_name);
+	json_int(j, "unit_fee_mfen", x->unit_mfen);
+	json_int(j, "billable_s", x->billable_s);
+	json_int(j, "bundle_min", x->bundle_min);
+	json_int(j, "cost_fen", x->cost_fen);
+	json_str(j, "uniqueid", x->uniq);
+	json_str(j, "source", x->source);
+	json_obj_close(j);
+}
+
+static int
+cdr_row(const struct sd_cdr *x, void *arg)
+{
+	struct out_list *o = arg;
+	char id[24], st[32], sec[16], unit[32], cost[32], bundle[16];
+	const char *cells[8];
+
+	if (o->json) {
+		cdr_json(&o->j, x);
+		return 0;
+	}
+	snprintf(id, sizeof id, "%llu", (unsigned long long)x->id);
+	sd_time_format(x->start, st, sizeof st);
+	snprintf(sec, sizeof sec, "%d", x->billsec);
+	rate_format(x->unit_mfen, unit, sizeof unit);
+	sd_money_format(x->cost_fen, cost, sizeof cost);
+	snprintf(bundle, sizeof bundle, "%d", x->bundle_min);
+	cells[0] = id;
+	cells[1] = st;
+	cells[2] = x->direction == SD_DIR_IN ? "in" : "out";
+	cells[3] = x->other;
+	cells[4] = sec;
+	cells[5] = x->direction == SD_DIR_IN ? "-" : unit;
+	cells[6] = x->bundle_min ? bundle : "";
+	cells[7] = cost;
+	out_table_row(&o->t, cells);
+	return 0;
+}
+
+static int
+month_opt(struct ctl_ctx *c, int *month)
+{
+	const char *m = ctl_opt(c, "month");
+
+	*month = 0;
+	if (m != NULL && (*month = sd_month_parse(m)) < 0)
+		return sd_err_set(&c->err, SD_EINVAL, "--month: '%s' is not "
+		    "YYYY-MM", m);
+	return SD_OK;
+}
+
+int
+cmd_cdr_list(struct ctl_ctx *c)
+{
+	static const char *const heads[] = { "ID", "START", "DIR", "NUMBER",
+	    "SECONDS", "PER MIN", "PLAN MIN", "FEE" };
+	struct out_list o;
+	int month, st;
+
+	if ((st = month_opt(c, &month)) != SD_OK)
+		return st;
+	out_list_begin(&o, c->json, 8, heads);
+	o.t.right[0] = o.t.right[4] = o.t.right[5] = o.t.right[6] =
+	    o.t.right[7] = 1;
+	return out_list_end(&o, sd_cdr_list(&c->sess, ctl_opt(c, "msisdn"),
+	    month, cdr_row, &o, &c->err));
+}
+
+int
+cmd_cdr_show(struct ctl_ctx *c)
+{
+	struct sd_cdr x;
+	struct out_json j;
+	char *end, st[32], an[32], unit[32], cost[32];
+	uint64_t id = strtoull(c->args[0], &end, 10);
+	int rc;
+
+	if (c->args[0][0] == '\0' || *end != '\0' || id == 0)
+		return sd_err_set(&c->err, SD_EINVAL, "cdr: '%s' is not a call "
+		    "record number", c->args[0]);
+	if ((rc = sd_cdr_get(&c->sess, id, &x, &c->err)) != SD_OK)
+		return rc;
+	if (c->json) {
+		json_begin(&j, stdout);
+		cdr_json(&j, &x);
+		json_end(&j);
+		return SD_OK;
+	}
+	sd_time_format(x.start, st, sizeof st);
+	if (x.answer)
+		sd_time_format(x.answer, an, sizeof an);
+	else
+		sd_strlcpy(an, "not answered", sizeof an);
+	rate_format(x.unit_mfen, unit, sizeof unit);
+	sd_money_format(x.cost_fen, cost, sizeof cost);
+	printf("call:         %llu (%s %s)\nnumber:       %s %s %s\n"
+	    "subscription: #%llu, customer %llu\nstart:        %s\n"
+	    "answer:       %s\nseconds:      %d (%d billable, %d plan minutes)\n"
+	    "rate:         %s %s, %s/min\nfee:          %s\n",
+	    (unsigned long long)x.id, x.source, x.uniq, x.msisdn,
+	    x.direction == SD_DIR_IN ? "<-" : "->", x.other,
+	    (unsigned long long)x.sub, (unsigned long long)x.customer, st, an,
+	    x.billsec, x.billable_s, x.bundle_min, x.prefix, x.rate_name, unit,
+	    cost);
+	return SD_OK;
+}
+
+/* Usage of a number's subscription in a month. */
+static int
+usage_row(const struct sd_cdr *x, void *arg)
+{
+	uint64_t *sub = arg;
+
+	*sub = x->sub;
+	return 0;
+}
+
+int
+cmd_cdr_usage(struct ctl_ctx *c)
+{
+	struct sd_usage u;
+	char fee[32];
+	uint64_t sub = 0;
+	int month, st;
+
+	if ((st = month_opt(c, &month)) != SD_OK)
+		return st;
+	if (month == 0)
+		month = sd_month_of(sd_now());
+	if ((st = sd_cdr_list(&c->sess, ctl_opt(c, "msisdn"), month, usage_row,
+	    &sub, &c->err)) != SD_OK)
+		return st;
+	memset(&u, 0, sizeof u);
+	if (sub != 0 && (st = sd_usage_get(&c->sess, sub, month, &u,
+	    &c->err)) != SD_OK)
+		return st;
+	sd_money_format(u.call_fee_fen, fee, sizeof fee);
+	if (c->json) {
+		printf("{\"msisdn\": \"%s\", \"month\": \"%04d-%02d\", "
+		    "\"subscription\": %llu, \"calls\": %ld, \"answered\": %ld, "
+		    "\"talk_s\": %ld, \"bundle_min\": %d, \"billable_s\": %ld, "
+		    "\"call_fee_fen\": %lld, \"sms\": %ld}\n", ctl_opt(c, "msisdn"),
+		    month / 100, month % 100, (unsigned long long)sub, u.calls,
+		    u.answered, u.seconds, u.bundle_min, u.billable_s,
+		    (long long)u.call_fee_fen, u.sms);
+		return SD_OK;
+	}
+	printf("%s %04d-%02d: %ld calls (%ld answered), talk %ld s, plan minutes "
+	    "%d, charged %ld s, call fee %s, sms %ld\n", ctl_opt(c, "msisdn"),
+	    month / 100, month % 100, u.calls, u.answered, u.seconds,
+	    u.bundle_min, u.billable_s, fee, u.sms);
+	return SD_OK;
+}

@@ -280,6 +280,21 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "cost: the rate, billable seconds and the cost", 1, cmd_tariff_quote,
 	  { { "at", "TIME", "answered at (default now)" },
 	    { "plan-minutes", "N", "plan minutes left" } } },
+	{ "cdr", "import", "FILE", 1, 1, "import call records: matched to "
+	  "subscriptions, rated, each call once", 1, cmd_cdr_import,
+	  { { "format", "FORMAT", "asterisk (Master.csv), freeswitch (cdr_csv) "
+	      "or simdesk", 1 },
+	    { "skip-bad", "REJECTS.csv", "import the good rows" },
+	    { "encoding", "ENC", "auto, utf-8 or gb18030" } } },
+	{ "cdr", "list", "", 0, 0, "a number's calls", 1, cmd_cdr_list,
+	  { { "msisdn", "NUMBER", "the subscriber's number", 1 },
+	    { "month", "YYYY-MM", "one month" } } },
+	{ "cdr", "show", "ID", 1, 1, "one call record", 1, cmd_cdr_show,
+	  { { 0 } } },
+	{ "cdr", "usage", "", 0, 0, "a number's usage in a month: calls, plan "
+	  "minutes, charged seconds, call fee", 1, cmd_cdr_usage,
+	  { { "msisdn", "NUMBER", "the subscriber's number", 1 },
+	    { "month", "YYYY-MM", "default: this month" } } },
 	{ "sim", "suspend", "ICCID", 1, 1, "suspend an active card", 1,
 	  cmd_sim_suspend, { { "reason", "TEXT", "why", 1 } } },
 	{ "sim", "resume", "ICCID", 1, 1, "resume a suspended card", 1,

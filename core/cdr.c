@@ -1,0 +1,787 @@
+/*
+ * cdr.c -- call detail records (话单): Asterisk's Master.csv, FreeSWITCH's
+ * cdr_csv and our own CSV read, each call matched to the subscription
+ * whose number made or received it at that time, rated with its plan's
+ * tariff (plan minutes first), stored once, and added to the month's
+ * usage that the bill run reads.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core_int.h"
+
+enum { C_ID = 1, C_SUB, C_CUSTOMER, C_MSISDN, C_DIR, C_OTHER, C_START,
+    C_ANSWER, C_DURATION, C_BILLSEC, C_UNIQ, C_SOURCE, C_PREFIX, C_RATE_NAME,
+    C_UNIT, C_BILLABLE, C_BUNDLE, C_COST, C_MONTH };
+
+enum { G_CALLS = 1, G_ANSWERED, G_SECONDS, G_BUNDLE, G_BILLABLE, G_FEE,
+    G_SMS };
+
+void
+cdr_encode(const struct sd_cdr *c, struct sd_buf *b)
+{
+	sd_rec_begin(b);
+	sd_rec_int(b, C_ID, (int64_t)c->id);
+	sd_rec_int(b, C_SUB, (int64_t)c->sub);
+	sd_rec_int(b, C_CUSTOMER, (int64_t)c->customer);
+	sd_rec_str(b, C_MSISDN, c->msisdn);
+	sd_rec_int(b, C_DIR, c->direction);
+	sd_rec_str(b, C_OTHER, c->other);
+	sd_rec_int(b, C_START, c->start);
+	sd_rec_int(b, C_ANSWER, c->answer);
+	sd_rec_int(b, C_DURATION, c->duration);
+	sd_rec_int(b, C_BILLSEC, c->billsec);
+	sd_rec_str(b, C_UNIQ, c->uniq);
+	sd_rec_str(b, C_SOURCE, c->source);
+	sd_rec_str(b, C_PREFIX, c->prefix);
+	sd_rec_str(b, C_RATE_NAME, c->rate_name);
+	sd_rec_int(b, C_UNIT, c->unit_mfen);
+	sd_rec_int(b, C_BILLABLE, c->billable_s);
+	sd_rec_int(b, C_BUNDLE, c->bundle_min);
+	sd_rec_int(b, C_COST, c->cost_fen);
+	sd_rec_int(b, C_MONTH, c->month);
+}
+
+int
+cdr_decode(const void *p, size_t n, struct sd_cdr *c)
+{
+	struct sd_rec_reader r;
+	int ok;
+
+	memset(c, 0, sizeof *c);
+	if (sd_rec_open(&r, p, n) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&r)) == 1)
+		switch (r.tag) {
+		case C_ID:	c->id = (uint64_t)r.ival; break;
+		case C_SUB:	c->sub = (uint64_t)r.ival; break;
+		case C_CUSTOMER: c->customer = (uint64_t)r.ival; break;
+		case C_MSISDN:	sd_rec_copystr(&r, c->msisdn, sizeof c->msisdn); break;
+		case C_DIR:	c->direction = (int)r.ival; break;
+		case C_OTHER:	sd_rec_copystr(&r, c->other, sizeof c->other); break;
+		case C_START:	c->start = r.ival; break;
+		case C_ANSWER:	c->answer = r.ival; break;
+		case C_DURATION: c->duration = (int)r.ival; break;
+		case C_BILLSEC:	c->billsec = (int)r.ival; break;
+		case C_UNIQ:	sd_rec_copystr(&r, c->uniq, sizeof c->uniq); break;
+		case C_SOURCE:	sd_rec_copystr(&r, c->source, sizeof c->source); break;
+		case C_PREFIX:	sd_rec_copystr(&r, c->prefix, sizeof c->prefix); break;
+		case C_RATE_NAME: sd_rec_copystr(&r, c->rate_name,
+				    sizeof c->rate_name); break;
+		case C_UNIT:	c->unit_mfen = r.ival; break;
+		case C_BILLABLE: c->billable_s = (int)r.ival; break;
+		case C_BUNDLE:	c->bundle_min = (int)r.ival; break;
+		case C_COST:	c->cost_fen = r.ival; break;
+		case C_MONTH:	c->month = (int)r.ival; break;
+		default:	break;
+		}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+static void
+usage_key(uint8_t k[12], uint64_t sub, int month)
+{
+	sd_be64_put(k, sub);
+	k[8] = (uint8_t)(month >> 24);
+	k[9] = (uint8_t)(month >> 16);
+	k[10] = (uint8_t)(month >> 8);
+	k[11] = (uint8_t)month;
+}
+
+static int
+usage_load(struct sd_txn *t, uint64_t sub, int month, struct sd_usage *u,
+    int rmw, struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	struct sd_rec_reader r;
+	uint8_t k[12];
+	int st, ok;
+
+	memset(u, 0, sizeof *u);
+	u->sub = sub;
+	u->month = month;
+	usage_key(k, sub, month);
+	st = sd_get(t, T_USAGE, k, 12, &val, rmw ? SD_GET_RMW : 0, err);
+	if (st == SD_ENOTFOUND) {
+		sd_err_clear(err);
+		sd_buf_free(&val);
+		return SD_OK;
+	}
+	if (st == SD_OK && sd_rec_open(&r, val.p, val.len) == SD_OK) {
+		while ((ok = sd_rec_next(&r)) == 1)
+			switch (r.tag) {
+			case G_CALLS:	 u->calls = (long)r.ival; break;
+			case G_ANSWERED: u->answered = (long)r.ival; break;
+			case G_SECONDS:	 u->seconds = (long)r.ival; break;
+			case G_BUNDLE:	 u->bundle_min = (int)r.ival; break;
+			case G_BILLABLE: u->billable_s = (long)r.ival; break;
+			case G_FEE:	 u->call_fee_fen = r.ival; break;
+			case G_SMS:	 u->sms = (long)r.ival; break;
+			default:	 break;
+			}
+	}
+	sd_buf_free(&val);
+	return st;
+}
+
+static int
+usage_store(struct sd_txn *t, const struct sd_usage *u, struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	uint8_t k[12];
+	int st;
+
+	usage_key(k, u->sub, u->month);
+	sd_rec_begin(&val);
+	sd_rec_int(&val, G_CALLS, u->calls);
+	sd_rec_int(&val, G_ANSWERED, u->answered);
+	sd_rec_int(&val, G_SECONDS, u->seconds);
+	sd_rec_int(&val, G_BUNDLE, u->bundle_min);
+	sd_rec_int(&val, G_BILLABLE, u->billable_s);
+	sd_rec_int(&val, G_FEE, u->call_fee_fen);
+	sd_rec_int(&val, G_SMS, u->sms);
+	st = sd_put(t, T_USAGE, k, 12, val.p, val.len, 0, err);
+	sd_buf_free(&val);
+	return st;
+}
+
+/* ---------------------------------------------------------------- months */
+
+int
+sd_month_of(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	return (tm.tm_year + 1900) * 100 + tm.tm_mon + 1;
+}
+
+int
+sd_month_parse(const char *s)
+{
+	int y, m, n = 0;
+
+	if (s == NULL || sscanf(s, "%4d-%2d%n", &y, &m, &n) != 2 || s[n] != '\0' ||
+	    n != 7 || y < 2000 || y > 2999 || m < 1 || m > 12)
+		return -1;
+	return y * 100 + m;
+}
+
+/* ---------------------------------------------------------------- matching */
+
+int
+subscription_at(struct sd_txn *t, const char *msisdn, int64_t when,
+    struct sd_subscription *out, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint8_t seek[12 + 16];
+	size_t n = strlen(msisdn) + 1;
+	int st, found = 0;
+
+	memset(out, 0, sizeof *out);
+	if (n > 12)
+		return SD_OK;
+	memcpy(seek, msisdn, n);
+	sd_be64_put(seek + n, (uint64_t)when ^ (1ULL << 63));
+	memset(seek + n + 8, 0xff, 8);
+	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_MSISDN, &c, err)) !=
+	    SD_OK)
+		return st;
+	/* The last subscription of the number that started by then. */
+	st = sd_cursor_seek(c, SD_SEEK_GE, seek, n + 16, err);
+	st = st == SD_OK ? sd_cursor_step(c, -1, err) :
+	    st == SD_ENOTFOUND ? sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err) : st;
+	if (st == SD_OK) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+
+		if (kl > n && memcmp(k, msisdn, n) == 0 &&
+		    sub_decode(v, vl, out) == SD_OK && out->from <= when &&
+		    (out->ended == 0 || out->ended > when))
+			found = 1;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	if (!found)
+		memset(out, 0, sizeof *out);
+	return SD_OK;
+}
+
+/* Our numbers are 11-digit mobiles; the switch may add +86, 86 or 0. */
+static void
+our_number(const char *in, char *out, size_t size)
+{
+	char d[40];
+
+	if (sd_number_normalize(in, d, sizeof d) != 0) {
+		sd_strlcpy(out, "", size);
+		return;
+	}
+	if (strlen(d) == 13 && strncmp(d, "86", 2) == 0)
+		memmove(d, d + 2, 12);
+	else if (strlen(d) == 15 && strncmp(d, "0086", 4) == 0)
+		memmove(d, d + 4, 12);
+	else if (strlen(d) == 12 && d[0] == '0' && d[1] == '1')
+		memmove(d, d + 1, 12);
+	sd_strlcpy(out, d, size);
+}
+
+/* ---------------------------------------------------------------- parsing */
+
+struct call {
+	char	 src[33], dst[33];
+	int64_t	 start, answer;
+	int	 duration, billsec;
+	char	 uniq[65];
+	int	 dir;		/* simdesk format: given; else -1 */
+};
+
+static uint64_t
+fnv(const char *s, uint64_t h)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static int
+num(const char *field, const char *v, int *out, struct sd_err *e)
+{
+	char *end;
+	long n;
+
+	n = strtol(v ? v : "", &end, 10);
+	if (v == NULL || v[0] == '\0' || *end != '\0' || n < 0 || n > 86400 * 7)
+		return sd_err_set(e, SD_EINVAL, "%s: '%.20s' is not a number of "
+		    "seconds", field, v ? v : "");
+	*out = (int)n;
+	return SD_OK;
+}
+
+static int
+when(const char *field, const char *v, int64_t *out, struct sd_err *e)
+{
+	if (v == NULL || v[0] == '\0') {
+		*out = 0;
+		return SD_OK;
+	}
+	if (sd_time_parse(v, out) != SD_OK)
+		return sd_err_set(e, SD_EINVAL, "%s: '%.30s' is not YYYY-MM-DD "
+		    "HH:MM:SS", field, v);
+	return SD_OK;
+}
+
+static const char *
+cell(const struct sd_table *t, int r, int c)
+{
+	return c < t->ncells[r] ? t->cells[r][c] : "";
+}
+
+/* Columns of our own format. */
+static const char *const simdesk_cols[] = { "call_id", "msisdn", "direction",
+    "number", "start", "answer", "billsec", "duration" };
+
+static int
+parse_row(const struct sd_table *t, int r, int format, const int *col,
+    struct call *c, struct sd_err *e)
+{
+	int st, n = t->ncells[r];
+	const char *start, *answer, *billsec, *duration;
+
+	memset(c, 0, sizeof *c);
+	c->dir = -1;
+	switch (format) {
+	case SD_CDR_ASTERISK:
+		if (n < 16 || n > 21)
+			return sd_err_set(e, SD_EINVAL, "row: %d columns, an "
+			    "Asterisk Master.csv row has 16 to 21", n);
+		sd_strlcpy(c->src, cell(t, r, 1), sizeof c->src);
+		sd_strlcpy(c->dst, cell(t, r, 2), sizeof c->dst);
+		start = cell(t, r, 9);
+		answer = cell(t, r, 10);
+		duration = cell(t, r, 12);
+		billsec = cell(t, r, 13);
+		if (n > 16)
+			sd_strlcpy(c->uniq, cell(t, r, 16), sizeof c->uniq);
+		break;
+	case SD_CDR_FREESWITCH:
+		if (n < 11)
+			return sd_err_set(e, SD_EINVAL, "row: %d columns, a "
+			    "FreeSWITCH cdr_csv row has 15", n);
+		sd_strlcpy(c->src, cell(t, r, 1), sizeof c->src);
+		sd_strlcpy(c->dst, cell(t, r, 2), sizeof c->dst);
+		start = cell(t, r, 4);
+		answer = cell(t, r, 5);
+		duration = cell(t, r, 7);
+		billsec = cell(t, r, 8);
+		sd_strlcpy(c->uniq, cell(t, r, 10), sizeof c->uniq);
+		break;
+	default: {
+		const char *d = col[2] >= 0 ? cell(t, r, col[2]) : "out";
+
+		if (strcmp(d, "out") == 0 || d[0] == '\0')
+			c->dir = SD_DIR_OUT;
+		else if (strcmp(d, "in") == 0)
+			c->dir = SD_DIR_IN;
+		else
+			return sd_err_set(e, SD_EINVAL, "direction: '%.10s' is "
+			    "not out or in", d);
+		sd_strlcpy(c->src, cell(t, r, col[1]), sizeof c->src);
+		sd_strlcpy(c->dst, cell(t, r, col[3]), sizeof c->dst);
+		if (c->dir == SD_DIR_IN) {
+			char tmp[33];
+
+			memcpy(tmp, c->src, sizeof tmp);
+			memcpy(c->src, c->dst, sizeof tmp);
+			memcpy(c->dst, tmp, sizeof tmp);
+		}
+		start = cell(t, r, col[4]);
+		answer = col[5] >= 0 ? cell(t, r, col[5]) : "";
+		billsec = cell(t, r, col[6]);
+		duration = col[7] >= 0 ? cell(t, r, col[7]) : billsec;
+		if (col[0] >= 0)
+			sd_strlcpy(c->uniq, cell(t, r, col[0]), sizeof c->uniq);
+		break;
+	}
+	}
+	if ((st = when("start", start, &c->start, e)) != SD_OK ||
+	    (st = when("answer", answer, &c->answer, e)) != SD_OK ||
+	    (st = num("billsec", billsec, &c->billsec, e)) != SD_OK ||
+	    (st = num("duration", duration[0] ? duration : "0", &c->duration,
+	    e)) != SD_OK)
+		return st;
+	if (c->start == 0)
+		return sd_err_set(e, SD_EINVAL, "start: required");
+	if (c->answer == 0)
+		c->billsec = 0;		/* never answered */
+	if (c->uniq[0] == '\0') {
+		char buf[128];
+		uint64_t h;
+
+		snprintf(buf, sizeof buf, "%s|%s|%lld|%d", c->src, c->dst,
+		    (long long)c->start, c->duration);
+		h = fnv(buf, 14695981039346656037ULL);
+		snprintf(c->uniq, sizeof c->uniq, "h:%016llx",
+		    (unsigned long long)h);
+	}
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- import */
+
+struct imp {
+	struct sd_session	*s;
+	const struct sd_table	*t;
+	const char		*file;
+	int			 format;
+	int			 first;		/* first data row */
+	int			 col[8];	/* simdesk format */
+	unsigned char		*bad;
+	char			(*why)[200];
+	long			 nbad;
+	/* write pass */
+	int			 from, to;	/* rows of this batch */
+	uint64_t		 next_id;
+	long			 written, dups;
+};
+
+/* Match and rate one call inside t; store it when store is set. */
+static int
+one(struct sd_txn *t, struct imp *m, int r, int store, struct sd_err *e)
+{
+	struct call c;
+	struct sd_subscription sub;
+	struct sd_buf val = SD_BUF_INIT, pk = SD_BUF_INIT;
+	const struct sd_ratetab *rt;
+	struct sd_rating rating;
+	struct sd_plan p;
+	struct sd_usage u;
+	struct sd_cdr x;
+	char ours[33];
+	int64_t at;
+	int st, left;
+
+	if ((st = parse_row(m->t, r, m->format, m->col, &c, e)) != SD_OK)
+		return st;
+	memset(&x, 0, sizeof x);
+	at = c.answer ? c.answer : c.start;
+	/* Our number made the call, or received it. */
+	our_number(c.src, ours, sizeof ours);
+	if ((st = subscription_at(t, ours, at, &sub, e)) != SD_OK)
+		return st;
+	x.direction = SD_DIR_OUT;
+	if (sub.id == 0 && c.dir != SD_DIR_OUT) {
+		our_number(c.dst, ours, sizeof ours);
+		if ((st = subscription_at(t, ours, at, &sub, e)) != SD_OK)
+			return st;
+		x.direction = SD_DIR_IN;
+	}
+	if (sub.id == 0) {
+		char tm[32];
+
+		sd_time_format(at, tm, sizeof tm);
+		return sd_err_set(e, SD_ENOTFOUND, "no subscription has %.20s or "
+		    "%.20s at %s", c.src, c.dst, tm);
+	}
+	/* Duplicates: a call already on file is charged nothing twice. */
+	st = sd_get_by(t, T_CDR, IX_CDR_UNIQ, c.uniq, strlen(c.uniq), &pk, NULL,
+	    0, e);
+	sd_buf_free(&pk);
+	if (st == SD_OK)
+		return SD_EEXIST;
+	if (st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(e);
+	/* The plan's tariff. */
+	st = sd_get(t, T_PLAN, sub.plan, strlen(sub.plan), &val, 0, e);
+	if (st == SD_OK)
+		st = plan_decode(val.p, val.len, &p);
+	sd_buf_free(&val);
+	if (st != SD_OK)
+		return sd_err_set(e, SD_EINVAL, "plan %s of %s: missing", sub.plan,
+		    sub.msisdn);
+	if (p.tariff[0] == '\0')
+		return sd_err_set(e, SD_EINVAL, "plan %s has no tariff to rate "
+		    "%s's calls with", p.code, sub.msisdn);
+	if ((st = tariff_ratetab_txn(t, p.tariff, &rt, e)) != SD_OK)
+		return st;
+	x.id = m->next_id;
+	x.sub = sub.id;
+	x.customer = sub.customer;
+	sd_strlcpy(x.msisdn, sub.msisdn, sizeof x.msisdn);
+	sd_number_normalize(x.direction == SD_DIR_OUT ? c.dst : c.src, x.other,
+	    sizeof x.other);
+	x.start = c.start;
+	x.answer = c.answer;
+	x.duration = c.duration;
+	x.billsec = c.billsec;
+	sd_strlcpy(x.uniq, c.uniq, sizeof x.uniq);
+	sd_strlcpy(x.source, m->format == SD_CDR_ASTERISK ? "asterisk" :
+	    m->format == SD_CDR_FREESWITCH ? "freeswitch" : "simdesk",
+	    sizeof x.source);
+	x.month = sd_month_of(at);
+	if ((st = usage_load(t, sub.id, x.month, &u, store, e)) != SD_OK)
+		return st;
+	if (x.direction == SD_DIR_OUT) {
+		left = p.minutes - u.bundle_min;
+		if (left < 0)
+			left = 0;
+		st = sd_rate_call(rt, x.other, at, c.billsec, &left, &rating);
+		if (st == SD_ENOTFOUND)
+			return sd_err_set(e, SD_EINVAL, "tariff %s has no rate for "
+			    "%s", p.tariff, x.other);
+		if (st != SD_OK)
+			return sd_err_set(e, SD_EINVAL, "dst: '%.30s' cannot be "
+			    "rated", c.dst);
+		sd_strlcpy(x.prefix, rating.rate->prefix, sizeof x.prefix);
+		sd_strlcpy(x.rate_name, rating.rate->name, sizeof x.rate_name);
+		x.unit_mfen = rating.rate->per_minute_mfen;
+		x.billable_s = rating.billable_s;
+		x.bundle_min = rating.bundle_min;
+		x.cost_fen = rating.cost_fen;
+	}
+	if (!store)
+		return SD_OK;
+	u.calls++;
+	u.answered += c.billsec > 0;
+	u.seconds += c.billsec;
+	u.bundle_min += x.bundle_min;
+	u.billable_s += x.billable_s;
+	u.call_fee_fen += x.cost_fen;
+	if ((st = usage_store(t, &u, e)) != SD_OK)
+		return st;
+	{
+		uint8_t key[8];
+
+		key64(key, x.id);
+		cdr_encode(&x, &val);
+		st = sd_put(t, T_CDR, key, 8, val.p, val.len, SD_PUT_NOOVERWRITE,
+		    e);
+		sd_buf_free(&val);
+	}
+	m->next_id++;
+	return st;
+}
+
+/* The check: every row, nothing written. */
+static int
+check_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct imp *m = arg;
+
+	(void)err;
+	m->nbad = 0;
+	for (int r = m->first; r < m->t->nrows; r++) {
+		struct sd_err e;
+		int st;
+
+		m->bad[r] = 0;
+		sd_err_clear(&e);
+		st = one(t, m, r, 0, &e);
+		if (st == SD_ERETRY || st == SD_EINTERNAL)
+			return sd_err_set(err, st, "%s", e.msg);
+		if (st != SD_OK && st != SD_EEXIST) {
+			m->bad[r] = 1;
+			snprintf(m->why[r], sizeof m->why[0], "%.60s:%d: %.120s",
+			    m->file, m->t->lines[r], e.msg);
+			m->nbad++;
+		}
+	}
+	return SD_OK;
+}
+
+static int
+write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct imp *m = arg;
+	uint64_t id0 = m->next_id;
+	long w = 0, d = 0;
+
+	for (int r = m->from; r < m->to; r++) {
+		struct sd_err e;
+		int st;
+
+		if (m->bad[r])
+			continue;
+		sd_err_clear(&e);
+		st = one(t, m, r, 1, &e);
+		if (st == SD_EEXIST) {
+			d++;
+			continue;
+		}
+		if (st != SD_OK) {
+			m->next_id = id0;	/* retried from the start */
+			return sd_err_set(err, st == SD_EINVAL ? SD_EREFUSED : st,
+			    "%.60s:%d: %s", m->file, m->t->lines[r], e.msg);
+		}
+		w++;
+	}
+	m->written += w;
+	m->dups += d;
+	return SD_OK;
+}
+
+int
+sd_cdr_format_parse(const char *s)
+{
+	if (s == NULL || strcmp(s, "asterisk") == 0)
+		return SD_CDR_ASTERISK;
+	if (strcmp(s, "freeswitch") == 0)
+		return SD_CDR_FREESWITCH;
+	if (strcmp(s, "simdesk") == 0)
+		return SD_CDR_SIMDESK;
+	return -1;
+}
+
+#define CDR_BATCH 2000
+
+int
+sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
+    int format, const char *rejects,
+    void (*progress)(long done, long total, void *arg), void *progress_arg,
+    struct sd_import_result *r, struct sd_err *err)
+{
+	struct imp m;
+	uint64_t first_id;
+	int st;
+
+	memset(r, 0, sizeof *r);
+	if ((st = sd_authorize(s, SD_OP_CDR_IMPORT, file, err)) != SD_OK)
+		return st;
+	memset(&m, 0, sizeof m);
+	m.s = s;
+	m.t = t;
+	m.file = file;
+	m.format = format;
+	if (format == SD_CDR_SIMDESK) {
+		if (t->nrows < 1)
+			return sd_err_set(err, SD_EINVAL, "%s: empty", file);
+		for (int k = 0; k < 8; k++) {
+			m.col[k] = -1;
+			for (int c = 0; c < t->ncells[0]; c++)
+				if (strcasecmp(t->cells[0][c], simdesk_cols[k]) == 0)
+					m.col[k] = c;
+		}
+		if (m.col[1] < 0 || m.col[3] < 0 || m.col[4] < 0 || m.col[6] < 0)
+			return sd_err_set(err, SD_EINVAL, "%s: header: needs the "
+			    "columns msisdn, number, start and billsec (and may "
+			    "have call_id, direction, answer, duration)", file);
+		m.first = 1;
+	} else if (t->nrows > 0 && t->ncells[0] > 1 &&
+	    (strcasecmp(t->cells[0][0], "accountcode") == 0 ||
+	    strcasecmp(t->cells[0][0], "caller_id_name") == 0))
+		m.first = 1;		/* a header line some exports add */
+	if (t->nrows <= m.first)
+		return sd_err_set(err, SD_EINVAL, "%s: no call records", file);
+	m.bad = xcalloc((size_t)t->nrows, 1);
+	m.why = xcalloc((size_t)t->nrows, sizeof *m.why);
+	/* Every row checked before anything is written. */
+	if ((st = sd_db_read(s->core->db, check_txn, &m, err)) != SD_OK)
+		goto out;
+	if (m.nbad > 0 && rejects == NULL) {
+		int first = m.first;
+
+		while (!m.bad[first])
+			first++;
+		st = sd_err_set(err, SD_EINVAL, "%s (%ld bad row%s in all; "
+		    "nothing imported; --skip-bad FILE imports the rest)",
+		    m.why[first], m.nbad, m.nbad == 1 ? "" : "s");
+		goto out;
+	}
+	if (rejects != NULL) {
+		FILE *f = fopen(rejects, "w");
+
+		if (f == NULL) {
+			st = sd_err_set(err, SD_EINVAL, "--skip-bad: %s: cannot "
+			    "write", rejects);
+			goto out;
+		}
+		fputs("\xef\xbb\xbfrow,reason\r\n", f);
+		for (int i = m.first; i < t->nrows; i++)
+			if (m.bad[i])
+				fprintf(f, "%d,\"%s\"\r\n", t->lines[i], m.why[i]);
+		fclose(f);
+	}
+	if ((st = sd_seq_take(s->core->db, "cdr", (unsigned)(t->nrows - m.first),
+	    &first_id, err)) != SD_OK)
+		goto out;
+	m.next_id = first_id;
+	/* Written in batches, each durable; a rerun skips what is in. */
+	for (m.from = m.first; m.from < t->nrows; m.from = m.to) {
+		m.to = m.from + CDR_BATCH < t->nrows ? m.from + CDR_BATCH :
+		    t->nrows;
+		if ((st = sd_db_run(s->core->db, write_txn, &m, err)) != SD_OK)
+			goto out;
+		if (progress != NULL)
+			progress(m.to - m.first, t->nrows - m.first, progress_arg);
+	}
+	{
+		char obj[300], detail[96];
+
+		snprintf(obj, sizeof obj, "file:%.200s", file);
+		snprintf(detail, sizeof detail, "%ld calls, %ld duplicates, %ld "
+		    "rejected", m.written, m.dups, m.nbad);
+		sd_audit_log(s->core, s->user.login, "cdr.import", obj,
+		    SD_OUTCOME_OK, detail);
+	}
+	r->imported = m.written;
+	r->duplicates = m.dups;
+	r->rejected = m.nbad;
+out:
+	free(m.bad);
+	free(m.why);
+	return st;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+struct list_arg {
+	const char	*msisdn;
+	int		 month;
+	uint64_t	 id;
+	struct sd_cdr	*out;
+	struct sd_usage	*usage;
+	sd_cdr_cb	 cb;
+	void		*arg;
+};
+
+static int
+list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct list_arg *a = arg;
+	struct sd_cursor *c;
+	size_t n = strlen(a->msisdn) + 1;
+	int st;
+
+	if ((st = sd_cursor_open(t, T_CDR, IX_CDR_MSISDN, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, a->msisdn, n, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_cdr x;
+
+		if (kl < n || memcmp(k, a->msisdn, n) != 0)
+			break;
+		if (cdr_decode(v, vl, &x) != SD_OK)
+			continue;
+		if (a->month != 0 && x.month != a->month)
+			continue;
+		if (a->cb(&x, a->arg))
+			break;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_cdr_list(struct sd_session *s, const char *msisdn, int month, sd_cdr_cb cb,
+    void *arg, struct sd_err *err)
+{
+	struct list_arg a = { msisdn, month, 0, NULL, NULL, cb, arg };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_CDR_SHOW, msisdn, err)) != SD_OK)
+		return st;
+	if ((st = sd_msisdn_check(msisdn, err)) != SD_OK)
+		return st;
+	return sd_db_read(s->core->db, list_txn, &a, err);
+}
+
+static int
+get_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct list_arg *a = arg;
+	struct sd_buf val = SD_BUF_INIT;
+	uint8_t key[8];
+	int st;
+
+	if (a->usage != NULL)
+		return usage_load(t, a->id, a->month, a->usage, 0, err);
+	key64(key, a->id);
+	st = sd_get(t, T_CDR, key, 8, &val, 0, err);
+	if (st == SD_ENOTFOUND)
+		st = sd_err_set(err, SD_ENOTFOUND, "cdr %llu: not found",
+		    (unsigned long long)a->id);
+	else if (st == SD_OK && cdr_decode(val.p, val.len, a->out) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "cdr %llu: record corrupt",
+		    (unsigned long long)a->id);
+	sd_buf_free(&val);
+	return st;
+}
+
+int
+sd_cdr_get(struct sd_session *s, uint64_t id, struct sd_cdr *out,
+    struct sd_err *err)
+{
+	struct list_arg a = { NULL, 0, id, out, NULL, NULL, NULL };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_CDR_SHOW, "", err)) != SD_OK)
+		return st;
+	return sd_db_read(s->core->db, get_txn, &a, err);
+}
+
+int
+sd_usage_get(struct sd_session *s, uint64_t sub, int month,
+    struct sd_usage *out, struct sd_err *err)
+{
+	struct list_arg a = { NULL, month, sub, NULL, out, NULL, NULL };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_CDR_SHOW, "", err)) != SD_OK)
+		return st;
+	return sd_db_read(s->core->db, get_txn, &a, err);
+}
