@@ -92,7 +92,7 @@ usage_key(uint8_t k[12], uint64_t sub, int month)
 	k[11] = (uint8_t)month;
 }
 
-static int
+int
 usage_load(struct sd_txn *t, uint64_t sub, int month, struct sd_usage *u,
     int rmw, struct sd_err *err)
 {

@@ -52,6 +52,10 @@ sd_config_defaults(struct sd_config *c)
 	c->sla_hours[1] = 48;		/* complaint */
 	c->sla_hours[2] = 72;		/* after-sales */
 	c->sla_hours[3] = 24;		/* business change */
+	c->credit_limit_fen = 0;
+	sd_strlcpy(c->receipt_series, "R", sizeof c->receipt_series);
+	c->receipt_paper = 48;
+	sd_strlcpy(c->receipt_header, "simdesk", sizeof c->receipt_header);
 	for (size_t i = 0; i < sizeof default_grades / sizeof default_grades[0];
 	    i++) {
 		sd_strlcpy(c->grades[i].grade, default_grades[i].grade,
@@ -223,6 +227,73 @@ apply_grading(struct sd_config *c, config_setting_t *g, const char *name,
 	return SD_OK;
 }
 
+/* A string inside a group, checked for length; absent keeps the default. */
+static int
+group_str(config_setting_t *g, const char *key, char *out, size_t size,
+    const char *name, struct sd_err *err)
+{
+	config_setting_t *st = config_setting_get_member(g, key);
+	const char *v;
+
+	if (st == NULL)
+		return SD_OK;
+	if (config_setting_type(st) != CONFIG_TYPE_STRING ||
+	    (v = config_setting_get_string(st)) == NULL)
+		return sd_err_set(err, SD_EINVAL, "%s:%d: %s: must be a string",
+		    name, config_setting_source_line(st), key);
+	if (sd_strlcpy(out, v, size) != 0)
+		return sd_err_set(err, SD_EINVAL, "%s:%d: %s: longer than %zu "
+		    "bytes", name, config_setting_source_line(st), key, size - 1);
+	return SD_OK;
+}
+
+static int
+apply_billing(struct sd_config *c, config_setting_t *g, const char *name,
+    struct sd_err *err)
+{
+	static const char *const known[] = { "credit_limit", NULL };
+	int yuan = (int)(c->credit_limit_fen / 100), st;
+
+	if ((st = group_known(g, known, name, err)) != SD_OK ||
+	    (st = group_int(g, "credit_limit", 0, 1000000, &yuan, name,
+	    err)) != SD_OK)
+		return st;
+	c->credit_limit_fen = (int64_t)yuan * 100;
+	return SD_OK;
+}
+
+static int
+apply_receipts(struct sd_config *c, config_setting_t *g, const char *name,
+    struct sd_err *err)
+{
+	static const char *const known[] = { "series", "paper", "header",
+	    "printer", NULL };
+	int st;
+
+	if ((st = group_known(g, known, name, err)) != SD_OK ||
+	    (st = group_str(g, "series", c->receipt_series,
+	    sizeof c->receipt_series, name, err)) != SD_OK ||
+	    (st = group_str(g, "header", c->receipt_header,
+	    sizeof c->receipt_header, name, err)) != SD_OK ||
+	    (st = group_str(g, "printer", c->receipt_printer,
+	    sizeof c->receipt_printer, name, err)) != SD_OK ||
+	    (st = group_int(g, "paper", 32, 48, &c->receipt_paper, name,
+	    err)) != SD_OK)
+		return st;
+	if (c->receipt_paper != 32 && c->receipt_paper != 48)
+		return sd_err_set(err, SD_EINVAL, "%s: receipts.paper: %d is not "
+		    "32 or 48", name, c->receipt_paper);
+	for (const char *p = c->receipt_series; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			return sd_err_set(err, SD_EINVAL, "%s: receipts.series: "
+			    "'%s' may hold only A-Z and 0-9", name,
+			    c->receipt_series);
+	if (c->receipt_series[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "%s: receipts.series: must not "
+		    "be empty", name);
+	return SD_OK;
+}
+
 struct setting_def {
 	const char	*name;
 	int		 type;		/* CONFIG_TYPE_STRING, _INT, _BOOL */
@@ -254,8 +325,7 @@ static const struct setting_def settings[] = {
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 
 /* Sections later features read (modems, printers...): allowed, read there. */
-static const char *const sections[] = { "modems", "simbanks", "printers",
-    "receipts", "billing" };
+static const char *const sections[] = { "modems", "simbanks", "printers" };
 
 static int
 apply(struct sd_config *c, config_t *cf, const char *name, struct sd_err *err)
@@ -273,6 +343,19 @@ apply(struct sd_config *c, config_t *cf, const char *name, struct sd_err *err)
 		for (size_t j = 0; j < NSETTINGS; j++)
 			if (strcmp(settings[j].name, key) == 0)
 				d = &settings[j];
+		if (strcmp(key, "billing") == 0 || strcmp(key, "receipts") == 0) {
+			int r;
+
+			if (config_setting_type(st) != CONFIG_TYPE_GROUP)
+				return sd_err_set(err, SD_EINVAL,
+				    "%s:%d: %s: must be a group { ... }", name,
+				    line, key);
+			r = key[0] == 'b' ? apply_billing(c, st, name, err) :
+			    apply_receipts(c, st, name, err);
+			if (r != SD_OK)
+				return r;
+			continue;
+		}
 		if (strcmp(key, "grading") == 0) {
 			int r = apply_grading(c, st, name, err);
 

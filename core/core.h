@@ -43,6 +43,13 @@ struct sd_config {
 		int64_t	premium_fen;	/* negative: graded down */
 	}	grades[32];
 	int	ngrades;
+	/* billing { credit_limit } */
+	int64_t	credit_limit_fen;	/* below -this a customer is suspended */
+	/* receipts { series, paper, header, printer } */
+	char	receipt_series[9];	/* this counter's gapless series */
+	int	receipt_paper;		/* 32 or 48 columns */
+	char	receipt_header[97];	/* the shop's name on each receipt */
+	char	receipt_printer[SD_PATH_MAX];	/* serial port, or "" */
 };
 
 #define SD_CONFIG_DEFAULT_PATH "/etc/simdesk/simdesk.conf"
@@ -138,6 +145,9 @@ enum sd_op {
 	SD_OP_TARIFF_SHOW,
 	SD_OP_CDR_IMPORT,
 	SD_OP_CDR_SHOW,
+	SD_OP_BILL_RUN,
+	SD_OP_BILL_SHOW,
+	SD_OP_BILL_ADJUST,
 	SD_OP__COUNT
 };
 
@@ -1145,6 +1155,86 @@ int	sd_usage_get(struct sd_session *s, uint64_t sub, int month,
 int	sd_month_parse(const char *s);
 /* YYYYMM of t in local time. */
 int	sd_month_of(int64_t t);
+
+/* ---------------------------------------------------------------- bills, balances */
+
+enum sd_bill_kind { SD_BL_PLAN, SD_BL_VAS, SD_BL_CALLS, SD_BL_ONE_OFF,
+    SD_BL_ADJUST };
+
+struct sd_bill_line {
+	int	 kind;
+	uint64_t sub;
+	char	 msisdn[12];
+	char	 code[17];		/* plan or service */
+	char	 text[97];
+	int64_t	 amount_fen;
+};
+
+#define SD_BILL_LINES_MAX 48
+
+/* One customer's bill for one month (月账单). */
+struct sd_bill {
+	uint64_t customer;
+	int	 month;			/* YYYYMM */
+	char	 name[SD_NAME_MAX + 1];
+	char	 phone[12];		/* the first number billed */
+	char	 plans[97];		/* 套餐名称 */
+	struct sd_bill_line lines[SD_BILL_LINES_MAX];
+	int	 nlines;
+	int64_t	 plan_fee_fen;
+	int64_t	 vas_fee_fen;		/* 新业务费 */
+	int64_t	 call_fee_fen;		/* 通话费 */
+	int64_t	 one_off_fen;		/* charged at the sale */
+	int64_t	 adjust_fen;
+	int64_t	 total_fen;		/* 费用合计 */
+	int64_t	 paid_fen;		/* 实缴 */
+	/* What bill runs posted of plan, services and calls. */
+	int64_t	 posted_plan_fen, posted_vas_fen, posted_call_fen;
+	int64_t	 created;
+};
+
+struct sd_bill_run_result {
+	long	 customers;		/* billed */
+	long	 changed;		/* whose bill was new or changed */
+	int64_t	 posted_fen;		/* posted by this run */
+	long	 suspended;
+};
+
+/*
+ * Bill month M (YYYYMM) for every customer with a subscription in it.  A
+ * rerun recomputes each bill and posts only the difference from what was
+ * posted before: nothing changed, nothing posted, byte-identical bills.
+ * Customers are billed in small transactions, so cashiers keep working.
+ */
+int	sd_bill_run(struct sd_session *s, int month,
+	    void (*progress)(long done, long total, void *arg), void *arg,
+	    struct sd_bill_run_result *r, struct sd_err *err);
+int	sd_bill_get(struct sd_session *s, const char *customer, int month,
+	    struct sd_bill *out, struct sd_err *err);
+typedef int (*sd_bill_cb)(const struct sd_bill *b, void *arg);
+int	sd_bill_list(struct sd_session *s, int month, int unpaid_only,
+	    sd_bill_cb cb, void *arg, struct sd_err *err);
+/* Every bill of one customer, oldest first. */
+int	sd_bill_history(struct sd_session *s, const char *customer,
+	    sd_bill_cb cb, void *arg, struct sd_err *err);
+/* A supervisor's adjustment (yuan, negative = credit): a posting and a
+ * line on the month's bill, never an edit in place. */
+int	sd_bill_adjust(struct sd_session *s, const char *customer, int month,
+	    const char *amount, const char *reason, struct sd_err *err);
+const char *sd_bill_kind_name(int kind);
+
+struct sd_balance {
+	uint64_t customer;
+	char	 name[SD_NAME_MAX + 1];
+	int64_t	 balance_fen;		/* payments - charges */
+	int64_t	 unpaid_fen;		/* on bills not fully paid */
+	int	 unpaid_bills;
+	int64_t	 credit_fen;		/* suspended below -credit */
+	int	 suspended;		/* any card suspended for debt */
+};
+
+int	sd_balance_get(struct sd_session *s, const char *customer,
+	    struct sd_balance *out, struct sd_err *err);
 
 /* ---------------------------------------------------------------- audit */
 

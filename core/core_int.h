@@ -29,6 +29,8 @@ enum {
 	T_RATE,
 	T_CDR,
 	T_USAGE,
+	T_BILL,
+	T_ADJUST,
 	T__COUNT
 };
 
@@ -47,6 +49,7 @@ enum { IX_AGENT_PARENT };
 enum { IX_SIM_MSISDN, IX_SIM_STATUS, IX_SIM_AGENT, IX_SIM_PLAN };
 enum { IX_SUB_CUSTOMER, IX_SUB_AGENT, IX_SUB_MSISDN };
 enum { IX_CDR_UNIQ, IX_CDR_MSISDN };
+enum { IX_BILL_MONTH };
 
 /* One page of a table or index (page.c). */
 struct page_walk {
@@ -106,6 +109,16 @@ int	batch_run(struct table_batch *b, const char *rejects,
 int	subscription_end(struct sd_txn *t, uint64_t customer, const char *iccid,
 	    int64_t when, struct sd_err *err);
 int	order_decode(const void *p, size_t n, struct sd_order *o);
+void	bill_encode(const struct sd_bill *b, struct sd_buf *out);
+int	bill_decode(const void *p, size_t n, struct sd_bill *b);
+/* Usage of a subscription in a month, zero when none (cdr.c). */
+int	usage_load(struct sd_txn *t, uint64_t sub, int month, struct sd_usage *u,
+	    int rmw, struct sd_err *err);
+/* Suspend a customer's cards below the credit limit, restore them above
+ * (bill.c); *suspended counts cards newly suspended. */
+int	balance_enforce(struct sd_txn *t, const struct sd_config *cfg,
+	    const char *actor, uint64_t customer, long *suspended,
+	    struct sd_err *err);
 void	cdr_encode(const struct sd_cdr *c, struct sd_buf *b);
 int	cdr_decode(const void *p, size_t n, struct sd_cdr *c);
 /* The subscription of msisdn running at time when (0 if none). */
@@ -156,6 +169,9 @@ int	customer_store(struct sd_txn *t, const struct sd_customer *c,
 /* Check and apply fields to c (name, phones...); err names the field. */
 int	customer_apply(struct sd_core *core, const struct sd_cust_fields *f,
 	    struct sd_customer *c, struct sd_err *err);
+/* A customer by id or by phone (digits kept); SD_ENOTFOUND naming it. */
+int	customer_key_resolve(struct sd_txn *t, const char *key, uint64_t *id,
+	    struct sd_err *err);
 /* Which customer owns phone, if any (0). */
 int	customer_by_phone(struct sd_txn *t, const char *phone, uint64_t *id,
 	    struct sd_err *err);

@@ -164,6 +164,34 @@ customer_by_phone(struct sd_txn *t, const char *phone, uint64_t *id,
 	return st;
 }
 
+int
+customer_key_resolve(struct sd_txn *t, const char *k, uint64_t *id,
+    struct sd_err *err)
+{
+	char *end;
+	int st;
+
+	*id = 0;
+	if (k == NULL || k[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "customer: required (an id or "
+		    "a phone)");
+	*id = strtoull(k, &end, 10);
+	if (*end != '\0' || strlen(k) > 9) {
+		char phone[24];
+		size_t o = 0;
+
+		for (const char *q = k; *q && o + 1 < sizeof phone; q++)
+			if (isdigit((unsigned char)*q))
+				phone[o++] = *q;
+		phone[o] = '\0';
+		if ((st = customer_by_phone(t, phone, id, err)) != SD_OK)
+			return st;
+	}
+	if (*id == 0)
+		return sd_err_set(err, SD_ENOTFOUND, "customer: no customer %s", k);
+	return SD_OK;
+}
+
 /* Name the customer who already has one of c's phones. */
 static int
 phone_clash(struct sd_txn *t, const struct sd_customer *c, struct sd_err *err)

@@ -96,6 +96,10 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	{ SD_OP_CDR_IMPORT, "cdr.import", R(ADMIN) },
 	{ SD_OP_CDR_SHOW, "cdr.show",
 	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
+	{ SD_OP_BILL_RUN, "bill.run", R(ADMIN) },
+	{ SD_OP_BILL_SHOW, "bill.show",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
+	{ SD_OP_BILL_ADJUST, "bill.adjust", R(ADMIN) | R(SUPERVISOR) },
 };
 
 const char *

@@ -469,27 +469,10 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 	a->denied = 0;
 	a->customer = a->in->customer;
-	if (a->customer == 0 && a->in->customer_key != NULL) {
-		const char *k = a->in->customer_key;
-		char *end;
-
-		a->customer = strtoull(k, &end, 10);
-		if (*k == '\0' || *end != '\0' || strlen(k) > 9) {
-			char phone[24];
-			size_t o = 0;
-
-			for (const char *q = k; *q && o + 1 < sizeof phone; q++)
-				if (isdigit((unsigned char)*q))
-					phone[o++] = *q;
-			phone[o] = '\0';
-			if ((st = customer_by_phone(t, phone, &a->customer,
-			    err)) != SD_OK)
-				return st;
-		}
-		if (a->customer == 0)
-			return sd_err_set(err, SD_ENOTFOUND, "customer: no "
-			    "customer %s", k);
-	}
+	if (a->customer == 0 && a->in->customer_key != NULL &&
+	    (st = customer_key_resolve(t, a->in->customer_key, &a->customer,
+	    err)) != SD_OK)
+		return st;
 	if ((st = sim_load_key(t, a->in->iccid, &c, 1, err)) != SD_OK)
 		return st;
 	if (c.status != SD_SIM_IN_STOCK && c.status != SD_SIM_ALLOCATED)

@@ -359,6 +359,23 @@ cdr_msisdn_key(const void *pk, size_t pklen, const void *rec, size_t len,
 	return 0;
 }
 
+/* Bills by month: be32 YYYYMM then the customer. */
+static int
+bill_month_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	uint8_t k[12];
+
+	(void)rec;
+	(void)len;
+	if (pklen != 12)
+		return -1;
+	memcpy(k, (const uint8_t *)pk + 8, 4);
+	memcpy(k + 4, pk, 8);
+	sd_keys_add(out, k, 12);
+	return 0;
+}
+
 const struct sd_table_def sd_schema[T__COUNT] = {
 	[T_META] = { "meta", 0, { { 0 } } },
 	[T_USER] = { "user", 2, {
@@ -419,4 +436,10 @@ const struct sd_table_def sd_schema[T__COUNT] = {
 	} },
 	/* Usage per subscription per month: be64 sub, be32 YYYYMM. */
 	[T_USAGE] = { "usage", 0, { { 0 } } },
+	/* Bills: be64 customer, be32 YYYYMM (a customer's in month order). */
+	[T_BILL] = { "bill", 1, {
+		{ "month", 1, bill_month_key },
+	} },
+	/* Adjustments: be64 customer, be32 YYYYMM, be64 id. */
+	[T_ADJUST] = { "adjust", 0, { { 0 } } },
 };

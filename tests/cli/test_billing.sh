@@ -157,3 +157,61 @@ t_rc 0 "cdr show" simdeskctl cdr show "$(grep -o '"id": [0-9]*' "$T_DIR/o" | sed
 t_grep "... the international call with its rate" "00 国际, 1.00/min" "$T_DIR/out"
 t_rc 0 "a cashier lists a number's calls" as cashier cashierpw1 simdeskctl cdr list --msisdn 13900001111
 t_rc 0 "verify holds after the imports" simdeskctl verify
+
+# ---------------------------------------------------------------- bills
+simdeskctl vas add CRBT --name 彩铃 --monthly-fee 5 >/dev/null
+simdeskctl plan add P39V --name 39元彩铃卡 --monthly-fee 39 --tariff STD --vas CRBT >/dev/null
+printf 'iccid,msisdn,plan,price\n8986007000000000002,13900002222,P39V,50\n' >"$T_DIR/c2.csv"
+simdeskctl sim import "$T_DIR/c2.csv" >/dev/null
+as operator operatorpw1 simdeskctl customer add --name 半月客户 --phone 13600002222 >/dev/null
+simdeskctl sim activate 13900002222 --customer 13600002222 --date "2026-11-16 10:00" --vas CRBT >/dev/null
+t_rc 6 "a month that has not begun is refused" simdeskctl bill run 2099-01
+t_rc 4 "a cashier cannot run bills" as cashier cashierpw1 simdeskctl bill run 2026-11
+t_rc 0 "bill run" simdeskctl --json bill run 2026-11
+t_grep "... two customers, both new" '"customers": 2, "changed": 2' "$T_DIR/out"
+# Posted: 39.00 + calls 1.75 (160 fen before, 15 more from --skip-bad) for
+# the first; 19.50 + 2.50 for the half month of the second = 62.75.
+t_grep "... posting plan, services and calls: 62.75" '"posted_fen": 6275' "$T_DIR/out"
+t_rc 0 "bill show --json" simdeskctl --json bill show 13600001111 2026-11
+for k in plan_fee_fen vas_fee_fen call_fee_fen total_fen paid_fen; do t_grep "... has $k" "\"$k\":" "$T_DIR/out"; done
+t_grep "... the plan's full month" '"plan_fee_fen": 3900' "$T_DIR/out"
+t_grep "... the calls" '"call_fee_fen": 175' "$T_DIR/out"
+# The AAAA number's list price (its grade premium) was charged at the sale.
+t_grep "... the card's price as a one-off" '"one_off_fen": 100000' "$T_DIR/out"
+t_grep "... the total" '"total_fen": 104075' "$T_DIR/out"
+simdeskctl --json bill show 13600002222 2026-11 >"$T_DIR/o"
+t_grep "half a month: 39 x 15/30 = 19.50" '"plan_fee_fen": 1950' "$T_DIR/o"
+t_grep "... and the service 5 x 15/30 = 2.50" '"vas_fee_fen": 250' "$T_DIR/o"
+t_grep "... the line says the days" '"text": "39元彩铃卡 \(15/30 days\)"' "$T_DIR/o"
+t_rc 0 "the seed's fields, in Chinese" simdeskctl bill show 13600001111 2026-11
+for k in 电话号码 客户姓名 通话费 新业务费 费用合计 套餐名称 实缴; do t_grep "... $k" "^$k" "$T_DIR/out"; done
+simdeskctl bill show 13600001111 2026-11 >"$T_DIR/b1"
+simdeskctl --json bill list --month 2026-11 >"$T_DIR/l1"
+t_rc 0 "the run again" simdeskctl --json bill run 2026-11
+t_grep "... changes nothing and posts nothing" '"customers": 2, "changed": 0, "posted_fen": 0' "$T_DIR/out"
+simdeskctl bill show 13600001111 2026-11 >"$T_DIR/b2"
+simdeskctl --json bill list --month 2026-11 >"$T_DIR/l2"
+cmp -s "$T_DIR/b1" "$T_DIR/b2" && cmp -s "$T_DIR/l1" "$T_DIR/l2"; t_ok "... the bills are byte for byte the same" $?
+t_rc 0 "balance --json" simdeskctl --json balance 13600001111
+for k in balance_fen status; do t_grep "... has $k" "\"$k\":" "$T_DIR/out"; done
+t_grep "... charges make it negative: -1040.75" '"balance_fen": -104075' "$T_DIR/out"
+t_grep "... below the credit limit: suspended" '"status": "suspended"' "$T_DIR/out"
+simdeskctl --json sim show 13900001111 >"$T_DIR/o"
+t_grep "... the card is suspended (停机) for debt" '"reason": "欠费停机' "$T_DIR/o"
+t_grep "... audited" "sim.suspend_debt" <(simdeskctl audit list --op sim.suspend_debt)
+# A call found late: the rerun posts only the difference.
+printf 'call_id,msisdn,direction,number,start,answer,billsec\nlate-1,13900002222,out,13800138005,2026-11-20 09:00:00,2026-11-20 09:00:01,120\n' >"$T_DIR/late.csv"
+simdeskctl cdr import "$T_DIR/late.csv" --format simdesk >/dev/null
+t_rc 0 "a late call, then the run again" simdeskctl --json bill run 2026-11
+t_grep "... one bill changed, 0.30 posted" '"changed": 1, "posted_fen": 30' "$T_DIR/out"
+t_rc 4 "an operator cannot adjust" as operator operatorpw1 simdeskctl bill adjust 13600001111 2026-11 -5 --reason x
+t_rc 5 "an adjustment needs an amount" simdeskctl bill adjust 13600001111 2026-11 abc --reason x
+t_rc 0 "a supervisor credits 5 yuan" as supervisor supervisorpw1 simdeskctl bill adjust 13600001111 2026-11 -5 --reason 话费补偿
+simdeskctl --json bill show 13600001111 2026-11 >"$T_DIR/o"
+t_grep "... a line on the bill" '"kind": "adjust"' "$T_DIR/o"
+t_grep "... the total follows" '"total_fen": 103575' "$T_DIR/o"
+t_grep "... a ledger posting" "supervisor +ledger.post .*cust:1 -5.00; rev:adjust 5.00" <(simdeskctl audit list --op ledger.post)
+t_rc 3 "a bill that does not exist" simdeskctl bill show 13600001111 2026-10
+t_rc 0 "bill list --unpaid" simdeskctl bill list --month 2026-11 --unpaid
+t_grep "... both" "半月客户" "$T_DIR/out"
+t_rc 0 "verify holds after billing" simdeskctl verify

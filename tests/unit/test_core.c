@@ -279,6 +279,9 @@ permission_table(void **state)
 		{ SD_OP_TARIFF_SHOW, "ASOC." },
 		{ SD_OP_CDR_IMPORT, "A...." },
 		{ SD_OP_CDR_SHOW, "ASOC." },
+		{ SD_OP_BILL_RUN, "A...." },
+		{ SD_OP_BILL_SHOW, "ASOC." },
+		{ SD_OP_BILL_ADJUST, "AS..." },
 	};
 	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
 	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };

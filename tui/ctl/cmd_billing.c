@@ -428,3 +428,215 @@ cmd_cdr_usage(struct ctl_ctx *c)
 	    u.bundle_min, u.billable_s, fee, u.sms);
 	return SD_OK;
 }
+
+/* ---------------------------------------------------------------- bills */
+
+static int
+month_arg(struct ctl_ctx *c, const char *s, int *month)
+{
+	if ((*month = sd_month_parse(s)) < 0)
+		return sd_err_set(&c->err, SD_EINVAL, "month: '%s' is not YYYY-MM",
+		    s);
+	return SD_OK;
+}
+
+static void
+run_progress(long done, long total, void *arg)
+{
+	(void)total;
+	(void)arg;
+	fprintf(stderr, "\rbilling: %ld customers", done);
+}
+
+int
+cmd_bill_run(struct ctl_ctx *c)
+{
+	struct sd_bill_run_result r;
+	char posted[32];
+	int month, st;
+
+	if ((st = month_arg(c, c->args[0], &month)) != SD_OK ||
+	    (st = sd_bill_run(&c->sess, month, isatty(STDERR_FILENO) ?
+	    run_progress : NULL, NULL, &r, &c->err)) != SD_OK)
+		return st;
+	if (isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+	sd_money_format(r.posted_fen, posted, sizeof posted);
+	if (c->json)
+		printf("{\"customers\": %ld, \"changed\": %ld, \"posted_fen\": %lld, "
+		    "\"suspended\": %ld}\n", r.customers, r.changed,
+		    (long long)r.posted_fen, r.suspended);
+	else
+		printf("%s: %ld bills, %ld new or changed, %s posted, %ld cards "
+		    "suspended\n", c->args[0], r.customers, r.changed, posted,
+		    r.suspended);
+	return SD_OK;
+}
+
+static void
+bill_json(struct out_json *j, const struct sd_bill *b, int lines)
+{
+	char month[16];
+
+	snprintf(month, sizeof month, "%04d-%02d", b->month / 100, b->month % 100);
+	json_obj_open(j, NULL);
+	json_int(j, "customer", (long long)b->customer);
+	json_str(j, "name", b->name);
+	json_str(j, "phone", b->phone);
+	json_str(j, "month", month);
+	json_str(j, "plans", b->plans);
+	json_int(j, "plan_fee_fen", b->plan_fee_fen);
+	json_int(j, "vas_fee_fen", b->vas_fee_fen);
+	json_int(j, "call_fee_fen", b->call_fee_fen);
+	json_int(j, "one_off_fen", b->one_off_fen);
+	json_int(j, "adjust_fen", b->adjust_fen);
+	json_int(j, "total_fen", b->total_fen);
+	json_int(j, "paid_fen", b->paid_fen);
+	json_int(j, "due_fen", b->total_fen - b->paid_fen);
+	if (lines) {
+		json_arr_open(j, "lines");
+		for (int i = 0; i < b->nlines; i++) {
+			json_obj_open(j, NULL);
+			json_str(j, "kind", sd_bill_kind_name(b->lines[i].kind));
+			json_str(j, "msisdn", b->lines[i].msisdn);
+			json_str(j, "code", b->lines[i].code);
+			json_str(j, "text", b->lines[i].text);
+			json_int(j, "amount_fen", b->lines[i].amount_fen);
+			json_obj_close(j);
+		}
+		json_arr_close(j);
+	}
+	json_obj_close(j);
+}
+
+int
+cmd_bill_show(struct ctl_ctx *c)
+{
+	struct sd_bill b;
+	struct out_json j;
+	char m[8][32];
+	int month, st;
+
+	if ((st = month_arg(c, c->args[1], &month)) != SD_OK ||
+	    (st = sd_bill_get(&c->sess, c->args[0], month, &b, &c->err)) != SD_OK)
+		return st;
+	if (c->json) {
+		json_begin(&j, stdout);
+		bill_json(&j, &b, 1);
+		json_end(&j);
+		return SD_OK;
+	}
+	sd_money_format(b.call_fee_fen, m[0], sizeof m[0]);
+	sd_money_format(b.vas_fee_fen, m[1], sizeof m[1]);
+	sd_money_format(b.total_fen, m[2], sizeof m[2]);
+	sd_money_format(b.paid_fen, m[3], sizeof m[3]);
+	sd_money_format(b.plan_fee_fen, m[4], sizeof m[4]);
+	sd_money_format(b.one_off_fen, m[5], sizeof m[5]);
+	sd_money_format(b.adjust_fen, m[6], sizeof m[6]);
+	printf("月账单 %04d-%02d\n电话号码: %s\n客户姓名: %s\n套餐名称: %s\n"
+	    "套餐费:   %s\n通话费:   %s\n新业务费: %s\n一次性费用: %s\n调整:     %s\n"
+	    "费用合计: %s\n实缴:     %s\n", month / 100, month % 100, b.phone,
+	    b.name, b.plans, m[4], m[0], m[1], m[5], m[6], m[2], m[3]);
+	for (int i = 0; i < b.nlines; i++) {
+		char a[32];
+
+		sd_money_format(b.lines[i].amount_fen, a, sizeof a);
+		printf("  %-8s %-11s %-40s %10s\n", sd_bill_kind_name(
+		    b.lines[i].kind), b.lines[i].msisdn, b.lines[i].text, a);
+	}
+	return SD_OK;
+}
+
+static int
+bill_row(const struct sd_bill *b, void *arg)
+{
+	struct out_list *o = arg;
+	char id[24], calls[32], vas[32], total[32], paid[32], month[16];
+	const char *cells[8];
+
+	if (o->json) {
+		bill_json(&o->j, b, 0);
+		return 0;
+	}
+	snprintf(id, sizeof id, "%llu", (unsigned long long)b->customer);
+	snprintf(month, sizeof month, "%04d-%02d", b->month / 100, b->month % 100);
+	sd_money_format(b->call_fee_fen, calls, sizeof calls);
+	sd_money_format(b->vas_fee_fen, vas, sizeof vas);
+	sd_money_format(b->total_fen, total, sizeof total);
+	sd_money_format(b->paid_fen, paid, sizeof paid);
+	cells[0] = month;
+	cells[1] = id;
+	cells[2] = b->name;
+	cells[3] = b->phone;
+	cells[4] = calls;
+	cells[5] = vas;
+	cells[6] = total;
+	cells[7] = paid;
+	out_table_row(&o->t, cells);
+	return 0;
+}
+
+static const char *const bill_heads[] = { "MONTH", "CUSTOMER", "NAME",
+    "PHONE", "CALLS", "VAS", "TOTAL", "PAID" };
+
+int
+cmd_bill_list(struct ctl_ctx *c)
+{
+	struct out_list o;
+	int month = 0, st;
+
+	if (ctl_opt(c, "customer") == NULL && ctl_opt(c, "month") == NULL)
+		return sd_err_set(&c->err, SD_EINVAL, "bill list: give --month or "
+		    "--customer");
+	if (ctl_opt(c, "month") != NULL &&
+	    (st = month_arg(c, ctl_opt(c, "month"), &month)) != SD_OK)
+		return st;
+	out_list_begin(&o, c->json, 8, bill_heads);
+	for (int i = 4; i < 8; i++)
+		o.t.right[i] = 1;
+	if (ctl_opt(c, "customer") != NULL)
+		return out_list_end(&o, sd_bill_history(&c->sess,
+		    ctl_opt(c, "customer"), bill_row, &o, &c->err));
+	return out_list_end(&o, sd_bill_list(&c->sess, month,
+	    ctl_opt(c, "unpaid") != NULL, bill_row, &o, &c->err));
+}
+
+int
+cmd_bill_adjust(struct ctl_ctx *c)
+{
+	int month, st;
+
+	if ((st = month_arg(c, c->args[1], &month)) != SD_OK)
+		return st;
+	return sd_bill_adjust(&c->sess, c->args[0], month, c->args[2],
+	    ctl_opt(c, "reason"), &c->err);
+}
+
+int
+cmd_balance(struct ctl_ctx *c)
+{
+	struct sd_balance b;
+	char bal[32], unpaid[32], credit[32];
+	int st;
+
+	if ((st = sd_balance_get(&c->sess, c->args[0], &b, &c->err)) != SD_OK)
+		return st;
+	sd_money_format(b.balance_fen, bal, sizeof bal);
+	sd_money_format(b.unpaid_fen, unpaid, sizeof unpaid);
+	sd_money_format(b.credit_fen, credit, sizeof credit);
+	if (c->json)
+		printf("{\"customer\": %llu, \"name\": \"%s\", \"balance_fen\": %lld, "
+		    "\"unpaid_fen\": %lld, \"unpaid_bills\": %d, "
+		    "\"credit_limit_fen\": %lld, \"status\": \"%s\"}\n",
+		    (unsigned long long)b.customer, b.name,
+		    (long long)b.balance_fen, (long long)b.unpaid_fen,
+		    b.unpaid_bills, (long long)b.credit_fen,
+		    b.suspended ? "suspended" : "active");
+	else
+		printf("customer %llu %s\nbalance:      %s\nunpaid bills: %d "
+		    "(%s)\ncredit limit: %s\nstatus:       %s\n",
+		    (unsigned long long)b.customer, b.name, bal, b.unpaid_bills,
+		    unpaid, credit, b.suspended ? "suspended (停机) for debt" :
+		    "active");
+	return SD_OK;
+}

@@ -295,6 +295,20 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "minutes, charged seconds, call fee", 1, cmd_cdr_usage,
 	  { { "msisdn", "NUMBER", "the subscriber's number", 1 },
 	    { "month", "YYYY-MM", "default: this month" } } },
+	{ "bill", "run", "YYYY-MM", 1, 1, "bill a month: plan, services, "
+	  "calls, one-off charges and adjustments, posted; a rerun posts only "
+	  "what changed", 1, cmd_bill_run, { { 0 } } },
+	{ "bill", "show", "CUSTOMER YYYY-MM", 2, 2, "a customer's bill (by id or "
+	  "phone)", 1, cmd_bill_show, { { 0 } } },
+	{ "bill", "list", "", 0, 0, "a month's bills, or one customer's", 1,
+	  cmd_bill_list, { { "month", "YYYY-MM", "the month" },
+	    { "customer", "CUSTOMER", "one customer's bills, oldest first" },
+	    { "unpaid", NULL, "only bills not fully paid" } } },
+	{ "bill", "adjust", "CUSTOMER YYYY-MM AMOUNT", 3, 3, "adjust a bill (yuan; "
+	  "negative credits): a posting, never an edit", 1, cmd_bill_adjust,
+	  { { "reason", "TEXT", "why", 1 } } },
+	{ "balance", NULL, "CUSTOMER", 1, 1, "a customer's balance, unpaid bills "
+	  "and credit limit", 1, cmd_balance, { { 0 } } },
 	{ "sim", "suspend", "ICCID", 1, 1, "suspend an active card", 1,
 	  cmd_sim_suspend, { { "reason", "TEXT", "why", 1 } } },
 	{ "sim", "resume", "ICCID", 1, 1, "resume a suspended card", 1,

@@ -1,0 +1,938 @@
+/*
+ * bill.c -- monthly bills (月账单) and balances (DESIGN.md section 4): the
+ * plan's monthly fee (prorated by active days in the first month), the
+ * services, the rated calls, the month's one-off charges and adjustments;
+ * posted through the ledger so that a rerun posts only what changed.  A
+ * balance below the credit limit suspends the customer's cards (停机), a
+ * payment that lifts it restores them (复机).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core_int.h"
+
+enum { B_CUSTOMER = 1, B_MONTH, B_NAME, B_PHONE, B_PLANS, B_L_KIND, B_L_SUB,
+    B_L_MSISDN, B_L_CODE, B_L_TEXT, B_L_AMOUNT, B_PLAN, B_VAS, B_CALL,
+    B_ONE_OFF, B_ADJUST, B_TOTAL, B_PAID, B_P_PLAN, B_P_VAS, B_P_CALL,
+    B_CREATED };
+
+static const char *const kind_names[] = { "plan", "vas", "calls", "one_off",
+    "adjust" };
+
+const char *
+sd_bill_kind_name(int kind)
+{
+	return kind >= 0 && kind <= SD_BL_ADJUST ? kind_names[kind] : "?";
+}
+
+void
+bill_encode(const struct sd_bill *b, struct sd_buf *out)
+{
+	sd_rec_begin(out);
+	sd_rec_int(out, B_CUSTOMER, (int64_t)b->customer);
+	sd_rec_int(out, B_MONTH, b->month);
+	sd_rec_str(out, B_NAME, b->name);
+	sd_rec_str(out, B_PHONE, b->phone);
+	sd_rec_str(out, B_PLANS, b->plans);
+	for (int i = 0; i < b->nlines; i++) {
+		const struct sd_bill_line *l = &b->lines[i];
+
+		sd_rec_int(out, B_L_KIND, l->kind);
+		sd_rec_int(out, B_L_SUB, (int64_t)l->sub);
+		sd_rec_str(out, B_L_MSISDN, l->msisdn);
+		sd_rec_str(out, B_L_CODE, l->code);
+		sd_rec_str(out, B_L_TEXT, l->text);
+		sd_rec_int(out, B_L_AMOUNT, l->amount_fen);
+	}
+	sd_rec_int(out, B_PLAN, b->plan_fee_fen);
+	sd_rec_int(out, B_VAS, b->vas_fee_fen);
+	sd_rec_int(out, B_CALL, b->call_fee_fen);
+	sd_rec_int(out, B_ONE_OFF, b->one_off_fen);
+	sd_rec_int(out, B_ADJUST, b->adjust_fen);
+	sd_rec_int(out, B_TOTAL, b->total_fen);
+	sd_rec_int(out, B_PAID, b->paid_fen);
+	sd_rec_int(out, B_P_PLAN, b->posted_plan_fen);
+	sd_rec_int(out, B_P_VAS, b->posted_vas_fen);
+	sd_rec_int(out, B_P_CALL, b->posted_call_fen);
+	sd_rec_int(out, B_CREATED, b->created);
+}
+
+int
+bill_decode(const void *p, size_t n, struct sd_bill *b)
+{
+	struct sd_rec_reader r;
+	struct sd_bill_line *l = NULL;
+	int ok;
+
+	memset(b, 0, sizeof *b);
+	if (sd_rec_open(&r, p, n) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&r)) == 1)
+		switch (r.tag) {
+		case B_CUSTOMER: b->customer = (uint64_t)r.ival; break;
+		case B_MONTH:	b->month = (int)r.ival; break;
+		case B_NAME:	sd_rec_copystr(&r, b->name, sizeof b->name); break;
+		case B_PHONE:	sd_rec_copystr(&r, b->phone, sizeof b->phone); break;
+		case B_PLANS:	sd_rec_copystr(&r, b->plans, sizeof b->plans); break;
+		case B_L_KIND:
+			/* Each line starts with its kind. */
+			l = b->nlines < SD_BILL_LINES_MAX ?
+			    &b->lines[b->nlines++] : NULL;
+			if (l != NULL)
+				l->kind = (int)r.ival;
+			break;
+		case B_L_SUB:	if (l) l->sub = (uint64_t)r.ival; break;
+		case B_L_MSISDN: if (l) sd_rec_copystr(&r, l->msisdn,
+				    sizeof l->msisdn); break;
+		case B_L_CODE:	if (l) sd_rec_copystr(&r, l->code, sizeof l->code);
+				break;
+		case B_L_TEXT:	if (l) sd_rec_copystr(&r, l->text, sizeof l->text);
+				break;
+		case B_L_AMOUNT: if (l) l->amount_fen = r.ival; break;
+		case B_PLAN:	b->plan_fee_fen = r.ival; break;
+		case B_VAS:	b->vas_fee_fen = r.ival; break;
+		case B_CALL:	b->call_fee_fen = r.ival; break;
+		case B_ONE_OFF:	b->one_off_fen = r.ival; break;
+		case B_ADJUST:	b->adjust_fen = r.ival; break;
+		case B_TOTAL:	b->total_fen = r.ival; break;
+		case B_PAID:	b->paid_fen = r.ival; break;
+		case B_P_PLAN:	b->posted_plan_fen = r.ival; break;
+		case B_P_VAS:	b->posted_vas_fen = r.ival; break;
+		case B_P_CALL:	b->posted_call_fen = r.ival; break;
+		case B_CREATED:	b->created = r.ival; break;
+		default:	break;
+		}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+static void
+bill_key(uint8_t k[12], uint64_t customer, int month)
+{
+	sd_be64_put(k, customer);
+	k[8] = (uint8_t)(month >> 24);
+	k[9] = (uint8_t)(month >> 16);
+	k[10] = (uint8_t)(month >> 8);
+	k[11] = (uint8_t)month;
+}
+
+static int
+bill_load(struct sd_txn *t, uint64_t customer, int month, struct sd_bill *b,
+    int rmw, struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	uint8_t k[12];
+	int st;
+
+	bill_key(k, customer, month);
+	st = sd_get(t, T_BILL, k, 12, &val, rmw ? SD_GET_RMW : 0, err);
+	if (st == SD_OK && bill_decode(val.p, val.len, b) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "bill %llu/%d: record corrupt",
+		    (unsigned long long)customer, month);
+	sd_buf_free(&val);
+	return st;
+}
+
+/* ---------------------------------------------------------------- months */
+
+/* Local midnight of day 1 of YYYYMM. */
+static int64_t
+month_begin(int month)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = month / 100 - 1900;
+	tm.tm_mon = month % 100 - 1;
+	tm.tm_mday = 1;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+static int
+next_month(int month)
+{
+	return month % 100 == 12 ? (month / 100 + 1) * 100 + 1 : month + 1;
+}
+
+/* Day of the month (1-based) of t, which lies in the month. */
+static int
+mday(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	return tm.tm_mday;
+}
+
+/* A monthly fee for the days a subscription ran in the month, half-up. */
+static int64_t
+prorate(int64_t monthly, int days, int ndays)
+{
+	if (days >= ndays)
+		return monthly;
+	return (monthly * days * 2 + ndays) / (2 * (int64_t)ndays);
+}
+
+/* ---------------------------------------------------------------- computing */
+
+static void
+add_line(struct sd_bill *b, int kind, const struct sd_subscription *u,
+    const char *code, const char *text, int64_t amount)
+{
+	struct sd_bill_line *l;
+
+	if (b->nlines >= SD_BILL_LINES_MAX)
+		return;
+	l = &b->lines[b->nlines++];
+	memset(l, 0, sizeof *l);
+	l->kind = kind;
+	if (u != NULL) {
+		l->sub = u->id;
+		sd_strlcpy(l->msisdn, u->msisdn, sizeof l->msisdn);
+	}
+	sd_strlcpy(l->code, code, sizeof l->code);
+	sd_strlcpy(l->text, text, sizeof l->text);
+	l->amount_fen = amount;
+}
+
+struct adjust_rec {
+	int64_t	 amount_fen;
+	char	 reason[97];
+};
+
+/* The month's adjustments of a customer. */
+static int
+adjustments(struct sd_txn *t, struct sd_bill *b, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint8_t pfx[12];
+	int st;
+
+	bill_key(pfx, b->customer, b->month);
+	if ((st = sd_cursor_open(t, T_ADJUST, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 12, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_rec_reader r;
+		struct adjust_rec a;
+
+		if (kl < 12 || memcmp(k, pfx, 12) != 0)
+			break;
+		memset(&a, 0, sizeof a);
+		if (sd_rec_open(&r, v, vl) != SD_OK)
+			continue;
+		while (sd_rec_next(&r) == 1)
+			if (r.tag == 1)
+				a.amount_fen = r.ival;
+			else if (r.tag == 2)
+				sd_rec_copystr(&r, a.reason, sizeof a.reason);
+		add_line(b, SD_BL_ADJUST, NULL, "", a.reason, a.amount_fen);
+		b->adjust_fen += a.amount_fen;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+/*
+ * The bill of customer for month from the subscriptions, their usage and
+ * the adjustments; *any is 0 when there is nothing to bill.
+ */
+static int
+bill_compute(struct sd_txn *t, uint64_t customer, int month, struct sd_bill *b,
+    int *any, struct sd_err *err)
+{
+	int64_t from = month_begin(month), to = month_begin(next_month(month));
+	int ndays = mday(to - 1);
+	struct sd_customer cu;
+	struct sd_cursor *c;
+	uint8_t pfx[8];
+	int st;
+
+	memset(b, 0, sizeof *b);
+	*any = 0;
+	b->customer = customer;
+	b->month = month;
+	if ((st = customer_load(t, customer, &cu, 0, err)) != SD_OK)
+		return st;
+	sd_strlcpy(b->name, cu.name, sizeof b->name);
+	sd_be64_put(pfx, customer);
+	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_CUSTOMER, &c,
+	    err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 8, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_subscription u;
+		struct sd_buf val = SD_BUF_INIT;
+		struct sd_usage us;
+		struct sd_plan p;
+		int64_t last;
+		int days;
+		char text[97];
+
+		if (kl < 8 || memcmp(k, pfx, 8) != 0)
+			break;
+		if (sub_decode(v, vl, &u) != SD_OK || u.from >= to ||
+		    (u.ended != 0 && u.ended <= from))
+			continue;
+		*any = 1;
+		/* Active days: from the day it started (or the 1st) to the
+		 * day it ended (or the last). */
+		last = u.ended != 0 && u.ended < to ? u.ended - 1 : to - 1;
+		days = mday(last) - (u.from > from ? mday(u.from) : 1) + 1;
+		if (b->phone[0] == '\0')
+			sd_strlcpy(b->phone, u.msisdn, sizeof b->phone);
+		st = sd_get(t, T_PLAN, u.plan, strlen(u.plan), &val, 0, err);
+		if (st == SD_OK)
+			st = plan_decode(val.p, val.len, &p);
+		if (st != SD_OK) {
+			sd_buf_free(&val);
+			sd_cursor_close(c);
+			return st == SD_ENOTFOUND ? sd_err_set(err, SD_EINTERNAL,
+			    "plan %s of %s is missing", u.plan, u.msisdn) : st;
+		}
+		if (strstr(b->plans, p.name) == NULL)
+			snprintf(b->plans + strlen(b->plans), sizeof b->plans -
+			    strlen(b->plans), "%s%s", b->plans[0] ? "," : "",
+			    p.name);
+		if (days < ndays)
+			snprintf(text, sizeof text, "%.60s (%d/%d days)", p.name,
+			    days, ndays);
+		else
+			sd_strlcpy(text, p.name, sizeof text);
+		add_line(b, SD_BL_PLAN, &u, p.code, text,
+		    prorate(p.monthly_fen, days, ndays));
+		b->plan_fee_fen += b->lines[b->nlines - 1].amount_fen;
+		for (int i = 0; i < u.nvas; i++) {
+			struct sd_rec_reader r;
+			int64_t fee = 0;
+			char name[SD_NAME_MAX + 1] = "";
+
+			if (sd_get(t, T_VAS, u.vas[i], strlen(u.vas[i]), &val, 0,
+			    err) != SD_OK || sd_rec_open(&r, val.p, val.len) !=
+			    SD_OK)
+				continue;
+			while (sd_rec_next(&r) == 1)
+				if (r.tag == 2)
+					sd_rec_copystr(&r, name, sizeof name);
+				else if (r.tag == 3)
+					fee = r.ival;
+			add_line(b, SD_BL_VAS, &u, u.vas[i], name,
+			    prorate(fee, days, ndays));
+			b->vas_fee_fen += b->lines[b->nlines - 1].amount_fen;
+		}
+		sd_err_clear(err);
+		sd_buf_free(&val);
+		if ((st = usage_load(t, u.id, month, &us, 0, err)) != SD_OK) {
+			sd_cursor_close(c);
+			return st;
+		}
+		if (us.calls > 0) {
+			snprintf(text, sizeof text, "%ld calls, %ld s", us.calls,
+			    us.seconds);
+			add_line(b, SD_BL_CALLS, &u, "", text, us.call_fee_fen);
+			b->call_fee_fen += us.call_fee_fen;
+		}
+		/* The card's price, charged at the sale in this month. */
+		if (u.from >= from && u.price_fen > 0) {
+			add_line(b, SD_BL_ONE_OFF, &u, "", "card", u.price_fen);
+			b->one_off_fen += u.price_fen;
+		}
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	if ((st = adjustments(t, b, err)) != SD_OK)
+		return st;
+	*any |= b->nlines > 0;
+	b->total_fen = b->plan_fee_fen + b->vas_fee_fen + b->call_fee_fen +
+	    b->one_off_fen + b->adjust_fen;
+	return SD_OK;
+}
+
+/*
+ * Store a computed bill over the one on file: payments and what was
+ * posted carry over, the difference in plan, services and calls is
+ * posted, and an unchanged bill is not written at all.
+ */
+static int
+bill_apply(struct sd_txn *t, const char *actor, struct sd_bill *b,
+    int *changed, int64_t *posted, struct sd_err *err)
+{
+	struct sd_bill old;
+	struct sd_buf ob = SD_BUF_INIT, nb = SD_BUF_INIT;
+	int64_t dp, dv, dc;
+	uint8_t k[12];
+	int st, had;
+
+	*changed = 0;
+	*posted = 0;
+	st = bill_load(t, b->customer, b->month, &old, 1, err);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	had = st == SD_OK;
+	sd_err_clear(err);
+	if (had) {
+		b->paid_fen = old.paid_fen;
+		b->created = old.created;
+		b->posted_plan_fen = old.posted_plan_fen;
+		b->posted_vas_fen = old.posted_vas_fen;
+		b->posted_call_fen = old.posted_call_fen;
+	} else
+		b->created = sd_now();
+	dp = b->plan_fee_fen - b->posted_plan_fen;
+	dv = b->vas_fee_fen - b->posted_vas_fen;
+	dc = b->call_fee_fen - b->posted_call_fen;
+	b->posted_plan_fen = b->plan_fee_fen;
+	b->posted_vas_fen = b->vas_fee_fen;
+	b->posted_call_fen = b->call_fee_fen;
+	bill_encode(b, &nb);
+	if (had) {
+		bill_encode(&old, &ob);
+		if (ob.len == nb.len && memcmp(ob.p, nb.p, nb.len) == 0) {
+			sd_buf_free(&ob);
+			sd_buf_free(&nb);
+			return SD_OK;		/* byte for byte the same */
+		}
+	}
+	*changed = 1;
+	bill_key(k, b->customer, b->month);
+	st = sd_put(t, T_BILL, k, 12, nb.p, nb.len, 0, err);
+	if (st == SD_OK && (dp != 0 || dv != 0 || dc != 0)) {
+		struct sd_posting_line lines[4];
+		char acct[32], ref[32];
+		int n = 0;
+
+		snprintf(acct, sizeof acct, "cust:%llu",
+		    (unsigned long long)b->customer);
+		snprintf(ref, sizeof ref, "bill:%llu:%d",
+		    (unsigned long long)b->customer, b->month);
+		lines[n++] = (struct sd_posting_line){ acct, dp + dv + dc };
+		if (dp != 0)
+			lines[n++] = (struct sd_posting_line){ "rev:plan", -dp };
+		if (dv != 0)
+			lines[n++] = (struct sd_posting_line){ "rev:vas", -dv };
+		if (dc != 0)
+			lines[n++] = (struct sd_posting_line){ "rev:calls", -dc };
+		if (dp + dv + dc == 0)		/* moves between kinds only */
+			lines[0] = lines[--n];
+		st = sd_ledger_post(t, actor, "monthly bill", ref, lines, n, NULL,
+		    err);
+		*posted = dp + dv + dc;
+	}
+	sd_buf_free(&ob);
+	sd_buf_free(&nb);
+	return st;
+}
+
+/* ---------------------------------------------------------------- balance */
+
+#define DEBT_REASON "欠费停机"
+
+static int
+customer_balance(struct sd_txn *t, uint64_t customer, int64_t *bal,
+    struct sd_err *err)
+{
+	char acct[32];
+	int64_t v;
+	int st;
+
+	snprintf(acct, sizeof acct, "cust:%llu", (unsigned long long)customer);
+	if ((st = sd_ledger_balance(t, acct, &v, err)) != SD_OK)
+		return st;
+	*bal = -v;		/* the ledger carries charges as debits */
+	return SD_OK;
+}
+
+int
+balance_enforce(struct sd_txn *t, const struct sd_config *cfg,
+    const char *actor, uint64_t customer, long *suspended, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint8_t pfx[8];
+	int64_t bal;
+	int st, owe;
+	char ids[16][21];
+	int n = 0;
+
+	if ((st = customer_balance(t, customer, &bal, err)) != SD_OK)
+		return st;
+	owe = bal < -cfg->credit_limit_fen;
+	sd_be64_put(pfx, customer);
+	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_CUSTOMER, &c,
+	    err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 8, err); st == SD_OK &&
+	    n < 16; st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_subscription u;
+
+		if (kl < 8 || memcmp(k, pfx, 8) != 0)
+			break;
+		if (sub_decode(v, vl, &u) == SD_OK && u.ended == 0)
+			sd_strlcpy(ids[n++], u.iccid, sizeof ids[0]);
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	for (int i = 0; i < n; i++) {
+		struct sd_sim card;
+		char before[32], after[160], money[32];
+		int to;
+
+		if ((st = sim_load(t, ids[i], &card, 1, err)) != SD_OK)
+			return st;
+		if (owe && card.status == SD_SIM_ACTIVE)
+			to = SD_SIM_SUSPENDED;
+		else if (!owe && card.status == SD_SIM_SUSPENDED &&
+		    strncmp(card.reason, DEBT_REASON, strlen(DEBT_REASON)) == 0)
+			to = SD_SIM_ACTIVE;
+		else
+			continue;
+		snprintf(before, sizeof before, "status=%s",
+		    sd_sim_status_name(card.status));
+		sd_money_format(bal, money, sizeof money);
+		card.status = to;
+		if (to == SD_SIM_SUSPENDED)
+			snprintf(card.reason, sizeof card.reason, "%s (balance %s)",
+			    DEBT_REASON, money);
+		else
+			snprintf(card.reason, sizeof card.reason, "复机 (balance %s)",
+			    money);
+		card.updated = sd_now();
+		snprintf(after, sizeof after, "status=%s reason=%s",
+		    sd_sim_status_name(to), card.reason);
+		if ((st = sim_store(t, &card, 0, err)) != SD_OK ||
+		    (st = sd_audit_write(t, actor, to == SD_SIM_SUSPENDED ?
+		    "sim.suspend_debt" : "sim.restore", card.iccid,
+		    SD_OUTCOME_OK, before, after, err)) != SD_OK)
+			return st;
+		if (to == SD_SIM_SUSPENDED && suspended != NULL)
+			(*suspended)++;
+	}
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- the run */
+
+#define RUN_BATCH 200
+
+struct run_arg {
+	struct sd_session		*s;
+	int				 month;
+	uint64_t			 after;		/* last customer done */
+	int				 done;		/* no more customers */
+	struct sd_bill_run_result	 r, batch;
+};
+
+static int
+run_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct run_arg *a = arg;
+	struct sd_cursor *c;
+	uint64_t ids[RUN_BATCH], last = a->after;
+	uint8_t seek[8];
+	int n = 0, st;
+
+	memset(&a->batch, 0, sizeof a->batch);
+	/* The next customers who have subscriptions. */
+	sd_be64_put(seek, a->after + 1);
+	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_CUSTOMER, &c,
+	    err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, seek, 8, err); st == SD_OK &&
+	    n < RUN_BATCH; st = sd_cursor_step(c, 1, err)) {
+		size_t kl;
+		const uint8_t *k = sd_cursor_key(c, &kl);
+		uint64_t id;
+
+		if (kl < 8)
+			continue;
+		id = sd_be64_get(k);
+		if (n == 0 || ids[n - 1] != id)
+			ids[n++] = id;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	a->done = n < RUN_BATCH;
+	for (int i = 0; i < n; i++) {
+		struct sd_bill b;
+		int any, changed;
+		int64_t posted;
+
+		if ((st = bill_compute(t, ids[i], a->month, &b, &any, err)) !=
+		    SD_OK)
+			return st;
+		last = ids[i];
+		if (!any)
+			continue;
+		if ((st = bill_apply(t, a->s->user.login, &b, &changed, &posted,
+		    err)) != SD_OK)
+			return st;
+		a->batch.customers++;
+		a->batch.changed += changed;
+		a->batch.posted_fen += posted;
+		if (changed && (st = balance_enforce(t, &a->s->core->cfg,
+		    a->s->user.login, ids[i], &a->batch.suspended, err)) != SD_OK)
+			return st;
+	}
+	a->after = last;
+	return SD_OK;
+}
+
+int
+sd_bill_run(struct sd_session *s, int month,
+    void (*progress)(long done, long total, void *arg), void *parg,
+    struct sd_bill_run_result *r, struct sd_err *err)
+{
+	struct run_arg a;
+	char obj[32], detail[128], money[32];
+	int st;
+
+	memset(r, 0, sizeof *r);
+	if ((st = sd_authorize(s, SD_OP_BILL_RUN, "", err)) != SD_OK)
+		return st;
+	if (month < 200001 || month % 100 < 1 || month % 100 > 12)
+		return sd_err_set(err, SD_EINVAL, "month: must be YYYY-MM");
+	if (month_begin(month) > sd_now())
+		return sd_err_set(err, SD_EREFUSED, "month %04d-%02d has not begun",
+		    month / 100, month % 100);
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.month = month;
+	while (!a.done) {
+		if ((st = sd_db_run(s->core->db, run_txn, &a, err)) != SD_OK)
+			return st;
+		a.r.customers += a.batch.customers;
+		a.r.changed += a.batch.changed;
+		a.r.posted_fen += a.batch.posted_fen;
+		a.r.suspended += a.batch.suspended;
+		if (progress != NULL)
+			progress(a.r.customers, 0, parg);
+	}
+	*r = a.r;
+	snprintf(obj, sizeof obj, "bills:%04d-%02d", month / 100, month % 100);
+	sd_money_format(r->posted_fen, money, sizeof money);
+	snprintf(detail, sizeof detail, "%ld customers, %ld changed, %s posted, "
+	    "%ld cards suspended", r->customers, r->changed, money,
+	    r->suspended);
+	sd_audit_log(s->core, s->user.login, "bill.run", obj, SD_OUTCOME_OK,
+	    detail);
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+struct get_arg {
+	struct sd_session	*s;
+	const char		*key;
+	int			 month;
+	int			 unpaid;
+	struct sd_bill		*out;
+	struct sd_balance	*bal;
+	sd_bill_cb		 cb;
+	void			*arg;
+	/* adjust */
+	int64_t			 amount;
+	const char		*reason;
+	uint64_t		 seq;
+};
+
+static int
+get_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct get_arg *a = arg;
+	uint64_t id;
+	int st;
+
+	if ((st = customer_key_resolve(t, a->key, &id, err)) != SD_OK)
+		return st;
+	st = bill_load(t, id, a->month, a->out, 0, err);
+	if (st == SD_ENOTFOUND)
+		return sd_err_set(err, SD_ENOTFOUND, "customer %s has no bill for "
+		    "%04d-%02d", a->key, a->month / 100, a->month % 100);
+	return st;
+}
+
+int
+sd_bill_get(struct sd_session *s, const char *customer, int month,
+    struct sd_bill *out, struct sd_err *err)
+{
+	struct get_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_BILL_SHOW, customer ? customer : "",
+	    err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.key = customer;
+	a.month = month;
+	a.out = out;
+	return sd_db_read(s->core->db, get_txn, &a, err);
+}
+
+static int
+list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct get_arg *a = arg;
+	struct sd_cursor *c;
+	uint8_t pfx[12];
+	size_t pl;
+	int st;
+
+	if (a->key != NULL) {		/* one customer's, by month */
+		uint64_t id;
+
+		if ((st = customer_key_resolve(t, a->key, &id, err)) != SD_OK)
+			return st;
+		sd_be64_put(pfx, id);
+		pl = 8;
+		st = sd_cursor_open(t, T_BILL, -1, &c, err);
+	} else {
+		pfx[0] = (uint8_t)(a->month >> 24);
+		pfx[1] = (uint8_t)(a->month >> 16);
+		pfx[2] = (uint8_t)(a->month >> 8);
+		pfx[3] = (uint8_t)a->month;
+		pl = 4;
+		st = sd_cursor_open(t, T_BILL, IX_BILL_MONTH, &c, err);
+	}
+	if (st != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, pl, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_bill b;
+
+		if (kl < pl || memcmp(k, pfx, pl) != 0)
+			break;
+		if (bill_decode(v, vl, &b) != SD_OK)
+			continue;
+		if (a->unpaid && b.paid_fen >= b.total_fen)
+			continue;
+		if (a->cb(&b, a->arg))
+			break;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_bill_list(struct sd_session *s, int month, int unpaid_only, sd_bill_cb cb,
+    void *arg, struct sd_err *err)
+{
+	struct get_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_BILL_SHOW, "", err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.month = month;
+	a.unpaid = unpaid_only;
+	a.cb = cb;
+	a.arg = arg;
+	return sd_db_read(s->core->db, list_txn, &a, err);
+}
+
+int
+sd_bill_history(struct sd_session *s, const char *customer, sd_bill_cb cb,
+    void *arg, struct sd_err *err)
+{
+	struct get_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_BILL_SHOW, customer ? customer : "",
+	    err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.key = customer;
+	a.cb = cb;
+	a.arg = arg;
+	return sd_db_read(s->core->db, list_txn, &a, err);
+}
+
+static int
+adjust_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct get_arg *a = arg;
+	struct sd_buf val = SD_BUF_INIT;
+	struct sd_bill b;
+	uint64_t id, seq;
+	uint8_t k[20];
+	char acct[32], ref[48];
+	int st, any, changed;
+	int64_t posted;
+
+	if ((st = customer_key_resolve(t, a->key, &id, err)) != SD_OK)
+		return st;
+	/* The adjustment, after the month's others. */
+	seq = a->seq;
+	bill_key(k, id, a->month);
+	sd_be64_put(k + 12, seq);
+	sd_rec_begin(&val);
+	sd_rec_int(&val, 1, a->amount);
+	sd_rec_str(&val, 2, a->reason);
+	sd_rec_str(&val, 3, a->s->user.login);
+	st = sd_put(t, T_ADJUST, k, 20, val.p, val.len, SD_PUT_NOOVERWRITE, err);
+	sd_buf_free(&val);
+	if (st != SD_OK)
+		return st;
+	snprintf(acct, sizeof acct, "cust:%llu", (unsigned long long)id);
+	snprintf(ref, sizeof ref, "adjust:%llu:%d", (unsigned long long)id,
+	    a->month);
+	{
+		struct sd_posting_line lines[2] = { { acct, a->amount },
+		    { "rev:adjust", -a->amount } };
+
+		if ((st = sd_ledger_post(t, a->s->user.login, a->reason, ref,
+		    lines, 2, NULL, err)) != SD_OK)
+			return st;
+	}
+	/* The month's bill, if it was run, shows it at once. */
+	if ((st = bill_load(t, id, a->month, &b, 0, err)) == SD_OK) {
+		if ((st = bill_compute(t, id, a->month, &b, &any, err)) != SD_OK ||
+		    (st = bill_apply(t, a->s->user.login, &b, &changed, &posted,
+		    err)) != SD_OK)
+			return st;
+	} else if (st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return balance_enforce(t, &a->s->core->cfg, a->s->user.login, id, NULL,
+	    err);
+}
+
+int
+sd_bill_adjust(struct sd_session *s, const char *customer, int month,
+    const char *amount, const char *reason, struct sd_err *err)
+{
+	struct get_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_BILL_ADJUST, customer ? customer : "",
+	    err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	if (amount == NULL || sd_money_parse(amount, &a.amount) != SD_OK ||
+	    a.amount == 0)
+		return sd_err_set(err, SD_EINVAL, "amount: '%s' is not a non-zero "
+		    "amount in yuan (negative credits the customer)",
+		    amount ? amount : "");
+	if (reason == NULL || reason[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "--reason: required");
+	if ((st = sd_check_text("--reason", reason, 96, err)) != SD_OK)
+		return st;
+	a.s = s;
+	a.key = customer;
+	a.month = month;
+	a.reason = reason;
+	if ((st = sd_seq_next(s->core->db, "adjust", &a.seq, err)) != SD_OK)
+		return st;
+	return sd_db_run(s->core->db, adjust_txn, &a, err);
+}
+
+static int
+bal_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct get_arg *a = arg;
+	struct sd_balance *b = a->bal;
+	struct sd_customer cu;
+	struct sd_cursor *c;
+	uint8_t pfx[8];
+	int st;
+
+	memset(b, 0, sizeof *b);
+	if ((st = customer_key_resolve(t, a->key, &b->customer, err)) != SD_OK ||
+	    (st = customer_load(t, b->customer, &cu, 0, err)) != SD_OK ||
+	    (st = customer_balance(t, b->customer, &b->balance_fen, err)) !=
+	    SD_OK)
+		return st;
+	sd_strlcpy(b->name, cu.name, sizeof b->name);
+	b->credit_fen = a->s->core->cfg.credit_limit_fen;
+	sd_be64_put(pfx, b->customer);
+	if ((st = sd_cursor_open(t, T_BILL, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 8, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_bill bl;
+
+		if (kl < 8 || memcmp(k, pfx, 8) != 0)
+			break;
+		if (bill_decode(v, vl, &bl) == SD_OK &&
+		    bl.paid_fen < bl.total_fen) {
+			b->unpaid_fen += bl.total_fen - bl.paid_fen;
+			b->unpaid_bills++;
+		}
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	/* Suspended for debt? */
+	sd_be64_put(pfx, b->customer);
+	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_CUSTOMER, &c,
+	    err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 8, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_subscription u;
+		struct sd_sim card;
+		struct sd_err e;
+
+		if (kl < 8 || memcmp(k, pfx, 8) != 0)
+			break;
+		if (sub_decode(v, vl, &u) == SD_OK && u.ended == 0 &&
+		    sim_load(t, u.iccid, &card, 0, &e) == SD_OK &&
+		    card.status == SD_SIM_SUSPENDED &&
+		    strncmp(card.reason, DEBT_REASON, strlen(DEBT_REASON)) == 0)
+			b->suspended = 1;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_balance_get(struct sd_session *s, const char *customer,
+    struct sd_balance *out, struct sd_err *err)
+{
+	struct get_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_BILL_SHOW, customer ? customer : "",
+	    err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.key = customer;
+	a.bal = out;
+	return sd_db_read(s->core->db, bal_txn, &a, err);
+}
