@@ -30,14 +30,15 @@ CORE_SRC = $(wildcard core/*.c)
 FE_SRC	 = tui/out.c tui/prompt.c
 CTL_SRC	 = $(wildcard tui/ctl/*.c)
 SCR_SRC	 = $(wildcard tui/scr/*.c)
-DRV_SRC	 = $(filter-out drivers/simdeskd.c,$(wildcard drivers/*.c))
+PRINT_SRC = drivers/escpos.c
+DRV_SRC	 = $(filter-out drivers/simdeskd.c $(PRINT_SRC),$(wildcard drivers/*.c))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 
 obj	 = $(patsubst %.c,$(B)/obj/%.o,$(1))
 san	 = $(patsubst %.c,$(B)/asan/%.o,$(1))
 
-LIBOBJ	 = $(call obj,$(DB_SRC) $(CORE_SRC))
+LIBOBJ	 = $(call obj,$(DB_SRC) $(CORE_SRC) $(PRINT_SRC))
 FEOBJ	 = $(call obj,$(FE_SRC))
 BINS	 = $(B)/bin/simdesk $(B)/bin/simdeskctl $(B)/bin/simdeskd
 UNIT	 = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
@@ -48,7 +49,7 @@ MO	 = $(B)/locale/zh_CN/LC_MESSAGES/simdesk.mo
 
 .PHONY: all deps check test demo bench fuzz fuzz-build install clean man FORCE
 # Keep the ASan objects (made through a pattern chain) between runs.
-.SECONDARY: $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC))
+.SECONDARY: $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC) $(PRINT_SRC))
 
 all: $(BINS) $(MO)
 
@@ -101,7 +102,7 @@ $(B)/tests/%: tests/unit/%.c $(FEOBJ) $(LIBOBJ)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka
 
-$(B)/tests-asan/%: tests/unit/%.c $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC))
+$(B)/tests-asan/%: tests/unit/%.c $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC) $(PRINT_SRC))
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD/SAN  $@")
 	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka

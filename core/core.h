@@ -148,6 +148,8 @@ enum sd_op {
 	SD_OP_BILL_RUN,
 	SD_OP_BILL_SHOW,
 	SD_OP_BILL_ADJUST,
+	SD_OP_PAY,
+	SD_OP_RECEIPT_VOID,
 	SD_OP__COUNT
 };
 
@@ -1235,6 +1237,72 @@ struct sd_balance {
 
 int	sd_balance_get(struct sd_session *s, const char *customer,
 	    struct sd_balance *out, struct sd_err *err);
+
+/* ---------------------------------------------------------------- payments, receipts */
+
+#define SD_RECEIPT_ALLOC_MAX 24
+
+struct sd_receipt {
+	char	 number[24];		/* series + 8 digits, gapless */
+	uint64_t customer;
+	char	 name[SD_NAME_MAX + 1];
+	char	 phone[24];
+	int64_t	 amount_fen;
+	char	 method[12];		/* cash, card, wechat, alipay */
+	char	 note[97];
+	char	 cashier[SD_LOGIN_MAX + 1];
+	int64_t	 at;
+	int	 months[SD_RECEIPT_ALLOC_MAX];	/* bills it paid, YYYYMM */
+	int64_t	 alloc_fen[SD_RECEIPT_ALLOC_MAX];
+	int	 nalloc;
+	int64_t	 credit_fen;		/* left over, on the account */
+	int64_t	 balance_after_fen;
+	int	 voided;
+	char	 void_reason[97];
+	char	 void_by[SD_LOGIN_MAX + 1];
+	int64_t	 void_at;
+	int	 prints;
+};
+
+/*
+ * Take a payment (收费): the oldest unpaid bills first, the rest as credit;
+ * posted; a receipt numbered in this counter's series (receipts.series).
+ * Cards suspended for debt are restored when the balance allows.
+ */
+int	sd_pay(struct sd_session *s, const char *customer, const char *amount,
+	    const char *method, const char *note, struct sd_receipt *out,
+	    struct sd_err *err);
+int	sd_receipt_get(struct sd_session *s, const char *number,
+	    struct sd_receipt *out, struct sd_err *err);
+/* Count a print: *copy is 1 when it was printed before (a reprint). */
+int	sd_receipt_printed(struct sd_session *s, const char *number,
+	    struct sd_receipt *out, int *copy, struct sd_err *err);
+/* A supervisor voids a receipt: a reversing posting; the number stays. */
+int	sd_receipt_void(struct sd_session *s, const char *number,
+	    const char *reason, struct sd_err *err);
+/*
+ * The receipt laid out for paper of cols columns (32 or 48), Chinese
+ * double width aware, one line per '\n'; header is the shop's name.
+ */
+void	sd_receipt_text(const struct sd_receipt *r, const char *header,
+	    int cols, int copy, struct sd_buf *out);
+
+struct sd_shift {
+	char	 cashier[SD_LOGIN_MAX + 1];
+	int64_t	 from, to;
+	char	 first[24], last[24];	/* receipt numbers */
+	long	 receipts;
+	long	 voids;
+	int64_t	 voided_fen;
+	int64_t	 by_method[4];		/* cash, card, wechat, alipay */
+	int64_t	 expected_cash_fen;
+	int64_t	 counted_cash_fen;	/* -1: not counted */
+};
+
+/* Close the cashier's shift: receipts since the last close. */
+int	sd_shift_close(struct sd_session *s, const char *counted,
+	    struct sd_shift *out, struct sd_err *err);
+extern const char *const sd_pay_methods[];
 
 /* ---------------------------------------------------------------- audit */
 

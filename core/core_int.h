@@ -31,6 +31,8 @@ enum {
 	T_USAGE,
 	T_BILL,
 	T_ADJUST,
+	T_RECEIPT,
+	T_SHIFT,
 	T__COUNT
 };
 
@@ -50,6 +52,7 @@ enum { IX_SIM_MSISDN, IX_SIM_STATUS, IX_SIM_AGENT, IX_SIM_PLAN };
 enum { IX_SUB_CUSTOMER, IX_SUB_AGENT, IX_SUB_MSISDN };
 enum { IX_CDR_UNIQ, IX_CDR_MSISDN };
 enum { IX_BILL_MONTH };
+enum { IX_RECEIPT_CASHIER };
 
 /* One page of a table or index (page.c). */
 struct page_walk {
@@ -119,6 +122,8 @@ int	usage_load(struct sd_txn *t, uint64_t sub, int month, struct sd_usage *u,
 int	balance_enforce(struct sd_txn *t, const struct sd_config *cfg,
 	    const char *actor, uint64_t customer, long *suspended,
 	    struct sd_err *err);
+void	receipt_encode(const struct sd_receipt *r, struct sd_buf *b);
+int	receipt_decode(const void *p, size_t n, struct sd_receipt *r);
 void	cdr_encode(const struct sd_cdr *c, struct sd_buf *b);
 int	cdr_decode(const void *p, size_t n, struct sd_cdr *c);
 /* The subscription of msisdn running at time when (0 if none). */

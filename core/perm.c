@@ -100,6 +100,9 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	{ SD_OP_BILL_SHOW, "bill.show",
 	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(CASHIER) },
 	{ SD_OP_BILL_ADJUST, "bill.adjust", R(ADMIN) | R(SUPERVISOR) },
+	/* The counter takes money; a supervisor undoes it. */
+	{ SD_OP_PAY, "pay", R(ADMIN) | R(SUPERVISOR) | R(CASHIER) },
+	{ SD_OP_RECEIPT_VOID, "receipt.void", R(ADMIN) | R(SUPERVISOR) },
 };
 
 const char *

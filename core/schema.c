@@ -376,6 +376,27 @@ bill_month_key(const void *pk, size_t pklen, const void *rec, size_t len,
 	return 0;
 }
 
+/* Receipts by cashier and time, for the shift close. */
+static int
+receipt_cashier_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_receipt r;
+	uint8_t k[SD_LOGIN_MAX + 1 + 8 + 24];
+	size_t n;
+
+	if (receipt_decode(rec, len, &r) != SD_OK)
+		return -1;
+	n = strlen(r.cashier) + 1;
+	memcpy(k, r.cashier, n);
+	sd_be64_put(k + n, (uint64_t)r.at ^ (1ULL << 63));
+	if (pklen > 24)
+		pklen = 24;
+	memcpy(k + n + 8, pk, pklen);
+	sd_keys_add(out, k, n + 8 + pklen);
+	return 0;
+}
+
 const struct sd_table_def sd_schema[T__COUNT] = {
 	[T_META] = { "meta", 0, { { 0 } } },
 	[T_USER] = { "user", 2, {
@@ -442,4 +463,10 @@ const struct sd_table_def sd_schema[T__COUNT] = {
 	} },
 	/* Adjustments: be64 customer, be32 YYYYMM, be64 id. */
 	[T_ADJUST] = { "adjust", 0, { { 0 } } },
+	/* Receipts by number (series + 8 digits: in order within a series). */
+	[T_RECEIPT] = { "receipt", 1, {
+		{ "cashier", 1, receipt_cashier_key },
+	} },
+	/* Closed shifts: cashier\0 be64 closed at. */
+	[T_SHIFT] = { "shift", 0, { { 0 } } },
 };

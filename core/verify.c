@@ -415,6 +415,100 @@ check_orders(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
 	return SD_OK;
 }
 
+/* Each bill equals its lines, and posted what it charges. */
+static int
+check_bills(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint64_t n = 0, bad = 0;
+	int st;
+
+	if ((st = sd_cursor_open(t, T_BILL, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_bill b;
+		int64_t sum = 0;
+
+		n++;
+		if (bill_decode(v, vl, &b) != SD_OK) {
+			bad++;
+			continue;
+		}
+		for (int i = 0; i < b.nlines; i++)
+			sum += b.lines[i].amount_fen;
+		bad += sum != b.total_fen || b.total_fen != b.plan_fee_fen +
+		    b.vas_fee_fen + b.call_fee_fen + b.one_off_fen +
+		    b.adjust_fen || b.posted_plan_fen != b.plan_fee_fen ||
+		    b.posted_vas_fen != b.vas_fee_fen ||
+		    b.posted_call_fen != b.call_fee_fen || b.paid_fen < 0;
+	}
+	sd_cursor_close(c);
+	if (st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	report(a, "bills", bad == 0, "%llu bills, %llu not equal to their lines",
+	    (unsigned long long)n, (unsigned long long)bad);
+	return SD_OK;
+}
+
+/* Receipt numbers have no gaps: 1 to the series' counter, all there. */
+static int
+check_receipts(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint64_t n = 0, missing = 0, series = 0;
+	int st;
+
+	if ((st = sd_cursor_open(t, T_META, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, "receipt:", 8, err);
+	    st == SD_OK; st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const char *k = sd_cursor_key(c, &kl);
+		const uint8_t *v = sd_cursor_val(c, &vl);
+		char name[24], num[40];
+		uint64_t last;
+
+		if (kl < 8 || memcmp(k, "receipt:", 8) != 0)
+			break;
+		if (vl != 8 || kl - 8 >= sizeof name) {
+			missing++;
+			continue;
+		}
+		memcpy(name, k + 8, kl - 8);
+		name[kl - 8] = '\0';
+		last = sd_be64_get(v);
+		series++;
+		for (uint64_t i = 1; i <= last + 1; i++) {
+			struct sd_buf val = SD_BUF_INIT;
+			struct sd_err e;
+			int got;
+
+			snprintf(num, sizeof num, "%s%08llu", name,
+			    (unsigned long long)i);
+			got = sd_get(t, T_RECEIPT, num, strlen(num), &val, 0, &e) ==
+			    SD_OK;
+			sd_buf_free(&val);
+			if (i <= last) {
+				n++;
+				missing += !got;
+			} else
+				missing += got;		/* beyond the counter */
+		}
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	report(a, "receipts", missing == 0, "%llu receipts in %llu series, "
+	    "%llu gaps", (unsigned long long)n, (unsigned long long)series,
+	    (unsigned long long)missing);
+	return SD_OK;
+}
+
 static int
 verify_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
@@ -433,6 +527,10 @@ verify_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if ((st = check_sims(t, a, err)) != SD_OK)
 		return st;
 	if ((st = check_orders(t, a, err)) != SD_OK)
+		return st;
+	if ((st = check_bills(t, a, err)) != SD_OK)
+		return st;
+	if ((st = check_receipts(t, a, err)) != SD_OK)
 		return st;
 	for (int i = 0; i < T__COUNT; i++)
 		for (int j = 0; j < sd_schema[i].nindexes; j++)

@@ -215,3 +215,60 @@ t_rc 3 "a bill that does not exist" simdeskctl bill show 13600001111 2026-10
 t_rc 0 "bill list --unpaid" simdeskctl bill list --month 2026-11 --unpaid
 t_grep "... both" "半月客户" "$T_DIR/out"
 t_rc 0 "verify holds after billing" simdeskctl verify
+
+# ---------------------------------------------------------------- payments, receipts
+CS="as cashier cashierpw1"
+t_rc 5 "a payment of nothing" $CS simdeskctl pay 13600001111 0 --method cash
+t_rc 5 "an unknown method" $CS simdeskctl pay 13600001111 10 --method bitcoin
+t_grep "... names it" "method: 'bitcoin' is not cash, card, wechat or alipay" "$T_DIR/err"
+t_rc 3 "an unknown customer" $CS simdeskctl pay 13699999999 10 --method cash
+t_rc 4 "an operator takes no money" as operator operatorpw1 simdeskctl pay 13600001111 10 --method cash
+t_rc 0 "the cashier takes 1000 in cash" $CS simdeskctl pay 13600001111 1000 --method cash
+[ "$(cat "$T_DIR/out")" = R00000001 ]; t_ok "... and prints the receipt number alone" $?
+simdeskctl --json balance 13600001111 >"$T_DIR/o"
+t_grep "... 35.75 still owed" '"balance_fen": -3575' "$T_DIR/o"
+t_grep "... still suspended" '"status": "suspended"' "$T_DIR/o"
+t_rc 0 "then 50 by WeChat" $CS simdeskctl --json pay 13600001111 50 --method wechat
+t_grep "... the rest, 14.25, is credit" '"credit_fen": 1425' "$T_DIR/out"
+simdeskctl --json balance 13600001111 >"$T_DIR/o"
+t_grep "... the balance is positive" '"balance_fen": 1425' "$T_DIR/o"
+t_grep "... service restored (复机)" '"status": "active"' "$T_DIR/o"
+simdeskctl --json sim show 13900001111 >"$T_DIR/o"
+t_grep "... the card is active again" '"status": "active"' "$T_DIR/o"
+simdeskctl --json bill show 13600001111 2026-11 >"$T_DIR/o"
+t_grep "... the bill is paid in full" '"paid_fen": 103575' "$T_DIR/o"
+t_rc 0 "receipt show" simdeskctl receipt show R00000002
+t_grep "... the shop's header" "simdesk" "$T_DIR/out"
+t_grep "... the bill it paid" "2026-11 账单 +35.75" "$T_DIR/out"
+t_grep "... the credit" "预存 +14.25" "$T_DIR/out"
+t_rc 0 "on 32-column paper" simdeskctl receipt show R00000002 --paper 32
+w=$(LC_ALL=C.UTF-8 wc -L <"$T_DIR/out")
+[ "$w" -le 32 ]; t_ok "... no line wider than 32 columns, Chinese counted double ($w)" $?
+t_rc 0 "receipt print" $CS simdeskctl receipt print R00000001
+t_rc 1 "... the first print is no copy" grep -q COPY "$T_DIR/out"
+t_rc 0 "a reprint" $CS simdeskctl receipt print R00000001
+t_grep "... says COPY" "COPY" "$T_DIR/out"
+t_rc 0 "ESC/POS bytes to a file" $CS simdeskctl receipt print R00000001 --file "$T_DIR/r.bin"
+[ "$(head -c 4 "$T_DIR/r.bin" | od -An -tx1 | tr -d ' \n')" = 1b401c26 ]; t_ok "... starting ESC @, FS &" $?
+[ "$(tail -c 4 "$T_DIR/r.bin" | od -An -tx1 | tr -d ' \n')" = 1d564200 ]; t_ok "... ending with the cut GS V" $?
+printf '收据' | iconv -f UTF-8 -t GB18030 >"$T_DIR/gb"
+grep -q -F -f "$T_DIR/gb" "$T_DIR/r.bin"; t_ok "... the Chinese in GB18030" $?
+t_rc 4 "a cashier cannot void" $CS simdeskctl receipt void R00000002 --reason 收错
+t_rc 0 "a supervisor voids the WeChat receipt" as supervisor supervisorpw1 simdeskctl receipt void R00000002 --reason 重复收费
+simdeskctl --json balance 13600001111 >"$T_DIR/o"
+t_grep "... the balance goes back to -35.75" '"balance_fen": -3575' "$T_DIR/o"
+t_grep "... and the card is suspended again" '"status": "suspended"' "$T_DIR/o"
+simdeskctl --json bill show 13600001111 2026-11 >"$T_DIR/o"
+t_grep "... the bill owes 35.75 again" '"paid_fen": 100000' "$T_DIR/o"
+t_rc 6 "... not twice" as supervisor supervisorpw1 simdeskctl receipt void R00000002 --reason again
+simdeskctl receipt show R00000002 >"$T_DIR/o"
+t_grep "... the number stays, marked VOID" "VOID" "$T_DIR/o"
+t_rc 0 "the cashier closes the shift, counting 1000 in the drawer" $CS simdeskctl --json shift close --counted 1000
+t_grep "... two receipts, one void" '"receipts": 2, "voids": 1' "$T_DIR/out"
+t_grep "... cash expected 1000, counted 1000, no difference" '"expected_cash_fen": 100000, "counted_cash_fen": 100000, "difference_fen": 0' "$T_DIR/out"
+$CS simdeskctl pay 13600001111 35.75 --method card >/dev/null
+t_rc 0 "the next shift starts after the close" $CS simdeskctl --json shift close
+t_grep "... one receipt, by card" '"receipts": 1, .*"card_fen": 3575' "$T_DIR/out"
+t_rc 0 "verify: bills equal their lines, receipts without gaps" simdeskctl verify
+t_grep "... bills" "bills" "$T_DIR/out"
+t_grep "... receipts" "3 receipts in 1 series, 0 gaps" "$T_DIR/out"

@@ -282,6 +282,8 @@ permission_table(void **state)
 		{ SD_OP_BILL_RUN, "A...." },
 		{ SD_OP_BILL_SHOW, "ASOC." },
 		{ SD_OP_BILL_ADJUST, "AS..." },
+		{ SD_OP_PAY, "AS.C." },
+		{ SD_OP_RECEIPT_VOID, "AS..." },
 	};
 	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
 	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };

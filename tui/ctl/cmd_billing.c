@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "drivers/drivers.h"
 #include "tui/tui.h"
 
 /* "0.15" yuan a minute from milli-fen. */
@@ -638,5 +639,173 @@ cmd_balance(struct ctl_ctx *c)
 		    (unsigned long long)b.customer, b.name, bal, b.unpaid_bills,
 		    unpaid, credit, b.suspended ? "suspended (停机) for debt" :
 		    "active");
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- payments */
+
+int
+cmd_pay(struct ctl_ctx *c)
+{
+	struct sd_receipt r;
+	int st;
+
+	if ((st = sd_pay(&c->sess, c->args[0], c->args[1], ctl_opt(c, "method"),
+	    ctl_opt(c, "note"), &r, &c->err)) != SD_OK)
+		return st;
+	if (c->json)
+		printf("{\"receipt\": \"%s\", \"customer\": %llu, \"amount_fen\": "
+		    "%lld, \"credit_fen\": %lld, \"balance_fen\": %lld}\n",
+		    r.number, (unsigned long long)r.customer,
+		    (long long)r.amount_fen, (long long)r.credit_fen,
+		    (long long)r.balance_after_fen);
+	else
+		printf("%s\n", r.number);
+	return SD_OK;
+}
+
+static int
+paper(struct ctl_ctx *c, int *cols)
+{
+	int st;
+
+	*cols = c->cfg.receipt_paper;
+	if ((st = ctl_opt_int(c, "paper", 32, 48, cols)) != SD_OK)
+		return st;
+	if (*cols != 32 && *cols != 48)
+		return sd_err_set(&c->err, SD_EINVAL, "--paper: 32 or 48 columns");
+	return SD_OK;
+}
+
+int
+cmd_receipt_show(struct ctl_ctx *c)
+{
+	struct sd_receipt r;
+	struct sd_buf b = SD_BUF_INIT;
+	int cols, st;
+
+	if ((st = paper(c, &cols)) != SD_OK ||
+	    (st = sd_receipt_get(&c->sess, c->args[0], &r, &c->err)) != SD_OK)
+		return st;
+	if (c->json) {
+		struct out_json j;
+
+		json_begin(&j, stdout);
+		json_obj_open(&j, NULL);
+		json_str(&j, "number", r.number);
+		json_int(&j, "customer", (long long)r.customer);
+		json_str(&j, "name", r.name);
+		json_int(&j, "amount_fen", r.amount_fen);
+		json_str(&j, "method", r.method);
+		json_str(&j, "cashier", r.cashier);
+		json_int(&j, "at", r.at);
+		json_int(&j, "credit_fen", r.credit_fen);
+		json_int(&j, "balance_fen", r.balance_after_fen);
+		json_bool(&j, "voided", r.voided);
+		json_int(&j, "prints", r.prints);
+		json_arr_open(&j, "bills");
+		for (int i = 0; i < r.nalloc; i++) {
+			char m[16];
+
+			snprintf(m, sizeof m, "%04d-%02d", r.months[i] / 100,
+			    r.months[i] % 100);
+			json_obj_open(&j, NULL);
+			json_str(&j, "month", m);
+			json_int(&j, "paid_fen", r.alloc_fen[i]);
+			json_obj_close(&j);
+		}
+		json_arr_close(&j);
+		json_obj_close(&j);
+		json_end(&j);
+		return SD_OK;
+	}
+	sd_receipt_text(&r, c->cfg.receipt_header, cols, 0, &b);
+	fputs(sd_buf_cstr(&b), stdout);
+	sd_buf_free(&b);
+	return SD_OK;
+}
+
+int
+cmd_receipt_print(struct ctl_ctx *c)
+{
+	const char *file = ctl_opt(c, "file"), *dev = ctl_opt(c, "printer");
+	struct sd_receipt r;
+	struct sd_buf text = SD_BUF_INIT, bytes = SD_BUF_INIT;
+	int cols, copy, st;
+
+	if (file != NULL && dev != NULL)
+		return sd_err_set(&c->err, SD_EINVAL, "--file and --printer: one "
+		    "or the other");
+	if (dev == NULL && file == NULL && c->cfg.receipt_printer[0])
+		dev = c->cfg.receipt_printer;
+	if ((st = paper(c, &cols)) != SD_OK)
+		return st;
+	/* Check the receipt exists before counting a print. */
+	if ((st = sd_receipt_get(&c->sess, c->args[0], &r, &c->err)) != SD_OK ||
+	    (st = sd_receipt_printed(&c->sess, c->args[0], &r, &copy,
+	    &c->err)) != SD_OK)
+		return st;
+	sd_receipt_text(&r, c->cfg.receipt_header, cols, copy, &text);
+	if (file == NULL && dev == NULL) {
+		fputs(sd_buf_cstr(&text), stdout);
+	} else if ((st = drv_escpos_receipt(sd_buf_cstr(&text), &bytes,
+	    &c->err)) == SD_OK)
+		st = drv_escpos_write(file ? file : dev, &bytes, &c->err);
+	sd_buf_free(&text);
+	sd_buf_free(&bytes);
+	return st;
+}
+
+int
+cmd_receipt_void(struct ctl_ctx *c)
+{
+	return sd_receipt_void(&c->sess, c->args[0], ctl_opt(c, "reason"),
+	    &c->err);
+}
+
+int
+cmd_shift_close(struct ctl_ctx *c)
+{
+	struct sd_shift sh;
+	char m[6][32], from[32], to[32];
+	int st;
+
+	if ((st = sd_shift_close(&c->sess, ctl_opt(c, "counted"), &sh,
+	    &c->err)) != SD_OK)
+		return st;
+	for (int i = 0; i < 4; i++)
+		sd_money_format(sh.by_method[i], m[i], sizeof m[i]);
+	sd_money_format(sh.expected_cash_fen, m[4], sizeof m[4]);
+	sd_money_format(sh.counted_cash_fen, m[5], sizeof m[5]);
+	if (sh.from)
+		sd_time_format(sh.from, from, sizeof from);
+	else
+		sd_strlcpy(from, "the first receipt", sizeof from);
+	sd_time_format(sh.to, to, sizeof to);
+	if (c->json) {
+		printf("{\"cashier\": \"%s\", \"first\": \"%s\", \"last\": \"%s\", "
+		    "\"receipts\": %ld, \"voids\": %ld, \"voided_fen\": %lld, "
+		    "\"cash_fen\": %lld, \"card_fen\": %lld, \"wechat_fen\": %lld, "
+		    "\"alipay_fen\": %lld, \"expected_cash_fen\": %lld, "
+		    "\"counted_cash_fen\": %lld, \"difference_fen\": %lld}\n",
+		    sh.cashier, sh.first, sh.last, sh.receipts, sh.voids,
+		    (long long)sh.voided_fen, (long long)sh.by_method[0],
+		    (long long)sh.by_method[1], (long long)sh.by_method[2],
+		    (long long)sh.by_method[3], (long long)sh.expected_cash_fen,
+		    (long long)sh.counted_cash_fen, sh.counted_cash_fen < 0 ? 0LL :
+		    (long long)(sh.counted_cash_fen - sh.expected_cash_fen));
+		return SD_OK;
+	}
+	printf("shift of %s, %s to %s\nreceipts:  %ld (%s .. %s), %ld voided\n"
+	    "cash %s  card %s  wechat %s  alipay %s\nexpected cash: %s\n",
+	    sh.cashier, from, to, sh.receipts, sh.first[0] ? sh.first : "-",
+	    sh.last[0] ? sh.last : "-", sh.voids, m[0], m[1], m[2], m[3], m[4]);
+	if (sh.counted_cash_fen >= 0) {
+		char d[32];
+
+		sd_money_format(sh.counted_cash_fen - sh.expected_cash_fen, d,
+		    sizeof d);
+		printf("counted cash:  %s (difference %s)\n", m[5], d);
+	}
 	return SD_OK;
 }

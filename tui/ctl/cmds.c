@@ -309,6 +309,26 @@ const struct ctl_cmd ctl_cmds[] = {
 	  { { "reason", "TEXT", "why", 1 } } },
 	{ "balance", NULL, "CUSTOMER", 1, 1, "a customer's balance, unpaid bills "
 	  "and credit limit", 1, cmd_balance, { { 0 } } },
+	{ "pay", NULL, "CUSTOMER AMOUNT", 2, 2, "take a payment (yuan): the "
+	  "oldest unpaid bills first, the rest as credit; prints the receipt "
+	  "number", 1, cmd_pay,
+	  { { "method", "METHOD", "cash, card, wechat or alipay", 1 },
+	    { "note", "TEXT", "a note on the receipt" } } },
+	{ "receipt", "show", "NUMBER", 1, 1, "a receipt as printed", 1,
+	  cmd_receipt_show, { { "paper", "COLUMNS", "32 or 48 (default: the "
+	  "config's)" } } },
+	{ "receipt", "print", "NUMBER", 1, 1, "print a receipt (a reprint says "
+	  "COPY): ESC/POS to the printer or a file, else the text", 1,
+	  cmd_receipt_print,
+	  { { "printer", "DEVICE", "the printer's port (default: receipts.printer)" },
+	    { "file", "FILE", "write the ESC/POS bytes to FILE" },
+	    { "paper", "COLUMNS", "32 or 48" } } },
+	{ "receipt", "void", "NUMBER", 1, 1, "void a receipt (supervisor): a "
+	  "reversing posting, the number stays used", 1, cmd_receipt_void,
+	  { { "reason", "TEXT", "why", 1 } } },
+	{ "shift", "close", "", 0, 0, "close your shift: receipts, totals by "
+	  "method, voids, cash expected and counted", 1, cmd_shift_close,
+	  { { "counted", "YUAN", "the cash counted in the drawer" } } },
 	{ "sim", "suspend", "ICCID", 1, 1, "suspend an active card", 1,
 	  cmd_sim_suspend, { { "reason", "TEXT", "why", 1 } } },
 	{ "sim", "resume", "ICCID", 1, 1, "resume a suspended card", 1,

@@ -1,0 +1,660 @@
+/*
+ * pay.c -- the cashier's desk (收费): payments settle the oldest unpaid
+ * bills first and leave the rest as credit; each is posted and gets the
+ * next number of the counter's receipt series inside the same transaction,
+ * so numbers have no gaps; a supervisor voids with a reversing posting;
+ * the shift close counts the drawer.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_int.h"
+
+const char *const sd_pay_methods[] = { "cash", "card", "wechat", "alipay",
+    NULL };
+
+enum { R_NUMBER = 1, R_CUSTOMER, R_NAME, R_PHONE, R_AMOUNT, R_METHOD, R_NOTE,
+    R_CASHIER, R_AT, R_A_MONTH, R_A_FEN, R_CREDIT, R_BAL, R_VOIDED,
+    R_VREASON, R_VBY, R_VAT, R_PRINTS };
+
+void
+receipt_encode(const struct sd_receipt *r, struct sd_buf *b)
+{
+	sd_rec_begin(b);
+	sd_rec_str(b, R_NUMBER, r->number);
+	sd_rec_int(b, R_CUSTOMER, (int64_t)r->customer);
+	sd_rec_str(b, R_NAME, r->name);
+	sd_rec_str(b, R_PHONE, r->phone);
+	sd_rec_int(b, R_AMOUNT, r->amount_fen);
+	sd_rec_str(b, R_METHOD, r->method);
+	sd_rec_str(b, R_NOTE, r->note);
+	sd_rec_str(b, R_CASHIER, r->cashier);
+	sd_rec_int(b, R_AT, r->at);
+	for (int i = 0; i < r->nalloc; i++) {
+		sd_rec_int(b, R_A_MONTH, r->months[i]);
+		sd_rec_int(b, R_A_FEN, r->alloc_fen[i]);
+	}
+	sd_rec_int(b, R_CREDIT, r->credit_fen);
+	sd_rec_int(b, R_BAL, r->balance_after_fen);
+	sd_rec_int(b, R_VOIDED, r->voided);
+	sd_rec_str(b, R_VREASON, r->void_reason);
+	sd_rec_str(b, R_VBY, r->void_by);
+	sd_rec_int(b, R_VAT, r->void_at);
+	sd_rec_int(b, R_PRINTS, r->prints);
+}
+
+int
+receipt_decode(const void *p, size_t n, struct sd_receipt *r)
+{
+	struct sd_rec_reader rd;
+	int ok;
+
+	memset(r, 0, sizeof *r);
+	if (sd_rec_open(&rd, p, n) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&rd)) == 1)
+		switch (rd.tag) {
+		case R_NUMBER:	sd_rec_copystr(&rd, r->number, sizeof r->number); break;
+		case R_CUSTOMER: r->customer = (uint64_t)rd.ival; break;
+		case R_NAME:	sd_rec_copystr(&rd, r->name, sizeof r->name); break;
+		case R_PHONE:	sd_rec_copystr(&rd, r->phone, sizeof r->phone); break;
+		case R_AMOUNT:	r->amount_fen = rd.ival; break;
+		case R_METHOD:	sd_rec_copystr(&rd, r->method, sizeof r->method); break;
+		case R_NOTE:	sd_rec_copystr(&rd, r->note, sizeof r->note); break;
+		case R_CASHIER:	sd_rec_copystr(&rd, r->cashier, sizeof r->cashier); break;
+		case R_AT:	r->at = rd.ival; break;
+		case R_A_MONTH:
+			if (r->nalloc < SD_RECEIPT_ALLOC_MAX)
+				r->months[r->nalloc++] = (int)rd.ival;
+			break;
+		case R_A_FEN:
+			if (r->nalloc > 0)
+				r->alloc_fen[r->nalloc - 1] = rd.ival;
+			break;
+		case R_CREDIT:	r->credit_fen = rd.ival; break;
+		case R_BAL:	r->balance_after_fen = rd.ival; break;
+		case R_VOIDED:	r->voided = (int)rd.ival; break;
+		case R_VREASON:	sd_rec_copystr(&rd, r->void_reason,
+				    sizeof r->void_reason); break;
+		case R_VBY:	sd_rec_copystr(&rd, r->void_by, sizeof r->void_by); break;
+		case R_VAT:	r->void_at = rd.ival; break;
+		case R_PRINTS:	r->prints = (int)rd.ival; break;
+		default:	break;
+		}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+static int
+receipt_load(struct sd_txn *t, const char *number, struct sd_receipt *r,
+    int rmw, struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st = sd_get(t, T_RECEIPT, number, strlen(number), &val,
+	    rmw ? SD_GET_RMW : 0, err);
+
+	if (st == SD_ENOTFOUND)
+		st = sd_err_set(err, SD_ENOTFOUND, "receipt %s: not found", number);
+	else if (st == SD_OK && receipt_decode(val.p, val.len, r) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "receipt %s: record corrupt",
+		    number);
+	sd_buf_free(&val);
+	return st;
+}
+
+static int
+receipt_store(struct sd_txn *t, const struct sd_receipt *r, int create,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st;
+
+	receipt_encode(r, &val);
+	st = sd_put(t, T_RECEIPT, r->number, strlen(r->number), val.p, val.len,
+	    create ? SD_PUT_NOOVERWRITE : 0, err);
+	sd_buf_free(&val);
+	return st;
+}
+
+/* The next number of a series, inside t: gapless because an aborted
+ * payment rolls the counter back with it. */
+static int
+next_number(struct sd_txn *t, const char *series, char *out, size_t size,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	char key[32];
+	uint8_t v[8];
+	uint64_t n = 0;
+	int st;
+
+	snprintf(key, sizeof key, "receipt:%s", series);
+	st = sd_get(t, T_META, key, strlen(key), &val, SD_GET_RMW, err);
+	if (st == SD_OK && val.len == 8)
+		n = sd_be64_get((const uint8_t *)val.p);
+	else if (st != SD_ENOTFOUND && st != SD_OK) {
+		sd_buf_free(&val);
+		return st;
+	}
+	sd_buf_free(&val);
+	sd_err_clear(err);
+	n++;
+	sd_be64_put(v, n);
+	if ((st = sd_put(t, T_META, key, strlen(key), v, 8, 0, err)) != SD_OK)
+		return st;
+	snprintf(out, size, "%s%08llu", series, (unsigned long long)n);
+	return SD_OK;
+}
+
+static int
+method_index(const char *m)
+{
+	for (int i = 0; sd_pay_methods[i]; i++)
+		if (strcmp(sd_pay_methods[i], m) == 0)
+			return i;
+	return -1;
+}
+
+/* ---------------------------------------------------------------- pay */
+
+struct pay_arg {
+	struct sd_session	*s;
+	const char		*key;
+	struct sd_receipt	 r;
+	const char		*number;
+	const char		*reason;
+	int			 copy;
+};
+
+static int
+pay_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct pay_arg *a = arg;
+	struct sd_receipt *r = &a->r;
+	struct sd_customer cu;
+	struct sd_cursor *c;
+	uint8_t pfx[8];
+	int64_t left = r->amount_fen, ledger;
+	char acct[32], pay[32];
+	int st;
+	struct { uint8_t key[12]; struct sd_bill b; } *due = NULL;
+	int ndue = 0;
+
+	r->nalloc = 0;
+	if ((st = customer_key_resolve(t, a->key, &r->customer, err)) != SD_OK ||
+	    (st = customer_load(t, r->customer, &cu, 0, err)) != SD_OK)
+		return st;
+	sd_strlcpy(r->name, cu.name, sizeof r->name);
+	sd_strlcpy(r->phone, cu.nphones ? cu.phones[0] : "", sizeof r->phone);
+	/* The unpaid bills, oldest first. */
+	sd_be64_put(pfx, r->customer);
+	if ((st = sd_cursor_open(t, T_BILL, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 8, err); st == SD_OK &&
+	    ndue < SD_RECEIPT_ALLOC_MAX; st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_bill b;
+
+		if (kl < 8 || memcmp(k, pfx, 8) != 0)
+			break;
+		if (kl != 12 || bill_decode(v, vl, &b) != SD_OK ||
+		    b.paid_fen >= b.total_fen)
+			continue;
+		due = xrealloc(due, (size_t)(ndue + 1) * sizeof *due);
+		memcpy(due[ndue].key, k, 12);
+		due[ndue].b = b;
+		ndue++;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND) {
+		free(due);
+		return st;
+	}
+	sd_err_clear(err);
+	for (int i = 0; i < ndue && left > 0; i++) {
+		struct sd_bill *b = &due[i].b;
+		struct sd_buf val = SD_BUF_INIT;
+		int64_t x = b->total_fen - b->paid_fen;
+
+		if (x > left)
+			x = left;
+		b->paid_fen += x;
+		left -= x;
+		r->months[r->nalloc] = b->month;
+		r->alloc_fen[r->nalloc++] = x;
+		bill_encode(b, &val);
+		st = sd_put(t, T_BILL, due[i].key, 12, val.p, val.len, 0, err);
+		sd_buf_free(&val);
+		if (st != SD_OK) {
+			free(due);
+			return st;
+		}
+	}
+	free(due);
+	r->credit_fen = left;
+	/* The money: in the drawer (or the bank), off the customer's debt. */
+	snprintf(acct, sizeof acct, "cust:%llu", (unsigned long long)r->customer);
+	snprintf(pay, sizeof pay, "pay:%s", r->method);
+	if ((st = next_number(t, a->s->core->cfg.receipt_series, r->number,
+	    sizeof r->number, err)) != SD_OK)
+		return st;
+	{
+		struct sd_posting_line lines[2] = { { pay, r->amount_fen },
+		    { acct, -r->amount_fen } };
+		char ref[40];
+
+		snprintf(ref, sizeof ref, "receipt:%s", r->number);
+		if ((st = sd_ledger_post(t, a->s->user.login, "payment", ref, lines,
+		    2, NULL, err)) != SD_OK)
+			return st;
+	}
+	if ((st = sd_ledger_balance(t, acct, &ledger, err)) != SD_OK)
+		return st;
+	r->balance_after_fen = -ledger;
+	r->at = sd_now();
+	sd_strlcpy(r->cashier, a->s->user.login, sizeof r->cashier);
+	if ((st = receipt_store(t, r, 1, err)) != SD_OK)
+		return st;
+	{
+		char detail[96], money[32];
+
+		sd_money_format(r->amount_fen, money, sizeof money);
+		snprintf(detail, sizeof detail, "%s %s customer %llu", money,
+		    r->method, (unsigned long long)r->customer);
+		if ((st = sd_audit_write(t, a->s->user.login, "pay", r->number,
+		    SD_OUTCOME_OK, "", detail, err)) != SD_OK)
+			return st;
+	}
+	return balance_enforce(t, &a->s->core->cfg, a->s->user.login,
+	    r->customer, NULL, err);
+}
+
+int
+sd_pay(struct sd_session *s, const char *customer, const char *amount,
+    const char *method, const char *note, struct sd_receipt *out,
+    struct sd_err *err)
+{
+	struct pay_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_PAY, customer ? customer : "", err)) !=
+	    SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.key = customer;
+	if (amount == NULL || sd_money_parse(amount, &a.r.amount_fen) != SD_OK ||
+	    a.r.amount_fen <= 0 || a.r.amount_fen > 100000000)
+		return sd_err_set(err, SD_EINVAL, "amount: '%s' is not an amount "
+		    "in yuan above 0", amount ? amount : "");
+	if (method == NULL || method_index(method) < 0)
+		return sd_err_set(err, SD_EINVAL, "--method: '%s' is not cash, "
+		    "card, wechat or alipay", method ? method : "");
+	sd_strlcpy(a.r.method, method, sizeof a.r.method);
+	if (note != NULL) {
+		if ((st = sd_check_text("--note", note, 96, err)) != SD_OK)
+			return st;
+		sd_strlcpy(a.r.note, note, sizeof a.r.note);
+	}
+	if ((st = sd_db_run(s->core->db, pay_txn, &a, err)) != SD_OK)
+		return st;
+	if (out != NULL)
+		*out = a.r;
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- receipts */
+
+static int
+get_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct pay_arg *a = arg;
+
+	return receipt_load(t, a->number, &a->r, 0, err);
+}
+
+int
+sd_receipt_get(struct sd_session *s, const char *number,
+    struct sd_receipt *out, struct sd_err *err)
+{
+	struct pay_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_BILL_SHOW, number, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.number = number;
+	if ((st = sd_db_read(s->core->db, get_txn, &a, err)) == SD_OK)
+		*out = a.r;
+	return st;
+}
+
+static int
+printed_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct pay_arg *a = arg;
+	int st;
+
+	if ((st = receipt_load(t, a->number, &a->r, 1, err)) != SD_OK)
+		return st;
+	a->copy = a->r.prints > 0;
+	a->r.prints++;
+	return receipt_store(t, &a->r, 0, err);
+}
+
+int
+sd_receipt_printed(struct sd_session *s, const char *number,
+    struct sd_receipt *out, int *copy, struct sd_err *err)
+{
+	struct pay_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_PAY, number, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.number = number;
+	if ((st = sd_db_run(s->core->db, printed_txn, &a, err)) != SD_OK)
+		return st;
+	*out = a.r;
+	*copy = a.copy;
+	return SD_OK;
+}
+
+static int
+void_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct pay_arg *a = arg;
+	struct sd_receipt *r = &a->r;
+	char acct[32], pay[32], ref[40];
+	int st;
+
+	if ((st = receipt_load(t, a->number, r, 1, err)) != SD_OK)
+		return st;
+	if (r->voided)
+		return sd_err_set(err, SD_EREFUSED, "receipt %s was voided on %s's "
+		    "word already", r->number, r->void_by);
+	/* Undo what it paid on each bill. */
+	for (int i = 0; i < r->nalloc; i++) {
+		struct sd_buf val = SD_BUF_INIT;
+		struct sd_bill b;
+		uint8_t k[12];
+
+		sd_be64_put(k, r->customer);
+		k[8] = (uint8_t)(r->months[i] >> 24);
+		k[9] = (uint8_t)(r->months[i] >> 16);
+		k[10] = (uint8_t)(r->months[i] >> 8);
+		k[11] = (uint8_t)r->months[i];
+		if ((st = sd_get(t, T_BILL, k, 12, &val, SD_GET_RMW, err)) ==
+		    SD_OK && (st = bill_decode(val.p, val.len, &b)) == SD_OK) {
+			b.paid_fen -= r->alloc_fen[i];
+			bill_encode(&b, &val);
+			st = sd_put(t, T_BILL, k, 12, val.p, val.len, 0, err);
+		}
+		sd_buf_free(&val);
+		if (st != SD_OK)
+			return st;
+	}
+	snprintf(acct, sizeof acct, "cust:%llu", (unsigned long long)r->customer);
+	snprintf(pay, sizeof pay, "pay:%s", r->method);
+	snprintf(ref, sizeof ref, "void:%s", r->number);
+	{
+		struct sd_posting_line lines[2] = { { acct, r->amount_fen },
+		    { pay, -r->amount_fen } };
+
+		if ((st = sd_ledger_post(t, a->s->user.login, a->reason, ref,
+		    lines, 2, NULL, err)) != SD_OK)
+			return st;
+	}
+	r->voided = 1;
+	sd_strlcpy(r->void_reason, a->reason, sizeof r->void_reason);
+	sd_strlcpy(r->void_by, a->s->user.login, sizeof r->void_by);
+	r->void_at = sd_now();
+	if ((st = receipt_store(t, r, 0, err)) != SD_OK ||
+	    (st = sd_audit_write(t, a->s->user.login, "receipt.void", r->number,
+	    SD_OUTCOME_OK, "", a->reason, err)) != SD_OK)
+		return st;
+	return balance_enforce(t, &a->s->core->cfg, a->s->user.login,
+	    r->customer, NULL, err);
+}
+
+int
+sd_receipt_void(struct sd_session *s, const char *number, const char *reason,
+    struct sd_err *err)
+{
+	struct pay_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_RECEIPT_VOID, number, err)) != SD_OK)
+		return st;
+	if (reason == NULL || reason[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "--reason: required");
+	if ((st = sd_check_text("--reason", reason, 96, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.number = number;
+	a.reason = reason;
+	return sd_db_run(s->core->db, void_txn, &a, err);
+}
+
+/* ---------------------------------------------------------------- layout */
+
+/* left and right on one line of cols columns. */
+static void
+two(struct sd_buf *out, int cols, const char *left, const char *right)
+{
+	int lw = sd_width(left), rw = sd_width(right);
+
+	if (lw + rw + 1 > cols) {
+		sd_width_fit(out, left, cols, 0);
+		sd_buf_addc(out, '\n');
+		lw = 0;
+		left = "";
+	}
+	sd_buf_adds(out, left);
+	for (int i = lw; i < cols - rw; i++)
+		sd_buf_addc(out, ' ');
+	sd_buf_adds(out, right);
+	sd_buf_addc(out, '\n');
+}
+
+static void
+centre(struct sd_buf *out, int cols, const char *s)
+{
+	int w = sd_width(s);
+
+	for (int i = 0; i < (cols - w) / 2; i++)
+		sd_buf_addc(out, ' ');
+	sd_width_fit(out, s, cols, 0);
+	sd_buf_addc(out, '\n');
+}
+
+static void
+rule(struct sd_buf *out, int cols, char c)
+{
+	for (int i = 0; i < cols; i++)
+		sd_buf_addc(out, c);
+	sd_buf_addc(out, '\n');
+}
+
+void
+sd_receipt_text(const struct sd_receipt *r, const char *header, int cols,
+    int copy, struct sd_buf *out)
+{
+	char m[32], when[32], line[64];
+
+	centre(out, cols, header);
+	centre(out, cols, "收据 RECEIPT");
+	if (copy)
+		centre(out, cols, "*** COPY 重印 ***");
+	if (r->voided)
+		centre(out, cols, "*** VOID 作废 ***");
+	rule(out, cols, '-');
+	two(out, cols, "No.", r->number);
+	sd_time_format(r->at, when, sizeof when);
+	two(out, cols, "时间", when);
+	two(out, cols, "收银员", r->cashier);
+	two(out, cols, "客户", r->name);
+	two(out, cols, "电话", r->phone);
+	rule(out, cols, '-');
+	for (int i = 0; i < r->nalloc; i++) {
+		snprintf(line, sizeof line, "%04d-%02d 账单", r->months[i] / 100,
+		    r->months[i] % 100);
+		sd_money_format(r->alloc_fen[i], m, sizeof m);
+		two(out, cols, line, m);
+	}
+	if (r->credit_fen > 0) {
+		sd_money_format(r->credit_fen, m, sizeof m);
+		two(out, cols, "预存", m);
+	}
+	rule(out, cols, '-');
+	sd_money_format(r->amount_fen, m, sizeof m);
+	two(out, cols, "实收", m);
+	two(out, cols, "方式", r->method);
+	sd_money_format(r->balance_after_fen, m, sizeof m);
+	two(out, cols, "余额", m);
+	if (r->note[0])
+		two(out, cols, "备注", r->note);
+	rule(out, cols, '=');
+	centre(out, cols, "谢谢惠顾");
+}
+
+/* ---------------------------------------------------------------- shift */
+
+struct shift_arg {
+	struct sd_session	*s;
+	struct sd_shift		*sh;
+};
+
+static int
+shift_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct shift_arg *a = arg;
+	struct sd_shift *sh = a->sh;
+	struct sd_cursor *c;
+	const char *me = a->s->user.login;
+	size_t n = strlen(me) + 1;
+	uint8_t seek[SD_LOGIN_MAX + 1 + 8];
+	int64_t counted = sh->counted_cash_fen;
+	char prev_last[24] = "";
+	int st;
+
+	memset(sh, 0, sizeof *sh);
+	sh->counted_cash_fen = counted;
+	sd_strlcpy(sh->cashier, me, sizeof sh->cashier);
+	/* Since the last close. */
+	if ((st = sd_cursor_open(t, T_SHIFT, -1, &c, err)) != SD_OK)
+		return st;
+	memcpy(seek, me, n);
+	memset(seek + n, 0xff, 8);
+	st = sd_cursor_seek(c, SD_SEEK_GE, seek, n + 8, err);
+	st = st == SD_OK ? sd_cursor_step(c, -1, err) :
+	    st == SD_ENOTFOUND ? sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err) : st;
+	if (st == SD_OK) {
+		size_t kl, vl;
+		const uint8_t *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_rec_reader r;
+
+		if (kl == n + 8 && memcmp(k, me, n) == 0) {
+			sh->from = (int64_t)(sd_be64_get(k + n) ^ (1ULL << 63));
+			/* Receipts up to its last are in that shift, even
+			 * those taken in the second it closed. */
+			if (sd_rec_open(&r, v, vl) == SD_OK)
+				while (sd_rec_next(&r) == 1)
+					if (r.tag == 2)
+						sd_rec_copystr(&r, prev_last,
+						    sizeof prev_last);
+		}
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	sh->to = sd_now();
+	/* Receipts taken after the last close (and up to now). */
+	memcpy(seek, me, n);
+	sd_be64_put(seek + n, (uint64_t)sh->from ^ (1ULL << 63));
+	if ((st = sd_cursor_open(t, T_RECEIPT, IX_RECEIPT_CASHIER, &c, err)) !=
+	    SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, seek, n + 8, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_receipt r;
+		int mi;
+
+		if (kl < n || memcmp(k, me, n) != 0)
+			break;
+		if (receipt_decode(v, vl, &r) != SD_OK || r.at > sh->to ||
+		    (prev_last[0] && strlen(r.number) == strlen(prev_last) &&
+		    strcmp(r.number, prev_last) <= 0))
+			continue;
+		if (sh->first[0] == '\0')
+			sd_strlcpy(sh->first, r.number, sizeof sh->first);
+		sd_strlcpy(sh->last, r.number, sizeof sh->last);
+		sh->receipts++;
+		if (r.voided) {
+			sh->voids++;
+			sh->voided_fen += r.amount_fen;
+			continue;
+		}
+		if ((mi = method_index(r.method)) >= 0)
+			sh->by_method[mi] += r.amount_fen;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	sh->expected_cash_fen = sh->by_method[0];
+	/* The close itself. */
+	{
+		struct sd_buf val = SD_BUF_INIT;
+		char detail[160], e[32], k2[32];
+
+		memcpy(seek, me, n);
+		sd_be64_put(seek + n, (uint64_t)sh->to ^ (1ULL << 63));
+		sd_rec_begin(&val);
+		sd_rec_str(&val, 1, sh->first);
+		sd_rec_str(&val, 2, sh->last);
+		sd_rec_int(&val, 3, sh->receipts);
+		sd_rec_int(&val, 4, sh->expected_cash_fen);
+		sd_rec_int(&val, 5, sh->counted_cash_fen);
+		st = sd_put(t, T_SHIFT, seek, n + 8, val.p, val.len, 0, err);
+		sd_buf_free(&val);
+		if (st != SD_OK)
+			return st;
+		sd_money_format(sh->expected_cash_fen, e, sizeof e);
+		if (sh->counted_cash_fen >= 0)
+			sd_money_format(sh->counted_cash_fen, k2, sizeof k2);
+		else
+			sd_strlcpy(k2, "not counted", sizeof k2);
+		snprintf(detail, sizeof detail, "%s..%s, %ld receipts, %ld voids, "
+		    "cash expected %s counted %s", sh->first, sh->last,
+		    sh->receipts, sh->voids, e, k2);
+		return sd_audit_write(t, me, "shift.close", me, SD_OUTCOME_OK, "",
+		    detail, err);
+	}
+}
+
+int
+sd_shift_close(struct sd_session *s, const char *counted, struct sd_shift *out,
+    struct sd_err *err)
+{
+	struct shift_arg a = { s, out };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_PAY, "", err)) != SD_OK)
+		return st;
+	memset(out, 0, sizeof *out);
+	out->counted_cash_fen = -1;
+	if (counted != NULL && (sd_money_parse(counted, &out->counted_cash_fen) !=
+	    SD_OK || out->counted_cash_fen < 0))
+		return sd_err_set(err, SD_EINVAL, "--counted: '%s' is not an "
+		    "amount in yuan", counted);
+	return sd_db_run(s->core->db, shift_txn, &a, err);
+}
