@@ -375,6 +375,9 @@ int	sd_customer_claim(struct sd_session *s, uint64_t id, struct sd_err *err);
 /* Set the service password (手机密码); check it (1 = matches). */
 int	sd_customer_set_svc_password(struct sd_session *s, uint64_t id,
 	    const char *password, struct sd_err *err);
+/* SD_OK when password is the customer's service password (audited). */
+int	sd_customer_check_svc_password(struct sd_session *s, uint64_t id,
+	    const char *password, struct sd_err *err);
 /*
  * Move customers from one owner to another with their pending reminders
  * and open tickets: all of from's (ids == NULL) or the listed ones.

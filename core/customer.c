@@ -1209,3 +1209,57 @@ sd_customer_page(struct sd_session *s, enum sd_cust_by by, const char *key,
 	sd_buf_free(&a.anchor);
 	return st;
 }
+
+struct svcchk_arg {
+	uint64_t	 id;
+	char		 hash[160];
+	char		 name[SD_NAME_MAX + 1];
+};
+
+static int
+svcchk_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct svcchk_arg *a = arg;
+	struct sd_customer c;
+	int st;
+
+	if ((st = customer_load(t, a->id, &c, 0, err)) != SD_OK)
+		return st;
+	sd_strlcpy(a->hash, c.svc_pwhash, sizeof a->hash);
+	sd_strlcpy(a->name, c.name, sizeof a->name);
+	explicit_bzero(c.svc_pwhash, sizeof c.svc_pwhash);
+	return SD_OK;
+}
+
+int
+sd_customer_check_svc_password(struct sd_session *s, uint64_t id,
+    const char *password, struct sd_err *err)
+{
+	struct svcchk_arg a;
+	char obj[32];
+	int st, ok;
+
+	snprintf(obj, sizeof obj, "customer:%llu", (unsigned long long)id);
+	if ((st = sd_authorize(s, SD_OP_BILL_SHOW, obj, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.id = id;
+	if ((st = sd_db_read(s->core->db, svcchk_txn, &a, err)) != SD_OK)
+		return st;
+	if (a.hash[0] == '\0') {
+		explicit_bzero(&a, sizeof a);
+		return sd_err_set(err, SD_EREFUSED, "customer %llu has no service "
+		    "password: set one first (customer password)",
+		    (unsigned long long)id);
+	}
+	ok = password != NULL && password_check(password, a.hash);
+	explicit_bzero(&a, sizeof a);
+	/* Both outcomes are audited: guessing leaves a trail. */
+	sd_audit_log(s->core, s->user.login, "customer.svc_check", obj,
+	    ok ? SD_OUTCOME_OK : SD_OUTCOME_DENIED, ok ? "matched" :
+	    "wrong service password");
+	if (!ok)
+		return sd_err_set(err, SD_EPERM, "service password: does not "
+		    "match");
+	return SD_OK;
+}

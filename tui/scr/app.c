@@ -237,14 +237,23 @@ ask_yes_no(const char *question)
 	}
 }
 
-int
-ask_text(const char *prompt, char *buf, size_t size)
+/* A line on the message line; secret shows stars. */
+static int
+ask_line(const char *prompt, char *buf, size_t size, int secret)
 {
 	wint_t ch;
 	int is_key;
 
 	for (;;) {
-		app_message(0, "%s %s_", prompt, buf);
+		struct sd_buf shown = SD_BUF_INIT;
+
+		if (secret)
+			for (const char *p = buf; *p; p++)
+				if (((unsigned char)*p & 0xc0) != 0x80)
+					sd_buf_addc(&shown, '*');
+		app_message(0, "%s %s_", prompt, secret ? sd_buf_cstr(&shown) :
+		    buf);
+		sd_buf_free(&shown);
 		chrome_draw(screen_top());
 		refresh();
 		if (hangup)
@@ -263,6 +272,43 @@ ask_text(const char *prompt, char *buf, size_t size)
 			utf8_backspace(buf);
 		else if (!is_key && ch >= ' ')
 			utf8_append(buf, size, ch);
+	}
+}
+
+int
+ask_text(const char *prompt, char *buf, size_t size)
+{
+	return ask_line(prompt, buf, size, 0);
+}
+
+int
+ask_secret(const char *prompt, char *buf, size_t size)
+{
+	return ask_line(prompt, buf, size, 1);
+}
+
+int
+ask_key(const char *prompt, const char *keys)
+{
+	wint_t ch;
+	int is_key;
+
+	app_message(0, "%s", prompt);
+	chrome_draw(screen_top());
+	refresh();
+	for (;;) {
+		if (hangup)
+			return 0;
+		if (read_key(&ch, &is_key) == ERR)
+			continue;
+		if (ch == 27) {
+			app.message[0] = '\0';
+			return 0;
+		}
+		if (!is_key && ch < 128 && strchr(keys, (int)ch) != NULL) {
+			app.message[0] = '\0';
+			return (int)ch;
+		}
 	}
 }
 

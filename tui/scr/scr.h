@@ -105,6 +105,10 @@ void	chrome_draw(struct screen *s);
 int	ask_yes_no(const char *question);
 /* Modal line of text on the message line: 1 with Enter, 0 with Esc. */
 int	ask_text(const char *prompt, char *buf, size_t size);
+/* The same, shown as stars (a password). */
+int	ask_secret(const char *prompt, char *buf, size_t size);
+/* One of keys pressed (returned), or 0 with Esc. */
+int	ask_key(const char *prompt, const char *keys);
 /* Modal help for a screen: its text and every key binding. */
 void	help_show(struct screen *s);
 /* Put s at y, x in at most cols columns (padded). */
@@ -277,6 +281,7 @@ struct screen *scr_activate_new(void);
 /* Fill the activation form's card (from the stock browser). */
 void	scr_activate_preset(struct screen *s, const char *iccid);
 struct screen *scr_stocktake_new(void);
+struct screen *scr_desk_new(void);
 /* A form field (form.c). */
 void	ff_init(struct ff_field *fl, const char *label, const char *key,
 	    enum ff_type t, int required, int maxlen);

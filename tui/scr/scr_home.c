@@ -20,8 +20,8 @@ static const struct menu_item items[] = {
 	{ N_("Import customers"), SD_OP_CUST_IMPORT, scr_import_new },
 	{ N_("User administration"), SD_OP_USER_LIST, scr_users_new },
 	{ N_("Stock, agents and orders"), SD_OP_SIM_SHOW, scr_stock_menu_new },
+	{ N_("Payment desk"), SD_OP_PAY, scr_desk_new },
 	{ N_("My account (change password)"), -1, scr_account_new },
-	{ N_("Quit"), -1, NULL },
 };
 
 #define NITEMS ((int)(sizeof items / sizeof items[0]))
@@ -30,6 +30,7 @@ static const struct menu_item items[] = {
 
 struct home_data {
 	struct menu		menu;
+	int			desk_shown;	/* a cashier starts at the desk */
 	/* The day at a glance, reloaded every few seconds, not per draw. */
 	struct sd_reminder	rem[HOME_LINES];
 	int			nrem;
@@ -48,7 +49,8 @@ static const struct keybind home_keys[] = {
 };
 
 static const char home_help[] = N_("Choose with the arrow keys or j/k and "
-    "press Enter. The entries shown depend on your role.");
+    "press Enter, or type the entry's number. The entries shown depend on "
+    "your role. q or F10 leaves simdesk.");
 
 static const char *
 role_greeting(int role)
@@ -72,6 +74,10 @@ home_open(struct screen *s)
 
 	menu_init(&d->menu, items, NITEMS);
 	home_load(d);
+	if (app.sess.user.role == SD_ROLE_CASHIER && !d->desk_shown) {
+		d->desk_shown = 1;
+		screen_push(scr_desk_new());
+	}
 }
 
 static int

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# test_desk_tui.sh -- the cashier's payment desk in tmux: a cashier starts
+# there, finds a customer by phone, sees the balance and unpaid bill, takes
+# the payment with F2, Enter and a method key, the receipt printed (ESC/POS
+# to the configured printer, and on screen), a reprint says COPY, the
+# customer's own view behind their service password, the shift close.
+. "$(dirname "$0")/../lib.sh"
+t_tmp
+t_seed || { t_ok "seed data" 1; exit 1; }
+export TZ=Asia/Shanghai
+printf 'receipts = { series = "A"; header = "星光营业厅"; printer = "%s"; };\n' "$T_DIR/printer.bin" >"$T_DIR/simdesk.conf"
+export SIMDESK_CONF="$T_DIR/simdesk.conf"
+simdeskctl tariff add STD --name 标准 >/dev/null
+simdeskctl tariff rate STD 1 --per-minute 0.15 --bundle >/dev/null
+simdeskctl plan add P39 --name 39元卡 --monthly-fee 39 --tariff STD >/dev/null
+printf 'iccid,msisdn,plan,price\n8986007000000000001,13900001111,P39,50\n' >"$T_DIR/c.csv"
+simdeskctl sim import "$T_DIR/c.csv" >/dev/null
+as operator operatorpw1 simdeskctl customer add --name 柜台客户 --phone 13600001111 >/dev/null
+SIMDESK_NEW_PASSWORD=svc12345 simdeskctl customer passwd 13600001111 >/dev/null
+simdeskctl sim activate 13900001111 --customer 13600001111 --date 2026-11-01 >/dev/null
+simdeskctl bill run 2026-11 >/dev/null
+
+SOCK="simdesk-desk-$$"
+tm() { tmux -L "$SOCK" "$@"; }
+cleanup_tmux() { tm kill-server 2>/dev/null; t_cleanup; }
+trap cleanup_tmux EXIT
+tm new-session -d -s s -x 120 -y 32 \
+    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=$TZ SIMDESK_CONF=$SIMDESK_CONF SIMDESK_DATA=$SIMDESK_DATA $T_TOP/build/bin/simdesk -l; echo EXITED \$?; sleep 30"
+screen() { tm capture-pane -p -t s; }
+keys() { tm send-keys -t s "$@"; }
+wait_for() {	# DESC REGEX
+	for _ in $(seq 50); do
+		screen >"$T_DIR/screen"
+		grep -qE -- "$2" "$T_DIR/screen" && { t_ok "$1" 0; return 0; }
+		sleep 0.1
+	done
+	echo "# $1: /$2/ not on screen:"; sed 's/^/#   |/' "$T_DIR/screen"
+	t_ok "$1" 1
+	return 1
+}
+
+sleep 0.3
+keys cashier Tab cashierpw1 Enter
+wait_for "a cashier starts at the payment desk" "Phone or customer id:"
+keys 13600001111 Enter
+wait_for "the phone finds the customer" "#1  柜台客户  13600001111"
+wait_for "... the balance and the unpaid bill" "Balance -89.00 +unpaid bills 1 \(89.00\)"
+wait_for "... that the service is suspended" "Service suspended for debt"
+wait_for "... the bill's line: plan 39 + the card 50" "2026-11 +39元卡 .* 89.00 +0.00 +89.00"
+keys F2
+wait_for "F2 asks the amount, what is due filled in" "Amount in yuan \(Enter: what is due\): 89.00_"
+keys Enter
+wait_for "... then the method" "Method: 1 cash"
+keys 3
+wait_for "three keys take the payment" "Receipt A00000001: 89.00 received"
+wait_for "... the receipt shows on the right" "收据 RECEIPT"
+wait_for "... with the shop's name" "星光营业厅"
+wait_for "... the balance is settled" "Balance 0.00 +unpaid bills 0"
+wait_for "... nothing unpaid" "Nothing unpaid"
+[ "$(head -c 4 "$T_DIR/printer.bin" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 1b401c26 ]; t_ok "... ESC/POS went to the configured printer" $?
+simdeskctl --json sim show 13900001111 >"$T_DIR/o"
+grep -q '"status": "active"' "$T_DIR/o"; t_ok "... and the card is back in service (复机)" $?
+keys F3
+wait_for "F3 reprints, marked COPY" "COPY"
+keys F4 wrongpw Enter
+wait_for "F4: a wrong service password is refused" "service password: does not match"
+keys F4 svc12345 Enter
+wait_for "... the right one shows the customer their account" "Your account"
+wait_for "... their bills" "2026-11 +39元卡"
+keys Escape
+wait_for "Esc returns to the cashier" "Phone or customer id: _"
+keys F5 0 Enter
+wait_for "F5 closes the shift, counting the drawer" "Shift closed: 1 receipts \(0 void\); cash 0.00 card 0.00 WeChat 89.00"
+keys 13699999999 Enter
+wait_for "an unknown phone says so" "customer: no customer 13699999999"
+keys Escape Escape
+wait_for "Esc twice: the home menu, with the desk" "Payment desk"
+simdeskctl audit list --op customer.svc_check >"$T_DIR/o"
+grep -q "denied" "$T_DIR/o" && grep -q "matched" "$T_DIR/o"; t_ok "service password checks are audited, both ways" $?
+t_rc 0 "verify holds" simdeskctl verify
