@@ -512,7 +512,12 @@ sd_receipt_text(const struct sd_receipt *r, const char *header, int cols,
 	rule(out, cols, '-');
 	sd_money_format(r->amount_fen, m, sizeof m);
 	two(out, cols, "实收", m);
-	two(out, cols, "方式", r->method);
+	{
+		static const char *const zh[] = { "现金", "刷卡", "微信", "支付宝" };
+		int mi = method_index(r->method);
+
+		two(out, cols, "方式", mi >= 0 ? zh[mi] : r->method);
+	}
 	sd_money_format(r->balance_after_fen, m, sizeof m);
 	two(out, cols, "余额", m);
 	if (r->note[0])

@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core_int.h"
@@ -454,6 +455,114 @@ check_bills(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
 	return SD_OK;
 }
 
+/* Each month's usage of a subscription equals the calls on file for it:
+ * an import killed half-way left nothing counted twice. */
+struct use_key {
+	uint64_t sub;
+	int	 month;
+	long	 calls;
+	int64_t	 fee;
+};
+
+static int
+use_cmp(const void *x, const void *y)
+{
+	const struct use_key *a = x, *b = y;
+
+	if (a->sub != b->sub)
+		return a->sub < b->sub ? -1 : 1;
+	return (a->month > b->month) - (a->month < b->month);
+}
+
+static int
+check_usage(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	struct use_key *u = NULL;
+	size_t n = 0, cap = 0, bad = 0, nu = 0;
+	int st;
+
+	/* Sum the calls per subscription and month... */
+	if ((st = sd_cursor_open(t, T_CDR, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_cdr x;
+
+		if (cdr_decode(v, vl, &x) != SD_OK) {
+			bad++;
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			u = xrealloc(u, cap * sizeof *u);
+		}
+		u[n++] = (struct use_key){ x.sub, x.month, 1, x.cost_fen };
+	}
+	sd_cursor_close(c);
+	if (st != SD_ENOTFOUND) {
+		free(u);
+		return st;
+	}
+	sd_err_clear(err);
+	qsort(u, n, sizeof *u, use_cmp);
+	{
+		size_t w = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (w > 0 && use_cmp(&u[w - 1], &u[i]) == 0) {
+				u[w - 1].calls++;
+				u[w - 1].fee += u[i].fee;
+			} else
+				u[w++] = u[i];
+		n = w;
+	}
+	/* ...and hold them against the usage records. */
+	if ((st = sd_cursor_open(t, T_USAGE, -1, &c, err)) != SD_OK) {
+		free(u);
+		return st;
+	}
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t kl;
+		const uint8_t *k = sd_cursor_key(c, &kl);
+		struct sd_usage us;
+		struct use_key key, *hit;
+		struct sd_err e;
+
+		if (kl != 12) {
+			bad++;
+			continue;
+		}
+		key.sub = sd_be64_get(k);
+		key.month = (int)((uint32_t)k[8] << 24 | (uint32_t)k[9] << 16 |
+		    (uint32_t)k[10] << 8 | k[11]);
+		nu++;
+		if (usage_load(t, key.sub, key.month, &us, 0, &e) != SD_OK) {
+			bad++;
+			continue;
+		}
+		hit = bsearch(&key, u, n, sizeof *u, use_cmp);
+		if (us.calls == 0 && hit == NULL)
+			continue;
+		if (hit == NULL || hit->calls != us.calls ||
+		    hit->fee != us.call_fee_fen)
+			bad++;
+	}
+	sd_cursor_close(c);
+	free(u);
+	if (st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	if (nu < n)
+		bad += n - nu;		/* calls with no usage record */
+	report(a, "usage", bad == 0, "%zu subscription-months, %zu not equal to "
+	    "their calls", nu, bad);
+	return SD_OK;
+}
+
 /* Receipt numbers have no gaps: 1 to the series' counter, all there. */
 static int
 check_receipts(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
@@ -531,6 +640,8 @@ verify_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if ((st = check_bills(t, a, err)) != SD_OK)
 		return st;
 	if ((st = check_receipts(t, a, err)) != SD_OK)
+		return st;
+	if ((st = check_usage(t, a, err)) != SD_OK)
 		return st;
 	for (int i = 0; i < T__COUNT; i++)
 		for (int j = 0; j < sd_schema[i].nindexes; j++)
