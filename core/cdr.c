@@ -377,6 +377,16 @@ parse_row(const struct sd_table *t, int r, int format, const int *col,
 
 /* ---------------------------------------------------------------- import */
 
+/* What the check pass found for a row, reused by the write pass. */
+struct match {
+	uint64_t sub, customer;
+	char	 msisdn[12];
+	char	 plan[17];
+	int	 dir;
+};
+
+#define PLAN_MEMO 8
+
 struct imp {
 	struct sd_session	*s;
 	const struct sd_table	*t;
@@ -387,49 +397,135 @@ struct imp {
 	unsigned char		*bad;
 	char			(*why)[200];
 	long			 nbad;
+	struct match		*match;		/* per row */
+	/* Plans and their compiled tariffs, looked up once a transaction. */
+	struct {
+		struct sd_plan		 p;
+		const struct sd_ratetab	*rt;
+	}			 memo[PLAN_MEMO];
+	int			 nmemo;
 	/* write pass */
 	int			 from, to;	/* rows of this batch */
+	uint64_t		 batch_id;	/* its first call's id */
 	uint64_t		 next_id;
 	long			 written, dups;
 };
 
-/* Match and rate one call inside t; store it when store is set. */
 static int
-one(struct sd_txn *t, struct imp *m, int r, int store, struct sd_err *e)
+plan_tariff(struct sd_txn *t, struct imp *m, const char *code,
+    const struct sd_plan **p, const struct sd_ratetab **rt, struct sd_err *e)
 {
-	struct call c;
-	struct sd_subscription sub;
-	struct sd_buf val = SD_BUF_INIT, pk = SD_BUF_INIT;
-	const struct sd_ratetab *rt;
-	struct sd_rating rating;
-	struct sd_plan p;
-	struct sd_usage u;
-	struct sd_cdr x;
-	char ours[33];
-	int64_t at;
-	int st, left;
+	struct sd_buf val = SD_BUF_INIT;
+	int st, k;
 
-	if ((st = parse_row(m->t, r, m->format, m->col, &c, e)) != SD_OK)
+	for (k = 0; k < m->nmemo; k++)
+		if (strcmp(m->memo[k].p.code, code) == 0) {
+			*p = &m->memo[k].p;
+			*rt = m->memo[k].rt;
+			return SD_OK;
+		}
+	k = m->nmemo < PLAN_MEMO ? m->nmemo++ : PLAN_MEMO - 1;
+	st = sd_get(t, T_PLAN, code, strlen(code), &val, 0, e);
+	if (st == SD_OK)
+		st = plan_decode(val.p, val.len, &m->memo[k].p);
+	sd_buf_free(&val);
+	if (st != SD_OK) {
+		m->nmemo = k;
+		return sd_err_set(e, SD_EINVAL, "plan %s: missing", code);
+	}
+	if (m->memo[k].p.tariff[0] == '\0') {
+		m->nmemo = k;
+		return sd_err_set(e, SD_EINVAL, "plan %s has no tariff to rate "
+		    "calls with", code);
+	}
+	if ((st = tariff_ratetab_txn(t, m->memo[k].p.tariff, &m->memo[k].rt,
+	    e)) != SD_OK) {
+		m->nmemo = k;
 		return st;
-	memset(&x, 0, sizeof x);
-	at = c.answer ? c.answer : c.start;
+	}
+	*p = &m->memo[k].p;
+	*rt = m->memo[k].rt;
+	return SD_OK;
+}
+
+/* Match a row to its subscription (check pass). */
+static int
+match_row(struct sd_txn *t, struct imp *m, const struct call *c,
+    struct match *mt, struct sd_err *e)
+{
+	struct sd_subscription sub;
+	char ours[33];
+	int64_t at = c->answer ? c->answer : c->start;
+	int st;
+
+	memset(mt, 0, sizeof *mt);
 	/* Our number made the call, or received it. */
-	our_number(c.src, ours, sizeof ours);
+	our_number(c->src, ours, sizeof ours);
 	if ((st = subscription_at(t, ours, at, &sub, e)) != SD_OK)
 		return st;
-	x.direction = SD_DIR_OUT;
-	if (sub.id == 0 && c.dir != SD_DIR_OUT) {
-		our_number(c.dst, ours, sizeof ours);
+	mt->dir = SD_DIR_OUT;
+	if (sub.id == 0 && c->dir != SD_DIR_OUT) {
+		our_number(c->dst, ours, sizeof ours);
 		if ((st = subscription_at(t, ours, at, &sub, e)) != SD_OK)
 			return st;
-		x.direction = SD_DIR_IN;
+		mt->dir = SD_DIR_IN;
 	}
 	if (sub.id == 0) {
 		char tm[32];
 
 		sd_time_format(at, tm, sizeof tm);
 		return sd_err_set(e, SD_ENOTFOUND, "no subscription has %.20s or "
-		    "%.20s at %s", c.src, c.dst, tm);
+		    "%.20s at %s", c->src, c->dst, tm);
+	}
+	(void)m;
+	mt->sub = sub.id;
+	mt->customer = sub.customer;
+	sd_strlcpy(mt->msisdn, sub.msisdn, sizeof mt->msisdn);
+	sd_strlcpy(mt->plan, sub.plan, sizeof mt->plan);
+	return SD_OK;
+}
+
+/*
+ * One row inside t.  The check pass (store 0) matches and finds a rate;
+ * the write pass rates against the month's plan minutes and stores.
+ */
+static int
+one(struct sd_txn *t, struct imp *m, int r, int store, struct sd_err *e)
+{
+	struct call c;
+	struct sd_buf val = SD_BUF_INIT, pk = SD_BUF_INIT;
+	const struct sd_ratetab *rt = NULL;
+	const struct sd_plan *p = NULL;
+	struct sd_rating rating;
+	struct match *mt = &m->match[r];
+	struct sd_usage u;
+	struct sd_cdr x;
+	int64_t at;
+	int st, left;
+
+	if ((st = parse_row(m->t, r, m->format, m->col, &c, e)) != SD_OK)
+		return st;
+	at = c.answer ? c.answer : c.start;
+	if (!store && (st = match_row(t, m, &c, mt, e)) != SD_OK)
+		return st;
+	if ((st = plan_tariff(t, m, mt->plan, &p, &rt, e)) != SD_OK)
+		return st;
+	memset(&x, 0, sizeof x);
+	x.direction = mt->dir;
+	sd_number_normalize(x.direction == SD_DIR_OUT ? c.dst : c.src, x.other,
+	    sizeof x.other);
+	if (!store) {
+		/* Only that a rate exists: minutes are counted when written. */
+		if (x.direction == SD_DIR_OUT) {
+			st = sd_rate_call(rt, x.other, at, c.billsec, NULL, &rating);
+			if (st == SD_ENOTFOUND)
+				return sd_err_set(e, SD_EINVAL, "tariff %s has no "
+				    "rate for %s", p->tariff, x.other);
+			if (st != SD_OK)
+				return sd_err_set(e, SD_EINVAL, "dst: '%.30s' cannot "
+				    "be rated", c.dst);
+		}
+		return SD_OK;
 	}
 	/* Duplicates: a call already on file is charged nothing twice. */
 	st = sd_get_by(t, T_CDR, IX_CDR_UNIQ, c.uniq, strlen(c.uniq), &pk, NULL,
@@ -440,25 +536,10 @@ one(struct sd_txn *t, struct imp *m, int r, int store, struct sd_err *e)
 	if (st != SD_ENOTFOUND)
 		return st;
 	sd_err_clear(e);
-	/* The plan's tariff. */
-	st = sd_get(t, T_PLAN, sub.plan, strlen(sub.plan), &val, 0, e);
-	if (st == SD_OK)
-		st = plan_decode(val.p, val.len, &p);
-	sd_buf_free(&val);
-	if (st != SD_OK)
-		return sd_err_set(e, SD_EINVAL, "plan %s of %s: missing", sub.plan,
-		    sub.msisdn);
-	if (p.tariff[0] == '\0')
-		return sd_err_set(e, SD_EINVAL, "plan %s has no tariff to rate "
-		    "%s's calls with", p.code, sub.msisdn);
-	if ((st = tariff_ratetab_txn(t, p.tariff, &rt, e)) != SD_OK)
-		return st;
 	x.id = m->next_id;
-	x.sub = sub.id;
-	x.customer = sub.customer;
-	sd_strlcpy(x.msisdn, sub.msisdn, sizeof x.msisdn);
-	sd_number_normalize(x.direction == SD_DIR_OUT ? c.dst : c.src, x.other,
-	    sizeof x.other);
+	x.sub = mt->sub;
+	x.customer = mt->customer;
+	sd_strlcpy(x.msisdn, mt->msisdn, sizeof x.msisdn);
 	x.start = c.start;
 	x.answer = c.answer;
 	x.duration = c.duration;
@@ -468,19 +549,16 @@ one(struct sd_txn *t, struct imp *m, int r, int store, struct sd_err *e)
 	    m->format == SD_CDR_FREESWITCH ? "freeswitch" : "simdesk",
 	    sizeof x.source);
 	x.month = sd_month_of(at);
-	if ((st = usage_load(t, sub.id, x.month, &u, store, e)) != SD_OK)
+	if ((st = usage_load(t, mt->sub, x.month, &u, 1, e)) != SD_OK)
 		return st;
 	if (x.direction == SD_DIR_OUT) {
-		left = p.minutes - u.bundle_min;
+		left = p->minutes - u.bundle_min;
 		if (left < 0)
 			left = 0;
-		st = sd_rate_call(rt, x.other, at, c.billsec, &left, &rating);
-		if (st == SD_ENOTFOUND)
+		if ((st = sd_rate_call(rt, x.other, at, c.billsec, &left,
+		    &rating)) != SD_OK)
 			return sd_err_set(e, SD_EINVAL, "tariff %s has no rate for "
-			    "%s", p.tariff, x.other);
-		if (st != SD_OK)
-			return sd_err_set(e, SD_EINVAL, "dst: '%.30s' cannot be "
-			    "rated", c.dst);
+			    "%s", p->tariff, x.other);
 		sd_strlcpy(x.prefix, rating.rate->prefix, sizeof x.prefix);
 		sd_strlcpy(x.rate_name, rating.rate->name, sizeof x.rate_name);
 		x.unit_mfen = rating.rate->per_minute_mfen;
@@ -488,8 +566,6 @@ one(struct sd_txn *t, struct imp *m, int r, int store, struct sd_err *e)
 		x.bundle_min = rating.bundle_min;
 		x.cost_fen = rating.cost_fen;
 	}
-	if (!store)
-		return SD_OK;
 	u.calls++;
 	u.answered += c.billsec > 0;
 	u.seconds += c.billsec;
@@ -519,6 +595,7 @@ check_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 	(void)err;
 	m->nbad = 0;
+	m->nmemo = 0;
 	for (int r = m->first; r < m->t->nrows; r++) {
 		struct sd_err e;
 		int st;
@@ -542,9 +619,11 @@ static int
 write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct imp *m = arg;
-	uint64_t id0 = m->next_id;
 	long w = 0, d = 0;
 
+	/* From the batch's start again if a deadlock made us retry. */
+	m->next_id = m->batch_id;
+	m->nmemo = 0;		/* the tariffs may have changed since */
 	for (int r = m->from; r < m->to; r++) {
 		struct sd_err e;
 		int st;
@@ -558,7 +637,6 @@ write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			continue;
 		}
 		if (st != SD_OK) {
-			m->next_id = id0;	/* retried from the start */
 			return sd_err_set(err, st == SD_EINVAL ? SD_EREFUSED : st,
 			    "%.60s:%d: %s", m->file, m->t->lines[r], e.msg);
 		}
@@ -623,6 +701,7 @@ sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
 		return sd_err_set(err, SD_EINVAL, "%s: no call records", file);
 	m.bad = xcalloc((size_t)t->nrows, 1);
 	m.why = xcalloc((size_t)t->nrows, sizeof *m.why);
+	m.match = xcalloc((size_t)t->nrows, sizeof *m.match);
 	/* Every row checked before anything is written. */
 	if ((st = sd_db_read(s->core->db, check_txn, &m, err)) != SD_OK)
 		goto out;
@@ -658,6 +737,7 @@ sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
 	for (m.from = m.first; m.from < t->nrows; m.from = m.to) {
 		m.to = m.from + CDR_BATCH < t->nrows ? m.from + CDR_BATCH :
 		    t->nrows;
+		m.batch_id = m.next_id;
 		if ((st = sd_db_run(s->core->db, write_txn, &m, err)) != SD_OK)
 			goto out;
 		if (progress != NULL)
@@ -678,6 +758,7 @@ sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
 out:
 	free(m.bad);
 	free(m.why);
+	free(m.match);
 	return st;
 }
 
