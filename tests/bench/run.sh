@@ -245,6 +245,108 @@ printf '%-44s %11s/s %11s/s %9s\n' "  = cards imported per second" \
 printf '%-44s %11s KB\n' "simdeskctl sim import max RSS" "$(cat "$W/simrss")"
 printf '%-44s %11s ms %11s ms %9s\n' "allocate $S_A by range (audited, 1 txn)" "$salloc_ms" "$ref_salloc_ms" "$(ratio "$salloc_ms" "$ref_salloc_ms")"
 
+# ---------------------------------------------------------------- call records, bills
+SUBS=${BENCH_SUBSCRIBERS:-100000}
+C1=${BENCH_CDRS:-1000000}
+C3=${BENCH_CDRS_BILLED:-3000000}
+echo
+echo "bench: $SUBS subscribers; import and rate $C1 Asterisk CDRs; bill run with $C3 CDRs"
+D="$W/bdata"
+SIMDESK_PASSWORD=benchpw1 build/bin/simdeskctl -D "$D" init --admin admin >/dev/null
+# A tariff of 400 prefixes: mobiles by network, long distance by area code,
+# international by country.
+awk 'BEGIN { print "prefix,per_minute,first_block,increment,bundle"
+	for (i = 130; i < 200; i++) printf "%d,0.15,60,60,yes\n", i
+	for (i = 10; i < 300; i++) printf "0%d,0.30,60,60,yes\n", i
+	for (i = 1; i < 41; i++) printf "00%d,%d.00,30,6,\n", i, i % 5 + 1 }' >"$W/rates.csv"
+build/bin/simdeskctl -D "$D" tariff add STD --name bench >/dev/null
+build/bin/simdeskctl -D "$D" tariff import STD "$W/rates.csv" >/dev/null
+build/bin/simdeskctl -D "$D" plan add P39 --name bench --monthly-fee 39 --minutes 100 --tariff STD >/dev/null
+awk -v n="$SUBS" 'BEGIN { print "iccid,msisdn,plan"; for (i = 0; i < n; i++) printf "8986001%012d,139%08d,P39\n", i, i }' >"$W/bsims.csv"
+awk -v n="$SUBS" 'BEGIN { print "name,phone"; for (i = 0; i < n; i++) printf "客户%07d,136%08d\n", i, i }' >"$W/bcust.csv"
+awk -v n="$SUBS" 'BEGIN { print "iccid,customer,date"; for (i = 0; i < n; i++) printf "8986001%012d,136%08d,2026-10-01\n", i, i }' >"$W/bact.csv"
+build/bin/simdeskctl -D "$D" sim import "$W/bsims.csv" >/dev/null
+build/bin/simdeskctl -D "$D" customer import "$W/bcust.csv" >/dev/null </dev/null
+build/bin/simdeskctl -D "$D" sim activate --file "$W/bact.csv" >/dev/null </dev/null
+cdrgen() {	# FROM COUNT
+	awk -v f="$1" -v n="$2" -v s="$SUBS" 'BEGIN { srand(f + 1)
+	for (i = f; i < f + n; i++) {
+		r = rand(); sub_ = int(rand() * s)
+		if (r < 0.7) dst = sprintf("1%d%08d", 30 + int(rand() * 70), int(rand() * 1e8))
+		else if (r < 0.95) dst = sprintf("0%d%08d", 10 + int(rand() * 290), int(rand() * 1e8))
+		else dst = sprintf("00%d%09d", 1 + int(rand() * 40), int(rand() * 1e9))
+		d = int(rand() * 28) + 1; h = int(rand() * 14) + 8; m = int(rand() * 60)
+		sec = rand() < 0.1 ? 0 : int(rand() * 600) + 1
+		ans = sec ? sprintf("2026-10-%02d %02d:%02d:05", d, h, m) : ""
+		printf "\"\",\"139%08d\",\"%s\",\"from-internal\",\"\",\"SIP/1\",\"SIP/2\",\"Dial\",\"\",\"2026-10-%02d %02d:%02d:00\",\"%s\",\"2026-10-%02d %02d:%02d:59\",%d,%d,\"%s\",\"DOCUMENTATION\",\"c%d\",\"\"\n", sub_, dst, d, h, m, ans, d, h, m, sec + 5, sec, sec ? "ANSWERED" : "NO ANSWER", i } }'
+}
+cdrgen 0 "$C1" >"$W/cdr1.csv"
+t=$(ms)
+/usr/bin/time -f "%M" -o "$W/cdrrss" build/bin/simdeskctl -D "$D" cdr import "$W/cdr1.csv" --format asterisk >/dev/null </dev/null
+cdr_ms=$(( ($(ms) - t) / 1000000 ))
+cdrgen "$C1" $((C3 - C1)) >"$W/cdr2.csv"
+build/bin/simdeskctl -D "$D" cdr import "$W/cdr2.csv" --format asterisk >/dev/null </dev/null
+t=$(ms)
+build/bin/simdeskctl -D "$D" bill run 2026-10 >/dev/null </dev/null
+bill_ms=$(( ($(ms) - t) / 1000000 ))
+t=$(ms)
+build/bin/simdeskctl -D "$D" bill run 2026-10 >/dev/null </dev/null
+rebill_ms=$(( ($(ms) - t) / 1000000 ))
+
+# The same in SQLite: import, longest-prefix rating in SQL, grouped totals.
+Q2="$W/bref.db"
+sqlite3 "$Q2" "PRAGMA journal_mode=WAL;" >/dev/null
+sqlite3 "$Q2" <<SQL
+.mode csv
+CREATE TABLE rate(prefix TEXT PRIMARY KEY, per_min INTEGER, first INTEGER, inc INTEGER, bundle TEXT);
+CREATE TEMP TABLE r(prefix, per_minute, first_block, increment, bundle);
+.import --skip 1 $W/rates.csv r
+INSERT INTO rate SELECT prefix, CAST(round(per_minute * 100000) AS INTEGER), first_block, increment, bundle FROM r;
+CREATE TABLE sub(id INTEGER PRIMARY KEY, msisdn TEXT UNIQUE, customer INTEGER, plan TEXT, monthly INTEGER);
+CREATE TABLE cdr(id INTEGER PRIMARY KEY, uniq TEXT UNIQUE, msisdn TEXT, dst TEXT, start TEXT, billsec INTEGER,
+    sub INTEGER, per_min INTEGER, billable INTEGER, cost INTEGER);
+CREATE INDEX cdr_msisdn ON cdr(msisdn, start);
+CREATE TABLE bill(customer INTEGER, month TEXT, plan_fee INTEGER, call_fee INTEGER, total INTEGER, PRIMARY KEY(customer, month));
+SQL
+awk -v n="$SUBS" 'BEGIN { print "BEGIN;"; for (i = 0; i < n; i++) printf "INSERT INTO sub VALUES(%d, \"139%08d\", %d, \"P39\", 3900);\n", i + 1, i, i + 1; print "COMMIT;" }' | sqlite3 "$Q2"
+rate_sql() {	# FILE
+	cat <<SQL
+.mode csv
+PRAGMA synchronous=FULL;
+CREATE TEMP TABLE raw(accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp, lastdata, start, answer, "end",
+    duration, billsec, disposition, amaflags, uniqueid, userfield);
+.import $1 raw
+BEGIN;
+INSERT OR IGNORE INTO cdr(uniq, msisdn, dst, start, billsec, sub, per_min)
+    SELECT uniqueid, src, dst, start, CAST(billsec AS INTEGER), (SELECT id FROM sub WHERE msisdn = src),
+        (SELECT per_min FROM rate WHERE prefix IN (substr(dst, 1, 1), substr(dst, 1, 2), substr(dst, 1, 3),
+            substr(dst, 1, 4), substr(dst, 1, 5)) ORDER BY length(prefix) DESC LIMIT 1)
+    FROM raw;
+UPDATE cdr SET billable = CASE WHEN billsec <= 0 THEN 0 WHEN billsec <= 60 THEN 60 ELSE 60 + ((billsec - 1) / 60) * 60 END
+    WHERE billable IS NULL;
+UPDATE cdr SET cost = (billable * per_min + 59999) / 60000 WHERE cost IS NULL;
+COMMIT;
+SQL
+}
+t=$(ms)
+rate_sql "$W/cdr1.csv" | sqlite3 "$Q2"
+ref_cdr_ms=$(( ($(ms) - t) / 1000000 ))
+rate_sql "$W/cdr2.csv" | sqlite3 "$Q2"
+t=$(ms)
+sqlite3 "$Q2" "PRAGMA synchronous=FULL; BEGIN;
+    INSERT OR REPLACE INTO bill SELECT s.customer, '2026-10', s.monthly, coalesce(c.fee, 0), s.monthly + coalesce(c.fee, 0)
+    FROM sub s LEFT JOIN (SELECT sub, sum(cost) AS fee FROM cdr WHERE start LIKE '2026-10%' GROUP BY sub) c ON c.sub = s.id;
+    COMMIT;"
+ref_bill_ms=$(( ($(ms) - t) / 1000000 ))
+printf '\n%-44s %14s %14s %9s\n' "figure" "simdesk" "sqlite3" "ratio"
+printf '%-44s %11s ms %11s ms %9s\n' "import + rate $C1 CDRs (durable)" "$cdr_ms" "$ref_cdr_ms" "$(ratio "$cdr_ms" "$ref_cdr_ms")"
+printf '%-44s %11s/s %11s/s %9s\n' "  = CDRs per second (target 200000)" \
+    "$(awk -v n="$C1" -v t="$cdr_ms" 'BEGIN { printf "%d", n / (t / 1000) }')" \
+    "$(awk -v n="$C1" -v t="$ref_cdr_ms" 'BEGIN { printf "%d", n / (t / 1000) }')" ""
+printf '%-44s %11s KB\n' "simdeskctl cdr import max RSS" "$(cat "$W/cdrrss")"
+printf '%-44s %11s ms %11s ms %9s\n' "bill run, $SUBS subscribers, $C3 CDRs" "$bill_ms" "$ref_bill_ms" "$(ratio "$bill_ms" "$ref_bill_ms")"
+printf '%-44s %11s ms %14s\n' "  the same run again (nothing changes)" "$rebill_ms" "(target 10000)"
+
 echo
 echo "ratio = simdesk / sqlite3 (below 1.00x simdesk is faster).  sqlite3's"
 echo "lookup mean includes its CLI's per-statement output; its p50/p99 cannot"
