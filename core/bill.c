@@ -936,3 +936,82 @@ sd_balance_get(struct sd_session *s, const char *customer,
 	a.bal = out;
 	return sd_db_read(s->core->db, bal_txn, &a, err);
 }
+
+/* ---------------------------------------------------------------- pages */
+
+struct bpage_arg {
+	const char		*key;
+	int			 month;
+	struct sd_buf		 prefix, anchor;
+	int			 dir, max, n;
+	struct sd_bill		*rows;
+	char			(*keys)[SD_PAGEKEY_MAX];
+};
+
+static int
+bpage_take(struct sd_txn *t, const void *v, size_t vl, int i, void *ctx)
+{
+	struct bpage_arg *a = ctx;
+
+	(void)t;
+	return bill_decode(v, vl, &a->rows[i]) == SD_OK;
+}
+
+static int
+bpage_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct bpage_arg *a = arg;
+	struct page_walk w = { T_BILL, IX_BILL_MONTH, &a->prefix, &a->anchor,
+	    a->dir, a->max, bpage_take, a, a->keys };
+	int st;
+
+	sd_buf_reset(&a->prefix);
+	if (a->key != NULL) {
+		uint64_t id;
+		uint8_t k[8];
+
+		if ((st = customer_key_resolve(t, a->key, &id, err)) != SD_OK)
+			return st;
+		sd_be64_put(k, id);
+		sd_buf_add(&a->prefix, k, 8);
+		w.index = -1;
+	} else {
+		uint8_t k[4] = { (uint8_t)(a->month >> 24),
+		    (uint8_t)(a->month >> 16), (uint8_t)(a->month >> 8),
+		    (uint8_t)a->month };
+
+		sd_buf_add(&a->prefix, k, 4);
+	}
+	if ((st = page_walk(t, &w, &a->n, err)) == SD_OK && a->dir < 0)
+		page_reverse(a->rows, sizeof *a->rows, a->keys, a->n);
+	return st;
+}
+
+int
+sd_bill_page(struct sd_session *s, int month, const char *customer,
+    const char *anchor, int dir, struct sd_bill *rows,
+    char (*page_keys)[SD_PAGEKEY_MAX], int max, int *n, struct sd_err *err)
+{
+	struct bpage_arg a;
+	int st;
+
+	*n = 0;
+	if ((st = sd_authorize(s, SD_OP_BILL_SHOW, "", err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.key = customer != NULL && customer[0] ? customer : NULL;
+	a.month = month;
+	a.dir = dir >= 0 ? 1 : -1;
+	a.max = max;
+	a.rows = rows;
+	a.keys = page_keys;
+	if (anchor != NULL && anchor[0] != '\0' &&
+	    page_hex_decode(anchor, &a.anchor) != 0)
+		st = sd_err_set(err, SD_EINVAL, "page: bad anchor");
+	else
+		st = sd_db_read(s->core->db, bpage_txn, &a, err);
+	*n = a.n;
+	sd_buf_free(&a.prefix);
+	sd_buf_free(&a.anchor);
+	return st;
+}

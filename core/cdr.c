@@ -866,3 +866,69 @@ sd_usage_get(struct sd_session *s, uint64_t sub, int month,
 		return st;
 	return sd_db_read(s->core->db, get_txn, &a, err);
 }
+
+/* ---------------------------------------------------------------- pages */
+
+struct cpage_arg {
+	int			 month;
+	struct sd_buf		 prefix, anchor;
+	int			 dir, max, n;
+	struct sd_cdr		*rows;
+	char			(*keys)[SD_PAGEKEY_MAX];
+};
+
+static int
+cpage_take(struct sd_txn *t, const void *v, size_t vl, int i, void *ctx)
+{
+	struct cpage_arg *a = ctx;
+
+	(void)t;
+	return cdr_decode(v, vl, &a->rows[i]) == SD_OK &&
+	    (a->month == 0 || a->rows[i].month == a->month);
+}
+
+static int
+cpage_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct cpage_arg *a = arg;
+	struct page_walk w = { T_CDR, IX_CDR_MSISDN, &a->prefix, &a->anchor,
+	    a->dir, a->max, cpage_take, a, a->keys };
+	int st;
+
+	if ((st = page_walk(t, &w, &a->n, err)) == SD_OK && a->dir < 0)
+		page_reverse(a->rows, sizeof *a->rows, a->keys, a->n);
+	return st;
+}
+
+int
+sd_cdr_page(struct sd_session *s, const char *msisdn, int month,
+    const char *anchor, int dir, struct sd_cdr *rows,
+    char (*page_keys)[SD_PAGEKEY_MAX], int max, int *n, struct sd_err *err)
+{
+	struct cpage_arg a;
+	int st;
+
+	*n = 0;
+	if ((st = sd_authorize(s, SD_OP_CDR_SHOW, msisdn ? msisdn : "", err)) !=
+	    SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.month = month;
+	a.dir = dir >= 0 ? 1 : -1;
+	a.max = max;
+	a.rows = rows;
+	a.keys = page_keys;
+	/* A number's calls: the whole number and its NUL, or all calls. */
+	if (msisdn != NULL && msisdn[0] != '\0')
+		sd_buf_add(&a.prefix, msisdn, strlen(msisdn) +
+		    (strlen(msisdn) == 11));
+	if (anchor != NULL && anchor[0] != '\0' &&
+	    page_hex_decode(anchor, &a.anchor) != 0)
+		st = sd_err_set(err, SD_EINVAL, "page: bad anchor");
+	else
+		st = sd_db_read(s->core->db, cpage_txn, &a, err);
+	*n = a.n;
+	sd_buf_free(&a.prefix);
+	sd_buf_free(&a.anchor);
+	return st;
+}

@@ -1154,6 +1154,11 @@ int	sd_cdr_list(struct sd_session *s, const char *msisdn, int month,
 	    sd_cdr_cb cb, void *arg, struct sd_err *err);
 int	sd_cdr_get(struct sd_session *s, uint64_t id, struct sd_cdr *out,
 	    struct sd_err *err);
+/* A page of a number's calls (month 0 = all), by time. */
+int	sd_cdr_page(struct sd_session *s, const char *msisdn, int month,
+	    const char *anchor, int dir, struct sd_cdr *rows,
+	    char (*page_keys)[SD_PAGEKEY_MAX], int max, int *n,
+	    struct sd_err *err);
 int	sd_usage_get(struct sd_session *s, uint64_t sub, int month,
 	    struct sd_usage *out, struct sd_err *err);
 /* "2026-11" -> 202611; -1 if malformed. */
@@ -1222,6 +1227,14 @@ int	sd_bill_list(struct sd_session *s, int month, int unpaid_only,
 /* Every bill of one customer, oldest first. */
 int	sd_bill_history(struct sd_session *s, const char *customer,
 	    sd_bill_cb cb, void *arg, struct sd_err *err);
+/*
+ * A page of bills as list screens scroll: one month's (by customer) or,
+ * with customer set, one customer's (by month).  See sd_customer_page.
+ */
+int	sd_bill_page(struct sd_session *s, int month, const char *customer,
+	    const char *anchor, int dir, struct sd_bill *rows,
+	    char (*page_keys)[SD_PAGEKEY_MAX], int max, int *n,
+	    struct sd_err *err);
 /* A supervisor's adjustment (yuan, negative = credit): a posting and a
  * line on the month's bill, never an edit in place. */
 int	sd_bill_adjust(struct sd_session *s, const char *customer, int month,

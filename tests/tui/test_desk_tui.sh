@@ -74,7 +74,7 @@ wait_for "F5 closes the shift, counting the drawer" "Shift closed: 1 receipts \(
 keys 13699999999 Enter
 wait_for "an unknown phone says so" "customer: no customer 13699999999"
 keys Escape Escape
-wait_for "Esc twice: the home menu, with the desk" "Payment desk"
+wait_for "Esc twice: the home menu, billing in it" "Billing and payments"
 simdeskctl audit list --op customer.svc_check >"$T_DIR/o"
 grep -q "denied" "$T_DIR/o" && grep -q "matched" "$T_DIR/o"; t_ok "service password checks are audited, both ways" $?
 t_rc 0 "verify holds" simdeskctl verify

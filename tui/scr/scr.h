@@ -282,6 +282,10 @@ struct screen *scr_activate_new(void);
 void	scr_activate_preset(struct screen *s, const char *iccid);
 struct screen *scr_stocktake_new(void);
 struct screen *scr_desk_new(void);
+struct screen *scr_billing_menu_new(void);
+struct screen *scr_bills_new(void);
+struct screen *scr_cdrs_new(void);
+struct screen *scr_tariffs_new(void);
 /* A form field (form.c). */
 void	ff_init(struct ff_field *fl, const char *label, const char *key,
 	    enum ff_type t, int required, int maxlen);

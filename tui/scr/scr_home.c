@@ -20,7 +20,7 @@ static const struct menu_item items[] = {
 	{ N_("Import customers"), SD_OP_CUST_IMPORT, scr_import_new },
 	{ N_("User administration"), SD_OP_USER_LIST, scr_users_new },
 	{ N_("Stock, agents and orders"), SD_OP_SIM_SHOW, scr_stock_menu_new },
-	{ N_("Payment desk"), SD_OP_PAY, scr_desk_new },
+	{ N_("Billing and payments"), SD_OP_BILL_SHOW, scr_billing_menu_new },
 	{ N_("My account (change password)"), -1, scr_account_new },
 };
 
