@@ -294,6 +294,36 @@ apply_receipts(struct sd_config *c, config_setting_t *g, const char *name,
 	return SD_OK;
 }
 
+/* printers = { counter1 = "/dev/ttyUSB0"; ... } */
+static int
+apply_printers(struct sd_config *c, config_setting_t *g, const char *name,
+    struct sd_err *err)
+{
+	int n = config_setting_length(g);
+
+	if (n > 8)
+		return sd_err_set(err, SD_EINVAL, "%s:%d: printers: at most 8",
+		    name, config_setting_source_line(g));
+	c->nprinters = 0;
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(g, (unsigned)i);
+		const char *k = config_setting_name(e), *v;
+		struct sd_printer *p = &c->printers[c->nprinters];
+
+		if (config_setting_type(e) != CONFIG_TYPE_STRING ||
+		    (v = config_setting_get_string(e)) == NULL || v[0] == '\0')
+			return sd_err_set(err, SD_EINVAL, "%s:%d: printers.%s: must "
+			    "be the printer's device, like \"/dev/ttyUSB0\"", name,
+			    config_setting_source_line(e), k ? k : "?");
+		if (sd_strlcpy(p->name, k, sizeof p->name) != 0 ||
+		    sd_strlcpy(p->device, v, sizeof p->device) != 0)
+			return sd_err_set(err, SD_EINVAL, "%s:%d: printers.%s: too "
+			    "long", name, config_setting_source_line(e), k);
+		c->nprinters++;
+	}
+	return SD_OK;
+}
+
 struct setting_def {
 	const char	*name;
 	int		 type;		/* CONFIG_TYPE_STRING, _INT, _BOOL */
@@ -325,7 +355,7 @@ static const struct setting_def settings[] = {
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 
 /* Sections later features read (modems, printers...): allowed, read there. */
-static const char *const sections[] = { "modems", "simbanks", "printers" };
+static const char *const sections[] = { "modems", "simbanks" };
 
 static int
 apply(struct sd_config *c, config_t *cf, const char *name, struct sd_err *err)
@@ -353,6 +383,17 @@ apply(struct sd_config *c, config_t *cf, const char *name, struct sd_err *err)
 			r = key[0] == 'b' ? apply_billing(c, st, name, err) :
 			    apply_receipts(c, st, name, err);
 			if (r != SD_OK)
+				return r;
+			continue;
+		}
+		if (strcmp(key, "printers") == 0) {
+			int r;
+
+			if (config_setting_type(st) != CONFIG_TYPE_GROUP)
+				return sd_err_set(err, SD_EINVAL,
+				    "%s:%d: printers: must be a group { NAME = "
+				    "\"DEVICE\"; }", name, line);
+			if ((r = apply_printers(c, st, name, err)) != SD_OK)
 				return r;
 			continue;
 		}

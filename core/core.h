@@ -49,7 +49,13 @@ struct sd_config {
 	char	receipt_series[9];	/* this counter's gapless series */
 	int	receipt_paper;		/* 32 or 48 columns */
 	char	receipt_header[97];	/* the shop's name on each receipt */
-	char	receipt_printer[SD_PATH_MAX];	/* serial port, or "" */
+	char	receipt_printer[33];	/* this counter's printer's name */
+	/* printers { NAME = "DEVICE"; ... }: ESC/POS printers simdeskd drives */
+	struct sd_printer {
+		char	name[33];
+		char	device[SD_PATH_MAX];
+	}	printers[8];
+	int	nprinters;
 };
 
 #define SD_CONFIG_DEFAULT_PATH "/etc/simdesk/simdesk.conf"
@@ -1314,6 +1320,18 @@ struct sd_shift {
 	int64_t	 expected_cash_fen;
 	int64_t	 counted_cash_fen;	/* -1: not counted */
 };
+
+/*
+ * Print a receipt on a configured printer: counted as a print (a reprint
+ * says COPY) and queued for simdeskd, which drives the printers.  *copy
+ * tells whether it was a reprint.
+ */
+int	sd_print_queue(struct sd_session *s, const char *printer,
+	    const char *number, int cols, int *copy, struct sd_err *err);
+/* simdeskd: print every queued job; *printed and *failed count them. */
+int	sd_print_run(struct sd_core *core,
+	    int (*print)(const char *device, const char *text, struct sd_err *e),
+	    int *printed, int *failed, struct sd_err *err);
 
 /* Close the cashier's shift: receipts since the last close. */
 int	sd_shift_close(struct sd_session *s, const char *counted,

@@ -33,6 +33,7 @@ enum {
 	T_ADJUST,
 	T_RECEIPT,
 	T_SHIFT,
+	T_PRINTJOB,
 	T__COUNT
 };
 

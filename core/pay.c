@@ -11,6 +11,16 @@
 
 #include "core_int.h"
 
+/* The be64 key of id (for seeking to the next job). */
+static const uint8_t *
+key_after(uint64_t id)
+{
+	static _Thread_local uint8_t k[8];
+
+	sd_be64_put(k, id);
+	return k;
+}
+
 const char *const sd_pay_methods[] = { "cash", "card", "wechat", "alipay",
     NULL };
 
@@ -662,4 +672,172 @@ sd_shift_close(struct sd_session *s, const char *counted, struct sd_shift *out,
 		return sd_err_set(err, SD_EINVAL, "--counted: '%s' is not an "
 		    "amount in yuan", counted);
 	return sd_db_run(s->core->db, shift_txn, &a, err);
+}
+
+/* ---------------------------------------------------------------- print jobs */
+
+struct job_arg {
+	struct sd_session	*s;
+	const char		*number, *printer;
+	int			 cols, copy;
+	uint64_t		 id;
+};
+
+static int
+job_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct job_arg *a = arg;
+	struct sd_receipt r;
+	struct sd_buf text = SD_BUF_INIT, val = SD_BUF_INIT;
+	uint8_t key[8];
+	int st;
+
+	if ((st = receipt_load(t, a->number, &r, 1, err)) != SD_OK)
+		return st;
+	a->copy = r.prints > 0;
+	r.prints++;
+	if ((st = receipt_store(t, &r, 0, err)) != SD_OK)
+		return st;
+	/* The text as this counter lays it out; simdeskd only prints it. */
+	sd_receipt_text(&r, a->s->core->cfg.receipt_header, a->cols, a->copy,
+	    &text);
+	sd_rec_begin(&val);
+	sd_rec_str(&val, 1, a->printer);
+	sd_rec_str(&val, 2, r.number);
+	sd_rec_str(&val, 3, sd_buf_cstr(&text));
+	sd_rec_int(&val, 4, sd_now());
+	key64(key, a->id);
+	st = sd_put(t, T_PRINTJOB, key, 8, val.p, val.len, SD_PUT_NOOVERWRITE,
+	    err);
+	sd_buf_free(&text);
+	sd_buf_free(&val);
+	return st;
+}
+
+int
+sd_print_queue(struct sd_session *s, const char *printer, const char *number,
+    int cols, int *copy, struct sd_err *err)
+{
+	const struct sd_config *cfg = &s->core->cfg;
+	struct job_arg a;
+	int st, known = 0;
+
+	if ((st = sd_authorize(s, SD_OP_PAY, number, err)) != SD_OK)
+		return st;
+	for (int i = 0; i < cfg->nprinters; i++)
+		known |= strcmp(cfg->printers[i].name, printer) == 0;
+	if (!known)
+		return sd_err_set(err, SD_EINVAL, "--printer: no printer %s in the "
+		    "configuration's printers group", printer);
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.number = number;
+	a.printer = printer;
+	a.cols = cols;
+	if ((st = sd_seq_next(s->core->db, "printjob", &a.id, err)) != SD_OK ||
+	    (st = sd_db_run(s->core->db, job_txn, &a, err)) != SD_OK)
+		return st;
+	if (copy != NULL)
+		*copy = a.copy;
+	return SD_OK;
+}
+
+struct take_arg {
+	uint64_t	 id;
+	char		 printer[33];
+	char		 number[24];
+	struct sd_buf	 text;
+	int		 found;
+};
+
+static int
+take_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct take_arg *a = arg;
+	struct sd_cursor *c;
+	int st;
+
+	a->found = 0;
+	sd_buf_reset(&a->text);
+	if ((st = sd_cursor_open(t, T_PRINTJOB, -1, &c, err)) != SD_OK)
+		return st;
+	st = sd_cursor_seek(c, SD_SEEK_GE, key_after(a->id), 8, err);
+	if (st == SD_OK) {
+		size_t kl, vl;
+		const uint8_t *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_rec_reader r;
+
+		if (kl == 8 && sd_rec_open(&r, v, vl) == SD_OK) {
+			a->id = sd_be64_get(k);
+			while (sd_rec_next(&r) == 1)
+				if (r.tag == 1)
+					sd_rec_copystr(&r, a->printer,
+					    sizeof a->printer);
+				else if (r.tag == 2)
+					sd_rec_copystr(&r, a->number,
+					    sizeof a->number);
+				else if (r.tag == 3)
+					sd_buf_add(&a->text, r.bytes, r.blen);
+			a->found = 1;
+		}
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+static int
+done_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct take_arg *a = arg;
+	uint8_t key[8];
+
+	key64(key, a->id);
+	return sd_del(t, T_PRINTJOB, key, 8, err);
+}
+
+int
+sd_print_run(struct sd_core *core,
+    int (*print)(const char *device, const char *text, struct sd_err *e),
+    int *printed, int *failed, struct sd_err *err)
+{
+	struct take_arg a;
+	int st = SD_OK;
+
+	*printed = *failed = 0;
+	memset(&a, 0, sizeof a);
+	for (;;) {
+		const char *dev = NULL;
+		struct sd_err e;
+
+		if ((st = sd_db_read(core->db, take_txn, &a, err)) != SD_OK ||
+		    !a.found)
+			break;
+		for (int i = 0; i < core->cfg.nprinters; i++)
+			if (strcmp(core->cfg.printers[i].name, a.printer) == 0)
+				dev = core->cfg.printers[i].device;
+		sd_err_clear(&e);
+		if (dev == NULL)
+			sd_err_set(&e, SD_EINVAL, "printer %s is not configured",
+			    a.printer);
+		else
+			print(dev, sd_buf_cstr(&a.text), &e);
+		/* Printed or not, the job is done with: a failed one is
+		 * logged and audited, and the cashier reprints. */
+		if ((st = sd_db_run(core->db, done_txn, &a, err)) != SD_OK)
+			break;
+		sd_audit_log(core, "simdeskd", e.status == SD_OK ? "print.done" :
+		    "print.failed", a.number, e.status == SD_OK ? SD_OUTCOME_OK :
+		    SD_OUTCOME_FAILED, e.status == SD_OK ? a.printer : e.msg);
+		if (e.status == SD_OK)
+			(*printed)++;
+		else
+			(*failed)++;
+		a.id++;
+	}
+	sd_buf_free(&a.text);
+	return st;
 }

@@ -469,4 +469,6 @@ const struct sd_table_def sd_schema[T__COUNT] = {
 	} },
 	/* Closed shifts: cashier\0 be64 closed at. */
 	[T_SHIFT] = { "shift", 0, { { 0 } } },
+	/* Print jobs waiting for simdeskd: be64 id. */
+	[T_PRINTJOB] = { "printjob", 0, { { 0 } } },
 };

@@ -44,6 +44,19 @@ logmsg(int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* One queued receipt to its printer as ESC/POS. */
+static int
+print_receipt(const char *device, const char *text, struct sd_err *err)
+{
+	struct sd_buf bytes = SD_BUF_INIT;
+	int st;
+
+	if ((st = drv_escpos_receipt(text, &bytes, err)) == SD_OK)
+		st = drv_escpos_write(device, &bytes, err);
+	sd_buf_free(&bytes);
+	return st;
+}
+
 static void
 usage(void)
 {
@@ -163,8 +176,19 @@ main(int argc, char **argv)
 			logmsg(LOG_ERR, "%s", err.msg);
 		if (ckp)
 			last_ckp = time(NULL);
-		for (int i = 0; i < cfg.failchk_seconds * 10 && !stop; i++)
+		/* Receipts to print, looked for ten times a second. */
+		for (int i = 0; i < cfg.failchk_seconds * 10 && !stop; i++) {
+			int printed, failed;
+
+			if (sd_print_run(core, print_receipt, &printed, &failed,
+			    &err) != SD_OK)
+				logmsg(LOG_ERR, "printing: %s", err.msg);
+			else if (printed + failed > 0)
+				logmsg(failed ? LOG_ERR : LOG_INFO, "printed %d "
+				    "receipt%s, %d failed (see audit print.failed)",
+				    printed, printed == 1 ? "" : "s", failed);
 			usleep(100000);
+		}
 	}
 	logmsg(LOG_INFO, "stopping");
 	sd_core_close(core);

@@ -272,3 +272,20 @@ t_grep "... one receipt, by card" '"receipts": 1, .*"card_fen": 3575' "$T_DIR/ou
 t_rc 0 "verify: bills equal their lines, receipts without gaps" simdeskctl verify
 t_grep "... bills" "bills" "$T_DIR/out"
 t_grep "... receipts" "3 receipts in 1 series, 0 gaps" "$T_DIR/out"
+
+# ---------------------------------------------------------------- simdeskd prints
+printf 'printers = { front = "%s"; };\nreceipts = { header = "前台"; };\n' "$T_DIR/front.bin" >"$T_DIR/print.conf"
+export SIMDESK_CONF="$T_DIR/print.conf"
+t_rc 5 "a printer the configuration does not have" $CS simdeskctl receipt print R00000001 --printer back
+t_grep "... says so" "no printer back in the configuration's printers group" "$T_DIR/err"
+t_rc 0 "a receipt queued for the front printer" $CS simdeskctl receipt print R00000003 --printer front
+t_grep "... says queued" "R00000003 queued for printer front" "$T_DIR/out"
+"$T_TOP/build/bin/simdeskd" -f >"$T_DIR/daemon.log" 2>&1 &
+DAEMON=$!
+for _ in $(seq 50); do [ -s "$T_DIR/front.bin" ] && break; sleep 0.1; done
+kill "$DAEMON"; wait "$DAEMON"
+[ "$(head -c 4 "$T_DIR/front.bin" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 1b401c26 ]; t_ok "simdeskd prints it on the printer's port (ESC/POS)" $?
+printf '前台' | iconv -f UTF-8 -t GB18030 >"$T_DIR/gb2"
+grep -q -F -f "$T_DIR/gb2" "$T_DIR/front.bin"; t_ok "... with the counter's header in GB18030" $?
+t_grep "... and logs it" "printed 1 receipt" "$T_DIR/daemon.log"
+unset SIMDESK_CONF

@@ -8,7 +8,7 @@
 t_tmp
 t_seed || { t_ok "seed data" 1; exit 1; }
 export TZ=Asia/Shanghai
-printf 'receipts = { series = "A"; header = "星光营业厅"; printer = "%s"; };\n' "$T_DIR/printer.bin" >"$T_DIR/simdesk.conf"
+printf 'printers = { counter = "%s"; };\nreceipts = { series = "A"; header = "星光营业厅"; printer = "counter"; };\n' "$T_DIR/printer.bin" >"$T_DIR/simdesk.conf"
 export SIMDESK_CONF="$T_DIR/simdesk.conf"
 simdeskctl tariff add STD --name 标准 >/dev/null
 simdeskctl tariff rate STD 1 --per-minute 0.15 --bundle >/dev/null
@@ -20,9 +20,12 @@ SIMDESK_NEW_PASSWORD=svc12345 simdeskctl customer passwd 13600001111 >/dev/null
 simdeskctl sim activate 13900001111 --customer 13600001111 --date 2026-11-01 >/dev/null
 simdeskctl bill run 2026-11 >/dev/null
 
+# simdeskd drives the printer.
+"$T_TOP/build/bin/simdeskd" -f >"$T_DIR/daemon.log" 2>&1 &
+DAEMON=$!
 SOCK="simdesk-desk-$$"
 tm() { tmux -L "$SOCK" "$@"; }
-cleanup_tmux() { tm kill-server 2>/dev/null; t_cleanup; }
+cleanup_tmux() { tm kill-server 2>/dev/null; kill "$DAEMON" 2>/dev/null; wait "$DAEMON" 2>/dev/null; t_cleanup; }
 trap cleanup_tmux EXIT
 tm new-session -d -s s -x 120 -y 32 \
     "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=$TZ SIMDESK_CONF=$SIMDESK_CONF SIMDESK_DATA=$SIMDESK_DATA $T_TOP/build/bin/simdesk -l; echo EXITED \$?; sleep 30"
@@ -57,7 +60,9 @@ wait_for "... the receipt shows on the right" "收据 RECEIPT"
 wait_for "... with the shop's name" "星光营业厅"
 wait_for "... the balance is settled" "Balance 0.00 +unpaid bills 0"
 wait_for "... nothing unpaid" "Nothing unpaid"
-[ "$(head -c 4 "$T_DIR/printer.bin" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 1b401c26 ]; t_ok "... ESC/POS went to the configured printer" $?
+for _ in $(seq 50); do [ -s "$T_DIR/printer.bin" ] && break; sleep 0.1; done
+[ "$(head -c 4 "$T_DIR/printer.bin" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 1b401c26 ]; t_ok "... simdeskd printed it as ESC/POS on the counter's printer" $?
+grep -q "print.done" <(simdeskctl audit list --op print) ; t_ok "... and audited the print" $?
 simdeskctl --json sim show 13900001111 >"$T_DIR/o"
 grep -q '"status": "active"' "$T_DIR/o"; t_ok "... and the card is back in service (复机)" $?
 keys F3

@@ -728,29 +728,36 @@ cmd_receipt_show(struct ctl_ctx *c)
 int
 cmd_receipt_print(struct ctl_ctx *c)
 {
-	const char *file = ctl_opt(c, "file"), *dev = ctl_opt(c, "printer");
+	const char *file = ctl_opt(c, "file"), *printer = ctl_opt(c, "printer");
 	struct sd_receipt r;
 	struct sd_buf text = SD_BUF_INIT, bytes = SD_BUF_INIT;
 	int cols, copy, st;
 
-	if (file != NULL && dev != NULL)
+	if (file != NULL && printer != NULL)
 		return sd_err_set(&c->err, SD_EINVAL, "--file and --printer: one "
 		    "or the other");
-	if (dev == NULL && file == NULL && c->cfg.receipt_printer[0])
-		dev = c->cfg.receipt_printer;
+	if (printer == NULL && file == NULL && c->cfg.receipt_printer[0])
+		printer = c->cfg.receipt_printer;
 	if ((st = paper(c, &cols)) != SD_OK)
 		return st;
-	/* Check the receipt exists before counting a print. */
+	/* A printer's: queued for simdeskd, which drives the printers. */
+	if (printer != NULL) {
+		if ((st = sd_print_queue(&c->sess, printer, c->args[0], cols,
+		    &copy, &c->err)) == SD_OK)
+			printf("%s queued for printer %s%s\n", c->args[0], printer,
+			    copy ? " (a copy)" : "");
+		return st;
+	}
 	if ((st = sd_receipt_get(&c->sess, c->args[0], &r, &c->err)) != SD_OK ||
 	    (st = sd_receipt_printed(&c->sess, c->args[0], &r, &copy,
 	    &c->err)) != SD_OK)
 		return st;
 	sd_receipt_text(&r, c->cfg.receipt_header, cols, copy, &text);
-	if (file == NULL && dev == NULL) {
+	if (file == NULL)
 		fputs(sd_buf_cstr(&text), stdout);
-	} else if ((st = drv_escpos_receipt(sd_buf_cstr(&text), &bytes,
+	else if ((st = drv_escpos_receipt(sd_buf_cstr(&text), &bytes,
 	    &c->err)) == SD_OK)
-		st = drv_escpos_write(file ? file : dev, &bytes, &c->err);
+		st = drv_escpos_write(file, &bytes, &c->err);
 	sd_buf_free(&text);
 	sd_buf_free(&bytes);
 	return st;

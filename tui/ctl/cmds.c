@@ -318,9 +318,10 @@ const struct ctl_cmd ctl_cmds[] = {
 	  cmd_receipt_show, { { "paper", "COLUMNS", "32 or 48 (default: the "
 	  "config's)" } } },
 	{ "receipt", "print", "NUMBER", 1, 1, "print a receipt (a reprint says "
-	  "COPY): ESC/POS to the printer or a file, else the text", 1,
-	  cmd_receipt_print,
-	  { { "printer", "DEVICE", "the printer's port (default: receipts.printer)" },
+	  "COPY): queued for simdeskd's printer, ESC/POS to a file, or the text",
+	  1, cmd_receipt_print,
+	  { { "printer", "NAME", "a printer of the config's printers group "
+	      "(default: receipts.printer)" },
 	    { "file", "FILE", "write the ESC/POS bytes to FILE" },
 	    { "paper", "COLUMNS", "32 or 48" } } },
 	{ "receipt", "void", "NUMBER", 1, 1, "void a receipt (supervisor): a "

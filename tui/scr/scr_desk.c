@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/drivers.h"
 #include "scr.h"
 
 #define DESK_BILLS 12
@@ -69,18 +68,26 @@ due(const struct desk *d)
 	return d->bal.balance_fen < 0 ? -d->bal.balance_fen : 0;
 }
 
-/* Print the receipt: to the printer when there is one, else on screen. */
+/* Print the receipt: queued for the counter's printer when there is one
+ * (simdeskd prints it), and shown on screen either way. */
 static void
 desk_print(struct desk *d, const char *number)
 {
 	const struct sd_config *cfg = &app.core->cfg;
 	struct sd_receipt r;
-	struct sd_buf bytes = SD_BUF_INIT;
 	struct sd_err err;
 	int copy;
 
 	sd_err_clear(&err);
-	if (sd_receipt_printed(&app.sess, number, &r, &copy, &err) != SD_OK) {
+	if (cfg->receipt_printer[0] != '\0') {
+		if (sd_print_queue(&app.sess, cfg->receipt_printer, number,
+		    cfg->receipt_paper, &copy, &err) != SD_OK ||
+		    sd_receipt_get(&app.sess, number, &r, &err) != SD_OK) {
+			app_message(1, "%s", err.msg);
+			return;
+		}
+	} else if (sd_receipt_printed(&app.sess, number, &r, &copy, &err) !=
+	    SD_OK) {
 		app_message(1, "%s", err.msg);
 		return;
 	}
@@ -88,13 +95,6 @@ desk_print(struct desk *d, const char *number)
 	d->have_last = 1;
 	sd_buf_reset(&d->receipt);
 	sd_receipt_text(&r, cfg->receipt_header, 32, copy, &d->receipt);
-	if (cfg->receipt_printer[0] == '\0')
-		return;
-	sd_buf_reset(&bytes);
-	if (drv_escpos_receipt(sd_buf_cstr(&d->receipt), &bytes, &err) != SD_OK ||
-	    drv_escpos_write(cfg->receipt_printer, &bytes, &err) != SD_OK)
-		app_message(1, "%s", err.msg);
-	sd_buf_free(&bytes);
 }
 
 static void
