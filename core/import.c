@@ -771,7 +771,8 @@ sd_customer_import(struct sd_session *s, const char *file,
 			goto out;
 		res->duplicates += a.dups;
 	}
-	qsort(bads.v, bads.n, sizeof *bads.v, bad_cmp);
+	if (bads.n > 0)
+		qsort(bads.v, bads.n, sizeof *bads.v, bad_cmp);
 	if (bads.n > 0 && o->rejects == NULL) {
 		st = sd_err_set(err, SD_EINVAL, "%s (%zu bad row%s in all; nothing "
 		    "imported; --skip-bad FILE imports the rest)",

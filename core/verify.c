@@ -507,7 +507,8 @@ check_usage(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
 		return st;
 	}
 	sd_err_clear(err);
-	qsort(u, n, sizeof *u, use_cmp);
+	if (n > 0)
+		qsort(u, n, sizeof *u, use_cmp);
 	{
 		size_t w = 0;
 
@@ -544,7 +545,7 @@ check_usage(struct sd_txn *t, struct verify_arg *a, struct sd_err *err)
 			bad++;
 			continue;
 		}
-		hit = bsearch(&key, u, n, sizeof *u, use_cmp);
+		hit = n > 0 ? bsearch(&key, u, n, sizeof *u, use_cmp) : NULL;
 		if (us.calls == 0 && hit == NULL)
 			continue;
 		if (hit == NULL || hit->calls != us.calls ||

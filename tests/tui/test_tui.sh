@@ -128,7 +128,9 @@ wait_for "y leaves with status 0" "EXITED 0"
 start C.UTF-8 -l
 wait_for "login screen again" "Log in"
 keys cashier Tab cashierpw1 Enter
-wait_for "a cashier gets the cashier home" "Cashier counter"
+wait_for "a cashier starts at the payment desk" "Phone or customer id:"
+keys Escape
+wait_for "... over the cashier's home" "Cashier counter"
 wait_gone "... without user administration" "User administration"
 
 start C.UTF-8

@@ -283,7 +283,9 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ "cdr", "import", "FILE", 1, 1, "import call records: matched to "
 	  "subscriptions, rated, each call once", 1, cmd_cdr_import,
 	  { { "format", "FORMAT", "asterisk (Master.csv), freeswitch (cdr_csv) "
-	      "or simdesk", 1 },
+	      "or simdesk (a CSV with the header call_id, msisdn, direction "
+	      "(out or in), number, start, answer, billsec, duration; times "
+	      "YYYY-MM-DD HH:MM:SS local, answer empty when unanswered)", 1 },
 	    { "skip-bad", "REJECTS.csv", "import the good rows" },
 	    { "encoding", "ENC", "auto, utf-8 or gb18030" } } },
 	{ "cdr", "list", "", 0, 0, "a number's calls", 1, cmd_cdr_list,
