@@ -59,3 +59,76 @@ menu_key(struct menu *m, enum action a, wint_t ch)
 		return NULL;
 	}
 }
+
+/* ---------------------------------------------------------------- menu screens */
+
+struct menu_screen {
+	struct menu		 m;
+	const struct menu_item	*items;
+	int			 nitems;
+	const char		*header;	/* N_() */
+};
+
+static const struct keybind menu_keys[] = {
+	{ '\r', ACT_OPEN, N_("Open"), "Enter" },
+	{ '\n', ACT_OPEN, NULL, NULL },
+	{ KEY_ENTER, ACT_OPEN, NULL, NULL },
+	{ 27, ACT_BACK, N_("Back"), "Esc" },
+	{ 'q', ACT_BACK, NULL, NULL },
+	{ 0 }
+};
+
+static void
+mscr_open(struct screen *s)
+{
+	struct menu_screen *d = s->data;
+
+	menu_init(&d->m, d->items, d->nitems);
+}
+
+static void
+mscr_draw(struct screen *s)
+{
+	struct menu_screen *d = s->data;
+
+	put_text(2, 2, COLS - 4, _(d->header), theme_attr(TH_HEADER));
+	menu_draw(&d->m, 4, 2);
+}
+
+static void
+mscr_key(struct screen *s, enum action a, wint_t ch)
+{
+	struct menu_screen *d = s->data;
+	const struct menu_item *it;
+
+	if (a == ACT_BACK) {
+		screen_pop();
+		return;
+	}
+	if ((it = menu_key(&d->m, a, ch)) != NULL && it->open != NULL)
+		screen_push(it->open());
+}
+
+static const struct screen_ops mscr_ops = {
+	mscr_open, mscr_draw, mscr_key, NULL
+};
+
+struct screen *
+scr_menu_new(const char *title, const char *header,
+    const struct menu_item *items, int nitems)
+{
+	struct screen *s = xcalloc(1, sizeof *s);
+	struct menu_screen *d = xcalloc(1, sizeof *d);
+
+	d->items = items;
+	d->nitems = nitems;
+	d->header = header;
+	s->ops = &mscr_ops;
+	s->title = title;
+	s->keys = menu_keys;
+	s->nav = 1;
+	s->help = N_("Choose with the arrow keys or j/k and press Enter, or "
+	    "type the entry's number. The entries shown depend on your role.");
+	s->data = d;
+	return s;
+}

@@ -257,6 +257,10 @@ int	menu_draw(const struct menu *m, int y, int x);
  * picked entry, or NULL.
  */
 const struct menu_item *menu_key(struct menu *m, enum action a, wint_t ch);
+/* A screen that is a menu: a header line and the entries (title and header
+ * N_()). */
+struct screen *scr_menu_new(const char *title, const char *header,
+	    const struct menu_item *items, int nitems);
 
 /* ---------------------------------------------------------------- screens */
 

@@ -18,60 +18,12 @@ static const struct menu_item billing_items[] = {
 	{ N_("Tariffs"), SD_OP_TARIFF_SHOW, scr_tariffs_new },
 };
 
-static const struct keybind bmenu_keys[] = {
-	{ '\r', ACT_OPEN, N_("Open"), "Enter" },
-	{ '\n', ACT_OPEN, NULL, NULL },
-	{ KEY_ENTER, ACT_OPEN, NULL, NULL },
-	{ 27, ACT_BACK, N_("Back"), "Esc" },
-	{ 'q', ACT_BACK, NULL, NULL },
-	{ 0 }
-};
-
-static void
-bmenu_open(struct screen *s)
-{
-	menu_init(s->data, billing_items,
-	    (int)(sizeof billing_items / sizeof billing_items[0]));
-}
-
-static void
-bmenu_draw(struct screen *s)
-{
-	put_text(2, 2, COLS - 4, _("Bills, calls, tariffs and the counter"),
-	    theme_attr(TH_HEADER));
-	menu_draw(s->data, 4, 2);
-}
-
-static void
-bmenu_key(struct screen *s, enum action a, wint_t ch)
-{
-	const struct menu_item *it;
-
-	if (a == ACT_BACK) {
-		screen_pop();
-		return;
-	}
-	if ((it = menu_key(s->data, a, ch)) != NULL && it->open != NULL)
-		screen_push(it->open());
-}
-
-static const struct screen_ops bmenu_ops = {
-	bmenu_open, bmenu_draw, bmenu_key, NULL
-};
-
 struct screen *
 scr_billing_menu_new(void)
 {
-	struct screen *s = xcalloc(1, sizeof *s);
-
-	s->ops = &bmenu_ops;
-	s->title = N_("Billing");
-	s->keys = bmenu_keys;
-	s->nav = 1;
-	s->help = N_("Choose with the arrow keys or j/k and press Enter, or "
-	    "type the entry's number. The entries shown depend on your role.");
-	s->data = xcalloc(1, sizeof(struct menu));
-	return s;
+	return scr_menu_new(N_("Billing"),
+	    N_("Bills, calls, tariffs and the counter"), billing_items,
+	    (int)(sizeof billing_items / sizeof billing_items[0]));
 }
 
 static void

@@ -20,60 +20,12 @@ static const struct menu_item stock_items[] = {
 	{ N_("Stocktake"), SD_OP_SIM_STOCKTAKE, scr_stocktake_new },
 };
 
-static const struct keybind menu_keys[] = {
-	{ '\r', ACT_OPEN, N_("Open"), "Enter" },
-	{ '\n', ACT_OPEN, NULL, NULL },
-	{ KEY_ENTER, ACT_OPEN, NULL, NULL },
-	{ 27, ACT_BACK, N_("Back"), "Esc" },
-	{ 'q', ACT_BACK, NULL, NULL },
-	{ 0 }
-};
-
-static void
-smenu_open(struct screen *s)
-{
-	menu_init(s->data, stock_items,
-	    (int)(sizeof stock_items / sizeof stock_items[0]));
-}
-
-static void
-smenu_draw(struct screen *s)
-{
-	put_text(2, 2, COLS - 4, _("SIM cards, agents and their orders"),
-	    theme_attr(TH_HEADER));
-	menu_draw(s->data, 4, 2);
-}
-
-static void
-smenu_key(struct screen *s, enum action a, wint_t ch)
-{
-	const struct menu_item *it;
-
-	if (a == ACT_BACK) {
-		screen_pop();
-		return;
-	}
-	if ((it = menu_key(s->data, a, ch)) != NULL && it->open != NULL)
-		screen_push(it->open());
-}
-
-static const struct screen_ops smenu_ops = {
-	smenu_open, smenu_draw, smenu_key, NULL
-};
-
 struct screen *
 scr_stock_menu_new(void)
 {
-	struct screen *s = xcalloc(1, sizeof *s);
-
-	s->ops = &smenu_ops;
-	s->title = N_("Stock");
-	s->keys = menu_keys;
-	s->nav = 1;
-	s->help = N_("Choose with the arrow keys or j/k and press Enter, or "
-	    "type the entry's number. The entries shown depend on your role.");
-	s->data = xcalloc(1, sizeof(struct menu));
-	return s;
+	return scr_menu_new(N_("Stock"),
+	    N_("SIM cards, agents and their orders"), stock_items,
+	    (int)(sizeof stock_items / sizeof stock_items[0]));
 }
 
 /* A one-line filter value asked on the message line; "" clears it. */
