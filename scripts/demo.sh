@@ -44,9 +44,17 @@ if [ ! -e demo-data/sequences.db ]; then
 	as zhou simdeskctl ticket add 13912345678 --type complaint \
 	    --text "上月话费比平时多 20 元" >/dev/null
 	# Stock: a plan, cards (one a 靓号), some allocated to the agent, one sold.
+	# A tariff: mobiles and long distance use plan minutes, abroad does not.
+	simdeskctl tariff add STD --name 标准资费 >/dev/null
+	simdeskctl tariff rate STD 1 --per-minute 0.15 --name 国内手机 --bundle >/dev/null
+	simdeskctl tariff rate STD 0 --per-minute 0.30 --name 国内长途 --bundle >/dev/null
+	simdeskctl tariff rate STD 0 --per-minute 0.60 --name 国内长途高峰 \
+	    --band "Mon-Fri 08:00-18:00" --bundle >/dev/null
+	simdeskctl tariff rate STD 00 --per-minute 2.00 --connect 0.50 \
+	    --first-block 30 --increment 6 --name 国际 >/dev/null
 	simdeskctl vas add CRBT --name 彩铃 --monthly-fee 5 >/dev/null
 	simdeskctl plan add P39 --name 39元畅聊 --monthly-fee 39 --minutes 100 \
-	    --sms 50 --vas CRBT >/dev/null
+	    --sms 50 --vas CRBT --tariff STD >/dev/null
 	printf 'iccid,msisdn,plan,batch,warehouse\n' >demo-data/cards.csv
 	i=0
 	for m in 13902715930 13905830261 13907341234 13909166041 13903508888 13904472517; do
@@ -56,10 +64,22 @@ if [ ! -e demo-data/sequences.db ]; then
 	simdeskctl sim import demo-data/cards.csv >/dev/null
 	simdeskctl sim allocate --agent HZ01 --count 3 --plan P39 >/dev/null
 	first=$(simdeskctl --json sim list --status allocated | grep -oE '"iccid": "[0-9]+"' | head -1 | grep -oE '[0-9]{20}')
+	today=$(TZ=Asia/Shanghai date '+%Y-%m-%d')
 	SIMDESK_USER=wu SIMDESK_PASSWORD=$PW simdeskctl sim activate "$first" \
-	    --customer 13912345678 --channel agent --vas CRBT >/dev/null
+	    --customer 13912345678 --channel agent --vas CRBT --date "$today" >/dev/null
 	SIMDESK_USER=wu SIMDESK_PASSWORD=$PW simdeskctl order add --plan P39 \
 	    --count 2 >/dev/null
+	# 王小明's calls this month, rated, and the month's bill to pay.
+	num=$(simdeskctl --json sim show "$first" | grep -oE '"msisdn": "[0-9]+"' | grep -oE '1[0-9]{10}')
+	{
+		echo call_id,msisdn,direction,number,start,answer,billsec
+		echo "demo-1,$num,out,13800138000,$today 00:01:00,$today 00:01:03,245"
+		echo "demo-2,$num,out,004420794600,$today 00:05:00,$today 00:05:04,95"
+		echo "demo-3,$num,in,13700001111,$today 00:09:00,$today 00:09:02,60"
+	} >demo-data/calls.csv
+	simdeskctl cdr import demo-data/calls.csv --format simdesk >/dev/null
+	simdeskctl bill run "$(TZ=Asia/Shanghai date '+%Y-%m')" >/dev/null
+	SIMDESK_NEW_PASSWORD=svc12345 simdeskctl customer passwd 13912345678 >/dev/null
 	simdeskctl verify >/dev/null
 fi
 
@@ -85,6 +105,11 @@ simdesk demo -- data in $SIMDESK_DATA
   sold to 王小明, and wu's order for two more waiting for approval: in
   simdesk, Stock, agents and orders (as admin or zhao); or
   build/bin/simdeskctl -D demo-data sim list; agent tree; order list.
+  Billing: 王小明 made calls today and has this month's bill to pay; log in
+  as zhou (cashier): the payment desk opens; type 13912345678, Enter, then
+  F2, Enter, 1.  His service password for the customer view (F4) is
+  svc12345.  Or: build/bin/simdeskctl -D demo-data bill show 13912345678
+  $(TZ=Asia/Shanghai date '+%Y-%m'); balance 13912345678; tariff show STD.
   In simdesk: ? help, arrows or j/k, Enter, / filter, F10 quit.
   For Chinese screens: LANG=zh_CN.UTF-8 build/bin/simdesk -D demo-data
 EOF2
