@@ -803,10 +803,31 @@ struct tree_arg {
 	const char		*root;
 	const char		*scope;
 	struct sd_agent		*out;
+	struct sd_agent_stats	*stats;
 	sd_agent_cb		 cb;
 	void			*cbarg;
 	int			 denied;
 };
+
+/* Run fn on one agent of the caller's branch: authorised, scoped, and a
+ * refusal for another branch's agent audited. */
+static int
+agent_scoped(struct sd_session *s, const char *code, struct tree_arg *a,
+    int (*fn)(struct sd_txn *, void *, struct sd_err *), struct sd_err *err)
+{
+	char scope[17];
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_AGENT_SHOW, code, err)) != SD_OK ||
+	    (st = scope_of(s, scope, sizeof scope, err)) != SD_OK)
+		return st;
+	a->root = code;
+	a->scope = scope;
+	st = sd_db_read(s->core->db, fn, a, err);
+	if (st == SD_EPERM && a->denied)
+		return sd_deny(s, SD_OP_AGENT_SHOW, code, "not in your branch", err);
+	return st;
+}
 
 static int
 agent_get_txn(struct sd_txn *t, void *arg, struct sd_err *err)
@@ -828,21 +849,11 @@ int
 sd_agent_get(struct sd_session *s, const char *code, struct sd_agent *out,
     struct sd_err *err)
 {
-	char scope[17];
 	struct tree_arg a;
-	int st;
 
-	if ((st = sd_authorize(s, SD_OP_AGENT_SHOW, code, err)) != SD_OK ||
-	    (st = scope_of(s, scope, sizeof scope, err)) != SD_OK)
-		return st;
 	memset(&a, 0, sizeof a);
-	a.root = code;
-	a.scope = scope;
 	a.out = out;
-	st = sd_db_read(s->core->db, agent_get_txn, &a, err);
-	if (st == SD_EPERM && a.denied)
-		return sd_deny(s, SD_OP_AGENT_SHOW, code, "not in your branch", err);
-	return st;
+	return agent_scoped(s, code, &a, agent_get_txn, err);
 }
 
 /* Keys of index ix on table tab starting with pfx (len bytes); with
@@ -999,38 +1010,32 @@ sd_agent_tree(struct sd_session *s, const char *root, sd_agent_cb cb,
 	return st;
 }
 
-struct stats_arg {
-	const char		*code, *scope;
-	struct sd_agent_stats	*out;
-	int			 denied;
-};
-
 static int
 stats_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
-	struct stats_arg *a = arg;
+	struct tree_arg *a = arg;
 	struct sd_agent ag;
 	struct sd_cursor *c;
 	char acct[40];
 	int st;
 
-	memset(a->out, 0, sizeof *a->out);
+	memset(a->stats, 0, sizeof *a->stats);
 	a->denied = 0;
-	if ((st = agent_load(t, a->code, &ag, 0, err)) != SD_OK)
+	if ((st = agent_load(t, a->root, &ag, 0, err)) != SD_OK)
 		return st;
-	if (!in_subtree(t, a->scope, a->code)) {
+	if (!in_subtree(t, a->scope, a->root)) {
 		a->denied = 1;
 		return SD_EPERM;
 	}
 	if ((st = agent_counts(t, &ag, err)) != SD_OK ||
 	    (st = count_prefix(t, T_SUBSCRIPTION, IX_SUB_AGENT, ag.code,
-	    strlen(ag.code) + 1, INT64_MIN, -1, &a->out->sold_total,
+	    strlen(ag.code) + 1, INT64_MIN, -1, &a->stats->sold_total,
 	    err)) != SD_OK)
 		return st;
-	a->out->held = ag.held;
-	a->out->sold_month = ag.sold_month;
+	a->stats->held = ag.held;
+	a->stats->sold_month = ag.sold_month;
 	snprintf(acct, sizeof acct, "agent:%s:recv", ag.code);
-	if ((st = sd_ledger_balance(t, acct, &a->out->receivable_fen, err)) !=
+	if ((st = sd_ledger_balance(t, acct, &a->stats->receivable_fen, err)) !=
 	    SD_OK)
 		return st;
 	/* Orders have no agent index: there are few of them. */
@@ -1045,8 +1050,8 @@ stats_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		if (order_decode(v, vl, &o) != SD_OK)
 			continue;
 		if (strcmp(o.agent, ag.code) == 0) {
-			a->out->orders++;
-			a->out->orders_open += o.status == SD_ORDER_SUBMITTED ||
+			a->stats->orders++;
+			a->stats->orders_open += o.status == SD_ORDER_SUBMITTED ||
 			    o.status == SD_ORDER_APPROVED ||
 			    o.status == SD_ORDER_SHIPPED;
 		}
@@ -1063,21 +1068,11 @@ int
 sd_agent_stats(struct sd_session *s, const char *code,
     struct sd_agent_stats *out, struct sd_err *err)
 {
-	char scope[17];
-	struct stats_arg a;
-	int st;
+	struct tree_arg a;
 
-	if ((st = sd_authorize(s, SD_OP_AGENT_SHOW, code, err)) != SD_OK ||
-	    (st = scope_of(s, scope, sizeof scope, err)) != SD_OK)
-		return st;
 	memset(&a, 0, sizeof a);
-	a.code = code;
-	a.scope = scope;
-	a.out = out;
-	st = sd_db_read(s->core->db, stats_txn, &a, err);
-	if (st == SD_EPERM && a.denied)
-		return sd_deny(s, SD_OP_AGENT_SHOW, code, "not in your branch", err);
-	return st;
+	a.stats = out;
+	return agent_scoped(s, code, &a, stats_txn, err);
 }
 
 struct sub_arg {
