@@ -538,7 +538,7 @@ sd_tariff_rates(struct sd_session *s, const char *code, sd_rate_cb cb,
 
 /* ---------------------------------------------------------------- the compiled cache */
 
-#define RT_CACHE 8
+#define RT_CACHE 64
 
 static struct {
 	char			 code[17];
@@ -555,7 +555,9 @@ struct build_arg {
 
 /*
  * One process's compiled tariffs.  The rating path reads them without a
- * lock: simdesk programs rate from one thread.
+ * lock: simdesk programs rate from one thread.  A table handed out stays
+ * valid until 64 other tariffs have been compiled after it (an import
+ * keeps at most 8 at a time).
  */
 
 static int
