@@ -242,6 +242,90 @@ adjustments(struct sd_txn *t, struct sd_bill *b, struct sd_err *err)
 	return SD_OK;
 }
 
+struct compute_arg {
+	struct sd_bill	*b;
+	int64_t		 from, to;	/* the month */
+	int		 ndays;
+	int		 any;
+};
+
+/* One subscription's lines on the bill: plan, services, calls, the card. */
+static int
+bill_sub(struct sd_txn *t, const struct sd_subscription *u, void *arg,
+    struct sd_err *err)
+{
+	struct compute_arg *a = arg;
+	struct sd_bill *b = a->b;
+	struct sd_buf val = SD_BUF_INIT;
+	struct sd_usage us;
+	struct sd_plan p;
+	int64_t last;
+	int days, ndays = a->ndays, st;
+	char text[97];
+
+	if (u->from >= a->to || (u->ended != 0 && u->ended <= a->from))
+		return SD_OK;
+	a->any = 1;
+	/* Active days: from the day it started (or the 1st) to the day it
+	 * ended (or the last). */
+	last = u->ended != 0 && u->ended < a->to ? u->ended - 1 : a->to - 1;
+	days = mday(last) - (u->from > a->from ? mday(u->from) : 1) + 1;
+	if (b->phone[0] == '\0')
+		sd_strlcpy(b->phone, u->msisdn, sizeof b->phone);
+	st = sd_get(t, T_PLAN, u->plan, strlen(u->plan), &val, 0, err);
+	if (st == SD_OK)
+		st = plan_decode(val.p, val.len, &p);
+	if (st != SD_OK) {
+		sd_buf_free(&val);
+		return st == SD_ENOTFOUND ? sd_err_set(err, SD_EINTERNAL,
+		    "plan %s of %s is missing", u->plan, u->msisdn) : st;
+	}
+	if (strstr(b->plans, p.name) == NULL)
+		snprintf(b->plans + strlen(b->plans), sizeof b->plans -
+		    strlen(b->plans), "%s%s", b->plans[0] ? "," : "", p.name);
+	if (days < ndays)
+		snprintf(text, sizeof text, "%.60s (%d/%d days)", p.name, days,
+		    ndays);
+	else
+		sd_strlcpy(text, p.name, sizeof text);
+	add_line(b, SD_BL_PLAN, u, p.code, text,
+	    prorate(p.monthly_fen, days, ndays));
+	b->plan_fee_fen += b->lines[b->nlines - 1].amount_fen;
+	for (int i = 0; i < u->nvas; i++) {
+		struct sd_rec_reader r;
+		int64_t fee = 0;
+		char name[SD_NAME_MAX + 1] = "";
+
+		if (sd_get(t, T_VAS, u->vas[i], strlen(u->vas[i]), &val, 0,
+		    err) != SD_OK || sd_rec_open(&r, val.p, val.len) != SD_OK)
+			continue;
+		while (sd_rec_next(&r) == 1)
+			if (r.tag == 2)
+				sd_rec_copystr(&r, name, sizeof name);
+			else if (r.tag == 3)
+				fee = r.ival;
+		add_line(b, SD_BL_VAS, u, u->vas[i], name,
+		    prorate(fee, days, ndays));
+		b->vas_fee_fen += b->lines[b->nlines - 1].amount_fen;
+	}
+	sd_err_clear(err);
+	sd_buf_free(&val);
+	if ((st = usage_load(t, u->id, b->month, &us, 0, err)) != SD_OK)
+		return st;
+	if (us.calls > 0) {
+		snprintf(text, sizeof text, "%ld calls, %ld s", us.calls,
+		    us.seconds);
+		add_line(b, SD_BL_CALLS, u, "", text, us.call_fee_fen);
+		b->call_fee_fen += us.call_fee_fen;
+	}
+	/* The card's price, charged at the sale in this month. */
+	if (u->from >= a->from && u->price_fen > 0) {
+		add_line(b, SD_BL_ONE_OFF, u, "", "card", u->price_fen);
+		b->one_off_fen += u->price_fen;
+	}
+	return SD_OK;
+}
+
 /*
  * The bill of customer for month from the subscriptions, their usage and
  * the adjustments; *any is 0 when there is nothing to bill.
@@ -250,13 +334,12 @@ static int
 bill_compute(struct sd_txn *t, uint64_t customer, int month, struct sd_bill *b,
     int *any, struct sd_err *err)
 {
-	int64_t from = month_begin(month), to = month_begin(next_month(month));
-	int ndays = mday(to - 1);
+	struct compute_arg a = { b, month_begin(month),
+	    month_begin(next_month(month)), 0, 0 };
 	struct sd_customer cu;
-	struct sd_cursor *c;
-	uint8_t pfx[8];
 	int st;
 
+	a.ndays = mday(a.to - 1);
 	memset(b, 0, sizeof *b);
 	*any = 0;
 	b->customer = customer;
@@ -264,96 +347,9 @@ bill_compute(struct sd_txn *t, uint64_t customer, int month, struct sd_bill *b,
 	if ((st = customer_load(t, customer, &cu, 0, err)) != SD_OK)
 		return st;
 	sd_strlcpy(b->name, cu.name, sizeof b->name);
-	sd_be64_put(pfx, customer);
-	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_CUSTOMER, &c,
-	    err)) != SD_OK)
+	if ((st = subs_each(t, customer, bill_sub, &a, err)) != SD_OK)
 		return st;
-	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 8, err); st == SD_OK;
-	    st = sd_cursor_step(c, 1, err)) {
-		size_t kl, vl;
-		const void *k = sd_cursor_key(c, &kl);
-		const void *v = sd_cursor_val(c, &vl);
-		struct sd_subscription u;
-		struct sd_buf val = SD_BUF_INIT;
-		struct sd_usage us;
-		struct sd_plan p;
-		int64_t last;
-		int days;
-		char text[97];
-
-		if (kl < 8 || memcmp(k, pfx, 8) != 0)
-			break;
-		if (sub_decode(v, vl, &u) != SD_OK || u.from >= to ||
-		    (u.ended != 0 && u.ended <= from))
-			continue;
-		*any = 1;
-		/* Active days: from the day it started (or the 1st) to the
-		 * day it ended (or the last). */
-		last = u.ended != 0 && u.ended < to ? u.ended - 1 : to - 1;
-		days = mday(last) - (u.from > from ? mday(u.from) : 1) + 1;
-		if (b->phone[0] == '\0')
-			sd_strlcpy(b->phone, u.msisdn, sizeof b->phone);
-		st = sd_get(t, T_PLAN, u.plan, strlen(u.plan), &val, 0, err);
-		if (st == SD_OK)
-			st = plan_decode(val.p, val.len, &p);
-		if (st != SD_OK) {
-			sd_buf_free(&val);
-			sd_cursor_close(c);
-			return st == SD_ENOTFOUND ? sd_err_set(err, SD_EINTERNAL,
-			    "plan %s of %s is missing", u.plan, u.msisdn) : st;
-		}
-		if (strstr(b->plans, p.name) == NULL)
-			snprintf(b->plans + strlen(b->plans), sizeof b->plans -
-			    strlen(b->plans), "%s%s", b->plans[0] ? "," : "",
-			    p.name);
-		if (days < ndays)
-			snprintf(text, sizeof text, "%.60s (%d/%d days)", p.name,
-			    days, ndays);
-		else
-			sd_strlcpy(text, p.name, sizeof text);
-		add_line(b, SD_BL_PLAN, &u, p.code, text,
-		    prorate(p.monthly_fen, days, ndays));
-		b->plan_fee_fen += b->lines[b->nlines - 1].amount_fen;
-		for (int i = 0; i < u.nvas; i++) {
-			struct sd_rec_reader r;
-			int64_t fee = 0;
-			char name[SD_NAME_MAX + 1] = "";
-
-			if (sd_get(t, T_VAS, u.vas[i], strlen(u.vas[i]), &val, 0,
-			    err) != SD_OK || sd_rec_open(&r, val.p, val.len) !=
-			    SD_OK)
-				continue;
-			while (sd_rec_next(&r) == 1)
-				if (r.tag == 2)
-					sd_rec_copystr(&r, name, sizeof name);
-				else if (r.tag == 3)
-					fee = r.ival;
-			add_line(b, SD_BL_VAS, &u, u.vas[i], name,
-			    prorate(fee, days, ndays));
-			b->vas_fee_fen += b->lines[b->nlines - 1].amount_fen;
-		}
-		sd_err_clear(err);
-		sd_buf_free(&val);
-		if ((st = usage_load(t, u.id, month, &us, 0, err)) != SD_OK) {
-			sd_cursor_close(c);
-			return st;
-		}
-		if (us.calls > 0) {
-			snprintf(text, sizeof text, "%ld calls, %ld s", us.calls,
-			    us.seconds);
-			add_line(b, SD_BL_CALLS, &u, "", text, us.call_fee_fen);
-			b->call_fee_fen += us.call_fee_fen;
-		}
-		/* The card's price, charged at the sale in this month. */
-		if (u.from >= from && u.price_fen > 0) {
-			add_line(b, SD_BL_ONE_OFF, &u, "", "card", u.price_fen);
-			b->one_off_fen += u.price_fen;
-		}
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
+	*any = a.any;
 	if ((st = adjustments(t, b, err)) != SD_OK)
 		return st;
 	*any |= b->nlines > 0;
@@ -456,76 +452,68 @@ customer_balance(struct sd_txn *t, uint64_t customer, int64_t *bal,
 	return SD_OK;
 }
 
+struct enforce_arg {
+	const char	*actor;
+	int64_t		 bal;
+	int		 owe;
+	long		*suspended;
+};
+
+/* Suspend (or restore) one running subscription's card for the balance. */
+static int
+enforce_sub(struct sd_txn *t, const struct sd_subscription *u, void *arg,
+    struct sd_err *err)
+{
+	struct enforce_arg *a = arg;
+	struct sd_sim card;
+	char before[32], after[160], money[32];
+	int to, st;
+
+	if (u->ended != 0)
+		return SD_OK;
+	if ((st = sim_load(t, u->iccid, &card, 1, err)) != SD_OK)
+		return st;
+	if (a->owe && card.status == SD_SIM_ACTIVE)
+		to = SD_SIM_SUSPENDED;
+	else if (!a->owe && card.status == SD_SIM_SUSPENDED &&
+	    strncmp(card.reason, DEBT_REASON, strlen(DEBT_REASON)) == 0)
+		to = SD_SIM_ACTIVE;
+	else
+		return SD_OK;
+	snprintf(before, sizeof before, "status=%s",
+	    sd_sim_status_name(card.status));
+	sd_money_format(a->bal, money, sizeof money);
+	card.status = to;
+	if (to == SD_SIM_SUSPENDED)
+		snprintf(card.reason, sizeof card.reason, "%s (balance %s)",
+		    DEBT_REASON, money);
+	else
+		snprintf(card.reason, sizeof card.reason, "复机 (balance %s)",
+		    money);
+	card.updated = sd_now();
+	snprintf(after, sizeof after, "status=%s reason=%s",
+	    sd_sim_status_name(to), card.reason);
+	if ((st = sim_store(t, &card, 0, err)) != SD_OK ||
+	    (st = sd_audit_write(t, a->actor, to == SD_SIM_SUSPENDED ?
+	    "sim.suspend_debt" : "sim.restore", card.iccid, SD_OUTCOME_OK,
+	    before, after, err)) != SD_OK)
+		return st;
+	if (to == SD_SIM_SUSPENDED && a->suspended != NULL)
+		(*a->suspended)++;
+	return SD_OK;
+}
+
 int
 balance_enforce(struct sd_txn *t, const struct sd_config *cfg,
     const char *actor, uint64_t customer, long *suspended, struct sd_err *err)
 {
-	struct sd_cursor *c;
-	uint8_t pfx[8];
-	int64_t bal;
-	int st, owe;
-	char ids[16][21];
-	int n = 0;
+	struct enforce_arg a = { actor, 0, 0, suspended };
+	int st;
 
-	if ((st = customer_balance(t, customer, &bal, err)) != SD_OK)
+	if ((st = customer_balance(t, customer, &a.bal, err)) != SD_OK)
 		return st;
-	owe = bal < -cfg->credit_limit_fen;
-	sd_be64_put(pfx, customer);
-	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_CUSTOMER, &c,
-	    err)) != SD_OK)
-		return st;
-	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 8, err); st == SD_OK &&
-	    n < 16; st = sd_cursor_step(c, 1, err)) {
-		size_t kl, vl;
-		const void *k = sd_cursor_key(c, &kl);
-		const void *v = sd_cursor_val(c, &vl);
-		struct sd_subscription u;
-
-		if (kl < 8 || memcmp(k, pfx, 8) != 0)
-			break;
-		if (sub_decode(v, vl, &u) == SD_OK && u.ended == 0)
-			sd_strlcpy(ids[n++], u.iccid, sizeof ids[0]);
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	for (int i = 0; i < n; i++) {
-		struct sd_sim card;
-		char before[32], after[160], money[32];
-		int to;
-
-		if ((st = sim_load(t, ids[i], &card, 1, err)) != SD_OK)
-			return st;
-		if (owe && card.status == SD_SIM_ACTIVE)
-			to = SD_SIM_SUSPENDED;
-		else if (!owe && card.status == SD_SIM_SUSPENDED &&
-		    strncmp(card.reason, DEBT_REASON, strlen(DEBT_REASON)) == 0)
-			to = SD_SIM_ACTIVE;
-		else
-			continue;
-		snprintf(before, sizeof before, "status=%s",
-		    sd_sim_status_name(card.status));
-		sd_money_format(bal, money, sizeof money);
-		card.status = to;
-		if (to == SD_SIM_SUSPENDED)
-			snprintf(card.reason, sizeof card.reason, "%s (balance %s)",
-			    DEBT_REASON, money);
-		else
-			snprintf(card.reason, sizeof card.reason, "复机 (balance %s)",
-			    money);
-		card.updated = sd_now();
-		snprintf(after, sizeof after, "status=%s reason=%s",
-		    sd_sim_status_name(to), card.reason);
-		if ((st = sim_store(t, &card, 0, err)) != SD_OK ||
-		    (st = sd_audit_write(t, actor, to == SD_SIM_SUSPENDED ?
-		    "sim.suspend_debt" : "sim.restore", card.iccid,
-		    SD_OUTCOME_OK, before, after, err)) != SD_OK)
-			return st;
-		if (to == SD_SIM_SUSPENDED && suspended != NULL)
-			(*suspended)++;
-	}
-	return SD_OK;
+	a.owe = a.bal < -cfg->credit_limit_fen;
+	return subs_each(t, customer, enforce_sub, &a, err);
 }
 
 /* ---------------------------------------------------------------- the run */
@@ -851,6 +839,25 @@ sd_bill_adjust(struct sd_session *s, const char *customer, int month,
 	return sd_db_run(s->core->db, adjust_txn, &a, err);
 }
 
+/* Is this running subscription's card suspended for debt? */
+static int
+debt_sub(struct sd_txn *t, const struct sd_subscription *u, void *arg,
+    struct sd_err *err)
+{
+	struct sd_balance *b = arg;
+	struct sd_sim card;
+	struct sd_err e;
+
+	(void)err;
+	if (u->ended == 0 && sim_load(t, u->iccid, &card, 0, &e) == SD_OK &&
+	    card.status == SD_SIM_SUSPENDED &&
+	    strncmp(card.reason, DEBT_REASON, strlen(DEBT_REASON)) == 0) {
+		b->suspended = 1;
+		return SUB_STOP;
+	}
+	return SD_OK;
+}
+
 static int
 bal_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
@@ -892,32 +899,7 @@ bal_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return st;
 	sd_err_clear(err);
 	/* Suspended for debt? */
-	sd_be64_put(pfx, b->customer);
-	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_CUSTOMER, &c,
-	    err)) != SD_OK)
-		return st;
-	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 8, err); st == SD_OK;
-	    st = sd_cursor_step(c, 1, err)) {
-		size_t kl, vl;
-		const void *k = sd_cursor_key(c, &kl);
-		const void *v = sd_cursor_val(c, &vl);
-		struct sd_subscription u;
-		struct sd_sim card;
-		struct sd_err e;
-
-		if (kl < 8 || memcmp(k, pfx, 8) != 0)
-			break;
-		if (sub_decode(v, vl, &u) == SD_OK && u.ended == 0 &&
-		    sim_load(t, u.iccid, &card, 0, &e) == SD_OK &&
-		    card.status == SD_SIM_SUSPENDED &&
-		    strncmp(card.reason, DEBT_REASON, strlen(DEBT_REASON)) == 0)
-			b->suspended = 1;
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	return SD_OK;
+	return subs_each(t, b->customer, debt_sub, b, err);
 }
 
 int

@@ -109,6 +109,13 @@ const char *batch_cell(const struct table_batch *b, int r, int k);
 int	batch_run(struct table_batch *b, const char *rejects,
 	    struct sd_import_result *r, struct sd_err *err);
 
+/* Each subscription of a customer, in order: fn returns SD_OK to go on,
+ * SUB_STOP to stop, or an error that ends the walk. */
+#define SUB_STOP (-1000)
+typedef int (*sub_each_fn)(struct sd_txn *t, const struct sd_subscription *u,
+    void *arg, struct sd_err *err);
+int	subs_each(struct sd_txn *t, uint64_t customer, sub_each_fn fn, void *arg,
+	    struct sd_err *err);
 /* End the running subscription of a card (it was terminated). */
 int	subscription_end(struct sd_txn *t, uint64_t customer, const char *iccid,
 	    int64_t when, struct sd_err *err);

@@ -68,15 +68,14 @@ sub_decode(const void *p, size_t n, struct sd_subscription *u)
 /* ---------------------------------------------------------------- shared */
 
 int
-subscription_end(struct sd_txn *t, uint64_t customer, const char *iccid,
-    int64_t when, struct sd_err *err)
+subs_each(struct sd_txn *t, uint64_t customer, sub_each_fn fn, void *arg,
+    struct sd_err *err)
 {
 	struct sd_cursor *c;
 	uint8_t pfx[8];
-	uint64_t found = 0;
-	int st;
+	int st, r = SD_OK;
 
-	sd_be64_put(pfx, customer);
+	key64(pfx, customer);
 	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_CUSTOMER, &c,
 	    err)) != SD_OK)
 		return st;
@@ -87,22 +86,54 @@ subscription_end(struct sd_txn *t, uint64_t customer, const char *iccid,
 		const void *v = sd_cursor_val(c, &vl);
 		struct sd_subscription u;
 
-		if (kl < 8 || memcmp(k, pfx, 8) != 0)
+		if (kl != 16 || memcmp(k, pfx, 8) != 0)
 			break;
-		if (sub_decode(v, vl, &u) == SD_OK && u.ended == 0 &&
-		    strcmp(u.iccid, iccid) == 0)
-			found = u.id;
+		if (sub_decode(v, vl, &u) == SD_OK &&
+		    (r = fn(t, &u, arg, err)) != SD_OK)
+			break;
 	}
 	sd_cursor_close(c);
+	if (r != SD_OK)
+		return r == SUB_STOP ? SD_OK : r;
 	if (st != SD_OK && st != SD_ENOTFOUND)
 		return st;
 	sd_err_clear(err);
-	if (found != 0) {
+	return SD_OK;
+}
+
+struct end_arg {
+	const char	*iccid;
+	uint64_t	 found;
+};
+
+static int
+end_find(struct sd_txn *t, const struct sd_subscription *u, void *arg,
+    struct sd_err *err)
+{
+	struct end_arg *a = arg;
+
+	(void)t;
+	(void)err;
+	if (u->ended == 0 && strcmp(u->iccid, a->iccid) == 0)
+		a->found = u->id;
+	return SD_OK;
+}
+
+int
+subscription_end(struct sd_txn *t, uint64_t customer, const char *iccid,
+    int64_t when, struct sd_err *err)
+{
+	struct end_arg a = { iccid, 0 };
+	int st;
+
+	if ((st = subs_each(t, customer, end_find, &a, err)) != SD_OK)
+		return st;
+	if (a.found != 0) {
 		struct sd_buf val = SD_BUF_INIT;
 		struct sd_subscription u;
 		uint8_t key[8];
 
-		key64(key, found);
+		key64(key, a.found);
 		if ((st = sd_get(t, T_SUBSCRIPTION, key, 8, &val, SD_GET_RMW,
 		    err)) == SD_OK && (st = sub_decode(val.p, val.len, &u)) ==
 		    SD_OK) {
@@ -708,34 +739,22 @@ struct subs_arg {
 };
 
 static int
+subs_one(struct sd_txn *t, const struct sd_subscription *u, void *arg,
+    struct sd_err *err)
+{
+	struct subs_arg *a = arg;
+
+	(void)t;
+	(void)err;
+	return a->cb(u, a->arg) != 0 ? SUB_STOP : SD_OK;
+}
+
+static int
 subs_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct subs_arg *a = arg;
-	struct sd_cursor *c;
-	uint8_t pfx[8];
-	int st;
 
-	key64(pfx, a->customer);
-	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_CUSTOMER, &c,
-	    err)) != SD_OK)
-		return st;
-	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 8, err); st == SD_OK;
-	    st = sd_cursor_step(c, 1, err)) {
-		size_t kl, vl;
-		const void *k = sd_cursor_key(c, &kl);
-		const void *v = sd_cursor_val(c, &vl);
-		struct sd_subscription u;
-
-		if (kl != 16 || memcmp(k, pfx, 8) != 0)
-			break;
-		if (sub_decode(v, vl, &u) == SD_OK && a->cb(&u, a->arg) != 0)
-			break;
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	return SD_OK;
+	return subs_each(t, a->customer, subs_one, a, err);
 }
 
 int
