@@ -1323,11 +1323,12 @@ struct sd_shift {
 
 /*
  * Print a receipt on a configured printer: counted as a print (a reprint
- * says COPY) and queued for simdeskd, which drives the printers.  *copy
- * tells whether it was a reprint.
+ * says COPY) and queued for simdeskd, which drives the printers.  *out
+ * (may be NULL) gets the receipt, *copy whether it was a reprint.
  */
 int	sd_print_queue(struct sd_session *s, const char *printer,
-	    const char *number, int cols, int *copy, struct sd_err *err);
+	    const char *number, int cols, struct sd_receipt *out, int *copy,
+	    struct sd_err *err);
 /* simdeskd: print every queued job; *printed and *failed count them. */
 int	sd_print_run(struct sd_core *core,
 	    int (*print)(const char *device, const char *text, struct sd_err *e),

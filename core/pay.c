@@ -681,29 +681,30 @@ struct job_arg {
 	const char		*number, *printer;
 	int			 cols, copy;
 	uint64_t		 id;
+	struct sd_receipt	 r;
 };
 
 static int
 job_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct job_arg *a = arg;
-	struct sd_receipt r;
+	struct sd_receipt *r = &a->r;
 	struct sd_buf text = SD_BUF_INIT, val = SD_BUF_INIT;
 	uint8_t key[8];
 	int st;
 
-	if ((st = receipt_load(t, a->number, &r, 1, err)) != SD_OK)
+	if ((st = receipt_load(t, a->number, r, 1, err)) != SD_OK)
 		return st;
-	a->copy = r.prints > 0;
-	r.prints++;
-	if ((st = receipt_store(t, &r, 0, err)) != SD_OK)
+	a->copy = r->prints > 0;
+	r->prints++;
+	if ((st = receipt_store(t, r, 0, err)) != SD_OK)
 		return st;
 	/* The text as this counter lays it out; simdeskd only prints it. */
-	sd_receipt_text(&r, a->s->core->cfg.receipt_header, a->cols, a->copy,
+	sd_receipt_text(r, a->s->core->cfg.receipt_header, a->cols, a->copy,
 	    &text);
 	sd_rec_begin(&val);
 	sd_rec_str(&val, 1, a->printer);
-	sd_rec_str(&val, 2, r.number);
+	sd_rec_str(&val, 2, r->number);
 	sd_rec_str(&val, 3, sd_buf_cstr(&text));
 	sd_rec_int(&val, 4, sd_now());
 	key64(key, a->id);
@@ -716,7 +717,7 @@ job_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 int
 sd_print_queue(struct sd_session *s, const char *printer, const char *number,
-    int cols, int *copy, struct sd_err *err)
+    int cols, struct sd_receipt *out, int *copy, struct sd_err *err)
 {
 	const struct sd_config *cfg = &s->core->cfg;
 	struct job_arg a;
@@ -737,6 +738,8 @@ sd_print_queue(struct sd_session *s, const char *printer, const char *number,
 	if ((st = sd_seq_next(s->core->db, "printjob", &a.id, err)) != SD_OK ||
 	    (st = sd_db_run(s->core->db, job_txn, &a, err)) != SD_OK)
 		return st;
+	if (out != NULL)
+		*out = a.r;
 	if (copy != NULL)
 		*copy = a.copy;
 	return SD_OK;

@@ -743,13 +743,12 @@ cmd_receipt_print(struct ctl_ctx *c)
 	/* A printer's: queued for simdeskd, which drives the printers. */
 	if (printer != NULL) {
 		if ((st = sd_print_queue(&c->sess, printer, c->args[0], cols,
-		    &copy, &c->err)) == SD_OK)
+		    NULL, &copy, &c->err)) == SD_OK)
 			printf("%s queued for printer %s%s\n", c->args[0], printer,
 			    copy ? " (a copy)" : "");
 		return st;
 	}
-	if ((st = sd_receipt_get(&c->sess, c->args[0], &r, &c->err)) != SD_OK ||
-	    (st = sd_receipt_printed(&c->sess, c->args[0], &r, &copy,
+	if ((st = sd_receipt_printed(&c->sess, c->args[0], &r, &copy,
 	    &c->err)) != SD_OK)
 		return st;
 	sd_receipt_text(&r, c->cfg.receipt_header, cols, copy, &text);

@@ -81,8 +81,7 @@ desk_print(struct desk *d, const char *number)
 	sd_err_clear(&err);
 	if (cfg->receipt_printer[0] != '\0') {
 		if (sd_print_queue(&app.sess, cfg->receipt_printer, number,
-		    cfg->receipt_paper, &copy, &err) != SD_OK ||
-		    sd_receipt_get(&app.sess, number, &r, &err) != SD_OK) {
+		    cfg->receipt_paper, &r, &copy, &err) != SD_OK) {
 			app_message(1, "%s", err.msg);
 			return;
 		}

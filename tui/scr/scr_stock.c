@@ -302,13 +302,8 @@ stock_key(struct screen *s, enum action a, wint_t ch)
 		row = lv_selected(&d->lv);
 		if (row == NULL)
 			return;
-		if (d->cur.status != SD_SIM_IN_STOCK &&
-		    d->cur.status != SD_SIM_ALLOCATED) {
-			app_message(1, _("%s is %s: only a card in stock or "
-			    "allocated can be sold."), row->cells[0],
-			    _(sd_sim_status_name(d->cur.status)));
-			return;
-		}
+		/* Whether it can be sold is core's to say, at F2; the form
+		 * shows the card's state below it. */
 		{
 			struct screen *f = scr_activate_new();
 
