@@ -21,7 +21,7 @@ SAN_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(DEFS) -O1 -g \
 	   -fno-sanitize-recover=undefined
 
 LIB_DB	 = -ldb-5.3
-LIB_CORE = $(LIB_DB) -lconfig -lcrypt -lminizip -lexpat
+LIB_CORE = $(LIB_DB) -lconfig -lcrypt -lminizip -lexpat -lserialport
 LIB_CURSES = $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 LIB_SERIAL = -lserialport
 
@@ -30,8 +30,10 @@ CORE_SRC = $(wildcard core/*.c)
 FE_SRC	 = tui/out.c tui/prompt.c
 CTL_SRC	 = $(wildcard tui/ctl/*.c)
 SCR_SRC	 = $(wildcard tui/scr/*.c)
-PRINT_SRC = drivers/escpos.c
-DRV_SRC	 = $(filter-out drivers/simdeskd.c $(PRINT_SRC),$(wildcard drivers/*.c))
+# drivers/ shared by every program (printer, PDU and AT parsers, the AT
+# engine, transports, the simulator); simdeskd alone runs the modem loop.
+PRINT_SRC = $(filter-out drivers/simdeskd.c drivers/modem.c drivers/housekeeping.c,$(wildcard drivers/*.c))
+DRV_SRC	 = drivers/modem.c drivers/housekeeping.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 
@@ -133,7 +135,7 @@ check: deps
 FUZZ_CC	 = clang
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined
 
-$(B)/fuzz/%: tests/fuzz/%.c $(DB_SRC) $(CORE_SRC)
+$(B)/fuzz/%: tests/fuzz/%.c $(DB_SRC) $(CORE_SRC) $(PRINT_SRC)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEFS) -o $@ $^ $(LIB_CORE)
