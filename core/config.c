@@ -48,6 +48,14 @@ sd_config_defaults(struct sd_config *c)
 	sd_strlcpy(c->classes[2], "C", sizeof c->classes[2]);
 	c->pool_days = 30;
 	c->escalate_minutes = 60;
+	c->quota_minutes = 1000;
+	c->quota_sms = 500;
+	c->warn_pct[0] = 80;
+	c->warn_pct[1] = 95;
+	c->rest_pct = 98;
+	sd_strlcpy(c->acd_strategy, "ringall", sizeof c->acd_strategy);
+	c->ring_seconds = 20;
+	c->at_timeout_ms = 5000;
 	c->sla_hours[0] = 24;		/* inquiry */
 	c->sla_hours[1] = 48;		/* complaint */
 	c->sla_hours[2] = 72;		/* after-sales */
@@ -324,6 +332,136 @@ apply_printers(struct sd_config *c, config_setting_t *g, const char *name,
 	return SD_OK;
 }
 
+/* modems = ( { name = "m1"; device = "/dev/ttyUSB0"; baud = 115200;
+ *              slot_command = "AT^SIMSLOT=%d"; slots = 2;
+ *              expect = [ "8986...", "8986..." ]; } ) */
+static int
+apply_modem(struct sd_config *c, config_setting_t *e, const char *name,
+    struct sd_err *err)
+{
+	static const char *const known[] = { "name", "device", "baud", "rtscts",
+	    "slot_command", "slots", "expect", NULL };
+	struct sd_modem_conf *m = &c->modems[c->nmodems];
+	config_setting_t *x;
+	int line = (int)config_setting_source_line(e), st, b = 0;
+	const char *pct;
+
+	memset(m, 0, sizeof *m);
+	m->baud = 115200;
+	m->slots = 1;
+	if (config_setting_type(e) != CONFIG_TYPE_GROUP)
+		return sd_err_set(err, SD_EINVAL, "%s:%d: telephony.modems: each "
+		    "modem is a group { name = ...; device = ...; }", name, line);
+	if ((st = group_known(e, known, name, err)) != SD_OK ||
+	    (st = group_str(e, "name", m->name, sizeof m->name, name, err)) != SD_OK ||
+	    (st = group_str(e, "device", m->device, sizeof m->device, name, err)) != SD_OK ||
+	    (st = group_str(e, "slot_command", m->slot_command,
+	    sizeof m->slot_command, name, err)) != SD_OK ||
+	    (st = group_int(e, "baud", 300, 4000000, &m->baud, name, err)) != SD_OK ||
+	    (st = group_int(e, "slots", 1, 4, &m->slots, name, err)) != SD_OK)
+		return st;
+	if ((x = config_setting_get_member(e, "rtscts")) != NULL)
+		m->rtscts = config_setting_get_bool(x);
+	if (m->name[0] == '\0' || m->device[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "%s:%d: telephony.modems: a modem "
+		    "needs a name and a device", name, line);
+	for (const char *p = m->name; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && *p != '-' && *p != '_')
+			return sd_err_set(err, SD_EINVAL, "%s:%d: telephony.modems: "
+			    "name '%s': letters, digits, - and _ only", name, line,
+			    m->name);
+	/* The slot command takes the slot number once, as %d. */
+	pct = strchr(m->slot_command, '%');
+	if (m->slot_command[0] != '\0' && (pct == NULL || pct[1] != 'd' ||
+	    strchr(pct + 2, '%') != NULL))
+		return sd_err_set(err, SD_EINVAL, "%s:%d: telephony.modems: "
+		    "slot_command '%s' must hold one %%d for the slot", name, line,
+		    m->slot_command);
+	if ((x = config_setting_get_member(e, "expect")) != NULL) {
+		int n = config_setting_length(x);
+
+		for (int i = 0; i < n && i < 4; i++) {
+			const char *v = config_setting_get_string_elem(x, i);
+
+			if (v == NULL || strlen(v) < 19 || strlen(v) > 20)
+				return sd_err_set(err, SD_EINVAL, "%s:%d: telephony."
+				    "modems: expect[%d]: an ICCID of 19-20 digits",
+				    name, line, i);
+			sd_strlcpy(m->expect[i], v, sizeof m->expect[i]);
+			b++;
+		}
+	}
+	(void)b;
+	for (int i = 0; i < c->nmodems; i++)
+		if (strcmp(c->modems[i].name, m->name) == 0)
+			return sd_err_set(err, SD_EINVAL, "%s:%d: telephony.modems: "
+			    "name '%s' twice", name, line, m->name);
+	c->nmodems++;
+	return SD_OK;
+}
+
+static int
+apply_telephony(struct sd_config *c, config_setting_t *g, const char *name,
+    struct sd_err *err)
+{
+	static const char *const known[] = { "quota_minutes", "quota_sms",
+	    "warn", "rest", "strategy", "ring_seconds", "tariff",
+	    "at_timeout_ms", "modems", NULL };
+	config_setting_t *x;
+	int st;
+
+	if ((st = group_known(g, known, name, err)) != SD_OK ||
+	    (st = group_int(g, "quota_minutes", 0, 1000000, &c->quota_minutes,
+	    name, err)) != SD_OK ||
+	    (st = group_int(g, "quota_sms", 0, 1000000, &c->quota_sms, name,
+	    err)) != SD_OK ||
+	    (st = group_int(g, "rest", 1, 100, &c->rest_pct, name, err)) != SD_OK ||
+	    (st = group_int(g, "ring_seconds", 3, 600, &c->ring_seconds, name,
+	    err)) != SD_OK ||
+	    (st = group_int(g, "at_timeout_ms", 100, 120000, &c->at_timeout_ms,
+	    name, err)) != SD_OK ||
+	    (st = group_str(g, "strategy", c->acd_strategy,
+	    sizeof c->acd_strategy, name, err)) != SD_OK ||
+	    (st = group_str(g, "tariff", c->call_tariff, sizeof c->call_tariff,
+	    name, err)) != SD_OK)
+		return st;
+	if (strcmp(c->acd_strategy, "ringall") != 0 &&
+	    strcmp(c->acd_strategy, "leastrecent") != 0 &&
+	    strcmp(c->acd_strategy, "rrmemory") != 0) {
+		x = config_setting_get_member(g, "strategy");
+		return sd_err_set(err, SD_EINVAL, "%s:%d: telephony.strategy: '%s' "
+		    "is not ringall, leastrecent or rrmemory", name,
+		    config_setting_source_line(x), c->acd_strategy);
+	}
+	if ((x = config_setting_get_member(g, "warn")) != NULL) {
+		if (config_setting_length(x) != 2 ||
+		    config_setting_get_int_elem(x, 0) < 1 ||
+		    config_setting_get_int_elem(x, 1) <
+		    config_setting_get_int_elem(x, 0) ||
+		    config_setting_get_int_elem(x, 1) > 100)
+			return sd_err_set(err, SD_EINVAL, "%s:%d: telephony.warn: "
+			    "two percentages, rising, like [ 80, 95 ]", name,
+			    config_setting_source_line(x));
+		c->warn_pct[0] = config_setting_get_int_elem(x, 0);
+		c->warn_pct[1] = config_setting_get_int_elem(x, 1);
+	}
+	if ((x = config_setting_get_member(g, "modems")) != NULL) {
+		int n = config_setting_length(x);
+
+		if (config_setting_type(x) != CONFIG_TYPE_LIST || n > 32)
+			return sd_err_set(err, SD_EINVAL, "%s:%d: telephony.modems: "
+			    "a list ( { ... }, ... ) of at most 32", name,
+			    config_setting_source_line(x));
+		c->nmodems = 0;
+		for (int i = 0; i < n; i++)
+			if ((st = apply_modem(c, config_setting_get_elem(x,
+			    (unsigned)i), name, err)) != SD_OK)
+				return st;
+	}
+	return SD_OK;
+}
+
 struct setting_def {
 	const char	*name;
 	int		 type;		/* CONFIG_TYPE_STRING, _INT, _BOOL */
@@ -383,6 +521,17 @@ apply(struct sd_config *c, config_t *cf, const char *name, struct sd_err *err)
 			r = key[0] == 'b' ? apply_billing(c, st, name, err) :
 			    apply_receipts(c, st, name, err);
 			if (r != SD_OK)
+				return r;
+			continue;
+		}
+		if (strcmp(key, "telephony") == 0) {
+			int r;
+
+			if (config_setting_type(st) != CONFIG_TYPE_GROUP)
+				return sd_err_set(err, SD_EINVAL,
+				    "%s:%d: telephony: must be a group { ... }",
+				    name, line);
+			if ((r = apply_telephony(c, st, name, err)) != SD_OK)
 				return r;
 			continue;
 		}

@@ -34,6 +34,13 @@ enum {
 	T_RECEIPT,
 	T_SHIFT,
 	T_PRINTJOB,
+	T_MODEM,
+	T_TELJOB,
+	T_CALL,
+	T_SMS,
+	T_SIMUSE,
+	T_PRESENCE,
+	T_TELEVENT,
 	T__COUNT
 };
 
@@ -54,6 +61,15 @@ enum { IX_SUB_CUSTOMER, IX_SUB_AGENT, IX_SUB_MSISDN };
 enum { IX_CDR_UNIQ, IX_CDR_MSISDN };
 enum { IX_BILL_MONTH };
 enum { IX_RECEIPT_CASHIER };
+enum { IX_CALL_START, IX_CALL_OPERATOR, IX_CALL_CUSTOMER };
+
+/* Call index extractors (tel.c). */
+int	call_start_key(const void *pk, size_t pklen, const void *rec, size_t len,
+	    struct sd_keys *out);
+int	call_operator_key(const void *pk, size_t pklen, const void *rec,
+	    size_t len, struct sd_keys *out);
+int	call_customer_key(const void *pk, size_t pklen, const void *rec,
+	    size_t len, struct sd_keys *out);
 
 /* One page of a table or index (page.c). */
 struct page_walk {

@@ -103,6 +103,15 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	/* The counter takes money; a supervisor undoes it. */
 	{ SD_OP_PAY, "pay", R(ADMIN) | R(SUPERVISOR) | R(CASHIER) },
 	{ SD_OP_RECEIPT_VOID, "receipt.void", R(ADMIN) | R(SUPERVISOR) },
+	/* Telephony: operators dial, text and see their own calls. */
+	{ SD_OP_MODEM_SHOW, "modem.show", R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) },
+	{ SD_OP_MODEM_SWITCH, "modem.switch", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_MODEM_SIMULATE, "modem.simulate", R(ADMIN) },
+	{ SD_OP_CALL_DIAL, "call.dial", R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) },
+	{ SD_OP_CALL_SHOW, "call.show", R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) },
+	{ SD_OP_SMS_SEND, "sms.send", R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) },
+	{ SD_OP_SMS_SHOW, "sms.show", R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) },
+	{ SD_OP_USSD, "ussd", R(ADMIN) | R(SUPERVISOR) },
 };
 
 const char *

@@ -471,4 +471,18 @@ const struct sd_table_def sd_schema[T__COUNT] = {
 	[T_SHIFT] = { "shift", 0, { { 0 } } },
 	/* Print jobs waiting for simdeskd: be64 id. */
 	[T_PRINTJOB] = { "printjob", 0, { { 0 } } },
+	/* Telephony: modems by name, jobs for simdeskd and SMS by be64 id,
+	 * SIM usage by ICCID\0 be32 YYYYMM, presence by login, each
+	 * operator's inbox by login\0 be64 id. */
+	[T_MODEM] = { "modem", 0, { { 0 } } },
+	[T_TELJOB] = { "teljob", 0, { { 0 } } },
+	[T_CALL] = { "call", 3, {
+		{ "start", 1, call_start_key },
+		{ "operator", 1, call_operator_key },
+		{ "customer", 1, call_customer_key },
+	} },
+	[T_SMS] = { "sms", 0, { { 0 } } },
+	[T_SIMUSE] = { "simuse", 0, { { 0 } } },
+	[T_PRESENCE] = { "presence", 0, { { 0 } } },
+	[T_TELEVENT] = { "televent", 0, { { 0 } } },
 };

@@ -23,6 +23,30 @@ int	drv_escpos_write(const char *path, const struct sd_buf *bytes,
 	    struct sd_err *err);
 
 
+/* ---------------------------------------------------------------- modems */
+
+struct drv_tel;
+struct pollfd;
+
+/*
+ * The modems of specs ("PATH,tcp:H:P,sim:N"; NULL: the config's
+ * telephony.modems), each driven from the shared environment's jobs.
+ */
+int	drv_tel_open(struct sd_core *core, const char *specs,
+	    void (*log)(int prio, const char *fmt, ...), struct drv_tel **out,
+	    struct sd_err *err);
+void	drv_tel_close(struct drv_tel *d);
+/* The fds to poll, and the next time drv_tel_run has work (ms). */
+int	drv_tel_pollfds(struct drv_tel *d, struct pollfd *p, int max);
+int64_t	drv_tel_next(struct drv_tel *d);
+/* Serial ports the system has (sp_list_ports); names are allocated. */
+int	drv_serial_list(char ***names, int *n, struct sd_err *err);
+void	drv_serial_list_free(char **names, int n);
+/* Monotonic milliseconds. */
+int64_t	drv_now_ms(void);
+/* Read, answer, time out, take jobs, report state. */
+void	drv_tel_run(struct drv_tel *d, int64_t now);
+
 /* ---------------------------------------------------------------- SMS PDUs */
 
 enum drv_sms_type { DRV_SMS_DELIVER, DRV_SMS_SUBMIT, DRV_SMS_STATUS };
@@ -82,6 +106,10 @@ struct drv_pdu_out {
  */
 int	drv_pdu_submit(const char *utf8, const char *number, int ref, int srr,
 	    struct drv_pdu_out *out, int max, int *nparts, struct sd_err *err);
+
+/* The DELIVER a recipient gets for a SUBMIT (the simulator's network). */
+int	drv_pdu_deliver(const char *submit_hex, const char *sender, int64_t when,
+	    struct sd_buf *out, struct sd_err *err);
 
 /* Reassembly of concatenated messages, with a timeout for missing parts. */
 #define DRV_CONCAT_MAX 8

@@ -102,9 +102,6 @@ int	drv_transport_open(const char *spec, int baud, int flow,
 long	drv_transport_read(struct drv_transport *t, void *buf, size_t n);
 int	drv_transport_write(struct drv_transport *t, const void *p, size_t n);
 void	drv_transport_close(struct drv_transport *t);
-/* Serial ports the system has (sp_list_ports); names are allocated. */
-int	drv_serial_list(char ***names, int *n, struct sd_err *err);
-void	drv_serial_list_free(char **names, int n);
 
 /* ---------------------------------------------------------------- simulator */
 
@@ -140,9 +137,6 @@ void	msim_sim_ids(int modem, int slot, char *iccid, char *imsi,
 void	msim_set_answer_ms(struct msim_bank *b, int ms);
 /* Messages sent to outside numbers, in order: "number\ttext". */
 int	msim_outbox(const struct msim_bank *b, int k, char *out, size_t size);
-/* Audio of modem i's current call: 8 kHz 16-bit PCM samples. */
-int	msim_audio(struct msim_bank *b, int i, int16_t *pcm, int max);
 
-int64_t	drv_now_ms(void);
 
 #endif

@@ -962,3 +962,57 @@ drv_concat_expire(struct drv_concat *c, int64_t now, struct drv_sms *out)
 	}
 	return 0;
 }
+
+/* ---------------------------------------------------------------- the network's side */
+
+int
+drv_pdu_deliver(const char *submit_hex, const char *sender, int64_t when,
+    struct sd_buf *out, struct sd_err *err)
+{
+	struct sd_buf raw = SD_BUF_INIT;
+	const uint8_t *p;
+	uint8_t oa[16];
+	size_t i, alen = 0, n;
+	int fo, vpf, st;
+	time_t t = (time_t)when + 8 * 3600;	/* stamped in China time */
+	struct tm tm;
+
+	if ((st = drv_hex_decode(submit_hex, strlen(submit_hex), &raw, err)) != SD_OK)
+		return st;
+	p = (const uint8_t *)raw.p;
+	n = raw.len;
+	i = n > 0 ? 1 + p[0] : 0;		/* past the SMSC */
+	if (i + 4 > n || (p[i] & 3) != 1) {
+		sd_buf_free(&raw);
+		return sd_err_set(err, SD_EINVAL, "PDU: not an SMS-SUBMIT");
+	}
+	fo = p[i];
+	vpf = (fo >> 3) & 3;
+	i += 2;					/* first octet, MR */
+	i += 2 + ((size_t)p[i] + 1) / 2;	/* DA */
+	if (i + 2 > n) {
+		sd_buf_free(&raw);
+		return sd_err_set(err, SD_EINVAL, "PDU: SMS-SUBMIT cut short");
+	}
+	if ((st = address_encode(sender, oa, &alen, err)) != SD_OK) {
+		sd_buf_free(&raw);
+		return st;
+	}
+	sd_buf_printf(out, "00%02X", 0x04 | (fo & 0x40));
+	hex_add(out, oa, alen);
+	hex_add(out, p + i, 2);			/* PID, DCS */
+	i += 2 + (vpf == 2 ? 1 : vpf == 0 ? 0 : 7);
+	gmtime_r(&t, &tm);
+	{
+		int v[6] = { tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday,
+		    tm.tm_hour, tm.tm_min, tm.tm_sec };
+
+		for (int k = 0; k < 6; k++)
+			sd_buf_printf(out, "%d%d", v[k] % 10, v[k] / 10);
+		sd_buf_adds(out, "23");		/* +08:00 */
+	}
+	if (i < n)
+		hex_add(out, p + i, n - i);	/* UDL and UD */
+	sd_buf_free(&raw);
+	return SD_OK;
+}

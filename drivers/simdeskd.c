@@ -1,13 +1,16 @@
 /*
  * simdeskd.c -- the daemon: one per data directory (a lock file refuses a
- * second), runs failchk and checkpoints on the shared environment, logs to
- * syslog (or stderr with -f), and stops cleanly on SIGTERM.
+ * second); drives the modems (--modems, else the config's) and the
+ * receipt printers from one poll loop; runs failchk and checkpoints on
+ * the shared environment; logs to syslog (or stderr with -f); stops
+ * cleanly on SIGTERM.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +24,8 @@
 
 static volatile sig_atomic_t stop;
 static int foreground;
+void	logmsg(int prio, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 static void
 on_signal(int sig)
@@ -29,7 +34,7 @@ on_signal(int sig)
 	stop = 1;
 }
 
-static void
+void
 logmsg(int prio, const char *fmt, ...)
 {
 	va_list ap;
@@ -60,7 +65,10 @@ print_receipt(const char *device, const char *text, struct sd_err *err)
 static void
 usage(void)
 {
-	fputs("usage: simdeskd [-f] [-D DATADIR] [-C CONFIG]\n", stderr);
+	fputs("usage: simdeskd [-f] [-D DATADIR] [-C CONFIG] "
+	    "[--modems SPEC,...]\n"
+	    "  SPEC: a serial device (/dev/ttyUSB0), tcp:HOST:PORT, or sim:N "
+	    "(N simulated modems)\n", stderr);
 	exit(SD_EUSAGE);
 }
 
@@ -106,17 +114,29 @@ main(int argc, char **argv)
 	struct sd_config cfg;
 	struct sd_core *core = NULL;
 	struct sd_err err;
-	const char *conf = NULL, *datadir = NULL;
+	const char *conf = NULL, *datadir = NULL, *modems = NULL;
+	static const struct option longopts[] = {
+		{ "modems", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct drv_tel *tel = NULL;
 	struct sigaction sa;
-	time_t last_ckp, last_sweep;
+	time_t last_ckp, last_sweep, last_house;
 	int c, lockfd;
 
 	sd_process_sanitize();
-	while ((c = getopt(argc, argv, "fD:C:h")) != -1) {
+	while ((c = getopt_long(argc, argv, "fD:C:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': foreground = 1; break;
 		case 'D': datadir = optarg; break;
 		case 'C': conf = optarg; break;
+		case 'm': modems = optarg; break;
+		case 'h':
+			fputs("simdeskd drives modems, SIM banks and receipt "
+			    "printers for simdesk; see simdeskd(8).\n", stdout);
+			usage();
+			break;
 		default: usage();
 		}
 	}
@@ -156,12 +176,42 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (drv_tel_open(core, modems, logmsg, &tel, &err) != SD_OK) {
+		logmsg(LOG_ERR, "%s", err.msg);
+		sd_core_close(core);
+		return sd_status_exit(err.status);
+	}
 	logmsg(LOG_INFO, "started on %s", cfg.data_dir);
 	last_ckp = time(NULL);
 	last_sweep = 0;
+	last_house = 0;
 	while (!stop) {
 		int ckp = time(NULL) - last_ckp >= cfg.checkpoint_seconds;
-		int moved;
+		int moved, printed, failed, np;
+		struct pollfd pfd[160];
+		int64_t now = drv_now_ms(), next;
+
+		/* Modems first: poll wakes on their bytes, or at the next
+		 * deadline, at most 100 ms for the queues and printers. */
+		drv_tel_run(tel, now);
+		np = drv_tel_pollfds(tel, pfd, 160);
+		next = drv_tel_next(tel) - drv_now_ms();
+		if (next > 100)
+			next = 100;
+		if (next < 0)
+			next = 0;
+		if (poll(pfd, (nfds_t)np, (int)next) < 0 && errno != EINTR)
+			logmsg(LOG_ERR, "poll: %s", strerror(errno));
+		if (sd_print_run(core, print_receipt, &printed, &failed,
+		    &err) != SD_OK)
+			logmsg(LOG_ERR, "printing: %s", err.msg);
+		else if (printed + failed > 0)
+			logmsg(failed ? LOG_ERR : LOG_INFO, "printed %d "
+			    "receipt%s, %d failed (see audit print.failed)",
+			    printed, printed == 1 ? "" : "s", failed);
+		if (time(NULL) - last_house < cfg.failchk_seconds)
+			continue;
+		last_house = time(NULL);
 
 		if (time(NULL) - last_sweep >= 3600) {
 			if (drv_sweep(core, &moved, &err) != SD_OK)
@@ -176,21 +226,9 @@ main(int argc, char **argv)
 			logmsg(LOG_ERR, "%s", err.msg);
 		if (ckp)
 			last_ckp = time(NULL);
-		/* Receipts to print, looked for ten times a second. */
-		for (int i = 0; i < cfg.failchk_seconds * 10 && !stop; i++) {
-			int printed, failed;
-
-			if (sd_print_run(core, print_receipt, &printed, &failed,
-			    &err) != SD_OK)
-				logmsg(LOG_ERR, "printing: %s", err.msg);
-			else if (printed + failed > 0)
-				logmsg(failed ? LOG_ERR : LOG_INFO, "printed %d "
-				    "receipt%s, %d failed (see audit print.failed)",
-				    printed, printed == 1 ? "" : "s", failed);
-			usleep(100000);
-		}
 	}
 	logmsg(LOG_INFO, "stopping");
+	drv_tel_close(tel);
 	sd_core_close(core);
 	close(lockfd);
 	return 0;

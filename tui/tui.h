@@ -156,6 +156,22 @@ int	cmd_order_reject(struct ctl_ctx *c);
 int	cmd_order_cancel(struct ctl_ctx *c);
 int	cmd_order_list(struct ctl_ctx *c);
 int	cmd_order_show(struct ctl_ctx *c);
+int	cmd_modem_list(struct ctl_ctx *c);
+int	cmd_modem_ports(struct ctl_ctx *c);
+int	cmd_modem_switch(struct ctl_ctx *c);
+int	cmd_modem_fault(struct ctl_ctx *c);
+int	cmd_modem_ring(struct ctl_ctx *c);
+int	cmd_modem_text(struct ctl_ctx *c);
+int	cmd_ussd(struct ctl_ctx *c);
+int	cmd_call_dial(struct ctl_ctx *c);
+int	cmd_call_hangup(struct ctl_ctx *c);
+int	cmd_call_answer(struct ctl_ctx *c);
+int	cmd_call_list(struct ctl_ctx *c);
+int	cmd_call_show(struct ctl_ctx *c);
+int	cmd_call_stats(struct ctl_ctx *c);
+int	cmd_sms_send(struct ctl_ctx *c);
+int	cmd_sms_list(struct ctl_ctx *c);
+int	cmd_sms_decode(struct ctl_ctx *c);
 
 /* ---------------------------------------------------------------- output */
 

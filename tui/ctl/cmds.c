@@ -342,6 +342,49 @@ const struct ctl_cmd ctl_cmds[] = {
 	  cmd_sim_return, { { "reason", "TEXT", "why", 1 } } },
 	{ "sim", "restock", "ICCID", 1, 1, "put a returned card back in stock",
 	  1, cmd_sim_restock, { { "reason", "TEXT", "why" } } },
+	{ "modem", "list", "", 0, 0, "modems simdeskd drives: SIM, signal, "
+	  "registration, state, minutes and SMS against the SIM's quota", 1,
+	  cmd_modem_list, { { 0 } } },
+	{ "modem", "ports", "", 0, 0, "serial ports on this host "
+	  "(libserialport)", 0, cmd_modem_ports, { { 0 } } },
+	{ "modem", "switch", "MODEM SLOT", 2, 2, "switch a SIM bank to a slot; "
+	  "then its ICCID is checked against the books", 1, cmd_modem_switch,
+	  { { 0 } } },
+	{ "modem", "fault", "MODEM KIND", 2, 2, "simulated modems: inject echo, "
+	  "garbage, drop, late, cme10, vanish, reset-sms, swap-sim, hangup or "
+	  "clear", 1, cmd_modem_fault, { { 0 } } },
+	{ "modem", "ring", "MODEM FROM", 2, 2, "simulated modems: an outside "
+	  "number calls MODEM", 1, cmd_modem_ring, { { 0 } } },
+	{ "modem", "text", "MODEM FROM TEXT", 3, 3, "simulated modems: an "
+	  "outside number sends MODEM an SMS", 1, cmd_modem_text, { { 0 } } },
+	{ "call", "dial", "NUMBER", 1, 1, "dial through simdeskd; prints the "
+	  "call id", 1, cmd_call_dial,
+	  { { "modem", "MODEM", "this modem (default: the least used SIM of the "
+	    "callee's carrier)" },
+	    { "as", "OPERATOR", "on behalf of an operator (supervisors)" } } },
+	{ "call", "hangup", "CALL", 1, 1, "hang up a call", 1, cmd_call_hangup,
+	  { { 0 } } },
+	{ "call", "answer", "CALL", 1, 1, "take a ringing incoming call", 1,
+	  cmd_call_answer, { { 0 } } },
+	{ "call", "list", "", 0, 0, "calls through the modems, oldest first", 1,
+	  cmd_call_list,
+	  { { "operator", "LOGIN", "only this operator's" },
+	    { "date", "YYYY-MM-DD", "only this day" },
+	    { "customer", "ID", "only this customer's" },
+	    { "missed", NULL, "only missed incoming calls" } } },
+	{ "call", "show", "CALL", 1, 1, "one call with its fee", 1, cmd_call_show,
+	  { { 0 } } },
+	{ "call", "stats", "", 0, 0, "per operator: calls, answered, talk time",
+	  1, cmd_call_stats, { { "date", "YYYY-MM-DD", "only this day" } } },
+	{ "sms", "send", "NUMBER TEXT", 2, 2, "send an SMS through simdeskd "
+	  "(UCS2 and concatenated as needed); prints its id", 1, cmd_sms_send,
+	  { { "modem", "MODEM", "this modem" } } },
+	{ "sms", "list", "", 0, 0, "messages sent and received, newest first", 1,
+	  cmd_sms_list, { { "limit", "N", "only the newest N" } } },
+	{ "sms", "decode", "HEXPDU", 1, 1, "decode an SMS PDU (deliver, submit, "
+	  "status report)", 0, cmd_sms_decode, { { 0 } } },
+	{ "ussd", NULL, "MODEM CODE", 2, 2, "send a USSD code (*100#) and print "
+	  "the network's reply", 1, cmd_ussd, { { 0 } } },
 	{ "verify", NULL, "", 0, 0,
 	  "check every invariant; exit 0 only if all hold", 1, cmd_verify,
 	  { { 0 } } },

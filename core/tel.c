@@ -1,0 +1,2024 @@
+/*
+ * tel.c -- telephony in the books: the work the front ends hand simdeskd
+ * (dial, hang up, SMS, USSD, slot switch) and what it writes back (modem
+ * state, call progress, received SMS); calls with their rating and the
+ * SIM's month of minutes against its quota (套餐预警); incoming calls
+ * offered to operators (owner first, then ringall / leastrecent /
+ * rrmemory) and each operator's inbox of screen pops.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core_int.h"
+
+/* ---------------------------------------------------------------- one codec */
+
+/* The records here are described by tables of fields, not by hand. */
+enum { F_I64, F_INT, F_STR };
+struct fdesc {
+	unsigned	tag;
+	int		type;
+	size_t		off, size;
+};
+
+#define FI(t, st, f)	{ t, sizeof(((struct st *)0)->f) == 8 ? F_I64 : F_INT, \
+			  offsetof(struct st, f), 0 }
+#define FS(t, st, f)	{ t, F_STR, offsetof(struct st, f), \
+			  sizeof(((struct st *)0)->f) }
+#define NF(d)		((int)(sizeof d / sizeof d[0]))
+
+static void
+rec_encode(const struct fdesc *d, int n, const void *obj, struct sd_buf *b)
+{
+	const char *o = obj;
+
+	sd_rec_begin(b);
+	for (int i = 0; i < n; i++) {
+		if (d[i].type == F_STR)
+			sd_rec_str(b, d[i].tag, o + d[i].off);
+		else if (d[i].type == F_I64) {
+			int64_t v;
+
+			memcpy(&v, o + d[i].off, 8);
+			sd_rec_int(b, d[i].tag, v);
+		} else {
+			int v;
+
+			memcpy(&v, o + d[i].off, sizeof v);
+			sd_rec_int(b, d[i].tag, v);
+		}
+	}
+}
+
+static int
+rec_decode(const struct fdesc *d, int n, const void *p, size_t len, void *obj,
+    size_t size)
+{
+	struct sd_rec_reader r;
+	char *o = obj;
+	int ok;
+
+	memset(obj, 0, size);
+	if (sd_rec_open(&r, p, len) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&r)) == 1)
+		for (int i = 0; i < n; i++) {
+			if (d[i].tag != r.tag)
+				continue;
+			if (d[i].type == F_STR && r.type == SD_REC_BYTES)
+				sd_rec_copystr(&r, o + d[i].off, d[i].size);
+			else if (d[i].type == F_I64 && r.type == SD_REC_INT)
+				memcpy(o + d[i].off, &r.ival, 8);
+			else if (d[i].type == F_INT && r.type == SD_REC_INT) {
+				int v = (int)r.ival;
+
+				memcpy(o + d[i].off, &v, sizeof v);
+			}
+		}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+static const struct fdesc modem_f[] = {
+	FS(1, sd_modem, name), FS(2, sd_modem, port), FS(3, sd_modem, imei),
+	FS(4, sd_modem, iccid), FS(5, sd_modem, imsi), FS(6, sd_modem, msisdn),
+	FS(7, sd_modem, carrier), FI(8, sd_modem, signal), FI(9, sd_modem, reg),
+	FS(10, sd_modem, state), FI(11, sd_modem, slot), FI(12, sd_modem, nslots),
+	FI(13, sd_modem, call), FS(14, sd_modem, message),
+	FI(15, sd_modem, updated), FI(16, sd_modem, simulated),
+};
+static const struct fdesc job_f[] = {
+	FI(1, sd_teljob, id), FI(2, sd_teljob, kind), FS(3, sd_teljob, modem),
+	FS(4, sd_teljob, number), FS(5, sd_teljob, text), FI(6, sd_teljob, ref),
+	FI(7, sd_teljob, slot), FS(8, sd_teljob, by), FI(9, sd_teljob, created),
+	FI(10, sd_teljob, status), FS(11, sd_teljob, result),
+	FI(12, sd_teljob, done_at),
+};
+static const struct fdesc call_f[] = {
+	FI(1, sd_call, id), FI(2, sd_call, direction), FS(3, sd_call, caller),
+	FS(4, sd_call, callee), FS(5, sd_call, modem), FS(6, sd_call, iccid),
+	FS(7, sd_call, operator), FI(8, sd_call, customer),
+	FI(9, sd_call, created), FI(10, sd_call, start), FI(11, sd_call, answer),
+	FI(12, sd_call, end), FI(13, sd_call, duration), FI(14, sd_call, billsec),
+	FI(15, sd_call, state), FS(16, sd_call, disposition),
+	FI(17, sd_call, unit_mfen), FI(18, sd_call, cost_fen),
+	FS(19, sd_call, rate_name), FS(20, sd_call, offered),
+	FS(21, sd_call, outcome),
+};
+static const struct fdesc sms_f[] = {
+	FI(1, sd_sms, id), FI(2, sd_sms, direction), FS(3, sd_sms, modem),
+	FS(4, sd_sms, iccid), FS(5, sd_sms, number), FS(6, sd_sms, text),
+	FI(7, sd_sms, parts), FI(8, sd_sms, at), FS(9, sd_sms, status),
+	FS(10, sd_sms, by), FS(11, sd_sms, error), FI(12, sd_sms, customer),
+};
+
+struct simuse {
+	long	seconds, minutes, calls, sms;
+	int	warned;			/* the highest warning level sent */
+};
+static const struct fdesc use_f[] = {
+	FI(1, simuse, seconds), FI(2, simuse, minutes), FI(3, simuse, calls),
+	FI(4, simuse, sms), FI(5, simuse, warned),
+};
+
+struct presence {
+	char	login[SD_LOGIN_MAX + 1];
+	int	paused;
+	char	reason[65];
+	int64_t	beat, last_end, last_offer;
+	uint64_t on_call;
+};
+static const struct fdesc pres_f[] = {
+	FS(1, presence, login), FI(2, presence, paused), FS(3, presence, reason),
+	FI(4, presence, beat), FI(5, presence, last_end),
+	FI(6, presence, last_offer), FI(7, presence, on_call),
+};
+static const struct fdesc ev_f[] = {
+	FI(1, sd_tel_event, id), FI(2, sd_tel_event, kind),
+	FI(3, sd_tel_event, call), FS(4, sd_tel_event, number),
+	FI(5, sd_tel_event, customer), FS(6, sd_tel_event, text),
+	FI(7, sd_tel_event, at),
+};
+
+/* Load or store one record of a table by key. */
+static int
+load(struct sd_txn *t, int table, const void *key, size_t kl,
+    const struct fdesc *d, int n, void *obj, size_t size, int rmw,
+    struct sd_err *err)
+{
+	struct sd_buf v = SD_BUF_INIT;
+	int st = sd_get(t, table, key, kl, &v, rmw ? SD_GET_RMW : 0, err);
+
+	if (st == SD_OK && rec_decode(d, n, v.p, v.len, obj, size) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "%s: a damaged record",
+		    sd_schema[table].name);
+	sd_buf_free(&v);
+	return st;
+}
+
+static int
+store(struct sd_txn *t, int table, const void *key, size_t kl,
+    const struct fdesc *d, int n, const void *obj, struct sd_err *err)
+{
+	struct sd_buf v = SD_BUF_INIT;
+	int st;
+
+	rec_encode(d, n, obj, &v);
+	st = sd_put(t, table, key, kl, v.p, v.len, 0, err);
+	sd_buf_free(&v);
+	return st;
+}
+
+#define LOAD64(t, tb, id, d, o, rmw, e) \
+	load64(t, tb, id, d, NF(d), o, sizeof *(o), rmw, e)
+#define STORE64(t, tb, id, d, o, e) store64(t, tb, id, d, NF(d), o, e)
+
+static int
+load64(struct sd_txn *t, int table, uint64_t id, const struct fdesc *d, int n,
+    void *obj, size_t size, int rmw, struct sd_err *err)
+{
+	uint8_t k[8];
+
+	key64(k, id);
+	return load(t, table, k, 8, d, n, obj, size, rmw, err);
+}
+
+static int
+store64(struct sd_txn *t, int table, uint64_t id, const struct fdesc *d, int n,
+    const void *obj, struct sd_err *err)
+{
+	uint8_t k[8];
+
+	key64(k, id);
+	return store(t, table, k, 8, d, n, obj, err);
+}
+
+/* ---------------------------------------------------------------- call indexes */
+
+static int
+call_peek(const void *rec, size_t len, struct sd_call *c)
+{
+	return rec_decode(call_f, NF(call_f), rec, len, c, sizeof *c);
+}
+
+int
+call_start_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_call c;
+	uint8_t k[16];
+
+	if (pklen != 8 || call_peek(rec, len, &c) != SD_OK)
+		return -1;
+	sd_be64_put(k, (uint64_t)(c.start ? c.start : c.created));
+	memcpy(k + 8, pk, 8);
+	sd_keys_add(out, k, 16);
+	return 0;
+}
+
+int
+call_operator_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_call c;
+	uint8_t k[SD_LOGIN_MAX + 1 + 16];
+	size_t n;
+
+	if (pklen != 8 || call_peek(rec, len, &c) != SD_OK)
+		return -1;
+	if (c.operator[0] == '\0')
+		return 0;
+	n = strlen(c.operator) + 1;
+	memcpy(k, c.operator, n);
+	sd_be64_put(k + n, (uint64_t)(c.start ? c.start : c.created));
+	memcpy(k + n + 8, pk, 8);
+	sd_keys_add(out, k, n + 16);
+	return 0;
+}
+
+int
+call_customer_key(const void *pk, size_t pklen, const void *rec, size_t len,
+    struct sd_keys *out)
+{
+	struct sd_call c;
+	uint8_t k[16];
+
+	if (pklen != 8 || call_peek(rec, len, &c) != SD_OK)
+		return -1;
+	if (c.customer == 0)
+		return 0;
+	sd_be64_put(k, c.customer);
+	memcpy(k + 8, pk, 8);
+	sd_keys_add(out, k, 16);
+	return 0;
+}
+
+const char *
+sd_call_state_name(int state)
+{
+	static const char *const n[] = { "queued", "dialing", "ringing",
+	    "active", "ended" };
+
+	return state >= 0 && state <= SD_CALL_ENDED ? n[state] : "?";
+}
+
+/* ---------------------------------------------------------------- carriers */
+
+const char *
+sd_carrier_of_number(const char *number)
+{
+	static const struct { const char *p; const char *c; } pre[] = {
+		{ "134", "mobile" }, { "135", "mobile" }, { "136", "mobile" },
+		{ "137", "mobile" }, { "138", "mobile" }, { "139", "mobile" },
+		{ "147", "mobile" }, { "150", "mobile" }, { "151", "mobile" },
+		{ "152", "mobile" }, { "157", "mobile" }, { "158", "mobile" },
+		{ "159", "mobile" }, { "172", "mobile" }, { "178", "mobile" },
+		{ "182", "mobile" }, { "183", "mobile" }, { "184", "mobile" },
+		{ "187", "mobile" }, { "188", "mobile" }, { "195", "mobile" },
+		{ "197", "mobile" }, { "198", "mobile" },
+		{ "130", "unicom" }, { "131", "unicom" }, { "132", "unicom" },
+		{ "145", "unicom" }, { "155", "unicom" }, { "156", "unicom" },
+		{ "166", "unicom" }, { "175", "unicom" }, { "176", "unicom" },
+		{ "185", "unicom" }, { "186", "unicom" }, { "196", "unicom" },
+		{ "133", "telecom" }, { "149", "telecom" }, { "153", "telecom" },
+		{ "173", "telecom" }, { "177", "telecom" }, { "180", "telecom" },
+		{ "181", "telecom" }, { "189", "telecom" }, { "190", "telecom" },
+		{ "191", "telecom" }, { "193", "telecom" }, { "199", "telecom" },
+	};
+	const char *d = number;
+
+	if (strncmp(d, "+86", 3) == 0)
+		d += 3;
+	else if (strncmp(d, "0086", 4) == 0)
+		d += 4;
+	if (strlen(d) != 11)
+		return "";
+	for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
+		if (strncmp(d, pre[i].p, 3) == 0)
+			return pre[i].c;
+	return "";
+}
+
+const char *
+sd_carrier_of_name(const char *name)
+{
+	if (strcasestr(name, "MOBILE") != NULL || strstr(name, "移动") != NULL ||
+	    strncmp(name, "46000", 5) == 0)
+		return "mobile";
+	if (strcasestr(name, "UNICOM") != NULL || strstr(name, "联通") != NULL)
+		return "unicom";
+	if (strcasestr(name, "TELECOM") != NULL || strcasestr(name, "CTCC") ||
+	    strstr(name, "电信") != NULL)
+		return "telecom";
+	return "";
+}
+
+/* ---------------------------------------------------------------- SIM usage */
+
+static void
+use_key(struct sd_buf *k, const char *iccid, int month)
+{
+	uint8_t m[4] = { (uint8_t)(month >> 24), (uint8_t)(month >> 16),
+	    (uint8_t)(month >> 8), (uint8_t)month };
+
+	sd_buf_reset(k);
+	sd_buf_add(k, iccid, strlen(iccid) + 1);
+	sd_buf_add(k, m, 4);
+}
+
+static int
+use_load(struct sd_txn *t, const char *iccid, int month, struct simuse *u,
+    int rmw, struct sd_err *err)
+{
+	struct sd_buf k = SD_BUF_INIT;
+	int st;
+
+	use_key(&k, iccid, month);
+	st = load(t, T_SIMUSE, k.p, k.len, use_f, NF(use_f), u, sizeof *u, rmw,
+	    err);
+	sd_buf_free(&k);
+	if (st == SD_ENOTFOUND) {
+		memset(u, 0, sizeof *u);
+		sd_err_clear(err);
+		return SD_OK;
+	}
+	return st;
+}
+
+static int
+use_store(struct sd_txn *t, const char *iccid, int month,
+    const struct simuse *u, struct sd_err *err)
+{
+	struct sd_buf k = SD_BUF_INIT;
+	int st;
+
+	use_key(&k, iccid, month);
+	st = store(t, T_SIMUSE, k.p, k.len, use_f, NF(use_f), u, err);
+	sd_buf_free(&k);
+	return st;
+}
+
+/* A SIM's quota: its plan's minutes and SMS when the card is in the
+ * books, else the config's. */
+static void
+sim_quota(struct sd_txn *t, const struct sd_config *cfg, const char *iccid,
+    long *minutes, long *sms)
+{
+	struct sd_sim c;
+	struct sd_buf v = SD_BUF_INIT;
+	struct sd_plan p;
+	struct sd_err e;
+
+	*minutes = cfg->quota_minutes;
+	*sms = cfg->quota_sms;
+	if (iccid[0] == '\0' || sim_load(t, iccid, &c, 0, &e) != SD_OK ||
+	    c.plan[0] == '\0')
+		return;
+	if (sd_get(t, T_PLAN, c.plan, strlen(c.plan), &v, 0, &e) == SD_OK &&
+	    plan_decode(v.p, v.len, &p) == SD_OK) {
+		*minutes = p.minutes;
+		*sms = p.sms;
+	}
+	sd_buf_free(&v);
+}
+
+/* 0 fine, 1 and 2 past the warnings, 3 at the rest threshold. */
+static int
+use_level(const struct sd_config *cfg, long used, long quota)
+{
+	if (quota <= 0)
+		return used > 0 ? 3 : 0;
+	if (used * 100 >= quota * cfg->rest_pct)
+		return 3;
+	if (used * 100 >= quota * cfg->warn_pct[1])
+		return 2;
+	if (used * 100 >= quota * cfg->warn_pct[0])
+		return 1;
+	return 0;
+}
+
+static void
+modem_fill_usage(struct sd_txn *t, const struct sd_config *cfg,
+    struct sd_modem *m)
+{
+	struct simuse u;
+	struct sd_err e;
+	long qm, qs;
+
+	if (m->iccid[0] == '\0' || use_load(t, m->iccid, sd_month_of(sd_now()),
+	    &u, 0, &e) != SD_OK)
+		memset(&u, 0, sizeof u);
+	sim_quota(t, cfg, m->iccid, &qm, &qs);
+	m->used_s = u.seconds;
+	m->quota_s = qm * 60;
+	m->sms_used = u.sms;
+	m->sms_quota = qs;
+	m->level = m->iccid[0] ? use_level(cfg, u.minutes, qm) : 0;
+	if (m->iccid[0] && use_level(cfg, u.sms, qs) > m->level)
+		m->level = use_level(cfg, u.sms, qs);
+}
+
+/* ---------------------------------------------------------------- events */
+
+static int
+event_put(struct sd_txn *t, struct sd_core *core, const char *login,
+    struct sd_tel_event *ev, struct sd_err *err)
+{
+	struct sd_buf k = SD_BUF_INIT;
+	uint8_t id[8];
+	int st;
+
+	if (login[0] == '\0')
+		return SD_OK;
+	if ((st = sd_seq_next(core->db, "televent", &ev->id, err)) != SD_OK)
+		return st;
+	ev->at = sd_now();
+	key64(id, ev->id);
+	sd_buf_add(&k, login, strlen(login) + 1);
+	sd_buf_add(&k, id, 8);
+	st = store(t, T_TELEVENT, k.p, k.len, ev_f, NF(ev_f), ev, err);
+	sd_buf_free(&k);
+	return st;
+}
+
+struct ev_arg {
+	struct sd_session	*s;
+	struct sd_tel_event	*out;
+	int			 max, n;
+};
+
+static int
+events_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct ev_arg *a = arg;
+	const char *me = a->s->user.login;
+	size_t ml = strlen(me) + 1;
+	struct sd_cursor *c;
+	int st;
+
+	a->n = 0;
+	if ((st = sd_cursor_open(t, T_TELEVENT, -1, &c, err)) != SD_OK)
+		return st;
+	st = sd_cursor_seek(c, SD_SEEK_GE, me, ml, err);
+	while (st == SD_OK && a->n < a->max) {
+		size_t kl, vl;
+		const char *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+
+		if (kl < ml || memcmp(k, me, ml) != 0)
+			break;
+		if (rec_decode(ev_f, NF(ev_f), v, vl, &a->out[a->n],
+		    sizeof a->out[0]) == SD_OK)
+			a->n++;
+		st = sd_cursor_step(c, 1, err);
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	/* Taken: gone from the inbox. */
+	for (int i = 0; i < a->n; i++) {
+		struct sd_buf k = SD_BUF_INIT;
+		uint8_t id[8];
+
+		key64(id, a->out[i].id);
+		sd_buf_add(&k, me, ml);
+		sd_buf_add(&k, id, 8);
+		st = sd_del(t, T_TELEVENT, k.p, k.len, err);
+		sd_buf_free(&k);
+		if (st != SD_OK && st != SD_ENOTFOUND)
+			return st;
+	}
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_tel_events(struct sd_session *s, struct sd_tel_event *out, int max, int *n,
+    struct sd_err *err)
+{
+	struct ev_arg a = { s, out, max, 0 };
+	int st = sd_db_run(s->core->db, events_txn, &a, err);
+
+	*n = a.n;
+	return st;
+}
+
+/* ---------------------------------------------------------------- jobs */
+
+struct job_arg {
+	struct sd_session	*s;
+	struct sd_core		*core;
+	struct sd_teljob	 j;
+	struct sd_call		 call;
+	struct sd_sms		 sms;
+	int			 with_call, with_sms;
+	const char		*as;
+	int			 found;
+	uint64_t		 after;
+};
+
+static int
+need_modem(struct sd_txn *t, const char *name, struct sd_modem *m,
+    struct sd_err *err)
+{
+	int st = load(t, T_MODEM, name, strlen(name), modem_f, NF(modem_f), m,
+	    sizeof *m, 0, err);
+
+	if (st == SD_ENOTFOUND)
+		return sd_err_set(err, SD_ENOTFOUND, "modem %s: no such modem "
+		    "(see modem list)", name);
+	return st;
+}
+
+static int
+job_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct job_arg *a = arg;
+	struct sd_modem m;
+	char obj[80];
+	int st;
+
+	if (a->j.modem[0] != '\0' &&
+	    (st = need_modem(t, a->j.modem, &m, err)) != SD_OK)
+		return st;
+	if (a->j.kind >= SD_JOB_FAULT && a->j.kind <= SD_JOB_SMS_IN &&
+	    !m.simulated)
+		return sd_err_set(err, SD_EREFUSED, "modem %s: not a simulated "
+		    "modem", a->j.modem);
+	if (a->with_call) {
+		/* A number on file belongs to its customer: do-not-call is
+		 * honoured here, for every front end. */
+		uint64_t cid = 0;
+
+		if ((st = customer_by_phone(t, a->call.callee, &cid, err)) != SD_OK)
+			return st;
+		if (cid != 0) {
+			struct sd_customer cu;
+
+			if ((st = customer_load(t, cid, &cu, 0, err)) != SD_OK)
+				return st;
+			if (cu.dnc)
+				return sd_err_set(err, SD_EREFUSED, "number %s: "
+				    "customer %llu (%s) is on the do-not-call list",
+				    a->call.callee, (unsigned long long)cid,
+				    cu.name);
+			a->call.customer = cid;
+		}
+		if ((st = STORE64(t, T_CALL, a->call.id, call_f, &a->call, err)) !=
+		    SD_OK)
+			return st;
+	}
+	if (a->with_sms && (st = STORE64(t, T_SMS, a->sms.id, sms_f, &a->sms,
+	    err)) != SD_OK)
+		return st;
+	if ((st = STORE64(t, T_TELJOB, a->j.id, job_f, &a->j, err)) != SD_OK)
+		return st;
+	snprintf(obj, sizeof obj, "%s%s%s", a->j.modem, a->j.modem[0] &&
+	    a->j.number[0] ? " " : "", a->j.number);
+	return sd_audit_write(t, a->s->user.login, a->with_call ? "call.dial" :
+	    a->with_sms ? "sms.send" : "modem.job", obj, SD_OUTCOME_OK, "",
+	    a->j.text[0] && !a->with_sms ? a->j.text : "", err);
+}
+
+static int
+job_queue(struct sd_session *s, struct job_arg *a, uint64_t *id,
+    struct sd_err *err)
+{
+	int st;
+
+	a->s = s;
+	sd_strlcpy(a->j.by, s->user.login, sizeof a->j.by);
+	a->j.created = sd_now();
+	a->j.status = SD_JOB_QUEUED;
+	if ((st = sd_seq_next(s->core->db, "teljob", &a->j.id, err)) != SD_OK)
+		return st;
+	if ((st = sd_db_run(s->core->db, job_txn, a, err)) != SD_OK)
+		return st;
+	if (id != NULL)
+		*id = a->j.id;
+	return SD_OK;
+}
+
+/* Digits, with + in front at most: 3 to 20 of them. */
+static int
+check_number(const char *field, const char *in, char *out, size_t size,
+    struct sd_err *err)
+{
+	size_t n = strlen(in), k = 0;
+
+	if (n < 3 || n > 21 || size < 22)
+		return sd_err_set(err, SD_EINVAL, "%s: '%.24s' must have 3 to 20 "
+		    "digits", field, in);
+	for (size_t i = 0; i < n; i++) {
+		if ((in[i] >= '0' && in[i] <= '9') || in[i] == '*' || in[i] == '#' ||
+		    (i == 0 && in[i] == '+'))
+			out[k++] = in[i];
+		else
+			return sd_err_set(err, SD_EINVAL, "%s: '%.24s' is not a "
+			    "phone number", field, in);
+	}
+	out[k] = '\0';
+	return SD_OK;
+}
+
+int
+sd_call_dial(struct sd_session *s, const char *number, const char *modem,
+    const char *as, uint64_t *id, struct sd_err *err)
+{
+	struct job_arg a;
+	struct sd_user u;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_CALL_DIAL, number, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	if ((st = check_number("number", number, a.call.callee,
+	    sizeof a.call.callee, err)) != SD_OK)
+		return st;
+	if (as != NULL && as[0] != '\0' && strcmp(as, s->user.login) != 0) {
+		if (s->user.role == SD_ROLE_OPERATOR)
+			return sd_deny(s, SD_OP_CALL_DIAL, number, "operators "
+			    "dial as themselves", err);
+		if ((st = sd_user_get(s, as, &u, err)) != SD_OK)
+			return st;
+		sd_strlcpy(a.call.operator, u.login, sizeof a.call.operator);
+	} else
+		sd_strlcpy(a.call.operator, s->user.login, sizeof a.call.operator);
+	if (modem != NULL)
+		sd_strlcpy(a.j.modem, modem, sizeof a.j.modem);
+	if ((st = sd_seq_next(s->core->db, "call", &a.call.id, err)) != SD_OK)
+		return st;
+	a.call.direction = SD_DIR_OUT;
+	a.call.created = sd_now();
+	a.call.state = SD_CALL_QUEUED;
+	a.with_call = 1;
+	a.j.kind = SD_JOB_DIAL;
+	a.j.ref = a.call.id;
+	sd_strlcpy(a.j.number, a.call.callee, sizeof a.j.number);
+	if ((st = job_queue(s, &a, NULL, err)) != SD_OK)
+		return st;
+	*id = a.call.id;
+	return SD_OK;
+}
+
+struct callop_arg {
+	struct sd_session	*s;
+	uint64_t		 id;
+	int			 answer;
+	struct sd_call		 c;
+};
+
+static int
+callop_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct callop_arg *a = arg;
+	int st;
+
+	st = LOAD64(t, T_CALL, a->id, call_f, &a->c, 1, err);
+	if (st == SD_ENOTFOUND)
+		return sd_err_set(err, SD_ENOTFOUND, "call %llu: no such call",
+		    (unsigned long long)a->id);
+	if (st != SD_OK)
+		return st;
+	if (a->c.state == SD_CALL_ENDED)
+		return sd_err_set(err, SD_EREFUSED, "call %llu: already ended (%s)",
+		    (unsigned long long)a->id, a->c.disposition);
+	if (a->answer) {
+		if (a->c.direction != SD_DIR_IN || a->c.state != SD_CALL_RINGING)
+			return sd_err_set(err, SD_EREFUSED, "call %llu: not a "
+			    "ringing incoming call", (unsigned long long)a->id);
+		if (a->c.operator[0] != '\0' &&
+		    strcmp(a->c.operator, a->s->user.login) != 0)
+			return sd_err_set(err, SD_EREFUSED, "call %llu: taken by %s",
+			    (unsigned long long)a->id, a->c.operator);
+		sd_strlcpy(a->c.operator, a->s->user.login, sizeof a->c.operator);
+		if ((st = STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
+			return st;
+	} else if (a->s->user.role == SD_ROLE_OPERATOR &&
+	    strcmp(a->c.operator, a->s->user.login) != 0)
+		return sd_deny(a->s, SD_OP_CALL_DIAL, "call", "not your call", err);
+	return SD_OK;
+}
+
+static int
+call_job(struct sd_session *s, uint64_t id, int answer, struct sd_err *err)
+{
+	struct callop_arg c = { s, id, answer, { 0 } };
+	struct job_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_CALL_DIAL, "call", err)) != SD_OK)
+		return st;
+	if ((st = sd_db_run(s->core->db, callop_txn, &c, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.j.kind = answer ? SD_JOB_ANSWER : SD_JOB_HANGUP;
+	a.j.ref = id;
+	sd_strlcpy(a.j.modem, c.c.modem, sizeof a.j.modem);
+	return job_queue(s, &a, NULL, err);
+}
+
+int
+sd_call_hangup(struct sd_session *s, uint64_t id, struct sd_err *err)
+{
+	return call_job(s, id, 0, err);
+}
+
+int
+sd_call_answer(struct sd_session *s, uint64_t id, struct sd_err *err)
+{
+	return call_job(s, id, 1, err);
+}
+
+int
+sd_sms_send(struct sd_session *s, const char *number, const char *text,
+    const char *modem, uint64_t *id, struct sd_err *err)
+{
+	struct job_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_SMS_SEND, number, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	if ((st = check_number("number", number, a.sms.number,
+	    sizeof a.sms.number, err)) != SD_OK)
+		return st;
+	if (text == NULL || text[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "text: empty message");
+	if ((st = sd_check_text("text", text, 1000, err)) != SD_OK)
+		return st;
+	if (modem != NULL)
+		sd_strlcpy(a.j.modem, modem, sizeof a.j.modem);
+	if ((st = sd_seq_next(s->core->db, "sms", &a.sms.id, err)) != SD_OK)
+		return st;
+	a.sms.direction = SD_DIR_OUT;
+	sd_strlcpy(a.sms.text, text, sizeof a.sms.text);
+	a.sms.at = sd_now();
+	sd_strlcpy(a.sms.status, "queued", sizeof a.sms.status);
+	sd_strlcpy(a.sms.by, s->user.login, sizeof a.sms.by);
+	a.with_sms = 1;
+	a.j.kind = SD_JOB_SMS;
+	a.j.ref = a.sms.id;
+	sd_strlcpy(a.j.number, a.sms.number, sizeof a.j.number);
+	sd_strlcpy(a.j.text, text, sizeof a.j.text);
+	if ((st = job_queue(s, &a, NULL, err)) != SD_OK)
+		return st;
+	*id = a.sms.id;
+	return SD_OK;
+}
+
+int
+sd_ussd(struct sd_session *s, const char *modem, const char *code,
+    uint64_t *job, struct sd_err *err)
+{
+	struct job_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_USSD, modem, err)) != SD_OK)
+		return st;
+	if (strlen(code) < 2 || strlen(code) > 40 ||
+	    strspn(code, "0123456789*#") != strlen(code))
+		return sd_err_set(err, SD_EINVAL, "code: '%.40s' is not a USSD "
+		    "code like *100#", code);
+	memset(&a, 0, sizeof a);
+	a.j.kind = SD_JOB_USSD;
+	sd_strlcpy(a.j.modem, modem, sizeof a.j.modem);
+	sd_strlcpy(a.j.text, code, sizeof a.j.text);
+	return job_queue(s, &a, job, err);
+}
+
+int
+sd_modem_switch(struct sd_session *s, const char *modem, int slot,
+    uint64_t *job, struct sd_err *err)
+{
+	struct job_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_MODEM_SWITCH, modem, err)) != SD_OK)
+		return st;
+	if (slot < 0 || slot > 3)
+		return sd_err_set(err, SD_EINVAL, "slot: %d is not 0-3", slot);
+	memset(&a, 0, sizeof a);
+	a.j.kind = SD_JOB_SWITCH;
+	a.j.slot = slot;
+	sd_strlcpy(a.j.modem, modem, sizeof a.j.modem);
+	return job_queue(s, &a, job, err);
+}
+
+int
+sd_modem_simulate(struct sd_session *s, const char *modem, int kind,
+    const char *arg, const char *text, uint64_t *job, struct sd_err *err)
+{
+	struct job_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_MODEM_SIMULATE, modem, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	if (kind == SD_JOB_RING || kind == SD_JOB_SMS_IN) {
+		if ((st = check_number("from", arg, a.j.number,
+		    sizeof a.j.number, err)) != SD_OK)
+			return st;
+	} else if (kind == SD_JOB_FAULT) {
+		static const char *const k[] = { "echo", "garbage", "drop", "late",
+		    "cme10", "vanish", "reset-sms", "swap-sim", "hangup", "clear" };
+		int ok = 0;
+
+		for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+			ok |= strcmp(arg, k[i]) == 0;
+		if (!ok)
+			return sd_err_set(err, SD_EINVAL, "fault: '%.20s' is not "
+			    "echo, garbage, drop, late, cme10, vanish, reset-sms, "
+			    "swap-sim, hangup or clear", arg);
+		sd_strlcpy(a.j.text, arg, sizeof a.j.text);
+	} else
+		return sd_err_set(err, SD_EINVAL, "unknown simulation");
+	if (text != NULL)
+		sd_strlcpy(a.j.text, text, sizeof a.j.text);
+	a.j.kind = kind;
+	sd_strlcpy(a.j.modem, modem, sizeof a.j.modem);
+	return job_queue(s, &a, job, err);
+}
+
+static int
+jobget_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct job_arg *a = arg;
+	int st = LOAD64(t, T_TELJOB, a->j.id, job_f, &a->j, 0, err);
+
+	if (st == SD_ENOTFOUND)
+		return sd_err_set(err, SD_ENOTFOUND, "job %llu: no such job",
+		    (unsigned long long)a->j.id);
+	return st;
+}
+
+int
+sd_job_get(struct sd_session *s, uint64_t id, struct sd_teljob *out,
+    struct sd_err *err)
+{
+	struct job_arg a;
+	int st;
+
+	memset(&a, 0, sizeof a);
+	a.j.id = id;
+	if ((st = sd_db_read(s->core->db, jobget_txn, &a, err)) == SD_OK)
+		*out = a.j;
+	return st;
+}
+
+int
+sd_job_wait(struct sd_session *s, uint64_t id, int seconds,
+    struct sd_teljob *out, struct sd_err *err)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		int st = sd_job_get(s, id, out, err);
+
+		if (st != SD_OK || out->status != SD_JOB_QUEUED)
+			return st;
+		usleep(100000);
+	}
+	return sd_err_set(err, SD_EINTERNAL, "job %llu: no answer from simdeskd "
+	    "in %d s (is it running on this data directory?)",
+	    (unsigned long long)id, seconds);
+}
+
+/* ---------------------------------------------------------------- reading */
+
+struct list_arg {
+	struct sd_session		*s;
+	const struct sd_call_filter	*f;
+	sd_call_cb			 ccb;
+	sd_modem_cb			 mcb;
+	sd_sms_cb			 scb;
+	sd_stats_cb			 stcb;
+	void				*arg;
+	const char			*name;
+	struct sd_modem			 m;
+	struct sd_call			 c;
+	struct sd_sms			 sms;
+	uint64_t			 id;
+	int				 limit;
+	int64_t				 from, to;
+	struct sd_call_stats		*stats;
+	int				 nstats;
+};
+
+static int
+modems_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct list_arg *a = arg;
+	struct sd_cursor *c;
+	int st;
+
+	if (a->name != NULL) {
+		if ((st = need_modem(t, a->name, &a->m, err)) == SD_OK)
+			modem_fill_usage(t, &a->s->core->cfg, &a->m);
+		return st;
+	}
+	if ((st = sd_cursor_open(t, T_MODEM, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+
+		if (rec_decode(modem_f, NF(modem_f), v, vl, &a->m,
+		    sizeof a->m) != SD_OK)
+			continue;
+		modem_fill_usage(t, &a->s->core->cfg, &a->m);
+		if (a->mcb(&a->m, a->arg) != 0)
+			break;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_modem_list(struct sd_session *s, sd_modem_cb cb, void *arg,
+    struct sd_err *err)
+{
+	struct list_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_MODEM_SHOW, "modems", err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.mcb = cb;
+	a.arg = arg;
+	return sd_db_read(s->core->db, modems_txn, &a, err);
+}
+
+int
+sd_modem_get(struct sd_session *s, const char *name, struct sd_modem *out,
+    struct sd_err *err)
+{
+	struct list_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_MODEM_SHOW, name, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.name = name;
+	if ((st = sd_db_read(s->core->db, modems_txn, &a, err)) == SD_OK)
+		*out = a.m;
+	return st;
+}
+
+static int
+call_visible(const struct sd_session *s, const struct sd_call *c)
+{
+	return s->user.role != SD_ROLE_OPERATOR ||
+	    strcmp(c->operator, s->user.login) == 0 ||
+	    strstr(c->offered, s->user.login) != NULL;
+}
+
+static int
+callget_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct list_arg *a = arg;
+	int st = LOAD64(t, T_CALL, a->id, call_f, &a->c, 0, err);
+
+	if (st == SD_ENOTFOUND)
+		return sd_err_set(err, SD_ENOTFOUND, "call %llu: no such call",
+		    (unsigned long long)a->id);
+	return st;
+}
+
+int
+sd_call_get(struct sd_session *s, uint64_t id, struct sd_call *out,
+    struct sd_err *err)
+{
+	struct list_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_CALL_SHOW, "call", err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.id = id;
+	if ((st = sd_db_read(s->core->db, callget_txn, &a, err)) != SD_OK)
+		return st;
+	if (!call_visible(s, &a.c))
+		return sd_deny(s, SD_OP_CALL_SHOW, "call", "not your call", err);
+	*out = a.c;
+	return SD_OK;
+}
+
+static int
+call_wanted(const struct list_arg *a, const struct sd_call *c)
+{
+	const struct sd_call_filter *f = a->f;
+	int64_t at = c->start ? c->start : c->created;
+
+	if (!call_visible(a->s, c))
+		return 0;
+	if (f == NULL)
+		return 1;
+	if (f->operator != NULL && strcmp(c->operator, f->operator) != 0)
+		return 0;
+	if (f->customer != 0 && c->customer != f->customer)
+		return 0;
+	if (f->missed && strcmp(c->disposition, "missed") != 0)
+		return 0;
+	if ((f->from != 0 && at < f->from) || (f->to != 0 && at >= f->to))
+		return 0;
+	return 1;
+}
+
+static int
+calls_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct list_arg *a = arg;
+	struct sd_cursor *c;
+	uint8_t k[16];
+	int st, ix = IX_CALL_START;
+	size_t pl = 0;
+	struct sd_buf pre = SD_BUF_INIT;
+
+	if (a->f != NULL && a->f->customer != 0) {
+		ix = IX_CALL_CUSTOMER;
+		sd_be64_put(k, a->f->customer);
+		sd_buf_add(&pre, k, 8);
+	} else if (a->f != NULL && a->f->operator != NULL) {
+		ix = IX_CALL_OPERATOR;
+		sd_buf_add(&pre, a->f->operator, strlen(a->f->operator) + 1);
+	}
+	if ((st = sd_cursor_open(t, T_CALL, ix, &c, err)) != SD_OK) {
+		sd_buf_free(&pre);
+		return st;
+	}
+	pl = pre.len;
+	if (ix == IX_CALL_START && a->f != NULL && a->f->from != 0) {
+		sd_be64_put(k, (uint64_t)a->f->from);
+		memset(k + 8, 0, 8);
+		st = sd_cursor_seek(c, SD_SEEK_GE, k, 16, err);
+	} else if (pl > 0)
+		st = sd_cursor_seek(c, SD_SEEK_GE, pre.p, pl, err);
+	else
+		st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err);
+	for (; st == SD_OK; st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *key = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_call x;
+
+		if (pl > 0 && (kl < pl || memcmp(key, pre.p, pl) != 0))
+			break;
+		if (call_peek(v, vl, &x) != SD_OK)
+			continue;
+		if (ix == IX_CALL_START && a->f != NULL && a->f->to != 0 &&
+		    (x.start ? x.start : x.created) >= a->f->to)
+			break;
+		if (!call_wanted(a, &x))
+			continue;
+		if (a->ccb(&x, a->arg) != 0)
+			break;
+	}
+	sd_cursor_close(c);
+	sd_buf_free(&pre);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_call_list(struct sd_session *s, const struct sd_call_filter *f,
+    sd_call_cb cb, void *arg, struct sd_err *err)
+{
+	struct list_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_CALL_SHOW, "calls", err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.f = f;
+	a.ccb = cb;
+	a.arg = arg;
+	return sd_db_read(s->core->db, calls_txn, &a, err);
+}
+
+static int
+stats_one(const struct sd_call *c, void *arg)
+{
+	struct list_arg *a = arg;
+	const char *who = c->operator[0] ? c->operator : "-";
+	int i;
+
+	for (i = 0; i < a->nstats; i++)
+		if (strcmp(a->stats[i].operator, who) == 0)
+			break;
+	if (i == a->nstats) {
+		a->stats = xrealloc(a->stats, (size_t)(i + 1) * sizeof *a->stats);
+		memset(&a->stats[i], 0, sizeof a->stats[i]);
+		sd_strlcpy(a->stats[i].operator, who, sizeof a->stats[i].operator);
+		a->nstats++;
+	}
+	a->stats[i].calls++;
+	a->stats[i].answered += c->billsec > 0;
+	a->stats[i].talk_s += c->billsec;
+	a->stats[i].in += c->direction == SD_DIR_IN;
+	a->stats[i].missed += strcmp(c->disposition, "missed") == 0;
+	return 0;
+}
+
+static int
+stats_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct sd_call_stats *)x)->operator,
+	    ((const struct sd_call_stats *)y)->operator);
+}
+
+int
+sd_call_stats(struct sd_session *s, int64_t from, int64_t to, sd_stats_cb cb,
+    void *arg, struct sd_err *err)
+{
+	struct sd_call_filter f = { NULL, from, to, 0, 0 };
+	struct list_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_CALL_SHOW, "calls", err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.f = &f;
+	a.ccb = stats_one;
+	a.arg = &a;
+	if ((st = sd_db_read(s->core->db, calls_txn, &a, err)) == SD_OK) {
+		if (a.nstats > 1)
+			qsort(a.stats, (size_t)a.nstats, sizeof *a.stats,
+			    stats_cmp);
+		for (int i = 0; i < a.nstats; i++)
+			if (cb(&a.stats[i], arg) != 0)
+				break;
+	}
+	free(a.stats);
+	return st;
+}
+
+static int
+smslist_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct list_arg *a = arg;
+	struct sd_cursor *c;
+	int st, n = 0;
+
+	if (a->id != 0) {
+		st = LOAD64(t, T_SMS, a->id, sms_f, &a->sms, 0, err);
+		if (st == SD_ENOTFOUND)
+			return sd_err_set(err, SD_ENOTFOUND, "sms %llu: no such "
+			    "message", (unsigned long long)a->id);
+		return st;
+	}
+	if ((st = sd_cursor_open(t, T_SMS, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, -1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_sms m;
+
+		if (rec_decode(sms_f, NF(sms_f), v, vl, &m, sizeof m) != SD_OK)
+			continue;
+		if (a->s->user.role == SD_ROLE_OPERATOR &&
+		    strcmp(m.by, a->s->user.login) != 0)
+			continue;
+		if (a->scb(&m, a->arg) != 0 || (a->limit > 0 && ++n >= a->limit))
+			break;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_sms_list(struct sd_session *s, int limit, sd_sms_cb cb, void *arg,
+    struct sd_err *err)
+{
+	struct list_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_SMS_SHOW, "sms", err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.scb = cb;
+	a.arg = arg;
+	a.limit = limit;
+	return sd_db_read(s->core->db, smslist_txn, &a, err);
+}
+
+int
+sd_sms_get(struct sd_session *s, uint64_t id, struct sd_sms *out,
+    struct sd_err *err)
+{
+	struct list_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_SMS_SHOW, "sms", err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.id = id;
+	if ((st = sd_db_read(s->core->db, smslist_txn, &a, err)) == SD_OK)
+		*out = a.sms;
+	return st;
+}
+
+/* ---------------------------------------------------------------- presence */
+
+struct pres_arg {
+	struct sd_session	*s;
+	int			 paused;
+	const char		*reason;
+};
+
+static int
+pres_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct pres_arg *a = arg;
+	const char *me = a->s->user.login;
+	struct presence p;
+	int st = load(t, T_PRESENCE, me, strlen(me), pres_f, NF(pres_f), &p,
+	    sizeof p, 1, err);
+
+	if (st == SD_ENOTFOUND) {
+		memset(&p, 0, sizeof p);
+		sd_strlcpy(p.login, me, sizeof p.login);
+		sd_err_clear(err);
+	} else if (st != SD_OK)
+		return st;
+	if (p.paused != a->paused)
+		sd_audit_write(t, me, a->paused ? "presence.pause" :
+		    "presence.available", me, SD_OUTCOME_OK, "",
+		    a->reason != NULL ? a->reason : "", err);
+	p.paused = a->paused;
+	sd_strlcpy(p.reason, a->reason != NULL ? a->reason : "", sizeof p.reason);
+	p.beat = sd_now();
+	return store(t, T_PRESENCE, me, strlen(me), pres_f, NF(pres_f), &p, err);
+}
+
+int
+sd_presence_beat(struct sd_session *s, int paused, const char *reason,
+    struct sd_err *err)
+{
+	struct pres_arg a = { s, paused, reason };
+
+	return sd_db_run(s->core->db, pres_txn, &a, err);
+}
+
+/* ---------------------------------------------------------------- simdeskd */
+
+static int
+jobnext_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct job_arg *a = arg;
+	struct sd_cursor *c;
+	uint8_t k[8];
+	int st;
+
+	a->found = 0;
+	if ((st = sd_cursor_open(t, T_TELJOB, -1, &c, err)) != SD_OK)
+		return st;
+	key64(k, a->after + 1);
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, k, 8, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+
+		if (rec_decode(job_f, NF(job_f), v, vl, &a->j, sizeof a->j) !=
+		    SD_OK)
+			continue;
+		if (a->j.status == SD_JOB_QUEUED) {
+			a->found = 1;
+			break;
+		}
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_job_next(struct sd_core *core, uint64_t after, struct sd_teljob *out,
+    int *found, struct sd_err *err)
+{
+	struct job_arg a;
+	int st;
+
+	memset(&a, 0, sizeof a);
+	a.after = after;
+	if ((st = sd_db_read(core->db, jobnext_txn, &a, err)) != SD_OK)
+		return st;
+	*found = a.found;
+	if (a.found)
+		*out = a.j;
+	return SD_OK;
+}
+
+static int
+jobfin_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct job_arg *a = arg;
+	struct sd_teljob j;
+	int st = LOAD64(t, T_TELJOB, a->j.id, job_f, &j, 1, err);
+
+	if (st != SD_OK)
+		return st;
+	j.status = a->j.status;
+	sd_strlcpy(j.result, a->j.result, sizeof j.result);
+	j.done_at = sd_now();
+	return STORE64(t, T_TELJOB, j.id, job_f, &j, err);
+}
+
+int
+sd_job_finish(struct sd_core *core, uint64_t id, int status, const char *result,
+    struct sd_err *err)
+{
+	struct job_arg a;
+
+	memset(&a, 0, sizeof a);
+	a.j.id = id;
+	a.j.status = status;
+	sd_strlcpy(a.j.result, result != NULL ? result : "", sizeof a.j.result);
+	return sd_db_run(core->db, jobfin_txn, &a, err);
+}
+
+struct rep_arg {
+	struct sd_core		*core;
+	const struct sd_modem	*m;
+};
+
+static int
+report_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct rep_arg *a = arg;
+	struct sd_modem old;
+	int st = load(t, T_MODEM, a->m->name, strlen(a->m->name), modem_f,
+	    NF(modem_f), &old, sizeof old, 1, err);
+
+	if (st == SD_ENOTFOUND)
+		sd_err_clear(err);
+	else if (st != SD_OK)
+		return st;
+	/* Coming up and going down are audited; signal changes are not. */
+	if (st == SD_ENOTFOUND || strcmp(old.state, a->m->state) != 0 ||
+	    strcmp(old.iccid, a->m->iccid) != 0)
+		sd_audit_write(t, "simdeskd", "modem.state", a->m->name,
+		    SD_OUTCOME_OK, st == SD_OK ? old.state : "",
+		    a->m->message[0] ? a->m->message : a->m->state, err);
+	return store(t, T_MODEM, a->m->name, strlen(a->m->name), modem_f,
+	    NF(modem_f), a->m, err);
+}
+
+int
+sd_modem_report(struct sd_core *core, const struct sd_modem *m,
+    struct sd_err *err)
+{
+	struct rep_arg a = { core, m };
+
+	return sd_db_run(core->db, report_txn, &a, err);
+}
+
+struct choose_arg {
+	struct sd_core			*core;
+	const char			*number;
+	const struct sd_sim_cand	*c;
+	int				 n, pick;
+};
+
+static int
+choose_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct choose_arg *a = arg;
+	const char *want = sd_carrier_of_number(a->number);
+	long best = -1;
+	int best_same = -1;
+
+	a->pick = -1;
+	for (int i = 0; i < a->n; i++) {
+		struct simuse u;
+		long qm, qs;
+		int same;
+
+		if (use_load(t, a->c[i].iccid, sd_month_of(sd_now()), &u, 0,
+		    err) != SD_OK)
+			return err->status;
+		sim_quota(t, &a->core->cfg, a->c[i].iccid, &qm, &qs);
+		if (use_level(&a->core->cfg, u.minutes, qm) >= 3)
+			continue;	/* resting: near its limit */
+		same = want[0] != '\0' && strcmp(a->c[i].carrier, want) == 0;
+		/* The same carrier first, then the least used. */
+		if (a->pick < 0 || same > best_same ||
+		    (same == best_same && u.seconds < best)) {
+			a->pick = i;
+			best = u.seconds;
+			best_same = same;
+		}
+	}
+	return SD_OK;
+}
+
+int
+sd_sim_choose(struct sd_core *core, const char *number,
+    const struct sd_sim_cand *c, int n, int *pick, struct sd_err *err)
+{
+	struct choose_arg a = { core, number, c, n, -1 };
+	int st = sd_db_read(core->db, choose_txn, &a, err);
+
+	*pick = a.pick;
+	return st;
+}
+
+/* The caller of the modem's SIM as the books know it. */
+static int
+sim_msisdn(struct sd_txn *t, const char *iccid, char *out, size_t size)
+{
+	struct sd_sim c;
+	struct sd_err e;
+
+	out[0] = '\0';
+	if (iccid[0] == '\0' || sim_load(t, iccid, &c, 0, &e) != SD_OK)
+		return 0;
+	sd_strlcpy(out, c.msisdn, size);
+	return out[0] != '\0';
+}
+
+struct prog_arg {
+	struct sd_core	*core;
+	uint64_t	 id;
+	int		 state;
+	const char	*modem, *iccid, *disposition;
+	int64_t		 when;
+	struct sd_call	 c;
+	int		 to_rate;
+};
+
+static int
+progress_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct prog_arg *a = arg;
+	struct sd_tel_event ev;
+	int st = LOAD64(t, T_CALL, a->id, call_f, &a->c, 1, err);
+
+	if (st != SD_OK || a->c.state == SD_CALL_ENDED)
+		return st;
+	if (a->modem != NULL)
+		sd_strlcpy(a->c.modem, a->modem, sizeof a->c.modem);
+	if (a->iccid != NULL)
+		sd_strlcpy(a->c.iccid, a->iccid, sizeof a->c.iccid);
+	if (a->state == SD_CALL_DIALING && a->c.start == 0)
+		a->c.start = a->when;
+	/* Our side of an outgoing call: the SIM's number. */
+	if (a->c.direction == SD_DIR_OUT && a->c.caller[0] == '\0' &&
+	    !sim_msisdn(t, a->c.iccid, a->c.caller, sizeof a->c.caller) &&
+	    a->c.modem[0] != '\0') {
+		struct sd_modem m;
+		struct sd_err e;
+
+		if (need_modem(t, a->c.modem, &m, &e) == SD_OK)
+			sd_strlcpy(a->c.caller, m.msisdn, sizeof a->c.caller);
+	}
+	if (a->state == SD_CALL_ACTIVE && a->c.answer == 0)
+		a->c.answer = a->when;
+	a->c.state = a->state;
+	if ((st = STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
+		return st;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = SD_EV_STATE;
+	ev.call = a->id;
+	sd_strlcpy(ev.number, a->c.direction == SD_DIR_OUT ? a->c.callee :
+	    a->c.caller, sizeof ev.number);
+	ev.customer = a->c.customer;
+	sd_strlcpy(ev.text, sd_call_state_name(a->state), sizeof ev.text);
+	return event_put(t, a->core, a->c.operator, &ev, err);
+}
+
+int
+sd_call_progress(struct sd_core *core, uint64_t id, int state,
+    const char *modem, const char *iccid, int64_t when, struct sd_err *err)
+{
+	struct prog_arg a;
+
+	memset(&a, 0, sizeof a);
+	a.core = core;
+	a.id = id;
+	a.state = state;
+	a.modem = modem;
+	a.iccid = iccid;
+	a.when = when;
+	return sd_db_run(core->db, progress_txn, &a, err);
+}
+
+static int
+end_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct prog_arg *a = arg;
+	const struct sd_config *cfg = &a->core->cfg;
+	struct sd_tel_event ev;
+	struct simuse u;
+	long qm, qs;
+	int st, month, before, after;
+
+	a->to_rate = 0;
+	if ((st = LOAD64(t, T_CALL, a->id, call_f, &a->c, 1, err)) != SD_OK)
+		return st;
+	if (a->c.state == SD_CALL_ENDED)
+		return SD_OK;	/* ended twice (hang-up racing the modem) */
+	a->c.end = a->when;
+	if (a->c.start == 0)
+		a->c.start = a->c.created;
+	a->c.duration = a->c.end > a->c.start ? (int)(a->c.end - a->c.start) : 0;
+	a->c.billsec = a->c.answer != 0 && a->c.end > a->c.answer ?
+	    (int)(a->c.end - a->c.answer) : 0;
+	a->c.state = SD_CALL_ENDED;
+	sd_strlcpy(a->c.disposition, a->c.billsec > 0 ? "answered" :
+	    a->disposition, sizeof a->c.disposition);
+	if (a->c.direction == SD_DIR_IN && a->c.answer == 0)
+		sd_strlcpy(a->c.disposition, "missed", sizeof a->c.disposition);
+
+	/* The SIM's month: whole minutes a call, as the carrier counts. */
+	if (a->c.iccid[0] != '\0') {
+		month = sd_month_of(a->c.start);
+		if ((st = use_load(t, a->c.iccid, month, &u, 1, err)) != SD_OK)
+			return st;
+		sim_quota(t, cfg, a->c.iccid, &qm, &qs);
+		before = use_level(cfg, u.minutes, qm);
+		u.calls++;
+		u.seconds += a->c.billsec;
+		u.minutes += (a->c.billsec + 59) / 60;
+		after = use_level(cfg, u.minutes, qm);
+		if (after > before && after > u.warned) {
+			/* 套餐预警: the supervisors hear of it once a level. */
+			char txt[160];
+
+			u.warned = after;
+			snprintf(txt, sizeof txt, "SIM %s (modem %s): %ld of %ld "
+			    "minutes this month%s", a->c.iccid, a->c.modem,
+			    u.minutes, qm, after >= 3 ? ", resting" : "");
+			sd_audit_write(t, "simdeskd", "sim.quota", a->c.iccid,
+			    SD_OUTCOME_OK, "", txt, err);
+			memset(&ev, 0, sizeof ev);
+			ev.kind = SD_EV_QUOTA;
+			sd_strlcpy(ev.text, txt, sizeof ev.text);
+			{
+				struct sd_cursor *c;
+				int s2;
+
+				if ((s2 = sd_cursor_open(t, T_USER, -1, &c,
+				    err)) != SD_OK)
+					return s2;
+				for (s2 = sd_cursor_seek(c, SD_SEEK_FIRST, NULL,
+				    0, err); s2 == SD_OK;
+				    s2 = sd_cursor_step(c, 1, err)) {
+					size_t vl;
+					const void *v = sd_cursor_val(c, &vl);
+					struct sd_user us;
+
+					if (user_decode(v, vl, &us) == SD_OK &&
+					    (us.role == SD_ROLE_SUPERVISOR ||
+					    us.role == SD_ROLE_ADMIN) &&
+					    (s2 = event_put(t, a->core, us.login,
+					    &ev, err)) != SD_OK)
+						break;
+				}
+				sd_cursor_close(c);
+				if (s2 != SD_OK && s2 != SD_ENOTFOUND)
+					return s2;
+				sd_err_clear(err);
+			}
+		}
+		if ((st = use_store(t, a->c.iccid, month, &u, err)) != SD_OK)
+			return st;
+	}
+	/* Rating from the tariff the config names for modem calls; a SIM
+	 * that is a line in the books is rated by its plan afterwards. */
+	if (a->c.direction == SD_DIR_OUT && a->c.billsec > 0) {
+		char ours[16];
+
+		if (sim_msisdn(t, a->c.iccid, ours, sizeof ours))
+			a->to_rate = 1;
+		else if (cfg->call_tariff[0] != '\0') {
+			const struct sd_ratetab *rt;
+			struct sd_rating r;
+			char num[33];
+
+			if ((st = tariff_ratetab_txn(t, cfg->call_tariff, &rt,
+			    err)) != SD_OK)
+				return st;
+			sd_number_normalize(a->c.callee, num, sizeof num);
+			if (sd_rate_call(rt, num, a->c.answer, a->c.billsec, NULL,
+			    &r) == SD_OK) {
+				a->c.unit_mfen = r.rate->per_minute_mfen;
+				a->c.cost_fen = r.cost_fen;
+				sd_strlcpy(a->c.rate_name, r.rate->name,
+				    sizeof a->c.rate_name);
+			}
+		}
+	}
+	if ((st = STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
+		return st;
+	/* The operator is free again (leastrecent counts from here). */
+	if (a->c.operator[0] != '\0') {
+		struct presence p;
+
+		st = load(t, T_PRESENCE, a->c.operator, strlen(a->c.operator),
+		    pres_f, NF(pres_f), &p, sizeof p, 1, err);
+		if (st == SD_OK) {
+			p.last_end = a->when;
+			p.on_call = 0;
+			if ((st = store(t, T_PRESENCE, a->c.operator,
+			    strlen(a->c.operator), pres_f, NF(pres_f), &p,
+			    err)) != SD_OK)
+				return st;
+		} else if (st != SD_ENOTFOUND)
+			return st;
+		sd_err_clear(err);
+	}
+	memset(&ev, 0, sizeof ev);
+	ev.kind = strcmp(a->c.disposition, "missed") == 0 ? SD_EV_MISSED :
+	    SD_EV_ENDED;
+	ev.call = a->id;
+	sd_strlcpy(ev.number, a->c.direction == SD_DIR_OUT ? a->c.callee :
+	    a->c.caller, sizeof ev.number);
+	ev.customer = a->c.customer;
+	sd_strlcpy(ev.text, a->c.disposition, sizeof ev.text);
+	if ((st = event_put(t, a->core, a->c.operator, &ev, err)) != SD_OK)
+		return st;
+	if (ev.kind == SD_EV_MISSED) {
+		/* A callback task for the owner, or the shared pool. */
+		struct sd_reminder r;
+		struct sd_customer cu;
+
+		memset(&r, 0, sizeof r);
+		if ((st = sd_seq_next(a->core->db, "reminder", &r.id, err)) != SD_OK)
+			return st;
+		r.customer = a->c.customer;
+		r.due = a->when;
+		sd_strlcpy(r.phone, a->c.caller, sizeof r.phone);
+		snprintf(r.text, sizeof r.text, "回电 call back %s (missed call "
+		    "%llu)", a->c.caller, (unsigned long long)a->id);
+		if (a->c.customer != 0 && customer_load(t, a->c.customer, &cu, 0,
+		    err) == SD_OK) {
+			sd_strlcpy(r.owner, cu.owner, sizeof r.owner);
+			sd_strlcpy(r.cname, cu.name, sizeof r.cname);
+		}
+		sd_err_clear(err);
+		if ((st = reminder_store(t, &r, err)) != SD_OK)
+			return st;
+	}
+	return sd_audit_write(t, "simdeskd", "call.end", a->c.modem,
+	    SD_OUTCOME_OK, "", a->c.disposition, err);
+}
+
+/* The call as a CDR of our format, through the import: matched to the
+ * line's subscription, rated by its plan, counted once (call id). */
+static void
+call_to_cdr(struct sd_core *core, struct sd_call *c)
+{
+	struct sd_session s;
+	struct sd_table tb;
+	struct sd_import_result r;
+	struct sd_err e;
+	char id[24], start[24], answer[24], bs[16], du[16];
+	char *hdr[] = { "call_id", "msisdn", "direction", "number", "start",
+	    "answer", "billsec", "duration" };
+	char *row[8];
+	char **cells[2] = { hdr, row };
+	int ncells[2] = { 8, 8 }, lines[2] = { 1, 2 };
+
+	sd_session_system(core, &s, "simdeskd");
+	snprintf(id, sizeof id, "call-%llu", (unsigned long long)c->id);
+	sd_time_format(c->start, start, sizeof start);
+	sd_time_format(c->answer, answer, sizeof answer);
+	snprintf(bs, sizeof bs, "%d", c->billsec);
+	snprintf(du, sizeof du, "%d", c->duration);
+	row[0] = id;
+	row[1] = c->caller;
+	row[2] = "out";
+	row[3] = c->callee;
+	row[4] = start;
+	row[5] = answer;
+	row[6] = bs;
+	row[7] = du;
+	memset(&tb, 0, sizeof tb);
+	tb.nrows = 2;
+	tb.ncols = 8;
+	tb.cells = cells;
+	tb.ncells = ncells;
+	tb.lines = lines;
+	tb.encoding = "utf-8";
+	sd_err_clear(&e);
+	if (sd_cdr_import(&s, "simdeskd", &tb, SD_CDR_SIMDESK, NULL, NULL, NULL,
+	    &r, &e) != SD_OK)
+		sd_audit_log(core, "simdeskd", "call.rate", id, SD_OUTCOME_FAILED,
+		    e.msg);
+}
+
+struct rated_arg {
+	uint64_t id;
+};
+
+static int
+rated_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct rated_arg *a = arg;
+	struct sd_call c;
+	struct sd_buf pk = SD_BUF_INIT, v = SD_BUF_INIT;
+	char uniq[24];
+	struct sd_cdr x;
+	int st;
+
+	if ((st = LOAD64(t, T_CALL, a->id, call_f, &c, 1, err)) != SD_OK)
+		return st;
+	snprintf(uniq, sizeof uniq, "call-%llu", (unsigned long long)a->id);
+	st = sd_get_by(t, T_CDR, IX_CDR_UNIQ, uniq, strlen(uniq), &pk, &v, 0, err);
+	if (st == SD_OK && cdr_decode(v.p, v.len, &x) == SD_OK) {
+		c.unit_mfen = x.unit_mfen;
+		c.cost_fen = x.cost_fen;
+		sd_strlcpy(c.rate_name, x.rate_name, sizeof c.rate_name);
+		st = STORE64(t, T_CALL, a->id, call_f, &c, err);
+	} else if (st == SD_ENOTFOUND) {
+		sd_err_clear(err);
+		st = SD_OK;
+	}
+	sd_buf_free(&pk);
+	sd_buf_free(&v);
+	return st;
+}
+
+int
+sd_call_end(struct sd_core *core, uint64_t id, const char *disposition,
+    int64_t when, struct sd_err *err)
+{
+	struct prog_arg a;
+	int st;
+
+	memset(&a, 0, sizeof a);
+	a.core = core;
+	a.id = id;
+	a.disposition = disposition;
+	a.when = when;
+	if ((st = sd_db_run(core->db, end_txn, &a, err)) != SD_OK)
+		return st;
+	if (a.to_rate) {
+		struct rated_arg r = { id };
+
+		call_to_cdr(core, &a.c);
+		st = sd_db_run(core->db, rated_txn, &r, err);
+	}
+	return st;
+}
+
+struct inc_arg {
+	struct sd_core	*core;
+	const char	*modem, *iccid, *msisdn, *number;
+	uint64_t	 id;
+};
+
+/* Operators that may take a call now: beating, not paused, not on one. */
+static int
+available(struct sd_txn *t, struct presence *out, int max, int *n,
+    struct sd_err *err)
+{
+	struct sd_cursor *c;
+	int64_t now = sd_now();
+	int st;
+
+	*n = 0;
+	if ((st = sd_cursor_open(t, T_PRESENCE, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err);
+	    st == SD_OK && *n < max; st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+		struct presence p;
+
+		if (rec_decode(pres_f, NF(pres_f), v, vl, &p, sizeof p) != SD_OK)
+			continue;
+		if (p.paused || p.on_call != 0 || now - p.beat > 15)
+			continue;
+		out[(*n)++] = p;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+static int
+incoming_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct inc_arg *a = arg;
+	const struct sd_config *cfg = &a->core->cfg;
+	struct presence av[64];
+	int nav, st, chosen[64], nch = 0;
+	struct sd_call c;
+	struct sd_customer cu;
+	uint64_t cid = 0;
+	char num[33];
+
+	memset(&c, 0, sizeof c);
+	c.id = a->id;
+	c.direction = SD_DIR_IN;
+	sd_number_normalize(a->number, num, sizeof num);
+	sd_strlcpy(c.caller, num[0] ? num : a->number, sizeof c.caller);
+	sd_strlcpy(c.callee, a->msisdn, sizeof c.callee);
+	sd_strlcpy(c.modem, a->modem, sizeof c.modem);
+	sd_strlcpy(c.iccid, a->iccid, sizeof c.iccid);
+	c.created = c.start = sd_now();
+	c.state = SD_CALL_RINGING;
+	if (c.caller[0] != '\0' &&
+	    (st = customer_by_phone(t, c.caller, &cid, err)) != SD_OK)
+		return st;
+	c.customer = cid;
+	memset(&cu, 0, sizeof cu);
+	if (cid != 0 && (st = customer_load(t, cid, &cu, 0, err)) != SD_OK)
+		return st;
+	if ((st = available(t, av, 64, &nav, err)) != SD_OK)
+		return st;
+	/* The owner first, when they can take it. */
+	for (int i = 0; i < nav; i++)
+		if (cu.owner[0] != '\0' && strcmp(av[i].login, cu.owner) == 0)
+			chosen[nch++] = i;
+	if (nch == 0 && nav > 0) {
+		if (strcmp(cfg->acd_strategy, "leastrecent") == 0) {
+			int b = 0;
+
+			for (int i = 1; i < nav; i++)
+				if (av[i].last_end < av[b].last_end)
+					b = i;
+			chosen[nch++] = b;
+		} else if (strcmp(cfg->acd_strategy, "rrmemory") == 0) {
+			/* After the one offered last, round the list. */
+			int b = 0;
+			int64_t last = -1;
+
+			for (int i = 0; i < nav; i++)
+				if (av[i].last_offer > last) {
+					last = av[i].last_offer;
+					b = i;
+				}
+			chosen[nch++] = last < 0 ? 0 : (b + 1) % nav;
+		} else
+			for (int i = 0; i < nav; i++)
+				chosen[nch++] = i;
+	}
+	for (int k = 0; k < nch; k++) {
+		struct presence *p = &av[chosen[k]];
+		struct sd_tel_event ev;
+
+		if (strlen(c.offered) + strlen(p->login) + 2 < sizeof c.offered) {
+			if (c.offered[0])
+				strcat(c.offered, ",");
+			strcat(c.offered, p->login);
+		}
+		p->last_offer = sd_now() * 1000 + k;
+		if ((st = store(t, T_PRESENCE, p->login, strlen(p->login), pres_f,
+		    NF(pres_f), p, err)) != SD_OK)
+			return st;
+		memset(&ev, 0, sizeof ev);
+		ev.kind = SD_EV_POP;
+		ev.call = c.id;
+		sd_strlcpy(ev.number, c.caller, sizeof ev.number);
+		ev.customer = cid;
+		sd_strlcpy(ev.text, cid ? cu.name : "", sizeof ev.text);
+		if ((st = event_put(t, a->core, p->login, &ev, err)) != SD_OK)
+			return st;
+	}
+	/* One operator offered: the call is theirs. */
+	if (nch == 1)
+		sd_strlcpy(c.operator, av[chosen[0]].login, sizeof c.operator);
+	return STORE64(t, T_CALL, c.id, call_f, &c, err);
+}
+
+int
+sd_call_incoming(struct sd_core *core, const char *modem, const char *iccid,
+    const char *msisdn, const char *number, uint64_t *id, struct sd_err *err)
+{
+	struct inc_arg a = { core, modem, iccid, msisdn, number, 0 };
+	int st;
+
+	if ((st = sd_seq_next(core->db, "call", &a.id, err)) != SD_OK)
+		return st;
+	if ((st = sd_db_run(core->db, incoming_txn, &a, err)) != SD_OK)
+		return st;
+	*id = a.id;
+	return SD_OK;
+}
+
+struct smsup_arg {
+	struct sd_core	*core;
+	struct sd_sms	 m;
+	int		 create;
+};
+
+static int
+smsup_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct smsup_arg *a = arg;
+	struct sd_sms cur;
+	int st;
+
+	if (a->create) {
+		uint64_t cid = 0;
+
+		if ((st = customer_by_phone(t, a->m.number, &cid, err)) != SD_OK)
+			return st;
+		a->m.customer = cid;
+		cur = a->m;
+		if (cid != 0) {
+			struct sd_customer cu;
+			struct sd_tel_event ev;
+
+			if ((st = customer_load(t, cid, &cu, 0, err)) != SD_OK)
+				return st;
+			memset(&ev, 0, sizeof ev);
+			ev.kind = SD_EV_SMS;
+			ev.customer = cid;
+			sd_strlcpy(ev.number, a->m.number, sizeof ev.number);
+			sd_strlcpy(ev.text, a->m.text, sizeof ev.text);
+			if ((st = event_put(t, a->core, cu.owner, &ev, err)) != SD_OK)
+				return st;
+		}
+	} else {
+		if ((st = LOAD64(t, T_SMS, a->m.id, sms_f, &cur, 1, err)) != SD_OK)
+			return st;
+		sd_strlcpy(cur.status, a->m.status, sizeof cur.status);
+		sd_strlcpy(cur.error, a->m.error, sizeof cur.error);
+		if (a->m.parts)
+			cur.parts = a->m.parts;
+		if (a->m.modem[0])
+			sd_strlcpy(cur.modem, a->m.modem, sizeof cur.modem);
+		if (a->m.iccid[0])
+			sd_strlcpy(cur.iccid, a->m.iccid, sizeof cur.iccid);
+	}
+	if (cur.iccid[0] != '\0' && (a->create ||
+	    strcmp(cur.status, "sent") == 0)) {
+		struct simuse u;
+		int month = sd_month_of(sd_now());
+
+		if ((st = use_load(t, cur.iccid, month, &u, 1, err)) != SD_OK)
+			return st;
+		u.sms += cur.parts > 0 ? cur.parts : 1;
+		if ((st = use_store(t, cur.iccid, month, &u, err)) != SD_OK)
+			return st;
+	}
+	return STORE64(t, T_SMS, cur.id, sms_f, &cur, err);
+}
+
+int
+sd_sms_update(struct sd_core *core, uint64_t id, const char *status, int parts,
+    const char *modem, const char *iccid, const char *error, struct sd_err *err)
+{
+	struct smsup_arg a;
+
+	memset(&a, 0, sizeof a);
+	a.core = core;
+	a.m.id = id;
+	sd_strlcpy(a.m.status, status, sizeof a.m.status);
+	a.m.parts = parts;
+	sd_strlcpy(a.m.modem, modem != NULL ? modem : "", sizeof a.m.modem);
+	sd_strlcpy(a.m.iccid, iccid != NULL ? iccid : "", sizeof a.m.iccid);
+	sd_strlcpy(a.m.error, error != NULL ? error : "", sizeof a.m.error);
+	return sd_db_run(core->db, smsup_txn, &a, err);
+}
+
+int
+sd_sms_received(struct sd_core *core, const char *modem, const char *iccid,
+    const char *number, const char *text, int parts, int64_t at,
+    struct sd_err *err)
+{
+	struct smsup_arg a;
+	int st;
+
+	memset(&a, 0, sizeof a);
+	a.core = core;
+	a.create = 1;
+	if ((st = sd_seq_next(core->db, "sms", &a.m.id, err)) != SD_OK)
+		return st;
+	a.m.direction = SD_DIR_IN;
+	sd_strlcpy(a.m.modem, modem, sizeof a.m.modem);
+	sd_strlcpy(a.m.iccid, iccid, sizeof a.m.iccid);
+	sd_strlcpy(a.m.number, number, sizeof a.m.number);
+	sd_strlcpy(a.m.text, text, sizeof a.m.text);
+	a.m.parts = parts;
+	a.m.at = at;
+	sd_strlcpy(a.m.status, "received", sizeof a.m.status);
+	return sd_db_run(core->db, smsup_txn, &a, err);
+}
