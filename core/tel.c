@@ -1415,9 +1415,11 @@ choose_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		long qm, qs;
 		int same;
 
-		if (use_load(t, a->c[i].iccid, sd_month_of(sd_now()), &u, 0,
-		    err) != SD_OK)
-			return err->status;
+		int st = use_load(t, a->c[i].iccid, sd_month_of(sd_now()), &u, 0,
+		    err);
+
+		if (st != SD_OK)
+			return st;
 		sim_quota(t, &a->core->cfg, a->c[i].iccid, &qm, &qs);
 		if (use_level(&a->core->cfg, u.minutes, qm) >= 3)
 			continue;	/* resting: near its limit */

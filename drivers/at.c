@@ -182,8 +182,16 @@ static void
 line_in(struct at_engine *e, char *line, int64_t now)
 {
 	struct at_cmd *c = cur(e);
-	int final, code, u;
+	int final, code, u, alnum = 0;
 
+	/* A line with no letter or digit is line noise, never an answer. */
+	for (const char *p = line; *p && !alnum; p++)
+		alnum = (*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= 'a' && *p <= 'z');
+	if (!alnum) {
+		e->garbage++;
+		return;
+	}
 	if (e->pdu_for[0] != '\0') {
 		/* The second line of +CMT / +CDS. */
 		char head[AT_LINE_MAX];

@@ -469,10 +469,14 @@ init_done(void *arg, const struct at_result *r)
 		if (m->init_failed)
 			return;
 		if (m->state == M_INIT || m->state == M_SWITCH) {
-			job_done(m->d, m->switch_job, 1, "slot %d: SIM %s",
-			    m->rep.slot, m->rep.iccid);
-			m->switch_job = 0;
 			iccid_checked(m);
+			if (m->state == M_READY)
+				job_done(m->d, m->switch_job, 1, "slot %d: SIM %s",
+				    m->rep.slot, m->rep.iccid);
+			else
+				job_done(m->d, m->switch_job, 0, "%s",
+				    m->rep.message);
+			m->switch_job = 0;
 			if (m->state != M_READY)
 				m->next_try = now + 10000;
 			sms_next(m, now);
@@ -799,7 +803,9 @@ job_run(struct drv_tel *d, const struct sd_teljob *j, int64_t now)
 		queue(m, cmd, NULL, NULL, NULL, now);
 		break;
 	case SD_JOB_SWITCH:
-		if ((m = by_name(d, j->modem)) == NULL || !idle(m)) {
+		/* A modem out of service for its SIM may still switch. */
+		if ((m = by_name(d, j->modem)) == NULL || (!idle(m) &&
+		    !(m->state == M_OUT && m->tr != NULL && m->call == 0))) {
 			job_done(d, j->id, 0, "modem %s is not free", j->modem);
 			return;
 		}

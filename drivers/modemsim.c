@@ -317,10 +317,10 @@ call_end(struct msim_bank *b, struct msim_modem *m, const char *why)
 {
 	if (m->cstate == C_NONE)
 		return;
-	if (m->huawei)
-		urc(m, "^CEND:1,0,16,16");
 	if (why != NULL)
 		urc(m, why);
+	if (m->huawei)
+		urc(m, "^CEND:1,0,16,16");
 	m->cstate = C_NONE;
 	if (m->peer >= 0) {
 		struct msim_modem *p = &b->m[m->peer];

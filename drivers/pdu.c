@@ -475,8 +475,10 @@ rd_user_data(struct rd *r, int udhi, struct drv_sms *m, struct sd_err *err)
 		if ((size_t)hoct > need)
 			return sd_err_set(err, SD_EINVAL, "PDU: user data header "
 			    "of %d octets is longer than the user data", hoct);
-		if (udh_parse(ud + 1, hl, m, err) != SD_OK)
-			return err->status;
+		int st = udh_parse(ud + 1, hl, m, err);
+
+		if (st != SD_OK)
+			return st;
 	}
 	if (m->enc == DRV_ENC_GSM7) {
 		int skip = (hoct * 8 + 6) / 7, ns = udl - skip;
