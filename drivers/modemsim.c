@@ -789,7 +789,7 @@ input(struct msim_bank *b, int self, int64_t now)
 {
 	struct msim_modem *m = &b->m[self];
 	char buf[512];
-	ssize_t n;
+	ssize_t n = -1;
 
 	while (m->fd >= 0 && (n = read(m->fd, buf, sizeof buf)) > 0) {
 		for (ssize_t i = 0; i < n && m->fd >= 0; i++) {

@@ -112,10 +112,27 @@ simdesk demo -- data in $SIMDESK_DATA
   $(TZ=Asia/Shanghai date '+%Y-%m'); balance 13912345678; tariff show STD.
   In simdesk: ? help, arrows or j/k, Enter, / filter, F10 quit.
   For Chinese screens: LANG=zh_CN.UTF-8 build/bin/simdesk -D demo-data
+  Telephony: simdeskd runs four simulated modems (sim0-sim3) while the
+  demo is open.  In another terminal: build/bin/simdeskctl -D demo-data
+  modem list; call dial 13812345678 (the callee answers after 2 s; call
+  hangup ID); sms send 13812345678 '您好'; ussd sim1 '*100#';
+  modem ring sim2 13912345678 (an incoming call from 王小明).
 EOF2
 
+# The modem bank: simdeskd with four simulated modems, for the demo's life.
+if ! simdeskd -D "$SIMDESK_DATA" --modems sim:4 2>/dev/null; then
+	echo "demo: simdeskd already runs on $SIMDESK_DATA (or could not start)"
+fi
+stop_daemon() {
+	[ -f "$SIMDESK_DATA/simdeskd.pid" ] &&
+	    kill "$(cat "$SIMDESK_DATA/simdeskd.pid")" 2>/dev/null
+}
 if [ -t 0 ] && [ -t 1 ]; then
-	exec simdesk
+	simdesk
+	rc=$?
+	stop_daemon
+	exit $rc
 else
-	echo "demo: no terminal here, so simdesk was not opened."
+	echo "demo: no terminal here, so simdesk was not opened; simdeskd runs"
+	echo "demo: on the demo data (stop it: kill \$(cat $SIMDESK_DATA/simdeskd.pid))."
 fi
