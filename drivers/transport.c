@@ -171,7 +171,12 @@ drv_transport_write(struct drv_transport *t, const void *p, size_t n)
 	int spins = 0;
 
 	while (n > 0) {
-		ssize_t w = write(t->fd, c, n);
+		/* On a socket, a vanished peer is an error, not a SIGPIPE. */
+		ssize_t w = t->kind != DRV_TR_SERIAL ?
+		    send(t->fd, c, n, MSG_NOSIGNAL) : write(t->fd, c, n);
+
+		if (w < 0 && errno == ENOTSOCK)
+			w = write(t->fd, c, n);
 
 		if (w < 0 && (errno == EAGAIN || errno == EINTR) && spins++ < 200) {
 			struct timespec ts = { 0, 1000000 };

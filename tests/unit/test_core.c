@@ -284,6 +284,14 @@ permission_table(void **state)
 		{ SD_OP_BILL_ADJUST, "AS..." },
 		{ SD_OP_PAY, "AS.C." },
 		{ SD_OP_RECEIPT_VOID, "AS..." },
+		{ SD_OP_MODEM_SHOW, "ASO.." },
+		{ SD_OP_MODEM_SWITCH, "AS..." },
+		{ SD_OP_MODEM_SIMULATE, "A...." },
+		{ SD_OP_CALL_DIAL, "ASO.." },
+		{ SD_OP_CALL_SHOW, "ASO.." },
+		{ SD_OP_SMS_SEND, "ASO.." },
+		{ SD_OP_SMS_SHOW, "ASO.." },
+		{ SD_OP_USSD, "AS..." },
 	};
 	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
 	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };
