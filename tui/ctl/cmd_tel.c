@@ -255,7 +255,7 @@ static int
 call_row(const struct sd_call *x, void *arg)
 {
 	struct out_list *o = arg;
-	char id[24], st[24], dur[16], cost[32], cust[24];
+	char id[24], st[24], dur[16], cust[24];
 	const char *cells[10];
 
 	if (o->json) {
@@ -265,7 +265,6 @@ call_row(const struct sd_call *x, void *arg)
 	snprintf(id, sizeof id, "%llu", (unsigned long long)x->id);
 	sd_time_format(x->start ? x->start : x->created, st, sizeof st);
 	snprintf(dur, sizeof dur, "%d/%d", x->billsec, x->duration);
-	sd_money_format(x->cost_fen, cost, sizeof cost);
 	snprintf(cust, sizeof cust, x->customer ? "%llu" : "-",
 	    (unsigned long long)x->customer);
 	cells[0] = id;
@@ -280,7 +279,6 @@ call_row(const struct sd_call *x, void *arg)
 	    sd_call_state_name(x->state);
 	cells[9] = dur;
 	out_table_row(&o->t, cells);
-	(void)cost;
 	return 0;
 }
 
