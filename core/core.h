@@ -183,6 +183,7 @@ enum sd_op {
 	SD_OP_SMS_SEND,
 	SD_OP_SMS_SHOW,
 	SD_OP_USSD,
+	SD_OP_CALL_TAKE,
 	SD_OP__COUNT
 };
 
@@ -1624,8 +1625,14 @@ int	sd_modem_list(struct sd_session *s, sd_modem_cb cb, void *arg,
 int	sd_modem_get(struct sd_session *s, const char *name, struct sd_modem *out,
 	    struct sd_err *err);
 
-/* An operator's availability for incoming calls (the TUI beats). */
+/* An operator's availability for incoming calls (the TUI beats; a beat
+ * older than 15 s is away).  Operators and supervisors take calls. */
 int	sd_presence_beat(struct sd_session *s, int paused, const char *reason,
+	    struct sd_err *err);
+/* The outcome of a call (answered, no_answer, sale, ...), from the
+ * after-call note: the call's operator, or a supervisor.  A call from a
+ * number that was unknown is linked to the customer who has it now. */
+int	sd_call_set_outcome(struct sd_session *s, uint64_t id, const char *outcome,
 	    struct sd_err *err);
 
 /* What reaches an operator's screen: a pop, a call's end, a message. */

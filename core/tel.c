@@ -449,6 +449,7 @@ struct ev_arg {
 	struct sd_session	*s;
 	struct sd_tel_event	*out;
 	int			 max, n;
+	int			 peek;		/* read only: are there any? */
 };
 
 static int
@@ -480,6 +481,8 @@ events_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if (st != SD_OK && st != SD_ENOTFOUND)
 		return st;
 	sd_err_clear(err);
+	if (a->peek)
+		return SD_OK;
 	/* Taken: gone from the inbox. */
 	for (int i = 0; i < a->n; i++) {
 		struct sd_buf k = SD_BUF_INIT;
@@ -501,9 +504,16 @@ int
 sd_tel_events(struct sd_session *s, struct sd_tel_event *out, int max, int *n,
     struct sd_err *err)
 {
-	struct ev_arg a = { s, out, max, 0 };
-	int st = sd_db_run(s->core->db, events_txn, &a, err);
+	struct ev_arg a = { s, out, max, 0, 1 };
+	int st;
 
+	/* Every screen polls a few times a second: look before writing. */
+	*n = 0;
+	if ((st = sd_db_read(s->core->db, events_txn, &a, err)) != SD_OK ||
+	    a.n == 0)
+		return st;
+	a.peek = 0;
+	st = sd_db_run(s->core->db, events_txn, &a, err);
 	*n = a.n;
 	return st;
 }
@@ -1275,8 +1285,60 @@ sd_presence_beat(struct sd_session *s, int paused, const char *reason,
     struct sd_err *err)
 {
 	struct pres_arg a = { s, paused, reason };
+	int st;
 
+	if ((st = sd_authorize(s, SD_OP_CALL_TAKE, "presence", err)) != SD_OK)
+		return st;
+	if (reason != NULL && strlen(reason) >= sizeof ((struct presence *)0)->reason)
+		return sd_err_set(err, SD_EINVAL, "reason: longer than %zu bytes",
+		    sizeof ((struct presence *)0)->reason - 1);
 	return sd_db_run(s->core->db, pres_txn, &a, err);
+}
+
+struct outcome_arg {
+	struct sd_session	*s;
+	uint64_t		 id;
+	const char		*outcome;
+};
+
+static int
+outcome_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct outcome_arg *a = arg;
+	struct sd_call c;
+	int st = LOAD64(t, T_CALL, a->id, call_f, &c, 1, err);
+
+	if (st == SD_ENOTFOUND)
+		return sd_err_set(err, SD_ENOTFOUND, "call %llu: no such call",
+		    (unsigned long long)a->id);
+	if (st != SD_OK)
+		return st;
+	if (a->s->user.role == SD_ROLE_OPERATOR &&
+	    strcmp(c.operator, a->s->user.login) != 0)
+		return sd_deny(a->s, SD_OP_CALL_DIAL, "call", "not your call", err);
+	sd_strlcpy(c.outcome, a->outcome, sizeof c.outcome);
+	/* A caller unknown when it rang may be a customer by now (the pop's
+	 * new-customer form): the call goes on their card. */
+	if (c.customer == 0 && (st = customer_by_phone(t, c.direction ==
+	    SD_DIR_IN ? c.caller : c.callee, &c.customer, err)) != SD_OK)
+		return st;
+	return STORE64(t, T_CALL, a->id, call_f, &c, err);
+}
+
+int
+sd_call_set_outcome(struct sd_session *s, uint64_t id, const char *outcome,
+    struct sd_err *err)
+{
+	struct outcome_arg a = { s, id, outcome };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_CALL_DIAL, "call", err)) != SD_OK)
+		return st;
+	if (outcome == NULL || outcome[0] == '\0' ||
+	    strlen(outcome) >= sizeof ((struct sd_call *)0)->outcome)
+		return sd_err_set(err, SD_EINVAL, "outcome: 1 to %zu bytes",
+		    sizeof ((struct sd_call *)0)->outcome - 1);
+	return sd_db_run(s->core->db, outcome_txn, &a, err);
 }
 
 /* ---------------------------------------------------------------- simdeskd */
@@ -1548,7 +1610,8 @@ end_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	a->c.billsec = a->c.answer != 0 && a->c.end > a->c.answer ?
 	    (int)(a->c.end - a->c.answer) : 0;
 	a->c.state = SD_CALL_ENDED;
-	sd_strlcpy(a->c.disposition, a->c.billsec > 0 ? "answered" :
+	/* Answered is answered, even when hung up within the second. */
+	sd_strlcpy(a->c.disposition, a->c.answer != 0 ? "answered" :
 	    a->disposition, sizeof a->c.disposition);
 	if (a->c.direction == SD_DIR_IN && a->c.answer == 0)
 		sd_strlcpy(a->c.disposition, "missed", sizeof a->c.disposition);

@@ -248,6 +248,8 @@ call_json(struct out_json *j, const struct sd_call *x)
 	json_str(j, "disposition", x->disposition);
 	json_int(j, "unit_mfen", x->unit_mfen);
 	json_int(j, "cost_fen", x->cost_fen);
+	json_str(j, "outcome", x->outcome);
+	json_str(j, "offered", x->offered);
 	json_obj_close(j);
 }
 
@@ -354,12 +356,15 @@ cmd_call_show(struct ctl_ctx *c)
 	    "modem:     %s (SIM %s)\noperator:  %s\ncustomer:  %llu\n"
 	    "start:     %s\nanswer:    %s\nend:       %s\n"
 	    "seconds:   %d talk, %d in all\nstate:     %s %s\n"
-	    "unit fee:  %s/min %s\ntotal fee: %s\n",
+	    "unit fee:  %s/min %s\ntotal fee: %s\noutcome:   %s\n",
 	    (unsigned long long)x.id, x.direction == SD_DIR_IN ? "in" : "out",
 	    x.caller, x.callee, x.modem[0] ? x.modem : "-",
 	    x.iccid[0] ? x.iccid : "-", x.operator[0] ? x.operator : "-",
 	    (unsigned long long)x.customer, st, an, en, x.billsec, x.duration,
-	    sd_call_state_name(x.state), x.disposition, unit, x.rate_name, cost);
+	    sd_call_state_name(x.state), x.disposition, unit, x.rate_name, cost,
+	    x.outcome[0] ? x.outcome : "-");
+	if (x.offered[0] != '\0')
+		printf("offered:   %s\n", x.offered);
 	return SD_OK;
 }
 

@@ -40,6 +40,9 @@ static const struct theme_entry theme[TH__COUNT] = {
 	[TH_DIM] = { -1, -1, A_DIM, A_DIM },
 	[TH_FIELD] = { -1, -1, A_UNDERLINE, A_UNDERLINE },
 	[TH_FIELD_CUR] = { COLOR_BLACK, COLOR_YELLOW, 0, A_REVERSE },
+	[TH_CALL] = { COLOR_WHITE, COLOR_GREEN, A_BOLD, A_BOLD | A_REVERSE },
+	[TH_RING] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_BOLD | A_REVERSE |
+	    A_BLINK },
 };
 
 static int use_colour;
@@ -98,9 +101,18 @@ static const struct keybind nav_keys[] = {
 static const struct keybind global_keys[] = {
 	{ '?', ACT_HELP, N_("Help"), "?" },
 	{ KEY_F(1), ACT_HELP, N_("Help"), "F1" },
+	{ KEY_F(6), ACT_DIALNUM, N_("Dial"), "F6" },
+	{ KEY_F(7), ACT_CALLKEY, N_("Answer/hang up"), "F7" },
+	{ KEY_F(8), ACT_PAUSE, N_("Pause/available"), "F8" },
 	{ KEY_F(10), ACT_QUIT, N_("Quit"), "F10" },
 	{ 0 }
 };
+
+static int
+tel_key(enum action a)
+{
+	return a == ACT_DIALNUM || a == ACT_CALLKEY || a == ACT_PAUSE;
+}
 
 /* ---------------------------------------------------------------- drawing */
 
@@ -138,7 +150,16 @@ chrome_draw(struct screen *s)
 	char right[128];
 	int x = 0, rw;
 
-	/* Title bar: program, screen, who. */
+	/* Title bar: the call, program, screen, who. */
+	int bar = tel_bar(&b);
+
+	if (bar != 0) {
+		int bw = sd_width(sd_buf_cstr(&b));
+
+		put_text(0, 0, bw, sd_buf_cstr(&b), theme_attr(bar));
+		x = bw;
+		sd_buf_reset(&b);
+	}
 	sd_buf_printf(&b, " simdesk — %s", _(s->title));
 	right[0] = '\0';
 	if (app.sess.user.login[0] != '\0') {
@@ -158,16 +179,22 @@ chrome_draw(struct screen *s)
 			sd_buf_printf(&r, _("tickets overdue %d"),
 			    tickets_team_overdue);
 		}
+		if (tel_presence()[0] != '\0') {
+			if (r.len)
+				sd_buf_adds(&r, "  ");
+			sd_buf_adds(&r, tel_presence());
+		}
 		snprintf(right, sizeof right, "%s%s%s (%s) ", sd_buf_cstr(&r),
 		    r.len ? "  " : "", app.sess.user.name,
 		    _(sd_role_name(app.sess.user.role)));
 		sd_buf_free(&r);
 	}
 	rw = sd_width(right);
-	put_text(0, 0, COLS, sd_buf_cstr(&b), theme_attr(TH_TITLE));
-	if (COLS - rw > sd_width(sd_buf_cstr(&b)))
+	put_text(0, x, COLS - x, sd_buf_cstr(&b), theme_attr(TH_TITLE));
+	if (COLS - rw > x + sd_width(sd_buf_cstr(&b)))
 		put_text(0, COLS - rw, rw, right, theme_attr(TH_TITLE));
 	sd_buf_free(&b);
+	x = 0;
 
 	/* Message line. */
 	move(LINES - 2, 0);
@@ -186,7 +213,8 @@ chrome_draw(struct screen *s)
 			int w;
 
 			if (k->label == NULL || k->keyname == NULL ||
-			    (pass == 1 && k->key == '?'))
+			    (pass == 1 && k->key == '?') ||
+			    (tel_key(k->action) && !tel_enabled()))
 				continue;
 			w = sd_width(k->keyname) + sd_width(_(k->label)) + 3;
 			if (x + w > COLS)
@@ -361,7 +389,8 @@ help_show(struct screen *s)
 		    (s->nav ? nav_keys : NULL) : global_keys;
 
 		for (; k != NULL && k->key != 0 && y < LINES - 3; k++) {
-			if (k->label == NULL || k->keyname == NULL)
+			if (k->label == NULL || k->keyname == NULL ||
+			    (tel_key(k->action) && !tel_enabled()))
 				continue;
 			put_text(y, 4, 10, k->keyname, theme_attr(TH_FKEY_NUM));
 			put_text(y, 16, w - 14, _(k->label), theme_attr(TH_NORMAL));
@@ -470,6 +499,11 @@ loop(void)
 		chrome_draw(s);
 		refresh();
 		reminders_poll();
+		tel_poll();
+		if (app.depth == 0)
+			break;
+		if (screen_top() != s)
+			continue;	/* a pop: draw it first */
 		if (read_key(&ch, &is_key) == ERR)
 			continue;	/* a timeout: poll again */
 		/* resizeterm() queues KEY_RESIZE: it only needs a redraw. */
@@ -488,6 +522,11 @@ loop(void)
 			a = keys_lookup(global_keys, (int)ch);
 		if (a == ACT_HELP) {
 			help_show(s);
+			continue;
+		}
+		if (tel_key(a)) {
+			app.message[0] = '\0';
+			tel_action(a);
 			continue;
 		}
 		if (a == ACT_QUIT) {

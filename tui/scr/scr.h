@@ -8,6 +8,7 @@
 #define SD_SCR_H
 
 #include <signal.h>
+#include <time.h>
 #include <wchar.h>
 
 #define NCURSES_WIDECHAR 1
@@ -29,6 +30,8 @@ enum theme_item {
 	TH_DIM,
 	TH_FIELD,
 	TH_FIELD_CUR,
+	TH_CALL,		/* the call bar */
+	TH_RING,		/* ... while an incoming call rings */
 	TH__COUNT
 };
 
@@ -42,7 +45,9 @@ enum action {
 	ACT_NONE,
 	ACT_QUIT, ACT_BACK, ACT_HELP, ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END,
 	ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_FILTER, ACT_SAVE, ACT_NEXT, ACT_PREV, ACT_LEFT,
-	ACT_RIGHT, ACT_TOGGLE, ACT_UNLOCK, ACT_PASSWD, ACT_REFRESH, ACT_DELETE, ACT_RUN
+	ACT_RIGHT, ACT_TOGGLE, ACT_UNLOCK, ACT_PASSWD, ACT_REFRESH, ACT_DELETE, ACT_RUN,
+	ACT_DIAL,		/* this screen's customer or number */
+	ACT_DIALNUM, ACT_CALLKEY, ACT_PAUSE	/* the telephone, everywhere */
 };
 
 struct keybind {
@@ -301,6 +306,41 @@ void	reminders_poll(void);
 extern int reminders_due_count;
 extern int reminders_team_overdue;
 extern int tickets_team_overdue;
+
+/* ---------------------------------------------------------------- telephone */
+
+/* The call this terminal is on or is offered, and the operator's presence. */
+struct tel_state {
+	uint64_t	call;		/* 0: none */
+	struct sd_call	c;		/* as last read */
+	int		incoming;	/* offered to us (a pop) */
+	char		name[SD_NAME_MAX + 1];	/* the customer's, for the bar */
+	uint64_t	name_of;
+	time_t		polled;		/* the call last read */
+	int		paused;
+	char		reason[64];
+	time_t		beat;		/* presence last written; 0: now */
+};
+extern struct tel_state tel;
+
+/* The role may dial (the telephone keys work). */
+int	tel_enabled(void);
+/* Presence, events, and the current call: after every key and timeout. */
+void	tel_poll(void);
+/* Dial a number / one of a customer's (asks which when several). */
+void	tel_dial(const char *number);
+void	tel_dial_customer(const struct sd_customer *c);
+/* F6 dial a number, F7 answer or hang up, F8 pause or resume. */
+void	tel_action(enum action a);
+/* The call bar's text into b; its theme item, or 0 without a call. */
+int	tel_bar(struct sd_buf *b);
+/* "Available", "Paused: lunch", or "" for roles that take no calls. */
+const char *tel_presence(void);
+struct screen *scr_call_note_new(uint64_t customer, uint64_t call,
+	    const char *outcome);
+struct screen *scr_modems_new(void);
+/* The new-customer form with the phone filled in (an unknown caller). */
+struct screen *scr_customer_form_phone(const char *phone);
 
 /* The screen stack's generic free for screens allocated with calloc. */
 void	screen_free(struct screen *s);

@@ -103,6 +103,7 @@ static const struct keybind cust_keys[] = {
 	{ '/', ACT_FILTER, N_("Find"), "/" },
 	{ 'a', ACT_ADD, N_("Add"), "a" },
 	{ 'c', ACT_TOGGLE, N_("Claim"), "c" },
+	{ 'd', ACT_DIAL, N_("Dial"), "d" },
 	{ 'm', ACT_NEXT, N_("Mine/pool/all"), "m" },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
@@ -164,6 +165,16 @@ cust_key(struct screen *s, enum action a, wint_t ch)
 	case ACT_ADD:
 		screen_push(scr_customer_form_new(0));
 		return;
+	case ACT_DIAL:
+		if (id != 0) {
+			struct sd_customer c;
+
+			if (sd_customer_get(&app.sess, id, &c, &err) == SD_OK)
+				tel_dial_customer(&c);
+			else
+				app_message(1, "%s", err.msg);
+		}
+		return;
 	case ACT_NEXT:
 		d->mode = (d->mode + 1) % 3;
 		s->title = mode_titles[d->mode];
@@ -210,6 +221,7 @@ scr_customers_new(int mode)
 #define CARD_NOTES	40
 #define CARD_TICKETS	10
 #define CARD_SUBS	8
+#define CARD_CALLS	5
 
 struct card {
 	uint64_t		id;
@@ -220,7 +232,10 @@ struct card {
 	int			nnotes;
 	struct sd_ticket	tickets[CARD_TICKETS];
 	int			ntickets;
+	struct sd_call		calls[CARD_CALLS];	/* the newest, a ring */
+	int			ncalls;
 	int			scroll;
+	uint64_t		shown_call;	/* reload when a call ends */
 };
 
 static int
@@ -256,13 +271,30 @@ card_sub(const struct sd_subscription *u, void *arg)
 	return 0;
 }
 
+/* Calls come oldest first: keep the last CARD_CALLS. */
+static int
+card_call(const struct sd_call *c, void *arg)
+{
+	struct card *d = arg;
+
+	d->calls[d->ncalls % CARD_CALLS] = *c;
+	d->ncalls++;
+	return 0;
+}
+
 static void
 card_load(struct card *d)
 {
 	struct sd_ticket_filter f;
+	struct sd_call_filter cf;
 	struct sd_err err;
 
-	d->nnotes = d->ntickets = d->nsubs = 0;
+	d->nnotes = d->ntickets = d->nsubs = d->ncalls = 0;
+	if (sd_role_may(app.sess.user.role, SD_OP_CALL_SHOW)) {
+		memset(&cf, 0, sizeof cf);
+		cf.customer = d->id;
+		sd_call_list(&app.sess, &cf, card_call, d, &err);
+	}
 	sd_subscription_list(&app.sess, d->id, card_sub, d, &err);
 	if (sd_customer_get(&app.sess, d->id, &d->c, &err) != SD_OK) {
 		app_message(1, "%s", err.msg);
@@ -280,6 +312,7 @@ static const struct keybind card_keys[] = {
 	{ 't', ACT_NEXT, N_("Ticket"), "t" },
 	{ 'e', ACT_EDIT, N_("Edit"), "e" },
 	{ 'c', ACT_TOGGLE, N_("Claim"), "c" },
+	{ 'd', ACT_DIAL, N_("Dial"), "d" },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },
@@ -287,10 +320,11 @@ static const struct keybind card_keys[] = {
 };
 
 static const char card_help[] = N_("Everything about one customer: the "
-    "profile, the follow-up notes (newest first) and the tickets. n records "
-    "a follow-up and plans the next contact, t opens a service ticket, e "
-    "edits the profile, c claims a customer from the shared pool. j/k "
-    "scroll the notes.");
+    "profile, the last calls with their fees, the follow-up notes (newest "
+    "first) and the tickets. d dials the customer through the modems, n "
+    "records a follow-up and plans the next contact, t opens a service "
+    "ticket, e edits the profile, c claims a customer from the shared "
+    "pool. j/k scroll the notes.");
 
 static void
 card_open(struct screen *s)
@@ -316,6 +350,12 @@ card_draw(struct screen *s)
 
 	if (c->id == 0)
 		return;
+	/* A call of this customer's just ended: show it rated. */
+	if (tel.call == 0 && d->shown_call != 0) {
+		d->shown_call = 0;
+		card_load(d);
+	} else if (tel.call != 0 && tel.c.customer == d->id)
+		d->shown_call = tel.call;
 	sd_buf_printf(&b, "%s  #%llu  %s", c->name, (unsigned long long)c->id,
 	    _(sd_cust_status_name(c->status)));
 	put_text(y++, 2, COLS - 4, sd_buf_cstr(&b), theme_attr(TH_HEADER));
@@ -353,6 +393,32 @@ card_draw(struct screen *s)
 		sd_buf_printf(&b, "%s  %s  %.10s  %s", u->msisdn, u->plan, t,
 		    u->ended ? _("ended") : "");
 		field_line(y++, i == 0 ? N_("Numbers") : "", sd_buf_cstr(&b));
+	}
+	/* Calls: the newest first, rated. */
+	if (d->ncalls > 0) {
+		int k = d->ncalls < CARD_CALLS ? d->ncalls : CARD_CALLS;
+
+		y++;
+		put_text(y++, 2, COLS - 4, _("Calls"), theme_attr(TH_HEADER));
+		for (int i = 0; i < k && y < LINES / 2 + 2; i++) {
+			const struct sd_call *cl = &d->calls[(d->ncalls - 1 - i) %
+			    CARD_CALLS];
+			char fee[32];
+
+			sd_time_format(cl->start ? cl->start : cl->created, t,
+			    sizeof t);
+			t[16] = '\0';
+			sd_money_format(cl->cost_fen, fee, sizeof fee);
+			sd_buf_reset(&b);
+			sd_buf_printf(&b, "%s %s %-12s %-10s %d:%02d %s %s %s", t,
+			    cl->direction == SD_DIR_IN ? _("in ") : _("out"),
+			    cl->direction == SD_DIR_IN ? cl->caller : cl->callee,
+			    cl->state == SD_CALL_ENDED ? cl->disposition :
+			    _(sd_call_state_name(cl->state)), cl->billsec / 60,
+			    cl->billsec % 60, fee, cl->operator, cl->outcome);
+			put_text(y++, 4, COLS - 6, sd_buf_cstr(&b),
+			    theme_attr(TH_NORMAL));
+		}
 	}
 	y++;
 	/* Tickets: the open ones first in a line each. */
@@ -423,6 +489,11 @@ card_key(struct screen *s, enum action a, wint_t ch)
 	case ACT_REFRESH:
 		card_load(d);
 		return;
+	case ACT_DIAL:
+		tel_dial_customer(&d->c);
+		if (tel.call != 0)
+			d->shown_call = tel.call;
+		return;
 	case ACT_DOWN:
 		if (d->scroll < d->nnotes - 1)
 			d->scroll++;
@@ -463,6 +534,8 @@ struct cform {
 	struct ff_field	 f[12];
 	uint64_t	 id;
 	int		 kind;		/* 0 customer, 1 note, 2 ticket */
+	uint64_t	 added;		/* the new customer's id */
+	int		 then_card;	/* open it after saving */
 };
 
 static void
@@ -483,6 +556,13 @@ cform_key(struct screen *s, enum action a, wint_t ch)
 	if (d->form.done)
 		app_message(0, "%s", d->kind == 1 ? _("Note saved.") :
 		    d->kind == 2 ? _("Ticket opened.") : _("Customer saved."));
+	if (d->form.done && d->then_card && d->added != 0) {
+		uint64_t id = d->added;
+
+		screen_pop();
+		screen_push(scr_customer_card_new(id));
+		return;
+	}
 	screen_pop();
 }
 
@@ -593,15 +673,34 @@ customer_submit(struct form *f, struct sd_err *err)
 	cf.source = v[5].value;
 	cf.tags = v[6].value;
 	cf.dnc = strcmp(v[7].value, "yes") == 0;
-	if (d->id == 0)
-		return sd_customer_add(&app.sess, &cf, &id, err);
+	if (d->id == 0) {
+		int st = sd_customer_add(&app.sess, &cf, &id, err);
+
+		if (st == SD_OK)
+			d->added = id;
+		return st;
+	}
 	/* The masked ID is shown, not sent back; statuses move in core. */
 	cf.status = sd_cust_status_parse(v[8].value);
 	return sd_customer_update(&app.sess, d->id, &cf, err);
 }
 
+static struct screen *customer_form(uint64_t id, const char *phone);
+
 struct screen *
 scr_customer_form_new(uint64_t id)
+{
+	return customer_form(id, NULL);
+}
+
+struct screen *
+scr_customer_form_phone(const char *phone)
+{
+	return customer_form(0, phone);
+}
+
+static struct screen *
+customer_form(uint64_t id, const char *phone)
 {
 	struct cform *d = xcalloc(1, sizeof *d);
 	int n = 8, k = 0;
@@ -655,6 +754,10 @@ scr_customer_form_new(uint64_t id)
 	}
 	form_init(&d->form, id ? N_("Edit customer") : N_("New customer"), d->f,
 	    n, customer_submit, d);
+	if (phone != NULL) {
+		sd_strlcpy(d->f[1].value, phone, FF_VALUE_MAX);
+		d->then_card = 1;
+	}
 	return cform_screen(d, id ? N_("Edit customer") : N_("New customer"),
 	    N_("Phones and tags are comma-separated. A phone already on file is "
 	    "refused, naming its customer. Operators' new customers are their "
