@@ -24,6 +24,7 @@ LIB_DB	 = -ldb-5.3
 LIB_CORE = $(LIB_DB) -lconfig -lcrypt -lminizip -lexpat -lserialport
 LIB_CURSES = $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 LIB_SERIAL = -lserialport
+LIB_SND	 = -lsndfile
 
 DB_SRC	 = $(wildcard db/*.c)
 CORE_SRC = $(wildcard core/*.c)
@@ -32,8 +33,8 @@ CTL_SRC	 = $(wildcard tui/ctl/*.c)
 SCR_SRC	 = $(wildcard tui/scr/*.c)
 # drivers/ shared by every program (printer, PDU and AT parsers, the AT
 # engine, transports, the simulator); simdeskd alone runs the modem loop.
-PRINT_SRC = $(filter-out drivers/simdeskd.c drivers/modem.c drivers/housekeeping.c,$(wildcard drivers/*.c))
-DRV_SRC	 = drivers/modem.c drivers/housekeeping.c
+PRINT_SRC = $(filter-out drivers/simdeskd.c $(DRV_SRC),$(wildcard drivers/*.c))
+DRV_SRC	 = drivers/modem.c drivers/housekeeping.c drivers/record.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 
@@ -90,7 +91,7 @@ $(B)/bin/simdesk: $(call obj,$(SCR_SRC)) $(FEOBJ) $(LIBOBJ)
 $(B)/bin/simdeskd: $(call obj,drivers/simdeskd.c $(DRV_SRC)) $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_SERIAL) $(LIB_CORE)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_SERIAL) $(LIB_SND) $(LIB_CORE)
 
 $(MO): tui/po/zh_CN.po
 	@mkdir -p $(dir $@)

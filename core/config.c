@@ -340,7 +340,7 @@ apply_modem(struct sd_config *c, config_setting_t *e, const char *name,
     struct sd_err *err)
 {
 	static const char *const known[] = { "name", "device", "baud", "rtscts",
-	    "slot_command", "slots", "expect", NULL };
+	    "slot_command", "slots", "expect", "audio", NULL };
 	struct sd_modem_conf *m = &c->modems[c->nmodems];
 	config_setting_t *x;
 	int line = (int)config_setting_source_line(e), st, b = 0;
@@ -357,6 +357,8 @@ apply_modem(struct sd_config *c, config_setting_t *e, const char *name,
 	    (st = group_str(e, "device", m->device, sizeof m->device, name, err)) != SD_OK ||
 	    (st = group_str(e, "slot_command", m->slot_command,
 	    sizeof m->slot_command, name, err)) != SD_OK ||
+	    (st = group_str(e, "audio", m->audio, sizeof m->audio, name,
+	    err)) != SD_OK ||
 	    (st = group_int(e, "baud", 300, 4000000, &m->baud, name, err)) != SD_OK ||
 	    (st = group_int(e, "slots", 1, 4, &m->slots, name, err)) != SD_OK)
 		return st;

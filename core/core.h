@@ -73,6 +73,7 @@ struct sd_config {
 		char	slot_command[64];	/* "AT^SIMSLOT=%d" */
 		int	slots;
 		char	expect[4][24];		/* ICCIDs the books put in slots */
+		char	audio[SD_PATH_MAX];	/* the voice port (PCM), "" none */
 	}	modems[32];
 	int	nmodems;
 };
@@ -1546,6 +1547,8 @@ struct sd_call {
 	char	 rate_name[49];
 	char	 offered[160];		/* operators it rang for */
 	char	 outcome[33];
+	char	 recording[64];		/* under DATADIR/recordings/, "" none */
+	int	 rec_seconds;
 };
 
 const char *sd_call_state_name(int state);
@@ -1625,6 +1628,10 @@ int	sd_modem_list(struct sd_session *s, sd_modem_cb cb, void *arg,
 int	sd_modem_get(struct sd_session *s, const char *name, struct sd_modem *out,
 	    struct sd_err *err);
 
+/* A call's recording (G.711 A-law WAV): its path, for whoever may see the
+ * call. */
+int	sd_call_recording(struct sd_session *s, uint64_t id, char *path,
+	    size_t size, struct sd_err *err);
 /* An operator's availability for incoming calls (the TUI beats; a beat
  * older than 15 s is away).  Operators and supervisors take calls. */
 int	sd_presence_beat(struct sd_session *s, int paused, const char *reason,
@@ -1671,6 +1678,9 @@ const char *sd_carrier_of_name(const char *name);
 int	sd_call_progress(struct sd_core *core, uint64_t id, int state,
 	    const char *modem, const char *iccid, int64_t when,
 	    struct sd_err *err);
+/* simdeskd wrote the call's recording: recordings/name, seconds long. */
+int	sd_call_recorded(struct sd_core *core, uint64_t id, const char *name,
+	    long seconds, struct sd_err *err);
 /* End a call: usage of the SIM, rating (and a CDR when the SIM is a line
  * in the books), the operator's ENDED event; a missed incoming call is a
  * callback reminder for the owner (or the pool). */

@@ -6,6 +6,9 @@
  * offered to operators (owner first, then ringall / leastrecent /
  * rrmemory) and each operator's inbox of screen pops.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,7 +110,8 @@ static const struct fdesc call_f[] = {
 	FI(15, sd_call, state), FS(16, sd_call, disposition),
 	FI(17, sd_call, unit_mfen), FI(18, sd_call, cost_fen),
 	FS(19, sd_call, rate_name), FS(20, sd_call, offered),
-	FS(21, sd_call, outcome),
+	FS(21, sd_call, outcome), FS(22, sd_call, recording),
+	FI(23, sd_call, rec_seconds),
 };
 static const struct fdesc sms_f[] = {
 	FI(1, sd_sms, id), FI(2, sd_sms, direction), FS(3, sd_sms, modem),
@@ -1339,6 +1343,58 @@ sd_call_set_outcome(struct sd_session *s, uint64_t id, const char *outcome,
 		return sd_err_set(err, SD_EINVAL, "outcome: 1 to %zu bytes",
 		    sizeof ((struct sd_call *)0)->outcome - 1);
 	return sd_db_run(s->core->db, outcome_txn, &a, err);
+}
+
+int
+sd_call_recording(struct sd_session *s, uint64_t id, char *path, size_t size,
+    struct sd_err *err)
+{
+	struct sd_call c;
+	struct stat sb;
+	int st;
+
+	if ((st = sd_call_get(s, id, &c, err)) != SD_OK)
+		return st;
+	if (c.recording[0] == '\0')
+		return sd_err_set(err, SD_ENOTFOUND, "call %llu: no recording (%s)",
+		    (unsigned long long)id, c.state != SD_CALL_ENDED ?
+		    "the call has not ended" : c.answer == 0 ? "never answered" :
+		    "its modem has no voice port");
+	snprintf(path, size, "%s/recordings/%s", s->core->cfg.data_dir,
+	    c.recording);
+	if (stat(path, &sb) != 0)
+		return sd_err_set(err, SD_ENOTFOUND, "call %llu: recording %s: %s",
+		    (unsigned long long)id, path, strerror(errno));
+	return SD_OK;
+}
+
+struct rec_arg {
+	uint64_t	 id;
+	const char	*name;
+	long		 seconds;
+};
+
+static int
+recorded_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct rec_arg *a = arg;
+	struct sd_call c;
+	int st = LOAD64(t, T_CALL, a->id, call_f, &c, 1, err);
+
+	if (st != SD_OK)
+		return st;
+	sd_strlcpy(c.recording, a->name, sizeof c.recording);
+	c.rec_seconds = (int)a->seconds;
+	return STORE64(t, T_CALL, a->id, call_f, &c, err);
+}
+
+int
+sd_call_recorded(struct sd_core *core, uint64_t id, const char *name,
+    long seconds, struct sd_err *err)
+{
+	struct rec_arg a = { id, name, seconds };
+
+	return sd_db_run(core->db, recorded_txn, &a, err);
 }
 
 /* ---------------------------------------------------------------- simdeskd */

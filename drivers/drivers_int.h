@@ -103,6 +103,19 @@ long	drv_transport_read(struct drv_transport *t, void *buf, size_t n);
 int	drv_transport_write(struct drv_transport *t, const void *p, size_t n);
 void	drv_transport_close(struct drv_transport *t);
 
+/* ---------------------------------------------------------------- recording */
+
+/* A call's recording: 8 kHz 16-bit LE PCM in, G.711 A-law WAV out
+ * (DATADIR/recordings/<call>.wav; .part until finished). */
+struct drv_rec;
+int	drv_rec_start(const char *data_dir, uint64_t call, struct drv_rec **out,
+	    struct sd_err *err);
+void	drv_rec_pcm(struct drv_rec *r, const void *p, size_t n);
+/* Close it; its file name (under recordings/) and length.  A call that
+ * brought no audio leaves no file (SD_ENOTFOUND). */
+int	drv_rec_finish(struct drv_rec *r, char *name, size_t size, long *seconds,
+	    struct sd_err *err);
+
 /* ---------------------------------------------------------------- simulator */
 
 struct msim_bank;
@@ -118,6 +131,8 @@ void	msim_bank_free(struct msim_bank *b);
 int	msim_count(const struct msim_bank *b);
 /* The driver side's fd of modem i (a new one after it came back). */
 int	msim_fd(struct msim_bank *b, int i);
+/* The driver side of modem i's voice port (once; -1 after). */
+int	msim_audio_fd(struct msim_bank *b, int i);
 /* The simulator's own fds, for the caller's poll set. */
 int	msim_pollfds(struct msim_bank *b, int *fds, int max);
 /* Read what drivers wrote, answer, run timers. */

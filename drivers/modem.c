@@ -59,6 +59,9 @@ struct drv_modem {
 	int64_t			 ussd_until, switch_until;
 	int			 switch_slot;
 	struct drv_concat	*concat;
+	/* the voice port and the call's recording */
+	struct drv_transport	*audio;
+	struct drv_rec		*rec;
 };
 
 struct drv_tel {
@@ -149,7 +152,33 @@ call_set(struct drv_modem *m, int state, int64_t now)
 	    sd_now(), &e) != SD_OK)
 		mlog(m, LOG_ERR, "call %llu: %s", (unsigned long long)m->call,
 		    e.msg);
-	(void)now;
+	/* Talking: record from the voice port. */
+	if (state == SD_CALL_ACTIVE && m->audio != NULL && m->rec == NULL) {
+		if (drv_rec_start(m->d->core->cfg.data_dir, m->call, &m->rec,
+		    &e) != SD_OK)
+			mlog(m, LOG_ERR, "call %llu: not recorded: %s",
+			    (unsigned long long)m->call, e.msg);
+		else
+			queue(m, "AT^DDSETEX=2", NULL, NULL, NULL, now);
+	}
+}
+
+static void
+rec_end(struct drv_modem *m)
+{
+	struct sd_err e;
+	char name[64];
+	long secs;
+
+	if (m->rec == NULL)
+		return;
+	if (drv_rec_finish(m->rec, name, sizeof name, &secs, &e) != SD_OK)
+		mlog(m, LOG_WARNING, "call %llu: no recording: %s",
+		    (unsigned long long)m->call, e.msg);
+	else if (sd_call_recorded(m->d->core, m->call, name, secs, &e) != SD_OK)
+		mlog(m, LOG_ERR, "call %llu: %s", (unsigned long long)m->call,
+		    e.msg);
+	m->rec = NULL;
 }
 
 static void
@@ -159,6 +188,7 @@ call_over(struct drv_modem *m, const char *disposition)
 
 	if (m->call == 0)
 		return;
+	rec_end(m);
 	if (sd_call_end(m->d->core, m->call, disposition, sd_now(), &e) != SD_OK)
 		mlog(m, LOG_ERR, "call %llu: %s", (unsigned long long)m->call,
 		    e.msg);
@@ -517,6 +547,52 @@ modem_gone(struct drv_modem *m, int64_t now, const char *why)
 	m->next_try = now + 1000;
 }
 
+/* The voice port: the simulator's, or the config's audio device. */
+static void
+audio_open(struct drv_modem *m)
+{
+	struct sd_err e;
+	char spec[32];
+	const char *sp = m->conf != NULL ? m->conf->audio : "";
+
+	if (m->audio != NULL)
+		return;
+	if (m->sim_idx >= 0) {
+		int fd = msim_audio_fd(m->d->bank, m->sim_idx);
+
+		if (fd < 0)
+			return;
+		snprintf(spec, sizeof spec, "fd:%d", fd);
+		sp = spec;
+	}
+	if (sp[0] == '\0')
+		return;
+	if (drv_transport_open(sp, 115200, 0, &m->audio, &e) != SD_OK) {
+		mlog(m, LOG_WARNING, "voice port: %s; calls are not recorded",
+		    e.msg);
+		m->audio = NULL;
+	}
+}
+
+/* Whatever the voice port has: into the recording, or away. */
+static void
+audio_read(struct drv_modem *m)
+{
+	char buf[4096];
+	long n;
+
+	if (m->audio == NULL)
+		return;
+	while ((n = drv_transport_read(m->audio, buf, sizeof buf)) > 0)
+		if (m->rec != NULL)
+			drv_rec_pcm(m->rec, buf, (size_t)n);
+	if (n < 0) {
+		mlog(m, LOG_WARNING, "voice port went away");
+		drv_transport_close(m->audio);
+		m->audio = NULL;
+	}
+}
+
 static void
 modem_open(struct drv_modem *m, int64_t now)
 {
@@ -542,6 +618,7 @@ modem_open(struct drv_modem *m, int64_t now)
 	m->at.lbn = 0;
 	set_state(m, M_INIT, "");
 	init_start(m, now, 0);
+	audio_open(m);
 }
 
 int
@@ -648,6 +725,7 @@ drv_tel_close(struct drv_tel *d)
 		if (m->call != 0)
 			call_over(m, "failed");
 		drv_transport_close(m->tr);
+		drv_transport_close(m->audio);
 		at_engine_free(&m->at);
 		free(m->concat);
 		set_state(m, M_DOWN, "simdeskd stopped");
@@ -854,13 +932,20 @@ drv_tel_pollfds(struct drv_tel *d, struct pollfd *p, int max)
 {
 	int n = 0, fds[64];
 
-	for (int i = 0; i < d->n && n < max; i++)
+	for (int i = 0; i < d->n && n < max; i++) {
 		if (d->m[i].tr != NULL) {
 			p[n].fd = d->m[i].tr->fd;
 			p[n].events = POLLIN;
 			p[n].revents = 0;
 			n++;
 		}
+		if (d->m[i].audio != NULL && n < max) {
+			p[n].fd = d->m[i].audio->fd;
+			p[n].events = POLLIN;
+			p[n].revents = 0;
+			n++;
+		}
+	}
 	if (d->bank != NULL) {
 		int k = msim_pollfds(d->bank, fds, 64);
 
@@ -918,6 +1003,7 @@ modem_poll(struct drv_modem *m, int64_t now)
 			break;
 		at_feed(&m->at, buf, (size_t)n, now);
 	}
+	audio_read(m);
 	at_tick(&m->at, now);
 	if (m->init_failed && m->at.qlen == 0) {
 		m->init_failed = 0;

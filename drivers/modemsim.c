@@ -3,8 +3,9 @@
  * each at the far end of a socketpair, answering AT like a real modem
  * (echo on after power-up, +CME ERROR codes, the SMS prompt, URCs), each
  * holding two virtual SIMs, placing calls to each other and to outside
- * numbers, delivering SMS, answering USSD, and injecting faults on
- * request.  Used by the tests and by `make demo`; it runs in the loop of
+ * numbers, delivering SMS, answering USSD, streaming a call's audio
+ * (8 kHz 16-bit PCM on a second socketpair after AT^DDSETEX=2, like a
+ * Huawei voice port), and injecting faults on request.  Used by the tests and by `make demo`; it runs in the loop of
  * whoever owns the bank (simdeskd, or a test).
  */
 #include <sys/socket.h>
@@ -54,6 +55,11 @@ struct msim_modem {
 	/* faults */
 	int		 f_echo, f_garbage, f_drop, f_late, f_cme10, f_reset_sms;
 	int64_t		 back_at;	/* vanished until then */
+	/* the voice port: PCM while a call is up and AT^DDSETEX=2 was sent */
+	int		 afd, drv_afd;
+	int		 audio_on;
+	int64_t		 a_start, a_next;
+	long		 a_sent;	/* samples since a_start */
 };
 
 struct msim_bank {
@@ -155,7 +161,19 @@ msim_bank_new(int n, unsigned seed)
 		msim_sim_ids(i, 1, m->iccid[1], NULL, NULL);
 		m->huawei = i % 2;	/* odd modems speak ^ORIG/^CONN/^CEND */
 		m->fd = m->drv_fd = -1;
+		m->afd = m->drv_afd = -1;
 		modem_reset(m, 0);
+		{
+			int sv[2];
+
+			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+			    sv) == 0) {
+				fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) |
+				    O_NONBLOCK);
+				m->afd = sv[0];
+				m->drv_afd = sv[1];
+			}
+		}
 		if (modem_plug(m) != 0) {
 			msim_bank_free(b);
 			return NULL;
@@ -174,6 +192,10 @@ msim_bank_free(struct msim_bank *b)
 			close(b->m[i].fd);
 		if (b->m[i].drv_fd >= 0)
 			close(b->m[i].drv_fd);
+		if (b->m[i].afd >= 0)
+			close(b->m[i].afd);
+		if (b->m[i].drv_afd >= 0)
+			close(b->m[i].drv_afd);
 	}
 	free(b->m);
 	free(b);
@@ -195,6 +217,59 @@ msim_fd(struct msim_bank *b, int i)
 	fd = b->m[i].drv_fd;
 	b->m[i].drv_fd = -1;	/* the driver owns it now */
 	return fd;
+}
+
+int
+msim_audio_fd(struct msim_bank *b, int i)
+{
+	int fd;
+
+	if (i < 0 || i >= b->n)
+		return -1;
+	fd = b->m[i].drv_afd;
+	b->m[i].drv_afd = -1;
+	return fd;
+}
+
+/*
+ * The far end talking: a 400 Hz tone (a sine of 20 samples at 8 kHz),
+ * louder and softer by the second, as little-endian 16-bit PCM, paced by
+ * the clock.  A driver that does not read loses samples, as on a serial
+ * voice port.
+ */
+static void
+audio_service(struct msim_modem *m, int64_t now)
+{
+	static const short sine[20] = { 0, 2472, 4702, 6472, 7608, 8000, 7608,
+	    6472, 4702, 2472, 0, -2472, -4702, -6472, -7608, -8000, -7608,
+	    -6472, -4702, -2472 };
+	unsigned char buf[1600];
+	long owed;
+
+	if (m->cstate != C_ACTIVE || !m->audio_on || m->afd < 0) {
+		m->a_start = m->a_next = 0;
+		m->a_sent = 0;
+		if (m->cstate != C_ACTIVE)
+			m->audio_on = 0;
+		return;
+	}
+	if (m->a_start == 0)
+		m->a_start = now;
+	owed = (long)(now - m->a_start) * 8 - m->a_sent;
+	if (owed > 800)
+		owed = 800;	/* 100 ms at most a turn */
+	for (long k = 0; k < owed; k++) {
+		long n = m->a_sent + k;
+		int v = sine[n % 20] / ((n / 8000) % 2 ? 4 : 1);
+
+		buf[2 * k] = (unsigned char)(v & 0xff);
+		buf[2 * k + 1] = (unsigned char)((v >> 8) & 0xff);
+	}
+	if (owed > 0 && write(m->afd, buf, (size_t)owed * 2) < 0) {
+		;	/* full: those samples are lost */
+	}
+	m->a_sent += owed;
+	m->a_next = now + 20;
 }
 
 int
@@ -674,6 +749,13 @@ command(struct msim_bank *b, int self, char *cmd, int64_t now)
 			if (p->huawei)
 				urc(p, "^CONN:1,0");
 		}
+	} else if (PRE("^DDSETEX=")) {
+		/* Huawei: PCM on the voice port for the call in progress. */
+		if (m->cstate != C_ACTIVE) {
+			err_reply(b, m, &r, 3, now);
+			goto done;
+		}
+		m->audio_on = atoi(c + 9) == 2;
 	} else if (IS("H") || IS("H0") || IS("+CHUP")) {
 		call_end(b, m, NULL);
 	} else if (IS("+CLCC")) {
@@ -868,6 +950,7 @@ msim_service(struct msim_bank *b, int64_t now)
 				urc(m, "+CREG: 1");
 		}
 		call_timers(b, m, now);
+		audio_service(m, now);
 	}
 }
 
@@ -885,6 +968,7 @@ msim_next_event(const struct msim_bank *b)
 		TAKE(m->ready_at);
 		TAKE(m->t_next);
 		TAKE(m->t_hangup);
+		TAKE(m->a_next);
 		for (int k = 0; k < MSIM_DELAYED; k++)
 			TAKE(m->delayed[k].at);
 	}

@@ -88,6 +88,25 @@ t_grep "... count the operator's call" "^operator +1 +1 " "$T_DIR/out"
 t_rc 0 "the customer's calls" simdeskctl call list --customer 1
 t_grep "... list it" "^$CALL " "$T_DIR/out"
 
+# Recording: the simulator's voice port, G.711 A-law WAV by call id.
+t_grep "call show names the recording" "^recording: +$CALL.wav \([0-9]+ s" <(simdeskctl call show "$CALL")
+t_rc 0 "call recording ID --out FILE" $OP simdeskctl call recording "$CALL" --out "$T_DIR/rec.wav"
+hdr=$(od -An -tx1 -N 44 "$T_DIR/rec.wav" | tr -d ' \n')
+[ "${hdr:0:8}" = 52494646 ] && [ "${hdr:16:8}" = 57415645 ]; t_ok "... a RIFF WAVE file" $?
+[ "${hdr:40:4}" = 0600 ] && [ "${hdr:44:4}" = 0100 ] && [ "${hdr:48:8}" = 401f0000 ]
+t_ok "... G.711 A-law (format 6), mono, 8000 Hz" $?
+size=$(stat -c %s "$T_DIR/rec.wav")
+[ "$size" -gt 8000 ]; t_ok "... over a second of audio ($size bytes) for a call talked over a second" $?
+cmp -s "$T_DIR/rec.wav" "$SIMDESK_DATA/recordings/$CALL.wav"; t_ok "... the file simdeskd wrote" $?
+t_rc 0 "--out - writes it to standard output" simdeskctl call recording "$CALL" --out -
+cmp -s "$T_DIR/out" "$T_DIR/rec.wav"; t_ok "... the same bytes" $?
+t_rc 2 "without --out (2)" simdeskctl call recording "$CALL"
+t_rc 5 "an --out in a missing directory (5)" simdeskctl call recording "$CALL" --out "$T_DIR/no/such/r.wav"
+t_grep "... names it" "^simdeskctl: --out .*no/such/r.wav: No such file" "$T_DIR/err"
+t_oneline "... on one line"
+t_rc 3 "no such call (3)" simdeskctl call recording 99999 --out "$T_DIR/x.wav"
+[ ! -e "$T_DIR/x.wav" ]; t_ok "... and no file written" $?
+
 t_rc 6 "do-not-call is refused in core (6)" $OP simdeskctl call dial 13811112222
 t_grep "... naming the customer" "do-not-call" "$T_DIR/err"
 t_oneline "... on one line"
@@ -162,6 +181,8 @@ t_ok "... a ringing incoming call, matched to the customer" $?
 IN=$(simdeskctl call list | awk '$4 == "in" && $5 == "13812345678" { print $1 }' | tail -1)
 waitfor 12 state_is "$IN" "ended missed"
 t_ok "... unanswered, it is missed after ring_seconds" $?
+t_rc 3 "a missed call has no recording (3)" simdeskctl call recording "$IN" --out "$T_DIR/m.wav"
+t_grep "... saying why" "call $IN: no recording \(never answered\)" "$T_DIR/err"
 t_rc 0 "missed calls" simdeskctl call list --missed
 t_grep "... listed" "^$IN " "$T_DIR/out"
 t_rc 0 "the owner's reminders" $OP simdeskctl reminder list

@@ -4,9 +4,11 @@
  * send/list/decode, USSD.  The work is queued for simdeskd in core; here
  * is only argument parsing and output.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "drivers/drivers.h"
 #include "tui/tui.h"
@@ -249,6 +251,8 @@ call_json(struct out_json *j, const struct sd_call *x)
 	json_int(j, "unit_mfen", x->unit_mfen);
 	json_int(j, "cost_fen", x->cost_fen);
 	json_str(j, "outcome", x->outcome);
+	json_str(j, "recording", x->recording);
+	json_int(j, "recording_s", x->rec_seconds);
 	json_str(j, "offered", x->offered);
 	json_obj_close(j);
 }
@@ -282,6 +286,61 @@ call_row(const struct sd_call *x, void *arg)
 	cells[9] = dur;
 	out_table_row(&o->t, cells);
 	return 0;
+}
+
+/* call recording ID --out FILE: the WAV, written whole or not at all. */
+int
+cmd_call_recording(struct ctl_ctx *c)
+{
+	const char *out = ctl_opt(c, "out");
+	char path[SD_PATH_MAX + 64], tmp[SD_PATH_MAX + 16], buf[65536];
+	uint64_t id;
+	FILE *in, *o;
+	size_t n;
+	int rc, bad = 0;
+
+	if (out == NULL || out[0] == '\0')
+		return sd_err_set(&c->err, SD_EUSAGE, "call recording: --out FILE "
+		    "is required (- for standard output)");
+	if ((rc = parse_id(c, "call", c->args[0], &id)) != SD_OK ||
+	    (rc = sd_call_recording(&c->sess, id, path, sizeof path,
+	    &c->err)) != SD_OK)
+		return rc;
+	if ((in = fopen(path, "rb")) == NULL)
+		return sd_err_set(&c->err, SD_ENOTFOUND, "%s: %s", path,
+		    strerror(errno));
+	if (strcmp(out, "-") == 0) {
+		while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+			if (fwrite(buf, 1, n, stdout) != n)
+				bad = 1;
+		fclose(in);
+		if (bad || fflush(stdout) != 0)
+			return sd_err_set(&c->err, SD_EINTERNAL, "standard output: "
+			    "%s", strerror(errno));
+		return SD_OK;
+	}
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", out) >= sizeof tmp) {
+		fclose(in);
+		return sd_err_set(&c->err, SD_EINVAL, "--out: path too long");
+	}
+	if ((o = fopen(tmp, "wb")) == NULL) {
+		fclose(in);
+		return sd_err_set(&c->err, SD_EINVAL, "--out %s: %s", out,
+		    strerror(errno));
+	}
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, o) != n)
+			bad = 1;
+	bad |= ferror(in);
+	fclose(in);
+	if (fclose(o) != 0 || bad || rename(tmp, out) != 0) {
+		rc = sd_err_set(&c->err, SD_EINVAL, "--out %s: %s", out,
+		    strerror(errno ? errno : EIO));
+		unlink(tmp);
+		return rc;
+	}
+	printf("%s\n", out);
+	return SD_OK;
 }
 
 /* --date YYYY-MM-DD: that local day. */
@@ -365,6 +424,10 @@ cmd_call_show(struct ctl_ctx *c)
 	    x.outcome[0] ? x.outcome : "-");
 	if (x.offered[0] != '\0')
 		printf("offered:   %s\n", x.offered);
+	if (x.recording[0] != '\0')
+		printf("recording: %s (%d s; simdeskctl call recording %llu "
+		    "--out FILE)\n", x.recording, x.rec_seconds,
+		    (unsigned long long)x.id);
 	return SD_OK;
 }
 

@@ -374,6 +374,9 @@ const struct ctl_cmd ctl_cmds[] = {
 	    { "missed", NULL, "only missed incoming calls" } } },
 	{ "call", "show", "CALL", 1, 1, "one call with its fee", 1, cmd_call_show,
 	  { { 0 } } },
+	{ "call", "recording", "CALL", 1, 1, "write a call's recording (G.711 "
+	  "A-law WAV) to a file", 1, cmd_call_recording,
+	  { { "out", "FILE", "where to write it (- for standard output)" } } },
 	{ "call", "stats", "", 0, 0, "per operator: calls, answered, talk time",
 	  1, cmd_call_stats, { { "date", "YYYY-MM-DD", "only this day" } } },
 	{ "sms", "send", "NUMBER TEXT", 2, 2, "send an SMS through simdeskd "
