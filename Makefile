@@ -47,7 +47,7 @@ BINS	 = $(B)/bin/simdesk $(B)/bin/simdeskctl $(B)/bin/simdeskd
 UNIT	 = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 UNIT_SAN = $(patsubst tests/unit/%.c,$(B)/tests-asan/%,$(UNIT_SRC))
 HELPERS	 = $(B)/tests/mp_worker $(B)/tests/bench_platform $(B)/tests/bench_customers \
-	   $(B)/tests/bench_tel
+	   $(B)/tests/bench_tel $(B)/tests/simtcp
 FUZZ	 = $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 MO	 = $(B)/locale/zh_CN/LC_MESSAGES/simdesk.mo
 
@@ -117,6 +117,11 @@ $(B)/tests/mp_worker: tests/mp/mp_worker.c $(LIBOBJ)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)
 
 $(B)/tests/bench_customers: tests/bench/bench_customers.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)
+
+$(B)/tests/simtcp: tests/mp/simtcp.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)

@@ -340,7 +340,7 @@ apply_modem(struct sd_config *c, config_setting_t *e, const char *name,
     struct sd_err *err)
 {
 	static const char *const known[] = { "name", "device", "baud", "rtscts",
-	    "slot_command", "slots", "expect", "audio", NULL };
+	    "slot_command", "slots", "expect", "audio", "imei", NULL };
 	struct sd_modem_conf *m = &c->modems[c->nmodems];
 	config_setting_t *x;
 	int line = (int)config_setting_source_line(e), st, b = 0;
@@ -359,6 +359,8 @@ apply_modem(struct sd_config *c, config_setting_t *e, const char *name,
 	    sizeof m->slot_command, name, err)) != SD_OK ||
 	    (st = group_str(e, "audio", m->audio, sizeof m->audio, name,
 	    err)) != SD_OK ||
+	    (st = group_str(e, "imei", m->imei, sizeof m->imei, name,
+	    err)) != SD_OK ||
 	    (st = group_int(e, "baud", 300, 4000000, &m->baud, name, err)) != SD_OK ||
 	    (st = group_int(e, "slots", 1, 4, &m->slots, name, err)) != SD_OK)
 		return st;
@@ -373,6 +375,10 @@ apply_modem(struct sd_config *c, config_setting_t *e, const char *name,
 			return sd_err_set(err, SD_EINVAL, "%s:%d: telephony.modems: "
 			    "name '%s': letters, digits, - and _ only", name, line,
 			    m->name);
+	if (m->imei[0] != '\0' && (strlen(m->imei) != 15 ||
+	    strspn(m->imei, "0123456789") != 15))
+		return sd_err_set(err, SD_EINVAL, "%s:%d: telephony.modems: imei "
+		    "'%s': 15 digits", name, line, m->imei);
 	/* The slot command takes the slot number once, as %d. */
 	pct = strchr(m->slot_command, '%');
 	if (m->slot_command[0] != '\0' && (pct == NULL || pct[1] != 'd' ||
@@ -409,7 +415,7 @@ apply_telephony(struct sd_config *c, config_setting_t *g, const char *name,
 {
 	static const char *const known[] = { "quota_minutes", "quota_sms",
 	    "warn", "rest", "strategy", "ring_seconds", "tariff",
-	    "at_timeout_ms", "modems", NULL };
+	    "at_timeout_ms", "modems", "search", NULL };
 	config_setting_t *x;
 	int st;
 
@@ -447,6 +453,26 @@ apply_telephony(struct sd_config *c, config_setting_t *g, const char *name,
 			    config_setting_source_line(x));
 		c->warn_pct[0] = config_setting_get_int_elem(x, 0);
 		c->warn_pct[1] = config_setting_get_int_elem(x, 1);
+	}
+	if ((x = config_setting_get_member(g, "search")) != NULL) {
+		int n = config_setting_length(x);
+
+		if (config_setting_type(x) != CONFIG_TYPE_ARRAY || n > 16)
+			return sd_err_set(err, SD_EINVAL, "%s:%d: telephony.search: "
+			    "at most 16 ports or patterns, like [ \"/dev/ttyUSB*\" ]",
+			    name, config_setting_source_line(x));
+		c->nsearch = 0;
+		for (int i = 0; i < n; i++) {
+			const char *v = config_setting_get_string_elem(x, i);
+
+			if (v == NULL || v[0] == '\0' || strlen(v) >=
+			    sizeof c->search[0])
+				return sd_err_set(err, SD_EINVAL, "%s:%d: telephony."
+				    "search[%d]: a device path, pattern or "
+				    "tcp:HOST:PORT", name,
+				    config_setting_source_line(x), i);
+			sd_strlcpy(c->search[c->nsearch++], v, sizeof c->search[0]);
+		}
 	}
 	if ((x = config_setting_get_member(g, "modems")) != NULL) {
 		int n = config_setting_length(x);

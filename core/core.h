@@ -74,8 +74,13 @@ struct sd_config {
 		int	slots;
 		char	expect[4][24];		/* ICCIDs the books put in slots */
 		char	audio[SD_PATH_MAX];	/* the voice port (PCM), "" none */
+		char	imei[16];		/* the modem's, to find it again */
 	}	modems[32];
 	int	nmodems;
+	/* Where a modem whose device went away may have come back (globs or
+	 * tcp:H:P); none: every serial port libserialport lists. */
+	char	search[16][SD_PATH_MAX];
+	int	nsearch;
 };
 
 #define SD_CONFIG_DEFAULT_PATH "/etc/simdesk/simdesk.conf"

@@ -3,10 +3,13 @@
  * engine (init and identity, signal and registration polls, calls with
  * +CLCC and Huawei ^ORIG/^CONF/^CONN/^CEND, SMS in PDU mode with parts
  * retried after a reset but never sent twice, USSD, SIM-bank slot
- * switches checked against the ICCID the books expect), the jobs the
+ * switches checked against the ICCID the books expect; a modem whose
+ * device went away found again on another port by its IMEI or ICCID),
+ * the jobs the
  * front ends queue, and the state written back for them.  One poll loop
  * drives every modem and, for sim:N, the simulator too.
  */
+#include <glob.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,7 +65,25 @@ struct drv_modem {
 	/* the voice port and the call's recording */
 	struct drv_transport	*audio;
 	struct drv_rec		*rec;
+	/* looking for the modem on other ports while its own is gone */
+	struct probe		*probe;
+	char			**cands;
+	int			 ncands, cand;
+	int64_t			 down_since, next_scan;
+	char			 wrong[160];	/* the port holds another modem */
 };
+
+/* One candidate port being asked who it is. */
+struct probe {
+	struct drv_modem	*m;
+	struct drv_transport	*tr;
+	struct at_engine	 at;
+	char			 spec[SD_PATH_MAX];
+	char			 imei[20], iccid[24];
+	int			 pending;	/* replies still to come */
+};
+
+static void probe_free(struct probe *p);
 
 struct drv_tel {
 	struct sd_core		*core;
@@ -461,6 +482,15 @@ init_done(void *arg, const struct at_result *r)
 		while (*l == ' ')
 			l++;
 		sd_strlcpy(m->rep.imei, l, sizeof m->rep.imei);
+		if (m->conf != NULL && m->conf->imei[0] != '\0' &&
+		    strcmp(m->conf->imei, m->rep.imei) != 0) {
+			/* Device names moved: this is another modem. */
+			snprintf(m->wrong, sizeof m->wrong, "%.64s is the modem "
+			    "with IMEI %.16s, not %.16s; looking for it", m->spec,
+			    m->rep.imei, m->conf->imei);
+			at_fail_all(&m->at, now);
+			return;
+		}
 	} else if (strcmp(cmd, "AT+CCID") == 0) {
 		int ok = 0;
 
@@ -726,6 +756,10 @@ drv_tel_close(struct drv_tel *d)
 			call_over(m, "failed");
 		drv_transport_close(m->tr);
 		drv_transport_close(m->audio);
+		probe_free(m->probe);
+		for (int k = 0; k < m->ncands; k++)
+			free(m->cands[k]);
+		free(m->cands);
 		at_engine_free(&m->at);
 		free(m->concat);
 		set_state(m, M_DOWN, "simdeskd stopped");
@@ -939,6 +973,13 @@ drv_tel_pollfds(struct drv_tel *d, struct pollfd *p, int max)
 			p[n].revents = 0;
 			n++;
 		}
+		if (d->m[i].probe != NULL && d->m[i].probe->tr != NULL &&
+		    n < max) {
+			p[n].fd = d->m[i].probe->tr->fd;
+			p[n].events = POLLIN;
+			p[n].revents = 0;
+			n++;
+		}
 		if (d->m[i].audio != NULL && n < max) {
 			p[n].fd = d->m[i].audio->fd;
 			p[n].events = POLLIN;
@@ -969,6 +1010,9 @@ drv_tel_next(struct drv_tel *d)
 
 		if (a >= 0 && a < t)
 			t = a;
+		if (d->m[i].probe != NULL &&
+		    (a = at_next_event(&d->m[i].probe->at)) >= 0 && a < t)
+			t = a;
 	}
 	if (d->bank != NULL) {
 		int64_t b = msim_next_event(d->bank);
@@ -979,6 +1023,191 @@ drv_tel_next(struct drv_tel *d)
 	return t;
 }
 
+/* ---------------------------------------------------------------- rebinding */
+
+/* The IMEI (else ICCID) that says a port holds this modem. */
+static const char *
+want_imei(const struct drv_modem *m)
+{
+	return m->conf != NULL && m->conf->imei[0] ? m->conf->imei : m->rep.imei;
+}
+
+static int
+port_in_use(const struct drv_tel *d, const char *spec)
+{
+	for (int i = 0; i < d->n; i++)
+		if (d->m[i].tr != NULL && strcmp(d->m[i].spec, spec) == 0)
+			return 1;
+	return 0;
+}
+
+/* The ports to try: telephony.search (globs expanded), else every serial
+ * port there is; never this modem's own nor one another modem holds. */
+static void
+scan_ports(struct drv_modem *m)
+{
+	const struct sd_config *cfg = &m->d->core->cfg;
+	int max = 64;
+
+	for (int i = 0; i < m->ncands; i++)
+		free(m->cands[i]);
+	free(m->cands);
+	m->cands = xcalloc((size_t)max, sizeof *m->cands);
+	m->ncands = m->cand = 0;
+#define ADD(x) do { if (m->ncands < max && strcmp((x), m->spec) != 0 && \
+	!port_in_use(m->d, (x))) m->cands[m->ncands++] = xstrdup(x); } while (0)
+	if (cfg->nsearch > 0) {
+		for (int i = 0; i < cfg->nsearch; i++) {
+			glob_t g;
+
+			if (strncmp(cfg->search[i], "tcp:", 4) == 0 ||
+			    strpbrk(cfg->search[i], "*?[") == NULL) {
+				ADD(cfg->search[i]);
+				continue;
+			}
+			if (glob(cfg->search[i], 0, NULL, &g) == 0)
+				for (size_t k = 0; k < g.gl_pathc; k++)
+					ADD(g.gl_pathv[k]);
+			globfree(&g);
+		}
+	} else {
+		char **names;
+		int n;
+		struct sd_err e;
+
+		if (drv_serial_list(&names, &n, &e) == SD_OK) {
+			for (int i = 0; i < n; i++)
+				ADD(names[i]);
+			drv_serial_list_free(names, n);
+		}
+	}
+#undef ADD
+}
+
+static void
+probe_free(struct probe *p)
+{
+	if (p == NULL)
+		return;
+	at_engine_free(&p->at);
+	drv_transport_close(p->tr);
+	free(p);
+}
+
+static void
+probe_write(void *io, const void *p, size_t n)
+{
+	struct probe *pr = io;
+
+	if (pr->tr != NULL)
+		drv_transport_write(pr->tr, p, n);
+}
+
+static void
+probe_done(void *arg, const struct at_result *r)
+{
+	struct probe *p = arg;
+	const char *l;
+
+	p->pending--;
+	if (r->final != AT_R_OK)
+		return;
+	for (int i = 0; i < r->ninfo; i++) {
+		l = r->info[i];
+		if (strncmp(l, "+CGSN:", 6) == 0)
+			l += 6;
+		while (*l == ' ')
+			l++;
+		if (strlen(l) == 15 && strspn(l, "0123456789") == 15)
+			sd_strlcpy(p->imei, l, sizeof p->imei);
+		else
+			drv_iccid_parse(r->info[i], p->iccid, sizeof p->iccid);
+	}
+}
+
+static void
+probe_start(struct drv_modem *m, const char *spec, int64_t now)
+{
+	struct probe *p = xcalloc(1, sizeof *p);
+	struct sd_err e;
+
+	p->m = m;
+	sd_strlcpy(p->spec, spec, sizeof p->spec);
+	if (drv_transport_open(spec, m->conf ? m->conf->baud : 115200,
+	    m->conf ? m->conf->rtscts : 0, &p->tr, &e) != SD_OK) {
+		free(p);
+		return;
+	}
+	at_engine_init(&p->at, probe_write, p, NULL, NULL);
+	/* Short deadlines: a port that says nothing is not our modem. */
+	at_queue(&p->at, "ATE0", NULL, 1500, probe_done, p, now);
+	at_queue(&p->at, "AT+CGSN", NULL, 1500, probe_done, p, now);
+	at_queue(&p->at, "AT+CCID", NULL, 1500, probe_done, p, now);
+	p->pending = 3;
+	m->probe = p;
+}
+
+/* While the modem's own port is gone: ask the other ports, one at a time,
+ * for the IMEI (or ICCID) it had; the one that has it is the modem. */
+static void
+probe_poll(struct drv_modem *m, int64_t now)
+{
+	struct probe *p = m->probe;
+	const char *imei = want_imei(m);
+
+	if (p == NULL) {
+		if (m->sim_idx >= 0 || (imei[0] == '\0' && m->rep.iccid[0] ==
+		    '\0') || m->down_since == 0 || now - m->down_since < 2000)
+			return;
+		if (m->cand >= m->ncands) {
+			if (now < m->next_scan)
+				return;
+			scan_ports(m);
+			m->next_scan = now + 5000;
+		}
+		while (m->probe == NULL && m->cand < m->ncands)
+			probe_start(m, m->cands[m->cand++], now);
+		return;
+	}
+	for (;;) {
+		char buf[512];
+		long n = drv_transport_read(p->tr, buf, sizeof buf);
+
+		if (n < 0) {
+			at_fail_all(&p->at, now);
+			break;
+		}
+		if (n == 0)
+			break;
+		at_feed(&p->at, buf, (size_t)n, now);
+	}
+	at_tick(&p->at, now);
+	if (p->pending > 0)
+		return;
+	if ((imei[0] != '\0' && strcmp(p->imei, imei) == 0) ||
+	    (imei[0] == '\0' && p->iccid[0] != '\0' &&
+	    strcmp(p->iccid, m->rep.iccid) == 0)) {
+		mlog(m, LOG_WARNING, "found again on %s (%s %s), was %s", p->spec,
+		    imei[0] ? "IMEI" : "ICCID", imei[0] ? imei : p->iccid,
+		    m->spec);
+		sd_strlcpy(m->spec, p->spec, sizeof m->spec);
+		sd_strlcpy(m->rep.port, p->spec, sizeof m->rep.port);
+		m->tr = p->tr;
+		p->tr = NULL;
+		probe_free(p);
+		m->probe = NULL;
+		m->down_since = 0;
+		m->cand = m->ncands;	/* rescan next time */
+		m->at.lbn = 0;
+		set_state(m, M_INIT, "");
+		init_start(m, now, 0);
+		audio_open(m);
+		return;
+	}
+	probe_free(p);
+	m->probe = NULL;
+}
+
 static void
 modem_poll(struct drv_modem *m, int64_t now)
 {
@@ -986,10 +1215,19 @@ modem_poll(struct drv_modem *m, int64_t now)
 	struct sd_err e;
 
 	if (m->state == M_DOWN || (m->state == M_OUT && m->tr == NULL)) {
-		if (now >= m->next_try)
+		if (m->down_since == 0)
+			m->down_since = now;
+		if (now >= m->next_try && m->probe == NULL)
 			modem_open(m, now);
+		if (m->tr == NULL)
+			probe_poll(m, now);
+		else if (m->probe != NULL) {
+			probe_free(m->probe);	/* its own port came back */
+			m->probe = NULL;
+		}
 		return;
 	}
+	m->down_since = 0;
 	/* Input; a read of -1 is the modem unplugged. */
 	for (;;) {
 		char buf[1024];
@@ -1002,6 +1240,16 @@ modem_poll(struct drv_modem *m, int64_t now)
 		if (n == 0)
 			break;
 		at_feed(&m->at, buf, (size_t)n, now);
+		if (m->wrong[0] != '\0')
+			break;
+	}
+	if (m->wrong[0] != '\0') {
+		/* Device names moved: this is another modem; leave its port
+		 * alone a while and look for ours. */
+		modem_gone(m, now, m->wrong);
+		m->wrong[0] = '\0';
+		m->next_try = now + 30000;
+		return;
 	}
 	audio_read(m);
 	at_tick(&m->at, now);
