@@ -5,11 +5,20 @@
 set -eu
 cd "$(dirname "$0")/.."
 export PATH="$PWD/build/bin:$PATH"
-export SIMDESK_DATA="$PWD/demo-data"
+# DEMO_DATA: another directory (the tests use one of their own).
+export SIMDESK_DATA="${DEMO_DATA:-$PWD/demo-data}"
 unset SIMDESK_USER SIMDESK_PASSWORD SIMDESK_CONF
 PW=demo1234
 
-if [ ! -e demo-data/sequences.db ]; then
+mkdir -p "$SIMDESK_DATA"
+# The demo's own configuration: modem calls rated by the standard tariff.
+if [ ! -e "$SIMDESK_DATA/simdesk.conf" ]; then
+	printf '# make demo: simdesk.conf(5)\ntelephony = { tariff = "STD"; };\n' \
+	    >"$SIMDESK_DATA/simdesk.conf"
+fi
+export SIMDESK_CONF="$SIMDESK_DATA/simdesk.conf"
+
+if [ ! -e "$SIMDESK_DATA/sequences.db" ]; then
 	echo "demo: creating $SIMDESK_DATA"
 	SIMDESK_PASSWORD=$PW simdeskctl init --admin admin --name "系统管理员" >/dev/null
 	add() {	# login role team name
@@ -34,8 +43,8 @@ if [ ! -e demo-data/sequences.db ]; then
 	as sun simdeskctl customer add --name 刘强 --phone 13700002222 \
 	    --city 广州 --class C >/dev/null
 	printf '姓名,手机号,城市,类别\n陈静,13600003333,杭州,A\n杨帆,13500004444,南京,B\n黄磊,13400005555,成都,\n' |
-	    iconv -f UTF-8 -t GB18030 >demo-data/leads-gbk.csv
-	simdeskctl customer import demo-data/leads-gbk.csv >/dev/null
+	    iconv -f UTF-8 -t GB18030 >"$SIMDESK_DATA/leads-gbk.csv"
+	simdeskctl customer import "$SIMDESK_DATA/leads-gbk.csv" >/dev/null
 	soon=$(TZ=Asia/Shanghai date -d '+2 minutes' '+%Y-%m-%d %H:%M')
 	as qian simdeskctl note add 13912345678 "介绍了 39 元套餐，客户有兴趣" \
 	    --outcome interested --next "$soon" >/dev/null
@@ -55,13 +64,13 @@ if [ ! -e demo-data/sequences.db ]; then
 	simdeskctl vas add CRBT --name 彩铃 --monthly-fee 5 >/dev/null
 	simdeskctl plan add P39 --name 39元畅聊 --monthly-fee 39 --minutes 100 \
 	    --sms 50 --vas CRBT --tariff STD >/dev/null
-	printf 'iccid,msisdn,plan,batch,warehouse\n' >demo-data/cards.csv
+	printf 'iccid,msisdn,plan,batch,warehouse\n' >"$SIMDESK_DATA/cards.csv"
 	i=0
 	for m in 13902715930 13905830261 13907341234 13909166041 13903508888 13904472517; do
 		i=$((i + 1))
 		printf '898600%013d,%s,P39,2026-11,杭州仓\n' "$i" "$m"
-	done >>demo-data/cards.csv
-	simdeskctl sim import demo-data/cards.csv >/dev/null
+	done >>"$SIMDESK_DATA/cards.csv"
+	simdeskctl sim import "$SIMDESK_DATA/cards.csv" >/dev/null
 	simdeskctl sim allocate --agent HZ01 --count 3 --plan P39 >/dev/null
 	first=$(simdeskctl --json sim list --status allocated | grep -oE '"iccid": "[0-9]+"' | head -1 | grep -oE '[0-9]{20}')
 	today=$(TZ=Asia/Shanghai date '+%Y-%m-%d')
@@ -76,8 +85,8 @@ if [ ! -e demo-data/sequences.db ]; then
 		echo "demo-1,$num,out,13800138000,$today 00:01:00,$today 00:01:03,245"
 		echo "demo-2,$num,out,004420794600,$today 00:05:00,$today 00:05:04,95"
 		echo "demo-3,$num,in,13700001111,$today 00:09:00,$today 00:09:02,60"
-	} >demo-data/calls.csv
-	simdeskctl cdr import demo-data/calls.csv --format simdesk >/dev/null
+	} >"$SIMDESK_DATA/calls.csv"
+	simdeskctl cdr import "$SIMDESK_DATA/calls.csv" --format simdesk >/dev/null
 	simdeskctl bill run "$(TZ=Asia/Shanghai date '+%Y-%m')" >/dev/null
 	SIMDESK_NEW_PASSWORD=svc12345 simdeskctl customer passwd 13912345678 >/dev/null
 	simdeskctl verify >/dev/null
@@ -113,10 +122,13 @@ simdesk demo -- data in $SIMDESK_DATA
   In simdesk: ? help, arrows or j/k, Enter, / filter, F10 quit.
   For Chinese screens: LANG=zh_CN.UTF-8 build/bin/simdesk -D demo-data
   Telephony: simdeskd runs four simulated modems (sim0-sim3) while the
-  demo is open.  In another terminal: build/bin/simdeskctl -D demo-data
-  modem list; call dial 13812345678 (the callee answers after 2 s; call
-  hangup ID); sms send 13812345678 '您好'; ussd sim1 '*100#';
-  modem ring sim2 13912345678 (an incoming call from 王小明).
+  demo is open.  In simdesk as qian: My customers, 王小明, d dials him (he
+  answers after 2 s), F7 hangs up, the after-call note takes the outcome;
+  F6 dials any number, F8 pauses you for incoming calls.  In another
+  terminal: build/bin/simdeskctl -D demo-data modem ring sim2 13912345678
+  (王小明 calls: his card pops up on qian's screen, F7 answers); modem list;
+  call list; call recording ID --out call.wav; sms send 13812345678 '您好';
+  ussd sim1 '*100#'.  As zhao (supervisor): Modem board.
 EOF2
 
 # The modem bank: simdeskd with four simulated modems, for the demo's life.

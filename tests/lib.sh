@@ -80,3 +80,38 @@ t_seed() {
 		    >/dev/null || return 1
 	done
 }
+
+# ---- the TUI in tmux: a server of its own (TUI_SOCK), sessions by name;
+# W names the session the helpers act on.
+tm() { tmux -L "$TUI_SOCK" "$@"; }
+screen() { tm capture-pane -p -t "$W"; }
+keys() { tm send-keys -t "$W" "$@"; }
+# wait_for DESC REGEX [TENTHS]: the screen shows REGEX within TENTHS/10 s.
+wait_for() {
+	for _ in $(seq "${3:-60}"); do
+		screen >"$T_DIR/screen"
+		grep -qE -- "$2" "$T_DIR/screen" && { t_ok "$1" 0; return 0; }
+		sleep 0.1
+	done
+	echo "# $1: /$2/ not on screen $W:"; sed 's/^/#   |/' "$T_DIR/screen"
+	t_ok "$1" 1
+	return 1
+}
+# not_on DESC REGEX SECONDS: the screen never shows REGEX in that time.
+not_on() {
+	for _ in $(seq $(($3 * 10))); do
+		screen >"$T_DIR/screen"
+		if grep -qE -- "$2" "$T_DIR/screen"; then
+			echo "# $1: /$2/ on screen $W:"; sed 's/^/#   |/' "$T_DIR/screen"
+			t_ok "$1" 1; return 1
+		fi
+		sleep 0.1
+	done
+	t_ok "$1" 0
+}
+# tui_session NAME: simdesk -l in a new 120x32 session, with the test's
+# data, configuration and zone.
+tui_session() {
+	tm new-session -d -s "$1" -x 120 -y 32 \
+	    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=${TZ:-Asia/Shanghai} SIMDESK_CONF=${SIMDESK_CONF:-} SIMDESK_DATA=$SIMDESK_DATA $T_TOP/build/bin/simdesk -l; echo EXITED \$?; sleep 30"
+}

@@ -24,38 +24,11 @@ as op2 operatorpw2 simdeskctl customer add --name 刘强 --phone 13700002222 >/d
 
 simdeskd -f -D "$SIMDESK_DATA" --modems sim:2 2>"$T_DIR/d.log" &
 DAEMON=$!
-SOCK="simdesk-tel-$$"
-tm() { tmux -L "$SOCK" "$@"; }
+TUI_SOCK="simdesk-tel-$$"
 cleanup_tmux() { tm kill-server 2>/dev/null; kill "$DAEMON" 2>/dev/null; wait "$DAEMON" 2>/dev/null; t_cleanup; }
 trap cleanup_tmux EXIT
-for w in op op2 sup; do
-	tm new-session -d -s $w -x 120 -y 32 \
-	    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=$TZ SIMDESK_CONF=$SIMDESK_CONF SIMDESK_DATA=$SIMDESK_DATA $T_TOP/build/bin/simdesk -l; echo EXITED \$?; sleep 30"
-done
+for w in op op2 sup; do tui_session $w; done
 W=op
-screen() { tm capture-pane -p -t "$W"; }
-keys() { tm send-keys -t "$W" "$@"; }
-wait_for() {	# DESC REGEX [TENTHS]
-	for _ in $(seq "${3:-50}"); do
-		screen >"$T_DIR/screen"
-		grep -qE -- "$2" "$T_DIR/screen" && { t_ok "$1" 0; return 0; }
-		sleep 0.1
-	done
-	echo "# $1: /$2/ not on screen $W:"; sed 's/^/#   |/' "$T_DIR/screen"
-	t_ok "$1" 1
-	return 1
-}
-not_on() {	# DESC REGEX SECONDS: never shows in that time
-	for _ in $(seq $(($3 * 10))); do
-		screen >"$T_DIR/screen"
-		if grep -qE -- "$2" "$T_DIR/screen"; then
-			echo "# $1: /$2/ on screen $W:"; sed 's/^/#   |/' "$T_DIR/screen"
-			t_ok "$1" 1; return 1
-		fi
-		sleep 0.1
-	done
-	t_ok "$1" 0
-}
 ready() { simdeskctl modem list | grep -E "^$1 " | grep -q " ready "; }
 for _ in $(seq 100); do ready sim0 && ready sim1 && break; sleep 0.1; done
 ready sim0 && ready sim1; t_ok "simdeskd brings sim0 and sim1 up" $?
