@@ -988,12 +988,31 @@ sd_modem_get(struct sd_session *s, const char *name, struct sd_modem *out,
 	return st;
 }
 
+/* login is one of the comma-separated names of list. */
+static int
+in_list(const char *list, const char *login)
+{
+	size_t n = strlen(login);
+
+	for (const char *p = list; *p != '\0'; ) {
+		const char *e = strchr(p, ',');
+		size_t l = e != NULL ? (size_t)(e - p) : strlen(p);
+
+		if (l == n && memcmp(p, login, n) == 0)
+			return 1;
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	return 0;
+}
+
 static int
 call_visible(const struct sd_session *s, const struct sd_call *c)
 {
 	return s->user.role != SD_ROLE_OPERATOR ||
 	    strcmp(c->operator, s->user.login) == 0 ||
-	    strstr(c->offered, s->user.login) != NULL;
+	    in_list(c->offered, s->user.login);
 }
 
 static int

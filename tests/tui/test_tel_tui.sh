@@ -160,3 +160,5 @@ rc=0; as cashier cashierpw1 simdeskctl call dial 13912345678 >/dev/null 2>&1 || 
 [ "$rc" -eq 4 ]; t_ok "a cashier may not dial (4)" $?
 keys F10 y
 W=op; wait_for "F10 leaves" "EXITED 0"
+simdeskctl audit list --op presence.pause >"$T_DIR/o"
+t_grep "... signing out: no more calls are offered to them" "presence.pause.*signed out" "$T_DIR/o"

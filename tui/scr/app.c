@@ -603,6 +603,7 @@ main(int argc, char **argv)
 	else
 		screen_push(scr_login_new(&logged_in));
 	loop();
+	tel_signout();
 	while (app.depth > 0)
 		screen_pop();
 	endwin();

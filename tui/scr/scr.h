@@ -334,6 +334,8 @@ void	tel_dial_customer(const struct sd_customer *c);
 void	tel_action(enum action a);
 /* The call bar's text into b; its theme item, or 0 without a call. */
 int	tel_bar(struct sd_buf *b);
+/* Leaving: no more calls offered to this operator. */
+void	tel_signout(void);
 /* "Available", "Paused: lunch", or "" for roles that take no calls. */
 const char *tel_presence(void);
 struct screen *scr_call_note_new(uint64_t customer, uint64_t call,

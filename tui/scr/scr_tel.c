@@ -342,6 +342,16 @@ tel_bar(struct sd_buf *b)
 	return c->state == SD_CALL_RINGING && tel.incoming ? TH_RING : TH_CALL;
 }
 
+void
+tel_signout(void)
+{
+	struct sd_err err;
+
+	/* Not offered calls from now on, rather than 15 s from now. */
+	if (tel_takes_calls() && tel.beat != 0)
+		sd_presence_beat(&app.sess, 1, "signed out", &err);
+}
+
 const char *
 tel_presence(void)
 {
