@@ -1510,7 +1510,8 @@ struct sd_modem {
 };
 
 enum sd_job_kind { SD_JOB_DIAL, SD_JOB_HANGUP, SD_JOB_ANSWER, SD_JOB_SMS,
-    SD_JOB_USSD, SD_JOB_SWITCH, SD_JOB_FAULT, SD_JOB_RING, SD_JOB_SMS_IN };
+    SD_JOB_USSD, SD_JOB_SWITCH, SD_JOB_FAULT, SD_JOB_RING, SD_JOB_SMS_IN,
+    SD_JOB_DTMF };
 enum sd_job_status { SD_JOB_QUEUED, SD_JOB_DONE, SD_JOB_FAILED };
 
 /* Work for simdeskd, taken in id order. */
@@ -1565,6 +1566,10 @@ const char *sd_call_state_name(int state);
 int	sd_call_dial(struct sd_session *s, const char *number, const char *modem,
 	    const char *as, uint64_t *id, struct sd_err *err);
 int	sd_call_hangup(struct sd_session *s, uint64_t id, struct sd_err *err);
+/* Send tones (0-9 * # A-D, up to 16) on a call that is talking: menus
+ * of the far end (press 1 for ...). */
+int	sd_call_dtmf(struct sd_session *s, uint64_t id, const char *digits,
+	    struct sd_err *err);
 /* The operator takes a ringing incoming call (the first one wins). */
 int	sd_call_answer(struct sd_session *s, uint64_t id, struct sd_err *err);
 int	sd_call_get(struct sd_session *s, uint64_t id, struct sd_call *out,

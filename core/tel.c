@@ -595,8 +595,11 @@ job_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	snprintf(obj, sizeof obj, "%s%s%s", a->j.modem, a->j.modem[0] &&
 	    a->j.number[0] ? " " : "", a->j.number);
 	return sd_audit_write(t, a->s->user.login, a->with_call ? "call.dial" :
-	    a->with_sms ? "sms.send" : "modem.job", obj, SD_OUTCOME_OK, "",
-	    a->j.text[0] && !a->with_sms ? a->j.text : "", err);
+	    a->with_sms ? "sms.send" : a->j.kind == SD_JOB_DTMF ? "call.dtmf" :
+	    "modem.job", obj, SD_OUTCOME_OK, "",
+	    /* Tones may be a PIN: not in the audit log. */
+	    a->j.text[0] && !a->with_sms && a->j.kind != SD_JOB_DTMF ?
+	    a->j.text : "", err);
 }
 
 static int
@@ -685,6 +688,7 @@ struct callop_arg {
 	uint64_t		 id;
 	int			 answer;
 	struct sd_call		 c;
+	int			 dtmf;
 };
 
 static int
@@ -716,6 +720,10 @@ callop_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	} else if (a->s->user.role == SD_ROLE_OPERATOR &&
 	    strcmp(a->c.operator, a->s->user.login) != 0)
 		return sd_deny(a->s, SD_OP_CALL_DIAL, "call", "not your call", err);
+	if (a->dtmf && a->c.state != SD_CALL_ACTIVE)
+		return sd_err_set(err, SD_EREFUSED, "call %llu: tones go on a call "
+		    "that is talking (it is %s)", (unsigned long long)a->id,
+		    sd_call_state_name(a->c.state));
 	return SD_OK;
 }
 
@@ -734,6 +742,30 @@ call_job(struct sd_session *s, uint64_t id, int answer, struct sd_err *err)
 	a.j.kind = answer ? SD_JOB_ANSWER : SD_JOB_HANGUP;
 	a.j.ref = id;
 	sd_strlcpy(a.j.modem, c.c.modem, sizeof a.j.modem);
+	return job_queue(s, &a, NULL, err);
+}
+
+int
+sd_call_dtmf(struct sd_session *s, uint64_t id, const char *digits,
+    struct sd_err *err)
+{
+	struct callop_arg c = { s, id, 0, { 0 }, 1 };
+	struct job_arg a;
+	size_t n = digits != NULL ? strlen(digits) : 0;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_CALL_DIAL, "call", err)) != SD_OK)
+		return st;
+	if (n == 0 || n > 16 || strspn(digits, "0123456789*#ABCD") != n)
+		return sd_err_set(err, SD_EINVAL, "tones: '%.40s' must be 1 to 16 "
+		    "of 0-9 * # A-D", digits != NULL ? digits : "");
+	if ((st = sd_db_run(s->core->db, callop_txn, &c, err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.j.kind = SD_JOB_DTMF;
+	a.j.ref = id;
+	sd_strlcpy(a.j.modem, c.c.modem, sizeof a.j.modem);
+	sd_strlcpy(a.j.text, digits, sizeof a.j.text);
 	return job_queue(s, &a, NULL, err);
 }
 

@@ -867,6 +867,28 @@ job_run(struct drv_tel *d, const struct sd_teljob *j, int64_t now)
 		set_state(m, M_READY, "");
 		job_done(d, j->id, 1, "dialing on %s", m->name);
 		break;
+	case SD_JOB_DTMF:
+		if ((m = carrying(d, j->ref)) == NULL) {
+			job_done(d, j->id, 0, "call %llu is on no modem",
+			    (unsigned long long)j->ref);
+			return;
+		}
+		/* One +VTS a tone: every modem takes that form. */
+		{
+			size_t sent = 0;
+
+			for (const char *t = j->text; *t != '\0'; t++) {
+				char vts[16];
+
+				snprintf(vts, sizeof vts, "AT+VTS=%c", *t);
+				if (queue(m, vts, NULL, NULL, NULL, now) != 0)
+					break;
+				sent++;
+			}
+			job_done(d, j->id, sent == strlen(j->text), "%zu of %zu "
+			    "tones on %s", sent, strlen(j->text), m->name);
+		}
+		break;
 	case SD_JOB_HANGUP:
 	case SD_JOB_ANSWER:
 		if ((m = carrying(d, j->ref)) == NULL) {

@@ -213,8 +213,22 @@ drv_serial_list(char ***names, int *n, struct sd_err *err)
 
 	*names = NULL;
 	*n = 0;
-	if (sp_list_ports(&ports) != SP_OK)
-		return sd_err_set(err, SD_EINTERNAL, "cannot list serial ports");
+	if (sp_list_ports(&ports) != SP_OK) {
+		/* No sysfs (a container, a chroot): libserialport has nothing
+		 * to enumerate, which is no ports rather than a fault. */
+		if (access("/sys/class/tty", F_OK) != 0) {
+			*names = xcalloc(1, sizeof **names);
+			return SD_OK;
+		}
+		{
+			char *why = sp_last_error_message();
+			int st = sd_err_set(err, SD_EINTERNAL, "cannot list serial "
+			    "ports: %s", why != NULL ? why : "?");
+
+			sp_free_error_message(why);
+			return st;
+		}
+	}
 	while (ports[k] != NULL)
 		k++;
 	*names = xcalloc((size_t)k + 1, sizeof **names);

@@ -71,9 +71,18 @@ CALL=$(cat "$T_DIR/out")
 waitfor 8 state_is "$CALL" active
 t_ok "the simulated callee answers" $?
 sleep 1.2
+t_rc 0 "tones on the call (DTMF, +VTS)" $OP simdeskctl call dtmf "$CALL" '12#'
+t_rc 5 "bad tones are invalid input (5)" $OP simdeskctl call dtmf "$CALL" '12x'
+t_grep "... naming the field" "^simdeskctl: tones: '12x' must be" "$T_DIR/err"
+t_rc 4 "a cashier may not send tones (4)" $CA simdeskctl call dtmf "$CALL" 1
+waitfor 5 sh -c "simdeskctl audit list --op call.dtmf | grep -q call.dtmf"
+t_ok "... audited without the tones" $?
+t_nogrep "... (a tone may be a PIN)" "12#" <(simdeskctl audit list --op call.dtmf)
 t_rc 0 "hang up" $OP simdeskctl call hangup "$CALL"
 waitfor 5 state_is "$CALL" "ended answered"
 t_ok "the call ends answered" $?
+t_rc 6 "tones on an ended call are refused (6)" $OP simdeskctl call dtmf "$CALL" 1
+t_grep "... saying why" "call $CALL: already ended" "$T_DIR/err"
 t_rc 0 "call show" simdeskctl call show "$CALL"
 t_grep "... with the customer, modem and SIM" "^customer: +1$" "$T_DIR/out"
 t_grep "... rated at 0.15 a minute" "^unit fee: +0.15/min" "$T_DIR/out"
@@ -173,6 +182,13 @@ t_rc 0 "USSD *101# (GSM 7-bit packed reply)" simdeskctl ussd m1 '*101#'
 t_grep "... decoded" "Minutes left: 120" "$T_DIR/out"
 t_rc 5 "a bad USSD code (5)" simdeskctl ussd m1 'abc'
 t_rc 4 "operators may not send USSD (4)" $OP simdeskctl ussd m1 '*100#'
+simdeskctl ussd m1 '*100#' >/dev/null 2>&1 &
+kp=$!; sleep 0.2; { kill -9 $kp; wait $kp; } 2>/dev/null
+kill -0 $D; t_ok "simdeskd survives a client killed while it waits for a USSD reply" $?
+# The modem is busy until the dead client's reply has come.
+waitfor 25 sh -c "simdeskctl ussd m1 '*101#' >'$T_DIR/out' 2>&1"
+t_ok "... and serves the next one" $?
+t_grep "... right" "Minutes left: 120" "$T_DIR/out"
 
 # ---------------------------------------------------------------- incoming
 t_rc 0 "an outside number calls m1" simdeskctl modem ring m1 13812345678

@@ -290,6 +290,17 @@ call_row(const struct sd_call *x, void *arg)
 
 /* call recording ID --out FILE: the WAV, written whole or not at all. */
 int
+cmd_call_dtmf(struct ctl_ctx *c)
+{
+	uint64_t id;
+	int rc;
+
+	if ((rc = parse_id(c, "call", c->args[0], &id)) != SD_OK)
+		return rc;
+	return sd_call_dtmf(&c->sess, id, c->args[1], &c->err);
+}
+
+int
 cmd_call_recording(struct ctl_ctx *c)
 {
 	const char *out = ctl_opt(c, "out");

@@ -374,6 +374,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	    { "missed", NULL, "only missed incoming calls" } } },
 	{ "call", "show", "CALL", 1, 1, "one call with its fee", 1, cmd_call_show,
 	  { { 0 } } },
+	{ "call", "dtmf", "CALL TONES", 2, 2, "send tones (0-9 * # A-D) on a "
+	  "call that is talking", 1, cmd_call_dtmf, { { 0 } } },
 	{ "call", "recording", "CALL", 1, 1, "write a call's recording (G.711 "
 	  "A-law WAV) to a file", 1, cmd_call_recording,
 	  { { "out", "FILE", "where to write it (- for standard output)" } } },

@@ -173,6 +173,17 @@ tel_action(enum action a)
 	switch (a) {
 	case ACT_DIALNUM:
 		buf[0] = '\0';
+		if (tel.call != 0 && tel.c.state == SD_CALL_ACTIVE) {
+			/* Talking: F6 sends tones to the far end's menu. */
+			if (!ask_text(_("Tones to send (0-9 * #):"), buf,
+			    sizeof buf) || buf[0] == '\0')
+				return;
+			if (sd_call_dtmf(&app.sess, tel.call, buf, &err) != SD_OK)
+				app_message(1, "%s", err.msg);
+			else
+				app_message(0, _("Tones %s sent."), buf);
+			return;
+		}
 		if (ask_text(_("Number to dial:"), buf, sizeof buf) && buf[0])
 			tel_dial(buf);
 		return;
