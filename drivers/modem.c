@@ -983,41 +983,31 @@ job_run(struct drv_tel *d, const struct sd_teljob *j, int64_t now)
 
 /* ---------------------------------------------------------------- the loop */
 
+/* One fd (if open) for poll's read set. */
+static void
+want_read(struct pollfd *p, int *n, int max, const struct drv_transport *t)
+{
+	if (t == NULL || *n >= max)
+		return;
+	p[*n] = (struct pollfd){ t->fd, POLLIN, 0 };
+	(*n)++;
+}
+
 int
 drv_tel_pollfds(struct drv_tel *d, struct pollfd *p, int max)
 {
 	int n = 0, fds[64];
 
-	for (int i = 0; i < d->n && n < max; i++) {
-		if (d->m[i].tr != NULL) {
-			p[n].fd = d->m[i].tr->fd;
-			p[n].events = POLLIN;
-			p[n].revents = 0;
-			n++;
-		}
-		if (d->m[i].probe != NULL && d->m[i].probe->tr != NULL &&
-		    n < max) {
-			p[n].fd = d->m[i].probe->tr->fd;
-			p[n].events = POLLIN;
-			p[n].revents = 0;
-			n++;
-		}
-		if (d->m[i].audio != NULL && n < max) {
-			p[n].fd = d->m[i].audio->fd;
-			p[n].events = POLLIN;
-			p[n].revents = 0;
-			n++;
-		}
+	for (int i = 0; i < d->n; i++) {
+		want_read(p, &n, max, d->m[i].tr);
+		want_read(p, &n, max, d->m[i].probe ? d->m[i].probe->tr : NULL);
+		want_read(p, &n, max, d->m[i].audio);
 	}
 	if (d->bank != NULL) {
 		int k = msim_pollfds(d->bank, fds, 64);
 
-		for (int i = 0; i < k && n < max; i++) {
-			p[n].fd = fds[i];
-			p[n].events = POLLIN;
-			p[n].revents = 0;
-			n++;
-		}
+		for (int i = 0; i < k && n < max; i++)
+			p[n++] = (struct pollfd){ fds[i], POLLIN, 0 };
 	}
 	return n;
 }

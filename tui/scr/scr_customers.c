@@ -536,6 +536,7 @@ struct cform {
 	int		 kind;		/* 0 customer, 1 note, 2 ticket */
 	uint64_t	 added;		/* the new customer's id */
 	int		 then_card;	/* open it after saving */
+	uint64_t	 call;		/* a note after this call */
 };
 
 static void
@@ -592,33 +593,63 @@ static int
 note_submit(struct form *f, struct sd_err *err)
 {
 	struct cform *d = f->ctx;
+	const char *outcome = strcmp(f->fields[2].value, "-") ?
+	    f->fields[2].value : NULL;
 	int64_t next = 0;
+	int st;
 
 	if (f->fields[1].value[0] != '\0' &&
 	    sd_time_parse(f->fields[1].value, &next) != SD_OK)
 		return sd_err_set(err, SD_EINVAL, "next: '%s' is not "
 		    "YYYY-MM-DD HH:MM", f->fields[1].value);
-	return sd_note_add(&app.sess, d->id, f->fields[0].value,
-	    strcmp(f->fields[2].value, "-") ? f->fields[2].value : NULL, next,
+	if (d->call != 0 && outcome != NULL &&
+	    (st = sd_call_set_outcome(&app.sess, d->call, outcome, err)) != SD_OK)
+		return st;
+	return sd_note_add(&app.sess, d->id, f->fields[0].value, outcome, next,
 	    NULL, err);
 }
 
-struct screen *
-scr_note_form_new(uint64_t customer)
+static struct screen *
+note_form(uint64_t customer, uint64_t call, const char *outcome)
 {
 	struct cform *d = xcalloc(1, sizeof *d);
 
 	d->id = customer;
 	d->kind = 1;
+	d->call = call;
 	ff_init(&d->f[0], N_("What was said"), "text", FF_TEXT, 1, 1000);
 	ff_init(&d->f[1], N_("Next contact"), "next", FF_TEXT, 0, 16);
 	ff_init(&d->f[2], N_("Outcome"), "outcome", FF_CHOICE, 0, 0);
 	d->f[2].choices = outcomes;
-	sd_strlcpy(d->f[2].value, "-", FF_VALUE_MAX);
-	form_init(&d->form, N_("Follow-up note"), d->f, 3, note_submit, d);
-	return cform_screen(d, N_("Follow-up note"), N_("Write what was said. "
-	    "Next contact (YYYY-MM-DD HH:MM) sets a reminder for the owner; "
-	    "choose the outcome with the left and right arrows."));
+	sd_strlcpy(d->f[2].value, outcome, FF_VALUE_MAX);
+	if (call == 0) {
+		form_init(&d->form, N_("Follow-up note"), d->f, 3, note_submit, d);
+		return cform_screen(d, N_("Follow-up note"), N_("Write what was "
+		    "said. Next contact (YYYY-MM-DD HH:MM) sets a reminder for "
+		    "the owner; choose the outcome with the left and right "
+		    "arrows."));
+	}
+	/* Not answered: the note says so already. */
+	if (strcmp(outcome, "answered") != 0)
+		snprintf(d->f[0].value, FF_VALUE_MAX, "%s (call %llu)", outcome,
+		    (unsigned long long)call);
+	form_init(&d->form, N_("After the call"), d->f, 3, note_submit, d);
+	return cform_screen(d, N_("After the call"), N_("The call has ended. "
+	    "Write what was said, plan the next contact (YYYY-MM-DD HH:MM) and "
+	    "choose the outcome with the left and right arrows; F2 saves it on "
+	    "the customer's card and on the call. Esc leaves without a note."));
+}
+
+struct screen *
+scr_note_form_new(uint64_t customer)
+{
+	return note_form(customer, 0, "-");
+}
+
+struct screen *
+scr_call_note_new(uint64_t customer, uint64_t call, const char *outcome)
+{
+	return note_form(customer, call, outcome);
 }
 
 static const char *const ticket_types[] = { "inquiry", "complaint",
