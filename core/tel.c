@@ -1361,6 +1361,7 @@ outcome_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct outcome_arg *a = arg;
 	struct sd_call c;
+	const char *num;
 	int st = LOAD64(t, T_CALL, a->id, call_f, &c, 1, err);
 
 	if (st == SD_ENOTFOUND)
@@ -1374,8 +1375,9 @@ outcome_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	sd_strlcpy(c.outcome, a->outcome, sizeof c.outcome);
 	/* A caller unknown when it rang may be a customer by now (the pop's
 	 * new-customer form): the call goes on their card. */
-	if (c.customer == 0 && (st = customer_by_phone(t, c.direction ==
-	    SD_DIR_IN ? c.caller : c.callee, &c.customer, err)) != SD_OK)
+	num = c.direction == SD_DIR_IN ? c.caller : c.callee;
+	if (c.customer == 0 && num[0] != '\0' &&
+	    (st = customer_by_phone(t, num, &c.customer, err)) != SD_OK)
 		return st;
 	return STORE64(t, T_CALL, a->id, call_f, &c, err);
 }
