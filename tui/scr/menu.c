@@ -24,8 +24,12 @@ menu_draw(const struct menu *m, int y, int x)
 	for (int i = 0; i < m->n; i++) {
 		struct sd_buf b = SD_BUF_INIT;
 
-		sd_buf_printf(&b, " %d  %s", (i + 1) % 10,
-		    _(m->items[m->visible[i]].label));
+		/* Keys 1-9 and 0 pick the first ten; the rest by arrows. */
+		if (i < 10)
+			sd_buf_printf(&b, " %d  %s", (i + 1) % 10,
+			    _(m->items[m->visible[i]].label));
+		else
+			sd_buf_printf(&b, "    %s", _(m->items[m->visible[i]].label));
 		put_text(y++, x, 40, sd_buf_cstr(&b), i == m->sel ?
 		    theme_attr(TH_SELECTED) : theme_attr(TH_NORMAL));
 		sd_buf_free(&b);
