@@ -201,6 +201,48 @@ store64(struct sd_txn *t, int table, uint64_t id, const struct fdesc *d, int n,
 	return store(t, table, k, 8, d, n, obj, err);
 }
 
+/*
+ * Each record of table in key order (dir 1) or backwards (dir -1), from
+ * key (NULL: the first or last) on, decoded into rec: fn's WALK_NEXT goes
+ * on, WALK_STOP ends the walk, anything else is an error it returns.
+ * Records that do not decode are passed over.
+ */
+#define WALK_NEXT 0
+#define WALK_STOP (-1)
+typedef int (*walk_fn)(struct sd_txn *t, const void *key, size_t kl, void *rec,
+    void *arg, struct sd_err *err);
+
+static int
+walk(struct sd_txn *t, int table, int dir, const void *key, size_t kl,
+    const struct fdesc *d, int n, void *rec, size_t size, walk_fn fn,
+    void *arg, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	int st, r = WALK_NEXT;
+
+	if ((st = sd_cursor_open(t, table, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, key != NULL ? SD_SEEK_GE : dir > 0 ?
+	    SD_SEEK_FIRST : SD_SEEK_LAST, key, kl, err); st == SD_OK;
+	    st = sd_cursor_step(c, dir, err)) {
+		size_t l, vl;
+		const void *k = sd_cursor_key(c, &l);
+		const void *v = sd_cursor_val(c, &vl);
+
+		if (rec_decode(d, n, v, vl, rec, size) != SD_OK)
+			continue;
+		if ((r = fn(t, k, l, rec, arg, err)) != WALK_NEXT)
+			break;
+	}
+	sd_cursor_close(c);
+	if (r != WALK_NEXT && r != WALK_STOP)
+		return r;
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
 /* ---------------------------------------------------------------- call indexes */
 
 static int
@@ -456,35 +498,37 @@ struct ev_arg {
 	int			 peek;		/* read only: are there any? */
 };
 
+/* The session user's events: keys are login NUL id. */
+static int
+event_take(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
+    struct sd_err *err)
+{
+	struct ev_arg *a = arg;
+	size_t ml = strlen(a->s->user.login) + 1;
+
+	(void)t;
+	(void)err;
+	if (kl < ml || memcmp(key, a->s->user.login, ml) != 0)
+		return WALK_STOP;
+	a->out[a->n++] = *(struct sd_tel_event *)rec;
+	return a->n < a->max ? WALK_NEXT : WALK_STOP;
+}
+
 static int
 events_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct ev_arg *a = arg;
 	const char *me = a->s->user.login;
 	size_t ml = strlen(me) + 1;
-	struct sd_cursor *c;
+	struct sd_tel_event ev;
 	int st;
 
 	a->n = 0;
-	if ((st = sd_cursor_open(t, T_TELEVENT, -1, &c, err)) != SD_OK)
+	if (a->max <= 0)
+		return SD_OK;
+	if ((st = walk(t, T_TELEVENT, 1, me, ml, ev_f, NF(ev_f), &ev, sizeof ev,
+	    event_take, a, err)) != SD_OK)
 		return st;
-	st = sd_cursor_seek(c, SD_SEEK_GE, me, ml, err);
-	while (st == SD_OK && a->n < a->max) {
-		size_t kl, vl;
-		const char *k = sd_cursor_key(c, &kl);
-		const void *v = sd_cursor_val(c, &vl);
-
-		if (kl < ml || memcmp(k, me, ml) != 0)
-			break;
-		if (rec_decode(ev_f, NF(ev_f), v, vl, &a->out[a->n],
-		    sizeof a->out[0]) == SD_OK)
-			a->n++;
-		st = sd_cursor_step(c, 1, err);
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
 	if (a->peek)
 		return SD_OK;
 	/* Taken: gone from the inbox. */
@@ -948,17 +992,29 @@ struct list_arg {
 	struct sd_call			 c;
 	struct sd_sms			 sms;
 	uint64_t			 id;
-	int				 limit;
+	int				 limit, count;
 	int64_t				 from, to;
 	struct sd_call_stats		*stats;
 	int				 nstats;
 };
 
 static int
+modem_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
+    struct sd_err *err)
+{
+	struct list_arg *a = arg;
+
+	(void)key;
+	(void)kl;
+	(void)err;
+	modem_fill_usage(t, &a->s->core->cfg, rec);
+	return a->mcb(rec, a->arg) != 0 ? WALK_STOP : WALK_NEXT;
+}
+
+static int
 modems_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct list_arg *a = arg;
-	struct sd_cursor *c;
 	int st;
 
 	if (a->name != NULL) {
@@ -966,25 +1022,8 @@ modems_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			modem_fill_usage(t, &a->s->core->cfg, &a->m);
 		return st;
 	}
-	if ((st = sd_cursor_open(t, T_MODEM, -1, &c, err)) != SD_OK)
-		return st;
-	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
-	    st = sd_cursor_step(c, 1, err)) {
-		size_t vl;
-		const void *v = sd_cursor_val(c, &vl);
-
-		if (rec_decode(modem_f, NF(modem_f), v, vl, &a->m,
-		    sizeof a->m) != SD_OK)
-			continue;
-		modem_fill_usage(t, &a->s->core->cfg, &a->m);
-		if (a->mcb(&a->m, a->arg) != 0)
-			break;
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	return SD_OK;
+	return walk(t, T_MODEM, 1, NULL, 0, modem_f, NF(modem_f), &a->m,
+	    sizeof a->m, modem_each, a, err);
 }
 
 int
@@ -1231,12 +1270,31 @@ sd_call_stats(struct sd_session *s, int64_t from, int64_t to, sd_stats_cb cb,
 	return st;
 }
 
+/* Newest first; an operator sees the messages they sent. */
+static int
+sms_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
+    struct sd_err *err)
+{
+	struct list_arg *a = arg;
+	const struct sd_sms *m = rec;
+
+	(void)t;
+	(void)key;
+	(void)kl;
+	(void)err;
+	if (a->s->user.role == SD_ROLE_OPERATOR &&
+	    strcmp(m->by, a->s->user.login) != 0)
+		return WALK_NEXT;
+	if (a->scb(m, a->arg) != 0 || (a->limit > 0 && ++a->count >= a->limit))
+		return WALK_STOP;
+	return WALK_NEXT;
+}
+
 static int
 smslist_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct list_arg *a = arg;
-	struct sd_cursor *c;
-	int st, n = 0;
+	int st;
 
 	if (a->id != 0) {
 		st = LOAD64(t, T_SMS, a->id, sms_f, &a->sms, 0, err);
@@ -1245,27 +1303,8 @@ smslist_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			    "message", (unsigned long long)a->id);
 		return st;
 	}
-	if ((st = sd_cursor_open(t, T_SMS, -1, &c, err)) != SD_OK)
-		return st;
-	for (st = sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err); st == SD_OK;
-	    st = sd_cursor_step(c, -1, err)) {
-		size_t vl;
-		const void *v = sd_cursor_val(c, &vl);
-		struct sd_sms m;
-
-		if (rec_decode(sms_f, NF(sms_f), v, vl, &m, sizeof m) != SD_OK)
-			continue;
-		if (a->s->user.role == SD_ROLE_OPERATOR &&
-		    strcmp(m.by, a->s->user.login) != 0)
-			continue;
-		if (a->scb(&m, a->arg) != 0 || (a->limit > 0 && ++n >= a->limit))
-			break;
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	return SD_OK;
+	return walk(t, T_SMS, -1, NULL, 0, sms_f, NF(sms_f), &a->sms,
+	    sizeof a->sms, sms_each, a, err);
 }
 
 int
@@ -1452,36 +1491,33 @@ sd_call_recorded(struct sd_core *core, uint64_t id, const char *name,
 
 /* ---------------------------------------------------------------- simdeskd */
 
+/* The first job after a->after still queued. */
+static int
+job_queued(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
+    struct sd_err *err)
+{
+	struct job_arg *a = arg;
+
+	(void)t;
+	(void)key;
+	(void)kl;
+	(void)err;
+	if (((struct sd_teljob *)rec)->status != SD_JOB_QUEUED)
+		return WALK_NEXT;
+	a->found = 1;
+	return WALK_STOP;
+}
+
 static int
 jobnext_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct job_arg *a = arg;
-	struct sd_cursor *c;
 	uint8_t k[8];
-	int st;
 
 	a->found = 0;
-	if ((st = sd_cursor_open(t, T_TELJOB, -1, &c, err)) != SD_OK)
-		return st;
 	key64(k, a->after + 1);
-	for (st = sd_cursor_seek(c, SD_SEEK_GE, k, 8, err); st == SD_OK;
-	    st = sd_cursor_step(c, 1, err)) {
-		size_t vl;
-		const void *v = sd_cursor_val(c, &vl);
-
-		if (rec_decode(job_f, NF(job_f), v, vl, &a->j, sizeof a->j) !=
-		    SD_OK)
-			continue;
-		if (a->j.status == SD_JOB_QUEUED) {
-			a->found = 1;
-			break;
-		}
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	return SD_OK;
+	return walk(t, T_TELJOB, 1, k, 8, job_f, NF(job_f), &a->j, sizeof a->j,
+	    job_queued, a, err);
 }
 
 int
@@ -1965,34 +2001,40 @@ struct inc_arg {
 };
 
 /* Operators that may take a call now: beating, not paused, not on one. */
+struct avail_arg {
+	struct presence	*out;
+	int		 max, n;
+	int64_t		 now;
+};
+
+static int
+avail_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
+    struct sd_err *err)
+{
+	struct avail_arg *a = arg;
+	const struct presence *p = rec;
+
+	(void)t;
+	(void)key;
+	(void)kl;
+	(void)err;
+	if (p->paused || p->on_call != 0 || a->now - p->beat > 15)
+		return WALK_NEXT;
+	a->out[a->n++] = *p;
+	return a->n < a->max ? WALK_NEXT : WALK_STOP;
+}
+
 static int
 available(struct sd_txn *t, struct presence *out, int max, int *n,
     struct sd_err *err)
 {
-	struct sd_cursor *c;
-	int64_t now = sd_now();
-	int st;
+	struct avail_arg a = { out, max, 0, sd_now() };
+	struct presence p;
+	int st = walk(t, T_PRESENCE, 1, NULL, 0, pres_f, NF(pres_f), &p,
+	    sizeof p, avail_each, &a, err);
 
-	*n = 0;
-	if ((st = sd_cursor_open(t, T_PRESENCE, -1, &c, err)) != SD_OK)
-		return st;
-	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err);
-	    st == SD_OK && *n < max; st = sd_cursor_step(c, 1, err)) {
-		size_t vl;
-		const void *v = sd_cursor_val(c, &vl);
-		struct presence p;
-
-		if (rec_decode(pres_f, NF(pres_f), v, vl, &p, sizeof p) != SD_OK)
-			continue;
-		if (p.paused || p.on_call != 0 || now - p.beat > 15)
-			continue;
-		out[(*n)++] = p;
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	return SD_OK;
+	*n = a.n;
+	return st;
 }
 
 static int
