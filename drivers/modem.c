@@ -70,6 +70,7 @@ struct drv_modem {
 	char			**cands;
 	int			 ncands, cand;
 	int64_t			 down_since, next_scan;
+	int64_t			 backoff;	/* ms to the next open */
 	char			 wrong[160];	/* the port holds another modem */
 };
 
@@ -272,8 +273,7 @@ clcc_done(void *arg, const struct at_result *r)
 static void
 dial_done(void *arg, const struct at_result *r)
 {
-	struct step *s = arg;
-	struct drv_modem *m = s->m;
+	struct drv_modem *m = arg;
 
 	if (r->final == AT_R_OK) {
 		call_set(m, SD_CALL_DIALING, 0);
@@ -545,6 +545,19 @@ init_done(void *arg, const struct at_result *r)
 	m->dirty = 1;
 }
 
+/* Queue init command cmd again (the signal and registration polls). */
+static void
+init_again(struct drv_modem *m, const char *cmd, int64_t now)
+{
+	for (int k = 0; k < NINIT; k++)
+		if (strcmp(init_cmds[k], cmd) == 0) {
+			m->steps[k].m = m;
+			m->steps[k].k = k;
+			queue(m, cmd, NULL, init_done, &m->steps[k], now);
+			return;
+		}
+}
+
 static void
 init_start(struct drv_modem *m, int64_t now, int from)
 {
@@ -643,8 +656,13 @@ modem_open(struct drv_modem *m, int64_t now)
 	    m->conf ? m->conf->rtscts : 0, &m->tr, &e) != SD_OK) {
 		if (m->state != M_DOWN || m->rep.message[0] == '\0')
 			set_state(m, M_DOWN, e.msg);
+		/* A device that stays away is tried less and less often. */
+		m->backoff = m->backoff < 1000 ? 1000 : m->backoff * 2 > 30000 ?
+		    30000 : m->backoff * 2;
+		m->next_try = now + m->backoff;
 		return;
 	}
+	m->backoff = 0;
 	m->at.lbn = 0;
 	set_state(m, M_INIT, "");
 	init_start(m, now, 0);
@@ -860,9 +878,8 @@ job_run(struct drv_tel *d, const struct sd_teljob *j, int64_t now)
 		m->incoming = 0;
 		m->cstate = SD_CALL_QUEUED;
 		m->call_at = now;
-		m->steps[INIT_STEPS - 2].m = m;
 		snprintf(cmd, sizeof cmd, "ATD%s;", j->number);
-		queue(m, cmd, NULL, dial_done, &m->steps[INIT_STEPS - 2], now);
+		queue(m, cmd, NULL, dial_done, m, now);
 		m->next_poll = now + 1000;	/* +CLCC from now on */
 		set_state(m, M_READY, "");
 		job_done(d, j->id, 1, "dialing on %s", m->name);
@@ -1307,9 +1324,8 @@ modem_poll(struct drv_modem *m, int64_t now)
 		if (m->call != 0 && m->cstate >= SD_CALL_DIALING)
 			queue(m, "AT+CLCC", NULL, clcc_done, m, now);
 		else {
-			queue(m, "AT+CSQ", NULL, init_done,
-			    &m->steps[12], now);
-			queue(m, "AT+CREG?", NULL, init_done, &m->steps[13], now);
+			init_again(m, "AT+CSQ", now);
+			init_again(m, "AT+CREG?", now);
 		}
 		m->next_poll = now + (m->call ? 1000 : 15000);
 		sms_next(m, now);
