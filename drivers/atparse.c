@@ -33,9 +33,10 @@ drv_at_fields(const char *line, char fields[][128], int max)
 			continue;	/* unbalanced: quotes are dropped */
 		}
 		if (*p == ',' && !inq) {
+			if (n + 1 == max)
+				break;	/* the rest is not wanted */
 			fields[n][k] = '\0';
-			if (++n == max)
-				return n;
+			n++;
 			k = 0;
 			fields[n][0] = '\0';
 			continue;
@@ -231,18 +232,19 @@ gsm7_hex(const char *s, struct sd_buf *out)
 int
 drv_cusd_parse(const char *line, struct drv_ussd *out, struct sd_err *err)
 {
-	char f[3][128];
+	char f[1][128];
 	const char *p, *q, *e;
 	struct sd_buf text = SD_BUF_INIT, str = SD_BUF_INIT;
-	int dcs_given = 0, n;
+	int dcs_given = 0;
 
 	memset(out, 0, sizeof *out);
 	out->dcs = -1;
 	if (strncmp(line, "+CUSD:", 6) != 0)
 		return sd_err_set(err, SD_EINVAL, "+CUSD: not a USSD line: %.40s",
 		    line);
-	n = drv_at_fields(line, f, 3);
-	if (int_field(f[0], &out->status) != 0 || out->status > 5)
+	/* The status is the first field; the string is taken below. */
+	if (drv_at_fields(line, f, 1) < 1 || int_field(f[0], &out->status) != 0 ||
+	    out->status > 5)
 		return sd_err_set(err, SD_EINVAL, "+CUSD: status '%.10s' is not "
 		    "0-5", f[0]);
 	/* The string may be longer than a field and hold commas: take it
@@ -272,7 +274,6 @@ drv_cusd_parse(const char *line, struct drv_ussd *out, struct sd_err *err)
 		else
 			out->dcs = -1;
 	}
-	(void)n;
 	{
 		int d = out->dcs;
 		int ucs2 = dcs_given && (d == 72 || (d & 0xfc) == 0x48 ||

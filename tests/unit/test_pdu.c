@@ -250,6 +250,23 @@ conformance_ussd(void **state)
 	assert_int_equal(u.status, 2);
 	assert_int_equal(drv_cusd_parse("+CUSD: 7,\"x\",15", &u, NULL),
 	    SD_EINVAL);
+	/* A status alone (the network does not support it), spaces kept out. */
+	assert_int_equal(drv_cusd_parse("+CUSD: 4", &u, NULL), SD_OK);
+	assert_int_equal(u.status, 4);
+	assert_string_equal(u.text, "");
+	assert_int_equal(drv_cusd_parse("+CUSD:  1 , \"Reply 1 or 2\", 15", &u,
+	    NULL), SD_OK);
+	assert_int_equal(u.status, 1);
+	assert_string_equal(u.text, "Reply 1 or 2");
+	{
+		char f[2][128];
+
+		/* Fewer fields than there are: the last one wanted is trimmed. */
+		assert_int_equal(drv_at_fields("+X:  a ,b,c", f, 1), 1);
+		assert_string_equal(f[0], "a");
+		assert_int_equal(drv_at_fields("+X: a, b ,c", f, 2), 2);
+		assert_string_equal(f[1], "b");
+	}
 }
 
 static void
