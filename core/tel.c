@@ -1677,6 +1677,26 @@ struct prog_arg {
 	int		 to_rate;
 };
 
+/* Mark an operator busy with call id (their presence, when they have one). */
+static int
+presence_on_call(struct sd_txn *t, const char *login, uint64_t id,
+    struct sd_err *err)
+{
+	struct presence p;
+	int st = load(t, T_PRESENCE, login, strlen(login), pres_f, NF(pres_f),
+	    &p, sizeof p, 1, err);
+
+	if (st == SD_ENOTFOUND) {
+		sd_err_clear(err);
+		return SD_OK;
+	}
+	if (st != SD_OK || p.on_call == id)
+		return st;
+	p.on_call = id;
+	return store(t, T_PRESENCE, login, strlen(login), pres_f, NF(pres_f), &p,
+	    err);
+}
+
 static int
 progress_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
@@ -1706,6 +1726,11 @@ progress_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		a->c.answer = a->when;
 	a->c.state = a->state;
 	if ((st = STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
+		return st;
+	/* Dialling out, or talking: the operator is not offered calls. */
+	if (a->c.operator[0] != '\0' && (a->c.direction == SD_DIR_OUT ||
+	    a->state == SD_CALL_ACTIVE) &&
+	    (st = presence_on_call(t, a->c.operator, a->id, err)) != SD_OK)
 		return st;
 	memset(&ev, 0, sizeof ev);
 	ev.kind = SD_EV_STATE;
@@ -2014,12 +2039,22 @@ avail_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	struct avail_arg *a = arg;
 	const struct presence *p = rec;
 
-	(void)t;
 	(void)key;
 	(void)kl;
-	(void)err;
-	if (p->paused || p->on_call != 0 || a->now - p->beat > 15)
+	if (p->paused || a->now - p->beat > 15)
 		return WALK_NEXT;
+	if (p->on_call != 0) {
+		/* Busy, unless that call is over (a daemon that died mid-call
+		 * never said so). */
+		struct sd_call c;
+		int st = LOAD64(t, T_CALL, p->on_call, call_f, &c, 0, err);
+
+		if (st == SD_OK && c.state != SD_CALL_ENDED)
+			return WALK_NEXT;
+		if (st != SD_OK && st != SD_ENOTFOUND)
+			return st;
+		sd_err_clear(err);
+	}
 	a->out[a->n++] = *p;
 	return a->n < a->max ? WALK_NEXT : WALK_STOP;
 }

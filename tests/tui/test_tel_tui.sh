@@ -140,6 +140,14 @@ wait_for "F6 asks for a number" "Number to dial:"
 keys 13812345678 Enter
 wait_for "... and dials it" "☎ (queued|dialling|ringing|talking) 13812345678"
 wait_for "... answered" "☎ talking 13812345678"
+FREE=$(simdeskctl modem list | awk '$1 ~ /^sim/ && / ready / { print $1; exit }')
+simdeskctl modem ring "$FREE" 13912345678 >/dev/null
+W=op2; wait_for "the owner is on a call: their customer's call goes to another operator" "☎ incoming 13912345678 王小明"
+keys F7; wait_for "... who answers it" "☎ talking 13912345678"
+keys F7; wait_for "... and hangs up" "After the call"; keys Escape
+simdeskctl --json call list >"$T_DIR/o"
+[ "$(grep -oE '"offered": "[^"]*"' "$T_DIR/o" | tail -1)" = '"offered": "op2"' ]
+t_ok "... offered to op2 alone, not to the busy owner" $?
 W=sup
 keys supervisor Tab supervisorpw1 Enter
 wait_for "a supervisor logs in (available for calls too)" "Available +supervisor one"
