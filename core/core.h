@@ -190,6 +190,7 @@ enum sd_op {
 	SD_OP_SMS_SHOW,
 	SD_OP_USSD,
 	SD_OP_CALL_TAKE,
+	SD_OP_PRESENCE_SHOW,
 	SD_OP__COUNT
 };
 
@@ -1646,6 +1647,22 @@ int	sd_call_recording(struct sd_session *s, uint64_t id, char *path,
  * older than 15 s is away).  Operators and supervisors take calls. */
 int	sd_presence_beat(struct sd_session *s, int paused, const char *reason,
 	    struct sd_err *err);
+/* Who is at the desks, for supervisors: away (no beat for 15 s, or
+ * signed out), available, paused (with the reason) or on a call. */
+enum sd_presence_state { SD_PRES_AWAY, SD_PRES_AVAILABLE, SD_PRES_PAUSED,
+    SD_PRES_ON_CALL };
+struct sd_presence {
+	char	 login[SD_LOGIN_MAX + 1];
+	char	 name[SD_NAME_MAX + 1];
+	int	 state;
+	char	 reason[65];
+	int64_t	 beat, last_end;
+	uint64_t call;
+};
+typedef int (*sd_presence_cb)(const struct sd_presence *p, void *arg);
+int	sd_presence_list(struct sd_session *s, sd_presence_cb cb, void *arg,
+	    struct sd_err *err);
+const char *sd_presence_state_name(int state);
 /* The outcome of a call (answered, no_answer, sale, ...), from the
  * after-call note: the call's operator, or a supervisor.  A call from a
  * number that was unknown is linked to the customer who has it now. */

@@ -114,6 +114,7 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	{ SD_OP_USSD, "ussd", R(ADMIN) | R(SUPERVISOR) },
 	/* Incoming calls are offered to the people at the desks. */
 	{ SD_OP_CALL_TAKE, "call.take", R(SUPERVISOR) | R(OPERATOR) },
+	{ SD_OP_PRESENCE_SHOW, "presence.show", R(ADMIN) | R(SUPERVISOR) },
 };
 
 const char *

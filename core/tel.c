@@ -1389,6 +1389,92 @@ sd_presence_beat(struct sd_session *s, int paused, const char *reason,
 	return sd_db_run(s->core->db, pres_txn, &a, err);
 }
 
+const char *
+sd_presence_state_name(int state)
+{
+	switch (state) {
+	case SD_PRES_AVAILABLE:	return "available";
+	case SD_PRES_PAUSED:	return "paused";
+	case SD_PRES_ON_CALL:	return "on call";
+	default:		return "away";
+	}
+}
+
+/* A call that is not over (a daemon that died mid-call never said so). */
+static int
+call_live(struct sd_txn *t, uint64_t id, int *live, struct sd_err *err)
+{
+	struct sd_call c;
+	int st = LOAD64(t, T_CALL, id, call_f, &c, 0, err);
+
+	*live = st == SD_OK && c.state != SD_CALL_ENDED;
+	if (st == SD_ENOTFOUND) {
+		sd_err_clear(err);
+		return SD_OK;
+	}
+	return st;
+}
+
+struct preslist_arg {
+	sd_presence_cb	 cb;
+	void		*arg;
+	int64_t		 now;
+};
+
+static int
+pres_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
+    struct sd_err *err)
+{
+	struct preslist_arg *a = arg;
+	const struct presence *p = rec;
+	struct sd_presence out;
+	struct sd_user u;
+	int st, live = 0;
+
+	(void)key;
+	(void)kl;
+	memset(&out, 0, sizeof out);
+	sd_strlcpy(out.login, p->login, sizeof out.login);
+	if (user_load(t, p->login, &u, 0, err) == SD_OK)
+		sd_strlcpy(out.name, u.name, sizeof out.name);
+	sd_err_clear(err);
+	if (p->on_call != 0 && (st = call_live(t, p->on_call, &live, err)) !=
+	    SD_OK)
+		return st;
+	out.beat = p->beat;
+	out.last_end = p->last_end;
+	sd_strlcpy(out.reason, p->reason, sizeof out.reason);
+	if (live) {
+		out.state = SD_PRES_ON_CALL;
+		out.call = p->on_call;
+	} else if (a->now - p->beat > 15)
+		out.state = SD_PRES_AWAY;
+	else
+		out.state = p->paused ? SD_PRES_PAUSED : SD_PRES_AVAILABLE;
+	return a->cb(&out, a->arg) != 0 ? WALK_STOP : WALK_NEXT;
+}
+
+static int
+preslist_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct presence p;
+
+	return walk(t, T_PRESENCE, 1, NULL, 0, pres_f, NF(pres_f), &p, sizeof p,
+	    pres_each, arg, err);
+}
+
+int
+sd_presence_list(struct sd_session *s, sd_presence_cb cb, void *arg,
+    struct sd_err *err)
+{
+	struct preslist_arg a = { cb, arg, sd_now() };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_PRESENCE_SHOW, "presence", err)) != SD_OK)
+		return st;
+	return sd_db_read(s->core->db, preslist_txn, &a, err);
+}
+
 struct outcome_arg {
 	struct sd_session	*s;
 	uint64_t		 id;
@@ -2044,16 +2130,12 @@ avail_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	if (p->paused || a->now - p->beat > 15)
 		return WALK_NEXT;
 	if (p->on_call != 0) {
-		/* Busy, unless that call is over (a daemon that died mid-call
-		 * never said so). */
-		struct sd_call c;
-		int st = LOAD64(t, T_CALL, p->on_call, call_f, &c, 0, err);
+		int st, live;
 
-		if (st == SD_OK && c.state != SD_CALL_ENDED)
-			return WALK_NEXT;
-		if (st != SD_OK && st != SD_ENOTFOUND)
+		if ((st = call_live(t, p->on_call, &live, err)) != SD_OK)
 			return st;
-		sd_err_clear(err);
+		if (live)
+			return WALK_NEXT;
 	}
 	a->out[a->n++] = *p;
 	return a->n < a->max ? WALK_NEXT : WALK_STOP;

@@ -131,6 +131,12 @@ wait_for "... a call-back reminder pops up for the owner" "call back 13912345678
 keys Escape
 simdeskctl audit list --op presence.pause >"$T_DIR/o"
 t_grep "the pause is audited with its reason" "presence.pause.*lunch" "$T_DIR/o"
+t_rc 0 "presence list (a supervisor's view of the desks)" as supervisor supervisorpw1 simdeskctl presence list
+t_grep "... the paused operator, with the reason" "^operator +operator one +paused +lunch " "$T_DIR/out"
+t_grep "... the available one" "^op2 +孙伟 +available " "$T_DIR/out"
+t_rc 0 "presence list --json" simdeskctl --json presence list
+t_grep "... has state and reason" '"state": "paused",' "$T_DIR/out"
+t_rc 4 "operators may not list the desks (4)" as operator operatorpw1 simdeskctl presence list
 keys F8
 wait_for "F8 again: available" "Available +operator one"
 
@@ -156,6 +162,8 @@ wait_for "the supervisor's modem board" "Modem +SIM +Carrier +Signal +State +Cal
 wait_for "... each modem's SIM, carrier, signal, state" "sim0 +13900000000 +CHINA MOBILE +[0-9]+ +(ready|call)"
 wait_for "... the call it carries with a timer" "→ 13812345678 [0-9]:[0-9][0-9]"
 wait_for "... and the quota bar with this month's minutes" "[█░]{10} [1-9][0-9]*/100"
+wait_for "... the desks: the operator on the call" "operator +operator one +on call #[0-9]+"
+wait_for "... and the other available" "op2 +孙伟 +available"
 W=op
 keys F7
 wait_for "the call of F6 ends" "After the call|Call [0-9]+ ended"

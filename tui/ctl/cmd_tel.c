@@ -90,6 +90,50 @@ cmd_modem_list(struct ctl_ctx *c)
 	return out_list_end(&o, sd_modem_list(&c->sess, modem_row, &o, &c->err));
 }
 
+static int
+presence_row(const struct sd_presence *p, void *arg)
+{
+	struct out_list *o = arg;
+	char beat[24], call[24];
+	const char *cells[6];
+
+	if (o->json) {
+		json_obj_open(&o->j, NULL);
+		json_str(&o->j, "login", p->login);
+		json_str(&o->j, "name", p->name);
+		json_str(&o->j, "state", sd_presence_state_name(p->state));
+		json_str(&o->j, "reason", p->reason);
+		json_int(&o->j, "call", (long long)p->call);
+		json_int(&o->j, "beat", p->beat);
+		json_int(&o->j, "last_call_end", p->last_end);
+		json_obj_close(&o->j);
+		return 0;
+	}
+	sd_time_format(p->beat, beat, sizeof beat);
+	snprintf(call, sizeof call, p->call ? "%llu" : "-",
+	    (unsigned long long)p->call);
+	cells[0] = p->login;
+	cells[1] = p->name;
+	cells[2] = sd_presence_state_name(p->state);
+	cells[3] = p->reason[0] ? p->reason : "-";
+	cells[4] = call;
+	cells[5] = beat;
+	out_table_row(&o->t, cells);
+	return 0;
+}
+
+int
+cmd_presence_list(struct ctl_ctx *c)
+{
+	static const char *const heads[] = { "LOGIN", "NAME", "STATE", "REASON",
+	    "CALL", "LAST SEEN" };
+	struct out_list o;
+
+	out_list_begin(&o, c->json, 6, heads);
+	return out_list_end(&o, sd_presence_list(&c->sess, presence_row, &o,
+	    &c->err));
+}
+
 int
 cmd_modem_ports(struct ctl_ctx *c)
 {

@@ -345,6 +345,9 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ "modem", "list", "", 0, 0, "modems simdeskd drives: SIM, signal, "
 	  "registration, state, minutes and SMS against the SIM's quota", 1,
 	  cmd_modem_list, { { 0 } } },
+	{ "presence", "list", "", 0, 0, "who is at the desks for incoming "
+	  "calls: available, paused (why), on a call, or away", 1,
+	  cmd_presence_list, { { 0 } } },
 	{ "modem", "ports", "", 0, 0, "serial ports on this host "
 	  "(libserialport)", 0, cmd_modem_ports, { { 0 } } },
 	{ "modem", "switch", "MODEM SLOT", 2, 2, "switch a SIM bank to a slot; "

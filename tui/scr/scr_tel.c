@@ -388,7 +388,20 @@ struct board {
 	int64_t		since[BOARD_MAX];	/* for the call's timer */
 	int		n, sel;
 	time_t		loaded;
+	struct sd_presence ops[32];		/* the operators' desks */
+	int		nops;
 };
+
+static int
+board_op(const struct sd_presence *p, void *arg)
+{
+	struct board *d = arg;
+
+	if (d->nops >= 32)
+		return 1;
+	d->ops[d->nops++] = *p;
+	return 0;
+}
 
 static int
 board_collect(const struct sd_modem *m, void *arg)
@@ -406,9 +419,12 @@ board_load(struct board *d)
 {
 	struct sd_err err;
 
-	d->n = 0;
+	d->n = d->nops = 0;
 	d->loaded = time(NULL);
 	if (sd_modem_list(&app.sess, board_collect, d, &err) != SD_OK)
+		app_message(1, "%s", err.msg);
+	if (sd_role_may(app.sess.user.role, SD_OP_PRESENCE_SHOW) &&
+	    sd_presence_list(&app.sess, board_op, d, &err) != SD_OK)
 		app_message(1, "%s", err.msg);
 	for (int i = 0; i < d->n; i++) {
 		struct sd_call c;
@@ -529,6 +545,32 @@ board_draw(struct screen *s)
 		put_text(y++, 1, COLS - 2, sd_buf_cstr(&b), i == d->sel ?
 		    theme_attr(TH_SELECTED) : theme_attr(attr));
 	}
+	/* The desks: who takes the next incoming call. */
+	if (d->nops > 0 && y < LINES - 5) {
+		y++;
+		sd_buf_reset(&b);
+		board_cell(&b, 0, _("Login"));
+		sd_width_fit(&b, _("Operator"), 12, 1);
+		sd_buf_addc(&b, ' ');
+		sd_buf_adds(&b, _("Desk"));
+		put_text(y++, 1, COLS - 2, sd_buf_cstr(&b), theme_attr(TH_HEADER));
+	}
+	for (int i = 0; i < d->nops && y < LINES - 3; i++) {
+		const struct sd_presence *p = &d->ops[i];
+		int attr = p->state == SD_PRES_AVAILABLE ? TH_OK :
+		    p->state == SD_PRES_AWAY ? TH_DIM : TH_NORMAL;
+
+		sd_buf_reset(&b);
+		board_cell(&b, 0, p->login);
+		sd_width_fit(&b, p->name, 12, 1);
+		sd_buf_addc(&b, ' ');
+		sd_buf_adds(&b, _(sd_presence_state_name(p->state)));
+		if (p->state == SD_PRES_PAUSED && p->reason[0] != '\0')
+			sd_buf_printf(&b, ": %s", p->reason);
+		if (p->state == SD_PRES_ON_CALL)
+			sd_buf_printf(&b, " #%llu", (unsigned long long)p->call);
+		put_text(y++, 1, COLS - 2, sd_buf_cstr(&b), theme_attr(attr));
+	}
 	sd_buf_free(&b);
 }
 
@@ -593,7 +635,8 @@ scr_modems_new(void)
 	    "month's minutes against the SIM's quota. A SIM at the warning "
 	    "threshold shows 'warning'; at the rest threshold it is 'resting' "
 	    "and not chosen for outgoing calls. s switches a SIM bank's slot. "
-	    "The board refreshes itself every two seconds.");
+	    "Below, the operators' desks: available, paused (and why), on a "
+	    "call, or away. The board refreshes itself every two seconds.");
 	s->data = xcalloc(1, sizeof(struct board));
 	return s;
 }
