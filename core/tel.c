@@ -1400,19 +1400,30 @@ sd_presence_state_name(int state)
 	}
 }
 
-/* A call that is not over (a daemon that died mid-call never said so). */
-static int
-call_live(struct sd_txn *t, uint64_t id, int *live, struct sd_err *err)
-{
-	struct sd_call c;
-	int st = LOAD64(t, T_CALL, id, call_f, &c, 0, err);
+/* A desk's state now: on a call that is not over (a daemon that died
+ * mid-call never said so), away without a beat for 15 s, else paused or
+ * available. */
+#define PRESENCE_FRESH_S 15
 
-	*live = st == SD_OK && c.state != SD_CALL_ENDED;
-	if (st == SD_ENOTFOUND) {
+static int
+presence_state(struct sd_txn *t, const struct presence *p, int64_t now,
+    int *state, struct sd_err *err)
+{
+	if (p->on_call != 0) {
+		struct sd_call c;
+		int st = LOAD64(t, T_CALL, p->on_call, call_f, &c, 0, err);
+
+		if (st == SD_OK && c.state != SD_CALL_ENDED) {
+			*state = SD_PRES_ON_CALL;
+			return SD_OK;
+		}
+		if (st != SD_OK && st != SD_ENOTFOUND)
+			return st;
 		sd_err_clear(err);
-		return SD_OK;
 	}
-	return st;
+	*state = now - p->beat > PRESENCE_FRESH_S ? SD_PRES_AWAY : p->paused ?
+	    SD_PRES_PAUSED : SD_PRES_AVAILABLE;
+	return SD_OK;
 }
 
 struct preslist_arg {
@@ -1429,7 +1440,7 @@ pres_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	const struct presence *p = rec;
 	struct sd_presence out;
 	struct sd_user u;
-	int st, live = 0;
+	int st;
 
 	(void)key;
 	(void)kl;
@@ -1438,19 +1449,13 @@ pres_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	if (user_load(t, p->login, &u, 0, err) == SD_OK)
 		sd_strlcpy(out.name, u.name, sizeof out.name);
 	sd_err_clear(err);
-	if (p->on_call != 0 && (st = call_live(t, p->on_call, &live, err)) !=
-	    SD_OK)
+	if ((st = presence_state(t, p, a->now, &out.state, err)) != SD_OK)
 		return st;
 	out.beat = p->beat;
 	out.last_end = p->last_end;
 	sd_strlcpy(out.reason, p->reason, sizeof out.reason);
-	if (live) {
-		out.state = SD_PRES_ON_CALL;
+	if (out.state == SD_PRES_ON_CALL)
 		out.call = p->on_call;
-	} else if (a->now - p->beat > 15)
-		out.state = SD_PRES_AWAY;
-	else
-		out.state = p->paused ? SD_PRES_PAUSED : SD_PRES_AVAILABLE;
 	return a->cb(&out, a->arg) != 0 ? WALK_STOP : WALK_NEXT;
 }
 
@@ -2125,18 +2130,14 @@ avail_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	struct avail_arg *a = arg;
 	const struct presence *p = rec;
 
+	int st, state;
+
 	(void)key;
 	(void)kl;
-	if (p->paused || a->now - p->beat > 15)
+	if ((st = presence_state(t, p, a->now, &state, err)) != SD_OK)
+		return st;
+	if (state != SD_PRES_AVAILABLE)
 		return WALK_NEXT;
-	if (p->on_call != 0) {
-		int st, live;
-
-		if ((st = call_live(t, p->on_call, &live, err)) != SD_OK)
-			return st;
-		if (live)
-			return WALK_NEXT;
-	}
 	a->out[a->n++] = *p;
 	return a->n < a->max ? WALK_NEXT : WALK_STOP;
 }
