@@ -1702,6 +1702,10 @@ int	sd_sim_choose(struct sd_core *core, const char *number,
 /* "mobile", "unicom", "telecom" or "" from a number or operator name. */
 const char *sd_carrier_of_number(const char *number);
 const char *sd_carrier_of_name(const char *name);
+/* simdeskd takes a queued call to dial it: SD_EREFUSED when it was
+ * cancelled (hung up) while queued. */
+int	sd_call_claim(struct sd_core *core, uint64_t id, const char *modem,
+	    const char *iccid, struct sd_err *err);
 int	sd_call_progress(struct sd_core *core, uint64_t id, int state,
 	    const char *modem, const char *iccid, int64_t when,
 	    struct sd_err *err);

@@ -593,6 +593,56 @@ need_modem(struct sd_txn *t, const char *name, struct sd_modem *m,
 	return st;
 }
 
+/* simdeskd reports every modem at least every 10 s. */
+#define MODEM_FRESH_S 30
+
+static int
+modem_dials(const struct sd_modem *m)
+{
+	return strcmp(m->state, "ready") == 0 &&
+	    sd_now() - m->updated <= MODEM_FRESH_S;
+}
+
+static int
+any_dials(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
+    struct sd_err *err)
+{
+	(void)t;
+	(void)key;
+	(void)kl;
+	(void)err;
+	if (!modem_dials(rec))
+		return WALK_NEXT;
+	*(int *)arg = 1;
+	return WALK_STOP;
+}
+
+/* A call is placed at once or not at all: a modem must be up and free
+ * (the one named, or any), else the dial is refused, never left queued. */
+static int
+dial_possible(struct sd_txn *t, const struct sd_modem *named,
+    struct sd_err *err)
+{
+	struct sd_modem m;
+	int any = 0, st;
+
+	if (named != NULL) {
+		if (modem_dials(named))
+			return SD_OK;
+		return sd_err_set(err, SD_EREFUSED, "modem %s: %s, not ready to "
+		    "dial%s%s", named->name, sd_now() - named->updated >
+		    MODEM_FRESH_S ? "not reported lately (is simdeskd running?)" :
+		    named->state, named->message[0] ? ": " : "", named->message);
+	}
+	if ((st = walk(t, T_MODEM, 1, NULL, 0, modem_f, NF(modem_f), &m,
+	    sizeof m, any_dials, &any, err)) != SD_OK)
+		return st;
+	if (!any)
+		return sd_err_set(err, SD_EREFUSED, "no modem is ready to dial "
+		    "(is simdeskd running? see simdeskctl modem list)");
+	return SD_OK;
+}
+
 static int
 job_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
@@ -627,6 +677,9 @@ job_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 				    cu.name);
 			a->call.customer = cid;
 		}
+		if ((st = dial_possible(t, a->j.modem[0] ? &m : NULL, err)) !=
+		    SD_OK)
+			return st;
 		if ((st = STORE64(t, T_CALL, a->call.id, call_f, &a->call, err)) !=
 		    SD_OK)
 			return st;
@@ -733,6 +786,7 @@ struct callop_arg {
 	int			 answer;
 	struct sd_call		 c;
 	int			 dtmf;
+	int			 cancelled;	/* ended here, never dialled */
 };
 
 static int
@@ -768,6 +822,28 @@ callop_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return sd_err_set(err, SD_EREFUSED, "call %llu: tones go on a call "
 		    "that is talking (it is %s)", (unsigned long long)a->id,
 		    sd_call_state_name(a->c.state));
+	if (!a->answer && !a->dtmf && a->c.state == SD_CALL_QUEUED) {
+		/* Not dialled yet: simdeskd claims a call before it dials
+		 * (sd_call_claim), so ending it here is final. */
+		struct sd_tel_event ev;
+		int st2;
+
+		a->c.state = SD_CALL_ENDED;
+		a->c.start = a->c.created;
+		a->c.end = sd_now();
+		a->c.duration = (int)(a->c.end - a->c.start);
+		sd_strlcpy(a->c.disposition, "cancelled", sizeof a->c.disposition);
+		if ((st2 = STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
+			return st2;
+		memset(&ev, 0, sizeof ev);
+		ev.kind = SD_EV_ENDED;
+		ev.call = a->id;
+		sd_strlcpy(ev.number, a->c.callee, sizeof ev.number);
+		ev.customer = a->c.customer;
+		sd_strlcpy(ev.text, "cancelled", sizeof ev.text);
+		a->cancelled = 1;
+		return event_put(t, a->s->core, a->c.operator, &ev, err);
+	}
 	return SD_OK;
 }
 
@@ -782,6 +858,8 @@ call_job(struct sd_session *s, uint64_t id, int answer, struct sd_err *err)
 		return st;
 	if ((st = sd_db_run(s->core->db, callop_txn, &c, err)) != SD_OK)
 		return st;
+	if (c.cancelled)
+		return SD_OK;
 	memset(&a, 0, sizeof a);
 	a.j.kind = answer ? SD_JOB_ANSWER : SD_JOB_HANGUP;
 	a.j.ref = id;
@@ -793,7 +871,7 @@ int
 sd_call_dtmf(struct sd_session *s, uint64_t id, const char *digits,
     struct sd_err *err)
 {
-	struct callop_arg c = { s, id, 0, { 0 }, 1 };
+	struct callop_arg c = { s, id, 0, { 0 }, 1, 0 };
 	struct job_arg a;
 	size_t n = digits != NULL ? strlen(digits) : 0;
 	int st;
@@ -1766,6 +1844,7 @@ struct prog_arg {
 	int64_t		 when;
 	struct sd_call	 c;
 	int		 to_rate;
+	int		 claim;		/* only a call still queued */
 };
 
 /* Mark an operator busy with call id (their presence, when they have one). */
@@ -1795,8 +1874,14 @@ progress_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct sd_tel_event ev;
 	int st = LOAD64(t, T_CALL, a->id, call_f, &a->c, 1, err);
 
-	if (st != SD_OK || a->c.state == SD_CALL_ENDED)
+	if (st != SD_OK)
 		return st;
+	if (a->claim && a->c.state != SD_CALL_QUEUED)
+		return sd_err_set(err, SD_EREFUSED, "call %llu: %s before it was "
+		    "dialled", (unsigned long long)a->id, a->c.state ==
+		    SD_CALL_ENDED ? a->c.disposition : "taken");
+	if (a->c.state == SD_CALL_ENDED)
+		return SD_OK;
 	if (a->modem != NULL)
 		sd_strlcpy(a->c.modem, a->modem, sizeof a->c.modem);
 	if (a->iccid != NULL)
@@ -1846,6 +1931,23 @@ sd_call_progress(struct sd_core *core, uint64_t id, int state,
 	a.modem = modem;
 	a.iccid = iccid;
 	a.when = when;
+	return sd_db_run(core->db, progress_txn, &a, err);
+}
+
+int
+sd_call_claim(struct sd_core *core, uint64_t id, const char *modem,
+    const char *iccid, struct sd_err *err)
+{
+	struct prog_arg a;
+
+	memset(&a, 0, sizeof a);
+	a.core = core;
+	a.id = id;
+	a.state = SD_CALL_DIALING;
+	a.modem = modem;
+	a.iccid = iccid;
+	a.when = sd_now();
+	a.claim = 1;
 	return sd_db_run(core->db, progress_txn, &a, err);
 }
 

@@ -868,15 +868,29 @@ job_run(struct drv_tel *d, const struct sd_teljob *j, int64_t now)
 	why[0] = '\0';
 	switch (j->kind) {
 	case SD_JOB_DIAL:
+		/* Click-to-dial is now or never: not a call queued while
+		 * simdeskd was away. */
+		if (sd_now() - j->created > 30) {
+			sd_call_end(d->core, j->ref, "cancelled", sd_now(), &e);
+			job_done(d, j->id, 0, "not dialled: queued %lld s ago",
+			    (long long)(sd_now() - j->created));
+			return;
+		}
 		if ((m = pick(d, j, why, sizeof why)) == NULL) {
 			sd_call_end(d->core, j->ref, "failed", sd_now(), &e);
 			job_done(d, j->id, 0, "%s", why);
 			return;
 		}
+		/* Hung up while queued: it stays undialled. */
+		if (sd_call_claim(d->core, j->ref, m->name, m->rep.iccid, &e) !=
+		    SD_OK) {
+			job_done(d, j->id, 0, "%s", e.msg);
+			return;
+		}
 		m->call = j->ref;
 		m->rep.call = j->ref;
 		m->incoming = 0;
-		m->cstate = SD_CALL_QUEUED;
+		m->cstate = SD_CALL_DIALING;	/* claimed as such */
 		m->call_at = now;
 		snprintf(cmd, sizeof cmd, "ATD%s;", j->number);
 		queue(m, cmd, NULL, dial_done, m, now);

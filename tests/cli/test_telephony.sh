@@ -216,8 +216,35 @@ $OP simdeskctl call hangup "$C3" >/dev/null
 t_rc 0 "the audit" simdeskctl audit list --op sim.quota
 t_grep "... warns of the quota" "minutes this month" "$T_DIR/out"
 
+# ---------------------------------------------------------------- never dialled
+# simdeskd held (SIGSTOP): a call hung up while queued is never dialled; one
+# left queued past 30 s is not dialled when simdeskd comes back.
+waitfor 10 sh -c "simdeskctl modem list | grep -E '^m1 ' | grep -q ' ready '"
+kill -STOP $D
+t_rc 0 "a call queued while simdeskd is held" $OP simdeskctl call dial 13812345678 --modem m1
+Q1=$(cat "$T_DIR/out")
+t_rc 0 "... hung up before simdeskd took it" $OP simdeskctl call hangup "$Q1"
+state_is "$Q1" "ended cancelled"; t_ok "... ends cancelled at once" $?
+t_rc 0 "another queued call" $OP simdeskctl call dial 13812345678 --modem m1
+Q2=$(cat "$T_DIR/out")
+sleep 31
+kill -CONT $D
+waitfor 5 state_is "$Q2" "ended cancelled"
+t_ok "... 30 s old when simdeskd came back: not dialled" $?
+sleep 1
+state_is "$Q1" "ended cancelled"; t_ok "... and the hung-up one was not dialled either" $?
+simdeskctl --json modem list | grep -A12 '"name": "m1"' | grep -q '"call": 0,'
+t_ok "... m1 carries no call" $?
+
 # ---------------------------------------------------------------- shutdown
 kill -TERM $D
 wait $D; rc=$?
 t_ok "simdeskd stops cleanly on SIGTERM (exit $rc)" $rc
 t_rc 0 "verify still holds" simdeskctl verify
+t_rc 6 "with simdeskd stopped, a dial is refused at once (6)" $OP simdeskctl call dial 13812345678
+t_grep "... saying why" "no modem is ready to dial \(is simdeskd running" "$T_DIR/err"
+t_oneline "... on one line"
+t_rc 6 "... and naming a modem, that modem's state (6)" $OP simdeskctl call dial 13812345678 --modem m1
+t_grep "... " "modem m1: down, not ready to dial: simdeskd stopped" "$T_DIR/err"
+simdeskctl --json call list >"$T_DIR/o"
+t_nogrep "... no call is left queued" '"state": "queued"' "$T_DIR/o"

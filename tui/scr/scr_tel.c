@@ -86,6 +86,11 @@ after_call(void)
 
 	tel.call = 0;
 	tel.name_of = 0;
+	if (strcmp(c.disposition, "cancelled") == 0) {
+		app_message(0, _("Call %llu cancelled before it was dialled."),
+		    (unsigned long long)c.id);
+		return;
+	}
 	if (strcmp(c.disposition, "missed") == 0) {
 		app_message(1, _("Missed call from %s: a call-back reminder is "
 		    "set."), number);
@@ -604,6 +609,10 @@ board_key(struct screen *s, enum action a, wint_t ch)
 		if (!ask_text(_("Switch to SIM slot:"), buf, sizeof buf) ||
 		    buf[0] == '\0')
 			return;
+		if (strspn(buf, "0123456789") != strlen(buf)) {
+			app_message(1, _("slot: '%s' is not a number"), buf);
+			return;
+		}
 		if (sd_modem_switch(&app.sess, d->m[d->sel].name, atoi(buf), &job,
 		    &err) != SD_OK)
 			app_message(1, "%s", err.msg);
