@@ -383,6 +383,7 @@ cmd_call_recording(struct ctl_ctx *c)
 		return sd_err_set(&c->err, SD_EINVAL, "--out %s: %s", out,
 		    strerror(errno));
 	}
+	errno = 0;	/* the message names this copy's failure, no older one */
 	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
 		if (fwrite(buf, 1, n, o) != n)
 			bad = 1;
