@@ -28,7 +28,7 @@ LIB_SND	 = -lsndfile
 
 DB_SRC	 = $(wildcard db/*.c)
 CORE_SRC = $(wildcard core/*.c)
-FE_SRC	 = tui/out.c tui/prompt.c
+FE_SRC	 = tui/out.c tui/prompt.c tui/remote.c
 CTL_SRC	 = $(wildcard tui/ctl/*.c)
 SCR_SRC	 = $(wildcard tui/scr/*.c)
 # drivers/ shared by every program (printer, PDU and AT parsers, the AT

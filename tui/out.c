@@ -273,7 +273,7 @@ out_list_begin(struct out_list *o, int json, int ncols, const char *const *heads
 	o->json = json;
 	out_table_init(&o->t, ncols, heads);
 	if (o->json) {
-		json_begin(&o->j, stdout);
+		json_begin(&o->j, ctl_out());
 		json_arr_open(&o->j, NULL);
 	}
 }
@@ -286,7 +286,7 @@ out_list_end(struct out_list *o, int st)
 			json_arr_close(&o->j);
 			json_end(&o->j);
 		} else
-			out_table_print(&o->t, stdout);
+			out_table_print(&o->t, ctl_out());
 	}
 	out_table_free(&o->t);
 	return st;

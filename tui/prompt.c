@@ -20,7 +20,12 @@
 int
 prompt_available(void)
 {
-	int fd = open("/dev/tty", O_RDWR | O_NOCTTY);
+	const struct ctl_remote *r = ctl_remote_get();
+	int fd;
+
+	if (r != NULL)
+		return r->can_prompt && r->prompt != NULL;
+	fd = open("/dev/tty", O_RDWR | O_NOCTTY);
 
 	if (fd < 0)
 		return 0;
@@ -32,10 +37,15 @@ int
 prompt_line(const char *question, int secret, char *out, size_t size)
 {
 	struct termios old, quiet;
-	int fd = open("/dev/tty", O_RDWR | O_NOCTTY), echo_off = 0;
+	const struct ctl_remote *r = ctl_remote_get();
+	int fd, echo_off = 0;
 	size_t n = 0;
 	char c;
 
+	if (r != NULL)
+		return r->can_prompt && r->prompt != NULL ?
+		    r->prompt(r->arg, question, secret, out, size) : -1;
+	fd = open("/dev/tty", O_RDWR | O_NOCTTY);
 	if (fd < 0)
 		return -1;
 	if (write(fd, question, strlen(question)) < 0) {
@@ -64,7 +74,7 @@ prompt_line(const char *question, int secret, char *out, size_t size)
 int
 prompt_new_password(char *out, size_t size, struct sd_err *err)
 {
-	const char *env = getenv("SIMDESK_NEW_PASSWORD");
+	const char *env = ctl_getenv("SIMDESK_NEW_PASSWORD");
 	char again[256];
 
 	if (env != NULL) {

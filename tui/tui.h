@@ -237,6 +237,44 @@ int	prompt_line(const char *question, int secret, char *out, size_t size);
 /* A new password from SIMDESK_NEW_PASSWORD or asked twice. */
 int	prompt_new_password(char *out, size_t size, struct sd_err *err);
 
+/* ---------------------------------------------------------------- remote */
+
+#include <sys/types.h>
+
+/*
+ * While simdeskd runs a command for a client, the thread's remote says
+ * where its output goes, what the client's environment and terminals are,
+ * and how to ask the person at the client's terminal.  NULL: this process.
+ */
+struct ctl_remote {
+	FILE		*out;
+	FILE		*err;
+	uid_t		 uid;		/* the peer's, from SO_PEERCRED */
+	int		 ttys;		/* bit fd set: fd 0/1/2 is a terminal */
+	int		 can_prompt;	/* the client has a /dev/tty */
+	struct {
+		const char *name;
+		const char *value;
+	}		 env[8];
+	int		 nenv;
+	/* Ask the client's terminal; 0 and out filled, or -1. */
+	int		(*prompt)(void *arg, const char *question, int secret,
+			    char *out, size_t size);
+	void		*arg;
+};
+
+void	ctl_remote_set(const struct ctl_remote *r);
+const struct ctl_remote *ctl_remote_get(void);
+/* A command's standard output and error (the client's, in simdeskd). */
+FILE	*ctl_out(void);
+FILE	*ctl_errf(void);
+/* getenv() of the client's environment (SIMDESK_* it sent). */
+const char *ctl_getenv(const char *name);
+/* isatty() of the client's fd 0-2. */
+int	ctl_isatty(int fd);
+/* The Unix user acting: the peer's in simdeskd. */
+uid_t	ctl_peer_uid(void);
+
 /* ---------------------------------------------------------------- i18n */
 
 /* gettext set-up; LANG decides the language. */

@@ -31,7 +31,7 @@ cmd_tariff_add(struct ctl_ctx *c)
 	if ((st = sd_tariff_add(&c->sess, c->args[0], ctl_opt(c, "name"),
 	    ctl_opt(c, "rounding"), &c->err)) != SD_OK)
 		return st;
-	printf("%s\n", c->args[0]);
+	fprintf(ctl_out(), "%s\n", c->args[0]);
 	return SD_OK;
 }
 
@@ -137,7 +137,7 @@ cmd_tariff_show(struct ctl_ctx *c)
 	if ((st = sd_tariff_get(&c->sess, c->args[0], &t, &c->err)) != SD_OK)
 		return st;
 	if (!c->json)
-		printf("tariff %s %s, rounding %s, %d rate%s\n", t.code, t.name,
+		fprintf(ctl_out(), "tariff %s %s, rounding %s, %d rate%s\n", t.code, t.name,
 		    sd_rounding_name(t.rounding), t.nrates, t.nrates == 1 ? "" :
 		    "s");
 	out_list_begin(&o, c->json, 7, heads);
@@ -161,10 +161,10 @@ cmd_tariff_import(struct ctl_ctx *c)
 	    ctl_opt(c, "skip-bad"), &r, &c->err);
 	if (st == SD_OK) {
 		if (c->json)
-			printf("{\"imported\": %ld, \"rejected\": %ld}\n",
+			fprintf(ctl_out(), "{\"imported\": %ld, \"rejected\": %ld}\n",
 			    r.imported, r.rejected);
 		else
-			printf("imported %ld rates, rejected %ld\n", r.imported,
+			fprintf(ctl_out(), "imported %ld rates, rejected %ld\n", r.imported,
 			    r.rejected);
 	}
 	sd_table_free(&t);
@@ -200,7 +200,7 @@ cmd_tariff_quote(struct ctl_ctx *c)
 		char band[48];
 
 		sd_band_format(&q.rate.band, band, sizeof band);
-		json_begin(&j, stdout);
+		json_begin(&j, ctl_out());
 		json_obj_open(&j, NULL);
 		json_str(&j, "prefix", q.rate.prefix);
 		json_str(&j, "rate_name", q.rate.name);
@@ -216,15 +216,15 @@ cmd_tariff_quote(struct ctl_ctx *c)
 		json_end(&j);
 		return SD_OK;
 	}
-	printf("prefix %s%s%s: %s/min, connect %s, block %d/%d s\n",
+	fprintf(ctl_out(), "prefix %s%s%s: %s/min, connect %s, block %d/%d s\n",
 	    q.rate.prefix, q.rate.name[0] ? " " : "", q.rate.name, pm, conn,
 	    q.rate.first_block_s, q.rate.increment_s);
-	printf("%ld s -> %d s billable%s", secs, q.rating.billable_s,
+	fprintf(ctl_out(), "%ld s -> %d s billable%s", secs, q.rating.billable_s,
 	    q.rating.parts > 1 ? " across bands" : "");
 	if (q.rating.bundle_min)
-		printf(", %d plan minute%s", q.rating.bundle_min,
+		fprintf(ctl_out(), ", %d plan minute%s", q.rating.bundle_min,
 		    q.rating.bundle_min == 1 ? "" : "s");
-	printf(": %s\n", cost);
+	fprintf(ctl_out(), ": %s\n", cost);
 	return SD_OK;
 }
 
@@ -246,15 +246,15 @@ cmd_cdr_import(struct ctl_ctx *c)
 	    (st = ctl_read_table(c, c->args[0], &t)) != SD_OK)
 		return st;
 	st = sd_cdr_import(&c->sess, c->args[0], &t, format,
-	    ctl_opt(c, "skip-bad"), isatty(STDERR_FILENO) && t.nrows > 20000 ?
+	    ctl_opt(c, "skip-bad"), ctl_isatty(STDERR_FILENO) && t.nrows > 20000 ?
 	    ctl_progress : NULL, (void *)"importing", &r, &c->err);
 	if (st == SD_OK) {
 		if (c->json)
-			printf("{\"imported\": %ld, \"rejected\": %ld, "
+			fprintf(ctl_out(), "{\"imported\": %ld, \"rejected\": %ld, "
 			    "\"duplicates\": %ld}\n", r.imported, r.rejected,
 			    r.duplicates);
 		else
-			printf("imported %ld, rejected %ld, duplicates %ld\n",
+			fprintf(ctl_out(), "imported %ld, rejected %ld, duplicates %ld\n",
 			    r.imported, r.rejected, r.duplicates);
 	}
 	sd_table_free(&t);
@@ -359,7 +359,7 @@ cmd_cdr_show(struct ctl_ctx *c)
 	if ((rc = sd_cdr_get(&c->sess, id, &x, &c->err)) != SD_OK)
 		return rc;
 	if (c->json) {
-		json_begin(&j, stdout);
+		json_begin(&j, ctl_out());
 		cdr_json(&j, &x);
 		json_end(&j);
 		return SD_OK;
@@ -371,7 +371,7 @@ cmd_cdr_show(struct ctl_ctx *c)
 		sd_strlcpy(an, "not answered", sizeof an);
 	rate_format(x.unit_mfen, unit, sizeof unit);
 	sd_money_format(x.cost_fen, cost, sizeof cost);
-	printf("call:         %llu (%s %s)\nnumber:       %s %s %s\n"
+	fprintf(ctl_out(), "call:         %llu (%s %s)\nnumber:       %s %s %s\n"
 	    "subscription: #%llu, customer %llu\nstart:        %s\n"
 	    "answer:       %s\nseconds:      %d (%d billable, %d plan minutes)\n"
 	    "rate:         %s %s, %s/min\nfee:          %s\n",
@@ -414,7 +414,7 @@ cmd_cdr_usage(struct ctl_ctx *c)
 		return st;
 	sd_money_format(u.call_fee_fen, fee, sizeof fee);
 	if (c->json) {
-		printf("{\"msisdn\": \"%s\", \"month\": \"%04d-%02d\", "
+		fprintf(ctl_out(), "{\"msisdn\": \"%s\", \"month\": \"%04d-%02d\", "
 		    "\"subscription\": %llu, \"calls\": %ld, \"answered\": %ld, "
 		    "\"talk_s\": %ld, \"bundle_min\": %d, \"billable_s\": %ld, "
 		    "\"call_fee_fen\": %lld, \"sms\": %ld}\n", ctl_opt(c, "msisdn"),
@@ -423,7 +423,7 @@ cmd_cdr_usage(struct ctl_ctx *c)
 		    (long long)u.call_fee_fen, u.sms);
 		return SD_OK;
 	}
-	printf("%s %04d-%02d: %ld calls (%ld answered), talk %ld s, plan minutes "
+	fprintf(ctl_out(), "%s %04d-%02d: %ld calls (%ld answered), talk %ld s, plan minutes "
 	    "%d, charged %ld s, call fee %s, sms %ld\n", ctl_opt(c, "msisdn"),
 	    month / 100, month % 100, u.calls, u.answered, u.seconds,
 	    u.bundle_min, u.billable_s, fee, u.sms);
@@ -446,7 +446,7 @@ run_progress(long done, long total, void *arg)
 {
 	(void)total;
 	(void)arg;
-	fprintf(stderr, "\rbilling: %ld customers", done);
+	fprintf(ctl_errf(), "\rbilling: %ld customers", done);
 }
 
 int
@@ -457,18 +457,18 @@ cmd_bill_run(struct ctl_ctx *c)
 	int month, st;
 
 	if ((st = month_arg(c, c->args[0], &month)) != SD_OK ||
-	    (st = sd_bill_run(&c->sess, month, isatty(STDERR_FILENO) ?
+	    (st = sd_bill_run(&c->sess, month, ctl_isatty(STDERR_FILENO) ?
 	    run_progress : NULL, NULL, &r, &c->err)) != SD_OK)
 		return st;
-	if (isatty(STDERR_FILENO))
-		fputc('\n', stderr);
+	if (ctl_isatty(STDERR_FILENO))
+		fputc('\n', ctl_errf());
 	sd_money_format(r.posted_fen, posted, sizeof posted);
 	if (c->json)
-		printf("{\"customers\": %ld, \"changed\": %ld, \"posted_fen\": %lld, "
+		fprintf(ctl_out(), "{\"customers\": %ld, \"changed\": %ld, \"posted_fen\": %lld, "
 		    "\"suspended\": %ld}\n", r.customers, r.changed,
 		    (long long)r.posted_fen, r.suspended);
 	else
-		printf("%s: %ld bills, %ld new or changed, %s posted, %ld cards "
+		fprintf(ctl_out(), "%s: %ld bills, %ld new or changed, %s posted, %ld cards "
 		    "suspended\n", c->args[0], r.customers, r.changed, posted,
 		    r.suspended);
 	return SD_OK;
@@ -522,7 +522,7 @@ cmd_bill_show(struct ctl_ctx *c)
 	    (st = sd_bill_get(&c->sess, c->args[0], month, &b, &c->err)) != SD_OK)
 		return st;
 	if (c->json) {
-		json_begin(&j, stdout);
+		json_begin(&j, ctl_out());
 		bill_json(&j, &b, 1);
 		json_end(&j);
 		return SD_OK;
@@ -534,7 +534,7 @@ cmd_bill_show(struct ctl_ctx *c)
 	sd_money_format(b.plan_fee_fen, m[4], sizeof m[4]);
 	sd_money_format(b.one_off_fen, m[5], sizeof m[5]);
 	sd_money_format(b.adjust_fen, m[6], sizeof m[6]);
-	printf("月账单 %04d-%02d\n电话号码: %s\n客户姓名: %s\n套餐名称: %s\n"
+	fprintf(ctl_out(), "月账单 %04d-%02d\n电话号码: %s\n客户姓名: %s\n套餐名称: %s\n"
 	    "套餐费:   %s\n通话费:   %s\n新业务费: %s\n一次性费用: %s\n调整:     %s\n"
 	    "费用合计: %s\n实缴:     %s\n", month / 100, month % 100, b.phone,
 	    b.name, b.plans, m[4], m[0], m[1], m[5], m[6], m[2], m[3]);
@@ -542,7 +542,7 @@ cmd_bill_show(struct ctl_ctx *c)
 		char a[32];
 
 		sd_money_format(b.lines[i].amount_fen, a, sizeof a);
-		printf("  %-8s %-11s %-40s %10s\n", sd_bill_kind_name(
+		fprintf(ctl_out(), "  %-8s %-11s %-40s %10s\n", sd_bill_kind_name(
 		    b.lines[i].kind), b.lines[i].msisdn, b.lines[i].text, a);
 	}
 	return SD_OK;
@@ -626,7 +626,7 @@ cmd_balance(struct ctl_ctx *c)
 	sd_money_format(b.unpaid_fen, unpaid, sizeof unpaid);
 	sd_money_format(b.credit_fen, credit, sizeof credit);
 	if (c->json)
-		printf("{\"customer\": %llu, \"name\": \"%s\", \"balance_fen\": %lld, "
+		fprintf(ctl_out(), "{\"customer\": %llu, \"name\": \"%s\", \"balance_fen\": %lld, "
 		    "\"unpaid_fen\": %lld, \"unpaid_bills\": %d, "
 		    "\"credit_limit_fen\": %lld, \"status\": \"%s\"}\n",
 		    (unsigned long long)b.customer, b.name,
@@ -634,7 +634,7 @@ cmd_balance(struct ctl_ctx *c)
 		    b.unpaid_bills, (long long)b.credit_fen,
 		    b.suspended ? "suspended" : "active");
 	else
-		printf("customer %llu %s\nbalance:      %s\nunpaid bills: %d "
+		fprintf(ctl_out(), "customer %llu %s\nbalance:      %s\nunpaid bills: %d "
 		    "(%s)\ncredit limit: %s\nstatus:       %s\n",
 		    (unsigned long long)b.customer, b.name, bal, b.unpaid_bills,
 		    unpaid, credit, b.suspended ? "suspended (停机) for debt" :
@@ -654,13 +654,13 @@ cmd_pay(struct ctl_ctx *c)
 	    ctl_opt(c, "note"), &r, &c->err)) != SD_OK)
 		return st;
 	if (c->json)
-		printf("{\"receipt\": \"%s\", \"customer\": %llu, \"amount_fen\": "
+		fprintf(ctl_out(), "{\"receipt\": \"%s\", \"customer\": %llu, \"amount_fen\": "
 		    "%lld, \"credit_fen\": %lld, \"balance_fen\": %lld}\n",
 		    r.number, (unsigned long long)r.customer,
 		    (long long)r.amount_fen, (long long)r.credit_fen,
 		    (long long)r.balance_after_fen);
 	else
-		printf("%s\n", r.number);
+		fprintf(ctl_out(), "%s\n", r.number);
 	return SD_OK;
 }
 
@@ -690,7 +690,7 @@ cmd_receipt_show(struct ctl_ctx *c)
 	if (c->json) {
 		struct out_json j;
 
-		json_begin(&j, stdout);
+		json_begin(&j, ctl_out());
 		json_obj_open(&j, NULL);
 		json_str(&j, "number", r.number);
 		json_int(&j, "customer", (long long)r.customer);
@@ -720,7 +720,7 @@ cmd_receipt_show(struct ctl_ctx *c)
 		return SD_OK;
 	}
 	sd_receipt_text(&r, c->cfg.receipt_header, cols, 0, &b);
-	fputs(sd_buf_cstr(&b), stdout);
+	fputs(sd_buf_cstr(&b), ctl_out());
 	sd_buf_free(&b);
 	return SD_OK;
 }
@@ -744,7 +744,7 @@ cmd_receipt_print(struct ctl_ctx *c)
 	if (printer != NULL) {
 		if ((st = sd_print_queue(&c->sess, printer, c->args[0], cols,
 		    NULL, &copy, &c->err)) == SD_OK)
-			printf("%s queued for printer %s%s\n", c->args[0], printer,
+			fprintf(ctl_out(), "%s queued for printer %s%s\n", c->args[0], printer,
 			    copy ? " (a copy)" : "");
 		return st;
 	}
@@ -753,7 +753,7 @@ cmd_receipt_print(struct ctl_ctx *c)
 		return st;
 	sd_receipt_text(&r, c->cfg.receipt_header, cols, copy, &text);
 	if (file == NULL)
-		fputs(sd_buf_cstr(&text), stdout);
+		fputs(sd_buf_cstr(&text), ctl_out());
 	else if ((st = drv_escpos_receipt(sd_buf_cstr(&text), &bytes,
 	    &c->err)) == SD_OK)
 		st = drv_escpos_write(file, &bytes, &c->err);
@@ -789,7 +789,7 @@ cmd_shift_close(struct ctl_ctx *c)
 		sd_strlcpy(from, "the first receipt", sizeof from);
 	sd_time_format(sh.to, to, sizeof to);
 	if (c->json) {
-		printf("{\"cashier\": \"%s\", \"first\": \"%s\", \"last\": \"%s\", "
+		fprintf(ctl_out(), "{\"cashier\": \"%s\", \"first\": \"%s\", \"last\": \"%s\", "
 		    "\"receipts\": %ld, \"voids\": %ld, \"voided_fen\": %lld, "
 		    "\"cash_fen\": %lld, \"card_fen\": %lld, \"wechat_fen\": %lld, "
 		    "\"alipay_fen\": %lld, \"expected_cash_fen\": %lld, "
@@ -802,7 +802,7 @@ cmd_shift_close(struct ctl_ctx *c)
 		    (long long)(sh.counted_cash_fen - sh.expected_cash_fen));
 		return SD_OK;
 	}
-	printf("shift of %s, %s to %s\nreceipts:  %ld (%s .. %s), %ld voided\n"
+	fprintf(ctl_out(), "shift of %s, %s to %s\nreceipts:  %ld (%s .. %s), %ld voided\n"
 	    "cash %s  card %s  wechat %s  alipay %s\nexpected cash: %s\n",
 	    sh.cashier, from, to, sh.receipts, sh.first[0] ? sh.first : "-",
 	    sh.last[0] ? sh.last : "-", sh.voids, m[0], m[1], m[2], m[3], m[4]);
@@ -811,7 +811,7 @@ cmd_shift_close(struct ctl_ctx *c)
 
 		sd_money_format(sh.counted_cash_fen - sh.expected_cash_fen, d,
 		    sizeof d);
-		printf("counted cash:  %s (difference %s)\n", m[5], d);
+		fprintf(ctl_out(), "counted cash:  %s (difference %s)\n", m[5], d);
 	}
 	return SD_OK;
 }

@@ -56,7 +56,7 @@ cmd_customer_add(struct ctl_ctx *c)
 	if ((st = fields_from_opts(c, &f, 0)) != SD_OK ||
 	    (st = sd_customer_add(&c->sess, &f, &id, &c->err)) != SD_OK)
 		return st;
-	printf("%llu\n", (unsigned long long)id);
+	fprintf(ctl_out(), "%llu\n", (unsigned long long)id);
 	return SD_OK;
 }
 
@@ -86,7 +86,7 @@ show_text(const struct sd_customer *cu)
 	sd_time_format(cu->next_at, t1, sizeof t1);
 	sd_time_format(cu->last_contact, t2, sizeof t2);
 	sd_time_format(cu->created, t3, sizeof t3);
-	printf("id:            %llu\nname:          %s\nphones:        %s\n"
+	fprintf(ctl_out(), "id:            %llu\nname:          %s\nphones:        %s\n"
 	    "city:          %s\naddress:       %s\nid_no:         %s\n"
 	    "class:         %s\nsource:        %s\ntags:          %s\n"
 	    "owner:         %s\ndo not call:   %s\nstatus:        %s\n"
@@ -108,7 +108,7 @@ sub_line(const struct sd_subscription *u, void *arg)
 	(void)arg;
 	sd_time_format(u->from, from, sizeof from);
 	sd_money_format(u->price_fen, price, sizeof price);
-	printf("subscription:  #%llu %s %s plan %s from %.10s, %s, %s%s%s\n",
+	fprintf(ctl_out(), "subscription:  #%llu %s %s plan %s from %.10s, %s, %s%s%s\n",
 	    (unsigned long long)u->id, u->msisdn, u->iccid, u->plan, from,
 	    u->channel, price, u->agent[0] ? ", agent " : "", u->agent);
 	return 0;
@@ -125,7 +125,7 @@ cmd_customer_show(struct ctl_ctx *c)
 	if (c->json) {
 		struct out_json j;
 
-		json_begin(&j, stdout);
+		json_begin(&j, ctl_out());
 		out_customer_json(&j, &cu);
 		json_end(&j);
 		return SD_OK;
@@ -151,7 +151,7 @@ list_by(struct ctl_ctx *c, enum sd_cust_by by, const char *key, long limit)
 	out_table_init(&t, 8, heads);
 	t.right[0] = 1;
 	if (c->json) {
-		json_begin(&j, stdout);
+		json_begin(&j, ctl_out());
 		json_arr_open(&j, NULL);
 	}
 	do {
@@ -189,7 +189,7 @@ list_by(struct ctl_ctx *c, enum sd_cust_by by, const char *key, long limit)
 			json_arr_close(&j);
 			json_end(&j);
 		} else
-			out_table_print(&t, stdout);
+			out_table_print(&t, ctl_out());
 	}
 	out_table_free(&t);
 	free(rows);
@@ -257,7 +257,7 @@ cmd_customer_import(struct ctl_ctx *c)
 	o.map = ctl_opt(c, "map");
 	o.owner = ctl_opt(c, "owner");
 	o.rejects = ctl_opt(c, "skip-bad");
-	if (isatty(STDERR_FILENO) && t.nrows > 20000) {
+	if (ctl_isatty(STDERR_FILENO) && t.nrows > 20000) {
 		o.progress = ctl_progress;
 		o.progress_arg = (void *)"importing";
 	}
@@ -266,7 +266,7 @@ cmd_customer_import(struct ctl_ctx *c)
 		if (c->json) {
 			struct out_json j;
 
-			json_begin(&j, stdout);
+			json_begin(&j, ctl_out());
 			json_obj_open(&j, NULL);
 			json_int(&j, "imported", r.imported);
 			json_int(&j, "rejected", r.rejected);
@@ -276,7 +276,7 @@ cmd_customer_import(struct ctl_ctx *c)
 			json_obj_close(&j);
 			json_end(&j);
 		} else
-			printf("imported %ld, rejected %ld (%ld duplicates), "
+			fprintf(ctl_out(), "imported %ld, rejected %ld (%ld duplicates), "
 			    "encoding %s\n", r.imported, r.rejected,
 			    r.duplicates, t.encoding);
 	}
@@ -314,7 +314,7 @@ cmd_customer_transfer(struct ctl_ctx *c)
 	st = sd_customer_transfer(&c->sess, ctl_opt(c, "from"), ctl_opt(c, "to"),
 	    all ? NULL : ids, c->nargs, &moved, &c->err);
 	if (st == SD_OK)
-		printf("%d\n", moved);
+		fprintf(ctl_out(), "%d\n", moved);
 	return st;
 }
 
@@ -326,7 +326,7 @@ cmd_customer_sweep(struct ctl_ctx *c)
 	if ((st = ctl_opt_int(c, "days", 0, 3650, &days)) != SD_OK)
 		return st;
 	if ((st = sd_customer_sweep(&c->sess, days, &moved, &c->err)) == SD_OK)
-		printf("%d\n", moved);
+		fprintf(ctl_out(), "%d\n", moved);
 	return st;
 }
 
@@ -363,7 +363,7 @@ cmd_note_add(struct ctl_ctx *c)
 	    (st = sd_note_add(&c->sess, cu.id, c->args[1], ctl_opt(c, "outcome"),
 	    at, &id, &c->err)) != SD_OK)
 		return st;
-	printf("%llu\n", (unsigned long long)id);
+	fprintf(ctl_out(), "%llu\n", (unsigned long long)id);
 	return SD_OK;
 }
 
@@ -391,11 +391,11 @@ note_row(const struct sd_note *n, void *arg)
 	}
 	sd_time_format(n->at, at, sizeof at);
 	sd_time_format(n->next_at, next, sizeof next);
-	printf("%s  %s%s%s%s%s\n    %s\n", at, n->by,
+	fprintf(ctl_out(), "%s  %s%s%s%s%s\n    %s\n", at, n->by,
 	    n->outcome[0] ? "  [" : "", n->outcome, n->outcome[0] ? "]" : "",
 	    n->next_at ? "" : "", n->text);
 	if (n->next_at)
-		printf("    next contact: %s\n", next);
+		fprintf(ctl_out(), "    next contact: %s\n", next);
 	return 0;
 }
 
@@ -411,7 +411,7 @@ cmd_note_list(struct ctl_ctx *c)
 	memset(&s, 0, sizeof s);
 	s.json = c->json;
 	if (s.json) {
-		json_begin(&s.j, stdout);
+		json_begin(&s.j, ctl_out());
 		json_arr_open(&s.j, NULL);
 	}
 	st = sd_note_list(&c->sess, cu.id, note_row, &s, &c->err);
@@ -441,7 +441,7 @@ reminder_row(const struct sd_reminder *r, void *arg)
 		return 0;
 	}
 	sd_time_format(r->due, due, sizeof due);
-	printf("%s  %-10s %6llu  %s  %s  %s\n", due, r->owner,
+	fprintf(ctl_out(), "%s  %-10s %6llu  %s  %s  %s\n", due, r->owner,
 	    (unsigned long long)r->customer, r->cname, r->phone, r->text);
 	return 0;
 }
@@ -460,7 +460,7 @@ cmd_reminder_list(struct ctl_ctx *c)
 	memset(&s, 0, sizeof s);
 	s.json = c->json;
 	if (s.json) {
-		json_begin(&s.j, stdout);
+		json_begin(&s.j, ctl_out());
 		json_arr_open(&s.j, NULL);
 	}
 	st = sd_reminder_due(&c->sess, NULL, t, ctl_opt(c, "team") != NULL,

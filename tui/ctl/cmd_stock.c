@@ -35,7 +35,7 @@ cmd_plan_add(struct ctl_ctx *c)
 	if ((st = plan_fields(c, &f)) != SD_OK ||
 	    (st = sd_plan_add(&c->sess, c->args[0], &f, &c->err)) != SD_OK)
 		return st;
-	printf("%s\n", c->args[0]);
+	fprintf(ctl_out(), "%s\n", c->args[0]);
 	return SD_OK;
 }
 
@@ -119,7 +119,7 @@ cmd_plan_show(struct ctl_ctx *c)
 
 	if ((st = sd_plan_get(&c->sess, c->args[0], &p, &c->err)) != SD_OK)
 		return st;
-	json_begin(&j, stdout);
+	json_begin(&j, ctl_out());
 	if (c->json) {
 		plan_json(&j, &p);
 		json_end(&j);
@@ -127,13 +127,13 @@ cmd_plan_show(struct ctl_ctx *c)
 		char fee[32];
 
 		sd_money_format(p.monthly_fen, fee, sizeof fee);
-		printf("plan:     %s\nname:     %s\nmonthly:  %s\nminutes:  %d\n"
+		fprintf(ctl_out(), "plan:     %s\nname:     %s\nmonthly:  %s\nminutes:  %d\n"
 		    "sms:      %d\ntariff:   %s\nstatus:   %s\nvas:     ",
 		    p.code, p.name, fee, p.minutes, p.sms, p.tariff,
 		    p.retired ? "retired" : "on sale");
 		for (int i = 0; i < p.nvas; i++)
-			printf(" %s", p.vas[i]);
-		printf("\n");
+			fprintf(ctl_out(), " %s", p.vas[i]);
+		fprintf(ctl_out(), "\n");
 	}
 	return SD_OK;
 }
@@ -146,7 +146,7 @@ cmd_vas_add(struct ctl_ctx *c)
 	if ((st = sd_vas_add(&c->sess, c->args[0], ctl_opt(c, "name"),
 	    ctl_opt(c, "monthly-fee"), &c->err)) != SD_OK)
 		return st;
-	printf("%s\n", c->args[0]);
+	fprintf(ctl_out(), "%s\n", c->args[0]);
 	return SD_OK;
 }
 
@@ -206,7 +206,7 @@ cmd_agent_add(struct ctl_ctx *c)
 	agent_fields(c, &f);
 	if ((st = sd_agent_add(&c->sess, c->args[0], &f, &c->err)) != SD_OK)
 		return st;
-	printf("%s\n", c->args[0]);
+	fprintf(ctl_out(), "%s\n", c->args[0]);
 	return SD_OK;
 }
 
@@ -270,14 +270,14 @@ cmd_agent_show(struct ctl_ctx *c)
 	    (st = sd_agent_stats(&c->sess, c->args[0], &s, &c->err)) != SD_OK)
 		return st;
 	if (c->json) {
-		json_begin(&j, stdout);
+		json_begin(&j, ctl_out());
 		agent_json(&j, &a, &s);
 		json_end(&j);
 		return SD_OK;
 	}
 	sd_money_format(a.credit_fen, credit, sizeof credit);
 	sd_money_format(s.receivable_fen, recv, sizeof recv);
-	printf("agent:         %s\nname:          %s\nparent:        %s\n"
+	fprintf(ctl_out(), "agent:         %s\nname:          %s\nparent:        %s\n"
 	    "status:        %s\ncredit limit:  %s\ndiscount:      %d.%02d%%\n"
 	    "region:        %s\nreceivable:    %s\ncards held:    %ld\n"
 	    "sold:          %ld this month, %ld in all\n"
@@ -312,7 +312,7 @@ agent_row(const struct sd_agent *a, void *arg)
 		sd_buf_printf(&b, "%s %s  [%s]  held %ld, sold %ld this month",
 		    a->code, a->name, sd_agent_status_name(a->status), a->held,
 		    a->sold_month);
-		puts(sd_buf_cstr(&b));
+		fprintf(ctl_out(), "%s\n", sd_buf_cstr(&b));
 		sd_buf_free(&b);
 	} else {
 		char n[24], m[24];
@@ -345,7 +345,7 @@ agents(struct ctl_ctx *c, const char *root, int indent)
 	out_table_init(&ts.t, 6, heads);
 	ts.t.right[4] = ts.t.right[5] = 1;
 	if (c->json) {
-		json_begin(&ts.j, stdout);
+		json_begin(&ts.j, ctl_out());
 		json_arr_open(&ts.j, NULL);
 	}
 	st = sd_agent_tree(&c->sess, root, agent_row, &ts, &c->err);
@@ -354,7 +354,7 @@ agents(struct ctl_ctx *c, const char *root, int indent)
 			json_arr_close(&ts.j);
 			json_end(&ts.j);
 		} else if (!indent)
-			out_table_print(&ts.t, stdout);
+			out_table_print(&ts.t, ctl_out());
 	}
 	out_table_free(&ts.t);
 	return st;
@@ -413,8 +413,8 @@ cmd_sim_add(struct ctl_ctx *c)
 	if ((st = sd_sim_add(&c->sess, &f, iccid, &c->err)) != SD_OK)
 		return st;
 	if (c->err.msg[0])	/* a check digit was appended: say so */
-		fprintf(stderr, "simdeskctl: %s\n", c->err.msg);
-	printf("%s\n", iccid);
+		fprintf(ctl_errf(), "simdeskctl: %s\n", c->err.msg);
+	fprintf(ctl_out(), "%s\n", iccid);
 	return SD_OK;
 }
 
@@ -423,10 +423,10 @@ import_result(const struct ctl_ctx *c, const char *what,
     const struct sd_import_result *r)
 {
 	if (c->json)
-		printf("{\"%s\": %ld, \"rejected\": %ld}\n", what, r->imported,
+		fprintf(ctl_out(), "{\"%s\": %ld, \"rejected\": %ld}\n", what, r->imported,
 		    r->rejected);
 	else
-		printf("%s %ld, rejected %ld\n", what, r->imported, r->rejected);
+		fprintf(ctl_out(), "%s %ld, rejected %ld\n", what, r->imported, r->rejected);
 }
 
 int
@@ -507,13 +507,13 @@ cmd_sim_show(struct ctl_ctx *c)
 	if ((st = sd_sim_find(&c->sess, c->args[0], &s, &c->err)) != SD_OK)
 		return st;
 	if (c->json) {
-		json_begin(&j, stdout);
+		json_begin(&j, ctl_out());
 		sim_json(&j, &s);
 		json_end(&j);
 		return SD_OK;
 	}
 	sd_money_format(s.price_fen, price, sizeof price);
-	printf("iccid:      %s\nmsisdn:     %s\nimsi:       %s\nstatus:     %s\n"
+	fprintf(ctl_out(), "iccid:      %s\nmsisdn:     %s\nimsi:       %s\nstatus:     %s\n"
 	    "plan:       %s\ngrade:      %s\nprice:      %s\nagent:      %s\n"
 	    "warehouse:  %s\nbatch:      %s\nreason:     %s\n", s.iccid, s.msisdn,
 	    s.imsi, sd_sim_status_name(s.status), s.plan, s.grade[0] ? s.grade :
@@ -533,14 +533,14 @@ cmd_sim_grade(struct ctl_ctx *c)
 	sd_grade_msisdn(&c->cfg, c->args[0], &g);
 	sd_money_format(g.premium_fen, premium, sizeof premium);
 	if (c->json)
-		printf("{\"msisdn\": \"%s\", \"grade\": \"%s\", \"rule\": \"%s\", "
+		fprintf(ctl_out(), "{\"msisdn\": \"%s\", \"grade\": \"%s\", \"rule\": \"%s\", "
 		    "\"premium_fen\": %lld}\n", c->args[0], g.grade, g.rule,
 		    (long long)g.premium_fen);
 	else if (g.grade[0])
-		printf("%s: %s (%s), premium %s\n", c->args[0], g.grade, g.rule,
+		fprintf(ctl_out(), "%s: %s (%s), premium %s\n", c->args[0], g.grade, g.rule,
 		    premium);
 	else
-		printf("%s: ordinary (no rule matched)\n", c->args[0]);
+		fprintf(ctl_out(), "%s: ordinary (no rule matched)\n", c->args[0]);
 	return SD_OK;
 }
 
@@ -568,7 +568,7 @@ cmd_sim_allocate(struct ctl_ctx *c)
 	    c->nargs, ctl_opt(c, "range"), count, ctl_opt(c, "plan"), &n,
 	    &c->err)) != SD_OK)
 		return st;
-	printf("%d\n", n);
+	fprintf(ctl_out(), "%d\n", n);
 	return SD_OK;
 }
 
@@ -601,7 +601,7 @@ activate_file(struct ctl_ctx *c, const char *file)
 	    (st = ctl_read_table(c, file, &t)) != SD_OK)
 		return st;
 	st = sd_sim_activate_file(&c->sess, file, &t, ctl_opt(c, "skip-bad"),
-	    isatty(STDERR_FILENO) && t.nrows > 5000 ? ctl_progress : NULL,
+	    ctl_isatty(STDERR_FILENO) && t.nrows > 5000 ? ctl_progress : NULL,
 	    (void *)"activating", &r, &c->err);
 	if (st == SD_OK)
 		import_result(c, "activated", &r);
@@ -634,7 +634,7 @@ cmd_sim_activate(struct ctl_ctx *c)
 	a.customer_key = ctl_opt(c, "customer");
 	if ((st = sd_sim_activate(&c->sess, &a, &id, &c->err)) != SD_OK)
 		return st;
-	printf("%llu\n", (unsigned long long)id);
+	fprintf(ctl_out(), "%llu\n", (unsigned long long)id);
 	return SD_OK;
 }
 
@@ -691,7 +691,7 @@ cmd_sim_stocktake(struct ctl_ctx *c)
 	o.json = c->json;
 	out_table_init(&o.t, 7, heads);
 	if (o.json) {
-		json_begin(&o.j, stdout);
+		json_begin(&o.j, ctl_out());
 		json_obj_open(&o.j, NULL);
 		json_arr_open(&o.j, "differences");
 	}
@@ -708,7 +708,7 @@ cmd_sim_stocktake(struct ctl_ctx *c)
 		json_obj_close(&o.j);
 		json_end(&o.j);
 	} else if (st == SD_OK) {
-		printf("warehouse %s: scanned %ld, on the books %ld, matched %ld; "
+		fprintf(ctl_out(), "warehouse %s: scanned %ld, on the books %ld, matched %ld; "
 		    "missing %ld, unexpected %ld, wrong warehouse %ld, wrong "
 		    "state %ld, scanned twice %ld%s\n", ctl_opt(c, "warehouse"),
 		    r.scanned, r.booked, r.matched, r.count[SD_ST_MISSING],
@@ -716,9 +716,9 @@ cmd_sim_stocktake(struct ctl_ctx *c)
 		    r.count[SD_ST_WRONG_STATE], r.count[SD_ST_DUPLICATE],
 		    apply ? "" : " (a report: --apply records the adjustments)");
 		if (apply)
-			printf("adjusted %ld\n", r.adjusted);
+			fprintf(ctl_out(), "adjusted %ld\n", r.adjusted);
 		if (o.t.nrows > 0)
-			out_table_print(&o.t, stdout);
+			out_table_print(&o.t, ctl_out());
 	}
 	out_table_free(&o.t);
 	free(ids);
@@ -792,7 +792,7 @@ cmd_order_add(struct ctl_ctx *c)
 	free(store);
 	if (st != SD_OK)
 		return st;
-	printf("%llu\n", (unsigned long long)id);
+	fprintf(ctl_out(), "%llu\n", (unsigned long long)id);
 	return SD_OK;
 }
 
@@ -812,7 +812,7 @@ cmd_order_return(struct ctl_ctx *c)
 	free(ids);
 	free(store);
 	if (st == SD_OK)
-		printf("%d card%s returned\n", n, n == 1 ? "" : "s");
+		fprintf(ctl_out(), "%d card%s returned\n", n, n == 1 ? "" : "s");
 	return st;
 }
 
@@ -917,7 +917,7 @@ cmd_order_show(struct ctl_ctx *c)
 	if ((st = order_id(c, &id)) != SD_OK ||
 	    (st = sd_order_get(&c->sess, id, &o, &c->err)) != SD_OK)
 		return st;
-	json_begin(&j, stdout);
+	json_begin(&j, ctl_out());
 	if (c->json) {
 		order_json(&j, &o);
 		json_end(&j);
@@ -926,7 +926,7 @@ cmd_order_show(struct ctl_ctx *c)
 
 		sd_money_format(o.value_fen, v, sizeof v);
 		sd_money_format(o.returned_fen, r, sizeof r);
-		printf("order:     %llu\nstatus:    %s\nagent:     %s\n"
+		fprintf(ctl_out(), "order:     %llu\nstatus:    %s\nagent:     %s\n"
 		    "plan:      %s x %d%s\nvalue:     %s (discount %d.%02d%%)\n"
 		    "returned:  %d (credited %s)\ncarrier:   %s %s\n"
 		    "reason:    %s\ncards:    ", (unsigned long long)o.id,
@@ -935,8 +935,8 @@ cmd_order_show(struct ctl_ctx *c)
 		    o.discount_bp % 100, o.returned, r, o.carrier, o.tracking,
 		    o.reason);
 		for (int i = 0; i < o.niccids; i++)
-			printf(" %s", o.iccids[i]);
-		printf("\n");
+			fprintf(ctl_out(), " %s", o.iccids[i]);
+		fprintf(ctl_out(), "\n");
 	}
 	sd_order_free(&o);
 	return SD_OK;

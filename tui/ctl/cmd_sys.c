@@ -13,11 +13,13 @@ cmd_init(struct ctl_ctx *c)
 {
 	const char *login = ctl_opt(c, "admin");
 	const char *name = ctl_opt(c, "name");
-	const char *env = getenv("SIMDESK_PASSWORD");
-	struct passwd *pw = getpwuid(getuid());
-	char password[256];
+	const char *env = ctl_getenv("SIMDESK_PASSWORD");
+	struct passwd pwbuf, *pw = NULL;
+	char pwstr[1024], password[256];
 	int st;
 
+	if (getpwuid_r(ctl_peer_uid(), &pwbuf, pwstr, sizeof pwstr, &pw) != 0)
+		pw = NULL;
 	if (login == NULL)
 		return sd_err_set(&c->err, SD_EUSAGE, "init: --admin LOGIN is "
 		    "required");
@@ -46,9 +48,9 @@ cmd_init(struct ctl_ctx *c)
 	explicit_bzero(password, sizeof password);
 	if (st != SD_OK)
 		return st;
-	printf("%s\n", login);
-	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "simdeskctl: created %s; %s is bound to Unix "
+	fprintf(ctl_out(), "%s\n", login);
+	if (ctl_isatty(STDERR_FILENO))
+		fprintf(ctl_errf(), "simdeskctl: created %s; %s is bound to Unix "
 		    "user %s\n", c->cfg.data_dir, login,
 		    pw != NULL ? pw->pw_name : "(none)");
 	return SD_OK;
@@ -117,7 +119,7 @@ cmd_audit_list(struct ctl_ctx *c)
 	out_table_init(&s.t, 7, heads);
 	s.t.right[0] = 1;
 	if (s.json) {
-		json_begin(&s.j, stdout);
+		json_begin(&s.j, ctl_out());
 		json_arr_open(&s.j, NULL);
 	}
 	st = sd_audit_list(&c->sess, &f, audit_row, &s, &c->err);
@@ -126,7 +128,7 @@ cmd_audit_list(struct ctl_ctx *c)
 			json_arr_close(&s.j);
 			json_end(&s.j);
 		} else
-			out_table_print(&s.t, stdout);
+			out_table_print(&s.t, ctl_out());
 	}
 	out_table_free(&s.t);
 	return st;
@@ -149,7 +151,7 @@ verify_row(const char *check, int ok, const char *detail, void *arg)
 		json_str(&s->j, "detail", detail);
 		json_obj_close(&s->j);
 	} else
-		printf("%-4s %-32s %s\n", ok ? "ok" : "FAIL", check, detail);
+		fprintf(ctl_out(), "%-4s %-32s %s\n", ok ? "ok" : "FAIL", check, detail);
 }
 
 int
@@ -161,7 +163,7 @@ cmd_verify(struct ctl_ctx *c)
 	memset(&s, 0, sizeof s);
 	s.json = c->json;
 	if (s.json) {
-		json_begin(&s.j, stdout);
+		json_begin(&s.j, ctl_out());
 		json_arr_open(&s.j, NULL);
 	}
 	failed = sd_verify(&c->sess, verify_row, &s, &c->err);

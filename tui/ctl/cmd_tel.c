@@ -144,7 +144,7 @@ cmd_modem_ports(struct ctl_ctx *c)
 	if ((st = drv_serial_list(&names, &n, &c->err)) != SD_OK)
 		return st;
 	if (c->json) {
-		json_begin(&j, stdout);
+		json_begin(&j, ctl_out());
 		json_arr_open(&j, NULL);
 		for (int i = 0; i < n; i++)
 			json_str(&j, NULL, names[i]);
@@ -152,7 +152,7 @@ cmd_modem_ports(struct ctl_ctx *c)
 		json_end(&j);
 	} else
 		for (int i = 0; i < n; i++)
-			printf("%s\n", names[i]);
+			fprintf(ctl_out(), "%s\n", names[i]);
 	drv_serial_list_free(names, n);
 	return SD_OK;
 }
@@ -167,7 +167,7 @@ wait_job(struct ctl_ctx *c, uint64_t job, int seconds)
 		return st;
 	if (j.status == SD_JOB_FAILED)
 		return sd_err_set(&c->err, SD_EREFUSED, "%s", j.result);
-	printf("%s\n", j.result);
+	fprintf(ctl_out(), "%s\n", j.result);
 	return SD_OK;
 }
 
@@ -247,7 +247,7 @@ cmd_call_dial(struct ctl_ctx *c)
 	if ((st = sd_call_dial(&c->sess, c->args[0], ctl_opt(c, "modem"),
 	    ctl_opt(c, "as"), &id, &c->err)) != SD_OK)
 		return st;
-	printf("%llu\n", (unsigned long long)id);
+	fprintf(ctl_out(), "%llu\n", (unsigned long long)id);
 	return SD_OK;
 }
 
@@ -366,10 +366,10 @@ cmd_call_recording(struct ctl_ctx *c)
 		    strerror(errno));
 	if (strcmp(out, "-") == 0) {
 		while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-			if (fwrite(buf, 1, n, stdout) != n)
+			if (fwrite(buf, 1, n, ctl_out()) != n)
 				bad = 1;
 		fclose(in);
-		if (bad || fflush(stdout) != 0)
+		if (bad || fflush(ctl_out()) != 0)
 			return sd_err_set(&c->err, SD_EINTERNAL, "standard output: "
 			    "%s", strerror(errno));
 		return SD_OK;
@@ -395,7 +395,7 @@ cmd_call_recording(struct ctl_ctx *c)
 		unlink(tmp);
 		return rc;
 	}
-	printf("%s\n", out);
+	fprintf(ctl_out(), "%s\n", out);
 	return SD_OK;
 }
 
@@ -451,7 +451,7 @@ cmd_call_show(struct ctl_ctx *c)
 	    (rc = sd_call_get(&c->sess, id, &x, &c->err)) != SD_OK)
 		return rc;
 	if (c->json) {
-		json_begin(&j, stdout);
+		json_begin(&j, ctl_out());
 		call_json(&j, &x);
 		json_end(&j);
 		return SD_OK;
@@ -467,7 +467,7 @@ cmd_call_show(struct ctl_ctx *c)
 		sd_strlcpy(en, "-", sizeof en);
 	sd_money_format(x.unit_mfen / 1000, unit, sizeof unit);
 	sd_money_format(x.cost_fen, cost, sizeof cost);
-	printf("call:      %llu (%s)\ncaller:    %s\ncallee:    %s\n"
+	fprintf(ctl_out(), "call:      %llu (%s)\ncaller:    %s\ncallee:    %s\n"
 	    "modem:     %s (SIM %s)\noperator:  %s\ncustomer:  %llu\n"
 	    "start:     %s\nanswer:    %s\nend:       %s\n"
 	    "seconds:   %d talk, %d in all\nstate:     %s %s\n"
@@ -479,9 +479,9 @@ cmd_call_show(struct ctl_ctx *c)
 	    sd_call_state_name(x.state), x.disposition, unit, x.rate_name, cost,
 	    x.outcome[0] ? x.outcome : "-");
 	if (x.offered[0] != '\0')
-		printf("offered:   %s\n", x.offered);
+		fprintf(ctl_out(), "offered:   %s\n", x.offered);
 	if (x.recording[0] != '\0')
-		printf("recording: %s (%d s; simdeskctl call recording %llu "
+		fprintf(ctl_out(), "recording: %s (%d s; simdeskctl call recording %llu "
 		    "--out FILE)\n", x.recording, x.rec_seconds,
 		    (unsigned long long)x.id);
 	return SD_OK;
@@ -549,7 +549,7 @@ cmd_sms_send(struct ctl_ctx *c)
 	if ((st = sd_sms_send(&c->sess, c->args[0], c->args[1],
 	    ctl_opt(c, "modem"), &id, &c->err)) != SD_OK)
 		return st;
-	printf("%llu\n", (unsigned long long)id);
+	fprintf(ctl_out(), "%llu\n", (unsigned long long)id);
 	return SD_OK;
 }
 
@@ -623,7 +623,7 @@ cmd_sms_decode(struct ctl_ctx *c)
 	if (m->type != DRV_SMS_SUBMIT)
 		drv_sms_time_format(m->timestamp, m->tz_minutes, ts, sizeof ts);
 	if (c->json) {
-		json_begin(&j, stdout);
+		json_begin(&j, ctl_out());
 		json_obj_open(&j, NULL);
 		json_str(&j, "type", drv_sms_type_name(m->type));
 		json_str(&j, m->type == DRV_SMS_DELIVER ? "sender" : "recipient",
@@ -645,18 +645,18 @@ cmd_sms_decode(struct ctl_ctx *c)
 		json_obj_close(&j);
 		json_end(&j);
 	} else {
-		printf("type:      %s\n%s %s\nsmsc:      %s\n",
+		fprintf(ctl_out(), "type:      %s\n%s %s\nsmsc:      %s\n",
 		    drv_sms_type_name(m->type), m->type == DRV_SMS_DELIVER ?
 		    "sender:   " : "recipient:", m->addr, m->smsc);
 		if (ts[0])
-			printf("timestamp: %s\n", ts);
-		printf("encoding:  %s\n", drv_sms_enc_name(m->enc));
+			fprintf(ctl_out(), "timestamp: %s\n", ts);
+		fprintf(ctl_out(), "encoding:  %s\n", drv_sms_enc_name(m->enc));
 		if (m->concat_total > 0)
-			printf("part:      %d of %d (reference %d)\n",
+			fprintf(ctl_out(), "part:      %d of %d (reference %d)\n",
 			    m->concat_part, m->concat_total, m->concat_ref);
 		if (m->type == DRV_SMS_STATUS)
-			printf("status:    %d\n", m->status);
-		printf("text:      %s\n", m->text);
+			fprintf(ctl_out(), "status:    %d\n", m->status);
+		fprintf(ctl_out(), "text:      %s\n", m->text);
 	}
 	free(m);
 	return SD_OK;

@@ -33,7 +33,7 @@ cmd_ticket_add(struct ctl_ctx *c)
 	    (st = sd_ticket_add(&c->sess, cu.id, t, ctl_opt(c, "text"), &id,
 	    &c->err)) != SD_OK)
 		return st;
-	printf("%llu\n", (unsigned long long)id);
+	fprintf(ctl_out(), "%llu\n", (unsigned long long)id);
 	return SD_OK;
 }
 
@@ -103,7 +103,7 @@ cmd_ticket_list(struct ctl_ctx *c)
 	out_table_init(&s.t, 8, heads);
 	s.t.right[0] = 1;
 	if (s.json) {
-		json_begin(&s.j, stdout);
+		json_begin(&s.j, ctl_out());
 		json_arr_open(&s.j, NULL);
 	}
 	st = sd_ticket_list(&c->sess, &f, ticket_row, &s, &c->err);
@@ -112,7 +112,7 @@ cmd_ticket_list(struct ctl_ctx *c)
 			json_arr_close(&s.j);
 			json_end(&s.j);
 		} else
-			out_table_print(&s.t, stdout);
+			out_table_print(&s.t, ctl_out());
 	}
 	out_table_free(&s.t);
 	return st;
@@ -132,7 +132,7 @@ cmd_ticket_show(struct ctl_ctx *c)
 	if (c->json) {
 		struct out_json j;
 
-		json_begin(&j, stdout);
+		json_begin(&j, ctl_out());
 		out_ticket_json(&j, &tk);
 		json_end(&j);
 		return SD_OK;
@@ -140,7 +140,7 @@ cmd_ticket_show(struct ctl_ctx *c)
 	sd_time_format(tk.created, t1, sizeof t1);
 	sd_time_format(tk.due, t2, sizeof t2);
 	sd_time_format(tk.closed_at, t3, sizeof t3);
-	printf("ticket:      %llu (%s, %s%s)\ncustomer:    %llu %s\n"
+	fprintf(ctl_out(), "ticket:      %llu (%s, %s%s)\ncustomer:    %llu %s\n"
 	    "phone:       %s\nhandler:     %s\naccepted:    %s by %s\n"
 	    "due:         %s\nclosed:      %s\nresolution:  %s\nscore:       %d\n"
 	    "content:\n%s\n", (unsigned long long)tk.id,

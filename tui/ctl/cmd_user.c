@@ -56,14 +56,14 @@ cmd_user_add(struct ctl_ctx *c)
 	if (c->json) {
 		struct out_json j;
 
-		json_begin(&j, stdout);
+		json_begin(&j, ctl_out());
 		json_obj_open(&j, NULL);
 		json_str(&j, "login", c->args[0]);
 		json_int(&j, "id", (long long)id);
 		json_obj_close(&j);
 		json_end(&j);
 	} else
-		printf("%s\n", c->args[0]);
+		fprintf(ctl_out(), "%s\n", c->args[0]);
 	return SD_OK;
 }
 
@@ -116,7 +116,7 @@ cmd_user_list(struct ctl_ctx *c)
 	ls.json = c->json;
 	out_table_init(&ls.t, 7, heads);
 	if (ls.json) {
-		json_begin(&ls.j, stdout);
+		json_begin(&ls.j, ctl_out());
 		json_arr_open(&ls.j, NULL);
 	}
 	/* Page through the index: memory stays flat however many users. */
@@ -135,7 +135,7 @@ cmd_user_list(struct ctl_ctx *c)
 			json_arr_close(&ls.j);
 			json_end(&ls.j);
 		} else
-			out_table_print(&ls.t, stdout);
+			out_table_print(&ls.t, ctl_out());
 	}
 	out_table_free(&ls.t);
 	return st;
@@ -153,7 +153,7 @@ cmd_user_show(struct ctl_ctx *c)
 	if (c->json) {
 		struct out_json j;
 
-		json_begin(&j, stdout);
+		json_begin(&j, ctl_out());
 		out_user_json(&j, &u);
 		json_end(&j);
 		return SD_OK;
@@ -161,7 +161,7 @@ cmd_user_show(struct ctl_ctx *c)
 	sd_time_format(u.created, t1, sizeof t1);
 	sd_time_format(u.last_login, t2, sizeof t2);
 	sd_time_format(u.locked_until, t3, sizeof t3);
-	printf("login:        %s\nname:         %s\nrole:         %s\n"
+	fprintf(ctl_out(), "login:        %s\nname:         %s\nrole:         %s\n"
 	    "team:         %s\nphone:        %s\nage:          %d\n"
 	    "unix login:   %s\nagent:        %s\nstatus:       %s\n"
 	    "failed:       %d\nlocked until: %s\ncreated:      %s\n"
@@ -196,7 +196,7 @@ cmd_user_passwd(struct ctl_ctx *c)
 	    &c->err)) != SD_OK)
 		return st;
 	if (need_old) {
-		old = getenv("SIMDESK_PASSWORD");
+		old = ctl_getenv("SIMDESK_PASSWORD");
 		if (old == NULL) {
 			if (!prompt_available())
 				return sd_err_set(&c->err, SD_EINVAL,

@@ -448,10 +448,10 @@ ctl_read_table(struct ctl_ctx *c, const char *path, struct sd_table *t)
 void
 ctl_progress(long done, long total, void *arg)
 {
-	fprintf(stderr, "\r%s: %ld/%ld (%ld%%)", (const char *)arg, done, total,
+	fprintf(ctl_errf(), "\r%s: %ld/%ld (%ld%%)", (const char *)arg, done, total,
 	    total ? done * 100 / total : 100);
 	if (done == total)
-		fputc('\n', stderr);
+		fputc('\n', ctl_errf());
 }
 
 static void
