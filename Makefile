@@ -34,7 +34,7 @@ SCR_SRC	 = $(wildcard tui/scr/*.c)
 # drivers/ shared by every program (printer, PDU and AT parsers, the AT
 # engine, transports, the simulator); simdeskd alone runs the modem loop.
 PRINT_SRC = $(filter-out drivers/simdeskd.c $(DRV_SRC),$(wildcard drivers/*.c))
-DRV_SRC	 = drivers/modem.c drivers/housekeeping.c drivers/record.c
+DRV_SRC	 = drivers/modem.c drivers/housekeeping.c drivers/record.c drivers/server.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 
@@ -89,7 +89,9 @@ $(B)/bin/simdesk: $(call obj,$(SCR_SRC)) $(FEOBJ) $(LIBOBJ)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_CURSES) $(LIB_CORE)
 
-$(B)/bin/simdeskd: $(call obj,drivers/simdeskd.c $(DRV_SRC)) $(LIBOBJ)
+# simdeskd carries out simdeskctl's commands (all of tui/ctl but its main).
+$(B)/bin/simdeskd: $(call obj,drivers/simdeskd.c $(DRV_SRC) \
+	    $(filter-out tui/ctl/main.c,$(CTL_SRC))) $(FEOBJ) $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_SERIAL) $(LIB_SND) $(LIB_CORE)

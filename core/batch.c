@@ -119,7 +119,8 @@ batch_run(struct table_batch *b, const char *rejects, struct sd_import_result *r
 	if (st != SD_OK || rejects == NULL)
 		goto out;
 	{
-		FILE *f = fopen(rejects, "w");
+		struct sd_err ferr;
+		FILE *f = sd_file_open(rejects, "w", &ferr);
 
 		if (f == NULL) {
 			st = sd_err_set(err, SD_EINVAL, "--skip-bad: %s: cannot "

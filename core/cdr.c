@@ -716,7 +716,8 @@ sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
 		goto out;
 	}
 	if (rejects != NULL) {
-		FILE *f = fopen(rejects, "w");
+		struct sd_err ferr;
+		FILE *f = sd_file_open(rejects, "w", &ferr);
 
 		if (f == NULL) {
 			st = sd_err_set(err, SD_EINVAL, "--skip-bad: %s: cannot "

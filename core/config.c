@@ -3,6 +3,9 @@
  * file over them.  Every error names file:line; unknown settings are errors
  * so a misspelt option is not silently ignored.
  */
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -507,6 +510,7 @@ static const struct setting_def settings[] = {
 	S("data_dir", data_dir),
 	S("timezone", timezone),
 	S("key_file", key_file),
+	S("socket", socket),
 	S("log_level", log_level),
 	I("cache_mb", cache_mb, 4, 65536),
 	B("durable", durable),
@@ -720,5 +724,23 @@ sd_config_resolve(struct sd_config *c, const char *conf_flag,
 	    sd_strlcpy(c->data_dir, dir, sizeof c->data_dir) != 0))
 		return sd_err_set(err, SD_EINVAL, "data directory: '%.64s' is "
 		    "empty or too long", dir);
+	return SD_OK;
+}
+
+int
+sd_config_socket(const struct sd_config *c, char *out, size_t size,
+    struct sd_err *err)
+{
+	struct sockaddr_un sun;
+	int n;
+
+	if (c->socket[0] != '\0')
+		n = snprintf(out, size, "%s", c->socket);
+	else
+		n = snprintf(out, size, "%s/simdesk.sock", c->data_dir);
+	if (n < 0 || (size_t)n >= size || (size_t)n >= sizeof sun.sun_path)
+		return sd_err_set(err, SD_EINVAL, "socket %s: path too long "
+		    "(at most %zu bytes; set socket in the configuration)", out,
+		    sizeof sun.sun_path - 1);
 	return SD_OK;
 }

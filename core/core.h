@@ -7,6 +7,8 @@
 #ifndef SD_CORE_H
 #define SD_CORE_H
 
+#include <sys/types.h>
+
 #include <stdint.h>
 #include <time.h>
 
@@ -21,6 +23,8 @@ struct sd_config {
 	char	data_dir[SD_PATH_MAX];
 	char	timezone[64];
 	char	key_file[SD_PATH_MAX];	/* AES key for the environment, or "" */
+	/* simdeskd's socket; "": simdesk.sock in the data directory */
+	char	socket[SD_PATH_MAX];
 	char	log_level[16];		/* error, warning, info, debug */
 	int	cache_mb;
 	int	durable;		/* fsync on every commit */
@@ -99,6 +103,9 @@ int	sd_config_load(struct sd_config *c, const char *path, int must_exist,
  */
 int	sd_config_resolve(struct sd_config *c, const char *conf_flag,
 	    const char *datadir_flag, struct sd_err *err);
+/* The socket simdeskd listens on and clients connect to, into out. */
+int	sd_config_socket(const struct sd_config *c, char *out, size_t size,
+	    struct sd_err *err);
 /* The same from a string (name is used in messages); for tests and fuzzing. */
 int	sd_config_parse(struct sd_config *c, const char *text, const char *name,
 	    struct sd_err *err);
@@ -267,6 +274,9 @@ struct sd_session {
 /* Log in as the app user bound to the invoking Unix user. */
 int	sd_session_peer(struct sd_core *core, struct sd_session *s,
 	    struct sd_err *err);
+/* The same for Unix user uid (simdeskd: the socket peer's, SO_PEERCRED). */
+int	sd_session_peer_uid(struct sd_core *core, uid_t uid,
+	    struct sd_session *s, struct sd_err *err);
 /*
  * Log in with a password.  Wrong passwords count towards the lockout;
  * every success, failure and lock is audited.
@@ -1728,5 +1738,112 @@ int	sd_sms_update(struct sd_core *core, uint64_t id, const char *status,
 int	sd_sms_received(struct sd_core *core, const char *modem,
 	    const char *iccid, const char *number, const char *text, int parts,
 	    int64_t at, struct sd_err *err);
+
+/* Free this thread's compiled tariffs (a server thread that ends). */
+void	sd_tariff_cache_free(void);
+
+/* ---------------------------------------------------------------- files */
+
+#include <stdio.h>
+
+/*
+ * Files a user names (imports, rejects, exports, receipts to a file) are
+ * opened through sd_file_open.  In a client's own process that is fopen;
+ * while simdeskd serves a client, the thread's hook hands out the
+ * descriptor the client opened with its own rights and passed, so the
+ * server never opens a path a user named.  NULL and err set on failure.
+ */
+typedef FILE *(*sd_file_hook)(void *arg, const char *path, const char *mode,
+    struct sd_err *err);
+void	sd_file_hook_set(sd_file_hook fn, void *arg);
+FILE	*sd_file_open(const char *path, const char *mode, struct sd_err *err);
+
+/* ---------------------------------------------------------------- wire */
+
+/*
+ * Frames between simdeskd and its clients (core/wire.c): a 4-byte
+ * big-endian length, then one sd_rec record whose tag SD_W_TYPE is the
+ * message type.  SD_WIRE_VERSION changes whenever a message changes.
+ */
+#define SD_WIRE_VERSION	1
+#define SD_WIRE_MAX	(1u << 20)	/* largest frame a server reads */
+#define SD_WIRE_FIELDS	256
+#define SD_WIRE_FDS	8
+
+enum sd_wire_type {
+	SD_MSG_HELLO = 1,	/* c->s: version, pid, ttys, env, kind */
+	SD_MSG_WELCOME,		/* s->c: version, server pid */
+	SD_MSG_REQUEST,		/* c->s: id, args, json, files (+ fds) */
+	SD_MSG_QUERY,		/* c->s: id: what became of it? */
+	SD_MSG_OUT,		/* s->c: standard output bytes */
+	SD_MSG_ERR,		/* s->c: standard error bytes */
+	SD_MSG_PROMPT,		/* s->c: question, secret */
+	SD_MSG_ANSWER,		/* c->s: text, or none: no answer */
+	SD_MSG_DONE,		/* s->c: exit, files used */
+	SD_MSG_UNKNOWN,		/* s->c: no such request committed */
+	SD_MSG_REFUSED		/* s->c: text: the connection is refused */
+};
+
+enum sd_wire_tag {
+	SD_W_TYPE = 1,
+	SD_W_VERSION,
+	SD_W_ID,		/* the client's request id */
+	SD_W_ARG,		/* repeated: NOUN [VERB] ARGS... */
+	SD_W_JSON,
+	SD_W_ENV,		/* repeated: NAME=VALUE */
+	SD_W_TTYS,		/* bit n: the client's fd n is a terminal */
+	SD_W_CANPROMPT,
+	SD_W_FILE,		/* repeated: "r:PATH" / "w:PATH", fds in order */
+	SD_W_TEXT,
+	SD_W_SECRET,
+	SD_W_EXIT,
+	SD_W_STATE,		/* DONE of a QUERY: 1 done, 2 reply lost */
+	SD_W_USED,		/* bit n: file n was opened */
+	SD_W_PID,
+	SD_W_KIND,
+	SD_W_NONE		/* ANSWER: the person gave none */
+};
+
+struct sd_wire_field {
+	int		 tag;
+	int64_t		 ival;
+	const char	*s;		/* bytes field, NUL-terminated; or NULL */
+	size_t		 len;
+};
+
+struct sd_wire_msg {
+	int			type;
+	int			n;
+	struct sd_wire_field	f[SD_WIRE_FIELDS];
+	char			*arena;
+};
+
+void	sd_wire_begin(struct sd_buf *b, int type);
+/* Patch the length in: b is then ready to send. */
+void	sd_wire_finish(struct sd_buf *b);
+/* Decode one frame's record (after the length); m owns copies. */
+int	sd_wire_decode(const void *data, size_t len, struct sd_wire_msg *m,
+	    struct sd_err *err);
+void	sd_wire_msg_free(struct sd_wire_msg *m);
+/* The nth field with tag, or NULL. */
+const struct sd_wire_field *sd_wire_get(const struct sd_wire_msg *m, int tag,
+	    int nth);
+const char *sd_wire_str(const struct sd_wire_msg *m, int tag);
+int64_t	sd_wire_int(const struct sd_wire_msg *m, int tag, int64_t dflt);
+/* Send a finished frame, with descriptors on its first byte. */
+int	sd_wire_send(int fd, const struct sd_buf *frame, const int *fds,
+	    int nfds, struct sd_err *err);
+/*
+ * Read one frame of at most max bytes into frame, and the descriptors
+ * that came with it (at most maxfds; more are closed).  SD_ENOTFOUND:
+ * the peer closed between frames; SD_EINVAL: over the limit, truncated;
+ * SD_EINTERNAL: a socket error or timeout.
+ */
+int	sd_wire_recv(int fd, struct sd_buf *frame, size_t max, int *fds,
+	    int *nfds, int maxfds, struct sd_err *err);
+/* sd_wire_recv and sd_wire_decode. */
+int	sd_wire_recv_msg(int fd, struct sd_buf *frame, size_t max,
+	    struct sd_wire_msg *m, int *fds, int *nfds, int maxfds,
+	    struct sd_err *err);
 
 #endif

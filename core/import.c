@@ -664,11 +664,11 @@ static int
 write_rejects(const char *path, const struct sd_table *t,
     const struct badlist *bads, struct sd_err *err)
 {
-	FILE *f = fopen(path, "w");
+	struct sd_err ferr;
+	FILE *f = sd_file_open(path, "w", &ferr);
 
 	if (f == NULL)
-		return sd_err_set(err, SD_EINVAL, "--skip-bad: %s: %s", path,
-		    strerror(errno));
+		return sd_err_set(err, SD_EINVAL, "--skip-bad: %s", ferr.msg);
 	fputs("\xef\xbb\xbf", f);
 	for (size_t b = 0; b <= bads->n; b++) {
 		int r = b == 0 ? 0 : bads->v[b - 1].row + 1;

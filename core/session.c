@@ -319,14 +319,24 @@ peer_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 int
 sd_session_peer(struct sd_core *core, struct sd_session *s, struct sd_err *err)
 {
-	struct passwd *pw = getpwuid(getuid());
+	return sd_session_peer_uid(core, getuid(), s, err);
+}
+
+int
+sd_session_peer_uid(struct sd_core *core, uid_t uid, struct sd_session *s,
+    struct sd_err *err)
+{
+	struct passwd pwbuf, *pw = NULL;
+	char strs[1024];
 	struct peer_arg a;
 	int st;
 
 	memset(s, 0, sizeof *s);
+	if (getpwuid_r(uid, &pwbuf, strs, sizeof strs, &pw) != 0)
+		pw = NULL;
 	if (pw == NULL)
 		return sd_err_set(err, SD_EPERM, "uid %ld has no Unix user name",
-		    (long)getuid());
+		    (long)uid);
 	memset(&a, 0, sizeof a);
 	a.os_login = pw->pw_name;
 	st = sd_db_read(core->db, peer_txn, &a, err);

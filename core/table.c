@@ -580,16 +580,33 @@ xml_run(const char *name, const char *member, const struct sd_buf *doc,
 	return ok ? SD_OK : SD_EINVAL;
 }
 
+/* minizip's open goes through sd_file_open (in simdeskd: the client's fd). */
+static voidpf
+zip_open(voidpf opaque, const void *filename, int mode)
+{
+	struct sd_err scratch;
+
+	(void)opaque;
+	if ((mode & ZLIB_FILEFUNC_MODE_READWRITEFILTER) !=
+	    ZLIB_FILEFUNC_MODE_READ)
+		return NULL;
+	return sd_file_open(filename, "rb", &scratch);
+}
+
 static int
 read_xlsx(const char *path, struct sd_table *t, struct sd_err *err)
 {
-	unzFile zf = unzOpen64(path);
+	zlib_filefunc64_def ff;
+	unzFile zf;
 	struct xml_state x;
 	struct builder b;
 	struct sd_buf doc = SD_BUF_INIT;
 	char sheet[600];
 	int st;
 
+	fill_fopen64_filefunc(&ff);
+	ff.zopen64_file = zip_open;
+	zf = unzOpen2_64(path, &ff);
 	if (zf == NULL)
 		return sd_err_set(err, SD_EINVAL, "%s: not a readable .xlsx "
 		    "(zip) file", path);
@@ -650,15 +667,15 @@ int
 sd_table_read(const char *path, enum sd_encoding enc, struct sd_table *t,
     struct sd_err *err)
 {
-	FILE *f = fopen(path, "rb");
 	struct sd_buf data = SD_BUF_INIT;
 	char chunk[65536];
 	size_t n, plen = strlen(path);
+	FILE *f;
 	int st;
 
 	memset(t, 0, sizeof *t);
-	if (f == NULL)
-		return sd_err_set(err, SD_EINVAL, "%s: %s", path, strerror(errno));
+	if ((f = sd_file_open(path, "rb", err)) == NULL)
+		return err->status;
 	n = fread(chunk, 1, 4, f);
 	if ((n == 4 && memcmp(chunk, "PK\3\4", 4) == 0) ||
 	    (plen > 5 && strcasecmp(path + plen - 5, ".xlsx") == 0)) {

@@ -540,11 +540,21 @@ sd_tariff_rates(struct sd_session *s, const char *code, sd_rate_cb cb,
 
 #define RT_CACHE 64
 
-static struct {
+/* Per thread: simdeskd serves each client from a thread of its own. */
+static _Thread_local struct {
 	char			 code[17];
 	uint64_t		 version;
 	struct sd_ratetab	*rt;
 } cache[RT_CACHE];
+
+void
+sd_tariff_cache_free(void)
+{
+	for (int i = 0; i < RT_CACHE; i++) {
+		sd_ratetab_free(cache[i].rt);
+		cache[i].rt = NULL;
+	}
+}
 
 struct build_arg {
 	const char		*code;
@@ -554,8 +564,7 @@ struct build_arg {
 };
 
 /*
- * One process's compiled tariffs.  The rating path reads them without a
- * lock: simdesk programs rate from one thread.  A table handed out stays
+ * One thread's compiled tariffs, read without a lock.  A table handed out stays
  * valid until 64 other tariffs have been compiled after it (an import
  * keeps at most 8 at a time).
  */

@@ -194,6 +194,35 @@ typedef int (*sd_txn_fn)(struct sd_txn *t, void *arg, struct sd_err *err);
 int	sd_db_run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err);
 /* The same, read-only with read-committed isolation (no commit needed). */
 int	sd_db_read(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err);
+/*
+ * Client request ids, so that a write whose connection broke is resolved,
+ * never lost or done twice.  While a thread carries out a client's
+ * request, every write transaction it commits records the id, in that
+ * same transaction; sd_db_request_end stores the reply beside it.  A
+ * request id the table already has is refused (SD_EEXIST) by the first
+ * write of a second run.  Ids are kept until sd_db_request_expire.
+ */
+#define SD_REQ_ID_MAX	64
+enum sd_req_state {
+	SD_REQ_STARTED = 1,	/* wrote, no reply stored (server died) */
+	SD_REQ_DONE = 2		/* the reply is stored */
+};
+/* This thread's request from now on ("" or NULL: none). */
+void	sd_db_request_begin(const char *id);
+/* 1 if this thread's request has committed a write. */
+int	sd_db_request_wrote(void);
+/* Store the reply of this thread's request if it wrote; forget the id. */
+int	sd_db_request_end(struct sd_db *db, int exit_code, const char *out,
+	    size_t outlen, const char *errtext, size_t errlen,
+	    struct sd_err *err);
+/* What became of request id: SD_ENOTFOUND if it committed nothing. */
+int	sd_db_request_lookup(struct sd_db *db, const char *id, int *state,
+	    int *exit_code, int *commits, struct sd_buf *out,
+	    struct sd_buf *errtext, struct sd_err *err);
+/* Forget requests recorded before time before; *removed counts them. */
+int	sd_db_request_expire(struct sd_db *db, int64_t before, int *removed,
+	    struct sd_err *err);
+
 /* Number of retries done by this process (for tests and bench). */
 unsigned long sd_db_retries(void);
 struct sd_db *sd_txn_db(struct sd_txn *t);

@@ -21,6 +21,7 @@
 #include "db.h"
 
 #define SEQ_FILE	"sequences.db"
+#define REQ_FILE	"requests.db"
 #define SEQ_MAX		32
 #define RETRY_MAX	200
 
@@ -40,6 +41,8 @@ struct sd_db {
 	int				 ntables;
 	struct sd_table			*t;
 	DB				*seqdb;
+	DB				*reqdb;		/* client request ids */
+	pthread_mutex_t			 seqlock;	/* seqs[] */
 	struct sd_seq			 seqs[SEQ_MAX];
 	int				 nseqs;
 	char				*home;
@@ -51,7 +54,7 @@ struct sd_txn {
 };
 
 /* Write transactions this process committed (close and checkpoint). */
-static unsigned long commits;
+static _Atomic unsigned long commits;
 
 struct sd_cursor {
 	struct sd_txn	*t;
@@ -62,7 +65,13 @@ struct sd_cursor {
 	DBT		 val;
 };
 
-static unsigned long retries;
+static _Atomic unsigned long retries;
+
+/* The client request this thread is carrying out (sd_db_request_begin). */
+static _Thread_local struct {
+	char	id[SD_REQ_ID_MAX + 1];
+	int	commits;		/* write transactions it committed */
+} req;
 
 /* The last message Berkeley DB gave through its error callback. */
 static _Thread_local char lasterr[256];
@@ -240,7 +249,7 @@ check_home(const struct sd_db_opts *o, struct sd_err *err)
 
 	if (stat(o->home, &st) != 0) {
 		if (errno == ENOENT && o->create) {
-			if (mkdir(o->home, 0770) != 0)
+			if (mkdir(o->home, 0700) != 0)
 				return sd_err_set(err, SD_EINTERNAL,
 				    "data directory %s: %s", o->home,
 				    strerror(errno));
@@ -283,7 +292,7 @@ open_one(struct sd_db *db, DB_TXN *txn, DB **out, const char *file, int dup,
 		goto fail;
 	if (dup && (ret = d->set_flags(d, DB_DUP | DB_DUPSORT)) != 0)
 		goto fail;
-	if ((ret = d->open(d, txn, file, NULL, DB_BTREE, flags, 0660)) != 0)
+	if ((ret = d->open(d, txn, file, NULL, DB_BTREE, flags, 0600)) != 0)
 		goto fail;
 	*out = d;
 	return SD_OK;
@@ -304,6 +313,8 @@ open_tables(struct sd_db *db, int create, int encrypt, struct sd_err *err)
 	if ((ret = db->env->txn_begin(db->env, NULL, &txn, 0)) != 0)
 		return sanitize(ret, err, "open tables");
 	st = open_one(db, txn, &db->seqdb, SEQ_FILE, 0, create, encrypt, err);
+	if (st == SD_OK)
+		st = open_one(db, txn, &db->reqdb, REQ_FILE, 0, 1, encrypt, err);
 	/*
 	 * The directory is known to be ours (sequences.db is there): tables
 	 * and indexes a newer version added are created now, and an index
@@ -376,6 +387,9 @@ close_tables(struct sd_db *db)
 		if (db->t[i].pri != NULL)
 			db->t[i].pri->close(db->t[i].pri, how);
 	}
+	if (db->reqdb != NULL)
+		db->reqdb->close(db->reqdb, how);
+	db->reqdb = NULL;
 	if (db->seqdb != NULL)
 		db->seqdb->close(db->seqdb, how);
 	db->seqdb = NULL;
@@ -436,6 +450,7 @@ sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
 	db->ntables = ntables;
 	db->t = xcalloc((size_t)ntables, sizeof *db->t);
 	db->home = xstrdup(o->home);
+	pthread_mutex_init(&db->seqlock, NULL);
 
 	if ((st = env_setup(env, o, err)) != SD_OK)
 		goto fail;
@@ -454,7 +469,7 @@ sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
 	 * (failchk), which makes this open's own failchk find its mutexes
 	 * busy: wait for it a little, with a fresh handle each time.
 	 */
-	for (int tries = 0; (ret = env->open(env, o->home, flags, 0660)) ==
+	for (int tries = 0; (ret = env->open(env, o->home, flags, 0600)) ==
 	    EBUSY && tries < 10; tries++) {
 		env->close(env, 0);
 		usleep(200000);
@@ -566,6 +581,193 @@ backoff(int attempt)
 	nanosleep(&ts, NULL);
 }
 
+/* ---------------------------------------------------------------- request ids */
+
+static int	run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
+		    u_int32_t tflags);
+static void	dbt_set(DBT *d, const void *p, size_t n);
+
+static void
+req_encode(struct sd_buf *b, int state, int exit_code, int ncommits,
+    const char *out, size_t outlen, const char *errtext, size_t errlen)
+{
+	sd_buf_reset(b);
+	sd_rec_begin(b);
+	sd_rec_int(b, 1, (int64_t)time(NULL));
+	sd_rec_int(b, 2, state);
+	sd_rec_int(b, 3, exit_code);
+	sd_rec_int(b, 4, ncommits);
+	if (outlen > 0)
+		sd_rec_bytes(b, 5, out, outlen);
+	if (errlen > 0)
+		sd_rec_bytes(b, 6, errtext, errlen);
+}
+
+/*
+ * Inside a write transaction of this thread's request: record the id with
+ * it.  The first write of a request finds the id absent; finding it means
+ * the request was carried out before (a second run), which is refused.
+ */
+static int
+request_mark(struct sd_txn *t, struct sd_err *err)
+{
+	struct sd_buf b = SD_BUF_INIT;
+	DBT k, v;
+	int ret;
+
+	req_encode(&b, SD_REQ_STARTED, 0, req.commits + 1, NULL, 0, NULL, 0);
+	dbt_set(&k, req.id, strlen(req.id));
+	dbt_set(&v, b.p, b.len);
+	ret = t->db->reqdb->put(t->db->reqdb, t->txn, &k, &v,
+	    req.commits == 0 ? DB_NOOVERWRITE : 0);
+	sd_buf_free(&b);
+	if (ret == DB_KEYEXIST)
+		return sd_err_set(err, SD_EREFUSED, "request %s was already "
+		    "carried out", req.id);
+	return sanitize(ret, err, "request id");
+}
+
+void
+sd_db_request_begin(const char *id)
+{
+	req.commits = 0;
+	req.id[0] = '\0';
+	if (id != NULL)
+		sd_strlcpy(req.id, id, sizeof req.id);
+}
+
+int
+sd_db_request_wrote(void)
+{
+	return req.commits > 0;
+}
+
+struct req_store_arg {
+	const char		*id;
+	const struct sd_buf	*b;
+};
+
+static int
+req_store(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	const struct req_store_arg *a = arg;
+	const struct sd_buf *b = a->b;
+	DBT k, v;
+
+	dbt_set(&k, a->id, strlen(a->id));
+	dbt_set(&v, b->p, b->len);
+	return sanitize(t->db->reqdb->put(t->db->reqdb, t->txn, &k, &v, 0),
+	    err, "request id");
+}
+
+int
+sd_db_request_end(struct sd_db *db, int exit_code, const char *out,
+    size_t outlen, const char *errtext, size_t errlen, struct sd_err *err)
+{
+	struct sd_buf b = SD_BUF_INIT;
+	char id[SD_REQ_ID_MAX + 1];
+	int st = SD_OK;
+
+	if (req.id[0] && req.commits > 0) {
+		req_encode(&b, SD_REQ_DONE, exit_code, req.commits, out, outlen,
+		    errtext, errlen);
+		/* Stored outside the request (it would mark itself). */
+		sd_strlcpy(id, req.id, sizeof id);
+		req.id[0] = '\0';
+		st = run(db, req_store, &(struct req_store_arg){ id, &b }, err,
+		    0);
+		sd_buf_free(&b);
+	}
+	sd_db_request_begin(NULL);
+	return st;
+}
+
+int
+sd_db_request_lookup(struct sd_db *db, const char *id, int *state,
+    int *exit_code, int *ncommits, struct sd_buf *out, struct sd_buf *errtext,
+    struct sd_err *err)
+{
+	struct sd_rec_reader r;
+	DBT k, v;
+	int ret, st;
+
+	dbt_set(&k, id, strlen(id));
+	memset(&v, 0, sizeof v);
+	v.flags = DB_DBT_MALLOC;
+	ret = db->reqdb->get(db->reqdb, NULL, &k, &v, DB_READ_COMMITTED);
+	if (ret != 0)
+		return sanitize(ret, err, "request id");
+	*state = SD_REQ_STARTED;
+	*exit_code = 0;
+	*ncommits = 0;
+	sd_buf_reset(out);
+	sd_buf_reset(errtext);
+	if ((st = sd_rec_open(&r, v.data, v.size)) == SD_OK) {
+		while (sd_rec_next(&r) == 1) {
+			switch (r.tag) {
+			case 2: *state = (int)r.ival; break;
+			case 3: *exit_code = (int)r.ival; break;
+			case 4: *ncommits = (int)r.ival; break;
+			case 5: sd_buf_add(out, r.bytes, r.blen); break;
+			case 6: sd_buf_add(errtext, r.bytes, r.blen); break;
+			}
+		}
+	}
+	free(v.data);
+	return st;
+}
+
+static int
+req_expire(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	int64_t before = ((int64_t *)arg)[0];
+	int *removed = (int *)((int64_t *)arg + 1);
+	DBC *c;
+	DBT k, v;
+	int ret;
+
+	*removed = 0;
+	if ((ret = t->db->reqdb->cursor(t->db->reqdb, t->txn, &c, 0)) != 0)
+		return sanitize(ret, err, "request ids");
+	memset(&k, 0, sizeof k);
+	memset(&v, 0, sizeof v);
+	while ((ret = c->get(c, &k, &v, DB_NEXT)) == 0) {
+		struct sd_rec_reader r;
+		int64_t when = 0;
+
+		if (sd_rec_open(&r, v.data, v.size) == SD_OK)
+			while (sd_rec_next(&r) == 1)
+				if (r.tag == 1)
+					when = r.ival;
+		if (when < before) {
+			if ((ret = c->del(c, 0)) != 0)
+				break;
+			(*removed)++;
+		}
+	}
+	c->close(c);
+	if (ret != 0 && ret != DB_NOTFOUND)
+		return sanitize(ret, err, "request ids");
+	return SD_OK;
+}
+
+int
+sd_db_request_expire(struct sd_db *db, int64_t before, int *removed,
+    struct sd_err *err)
+{
+	int64_t arg[2] = { before, 0 };
+	char saved[SD_REQ_ID_MAX + 1];
+	int st, saved_commits = req.commits;
+
+	sd_strlcpy(saved, req.id, sizeof saved);
+	req.id[0] = '\0';
+	st = run(db, req_expire, arg, err, 0);
+	sd_strlcpy(req.id, saved, sizeof req.id);
+	req.commits = saved_commits;
+	*removed = (int)*(int *)(arg + 1);
+	return st;
+}
+
 static int
 run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
     u_int32_t tflags)
@@ -586,10 +788,15 @@ run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
 		t.txn = txn;
 		sd_err_clear(err);
 		st = fn(&t, arg, err);
+		if (st == SD_OK && req.id[0] && !(tflags & DB_READ_COMMITTED))
+			st = request_mark(&t, err);
 		if (st == SD_OK) {
 			ret = txn->commit(txn, 0);
 			if (ret == 0) {
-				commits += !(tflags & DB_READ_COMMITTED);
+				if (!(tflags & DB_READ_COMMITTED)) {
+					commits++;
+					req.commits += req.id[0] != '\0';
+				}
 				return SD_OK;
 			}
 			st = sanitize(ret, err, "commit");
@@ -755,25 +962,32 @@ sd_seq_take(struct sd_db *db, const char *name, unsigned count,
 	DBT k;
 	int ret;
 
+	pthread_mutex_lock(&db->seqlock);
 	for (int i = 0; i < db->nseqs; i++)
 		if (strcmp(db->seqs[i].name, name) == 0)
 			s = &db->seqs[i];
 	if (s == NULL) {
-		if (db->nseqs >= SEQ_MAX)
+		if (db->nseqs >= SEQ_MAX) {
+			pthread_mutex_unlock(&db->seqlock);
 			return sd_err_set(err, SD_EINTERNAL, "too many sequences");
+		}
 		s = &db->seqs[db->nseqs];
 		sd_strlcpy(s->name, name, sizeof s->name);
-		if ((ret = db_sequence_create(&s->s, db->seqdb, 0)) != 0)
+		if ((ret = db_sequence_create(&s->s, db->seqdb, 0)) != 0) {
+			pthread_mutex_unlock(&db->seqlock);
 			return sanitize(ret, err, "sequence");
+		}
 		s->s->initial_value(s->s, 1);
 		dbt_set(&k, s->name, strlen(s->name));
 		ret = s->s->open(s->s, NULL, &k, DB_CREATE | DB_THREAD);
 		if (ret != 0) {
 			s->s->close(s->s, 0);
+			pthread_mutex_unlock(&db->seqlock);
 			return sanitize(ret, err, "sequence");
 		}
 		db->nseqs++;
 	}
+	pthread_mutex_unlock(&db->seqlock);
 	/*
 	 * Ids come from their own tiny auto-commit transaction, never the
 	 * caller's: no writer waits on another's id, and an aborted write

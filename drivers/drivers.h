@@ -9,6 +9,23 @@
 
 #include "core/core.h"
 
+/* ---------------------------------------------------------------- server */
+
+typedef void (*drv_log_fn)(int prio, const char *fmt, ...);
+struct drv_server;
+
+/*
+ * Listen on the configured socket (sd_config_socket) and serve every
+ * client from a thread of its own.  core NULL: the data directory has no
+ * database yet and only init is served.
+ */
+int	drv_server_open(struct sd_core *core, const struct sd_config *cfg,
+	    drv_log_fn log, struct drv_server **out, struct sd_err *err);
+int	drv_server_clients(struct drv_server *s);
+/* The database the server serves: the one init made, or NULL. */
+struct sd_core *drv_server_core(struct drv_server *s);
+void	drv_server_close(struct drv_server *s);
+
 /* Run one round of housekeeping: failchk, and a checkpoint when due. */
 int	drv_housekeeping(struct sd_core *core, int checkpoint, struct sd_err *err);
 /* Return customers without a follow-up for pool_days to the pool. */

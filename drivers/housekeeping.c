@@ -4,6 +4,8 @@
  * died, checkpoints (keep the log short), and the hourly return of
  * customers without a follow-up to the shared pool.
  */
+#include <time.h>
+
 #include "drivers.h"
 
 int
@@ -27,5 +29,9 @@ drv_sweep(struct sd_core *core, int *moved, struct sd_err *err)
 	struct sd_session s;
 
 	sd_session_system(core, &s, "simdeskd");
+	/* Request ids are kept a day, for clients that lost a reply. */
+	if (sd_db_request_expire(core->db, (int64_t)time(NULL) - 86400,
+	    &(int){ 0 }, err) != SD_OK)
+		return err->status;
 	return sd_customer_sweep(&s, -1, moved, err);
 }

@@ -1,9 +1,11 @@
 /*
- * simdeskd.c -- the daemon: one per data directory (a lock file refuses a
- * second); drives the modems (--modems, else the config's) and the
- * receipt printers from one poll loop; runs failchk and checkpoints on
- * the shared environment; logs to syslog (or stderr with -f); stops
- * cleanly on SIGTERM.
+ * simdeskd.c -- the server: one per data directory (a lock file refuses a
+ * second).  It serves simdeskctl's requests on its socket (drivers/
+ * server.c), drives the modems (--modems, else the config's) and the
+ * receipt printers from one poll loop, and runs the timed jobs; logs to
+ * syslog (stderr with -f, DATADIR/simdeskd.log when a client started it
+ * with --auto); stops cleanly on SIGTERM.  On a data directory without a
+ * database it serves only init, then exits so the next start opens it.
  */
 #include <sys/stat.h>
 
@@ -11,6 +13,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +27,8 @@
 
 static volatile sig_atomic_t stop;
 static int foreground;
+static FILE *logfile;
+static pthread_mutex_t loglock = PTHREAD_MUTEX_INITIALIZER;
 void	logmsg(int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
@@ -40,10 +45,21 @@ logmsg(int prio, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (foreground) {
-		fputs("simdeskd: ", stderr);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
+	if (foreground || logfile != NULL) {
+		FILE *f = logfile != NULL ? logfile : stderr;
+		char when[32];
+		time_t now = time(NULL);
+		struct tm tm;
+
+		pthread_mutex_lock(&loglock);
+		if (logfile != NULL && strftime(when, sizeof when,
+		    "%Y-%m-%d %H:%M:%S ", localtime_r(&now, &tm)) > 0)
+			fputs(when, f);
+		fputs("simdeskd: ", f);
+		vfprintf(f, fmt, ap);
+		fputc('\n', f);
+		fflush(f);
+		pthread_mutex_unlock(&loglock);
 	} else
 		vsyslog(prio, fmt, ap);
 	va_end(ap);
@@ -66,15 +82,20 @@ static void
 usage(void)
 {
 	fputs("usage: simdeskd [-f] [-D DATADIR] [-C CONFIG] "
-	    "[--modems SPEC,...]\n"
+	    "[--modems SPEC,...] [--auto]\n"
 	    "  SPEC: a serial device (/dev/ttyUSB0), tcp:HOST:PORT, or sim:N "
 	    "(N simulated modems)\n", stderr);
 	exit(SD_EUSAGE);
 }
 
-/* Hold an exclusive lock on DATADIR/simdeskd.pid for our lifetime. */
+/*
+ * Hold an exclusive lock on DATADIR/simdeskd.pid for our lifetime; the
+ * file says our pid and "auto" when a client started us.  A server started
+ * by hand takes over from one a client started: it asks it to stop and
+ * waits (up to 10 s) for the lock.
+ */
 static int
-single_instance(const char *dir, struct sd_err *err)
+single_instance(const char *dir, int autostart, struct sd_err *err)
 {
 	struct sd_buf path = SD_BUF_INIT;
 	struct flock fl;
@@ -82,7 +103,7 @@ single_instance(const char *dir, struct sd_err *err)
 	int fd, n;
 
 	sd_buf_printf(&path, "%s/simdeskd.pid", dir);
-	fd = open(path.p, O_RDWR | O_CREAT | O_CLOEXEC, 0660);
+	fd = open(path.p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		sd_err_set(err, SD_EINTERNAL, "%s: %s", path.p, strerror(errno));
 		sd_buf_free(&path);
@@ -91,21 +112,70 @@ single_instance(const char *dir, struct sd_err *err)
 	memset(&fl, 0, sizeof fl);
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
-	if (fcntl(fd, F_SETLK, &fl) != 0) {
-		n = (int)read(fd, pid, sizeof pid - 1);
+	for (int tries = 0; fcntl(fd, F_SETLK, &fl) != 0; tries++) {
+		long other;
+
+		n = (int)pread(fd, pid, sizeof pid - 1, 0);
 		pid[n > 0 ? n : 0] = '\0';
 		pid[strcspn(pid, "\n")] = '\0';
+		if (!autostart && strstr(pid, " auto") != NULL && tries < 100 &&
+		    sscanf(pid, "%ld", &other) == 1 && other > 1) {
+			if (tries == 0)
+				kill((pid_t)other, SIGTERM);
+			usleep(100000);
+			continue;
+		}
+		pid[strcspn(pid, " ")] = '\0';
 		sd_err_set(err, SD_EREFUSED, "already running on %s (pid %s)",
 		    dir, pid[0] ? pid : "?");
 		close(fd);
 		sd_buf_free(&path);
 		return -1;
 	}
-	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	n = snprintf(pid, sizeof pid, "%ld%s\n", (long)getpid(),
+	    autostart ? " auto" : "");
 	if (ftruncate(fd, 0) != 0 || write(fd, pid, (size_t)n) != n)
 		logmsg(LOG_WARNING, "cannot write %s", path.p);
 	sd_buf_free(&path);
 	return fd;
+}
+
+/* The data directory was removed or replaced under us (a test's). */
+static int
+gone(const char *dir, const struct stat *was)
+{
+	struct stat now;
+
+	return stat(dir, &now) != 0 || now.st_ino != was->st_ino ||
+	    now.st_dev != was->st_dev;
+}
+
+/*
+ * No database yet: serve init alone, then go on with the database it made
+ * (*core).  A server nobody inits goes away after ten idle minutes.
+ */
+static int
+serve_init(const struct sd_config *cfg, struct drv_server **srv,
+    struct sd_core **core)
+{
+	struct sd_err err;
+	time_t started = time(NULL);
+
+	if (drv_server_open(NULL, cfg, logmsg, srv, &err) != SD_OK) {
+		logmsg(LOG_ERR, "%s", err.msg);
+		return sd_status_exit(err.status);
+	}
+	logmsg(LOG_INFO, "waiting for init on %s", cfg->data_dir);
+	while (!stop && (*core = drv_server_core(*srv)) == NULL &&
+	    (drv_server_clients(*srv) > 0 || time(NULL) - started < 600))
+		usleep(20000);
+	if (*core == NULL) {
+		drv_server_close(*srv);
+		logmsg(LOG_INFO, "stopping: no init");
+		return 0;
+	}
+	logmsg(LOG_INFO, "initialized %s", cfg->data_dir);
+	return -1;
 }
 
 int
@@ -117,13 +187,16 @@ main(int argc, char **argv)
 	const char *conf = NULL, *datadir = NULL, *modems = NULL;
 	static const struct option longopts[] = {
 		{ "modems", required_argument, NULL, 'm' },
+		{ "auto", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct drv_tel *tel = NULL;
+	struct drv_server *srv = NULL;
 	struct sigaction sa;
+	struct stat home;
 	time_t last_ckp, last_sweep, last_house;
-	int c, lockfd;
+	int c, lockfd, autostart = 0;
 
 	sd_process_sanitize();
 	while ((c = getopt_long(argc, argv, "fD:C:h", longopts, NULL)) != -1) {
@@ -132,6 +205,7 @@ main(int argc, char **argv)
 		case 'D': datadir = optarg; break;
 		case 'C': conf = optarg; break;
 		case 'm': modems = optarg; break;
+		case 'a': autostart = 1; break;
 		case 'h':
 			fputs("simdeskd drives modems, SIM banks and receipt "
 			    "printers for simdesk; see simdeskd(8).\n", stdout);
@@ -152,7 +226,7 @@ main(int argc, char **argv)
 	 * then take the lock and open the environment in the process that
 	 * stays: fcntl locks and DB_REGISTER belong to a pid.
 	 */
-	if ((lockfd = single_instance(cfg.data_dir, &err)) < 0) {
+	if ((lockfd = single_instance(cfg.data_dir, autostart, &err)) < 0) {
 		fprintf(stderr, "simdeskd: %s\n", err.msg);
 		return sd_status_exit(err.status);
 	}
@@ -162,22 +236,43 @@ main(int argc, char **argv)
 			fprintf(stderr, "simdeskd: daemon: %s\n", strerror(errno));
 			return SD_EINTERNAL;
 		}
-		if ((lockfd = single_instance(cfg.data_dir, &err)) < 0) {
+		if ((lockfd = single_instance(cfg.data_dir, autostart, &err)) < 0) {
 			logmsg(LOG_ERR, "%s", err.msg);
 			return sd_status_exit(err.status);
 		}
 	}
-	if (sd_core_open(&core, &cfg, 0, &err) != SD_OK) {
-		logmsg(LOG_ERR, "%s", err.msg);
-		return sd_status_exit(err.status);
+	if (autostart && !foreground) {
+		struct sd_buf lp = SD_BUF_INIT;
+
+		sd_buf_printf(&lp, "%s/simdeskd.log", cfg.data_dir);
+		logfile = fopen(lp.p, "ae");
+		sd_buf_free(&lp);
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (stat(cfg.data_dir, &home) != 0) {
+		logmsg(LOG_ERR, "%s: %s", cfg.data_dir, strerror(errno));
+		return SD_EINTERNAL;
+	}
+	if (!sd_db_exists(cfg.data_dir) &&
+	    (c = serve_init(&cfg, &srv, &core)) >= 0)
+		return c;
+	if (core == NULL && sd_core_open(&core, &cfg, 0, &err) != SD_OK) {
+		logmsg(LOG_ERR, "%s", err.msg);
+		return sd_status_exit(err.status);
+	}
 	if (drv_tel_open(core, modems, logmsg, &tel, &err) != SD_OK) {
 		logmsg(LOG_ERR, "%s", err.msg);
+		sd_core_close(core);
+		return sd_status_exit(err.status);
+	}
+	if (srv == NULL && drv_server_open(core, &cfg, logmsg, &srv, &err) !=
+	    SD_OK) {
+		logmsg(LOG_ERR, "%s", err.msg);
+		drv_tel_close(tel);
 		sd_core_close(core);
 		return sd_status_exit(err.status);
 	}
@@ -212,6 +307,10 @@ main(int argc, char **argv)
 		if (time(NULL) - last_house < cfg.failchk_seconds)
 			continue;
 		last_house = time(NULL);
+		if (gone(cfg.data_dir, &home)) {
+			logmsg(LOG_ERR, "%s is gone; stopping", cfg.data_dir);
+			break;
+		}
 
 		if (time(NULL) - last_sweep >= 3600) {
 			if (drv_sweep(core, &moved, &err) != SD_OK)
@@ -228,6 +327,7 @@ main(int argc, char **argv)
 			last_ckp = time(NULL);
 	}
 	logmsg(LOG_INFO, "stopping");
+	drv_server_close(srv);
 	drv_tel_close(tel);
 	sd_core_close(core);
 	close(lockfd);

@@ -12,7 +12,23 @@ t_tmp() {
 	trap 't_cleanup' EXIT
 }
 
+# Stop every simdeskd serving a data directory under DIR (default T_DIR):
+# SIGTERM, then SIGKILL after 10 s.
+t_stop_servers() {
+	local f pid n
+	for f in $(find "${1:-$T_DIR}" -name simdeskd.pid 2>/dev/null); do
+		pid=$(cut -d' ' -f1 "$f" 2>/dev/null)
+		[ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || continue
+		tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q simdeskd || continue
+		kill "$pid" 2>/dev/null
+		for n in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$pid" 2>/dev/null
+	done
+	return 0
+}
+
 t_cleanup() {
+	t_stop_servers
 	[ -n "${T_KEEP:-}" ] || rm -rf "$T_DIR"
 }
 

@@ -61,6 +61,34 @@ int	ctl_read_table(struct ctl_ctx *c, const char *path, struct sd_table *t);
 /* A progress line on stderr; arg is the label ("importing"). */
 void	ctl_progress(long done, long total, void *arg);
 
+/*
+ * Find the command of argv (NOUN [VERB] ARGS...) and parse its options
+ * into c.  0: ready; -1: help was printed (exit 0); else the exit status
+ * after a usage error printed on ctl_errf().
+ */
+int	ctl_prepare(struct ctl_ctx *c, int argc, char **argv);
+const struct ctl_cmd *ctl_find_cmd(const char *noun, const char *verb,
+	    int *noun_known);
+/* The files c's command names (paths and 'r'/'w'); their number. */
+int	ctl_files_of(const struct ctl_ctx *c, const char **paths, char *modes,
+	    int max);
+/*
+ * simdeskd's side: carry out a client's requests on connection fd (peer
+ * Unix user uid) until it closes.  *corep is the server's core, NULL
+ * while the data directory has no database: then only init is served,
+ * and the core init creates is stored in *corep for every later request.
+ */
+int	ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
+	    uid_t uid);
+
+/*
+ * simdeskctl's side: have simdeskd carry out c's prepared command (argv
+ * from NOUN on); the exit status.  conf: the -C file for a server started
+ * for a data directory of this user's.
+ */
+int	ctl_client_run(struct ctl_ctx *c, const char *conf, int argc,
+	    char **argv);
+
 /* Print usage of one command, or all commands of a noun, or all. */
 void	ctl_usage(FILE *f, const char *noun, const char *verb);
 /* The mdoc COMMANDS section generated from the table (for the man page). */

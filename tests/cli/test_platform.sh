@@ -16,8 +16,8 @@ t_rc 5 "init with a short password is refused" env SIMDESK_PASSWORD=abc simdeskc
 t_rc 5 "init with no password and no terminal is refused" simdeskctl -D "$D" init --admin admin
 t_rc 0 "init creates the environment" env SIMDESK_PASSWORD=adminpw1 simdeskctl -D "$D" init --admin admin --name "管理员"
 [ "$(cat "$T_DIR/out")" = admin ]; t_ok "init prints the admin's login alone" $?
-[ "$(stat -c %a "$D")" = 770 ] && [ "$(stat -c %a "$D/user.db")" = 660 ]
-t_ok "data directory 0770, files 0660" $?
+[ "$(stat -c %a "$D")" = 700 ] && [ "$(stat -c %a "$D/user.db")" = 600 ]
+t_ok "data directory 0700, files 0600 (only simdeskd opens them)" $?
 t_rc 6 "init twice is refused" env SIMDESK_PASSWORD=adminpw1 simdeskctl -D "$D" init --admin other
 export SIMDESK_DATA="$D"
 
@@ -198,13 +198,19 @@ t_rc 0 "... which works with its key" simdeskctl -C "$E/conf" -D "$E/data" user 
 # the live cache (see key_file in simdesk.conf(5)).
 ! grep -q zhangsan "$E"/data/*.db "$E"/data/*.idx "$E"/data/log.*
 t_ok "... and no database, index or log file holds a login in clear" $?
+# The key is the server's: each case below starts the data directory's
+# server afresh with the configuration given.
+t_stop_servers "$E"
 t_rc 9 "without the key it is refused" simdeskctl -D "$E/data" user list
 t_grep "... saying it is encrypted" "is encrypted: set key_file" "$T_DIR/err"
+t_stop_servers "$E"
 t_rc 9 "with another key it is refused" simdeskctl -C "$E/conf2" -D "$E/data" user list
 t_grep "... saying the key is wrong" "wrong encryption key" "$T_DIR/err"
+t_stop_servers "$D"
 t_rc 9 "a key for a plain environment is refused" simdeskctl -C "$E/conf" -D "$D" user list
 t_grep "... saying so" "is not encrypted" "$T_DIR/err"
 printf 'key_file = "%s";\n' "$E/nokey" >"$E/conf3"
+t_stop_servers "$E"
 t_rc 9 "a missing key file" simdeskctl -C "$E/conf3" -D "$E/data" user list
 t_grep "... names it" "key_file .*nokey: No such file" "$T_DIR/err"
 if command -v xgettext >/dev/null; then

@@ -2,6 +2,7 @@
  * cmd_billing.c -- simdeskctl tariff: tariffs, their rates and quotes.
  * The pricing is core's (core/rating.c, core/tariff.c).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -725,6 +726,22 @@ cmd_receipt_show(struct ctl_ctx *c)
 	return SD_OK;
 }
 
+/* The whole of bytes to a file the user named (the client's, in simdeskd). */
+static int
+write_file(const char *path, const struct sd_buf *bytes, struct sd_err *err)
+{
+	FILE *f = sd_file_open(path, "wb", err);
+	int bad;
+
+	if (f == NULL)
+		return err->status;
+	bad = fwrite(bytes->p, 1, bytes->len, f) != bytes->len;
+	if (fclose(f) != 0 || bad)
+		return sd_err_set(err, SD_EINTERNAL, "%s: %s", path,
+		    strerror(errno ? errno : EIO));
+	return SD_OK;
+}
+
 int
 cmd_receipt_print(struct ctl_ctx *c)
 {
@@ -756,7 +773,7 @@ cmd_receipt_print(struct ctl_ctx *c)
 		fputs(sd_buf_cstr(&text), ctl_out());
 	else if ((st = drv_escpos_receipt(sd_buf_cstr(&text), &bytes,
 	    &c->err)) == SD_OK)
-		st = drv_escpos_write(file, &bytes, &c->err);
+		st = write_file(file, &bytes, &c->err);
 	sd_buf_free(&text);
 	sd_buf_free(&bytes);
 	return st;

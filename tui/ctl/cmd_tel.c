@@ -348,7 +348,7 @@ int
 cmd_call_recording(struct ctl_ctx *c)
 {
 	const char *out = ctl_opt(c, "out");
-	char path[SD_PATH_MAX + 64], tmp[SD_PATH_MAX + 16], buf[65536];
+	char path[SD_PATH_MAX + 64], buf[65536];
 	uint64_t id;
 	FILE *in, *o;
 	size_t n;
@@ -374,14 +374,10 @@ cmd_call_recording(struct ctl_ctx *c)
 			    "%s", strerror(errno));
 		return SD_OK;
 	}
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", out) >= sizeof tmp) {
+	/* The file is the client's (written whole or not at all by it). */
+	if ((o = sd_file_open(out, "wb", &c->err)) == NULL) {
 		fclose(in);
-		return sd_err_set(&c->err, SD_EINVAL, "--out: path too long");
-	}
-	if ((o = fopen(tmp, "wb")) == NULL) {
-		fclose(in);
-		return sd_err_set(&c->err, SD_EINVAL, "--out %s: %s", out,
-		    strerror(errno));
+		return sd_err_set(&c->err, SD_EINVAL, "--out %s", c->err.msg);
 	}
 	errno = 0;	/* the message names this copy's failure, no older one */
 	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
@@ -389,12 +385,9 @@ cmd_call_recording(struct ctl_ctx *c)
 			bad = 1;
 	bad |= ferror(in);
 	fclose(in);
-	if (fclose(o) != 0 || bad || rename(tmp, out) != 0) {
-		rc = sd_err_set(&c->err, SD_EINVAL, "--out %s: %s", out,
+	if (fclose(o) != 0 || bad)
+		return sd_err_set(&c->err, SD_EINVAL, "--out %s: %s", out,
 		    strerror(errno ? errno : EIO));
-		unlink(tmp);
-		return rc;
-	}
 	fprintf(ctl_out(), "%s\n", out);
 	return SD_OK;
 }

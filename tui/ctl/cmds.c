@@ -547,3 +547,184 @@ ctl_mdoc(FILE *f)
 		    cmd->summary[0], cmd->summary + 1);
 	}
 }
+
+/* ---------------------------------------------------------------- parsing */
+
+/*
+ * The files each command names: simdeskctl opens them with the user's own
+ * rights and passes the descriptors; simdeskd never opens such a path.
+ * arg >= 0: that positional argument; else the option opt.
+ */
+static const struct {
+	const char	*noun, *verb;
+	int		 arg;
+	const char	*opt;
+	char		 mode;		/* 'r' read, 'w' written */
+} ctl_files[] = {
+	{ "customer", "import", 0, NULL, 'r' },
+	{ "customer", "import", -1, "skip-bad", 'w' },
+	{ "sim", "import", 0, NULL, 'r' },
+	{ "sim", "import", -1, "skip-bad", 'w' },
+	{ "sim", "activate", -1, "file", 'r' },
+	{ "sim", "activate", -1, "skip-bad", 'w' },
+	{ "sim", "stocktake", 0, NULL, 'r' },
+	{ "order", "add", -1, "iccids", 'r' },
+	{ "order", "return", -1, "iccids", 'r' },
+	{ "tariff", "import", 1, NULL, 'r' },
+	{ "tariff", "import", -1, "skip-bad", 'w' },
+	{ "cdr", "import", 0, NULL, 'r' },
+	{ "cdr", "import", -1, "skip-bad", 'w' },
+	{ "receipt", "print", -1, "file", 'w' },
+	{ "call", "recording", -1, "out", 'w' },
+};
+
+int
+ctl_files_of(const struct ctl_ctx *c, const char **paths, char *modes, int max)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof ctl_files / sizeof ctl_files[0]; i++) {
+		const char *p;
+
+		if (strcmp(ctl_files[i].noun, c->cmd->noun) != 0 ||
+		    c->cmd->verb == NULL ||
+		    strcmp(ctl_files[i].verb, c->cmd->verb) != 0)
+			continue;
+		p = ctl_files[i].arg >= 0 ? (ctl_files[i].arg < c->nargs ?
+		    c->args[ctl_files[i].arg] : NULL) :
+		    ctl_opt(c, ctl_files[i].opt);
+		if (p == NULL || p[0] == '\0' || n >= max)
+			continue;
+		paths[n] = p;
+		modes[n++] = ctl_files[i].mode;
+	}
+	return n;
+}
+
+const struct ctl_cmd *
+ctl_find_cmd(const char *noun, const char *verb, int *noun_known)
+{
+	*noun_known = 0;
+	for (int i = 0; i < ctl_ncmds; i++) {
+		const struct ctl_cmd *c = &ctl_cmds[i];
+
+		if (strcmp(c->noun, noun) != 0)
+			continue;
+		*noun_known = 1;
+		if (c->verb == NULL)
+			return c;
+		if (verb != NULL && strcmp(c->verb, verb) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+static int
+bad_usage(const char *fmt, const char *arg)
+{
+	fputs("simdeskctl: ", ctl_errf());
+	fprintf(ctl_errf(), fmt, arg);
+	fputs(" (see simdeskctl --help)\n", ctl_errf());
+	return SD_EUSAGE;
+}
+
+/* Options and arguments after NOUN [VERB]. */
+static int
+parse_args(struct ctl_ctx *c, int argc, char **argv)
+{
+	const struct ctl_cmd *cmd = c->cmd;
+	int only_args = 0;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!only_args && strcmp(a, "--") == 0) {
+			only_args = 1;
+			continue;
+		}
+		if (!only_args && strncmp(a, "--", 2) == 0) {
+			const char *name = a + 2, *eq = strchr(name, '=');
+			size_t len = eq ? (size_t)(eq - name) : strlen(name);
+			int found = -1;
+
+			if (len == 4 && strncmp(name, "json", 4) == 0) {
+				c->json = 1;
+				continue;
+			}
+			if (len == 4 && strncmp(name, "help", 4) == 0) {
+				ctl_usage(ctl_out(), cmd->noun, cmd->verb);
+				return -1;
+			}
+			for (int j = 0; j < CTL_OPTS_MAX && cmd->opts[j].name; j++)
+				if (strlen(cmd->opts[j].name) == len &&
+				    strncmp(cmd->opts[j].name, name, len) == 0)
+					found = j;
+			if (found < 0)
+				return bad_usage("unknown option %s", a);
+			if (cmd->opts[found].metavar == NULL) {
+				if (eq != NULL)
+					return bad_usage("option %s takes no "
+					    "value", a);
+				c->optval[found] = "";
+				continue;
+			}
+			if (eq != NULL)
+				c->optval[found] = eq + 1;
+			else if (i + 1 < argc)
+				c->optval[found] = argv[++i];
+			else
+				return bad_usage("option %s needs a value", a);
+			continue;
+		}
+		if (c->nargs >= cmd->max_args || c->nargs >= CTL_ARGS_MAX)
+			return bad_usage("unexpected argument '%s'", a);
+		c->args[c->nargs++] = a;
+	}
+	for (int j = 0; j < CTL_OPTS_MAX && cmd->opts[j].name; j++)
+		if (cmd->opts[j].required && c->optval[j] == NULL) {
+			fprintf(ctl_errf(), "simdeskctl: --%s is required (see "
+			    "simdeskctl --help)\n", cmd->opts[j].name);
+			return SD_EUSAGE;
+		}
+	if (c->nargs < cmd->min_args) {
+		fprintf(ctl_errf(), "simdeskctl: missing argument; usage:\n");
+		ctl_usage(ctl_errf(), cmd->noun, cmd->verb);
+		return SD_EUSAGE;
+	}
+	return 0;
+}
+
+int
+ctl_prepare(struct ctl_ctx *c, int argc, char **argv)
+{
+	const char *noun, *verb;
+	int noun_known, i = 0;
+
+	if (argc < 1) {
+		ctl_usage(ctl_errf(), NULL, NULL);
+		return SD_EUSAGE;
+	}
+	noun = argv[i++];
+	if (strcmp(noun, "help") == 0) {
+		ctl_usage(ctl_out(), i < argc ? argv[i] : NULL,
+		    i + 1 < argc ? argv[i + 1] : NULL);
+		return -1;
+	}
+	verb = i < argc ? argv[i] : NULL;
+	c->cmd = ctl_find_cmd(noun, verb, &noun_known);
+	if (c->cmd == NULL && !noun_known)
+		return bad_usage("unknown command '%s'", noun);
+	if (c->cmd == NULL) {
+		if (verb != NULL && strcmp(verb, "--help") == 0) {
+			ctl_usage(ctl_out(), noun, NULL);
+			return -1;
+		}
+		fprintf(ctl_errf(), "simdeskctl: %s: %s verb '%s'; one of:\n",
+		    noun, verb ? "unknown" : "missing", verb ? verb : "");
+		ctl_usage(ctl_errf(), noun, NULL);
+		return SD_EUSAGE;
+	}
+	if (c->cmd->verb != NULL)
+		i++;
+	return parse_args(c, argc - i, argv + i);
+}

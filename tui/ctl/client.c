@@ -1,0 +1,602 @@
+/*
+ * client.c -- simdeskctl's side of the socket: connect to simdeskd (and,
+ * like tmux, start one for a data directory this user owns when none
+ * runs), send the command with its request id and the descriptors of the
+ * files it names, print what comes back, answer prompts from this
+ * terminal.  A connection that breaks before the reply is resolved by
+ * asking the (restarted) server what became of the request id: its reply
+ * again, or "never committed" and the request is sent once more.
+ */
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tui/tui.h"
+
+#define START_SECONDS	30	/* for a server to come up (recovery) */
+#define RESEND_MAX	5
+
+struct cfile {
+	const char	*path;
+	char		 mode;
+	int		 fd;
+	int		 std;		/* "-": our own standard output */
+	char		*tmp;		/* written here, renamed when done */
+};
+
+struct client {
+	struct ctl_ctx	*c;
+	const char	*conf;		/* -C, for a server we start */
+	char		 sock[SD_PATH_MAX];
+	int		 fd;
+	char		 id[33];
+	int		 made_dir;	/* init: we made the data directory */
+	pid_t		 server;	/* the pid WELCOME gave */
+	struct cfile	 files[SD_WIRE_FDS];
+	int		 nfiles;
+	struct sd_buf	 frame;
+};
+
+static void
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* ---------------------------------------------------------------- files */
+
+static int
+open_files(struct client *k, struct sd_err *err)
+{
+	const char *paths[SD_WIRE_FDS];
+	char modes[SD_WIRE_FDS];
+	mode_t mask = umask(0);
+
+	umask(mask);
+	k->nfiles = ctl_files_of(k->c, paths, modes, SD_WIRE_FDS);
+	for (int i = 0; i < k->nfiles; i++) {
+		struct cfile *f = &k->files[i];
+		struct sd_buf t = SD_BUF_INIT;
+		const char *slash;
+
+		f->path = paths[i];
+		f->mode = modes[i];
+		f->fd = -1;
+		if (f->mode == 'r') {
+			if ((f->fd = open(f->path, O_RDONLY | O_CLOEXEC)) < 0)
+				return sd_err_set(err, SD_EINVAL, "%s: %s",
+				    f->path, strerror(errno));
+			continue;
+		}
+		if (strcmp(f->path, "-") == 0) {
+			f->std = 1;
+			if ((f->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)) < 0)
+				return sd_err_set(err, SD_EINVAL, "standard "
+				    "output: %s", strerror(errno));
+			continue;
+		}
+		/* An existing file we may not write stays as it is. */
+		if (access(f->path, F_OK) == 0 && access(f->path, W_OK) != 0)
+			return sd_err_set(err, SD_EINVAL, "%s: %s", f->path,
+			    strerror(errno));
+		slash = strrchr(f->path, '/');
+		if (slash != NULL)
+			sd_buf_printf(&t, "%.*s/.%s.XXXXXX",
+			    (int)(slash - f->path), f->path, slash + 1);
+		else
+			sd_buf_printf(&t, ".%s.XXXXXX", f->path);
+		f->tmp = t.p;
+		if ((f->fd = mkostemp(f->tmp, O_CLOEXEC)) < 0) {
+			int e = errno;
+
+			free(f->tmp);
+			f->tmp = NULL;
+			return sd_err_set(err, SD_EINVAL, "%s: %s", f->path,
+			    strerror(e == EEXIST ? EACCES : e));
+		}
+		(void)fchmod(f->fd, 0666 & ~mask);
+	}
+	return SD_OK;
+}
+
+/* For a request sent again: every file from its start, written ones empty. */
+static void
+rewind_files(struct client *k)
+{
+	for (int i = 0; i < k->nfiles; i++) {
+		(void)lseek(k->files[i].fd, 0, SEEK_SET);
+		if (k->files[i].mode == 'w' && !k->files[i].std)
+			(void)ftruncate(k->files[i].fd, 0);
+	}
+}
+
+/* Written files the command made take their names; the rest go. */
+static int
+finish_files(struct client *k, int ok, unsigned used, struct sd_err *err)
+{
+	int st = SD_OK;
+
+	for (int i = 0; i < k->nfiles; i++) {
+		struct cfile *f = &k->files[i];
+
+		if (f->tmp != NULL) {
+			if (ok && (used & (1u << i))) {
+				if (fsync(f->fd) != 0 || rename(f->tmp,
+				    f->path) != 0) {
+					st = sd_err_set(err, SD_EINTERNAL,
+					    "%s: %s", f->path, strerror(errno));
+					unlink(f->tmp);
+				}
+			} else
+				unlink(f->tmp);
+			free(f->tmp);
+			f->tmp = NULL;
+		}
+		if (f->fd >= 0)
+			close(f->fd);
+		f->fd = -1;
+	}
+	return st;
+}
+
+/* ---------------------------------------------------------------- connecting */
+
+static int
+try_connect(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	sd_strlcpy(sun.sun_path, path, sizeof sun.sun_path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* simdeskd beside this program (build/bin, or bin/../sbin), else PATH. */
+static void
+server_path(char *out, size_t size)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	char *slash;
+
+	sd_strlcpy(out, "simdeskd", size);
+	if (n <= 0)
+		return;
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) == NULL)
+		return;
+	*slash = '\0';
+	snprintf(out, size, "%s/simdeskd", self);
+	if (access(out, X_OK) == 0)
+		return;
+	snprintf(out, size, "%s/../sbin/simdeskd", self);
+	if (access(out, X_OK) == 0)
+		return;
+	sd_strlcpy(out, "simdeskd", size);
+}
+
+static void
+start_server(struct client *k)
+{
+	char prog[PATH_MAX + 32];
+	pid_t pid;
+
+	server_path(prog, sizeof prog);
+	if ((pid = fork()) < 0)
+		return;
+	if (pid == 0) {
+		const char *argv[8];
+		int n = 0, null = open("/dev/null", O_RDWR);
+
+		argv[n++] = prog;
+		argv[n++] = "-D";
+		argv[n++] = k->c->cfg.data_dir;
+		if (k->conf != NULL) {
+			argv[n++] = "-C";
+			argv[n++] = k->conf;
+		}
+		argv[n++] = "--auto";
+		argv[n] = NULL;
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+		}
+		execvp(prog, (char *const *)argv);
+		_exit(127);
+	}
+	/* simdeskd detaches itself; this child returns at once. */
+	waitpid(pid, NULL, 0);
+}
+
+/* A server we started did not come up: its last word, from its log. */
+static void
+start_failed(struct client *k, struct sd_err *err)
+{
+	const char *dir = k->c->cfg.data_dir;
+	struct sd_buf path = SD_BUF_INIT;
+	char line[SD_ERRMSG_MAX], last[SD_ERRMSG_MAX] = "";
+	const char *msg;
+	FILE *f;
+
+	sd_buf_printf(&path, "%s/simdeskd.log", dir);
+	if ((f = fopen(path.p, "r")) != NULL) {
+		while (fgets(line, sizeof line, f) != NULL)
+			sd_strlcpy(last, line, sizeof last);
+		fclose(f);
+	}
+	last[strcspn(last, "\n")] = '\0';
+	msg = strstr(last, "simdeskd: ");
+	if (msg != NULL)
+		sd_err_set(err, SD_EINTERNAL, "%s", msg + 10);
+	else
+		sd_err_set(err, SD_EINTERNAL, "simdeskd did not start for %s "
+		    "(see %s)", dir, path.p);
+	sd_buf_free(&path);
+}
+
+/*
+ * Connect to the data directory's simdeskd.  A data directory of this
+ * user's gets a server started when none answers (init makes the
+ * directory first); any other waits for its server (systemd restarts it).
+ */
+static int
+connect_server(struct client *k, int is_init, struct sd_err *err)
+{
+	const struct sd_config *cfg = &k->c->cfg;
+	struct timespec t0, now;
+	struct stat st;
+	int may_start = 0, started = 0;
+
+	if (sd_config_socket(cfg, k->sock, sizeof k->sock, err) != SD_OK)
+		return -1;
+	if ((k->fd = try_connect(k->sock)) >= 0)
+		return 0;
+	if (errno == EACCES && cfg->socket[0] == '\0') {
+		sd_err_set(err, SD_EINTERNAL, "data directory %s: %s",
+		    cfg->data_dir, strerror(errno));
+		return -1;
+	}
+	if (errno != ENOENT && errno != ECONNREFUSED) {
+		sd_err_set(err, SD_EINTERNAL, "simdeskd at %s: %s", k->sock,
+		    strerror(errno));
+		return -1;
+	}
+	if (cfg->socket[0] == '\0') {
+		if (stat(cfg->data_dir, &st) == 0)
+			may_start = S_ISDIR(st.st_mode) && st.st_uid == getuid();
+		else if (errno == ENOENT && is_init) {
+			if (mkdir(cfg->data_dir, 0700) != 0) {
+				sd_err_set(err, SD_EINTERNAL, "data directory "
+				    "%s: %s", cfg->data_dir, strerror(errno));
+				return -1;
+			}
+			may_start = k->made_dir = 1;
+		} else if (errno == ENOENT) {
+			sd_err_set(err, SD_EINTERNAL, "data directory %s: does "
+			    "not exist (create it with 'simdeskctl init')",
+			    cfg->data_dir);
+			return -1;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (may_start && !started) {
+			start_server(k);
+			started = 1;
+		}
+		usleep(20000);
+		if ((k->fd = try_connect(k->sock)) >= 0)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec >= START_SECONDS)
+			break;
+		/* A server we started that died (another won the lock and
+		 * went away?) is started once more a second later. */
+		if (may_start && now.tv_sec - t0.tv_sec >= 1 && started == 1 &&
+		    errno == ENOENT) {
+			start_server(k);
+			started = 2;
+		}
+	}
+	if (may_start)
+		start_failed(k, err);
+	else
+		sd_err_set(err, SD_EINTERNAL, "simdeskd is not running for %s "
+		    "(socket %s: %s)", cfg->data_dir, k->sock, strerror(errno));
+	return -1;
+}
+
+static int
+hello(struct client *k, struct sd_err *err)
+{
+	static const char *const names[] = { "SIMDESK_USER",
+	    "SIMDESK_PASSWORD", "SIMDESK_NEW_PASSWORD" };
+	struct sd_buf b = SD_BUF_INIT;
+	struct sd_wire_msg m;
+	int ttys = 0, st;
+
+	for (int i = 0; i < 3; i++)
+		if (isatty(i))
+			ttys |= 1 << i;
+	sd_wire_begin(&b, SD_MSG_HELLO);
+	sd_rec_int(&b, SD_W_VERSION, SD_WIRE_VERSION);
+	sd_rec_int(&b, SD_W_PID, getpid());
+	sd_rec_str(&b, SD_W_KIND, "ctl");
+	sd_rec_int(&b, SD_W_TTYS, ttys);
+	sd_rec_int(&b, SD_W_CANPROMPT, prompt_available());
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		const char *v = getenv(names[i]);
+		struct sd_buf e = SD_BUF_INIT;
+
+		if (v == NULL)
+			continue;
+		sd_buf_printf(&e, "%s=%s", names[i], v);
+		sd_rec_bytes(&b, SD_W_ENV, e.p, e.len);
+		explicit_bzero(e.p, e.len);
+		sd_buf_free(&e);
+	}
+	sd_wire_finish(&b);
+	st = sd_wire_send(k->fd, &b, NULL, 0, err);
+	explicit_bzero(b.p, b.len);
+	sd_buf_free(&b);
+	if (st != SD_OK)
+		return st;
+	if ((st = sd_wire_recv_msg(k->fd, &k->frame, SD_WIRE_MAX, &m, NULL,
+	    NULL, 0, err)) != SD_OK)
+		return st;
+	if (m.type == SD_MSG_REFUSED)
+		st = sd_err_set(err, SD_EINTERNAL, "%s", sd_wire_str(&m,
+		    SD_W_TEXT) ? sd_wire_str(&m, SD_W_TEXT) : "refused");
+	else if (m.type != SD_MSG_WELCOME)
+		st = sd_err_set(err, SD_EINTERNAL, "simdeskd: unexpected reply");
+	else
+		k->server = (pid_t)sd_wire_int(&m, SD_W_PID, 0);
+	sd_wire_msg_free(&m);
+	return st;
+}
+
+static int
+send_request(struct client *k, int argc, char **argv, struct sd_err *err)
+{
+	struct sd_buf b = SD_BUF_INIT;
+	int fds[SD_WIRE_FDS], st;
+
+	sd_wire_begin(&b, SD_MSG_REQUEST);
+	sd_rec_str(&b, SD_W_ID, k->id);
+	sd_rec_int(&b, SD_W_JSON, k->c->json);
+	for (int i = 0; i < argc; i++)
+		sd_rec_bytes(&b, SD_W_ARG, argv[i], strlen(argv[i]));
+	for (int i = 0; i < k->nfiles; i++) {
+		struct sd_buf f = SD_BUF_INIT;
+
+		sd_buf_printf(&f, "%c:%s", k->files[i].mode, k->files[i].path);
+		sd_rec_bytes(&b, SD_W_FILE, f.p, f.len);
+		sd_buf_free(&f);
+		fds[i] = k->files[i].fd;
+	}
+	sd_wire_finish(&b);
+	if (b.len > SD_WIRE_MAX)
+		st = sd_err_set(err, SD_EUSAGE, "the command's arguments are "
+		    "over %u bytes", SD_WIRE_MAX);
+	else
+		st = sd_wire_send(k->fd, &b, fds, k->nfiles, err);
+	sd_buf_free(&b);
+	return st;
+}
+
+static int
+send_query(struct client *k, struct sd_err *err)
+{
+	struct sd_buf b = SD_BUF_INIT;
+	int st;
+
+	sd_wire_begin(&b, SD_MSG_QUERY);
+	sd_rec_str(&b, SD_W_ID, k->id);
+	sd_wire_finish(&b);
+	st = sd_wire_send(k->fd, &b, NULL, 0, err);
+	sd_buf_free(&b);
+	return st;
+}
+
+static void
+answer(struct client *k, const struct sd_wire_msg *m)
+{
+	struct sd_buf b = SD_BUF_INIT;
+	struct sd_err err;
+	const char *q = sd_wire_str(m, SD_W_TEXT);
+	char line[256];
+	int ok;
+
+	ok = q != NULL && prompt_line(q, (int)sd_wire_int(m, SD_W_SECRET, 1),
+	    line, sizeof line) == 0;
+	sd_wire_begin(&b, SD_MSG_ANSWER);
+	if (ok)
+		sd_rec_str(&b, SD_W_TEXT, line);
+	else
+		sd_rec_int(&b, SD_W_NONE, 1);
+	sd_wire_finish(&b);
+	(void)sd_wire_send(k->fd, &b, NULL, 0, &err);
+	explicit_bzero(line, sizeof line);
+	explicit_bzero(b.p, b.len);
+	sd_buf_free(&b);
+}
+
+/*
+ * Read frames to the reply.  0: *code, *used and *state are the reply's;
+ * 1: the server answered UNKNOWN; -1: the connection broke.
+ */
+static int
+replies(struct client *k, int *code, unsigned *used, int *state)
+{
+	struct sd_wire_msg m;
+	struct sd_err err;
+
+	for (;;) {
+		const struct sd_wire_field *f;
+		int done = 0;
+
+		if (sd_wire_recv_msg(k->fd, &k->frame, SD_WIRE_MAX, &m, NULL,
+		    NULL, 0, &err) != SD_OK)
+			return -1;
+		switch (m.type) {
+		case SD_MSG_OUT:
+		case SD_MSG_ERR:
+			if ((f = sd_wire_get(&m, SD_W_TEXT, 0)) != NULL &&
+			    f->s != NULL)
+				write_all(m.type == SD_MSG_OUT ? STDOUT_FILENO :
+				    STDERR_FILENO, f->s, f->len);
+			break;
+		case SD_MSG_PROMPT:
+			answer(k, &m);
+			break;
+		case SD_MSG_DONE:
+			*code = (int)sd_wire_int(&m, SD_W_EXIT, SD_EINTERNAL);
+			*used = (unsigned)sd_wire_int(&m, SD_W_USED, 0);
+			*state = (int)sd_wire_int(&m, SD_W_STATE, SD_REQ_DONE);
+			done = 1;
+			break;
+		case SD_MSG_UNKNOWN:
+			done = 2;
+			break;
+		default:
+			break;
+		}
+		sd_wire_msg_free(&m);
+		if (done)
+			return done - 1;
+	}
+}
+
+/*
+ * A failed init leaves nothing: the server we started for the directory
+ * we made is stopped, and the directory removed with what it left.
+ */
+static void
+unmake_dir(struct client *k)
+{
+	static const char *const left[] = { "simdesk.sock", "simdeskd.pid",
+	    "simdeskd.log" };
+	const char *dir = k->c->cfg.data_dir;
+
+	if (k->server > 1 && kill(k->server, SIGTERM) == 0)
+		for (int i = 0; i < 100 && kill(k->server, 0) == 0; i++)
+			usleep(50000);
+	for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
+		struct sd_buf p = SD_BUF_INIT;
+
+		sd_buf_printf(&p, "%s/%s", dir, left[i]);
+		unlink(p.p);
+		sd_buf_free(&p);
+	}
+	rmdir(dir);
+}
+
+int
+ctl_client_run(struct ctl_ctx *c, const char *conf, int argc, char **argv)
+{
+	struct client k;
+	struct sd_err err;
+	unsigned char rnd[16];
+	unsigned used = 0;
+	int code = SD_EINTERNAL, state = SD_REQ_DONE, r = -1, st;
+
+	memset(&k, 0, sizeof k);
+	k.c = c;
+	k.conf = conf;
+	k.fd = -1;
+	signal(SIGPIPE, SIG_IGN);
+	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+		for (size_t i = 0; i < sizeof rnd; i++)
+			rnd[i] = (unsigned char)(rand() ^ getpid() ^ time(NULL));
+	for (size_t i = 0; i < sizeof rnd; i++)
+		snprintf(k.id + 2 * i, 3, "%02x", rnd[i]);
+
+	if ((st = open_files(&k, &err)) != SD_OK)
+		goto fail;
+	if (connect_server(&k, c->cmd->exec == cmd_init, &err) != 0 ||
+	    (st = hello(&k, &err)) != SD_OK ||
+	    (st = send_request(&k, argc, argv, &err)) != SD_OK) {
+		st = err.status;
+		goto fail;
+	}
+	for (int tries = 0; (r = replies(&k, &code, &used, &state)) != 0;) {
+		if (++tries > RESEND_MAX) {
+			st = sd_err_set(&err, SD_EINTERNAL, "the connection to "
+			    "simdeskd broke %d times; request %s is unresolved",
+			    tries, k.id);
+			goto fail;
+		}
+		if (r < 0) {
+			/* It broke: ask the server, once it is back, what
+			 * became of the request. */
+			close(k.fd);
+			k.fd = -1;
+			if (connect_server(&k, 0, &err) != 0) {
+				st = err.status;
+				goto fail;
+			}
+			if (hello(&k, &err) != SD_OK ||
+			    send_query(&k, &err) != SD_OK)
+				continue;	/* broke again */
+			continue;
+		}
+		/* Never committed: send it again, the same id. */
+		rewind_files(&k);
+		(void)send_request(&k, argc, argv, &err);
+	}
+	close(k.fd);
+	k.fd = -1;
+	if (code != 0 && k.made_dir)
+		unmake_dir(&k);
+	if (state == SD_REQ_STARTED)
+		fprintf(stderr, "simdeskctl: simdeskd stopped after request %s "
+		    "committed its changes; its reply was lost\n", k.id);
+	if (finish_files(&k, code == 0, used, &err) != SD_OK) {
+		fprintf(stderr, "simdeskctl: %s\n", err.msg);
+		code = code ? code : SD_EINTERNAL;
+	}
+	sd_buf_free(&k.frame);
+	return code;
+fail:
+	finish_files(&k, 0, 0, &err);
+	if (k.fd >= 0)
+		close(k.fd);
+	k.fd = -1;
+	if (k.made_dir)
+		unmake_dir(&k);
+	sd_buf_free(&k.frame);
+	fprintf(stderr, "simdeskctl: %s\n", err.msg);
+	return sd_status_exit(st ? st : SD_EINTERNAL);
+}

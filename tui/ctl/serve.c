@@ -1,0 +1,465 @@
+/*
+ * serve.c -- simdeskd's side of simdeskctl: one connection's requests.
+ * A request names a command of the one table with its arguments; the
+ * server authenticates the peer (SO_PEERCRED, or a password it sent or is
+ * asked for), runs the command with its output sent back as frames, the
+ * files it names read and written through the descriptors the client
+ * passed, and its request id recorded with its writes so that a client
+ * whose connection broke can ask what became of it.
+ */
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui/tui.h"
+
+#define HELLO_SECONDS	10	/* a client has this long to say hello */
+#define PROMPT_SECONDS	300	/* and to answer a prompt */
+#define IDLE_SECONDS	600	/* between requests */
+#define SEND_SECONDS	30	/* a client that reads nothing this long */
+#define KEEP_OUT	65536	/* reply bytes kept for a QUERY */
+
+struct conn {
+	int			 fd;
+	uid_t			 uid;
+	struct sd_buf		 frame;
+	struct sd_wire_msg	 hello;
+	struct ctl_remote	 r;
+	int			 broken;	/* a send failed: stop talking */
+	/* the request being carried out */
+	int			 fds[SD_WIRE_FDS];
+	int			 nfds;
+	const char		*paths[SD_WIRE_FDS];
+	char			 modes[SD_WIRE_FDS];
+	unsigned		 used;
+	struct sd_buf		 keep_out;
+	struct sd_buf		 keep_err;
+};
+
+static void
+set_timeout(int fd, int opt, int seconds)
+{
+	struct timeval tv = { seconds, 0 };
+
+	setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof tv);
+}
+
+static int
+send_frame(struct conn *k, struct sd_buf *b)
+{
+	struct sd_err err;
+
+	if (k->broken)
+		return -1;
+	sd_wire_finish(b);
+	if (sd_wire_send(k->fd, b, NULL, 0, &err) != SD_OK) {
+		k->broken = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+send_text(struct conn *k, int type, const char *p, size_t n)
+{
+	struct sd_buf b = SD_BUF_INIT;
+	int r;
+
+	sd_wire_begin(&b, type);
+	sd_rec_bytes(&b, SD_W_TEXT, p, n);
+	r = send_frame(k, &b);
+	sd_buf_free(&b);
+	return r;
+}
+
+/* ---------------------------------------------------------------- output */
+
+static void
+keep(struct sd_buf *b, const char *p, size_t n)
+{
+	if (b->len < KEEP_OUT)
+		sd_buf_add(b, p, n < KEEP_OUT - b->len ? n : KEEP_OUT - b->len);
+}
+
+static ssize_t
+out_write(void *cookie, const char *p, size_t n)
+{
+	struct conn *k = cookie;
+
+	keep(&k->keep_out, p, n);
+	send_text(k, SD_MSG_OUT, p, n);
+	return (ssize_t)n;	/* a client gone is not the command's failure */
+}
+
+static ssize_t
+err_write(void *cookie, const char *p, size_t n)
+{
+	struct conn *k = cookie;
+
+	keep(&k->keep_err, p, n);
+	send_text(k, SD_MSG_ERR, p, n);
+	return (ssize_t)n;
+}
+
+/* ---------------------------------------------------------------- prompts */
+
+static int
+remote_prompt(void *arg, const char *question, int secret, char *out,
+    size_t size)
+{
+	struct conn *k = arg;
+	struct sd_buf b = SD_BUF_INIT;
+	struct sd_wire_msg m;
+	struct sd_err err;
+	const char *a;
+	int r = -1;
+
+	fflush(k->r.out);
+	fflush(k->r.err);
+	sd_wire_begin(&b, SD_MSG_PROMPT);
+	sd_rec_str(&b, SD_W_TEXT, question);
+	sd_rec_int(&b, SD_W_SECRET, secret);
+	if (send_frame(k, &b) != 0) {
+		sd_buf_free(&b);
+		return -1;
+	}
+	set_timeout(k->fd, SO_RCVTIMEO, PROMPT_SECONDS);
+	if (sd_wire_recv_msg(k->fd, &b, 4096, &m, NULL, NULL, 0, &err) ==
+	    SD_OK) {
+		if (m.type == SD_MSG_ANSWER && !sd_wire_int(&m, SD_W_NONE, 0) &&
+		    (a = sd_wire_str(&m, SD_W_TEXT)) != NULL &&
+		    sd_strlcpy(out, a, size) == 0)
+			r = 0;
+		sd_wire_msg_free(&m);
+	} else
+		k->broken = 1;
+	explicit_bzero(b.p, b.cap);
+	sd_buf_free(&b);
+	return r;
+}
+
+/* ---------------------------------------------------------------- files */
+
+static FILE *
+file_hook(void *arg, const char *path, const char *mode, struct sd_err *err)
+{
+	struct conn *k = arg;
+	char want = mode[0] == 'r' ? 'r' : 'w';
+	FILE *f;
+	int fd;
+
+	for (int i = 0; i < k->nfds; i++) {
+		if (k->paths[i] == NULL || strcmp(k->paths[i], path) != 0 ||
+		    k->modes[i] != want)
+			continue;
+		if ((fd = dup(k->fds[i])) < 0 || (f = fdopen(fd, mode)) ==
+		    NULL) {
+			if (fd >= 0)
+				close(fd);
+			sd_err_set(err, SD_EINTERNAL, "%s: %s", path,
+			    strerror(errno));
+			return NULL;
+		}
+		if (want == 'r')	/* opened again: from the start */
+			(void)lseek(fd, 0, SEEK_SET);
+		k->used |= 1u << i;
+		return f;
+	}
+	sd_err_set(err, SD_EINVAL, "%s: not a file this command names "
+	    "(simdeskd opens no path itself)", path);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- requests */
+
+/*
+ * Who is acting: SIMDESK_USER (+ SIMDESK_PASSWORD or asked), else the peer
+ * Unix user bound to an app user, else asked, else permission denied.
+ */
+static int
+authenticate(struct ctl_ctx *c, uid_t uid)
+{
+	const char *login = ctl_getenv("SIMDESK_USER");
+	const char *pw = ctl_getenv("SIMDESK_PASSWORD");
+	char lbuf[64], pbuf[256];
+	struct sd_err peer;
+	int st;
+
+	if (login != NULL && *login != '\0') {
+		if (pw == NULL) {
+			if (!prompt_available())
+				return sd_err_set(&c->err, SD_EPERM,
+				    "SIMDESK_USER is set but SIMDESK_PASSWORD "
+				    "is not, and there is no terminal to ask");
+			if (prompt_line("Password: ", 1, pbuf,
+			    sizeof pbuf) != 0)
+				return sd_err_set(&c->err, SD_EPERM,
+				    "login: cannot read");
+			pw = pbuf;
+		}
+		st = sd_session_login(c->core, login, pw, &c->sess, &c->err);
+		explicit_bzero(pbuf, sizeof pbuf);
+		return st;
+	}
+	if (sd_session_peer_uid(c->core, uid, &c->sess, &peer) == SD_OK)
+		return SD_OK;
+	if (peer.status != SD_EPERM || !prompt_available()) {
+		c->err = peer;
+		return peer.status;
+	}
+	if (prompt_line("Login: ", 0, lbuf, sizeof lbuf) != 0 ||
+	    prompt_line("Password: ", 1, pbuf, sizeof pbuf) != 0)
+		return sd_err_set(&c->err, SD_EPERM, "login: cannot read");
+	st = sd_session_login(c->core, lbuf, pbuf, &c->sess, &c->err);
+	explicit_bzero(pbuf, sizeof pbuf);
+	return st;
+}
+
+/* Run one command as the client asked; its exit status. */
+static int
+run_command(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
+    const struct sd_wire_msg *m)
+{
+	struct sd_core *core = __atomic_load_n(corep, __ATOMIC_ACQUIRE);
+	struct ctl_ctx *c = xcalloc(1, sizeof *c);
+	char *argv[64];
+	int argc = 0, st, nfiles;
+	const char *paths[SD_WIRE_FDS];
+	char modes[SD_WIRE_FDS];
+
+	for (int i = 0; i < m->n && argc < 63; i++)
+		if (m->f[i].tag == SD_W_ARG && m->f[i].s != NULL)
+			argv[argc++] = (char *)m->f[i].s;
+	argv[argc] = NULL;
+	c->json = (int)sd_wire_int(m, SD_W_JSON, 0);
+	c->cfg = *cfg;
+	st = ctl_prepare(c, argc, argv);
+	if (st != 0) {
+		free(c);
+		return st < 0 ? 0 : st;
+	}
+	/* The descriptors must be the files this command names, in order. */
+	nfiles = ctl_files_of(c, paths, modes, SD_WIRE_FDS);
+	for (int i = 0, j = 0; i < m->n; i++) {
+		const char *f;
+
+		if (m->f[i].tag != SD_W_FILE || (f = m->f[i].s) == NULL ||
+		    j >= k->nfds)
+			continue;
+		for (int x = 0; x < nfiles; x++)
+			if (strcmp(paths[x], f + 2) == 0 && modes[x] == f[0]) {
+				k->paths[j] = paths[x];
+				k->modes[j] = modes[x];
+			}
+		j++;
+	}
+	if (c->cmd->exec == cmd_init) {
+		if (core != NULL)
+			st = sd_err_set(&c->err, SD_EREFUSED, "data directory "
+			    "%s: already initialized", cfg->data_dir);
+		else if ((st = c->cmd->exec(c)) == SD_OK)
+			/* The server goes on with it: before the reply, so
+			 * the next client already finds the database. */
+			__atomic_store_n(corep, c->core, __ATOMIC_RELEASE);
+	} else if (core == NULL)
+		st = sd_err_set(&c->err, SD_EINTERNAL, "data directory %s: no "
+		    "simdesk database here (create one with 'simdeskctl "
+		    "init')", cfg->data_dir);
+	else {
+		c->core = core;
+		if (!c->cmd->session || (st = authenticate(c, k->uid)) ==
+		    SD_OK) {
+			/* Ids mark writes only after the login's own. */
+			sd_db_request_begin(sd_wire_str(m, SD_W_ID));
+			st = c->cmd->exec(c);
+		}
+	}
+	if (st != SD_OK) {
+		if (c->err.status == SD_OK)
+			c->err.status = st;
+		fprintf(ctl_errf(), "simdeskctl: %s\n", c->err.msg[0] ?
+		    c->err.msg : sd_status_name(c->err.status));
+		st = sd_status_exit(c->err.status ? c->err.status :
+		    SD_EINTERNAL);
+	}
+	explicit_bzero(c, sizeof *c);
+	free(c);
+	return st;
+}
+
+static void
+request(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
+    const struct sd_wire_msg *m)
+{
+	struct sd_core *core;
+	struct sd_buf b = SD_BUF_INIT;
+	struct sd_err err;
+	int code;
+
+	k->used = 0;
+	for (int i = 0; i < SD_WIRE_FDS; i++)
+		k->paths[i] = NULL;
+	sd_buf_reset(&k->keep_out);
+	sd_buf_reset(&k->keep_err);
+	k->r.out = fopencookie(k, "w", (cookie_io_functions_t){
+	    .write = out_write });
+	k->r.err = fopencookie(k, "w", (cookie_io_functions_t){
+	    .write = err_write });
+	if (k->r.out == NULL || k->r.err == NULL)
+		abort();	/* out of memory, as xmalloc */
+	setvbuf(k->r.out, NULL, _IOFBF, 65536);
+	setvbuf(k->r.err, NULL, _IOLBF, 4096);
+	ctl_remote_set(&k->r);
+	sd_file_hook_set(file_hook, k);
+
+	code = run_command(k, corep, cfg, m);
+
+	fflush(k->r.out);
+	fflush(k->r.err);
+	core = __atomic_load_n(corep, __ATOMIC_ACQUIRE);
+	if (core != NULL && sd_db_request_wrote() &&
+	    sd_db_request_end(core->db, code, k->keep_out.p,
+	    k->keep_out.len, k->keep_err.p, k->keep_err.len, &err) != SD_OK)
+		fprintf(k->r.err, "simdeskctl: the reply could not be kept "
+		    "for this request: %s\n", err.msg);
+	sd_db_request_begin(NULL);
+	fclose(k->r.out);
+	fclose(k->r.err);
+	sd_file_hook_set(NULL, NULL);
+	ctl_remote_set(NULL);
+	for (int i = 0; i < k->nfds; i++)
+		close(k->fds[i]);
+	k->nfds = 0;
+
+	sd_wire_begin(&b, SD_MSG_DONE);
+	sd_rec_int(&b, SD_W_EXIT, code);
+	sd_rec_int(&b, SD_W_USED, k->used);
+	sd_rec_int(&b, SD_W_STATE, SD_REQ_DONE);
+	send_frame(k, &b);
+	sd_buf_free(&b);
+}
+
+/* What became of an earlier request: its reply again, or UNKNOWN. */
+static void
+query(struct conn *k, struct sd_core *core, const struct sd_wire_msg *m)
+{
+	struct sd_buf b = SD_BUF_INIT, out = SD_BUF_INIT, etext = SD_BUF_INIT;
+	const char *id = sd_wire_str(m, SD_W_ID);
+	int state, code, commits, st = SD_ENOTFOUND;
+	struct sd_err err;
+
+	if (core != NULL && id != NULL && id[0] != '\0')
+		st = sd_db_request_lookup(core->db, id, &state, &code, &commits,
+		    &out, &etext, &err);
+	if (st != SD_OK) {
+		sd_wire_begin(&b, SD_MSG_UNKNOWN);
+		send_frame(k, &b);
+	} else {
+		if (out.len > 0)
+			send_text(k, SD_MSG_OUT, out.p, out.len);
+		if (etext.len > 0)
+			send_text(k, SD_MSG_ERR, etext.p, etext.len);
+		sd_wire_begin(&b, SD_MSG_DONE);
+		sd_rec_int(&b, SD_W_EXIT, code);
+		sd_rec_int(&b, SD_W_STATE, state);
+		sd_rec_int(&b, SD_W_USED, 0);
+		send_frame(k, &b);
+	}
+	sd_buf_free(&b);
+	sd_buf_free(&out);
+	sd_buf_free(&etext);
+}
+
+static int
+welcome(struct conn *k)
+{
+	struct sd_buf b = SD_BUF_INIT;
+	struct sd_err err;
+	const struct sd_wire_msg *h = &k->hello;
+	int64_t v;
+	int r;
+
+	set_timeout(k->fd, SO_RCVTIMEO, HELLO_SECONDS);
+	if (sd_wire_recv_msg(k->fd, &k->frame, 65536, &k->hello, NULL, NULL,
+	    0, &err) != SD_OK)
+		return -1;
+	v = sd_wire_int(h, SD_W_VERSION, -1);
+	if (h->type != SD_MSG_HELLO || v != SD_WIRE_VERSION) {
+		sd_wire_begin(&b, SD_MSG_REFUSED);
+		sd_buf_reset(&k->frame);
+		sd_buf_printf(&k->frame, "this simdeskd %s speaks protocol %d, "
+		    "the client %lld: run the simdeskctl and simdesk of version "
+		    "%s", SD_VERSION, SD_WIRE_VERSION, (long long)v, SD_VERSION);
+		sd_rec_str(&b, SD_W_TEXT, sd_buf_cstr(&k->frame));
+		send_frame(k, &b);
+		sd_buf_free(&b);
+		return -1;
+	}
+	k->r.uid = k->uid;
+	k->r.ttys = (int)sd_wire_int(h, SD_W_TTYS, 0);
+	k->r.can_prompt = (int)sd_wire_int(h, SD_W_CANPROMPT, 0);
+	k->r.prompt = remote_prompt;
+	k->r.arg = k;
+	for (int i = 0; i < h->n && k->r.nenv < 8; i++) {
+		char *eq;
+
+		if (h->f[i].tag != SD_W_ENV || h->f[i].s == NULL ||
+		    (eq = strchr(h->f[i].s, '=')) == NULL)
+			continue;
+		*(char *)eq = '\0';	/* the arena is ours */
+		k->r.env[k->r.nenv].name = h->f[i].s;
+		k->r.env[k->r.nenv].value = eq + 1;
+		k->r.nenv++;
+	}
+	sd_wire_begin(&b, SD_MSG_WELCOME);
+	sd_rec_int(&b, SD_W_VERSION, SD_WIRE_VERSION);
+	sd_rec_int(&b, SD_W_PID, getpid());
+	r = send_frame(k, &b);
+	sd_buf_free(&b);
+	return r;
+}
+
+int
+ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
+    uid_t uid)
+{
+	struct conn *k = xcalloc(1, sizeof *k);
+	struct sd_wire_msg m;
+	struct sd_err err;
+
+	k->fd = fd;
+	k->uid = uid;
+	set_timeout(fd, SO_SNDTIMEO, SEND_SECONDS);
+	if (welcome(k) != 0)
+		goto out;
+	while (!k->broken) {
+		set_timeout(fd, SO_RCVTIMEO, IDLE_SECONDS);
+		if (sd_wire_recv_msg(fd, &k->frame, SD_WIRE_MAX, &m, k->fds,
+		    &k->nfds, SD_WIRE_FDS, &err) != SD_OK)
+			break;
+		if (m.type == SD_MSG_REQUEST)
+			request(k, corep, cfg, &m);
+		else if (m.type == SD_MSG_QUERY)
+			query(k, __atomic_load_n(corep, __ATOMIC_ACQUIRE), &m);
+		else
+			k->broken = 1;	/* nothing else comes from a client */
+		for (int i = 0; i < k->nfds; i++)
+			close(k->fds[i]);
+		k->nfds = 0;
+		sd_wire_msg_free(&m);
+	}
+out:
+	sd_tariff_cache_free();
+	sd_wire_msg_free(&k->hello);
+	explicit_bzero(k->frame.p, k->frame.cap);
+	sd_buf_free(&k->frame);
+	sd_buf_free(&k->keep_out);
+	sd_buf_free(&k->keep_err);
+	free(k);
+	return SD_OK;
+}
