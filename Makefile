@@ -47,7 +47,7 @@ BINS	 = $(B)/bin/simdesk $(B)/bin/simdeskctl $(B)/bin/simdeskd
 UNIT	 = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 UNIT_SAN = $(patsubst tests/unit/%.c,$(B)/tests-asan/%,$(UNIT_SRC))
 HELPERS	 = $(B)/tests/mp_worker $(B)/tests/bench_platform $(B)/tests/bench_customers \
-	   $(B)/tests/bench_tel $(B)/tests/simtcp
+	   $(B)/tests/bench_tel $(B)/tests/simtcp $(B)/tests/wirepoke
 FUZZ	 = $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 MO	 = $(B)/locale/zh_CN/LC_MESSAGES/simdesk.mo
 
@@ -128,6 +128,11 @@ $(B)/tests/simtcp: tests/mp/simtcp.c $(LIBOBJ)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)
 
+$(B)/tests/wirepoke: tests/mp/wirepoke.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^
+
 $(B)/tests/bench_tel: tests/bench/bench_tel.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
@@ -188,18 +193,15 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/doc/simdesk
 	install -m 755 $(B)/bin/simdesk $(B)/bin/simdeskctl $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 $(B)/bin/simdeskd $(DESTDIR)$(PREFIX)/sbin/
-	@# set-gid simdesk only where the group exists (DESIGN.md section 1)
-	if getent group simdesk >/dev/null; then \
-		chgrp simdesk $(DESTDIR)$(PREFIX)/bin/simdesk \
-		    $(DESTDIR)$(PREFIX)/bin/simdeskctl $(DESTDIR)$(PREFIX)/sbin/simdeskd && \
-		chmod 2755 $(DESTDIR)$(PREFIX)/bin/simdesk \
-		    $(DESTDIR)$(PREFIX)/bin/simdeskctl $(DESTDIR)$(PREFIX)/sbin/simdeskd; \
-	else echo "note: no group simdesk; installed without set-gid (see README.md)"; fi
+	@# Nothing is set-gid: simdeskd alone opens the data (DESIGN.md section 1).
 	install -m 644 man/simdesk.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/simdesk.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 man/simdeskctl.8 man/simdeskd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 $(MO) $(DESTDIR)$(PREFIX)/share/locale/zh_CN/LC_MESSAGES/
 	install -m 644 scripts/simdesk.conf.example $(DESTDIR)$(PREFIX)/share/doc/simdesk/
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' scripts/simdeskd.service \
+	    >$(DESTDIR)$(PREFIX)/lib/systemd/system/simdeskd.service
 
 clean:
 	rm -rf $(B) demo-data

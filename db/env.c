@@ -682,27 +682,49 @@ sd_db_request_end(struct sd_db *db, int exit_code, const char *out,
 	return st;
 }
 
+struct req_get_arg {
+	const char	*id;
+	struct sd_buf	*val;
+};
+
+static int
+req_get(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct req_get_arg *a = arg;
+	DBT k, v;
+	int ret;
+
+	dbt_set(&k, a->id, strlen(a->id));
+	memset(&v, 0, sizeof v);
+	v.flags = DB_DBT_MALLOC;
+	if ((ret = t->db->reqdb->get(t->db->reqdb, t->txn, &k, &v, 0)) != 0)
+		return sanitize(ret, err, "request id");
+	sd_buf_reset(a->val);
+	sd_buf_add(a->val, v.data, v.size);
+	free(v.data);
+	return SD_OK;
+}
+
 int
 sd_db_request_lookup(struct sd_db *db, const char *id, int *state,
     int *exit_code, int *ncommits, struct sd_buf *out, struct sd_buf *errtext,
     struct sd_err *err)
 {
+	struct sd_buf val = SD_BUF_INIT;
+	struct req_get_arg a = { id, &val };
 	struct sd_rec_reader r;
-	DBT k, v;
-	int ret, st;
+	int st;
 
-	dbt_set(&k, id, strlen(id));
-	memset(&v, 0, sizeof v);
-	v.flags = DB_DBT_MALLOC;
-	ret = db->reqdb->get(db->reqdb, NULL, &k, &v, DB_READ_COMMITTED);
-	if (ret != 0)
-		return sanitize(ret, err, "request id");
+	if ((st = run(db, req_get, &a, err, DB_READ_COMMITTED)) != SD_OK) {
+		sd_buf_free(&val);
+		return st;
+	}
 	*state = SD_REQ_STARTED;
 	*exit_code = 0;
 	*ncommits = 0;
 	sd_buf_reset(out);
 	sd_buf_reset(errtext);
-	if ((st = sd_rec_open(&r, v.data, v.size)) == SD_OK) {
+	if ((st = sd_rec_open(&r, val.p, val.len)) == SD_OK) {
 		while (sd_rec_next(&r) == 1) {
 			switch (r.tag) {
 			case 2: *state = (int)r.ival; break;
@@ -713,7 +735,7 @@ sd_db_request_lookup(struct sd_db *db, const char *id, int *state,
 			}
 		}
 	}
-	free(v.data);
+	sd_buf_free(&val);
 	return st;
 }
 

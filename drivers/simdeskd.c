@@ -32,11 +32,17 @@ static pthread_mutex_t loglock = PTHREAD_MUTEX_INITIALIZER;
 void	logmsg(int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/* SIGUSR2 holds the modems' and printers' loop, or lets it go again:
+ * for tests of work queued while it is away (requests are still served). */
+static volatile sig_atomic_t held;
+
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR2)
+		held = !held;
+	else
+		stop = 1;
 }
 
 void
@@ -199,6 +205,7 @@ main(int argc, char **argv)
 	int c, lockfd, autostart = 0;
 
 	sd_process_sanitize();
+	umask(077);		/* the data directory is ours alone */
 	while ((c = getopt_long(argc, argv, "fD:C:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': foreground = 1; break;
@@ -245,13 +252,17 @@ main(int argc, char **argv)
 		struct sd_buf lp = SD_BUF_INIT;
 
 		sd_buf_printf(&lp, "%s/simdeskd.log", cfg.data_dir);
-		logfile = fopen(lp.p, "ae");
+		int lfd = open(lp.p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+		    0600);
+
+		logfile = lfd >= 0 ? fdopen(lfd, "a") : NULL;
 		sd_buf_free(&lp);
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (stat(cfg.data_dir, &home) != 0) {
 		logmsg(LOG_ERR, "%s: %s", cfg.data_dir, strerror(errno));
@@ -264,7 +275,13 @@ main(int argc, char **argv)
 		logmsg(LOG_ERR, "%s", err.msg);
 		return sd_status_exit(err.status);
 	}
-	if (drv_tel_open(core, modems, logmsg, &tel, &err) != SD_OK) {
+	/*
+	 * A server a client started serves the data alone: the modems and
+	 * printers are driven by a simdeskd started on purpose (by hand or
+	 * systemd), which takes over from it.
+	 */
+	if (!autostart && drv_tel_open(core, modems, logmsg, &tel, &err) !=
+	    SD_OK) {
 		logmsg(LOG_ERR, "%s", err.msg);
 		sd_core_close(core);
 		return sd_status_exit(err.status);
@@ -272,7 +289,8 @@ main(int argc, char **argv)
 	if (srv == NULL && drv_server_open(core, &cfg, logmsg, &srv, &err) !=
 	    SD_OK) {
 		logmsg(LOG_ERR, "%s", err.msg);
-		drv_tel_close(tel);
+		if (tel != NULL)
+			drv_tel_close(tel);
 		sd_core_close(core);
 		return sd_status_exit(err.status);
 	}
@@ -288,16 +306,26 @@ main(int argc, char **argv)
 
 		/* Modems first: poll wakes on their bytes, or at the next
 		 * deadline, at most 100 ms for the queues and printers. */
-		drv_tel_run(tel, now);
-		np = drv_tel_pollfds(tel, pfd, 160);
-		next = drv_tel_next(tel) - drv_now_ms();
+		np = 0;
+		next = 1000;	/* data alone: only the timed jobs */
+		if (held) {
+			usleep(100000);
+			continue;
+		}
+		if (tel != NULL) {
+			drv_tel_run(tel, now);
+			np = drv_tel_pollfds(tel, pfd, 160);
+			next = drv_tel_next(tel) - drv_now_ms();
+		}
 		if (next > 100)
 			next = 100;
 		if (next < 0)
 			next = 0;
 		if (poll(pfd, (nfds_t)np, (int)next) < 0 && errno != EINTR)
 			logmsg(LOG_ERR, "poll: %s", strerror(errno));
-		if (sd_print_run(core, print_receipt, &printed, &failed,
+		if (tel == NULL)
+			;	/* no printers either */
+		else if (sd_print_run(core, print_receipt, &printed, &failed,
 		    &err) != SD_OK)
 			logmsg(LOG_ERR, "printing: %s", err.msg);
 		else if (printed + failed > 0)
@@ -328,7 +356,8 @@ main(int argc, char **argv)
 	}
 	logmsg(LOG_INFO, "stopping");
 	drv_server_close(srv);
-	drv_tel_close(tel);
+	if (tel != NULL)
+		drv_tel_close(tel);
 	sd_core_close(core);
 	close(lockfd);
 	return 0;

@@ -69,9 +69,12 @@ void	ctl_progress(long done, long total, void *arg);
 int	ctl_prepare(struct ctl_ctx *c, int argc, char **argv);
 const struct ctl_cmd *ctl_find_cmd(const char *noun, const char *verb,
 	    int *noun_known);
-/* The files c's command names (paths and 'r'/'w'); their number. */
+/*
+ * The files c's command names: paths, 'r'/'w', and the option naming each
+ * (NULL: a positional argument); their number.
+ */
 int	ctl_files_of(const struct ctl_ctx *c, const char **paths, char *modes,
-	    int max);
+	    const char **opts, int max);
 /*
  * simdeskd's side: carry out a client's requests on connection fd (peer
  * Unix user uid) until it closes.  *corep is the server's core, NULL

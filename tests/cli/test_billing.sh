@@ -276,6 +276,7 @@ t_grep "... receipts" "3 receipts in 1 series, 0 gaps" "$T_DIR/out"
 # ---------------------------------------------------------------- simdeskd prints
 printf 'printers = { front = "%s"; };\nreceipts = { header = "前台"; };\n' "$T_DIR/front.bin" >"$T_DIR/print.conf"
 export SIMDESK_CONF="$T_DIR/print.conf"
+t_stop_servers	# the configuration is the server's: start it afresh
 t_rc 5 "a printer the configuration does not have" $CS simdeskctl receipt print R00000001 --printer back
 t_grep "... says so" "no printer back in the configuration's printers group" "$T_DIR/err"
 t_rc 0 "a receipt queued for the front printer" $CS simdeskctl receipt print R00000003 --printer front

@@ -245,6 +245,7 @@ grading = (
 	{ grade = "AAAA"; rule = "tail AAAA"; premium = 2000; }
 );
 CONF
+t_stop_servers	# the configuration is the server's: start it afresh
 SIMDESK_CONF="$T_DIR/grades.conf" t_rc 0 "sim grade under the config's own rules" simdeskctl sim grade 13600000520
 t_grep "... names the grade and the rule" "13600000520: love \(tail 520\), premium 52.00" "$T_DIR/out"
 SIMDESK_CONF="$T_DIR/grades.conf" t_rc 0 "... a run is ordinary there" simdeskctl sim grade 13600012345
@@ -252,6 +253,7 @@ t_grep "... ordinary" "ordinary" "$T_DIR/out"
 printf 'grading = ( { grade = "x"; rule = "tail AB C"; premium = 1; } );\n' >"$T_DIR/badgrades.conf"
 SIMDESK_CONF="$T_DIR/badgrades.conf" t_rc 5 "a malformed rule is refused at start" simdeskctl sim grade 13600000520
 t_grep "... naming file:line" "badgrades.conf:1: grading: entry 1: rule 'tail AB C'" "$T_DIR/err"
+t_stop_servers	# back to the default configuration
 
 # ---------------------------------------------------------------- agent figures
 t_rc 0 "agent show --json gives the figures" simdeskctl --json agent show A1

@@ -217,10 +217,11 @@ t_rc 0 "the audit" simdeskctl audit list --op sim.quota
 t_grep "... warns of the quota" "minutes this month" "$T_DIR/out"
 
 # ---------------------------------------------------------------- never dialled
-# simdeskd held (SIGSTOP): a call hung up while queued is never dialled; one
-# left queued past 30 s is not dialled when simdeskd comes back.
+# simdeskd's modem loop held (SIGUSR2; its clients are still served): a
+# call hung up while queued is never dialled; one left queued past 30 s is
+# not dialled when the loop comes back.
 waitfor 10 sh -c "simdeskctl modem list | grep -E '^m1 ' | grep -q ' ready '"
-kill -STOP $D
+kill -USR2 $D
 t_rc 0 "a call queued while simdeskd is held" $OP simdeskctl call dial 13812345678 --modem m1
 Q1=$(cat "$T_DIR/out")
 t_rc 0 "... hung up before simdeskd took it" $OP simdeskctl call hangup "$Q1"
@@ -228,7 +229,7 @@ state_is "$Q1" "ended cancelled"; t_ok "... ends cancelled at once" $?
 t_rc 0 "another queued call" $OP simdeskctl call dial 13812345678 --modem m1
 Q2=$(cat "$T_DIR/out")
 sleep 31
-kill -CONT $D
+kill -USR2 $D
 waitfor 5 state_is "$Q2" "ended cancelled"
 t_ok "... 30 s old when simdeskd came back: not dialled" $?
 sleep 1

@@ -10,6 +10,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -27,6 +28,7 @@
 
 #define START_SECONDS	30	/* for a server to come up (recovery) */
 #define RESEND_MAX	5
+#define HELLO_SECONDS	10	/* for a running server's welcome */
 
 struct cfile {
 	const char	*path;
@@ -69,12 +71,12 @@ write_all(int fd, const char *p, size_t n)
 static int
 open_files(struct client *k, struct sd_err *err)
 {
-	const char *paths[SD_WIRE_FDS];
-	char modes[SD_WIRE_FDS];
+	const char *paths[SD_WIRE_FDS], *opts[SD_WIRE_FDS];
+	char modes[SD_WIRE_FDS], field[64];
 	mode_t mask = umask(0);
 
 	umask(mask);
-	k->nfiles = ctl_files_of(k->c, paths, modes, SD_WIRE_FDS);
+	k->nfiles = ctl_files_of(k->c, paths, modes, opts, SD_WIRE_FDS);
 	for (int i = 0; i < k->nfiles; i++) {
 		struct cfile *f = &k->files[i];
 		struct sd_buf t = SD_BUF_INIT;
@@ -83,10 +85,13 @@ open_files(struct client *k, struct sd_err *err)
 		f->path = paths[i];
 		f->mode = modes[i];
 		f->fd = -1;
+		/* Errors name the option ("--out FILE: ..."), or the file. */
+		snprintf(field, sizeof field, "%s%s%s", opts[i] ? "--" : "",
+		    opts[i] ? opts[i] : "", opts[i] ? " " : "");
 		if (f->mode == 'r') {
 			if ((f->fd = open(f->path, O_RDONLY | O_CLOEXEC)) < 0)
-				return sd_err_set(err, SD_EINVAL, "%s: %s",
-				    f->path, strerror(errno));
+				return sd_err_set(err, SD_EINVAL, "%s%s: %s",
+				    field, f->path, strerror(errno));
 			continue;
 		}
 		if (strcmp(f->path, "-") == 0) {
@@ -98,8 +103,8 @@ open_files(struct client *k, struct sd_err *err)
 		}
 		/* An existing file we may not write stays as it is. */
 		if (access(f->path, F_OK) == 0 && access(f->path, W_OK) != 0)
-			return sd_err_set(err, SD_EINVAL, "%s: %s", f->path,
-			    strerror(errno));
+			return sd_err_set(err, SD_EINVAL, "%s%s: %s", field,
+			    f->path, strerror(errno));
 		slash = strrchr(f->path, '/');
 		if (slash != NULL)
 			sd_buf_printf(&t, "%.*s/.%s.XXXXXX",
@@ -112,8 +117,8 @@ open_files(struct client *k, struct sd_err *err)
 
 			free(f->tmp);
 			f->tmp = NULL;
-			return sd_err_set(err, SD_EINVAL, "%s: %s", f->path,
-			    strerror(e == EEXIST ? EACCES : e));
+			return sd_err_set(err, SD_EINVAL, "%s%s: %s", field,
+			    f->path, strerror(e == EEXIST ? EACCES : e));
 		}
 		(void)fchmod(f->fd, 0666 & ~mask);
 	}
@@ -373,8 +378,18 @@ hello(struct client *k, struct sd_err *err)
 	sd_buf_free(&b);
 	if (st != SD_OK)
 		return st;
-	if ((st = sd_wire_recv_msg(k->fd, &k->frame, SD_WIRE_MAX, &m, NULL,
-	    NULL, 0, err)) != SD_OK)
+	/* A server that does not even say welcome is stuck: say so. */
+	setsockopt(k->fd, SOL_SOCKET, SO_RCVTIMEO,
+	    &(struct timeval){ HELLO_SECONDS, 0 }, sizeof(struct timeval));
+	st = sd_wire_recv_msg(k->fd, &k->frame, SD_WIRE_MAX, &m, NULL, NULL, 0,
+	    err);
+	setsockopt(k->fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ 0, 0 },
+	    sizeof(struct timeval));
+	if (st == SD_EINTERNAL && strstr(err->msg, "timed out") != NULL)
+		return sd_err_set(err, SD_EINTERNAL, "simdeskd at %s does not "
+		    "answer (pid in %s/simdeskd.pid)", k->sock,
+		    k->c->cfg.data_dir);
+	if (st != SD_OK)
 		return st;
 	if (m.type == SD_MSG_REFUSED)
 		st = sd_err_set(err, SD_EINTERNAL, "%s", sd_wire_str(&m,
@@ -489,6 +504,16 @@ replies(struct client *k, int *code, unsigned *used, int *state)
 			break;
 		case SD_MSG_UNKNOWN:
 			done = 2;
+			break;
+		case SD_MSG_REFUSED:
+			fprintf(stderr, "simdeskctl: simdeskd cannot tell what "
+			    "became of request %s: %s\n", k->id,
+			    sd_wire_str(&m, SD_W_TEXT) ? sd_wire_str(&m,
+			    SD_W_TEXT) : "?");
+			*code = SD_EINTERNAL;
+			*used = 0;
+			*state = SD_REQ_DONE;
+			done = 1;
 			break;
 		default:
 			break;

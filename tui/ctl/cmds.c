@@ -579,7 +579,8 @@ static const struct {
 };
 
 int
-ctl_files_of(const struct ctl_ctx *c, const char **paths, char *modes, int max)
+ctl_files_of(const struct ctl_ctx *c, const char **paths, char *modes,
+    const char **opts, int max)
 {
 	int n = 0;
 
@@ -596,6 +597,8 @@ ctl_files_of(const struct ctl_ctx *c, const char **paths, char *modes, int max)
 		if (p == NULL || p[0] == '\0' || n >= max)
 			continue;
 		paths[n] = p;
+		if (opts != NULL)
+			opts[n] = ctl_files[i].opt;
 		modes[n++] = ctl_files[i].mode;
 	}
 	return n;

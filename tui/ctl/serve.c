@@ -244,7 +244,7 @@ run_command(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 		return st < 0 ? 0 : st;
 	}
 	/* The descriptors must be the files this command names, in order. */
-	nfiles = ctl_files_of(c, paths, modes, SD_WIRE_FDS);
+	nfiles = ctl_files_of(c, paths, modes, NULL, SD_WIRE_FDS);
 	for (int i = 0, j = 0; i < m->n; i++) {
 		const char *f;
 
@@ -356,8 +356,13 @@ query(struct conn *k, struct sd_core *core, const struct sd_wire_msg *m)
 	if (core != NULL && id != NULL && id[0] != '\0')
 		st = sd_db_request_lookup(core->db, id, &state, &code, &commits,
 		    &out, &etext, &err);
-	if (st != SD_OK) {
+	if (st == SD_ENOTFOUND) {
 		sd_wire_begin(&b, SD_MSG_UNKNOWN);
+		send_frame(k, &b);
+	} else if (st != SD_OK) {
+		/* Not knowing is not "never committed": say so instead. */
+		sd_wire_begin(&b, SD_MSG_REFUSED);
+		sd_rec_str(&b, SD_W_TEXT, err.msg);
 		send_frame(k, &b);
 	} else {
 		if (out.len > 0)

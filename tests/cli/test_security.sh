@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# test_security.sh -- one server owns the data: who may connect and act,
+# files opened with the user's own rights, nothing set-gid, and frames a
+# client makes by hand (malformed, oversized, truncated, too slow) close
+# that connection only.
+. "$(dirname "$0")/../lib.sh"
+t_tmp
+t_seed || { t_ok "seed" 1; exit 1; }
+D="$SIMDESK_DATA"
+POKE="$T_TOP/build/tests/wirepoke"
+simdeskctl customer add --name 王五 --phone 13900001111 >/dev/null
+R=$(as cashier cashierpw1 simdeskctl pay 1 5.00 --method cash)
+
+# ---------------------------------------------------------------- the data directory
+[ "$(stat -c %a "$D")" = 700 ]; t_ok "the data directory is the server's alone (0700)" $?
+bad=$(find "$D" -type f -perm /077 | wc -l)
+[ "$bad" -eq 0 ]; t_ok "no file in it is open to group or others ($bad are)" $?
+[ -S "$D/simdesk.sock" ]; t_ok "the socket lives in the data directory" $?
+
+# ---------------------------------------------------------------- frames made by hand
+frame_ok() {	# DESC BYTES(printf) WANT SECONDS
+	local got t0=$(date +%s%N)
+	got=$(printf "$2" | timeout 30 "$POKE" "$D/simdesk.sock" "$4")
+	[ "$got" = "$3" ]; t_ok "$1 ($got after $(( ($(date +%s%N) - t0) / 1000000 )) ms)" $?
+}
+frame_ok "an oversized frame closes the connection" '\377\377\377\377\001' closed 5
+frame_ok "a malformed record closes it" '\000\000\000\003\007\007\007' closed 5
+frame_ok "a request before the hello closes it" '\000\000\000\003\001\010\006' closed 5
+frame_ok "another protocol version is told and closed" '\000\000\000\006\001\010\002\020\306\001' closed 5
+frame_ok "a frame of a type no client sends, after the hello, closes it" \
+    '\000\000\000\005\001\010\002\020\002\000\000\000\003\001\010\022' closed 5
+# A truncated frame and a client that says nothing: dropped after the
+# hello's 10 s, while everyone else is served at once.
+printf '\000\000\000\040\001\010' | timeout 30 "$POKE" "$D/simdesk.sock" 20 >"$T_DIR/trunc" &
+P1=$!
+timeout 30 "$POKE" "$D/simdesk.sock" 20 </dev/null >"$T_DIR/silent" &
+P2=$!
+sleep 0.5
+t0=$(date +%s%N)
+t_rc 0 "meanwhile another client is served" simdeskctl customer show 13900001111
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$ms" -lt 2000 ]; t_ok "... at once ($ms ms)" $?
+wait $P1 $P2
+[ "$(cat "$T_DIR/trunc")" = closed ]; t_ok "a truncated frame is dropped after the hello's deadline" $?
+[ "$(cat "$T_DIR/silent")" = closed ]; t_ok "a client that says nothing is dropped too" $?
+t_rc 0 "the server is still there" simdeskctl verify
+
+# ---------------------------------------------------------------- other Unix users
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+	NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	chmod 711 "$T_DIR"
+	$NOBODY ls "$D" >/dev/null 2>&1
+	[ $? -ne 0 ]; t_ok "another Unix user cannot read the data directory" $?
+	# A shared host: the socket where the group may reach it.
+	t_stop_servers
+	mkdir -p "$T_DIR/run" && chmod 755 "$T_DIR/run"
+	printf 'socket = "%s";\n' "$T_DIR/run/simdesk.sock" >"$T_DIR/shared.conf"
+	simdeskd -D "$D" -C "$T_DIR/shared.conf"
+	for _ in $(seq 50); do [ -S "$T_DIR/run/simdesk.sock" ] && break; sleep 0.1; done
+	[ "$(stat -c %a "$T_DIR/run/simdesk.sock")" = 660 ]; t_ok "a shared socket is for its group (0660)" $?
+	chmod 666 "$T_DIR/run/simdesk.sock"	# as if nobody were in the group
+	t_rc 4 "an unbound user without a password is refused (4)" \
+	    $NOBODY env -u SIMDESK_USER simdeskctl -C "$T_DIR/shared.conf" -D "$D" customer show 1
+	t_grep "... saying why" "not bound to a simdesk user" "$T_DIR/err"
+	t_rc 0 "with a password the same user works" \
+	    $NOBODY env SIMDESK_USER=cashier SIMDESK_PASSWORD=cashierpw1 simdeskctl -C "$T_DIR/shared.conf" -D "$D" receipt show "$R"
+	mkdir -p "$T_DIR/private" && chmod 700 "$T_DIR/private"
+	t_rc 5 "receipt print --file where the user may not write is refused (5)" \
+	    $NOBODY env SIMDESK_USER=cashier SIMDESK_PASSWORD=cashierpw1 simdeskctl -C "$T_DIR/shared.conf" -D "$D" receipt print "$R" --file "$T_DIR/private/r.bin"
+	t_grep "... with the user's own Permission denied" "private/r.bin: Permission denied" "$T_DIR/err"
+	[ ! -e "$T_DIR/private/r.bin" ]; t_ok "... and nothing is written there (the server could have)" $?
+	t_rc 5 "an import the user may not read is refused (5)" \
+	    $NOBODY env SIMDESK_USER=admin SIMDESK_PASSWORD=adminpw1 simdeskctl -C "$T_DIR/shared.conf" -D "$D" customer import "$D/user.db"
+	t_grep "... with the user's own Permission denied" "user.db: Permission denied" "$T_DIR/err"
+	mkdir -p "$T_DIR/pub" && chmod 777 "$T_DIR/pub"
+	t_rc 0 "receipt print --file where the user may write" \
+	    $NOBODY env SIMDESK_USER=cashier SIMDESK_PASSWORD=cashierpw1 simdeskctl -C "$T_DIR/shared.conf" -D "$D" receipt print "$R" --file "$T_DIR/pub/r.bin"
+	[ "$(stat -c %U "$T_DIR/pub/r.bin")" = nobody ]; t_ok "... the file is the user's, not the server's" $?
+	t_stop_servers
+fi
+
+# ---------------------------------------------------------------- installed programs
+make -s -C "$T_TOP" install DESTDIR="$T_DIR/root" PREFIX=/usr >/dev/null 2>&1
+t_ok "make install into DESTDIR" $?
+n=$(find "$T_DIR/root" -type f -perm /6000 | wc -l)
+[ "$n" -eq 0 ] && [ -x "$T_DIR/root/usr/sbin/simdeskd" ]
+t_ok "no installed program is set-gid or set-uid ($n are)" $?

@@ -1,0 +1,44 @@
+/*
+ * fuzz_wire.c -- libFuzzer target: bytes a client sends simdeskd.  They go
+ * through a real socket into the server's frame reader and decoder, frame
+ * after frame; whatever comes, each call ends in a message or an error,
+ * and a decoded message's fields stay inside what was read.
+ */
+#include <sys/socket.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/core.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sd_buf frame = SD_BUF_INIT;
+	struct sd_wire_msg m;
+	struct sd_err err;
+	int sv[2];
+
+	if (size > 60000 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		return 0;
+	if (size > 0 && write(sv[0], data, size) != (ssize_t)size)
+		abort();
+	close(sv[0]);
+	while (sd_wire_recv_msg(sv[1], &frame, 2048, &m, NULL, NULL, 0,
+	    &err) == SD_OK) {
+		for (int i = 0; i < m.n; i++)
+			if (m.f[i].s != NULL && (m.f[i].len > frame.len ||
+			    strlen(m.f[i].s) > m.f[i].len))
+				abort();
+		(void)sd_wire_str(&m, SD_W_ARG);
+		(void)sd_wire_int(&m, SD_W_EXIT, 0);
+		sd_wire_msg_free(&m);
+	}
+	close(sv[1]);
+	sd_buf_free(&frame);
+	return 0;
+}
