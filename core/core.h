@@ -476,12 +476,26 @@ struct sd_note {
 	int64_t	 next_at;
 };
 
+/* next_at of sd_note_add besides a time: keep what is planned, or drop it. */
+#define SD_NOTE_NEXT_KEEP	((int64_t)0)
+#define SD_NOTE_NEXT_CLEAR	((int64_t)-1)
+
 /*
- * Record a follow-up.  With next_at, a reminder for the customer's owner;
- * the customer's earlier pending reminders are done either way.
+ * Record a follow-up.  next_at is a time (the customer's next contact,
+ * with a reminder for the owner in place of the one planned before),
+ * SD_NOTE_NEXT_KEEP (the planned contact and its reminder stay) or
+ * SD_NOTE_NEXT_CLEAR (nothing planned any more; audited as note.next_clear
+ * with the time dropped).  The customer's other pending reminders (call
+ * backs) are done either way.
  */
 int	sd_note_add(struct sd_session *s, uint64_t customer, const char *text,
 	    const char *outcome, int64_t next_at, uint64_t *id,
+	    struct sd_err *err);
+/*
+ * A "next contact" as typed, for sd_note_add: NULL or "" keeps, "none" or
+ * "-" clears, else a local time (sd_time_parse).  SD_EINVAL naming field.
+ */
+int	sd_note_next_parse(const char *field, const char *s, int64_t *next_at,
 	    struct sd_err *err);
 typedef int (*sd_note_cb)(const struct sd_note *n, void *arg);
 /* Newest first. */

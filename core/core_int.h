@@ -207,8 +207,10 @@ int	customer_by_phone(struct sd_txn *t, const char *phone, uint64_t *id,
 /* May s change c (owner, owner's supervisor, admin)?  why filled if not. */
 int	customer_may_edit(struct sd_txn *t, const struct sd_session *s,
 	    const struct sd_customer *c, char *why, size_t size);
-/* Close the pending reminders of a customer (done). */
-int	reminders_close(struct sd_txn *t, uint64_t customer, struct sd_err *err);
+/* Close the pending reminders of a customer (done), but for one due at
+ * keep_due (0: close them all). */
+int	reminders_close(struct sd_txn *t, uint64_t customer, int64_t keep_due,
+	    struct sd_err *err);
 /* Give them to owner instead (NULL: close them). */
 int	reminders_move(struct sd_txn *t, uint64_t customer, const char *owner,
 	    struct sd_err *err);

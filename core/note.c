@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core_int.h"
 
@@ -157,9 +158,30 @@ pending_of(struct sd_txn *t, uint64_t customer, uint64_t *ids, int max,
 }
 
 int
-reminders_close(struct sd_txn *t, uint64_t customer, struct sd_err *err)
+reminders_close(struct sd_txn *t, uint64_t customer, int64_t keep_due,
+    struct sd_err *err)
 {
-	return reminders_move(t, customer, NULL, err);
+	uint64_t ids[64];
+	int n, kept = 0, st;
+
+	if (keep_due == 0)
+		return reminders_move(t, customer, NULL, err);
+	if ((st = pending_of(t, customer, ids, 64, &n, err)) != SD_OK)
+		return st;
+	for (int i = 0; i < n; i++) {
+		struct sd_reminder r;
+
+		if ((st = reminder_load(t, ids[i], &r, err)) != SD_OK)
+			return st;
+		if (!kept && r.due == keep_due) {
+			kept = 1;
+			continue;
+		}
+		r.status = SD_REM_DONE;
+		if ((st = reminder_store(t, &r, err)) != SD_OK)
+			return st;
+	}
+	return SD_OK;
 }
 
 int
@@ -193,9 +215,31 @@ reminders_move(struct sd_txn *t, uint64_t customer, const char *owner,
 struct note_arg {
 	struct sd_session	*s;
 	struct sd_note		 n;
+	int			 clear;		/* SD_NOTE_NEXT_CLEAR asked */
 	char			 why[160];
 	int			 denied;
 };
+
+/* A new pending reminder of the planned contact for the customer's owner. */
+static int
+note_plan(struct sd_txn *t, const struct sd_customer *c,
+    const struct sd_note *n, struct sd_err *err)
+{
+	struct sd_reminder r;
+	int st;
+
+	memset(&r, 0, sizeof r);
+	if ((st = sd_seq_next(sd_txn_db(t), "reminder", &r.id, err)) != SD_OK)
+		return st;
+	r.customer = c->id;
+	sd_strlcpy(r.owner, c->owner, sizeof r.owner);
+	r.due = n->next_at;
+	sd_strlcpy(r.text, n->text, sizeof r.text);
+	sd_strlcpy(r.cname, c->name, sizeof r.cname);
+	if (c->nphones > 0)
+		sd_strlcpy(r.phone, c->phones[0], sizeof r.phone);
+	return reminder_store(t, &r, err);
+}
 
 static int
 note_txn(struct sd_txn *t, void *arg, struct sd_err *err)
@@ -204,8 +248,9 @@ note_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct sd_customer c;
 	struct sd_buf val = SD_BUF_INIT;
 	uint8_t key[16];
-	char obj[32];
-	int st;
+	char obj[32], when[32], before[64];
+	int64_t planned;
+	int keep, st;
 
 	a->denied = 0;
 	if ((st = customer_load(t, a->n.customer, &c, 1, err)) != SD_OK)
@@ -221,33 +266,54 @@ note_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	sd_buf_free(&val);
 	if (st != SD_OK)
 		return st;
-	/* This contact settles what was planned; plan the next one. */
-	if ((st = reminders_close(t, c.id, err)) != SD_OK)
+	/*
+	 * This contact settles the call-backs that were pending.  The planned
+	 * next contact stays unless this note plans another or clears it: an
+	 * empty "next" must never lose a follow-up.
+	 */
+	planned = c.next_at;
+	keep = a->n.next_at == 0 && !a->clear;
+	if (!keep)
+		c.next_at = a->n.next_at;
+	if ((st = reminders_close(t, c.id, keep ? planned : 0, err)) != SD_OK)
 		return st;
-	if (a->n.next_at != 0 && c.owner[0] != '\0') {
-		struct sd_reminder r;
-
-		memset(&r, 0, sizeof r);
-		if ((st = sd_seq_next(sd_txn_db(t), "reminder", &r.id, err)) != SD_OK)
-			return st;
-		r.customer = c.id;
-		sd_strlcpy(r.owner, c.owner, sizeof r.owner);
-		r.due = a->n.next_at;
-		sd_strlcpy(r.text, a->n.text, sizeof r.text);
-		sd_strlcpy(r.cname, c.name, sizeof r.cname);
-		if (c.nphones > 0)
-			sd_strlcpy(r.phone, c.phones[0], sizeof r.phone);
-		if ((st = reminder_store(t, &r, err)) != SD_OK)
-			return st;
-	}
+	if (a->n.next_at != 0 && c.owner[0] != '\0' &&
+	    (st = note_plan(t, &c, &a->n, err)) != SD_OK)
+		return st;
 	c.last_contact = a->n.at;
-	c.next_at = a->n.next_at;
 	c.updated = a->n.at;
 	if ((st = customer_store(t, &c, err)) != SD_OK)
 		return st;
 	snprintf(obj, sizeof obj, "customer:%llu", (unsigned long long)c.id);
-	return sd_audit_write(t, a->s->user.login, "note.add", obj,
-	    SD_OUTCOME_OK, "", a->n.outcome, err);
+	if ((st = sd_audit_write(t, a->s->user.login, "note.add", obj,
+	    SD_OUTCOME_OK, "", a->n.outcome, err)) != SD_OK)
+		return st;
+	if (!a->clear || planned == 0)
+		return SD_OK;
+	/* Dropping a planned contact is a choice someone answers for. */
+	sd_time_format(planned, when, sizeof when);
+	snprintf(before, sizeof before, "next_at=%s", when);
+	return sd_audit_write(t, a->s->user.login, "note.next_clear", obj,
+	    SD_OUTCOME_OK, before, "next_at=none", err);
+}
+
+int
+sd_note_next_parse(const char *field, const char *s, int64_t *next_at,
+    struct sd_err *err)
+{
+	*next_at = SD_NOTE_NEXT_KEEP;
+	if (s == NULL || s[0] == '\0')
+		return SD_OK;
+	if (strcasecmp(s, "none") == 0 || strcmp(s, "-") == 0) {
+		*next_at = SD_NOTE_NEXT_CLEAR;
+		return SD_OK;
+	}
+	if (sd_time_parse(s, next_at) != SD_OK) {
+		*next_at = SD_NOTE_NEXT_KEEP;
+		return sd_err_set(err, SD_EINVAL, "%s: '%s' is not "
+		    "YYYY-MM-DD HH:MM or none", field, s);
+	}
+	return SD_OK;
 }
 
 int
@@ -268,13 +334,17 @@ sd_note_add(struct sd_session *s, uint64_t customer, const char *text,
 	if (outcome != NULL && (st = sd_check_text("outcome", outcome,
 	    sizeof a.n.outcome - 1, err)) != SD_OK)
 		return st;
-	if (next_at != 0 && next_at < sd_now() - 60)
+	if (next_at != SD_NOTE_NEXT_KEEP && next_at != SD_NOTE_NEXT_CLEAR &&
+	    next_at < sd_now() - 60)
 		return sd_err_set(err, SD_EINVAL, "next: is in the past");
 	memset(&a, 0, sizeof a);
 	a.s = s;
 	a.n.customer = customer;
 	a.n.at = sd_now();
-	a.n.next_at = next_at;
+	if (next_at == SD_NOTE_NEXT_CLEAR)
+		a.clear = 1;
+	else
+		a.n.next_at = next_at;
 	sd_strlcpy(a.n.by, s->user.login, sizeof a.n.by);
 	sd_strlcpy(a.n.text, text, sizeof a.n.text);
 	if (outcome != NULL)

@@ -75,6 +75,34 @@ t_nogrep "... (none for op2)" '王小明' "$T_DIR/out"
 simdeskctl --json customer show 1 >"$T_DIR/o"
 t_grep "the traffic light says planned" '"light": "planned"' "$T_DIR/o"
 
+# A note without --next keeps the planned contact and its reminder (issue
+# 12: it used to drop them); --next none drops them, and that is audited.
+PLAN=$(sdate -d "tomorrow 09:00" '+%Y-%m-%d %H:%M')
+PLAN_AT=$(sdate -d "$PLAN" +%s)
+UNTIL=$(sdate -d '+3 days' '+%Y-%m-%d %H:%M')
+t_rc 0 "a note plans the next contact" $OP2 simdeskctl note add 13500000001 "约好明早再打" --next "$PLAN"
+t_rc 0 "a note without --next" $OP2 simdeskctl note add 13500000001 "客户没接" --outcome no_answer
+simdeskctl --json customer show 13500000001 >"$T_DIR/o"
+t_grep "... keeps the customer's next_at" "\"next_at\": $PLAN_AT," "$T_DIR/o"
+t_grep "... still planned" '"light": "planned"' "$T_DIR/o"
+t_rc 0 "... and the reminder" $OP2 simdeskctl --json reminder list --until "$UNTIL"
+t_grep "... still listed" "\"due_at\": $PLAN_AT," "$T_DIR/out"
+[ "$(grep -c '"customer_name": "赵六"' "$T_DIR/out")" -eq 1 ]; t_ok "... once" $?
+t_rc 5 "a --next that is neither a time nor none" $OP2 simdeskctl note add 13500000001 "x" --next soon
+t_grep "... naming the option" "^simdeskctl: --next: 'soon' is not YYYY-MM-DD HH:MM or none$" "$T_DIR/err"
+t_oneline "... on one line"
+t_rc 0 "--next none drops the planned contact" $OP2 simdeskctl note add 13500000001 "客户说不用再联系" --next none
+simdeskctl --json customer show 13500000001 >"$T_DIR/o"
+t_grep "... next_at is 0" '"next_at": 0,' "$T_DIR/o"
+t_grep "... nothing planned" '"light": "none"' "$T_DIR/o"
+t_rc 0 "... with its reminder" $OP2 simdeskctl --json reminder list --until "$UNTIL"
+t_nogrep "... gone" '"customer_name": "赵六"' "$T_DIR/out"
+t_rc 0 "... audited" simdeskctl --json audit list --op note.next_clear
+t_grep "... by op2" '"user": "op2",' "$T_DIR/out"
+t_grep "... on the customer" "\"object\": \"customer:$C2\"," "$T_DIR/out"
+t_grep "... with the contact dropped" "\"before\": \"next_at=$PLAN:00\"" "$T_DIR/out"
+t_grep "... and none after" '"after": "next_at=none"' "$T_DIR/out"
+
 # ---------------------------------------------------------------- tickets
 t_rc 0 "a cashier accepts a complaint" $CASH simdeskctl ticket add 13800138000 --type complaint --text "话费扣错了"
 T1=$(cat "$T_DIR/out")

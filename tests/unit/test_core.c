@@ -2,7 +2,8 @@
  * test_core.c -- core on a real environment: init, password hashing,
  * logins and the lockout, the permission table, refusals audited, team
  * visibility, paging, the ledger and verify (including that it notices a
- * corrupted balance).
+ * corrupted balance), and that a note keeps the planned next contact
+ * unless told to clear it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -479,6 +480,153 @@ ledger_and_verify(void **state)
 	assert_int_equal(sd_verify(&f->admin, NULL, NULL, &e), 2);
 }
 
+/* ---------------------------------------------------------------- notes */
+
+struct dues {
+	int	n;
+	int64_t	due[8];
+};
+
+static int
+collect_due(const struct sd_reminder *r, void *arg)
+{
+	struct dues *d = arg;
+
+	if (d->n < 8)
+		d->due[d->n] = r->due;
+	d->n++;
+	return 0;
+}
+
+static struct dues
+pending(struct sd_session *s)
+{
+	struct dues d;
+	struct sd_err e;
+
+	memset(&d, 0, sizeof d);
+	assert_int_equal(sd_reminder_due(s, NULL, sd_now() + 30 * 86400, 0,
+	    collect_due, &d, &e), SD_OK);
+	return d;
+}
+
+static int64_t
+next_of(struct fx *f, uint64_t id)
+{
+	struct sd_customer c;
+	struct sd_err e;
+
+	assert_int_equal(sd_customer_get(&f->admin, id, &c, &e), SD_OK);
+	return c.next_at;
+}
+
+struct callback_arg {
+	uint64_t	customer;
+};
+
+/* A missed call's call-back task, as simdeskd leaves it. */
+static int
+callback_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct callback_arg *a = arg;
+	struct sd_reminder r;
+	int st;
+
+	memset(&r, 0, sizeof r);
+	if ((st = sd_seq_next(sd_txn_db(t), "reminder", &r.id, err)) != SD_OK)
+		return st;
+	r.customer = a->customer;
+	sd_strlcpy(r.owner, "op1", sizeof r.owner);
+	r.due = sd_now() - 10;
+	sd_strlcpy(r.text, "call back", sizeof r.text);
+	return reminder_store(t, &r, err);
+}
+
+static void
+note_keeps_or_clears_next(void **state)
+{
+	struct fx *f = *state;
+	struct sd_cust_fields cf;
+	struct sd_session op;
+	struct callback_arg cb;
+	struct dues d;
+	struct sd_err e;
+	int64_t plan = sd_now() + 86400, plan2 = plan + 3600, t;
+	uint64_t id, nid;
+
+	add(f, "op1", SD_ROLE_OPERATOR, "east");
+	assert_int_equal(sd_session_login(f->core, "op1", "secret12", &op, &e),
+	    SD_OK);
+	sd_cust_fields_init(&cf);
+	cf.name = "王小明";
+	cf.phones = "13912340000";
+	cf.owner = "op1";
+	assert_int_equal(sd_customer_add(&f->admin, &cf, &id, &e), SD_OK);
+	assert_int_equal(sd_note_add(&op, id, "约好明天", NULL, plan, &nid, &e),
+	    SD_OK);
+	assert_true(next_of(f, id) == plan);
+	d = pending(&op);
+	assert_int_equal(d.n, 1);
+	assert_true(d.due[0] == plan);
+
+	/* No next given: the plan and its reminder stay; a pending call-back
+	 * is settled by the contact. */
+	cb.customer = id;
+	assert_int_equal(sd_db_run(f->core->db, callback_txn, &cb, &e), SD_OK);
+	assert_int_equal(pending(&op).n, 2);
+	assert_int_equal(sd_note_add(&op, id, "客户没接", "no_answer",
+	    SD_NOTE_NEXT_KEEP, &nid, &e), SD_OK);
+	assert_true(next_of(f, id) == plan);
+	d = pending(&op);
+	assert_int_equal(d.n, 1);
+	assert_true(d.due[0] == plan);
+
+	/* A new time replaces the plan: one reminder, at the new time. */
+	assert_int_equal(sd_note_add(&op, id, "改到下午", NULL, plan2, &nid, &e),
+	    SD_OK);
+	assert_true(next_of(f, id) == plan2);
+	d = pending(&op);
+	assert_int_equal(d.n, 1);
+	assert_true(d.due[0] == plan2);
+	assert_int_equal(audits(f, "note.next_clear", SD_OUTCOME_OK, "op1"), 0);
+
+	/* Clearing is explicit, and audited with what was dropped. */
+	assert_int_equal(sd_note_add(&op, id, "不用再联系", NULL,
+	    SD_NOTE_NEXT_CLEAR, &nid, &e), SD_OK);
+	assert_true(next_of(f, id) == 0);
+	assert_int_equal(pending(&op).n, 0);
+	assert_int_equal(audits(f, "note.next_clear", SD_OUTCOME_OK, "op1"), 1);
+	assert_int_equal(audits(f, "note.add", SD_OUTCOME_OK, "op1"), 4);
+	/* Nothing planned: nothing to clear, nothing more audited. */
+	assert_int_equal(sd_note_add(&op, id, "再说", NULL, SD_NOTE_NEXT_CLEAR,
+	    &nid, &e), SD_OK);
+	assert_int_equal(audits(f, "note.next_clear", SD_OUTCOME_OK, "op1"), 1);
+	/* Neither sentinel nor a time to come. */
+	assert_int_equal(sd_note_add(&op, id, "x", NULL, -2, &nid, &e),
+	    SD_EINVAL);
+	assert_int_equal(sd_note_add(&op, id, "x", NULL, sd_now() - 3600, &nid,
+	    &e), SD_EINVAL);
+
+	/* What the front ends type. */
+	assert_int_equal(sd_note_next_parse("next", NULL, &t, &e), SD_OK);
+	assert_true(t == SD_NOTE_NEXT_KEEP);
+	assert_int_equal(sd_note_next_parse("next", "", &t, &e), SD_OK);
+	assert_true(t == SD_NOTE_NEXT_KEEP);
+	assert_int_equal(sd_note_next_parse("next", "none", &t, &e), SD_OK);
+	assert_true(t == SD_NOTE_NEXT_CLEAR);
+	assert_int_equal(sd_note_next_parse("next", "NONE", &t, &e), SD_OK);
+	assert_true(t == SD_NOTE_NEXT_CLEAR);
+	assert_int_equal(sd_note_next_parse("next", "-", &t, &e), SD_OK);
+	assert_true(t == SD_NOTE_NEXT_CLEAR);
+	assert_int_equal(sd_note_next_parse("next", "2030-01-02 10:00", &t, &e),
+	    SD_OK);
+	assert_true(t > 0);
+	assert_int_equal(sd_note_next_parse("--next", "soon", &t, &e),
+	    SD_EINVAL);
+	assert_string_equal(e.msg,
+	    "--next: 'soon' is not YYYY-MM-DD HH:MM or none");
+}
+
 int
 main(void)
 {
@@ -491,6 +639,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(paging, setup, teardown),
 		cmocka_unit_test_setup_teardown(ledger_and_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_newest, setup, teardown),
+		cmocka_unit_test_setup_teardown(note_keeps_or_clears_next, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -352,14 +352,13 @@ cmd_note_add(struct ctl_ctx *c)
 {
 	struct sd_customer cu;
 	const char *next = ctl_opt(c, "next");
-	int64_t at = 0;
+	int64_t at;
 	uint64_t id;
 	int st;
 
-	if (next != NULL && sd_time_parse(next, &at) != SD_OK)
-		return sd_err_set(&c->err, SD_EINVAL, "--next: '%s' is not "
-		    "YYYY-MM-DD HH:MM", next);
-	if ((st = resolve(c, c->args[0], &cu)) != SD_OK ||
+	/* No --next keeps the planned contact; --next none drops it. */
+	if ((st = sd_note_next_parse("--next", next, &at, &c->err)) != SD_OK ||
+	    (st = resolve(c, c->args[0], &cu)) != SD_OK ||
 	    (st = sd_note_add(&c->sess, cu.id, c->args[1], ctl_opt(c, "outcome"),
 	    at, &id, &c->err)) != SD_OK)
 		return st;

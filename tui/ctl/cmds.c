@@ -107,8 +107,11 @@ const struct ctl_cmd ctl_cmds[] = {
 	  "password (SIMDESK_NEW_PASSWORD or asked)", 1, cmd_customer_passwd,
 	  { { 0 } } },
 	{ "note", "add", "CUSTOMER TEXT", 2, 2, "record a follow-up; --next "
-	  "sets a reminder for the owner", 1, cmd_note_add,
-	  { { "next", "\"YYYY-MM-DD HH:MM\"", "next contact" },
+	  "plans the next contact with a reminder for the owner, --next none "
+	  "drops the planned one (audited), without --next it stays", 1,
+	  cmd_note_add,
+	  { { "next", "TIME|none", "next contact, YYYY-MM-DD HH:MM "
+	      "(none: drop the planned one)" },
 	    { "outcome", "CODE", "outcome code" } } },
 	{ "note", "list", "CUSTOMER", 1, 1, "a customer's notes, newest first",
 	  1, cmd_note_list, { { 0 } } },

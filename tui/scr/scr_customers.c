@@ -585,7 +585,7 @@ cform_screen(struct cform *d, const char *title, const char *help)
 	return s;
 }
 
-/* Note: text, next contact, outcome. */
+/* Note: text, the contact planned now (read only), next contact, outcome. */
 static const char *const outcomes[] = { "-", "answered", "no_answer",
     "busy", "callback", "interested", "not_interested", "sale", NULL };
 
@@ -593,15 +593,18 @@ static int
 note_submit(struct form *f, struct sd_err *err)
 {
 	struct cform *d = f->ctx;
-	const char *outcome = strcmp(f->fields[2].value, "-") ?
-	    f->fields[2].value : NULL;
-	int64_t next = 0;
+	const char *outcome = strcmp(f->fields[3].value, "-") ?
+	    f->fields[3].value : NULL;
+	const char *typed = f->fields[2].value;
+	int64_t next;
 	int st;
 
-	if (f->fields[1].value[0] != '\0' &&
-	    sd_time_parse(f->fields[1].value, &next) != SD_OK)
-		return sd_err_set(err, SD_EINVAL, "next: '%s' is not "
-		    "YYYY-MM-DD HH:MM", f->fields[1].value);
+	/* Empty keeps what is planned; "-", "none" (or its translation)
+	 * drops it. */
+	if (strcmp(typed, _("none")) == 0)
+		typed = "none";
+	if ((st = sd_note_next_parse("next", typed, &next, err)) != SD_OK)
+		return st;
 	if (d->call != 0 && outcome != NULL &&
 	    (st = sd_call_set_outcome(&app.sess, d->call, outcome, err)) != SD_OK)
 		return st;
@@ -613,31 +616,45 @@ static struct screen *
 note_form(uint64_t customer, uint64_t call, const char *outcome)
 {
 	struct cform *d = xcalloc(1, sizeof *d);
+	struct sd_customer c;
+	struct sd_err err;
 
 	d->id = customer;
 	d->kind = 1;
 	d->call = call;
 	ff_init(&d->f[0], N_("What was said"), "text", FF_TEXT, 1, 1000);
-	ff_init(&d->f[1], N_("Next contact"), "next", FF_TEXT, 0, 16);
-	ff_init(&d->f[2], N_("Outcome"), "outcome", FF_CHOICE, 0, 0);
-	d->f[2].choices = outcomes;
-	sd_strlcpy(d->f[2].value, outcome, FF_VALUE_MAX);
+	/* What an empty Next contact keeps, in sight while typing. */
+	ff_init(&d->f[1], N_("Planned"), "planned", FF_TEXT, 0, 0);
+	d->f[1].readonly = 1;
+	if (sd_customer_get(&app.sess, customer, &c, &err) == SD_OK &&
+	    c.next_at != 0) {
+		sd_time_format(c.next_at, d->f[1].value, FF_VALUE_MAX);
+		d->f[1].value[16] = '\0';	/* no seconds */
+	} else
+		sd_strlcpy(d->f[1].value, _("none planned"), FF_VALUE_MAX);
+	ff_init(&d->f[2], N_("Next contact"), "next", FF_TEXT, 0, 16);
+	ff_init(&d->f[3], N_("Outcome"), "outcome", FF_CHOICE, 0, 0);
+	d->f[3].choices = outcomes;
+	sd_strlcpy(d->f[3].value, outcome, FF_VALUE_MAX);
 	if (call == 0) {
-		form_init(&d->form, N_("Follow-up note"), d->f, 3, note_submit, d);
+		form_init(&d->form, N_("Follow-up note"), d->f, 4, note_submit, d);
 		return cform_screen(d, N_("Follow-up note"), N_("Write what was "
-		    "said. Next contact (YYYY-MM-DD HH:MM) sets a reminder for "
-		    "the owner; choose the outcome with the left and right "
-		    "arrows."));
+		    "said. Next contact (YYYY-MM-DD HH:MM) plans the next one "
+		    "with a reminder for the owner; left empty, the planned "
+		    "contact shown above it stays; - or none drops it. Choose "
+		    "the outcome with the left and right arrows."));
 	}
 	/* Not answered: the note says so already. */
 	if (strcmp(outcome, "answered") != 0)
 		snprintf(d->f[0].value, FF_VALUE_MAX, "%s (call %llu)", outcome,
 		    (unsigned long long)call);
-	form_init(&d->form, N_("After the call"), d->f, 3, note_submit, d);
+	form_init(&d->form, N_("After the call"), d->f, 4, note_submit, d);
 	return cform_screen(d, N_("After the call"), N_("The call has ended. "
-	    "Write what was said, plan the next contact (YYYY-MM-DD HH:MM) and "
-	    "choose the outcome with the left and right arrows; F2 saves it on "
-	    "the customer's card and on the call. Esc leaves without a note."));
+	    "Write what was said, plan the next contact (YYYY-MM-DD HH:MM; "
+	    "left empty, the planned contact shown above it stays; - or none "
+	    "drops it) and choose the outcome with the left and right arrows; "
+	    "F2 saves it on the customer's card and on the call. Esc leaves "
+	    "without a note."));
 }
 
 struct screen *
