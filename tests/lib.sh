@@ -126,8 +126,9 @@ not_on() {
 	t_ok "$1" 0
 }
 # tui_session NAME: simdesk -l in a new 120x32 session, with the test's
-# data, configuration and zone.
+# data, configuration and zone; run through TUI_WRAP when set (a command
+# that execs its arguments, as setsid).
 tui_session() {
 	tm new-session -d -s "$1" -x 120 -y 32 \
-	    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=${TZ:-Asia/Shanghai} SIMDESK_CONF=${SIMDESK_CONF:-} SIMDESK_DATA=$SIMDESK_DATA $T_TOP/build/bin/simdesk -l; echo EXITED \$?; sleep 30"
+	    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=${TZ:-Asia/Shanghai} SIMDESK_CONF=${SIMDESK_CONF:-} SIMDESK_DATA=$SIMDESK_DATA ${TUI_WRAP:-} $T_TOP/build/bin/simdesk -l; echo EXITED \$?; sleep 30"
 }

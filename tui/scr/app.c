@@ -2,11 +2,13 @@
  * app.c -- simdesk's main: refuses a non-UTF-8 locale, reads the config,
  * logs in (peer, else the login screen), then runs the main loop: draw the
  * top screen, read a key with a short timeout, dispatch.  SIGWINCH only
- * sets a flag; the loop resizes and redraws.
+ * sets a flag; the loop resizes and redraws.  Every key wait goes through
+ * read_key(), which also says when to leave (a signal, the terminal gone).
  */
 #include <sys/ioctl.h>
 
 #include <langinfo.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +18,21 @@
 
 struct app app;
 volatile sig_atomic_t resized;
-/* SIGHUP (the SSH link dropped), SIGTERM, SIGINT: leave cleanly at the next
- * key wait, never in the middle of a database call. */
+/*
+ * Leaving early.  SIGHUP (the SSH link dropped), SIGTERM and SIGINT set
+ * hangup; read_key() sets term_gone when the terminal went away with no
+ * signal (a simdesk outside the terminal's session, as under setsid, is
+ * not sent SIGHUP when the pty closes).  Either way every key wait from then
+ * on says RK_QUIT, every modal loop returns, and main() closes down as after
+ * F10: never in the middle of a database call.
+ */
 static volatile sig_atomic_t hangup;
+static int term_gone;
+/* Timeouts in a row with stdin readable yet no key: read() at end of file
+ * or failing.  More than one, so a key typed just after a timeout is not
+ * taken for it. */
+static int empty_reads;
+#define EMPTY_READS_MAX 3
 
 /* ---------------------------------------------------------------- theme */
 
@@ -229,20 +243,60 @@ chrome_draw(struct screen *s)
 	}
 }
 
-int
+static int
+app_leaving(void)
+{
+	return hangup || term_gone;
+}
+
+/*
+ * After get_wch() gave ERR: has the terminal gone away?  poll() reports a
+ * hang-up or an error on stdin (the pty's far end closed), or says input
+ * is waiting while curses keeps reading nothing.  A live terminal costs one
+ * poll() per key timeout.
+ */
+static int
+terminal_gone(void)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	if (poll(&pfd, 1, 0) < 0)
+		return 0;	/* EINTR: a signal, seen by the caller */
+	if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
+		return 1;
+	if (!(pfd.revents & POLLIN)) {
+		empty_reads = 0;
+		return 0;
+	}
+	return ++empty_reads >= EMPTY_READS_MAX;
+}
+
+enum read_key_result
 read_key(wint_t *ch, int *is_key)
 {
-	int r = get_wch(ch);
+	int r;
 
-	if (r == ERR)
-		return ERR;
-	*is_key = r == KEY_CODE_YES;
-	return OK;
+	if (app_leaving())
+		return RK_QUIT;
+	r = get_wch(ch);
+	if (r != ERR) {
+		empty_reads = 0;
+		*is_key = r == KEY_CODE_YES;
+		return RK_KEY;
+	}
+	if (hangup)
+		return RK_QUIT;
+	if (terminal_gone()) {
+		term_gone = 1;
+		return RK_QUIT;
+	}
+	return RK_TIMEOUT;
 }
 
 int
 ask_yes_no(const char *question)
 {
+	enum read_key_result rk;
 	wint_t ch;
 	int is_key;
 
@@ -250,9 +304,11 @@ ask_yes_no(const char *question)
 	chrome_draw(screen_top());
 	refresh();
 	for (;;) {
-		if (hangup)
+		if ((rk = read_key(&ch, &is_key)) == RK_QUIT) {
+			app.message[0] = '\0';
 			return 0;
-		if (read_key(&ch, &is_key) == ERR)
+		}
+		if (rk == RK_TIMEOUT)
 			continue;
 		if (!is_key && (ch == 'y' || ch == 'Y')) {
 			app.message[0] = '\0';
@@ -269,6 +325,7 @@ ask_yes_no(const char *question)
 static int
 ask_line(const char *prompt, char *buf, size_t size, int secret)
 {
+	enum read_key_result rk;
 	wint_t ch;
 	int is_key;
 
@@ -284,9 +341,11 @@ ask_line(const char *prompt, char *buf, size_t size, int secret)
 		sd_buf_free(&shown);
 		chrome_draw(screen_top());
 		refresh();
-		if (hangup)
+		if ((rk = read_key(&ch, &is_key)) == RK_QUIT) {
+			app.message[0] = '\0';
 			return 0;
-		if (read_key(&ch, &is_key) == ERR)
+		}
+		if (rk == RK_TIMEOUT)
 			continue;
 		if (ch == 27) {
 			app.message[0] = '\0';
@@ -318,6 +377,7 @@ ask_secret(const char *prompt, char *buf, size_t size)
 int
 ask_key(const char *prompt, const char *keys)
 {
+	enum read_key_result rk;
 	wint_t ch;
 	int is_key;
 
@@ -325,9 +385,11 @@ ask_key(const char *prompt, const char *keys)
 	chrome_draw(screen_top());
 	refresh();
 	for (;;) {
-		if (hangup)
+		if ((rk = read_key(&ch, &is_key)) == RK_QUIT) {
+			app.message[0] = '\0';
 			return 0;
-		if (read_key(&ch, &is_key) == ERR)
+		}
+		if (rk == RK_TIMEOUT)
 			continue;
 		if (ch == 27) {
 			app.message[0] = '\0';
@@ -400,7 +462,8 @@ help_show(struct screen *s)
 	put_text(LINES - 2, 0, COLS, _("Press any key to go back."),
 	    theme_attr(TH_DIM));
 	refresh();
-	while (read_key(&ch, &is_key) == ERR && !resized && !hangup)
+	/* Any key, a resize or RK_QUIT ends it. */
+	while (read_key(&ch, &is_key) == RK_TIMEOUT && !resized)
 		;
 }
 
@@ -487,7 +550,7 @@ loop(void)
 	wint_t ch;
 	int is_key, typed;
 
-	while (!app.quit && !hangup && app.depth > 0) {
+	while (!app.quit && !app_leaving() && app.depth > 0) {
 		struct screen *s = screen_top();
 		enum action a;
 
@@ -504,8 +567,8 @@ loop(void)
 			break;
 		if (screen_top() != s)
 			continue;	/* a pop: draw it first */
-		if (read_key(&ch, &is_key) == ERR)
-			continue;	/* a timeout: poll again */
+		if (read_key(&ch, &is_key) != RK_KEY)
+			continue;	/* a timeout: poll again; or leave */
 		/* resizeterm() queues KEY_RESIZE: it only needs a redraw. */
 		if (is_key && ch == KEY_RESIZE)
 			continue;

@@ -118,8 +118,19 @@ int	ask_key(const char *prompt, const char *keys);
 void	help_show(struct screen *s);
 /* Put s at y, x in at most cols columns (padded). */
 void	put_text(int y, int x, int cols, const char *s, int attr);
-/* Read one key (wide aware); returns ERR on timeout. */
-int	read_key(wint_t *ch, int *is_key);
+/* What read_key() got. */
+enum read_key_result {
+	RK_KEY,		/* *ch; *is_key when it is a KEY_ code */
+	RK_TIMEOUT,	/* nothing within the key timeout: poll, wait on */
+	RK_QUIT		/* leave: SIGHUP, SIGTERM, SIGINT, the terminal gone */
+};
+/*
+ * Read one key (wide aware), waiting up to the key timeout.  Every loop
+ * that waits for a key reads it here and, on RK_QUIT, returns at once as if
+ * cancelled (Esc, "no"); once RK_QUIT has been said it is said again at
+ * once, so nested loops unwind and the main loop leaves.
+ */
+enum read_key_result read_key(wint_t *ch, int *is_key);
 
 /* Append a typed character as UTF-8 if it fits; remove the last one. */
 void	utf8_append(char *buf, size_t size, wint_t ch);

@@ -98,6 +98,7 @@ popup(const struct sd_reminder *r)
 	    x0 = (COLS - w) / 2, is_key;
 	struct sd_buf b = SD_BUF_INIT;
 	struct sd_err err;
+	enum read_key_result rk;
 	char due[32];
 	wint_t ch;
 
@@ -118,10 +119,13 @@ popup(const struct sd_reminder *r)
 	refresh();
 	beep();
 	sd_buf_free(&b);
-	while (read_key(&ch, &is_key) == ERR && !resized)
+	while ((rk = read_key(&ch, &is_key)) == RK_TIMEOUT && !resized)
 		;
+	/* Leaving (the terminal gone): not seen, it pops up next time. */
+	if (rk == RK_QUIT)
+		return;
 	sd_reminder_seen(&app.sess, r->id, &err);
-	if (!is_key && (ch == '\r' || ch == '\n'))
+	if (rk == RK_KEY && !is_key && (ch == '\r' || ch == '\n'))
 		screen_push(scr_customer_card_new(r->customer));
 }
 
