@@ -109,6 +109,10 @@ sanitize(int ret, struct sd_err *err, const char *what)
 		return sd_err_set(err, SD_ENOTFOUND, "%s: not found", what);
 	case DB_KEYEXIST:
 		return sd_err_set(err, SD_EEXIST, "%s: already exists", what);
+	case ENOSPC:
+		/* The write is undone with its transaction; say it plainly. */
+		return sd_err_set(err, SD_EINTERNAL, "no space left on the data "
+		    "directory's filesystem");
 	case DB_RUNRECOVERY:
 		return sd_err_set(err, SD_EINTERNAL,
 		    "%s: database needs recovery; restart every simdesk program",
@@ -425,6 +429,12 @@ env_setup(DB_ENV *env, const struct sd_db_opts *o, struct sd_err *err)
 	}
 	if (!o->durable)
 		env->set_flags(env, DB_TXN_WRITE_NOSYNC, 1);
+	/*
+	 * Every page of the region files is written when they are made, so
+	 * a full disk is an error at open, never a SIGBUS on a page first
+	 * touched later (a sparse file on a full filesystem).
+	 */
+	env->set_flags(env, DB_REGION_INIT, 1);
 	return SD_OK;
 }
 
