@@ -1783,6 +1783,7 @@ FILE	*sd_file_open(const char *path, const char *mode, struct sd_err *err);
 #define SD_WIRE_MAX	(1u << 20)	/* largest frame a server reads */
 #define SD_WIRE_FIELDS	256
 #define SD_WIRE_FDS	8
+#define SD_WIRE_BUSY_SECONDS	5	/* BUSY this often while a request runs */
 
 enum sd_wire_type {
 	SD_MSG_HELLO = 1,	/* c->s: version, pid, ttys, env, kind */
@@ -1795,7 +1796,8 @@ enum sd_wire_type {
 	SD_MSG_ANSWER,		/* c->s: text, or none: no answer */
 	SD_MSG_DONE,		/* s->c: exit, files used */
 	SD_MSG_UNKNOWN,		/* s->c: no such request committed */
-	SD_MSG_REFUSED		/* s->c: text: the connection is refused */
+	SD_MSG_REFUSED,		/* s->c: text: the connection is refused */
+	SD_MSG_BUSY		/* s->c: still at it (every few seconds) */
 };
 
 enum sd_wire_tag {

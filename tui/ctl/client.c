@@ -29,6 +29,7 @@
 #define START_SECONDS	30	/* for a server to come up (recovery) */
 #define RESEND_MAX	5
 #define HELLO_SECONDS	10	/* for a running server's welcome */
+#define SILENT_SECONDS	60	/* a server that sends not even BUSY */
 
 struct cfile {
 	const char	*path;
@@ -478,13 +479,27 @@ replies(struct client *k, int *code, unsigned *used, int *state)
 	struct sd_wire_msg m;
 	struct sd_err err;
 
+	/* A running server says BUSY every few seconds. */
+	setsockopt(k->fd, SOL_SOCKET, SO_RCVTIMEO,
+	    &(struct timeval){ SILENT_SECONDS, 0 }, sizeof(struct timeval));
 	for (;;) {
 		const struct sd_wire_field *f;
 		int done = 0;
 
 		if (sd_wire_recv_msg(k->fd, &k->frame, SD_WIRE_MAX, &m, NULL,
-		    NULL, 0, &err) != SD_OK)
-			return -1;
+		    NULL, 0, &err) != SD_OK) {
+			if (strstr(err.msg, "timed out") == NULL)
+				return -1;
+			/* Stuck, not gone: sending it again could do it
+			 * twice, so its outcome is left unknown. */
+			fprintf(stderr, "simdeskctl: simdeskd has said nothing "
+			    "for %d s; what became of request %s is unknown\n",
+			    SILENT_SECONDS, k->id);
+			*code = SD_EINTERNAL;
+			*used = 0;
+			*state = SD_REQ_DONE;
+			return 0;
+		}
 		switch (m.type) {
 		case SD_MSG_OUT:
 		case SD_MSG_ERR:

@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +33,9 @@ struct conn {
 	struct sd_wire_msg	 hello;
 	struct ctl_remote	 r;
 	int			 broken;	/* a send failed: stop talking */
+	pthread_mutex_t		 sendlock;	/* the command's and BUSY's */
+	pthread_cond_t		 wake;
+	int			 running;	/* a request is being carried out */
 	/* the request being carried out */
 	int			 fds[SD_WIRE_FDS];
 	int			 nfds;
@@ -54,14 +59,16 @@ send_frame(struct conn *k, struct sd_buf *b)
 {
 	struct sd_err err;
 
-	if (k->broken)
-		return -1;
+	int r = 0;
+
 	sd_wire_finish(b);
-	if (sd_wire_send(k->fd, b, NULL, 0, &err) != SD_OK) {
+	pthread_mutex_lock(&k->sendlock);
+	if (k->broken || sd_wire_send(k->fd, b, NULL, 0, &err) != SD_OK) {
 		k->broken = 1;
-		return -1;
+		r = -1;
 	}
-	return 0;
+	pthread_mutex_unlock(&k->sendlock);
+	return r;
 }
 
 static int
@@ -175,6 +182,38 @@ file_hook(void *arg, const char *path, const char *mode, struct sd_err *err)
 	return NULL;
 }
 
+/* ---------------------------------------------------------------- busy */
+
+/*
+ * While a request runs, BUSY every few seconds tells the client that the
+ * server is at it, so a client can tell a long import from a server that
+ * stopped (and gives up on one silent for much longer).
+ */
+static void *
+busy_main(void *arg)
+{
+	struct conn *k = arg;
+	struct sd_buf b = SD_BUF_INIT;
+
+	pthread_mutex_lock(&k->sendlock);
+	while (k->running) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += SD_WIRE_BUSY_SECONDS;
+		if (pthread_cond_timedwait(&k->wake, &k->sendlock, &ts) == 0 ||
+		    !k->running)
+			continue;
+		pthread_mutex_unlock(&k->sendlock);
+		sd_wire_begin(&b, SD_MSG_BUSY);
+		send_frame(k, &b);
+		pthread_mutex_lock(&k->sendlock);
+	}
+	pthread_mutex_unlock(&k->sendlock);
+	sd_buf_free(&b);
+	return NULL;
+}
+
 /* ---------------------------------------------------------------- requests */
 
 /*
@@ -259,7 +298,11 @@ run_command(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 		j++;
 	}
 	if (c->cmd->exec == cmd_init) {
-		if (core != NULL)
+		if (k->uid != 0 && k->uid != getuid())
+			st = sd_err_set(&c->err, SD_EPERM, "init: only the "
+			    "server's own Unix user (uid %ld) or root may create "
+			    "the database", (long)getuid());
+		else if (core != NULL)
 			st = sd_err_set(&c->err, SD_EREFUSED, "data directory "
 			    "%s: already initialized", cfg->data_dir);
 		else if ((st = c->cmd->exec(c)) == SD_OK)
@@ -297,6 +340,7 @@ request(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
     const struct sd_wire_msg *m)
 {
 	struct sd_core *core;
+	pthread_t busy;
 	struct sd_buf b = SD_BUF_INIT;
 	struct sd_err err;
 	int code;
@@ -316,17 +360,27 @@ request(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 	setvbuf(k->r.err, NULL, _IOLBF, 4096);
 	ctl_remote_set(&k->r);
 	sd_file_hook_set(file_hook, k);
+	k->running = 1;
+	if (pthread_create(&busy, NULL, busy_main, k) != 0)
+		k->running = 0;
 
 	code = run_command(k, corep, cfg, m);
 
 	fflush(k->r.out);
 	fflush(k->r.err);
+	if (k->running) {
+		pthread_mutex_lock(&k->sendlock);
+		k->running = 0;
+		pthread_cond_signal(&k->wake);
+		pthread_mutex_unlock(&k->sendlock);
+		pthread_join(busy, NULL);
+	}
 	core = __atomic_load_n(corep, __ATOMIC_ACQUIRE);
-	if (core != NULL && sd_db_request_wrote() &&
-	    sd_db_request_end(core->db, code, k->keep_out.p,
-	    k->keep_out.len, k->keep_err.p, k->keep_err.len, &err) != SD_OK)
-		fprintf(k->r.err, "simdeskctl: the reply could not be kept "
-		    "for this request: %s\n", err.msg);
+	/* Not keeping the reply costs only a later QUERY its text: the
+	 * request's own outcome is already the client's. */
+	if (core != NULL && sd_db_request_wrote())
+		(void)sd_db_request_end(core->db, code, k->keep_out.p,
+		    k->keep_out.len, k->keep_err.p, k->keep_err.len, &err);
 	sd_db_request_begin(NULL);
 	fclose(k->r.out);
 	fclose(k->r.err);
@@ -439,6 +493,8 @@ ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
 
 	k->fd = fd;
 	k->uid = uid;
+	pthread_mutex_init(&k->sendlock, NULL);
+	pthread_cond_init(&k->wake, NULL);
 	set_timeout(fd, SO_SNDTIMEO, SEND_SECONDS);
 	if (welcome(k) != 0)
 		goto out;
@@ -465,6 +521,8 @@ out:
 	sd_buf_free(&k->frame);
 	sd_buf_free(&k->keep_out);
 	sd_buf_free(&k->keep_err);
+	pthread_mutex_destroy(&k->sendlock);
+	pthread_cond_destroy(&k->wake);
 	free(k);
 	return SD_OK;
 }
