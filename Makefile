@@ -47,11 +47,12 @@ BINS	 = $(B)/bin/simdesk $(B)/bin/simdeskctl $(B)/bin/simdeskd
 UNIT	 = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 UNIT_SAN = $(patsubst tests/unit/%.c,$(B)/tests-asan/%,$(UNIT_SRC))
 HELPERS	 = $(B)/tests/mp_worker $(B)/tests/bench_platform $(B)/tests/bench_customers \
-	   $(B)/tests/bench_tel $(B)/tests/simtcp $(B)/tests/wirepoke
+	   $(B)/tests/bench_tel $(B)/tests/simtcp $(B)/tests/wirepoke \
+	   $(B)/tests/bench_server
 FUZZ	 = $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 MO	 = $(B)/locale/zh_CN/LC_MESSAGES/simdesk.mo
 
-.PHONY: all deps check test demo bench fuzz fuzz-build install clean man FORCE
+.PHONY: all deps check test demo demo-stop bench fuzz fuzz-build install clean man FORCE
 # Keep the ASan objects (made through a pattern chain) between runs.
 .SECONDARY: $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC) $(PRINT_SRC))
 
@@ -128,6 +129,11 @@ $(B)/tests/simtcp: tests/mp/simtcp.c $(LIBOBJ)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)
 
+$(B)/tests/bench_server: tests/bench/bench_server.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)
+
 $(B)/tests/wirepoke: tests/mp/wirepoke.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
@@ -176,6 +182,13 @@ fuzz: fuzz-build
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@bash scripts/demo.sh
+
+# The demo's simdeskd runs until this.
+demo-stop:
+	@pid=$$(cut -d' ' -f1 demo-data/simdeskd.pid 2>/dev/null); \
+	if [ -n "$$pid" ] && kill "$$pid" 2>/dev/null; then \
+		echo "demo: stopped simdeskd ($$pid)"; \
+	else echo "demo: no simdeskd runs on demo-data"; fi
 
 bench: all
 	@bash tests/bench/run.sh

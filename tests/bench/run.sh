@@ -401,6 +401,31 @@ echo "AT engine and the simulator (which parses and answers like a modem)."
 echo "ratio for round trips: below 1.00x simdesk does fewer; for latency, below"
 echo "1.00x simdesk is faster."
 
+# ---------------------------------------------------------------- the server
+# A small operation's round trip through simdeskd: 16 clients, each on one
+# connection, "customer show PHONE"; beside it the same lookups made
+# in-process on the environment (the direct access of the earlier design).
+R_N=${BENCH_SERVER_CUSTOMERS:-100000}
+R_C=${BENCH_SERVER_CLIENTS:-16}
+R_R=${BENCH_SERVER_REQUESTS:-2000}
+make --no-print-directory -s build/tests/bench_server
+RD="$W/srvdata"
+SIMDESK_PASSWORD=benchpw1 build/bin/simdeskctl -D "$RD" init --admin admin >/dev/null
+awk -v n="$R_N" 'BEGIN { print "name,phone"; for (i = 0; i < n; i++) printf "客户%d,139%08d\n", i, i }' >"$W/srv.csv"
+build/bin/simdeskctl -D "$RD" customer import "$W/srv.csv" >/dev/null
+echo
+echo "bench: round trips through simdeskd, $R_C clients x $R_R requests, $R_N customers"
+build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" >"$W/srv"
+rget() { awk -v k="$1" '$1 == k { print $2 }' "$W/srv"; }
+printf '\n%-44s %14s %14s %9s\n' "figure" "via server" "in-process" "ratio"
+printf '%-44s %11s us %11s us %9s\n' "customer show by phone, p50" "$(rget rt_p50_us)" "$(rget direct_p50_us)" "$(ratio "$(rget rt_p50_us)" "$(rget direct_p50_us)")"
+printf '%-44s %11s us %11s us %9s\n' "  p99 (target 300 us)" "$(rget rt_p99_us)" "$(rget direct_p99_us)" "$(ratio "$(rget rt_p99_us)" "$(rget direct_p99_us)")"
+printf '%-44s %11s/s %11s/s\n' "  throughput" "$(rget rt_per_s)" "$(rget direct_per_s)"
+printf '%-44s %11s\n' "  requests that failed" "$(rget failed)"
+echo "via server: the whole request (authentication by peer credentials, the"
+echo "command, its formatted reply); in-process: the core lookup alone."
+pid=$(cut -d' ' -f1 "$RD/simdeskd.pid" 2>/dev/null); [ -n "$pid" ] && kill "$pid" 2>/dev/null
+
 echo
 echo "ratio = simdesk / sqlite3 (below 1.00x simdesk is faster).  sqlite3's"
 echo "lookup mean includes its CLI's per-statement output; its p50/p99 cannot"

@@ -1,0 +1,196 @@
+/*
+ * bench_server.c -- a small operation's round trip through simdeskd:
+ * CLIENTS threads, each on one connection, send REQUESTS "customer show
+ * PHONE" requests for random phones of the first N customers and time
+ * each to its reply; beside it, the same lookups made in-process on the
+ * environment (the direct access every program used to make).
+ * usage: bench_server DATADIR N CLIENTS REQUESTS
+ * prints "key value" lines: rt_p50_us rt_p99_us rt_per_s direct_p50_us
+ * direct_p99_us failed.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/core.h"
+
+static const char *datadir;
+static int ncust, nreq;
+static long *lat;		/* CLIENTS * REQUESTS, microseconds */
+static _Atomic int failed;
+static struct sd_core *core;
+
+static long
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
+}
+
+static void
+phone(char *out, size_t n, unsigned *seed)
+{
+	snprintf(out, n, "139%08d", (int)(rand_r(seed) % (unsigned)ncust));
+}
+
+static int
+roundtrip(int fd, struct sd_buf *b, struct sd_buf *in, const char *ph)
+{
+	static const char *argv[] = { "customer", "show", NULL };
+	struct sd_wire_msg m;
+	struct sd_err err;
+
+	sd_wire_begin(b, SD_MSG_REQUEST);
+	sd_rec_str(b, SD_W_ID, "");
+	for (int i = 0; argv[i]; i++)
+		sd_rec_bytes(b, SD_W_ARG, argv[i], strlen(argv[i]));
+	sd_rec_bytes(b, SD_W_ARG, ph, strlen(ph));
+	sd_wire_finish(b);
+	if (sd_wire_send(fd, b, NULL, 0, &err) != SD_OK)
+		return -1;
+	for (;;) {
+		if (sd_wire_recv_msg(fd, in, SD_WIRE_MAX, &m, NULL, NULL, 0,
+		    &err) != SD_OK)
+			return -1;
+		if (m.type == SD_MSG_DONE) {
+			int code = (int)sd_wire_int(&m, SD_W_EXIT, 9);
+
+			sd_wire_msg_free(&m);
+			return code;
+		}
+		sd_wire_msg_free(&m);
+	}
+}
+
+static void *
+client(void *arg)
+{
+	int id = (int)(long)arg, fd;
+	unsigned seed = (unsigned)id * 7919u + 1;
+	struct sockaddr_un sun;
+	struct sd_buf b = SD_BUF_INIT, in = SD_BUF_INIT;
+	struct sd_wire_msg m;
+	struct sd_err err;
+	char ph[32];
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s/simdesk.sock", datadir);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
+		perror(sun.sun_path);
+		exit(1);
+	}
+	sd_wire_begin(&b, SD_MSG_HELLO);
+	sd_rec_int(&b, SD_W_VERSION, SD_WIRE_VERSION);
+	sd_wire_finish(&b);
+	if (sd_wire_send(fd, &b, NULL, 0, &err) != SD_OK ||
+	    sd_wire_recv_msg(fd, &in, SD_WIRE_MAX, &m, NULL, NULL, 0, &err) !=
+	    SD_OK || m.type != SD_MSG_WELCOME) {
+		fprintf(stderr, "bench_server: no welcome\n");
+		exit(1);
+	}
+	sd_wire_msg_free(&m);
+	for (int i = 0; i < nreq; i++) {
+		long t0;
+
+		phone(ph, sizeof ph, &seed);
+		t0 = now_us();
+		if (roundtrip(fd, &b, &in, ph) != 0)
+			failed++;
+		lat[id * nreq + i] = now_us() - t0;
+	}
+	close(fd);
+	sd_buf_free(&b);
+	sd_buf_free(&in);
+	return NULL;
+}
+
+static void *
+direct(void *arg)
+{
+	int id = (int)(long)arg;
+	unsigned seed = (unsigned)id * 7919u + 1;
+	struct sd_session s;
+	struct sd_customer c;
+	struct sd_err err;
+	char ph[32];
+
+	sd_session_system(core, &s, "bench");
+	for (int i = 0; i < nreq; i++) {
+		long t0;
+
+		phone(ph, sizeof ph, &seed);
+		t0 = now_us();
+		if (sd_customer_find(&s, ph, &c, &err) != SD_OK)
+			failed++;
+		lat[id * nreq + i] = now_us() - t0;
+	}
+	return NULL;
+}
+
+static int
+cmp(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+run(void *(*fn)(void *), int nthreads, const char *prefix)
+{
+	pthread_t t[64];
+	long t0 = now_us(), el;
+	size_t n = (size_t)nthreads * (size_t)nreq;
+
+	for (int i = 0; i < nthreads; i++)
+		pthread_create(&t[i], NULL, fn, (void *)(long)i);
+	for (int i = 0; i < nthreads; i++)
+		pthread_join(t[i], NULL);
+	el = now_us() - t0;
+	qsort(lat, n, sizeof *lat, cmp);
+	printf("%s_p50_us %ld\n%s_p99_us %ld\n%s_per_s %ld\n", prefix,
+	    lat[n / 2], prefix, lat[n * 99 / 100], prefix,
+	    el > 0 ? (long)((double)n * 1e6 / (double)el) : 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sd_config cfg;
+	struct sd_err err;
+	int nclients;
+
+	if (argc != 5) {
+		fputs("usage: bench_server DATADIR N CLIENTS REQUESTS\n", stderr);
+		return 2;
+	}
+	datadir = argv[1];
+	ncust = atoi(argv[2]);
+	nclients = atoi(argv[3]);
+	nreq = atoi(argv[4]);
+	if (ncust < 1 || nclients < 1 || nclients > 64 || nreq < 1)
+		return 2;
+	lat = xcalloc((size_t)nclients * (size_t)nreq, sizeof *lat);
+	run(client, nclients, "rt");
+	printf("failed %d\n", (int)failed);
+	/* The same lookups in-process, on the environment the server holds. */
+	sd_config_defaults(&cfg);
+	sd_strlcpy(cfg.data_dir, datadir, sizeof cfg.data_dir);
+	if (sd_core_open(&core, &cfg, 0, &err) != SD_OK) {
+		fprintf(stderr, "bench_server: %s\n", err.msg);
+		return 1;
+	}
+	run(direct, nclients, "direct");
+	sd_core_close(core);
+	return failed ? 1 : 0;
+}
