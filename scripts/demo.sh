@@ -135,16 +135,14 @@ EOF2
 if ! simdeskd -D "$SIMDESK_DATA" --modems sim:4 2>/dev/null; then
 	echo "demo: simdeskd already runs on $SIMDESK_DATA (or could not start)"
 fi
-stop_daemon() {
-	[ -f "$SIMDESK_DATA/simdeskd.pid" ] &&
-	    kill "$(cat "$SIMDESK_DATA/simdeskd.pid")" 2>/dev/null
-}
+# simdeskd stays after simdesk is left (the modem hints above keep
+# working); make demo-stop stops it.
 if [ -t 0 ] && [ -t 1 ]; then
 	simdesk
 	rc=$?
-	stop_daemon
+	echo "demo: simdeskd still runs on $SIMDESK_DATA with its modems; make demo-stop stops it."
 	exit $rc
 else
 	echo "demo: no terminal here, so simdesk was not opened; simdeskd runs"
-	echo "demo: on the demo data (stop it: kill \$(cat $SIMDESK_DATA/simdeskd.pid))."
+	echo "demo: on the demo data (make demo-stop stops it)."
 fi
