@@ -27,6 +27,16 @@ t_stop_servers() {
 	return 0
 }
 
+# Wait (up to 10 s) for a simdeskd started by hand on DIR to serve it.
+t_server_wait() {
+	for _ in $(seq 100); do
+		[ -S "$1/simdesk.sock" ] && grep -qvE ' auto' "$1/simdeskd.pid" 2>/dev/null &&
+		    return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 t_cleanup() {
 	t_stop_servers
 	[ -n "${T_KEEP:-}" ] || rm -rf "$T_DIR"

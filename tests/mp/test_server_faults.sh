@@ -76,7 +76,7 @@ declare -a base
 for n in $(seq "$NCLIENTS"); do base[n]=0; done
 
 # ---------------------------------------------------------------- kill -9 of clients
-SECS=${KILL_SECONDS:-90}
+SECS=${KILL_SECONDS:-120}
 for n in $(seq "$NCLIENTS"); do client_loop "$n" "$SECS" "$T_DIR/c$n.log" & done
 # a fresh client works at every moment
 ( end=$(( $(date +%s) + SECS - 2 ))
@@ -91,12 +91,12 @@ while [ "$(date +%s)" -lt "$end" ] && [ "$kills" -lt 500 ]; do
 	# every client in flight at a random moment, whatever it is doing
 	n=$(pkill -9 -e -f "^simdeskctl -D $D (pay|note|customer add)" | wc -l)
 	kills=$((kills + n))
-	sleep 0.$((RANDOM % 3 + 1))
+	sleep 0.0$((RANDOM % 9 + 1))
 done
 wait
 fresh_bad=$(grep -c bad "$T_DIR/fresh")
 echo "# $kills clients killed with SIGKILL"
-[ "$kills" -ge 200 ]; t_ok "clients killed at random while writing ($kills)" $?
+[ "$kills" -ge 100 ]; t_ok "clients killed at random while writing ($kills)" $?
 [ "$fresh_bad" -eq 0 ]; t_ok "a fresh client answered within 5 s throughout ($fresh_bad did not)" $?
 # A killed client's exit status is 137 (the loop logged it so).
 check_books "client kills" "$T_DIR"/c*.log
