@@ -663,6 +663,8 @@ out:
 	return st;
 }
 
+#define SD_TABLE_FILE_MAX	(1024 << 20)
+
 int
 sd_table_read(const char *path, enum sd_encoding enc, struct sd_table *t,
     struct sd_err *err)
@@ -683,8 +685,16 @@ sd_table_read(const char *path, enum sd_encoding enc, struct sd_table *t,
 		return read_xlsx(path, t, err);
 	}
 	sd_buf_add(&data, chunk, n);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		/* simdeskd reads it for every client: bounded. */
+		if (data.len > SD_TABLE_FILE_MAX) {
+			fclose(f);
+			sd_buf_free(&data);
+			return sd_err_set(err, SD_EINVAL, "%s: over %d MB",
+			    path, SD_TABLE_FILE_MAX >> 20);
+		}
 		sd_buf_add(&data, chunk, n);
+	}
 	if (ferror(f)) {
 		fclose(f);
 		sd_buf_free(&data);

@@ -212,12 +212,12 @@ void	sd_db_request_begin(const char *id);
 /* 1 if this thread's request has committed a write. */
 int	sd_db_request_wrote(void);
 /* Store the reply of this thread's request if it wrote; forget the id. */
-int	sd_db_request_end(struct sd_db *db, int exit_code, const char *out,
-	    size_t outlen, const char *errtext, size_t errlen,
+int	sd_db_request_end(struct sd_db *db, int exit_code, unsigned used,
+	    const char *out, size_t outlen, const char *errtext, size_t errlen,
 	    struct sd_err *err);
 /* What became of request id: SD_ENOTFOUND if it committed nothing. */
 int	sd_db_request_lookup(struct sd_db *db, const char *id, int *state,
-	    int *exit_code, int *commits, struct sd_buf *out,
+	    int *exit_code, int *commits, unsigned *used, struct sd_buf *out,
 	    struct sd_buf *errtext, struct sd_err *err);
 /* Forget requests recorded before time before; *removed counts them. */
 int	sd_db_request_expire(struct sd_db *db, int64_t before, int *removed,

@@ -599,7 +599,8 @@ static void	dbt_set(DBT *d, const void *p, size_t n);
 
 static void
 req_encode(struct sd_buf *b, int state, int exit_code, int ncommits,
-    const char *out, size_t outlen, const char *errtext, size_t errlen)
+    unsigned used, const char *out, size_t outlen, const char *errtext,
+    size_t errlen)
 {
 	sd_buf_reset(b);
 	sd_rec_begin(b);
@@ -607,6 +608,7 @@ req_encode(struct sd_buf *b, int state, int exit_code, int ncommits,
 	sd_rec_int(b, 2, state);
 	sd_rec_int(b, 3, exit_code);
 	sd_rec_int(b, 4, ncommits);
+	sd_rec_int(b, 7, used);
 	if (outlen > 0)
 		sd_rec_bytes(b, 5, out, outlen);
 	if (errlen > 0)
@@ -625,7 +627,7 @@ request_mark(struct sd_txn *t, struct sd_err *err)
 	DBT k, v;
 	int ret;
 
-	req_encode(&b, SD_REQ_STARTED, 0, req.commits + 1, NULL, 0, NULL, 0);
+	req_encode(&b, SD_REQ_STARTED, 0, req.commits + 1, 0, NULL, 0, NULL, 0);
 	dbt_set(&k, req.id, strlen(req.id));
 	dbt_set(&v, b.p, b.len);
 	ret = t->db->reqdb->put(t->db->reqdb, t->txn, &k, &v,
@@ -671,16 +673,17 @@ req_store(struct sd_txn *t, void *arg, struct sd_err *err)
 }
 
 int
-sd_db_request_end(struct sd_db *db, int exit_code, const char *out,
-    size_t outlen, const char *errtext, size_t errlen, struct sd_err *err)
+sd_db_request_end(struct sd_db *db, int exit_code, unsigned used,
+    const char *out, size_t outlen, const char *errtext, size_t errlen,
+    struct sd_err *err)
 {
 	struct sd_buf b = SD_BUF_INIT;
 	char id[SD_REQ_ID_MAX + 1];
 	int st = SD_OK;
 
 	if (req.id[0] && req.commits > 0) {
-		req_encode(&b, SD_REQ_DONE, exit_code, req.commits, out, outlen,
-		    errtext, errlen);
+		req_encode(&b, SD_REQ_DONE, exit_code, req.commits, used, out,
+		    outlen, errtext, errlen);
 		/* Stored outside the request (it would mark itself). */
 		sd_strlcpy(id, req.id, sizeof id);
 		req.id[0] = '\0';
@@ -717,8 +720,8 @@ req_get(struct sd_txn *t, void *arg, struct sd_err *err)
 
 int
 sd_db_request_lookup(struct sd_db *db, const char *id, int *state,
-    int *exit_code, int *ncommits, struct sd_buf *out, struct sd_buf *errtext,
-    struct sd_err *err)
+    int *exit_code, int *ncommits, unsigned *used, struct sd_buf *out,
+    struct sd_buf *errtext, struct sd_err *err)
 {
 	struct sd_buf val = SD_BUF_INIT;
 	struct req_get_arg a = { id, &val };
@@ -732,6 +735,7 @@ sd_db_request_lookup(struct sd_db *db, const char *id, int *state,
 	*state = SD_REQ_STARTED;
 	*exit_code = 0;
 	*ncommits = 0;
+	*used = 0;
 	sd_buf_reset(out);
 	sd_buf_reset(errtext);
 	if ((st = sd_rec_open(&r, val.p, val.len)) == SD_OK) {
@@ -742,6 +746,7 @@ sd_db_request_lookup(struct sd_db *db, const char *id, int *state,
 			case 4: *ncommits = (int)r.ival; break;
 			case 5: sd_buf_add(out, r.bytes, r.blen); break;
 			case 6: sd_buf_add(errtext, r.bytes, r.blen); break;
+			case 7: *used = (unsigned)r.ival; break;
 			}
 		}
 	}

@@ -189,12 +189,17 @@ drv_server_close(struct drv_server *s)
 	pthread_join(s->acceptor, NULL);
 	close(s->lfd);
 	unlink(s->path);
-	/* Clients still being served finish on their own sockets; they are
-	 * cut off by the process's exit, which the database survives. */
-	for (int i = 0; i < 50 && s->clients > 0; i++)
+	/* Clients being served are let finish, up to 30 s. */
+	for (int i = 0; i < 300 && s->clients > 0; i++)
 		usleep(100000);
 	close(s->wake[0]);
 	close(s->wake[1]);
-	if (s->clients == 0)
-		free(s);
+	if (s->clients > 0) {
+		/* Never close the database under a thread still in it: leave
+		 * as a crash would, which the next start recovers from. */
+		s->log(LOG_WARNING, "%d clients still being served; exiting "
+		    "without closing the database", (int)s->clients);
+		_exit(0);
+	}
+	free(s);
 }

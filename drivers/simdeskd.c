@@ -98,7 +98,7 @@ usage(void)
  * Hold an exclusive lock on DATADIR/simdeskd.pid for our lifetime; the
  * file says our pid and "auto" when a client started us.  A server started
  * by hand takes over from one a client started: it asks it to stop and
- * waits (up to 10 s) for the lock.
+ * waits (up to 35 s) for the lock.
  */
 static int
 single_instance(const char *dir, int autostart, struct sd_err *err)
@@ -124,9 +124,11 @@ single_instance(const char *dir, int autostart, struct sd_err *err)
 		n = (int)pread(fd, pid, sizeof pid - 1, 0);
 		pid[n > 0 ? n : 0] = '\0';
 		pid[strcspn(pid, "\n")] = '\0';
-		if (!autostart && strstr(pid, " auto") != NULL && tries < 100 &&
+		if (!autostart && strstr(pid, " auto") != NULL && tries < 350 &&
 		    sscanf(pid, "%ld", &other) == 1 && other > 1) {
-			if (tries == 0)
+			/* Asked each second: a client may have started
+			 * another in the meantime. */
+			if (tries % 10 == 0)
 				kill((pid_t)other, SIGTERM);
 			usleep(100000);
 			continue;

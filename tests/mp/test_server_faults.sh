@@ -24,12 +24,15 @@ client_loop() {	# N SECONDS LOG PHASE
 		i=$((i + 1))
 		case $((i % 3)) in
 		0) kind=pay; t0=$(date +%s%N)
-		   $CTL pay "$n" 1.00 --method cash --note "p-$n-$i" >/dev/null 2>&1; rc=$? ;;
+		   $CTL pay "$n" 1.00 --method cash --note "p-$n-$i" >/dev/null 2>"$3.err"; rc=$? ;;
 		1) kind=note; t0=$(date +%s%N)
-		   $CTL note add "$n" "n-$n-$i" >/dev/null 2>&1; rc=$? ;;
+		   $CTL note add "$n" "n-$n-$i" >/dev/null 2>"$3.err"; rc=$? ;;
 		2) kind=cust; t0=$(date +%s%N)
-		   $CTL customer add --name "c-$n-$i" --phone "13$(printf %02d "$n")$(printf %07d "$i")" >/dev/null 2>&1; rc=$? ;;
+		   $CTL customer add --name "c-$n-$i" --phone "13$(printf %02d "$n")$(printf %07d "$i")" >/dev/null 2>"$3.err"; rc=$? ;;
 		esac
+		# The client said it cannot know (its server died after the
+		# write, before the reply): like a killed client, either way.
+		grep -q 'outcome is unknown' "$3.err" 2>/dev/null && rc=137
 		echo "$kind $n-$i $rc $(( ($(date +%s%N) - t0) / 1000000 ))" >>"$3"
 	done
 }
@@ -39,6 +42,7 @@ check_books() {	# PHASE LOGS...
 	local phase=$1 bad=0 n ack killed paid
 	shift
 	cat "$@" >"$T_DIR/all.log"
+	echo "# $phase: $(awk '$3==137' "$T_DIR/all.log" | wc -l) outcomes unknown to their client (killed, or its server died mid-reply)"
 	# notes: acknowledged once, failed (not killed) never, none twice
 	for n in $(seq "$NCLIENTS"); do $CTL --json note list "$n"; done |
 	    grep -oE '"n-[0-9]+-[0-9]+"' | tr -d '"' | sort >"$T_DIR/notes"

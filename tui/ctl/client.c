@@ -46,13 +46,17 @@ struct client {
 	int		 fd;
 	char		 id[33];
 	int		 made_dir;	/* init: we made the data directory */
+	size_t		 out_seen, err_seen;	/* bytes printed so far */
+	size_t		 out_skip, err_skip;	/* of a replay, not again */
+	int		 write_failed;
 	pid_t		 server;	/* the pid WELCOME gave */
 	struct cfile	 files[SD_WIRE_FDS];
 	int		 nfiles;
 	struct sd_buf	 frame;
 };
 
-static void
+/* 0, or -1 when fd took not all of it (a full disk, a closed pipe). */
+static int
 write_all(int fd, const char *p, size_t n)
 {
 	while (n > 0) {
@@ -61,10 +65,28 @@ write_all(int fd, const char *p, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return;
+			return -1;
 		p += w;
 		n -= (size_t)w;
 	}
+	return 0;
+}
+
+/*
+ * Output of the reply, fd 1 or 2.  A reply replayed after a reconnect
+ * starts from its beginning again: what was already printed is skipped.
+ */
+static void
+print_reply(struct client *k, int fd, const char *p, size_t n)
+{
+	size_t *seen = fd == STDOUT_FILENO ? &k->out_seen : &k->err_seen;
+	size_t *skip = fd == STDOUT_FILENO ? &k->out_skip : &k->err_skip;
+	size_t drop = *skip < n ? *skip : n;
+
+	*skip -= drop;
+	if (n > drop && write_all(fd, p + drop, n - drop) != 0)
+		k->write_failed = 1;
+	*seen += n - drop;
 }
 
 /* ---------------------------------------------------------------- files */
@@ -106,6 +128,19 @@ open_files(struct client *k, struct sd_err *err)
 		if (access(f->path, F_OK) == 0 && access(f->path, W_OK) != 0)
 			return sd_err_set(err, SD_EINVAL, "%s%s: %s", field,
 			    f->path, strerror(errno));
+		/* A device, a FIFO: written as it is, no temporary file. */
+		{
+			struct stat sb;
+
+			if (stat(f->path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+				f->std = 1;
+				if ((f->fd = open(f->path, O_WRONLY | O_CLOEXEC |
+				    O_NOCTTY)) < 0)
+					return sd_err_set(err, SD_EINVAL, "%s%s: "
+					    "%s", field, f->path, strerror(errno));
+				continue;
+			}
+		}
 		slash = strrchr(f->path, '/');
 		if (slash != NULL)
 			sd_buf_printf(&t, "%.*s/.%s.XXXXXX",
@@ -224,21 +259,32 @@ start_server(struct client *k)
 		return;
 	if (pid == 0) {
 		const char *argv[8];
+		char dir[PATH_MAX], conf[PATH_MAX];
 		int n = 0, null = open("/dev/null", O_RDWR);
 
+		/* Absolute: the server works from / (see below). */
 		argv[n++] = prog;
 		argv[n++] = "-D";
-		argv[n++] = k->c->cfg.data_dir;
-		if (k->conf != NULL) {
+		argv[n++] = realpath(k->c->cfg.data_dir, dir) ? dir :
+		    k->c->cfg.data_dir;
+		if (k->conf != NULL && k->conf[0] != '\0') {
 			argv[n++] = "-C";
-			argv[n++] = k->conf;
+			argv[n++] = realpath(k->conf, conf) ? conf : k->conf;
 		}
 		argv[n++] = "--auto";
 		argv[n] = NULL;
 		if (null >= 0) {
 			dup2(null, STDIN_FILENO);
 			dup2(null, STDOUT_FILENO);
-		}
+		}	/* stderr: its start-up errors, until it detaches */
+		/* The server keeps none of this client's secrets or files. */
+		unsetenv("SIMDESK_PASSWORD");
+		unsetenv("SIMDESK_NEW_PASSWORD");
+		unsetenv("SIMDESK_USER");
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+		if (chdir("/") != 0)
+			_exit(127);
 		execvp(prog, (char *const *)argv);
 		_exit(127);
 	}
@@ -505,8 +551,8 @@ replies(struct client *k, int *code, unsigned *used, int *state)
 		case SD_MSG_ERR:
 			if ((f = sd_wire_get(&m, SD_W_TEXT, 0)) != NULL &&
 			    f->s != NULL)
-				write_all(m.type == SD_MSG_OUT ? STDOUT_FILENO :
-				    STDERR_FILENO, f->s, f->len);
+				print_reply(k, m.type == SD_MSG_OUT ?
+				    STDOUT_FILENO : STDERR_FILENO, f->s, f->len);
 			break;
 		case SD_MSG_PROMPT:
 			answer(k, &m);
@@ -607,12 +653,17 @@ ctl_client_run(struct ctl_ctx *c, const char *conf, int argc, char **argv)
 				st = err.status;
 				goto fail;
 			}
+			/* A replayed reply starts over: skip what we have. */
+			k.out_skip = k.out_seen;
+			k.err_skip = k.err_seen;
+			k.out_seen = k.err_seen = 0;
 			if (hello(&k, &err) != SD_OK ||
 			    send_query(&k, &err) != SD_OK)
 				continue;	/* broke again */
 			continue;
 		}
-		/* Never committed: send it again, the same id. */
+		/* Never committed: send it again, the same id; its output
+		 * comes again too. */
 		rewind_files(&k);
 		(void)send_request(&k, argc, argv, &err);
 	}
@@ -620,9 +671,20 @@ ctl_client_run(struct ctl_ctx *c, const char *conf, int argc, char **argv)
 	k.fd = -1;
 	if (code != 0 && k.made_dir)
 		unmake_dir(&k);
-	if (state == SD_REQ_STARTED)
+	if (state == SD_REQ_STARTED) {
+		/* It wrote, and its server died before it finished: part of
+		 * it, or all, may stand (an import is undone by the next
+		 * server).  Not a success. */
 		fprintf(stderr, "simdeskctl: simdeskd stopped after request %s "
-		    "committed its changes; its reply was lost\n", k.id);
+		    "had committed changes, before it replied: its outcome is "
+		    "unknown\n", k.id);
+		code = SD_EINTERNAL;
+	}
+	if (k.write_failed && code == 0) {
+		fprintf(stderr, "simdeskctl: standard output: %s\n",
+		    strerror(errno ? errno : EIO));
+		code = SD_EINTERNAL;
+	}
 	if (finish_files(&k, code == 0, used, &err) != SD_OK) {
 		fprintf(stderr, "simdeskctl: %s\n", err.msg);
 		code = code ? code : SD_EINTERNAL;

@@ -32,7 +32,7 @@ struct conn {
 	struct sd_buf		 frame;
 	struct sd_wire_msg	 hello;
 	struct ctl_remote	 r;
-	int			 broken;	/* a send failed: stop talking */
+	_Atomic int		 broken;	/* a send failed: stop talking */
 	pthread_mutex_t		 sendlock;	/* the command's and BUSY's */
 	pthread_cond_t		 wake;
 	int			 running;	/* a request is being carried out */
@@ -71,17 +71,37 @@ send_frame(struct conn *k, struct sd_buf *b)
 	return r;
 }
 
+/* Bytes as frames the client takes (each well under SD_WIRE_MAX). */
 static int
 send_text(struct conn *k, int type, const char *p, size_t n)
 {
 	struct sd_buf b = SD_BUF_INIT;
-	int r;
+	int r = 0;
 
-	sd_wire_begin(&b, type);
-	sd_rec_bytes(&b, SD_W_TEXT, p, n);
-	r = send_frame(k, &b);
+	do {
+		size_t part = n < 262144 ? n : 262144;
+
+		sd_wire_begin(&b, type);
+		sd_rec_bytes(&b, SD_W_TEXT, p, part);
+		r = send_frame(k, &b);
+		p += part;
+		n -= part;
+	} while (r == 0 && n > 0);
 	sd_buf_free(&b);
 	return r;
+}
+
+/* The key a request is kept under: its client's Unix user and its id,
+ * so nobody else can ask after it. */
+static void
+request_key(const struct conn *k, const struct sd_wire_msg *m, char *out,
+    size_t size)
+{
+	const char *id = sd_wire_str(m, SD_W_ID);
+
+	out[0] = '\0';
+	if (id != NULL && id[0] != '\0' && strlen(id) <= 40)
+		snprintf(out, size, "%lu:%s", (unsigned long)k->uid, id);
 }
 
 /* ---------------------------------------------------------------- output */
@@ -290,6 +310,10 @@ run_command(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 		if (m->f[i].tag != SD_W_FILE || (f = m->f[i].s) == NULL ||
 		    j >= k->nfds)
 			continue;
+		if (m->f[i].len < 2 || f[1] != ':') {
+			j++;
+			continue;
+		}
 		for (int x = 0; x < nfiles; x++)
 			if (strcmp(paths[x], f + 2) == 0 && modes[x] == f[0]) {
 				k->paths[j] = paths[x];
@@ -317,8 +341,11 @@ run_command(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 		c->core = core;
 		if (!c->cmd->session || (st = authenticate(c, k->uid)) ==
 		    SD_OK) {
+			char key[SD_REQ_ID_MAX + 1];
+
 			/* Ids mark writes only after the login's own. */
-			sd_db_request_begin(sd_wire_str(m, SD_W_ID));
+			request_key(k, m, key, sizeof key);
+			sd_db_request_begin(key);
 			st = c->cmd->exec(c);
 		}
 	}
@@ -379,7 +406,7 @@ request(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 	/* Not keeping the reply costs only a later QUERY its text: the
 	 * request's own outcome is already the client's. */
 	if (core != NULL && sd_db_request_wrote())
-		(void)sd_db_request_end(core->db, code, k->keep_out.p,
+		(void)sd_db_request_end(core->db, code, k->used, k->keep_out.p,
 		    k->keep_out.len, k->keep_err.p, k->keep_err.len, &err);
 	sd_db_request_begin(NULL);
 	fclose(k->r.out);
@@ -403,13 +430,15 @@ static void
 query(struct conn *k, struct sd_core *core, const struct sd_wire_msg *m)
 {
 	struct sd_buf b = SD_BUF_INIT, out = SD_BUF_INIT, etext = SD_BUF_INIT;
-	const char *id = sd_wire_str(m, SD_W_ID);
+	char key[SD_REQ_ID_MAX + 1];
 	int state, code, commits, st = SD_ENOTFOUND;
+	unsigned used = 0;
 	struct sd_err err;
 
-	if (core != NULL && id != NULL && id[0] != '\0')
-		st = sd_db_request_lookup(core->db, id, &state, &code, &commits,
-		    &out, &etext, &err);
+	request_key(k, m, key, sizeof key);
+	if (core != NULL && key[0] != '\0')
+		st = sd_db_request_lookup(core->db, key, &state, &code, &commits,
+		    &used, &out, &etext, &err);
 	if (st == SD_ENOTFOUND) {
 		sd_wire_begin(&b, SD_MSG_UNKNOWN);
 		send_frame(k, &b);
@@ -426,7 +455,7 @@ query(struct conn *k, struct sd_core *core, const struct sd_wire_msg *m)
 		sd_wire_begin(&b, SD_MSG_DONE);
 		sd_rec_int(&b, SD_W_EXIT, code);
 		sd_rec_int(&b, SD_W_STATE, state);
-		sd_rec_int(&b, SD_W_USED, 0);
+		sd_rec_int(&b, SD_W_USED, used);
 		send_frame(k, &b);
 	}
 	sd_buf_free(&b);
