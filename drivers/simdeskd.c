@@ -236,6 +236,9 @@ main(int argc, char **argv)
 	 * stays: fcntl locks and DB_REGISTER belong to a pid.
 	 */
 	if ((lockfd = single_instance(cfg.data_dir, autostart, &err)) < 0) {
+		/* Started by a client while another serves: nothing to say. */
+		if (autostart && err.status == SD_EREFUSED)
+			return 0;
 		fprintf(stderr, "simdeskd: %s\n", err.msg);
 		return sd_status_exit(err.status);
 	}

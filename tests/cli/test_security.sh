@@ -21,7 +21,8 @@ bad=$(find "$D" -type f -perm /077 | wc -l)
 frame_ok() {	# DESC BYTES(printf) WANT SECONDS
 	local got t0=$(date +%s%N)
 	got=$(printf "$2" | timeout 30 "$POKE" "$D/simdesk.sock" "$4")
-	[ "$got" = "$3" ]; t_ok "$1 ($got after $(( ($(date +%s%N) - t0) / 1000000 )) ms)" $?
+	local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	[ "$got" = "$3" ]; t_ok "$1 ($got after $ms ms)" $?
 }
 frame_ok "an oversized frame closes the connection" '\377\377\377\377\001' closed 5
 frame_ok "a malformed record closes it" '\000\000\000\003\007\007\007' closed 5

@@ -33,6 +33,7 @@ client_loop() {	# N SECONDS LOG PHASE
 		# The client said it cannot know (its server died after the
 		# write, before the reply): like a killed client, either way.
 		grep -q 'outcome is unknown' "$3.err" 2>/dev/null && rc=137
+		[ -s "$3.err" ] && sed "s/^/$kind $n-$i: /" "$3.err" >>"$3.errs"
 		echo "$kind $n-$i $rc $(( ($(date +%s%N) - t0) / 1000000 ))" >>"$3"
 	done
 }
@@ -50,10 +51,12 @@ check_books() {	# PHASE LOGS...
 	[ "$dup" -eq 0 ]; t_ok "$phase: no note is there twice ($dup)" $?
 	awk '$1=="note" && $3==0 {print "n-"$2}' "$T_DIR/all.log" | sort >"$T_DIR/ack"
 	miss=$(comm -23 "$T_DIR/ack" "$T_DIR/notes" | wc -l)
-	[ "$miss" -eq 0 ]; t_ok "$phase: every acknowledged note is there ($(wc -l <"$T_DIR/ack") acknowledged, $miss missing)" $?
+	nack=$(wc -l <"$T_DIR/ack")
+	[ "$miss" -eq 0 ]; t_ok "$phase: every acknowledged note is there ($nack acknowledged, $miss missing)" $?
 	awk '$1=="note" && $3!=0 && $3!=137 {print "n-"$2}' "$T_DIR/all.log" | sort >"$T_DIR/failed"
 	extra=$(comm -12 "$T_DIR/failed" "$T_DIR/notes" | wc -l)
-	[ "$extra" -eq 0 ]; t_ok "$phase: no note a client saw fail is there ($(wc -l <"$T_DIR/failed") failed, $extra present)" $?
+	nfail=$(wc -l <"$T_DIR/failed")
+	[ "$extra" -eq 0 ]; t_ok "$phase: no note a client saw fail is there ($nfail failed, $extra present)" $?
 	# payments: per customer, acknowledged <= paid <= acknowledged + killed
 	for n in $(seq "$NCLIENTS"); do
 		ack=$(awk -v n="$n" '$1=="pay" && $3==0 && index($2, n"-")==1' "$T_DIR/all.log" | wc -l)
@@ -65,7 +68,8 @@ check_books() {	# PHASE LOGS...
 		fi
 		base[n]=$paid
 	done
-	t_ok "$phase: every acknowledged payment taken exactly once ($(awk '$1=="pay" && $3==0' "$T_DIR/all.log" | wc -l) payments)" $bad
+	npay=$(awk '$1=="pay" && $3==0' "$T_DIR/all.log" | wc -l)
+	t_ok "$phase: every acknowledged payment taken exactly once ($npay payments)" $bad
 	slow=$(awk '$3!=137 && $4>5000' "$T_DIR/all.log" | wc -l)
 	max=$(awk '$3!=137 && $4>m {m=$4} END {print m+0}' "$T_DIR/all.log")
 	echo "# $phase: $(wc -l <"$T_DIR/all.log") operations, slowest $max ms, $slow over 5 s"

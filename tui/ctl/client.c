@@ -439,7 +439,7 @@ hello(struct client *k, struct sd_err *err)
 	if (st != SD_OK)
 		return st;
 	if (m.type == SD_MSG_REFUSED)
-		st = sd_err_set(err, SD_EINTERNAL, "%s", sd_wire_str(&m,
+		st = sd_err_set(err, SD_EREFUSED, "%s", sd_wire_str(&m,
 		    SD_W_TEXT) ? sd_wire_str(&m, SD_W_TEXT) : "refused");
 	else if (m.type != SD_MSG_WELCOME)
 		st = sd_err_set(err, SD_EINTERNAL, "simdeskd: unexpected reply");
@@ -631,17 +631,26 @@ ctl_client_run(struct ctl_ctx *c, const char *conf, int argc, char **argv)
 
 	if ((st = open_files(&k, &err)) != SD_OK)
 		goto fail;
-	if (connect_server(&k, c->cmd->exec == cmd_init, &err) != 0 ||
-	    (st = hello(&k, &err)) != SD_OK ||
-	    (st = send_request(&k, argc, argv, &err)) != SD_OK) {
+	if (connect_server(&k, c->cmd->exec == cmd_init, &err) != 0) {
 		st = err.status;
 		goto fail;
 	}
-	for (int tries = 0; (r = replies(&k, &code, &used, &state)) != 0;) {
+	if ((st = hello(&k, &err)) == SD_EREFUSED)
+		goto fail;	/* another version: told, nothing sent */
+	/*
+	 * From here the request may reach the server: whatever breaks is
+	 * resolved by asking the server what became of it, never by
+	 * guessing.
+	 */
+	if (st != SD_OK || send_request(&k, argc, argv, &err) != SD_OK)
+		r = -1;
+	else
+		r = replies(&k, &code, &used, &state);
+	for (int tries = 0; r != 0; r = replies(&k, &code, &used, &state)) {
 		if (++tries > RESEND_MAX) {
 			st = sd_err_set(&err, SD_EINTERNAL, "the connection to "
-			    "simdeskd broke %d times; request %s is unresolved",
-			    tries, k.id);
+			    "simdeskd broke %d times: request %s's outcome is "
+			    "unknown", tries, k.id);
 			goto fail;
 		}
 		if (r < 0) {
@@ -650,7 +659,10 @@ ctl_client_run(struct ctl_ctx *c, const char *conf, int argc, char **argv)
 			close(k.fd);
 			k.fd = -1;
 			if (connect_server(&k, 0, &err) != 0) {
-				st = err.status;
+				struct sd_err why = err;
+
+				st = sd_err_set(&err, SD_EINTERNAL, "%s: request "
+				    "%s's outcome is unknown", why.msg, k.id);
 				goto fail;
 			}
 			/* A replayed reply starts over: skip what we have. */
