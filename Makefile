@@ -28,7 +28,7 @@ LIB_SND	 = -lsndfile
 
 DB_SRC	 = $(wildcard db/*.c)
 CORE_SRC = $(wildcard core/*.c)
-FE_SRC	 = tui/out.c tui/prompt.c tui/remote.c
+FE_SRC	 = tui/out.c tui/prompt.c tui/remote.c tui/connect.c
 CTL_SRC	 = $(wildcard tui/ctl/*.c)
 SCR_SRC	 = $(wildcard tui/scr/*.c)
 # drivers/ shared by every program (printer, PDU and AT parsers, the AT
@@ -69,6 +69,11 @@ $(B)/paths.h: FORCE
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 FORCE:
 $(B)/obj/tui/prompt.o $(B)/asan/tui/prompt.o: $(B)/paths.h
+# The build a TUI must share with its server (structs travel as bytes).
+$(B)/abi.h: core/core.h db/db.h
+	@mkdir -p $(B)
+	@printf '#define SD_ABI "%s"\n' "$$(cat core/core.h db/db.h | cksum | cut -d' ' -f1)" >$@
+$(B)/obj/core/rpc.o $(B)/asan/core/rpc.o: $(B)/abi.h
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -85,7 +90,7 @@ $(B)/bin/simdeskctl: $(call obj,$(CTL_SRC)) $(FEOBJ) $(LIBOBJ)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_CORE)
 
-$(B)/bin/simdesk: $(call obj,$(SCR_SRC)) $(FEOBJ) $(LIBOBJ)
+$(B)/bin/simdesk: $(call obj,$(SCR_SRC) tui/rpc.c) $(FEOBJ) $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_CURSES) $(LIB_CORE)
@@ -160,7 +165,7 @@ check: deps
 FUZZ_CC	 = clang
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined
 
-$(B)/fuzz/%: tests/fuzz/%.c $(DB_SRC) $(CORE_SRC) $(PRINT_SRC)
+$(B)/fuzz/%: tests/fuzz/%.c $(DB_SRC) $(CORE_SRC) $(PRINT_SRC) | $(B)/abi.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEFS) -o $@ $^ $(LIB_CORE)

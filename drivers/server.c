@@ -189,7 +189,9 @@ drv_server_close(struct drv_server *s)
 	pthread_join(s->acceptor, NULL);
 	close(s->lfd);
 	unlink(s->path);
-	/* Clients being served are let finish, up to 30 s. */
+	/* Idle connections end now (a TUI connects again, to whoever
+	 * serves next); requests being served are let finish, up to 30 s. */
+	ctl_serve_stop();
 	for (int i = 0; i < 300 && s->clients > 0; i++)
 		usleep(100000);
 	close(s->wake[0]);

@@ -81,6 +81,8 @@ int	ctl_files_of(const struct ctl_ctx *c, const char **paths, char *modes,
  * while the data directory has no database: then only init is served,
  * and the core init creates is stored in *corep for every later request.
  */
+/* The server is stopping: connections end between requests. */
+void	ctl_serve_stop(void);
 int	ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
 	    uid_t uid);
 
@@ -89,6 +91,27 @@ int	ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
  * from NOUN on); the exit status.  conf: the -C file for a server started
  * for a data directory of this user's.
  */
+/* A client's connection to simdeskd (tui/connect.c). */
+struct ctl_conn {
+	const struct sd_config	*cfg;
+	const char		*conf;		/* -C, for a server we start */
+	const char		*kind;		/* "ctl", "tui" */
+	int			 send_env;	/* SIMDESK_USER and the like */
+	int			 wait_seconds;	/* for a server; 0: 30 */
+	char			 sock[SD_PATH_MAX];
+	int			 fd;
+	int			 made_dir;	/* init: we made the data dir */
+	pid_t			 server;	/* the pid WELCOME gave */
+	struct sd_buf		 frame;
+};
+/*
+ * Connect to the data directory's simdeskd: a data directory of this
+ * user's gets a server started when none answers (is_init: the directory
+ * is made first); any other waits up to 30 s for its server.  0 or -1.
+ */
+int	ctl_connect(struct ctl_conn *k, int is_init, struct sd_err *err);
+/* The hello; SD_EREFUSED when the server will not talk to this client. */
+int	ctl_hello(struct ctl_conn *k, struct sd_err *err);
 int	ctl_client_run(struct ctl_ctx *c, const char *conf, int argc,
 	    char **argv);
 

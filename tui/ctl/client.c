@@ -26,9 +26,7 @@
 
 #include "tui/tui.h"
 
-#define START_SECONDS	30	/* for a server to come up (recovery) */
 #define RESEND_MAX	5
-#define HELLO_SECONDS	10	/* for a running server's welcome */
 #define SILENT_SECONDS	60	/* a server that sends not even BUSY */
 
 struct cfile {
@@ -41,18 +39,14 @@ struct cfile {
 
 struct client {
 	struct ctl_ctx	*c;
-	const char	*conf;		/* -C, for a server we start */
-	char		 sock[SD_PATH_MAX];
-	int		 fd;
+	struct ctl_conn	 n;		/* the connection */
 	char		 id[33];
-	int		 made_dir;	/* init: we made the data directory */
 	size_t		 out_seen, err_seen;	/* bytes printed so far */
 	size_t		 out_skip, err_skip;	/* of a replay, not again */
 	int		 write_failed;
 	pid_t		 server;	/* the pid WELCOME gave */
 	struct cfile	 files[SD_WIRE_FDS];
 	int		 nfiles;
-	struct sd_buf	 frame;
 };
 
 /* 0, or -1 when fd took not all of it (a full disk, a closed pipe). */
@@ -201,254 +195,6 @@ finish_files(struct client *k, int ok, unsigned used, struct sd_err *err)
 	return st;
 }
 
-/* ---------------------------------------------------------------- connecting */
-
-static int
-try_connect(const char *path)
-{
-	struct sockaddr_un sun;
-	int fd;
-
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	sd_strlcpy(sun.sun_path, path, sizeof sun.sun_path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
-}
-
-/* simdeskd beside this program (build/bin, or bin/../sbin), else PATH. */
-static void
-server_path(char *out, size_t size)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	char *slash;
-
-	sd_strlcpy(out, "simdeskd", size);
-	if (n <= 0)
-		return;
-	self[n] = '\0';
-	if ((slash = strrchr(self, '/')) == NULL)
-		return;
-	*slash = '\0';
-	snprintf(out, size, "%s/simdeskd", self);
-	if (access(out, X_OK) == 0)
-		return;
-	snprintf(out, size, "%s/../sbin/simdeskd", self);
-	if (access(out, X_OK) == 0)
-		return;
-	sd_strlcpy(out, "simdeskd", size);
-}
-
-static void
-start_server(struct client *k)
-{
-	char prog[PATH_MAX + 32];
-	pid_t pid;
-
-	server_path(prog, sizeof prog);
-	if ((pid = fork()) < 0)
-		return;
-	if (pid == 0) {
-		const char *argv[8];
-		char dir[PATH_MAX], conf[PATH_MAX];
-		int n = 0, null = open("/dev/null", O_RDWR);
-
-		/* Absolute: the server works from / (see below). */
-		argv[n++] = prog;
-		argv[n++] = "-D";
-		argv[n++] = realpath(k->c->cfg.data_dir, dir) ? dir :
-		    k->c->cfg.data_dir;
-		if (k->conf != NULL && k->conf[0] != '\0') {
-			argv[n++] = "-C";
-			argv[n++] = realpath(k->conf, conf) ? conf : k->conf;
-		}
-		argv[n++] = "--auto";
-		argv[n] = NULL;
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDOUT_FILENO);
-		}	/* stderr: its start-up errors, until it detaches */
-		/* The server keeps none of this client's secrets or files. */
-		unsetenv("SIMDESK_PASSWORD");
-		unsetenv("SIMDESK_NEW_PASSWORD");
-		unsetenv("SIMDESK_USER");
-		for (int fd = 3; fd < 1024; fd++)
-			close(fd);
-		if (chdir("/") != 0)
-			_exit(127);
-		execvp(prog, (char *const *)argv);
-		_exit(127);
-	}
-	/* simdeskd detaches itself; this child returns at once. */
-	waitpid(pid, NULL, 0);
-}
-
-/* A server we started did not come up: its last word, from its log. */
-static void
-start_failed(struct client *k, struct sd_err *err)
-{
-	const char *dir = k->c->cfg.data_dir;
-	struct sd_buf path = SD_BUF_INIT;
-	char line[SD_ERRMSG_MAX], last[SD_ERRMSG_MAX] = "";
-	const char *msg;
-	FILE *f;
-
-	sd_buf_printf(&path, "%s/simdeskd.log", dir);
-	if ((f = fopen(path.p, "r")) != NULL) {
-		while (fgets(line, sizeof line, f) != NULL)
-			sd_strlcpy(last, line, sizeof last);
-		fclose(f);
-	}
-	last[strcspn(last, "\n")] = '\0';
-	msg = strstr(last, "simdeskd: ");
-	if (msg != NULL)
-		sd_err_set(err, SD_EINTERNAL, "%s", msg + 10);
-	else
-		sd_err_set(err, SD_EINTERNAL, "simdeskd did not start for %s "
-		    "(see %s)", dir, path.p);
-	sd_buf_free(&path);
-}
-
-/*
- * Connect to the data directory's simdeskd.  A data directory of this
- * user's gets a server started when none answers (init makes the
- * directory first); any other waits for its server (systemd restarts it).
- */
-static int
-connect_server(struct client *k, int is_init, struct sd_err *err)
-{
-	const struct sd_config *cfg = &k->c->cfg;
-	struct timespec t0, now;
-	struct stat st;
-	int may_start = 0, started = 0;
-
-	if (sd_config_socket(cfg, k->sock, sizeof k->sock, err) != SD_OK)
-		return -1;
-	if ((k->fd = try_connect(k->sock)) >= 0)
-		return 0;
-	if (errno == EACCES && cfg->socket[0] == '\0') {
-		sd_err_set(err, SD_EINTERNAL, "data directory %s: %s",
-		    cfg->data_dir, strerror(errno));
-		return -1;
-	}
-	if (errno != ENOENT && errno != ECONNREFUSED) {
-		sd_err_set(err, SD_EINTERNAL, "simdeskd at %s: %s", k->sock,
-		    strerror(errno));
-		return -1;
-	}
-	if (cfg->socket[0] == '\0') {
-		if (stat(cfg->data_dir, &st) == 0)
-			may_start = S_ISDIR(st.st_mode) && st.st_uid == getuid();
-		else if (errno == ENOENT && is_init) {
-			if (mkdir(cfg->data_dir, 0700) != 0) {
-				sd_err_set(err, SD_EINTERNAL, "data directory "
-				    "%s: %s", cfg->data_dir, strerror(errno));
-				return -1;
-			}
-			may_start = k->made_dir = 1;
-		} else if (errno == ENOENT) {
-			sd_err_set(err, SD_EINTERNAL, "data directory %s: does "
-			    "not exist (create it with 'simdeskctl init')",
-			    cfg->data_dir);
-			return -1;
-		}
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		if (may_start && !started) {
-			start_server(k);
-			started = 1;
-		}
-		usleep(20000);
-		if ((k->fd = try_connect(k->sock)) >= 0)
-			return 0;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - t0.tv_sec >= START_SECONDS)
-			break;
-		/* A server we started that died (another won the lock and
-		 * went away?) is started once more a second later. */
-		if (may_start && now.tv_sec - t0.tv_sec >= 1 && started == 1 &&
-		    errno == ENOENT) {
-			start_server(k);
-			started = 2;
-		}
-	}
-	if (may_start)
-		start_failed(k, err);
-	else
-		sd_err_set(err, SD_EINTERNAL, "simdeskd is not running for %s "
-		    "(socket %s: %s)", cfg->data_dir, k->sock, strerror(errno));
-	return -1;
-}
-
-static int
-hello(struct client *k, struct sd_err *err)
-{
-	static const char *const names[] = { "SIMDESK_USER",
-	    "SIMDESK_PASSWORD", "SIMDESK_NEW_PASSWORD" };
-	struct sd_buf b = SD_BUF_INIT;
-	struct sd_wire_msg m;
-	int ttys = 0, st;
-
-	for (int i = 0; i < 3; i++)
-		if (isatty(i))
-			ttys |= 1 << i;
-	sd_wire_begin(&b, SD_MSG_HELLO);
-	sd_rec_int(&b, SD_W_VERSION, SD_WIRE_VERSION);
-	sd_rec_int(&b, SD_W_PID, getpid());
-	sd_rec_str(&b, SD_W_KIND, "ctl");
-	sd_rec_int(&b, SD_W_TTYS, ttys);
-	sd_rec_int(&b, SD_W_CANPROMPT, prompt_available());
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		const char *v = getenv(names[i]);
-		struct sd_buf e = SD_BUF_INIT;
-
-		if (v == NULL)
-			continue;
-		sd_buf_printf(&e, "%s=%s", names[i], v);
-		sd_rec_bytes(&b, SD_W_ENV, e.p, e.len);
-		explicit_bzero(e.p, e.len);
-		sd_buf_free(&e);
-	}
-	sd_wire_finish(&b);
-	st = sd_wire_send(k->fd, &b, NULL, 0, err);
-	explicit_bzero(b.p, b.len);
-	sd_buf_free(&b);
-	if (st != SD_OK)
-		return st;
-	/* A server that does not even say welcome is stuck: say so. */
-	setsockopt(k->fd, SOL_SOCKET, SO_RCVTIMEO,
-	    &(struct timeval){ HELLO_SECONDS, 0 }, sizeof(struct timeval));
-	st = sd_wire_recv_msg(k->fd, &k->frame, SD_WIRE_MAX, &m, NULL, NULL, 0,
-	    err);
-	setsockopt(k->fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ 0, 0 },
-	    sizeof(struct timeval));
-	if (st == SD_EINTERNAL && strstr(err->msg, "timed out") != NULL)
-		return sd_err_set(err, SD_EINTERNAL, "simdeskd at %s does not "
-		    "answer (pid in %s/simdeskd.pid)", k->sock,
-		    k->c->cfg.data_dir);
-	if (st != SD_OK)
-		return st;
-	if (m.type == SD_MSG_REFUSED)
-		st = sd_err_set(err, SD_EREFUSED, "%s", sd_wire_str(&m,
-		    SD_W_TEXT) ? sd_wire_str(&m, SD_W_TEXT) : "refused");
-	else if (m.type != SD_MSG_WELCOME)
-		st = sd_err_set(err, SD_EINTERNAL, "simdeskd: unexpected reply");
-	else
-		k->server = (pid_t)sd_wire_int(&m, SD_W_PID, 0);
-	sd_wire_msg_free(&m);
-	return st;
-}
-
 static int
 send_request(struct client *k, int argc, char **argv, struct sd_err *err)
 {
@@ -473,7 +219,7 @@ send_request(struct client *k, int argc, char **argv, struct sd_err *err)
 		st = sd_err_set(err, SD_EUSAGE, "the command's arguments are "
 		    "over %u bytes", SD_WIRE_MAX);
 	else
-		st = sd_wire_send(k->fd, &b, fds, k->nfiles, err);
+		st = sd_wire_send(k->n.fd, &b, fds, k->nfiles, err);
 	sd_buf_free(&b);
 	return st;
 }
@@ -487,7 +233,7 @@ send_query(struct client *k, struct sd_err *err)
 	sd_wire_begin(&b, SD_MSG_QUERY);
 	sd_rec_str(&b, SD_W_ID, k->id);
 	sd_wire_finish(&b);
-	st = sd_wire_send(k->fd, &b, NULL, 0, err);
+	st = sd_wire_send(k->n.fd, &b, NULL, 0, err);
 	sd_buf_free(&b);
 	return st;
 }
@@ -509,7 +255,7 @@ answer(struct client *k, const struct sd_wire_msg *m)
 	else
 		sd_rec_int(&b, SD_W_NONE, 1);
 	sd_wire_finish(&b);
-	(void)sd_wire_send(k->fd, &b, NULL, 0, &err);
+	(void)sd_wire_send(k->n.fd, &b, NULL, 0, &err);
 	explicit_bzero(line, sizeof line);
 	explicit_bzero(b.p, b.len);
 	sd_buf_free(&b);
@@ -526,13 +272,13 @@ replies(struct client *k, int *code, unsigned *used, int *state)
 	struct sd_err err;
 
 	/* A running server says BUSY every few seconds. */
-	setsockopt(k->fd, SOL_SOCKET, SO_RCVTIMEO,
+	setsockopt(k->n.fd, SOL_SOCKET, SO_RCVTIMEO,
 	    &(struct timeval){ SILENT_SECONDS, 0 }, sizeof(struct timeval));
 	for (;;) {
 		const struct sd_wire_field *f;
 		int done = 0;
 
-		if (sd_wire_recv_msg(k->fd, &k->frame, SD_WIRE_MAX, &m, NULL,
+		if (sd_wire_recv_msg(k->n.fd, &k->n.frame, SD_WIRE_MAX, &m, NULL,
 		    NULL, 0, &err) != SD_OK) {
 			if (strstr(err.msg, "timed out") == NULL)
 				return -1;
@@ -596,8 +342,8 @@ unmake_dir(struct client *k)
 	    "simdeskd.log" };
 	const char *dir = k->c->cfg.data_dir;
 
-	if (k->server > 1 && kill(k->server, SIGTERM) == 0)
-		for (int i = 0; i < 100 && kill(k->server, 0) == 0; i++)
+	if (k->n.server > 1 && kill(k->n.server, SIGTERM) == 0)
+		for (int i = 0; i < 100 && kill(k->n.server, 0) == 0; i++)
 			usleep(50000);
 	for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
 		struct sd_buf p = SD_BUF_INIT;
@@ -620,8 +366,11 @@ ctl_client_run(struct ctl_ctx *c, const char *conf, int argc, char **argv)
 
 	memset(&k, 0, sizeof k);
 	k.c = c;
-	k.conf = conf;
-	k.fd = -1;
+	k.n.cfg = &c->cfg;
+	k.n.conf = conf;
+	k.n.kind = "ctl";
+	k.n.send_env = 1;
+	k.n.fd = -1;
 	signal(SIGPIPE, SIG_IGN);
 	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
 		for (size_t i = 0; i < sizeof rnd; i++)
@@ -631,11 +380,11 @@ ctl_client_run(struct ctl_ctx *c, const char *conf, int argc, char **argv)
 
 	if ((st = open_files(&k, &err)) != SD_OK)
 		goto fail;
-	if (connect_server(&k, c->cmd->exec == cmd_init, &err) != 0) {
+	if (ctl_connect(&k.n, c->cmd->exec == cmd_init, &err) != 0) {
 		st = err.status;
 		goto fail;
 	}
-	if ((st = hello(&k, &err)) == SD_EREFUSED)
+	if ((st = ctl_hello(&k.n, &err)) == SD_EREFUSED)
 		goto fail;	/* another version: told, nothing sent */
 	/*
 	 * From here the request may reach the server: whatever breaks is
@@ -656,9 +405,9 @@ ctl_client_run(struct ctl_ctx *c, const char *conf, int argc, char **argv)
 		if (r < 0) {
 			/* It broke: ask the server, once it is back, what
 			 * became of the request. */
-			close(k.fd);
-			k.fd = -1;
-			if (connect_server(&k, 0, &err) != 0) {
+			close(k.n.fd);
+			k.n.fd = -1;
+			if (ctl_connect(&k.n, 0, &err) != 0) {
 				struct sd_err why = err;
 
 				st = sd_err_set(&err, SD_EINTERNAL, "%s: request "
@@ -669,7 +418,7 @@ ctl_client_run(struct ctl_ctx *c, const char *conf, int argc, char **argv)
 			k.out_skip = k.out_seen;
 			k.err_skip = k.err_seen;
 			k.out_seen = k.err_seen = 0;
-			if (hello(&k, &err) != SD_OK ||
+			if (ctl_hello(&k.n, &err) != SD_OK ||
 			    send_query(&k, &err) != SD_OK)
 				continue;	/* broke again */
 			continue;
@@ -679,9 +428,9 @@ ctl_client_run(struct ctl_ctx *c, const char *conf, int argc, char **argv)
 		rewind_files(&k);
 		(void)send_request(&k, argc, argv, &err);
 	}
-	close(k.fd);
-	k.fd = -1;
-	if (code != 0 && k.made_dir)
+	close(k.n.fd);
+	k.n.fd = -1;
+	if (code != 0 && k.n.made_dir)
 		unmake_dir(&k);
 	if (state == SD_REQ_STARTED) {
 		/* It wrote, and its server died before it finished: part of
@@ -701,16 +450,16 @@ ctl_client_run(struct ctl_ctx *c, const char *conf, int argc, char **argv)
 		fprintf(stderr, "simdeskctl: %s\n", err.msg);
 		code = code ? code : SD_EINTERNAL;
 	}
-	sd_buf_free(&k.frame);
+	sd_buf_free(&k.n.frame);
 	return code;
 fail:
 	finish_files(&k, 0, 0, &err);
-	if (k.fd >= 0)
-		close(k.fd);
-	k.fd = -1;
-	if (k.made_dir)
+	if (k.n.fd >= 0)
+		close(k.n.fd);
+	k.n.fd = -1;
+	if (k.n.made_dir)
 		unmake_dir(&k);
-	sd_buf_free(&k.frame);
+	sd_buf_free(&k.n.frame);
 	fprintf(stderr, "simdeskctl: %s\n", err.msg);
 	return sd_status_exit(st ? st : SD_EINTERNAL);
 }

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <time.h>
 #include <stdlib.h>
@@ -44,6 +45,8 @@ struct conn {
 	unsigned		 used;
 	struct sd_buf		 keep_out;
 	struct sd_buf		 keep_err;
+	int			 tui;		/* simdesk: CALLs, not REQUESTs */
+	struct sd_rpc_srv	 rpc;
 };
 
 static void
@@ -425,6 +428,80 @@ request(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 	sd_buf_free(&b);
 }
 
+/* ---------------------------------------------------------------- simdesk */
+
+static int
+rpc_send(void *arg, struct sd_buf *frame)
+{
+	return send_frame(arg, frame);
+}
+
+/*
+ * One call of the operation table from simdesk: its rows and progress as
+ * it runs, then its RESULT.  A call that wrote keeps its RESULT under its
+ * request id, so a TUI whose connection broke learns what became of it.
+ */
+static void
+call(struct conn *k, struct sd_core **corep, const struct sd_wire_msg *m)
+{
+	struct sd_buf res = SD_BUF_INIT;
+	struct sd_err err, kerr;
+	char key[SD_REQ_ID_MAX + 1];
+	int op = (int)sd_wire_int(m, SD_W_OP, -1), st, j = 0;
+	pthread_t busy;
+
+	k->rpc.core = __atomic_load_n(corep, __ATOMIC_ACQUIRE);
+	k->rpc.uid = k->uid;
+	k->rpc.send = rpc_send;
+	k->rpc.send_arg = k;
+	k->used = 0;
+	for (int i = 0; i < SD_WIRE_FDS; i++)
+		k->paths[i] = NULL;
+	/* The files it names, as the descriptors that came with it. */
+	for (int i = 0; i < m->n && j < k->nfds; i++) {
+		const char *f = m->f[i].s;
+
+		if (m->f[i].tag != SD_W_FILE || f == NULL)
+			continue;
+		if (m->f[i].len >= 2 && f[1] == ':' && (f[0] == 'r' ||
+		    f[0] == 'w')) {
+			k->paths[j] = f + 2;
+			k->modes[j] = f[0];
+		}
+		j++;
+	}
+	sd_file_hook_set(file_hook, k);
+	k->running = 1;
+	if (pthread_create(&busy, NULL, busy_main, k) != 0)
+		k->running = 0;
+	/* Signing in writes too (audit, lockout): not under the id. */
+	if (op != SD_RPC_SESSION_PEER && op != SD_RPC_SESSION_LOGIN) {
+		request_key(k, m, key, sizeof key);
+		sd_db_request_begin(key);
+	}
+	sd_wire_begin(&res, SD_MSG_RESULT);
+	st = sd_rpc_call(&k->rpc, m, &res, &err);
+	sd_rec_int(&res, SD_W_EXIT, st);
+	if (st != SD_OK)
+		sd_rec_str(&res, SD_W_TEXT, err.msg[0] ? err.msg :
+		    sd_status_name(st));
+	if (k->running) {
+		pthread_mutex_lock(&k->sendlock);
+		k->running = 0;
+		pthread_cond_signal(&k->wake);
+		pthread_mutex_unlock(&k->sendlock);
+		pthread_join(busy, NULL);
+	}
+	if (k->rpc.core != NULL && sd_db_request_wrote())
+		(void)sd_db_request_end(k->rpc.core->db, st, 0, res.p + 4,
+		    res.len - 4, NULL, 0, &kerr);
+	sd_db_request_begin(NULL);
+	sd_file_hook_set(NULL, NULL);
+	send_frame(k, &res);
+	explicit_bzero(res.p, res.len);
+	sd_buf_free(&res);
+}
+
 /* What became of an earlier request: its reply again, or UNKNOWN. */
 static void
 query(struct conn *k, struct sd_core *core, const struct sd_wire_msg *m)
@@ -477,6 +554,22 @@ welcome(struct conn *k)
 	    0, &err) != SD_OK)
 		return -1;
 	v = sd_wire_int(h, SD_W_VERSION, -1);
+	k->tui = sd_wire_str(h, SD_W_KIND) != NULL &&
+	    strcmp(sd_wire_str(h, SD_W_KIND), "tui") == 0;
+	if (h->type == SD_MSG_HELLO && v == SD_WIRE_VERSION && k->tui &&
+	    (sd_wire_str(h, SD_W_BUILD) == NULL ||
+	    strcmp(sd_wire_str(h, SD_W_BUILD), sd_rpc_build()) != 0)) {
+		sd_wire_begin(&b, SD_MSG_REFUSED);
+		sd_buf_reset(&k->frame);
+		sd_buf_printf(&k->frame, "this simdeskd is build %s, simdesk "
+		    "build %s: run the simdesk installed with this simdeskd",
+		    sd_rpc_build(), sd_wire_str(h, SD_W_BUILD) ?
+		    sd_wire_str(h, SD_W_BUILD) : "(none)");
+		sd_rec_str(&b, SD_W_TEXT, sd_buf_cstr(&k->frame));
+		send_frame(k, &b);
+		sd_buf_free(&b);
+		return -1;
+	}
 	if (h->type != SD_MSG_HELLO || v != SD_WIRE_VERSION) {
 		sd_wire_begin(&b, SD_MSG_REFUSED);
 		sd_buf_reset(&k->frame);
@@ -512,6 +605,31 @@ welcome(struct conn *k)
 	return r;
 }
 
+static _Atomic int stopping;
+
+void
+ctl_serve_stop(void)
+{
+	stopping = 1;
+}
+
+/* Wait for the next frame: 0 when one comes, -1 idle too long or the
+ * server stopping. */
+static int
+wait_next(int fd)
+{
+	for (int ms = 0; ms < IDLE_SECONDS * 1000 && !stopping; ms += 250) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		int r = poll(&p, 1, 250);
+
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+	return -1;
+}
+
 int
 ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
     uid_t uid)
@@ -528,12 +646,16 @@ ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
 	if (welcome(k) != 0)
 		goto out;
 	while (!k->broken) {
+		if (wait_next(fd) != 0)
+			break;
 		set_timeout(fd, SO_RCVTIMEO, IDLE_SECONDS);
 		if (sd_wire_recv_msg(fd, &k->frame, SD_WIRE_MAX, &m, k->fds,
 		    &k->nfds, SD_WIRE_FDS, &err) != SD_OK)
 			break;
-		if (m.type == SD_MSG_REQUEST)
+		if (m.type == SD_MSG_REQUEST && !k->tui)
 			request(k, corep, cfg, &m);
+		else if (m.type == SD_MSG_CALL && k->tui)
+			call(k, corep, &m);
 		else if (m.type == SD_MSG_QUERY)
 			query(k, __atomic_load_n(corep, __ATOMIC_ACQUIRE), &m);
 		else
@@ -544,6 +666,7 @@ ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
 		sd_wire_msg_free(&m);
 	}
 out:
+	explicit_bzero(&k->rpc.sess, sizeof k->rpc.sess);
 	sd_tariff_cache_free();
 	sd_wire_msg_free(&k->hello);
 	explicit_bzero(k->frame.p, k->frame.cap);

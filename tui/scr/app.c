@@ -536,6 +536,46 @@ do_resize(void)
 	clear();
 }
 
+static int curses_on;
+
+/*
+ * While simdeskd does not answer (it restarts, or was stopped): say so on
+ * the bottom line and keep trying; F10 or q gives up and leaves.  The
+ * screen below stays as it was and is drawn afresh once it is back.
+ */
+static int
+server_wait(int tries)
+{
+	enum read_key_result rk;
+	wint_t ch;
+	int is_key;
+
+	if (app_leaving() || app.quit)
+		return 1;
+	if (!curses_on)
+		return tries > 0;	/* at start: the error is printed */
+	move(LINES - 1, 0);
+	clrtoeol();
+	attron(A_REVERSE);
+	mvaddstr(LINES - 1, 0, _("simdeskd is not answering: reconnecting… "
+	    "(F10 leaves)"));
+	attroff(A_REVERSE);
+	refresh();
+	if (tries == 0)
+		return 0;
+	/* A second of keys: only leaving is offered. */
+	timeout(1000);
+	rk = read_key(&ch, &is_key);
+	timeout(250);
+	if (rk == RK_QUIT)
+		return 1;
+	if (rk == RK_KEY && ((is_key && ch == KEY_F(10)) || ch == 'q')) {
+		app.quit = 1;
+		return 1;
+	}
+	return 0;
+}
+
 static void
 usage(void)
 {
@@ -634,15 +674,14 @@ main(int argc, char **argv)
 		return sd_status_exit(err.status);
 	}
 	memset(&app, 0, sizeof app);
-	if (sd_core_open(&app.core, &cfg, 0, &err) != SD_OK) {
+	app.cfg = cfg;
+	/* simdeskd alone opens the database: this is its client. */
+	if (rpc_open(&app.cfg, conf, &err) != SD_OK) {
 		fprintf(stderr, "simdesk: %s\n", err.msg);
 		return sd_status_exit(err.status);
 	}
-	if (!force_login && sd_session_peer(app.core, &app.sess, &err) == SD_OK) {
-		sd_audit_log(app.core, app.sess.user.login, "login",
-		    app.sess.user.login, SD_OUTCOME_OK, "peer (simdesk)");
+	if (!force_login && rpc_session_peer(&app.sess, &err) == SD_OK)
 		logged_in = 1;
-	}
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_winch;
@@ -660,6 +699,8 @@ main(int argc, char **argv)
 	timeout(250);
 	curs_set(0);
 	theme_init();
+	curses_on = 1;
+	rpc_set_wait(server_wait);
 
 	if (logged_in)
 		screen_push(scr_home_new());
@@ -670,6 +711,6 @@ main(int argc, char **argv)
 	while (app.depth > 0)
 		screen_pop();
 	endwin();
-	sd_core_close(app.core);
+	rpc_close();
 	return 0;
 }

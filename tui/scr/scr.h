@@ -15,6 +15,7 @@
 #include <curses.h>
 
 #include "tui/tui.h"
+#include "tui/rpc.h"
 
 /* ---------------------------------------------------------------- theme */
 
@@ -85,7 +86,7 @@ struct screen {
 #define SCREEN_STACK_MAX 16
 
 struct app {
-	struct sd_core		*core;
+	struct sd_config	 cfg;		/* as simdeskd's, from -C/-D */
 	struct sd_session	 sess;
 	struct screen		*stack[SCREEN_STACK_MAX];
 	int			 depth;

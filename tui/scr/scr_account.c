@@ -22,7 +22,7 @@ account_submit(struct form *f, struct sd_err *err)
 	if (strcmp(fl[1].value, fl[2].value) != 0)
 		return sd_err_set(err, SD_EINVAL,
 		    "repeat: the two passwords differ");
-	st = sd_user_passwd(&app.sess, app.sess.user.login,
+	st = rpc_user_passwd(&app.sess, app.sess.user.login,
 	    fl[0].value[0] ? fl[0].value : NULL, fl[1].value, err);
 	for (int i = 0; i < 3; i++)
 		explicit_bzero(fl[i].value, sizeof fl[i].value);
@@ -61,7 +61,7 @@ scr_account_new(void)
 	int need_old = 1;
 	struct sd_err err;
 
-	sd_user_may_passwd(&app.sess, app.sess.user.login, &need_old, &err);
+	rpc_user_may_passwd(&app.sess, app.sess.user.login, &need_old, &err);
 	d->fields[0] = (struct ff_field){ N_("Old password"), "old password",
 	    FF_PASSWORD, need_old, 0, 200, 0, 0, NULL, "", "" };
 	d->fields[1] = (struct ff_field){ N_("New password"), "new password",

@@ -65,7 +65,7 @@ bills_fetch(void *ctx, const char *filter, const char *anchor, int dir,
 	int st;
 
 	(void)filter;
-	st = sd_bill_page(&app.sess, sd_month_parse(d->month), d->customer,
+	st = rpc_bill_page(&app.sess, sd_month_parse(d->month), d->customer,
 	    anchor, dir, b, keys, max, n, err);
 	for (int i = 0; st == SD_OK && i < *n; i++) {
 		struct lv_row *r = &rows[i];
@@ -129,7 +129,7 @@ bills_draw(struct screen *s)
 
 		snprintf(key, sizeof key, "%.*s", (int)strcspn(row->cells[1] + 1,
 		    " "), row->cells[1] + 1);
-		if (sd_bill_get(&app.sess, key, sd_month_parse(row->cells[0]),
+		if (rpc_bill_get(&app.sess, key, sd_month_parse(row->cells[0]),
 		    &d->cur, &err) != SD_OK)
 			memset(&d->cur, 0, sizeof d->cur);
 		sd_strlcpy(d->curkey, row->key, sizeof d->curkey);
@@ -274,7 +274,7 @@ cdrs_fetch(void *ctx, const char *filter, const char *anchor, int dir,
 	char (*keys)[SD_PAGEKEY_MAX] = xcalloc((size_t)max, sizeof *keys);
 	int st;
 
-	st = sd_cdr_page(&app.sess, filter, d->month[0] ?
+	st = rpc_cdr_page(&app.sess, filter, d->month[0] ?
 	    sd_month_parse(d->month) : 0, anchor, dir, c, keys, max, n, err);
 	for (int i = 0; st == SD_OK && i < *n; i++) {
 		struct lv_row *r = &rows[i];
@@ -423,12 +423,12 @@ tariffs_load(struct tariffs_data *d)
 	d->n = 0;
 	sd_err_clear(&err);
 	if (d->code[0] == '\0' &&
-	    sd_tariff_list(&app.sess, first_tariff, d->code, &err) != SD_OK) {
+	    rpc_tariff_list(&app.sess, first_tariff, d->code, &err) != SD_OK) {
 		app_message(1, "%s", err.msg);
 		return;
 	}
 	if (d->code[0] != '\0' &&
-	    sd_tariff_rates(&app.sess, d->code, rates_collect, d, &err) != SD_OK)
+	    rpc_tariff_rates(&app.sess, d->code, rates_collect, d, &err) != SD_OK)
 		app_message(1, "%s", err.msg);
 }
 
@@ -540,7 +540,7 @@ tariffs_quote(struct tariffs_data *d)
 		return;
 	}
 	sd_err_clear(&err);
-	if (sd_tariff_quote(&app.sess, d->code, number, atoi(secs), at, 0, &q,
+	if (rpc_tariff_quote(&app.sess, d->code, number, atoi(secs), at, 0, &q,
 	    &err) != SD_OK) {
 		sd_strlcpy(d->quote, err.msg, sizeof d->quote);
 		return;
@@ -569,7 +569,7 @@ tariffs_set(struct tariffs_data *d)
 	f.band = band;
 	f.bundle = bundle[0] == 'y' || bundle[0] == 'Y';
 	sd_err_clear(&err);
-	if (sd_tariff_rate(&app.sess, d->code, prefix, &f, &err) != SD_OK) {
+	if (rpc_tariff_rate(&app.sess, d->code, prefix, &f, &err) != SD_OK) {
 		app_message(1, "%s", err.msg);
 		return;
 	}

@@ -63,7 +63,7 @@ cust_fetch(void *ctx, const char *filter, const char *anchor, int dir,
 		by = SD_CUST_BY_OWNER;
 		key = "";
 	}
-	st = sd_customer_page(&app.sess, by, key, anchor, dir, c, keys, max, n,
+	st = rpc_customer_page(&app.sess, by, key, anchor, dir, c, keys, max, n,
 	    err);
 	for (int i = 0; st == SD_OK && i < *n; i++) {
 		const char *light = sd_cust_light(&c[i], now);
@@ -169,7 +169,7 @@ cust_key(struct screen *s, enum action a, wint_t ch)
 		if (id != 0) {
 			struct sd_customer c;
 
-			if (sd_customer_get(&app.sess, id, &c, &err) == SD_OK)
+			if (rpc_customer_get(&app.sess, id, &c, &err) == SD_OK)
 				tel_dial_customer(&c);
 			else
 				app_message(1, "%s", err.msg);
@@ -183,7 +183,7 @@ cust_key(struct screen *s, enum action a, wint_t ch)
 	case ACT_TOGGLE:
 		if (id == 0)
 			return;
-		if (sd_customer_claim(&app.sess, id, &err) == SD_OK)
+		if (rpc_customer_claim(&app.sess, id, &err) == SD_OK)
 			app_message(0, _("Customer %llu is yours now."),
 			    (unsigned long long)id);
 		else
@@ -293,18 +293,18 @@ card_load(struct card *d)
 	if (sd_role_may(app.sess.user.role, SD_OP_CALL_SHOW)) {
 		memset(&cf, 0, sizeof cf);
 		cf.customer = d->id;
-		sd_call_list(&app.sess, &cf, card_call, d, &err);
+		rpc_call_list(&app.sess, &cf, card_call, d, &err);
 	}
-	sd_subscription_list(&app.sess, d->id, card_sub, d, &err);
-	if (sd_customer_get(&app.sess, d->id, &d->c, &err) != SD_OK) {
+	rpc_subscription_list(&app.sess, d->id, card_sub, d, &err);
+	if (rpc_customer_get(&app.sess, d->id, &d->c, &err) != SD_OK) {
 		app_message(1, "%s", err.msg);
 		return;
 	}
-	sd_note_list(&app.sess, d->id, card_note, d, &err);
+	rpc_note_list(&app.sess, d->id, card_note, d, &err);
 	memset(&f, 0, sizeof f);
 	f.customer = d->id;
 	f.status = -1;
-	sd_ticket_list(&app.sess, &f, card_ticket, d, &err);
+	rpc_ticket_list(&app.sess, &f, card_ticket, d, &err);
 }
 
 static const struct keybind card_keys[] = {
@@ -479,7 +479,7 @@ card_key(struct screen *s, enum action a, wint_t ch)
 		screen_push(scr_customer_form_new(d->id));
 		return;
 	case ACT_TOGGLE:
-		if (sd_customer_claim(&app.sess, d->id, &err) == SD_OK)
+		if (rpc_customer_claim(&app.sess, d->id, &err) == SD_OK)
 			app_message(0, _("Customer %llu is yours now."),
 			    (unsigned long long)d->id);
 		else
@@ -606,9 +606,9 @@ note_submit(struct form *f, struct sd_err *err)
 	if ((st = sd_note_next_parse("next", typed, &next, err)) != SD_OK)
 		return st;
 	if (d->call != 0 && outcome != NULL &&
-	    (st = sd_call_set_outcome(&app.sess, d->call, outcome, err)) != SD_OK)
+	    (st = rpc_call_set_outcome(&app.sess, d->call, outcome, err)) != SD_OK)
 		return st;
-	return sd_note_add(&app.sess, d->id, f->fields[0].value, outcome, next,
+	return rpc_note_add(&app.sess, d->id, f->fields[0].value, outcome, next,
 	    NULL, err);
 }
 
@@ -626,7 +626,7 @@ note_form(uint64_t customer, uint64_t call, const char *outcome)
 	/* What an empty Next contact keeps, in sight while typing. */
 	ff_init(&d->f[1], N_("Planned"), "planned", FF_TEXT, 0, 0);
 	d->f[1].readonly = 1;
-	if (sd_customer_get(&app.sess, customer, &c, &err) == SD_OK &&
+	if (rpc_customer_get(&app.sess, customer, &c, &err) == SD_OK &&
 	    c.next_at != 0) {
 		sd_time_format(c.next_at, d->f[1].value, FF_VALUE_MAX);
 		d->f[1].value[16] = '\0';	/* no seconds */
@@ -677,7 +677,7 @@ ticket_submit(struct form *f, struct sd_err *err)
 {
 	struct cform *d = f->ctx;
 
-	return sd_ticket_add(&app.sess, d->id,
+	return rpc_ticket_add(&app.sess, d->id,
 	    sd_ticket_type_parse(f->fields[0].value), f->fields[1].value, NULL,
 	    err);
 }
@@ -722,7 +722,7 @@ customer_submit(struct form *f, struct sd_err *err)
 	cf.tags = v[6].value;
 	cf.dnc = strcmp(v[7].value, "yes") == 0;
 	if (d->id == 0) {
-		int st = sd_customer_add(&app.sess, &cf, &id, err);
+		int st = rpc_customer_add(&app.sess, &cf, &id, err);
 
 		if (st == SD_OK)
 			d->added = id;
@@ -730,7 +730,7 @@ customer_submit(struct form *f, struct sd_err *err)
 	}
 	/* The masked ID is shown, not sent back; statuses move in core. */
 	cf.status = sd_cust_status_parse(v[8].value);
-	return sd_customer_update(&app.sess, d->id, &cf, err);
+	return rpc_customer_update(&app.sess, d->id, &cf, err);
 }
 
 static struct screen *customer_form(uint64_t id, const char *phone);
@@ -755,8 +755,8 @@ customer_form(uint64_t id, const char *phone)
 
 	d->id = id;
 	class_choices[k++] = "-";
-	for (int i = 0; i < 8 && app.core->cfg.classes[i][0]; i++)
-		class_choices[k++] = app.core->cfg.classes[i];
+	for (int i = 0; i < 8 && app.cfg.classes[i][0]; i++)
+		class_choices[k++] = app.cfg.classes[i];
 	class_choices[k] = NULL;
 	ff_init(&d->f[0], N_("Name"), "name", FF_TEXT, 1, SD_NAME_MAX);
 	ff_init(&d->f[1], N_("Phones"), "phone", FF_TEXT, 1, 100);
@@ -775,7 +775,7 @@ customer_form(uint64_t id, const char *phone)
 		struct sd_err err;
 		struct sd_buf b = SD_BUF_INIT;
 
-		if (sd_customer_get(&app.sess, id, &c, &err) == SD_OK) {
+		if (rpc_customer_get(&app.sess, id, &c, &err) == SD_OK) {
 			sd_strlcpy(d->f[0].value, c.name, FF_VALUE_MAX);
 			for (int i = 0; i < c.nphones; i++)
 				sd_buf_printf(&b, "%s%s", i ? "," : "", c.phones[i]);

@@ -53,9 +53,9 @@ desk_load(struct desk *d)
 		return;
 	sd_strlcpy(key, d->input, sizeof key);
 	sd_err_clear(&err);
-	if (sd_balance_get(&app.sess, key, &d->bal, &err) != SD_OK ||
-	    sd_customer_get(&app.sess, d->bal.customer, &d->cu, &err) != SD_OK ||
-	    sd_bill_history(&app.sess, key, keep_bill, d, &err) != SD_OK) {
+	if (rpc_balance_get(&app.sess, key, &d->bal, &err) != SD_OK ||
+	    rpc_customer_get(&app.sess, d->bal.customer, &d->cu, &err) != SD_OK ||
+	    rpc_bill_history(&app.sess, key, keep_bill, d, &err) != SD_OK) {
 		app_message(1, "%s", err.msg);
 		return;
 	}
@@ -73,19 +73,19 @@ due(const struct desk *d)
 static void
 desk_print(struct desk *d, const char *number)
 {
-	const struct sd_config *cfg = &app.core->cfg;
+	const struct sd_config *cfg = &app.cfg;
 	struct sd_receipt r;
 	struct sd_err err;
 	int copy;
 
 	sd_err_clear(&err);
 	if (cfg->receipt_printer[0] != '\0') {
-		if (sd_print_queue(&app.sess, cfg->receipt_printer, number,
+		if (rpc_print_queue(&app.sess, cfg->receipt_printer, number,
 		    cfg->receipt_paper, &r, &copy, &err) != SD_OK) {
 			app_message(1, "%s", err.msg);
 			return;
 		}
-	} else if (sd_receipt_printed(&app.sess, number, &r, &copy, &err) !=
+	} else if (rpc_receipt_printed(&app.sess, number, &r, &copy, &err) !=
 	    SD_OK) {
 		app_message(1, "%s", err.msg);
 		return;
@@ -120,7 +120,7 @@ desk_pay(struct desk *d)
 		return;
 	sd_err_clear(&err);
 	snprintf(who, sizeof who, "%llu", (unsigned long long)d->bal.customer);
-	if (sd_pay(&app.sess, who, amount, methods[k - '1'], NULL, &r,
+	if (rpc_pay(&app.sess, who, amount, methods[k - '1'], NULL, &r,
 	    &err) != SD_OK) {
 		app_message(1, "%s", err.msg);
 		return;
@@ -142,7 +142,7 @@ desk_shift(struct desk *d)
 	    sizeof counted))
 		return;
 	sd_err_clear(&err);
-	if (sd_shift_close(&app.sess, counted[0] ? counted : NULL, &sh,
+	if (rpc_shift_close(&app.sess, counted[0] ? counted : NULL, &sh,
 	    &err) != SD_OK) {
 		app_message(1, "%s", err.msg);
 		return;
@@ -170,7 +170,7 @@ desk_self(struct desk *d)
 	    sizeof pw))
 		return;
 	sd_err_clear(&err);
-	if (sd_customer_check_svc_password(&app.sess, d->bal.customer, pw,
+	if (rpc_customer_check_svc_password(&app.sess, d->bal.customer, pw,
 	    &err) != SD_OK) {
 		explicit_bzero(pw, sizeof pw);
 		app_message(1, "%s", err.msg);

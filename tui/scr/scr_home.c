@@ -112,13 +112,13 @@ home_load(struct home_data *d)
 	d->nrem = d->ntk = 0;
 	d->loaded = time(NULL);
 	if (sd_role_may(app.sess.user.role, SD_OP_NOTE_ADD))
-		sd_reminder_due(&app.sess, NULL, sd_now() + 3600, 0, home_rem, d,
+		rpc_reminder_due(&app.sess, NULL, sd_now() + 3600, 0, home_rem, d,
 		    &err);
 	if (sd_role_may(app.sess.user.role, SD_OP_TICKET_SHOW)) {
 		memset(&f, 0, sizeof f);
 		f.status = -2;
 		f.handler = app.sess.user.login;
-		sd_ticket_list(&app.sess, &f, home_ticket, d, &err);
+		rpc_ticket_list(&app.sess, &f, home_ticket, d, &err);
 	}
 }
 

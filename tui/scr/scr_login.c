@@ -21,7 +21,7 @@ login_submit(struct form *f, struct sd_err *err)
 {
 	int st;
 
-	st = sd_session_login(app.core, f->fields[0].value, f->fields[1].value,
+	st = rpc_session_login(f->fields[0].value, f->fields[1].value,
 	    &app.sess, err);
 	explicit_bzero(f->fields[1].value, sizeof f->fields[1].value);
 	return st;

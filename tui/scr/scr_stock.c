@@ -87,7 +87,7 @@ stock_fetch(void *ctx, const char *filter, const char *anchor, int dir,
 	int st;
 
 	stock_filter(d, filter, &f);
-	st = sd_sim_page(&app.sess, &f, anchor, dir, c, keys, max, n, err);
+	st = rpc_sim_page(&app.sess, &f, anchor, dir, c, keys, max, n, err);
 	for (int i = 0; st == SD_OK && i < *n; i++) {
 		struct lv_row *r = &rows[i];
 		char price[32];
@@ -120,7 +120,7 @@ stock_count(struct stock_data *d)
 	struct sd_err err;
 
 	stock_filter(d, d->lv.filter, &f);
-	if (sd_sim_counts(&app.sess, &f, d->counts, &err) != SD_OK)
+	if (rpc_sim_counts(&app.sess, &f, d->counts, &err) != SD_OK)
 		app_message(1, "%s", err.msg);
 }
 
@@ -215,7 +215,7 @@ stock_draw(struct screen *s)
 	if (row != NULL && strcmp(row->key, d->curkey) != 0) {
 		struct sd_err err;
 
-		if (sd_sim_find(&app.sess, row->cells[0], &d->cur, &err) != SD_OK)
+		if (rpc_sim_find(&app.sess, row->cells[0], &d->cur, &err) != SD_OK)
 			memset(&d->cur, 0, sizeof d->cur);
 		sd_strlcpy(d->curkey, row->key, sizeof d->curkey);
 	}
@@ -256,7 +256,7 @@ stock_import(struct stock_data *d)
 	    path[0] == '\0')
 		return;
 	sd_err_clear(&err);
-	if (sd_authorize(&app.sess, SD_OP_SIM_ADD, path, &err) != SD_OK ||
+	if (rpc_authorize(&app.sess, SD_OP_SIM_ADD, path, &err) != SD_OK ||
 	    sd_table_read(path, SD_ENC_AUTO, &t, &err) != SD_OK) {
 		app_message(1, "%s", err.msg);
 		return;
@@ -264,7 +264,7 @@ stock_import(struct stock_data *d)
 	app_message(0, "%s", _("Importing..."));
 	chrome_draw(screen_top());
 	refresh();
-	if (sd_sim_import(&app.sess, path, &t, NULL, &r, &err) != SD_OK)
+	if (rpc_sim_import(&app.sess, path, &t, NULL, &r, &err) != SD_OK)
 		app_message(1, "%s", err.msg);
 	else
 		app_message(0, _("%ld cards imported."), r.imported);
@@ -438,7 +438,7 @@ agents_load(struct agents_data *d)
 
 	d->n = 0;
 	d->stcode[0] = '\0';
-	if (sd_agent_tree(&app.sess, NULL, agents_collect, d, &err) != SD_OK)
+	if (rpc_agent_tree(&app.sess, NULL, agents_collect, d, &err) != SD_OK)
 		app_message(1, "%s", err.msg);
 }
 
@@ -519,7 +519,7 @@ agents_draw(struct screen *s)
 		char recv[32];
 
 		if (strcmp(d->stcode, a->code) != 0) {
-			if (sd_agent_stats(&app.sess, a->code, &d->st, &err) != SD_OK)
+			if (rpc_agent_stats(&app.sess, a->code, &d->st, &err) != SD_OK)
 				memset(&d->st, 0, sizeof d->st);
 			sd_strlcpy(d->stcode, a->code, sizeof d->stcode);
 		}
@@ -558,7 +558,7 @@ agents_key(struct screen *s, enum action a, wint_t ch)
 	if (to == SD_AGENT_SUSPENDED && !ask_yes_no(_("Suspend this agent?")))
 		return;
 	sd_err_clear(&err);
-	st = sd_agent_set_status(&app.sess, d->a[atoi(row->key)].code, to, &err);
+	st = rpc_agent_set_status(&app.sess, d->a[atoi(row->key)].code, to, &err);
 	if (st != SD_OK)
 		app_message(1, "%s", err.msg);
 	else
@@ -642,7 +642,7 @@ orders_load(struct orders_data *d)
 	struct sd_err err;
 
 	d->n = 0;
-	if (sd_order_list(&app.sess, -1, orders_collect, d, &err) != SD_OK)
+	if (rpc_order_list(&app.sess, -1, orders_collect, d, &err) != SD_OK)
 		app_message(1, "%s", err.msg);
 }
 
@@ -744,7 +744,7 @@ orders_new(struct orders_data *d)
 	    !ask_text(_("How many cards:"), count, sizeof count))
 		return;
 	sd_err_clear(&err);
-	if (sd_order_add(&app.sess, agent[0] ? agent : NULL, plan, atoi(count),
+	if (rpc_order_add(&app.sess, agent[0] ? agent : NULL, plan, atoi(count),
 	    NULL, 0, &id, &err) != SD_OK) {
 		app_message(1, "%s", err.msg);
 		return;
@@ -787,23 +787,23 @@ orders_key(struct screen *s, enum action a, wint_t ch)
 	sd_err_clear(&err);
 	switch (ch) {
 	case 'a':
-		st = sd_order_approve(&app.sess, o->id, &err);
+		st = rpc_order_approve(&app.sess, o->id, &err);
 		break;
 	case 's':
 		if (!ask_text(_("Carrier:"), carrier, sizeof carrier) ||
 		    !ask_text(_("Tracking number:"), tracking, sizeof tracking))
 			return;
-		st = sd_order_ship(&app.sess, o->id, carrier, tracking, &err);
+		st = rpc_order_ship(&app.sess, o->id, carrier, tracking, &err);
 		break;
 	case 'd':
 		if (!ask_yes_no(_("The agent has the cards: deliver?")))
 			return;
-		st = sd_order_deliver(&app.sess, o->id, &err);
+		st = rpc_order_deliver(&app.sess, o->id, &err);
 		break;
 	case 'x':
 		if (!ask_text(_("Why?"), reason, sizeof reason))
 			return;
-		st = sd_order_end(&app.sess, o->id,
+		st = rpc_order_end(&app.sess, o->id,
 		    app.sess.user.role == SD_ROLE_AGENT ? SD_ORDER_CANCELLED :
 		    SD_ORDER_REJECTED, reason, &err);
 		break;
@@ -878,7 +878,7 @@ act_submit(struct form *f, struct sd_err *err)
 	a.agent = fl[A_AGENT].value[0] ? fl[A_AGENT].value : NULL;
 	a.price = fl[A_PRICE].value[0] ? fl[A_PRICE].value : NULL;
 	a.vas = fl[A_VAS].value;
-	st = sd_sim_activate(&app.sess, &a, &sub, err);
+	st = rpc_sim_activate(&app.sess, &a, &sub, err);
 	if (st == SD_ENOTFOUND && strncmp(err->msg, "customer:", 9) == 0) {
 		struct sd_cust_fields cf;
 		uint64_t id;
@@ -890,7 +890,7 @@ act_submit(struct form *f, struct sd_err *err)
 		sd_cust_fields_init(&cf);
 		cf.name = fl[A_NAME].value;
 		cf.phones = a.customer_key;
-		if ((st = sd_customer_add(&app.sess, &cf, &id, err)) != SD_OK) {
+		if ((st = rpc_customer_add(&app.sess, &cf, &id, err)) != SD_OK) {
 			if (strncmp(err->msg, "phone", 5) == 0) {
 				struct sd_buf m = SD_BUF_INIT;
 
@@ -903,7 +903,7 @@ act_submit(struct form *f, struct sd_err *err)
 		}
 		a.customer = id;
 		a.customer_key = NULL;
-		st = sd_sim_activate(&app.sess, &a, &sub, err);
+		st = rpc_sim_activate(&app.sess, &a, &sub, err);
 	}
 	if (st == SD_OK) {
 		app_message(0, _("Sold: subscription #%llu, card %s. Next card."),
@@ -927,7 +927,7 @@ act_lookup(struct act_data *d)
 	d->card[0] = '\0';
 	if (strlen(v) < 11)
 		return;
-	if (sd_sim_find(&app.sess, v, &c, &err) != SD_OK) {
+	if (rpc_sim_find(&app.sess, v, &c, &err) != SD_OK) {
 		sd_strlcpy(d->card, err.msg, sizeof d->card);
 		return;
 	}
@@ -1067,7 +1067,7 @@ take_run(struct take_data *d, int apply)
 		return;
 	d->nd = 0;
 	sd_err_clear(&err);
-	if (sd_sim_stocktake(&app.sess, d->warehouse, d->ids, d->lines, d->n,
+	if (rpc_sim_stocktake(&app.sess, d->warehouse, d->ids, d->lines, d->n,
 	    apply, reason[0] ? reason : NULL, take_collect, d, &d->r,
 	    &err) != SD_OK) {
 		app_message(1, "%s", err.msg);

@@ -43,7 +43,7 @@ tel_name(uint64_t customer)
 		return;
 	tel.name_of = customer;
 	tel.name[0] = '\0';
-	if (sd_customer_get(&app.sess, customer, &c, &err) == SD_OK)
+	if (rpc_customer_get(&app.sess, customer, &c, &err) == SD_OK)
 		sd_strlcpy(tel.name, c.name, sizeof tel.name);
 }
 
@@ -55,7 +55,7 @@ tel_refresh(void)
 
 	if (tel.call == 0)
 		return -1;
-	if (sd_call_get(&app.sess, tel.call, &tel.c, &err) != SD_OK) {
+	if (rpc_call_get(&app.sess, tel.call, &tel.c, &err) != SD_OK) {
 		app_message(1, "%s", err.msg);
 		tel.call = 0;
 		return -1;
@@ -107,7 +107,7 @@ after_call(void)
 	    c.billsec % 60, fee);
 	/* A customer added during the call has the number now. */
 	if (c.customer == 0 && number[0] != '\0' &&
-	    sd_customer_find(&app.sess, number, &cu, &err) == SD_OK)
+	    rpc_customer_find(&app.sess, number, &cu, &err) == SD_OK)
 		c.customer = cu.id;
 	if (c.customer != 0)
 		screen_push(scr_call_note_new(c.customer, c.id,
@@ -126,7 +126,7 @@ tel_dial(const char *number)
 		app_message(1, "%s", _("Already on a call: F7 hangs it up."));
 		return;
 	}
-	if (sd_call_dial(&app.sess, number, NULL, NULL, &id, &err) != SD_OK) {
+	if (rpc_call_dial(&app.sess, number, NULL, NULL, &id, &err) != SD_OK) {
 		app_message(1, "%s", err.msg);
 		return;
 	}
@@ -183,7 +183,7 @@ tel_action(enum action a)
 			if (!ask_text(_("Tones to send (0-9 * #):"), buf,
 			    sizeof buf) || buf[0] == '\0')
 				return;
-			if (sd_call_dtmf(&app.sess, tel.call, buf, &err) != SD_OK)
+			if (rpc_call_dtmf(&app.sess, tel.call, buf, &err) != SD_OK)
 				app_message(1, "%s", err.msg);
 			else
 				app_message(0, _("Tones %s sent."), buf);
@@ -199,14 +199,14 @@ tel_action(enum action a)
 			return;
 		}
 		if (tel.incoming && tel.c.state == SD_CALL_RINGING) {
-			if (sd_call_answer(&app.sess, tel.call, &err) != SD_OK) {
+			if (rpc_call_answer(&app.sess, tel.call, &err) != SD_OK) {
 				app_message(1, "%s", err.msg);
 				return;
 			}
 			app_message(0, "%s", _("Answering; F7 hangs up."));
 			return;
 		}
-		if (sd_call_hangup(&app.sess, tel.call, &err) != SD_OK) {
+		if (rpc_call_hangup(&app.sess, tel.call, &err) != SD_OK) {
 			app_message(1, "%s", err.msg);
 			tel_refresh();
 			return;
@@ -277,12 +277,12 @@ tel_poll(void)
 	if (!tel_enabled())
 		return;
 	if (tel_takes_calls() && (tel.beat == 0 || now - tel.beat >= 5)) {
-		if (sd_presence_beat(&app.sess, tel.paused, tel.reason, &err) !=
+		if (rpc_presence_beat(&app.sess, tel.paused, tel.reason, &err) !=
 		    SD_OK)
 			app_message(1, "%s", err.msg);
 		tel.beat = now;
 	}
-	if (sd_tel_events(&app.sess, ev, 16, &n, &err) != SD_OK) {
+	if (rpc_tel_events(&app.sess, ev, 16, &n, &err) != SD_OK) {
 		app_message(1, "%s", err.msg);
 		return;
 	}
@@ -365,7 +365,7 @@ tel_signout(void)
 
 	/* Not offered calls from now on, rather than 15 s from now. */
 	if (tel_takes_calls() && tel.beat != 0)
-		sd_presence_beat(&app.sess, 1, "signed out", &err);
+		rpc_presence_beat(&app.sess, 1, "signed out", &err);
 }
 
 const char *
@@ -426,10 +426,10 @@ board_load(struct board *d)
 
 	d->n = d->nops = 0;
 	d->loaded = time(NULL);
-	if (sd_modem_list(&app.sess, board_collect, d, &err) != SD_OK)
+	if (rpc_modem_list(&app.sess, board_collect, d, &err) != SD_OK)
 		app_message(1, "%s", err.msg);
 	if (sd_role_may(app.sess.user.role, SD_OP_PRESENCE_SHOW) &&
-	    sd_presence_list(&app.sess, board_op, d, &err) != SD_OK)
+	    rpc_presence_list(&app.sess, board_op, d, &err) != SD_OK)
 		app_message(1, "%s", err.msg);
 	for (int i = 0; i < d->n; i++) {
 		struct sd_call c;
@@ -438,7 +438,7 @@ board_load(struct board *d)
 		d->since[i] = 0;
 		if (d->m[i].call == 0)
 			continue;
-		if (sd_call_get(&app.sess, d->m[i].call, &c, &err) != SD_OK) {
+		if (rpc_call_get(&app.sess, d->m[i].call, &c, &err) != SD_OK) {
 			snprintf(d->call[i], sizeof d->call[i], "#%llu",
 			    (unsigned long long)d->m[i].call);
 			continue;
@@ -613,7 +613,7 @@ board_key(struct screen *s, enum action a, wint_t ch)
 			app_message(1, _("slot: '%s' is not a number"), buf);
 			return;
 		}
-		if (sd_modem_switch(&app.sess, d->m[d->sel].name, atoi(buf), &job,
+		if (rpc_modem_switch(&app.sess, d->m[d->sel].name, atoi(buf), &job,
 		    &err) != SD_OK)
 			app_message(1, "%s", err.msg);
 		else

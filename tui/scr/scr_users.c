@@ -35,7 +35,7 @@ users_fetch(void *ctx, const char *filter, const char *anchor, int dir,
 	(void)ctx;
 	memset(&f, 0, sizeof f);
 	f.prefix = filter;
-	st = sd_user_page(&app.sess, &f, anchor, dir, u, max, n, err);
+	st = rpc_user_page(&app.sess, &f, anchor, dir, u, max, n, err);
 	for (int i = 0; st == SD_OK && i < *n; i++) {
 		const char *state = sd_user_state(&u[i], now);
 
@@ -120,20 +120,20 @@ users_key(struct screen *s, enum action a, wint_t ch)
 			screen_push(scr_user_form_new(login));
 		return;
 	case ACT_TOGGLE:
-		if (row == NULL || sd_user_get(&app.sess, login, &u, &err) != SD_OK)
+		if (row == NULL || rpc_user_get(&app.sess, login, &u, &err) != SD_OK)
 			break;
 		if (u.status == SD_USER_DISABLED) {
-			if (sd_user_set_status(&app.sess, login, SD_USER_ACTIVE,
+			if (rpc_user_set_status(&app.sess, login, SD_USER_ACTIVE,
 			    &err) == SD_OK)
 				app_message(0, _("%s can log in again."), login);
 		} else if (ask_yes_no(_("Disable this user?")) &&
-		    sd_user_set_status(&app.sess, login, SD_USER_DISABLED,
+		    rpc_user_set_status(&app.sess, login, SD_USER_DISABLED,
 		    &err) == SD_OK)
 			app_message(0, _("%s is disabled."), login);
 		lv_refresh(&d->lv);
 		break;
 	case ACT_UNLOCK:
-		if (row != NULL && sd_user_unlock(&app.sess, login, &err) == SD_OK)
+		if (row != NULL && rpc_user_unlock(&app.sess, login, &err) == SD_OK)
 			app_message(0, _("%s is unlocked."), login);
 		lv_refresh(&d->lv);
 		break;
@@ -197,11 +197,11 @@ uform_submit(struct form *f, struct sd_err *err)
 	uf.age = fl[F_AGE].value[0] ? atoi(fl[F_AGE].value) : 0;
 	uf.os_login = fl[F_OSLOGIN].value;
 	if (!d->adding)
-		return sd_user_update(&app.sess, fl[F_LOGIN].value, &uf, err);
+		return rpc_user_update(&app.sess, fl[F_LOGIN].value, &uf, err);
 	if (strcmp(fl[F_PASSWORD].value, fl[F_REPEAT].value) != 0)
 		return sd_err_set(err, SD_EINVAL,
 		    "repeat: the two passwords differ");
-	return sd_user_add(&app.sess, fl[F_LOGIN].value, &uf,
+	return rpc_user_add(&app.sess, fl[F_LOGIN].value, &uf,
 	    fl[F_PASSWORD].value, NULL, err);
 }
 
@@ -273,7 +273,7 @@ scr_user_form_new(const char *login)
 		struct sd_err err;
 
 		n = F_PASSWORD;	/* passwords change elsewhere */
-		if (sd_user_get(&app.sess, login, &u, &err) != SD_OK) {
+		if (rpc_user_get(&app.sess, login, &u, &err) != SD_OK) {
 			app_message(1, "%s", err.msg);
 			free(d);
 			free(s);

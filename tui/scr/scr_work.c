@@ -49,14 +49,14 @@ count_team_tickets(void)
 
 	memset(&f, 0, sizeof f);
 	f.team = app.sess.user.team;
-	if (sd_user_page(&app.sess, &f, "", 1, rows, 128, &n, &err) == SD_OK) {
+	if (rpc_user_page(&app.sess, &f, "", 1, rows, 128, &n, &err) == SD_OK) {
 		for (int i = 0; i < n; i++)
 			sd_strlcpy(tt->members[tt->n++], rows[i].login,
 			    sizeof tt->members[0]);
 		memset(&tf, 0, sizeof tf);
 		tf.status = -2;
 		tf.overdue = 1;
-		if (sd_ticket_list(&app.sess, &tf, team_ticket, tt, &err) == SD_OK)
+		if (rpc_ticket_list(&app.sess, &tf, team_ticket, tt, &err) == SD_OK)
 			overdue = tt->overdue;
 	}
 	free(tt);
@@ -124,7 +124,7 @@ popup(const struct sd_reminder *r)
 	/* Leaving (the terminal gone): not seen, it pops up next time. */
 	if (rk == RK_QUIT)
 		return;
-	sd_reminder_seen(&app.sess, r->id, &err);
+	rpc_reminder_seen(&app.sess, r->id, &err);
 	if (rk == RK_KEY && !is_key && (ch == '\r' || ch == '\n'))
 		screen_push(scr_customer_card_new(r->customer));
 }
@@ -141,13 +141,13 @@ reminders_poll(void)
 		return;
 	last = now;
 	memset(&p, 0, sizeof p);
-	if (sd_reminder_due(&app.sess, NULL, now, 0, poll_cb, &p, &err) != SD_OK)
+	if (rpc_reminder_due(&app.sess, NULL, now, 0, poll_cb, &p, &err) != SD_OK)
 		return;
 	reminders_due_count = p.n;
 	if (app.sess.user.role == SD_ROLE_SUPERVISOR) {
 		int n = 0;
 
-		if (sd_reminder_due(&app.sess, NULL, now, 1, count_cb, &n,
+		if (rpc_reminder_due(&app.sess, NULL, now, 1, count_cb, &n,
 		    &err) == SD_OK)
 			reminders_team_overdue = n;
 		tickets_team_overdue = count_team_tickets();
@@ -181,7 +181,7 @@ rem_load(struct rem_list *d)
 
 	d->n = 0;
 	/* Everything planned for the next week; the due ones first. */
-	if (sd_reminder_due(&app.sess, NULL, sd_now() + 7 * 86400, d->team,
+	if (rpc_reminder_due(&app.sess, NULL, sd_now() + 7 * 86400, d->team,
 	    rem_collect, d, &err) != SD_OK)
 		app_message(1, "%s", err.msg);
 	if (d->sel >= d->n)
@@ -317,7 +317,7 @@ tk_load(struct tk_list *d)
 	memset(&f, 0, sizeof f);
 	f.status = -2;			/* open or in progress */
 	f.handler = d->all ? NULL : app.sess.user.login;
-	if (sd_ticket_list(&app.sess, &f, tk_collect, d, &err) != SD_OK)
+	if (rpc_ticket_list(&app.sess, &f, tk_collect, d, &err) != SD_OK)
 		app_message(1, "%s", err.msg);
 	if (d->sel >= d->n)
 		d->sel = d->n > 0 ? d->n - 1 : 0;
@@ -402,8 +402,8 @@ tkf_submit(struct form *f, struct sd_err *err)
 	struct tk_form *d = f->ctx;
 
 	if (!d->closing)
-		return sd_ticket_update(&app.sess, d->id, f->fields[0].value, err);
-	return sd_ticket_close(&app.sess, d->id, f->fields[0].value,
+		return rpc_ticket_update(&app.sess, d->id, f->fields[0].value, err);
+	return rpc_ticket_close(&app.sess, d->id, f->fields[0].value,
 	    f->fields[1].value[0] ? atoi(f->fields[1].value) : 0, err);
 }
 
@@ -607,7 +607,7 @@ imp_key(struct screen *s, enum action a, wint_t ch)
 		memset(&o, 0, sizeof o);
 		o.owner = d->f[1].value[0] ? d->f[1].value : NULL;
 		o.map = d->f[2].value[0] ? d->f[2].value : NULL;
-		if (sd_customer_import(&app.sess, d->f[0].value, &d->t, &o, &r,
+		if (rpc_customer_import(&app.sess, d->f[0].value, &d->t, &o, &r,
 		    &err) == SD_OK)
 			app_message(0, _("Imported %ld customers."), r.imported);
 		else
