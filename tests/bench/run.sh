@@ -172,6 +172,7 @@ printf '%-44s %11s us %14s\n' "name prefix, p50" "$(cget name_p50)" "n/a"
 printf '%-44s %11s us %14s\n' "name prefix, p99 (target <= 1000)" "$(cget name_p99)" "n/a"
 # The TUI on the million: all customers, paged, to the end, and a search.
 tui_crss=n/a
+tui_uss=n/a
 if command -v tmux >/dev/null; then
 	sock="simdesk-cbench-$$"
 	tmux -L "$sock" new-session -d -x 120 -y 40 \
@@ -185,11 +186,16 @@ if command -v tmux >/dev/null; then
 	tmux -L "$sock" send-keys G / 客户05
 	sleep 0.8
 	pid=$(tmux -L "$sock" list-panes -F '#{pane_pid}')
+	# The pane's shell may have forked it rather than exec'd it.
+	[ "$(cat /proc/"$pid"/comm 2>/dev/null)" = simdesk ] || pid=$(pgrep -x -P "$pid" simdesk | head -1)
 	tui_crss=$(awk '/VmRSS/ { print $2 }' /proc/"$pid"/status 2>/dev/null || echo n/a)
-	tmux -L "$sock" capture-pane -p | grep -q "客户05" || tui_crss="n/a (list not shown)"
+	# USS: the pages only this process has (smaps_rollup's private ones).
+	tui_uss=$(awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s }' /proc/"$pid"/smaps_rollup 2>/dev/null)
+	tmux -L "$sock" capture-pane -p | grep -q "客户05" || { tui_crss="n/a (list not shown)"; tui_uss=n/a; }
 	tmux -L "$sock" kill-server
 fi
 printf '%-44s %11s KB %14s\n' "TUI RSS, $C customers paged + filtered" "$tui_crss" "(target 16384)"
+printf '%-44s %11s KB %14s\n' "TUI USS (a client of simdeskd), the same" "${tui_uss:-n/a}" "(target 4096)"
 printf '%-44s %11s/s %11s/s %9s\n' "the 8 writers' adds meanwhile" "$(cget writers_per_s)" \
     "$(awk -v n="$ref_added" -v t="$tw" 'BEGIN { printf "%d", n / (t / 1e9) }')" ""
 

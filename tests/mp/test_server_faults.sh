@@ -83,9 +83,38 @@ check_books() {	# PHASE LOGS...
 declare -a base
 for n in $(seq "$NCLIENTS"); do base[n]=0; done
 
+# Two TUIs in tmux (the admin, bound to this Unix user), each started
+# again whenever it is killed; a driver keeps them browsing.
+TUI_SOCK="simdesk-faults-$$"
+cleanup_tmux() { tm kill-server 2>/dev/null; t_cleanup; }
+trap cleanup_tmux EXIT
+for w in tui1 tui2; do
+	tm new-session -d -s "$w" -x 100 -y 30 \
+	    "while :; do env LANG=C.UTF-8 LC_ALL=C.UTF-8 SIMDESK_DATA=$D simdesk; sleep 0.2; done"
+done
+tui_check() {	# DESC: both TUIs show the customer list when asked
+	local w
+	for w in tui1 tui2; do
+		W=$w
+		keys Escape Escape Escape
+		sleep 0.3
+		keys n	# "Leave simdesk?": no
+		sleep 0.3
+		keys 3
+		wait_for "$1 ($w)" "客户1 " 300
+		keys Escape
+	done
+}
+tui_check "the TUIs list customers through the server"
+
 # ---------------------------------------------------------------- kill -9 of clients
 SECS=${KILL_SECONDS:-120}
 for n in $(seq "$NCLIENTS"); do client_loop "$n" "$SECS" "$T_DIR/c$n.log" & done
+( end=$(( $(date +%s) + SECS - 2 ))
+  while [ "$(date +%s)" -lt "$end" ]; do
+	for w in tui1 tui2; do tm send-keys -t "$w" Escape n 3 End 2>/dev/null; done
+	sleep 0.3
+  done ) &
 # a fresh client works at every moment
 ( end=$(( $(date +%s) + SECS - 2 ))
   while [ "$(date +%s)" -lt "$end" ]; do
@@ -94,16 +123,30 @@ for n in $(seq "$NCLIENTS"); do client_loop "$n" "$SECS" "$T_DIR/c$n.log" & done
   done >"$T_DIR/fresh" ) &
 FRESH=$!
 kills=0
+tui_kills=0
+next_tui=$(( $(date +%s) + 2 ))
 end=$(( $(date +%s) + SECS - 2 ))
 while [ "$(date +%s)" -lt "$end" ] && [ "$kills" -lt 500 ]; do
 	# every client in flight at a random moment, whatever it is doing
 	n=$(pkill -9 -e -f "^simdeskctl -D $D (pay|note|customer add)" | wc -l)
 	kills=$((kills + n))
+	# every few seconds one of the TUIs, whatever it is waiting for
+	if [ "$(date +%s)" -ge "$next_tui" ]; then
+		p=$(for q in $(pgrep -x simdesk); do
+			tr '\0' '\n' <"/proc/$q/environ" 2>/dev/null |
+			    grep -qx "SIMDESK_DATA=$D" && echo "$q"
+		    done | shuf -n 1)
+		[ -n "$p" ] && kill -9 "$p" 2>/dev/null && tui_kills=$((tui_kills + 1))
+		next_tui=$(( $(date +%s) + RANDOM % 4 + 2 ))
+	fi
 	sleep 0.0$((RANDOM % 9 + 1))
 done
 wait
 fresh_bad=$(grep -c bad "$T_DIR/fresh")
-echo "# $kills clients killed with SIGKILL"
+echo "# $kills clients and $tui_kills TUIs killed with SIGKILL"
+kills=$((kills + tui_kills))
+[ "$tui_kills" -ge 2 ]; t_ok "TUIs among those killed ($tui_kills)" $?
+tui_check "after the kills, both TUIs answer"
 [ "$kills" -ge 100 ]; t_ok "clients killed at random while writing ($kills)" $?
 [ "$fresh_bad" -eq 0 ]; t_ok "a fresh client answered within 5 s throughout ($fresh_bad did not)" $?
 # A killed client's exit status is 137 (the loop logged it so).
@@ -123,6 +166,7 @@ for k in $(seq "$SKILLS"); do
 done
 wait
 echo "# server killed $SKILLS times, restarted by the test $restarted times"
+tui_check "after the server kills, both TUIs are back"
 grep -c 'reply was lost' "$T_DIR"/s*.log >/dev/null 2>&1
 check_books "server kills" "$T_DIR"/s*.log
 t_stop_servers

@@ -93,7 +93,10 @@ simdeskctl customer show 13700000002 >/dev/null; t_ok "... and they are there" $
 # A supervisor is told of the team's overdue tickets without asking.
 printf 'tickets = { sla_hours = { complaint = 1; }; };\n' >"$T_DIR/sla.conf"
 export SIMDESK_CONF="$T_DIR/sla.conf"
-t_stop_servers	# the configuration is the server's: start it afresh
+# The configuration is the server's: start it afresh, with no TUI left to
+# start one of the old configuration when it reconnects.
+for x in a b c; do tmx $x kill-server 2>/dev/null; done
+t_stop_servers
 T=$(as cashier cashierpw1 simdeskctl customer add --name 过期 --phone 13300001111 >/dev/null;
     as cashier cashierpw1 simdeskctl ticket add 13300001111 --type complaint --text 投诉)
 as supervisor supervisorpw1 simdeskctl ticket assign "$T" operator
