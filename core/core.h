@@ -1927,7 +1927,9 @@ struct sd_args {
 void	sd_args_init(struct sd_args *a, const struct sd_wire_msg *m);
 int	sd_args_more(struct sd_args *a);
 int64_t	sd_args_int(struct sd_args *a);
+/* A string; NULL (ANULL) makes the call malformed.  _opt: NULL kept. */
 const char *sd_args_str(struct sd_args *a);
+const char *sd_args_opt(struct sd_args *a);
 const void *sd_args_rawp(struct sd_args *a, size_t *n);
 /* Copy a struct of exactly n bytes; -1 (and bad) otherwise. */
 int	sd_args_raw(struct sd_args *a, void *out, size_t n);

@@ -93,8 +93,9 @@ sd_args_int(struct sd_args *a)
 	return f->ival;
 }
 
+/* A string that may be NULL: where core says NULL means "not given". */
 const char *
-sd_args_str(struct sd_args *a)
+sd_args_opt(struct sd_args *a)
 {
 	const struct sd_wire_field *f = next_field(a);
 
@@ -106,6 +107,20 @@ sd_args_str(struct sd_args *a)
 		return "";
 	}
 	return f->s;
+}
+
+/* A string that must be there: NULL is a malformed call (core is never
+ * handed a NULL it does not take). */
+const char *
+sd_args_str(struct sd_args *a)
+{
+	const char *s = sd_args_opt(a);
+
+	if (s == NULL) {
+		a->bad = 1;
+		return "";
+	}
+	return s;
 }
 
 const void *
@@ -277,13 +292,13 @@ bad_args(struct call *k)
 static void
 user_fields(struct sd_args *a, struct sd_user_fields *f)
 {
-	f->name = sd_args_str(a);
+	f->name = sd_args_opt(a);
 	f->role = (int)sd_args_int(a);
-	f->team = sd_args_str(a);
-	f->phone = sd_args_str(a);
+	f->team = sd_args_opt(a);
+	f->phone = sd_args_opt(a);
 	f->age = (int)sd_args_int(a);
-	f->os_login = sd_args_str(a);
-	f->agent = sd_args_str(a);
+	f->os_login = sd_args_opt(a);
+	f->agent = sd_args_opt(a);
 }
 
 void
@@ -301,15 +316,15 @@ sd_arg_user_fields(struct sd_buf *b, const struct sd_user_fields *f)
 static void
 cust_fields(struct sd_args *a, struct sd_cust_fields *f)
 {
-	f->name = sd_args_str(a);
-	f->phones = sd_args_str(a);
-	f->city = sd_args_str(a);
-	f->address = sd_args_str(a);
-	f->id_no = sd_args_str(a);
-	f->cls = sd_args_str(a);
-	f->source = sd_args_str(a);
-	f->tags = sd_args_str(a);
-	f->owner = sd_args_str(a);
+	f->name = sd_args_opt(a);
+	f->phones = sd_args_opt(a);
+	f->city = sd_args_opt(a);
+	f->address = sd_args_opt(a);
+	f->id_no = sd_args_opt(a);
+	f->cls = sd_args_opt(a);
+	f->source = sd_args_opt(a);
+	f->tags = sd_args_opt(a);
+	f->owner = sd_args_opt(a);
 	f->dnc = (int)sd_args_int(a);
 	f->status = (int)sd_args_int(a);
 }
@@ -334,11 +349,11 @@ static void
 sim_filter(struct sd_args *a, struct sd_sim_filter *f)
 {
 	f->status = (int)sd_args_int(a);
-	f->agent = sd_args_str(a);
-	f->plan = sd_args_str(a);
-	f->grade = sd_args_str(a);
-	f->warehouse = sd_args_str(a);
-	f->msisdn_prefix = sd_args_str(a);
+	f->agent = sd_args_opt(a);
+	f->plan = sd_args_opt(a);
+	f->grade = sd_args_opt(a);
+	f->warehouse = sd_args_opt(a);
+	f->msisdn_prefix = sd_args_opt(a);
 }
 
 void
@@ -357,11 +372,11 @@ activation(struct sd_args *a, struct sd_activation *f)
 {
 	f->iccid = sd_args_str(a);
 	f->customer = (uint64_t)sd_args_int(a);
-	f->customer_key = sd_args_str(a);
-	f->channel = sd_args_str(a);
-	f->agent = sd_args_str(a);
-	f->price = sd_args_str(a);
-	f->vas = sd_args_str(a);
+	f->customer_key = sd_args_opt(a);
+	f->channel = sd_args_opt(a);
+	f->agent = sd_args_opt(a);
+	f->price = sd_args_opt(a);
+	f->vas = sd_args_opt(a);
 	f->date = sd_args_int(a);
 }
 
@@ -382,11 +397,11 @@ static void
 rate_fields(struct sd_args *a, struct sd_rate_fields *f)
 {
 	f->per_minute = sd_args_str(a);
-	f->connect = sd_args_str(a);
-	f->first_block = sd_args_str(a);
-	f->increment = sd_args_str(a);
-	f->name = sd_args_str(a);
-	f->band = sd_args_str(a);
+	f->connect = sd_args_opt(a);
+	f->first_block = sd_args_opt(a);
+	f->increment = sd_args_opt(a);
+	f->name = sd_args_opt(a);
+	f->band = sd_args_opt(a);
 	f->bundle = (int)sd_args_int(a);
 }
 
@@ -512,7 +527,7 @@ op_customer_page(struct call *k)
 {
 	int by = (int)sd_args_int(&k->a);
 	const char *key = sd_args_str(&k->a);
-	const char *anchor = sd_args_str(&k->a);
+	const char *anchor = sd_args_opt(&k->a);
 	int dir = (int)sd_args_int(&k->a);
 	int max = page_max(k), n = 0, st;
 	struct sd_customer *rows;
@@ -541,7 +556,7 @@ op_sim_page(struct call *k)
 	char (*keys)[SD_PAGEKEY_MAX];
 
 	sim_filter(&k->a, &f);
-	anchor = sd_args_str(&k->a);
+	anchor = sd_args_opt(&k->a);
 	dir = (int)sd_args_int(&k->a);
 	max = page_max(k);
 	if (ARGS_OK(k))
@@ -561,7 +576,7 @@ op_cdr_page(struct call *k)
 {
 	const char *msisdn = sd_args_str(&k->a);
 	int month = (int)sd_args_int(&k->a);
-	const char *anchor = sd_args_str(&k->a);
+	const char *anchor = sd_args_opt(&k->a);
 	int dir = (int)sd_args_int(&k->a);
 	int max = page_max(k), n = 0, st;
 	struct sd_cdr *rows;
@@ -584,8 +599,8 @@ static int
 op_bill_page(struct call *k)
 {
 	int month = (int)sd_args_int(&k->a);
-	const char *customer = sd_args_str(&k->a);
-	const char *anchor = sd_args_str(&k->a);
+	const char *customer = sd_args_opt(&k->a);
+	const char *anchor = sd_args_opt(&k->a);
 	int dir = (int)sd_args_int(&k->a);
 	int max = page_max(k), n = 0, st;
 	struct sd_bill *rows;
@@ -612,10 +627,10 @@ op_user_page(struct call *k)
 	int dir, max, n = 0, st;
 	struct sd_user *rows;
 
-	f.prefix = sd_args_str(&k->a);
+	f.prefix = sd_args_opt(&k->a);
 	f.role = (int)sd_args_int(&k->a);
-	f.team = sd_args_str(&k->a);
-	anchor = sd_args_str(&k->a);
+	f.team = sd_args_opt(&k->a);
+	anchor = sd_args_opt(&k->a);
 	dir = (int)sd_args_int(&k->a);
 	max = page_max(k);
 	if (ARGS_OK(k))
@@ -639,14 +654,18 @@ op_customer_import(struct call *k)
 	int st;
 
 	memset(&o, 0, sizeof o);
-	o.map = sd_args_str(&k->a);
-	o.owner = sd_args_str(&k->a);
-	o.rejects = sd_args_str(&k->a);
+	o.map = sd_args_opt(&k->a);
+	o.owner = sd_args_opt(&k->a);
+	o.rejects = sd_args_opt(&k->a);
 	o.progress = progress_send;
 	o.progress_arg = &p;
 	if (ARGS_OK(k))
 		return k->err->status;
 	memset(&r, 0, sizeof r);
+	/* Who may import is asked before the file is read at all. */
+	if ((st = sd_authorize(k->s, SD_OP_CUST_IMPORT, file, k->err)) !=
+	    SD_OK)
+		return st;
 	/* The client's descriptor, read here (sd_file_open's hook). */
 	if ((st = sd_table_read(file, SD_ENC_AUTO, &t, k->err)) != SD_OK)
 		return st;
@@ -660,7 +679,7 @@ static int
 op_sim_import(struct call *k)
 {
 	const char *file = sd_args_str(&k->a);
-	const char *rejects = sd_args_str(&k->a);
+	const char *rejects = sd_args_opt(&k->a);
 	struct sd_import_result r;
 	struct sd_table t;
 	int st;
@@ -668,6 +687,8 @@ op_sim_import(struct call *k)
 	if (ARGS_OK(k))
 		return k->err->status;
 	memset(&r, 0, sizeof r);
+	if ((st = sd_authorize(k->s, SD_OP_SIM_ADD, file, k->err)) != SD_OK)
+		return st;
 	if ((st = sd_table_read(file, SD_ENC_AUTO, &t, k->err)) != SD_OK)
 		return st;
 	st = sd_sim_import(k->s, file, &t, rejects, &r, k->err);
@@ -681,7 +702,7 @@ op_note_add(struct call *k)
 {
 	uint64_t customer = (uint64_t)sd_args_int(&k->a);
 	const char *text = sd_args_str(&k->a);
-	const char *outcome = sd_args_str(&k->a);
+	const char *outcome = sd_args_opt(&k->a);
 	int64_t next_at = sd_args_int(&k->a);
 	uint64_t id = 0;
 	int st;
@@ -712,7 +733,7 @@ op_note_list(struct call *k)
 static int
 op_reminder_due(struct call *k)
 {
-	const char *owner = sd_args_str(&k->a);
+	const char *owner = sd_args_opt(&k->a);
 	int64_t until = sd_args_int(&k->a);
 	int team = (int)sd_args_int(&k->a);
 	struct rows r;
@@ -743,7 +764,7 @@ op_ticket_list(struct call *k)
 	struct rows r;
 	int st;
 
-	f.handler = sd_args_str(&k->a);
+	f.handler = sd_args_opt(&k->a);
 	f.customer = (uint64_t)sd_args_int(&k->a);
 	f.status = (int)sd_args_int(&k->a);
 	f.overdue = (int)sd_args_int(&k->a);
@@ -787,7 +808,7 @@ static int
 op_ticket_close(struct call *k)
 {
 	uint64_t id = (uint64_t)sd_args_int(&k->a);
-	const char *resolution = sd_args_str(&k->a);
+	const char *resolution = sd_args_opt(&k->a);
 	int score = (int)sd_args_int(&k->a);
 
 	if (ARGS_OK(k))
@@ -819,7 +840,7 @@ op_user_add(struct call *k)
 	int st;
 
 	user_fields(&k->a, &f);
-	pw = sd_args_str(&k->a);
+	pw = sd_args_opt(&k->a);
 	if (ARGS_OK(k))
 		return k->err->status;
 	if ((st = sd_user_add(k->s, login, &f, pw, &id, k->err)) == SD_OK)
@@ -864,7 +885,7 @@ static int
 op_user_passwd(struct call *k)
 {
 	const char *login = sd_args_str(&k->a);
-	const char *old = sd_args_str(&k->a);
+	const char *old = sd_args_opt(&k->a);
 	const char *new = sd_args_str(&k->a);
 
 	if (ARGS_OK(k))
@@ -939,7 +960,7 @@ op_sim_stocktake(struct call *k)
 	const void *lines = sd_args_rawp(&k->a, &nline);
 	int n = (int)sd_args_int(&k->a);
 	int apply = (int)sd_args_int(&k->a);
-	const char *reason = sd_args_str(&k->a);
+	const char *reason = sd_args_opt(&k->a);
 	struct sd_stocktake_result res;
 	char (*idv)[21];
 	int *linev, st;
@@ -974,7 +995,7 @@ op_sim_stocktake(struct call *k)
 static int
 op_agent_tree(struct call *k)
 {
-	const char *root = sd_args_str(&k->a);
+	const char *root = sd_args_opt(&k->a);
 	struct rows r;
 	int st;
 
@@ -1030,7 +1051,7 @@ op_subscription_list(struct call *k)
 static int
 op_order_add(struct call *k)
 {
-	const char *agent = sd_args_str(&k->a);
+	const char *agent = sd_args_opt(&k->a);
 	const char *plan = sd_args_str(&k->a);
 	int count = (int)sd_args_int(&k->a);
 	int nids = (int)sd_args_int(&k->a);
@@ -1085,8 +1106,8 @@ static int
 op_order_ship(struct call *k)
 {
 	uint64_t id = (uint64_t)sd_args_int(&k->a);
-	const char *carrier = sd_args_str(&k->a);
-	const char *tracking = sd_args_str(&k->a);
+	const char *carrier = sd_args_opt(&k->a);
+	const char *tracking = sd_args_opt(&k->a);
 
 	if (ARGS_OK(k))
 		return k->err->status;
@@ -1098,7 +1119,7 @@ op_order_end(struct call *k)
 {
 	uint64_t id = (uint64_t)sd_args_int(&k->a);
 	int status = (int)sd_args_int(&k->a);
-	const char *reason = sd_args_str(&k->a);
+	const char *reason = sd_args_opt(&k->a);
 
 	if (ARGS_OK(k))
 		return k->err->status;
@@ -1217,8 +1238,8 @@ op_pay(struct call *k)
 {
 	const char *customer = sd_args_str(&k->a);
 	const char *amount = sd_args_str(&k->a);
-	const char *method = sd_args_str(&k->a);
-	const char *note = sd_args_str(&k->a);
+	const char *method = sd_args_opt(&k->a);
+	const char *note = sd_args_opt(&k->a);
 	struct sd_receipt out;
 	int st;
 
@@ -1252,7 +1273,7 @@ op_receipt_printed(struct call *k)
 static int
 op_print_queue(struct call *k)
 {
-	const char *printer = sd_args_str(&k->a);
+	const char *printer = sd_args_opt(&k->a);
 	const char *number = sd_args_str(&k->a);
 	int cols = (int)sd_args_int(&k->a);
 	struct sd_receipt out;
@@ -1272,7 +1293,7 @@ op_print_queue(struct call *k)
 static int
 op_shift_close(struct call *k)
 {
-	const char *counted = sd_args_str(&k->a);
+	const char *counted = sd_args_opt(&k->a);
 	struct sd_shift out;
 	int st;
 
@@ -1305,7 +1326,7 @@ op_call_list(struct call *k)
 	struct rows r;
 	int st;
 
-	f.operator = sd_args_str(&k->a);
+	f.operator = sd_args_opt(&k->a);
 	f.from = sd_args_int(&k->a);
 	f.to = sd_args_int(&k->a);
 	f.customer = (uint64_t)sd_args_int(&k->a);
@@ -1322,8 +1343,8 @@ static int
 op_call_dial(struct call *k)
 {
 	const char *number = sd_args_str(&k->a);
-	const char *modem = sd_args_str(&k->a);
-	const char *as = sd_args_str(&k->a);
+	const char *modem = sd_args_opt(&k->a);
+	const char *as = sd_args_opt(&k->a);
 	uint64_t id = 0;
 	int st;
 
@@ -1371,7 +1392,7 @@ op_modem_list(struct call *k)
 static int
 op_modem_switch(struct call *k)
 {
-	const char *modem = sd_args_str(&k->a);
+	const char *modem = sd_args_opt(&k->a);
 	int slot = (int)sd_args_int(&k->a);
 	uint64_t job = 0;
 	int st;
@@ -1387,7 +1408,7 @@ static int
 op_presence_beat(struct call *k)
 {
 	int paused = (int)sd_args_int(&k->a);
-	const char *reason = sd_args_str(&k->a);
+	const char *reason = sd_args_opt(&k->a);
 
 	if (ARGS_OK(k))
 		return k->err->status;
@@ -1427,7 +1448,7 @@ static int
 op_authorize(struct call *k)
 {
 	int op = (int)sd_args_int(&k->a);
-	const char *object = sd_args_str(&k->a);
+	const char *object = sd_args_opt(&k->a);
 
 	if (ARGS_OK(k))
 		return k->err->status;
@@ -1435,6 +1456,16 @@ op_authorize(struct call *k)
 }
 
 /* ---------------------------------------------------------------- sign-in */
+
+/* The session as the client sees it: without the server's pointers. */
+static void
+res_session(struct call *k)
+{
+	struct sd_session copy = k->c->sess;
+
+	copy.core = NULL;
+	RES_RAW(k, copy);
+}
 
 static int
 op_session_peer(struct call *k)
@@ -1447,10 +1478,10 @@ op_session_peer(struct call *k)
 	    SD_OK)
 		return st;
 	c->signed_in = 1;
-	if (!sd_args_more(&k->a) || sd_args_int(&k->a) == 0)
-		sd_audit_log(c->core, c->sess.user.login, "login",
-		    c->sess.user.login, SD_OUTCOME_OK, "peer (simdesk)");
-	RES_RAW(k, c->sess);
+	/* Every sign-in is audited, a TUI's signing in again too. */
+	sd_audit_log(c->core, c->sess.user.login, "login", c->sess.user.login,
+	    SD_OUTCOME_OK, "peer (simdesk)");
+	res_session(k);
 	return SD_OK;
 }
 
@@ -1469,7 +1500,7 @@ op_session_login(struct call *k)
 	    SD_OK)
 		return st;
 	c->signed_in = 1;
-	RES_RAW(k, c->sess);
+	res_session(k);
 	return SD_OK;
 }
 

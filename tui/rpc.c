@@ -82,6 +82,12 @@ connect_once(struct sd_err *err)
 		R.n.fd = -1;
 		return err->status ? err->status : SD_EINTERNAL;
 	}
+	/* Every later read and write on it is bounded: a server that
+	 * sends not even BUSY, or reads nothing, is a broken connection. */
+	setsockopt(R.n.fd, SOL_SOCKET, SO_RCVTIMEO,
+	    &(struct timeval){ SILENT_SECONDS, 0 }, sizeof(struct timeval));
+	setsockopt(R.n.fd, SOL_SOCKET, SO_SNDTIMEO,
+	    &(struct timeval){ SILENT_SECONDS, 0 }, sizeof(struct timeval));
 	R.up = 1;
 	/* Later the screen's hook does the waiting, a second a try. */
 	R.n.wait_seconds = 2;
@@ -211,8 +217,6 @@ replies(struct sink *sk)
 	struct sd_err err;
 	struct sd_wire_msg m;
 
-	setsockopt(R.n.fd, SOL_SOCKET, SO_RCVTIMEO,
-	    &(struct timeval){ SILENT_SECONDS, 0 }, sizeof(struct timeval));
 	for (;;) {
 		if (sd_wire_recv_msg(R.n.fd, &R.n.frame, 64u << 20, &m, NULL,
 		    NULL, 0, &err) != SD_OK)
@@ -252,13 +256,13 @@ sign_in_again(struct sd_err *err)
 	struct sd_buf save = R.out;
 	char id[sizeof R.id];
 	unsigned long seq = R.seq;
-	int st = SD_OK;
+	int fds[SD_WIRE_FDS], nfds = R.nfds, st = SD_OK;
 
 	memcpy(id, R.id, sizeof id);
+	memcpy(fds, R.fds, sizeof fds);
 	memset(&R.out, 0, sizeof R.out);
 	if (R.how == 1) {
 		begin(SD_RPC_SESSION_PEER);
-		sd_arg_int(&R.out, 1);		/* audited once, at first */
 	} else if (R.how == 2) {
 		begin(SD_RPC_SESSION_LOGIN);
 		sd_arg_str(&R.out, R.login);
@@ -279,6 +283,8 @@ sign_in_again(struct sd_err *err)
 	R.out = save;
 	R.seq = seq;
 	memcpy(R.id, id, sizeof id);
+	memcpy(R.fds, fds, sizeof fds);
+	R.nfds = nfds;
 	return st;
 }
 
@@ -287,16 +293,18 @@ sign_in_again(struct sd_err *err)
  * while it waits and may give up (SD_EINTERNAL then).
  */
 static int
-reconnect(struct sd_err *err)
+reconnect(int *tries, struct sd_err *err)
 {
-	for (int tries = 0;; tries++) {
-		/* The hook waits a second between tries; without one, one
-		 * try. */
-		if (R.wait != NULL ? R.wait(tries) != 0 : tries > 0)
+	for (;; (*tries)++) {
+		/* The hook waits a second between tries (the count goes on
+		 * over one call's reconnects); without one, one try. */
+		if (R.wait != NULL ? R.wait(*tries) != 0 : *tries > 0)
 			return sd_err_set(err, SD_EINTERNAL, "simdeskd is not "
 			    "answering for %s", R.cfg.data_dir);
-		if (connect_once(err) == SD_OK && sign_in_again(err) == SD_OK)
+		if (connect_once(err) == SD_OK && sign_in_again(err) == SD_OK) {
+			(*tries)++;
 			return SD_OK;
+		}
 		if (R.up && err->status == SD_EPERM)
 			return err->status;	/* its user was disabled */
 	}
@@ -317,35 +325,34 @@ query(struct sd_err *err)
 	if (sd_wire_send(R.n.fd, &b, NULL, 0, err) != SD_OK)
 		goto out;
 	for (;;) {
+		int type;
+
 		if (sd_wire_recv_msg(R.n.fd, &R.n.frame, 64u << 20, &m, NULL,
 		    NULL, 0, err) != SD_OK)
 			goto out;
-		if (m.type == SD_MSG_OUT && sd_wire_get(&m, SD_W_TEXT, 0)) {
+		type = m.type;
+		if (type == SD_MSG_OUT && sd_wire_get(&m, SD_W_TEXT, 0)) {
 			const struct sd_wire_field *f = sd_wire_get(&m,
 			    SD_W_TEXT, 0);
 
 			sd_buf_add(&text, f->s, f->len);
-		} else if (m.type == SD_MSG_UNKNOWN) {
+		} else if (type == SD_MSG_UNKNOWN) {
 			r = 1;
-		} else if (m.type == SD_MSG_DONE) {
-			if (sd_wire_int(&m, SD_W_STATE, 0) == SD_REQ_DONE &&
-			    text.len > 0) {
-				sd_wire_msg_free(&R.reply);
-				r = sd_wire_decode(text.p, text.len, &R.reply,
-				    err) == SD_OK ? 0 : -1;
-			} else {
-				/* It committed; the server died before its
-				 * result was kept. */
-				sd_wire_msg_free(&R.reply);
-				memset(&R.reply, 0, sizeof R.reply);
-				R.reply.type = SD_MSG_RESULT;
-				r = 2;
-			}
-		} else if (m.type != SD_MSG_BUSY) {
+		} else if (type == SD_MSG_DONE &&
+		    sd_wire_int(&m, SD_W_STATE, 0) == SD_REQ_DONE &&
+		    text.len > 0) {
+			sd_wire_msg_free(&R.reply);
+			r = sd_wire_decode(text.p, text.len, &R.reply, err) ==
+			    SD_OK ? 0 : 2;
+		} else if (type == SD_MSG_DONE || type == SD_MSG_REFUSED) {
+			/* It committed and its result was not kept, or the
+			 * server cannot say: either way, unknown. */
+			r = 2;
+		} else if (type != SD_MSG_BUSY) {
 			r = -1;
 		}
 		sd_wire_msg_free(&m);
-		if (m.type != SD_MSG_OUT && m.type != SD_MSG_BUSY)
+		if (type != SD_MSG_OUT && type != SD_MSG_BUSY)
 			break;
 	}
 out:
@@ -361,28 +368,29 @@ out:
 static int
 run(struct sink *sk, struct sd_err *err)
 {
-	int st, r;
+	int st, r, tries = 0;
 
 	sd_err_clear(err);
 	R.calls++;
-	if (!R.up && reconnect(err) != SD_OK)
+	if (!R.up && reconnect(&tries, err) != SD_OK)
 		goto fail;
 	r = send_call(err) == SD_OK ? replies(sk) : -1;
 	while (r != 0) {
 		/* It broke: once back, ask what became of the call. */
-		if (reconnect(err) != SD_OK)
+		if (reconnect(&tries, err) != SD_OK)
 			goto fail;
 		if ((r = query(err)) < 0)
 			continue;
 		if (r == 2) {
-			st = sd_err_set(err, SD_EINTERNAL, "simdeskd stopped "
-			    "after this was done and before it replied: check "
-			    "it before doing it again");
+			st = sd_err_set(err, SD_EINTERNAL, "the connection to "
+			    "simdeskd broke after this was done and before its "
+			    "result came: check it before doing it again");
 			goto done;
 		}
 		if (r == 1) {	/* never committed: again, the same id */
-			if (sk != NULL) {
-				sk->skip = sk->seen;
+			if (sk != NULL) {	/* what any try delivered */
+				if (sk->seen > sk->skip)
+					sk->skip = sk->seen;
 				sk->seen = 0;
 			}
 			r = send_call(err) == SD_OK ? replies(sk) : -1;
@@ -516,7 +524,6 @@ int
 rpc_session_peer(struct sd_session *s, struct sd_err *err)
 {
 	begin(SD_RPC_SESSION_PEER);
-	sd_arg_int(&R.out, 0);
 	RUN(NULL);
 	if (res_raw(s, sizeof *s, err) != SD_OK)
 		return err->status;
@@ -538,7 +545,7 @@ rpc_session_login(const char *login, const char *password,
 	s->core = NULL;
 	/* To sign in again by itself after a server restart. */
 	R.how = 2;
-	sd_strlcpy(R.login, login, sizeof R.login);
+	sd_strlcpy(R.login, s->user.login, sizeof R.login);
 	sd_strlcpy(R.pw, password, sizeof R.pw);
 	return SD_OK;
 }

@@ -80,6 +80,18 @@ if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
 	t_stop_servers
 fi
 
+# ---------------------------------------------------------------- hostile CALLs
+# A TUI's CALL with NULL where core takes a string: refused, the server up.
+RPOKE="$T_TOP/build/tests/rpcpoke"
+simdeskctl -D "$D" customer show 1 >/dev/null 2>&1	# a server for $D
+for call in "SESSION_LOGIN 2 login" "CUSTOMER_FIND 1 customer find" "USER_GET 1 user get" "CALL_DIAL 3 call dial"; do
+	set -- $call
+	got=$(timeout 30 "$RPOKE" "$D/simdesk.sock" "$1" "$2")
+	case $got in *"malformed call"*) r=0 ;; *) r=1; echo "# got: $got" ;; esac
+	t_ok "a CALL of ${*:3} with NULL strings is refused as malformed" $r
+done
+t_rc 0 "... and the server is still serving" timeout 30 simdeskctl -D "$D" customer show 1
+
 # ---------------------------------------------------------------- installed programs
 make -s -C "$T_TOP" install DESTDIR="$T_DIR/root" PREFIX=/usr >/dev/null 2>&1
 t_ok "make install into DESTDIR" $?

@@ -8,6 +8,7 @@
  * whose connection broke can ask what became of it.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 
 #include <errno.h>
@@ -237,6 +238,26 @@ busy_main(void *arg)
 	return NULL;
 }
 
+static void
+busy_start(struct conn *k, pthread_t *busy)
+{
+	k->running = 1;
+	if (pthread_create(busy, NULL, busy_main, k) != 0)
+		k->running = 0;
+}
+
+static void
+busy_stop(struct conn *k, pthread_t busy)
+{
+	if (!k->running)
+		return;
+	pthread_mutex_lock(&k->sendlock);
+	k->running = 0;
+	pthread_cond_signal(&k->wake);
+	pthread_mutex_unlock(&k->sendlock);
+	pthread_join(busy, NULL);
+}
+
 /* ---------------------------------------------------------------- requests */
 
 /*
@@ -390,21 +411,13 @@ request(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 	setvbuf(k->r.err, NULL, _IOLBF, 4096);
 	ctl_remote_set(&k->r);
 	sd_file_hook_set(file_hook, k);
-	k->running = 1;
-	if (pthread_create(&busy, NULL, busy_main, k) != 0)
-		k->running = 0;
+	busy_start(k, &busy);
 
 	code = run_command(k, corep, cfg, m);
 
 	fflush(k->r.out);
 	fflush(k->r.err);
-	if (k->running) {
-		pthread_mutex_lock(&k->sendlock);
-		k->running = 0;
-		pthread_cond_signal(&k->wake);
-		pthread_mutex_unlock(&k->sendlock);
-		pthread_join(busy, NULL);
-	}
+	busy_stop(k, busy);
 	core = __atomic_load_n(corep, __ATOMIC_ACQUIRE);
 	/* Not keeping the reply costs only a later QUERY its text: the
 	 * request's own outcome is already the client's. */
@@ -465,15 +478,20 @@ call(struct conn *k, struct sd_core **corep, const struct sd_wire_msg *m)
 			continue;
 		if (m->f[i].len >= 2 && f[1] == ':' && (f[0] == 'r' ||
 		    f[0] == 'w')) {
-			k->paths[j] = f + 2;
-			k->modes[j] = f[0];
+			struct stat sb;
+
+			/* Read: a file, not a device or FIFO to hold a
+			 * thread on (the hook then refuses the path). */
+			if (f[0] == 'w' || (fstat(k->fds[j], &sb) == 0 &&
+			    S_ISREG(sb.st_mode))) {
+				k->paths[j] = f + 2;
+				k->modes[j] = f[0];
+			}
 		}
 		j++;
 	}
 	sd_file_hook_set(file_hook, k);
-	k->running = 1;
-	if (pthread_create(&busy, NULL, busy_main, k) != 0)
-		k->running = 0;
+	busy_start(k, &busy);
 	/* Signing in writes too (audit, lockout): not under the id. */
 	if (op != SD_RPC_SESSION_PEER && op != SD_RPC_SESSION_LOGIN) {
 		request_key(k, m, key, sizeof key);
@@ -485,13 +503,7 @@ call(struct conn *k, struct sd_core **corep, const struct sd_wire_msg *m)
 	if (st != SD_OK)
 		sd_rec_str(&res, SD_W_TEXT, err.msg[0] ? err.msg :
 		    sd_status_name(st));
-	if (k->running) {
-		pthread_mutex_lock(&k->sendlock);
-		k->running = 0;
-		pthread_cond_signal(&k->wake);
-		pthread_mutex_unlock(&k->sendlock);
-		pthread_join(busy, NULL);
-	}
+	busy_stop(k, busy);
 	if (k->rpc.core != NULL && sd_db_request_wrote())
 		(void)sd_db_request_end(k->rpc.core->db, st, 0, res.p + 4,
 		    res.len - 4, NULL, 0, &kerr);
