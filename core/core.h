@@ -654,8 +654,9 @@ int	sd_import_mapping(const struct sd_table *t, const char *map,
 int	sd_customer_import(struct sd_session *s, const char *file,
 	    const struct sd_table *t, const struct sd_import_opts *o,
 	    struct sd_import_result *r, struct sd_err *err);
-/* Undo the rows of imports whose process died half-way. */
-int	sd_import_cleanup(struct sd_core *core, struct sd_err *err);
+/* Undo the rows of imports whose process died half-way (with all: of
+ * every import marked running, as at open, when none of ours can be). */
+int	sd_import_cleanup(struct sd_core *core, int all, struct sd_err *err);
 
 /* ---------------------------------------------------------------- plans, VAS */
 

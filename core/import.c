@@ -563,6 +563,7 @@ undo_import(struct sd_db *db, uint64_t id, struct sd_err *err)
 struct scan_arg {
 	struct imp	stale[16];
 	int		n;
+	int		all;	/* every running one is stale */
 };
 
 static int
@@ -584,7 +585,8 @@ scan_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		if (imp_decode(v, vl, &m) != SD_OK || m.status != IMP_RUNNING)
 			continue;
 		/* Running, but its process is gone: half-written. */
-		if (m.pid > 0 && kill((pid_t)m.pid, 0) != 0 && errno == ESRCH)
+		if (a->all ||
+		    (m.pid > 0 && kill((pid_t)m.pid, 0) != 0 && errno == ESRCH))
 			a->stale[a->n++] = m;
 	}
 	sd_cursor_close(c);
@@ -595,9 +597,9 @@ scan_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 }
 
 int
-sd_import_cleanup(struct sd_core *core, struct sd_err *err)
+sd_import_cleanup(struct sd_core *core, int all, struct sd_err *err)
 {
-	struct scan_arg a;
+	struct scan_arg a = { .all = all };
 	int st;
 
 	if ((st = sd_db_read(core->db, scan_txn, &a, err)) != SD_OK)
@@ -712,7 +714,7 @@ sd_customer_import(struct sd_session *s, const char *file,
 	memset(res, 0, sizeof *res);
 	if ((st = sd_authorize(s, SD_OP_CUST_IMPORT, file, err)) != SD_OK)
 		return st;
-	if ((st = sd_import_cleanup(s->core, err)) != SD_OK)
+	if ((st = sd_import_cleanup(s->core, 0, err)) != SD_OK)
 		return st;
 	colfield = xcalloc((size_t)(t->ncols > 0 ? t->ncols : 1), sizeof *colfield);
 	if ((st = sd_import_mapping(t, o->map, colfield, err)) != SD_OK) {

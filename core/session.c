@@ -123,6 +123,15 @@ sd_core_open(struct sd_core **out, const struct sd_config *cfg, int create,
 		free(core);
 		return st;
 	}
+	/*
+	 * The environment is ours alone from here on, so an import still
+	 * marked running was its last owner's, killed during it (its pid
+	 * may even be ours again after a restart): undo it now.
+	 */
+	if (!create && (st = sd_import_cleanup(core, 1, err)) != SD_OK) {
+		sd_core_close(core);
+		return st;
+	}
 	*out = core;
 	return SD_OK;
 }

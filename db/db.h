@@ -166,14 +166,14 @@ struct sd_db_opts {
 
 /*
  * Open (and with create, create) the environment and every table of the
- * schema, running recovery or failchk as needed.  The schema must outlive
- * the handle.  One handle per process.
+ * schema, running recovery first.  The environment is this process's
+ * alone while the handle is open (in private memory, DATADIR/simdesk.lock
+ * held): an open elsewhere is refused with SD_EREFUSED.  The schema must
+ * outlive the handle.  One handle per process.
  */
 int	sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
 	    const struct sd_table_def *tables, int ntables, struct sd_err *err);
 void	sd_db_close(struct sd_db *db);
-/* Release locks and abort transactions of dead processes. */
-int	sd_db_failchk(struct sd_db *db, struct sd_err *err);
 /* Checkpoint if kbytes of log were written since the last one. */
 int	sd_db_checkpoint(struct sd_db *db, unsigned kbytes, struct sd_err *err);
 /* 1 if home holds an environment created by simdesk. */

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -46,6 +47,7 @@ struct sd_db {
 	struct sd_seq			 seqs[SEQ_MAX];
 	int				 nseqs;
 	char				*home;
+	int				 lockfd;	/* take_owner_lock */
 };
 
 struct sd_txn {
@@ -76,18 +78,26 @@ static _Thread_local struct {
 /* The last message Berkeley DB gave through its error callback. */
 static _Thread_local char lasterr[256];
 
+/* While opening, every message is kept (the cause comes before the
+ * "unable to find environment" that follows it). */
+static _Thread_local int opening;
+
 static void
 errcall(const DB_ENV *env, const char *pfx, const char *msg)
 {
+	size_t n = opening ? strlen(lasterr) : 0;
+
 	(void)env;
 	(void)pfx;
-	snprintf(lasterr, sizeof lasterr, "%s", msg);
+	if (n + 3 < sizeof lasterr)
+		snprintf(lasterr + n, sizeof lasterr - n, "%s%s", n ? "; " : "",
+		    msg);
 }
 
 static void
 msgcall(const DB_ENV *env, const char *msg)
 {
-	/* failchk reports what it released; keep the last one for the log. */
+	/* Recovery's messages: keep the last one for the log. */
 	(void)env;
 	snprintf(lasterr, sizeof lasterr, "%s", msg);
 }
@@ -126,41 +136,72 @@ sanitize(int ret, struct sd_err *err, const char *what)
 	}
 }
 
-/* ---------------------------------------------------------------- failchk */
+/* ---------------------------------------------------------------- the owner */
+
+#define LOCK_FILE	"simdesk.lock"
+#define LOCK_WAIT_MS	5000
 
 /*
- * Berkeley DB asks for the thread id on every mutex operation; getpid() is
- * a system call, so the pid is taken once when the environment is opened
- * (which every program does after any fork, simdeskd after daemon()).
+ * The environment lives in this process's memory (DB_PRIVATE): nothing but
+ * the process that opened it may touch its files until it closes them.  An
+ * open file description lock on DATADIR/simdesk.lock says so, to other
+ * processes and to a second open in this one alike; the kernel drops it
+ * when the process dies, however it dies.  A process letting go (a server
+ * stopping for another) is waited for a few seconds.
  */
-static pid_t self_pid;
-
-static void
-thread_id(DB_ENV *env, pid_t *pid, db_threadid_t *tid)
+static int
+take_owner_lock(const char *home, struct sd_err *err)
 {
-	(void)env;
-	if (pid != NULL)
-		*pid = self_pid;
-	if (tid != NULL)
-		*tid = pthread_self();
+	struct flock fl;
+	char path[4096];
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", home, LOCK_FILE) >=
+	    sizeof path) {
+		sd_err_set(err, SD_EINVAL, "data directory %s: path too long",
+		    home);
+		return -1;
+	}
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		sd_err_set(err, SD_EINTERNAL, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (int waited = 0;; waited += 50) {
+		memset(&fl, 0, sizeof fl);
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
+			return fd;
+		if ((errno != EAGAIN && errno != EACCES) ||
+		    waited >= LOCK_WAIT_MS)
+			break;
+		usleep(50000);
+	}
+	if (errno == EAGAIN || errno == EACCES)
+		sd_err_set(err, SD_EREFUSED, "data directory %s is open in "
+		    "another process (simdeskd serves it to its clients)", home);
+	else
+		sd_err_set(err, SD_EINTERNAL, "%s: %s", path, strerror(errno));
+	close(fd);
+	return -1;
 }
 
 /*
- * A thread of ours is alive while we are; another process is alive while
- * kill(pid, 0) finds it.  This is what lets failchk release a dead
- * terminal's locks without forcing everyone else into recovery.
+ * Region files of the shared environment of earlier versions: the private
+ * one has none, and recovery rebuilds everything they held from the log.
  */
-static int
-is_alive(DB_ENV *env, pid_t pid, db_threadid_t tid, u_int32_t flags)
+static void
+remove_old_regions(const char *home)
 {
-	(void)env;
-	(void)tid;
-	(void)flags;
-	if (pid == self_pid)
-		return 1;
-	if (kill(pid, 0) == 0 || errno == EPERM)
-		return 1;
-	return 0;
+	char path[4096];
+
+	for (int i = 1; i < 100; i++) {
+		snprintf(path, sizeof path, "%s/__db.%03d", home, i);
+		if (unlink(path) != 0 && errno == ENOENT && i > 10)
+			break;
+	}
+	snprintf(path, sizeof path, "%s/__db.register", home);
+	unlink(path);
 }
 
 /* ---------------------------------------------------------------- secondary keys */
@@ -420,21 +461,12 @@ env_setup(DB_ENV *env, const struct sd_db_opts *o, struct sd_err *err)
 	env->set_lk_tablesize(env, 16381);
 	env->set_lg_bsize(env, 1 << 20);
 	env->set_lg_max(env, 16 << 20);
-	env->set_thread_count(env, 1024);
-	env->set_thread_id(env, thread_id);
-	env->set_isalive(env, is_alive);
 	if (o->passphrase != NULL && o->passphrase[0] != '\0' &&
 	    (ret = env->set_encrypt(env, o->passphrase, DB_ENCRYPT_AES)) != 0) {
 		return sanitize(ret, err, "encryption");
 	}
 	if (!o->durable)
 		env->set_flags(env, DB_TXN_WRITE_NOSYNC, 1);
-	/*
-	 * Every page of the region files is written when they are made, so
-	 * a full disk is an error at open, never a SIGBUS on a page first
-	 * touched later (a sparse file on a full filesystem).
-	 */
-	env->set_flags(env, DB_REGION_INIT, 1);
 	return SD_OK;
 }
 
@@ -444,59 +476,70 @@ sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
 {
 	struct sd_db *db;
 	DB_ENV *env;
-	int ret, st;
+	int ret, st, lockfd;
 	u_int32_t flags;
 
 	*out = NULL;
 	lasterr[0] = '\0';
-	self_pid = getpid();
 	if ((st = check_home(o, err)) != SD_OK)
 		return st;
-	if ((ret = db_env_create(&env, 0)) != 0)
+	if ((lockfd = take_owner_lock(o->home, err)) < 0)
+		return err->status;
+	remove_old_regions(o->home);
+	if ((ret = db_env_create(&env, 0)) != 0) {
+		close(lockfd);
 		return sanitize(ret, err, "environment");
+	}
 	db = xcalloc(1, sizeof *db);
 	db->env = env;
 	db->defs = tables;
 	db->ntables = ntables;
 	db->t = xcalloc((size_t)ntables, sizeof *db->t);
 	db->home = xstrdup(o->home);
+	db->lockfd = lockfd;
 	pthread_mutex_init(&db->seqlock, NULL);
 
 	if ((st = env_setup(env, o, err)) != SD_OK)
 		goto fail;
 
 	/*
-	 * DB_REGISTER notices a process that died holding the environment;
-	 * DB_FAILCHK makes that a failchk (release its locks, abort its
-	 * transactions) instead of a full recovery that would throw every
-	 * other live process out.  DB_RECOVER covers the first open after
-	 * a crash of the whole host.
+	 * One process owns the environment (take_owner_lock), so it lives
+	 * in private memory: no region files, nothing another process could
+	 * leave locked, and recovery at every open is always safe -- it
+	 * replays the log of whatever the last owner committed, and rolls
+	 * back what it had not.
 	 */
 	flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK | DB_INIT_LOG |
-	    DB_INIT_MPOOL | DB_THREAD | DB_REGISTER | DB_RECOVER | DB_FAILCHK;
-	/*
-	 * Another process may be releasing a dead one's locks right now
-	 * (failchk), which makes this open's own failchk find its mutexes
-	 * busy: wait for it a little, with a fresh handle each time.
-	 */
-	for (int tries = 0; (ret = env->open(env, o->home, flags, 0600)) ==
-	    EBUSY && tries < 10; tries++) {
-		env->close(env, 0);
-		usleep(200000);
-		if ((ret = db_env_create(&env, 0)) != 0) {
-			free(db->t);
-			free(db->home);
-			free(db);
-			return sanitize(ret, err, "environment");
-		}
-		db->env = env;
-		if ((st = env_setup(env, o, err)) != SD_OK)
-			goto fail;
-	}
+	    DB_INIT_MPOOL | DB_THREAD | DB_PRIVATE | DB_RECOVER;
+	opening = 1;
+	ret = env->open(env, o->home, flags, 0600);
+	opening = 0;
 	if (ret != 0) {
+		/*
+		 * Recovery reads the log first, so a key that does not fit
+		 * shows there: an encrypted log's header read in clear has
+		 * a wrong magic number (BDB2530), one read with another key
+		 * fails its checksum (BDB2533), and a plain one read with a
+		 * key has records of the wrong size.
+		 */
+		int keyed = o->passphrase != NULL && o->passphrase[0] != '\0';
+
 		if (ret == EACCES)
 			st = sd_err_set(err, SD_EINTERNAL,
 			    "data directory %s: permission denied", o->home);
+		else if (!keyed && strstr(lasterr, "BDB2530") != NULL)
+			st = sd_err_set(err, SD_EINTERNAL,
+			    "data directory %s is encrypted: set key_file in "
+			    "the configuration", o->home);
+		else if (keyed && strstr(lasterr, "BDB2533") != NULL)
+			st = sd_err_set(err, SD_EINTERNAL,
+			    "data directory %s: wrong encryption key (key_file)",
+			    o->home);
+		else if (keyed && (strstr(lasterr, "size mismatch") != NULL ||
+		    strstr(lasterr, "BDB2580") != NULL))
+			st = sd_err_set(err, SD_EINTERNAL,
+			    "data directory %s is not encrypted: key_file can "
+			    "only be set when it is created", o->home);
 		else if (strstr(lasterr, "BDB0174") != NULL)
 			st = sd_err_set(err, SD_EINTERNAL,
 			    "data directory %s is encrypted: set key_file in "
@@ -525,6 +568,7 @@ sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
 fail:
 	close_tables(db);
 	env->close(env, 0);
+	close(db->lockfd);
 	free(db->t);
 	free(db->home);
 	free(db);
@@ -545,15 +589,10 @@ sd_db_close(struct sd_db *db)
 	if (commits > 0)
 		db->env->txn_checkpoint(db->env, 1024, 0, 0);
 	db->env->close(db->env, 0);
+	close(db->lockfd);	/* only now may another process open it */
 	free(db->t);
 	free(db->home);
 	free(db);
-}
-
-int
-sd_db_failchk(struct sd_db *db, struct sd_err *err)
-{
-	return sanitize(db->env->failchk(db->env, 0), err, "failchk");
 }
 
 int

@@ -1,8 +1,9 @@
 /*
- * housekeeping.c -- simdeskd's timed jobs on the shared environment:
- * failchk (release what dead terminals held), undoing imports whose process
- * died, checkpoints (keep the log short), and the hourly return of
- * customers without a follow-up to the shared pool.
+ * housekeeping.c -- simdeskd's timed jobs on the environment it owns:
+ * undoing imports that did not finish (a server killed during one),
+ * checkpoints (keep the log short, and so the recovery at the next start),
+ * and the hourly return of customers without a follow-up to the shared
+ * pool.
  */
 #include <time.h>
 
@@ -13,10 +14,8 @@ drv_housekeeping(struct sd_core *core, int checkpoint, struct sd_err *err)
 {
 	int st;
 
-	if ((st = sd_db_failchk(core->db, err)) != SD_OK)
-		return st;
 	/* An import whose process died is undone. */
-	if ((st = sd_import_cleanup(core, err)) != SD_OK)
+	if ((st = sd_import_cleanup(core, 0, err)) != SD_OK)
 		return st;
 	if (checkpoint)
 		return sd_db_checkpoint(core->db, 0, err);

@@ -124,6 +124,15 @@ single_instance(const char *dir, int autostart, struct sd_err *err)
 		n = (int)pread(fd, pid, sizeof pid - 1, 0);
 		pid[n > 0 ? n : 0] = '\0';
 		pid[strcspn(pid, "\n")] = '\0';
+		/*
+		 * An empty file: its holder has just taken the lock and not
+		 * yet said who it is (a client may be starting one right
+		 * now).  Ask again in a moment, then decide.
+		 */
+		if (!autostart && pid[0] == '\0' && tries < 20) {
+			usleep(100000);
+			continue;
+		}
 		if (!autostart && strstr(pid, " auto") != NULL && tries < 350 &&
 		    sscanf(pid, "%ld", &other) == 1 && other > 1) {
 			/* Asked each second: a client may have started
@@ -233,7 +242,7 @@ main(int argc, char **argv)
 	/*
 	 * Check before detaching so a second instance fails on the terminal,
 	 * then take the lock and open the environment in the process that
-	 * stays: fcntl locks and DB_REGISTER belong to a pid.
+	 * stays: fcntl locks belong to a pid.
 	 */
 	if ((lockfd = single_instance(cfg.data_dir, autostart, &err)) < 0) {
 		/* Started by a client while another serves: nothing to say. */

@@ -194,8 +194,8 @@ printf 'key_file = "%s";\n' "$E/key" >"$E/conf"
 printf 'key_file = "%s";\n' "$E/key2" >"$E/conf2"
 t_rc 0 "init an encrypted environment (key_file)" env SIMDESK_PASSWORD=adminpw1 simdeskctl -C "$E/conf" -D "$E/data" init --admin zhangsan --name 张三丰
 t_rc 0 "... which works with its key" simdeskctl -C "$E/conf" -D "$E/data" user show zhangsan
-# Database, index and log files are encrypted; the __db.* region files are
-# the live cache (see key_file in simdesk.conf(5)).
+# Database, index and log files are encrypted; the live cache is in the
+# server's memory (see key_file in simdesk.conf(5)).
 ! grep -q zhangsan "$E"/data/*.db "$E"/data/*.idx "$E"/data/log.*
 t_ok "... and no database, index or log file holds a login in clear" $?
 # The key is the server's: each case below starts the data directory's

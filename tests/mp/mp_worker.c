@@ -1,5 +1,8 @@
 /*
- * mp_worker.c -- a real process for the multi-process tests.
+ * mp_worker.c -- a program that opens the environment itself, as only
+ * simdeskd may: the multi-process test checks that it is refused while a
+ * server has it, and that an owner killed inside a transaction leaves
+ * nothing at the next open.
  *   mp_worker DIR work ID N   log in as admin, add 2 users and post N
  *                             ledger entries against the shared "cash"
  *                             account, in alternating lock order so that
@@ -7,11 +10,6 @@
  *   mp_worker DIR hang        post inside a transaction, print "ready",
  *                             then wait to be killed holding its locks
  *   mp_worker DIR stats       print "<cash balance> <postings> <users>"
- *   mp_worker DIR wait PHONE  wait (one open, polling) until a customer
- *                             with PHONE exists, then hold a write lock on
- *                             the newest customers (so an import's next
- *                             batch waits for it), print "holding", and
- *                             keep it until its stdin closes
  */
 #include <signal.h>
 #include <stdio.h>
@@ -47,38 +45,6 @@ hang_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		pause();
 }
 
-/* Lock the last customer for update: the import appends after it, so its
- * next batch waits on this lock (in a lock wait, holding no mutex). */
-static int
-hold_txn(struct sd_txn *t, void *arg, struct sd_err *err)
-{
-	struct sd_cursor *c;
-	struct sd_buf key = SD_BUF_INIT;
-	char line[8];
-	const void *k;
-	size_t kl;
-	int st;
-
-	(void)arg;
-	if ((st = sd_cursor_open(t, T_CUSTOMER, -1, &c, err)) != SD_OK)
-		return st;
-	if ((st = sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err)) == SD_OK) {
-		k = sd_cursor_key(c, &kl);
-		sd_buf_add(&key, k, kl);
-	}
-	sd_cursor_close(c);
-	if (st == SD_OK)
-		st = sd_get(t, T_CUSTOMER, key.p, key.len, NULL, SD_GET_RMW, err);
-	sd_buf_free(&key);
-	if (st != SD_OK)
-		return st;
-	printf("holding\n");
-	fflush(stdout);
-	while (fgets(line, sizeof line, stdin) != NULL)
-		;
-	return SD_EINVAL;	/* abort: nothing written */
-}
-
 static int
 count_cb(const struct sd_audit *a, void *arg)
 {
@@ -110,20 +76,6 @@ main(int argc, char **argv)
 	cfg.durable = 0;
 	if (sd_core_open(&core, &cfg, 0, &e) != SD_OK)
 		die("open", &e);
-	if (strcmp(mode, "wait") == 0 && argc == 4) {
-		struct sd_customer c;
-
-		sd_session_system(core, &sess, "probe");
-		for (int i = 0; i < 6000; i++) {
-			if (sd_customer_find(&sess, argv[3], &c, &e) == SD_OK) {
-				sd_db_run(core->db, hold_txn, NULL, &e);
-				sd_core_close(core);
-				return 0;
-			}
-			usleep(5000);
-		}
-		die("wait", &e);
-	}
 	if (sd_session_login(core, "admin", "adminpw1", &sess, &e) != SD_OK)
 		die("login", &e);
 

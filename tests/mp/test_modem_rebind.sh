@@ -74,9 +74,12 @@ telephony = {
 	modems = ( { name = "usb0"; device = "tcp:127.0.0.1:$P2"; imei = "$IMEI1"; } );
 };
 EOF
+ps -eo pid,ppid,etimes,args | grep "[s]imdeskd" >"$T_DIR/ps2"
 simdeskd -f -D "$SIMDESK_DATA" 2>"$T_DIR/d2.log" &
 D=$!
-waitfor 15 ready_on "$P3"; t_ok "with imei set, the modem is found where it is (tcp:127.0.0.1:$P3)" $?
+waitfor 15 ready_on "$P3"; r=$?
+t_ok "with imei set, the modem is found where it is (tcp:127.0.0.1:$P3)" $r
+[ $r -eq 0 ] || { echo "# simdeskd processes before it started:"; sed 's/^/#   /' "$T_DIR/ps2"; }
 t_grep "... after saying the device holds another modem" "tcp:127.0.0.1:$P2 is the modem with IMEI $IMEI0, not $IMEI1; looking for it" "$T_DIR/d2.log"
 row | grep -q "$IMEI1"; t_ok "... the modem list shows the configured IMEI" $?
 

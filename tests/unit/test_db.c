@@ -326,6 +326,22 @@ open_errors(void **state)
 	assert_non_null(strstr(e.msg, "no simdesk database"));
 }
 
+/* The environment is one opener's alone, even within one process, until
+ * that opener closes it. */
+static void
+one_owner(void **state)
+{
+	struct fx *f = *state;
+	struct sd_db *first = f->db;
+
+	f->db = NULL;
+	assert_int_equal(open_db(f, 0), SD_EREFUSED);
+	assert_null(f->db);
+	sd_db_close(first);
+	assert_int_equal(open_db(f, 0), SD_OK);
+	assert_non_null(f->db);
+}
+
 int
 main(void)
 {
@@ -336,6 +352,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(sequences, setup, teardown),
 		cmocka_unit_test_setup_teardown(cursors, setup, teardown),
 		cmocka_unit_test(open_errors),
+		cmocka_unit_test_setup_teardown(one_owner, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
