@@ -526,7 +526,7 @@ static int
 op_customer_page(struct call *k)
 {
 	int by = (int)sd_args_int(&k->a);
-	const char *key = sd_args_str(&k->a);
+	const char *key = sd_args_opt(&k->a);	/* NULL: every customer */
 	const char *anchor = sd_args_opt(&k->a);
 	int dir = (int)sd_args_int(&k->a);
 	int max = page_max(k), n = 0, st;
