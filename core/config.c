@@ -45,6 +45,7 @@ sd_config_defaults(struct sd_config *c)
 	c->lock_minutes = 15;
 	c->min_password = 6;
 	c->failchk_seconds = 5;
+	c->free_space_warn_mb = 200;
 	c->checkpoint_seconds = 60;
 	sd_strlcpy(c->classes[0], "A", sizeof c->classes[0]);
 	sd_strlcpy(c->classes[1], "B", sizeof c->classes[1]);
@@ -512,6 +513,7 @@ static const struct setting_def settings[] = {
 	S("key_file", key_file),
 	S("socket", socket),
 	S("log_level", log_level),
+	S("login_note", login_note),
 	I("cache_mb", cache_mb, 4, 65536),
 	B("durable", durable),
 	B("keep_logs", keep_logs),
@@ -519,6 +521,7 @@ static const struct setting_def settings[] = {
 	I("lock_minutes", lock_minutes, 1, 10080),
 	I("min_password", min_password, 1, 128),
 	I("failchk_seconds", failchk_seconds, 1, 3600),
+	I("free_space_warn_mb", free_space_warn_mb, 0, 10000000),
 	I("checkpoint_seconds", checkpoint_seconds, 1, 86400),
 };
 

@@ -26,13 +26,17 @@ struct sd_config {
 	/* simdeskd's socket; "": simdesk.sock in the data directory */
 	char	socket[SD_PATH_MAX];
 	char	log_level[16];		/* error, warning, info, debug */
+	/* Shown on the TUI's login screen and in its help ("" for none):
+	 * who to ask for an account, or the demo's logins. */
+	char	login_note[400];
 	int	cache_mb;
 	int	durable;		/* fsync on every commit */
 	int	keep_logs;		/* archive logs instead of removing */
 	int	lock_failures;		/* wrong passwords before lockout */
 	int	lock_minutes;
 	int	min_password;		/* shortest password accepted */
-	int	failchk_seconds;	/* simdeskd's failchk period */
+	int	failchk_seconds;	/* simdeskd's housekeeping period */
+	int	free_space_warn_mb;	/* warn below this much free, 0: off */
 	int	checkpoint_seconds;
 	/* customers { } */
 	char	classes[8][9];		/* customer classes, "" ends */
@@ -176,6 +180,8 @@ enum sd_op {
 	SD_OP_SIM_ACTIVATE,
 	SD_OP_ORDER_ADD,
 	SD_OP_ORDER_APPROVE,
+	SD_OP_ORDER_SHIP,
+	SD_OP_ORDER_DELIVER,
 	SD_OP_ORDER_SHOW,
 	SD_OP_SIM_STOCKTAKE,
 	SD_OP_SIM_ADJUST,
@@ -336,6 +342,8 @@ struct sd_user_filter {
 	const char	*prefix;	/* login prefix, or NULL */
 	int		 role;		/* SD_ROLE_NONE = any */
 	const char	*team;		/* or NULL */
+	const char	*match;		/* anywhere in the login or name
+					 * (ASCII case ignored), or NULL */
 };
 
 /*
@@ -448,7 +456,9 @@ enum sd_cust_by {
 	SD_CUST_BY_CITY,
 	SD_CUST_BY_CLASS,
 	SD_CUST_BY_TAG,
-	SD_CUST_BY_ID		/* all, in id order */
+	SD_CUST_BY_ID,		/* all, in id order */
+	SD_CUST_BY_PHONE_END	/* a phone ending with these digits, as
+				 * people remember them (a scan) */
 };
 
 /*
@@ -1129,6 +1139,11 @@ struct sd_rate_fields {
 	int		 bundle;
 };
 void	sd_rate_fields_init(struct sd_rate_fields *f);
+/* Check one field of a rate as it is typed ("prefix", "per_minute",
+ * "connect", "first_block", "increment", "band"), by the rules
+ * sd_tariff_rate applies. */
+int	sd_rate_field_check(const char *field, const char *value,
+	    struct sd_err *err);
 /* Add or replace the rate of a prefix (and band) in a tariff. */
 int	sd_tariff_rate(struct sd_session *s, const char *code,
 	    const char *prefix, const struct sd_rate_fields *f,
@@ -1473,6 +1488,18 @@ typedef void (*sd_verify_cb)(const char *check, int ok, const char *detail,
 int	sd_verify(struct sd_session *s, sd_verify_cb cb, void *arg,
 	    struct sd_err *err);
 
+/* The data directory's filesystem, for those who look after it. */
+struct sd_disk {
+	int64_t	free_mb;	/* free to the server's user */
+	int64_t	warn_mb;	/* free_space_warn_mb, 0: no warning */
+	int	low;		/* free_mb below warn_mb */
+};
+int	sd_disk_status(struct sd_core *core, struct sd_disk *out,
+	    struct sd_err *err);
+/* The same, for a session: admins and supervisors (operation verify). */
+int	sd_disk_get(struct sd_session *s, struct sd_disk *out,
+	    struct sd_err *err);
+
 /* ---------------------------------------------------------------- text */
 
 /* 1 if s is valid UTF-8. */
@@ -1490,6 +1517,15 @@ int	sd_width_fit(struct sd_buf *out, const char *s, int cols, int pad);
 
 /* "39", "0.15", "-3.5" yuan -> fen; SD_EINVAL past 2 decimals or range. */
 int	sd_money_parse(const char *s, int64_t *fen);
+/* An amount in yuan above 0 and at most max_fen: SD_EINVAL names field and
+ * says which rule failed (required, not an amount, not above 0, the limit). */
+int	sd_amount_check(const char *field, const char *s, int64_t max_fen,
+	    int64_t *fen, struct sd_err *err);
+/* A whole number from min to max (decimal digits only). */
+int	sd_int_check(const char *field, const char *s, long min, long max,
+	    long *v, struct sd_err *err);
+/* The most one payment may be: 1,000,000.00 yuan. */
+#define SD_PAY_MAX_FEN	100000000
 /* A rate in yuan per minute -> milli-fen per minute ("0.099" -> 9900). */
 int	sd_rate_parse(const char *s, int64_t *mfen);
 /* fen -> "12.34" / "-0.05" into out (at least 32 bytes). */
@@ -1497,6 +1533,13 @@ void	sd_money_format(int64_t fen, char *out, size_t size);
 
 /* "YYYY-MM-DD", "YYYY-MM-DD HH:MM" or with :SS, local time; "@EPOCH". */
 int	sd_time_parse(const char *s, int64_t *out);
+/*
+ * A time as people type it, relative to now (local time): what
+ * sd_time_parse takes, or "HH:MM" (today), "MM-DD [HH:MM]" (this year),
+ * "today|tomorrow [HH:MM]" and 今天, 明天, 后天 (09:00 without a time),
+ * "+Nd" (the same time N days on), "+Nh", "+Nm".
+ */
+int	sd_time_parse_human(const char *s, int64_t now, int64_t *out);
 /* Local "YYYY-MM-DD HH:MM:SS" into out (at least 20 bytes). */
 void	sd_time_format(int64_t t, char *out, size_t size);
 int64_t	sd_now(void);
@@ -1506,6 +1549,15 @@ int	sd_check_login(const char *field, const char *s, struct sd_err *err);
 int	sd_check_text(const char *field, const char *s, size_t max,
 	    struct sd_err *err);
 int	sd_check_phone(const char *field, const char *s, struct sd_err *err);
+/*
+ * The one rule for a phone, given its digits d (a leading + kept): a
+ * mobile is 11 digits starting 13 to 19; a fixed line starts with its area
+ * code's 0 (10 to 12 digits); an international number starts with + or 00
+ * and a country code (8 to 15 digits after it).  SD_EINVAL names field,
+ * what was typed and the rule it failed.
+ */
+int	sd_phone_rule(const char *field, const char *d, const char *typed,
+	    struct sd_err *err);
 
 /* ---------------------------------------------------------------- telephony */
 
@@ -1904,7 +1956,7 @@ int	sd_wire_recv_msg(int fd, struct sd_buf *frame, size_t max,
 	X(RECEIPT_PRINTED) X(PRINT_QUEUE) X(SHIFT_CLOSE) X(CALL_GET)	\
 	X(CALL_LIST) X(CALL_DIAL) X(CALL_ANSWER) X(CALL_HANGUP)		\
 	X(CALL_DTMF) X(CALL_SET_OUTCOME) X(MODEM_LIST) X(MODEM_SWITCH)	\
-	X(PRESENCE_BEAT) X(PRESENCE_LIST) X(TEL_EVENTS)
+	X(PRESENCE_BEAT) X(PRESENCE_LIST) X(TEL_EVENTS) X(DISK_GET)
 
 enum sd_rpc_op {
 #define SD_RPC_ENUM(n) SD_RPC_##n,

@@ -164,6 +164,69 @@ customer_by_phone(struct sd_txn *t, const char *phone, uint64_t *id,
 	return st;
 }
 
+/*
+ * The customer whose name is exactly name: *id, or 0 when none; *n is how
+ * many have it (counted up to 2: more than one is ambiguous).
+ */
+static int
+customer_by_name(struct sd_txn *t, const char *name, uint64_t *id, int *n,
+    struct sd_err *err)
+{
+	struct sd_cursor *c;
+	size_t nl = strlen(name) + 1;
+	int st;
+
+	*id = 0;
+	*n = 0;
+	if ((st = sd_cursor_open(t, T_CUSTOMER, IX_CUST_NAME, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, name, nl, err);
+	    st == SD_OK && *n < 2; st = sd_cursor_step(c, 1, err)) {
+		size_t kl, pl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *pk = sd_cursor_pkey(c, &pl);
+
+		if (kl < nl || memcmp(k, name, nl) != 0)
+			break;
+		if (pl == 8 && (*n)++ == 0)
+			*id = sd_be64_get(pk);
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+/* A key with no digit in it is a name: the one customer of that name. */
+static int
+customer_name_resolve(struct sd_txn *t, const char *k, uint64_t *id,
+    struct sd_err *err)
+{
+	int n, st;
+
+	if ((st = customer_by_name(t, k, id, &n, err)) != SD_OK)
+		return st;
+	if (n > 1) {
+		*id = 0;
+		return sd_err_set(err, SD_EINVAL, "customer: more than one "
+		    "customer is called %s: give the phone or id", k);
+	}
+	if (n == 0)
+		return sd_err_set(err, SD_ENOTFOUND, "customer: no customer %s",
+		    k);
+	return SD_OK;
+}
+
+static int
+has_digit(const char *s)
+{
+	for (; *s; s++)
+		if (isdigit((unsigned char)*s))
+			return 1;
+	return 0;
+}
+
 int
 customer_key_resolve(struct sd_txn *t, const char *k, uint64_t *id,
     struct sd_err *err)
@@ -173,8 +236,10 @@ customer_key_resolve(struct sd_txn *t, const char *k, uint64_t *id,
 
 	*id = 0;
 	if (k == NULL || k[0] == '\0')
-		return sd_err_set(err, SD_EINVAL, "customer: required (an id or "
-		    "a phone)");
+		return sd_err_set(err, SD_EINVAL, "customer: required (an id, "
+		    "a phone or a name)");
+	if (!has_digit(k))
+		return customer_name_resolve(t, k, id, err);
 	*id = strtoull(k, &end, 10);
 	if (*end != '\0' || strlen(k) > 9) {
 		char phone[24];
@@ -279,10 +344,13 @@ sd_idno_mask(const char *id, char *out, size_t size)
 /*
  * Normalize a phone number: drop spaces, dashes, dots and parentheses, and
  * a +86/0086 country code before a mainland mobile number.  Digits only
- * (a leading + kept for other countries), 5 to 20 of them.
+ * (a leading + kept for other countries).  A phone to store must pass
+ * sd_phone_rule; one to look up (strict 0) only needs 5 to 20 digits, so
+ * that numbers stored before the rule are still found.
  */
 static int
-phone_normalize(const char *in, char *out, size_t size, struct sd_err *err)
+phone_normalize(const char *in, char *out, size_t size, int strict,
+    struct sd_err *err)
 {
 	char buf[64];
 	size_t n = 0;
@@ -305,7 +373,9 @@ phone_normalize(const char *in, char *out, size_t size, struct sd_err *err)
 	    buf[4] == '1')
 		memmove(buf, buf + 4, 12);
 	n = strlen(buf) - (buf[0] == '+');
-	if (n < 5 || n > 20)
+	if (strict && sd_phone_rule("phone", buf, in, err) != SD_OK)
+		return err->status;
+	if (!strict && (n < 5 || n > 20))
 		return sd_err_set(err, SD_EINVAL,
 		    "phone: '%.40s' needs 5 to 20 digits", in);
 	return sd_strlcpy(out, buf, size) == 0 ? SD_OK :
@@ -406,7 +476,7 @@ customer_apply(struct sd_core *core, const struct sd_cust_fields *f,
 			char norm[24];
 			int dup = 0;
 
-			if ((st = phone_normalize(raw[i], norm, sizeof norm,
+			if ((st = phone_normalize(raw[i], norm, sizeof norm, 1,
 			    err)) != SD_OK)
 				return st;
 			for (int j = 0; j < c->nphones; j++)
@@ -679,6 +749,7 @@ struct get_arg {
 	uint64_t		 id;
 	const char		*phone;
 	struct sd_customer	*out;
+	const char		*name;		/* or by this exact name */
 };
 
 static int
@@ -687,6 +758,9 @@ get_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct get_arg *a = arg;
 	int st;
 
+	if (a->name != NULL &&
+	    (st = customer_name_resolve(t, a->name, &a->id, err)) != SD_OK)
+		return st;
 	if (a->phone != NULL) {
 		if ((st = customer_by_phone(t, a->phone, &a->id, err)) != SD_OK)
 			return st;
@@ -737,10 +811,13 @@ sd_customer_find(struct sd_session *s, const char *key,
 
 	if ((st = sd_authorize(s, SD_OP_CUST_SHOW, key, err)) != SD_OK)
 		return st;
-	/* Short all-digit keys are ids; longer ones are phone numbers. */
+	/* Short all-digit keys are ids; longer ones are phone numbers; a
+	 * key without a digit is a name. */
 	a.id = strtoull(key, &end, 10);
-	if (*key == '\0' || *end != '\0' || strlen(key) > 9 || a.id == 0) {
-		if (phone_normalize(key, phone, sizeof phone, err) != SD_OK)
+	if (*key != '\0' && !has_digit(key))
+		a.name = key;
+	else if (*key == '\0' || *end != '\0' || strlen(key) > 9 || a.id == 0) {
+		if (phone_normalize(key, phone, sizeof phone, 0, err) != SD_OK)
 			return sd_err_set(err, SD_EINVAL, "customer: '%.40s' is "
 			    "neither an id nor a phone number", key);
 		a.phone = phone;
@@ -1113,6 +1190,7 @@ sd_customer_sweep(struct sd_session *s, int days, int *moved,
 
 struct page_arg {
 	int			 index;	/* -1: primary (by id) */
+	char			 suffix[24];	/* BY_PHONE_END: its digits */
 	struct sd_buf		 prefix;
 	struct sd_buf		 anchor;
 	int			 dir;
@@ -1126,9 +1204,21 @@ static int
 page_take(struct sd_txn *t, const void *v, size_t vl, int i, void *ctx)
 {
 	struct page_arg *a = ctx;
+	struct sd_customer *c = &a->rows[i];
+	size_t sl = strlen(a->suffix);
 
 	(void)t;
-	return customer_decode(v, vl, &a->rows[i]) == SD_OK;
+	if (customer_decode(v, vl, c) != SD_OK)
+		return 0;
+	if (sl == 0)
+		return 1;
+	for (int p = 0; p < c->nphones; p++) {
+		size_t pl = strlen(c->phones[p]);
+
+		if (pl >= sl && strcmp(c->phones[p] + pl - sl, a->suffix) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 static int
@@ -1177,6 +1267,19 @@ sd_customer_page(struct sd_session *s, enum sd_cust_by by, const char *key,
 		phone[o] = '\0';
 		a.index = IX_CUST_PHONE;
 		sd_buf_adds(&a.prefix, phone);
+		break;
+	}
+	case SD_CUST_BY_PHONE_END: {
+		size_t o = 0;
+
+		for (const char *p = key; *p && o + 1 < sizeof a.suffix; p++)
+			if (isdigit((unsigned char)*p))
+				a.suffix[o++] = *p;
+		a.suffix[o] = '\0';
+		if (o == 0)
+			return sd_err_set(err, SD_EINVAL, "phone: the last digits "
+			    "to look for");
+		a.index = -1;		/* every customer, in id order */
 		break;
 	}
 	case SD_CUST_BY_OWNER:

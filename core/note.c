@@ -308,10 +308,11 @@ sd_note_next_parse(const char *field, const char *s, int64_t *next_at,
 		*next_at = SD_NOTE_NEXT_CLEAR;
 		return SD_OK;
 	}
-	if (sd_time_parse(s, next_at) != SD_OK) {
+	if (sd_time_parse_human(s, sd_now(), next_at) != SD_OK) {
 		*next_at = SD_NOTE_NEXT_KEEP;
-		return sd_err_set(err, SD_EINVAL, "%s: '%s' is not "
-		    "YYYY-MM-DD HH:MM or none", field, s);
+		return sd_err_set(err, SD_EINVAL, "%s: '%s' is not a time "
+		    "(2026-12-05 10:00, 12-05 10:00, 15:30, tomorrow 10:00, "
+		    "+2d) or none", field, s);
 	}
 	return SD_OK;
 }

@@ -551,7 +551,7 @@ sd_order_ship(struct sd_session *s, uint64_t id, const char *carrier,
 	if ((st = sd_check_text("--carrier", carrier, 32, err)) != SD_OK ||
 	    (st = sd_check_text("--tracking", tracking, 64, err)) != SD_OK)
 		return st;
-	return step(&a, SD_OP_ORDER_APPROVE, err);
+	return step(&a, SD_OP_ORDER_SHIP, err);
 }
 
 int
@@ -559,7 +559,7 @@ sd_order_deliver(struct sd_session *s, uint64_t id, struct sd_err *err)
 {
 	struct step_arg a = { s, id, ST_DELIVER, 0, NULL, NULL, NULL, 0, "" };
 
-	return step(&a, SD_OP_ORDER_APPROVE, err);
+	return step(&a, SD_OP_ORDER_DELIVER, err);
 }
 
 int

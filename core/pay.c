@@ -295,10 +295,9 @@ sd_pay(struct sd_session *s, const char *customer, const char *amount,
 	memset(&a, 0, sizeof a);
 	a.s = s;
 	a.key = customer;
-	if (amount == NULL || sd_money_parse(amount, &a.r.amount_fen) != SD_OK ||
-	    a.r.amount_fen <= 0 || a.r.amount_fen > 100000000)
-		return sd_err_set(err, SD_EINVAL, "amount: '%s' is not an amount "
-		    "in yuan above 0", amount ? amount : "");
+	if ((st = sd_amount_check("amount", amount, SD_PAY_MAX_FEN,
+	    &a.r.amount_fen, err)) != SD_OK)
+		return st;
 	if (method == NULL || method_index(method) < 0)
 		return sd_err_set(err, SD_EINVAL, "--method: '%s' is not cash, "
 		    "card, wechat or alipay", method ? method : "");

@@ -83,6 +83,8 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	/* Agents order for their own branch; staff approve and ship. */
 	{ SD_OP_ORDER_ADD, "order.add", R(ADMIN) | R(SUPERVISOR) | R(AGENT) },
 	{ SD_OP_ORDER_APPROVE, "order.approve", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_ORDER_SHIP, "order.ship", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_ORDER_DELIVER, "order.deliver", R(ADMIN) | R(SUPERVISOR) },
 	{ SD_OP_ORDER_SHOW, "order.show", R(ADMIN) | R(SUPERVISOR) | R(AGENT) },
 	/* Counting the shelves is counter work; booking the differences is
 	 * a supervisor's. */

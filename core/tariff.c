@@ -277,6 +277,34 @@ rate_build(const char *prefix, const struct sd_rate_fields *f,
 	return SD_OK;
 }
 
+int
+sd_rate_field_check(const char *field, const char *value,
+    struct sd_err *err)
+{
+	struct sd_rate_fields f;
+	struct sd_rate x;
+	const char *prefix = "0";
+
+	sd_rate_fields_init(&f);
+	f.per_minute = "0";
+	if (strcmp(field, "prefix") == 0)
+		prefix = value;
+	else if (strcmp(field, "per_minute") == 0)
+		f.per_minute = value;
+	else if (strcmp(field, "connect") == 0)
+		f.connect = value;
+	else if (strcmp(field, "first_block") == 0)
+		f.first_block = value;
+	else if (strcmp(field, "increment") == 0)
+		f.increment = value;
+	else if (strcmp(field, "band") == 0)
+		f.band = value;
+	else
+		return sd_err_set(err, SD_EINVAL, "%s: not a field of a rate",
+		    field);
+	return rate_build(prefix, &f, &x, err);
+}
+
 /* Store a rate and bump the tariff's version, in t. */
 static int
 rate_put(struct sd_txn *t, struct sd_session *s, const char *code,

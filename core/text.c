@@ -225,6 +225,44 @@ sd_money_parse(const char *s, int64_t *fen)
 }
 
 int
+sd_int_check(const char *field, const char *s, long min, long max, long *v,
+    struct sd_err *err)
+{
+	char *end;
+
+	if (s == NULL || s[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "%s: required", field);
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	if (*end != '\0' || errno != 0 || *v < min || *v > max ||
+	    !isdigit((unsigned char)s[s[0] == '-'  ? 1 : 0]))
+		return sd_err_set(err, SD_EINVAL, "%s: '%.20s' is not a whole "
+		    "number from %ld to %ld", field, s, min, max);
+	return SD_OK;
+}
+
+int
+sd_amount_check(const char *field, const char *s, int64_t max_fen,
+    int64_t *fen, struct sd_err *err)
+{
+	char lim[32];
+
+	if (s == NULL || s[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "%s: required", field);
+	if (sd_money_parse(s, fen) != SD_OK)
+		return sd_err_set(err, SD_EINVAL, "%s: '%s' is not an amount in "
+		    "yuan (like 50 or 12.50)", field, s);
+	if (*fen <= 0)
+		return sd_err_set(err, SD_EINVAL, "%s: must be above 0", field);
+	if (*fen > max_fen) {
+		sd_money_format(max_fen, lim, sizeof lim);
+		return sd_err_set(err, SD_EINVAL, "%s: %s is over the limit of "
+		    "%s yuan", field, s, lim);
+	}
+	return SD_OK;
+}
+
+int
 sd_rate_parse(const char *s, int64_t *mfen)
 {
 	/* 1 yuan = 100 fen = 100000 milli-fen: five decimals of a yuan. */
@@ -317,6 +355,101 @@ sd_time_parse(const char *s, int64_t *out)
 	return SD_OK;
 }
 
+/* "H:MM" or "HH:MM" at s (spaces before it skipped): *n bytes used. */
+static int
+clock_parse(const char *s, int *h, int *mi, int *n)
+{
+	int m = 0;
+
+	if (sscanf(s, " %2d:%2d%n", h, mi, &m) != 2 || *h < 0 || *h > 23 ||
+	    *mi < 0 || *mi > 59 || !isdigit((unsigned char)s[m - 1]))
+		return SD_EINVAL;
+	*n = m;
+	return SD_OK;
+}
+
+/* Local midnight of now's day plus days, at h:mi (DST-safe: mktime). */
+static int64_t
+day_at(int64_t now, int days, int h, int mi)
+{
+	time_t tt = (time_t)now;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	tm.tm_mday += days;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+int
+sd_time_parse_human(const char *s, int64_t now, int64_t *out)
+{
+	static const struct { const char *word; int days; } words[] = {
+		{ "today", 0 }, { "tomorrow", 1 },
+		{ "今天", 0 }, { "明天", 1 }, { "后天", 2 },
+	};
+	int h = 9, mi = 0, n = 0, mo, d;
+	char unit, rest;
+	long v;
+
+	if (s == NULL)
+		return SD_EINVAL;
+	while (*s == ' ')
+		s++;
+	/* +2d, +3h, +30m: from now */
+	if (s[0] == '+' && sscanf(s + 1, "%ld%c%c", &v, &unit, &rest) == 2 &&
+	    v >= 0 && v <= 3650 && isdigit((unsigned char)s[1])) {
+		switch (unit) {
+		case 'd': *out = day_at(now, (int)v, 0, 0) +
+			    (now - day_at(now, 0, 0, 0)); return SD_OK;
+		case 'h': *out = now + v * 3600; return SD_OK;
+		case 'm': *out = now + v * 60; return SD_OK;
+		default: return SD_EINVAL;
+		}
+	}
+	/* tomorrow 10:00, 明天 10:00, today 15:30 (a day alone: 09:00) */
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		size_t l = strlen(words[i].word);
+
+		if (strncasecmp(s, words[i].word, l) != 0)
+			continue;
+		s += l;
+		while (*s == ' ')
+			s++;
+		if (*s != '\0' && (clock_parse(s, &h, &mi, &n) != SD_OK ||
+		    s[n] != '\0'))
+			return SD_EINVAL;
+		*out = day_at(now, words[i].days, h, mi);
+		return SD_OK;
+	}
+	/* 15:30: today */
+	if (clock_parse(s, &h, &mi, &n) == SD_OK && s[n] == '\0' &&
+	    strchr(s, '-') == NULL) {
+		*out = day_at(now, 0, h, mi);
+		return SD_OK;
+	}
+	/* 12-05 9:00, 12-05: this year */
+	n = 0;
+	if (sscanf(s, "%2d-%2d%n", &mo, &d, &n) == 2 && n > 0 &&
+	    (s[n] == '\0' || s[n] == ' ') && strchr(s + n, '-') == NULL) {
+		char full[48];
+		time_t tt = (time_t)now;
+		struct tm tm;
+
+		localtime_r(&tt, &tm);
+		if (s[n] == ' ' && (clock_parse(s + n, &h, &mi, &n) != SD_OK ||
+		    s[strlen(s) - 1] == ' '))
+			return SD_EINVAL;
+		snprintf(full, sizeof full, "%04d-%02d-%02d %02d:%02d",
+		    tm.tm_year + 1900, mo, d, h, mi);
+		return sd_time_parse(full, out);
+	}
+	return sd_time_parse(s, out);
+}
+
 void
 sd_time_format(int64_t t, char *out, size_t size)
 {
@@ -375,17 +508,55 @@ sd_check_text(const char *field, const char *s, size_t max, struct sd_err *err)
 int
 sd_check_phone(const char *field, const char *s, struct sd_err *err)
 {
-	size_t n = strlen(s), digits = 0;
+	char d[32];
+	size_t n = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		if (isdigit((unsigned char)s[i]))
-			digits++;
-		else if (!(i == 0 && s[i] == '+') && s[i] != '-' && s[i] != ' ')
+	for (const char *p = s; *p; p++) {
+		if (*p == ' ' || *p == '-')
+			continue;
+		if (!isdigit((unsigned char)*p) && !(*p == '+' && n == 0))
 			return sd_err_set(err, SD_EINVAL,
-			    "%s: '%s' is not a phone number", field, s);
+			    "%s: '%.40s' is not a phone number", field, s);
+		if (n + 1 >= sizeof d)
+			return sd_err_set(err, SD_EINVAL, "%s: '%.40s' is too "
+			    "long", field, s);
+		d[n++] = *p;
 	}
-	if (n > 0 && (digits < 3 || digits > 20))
-		return sd_err_set(err, SD_EINVAL,
-		    "%s: '%s' is not a phone number", field, s);
-	return SD_OK;
+	d[n] = '\0';
+	return n == 0 ? SD_OK : sd_phone_rule(field, d, s, err);
+}
+
+int
+sd_phone_rule(const char *field, const char *d, const char *typed,
+    struct sd_err *err)
+{
+	size_t n = strlen(d);
+
+	if (d[0] == '+' || strncmp(d, "00", 2) == 0) {
+		const char *cc = d + (d[0] == '+' ? 1 : 2);
+		size_t m = strlen(cc);
+
+		if (m < 8 || m > 15 || cc[0] == '0')
+			return sd_err_set(err, SD_EINVAL, "%s: '%.40s' is not "
+			    "an international number: + or 00, a country code "
+			    "and 8 to 15 digits in all", field, typed);
+		return SD_OK;
+	}
+	if (d[0] == '1') {
+		if (n != 11 || d[1] < '3')
+			return sd_err_set(err, SD_EINVAL, "%s: '%.40s' is not a "
+			    "mobile number: 11 digits starting 13 to 19", field,
+			    typed);
+		return SD_OK;
+	}
+	if (d[0] == '0') {
+		if (n < 10 || n > 12)
+			return sd_err_set(err, SD_EINVAL, "%s: '%.40s' is not a "
+			    "fixed line: an area code (010, 0531) and 7 or 8 "
+			    "digits", field, typed);
+		return SD_OK;
+	}
+	return sd_err_set(err, SD_EINVAL, "%s: '%.40s' needs its area code "
+	    "(like 010-88886666), or is a mobile (11 digits starting 13 to "
+	    "19), or starts with + or 00 and a country code", field, typed);
 }

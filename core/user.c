@@ -597,6 +597,10 @@ page_match(const struct page_arg *a, const struct sd_user *u)
 {
 	if (a->f->role != SD_ROLE_NONE && u->role != a->f->role)
 		return 0;
+	if (a->f->match != NULL && a->f->match[0] != '\0' &&
+	    strcasestr(u->login, a->f->match) == NULL &&
+	    strcasestr(u->name, a->f->match) == NULL)
+		return 0;
 	if (a->f->team != NULL && strcmp(a->f->team, u->team) != 0)
 		return 0;
 	return visible(a->s, u);

@@ -4,6 +4,9 @@
  * postings, all balances sum to zero, every secondary index matches its
  * primary exactly, and user records are sane.  Read-only.
  */
+#include <sys/statvfs.h>
+
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -667,4 +670,32 @@ sd_verify(struct sd_session *s, sd_verify_cb cb, void *arg, struct sd_err *err)
 	if ((st = sd_db_run(s->core->db, verify_txn, &a, err)) != SD_OK)
 		return -1;
 	return a.failed;
+}
+
+/* ---------------------------------------------------------------- disk */
+
+int
+sd_disk_status(struct sd_core *core, struct sd_disk *out, struct sd_err *err)
+{
+	struct statvfs v;
+
+	memset(out, 0, sizeof *out);
+	if (statvfs(core->cfg.data_dir, &v) != 0)
+		return sd_err_set(err, SD_EINTERNAL, "%s: %s", core->cfg.data_dir,
+		    strerror(errno));
+	out->free_mb = (int64_t)((unsigned long long)v.f_bavail *
+	    (unsigned long long)v.f_frsize / (1024 * 1024));
+	out->warn_mb = core->cfg.free_space_warn_mb;
+	out->low = out->warn_mb > 0 && out->free_mb < out->warn_mb;
+	return SD_OK;
+}
+
+int
+sd_disk_get(struct sd_session *s, struct sd_disk *out, struct sd_err *err)
+{
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_VERIFY, "disk", err)) != SD_OK)
+		return st;
+	return sd_disk_status(s->core, out, err);
 }

@@ -42,6 +42,8 @@ t_rc 5 "a bad age is invalid input" env SIMDESK_NEW_PASSWORD=secret12 simdeskctl
 t_grep "... naming the field" "--age" "$T_DIR/err"
 t_rc 5 "a bad phone is invalid input" env SIMDESK_NEW_PASSWORD=secret12 simdeskctl user add li --role operator --phone 12ab
 t_grep "... naming the field" "phone:" "$T_DIR/err"
+t_rc 5 "a 5-digit staff phone is refused (issue 12)" env SIMDESK_NEW_PASSWORD=secret12 simdeskctl user add li --role operator --phone 12345
+t_grep "... saying which rule" "phone: '12345' is not a mobile number" "$T_DIR/err"
 t_rc 5 "a short password is invalid input" env SIMDESK_NEW_PASSWORD=12 simdeskctl user add li --role operator
 t_rc 3 "an unknown user is not found (3)" simdeskctl user show li
 t_oneline "... in one line"

@@ -170,6 +170,8 @@ O3=$(cat "$T_DIR/out")
 t_rc 6 "... is refused, naming the counts" simdeskctl order approve "$O3"
 t_grep "... with the figures" "5 cards of plan P19 asked for, 1 in stock" "$T_DIR/err"
 t_rc 0 "cancel it" $AG simdeskctl order cancel "$O3" --reason 太多
+t_rc 4 "an agent cannot ship" $AG simdeskctl order ship "$O1" --carrier 顺丰 --tracking SF1
+t_grep "... and the refusal names shipping, not approving (issue 12)" "^simdeskctl: order.ship: permission denied" "$T_DIR/err"
 t_rc 5 "shipping needs a tracking number" simdeskctl order ship "$O1" --carrier 顺丰 --tracking ""
 t_rc 0 "ship" simdeskctl order ship "$O1" --carrier 顺丰 --tracking SF1234567890
 t_rc 0 "deliver" simdeskctl order deliver "$O1"

@@ -273,6 +273,8 @@ permission_table(void **state)
 		{ SD_OP_SIM_ACTIVATE, "ASOCG" },
 		{ SD_OP_ORDER_ADD, "AS..G" },
 		{ SD_OP_ORDER_APPROVE, "AS..." },
+		{ SD_OP_ORDER_SHIP, "AS..." },
+		{ SD_OP_ORDER_DELIVER, "AS..." },
 		{ SD_OP_ORDER_SHOW, "AS..G" },
 		{ SD_OP_SIM_STOCKTAKE, "AS.C." },
 		{ SD_OP_SIM_ADJUST, "AS..." },
@@ -624,7 +626,8 @@ note_keeps_or_clears_next(void **state)
 	assert_int_equal(sd_note_next_parse("--next", "soon", &t, &e),
 	    SD_EINVAL);
 	assert_string_equal(e.msg,
-	    "--next: 'soon' is not YYYY-MM-DD HH:MM or none");
+	    "--next: 'soon' is not a time (2026-12-05 10:00, 12-05 10:00, "
+	    "15:30, tomorrow 10:00, +2d) or none");
 }
 
 int

@@ -159,10 +159,71 @@ field_checks(void **state)
 	assert_int_equal(sd_check_phone("phone", "+86 138-0013-8000", &e), SD_OK);
 	assert_int_equal(sd_check_phone("phone", "13800138000", &e), SD_OK);
 	assert_int_equal(sd_check_phone("phone", "12a", &e), SD_EINVAL);
+	/* The one rule of phones (issue 12): mobiles, fixed lines with their
+	 * area code, international numbers; each refusal says which. */
+	assert_int_equal(sd_check_phone("phone", "010-88886666", &e), SD_OK);
+	assert_int_equal(sd_check_phone("phone", "0531-8888666", &e), SD_OK);
+	assert_int_equal(sd_check_phone("phone", "+44 20 7946 0123", &e), SD_OK);
+	assert_int_equal(sd_check_phone("phone", "0044 20 7946 0123", &e), SD_OK);
+	assert_int_equal(sd_check_phone("phone", "1391234", &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "11 digits starting 13 to 19"));
+	assert_int_equal(sd_check_phone("phone", "12345678901", &e), SD_EINVAL);
+	assert_int_equal(sd_check_phone("phone", "12345", &e), SD_EINVAL);
+	assert_int_equal(sd_check_phone("phone", "010-8888", &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "area code"));
+	assert_int_equal(sd_check_phone("phone", "88886666", &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "needs its area code"));
+	assert_int_equal(sd_check_phone("phone", "+0123456789", &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "country code"));
 	assert_int_equal(sd_check_text("name", "王\n", 10, &e), SD_EINVAL);
 	assert_int_equal(sd_check_text("name", "\xb0\xa1", 10, &e), SD_EINVAL);
 	assert_int_equal(sd_check_text("name", "王小明", 9, &e), SD_OK);
 	assert_int_equal(sd_check_text("name", "王小明", 8, &e), SD_EINVAL);
+}
+
+/* Times as people type them (issue 12), against a fixed now. */
+static void
+human_times(void **state)
+{
+	int64_t now, t, want;
+
+	(void)state;
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	assert_int_equal(sd_time_parse("2026-12-02 14:30:15", &now), SD_OK);
+	assert_int_equal(sd_time_parse_human("tomorrow 10:00", now, &t), SD_OK);
+	assert_int_equal(sd_time_parse("2026-12-03 10:00", &want), SD_OK);
+	assert_true(t == want);
+	assert_int_equal(sd_time_parse_human("明天 10:00", now, &t), SD_OK);
+	assert_true(t == want);
+	assert_int_equal(sd_time_parse_human("明天10:00", now, &t), SD_OK);
+	assert_true(t == want);
+	assert_int_equal(sd_time_parse_human("tomorrow", now, &t), SD_OK);
+	assert_int_equal(sd_time_parse("2026-12-03 09:00", &want), SD_OK);
+	assert_true(t == want);
+	assert_int_equal(sd_time_parse_human("后天 8:05", now, &t), SD_OK);
+	assert_int_equal(sd_time_parse("2026-12-04 08:05", &want), SD_OK);
+	assert_true(t == want);
+	assert_int_equal(sd_time_parse_human("15:30", now, &t), SD_OK);
+	assert_int_equal(sd_time_parse("2026-12-02 15:30", &want), SD_OK);
+	assert_true(t == want);
+	assert_int_equal(sd_time_parse_human("12-05 9:00", now, &t), SD_OK);
+	assert_int_equal(sd_time_parse("2026-12-05 09:00", &want), SD_OK);
+	assert_true(t == want);
+	assert_int_equal(sd_time_parse_human("+2d", now, &t), SD_OK);
+	assert_true(t == now + 2 * 86400);
+	assert_int_equal(sd_time_parse_human("+3h", now, &t), SD_OK);
+	assert_true(t == now + 3 * 3600);
+	assert_int_equal(sd_time_parse_human("2026-12-09 10:00", now, &t),
+	    SD_OK);
+	assert_int_equal(sd_time_parse("2026-12-09 10:00", &want), SD_OK);
+	assert_true(t == want);
+	assert_int_equal(sd_time_parse_human("soon", now, &t), SD_EINVAL);
+	assert_int_equal(sd_time_parse_human("tomorrow 25:00", now, &t),
+	    SD_EINVAL);
+	assert_int_equal(sd_time_parse_human("+2x", now, &t), SD_EINVAL);
+	assert_int_equal(sd_time_parse_human("13-40", now, &t), SD_EINVAL);
+	assert_int_equal(sd_time_parse_human("12-05 9", now, &t), SD_EINVAL);
 }
 
 int
@@ -175,6 +236,7 @@ main(void)
 		cmocka_unit_test(money),
 		cmocka_unit_test(rates),
 		cmocka_unit_test(times),
+		cmocka_unit_test(human_times),
 		cmocka_unit_test(field_checks),
 	};
 
