@@ -630,6 +630,7 @@ op_user_page(struct call *k)
 	f.prefix = sd_args_opt(&k->a);
 	f.role = (int)sd_args_int(&k->a);
 	f.team = sd_args_opt(&k->a);
+	f.match = sd_args_opt(&k->a);
 	anchor = sd_args_opt(&k->a);
 	dir = (int)sd_args_int(&k->a);
 	max = page_max(k);
@@ -1234,6 +1235,19 @@ op_balance_get(struct call *k)
 }
 
 static int
+op_disk_get(struct call *k)
+{
+	struct sd_disk out;
+	int st;
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	if ((st = sd_disk_get(k->s, &out, k->err)) == SD_OK)
+		RES_RAW(k, out);
+	return st;
+}
+
+static int
 op_pay(struct call *k)
 {
 	const char *customer = sd_args_str(&k->a);
@@ -1583,6 +1597,7 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_BILL_GET:		st = op_bill_get(&k); break;
 	case SD_RPC_BILL_HISTORY:	st = op_bill_history(&k); break;
 	case SD_RPC_BALANCE_GET:	st = op_balance_get(&k); break;
+	case SD_RPC_DISK_GET:		st = op_disk_get(&k); break;
 	case SD_RPC_PAY:		st = op_pay(&k); break;
 	case SD_RPC_RECEIPT_PRINTED:	st = op_receipt_printed(&k); break;
 	case SD_RPC_PRINT_QUEUE:	st = op_print_queue(&k); break;

@@ -157,6 +157,32 @@ single_instance(const char *dir, int autostart, struct sd_err *err)
 	return fd;
 }
 
+/*
+ * Warn of a filling disk before writes start failing: when free space
+ * falls below free_space_warn_mb, then every hour while it stays low, and
+ * once when it is back (admins' TUIs show it too: sd_disk_get).
+ */
+static void
+disk_check(struct sd_core *core)
+{
+	static time_t warned;
+	struct sd_disk d;
+	struct sd_err err;
+
+	if (sd_disk_status(core, &d, &err) != SD_OK)
+		return;
+	if (d.low && (warned == 0 || time(NULL) - warned >= 3600)) {
+		logmsg(LOG_WARNING, "only %lld MB free on the data directory's "
+		    "filesystem (free_space_warn_mb %lld): writes fail when it "
+		    "is full", (long long)d.free_mb, (long long)d.warn_mb);
+		warned = time(NULL);
+	} else if (!d.low && warned != 0) {
+		logmsg(LOG_INFO, "%lld MB free on the data directory's "
+		    "filesystem again", (long long)d.free_mb);
+		warned = 0;
+	}
+}
+
 /* The data directory was removed or replaced under us (a test's). */
 static int
 gone(const char *dir, const struct stat *was)
@@ -367,6 +393,7 @@ main(int argc, char **argv)
 			logmsg(LOG_ERR, "%s", err.msg);
 		if (ckp)
 			last_ckp = time(NULL);
+		disk_check(core);
 	}
 	logmsg(LOG_INFO, "stopping");
 	drv_server_close(srv);

@@ -11,11 +11,16 @@ unset SIMDESK_USER SIMDESK_PASSWORD SIMDESK_CONF
 PW=demo1234
 
 mkdir -p "$SIMDESK_DATA"
-# The demo's own configuration: modem calls rated by the standard tariff.
+# The demo's own configuration: modem calls rated by the standard tariff,
+# and its logins on the login screen (and its F1 help), where the TUI
+# would otherwise cover the list printed below.
 if [ ! -e "$SIMDESK_DATA/simdesk.conf" ]; then
 	printf '# make demo: simdesk.conf(5)\ntelephony = { tariff = "STD"; };\n' \
 	    >"$SIMDESK_DATA/simdesk.conf"
 fi
+grep -q '^login_note' "$SIMDESK_DATA/simdesk.conf" ||
+	printf 'login_note = "Demo logins, password %s: zhao (supervisor), qian, sun and li (operators), zhou (cashier), wu (agent); admin is you, without a password (simdesk -D demo-data).";\n' \
+	    "$PW" >>"$SIMDESK_DATA/simdesk.conf"
 export SIMDESK_CONF="$SIMDESK_DATA/simdesk.conf"
 
 if [ ! -e "$SIMDESK_DATA/sequences.db" ]; then

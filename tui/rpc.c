@@ -796,6 +796,7 @@ rpc_user_page(struct sd_session *s, const struct sd_user_filter *f,
 	sd_arg_str(&R.out, f->prefix);
 	sd_arg_int(&R.out, f->role);
 	sd_arg_str(&R.out, f->team);
+	sd_arg_str(&R.out, f->match);
 	sd_arg_str(&R.out, anchor);
 	sd_arg_int(&R.out, dir);
 	return page_call(rows, sizeof *rows, NULL, max, n, err);
@@ -1209,6 +1210,15 @@ rpc_balance_get(struct sd_session *s, const char *customer,
 	(void)s;
 	begin(SD_RPC_BALANCE_GET);
 	sd_arg_str(&R.out, customer);
+	RUN(NULL);
+	return res_raw(out, sizeof *out, err);
+}
+
+int
+rpc_disk_get(struct sd_session *s, struct sd_disk *out, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_DISK_GET);
 	RUN(NULL);
 	return res_raw(out, sizeof *out, err);
 }

@@ -144,6 +144,8 @@ int	rpc_bill_history(struct sd_session *s, const char *customer,
 	    sd_bill_cb cb, void *arg, struct sd_err *err);
 int	rpc_balance_get(struct sd_session *s, const char *customer,
 	    struct sd_balance *out, struct sd_err *err);
+int	rpc_disk_get(struct sd_session *s, struct sd_disk *out,
+	    struct sd_err *err);
 int	rpc_pay(struct sd_session *s, const char *customer, const char *amount,
 	    const char *method, const char *note, struct sd_receipt *out,
 	    struct sd_err *err);

@@ -60,9 +60,14 @@ wait_for "typing a number narrows the calls" "13900002222 out 13800138001"
 tm capture-pane -p -t s | grep -q "13900001111 out"; t_ok "... hiding the other number" $((! $?))
 keys Escape Escape 4
 wait_for "the tariff editor lists the rates" "1 +手机 +0.15000"
-keys Q 13800138000 Enter 61 Enter "2026-11-25 10:00" Enter
+# Each prompt is checked as Enter leaves it (issue 12).
+keys Q 13800138000 Enter abc Enter
+wait_for "a duration that is not a number is refused at once" "seconds: 'abc' is not a whole number from 0 to 86400"
+keys BSpace BSpace BSpace 61 Enter "2026-11-25 10:00" Enter
 wait_for "Q quotes a call: 61 s -> 120 s, 0.30" "13800138000 for 61 s: prefix 1 手机 at 0.15000 a minute, 120 s billable -> 0.30"
-keys a 010 Enter 0.30 Enter Enter n Enter
+keys a 010 Enter abc Enter
+wait_for "a bad price is refused as it is typed" "Yuan a minute: abc_  per_minute: 'abc' is not a price"
+keys BSpace BSpace BSpace 0.30 Enter Enter n Enter
 wait_for "a sets a rate from the screen" "Rate for 010 set"
 wait_for "... and it is listed" "010 .* 0.30000"
 simdeskctl --json tariff quote STD 01012345678 60 >"$T_DIR/o"

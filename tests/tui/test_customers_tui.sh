@@ -65,6 +65,14 @@ wait_for a "typing a name filters" "^/ 王_"
 sleep 0.3
 tmx a capture-pane -p -t s >"$T_DIR/screen"
 ! grep -q "李娜" "$T_DIR/screen"; t_ok "... hiding the others" $?
+# The last digits, as people remember them (issue 12): 9000 is 李娜's.
+tmx a send-keys -t s Escape / 9000
+wait_for a "a phone's last digits find the customer" "李娜 .*13900139000"
+sleep 0.3
+tmx a capture-pane -p -t s >"$T_DIR/screen"
+! grep -q "王小明" "$T_DIR/screen"; t_ok "... and only that one" $?
+tmx a send-keys -t s Escape / '*8000'
+wait_for a "*8000 says so explicitly" "王小明 .*13800138000"
 tmx a send-keys -t s Escape / 1390
 wait_for a "a phone prefix finds by phone" "李娜"
 tmx a send-keys -t s Enter Enter

@@ -45,6 +45,11 @@ wait_for() {	# DESC REGEX
 sleep 0.3
 keys cashier Tab cashierpw1 Enter
 wait_for "a cashier starts at the payment desk" "Phone or customer id:"
+keys '?'
+wait_for "? opens the desk's help, not a typed ? (issue 12)" "marked COPY"
+keys Escape
+wait_for "... and any key comes back" "Phone or customer id:"
+t_nogrep "... with no ? typed into the phone" "Phone or customer id: *[^ _]" "$T_DIR/screen"
 keys 13600001111 Enter
 wait_for "the phone finds the customer" "#1  柜台客户  13600001111"
 wait_for "... the balance and the unpaid bill" "Balance -89.00 +unpaid bills 1 \(89.00\)"
@@ -52,7 +57,13 @@ wait_for "... that the service is suspended" "Service suspended for debt"
 wait_for "... the bill's line: plan 39 + the card 50" "2026-11 +39元卡 .* 89.00 +0.00 +89.00"
 keys F2
 wait_for "F2 asks the amount, what is due filled in" "Amount in yuan \(Enter: what is due\): 89.00_"
-keys Enter
+# A bad amount is refused as Enter leaves it, before the method (issue 12).
+keys BSpace BSpace BSpace BSpace BSpace abc Enter
+wait_for "a bad amount is refused at once" "abc_  amount: 'abc' is not an amount in yuan \(like 50 or 12.50\)"
+not_on "... not asking the method" "Method: 1 cash" 1
+keys BSpace BSpace BSpace 99999999 Enter
+wait_for "too much says what the limit is" "amount: 99999999 is over the limit of 1000000.00 yuan"
+keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace 89.00 Enter
 wait_for "... then the method" "Method: 1 cash"
 keys 3
 wait_for "three keys take the payment" "Receipt A00000001: 89.00 received"
@@ -83,3 +94,21 @@ wait_for "Esc twice: the home menu, billing in it" "Billing and payments"
 simdeskctl audit list --op customer.svc_check >"$T_DIR/o"
 grep -q "denied" "$T_DIR/o" && grep -q "matched" "$T_DIR/o"; t_ok "service password checks are audited, both ways" $?
 t_rc 0 "verify holds" simdeskctl verify
+
+# ---------------------------------------------------------------- 80x24
+# At 80x24 (issue 12): the bill's line keeps its Due column, and the
+# receipt, with no room on the right, shows below the bills.
+simdeskctl bill run 2026-12 >/dev/null
+tm kill-server 2>/dev/null
+SOCK="simdesk-desk80-$$"
+tm new-session -d -s s -x 80 -y 24 \
+    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=$TZ SIMDESK_CONF=$SIMDESK_CONF SIMDESK_DATA=$SIMDESK_DATA $T_TOP/build/bin/simdesk -l; echo EXITED \$?; sleep 30"
+wait_for "80x24: the login screen" "Log in"
+keys cashier Tab cashierpw1 Enter
+wait_for "80x24: the payment desk" "Phone or customer id:"
+keys 13600001111 Enter
+wait_for "80x24: the bill's line shows what is due, last column and all" "2026-12 +39元卡 +0.00 +0.00 +39.00 +0.00 +39.00 *$"
+keys F2 Enter 1
+wait_for "80x24: the payment is taken" "39.00 received"
+wait_for "80x24: the receipt shows below the bills" "收据 RECEIPT"
+wait_for "... with its number" "No\. +A00000002"

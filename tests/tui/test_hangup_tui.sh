@@ -118,7 +118,7 @@ keys 13800138000 Enter
 wait_for "choice: the customer at the desk" "#1  王小明" 300
 keys F2
 wait_for "choice: the amount" "Amount in yuan" 300
-keys Enter
+keys 10 Enter	# nothing is due: an amount (an empty one is refused at once)
 wait_for "choice: the method, one key" "Method: 1 cash" 300
 hang_up "one-key choice: a closed terminal ends simdesk"
 

@@ -57,6 +57,19 @@ t_nogrep "... for the customer" '王小明' "$T_DIR/out"
 t_rc 0 "the audit trail" simdeskctl --json audit list --op note.next_clear
 t_grep "... has the dropped contact" "\"before\": \"next_at=$PLAN:00\"" "$T_DIR/out"
 
+# Times as people type them (issue 12): checked as the field is left, and
+# the date understood shown beside it.
+TOMORROW=$(sdate -d tomorrow +%Y-%m-%d)
+keys n
+wait_for "the note form once more" "Follow-up note" 300
+keys "明天再打" Tab soon Tab
+wait_for "a time that is not one is refused as the field is left" "'soon' is not a time" 300
+keys Up BSpace BSpace BSpace BSpace "tomorrow 10:00" Tab
+wait_for "tomorrow 10:00 is echoed as the date understood" "→ $TOMORROW 10:00" 300
+keys F2
+wait_for "... and saved" "Note saved" 300
+wait_for "... as the next contact" "Next contact +● $TOMORROW 10:00" 300
+
 # In Chinese the form says the same, and the word for none (无) drops it.
 $OP simdeskctl note add 13912340000 "再约一次" --next "$PLAN" >/dev/null
 W=zh
@@ -74,3 +87,25 @@ wait_for "... the note form shows the plan" "已安排 +$PLAN" 300
 keys "客户不需要了" Tab 无 F2
 wait_for "无 saves the note" "跟进已保存" 300
 wait_for "... and drops the planned contact" "下次联系 +● 未安排" 300
+keys n
+wait_for "... the note form again" "已安排" 300
+keys "明天再打" Tab "明天 10:00" Tab
+wait_for "明天 10:00 is understood too" "→ $TOMORROW 10:00" 300
+keys F2
+wait_for "... and saved" "跟进已保存" 300
+
+# A supervisor's "team's overdue reminders" lists only what is overdue,
+# never a team member's contact still to come (issue 12).
+$OP simdeskctl customer add --name 李未来 --phone 13912340001 >/dev/null
+$OP simdeskctl note add 13912340001 "下周再联系" --next "$PLAN" >/dev/null
+t_ok "an operator plans a contact for tomorrow" $?
+W=sup
+tui_session sup
+wait_for "the supervisor logs in" "Log in" 300 || exit 1
+keys supervisor Tab supervisorpw1 Enter
+wait_for "... to the home menu" "Reminders" 300 || exit 1
+n=$(grep -oE '^ +([0-9]) +Reminders' "$T_DIR/screen" | grep -oE '[0-9]' | head -1)
+keys "$n" T
+wait_for "T shows the team's overdue reminders" "Your team's overdue reminders" 300
+wait_for "... nothing is overdue" "Nothing planned" 300
+not_on "... tomorrow's contact is not among them" "李未来" 1

@@ -127,6 +127,10 @@ keys Escape
 # ---------------------------------------------------------------- stocktake
 keys 5
 wait_for "the stocktake asks for the warehouse" "Warehouse: \(type its name"
+keys '?'
+wait_for "? opens the stocktake's help, not a typed ? (issue 12)" "the adjustments"
+keys Escape
+wait_for "... and any key comes back" "Warehouse: \(type its name"
 keys 南仓 Enter
 wait_for "... then takes scans" "Warehouse: 南仓"
 keys 12345 Enter
@@ -147,6 +151,7 @@ sleep 0.3
 
 # ---------------------------------------------------------------- the agent's view
 start agent agentpw1
+agent_from=$(date +%s)
 wait_for "the agent's home has the stock menu" "Stock, agents and orders"
 keys 1
 wait_for "the agent's stock menu" "Stock browser"
@@ -156,9 +161,23 @@ not_on_screen "... never another branch's" "13902715930"
 keys Escape 3 n P39 Enter 1 Enter
 wait_for "the agent orders one more card with n" "Order [0-9]+ submitted"
 wait_for "... it waits in its queue" "A1 +P39 +1 +- +submitted"
+# Keys are offered only to roles core lets use them (issue 12).
+tm capture-pane -p -t s | tail -1 >"$T_DIR/bar"
+grep -q "n New" "$T_DIR/bar" && ! grep -qE "Approve|Ship|Deliver" "$T_DIR/bar"
+t_ok "the agent's order queue offers New, not Approve, Ship or Deliver ($(cat "$T_DIR/bar"))" $?
+keys d
+wait_for "... d says it is not for the agent" "That key is not for your role"
+simdeskctl audit list --user agent --op order >"$T_DIR/o"
+! grep -q denied "$T_DIR/o"; t_ok "... and asks core nothing (no refusal audited)" $?
 keys Escape
 wait_for "the stock menu again" "Agent tree"
 not_on_screen "an agent has no stocktake" "Stocktake"
+# An agent has no reminders: its TUI must not ask for them every 2 s and
+# fill the audit trail with refusals (issue 12).  Give it 5 s at least.
+while [ $(( $(date +%s) - agent_from )) -lt 5 ]; do sleep 0.5; done
+simdeskctl audit list --user agent --op note.list >"$T_DIR/o"
+n=$(grep -c denied "$T_DIR/o")
+[ "$n" -eq 0 ]; t_ok "the agent's open TUI is not refused reminders over and over ($n refusals audited)" $?
 
 # ---------------------------------------------------------------- hang up
 pid=$(tm list-panes -F '#{pane_pid}')

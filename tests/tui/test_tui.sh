@@ -20,7 +20,7 @@ start() {	# LANG ARGS...
 	tm kill-server 2>/dev/null
 	NSOCK=$((NSOCK + 1))
 	SOCK="simdesk-test-$$-$NSOCK"	# a fresh server: no shutdown race
-	tm new-session -d -s s -x 100 -y 30 \
+	tm new-session -d -s s -x "${COLS_X:-100}" -y "${ROWS_Y:-30}" \
 	    "env LANG=$lang LC_ALL=$lang SIMDESK_DATA=$SIMDESK_DATA $T_TOP/build/bin/simdesk $*; echo EXITED \$?; sleep 30"
 }
 screen() { tm capture-pane -p -t s; }
@@ -81,6 +81,24 @@ wait_gone "a second letter narrows it" "^wangxm "
 wait_for "... to wuli" "^wuli "
 keys Escape
 wait_for "Esc clears the filter" "^supervisor "
+# The filter matches the login or the name anywhere in it (issue 12).
+keys / xm
+wait_for "a filter matches inside a login" "^wangxm "
+wait_gone "... and nothing else" "^wuli "
+keys Escape / 小明
+wait_for "... and inside a name" "^wangxm +王小明"
+wait_gone "... only there" "^supervisor "
+keys Escape
+wait_for "Esc clears it again" "^supervisor "
+# G and g on a menu: the last entry and the first (issue 12).
+keys Escape
+wait_for "back home" "User administration"
+keys G Enter
+wait_for "G then Enter opens the home menu's last entry" "New password"
+keys Escape
+wait_for "... and Esc comes back" "User administration"
+keys 7
+wait_for "the user list again" "Login +Name +Role"
 
 # ---------------------------------------------------------------- form
 keys a
@@ -105,6 +123,13 @@ keys F2
 wait_for "saving an empty form flags the required fields" "Please correct the fields marked in red"
 keys Escape
 wait_for "Esc without changes leaves at once" "^newbie "
+# A value typed and taken back again is no change (issue 12).
+keys a
+wait_for "the form once more" "New user"
+keys x BSpace
+keys Escape
+wait_for "Esc after typing and erasing it leaves at once" "^newbie "
+not_on "... without asking to discard" "Discard your changes" 1
 
 # ---------------------------------------------------------------- help, resize
 keys '?'
@@ -144,6 +169,35 @@ wait_for "... in the list too" "登录名 +姓名 +角色"
 wait_for "... role names translated" "^wangxm +王小明 +收费员"
 keys '?'
 wait_for "... and the help" "按任意键返回"
+
+# ---------------------------------------------------------------- 80x24
+# The key bar at 80 columns (issue 12): keys that do not fit give way to
+# "…", but going back, Help and Quit are always there, in C and zh_CN.
+for lang in C.UTF-8 zh_CN.UTF-8; do
+	COLS_X=80 ROWS_Y=24 start "$lang"
+	case $lang in C*) home="User administration" help="F1 Help" quit="F10 Quit" back="Esc Back" ;;
+	              *) home="用户管理" help="F1 帮助" quit="F10 退出" back="Esc 返回" ;; esac
+	wait_for "$lang 80x24: the home screen" "$home"
+	bar() { screen | tail -1; }
+	hometitle=$(screen | head -1)
+	bar | grep -q "$help" && bar | grep -q "$quit"
+	t_ok "$lang 80x24: the home's key bar shows Help and Quit ($(bar))" $?
+	for k in 1 2 3 4 5 6 7 8 9 0; do
+		keys "$k"
+		for _ in $(seq 300); do [ "$(screen | head -1)" != "$hometitle" ] && break; sleep 0.1; done
+		r=1
+		for _ in $(seq 30); do
+			b=$(bar)
+			[[ $b == *"$help"* && $b == *"$quit"* && $b == *Esc* ]] && { r=0; break; }
+			sleep 0.1
+		done
+		title=$(screen | head -1 | sed 's/  */ /g')
+		t_ok "$lang 80x24: entry $k ($title): Esc, Help and Quit on the key bar" $r
+		[ $r -eq 0 ] || echo "#   bar: $b"
+		keys Escape
+		wait_for "... Esc goes home" "$home"
+	done
+done
 
 # ---------------------------------------------------------------- locale
 LANG=C LC_ALL=C simdesk >/dev/null 2>"$T_DIR/err" </dev/null

@@ -83,6 +83,22 @@ theme_attr(enum theme_item item)
 
 /* ---------------------------------------------------------------- keys */
 
+int
+key_allowed(const struct keybind *k)
+{
+	return k->need == 0 || sd_role_may(app.sess.user.role, k->need - 1);
+}
+
+/* The binding of key in a table ending with key 0, or NULL. */
+static const struct keybind *
+keys_find(const struct keybind *t, int key)
+{
+	for (; t != NULL && t->key != 0; t++)
+		if (t->key == key)
+			return t;
+	return NULL;
+}
+
 enum action
 keys_lookup(const struct keybind *t, int key)
 {
@@ -131,6 +147,22 @@ tel_key(enum action a)
 /* ---------------------------------------------------------------- drawing */
 
 void
+cell_fit(struct sd_buf *b, const char *s, int cols)
+{
+	int used;
+
+	if (cols < 2 || sd_width(s) <= cols) {
+		sd_width_fit(b, s, cols, 1);
+		return;
+	}
+	/* Text cut short says so: its last column is "…". */
+	used = sd_width_fit(b, s, cols - 1, 0);
+	sd_buf_adds(b, "…");
+	for (used++; used < cols; used++)
+		sd_buf_addc(b, ' ');
+}
+
+void
 put_text(int y, int x, int cols, const char *s, int attr)
 {
 	struct sd_buf b = SD_BUF_INIT;
@@ -139,11 +171,49 @@ put_text(int y, int x, int cols, const char *s, int attr)
 		return;
 	if (x + cols > COLS)
 		cols = COLS - x;
-	sd_width_fit(&b, s, cols, 1);
+	if (cols <= 0)
+		return;
+	cell_fit(&b, s, cols);
 	attron(attr);
 	mvaddstr(y, x, sd_buf_cstr(&b));
 	attroff(attr);
 	sd_buf_free(&b);
+}
+
+int
+put_wrapped(int y, int x, int w, int ymax, const char *p, int attr)
+{
+	/* Wrap the paragraph by display width, at spaces when there are. */
+	while (*p != '\0' && y < ymax) {
+		struct sd_buf line = SD_BUF_INIT;
+		size_t len;
+
+		sd_width_fit(&line, p, w, 0);
+		len = line.len;
+		if (len < strlen(p)) {
+			const char *sp = p + len;
+
+			while (sp > p && *sp != ' ')
+				sp--;
+			if (sp > p)
+				len = (size_t)(sp - p);
+		}
+		if (len == 0)
+			break;		/* nothing fits */
+		{
+			char *tmp = xmalloc(len + 1);
+
+			memcpy(tmp, p, len);
+			tmp[len] = '\0';
+			put_text(y++, x, w, tmp, attr);
+			free(tmp);
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+		sd_buf_free(&line);
+	}
+	return y;
 }
 
 void
@@ -156,6 +226,8 @@ app_message(int error, const char *fmt, ...)
 	va_end(ap);
 	app.message_error = error;
 }
+
+static void keybar_draw(const struct screen *s);
 
 void
 chrome_draw(struct screen *s)
@@ -193,6 +265,11 @@ chrome_draw(struct screen *s)
 			sd_buf_printf(&r, _("tickets overdue %d"),
 			    tickets_team_overdue);
 		}
+		if (disk_low_mb >= 0) {
+			if (r.len)
+				sd_buf_adds(&r, "  ");
+			sd_buf_printf(&r, _("disk: %lld MB free!"), disk_low_mb);
+		}
 		if (tel_presence()[0] != '\0') {
 			if (r.len)
 				sd_buf_adds(&r, "  ");
@@ -217,30 +294,89 @@ chrome_draw(struct screen *s)
 		put_text(LINES - 2, 0, COLS, app.message,
 		    app.message_error ? theme_attr(TH_ERROR) : theme_attr(TH_OK));
 
-	/* F-key bar from the key tables: keys with a label. */
-	move(LINES - 1, 0);
-	clrtoeol();
+	keybar_draw(s);
+}
+
+/* One entry of the key bar: its width, or drawn at x when draw is set. */
+static int
+keybar_entry(const struct keybind *k, int x, int draw)
+{
+	int kw = sd_width(k->keyname), lw = sd_width(_(k->label));
+
+	if (draw) {
+		put_text(LINES - 1, x, kw, k->keyname, theme_attr(TH_FKEY_NUM));
+		put_text(LINES - 1, x + kw + 1, lw + 1, _(k->label),
+		    theme_attr(TH_FKEY));
+	}
+	return kw + lw + 3;
+}
+
+/* Help, going back and leaving: the keys a bar that is too narrow keeps. */
+static int
+keybar_kept(const struct keybind *k)
+{
+	return k->action == ACT_HELP || k->action == ACT_BACK ||
+	    k->action == ACT_QUIT;
+}
+
+/*
+ * The key bar, from the screen's key table and the global one: keys with
+ * a label.  When they do not all fit (80 columns), the screen's going-back
+ * key, Help and Quit are always shown, at the right, and "…" stands for
+ * what was left out: the help screen (? or F1) lists every key.
+ */
+static void
+keybar_draw(const struct screen *s)
+{
+	const struct keybind *all[64], *kept[8];
+	int n = 0, nkept = 0, total = 0, keptw = 0, x = 0;
+
 	for (int pass = 0; pass < 2; pass++) {
 		const struct keybind *k = pass == 0 ? s->keys : global_keys;
 
-		for (; k != NULL && k->key != 0; k++) {
-			int w;
-
+		for (; k != NULL && k->key != 0 && n < 64; k++) {
 			if (k->label == NULL || k->keyname == NULL ||
-			    (pass == 1 && k->key == '?') ||
+			    (pass == 1 && k->key == '?') || !key_allowed(k) ||
 			    (tel_key(k->action) && !tel_enabled()))
 				continue;
-			w = sd_width(k->keyname) + sd_width(_(k->label)) + 3;
-			if (x + w > COLS)
-				break;
-			put_text(LINES - 1, x, sd_width(k->keyname), k->keyname,
-			    theme_attr(TH_FKEY_NUM));
-			x += sd_width(k->keyname) + 1;
-			put_text(LINES - 1, x, sd_width(_(k->label)) + 1,
-			    _(k->label), theme_attr(TH_FKEY));
-			x += sd_width(_(k->label)) + 2;
+			all[n++] = k;
+			total += keybar_entry(k, 0, 0);
 		}
 	}
+	move(LINES - 1, 0);
+	clrtoeol();
+	if (total <= COLS) {
+		for (int i = 0; i < n; i++)
+			x += keybar_entry(all[i], x, 1);
+		return;
+	}
+	/* One key an action, the last of them: F10 rather than q. */
+	for (int i = 0; i < n && nkept < 8; i++) {
+		int j;
+
+		if (!keybar_kept(all[i]))
+			continue;
+		for (j = 0; j < nkept && kept[j]->action != all[i]->action; j++)
+			;
+		kept[j] = all[i];
+		nkept += j == nkept;
+	}
+	for (int j = 0; j < nkept; j++)
+		keptw += keybar_entry(kept[j], 0, 0);
+	for (int i = 0; i < n; i++) {
+		int w = keybar_entry(all[i], 0, 0);
+
+		if (keybar_kept(all[i]))
+			continue;
+		if (x + w + 2 + keptw > COLS)
+			break;
+		x += keybar_entry(all[i], x, 1);
+	}
+	put_text(LINES - 1, x, 2, "…", theme_attr(TH_FKEY_NUM));
+	x += 2;
+	for (int i = 0; i < nkept && x + keybar_entry(kept[i], 0, 0) <= COLS + 1;
+	    i++)
+		x += keybar_entry(kept[i], x, 1);
 }
 
 static int
@@ -323,7 +459,8 @@ ask_yes_no(const char *question)
 
 /* A line on the message line; secret shows stars. */
 static int
-ask_line(const char *prompt, char *buf, size_t size, int secret)
+ask_line(const char *prompt, char *buf, size_t size, int secret,
+    const char *error)
 {
 	enum read_key_result rk;
 	wint_t ch;
@@ -336,8 +473,13 @@ ask_line(const char *prompt, char *buf, size_t size, int secret)
 			for (const char *p = buf; *p; p++)
 				if (((unsigned char)*p & 0xc0) != 0x80)
 					sd_buf_addc(&shown, '*');
-		app_message(0, "%s %s_", prompt, secret ? sd_buf_cstr(&shown) :
-		    buf);
+		/* What was wrong with the last answer stays until a key. */
+		if (error != NULL)
+			app_message(1, "%s %s_  %s", prompt, secret ?
+			    sd_buf_cstr(&shown) : buf, error);
+		else
+			app_message(0, "%s %s_", prompt, secret ?
+			    sd_buf_cstr(&shown) : buf);
 		sd_buf_free(&shown);
 		chrome_draw(screen_top());
 		refresh();
@@ -347,6 +489,7 @@ ask_line(const char *prompt, char *buf, size_t size, int secret)
 		}
 		if (rk == RK_TIMEOUT)
 			continue;
+		error = NULL;
 		if (ch == 27) {
 			app.message[0] = '\0';
 			return 0;
@@ -365,13 +508,29 @@ ask_line(const char *prompt, char *buf, size_t size, int secret)
 int
 ask_text(const char *prompt, char *buf, size_t size)
 {
-	return ask_line(prompt, buf, size, 0);
+	return ask_line(prompt, buf, size, 0, NULL);
+}
+
+int
+ask_checked(const char *prompt, char *buf, size_t size,
+    int (*check)(const char *, void *, struct sd_err *), void *arg)
+{
+	struct sd_err err;
+
+	sd_err_clear(&err);
+	for (;;) {
+		if (!ask_line(prompt, buf, size, 0, err.msg[0] ? err.msg : NULL))
+			return 0;
+		sd_err_clear(&err);
+		if (check(buf, arg, &err) == SD_OK)
+			return 1;
+	}
 }
 
 int
 ask_secret(const char *prompt, char *buf, size_t size)
 {
-	return ask_line(prompt, buf, size, 1);
+	return ask_line(prompt, buf, size, 1, NULL);
 }
 
 int
@@ -414,36 +573,8 @@ help_show(struct screen *s)
 	put_text(y++, 2, w, _("Help"), theme_attr(TH_HEADER));
 	y++;
 	if (s->help != NULL) {
-		/* Wrap the screen's paragraph by display width. */
-		const char *p = _(s->help);
-
-		while (*p != '\0' && y < LINES - 6) {
-			struct sd_buf line = SD_BUF_INIT;
-			size_t len;
-
-			sd_width_fit(&line, p, w, 0);
-			len = line.len;
-			if (len < strlen(p)) {
-				const char *sp = p + len;
-
-				while (sp > p && *sp != ' ')
-					sp--;
-				if (sp > p)
-					len = (size_t)(sp - p);
-			}
-			{
-				char *tmp = xmalloc(len + 1);
-
-				memcpy(tmp, p, len);
-				tmp[len] = '\0';
-				put_text(y++, 2, w, tmp, theme_attr(TH_NORMAL));
-				free(tmp);
-			}
-			p += len;
-			while (*p == ' ')
-				p++;
-			sd_buf_free(&line);
-		}
+		y = put_wrapped(y, 2, w, LINES - 6, _(s->help),
+		    theme_attr(TH_NORMAL));
 		y++;
 	}
 	for (int pass = 0; pass < 3 && y < LINES - 3; pass++) {
@@ -452,6 +583,7 @@ help_show(struct screen *s)
 
 		for (; k != NULL && k->key != 0 && y < LINES - 3; k++) {
 			if (k->label == NULL || k->keyname == NULL ||
+			    !key_allowed(k) ||
 			    (tel_key(k->action) && !tel_enabled()))
 				continue;
 			put_text(y, 4, 10, k->keyname, theme_attr(TH_FKEY_NUM));
@@ -618,7 +750,14 @@ loop(void)
 		 * through the screen's key table, then the global one.
 		 */
 		typed = !is_key && ch >= 0x20 && ch != 0x7f;
-		if (s->text_input && typed)
+		if (!(s->text_input && typed) && keys_find(s->keys, (int)ch) !=
+		    NULL && !key_allowed(keys_find(s->keys, (int)ch))) {
+			/* Not offered to this role (core would refuse it). */
+			app_message(1, "%s", _("That key is not for your role."));
+			continue;
+		}
+		if (s->text_input && typed &&
+		    !(s->text_input == 2 && ch == '?'))
 			a = ACT_NONE;
 		else if ((a = keys_lookup(s->keys, (int)ch)) == ACT_NONE &&
 		    (!s->nav || (a = keys_lookup(nav_keys, (int)ch)) == ACT_NONE))

@@ -63,6 +63,7 @@ form_check_field(struct ff_field *fl)
 	int n = 0;
 
 	fl->error[0] = '\0';
+	fl->hint[0] = '\0';
 	sd_err_clear(&err);
 	if (fl->value[0] == '\0') {
 		if (fl->required)
@@ -106,6 +107,27 @@ form_check_field(struct ff_field *fl)
 		    fl->maxlen : FF_VALUE_MAX - 1), &err) != SD_OK)
 			set_error(fl, &err);
 		break;
+	case FF_WHEN: {
+		int64_t t;
+		const char *v = strcmp(fl->value, _("none")) == 0 ? "none" :
+		    fl->value;
+
+		if (sd_note_next_parse(fl->key != NULL ? fl->key : fl->label, v,
+		    &t, &err) != SD_OK)
+			set_error(fl, &err);
+		else if (t == SD_NOTE_NEXT_CLEAR)
+			sd_strlcpy(fl->hint, _("drops the planned contact"),
+			    sizeof fl->hint);
+		else if (t != SD_NOTE_NEXT_KEEP) {
+			char when[32];
+
+			/* Echo what was understood: "tomorrow" is a date. */
+			sd_time_format(t, when, sizeof when);
+			when[16] = '\0';
+			snprintf(fl->hint, sizeof fl->hint, "→ %s", when);
+		}
+		break;
+	}
 	case FF_PASSWORD:
 		break;
 	}
@@ -183,6 +205,10 @@ form_draw(struct form *f)
 			put_text(y, 3 + LABEL_W + VALUE_W,
 			    COLS - (3 + LABEL_W + VALUE_W), fl->error,
 			    theme_attr(TH_ERROR));
+		else if (fl->hint[0] != '\0')
+			put_text(y, 3 + LABEL_W + VALUE_W,
+			    COLS - (3 + LABEL_W + VALUE_W), fl->hint,
+			    theme_attr(TH_OK));
 		sd_buf_free(&label);
 		sd_buf_free(&shown);
 	}
@@ -241,10 +267,27 @@ save(struct form *f)
 	return 1;
 }
 
+/* Is any value not what it was when the form first took a key? */
+static int
+changed(const struct form *f)
+{
+	for (int i = 0; i < f->n && i < FORM_FIELDS_MAX; i++)
+		if (strcmp(f->orig[i], f->fields[i].value) != 0)
+			return 1;
+	return 0;
+}
+
 int
 form_key(struct form *f, enum action a, wint_t ch)
 {
 	struct ff_field *fl = &f->fields[f->cur];
+
+	if (!f->snapped) {
+		for (int i = 0; i < f->n && i < FORM_FIELDS_MAX; i++)
+			sd_strlcpy(f->orig[i], f->fields[i].value,
+			    sizeof f->orig[i]);
+		f->snapped = 1;
+	}
 
 	if (ch != 0) {
 		if (fl->readonly)
@@ -257,7 +300,7 @@ form_key(struct form *f, enum action a, wint_t ch)
 		}
 		if (fl->maxlen == 0 || (int)strlen(fl->value) < fl->maxlen)
 			utf8_append(fl->value, sizeof fl->value, ch);
-		fl->error[0] = '\0';
+		fl->error[0] = fl->hint[0] = '\0';
 		f->dirty = 1;
 		return 0;
 	}
@@ -295,7 +338,8 @@ form_key(struct form *f, enum action a, wint_t ch)
 	case ACT_SAVE:
 		return save(f);
 	case ACT_BACK:
-		if (f->dirty && !ask_yes_no(_("Discard your changes?")))
+		if (f->dirty && changed(f) &&
+		    !ask_yes_no(_("Discard your changes?")))
 			return 0;
 		return 1;
 	default:

@@ -253,6 +253,24 @@ lv_draw(struct listview *lv)
 			flex = i;
 		fixed += widths[i] + 1;
 	}
+	/*
+	 * On a narrow terminal (80 columns) the column that takes what is
+	 * left (a name) keeps at least 10: the widest text columns wider
+	 * than a phone number give way first, down to 12 (their cells then
+	 * end in "…").
+	 */
+	while (flex >= 0 && lv->width - fixed < 10) {
+		int w = -1;
+
+		for (int i = 0; i < lv->ncols; i++)
+			if (i != flex && !lv->cols[i].right && widths[i] > 12 &&
+			    (w < 0 || widths[i] > widths[w]))
+				w = i;
+		if (w < 0)
+			break;
+		widths[w]--;
+		fixed--;
+	}
 	if (flex >= 0)
 		widths[flex] = lv->width - fixed > 4 ? lv->width - fixed : 4;
 

@@ -57,6 +57,14 @@ menu_key(struct menu *m, enum action a, wint_t ch)
 	case ACT_UP:
 		m->sel = (m->sel + m->n - 1) % m->n;
 		return NULL;
+	case ACT_HOME:
+	case ACT_PGUP:
+		m->sel = 0;
+		return NULL;
+	case ACT_END:
+	case ACT_PGDN:
+		m->sel = m->n - 1;
+		return NULL;
 	case ACT_OPEN:
 		return &m->items[m->visible[m->sel]];
 	default:

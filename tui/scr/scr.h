@@ -56,7 +56,13 @@ struct keybind {
 	enum action	 action;
 	const char	*label;		/* shown in the F-key bar and help; N_() */
 	const char	*keyname;	/* "F2", "Enter", "/" ... */
+	int		 need;		/* KEY_NEEDS(op): offered only to the
+					 * roles core lets run op; 0: all */
 };
+#define KEY_NEEDS(op)	((op) + 1)
+
+/* May the signed-in role use this key (its KEY_NEEDS operation)? */
+int	key_allowed(const struct keybind *k);
 
 /* The action bound to key in a table ending with key 0, or ACT_NONE. */
 enum action keys_lookup(const struct keybind *t, int key);
@@ -79,7 +85,9 @@ struct screen {
 	const struct keybind	*keys;
 	const char		*help;		/* N_() paragraph for '?' */
 	void			*data;
-	int			 text_input;	/* typed characters go to key() */
+	int			 text_input;	/* typed characters go to key();
+						 * 2: except '?', which is help
+						 * (a phone, an ICCID: never '?') */
 	int			 nav;		/* also the navigation keys */
 };
 
@@ -111,6 +119,18 @@ void	chrome_draw(struct screen *s);
 int	ask_yes_no(const char *question);
 /* Modal line of text on the message line: 1 with Enter, 0 with Esc. */
 int	ask_text(const char *prompt, char *buf, size_t size);
+/* Draw a paragraph wrapped to w columns from line y, up to line ymax
+ * (excluded); the next free line. */
+int	put_wrapped(int y, int x, int w, int ymax, const char *text, int attr);
+/* Append s in exactly cols columns: padded, or cut short ending in "…". */
+void	cell_fit(struct sd_buf *b, const char *s, int cols);
+/*
+ * ask_text whose answer is checked as Enter leaves it: while check fails
+ * (SD_EINVAL with a message naming the field and the rule), the message is
+ * shown beside the prompt and the answer stays to be corrected.  0 on Esc.
+ */
+int	ask_checked(const char *prompt, char *buf, size_t size,
+	    int (*check)(const char *, void *, struct sd_err *), void *arg);
 /* The same, shown as stars (a password). */
 int	ask_secret(const char *prompt, char *buf, size_t size);
 /* One of keys pressed (returned), or 0 with Esc. */
@@ -199,11 +219,14 @@ enum ff_type {
 	FF_LOGIN,
 	FF_INT,
 	FF_PHONE,
+	FF_WHEN,	/* a next contact: a time as people type it, or none;
+			 * the time understood is shown beside it */
 	FF_PASSWORD,
 	FF_CHOICE
 };
 
 #define FF_VALUE_MAX 128
+#define FORM_FIELDS_MAX 16
 
 struct ff_field {
 	const char		*label;		/* N_() */
@@ -216,6 +239,7 @@ struct ff_field {
 	const char *const	*choices;	/* FF_CHOICE, NULL-terminated */
 	char			 value[FF_VALUE_MAX];
 	char			 error[128];
+	char			 hint[64];	/* shown dim where errors go */
 };
 
 struct form;
@@ -227,6 +251,10 @@ struct form {
 	int			 n;
 	int			 cur;
 	int			 dirty;
+	/* The values as the first key found them: "Discard your changes?"
+	 * is asked only when one differs from them. */
+	int			 snapped;
+	char			 orig[FORM_FIELDS_MAX][FF_VALUE_MAX];
 	form_submit_fn		 submit;
 	void			*ctx;
 	int			 done;		/* submitted successfully */
@@ -318,6 +346,8 @@ void	reminders_poll(void);
 extern int reminders_due_count;
 extern int reminders_team_overdue;
 extern int tickets_team_overdue;
+/* Free MB on the data directory's filesystem when it is low, else -1. */
+extern long long disk_low_mb;
 
 /* ---------------------------------------------------------------- telephone */
 

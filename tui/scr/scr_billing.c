@@ -40,11 +40,11 @@ static const struct lv_col bill_cols[] = {
 	{ N_("Month"), 7, 0 },
 	{ N_("Customer"), 0, 0 },
 	{ N_("Phone"), 11, 0 },
-	{ N_("Plan"), 14, 0 },
+	{ N_("Plan"), 10, 0 },
 	{ N_("Calls"), 9, 1 },
 	{ N_("Services"), 9, 1 },
-	{ N_("Total"), 10, 1 },
-	{ N_("Due"), 10, 1 },
+	{ N_("Total"), 9, 1 },
+	{ N_("Due"), 9, 1 },
 };
 
 struct bills_data {
@@ -522,6 +522,44 @@ tariffs_draw(struct screen *s)
 	sd_buf_free(&b);
 }
 
+/* The checks of the prompts, each as Enter leaves it. */
+static int
+check_number(const char *s, void *arg, struct sd_err *err)
+{
+	(void)arg;
+	if (s[0] == '\0' || strspn(s, "+0123456789") != strlen(s))
+		return sd_err_set(err, SD_EINVAL, _("number: '%s' is not a "
+		    "number dialled (digits, a leading +)"), s);
+	return SD_OK;
+}
+
+static int
+check_seconds(const char *s, void *arg, struct sd_err *err)
+{
+	long v;
+
+	(void)arg;
+	return sd_int_check("seconds", s, 0, 86400, &v, err);
+}
+
+static int
+check_when(const char *s, void *arg, struct sd_err *err)
+{
+	int64_t at;
+
+	(void)arg;
+	if (s[0] != '\0' && sd_time_parse(s, &at) != SD_OK)
+		return sd_err_set(err, SD_EINVAL, _("time: '%s' is not "
+		    "YYYY-MM-DD HH:MM"), s);
+	return SD_OK;
+}
+
+static int
+check_rate_field(const char *s, void *arg, struct sd_err *err)
+{
+	return sd_rate_field_check(arg, s, err);
+}
+
 static void
 tariffs_quote(struct tariffs_data *d)
 {
@@ -531,14 +569,15 @@ tariffs_quote(struct tariffs_data *d)
 	int64_t at = 0;
 	char cost[32], pm[32];
 
-	if (!ask_text(_("Number dialled:"), number, sizeof number) ||
-	    !ask_text(_("Seconds:"), secs, sizeof secs) ||
-	    !ask_text(_("Answered at (empty: now):"), when, sizeof when))
+	if (!ask_checked(_("Number dialled:"), number, sizeof number,
+	    check_number, NULL) ||
+	    !ask_checked(_("Seconds:"), secs, sizeof secs, check_seconds,
+	    NULL) ||
+	    !ask_checked(_("Answered at (empty: now):"), when, sizeof when,
+	    check_when, NULL))
 		return;
-	if (when[0] && sd_time_parse(when, &at) != SD_OK) {
-		app_message(1, _("time: '%s' is not YYYY-MM-DD HH:MM"), when);
-		return;
-	}
+	if (when[0])
+		sd_time_parse(when, &at);
 	sd_err_clear(&err);
 	if (rpc_tariff_quote(&app.sess, d->code, number, atoi(secs), at, 0, &q,
 	    &err) != SD_OK) {
@@ -559,9 +598,12 @@ tariffs_set(struct tariffs_data *d)
 	struct sd_rate_fields f;
 	struct sd_err err;
 
-	if (!ask_text(_("Prefix:"), prefix, sizeof prefix) ||
-	    !ask_text(_("Yuan a minute:"), pm, sizeof pm) ||
-	    !ask_text(_("Band (empty: always):"), band, sizeof band) ||
+	if (!ask_checked(_("Prefix:"), prefix, sizeof prefix,
+	    check_rate_field, "prefix") ||
+	    !ask_checked(_("Yuan a minute:"), pm, sizeof pm, check_rate_field,
+	    "per_minute") ||
+	    !ask_checked(_("Band (empty: always):"), band, sizeof band,
+	    check_rate_field, "band") ||
 	    !ask_text(_("Plan minutes apply (y/n):"), bundle, sizeof bundle))
 		return;
 	sd_rate_fields_init(&f);

@@ -52,10 +52,25 @@ cust_fetch(void *ctx, const char *filter, const char *anchor, int dir,
 	int st;
 
 	if (filter[0] != '\0') {
-		/* Digits search phones; anything else, names. */
-		by = strspn(filter, "+0123456789 -") == strlen(filter) ?
-		    SD_CUST_BY_PHONE : SD_CUST_BY_NAME;
+		/*
+		 * Digits search phones: from the start when they can begin
+		 * one (13 to 19, 0, +), else from the end, as people remember
+		 * the last digits (5678; * before digits says so: *1234);
+		 * anything else, names.
+		 */
 		key = filter;
+		if (filter[0] == '*' && filter[1] != '\0' &&
+		    strspn(filter + 1, "0123456789") == strlen(filter + 1)) {
+			by = SD_CUST_BY_PHONE_END;
+			key = filter + 1;
+		} else if (strspn(filter, "+0123456789 -") != strlen(filter))
+			by = SD_CUST_BY_NAME;
+		else if (filter[0] == '+' || filter[0] == '0' ||
+		    (filter[0] == '1' && (filter[1] == '\0' ||
+		    (filter[1] >= '3' && filter[1] <= '9'))))
+			by = SD_CUST_BY_PHONE;
+		else
+			by = SD_CUST_BY_PHONE_END;
 	} else if (d->mode == CL_MINE) {
 		by = SD_CUST_BY_OWNER;
 		key = app.sess.user.login;
@@ -113,8 +128,9 @@ static const struct keybind cust_keys[] = {
 
 static const char cust_help[] = N_("Customers. The dot is the traffic "
     "light: red, the next contact is overdue; green, one is planned; grey, "
-    "none. Press / and type a name or the start of a phone number to find "
-    "anyone as you type. m switches between your customers, the shared pool "
+    "none. Press / and type a name, the start of a phone number (13..., "
+    "0...) or its last digits (5678, or *1234) to find anyone as you type. "
+    "m switches between your customers, the shared pool "
     "and everyone; c claims a customer from the pool; Enter opens the card.");
 
 static void
@@ -632,17 +648,19 @@ note_form(uint64_t customer, uint64_t call, const char *outcome)
 		d->f[1].value[16] = '\0';	/* no seconds */
 	} else
 		sd_strlcpy(d->f[1].value, _("none planned"), FF_VALUE_MAX);
-	ff_init(&d->f[2], N_("Next contact"), "next", FF_TEXT, 0, 16);
+	ff_init(&d->f[2], N_("Next contact"), "next", FF_WHEN, 0, 24);
 	ff_init(&d->f[3], N_("Outcome"), "outcome", FF_CHOICE, 0, 0);
 	d->f[3].choices = outcomes;
 	sd_strlcpy(d->f[3].value, outcome, FF_VALUE_MAX);
 	if (call == 0) {
 		form_init(&d->form, N_("Follow-up note"), d->f, 4, note_submit, d);
 		return cform_screen(d, N_("Follow-up note"), N_("Write what was "
-		    "said. Next contact (YYYY-MM-DD HH:MM) plans the next one "
+		    "said. Next contact (2026-12-05 10:00) plans the next one "
 		    "with a reminder for the owner; left empty, the planned "
-		    "contact shown above it stays; - or none drops it. Choose "
-		    "the outcome with the left and right arrows."));
+		    "contact shown above it stays; - or none drops it. It also "
+		    "takes 12-05 10:00, 15:30, tomorrow 10:00 or +2d, and shows "
+		    "the date it understood beside it. Choose the outcome with "
+		    "the left and right arrows."));
 	}
 	/* Not answered: the note says so already. */
 	if (strcmp(outcome, "answered") != 0)
@@ -650,7 +668,8 @@ note_form(uint64_t customer, uint64_t call, const char *outcome)
 		    (unsigned long long)call);
 	form_init(&d->form, N_("After the call"), d->f, 4, note_submit, d);
 	return cform_screen(d, N_("After the call"), N_("The call has ended. "
-	    "Write what was said, plan the next contact (YYYY-MM-DD HH:MM; "
+	    "Write what was said, plan the next contact (2026-12-05 10:00, "
+	    "15:30, tomorrow 10:00 or +2d; "
 	    "left empty, the planned contact shown above it stays; - or none "
 	    "drops it) and choose the outcome with the left and right arrows; "
 	    "F2 saves it on the customer's card and on the call. Esc leaves "

@@ -96,6 +96,15 @@ desk_print(struct desk *d, const char *number)
 	sd_receipt_text(&r, cfg->receipt_header, 32, copy, &d->receipt);
 }
 
+static int
+check_amount(const char *s, void *arg, struct sd_err *err)
+{
+	int64_t fen;
+
+	(void)arg;
+	return sd_amount_check("amount", s, SD_PAY_MAX_FEN, &fen, err);
+}
+
 static void
 desk_pay(struct desk *d)
 {
@@ -112,8 +121,8 @@ desk_pay(struct desk *d)
 	}
 	if (due(d) > 0)
 		sd_money_format(due(d), amount, sizeof amount);
-	if (!ask_text(_("Amount in yuan (Enter: what is due):"), amount,
-	    sizeof amount))
+	if (!ask_checked(_("Amount in yuan (Enter: what is due):"), amount,
+	    sizeof amount, check_amount, NULL))
 		return;
 	if ((k = ask_key(_("Method: 1 cash  2 card  3 WeChat  4 Alipay"),
 	    "1234")) == 0)
@@ -204,8 +213,32 @@ money(int64_t fen, char *out, size_t size)
 static int
 draw_bills(const struct desk *d, int y, int all)
 {
-	put_text(y++, 2, COLS - 4, _("Month    Plan                 Calls     "
-	    "Services  Total      Paid       Due"), theme_attr(TH_HEADER));
+	/* Five amounts of 9 columns; the plan gets what is left (80 columns:
+	 * 17), and a plan cut short ends in "…". */
+	int pw = COLS - 4 - 9 - 5 * 10;
+	struct sd_buf h = SD_BUF_INIT;
+
+	if (pw < 6)
+		pw = 6;
+	if (pw > 20)
+		pw = 20;
+	sd_width_fit(&h, _("Month"), 8, 1);
+	sd_buf_addc(&h, ' ');
+	sd_width_fit(&h, _("Plan"), pw, 1);
+	{
+		const char *heads[5] = { _("Calls"), _("Services"), _("Total"),
+		    _("Paid"), _("Due") };
+
+		for (int i = 0; i < 5; i++) {
+			sd_buf_addc(&h, ' ');
+			/* right-aligned over the amounts */
+			for (int k = sd_width(heads[i]); k < 9; k++)
+				sd_buf_addc(&h, ' ');
+			sd_width_fit(&h, heads[i], 9, 0);
+		}
+	}
+	put_text(y++, 2, COLS - 4, sd_buf_cstr(&h), theme_attr(TH_HEADER));
+	sd_buf_free(&h);
 	for (int i = d->nbills - 1; i >= 0 && y < LINES - 4; i--) {
 		const struct sd_bill *b = &d->bills[i];
 		char c[32], v[32], t[32], p[32], u[32];
@@ -220,8 +253,8 @@ draw_bills(const struct desk *d, int y, int all)
 		money(b->paid_fen, p, sizeof p);
 		money(owe, u, sizeof u);
 		sd_buf_printf(&line, "%04d-%02d  ", b->month / 100, b->month % 100);
-		sd_width_fit(&line, b->plans, 20, 1);
-		sd_buf_printf(&line, " %9s %9s %10s %10s %10s", c, v, t, p, u);
+		cell_fit(&line, b->plans, pw);
+		sd_buf_printf(&line, " %9s %9s %9s %9s %9s", c, v, t, p, u);
 		put_text(y++, 2, COLS - 4, sd_buf_cstr(&line), owe > 0 ?
 		    theme_attr(TH_ERROR) : theme_attr(TH_NORMAL));
 		sd_buf_free(&line);
@@ -292,12 +325,21 @@ desk_draw(struct screen *s)
 	} else
 		put_text(y++, 2, COLS - 4, _("Type a phone number or customer id "
 		    "and press Enter."), theme_attr(TH_DIM));
-	/* The last receipt, as printed, on the right. */
-	if (d->have_last && COLS >= 100) {
+	/*
+	 * The last receipt, as printed: on the right, or below the bills
+	 * on a narrow terminal (80x24), where a receipt longer than the room
+	 * left ends in "…" (F3 prints it whole).
+	 */
+	if (d->have_last) {
 		const char *p = sd_buf_cstr(&d->receipt);
-		int ry = 4, x = COLS - 34;
+		int ry = COLS >= 100 ? 4 : y + 1, x = COLS >= 100 ? COLS - 34 : 4;
 
 		while (*p && ry < LINES - 3) {
+			if (ry == LINES - 4 && p[strcspn(p, "\n")] != '\0' &&
+			    p[strcspn(p, "\n") + 1] != '\0') {
+				put_text(ry++, x, 33, "…", theme_attr(TH_DIM));
+				break;
+			}
 			size_t n = strcspn(p, "\n");
 			char line[160];
 
@@ -383,15 +425,15 @@ scr_desk_new(void)
 	s->ops = &desk_ops;
 	s->title = N_("Payment desk");
 	s->keys = desk_keys;
-	s->help = N_("The counter (收费台). Type the customer's phone or id and "
+	s->help = N_("The counter (收费台). Type the customer's phone, id or name and "
 	    "press Enter: their balance and unpaid bills show. F2 takes a "
 	    "payment: Enter accepts what is due (or type the amount), then 1 "
 	    "cash, 2 card, 3 WeChat or 4 Alipay; the oldest bills are paid first "
-	    "and the receipt is printed (shown on the right without a printer). "
+	    "and the receipt is printed (shown on the screen without a printer). "
 	    "F3 reprints it marked COPY. F4 shows the customer their own bills, "
 	    "balance and profile after they type their service password. F5 "
 	    "closes your shift with the cash counted. Esc clears.");
 	s->data = d;
-	s->text_input = 1;
+	s->text_input = 2;	/* a phone or an id: ? is help */
 	return s;
 }

@@ -10,6 +10,7 @@
 struct login_data {
 	struct form	 form;
 	struct ff_field	 fields[2];
+	char		 help[1024];	/* the help and the login_note */
 };
 
 static const char login_help[] = N_("Type your simdesk login and password. "
@@ -33,6 +34,10 @@ login_draw(struct screen *s)
 	struct login_data *d = s->data;
 
 	form_draw(&d->form);
+	/* The configuration's note (the demo's logins), in sight at once. */
+	if (app.cfg.login_note[0] != '\0')
+		put_wrapped(9, 2, COLS - 4, LINES - 3, app.cfg.login_note,
+		    theme_attr(TH_OK));
 }
 
 static void
@@ -73,6 +78,11 @@ scr_login_new(int *ok)
 	s->title = N_("Log in");
 	s->keys = form_keys;
 	s->help = login_help;
+	if (app.cfg.login_note[0] != '\0') {
+		snprintf(d->help, sizeof d->help, "%s  %s", _(login_help),
+		    app.cfg.login_note);
+		s->help = d->help;
+	}
 	s->data = d;
 	s->text_input = 1;
 	return s;

@@ -133,7 +133,7 @@ static const struct keybind stock_keys[] = {
 	{ 'w', ACT_NONE, N_("Warehouse"), "w" },
 	{ 'a', ACT_NONE, N_("Agent"), "a" },
 	{ 'x', ACT_NONE, N_("Clear"), "x" },
-	{ 'i', ACT_NONE, N_("Import"), "i" },
+	{ 'i', ACT_NONE, N_("Import"), "i", KEY_NEEDS(SD_OP_SIM_ADD) },
 	{ '\r', ACT_OPEN, N_("Sell"), "Enter" },
 	{ '\n', ACT_OPEN, NULL, NULL },
 	{ KEY_ENTER, ACT_OPEN, NULL, NULL },
@@ -482,8 +482,8 @@ agents_fetch(void *ctx, const char *filter, const char *anchor, int dir,
 }
 
 static const struct keybind agents_keys[] = {
-	{ 'A', ACT_NONE, N_("Approve"), "A" },
-	{ 'S', ACT_NONE, N_("Suspend"), "S" },
+	{ 'A', ACT_NONE, N_("Approve"), "A", KEY_NEEDS(SD_OP_AGENT_APPROVE) },
+	{ 'S', ACT_NONE, N_("Suspend"), "S", KEY_NEEDS(SD_OP_AGENT_APPROVE) },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },
@@ -690,10 +690,10 @@ orders_fetch(void *ctx, const char *filter, const char *anchor, int dir,
 }
 
 static const struct keybind orders_keys[] = {
-	{ 'n', ACT_NONE, N_("New"), "n" },
-	{ 'a', ACT_NONE, N_("Approve"), "a" },
-	{ 's', ACT_NONE, N_("Ship"), "s" },
-	{ 'd', ACT_NONE, N_("Deliver"), "d" },
+	{ 'n', ACT_NONE, N_("New"), "n", KEY_NEEDS(SD_OP_ORDER_ADD) },
+	{ 'a', ACT_NONE, N_("Approve"), "a", KEY_NEEDS(SD_OP_ORDER_APPROVE) },
+	{ 's', ACT_NONE, N_("Ship"), "s", KEY_NEEDS(SD_OP_ORDER_SHIP) },
+	{ 'd', ACT_NONE, N_("Deliver"), "d", KEY_NEEDS(SD_OP_ORDER_DELIVER) },
 	{ 'x', ACT_NONE, N_("Reject/cancel"), "x" },
 	{ '\t', ACT_TOGGLE, N_("Queue/all"), "Tab" },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
@@ -1008,7 +1008,7 @@ scr_activate_new(void)
 	s->title = N_("Sell a card");
 	s->keys = form_keys;
 	s->help = N_("Card: scan or type the ICCID (or the card's number); the "
-	    "card is shown below the form. Customer: their id or phone; a phone "
+	    "card is shown below the form. Customer: their id, phone or name; a phone "
 	    "not on file with a New name typed adds the customer. The plan "
 	    "comes from the card, the price from its list price unless typed; "
 	    "Agent is the selling agent (default: the card's); Services are the "
@@ -1241,6 +1241,6 @@ scr_stocktake_new(void)
 	    "another state. F2 (supervisor) records the adjustments with a "
 	    "reason.");
 	s->data = xcalloc(1, sizeof(struct take_data));
-	s->text_input = 1;
+	s->text_input = 2;	/* a warehouse, then ICCIDs: ? is help */
 	return s;
 }

@@ -34,7 +34,7 @@ users_fetch(void *ctx, const char *filter, const char *anchor, int dir,
 
 	(void)ctx;
 	memset(&f, 0, sizeof f);
-	f.prefix = filter;
+	f.match = filter;
 	st = rpc_user_page(&app.sess, &f, anchor, dir, u, max, n, err);
 	for (int i = 0; st == SD_OK && i < *n; i++) {
 		const char *state = sd_user_state(&u[i], now);
@@ -72,7 +72,8 @@ static const struct keybind users_keys[] = {
 
 static const char users_help[] = N_("Staff who can log in to simdesk. "
     "Move with the arrow keys or j/k, PgUp/PgDn, g/G for the first and last. "
-    "Press / and type to filter by login as you type; Enter keeps the filter, "
+    "Press / and type to filter as you type: users whose login or name has "
+    "the text anywhere; Enter keeps the filter, "
     "Esc clears it. Disabled users are dim, locked ones red.");
 
 static void

@@ -16,6 +16,22 @@
 int reminders_due_count;
 int reminders_team_overdue;
 int tickets_team_overdue;
+long long disk_low_mb = -1;
+
+/* For those who look after the server: is its disk filling up? */
+static void
+disk_poll(time_t now)
+{
+	static time_t last;
+	struct sd_disk d;
+	struct sd_err err;
+
+	if (now - last < 10 || !sd_role_may(app.sess.user.role, SD_OP_VERIFY))
+		return;
+	last = now;
+	if (rpc_disk_get(&app.sess, &d, &err) == SD_OK)
+		disk_low_mb = d.low ? d.free_mb : -1;
+}
 
 /* Overdue tickets handled by someone of the supervisor's team. */
 struct team_tickets {
@@ -139,6 +155,10 @@ reminders_poll(void)
 
 	if (now - last < 2 || app.sess.user.login[0] == '\0')
 		return;
+	disk_poll(now);
+	/* A role without reminders (an agent) is not refused every 2 s. */
+	if (!sd_role_may(app.sess.user.role, SD_OP_NOTE_LIST))
+		return;
 	last = now;
 	memset(&p, 0, sizeof p);
 	if (rpc_reminder_due(&app.sess, NULL, now, 0, poll_cb, &p, &err) != SD_OK)
@@ -180,9 +200,13 @@ rem_load(struct rem_list *d)
 	struct sd_err err;
 
 	d->n = 0;
-	/* Everything planned for the next week; the due ones first. */
-	if (rpc_reminder_due(&app.sess, NULL, sd_now() + 7 * 86400, d->team,
-	    rem_collect, d, &err) != SD_OK)
+	/*
+	 * Mine: everything planned for the next week, the due ones first.
+	 * The team's: only what is overdue now (core adds the grace of
+	 * escalate_minutes), never what is still to come.
+	 */
+	if (rpc_reminder_due(&app.sess, NULL, d->team ? sd_now() :
+	    sd_now() + 7 * 86400, d->team, rem_collect, d, &err) != SD_OK)
 		app_message(1, "%s", err.msg);
 	if (d->sel >= d->n)
 		d->sel = d->n > 0 ? d->n - 1 : 0;
