@@ -1535,8 +1535,9 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 		return sd_err_set(err, SD_EINTERNAL, "data directory: no "
 		    "simdesk database here (create one with 'simdeskctl "
 		    "init')");
+	/* Before signing in: signing in, and what the login screen says. */
 	if (op != SD_RPC_SESSION_PEER && op != SD_RPC_SESSION_LOGIN &&
-	    !c->signed_in)
+	    op != SD_RPC_LOGIN_NOTE && !c->signed_in)
 		return sd_err_set(err, SD_EPERM, "not signed in");
 	switch (op) {
 	case SD_RPC_SESSION_PEER:	st = op_session_peer(&k); break;
@@ -1598,6 +1599,11 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_BILL_HISTORY:	st = op_bill_history(&k); break;
 	case SD_RPC_BALANCE_GET:	st = op_balance_get(&k); break;
 	case SD_RPC_DISK_GET:		st = op_disk_get(&k); break;
+	case SD_RPC_LOGIN_NOTE:
+		/* The server's configuration says it, for every client. */
+		RES_RAW(&k, k.c->core->cfg.login_note);
+		st = SD_OK;
+		break;
 	case SD_RPC_PAY:		st = op_pay(&k); break;
 	case SD_RPC_RECEIPT_PRINTED:	st = op_receipt_printed(&k); break;
 	case SD_RPC_PRINT_QUEUE:	st = op_print_queue(&k); break;

@@ -1215,6 +1215,20 @@ rpc_balance_get(struct sd_session *s, const char *customer,
 }
 
 int
+rpc_login_note(char *out, size_t size, struct sd_err *err)
+{
+	char note[sizeof ((struct sd_config *)0)->login_note];
+
+	begin(SD_RPC_LOGIN_NOTE);
+	RUN(NULL);
+	if (res_raw(note, sizeof note, err) != SD_OK)
+		return err->status;
+	note[sizeof note - 1] = '\0';
+	sd_strlcpy(out, note, size);
+	return SD_OK;
+}
+
+int
 rpc_disk_get(struct sd_session *s, struct sd_disk *out, struct sd_err *err)
 {
 	(void)s;

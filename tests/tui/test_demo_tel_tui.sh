@@ -26,8 +26,17 @@ for _ in $(seq 100); do simdeskctl modem list 2>/dev/null | grep -c " ready " | 
 for w in qian sun; do tui_session $w; done
 W=qian
 # The demo's logins stay on the login screen (issue 12: the TUI covered
-# the list the demo printed).
+# the list the demo printed): the server's configuration says them, so a
+# TUI started without it (simdesk -l -D demo-data) shows them too.
 wait_for "the login screen lists the demo's logins" "Demo logins, password demo1234: zhao" 300
+W=note
+tm new-session -d -s note -x 100 -y 30 \
+    "env -u SIMDESK_CONF LANG=C.UTF-8 LC_ALL=C.UTF-8 $T_TOP/build/bin/simdesk -l -D $DEMO; sleep 30"
+wait_for "... from the server's configuration, for a TUI without it" "Demo logins, password demo1234" 300
+keys F1
+wait_for "... and in the login screen's help" "unlock it\.  Demo logins, password demo1234" 300
+tm kill-session -t note
+W=qian
 W=sun; keys sun Tab demo1234 Enter; wait_for "sun is at his desk" "Available +孙伟"
 W=qian; keys qian Tab demo1234 Enter
 wait_for "qian is at her desk, available for calls" "Available +钱小芳"

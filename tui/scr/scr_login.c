@@ -10,7 +10,8 @@
 struct login_data {
 	struct form	 form;
 	struct ff_field	 fields[2];
-	char		 help[1024];	/* the help and the login_note */
+	char		 note[400];	/* the server's login_note */
+	char		 help[1024];	/* the help and the note */
 };
 
 static const char login_help[] = N_("Type your simdesk login and password. "
@@ -35,8 +36,8 @@ login_draw(struct screen *s)
 
 	form_draw(&d->form);
 	/* The configuration's note (the demo's logins), in sight at once. */
-	if (app.cfg.login_note[0] != '\0')
-		put_wrapped(9, 2, COLS - 4, LINES - 3, app.cfg.login_note,
+	if (d->note[0] != '\0')
+		put_wrapped(9, 2, COLS - 4, LINES - 3, d->note,
 		    theme_attr(TH_OK));
 }
 
@@ -78,9 +79,14 @@ scr_login_new(int *ok)
 	s->title = N_("Log in");
 	s->keys = form_keys;
 	s->help = login_help;
-	if (app.cfg.login_note[0] != '\0') {
+	/* The note is the server's (its configuration); without an answer,
+	 * this terminal's configuration's. */
+	if (rpc_login_note(d->note, sizeof d->note, &(struct sd_err){ 0 }) !=
+	    SD_OK || d->note[0] == '\0')
+		sd_strlcpy(d->note, app.cfg.login_note, sizeof d->note);
+	if (d->note[0] != '\0') {
 		snprintf(d->help, sizeof d->help, "%s  %s", _(login_help),
-		    app.cfg.login_note);
+		    d->note);
 		s->help = d->help;
 	}
 	s->data = d;
