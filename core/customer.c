@@ -471,13 +471,24 @@ customer_apply(struct sd_core *core, const struct sd_cust_fields *f,
 		if ((st = split_list(f->phones, raw, SD_PHONES_MAX, sizeof raw[0],
 		    "phone", &n, err)) != SD_OK)
 			return st;
+		char had[SD_PHONES_MAX][sizeof c->phones[0]];
+		int nhad = c->nphones;
+
+		/* A number already on the customer (stored before the rule)
+		 * stays as it is; new ones must pass the rule. */
+		memcpy(had, c->phones, sizeof had);
 		c->nphones = 0;
 		for (int i = 0; i < n; i++) {
 			char norm[24];
-			int dup = 0;
+			int dup = 0, old = 0;
 
-			if ((st = phone_normalize(raw[i], norm, sizeof norm, 1,
+			if ((st = phone_normalize(raw[i], norm, sizeof norm, 0,
 			    err)) != SD_OK)
+				return st;
+			for (int j = 0; j < nhad; j++)
+				old |= strcmp(had[j], norm) == 0;
+			if (!old && (st = phone_normalize(raw[i], norm,
+			    sizeof norm, 1, err)) != SD_OK)
 				return st;
 			for (int j = 0; j < c->nphones; j++)
 				dup |= strcmp(c->phones[j], norm) == 0;

@@ -602,19 +602,24 @@ sd_import_cleanup(struct sd_core *core, int all, struct sd_err *err)
 	struct scan_arg a = { .all = all };
 	int st;
 
-	if ((st = sd_db_read(core->db, scan_txn, &a, err)) != SD_OK)
-		return st;
-	for (int i = 0; i < a.n; i++) {
-		struct imp_arg ia = { &a.stale[i], "system",
-		    "undone: the importing process died" };
+	/* Sixteen at a time: each undone one is no longer running. */
+	do {
+		if ((st = sd_db_read(core->db, scan_txn, &a, err)) != SD_OK)
+			return st;
+		for (int i = 0; i < a.n; i++) {
+			struct imp_arg ia = { &a.stale[i], "system",
+			    "undone: the importing process died" };
 
-		if ((st = undo_import(core->db, a.stale[i].id, err)) != SD_OK)
-			return st;
-		a.stale[i].status = IMP_FAILED;
-		a.stale[i].count = 0;
-		if ((st = sd_db_run(core->db, imp_txn, &ia, err)) != SD_OK)
-			return st;
-	}
+			if ((st = undo_import(core->db, a.stale[i].id, err)) !=
+			    SD_OK)
+				return st;
+			a.stale[i].status = IMP_FAILED;
+			a.stale[i].count = 0;
+			if ((st = sd_db_run(core->db, imp_txn, &ia, err)) !=
+			    SD_OK)
+				return st;
+		}
+	} while (a.n == 16);
 	return SD_OK;
 }
 

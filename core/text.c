@@ -359,12 +359,21 @@ sd_time_parse(const char *s, int64_t *out)
 static int
 clock_parse(const char *s, int *h, int *mi, int *n)
 {
-	int m = 0;
+	const char *p = s;
+	int d = 0;
 
-	if (sscanf(s, " %2d:%2d%n", h, mi, &m) != 2 || *h < 0 || *h > 23 ||
-	    *mi < 0 || *mi > 59 || !isdigit((unsigned char)s[m - 1]))
+	while (*p == ' ')
+		p++;
+	/* H or HH, a colon, MM: digits only (no sign, no inner space). */
+	for (*h = 0; isdigit((unsigned char)*p) && d < 2; p++, d++)
+		*h = *h * 10 + (*p - '0');
+	if (d == 0 || *p != ':' || !isdigit((unsigned char)p[1]) ||
+	    !isdigit((unsigned char)p[2]) || *h > 23)
 		return SD_EINVAL;
-	*n = m;
+	*mi = (p[1] - '0') * 10 + (p[2] - '0');
+	if (*mi > 59)
+		return SD_EINVAL;
+	*n = (int)(p + 3 - s);
 	return SD_OK;
 }
 
@@ -403,8 +412,16 @@ sd_time_parse_human(const char *s, int64_t now, int64_t *out)
 	if (s[0] == '+' && sscanf(s + 1, "%ld%c%c", &v, &unit, &rest) == 2 &&
 	    v >= 0 && v <= 3650 && isdigit((unsigned char)s[1])) {
 		switch (unit) {
-		case 'd': *out = day_at(now, (int)v, 0, 0) +
-			    (now - day_at(now, 0, 0, 0)); return SD_OK;
+		case 'd': {
+			/* The same local time of day, DST or not. */
+			time_t tt = (time_t)now;
+			struct tm tm;
+
+			localtime_r(&tt, &tm);
+			*out = day_at(now, (int)v, tm.tm_hour, tm.tm_min) +
+			    tm.tm_sec;
+			return SD_OK;
+		}
 		case 'h': *out = now + v * 3600; return SD_OK;
 		case 'm': *out = now + v * 60; return SD_OK;
 		default: return SD_EINVAL;
@@ -440,9 +457,13 @@ sd_time_parse_human(const char *s, int64_t now, int64_t *out)
 		struct tm tm;
 
 		localtime_r(&tt, &tm);
-		if (s[n] == ' ' && (clock_parse(s + n, &h, &mi, &n) != SD_OK ||
-		    s[strlen(s) - 1] == ' '))
-			return SD_EINVAL;
+		if (s[n] == ' ') {
+			int k = 0;
+
+			if (clock_parse(s + n, &h, &mi, &k) != SD_OK ||
+			    s[n + k] != '\0')
+				return SD_EINVAL;
+		}
 		snprintf(full, sizeof full, "%04d-%02d-%02d %02d:%02d",
 		    tm.tm_year + 1900, mo, d, h, mi);
 		return sd_time_parse(full, out);

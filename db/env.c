@@ -97,9 +97,8 @@ errcall(const DB_ENV *env, const char *pfx, const char *msg)
 static void
 msgcall(const DB_ENV *env, const char *msg)
 {
-	/* Recovery's messages: keep the last one for the log. */
-	(void)env;
-	snprintf(lasterr, sizeof lasterr, "%s", msg);
+	/* Recovery's messages: kept like errors (errcall). */
+	errcall(env, NULL, msg);
 }
 
 /*
@@ -190,10 +189,32 @@ take_owner_lock(const char *home, struct sd_err *err)
  * Region files of the shared environment of earlier versions: the private
  * one has none, and recovery rebuilds everything they held from the log.
  */
-static void
-remove_old_regions(const char *home)
+static int
+remove_old_regions(const char *home, struct sd_err *err)
 {
 	char path[4096];
+	struct flock fl;
+	int fd;
+
+	/*
+	 * A program of an earlier version may still have that shared
+	 * environment open (it registered in __db.register, holding a lock
+	 * there): removing its regions under it would lose its writes.
+	 */
+	snprintf(path, sizeof path, "%s/__db.register", home);
+	if ((fd = open(path, O_RDWR | O_CLOEXEC)) >= 0) {
+		memset(&fl, 0, sizeof fl);
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK) {
+			close(fd);
+			return sd_err_set(err, SD_EREFUSED, "data directory %s "
+			    "is still open in a simdesk program of an earlier "
+			    "version (pid %ld): stop it first", home,
+			    (long)fl.l_pid);
+		}
+		close(fd);
+	}
 
 	for (int i = 1; i < 100; i++) {
 		snprintf(path, sizeof path, "%s/__db.%03d", home, i);
@@ -202,6 +223,7 @@ remove_old_regions(const char *home)
 	}
 	snprintf(path, sizeof path, "%s/__db.register", home);
 	unlink(path);
+	return SD_OK;
 }
 
 /* ---------------------------------------------------------------- secondary keys */
@@ -485,7 +507,10 @@ sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
 		return st;
 	if ((lockfd = take_owner_lock(o->home, err)) < 0)
 		return err->status;
-	remove_old_regions(o->home);
+	if ((st = remove_old_regions(o->home, err)) != SD_OK) {
+		close(lockfd);
+		return st;
+	}
 	if ((ret = db_env_create(&env, 0)) != 0) {
 		close(lockfd);
 		return sanitize(ret, err, "environment");
@@ -511,6 +536,7 @@ sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
 	 */
 	flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK | DB_INIT_LOG |
 	    DB_INIT_MPOOL | DB_THREAD | DB_PRIVATE | DB_RECOVER;
+	lasterr[0] = '\0';
 	opening = 1;
 	ret = env->open(env, o->home, flags, 0600);
 	opening = 0;
@@ -556,6 +582,7 @@ sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
 			st = sanitize(ret, err, o->home);
 		goto fail;
 	}
+	lasterr[0] = '\0';	/* what recovery said is not a later error's */
 	if (!o->keep_logs)
 		env->log_set_config(env, DB_LOG_AUTO_REMOVE, 1);
 

@@ -224,6 +224,11 @@ human_times(void **state)
 	assert_int_equal(sd_time_parse_human("+2x", now, &t), SD_EINVAL);
 	assert_int_equal(sd_time_parse_human("13-40", now, &t), SD_EINVAL);
 	assert_int_equal(sd_time_parse_human("12-05 9", now, &t), SD_EINVAL);
+	assert_int_equal(sd_time_parse_human("12-05 9:00x", now, &t), SD_EINVAL);
+	assert_int_equal(sd_time_parse_human("12-05 9:00 10:00", now, &t),
+	    SD_EINVAL);
+	assert_int_equal(sd_time_parse_human("9: 5", now, &t), SD_EINVAL);
+	assert_int_equal(sd_time_parse_human("+9:30", now, &t), SD_EINVAL);
 }
 
 int

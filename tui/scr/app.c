@@ -198,8 +198,10 @@ put_wrapped(int y, int x, int w, int ymax, const char *p, int attr)
 			if (sp > p)
 				len = (size_t)(sp - p);
 		}
-		if (len == 0)
+		if (len == 0) {
+			sd_buf_free(&line);
 			break;		/* nothing fits */
+		}
 		{
 			char *tmp = xmalloc(len + 1);
 

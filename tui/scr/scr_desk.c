@@ -213,9 +213,9 @@ money(int64_t fen, char *out, size_t size)
 static int
 draw_bills(const struct desk *d, int y, int all)
 {
-	/* Five amounts of 9 columns; the plan gets what is left (80 columns:
-	 * 17), and a plan cut short ends in "…". */
-	int pw = COLS - 4 - 9 - 5 * 10;
+	/* Five amounts of 10 columns; the plan gets what is left (80 columns:
+	 * 12), and a plan cut short ends in "…". */
+	int pw = COLS - 4 - 9 - 5 * 11;
 	struct sd_buf h = SD_BUF_INIT;
 
 	if (pw < 6)
@@ -232,9 +232,9 @@ draw_bills(const struct desk *d, int y, int all)
 		for (int i = 0; i < 5; i++) {
 			sd_buf_addc(&h, ' ');
 			/* right-aligned over the amounts */
-			for (int k = sd_width(heads[i]); k < 9; k++)
+			for (int k = sd_width(heads[i]); k < 10; k++)
 				sd_buf_addc(&h, ' ');
-			sd_width_fit(&h, heads[i], 9, 0);
+			sd_width_fit(&h, heads[i], 10, 0);
 		}
 	}
 	put_text(y++, 2, COLS - 4, sd_buf_cstr(&h), theme_attr(TH_HEADER));
@@ -254,7 +254,7 @@ draw_bills(const struct desk *d, int y, int all)
 		money(owe, u, sizeof u);
 		sd_buf_printf(&line, "%04d-%02d  ", b->month / 100, b->month % 100);
 		cell_fit(&line, b->plans, pw);
-		sd_buf_printf(&line, " %9s %9s %9s %9s %9s", c, v, t, p, u);
+		sd_buf_printf(&line, " %10s %10s %10s %10s %10s", c, v, t, p, u);
 		put_text(y++, 2, COLS - 4, sd_buf_cstr(&line), owe > 0 ?
 		    theme_attr(TH_ERROR) : theme_attr(TH_NORMAL));
 		sd_buf_free(&line);

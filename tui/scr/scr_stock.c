@@ -546,8 +546,10 @@ agents_key(struct screen *s, enum action a, wint_t ch)
 		lv_refresh(&d->lv);
 		return;
 	}
-	if (lv_key(&d->lv, a, ch))
+	if (lv_key(&d->lv, a, ch)) {
+		s->text_input = d->lv.filtering;
 		return;
+	}
 	if (a == ACT_BACK) {
 		screen_pop();
 		return;
@@ -771,8 +773,10 @@ orders_key(struct screen *s, enum action a, wint_t ch)
 		lv_reload(&d->lv);
 		return;
 	}
-	if (lv_key(&d->lv, a, ch))
+	if (lv_key(&d->lv, a, ch)) {
+		s->text_input = d->lv.filtering;
 		return;
+	}
 	if (a == ACT_BACK) {
 		screen_pop();
 		return;
