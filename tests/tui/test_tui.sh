@@ -194,6 +194,8 @@ for lang in C.UTF-8 zh_CN.UTF-8; do
 		title=$(screen | head -1 | sed 's/  */ /g')
 		t_ok "$lang 80x24: entry $k ($title): Esc, Help and Quit on the key bar" $r
 		[ $r -eq 0 ] || echo "#   bar: $b"
+		# The customer list has more keys than fit: "…" says so.
+		if [ "$k" = 1 ]; then [[ $b == *"… "* ]]; t_ok "... and … for the keys left out" $?; fi
 		keys Escape
 		wait_for "... Esc goes home" "$home"
 	done
