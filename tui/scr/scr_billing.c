@@ -526,8 +526,11 @@ tariffs_draw(struct screen *s)
 static int
 check_number(const char *s, void *arg, struct sd_err *err)
 {
+	char digits[40];
+
 	(void)arg;
-	if (s[0] == '\0' || strspn(s, "+0123456789") != strlen(s))
+	/* Core's reading of a dialled number (separators allowed). */
+	if (sd_number_normalize(s, digits, sizeof digits) < 0)
 		return sd_err_set(err, SD_EINVAL, _("number: '%s' is not a "
 		    "number dialled (digits, a leading +)"), s);
 	return SD_OK;
