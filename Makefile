@@ -139,10 +139,10 @@ $(B)/tests/bench_server: tests/bench/bench_server.c $(LIBOBJ)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)
 
-$(B)/tests/wirepoke: tests/mp/wirepoke.c
+$(B)/tests/wirepoke: tests/mp/wirepoke.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)
 
 $(B)/tests/rpcpoke: tests/mp/rpcpoke.c $(LIBOBJ)
 	@mkdir -p $(dir $@)

@@ -283,6 +283,11 @@ int	sd_session_peer(struct sd_core *core, struct sd_session *s,
 /* The same for Unix user uid (simdeskd: the socket peer's, SO_PEERCRED). */
 int	sd_session_peer_uid(struct sd_core *core, uid_t uid,
 	    struct sd_session *s, struct sd_err *err);
+/* The same with uid's Unix name already looked up (NULL: it has none). */
+int	sd_session_peer_name(struct sd_core *core, uid_t uid,
+	    const char *os_login, struct sd_session *s, struct sd_err *err);
+/* uid's Unix user name in buf, or NULL when it has none. */
+const char *sd_unix_name(uid_t uid, char *buf, size_t size);
 /*
  * Log in with a password.  Wrong passwords count towards the lockout;
  * every success, failure and lock is audited.
@@ -2000,8 +2005,9 @@ struct sd_rpc_srv {
 	uid_t			 uid;		/* the peer's (SO_PEERCRED) */
 	struct sd_session	 sess;
 	int			 signed_in;
-	/* Finish and send one frame (ROWS, PROGRESS); 0 or -1. */
-	int			(*send)(void *arg, struct sd_buf *frame);
+	/* Finish and send one frame (ROWS, PROGRESS); 0 or -1.  now:
+	 * on its way at once (progress), else it may go with the next. */
+	int			(*send)(void *arg, struct sd_buf *frame, int now);
 	void			*send_arg;
 };
 /*

@@ -170,7 +170,7 @@ rows_flush(struct rows *r)
 {
 	if (r->fields == 0 || r->failed)
 		return r->failed ? -1 : 0;
-	if (r->c->send(r->c->send_arg, &r->b) != 0)
+	if (r->c->send(r->c->send_arg, &r->b, 0) != 0)
 		r->failed = 1;
 	r->fields = 0;
 	return r->failed ? -1 : 0;
@@ -264,7 +264,7 @@ progress_send(long done, long total, void *arg)
 	sd_wire_begin(&b, SD_MSG_PROGRESS);
 	sd_arg_int(&b, done);
 	sd_arg_int(&b, total);
-	(void)p->c->send(p->c->send_arg, &b);
+	(void)p->c->send(p->c->send_arg, &b, 1);
 	sd_buf_free(&b);
 }
 

@@ -335,25 +335,43 @@ int
 sd_session_peer_uid(struct sd_core *core, uid_t uid, struct sd_session *s,
     struct sd_err *err)
 {
+	char name[256];
+
+	return sd_session_peer_name(core, uid, sd_unix_name(uid, name,
+	    sizeof name), s, err);
+}
+
+const char *
+sd_unix_name(uid_t uid, char *buf, size_t size)
+{
 	struct passwd pwbuf, *pw = NULL;
 	char strs[1024];
+
+	if (getpwuid_r(uid, &pwbuf, strs, sizeof strs, &pw) != 0 ||
+	    pw == NULL || sd_strlcpy(buf, pw->pw_name, size) != 0)
+		return NULL;
+	return buf;
+}
+
+int
+sd_session_peer_name(struct sd_core *core, uid_t uid, const char *os_login,
+    struct sd_session *s, struct sd_err *err)
+{
 	struct peer_arg a;
 	int st;
 
 	memset(s, 0, sizeof *s);
-	if (getpwuid_r(uid, &pwbuf, strs, sizeof strs, &pw) != 0)
-		pw = NULL;
-	if (pw == NULL)
+	if (os_login == NULL)
 		return sd_err_set(err, SD_EPERM, "uid %ld has no Unix user name",
 		    (long)uid);
 	memset(&a, 0, sizeof a);
-	a.os_login = pw->pw_name;
+	a.os_login = os_login;
 	st = sd_db_read(core->db, peer_txn, &a, err);
 	if (st == SD_ENOTFOUND)
 		return sd_err_set(err, SD_EPERM,
 		    "Unix user %s is not bound to a simdesk user "
 		    "(set SIMDESK_USER, or ask an admin: simdeskctl user bind)",
-		    pw->pw_name);
+		    os_login);
 	if (st != SD_OK)
 		return st;
 	if (a.u.status == SD_USER_DISABLED)

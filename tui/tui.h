@@ -39,7 +39,7 @@ struct ctl_cmd {
 /* Everything a command's exec gets. */
 struct ctl_ctx {
 	const struct ctl_cmd	*cmd;
-	struct sd_config	 cfg;
+	const struct sd_config	*cfg;		/* the server's, or the client's own */
 	struct sd_core		*core;
 	struct sd_session	 sess;
 	int			 json;

@@ -4,9 +4,16 @@
  * PHONE" requests for random phones of the first N customers and time
  * each to its reply; beside it, the same lookups made in-process on the
  * environment (the direct access every program used to make).
- * usage: bench_server DATADIR N CLIENTS REQUESTS [direct]
+ * usage: bench_server DATADIR N CLIENTS REQUESTS
+ *	[direct | echo | PACE_US | echoPACE_US]
  * prints "key value" lines: rt_p50_us rt_p99_us rt_per_s failed, or with
  * direct (the server stopped) direct_p50_us direct_p99_us direct_per_s.
+ * echo: the same clients and frames against a server thread per
+ * connection that answers at once, with no database (the transport's
+ * floor on this machine): echo_p50_us echo_p99_us echo_per_s.
+ * PACE_US: each client sends a request every PACE_US microseconds (or at
+ * once when behind) instead of back to back: paced_p50_us paced_p99_us;
+ * echoPACE_US: the same paced against the echo threads.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -25,6 +32,8 @@ static int ncust, nreq;
 static long *lat;		/* CLIENTS * REQUESTS, microseconds */
 static _Atomic int failed;
 static struct sd_core *core;
+static long pace_us;		/* 0: back to back */
+static int echo;		/* connect to an echo thread instead */
 
 static long
 now_us(void)
@@ -70,6 +79,51 @@ roundtrip(int fd, struct sd_buf *b, struct sd_buf *in, const char *ph)
 	}
 }
 
+/*
+ * The floor: a thread per connection that takes each frame whole, as
+ * simdeskd does, and answers with an OUT frame of a customer card's size
+ * and a DONE frame in one write.
+ */
+static void *
+echo_main(void *arg)
+{
+	int fd = (int)(long)arg;
+	struct sd_buf in = SD_BUF_INIT, out = SD_BUF_INIT, b = SD_BUF_INIT;
+	struct sd_wire_msg m;
+	struct sd_err err;
+	char card[400];
+
+	memset(card, 'x', sizeof card);
+	while (sd_wire_recv_msg(fd, &in, SD_WIRE_MAX, &m, NULL, NULL, 0, &err) ==
+	    SD_OK) {
+		int type = m.type;
+
+		sd_wire_msg_free(&m);
+		sd_buf_reset(&out);
+		if (type == SD_MSG_HELLO) {
+			sd_wire_begin(&b, SD_MSG_WELCOME);
+			sd_wire_finish(&b);
+			sd_buf_add(&out, b.p, b.len);
+		} else {
+			sd_wire_begin(&b, SD_MSG_OUT);
+			sd_rec_bytes(&b, SD_W_TEXT, card, sizeof card);
+			sd_wire_finish(&b);
+			sd_buf_add(&out, b.p, b.len);
+			sd_wire_begin(&b, SD_MSG_DONE);
+			sd_rec_int(&b, SD_W_EXIT, 0);
+			sd_wire_finish(&b);
+			sd_buf_add(&out, b.p, b.len);
+		}
+		if (sd_wire_send(fd, &out, NULL, 0, &err) != SD_OK)
+			break;
+	}
+	close(fd);
+	sd_buf_free(&in);
+	sd_buf_free(&out);
+	sd_buf_free(&b);
+	return NULL;
+}
+
 static void *
 client(void *arg)
 {
@@ -81,13 +135,31 @@ client(void *arg)
 	struct sd_err err;
 	char ph[32];
 
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof sun.sun_path, "%s/simdesk.sock", datadir);
-	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
-		perror(sun.sun_path);
-		exit(1);
+	long next;
+
+	if (echo) {
+		int sv[2];
+		pthread_t t;
+
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 ||
+		    pthread_create(&t, NULL, echo_main, (void *)(long)sv[1]) !=
+		    0) {
+			perror("echo");
+			exit(1);
+		}
+		pthread_detach(t);
+		fd = sv[0];
+	} else {
+		memset(&sun, 0, sizeof sun);
+		sun.sun_family = AF_UNIX;
+		snprintf(sun.sun_path, sizeof sun.sun_path, "%s/simdesk.sock",
+		    datadir);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) !=
+		    0) {
+			perror(sun.sun_path);
+			exit(1);
+		}
 	}
 	sd_wire_begin(&b, SD_MSG_HELLO);
 	sd_rec_int(&b, SD_W_VERSION, SD_WIRE_VERSION);
@@ -99,10 +171,19 @@ client(void *arg)
 		exit(1);
 	}
 	sd_wire_msg_free(&m);
+	/* Paced clients start spread over one interval. */
+	next = now_us() + (pace_us ? pace_us * id / 16 : 0);
 	for (int i = 0; i < nreq; i++) {
 		long t0;
 
 		phone(ph, sizeof ph, &seed);
+		if (pace_us) {
+			long wait = next - now_us();
+
+			if (wait > 0)
+				usleep((useconds_t)wait);
+			next += pace_us;
+		}
 		t0 = now_us();
 		if (roundtrip(fd, &b, &in, ph) != 0)
 			failed++;
@@ -170,9 +251,9 @@ main(int argc, char **argv)
 	struct sd_err err;
 	int nclients;
 
-	if (argc != 5 && !(argc == 6 && strcmp(argv[5], "direct") == 0)) {
-		fputs("usage: bench_server DATADIR N CLIENTS REQUESTS [direct]\n",
-		    stderr);
+	if (argc != 5 && argc != 6) {
+		fputs("usage: bench_server DATADIR N CLIENTS REQUESTS "
+		    "[direct | echo | PACE_US | echoPACE_US]\n", stderr);
 		return 2;
 	}
 	datadir = argv[1];
@@ -182,9 +263,24 @@ main(int argc, char **argv)
 	if (ncust < 1 || nclients < 1 || nclients > 64 || nreq < 1)
 		return 2;
 	lat = xcalloc((size_t)nclients * (size_t)nreq, sizeof *lat);
-	if (argc == 5) {
-		run(client, nclients, "rt");
-		printf("failed %d\n", (int)failed);
+	if (argc == 5 || strcmp(argv[5], "direct") != 0) {
+		const char *prefix = "rt";
+
+		if (argc == 6 && strncmp(argv[5], "echo", 4) == 0) {
+			echo = 1;
+			prefix = "echo";
+			if (argv[5][4] != '\0') {	/* echoPACE_US */
+				if ((pace_us = atol(argv[5] + 4)) <= 0)
+					return 2;
+				prefix = "echopaced";
+			}
+		} else if (argc == 6) {
+			if ((pace_us = atol(argv[5])) <= 0)
+				return 2;
+			prefix = "paced";
+		}
+		run(client, nclients, prefix);
+		printf("%s_failed %d\n", prefix, (int)failed);
 		return failed ? 1 : 0;
 	}
 	/*

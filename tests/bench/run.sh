@@ -423,6 +423,7 @@ echo "1.00x simdesk is faster."
 R_N=${BENCH_SERVER_CUSTOMERS:-100000}
 R_C=${BENCH_SERVER_CLIENTS:-16}
 R_R=${BENCH_SERVER_REQUESTS:-2000}
+R_PACE=${BENCH_SERVER_PACE_US:-5000}	# paced: each client every 5 ms
 make --no-print-directory -s build/tests/bench_server
 RD="$W/srvdata"
 SIMDESK_PASSWORD=benchpw1 build/bin/simdeskctl -D "$RD" init --admin admin >/dev/null
@@ -431,18 +432,33 @@ build/bin/simdeskctl -D "$RD" customer import "$W/srv.csv" >/dev/null
 echo
 echo "bench: round trips through simdeskd, $R_C clients x $R_R requests, $R_N customers"
 build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" >"$W/srv"
+build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" "$R_PACE" >>"$W/srv"
+build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" echo >>"$W/srv"
+build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" echo >>"$W/srv"
+build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" "echo$R_PACE" >>"$W/srv"
 stop_server "$RD"
 build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" direct >>"$W/srv"
-rget() { awk -v k="$1" '$1 == k { print $2 }' "$W/srv"; }
+rget() { awk -v k="$1" '$1 == k { v = $2 } END { print v }' "$W/srv"; }
 printf '\n%-44s %14s %14s %9s\n' "figure" "via server" "in-process" "ratio"
-printf '%-44s %11s us %11s us %9s\n' "customer show by phone, p50" "$(rget rt_p50_us)" "$(rget direct_p50_us)" "$(ratio "$(rget rt_p50_us)" "$(rget direct_p50_us)")"
-printf '%-44s %11s us %11s us %9s\n' "  p99 (target 300 us)" "$(rget rt_p99_us)" "$(rget direct_p99_us)" "$(ratio "$(rget rt_p99_us)" "$(rget direct_p99_us)")"
+printf '%-44s %11s us %11s us %9s\n' "customer show by phone, back to back, p50" "$(rget rt_p50_us)" "$(rget direct_p50_us)" "$(ratio "$(rget rt_p50_us)" "$(rget direct_p50_us)")"
+printf '%-44s %11s us %11s us %9s\n' "  p99" "$(rget rt_p99_us)" "$(rget direct_p99_us)" "$(ratio "$(rget rt_p99_us)" "$(rget direct_p99_us)")"
 printf '%-44s %11s/s %11s/s\n' "  throughput" "$(rget rt_per_s)" "$(rget direct_per_s)"
-printf '%-44s %11s\n' "  requests that failed" "$(rget failed)"
+printf '\n%-44s %14s %14s %9s\n' "figure" "via server" "echo floor" "ratio"
+printf '%-44s %11s us %11s us %9s\n' "back to back, p50" "$(rget rt_p50_us)" "$(rget echo_p50_us)" "$(ratio "$(rget rt_p50_us)" "$(rget echo_p50_us)")"
+printf '%-44s %11s us %11s us %9s\n' "  p99" "$(rget rt_p99_us)" "$(rget echo_p99_us)" "$(ratio "$(rget rt_p99_us)" "$(rget echo_p99_us)")"
+printf '%-44s %11s/s %11s/s\n' "  throughput" "$(rget rt_per_s)" "$(rget echo_per_s)"
+printf '%-44s %11s us %11s us %9s\n' "paced (each client every $((R_PACE / 1000)) ms), p50" "$(rget paced_p50_us)" "$(rget echopaced_p50_us)" "$(ratio "$(rget paced_p50_us)" "$(rget echopaced_p50_us)")"
+printf '%-44s %11s us %11s us %9s\n' "  p99 (target 300 us)" "$(rget paced_p99_us)" "$(rget echopaced_p99_us)" "$(ratio "$(rget paced_p99_us)" "$(rget echopaced_p99_us)")"
+printf '%-44s %11s/s\n' "  offered and served" "$(rget paced_per_s)"
+printf '%-44s %11s\n' "  requests that failed" "$(( $(rget rt_failed) + $(rget paced_failed) ))"
 echo "via server: the whole request (authentication by peer credentials, the"
-echo "command, its formatted reply); in-process: the core lookup alone,"
-echo "with the server stopped (only one process may open the environment)."
-
+echo "command, its formatted reply); in-process: the core lookup alone, with"
+echo "the server stopped (only one process may open the environment); echo"
+echo "floor: the same client threads and frames against a thread per"
+echo "connection that answers at once with a card-sized reply, no database"
+echo "(the best any server on this machine's sockets could do; the second of"
+echo "two runs).  Back to back, $R_C clients queue for 2 cores: the p99 is"
+echo "the queue's.  Paced is $R_C clients at $((R_C * 1000000 / R_PACE)) requests/s together."
 echo
 echo "ratio = simdesk / sqlite3 (below 1.00x simdesk is faster).  sqlite3's"
 echo "lookup mean includes its CLI's per-statement output; its p50/p99 cannot"

@@ -92,6 +92,24 @@ for call in "SESSION_LOGIN 2 login" "CUSTOMER_FIND 1 customer find" "USER_GET 1 
 done
 t_rc 0 "... and the server is still serving" timeout 30 simdeskctl -D "$D" customer show 1
 
+# ---------------------------------------------------------------- BUSY
+# A request that runs long and says nothing (an import whose file comes
+# slowly through a pipe) gets BUSY every few seconds, from the server's
+# one ticker, and then its reply; another client is served meanwhile.
+mkfifo "$T_DIR/slow"
+printf 'name,phone\n' >"$T_DIR/slow.csv"
+{ sleep 12; printf '慢客户,13900002222\n'; } >"$T_DIR/slow" &
+timeout 60 "$POKE" "$D/simdesk.sock" --request "$T_DIR/in.csv" customer import "$T_DIR/in.csv" \
+    < <(cat "$T_DIR/slow.csv" "$T_DIR/slow") >"$T_DIR/busy" &
+P3=$!
+sleep 1
+t_rc 0 "while a request runs long, another client is served" timeout 5 simdeskctl -D "$D" customer show 1
+wait "$P3"
+nb=$(grep -c '^busy$' "$T_DIR/busy")
+[ "$nb" -ge 1 ]; t_ok "the long request got BUSY while silent ($nb times in 12 s)" $?
+t_grep "... and then its reply, done 0" "^done 0$" "$T_DIR/busy"
+t_rc 0 "... the row it imported is there" simdeskctl -D "$D" customer show 13900002222
+
 # ---------------------------------------------------------------- installed programs
 make -s -C "$T_TOP" install DESTDIR="$T_DIR/root" PREFIX=/usr >/dev/null 2>&1
 t_ok "make install into DESTDIR" $?

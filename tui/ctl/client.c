@@ -340,7 +340,7 @@ unmake_dir(struct client *k)
 {
 	static const char *const left[] = { "simdesk.sock", "simdeskd.pid",
 	    "simdeskd.log" };
-	const char *dir = k->c->cfg.data_dir;
+	const char *dir = k->c->cfg->data_dir;
 
 	if (k->n.server > 1 && kill(k->n.server, SIGTERM) == 0)
 		for (int i = 0; i < 100 && kill(k->n.server, 0) == 0; i++)
@@ -366,7 +366,7 @@ ctl_client_run(struct ctl_ctx *c, const char *conf, int argc, char **argv)
 
 	memset(&k, 0, sizeof k);
 	k.c = c;
-	k.n.cfg = &c->cfg;
+	k.n.cfg = c->cfg;
 	k.n.conf = conf;
 	k.n.kind = "ctl";
 	k.n.send_env = 1;

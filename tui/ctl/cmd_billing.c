@@ -670,7 +670,7 @@ paper(struct ctl_ctx *c, int *cols)
 {
 	int st;
 
-	*cols = c->cfg.receipt_paper;
+	*cols = c->cfg->receipt_paper;
 	if ((st = ctl_opt_int(c, "paper", 32, 48, cols)) != SD_OK)
 		return st;
 	if (*cols != 32 && *cols != 48)
@@ -720,7 +720,7 @@ cmd_receipt_show(struct ctl_ctx *c)
 		json_end(&j);
 		return SD_OK;
 	}
-	sd_receipt_text(&r, c->cfg.receipt_header, cols, 0, &b);
+	sd_receipt_text(&r, c->cfg->receipt_header, cols, 0, &b);
 	fputs(sd_buf_cstr(&b), ctl_out());
 	sd_buf_free(&b);
 	return SD_OK;
@@ -753,8 +753,8 @@ cmd_receipt_print(struct ctl_ctx *c)
 	if (file != NULL && printer != NULL)
 		return sd_err_set(&c->err, SD_EINVAL, "--file and --printer: one "
 		    "or the other");
-	if (printer == NULL && file == NULL && c->cfg.receipt_printer[0])
-		printer = c->cfg.receipt_printer;
+	if (printer == NULL && file == NULL && c->cfg->receipt_printer[0])
+		printer = c->cfg->receipt_printer;
 	if ((st = paper(c, &cols)) != SD_OK)
 		return st;
 	/* A printer's: queued for simdeskd, which drives the printers. */
@@ -768,7 +768,7 @@ cmd_receipt_print(struct ctl_ctx *c)
 	if ((st = sd_receipt_printed(&c->sess, c->args[0], &r, &copy,
 	    &c->err)) != SD_OK)
 		return st;
-	sd_receipt_text(&r, c->cfg.receipt_header, cols, copy, &text);
+	sd_receipt_text(&r, c->cfg->receipt_header, cols, copy, &text);
 	if (file == NULL)
 		fputs(sd_buf_cstr(&text), ctl_out());
 	else if ((st = drv_escpos_receipt(sd_buf_cstr(&text), &bytes,

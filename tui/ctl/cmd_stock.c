@@ -530,7 +530,7 @@ cmd_sim_grade(struct ctl_ctx *c)
 
 	if ((st = sd_msisdn_check(c->args[0], &c->err)) != SD_OK)
 		return st;
-	sd_grade_msisdn(&c->cfg, c->args[0], &g);
+	sd_grade_msisdn(c->cfg, c->args[0], &g);
 	sd_money_format(g.premium_fen, premium, sizeof premium);
 	if (c->json)
 		fprintf(ctl_out(), "{\"msisdn\": \"%s\", \"grade\": \"%s\", \"rule\": \"%s\", "

@@ -38,10 +38,10 @@ cmd_init(struct ctl_ctx *c)
 		    &c->err)) != SD_OK)
 			return st;
 	}
-	if ((int)strlen(password) < c->cfg.min_password)
+	if ((int)strlen(password) < c->cfg->min_password)
 		return sd_err_set(&c->err, SD_EINVAL,
-		    "password: shorter than %d characters", c->cfg.min_password);
-	if ((st = sd_core_open(&c->core, &c->cfg, 1, &c->err)) != SD_OK)
+		    "password: shorter than %d characters", c->cfg->min_password);
+	if ((st = sd_core_open(&c->core, c->cfg, 1, &c->err)) != SD_OK)
 		return st;
 	st = sd_init_admin(c->core, login, name, password,
 	    pw != NULL ? pw->pw_name : NULL, &c->err);
@@ -51,7 +51,7 @@ cmd_init(struct ctl_ctx *c)
 	fprintf(ctl_out(), "%s\n", login);
 	if (ctl_isatty(STDERR_FILENO))
 		fprintf(ctl_errf(), "simdeskctl: created %s; %s is bound to Unix "
-		    "user %s\n", c->cfg.data_dir, login,
+		    "user %s\n", c->cfg->data_dir, login,
 		    pw != NULL ? pw->pw_name : "(none)");
 	return SD_OK;
 }

@@ -23,6 +23,7 @@ die_usage(const char *fmt, const char *arg)
 int
 main(int argc, char **argv)
 {
+	static struct sd_config cfg;	/* 100 KB: not on the stack */
 	struct ctl_ctx c;
 	const char *conf = NULL, *datadir = NULL;
 	int i, st;
@@ -30,6 +31,7 @@ main(int argc, char **argv)
 	sd_process_sanitize();
 	setlocale(LC_ALL, "");
 	memset(&c, 0, sizeof c);
+	c.cfg = &cfg;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 
@@ -60,7 +62,7 @@ main(int argc, char **argv)
 	/* Usage errors are found here, before anything is sent. */
 	if ((st = ctl_prepare(&c, argc - i, argv + i)) != 0)
 		return st < 0 ? 0 : st;
-	if (sd_config_resolve(&c.cfg, conf, datadir, &c.err) != SD_OK) {
+	if (sd_config_resolve(&cfg, conf, datadir, &c.err) != SD_OK) {
 		fprintf(stderr, "simdeskctl: %s\n", c.err.msg);
 		return sd_status_exit(c.err.status);
 	}

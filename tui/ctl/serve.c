@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,13 +32,21 @@
 struct conn {
 	int			 fd;
 	uid_t			 uid;
+	const char		*peer;		/* uid's Unix name, NULL: none */
+	char			 peerbuf[256];
 	struct sd_buf		 frame;
 	struct sd_wire_msg	 hello;
 	struct ctl_remote	 r;
 	_Atomic int		 broken;	/* a send failed: stop talking */
+	/* Corked: frames wait in pend and go out together (the last of a
+	 * reply with its DONE or RESULT: one write, one wake-up). */
+	int			 cork;
+	struct sd_buf		 pend;
 	pthread_mutex_t		 sendlock;	/* the command's and BUSY's */
-	pthread_cond_t		 wake;
+	/* BUSY: on the server's one ticker's list while a request runs */
+	struct conn		*busy_next;
 	int			 running;	/* a request is being carried out */
+	_Atomic int64_t		 last_sent;	/* the last frame's time */
 	/* the request being carried out */
 	int			 fds[SD_WIRE_FDS];
 	int			 nfds;
@@ -58,21 +67,46 @@ set_timeout(int fd, int opt, int seconds)
 	setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof tv);
 }
 
+#define PEND_MAX	65536	/* corked bytes sent once there are this many */
+
+/* What is corked, sent. */
 static int
-send_frame(struct conn *k, struct sd_buf *b)
+send_pending(struct conn *k)
 {
 	struct sd_err err;
-
 	int r = 0;
 
-	sd_wire_finish(b);
+	if (k->pend.len == 0)
+		return k->broken ? -1 : 0;
 	pthread_mutex_lock(&k->sendlock);
-	if (k->broken || sd_wire_send(k->fd, b, NULL, 0, &err) != SD_OK) {
+	if (k->broken || sd_wire_send(k->fd, &k->pend, NULL, 0, &err) !=
+	    SD_OK) {
 		k->broken = 1;
 		r = -1;
 	}
+	k->last_sent = time(NULL);
 	pthread_mutex_unlock(&k->sendlock);
+	sd_buf_reset(&k->pend);
 	return r;
+}
+
+static int
+send_frame(struct conn *k, struct sd_buf *b)
+{
+	sd_wire_finish(b);
+	if (k->broken)
+		return -1;
+	sd_buf_add(&k->pend, b->p, b->len);
+	if (k->cork && k->pend.len < PEND_MAX)
+		return 0;
+	return send_pending(k);
+}
+
+static void
+uncork(struct conn *k)
+{
+	k->cork = 0;
+	(void)send_pending(k);
 }
 
 /* Bytes as frames the client takes (each well under SD_WIRE_MAX). */
@@ -155,7 +189,7 @@ remote_prompt(void *arg, const char *question, int secret, char *out,
 	sd_wire_begin(&b, SD_MSG_PROMPT);
 	sd_rec_str(&b, SD_W_TEXT, question);
 	sd_rec_int(&b, SD_W_SECRET, secret);
-	if (send_frame(k, &b) != 0) {
+	if (send_frame(k, &b) != 0 || send_pending(k) != 0) {
 		sd_buf_free(&b);
 		return -1;
 	}
@@ -209,53 +243,94 @@ file_hook(void *arg, const char *path, const char *mode, struct sd_err *err)
 /* ---------------------------------------------------------------- busy */
 
 /*
- * While a request runs, BUSY every few seconds tells the client that the
- * server is at it, so a client can tell a long import from a server that
- * stopped (and gives up on one silent for much longer).
+ * While a request runs, BUSY every few seconds it sends nothing else tells
+ * the client that the server is at it, so a client can tell a long import
+ * from a server that stopped (and gives up on one silent for much longer).
+ * One ticker thread serves every connection: a request costs no thread.
  */
+static pthread_mutex_t busy_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conn *busy_list;
+static pthread_once_t busy_once = PTHREAD_ONCE_INIT;
+
 static void *
 busy_main(void *arg)
 {
-	struct conn *k = arg;
 	struct sd_buf b = SD_BUF_INIT;
+	sigset_t all;
 
-	pthread_mutex_lock(&k->sendlock);
-	while (k->running) {
-		struct timespec ts;
+	(void)arg;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	sd_wire_begin(&b, SD_MSG_BUSY);
+	sd_wire_finish(&b);
+	for (;;) {
+		time_t now;
 
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += SD_WIRE_BUSY_SECONDS;
-		if (pthread_cond_timedwait(&k->wake, &k->sendlock, &ts) == 0 ||
-		    !k->running)
-			continue;
-		pthread_mutex_unlock(&k->sendlock);
-		sd_wire_begin(&b, SD_MSG_BUSY);
-		send_frame(k, &b);
-		pthread_mutex_lock(&k->sendlock);
+		sleep(1);
+		now = time(NULL);
+		pthread_mutex_lock(&busy_lock);
+		for (struct conn *k = busy_list; k != NULL; k = k->busy_next) {
+			struct pollfd p = { k->fd, POLLOUT, 0 };
+			struct sd_err err;
+
+			/* Sending now, or its client not reading: the frame
+			 * in flight says more than BUSY would. */
+			if (now - k->last_sent < SD_WIRE_BUSY_SECONDS ||
+			    pthread_mutex_trylock(&k->sendlock) != 0)
+				continue;
+			/* A few bytes into a socket with room: never blocks
+			 * (a full one is a client that reads nothing). */
+			if (!k->broken && poll(&p, 1, 0) == 1 &&
+			    (p.revents & POLLOUT)) {
+				if (sd_wire_send(k->fd, &b, NULL, 0, &err) !=
+				    SD_OK)
+					k->broken = 1;
+				k->last_sent = now;
+			}
+			pthread_mutex_unlock(&k->sendlock);
+		}
+		pthread_mutex_unlock(&busy_lock);
 	}
-	pthread_mutex_unlock(&k->sendlock);
-	sd_buf_free(&b);
 	return NULL;
 }
 
 static void
-busy_start(struct conn *k, pthread_t *busy)
+busy_thread(void)
 {
-	k->running = 1;
-	if (pthread_create(busy, NULL, busy_main, k) != 0)
-		k->running = 0;
+	pthread_attr_t at;
+	pthread_t t;
+
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &at, busy_main, NULL) != 0)
+		abort();	/* at the first request: as out of memory */
+	pthread_attr_destroy(&at);
 }
 
 static void
-busy_stop(struct conn *k, pthread_t busy)
+busy_start(struct conn *k)
 {
-	if (!k->running)
-		return;
-	pthread_mutex_lock(&k->sendlock);
+	pthread_once(&busy_once, busy_thread);
+	pthread_mutex_lock(&busy_lock);
+	k->running = 1;
+	k->last_sent = time(NULL);
+	k->busy_next = busy_list;
+	busy_list = k;
+	pthread_mutex_unlock(&busy_lock);
+}
+
+static void
+busy_stop(struct conn *k)
+{
+	pthread_mutex_lock(&busy_lock);
+	for (struct conn **pp = &busy_list; *pp != NULL;
+	    pp = &(*pp)->busy_next)
+		if (*pp == k) {
+			*pp = k->busy_next;
+			break;
+		}
 	k->running = 0;
-	pthread_cond_signal(&k->wake);
-	pthread_mutex_unlock(&k->sendlock);
-	pthread_join(busy, NULL);
+	pthread_mutex_unlock(&busy_lock);
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -265,7 +340,7 @@ busy_stop(struct conn *k, pthread_t busy)
  * Unix user bound to an app user, else asked, else permission denied.
  */
 static int
-authenticate(struct ctl_ctx *c, uid_t uid)
+authenticate(struct ctl_ctx *c, const struct conn *k)
 {
 	const char *login = ctl_getenv("SIMDESK_USER");
 	const char *pw = ctl_getenv("SIMDESK_PASSWORD");
@@ -289,7 +364,8 @@ authenticate(struct ctl_ctx *c, uid_t uid)
 		explicit_bzero(pbuf, sizeof pbuf);
 		return st;
 	}
-	if (sd_session_peer_uid(c->core, uid, &c->sess, &peer) == SD_OK)
+	if (sd_session_peer_name(c->core, k->uid, k->peer, &c->sess, &peer) ==
+	    SD_OK)
 		return SD_OK;
 	if (peer.status != SD_EPERM || !prompt_available()) {
 		c->err = peer;
@@ -320,7 +396,7 @@ run_command(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 			argv[argc++] = (char *)m->f[i].s;
 	argv[argc] = NULL;
 	c->json = (int)sd_wire_int(m, SD_W_JSON, 0);
-	c->cfg = *cfg;
+	c->cfg = cfg;
 	st = ctl_prepare(c, argc, argv);
 	if (st != 0) {
 		free(c);
@@ -363,7 +439,7 @@ run_command(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 		    "init')", cfg->data_dir);
 	else {
 		c->core = core;
-		if (!c->cmd->session || (st = authenticate(c, k->uid)) ==
+		if (!c->cmd->session || (st = authenticate(c, k)) ==
 		    SD_OK) {
 			char key[SD_REQ_ID_MAX + 1];
 
@@ -391,7 +467,6 @@ request(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
     const struct sd_wire_msg *m)
 {
 	struct sd_core *core;
-	pthread_t busy;
 	struct sd_buf b = SD_BUF_INIT;
 	struct sd_err err;
 	int code;
@@ -411,13 +486,15 @@ request(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 	setvbuf(k->r.err, NULL, _IOLBF, 4096);
 	ctl_remote_set(&k->r);
 	sd_file_hook_set(file_hook, k);
-	busy_start(k, &busy);
+	busy_start(k);
 
 	code = run_command(k, corep, cfg, m);
 
+	/* The output's last part goes with DONE. */
+	k->cork = 1;
 	fflush(k->r.out);
 	fflush(k->r.err);
-	busy_stop(k, busy);
+	busy_stop(k);
 	core = __atomic_load_n(corep, __ATOMIC_ACQUIRE);
 	/* Not keeping the reply costs only a later QUERY its text: the
 	 * request's own outcome is already the client's. */
@@ -438,15 +515,19 @@ request(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 	sd_rec_int(&b, SD_W_USED, k->used);
 	sd_rec_int(&b, SD_W_STATE, SD_REQ_DONE);
 	send_frame(k, &b);
+	uncork(k);
 	sd_buf_free(&b);
 }
 
 /* ---------------------------------------------------------------- simdesk */
 
 static int
-rpc_send(void *arg, struct sd_buf *frame)
+rpc_send(void *arg, struct sd_buf *frame, int now)
 {
-	return send_frame(arg, frame);
+	struct conn *k = arg;
+	int r = send_frame(k, frame);
+
+	return r == 0 && now ? send_pending(k) : r;
 }
 
 /*
@@ -461,7 +542,6 @@ call(struct conn *k, struct sd_core **corep, const struct sd_wire_msg *m)
 	struct sd_err err, kerr;
 	char key[SD_REQ_ID_MAX + 1];
 	int op = (int)sd_wire_int(m, SD_W_OP, -1), st, j = 0;
-	pthread_t busy;
 
 	k->rpc.core = __atomic_load_n(corep, __ATOMIC_ACQUIRE);
 	k->rpc.uid = k->uid;
@@ -491,7 +571,8 @@ call(struct conn *k, struct sd_core **corep, const struct sd_wire_msg *m)
 		j++;
 	}
 	sd_file_hook_set(file_hook, k);
-	busy_start(k, &busy);
+	busy_start(k);
+	k->cork = 1;	/* a page's rows go with its RESULT */
 	/* Signing in writes too (audit, lockout): not under the id. */
 	if (op != SD_RPC_SESSION_PEER && op != SD_RPC_SESSION_LOGIN) {
 		request_key(k, m, key, sizeof key);
@@ -503,14 +584,16 @@ call(struct conn *k, struct sd_core **corep, const struct sd_wire_msg *m)
 	if (st != SD_OK)
 		sd_rec_str(&res, SD_W_TEXT, err.msg[0] ? err.msg :
 		    sd_status_name(st));
-	busy_stop(k, busy);
+	busy_stop(k);
 	if (k->rpc.core != NULL && sd_db_request_wrote())
 		(void)sd_db_request_end(k->rpc.core->db, st, 0, res.p + 4,
 		    res.len - 4, NULL, 0, &kerr);
 	sd_db_request_begin(NULL);
 	sd_file_hook_set(NULL, NULL);
 	send_frame(k, &res);
+	uncork(k);
 	explicit_bzero(res.p, res.len);
+	explicit_bzero(k->pend.p, k->pend.cap);
 	sd_buf_free(&res);
 }
 
@@ -652,8 +735,8 @@ ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
 
 	k->fd = fd;
 	k->uid = uid;
+	k->peer = sd_unix_name(uid, k->peerbuf, sizeof k->peerbuf);
 	pthread_mutex_init(&k->sendlock, NULL);
-	pthread_cond_init(&k->wake, NULL);
 	set_timeout(fd, SO_SNDTIMEO, SEND_SECONDS);
 	if (welcome(k) != 0)
 		goto out;
@@ -685,8 +768,8 @@ out:
 	sd_buf_free(&k->frame);
 	sd_buf_free(&k->keep_out);
 	sd_buf_free(&k->keep_err);
+	sd_buf_free(&k->pend);
 	pthread_mutex_destroy(&k->sendlock);
-	pthread_cond_destroy(&k->wake);
 	free(k);
 	return SD_OK;
 }
