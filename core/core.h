@@ -543,6 +543,20 @@ int	sd_reminder_due(struct sd_session *s, const char *owner, int64_t until,
 	    int team, sd_rem_cb cb, void *arg, struct sd_err *err);
 /* The owner acknowledges the pop-up. */
 int	sd_reminder_seen(struct sd_session *s, uint64_t id, struct sd_err *err);
+/* When owner's next pending reminder after `after` comes due (0: none):
+ * simdeskd's own question, for the owner's inbox push. */
+int	sd_reminder_next(struct sd_core *core, const char *owner, int64_t after,
+	    int64_t *when, struct sd_err *err);
+
+/*
+ * A user's inbox: what a TUI is pushed (simdeskd, tui/ctl/serve.c).  A
+ * transaction that leaves something for login (a telephony event, a
+ * reminder) notifies it; once committed, the db's notify hook gets the
+ * key, which sd_inbox_key reads back: its kind and the login.
+ */
+enum { SD_INBOX_TEL = 1, SD_INBOX_REM = 2, SD_INBOX_WORK = 4 /* tickets */ };
+void	sd_inbox_notify(struct sd_txn *t, int kind, const char *login);
+int	sd_inbox_key(const char *key, char *login, size_t size);	/* 0: not one */
 
 /* ---------------------------------------------------------------- tickets */
 
@@ -1861,7 +1875,7 @@ enum sd_wire_type {
 	SD_MSG_ROWS,		/* s->c: rows of a list the call returns */
 	SD_MSG_PROGRESS,	/* s->c: done, total of a long call */
 	SD_MSG_RESULT,		/* s->c: status, error, results */
-	SD_MSG_EVENT		/* s->c: something changed (a push) */
+	SD_MSG_EVENT		/* s->c: a TUI's inbox rang: SD_INBOX_* (a push) */
 };
 
 enum sd_wire_tag {

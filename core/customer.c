@@ -1018,6 +1018,10 @@ move_customer(struct sd_txn *t, struct sd_session *s, uint64_t id,
 			if ((st = sd_get(t, T_TICKET, tk8, 8, &val, SD_GET_RMW,
 			    err)) == SD_OK && ticket_decode(val.p, val.len,
 			    &tk) == SD_OK) {
+				if (tk.handler[0] != '\0')
+					sd_inbox_notify(t, SD_INBOX_WORK,
+					    tk.handler);
+				sd_inbox_notify(t, SD_INBOX_WORK, to);
 				sd_strlcpy(tk.handler, to, sizeof tk.handler);
 				tk.updated = sd_now();
 				ticket_encode(&tk, &val);

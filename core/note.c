@@ -106,6 +106,76 @@ reminder_store(struct sd_txn *t, const struct sd_reminder *r,
 	reminder_encode(r, &val);
 	st = sd_put(t, T_REMINDER, key, 8, val.p, val.len, 0, err);
 	sd_buf_free(&val);
+	/* Its owner's inbox looks again: now, and when it comes due. */
+	if (st == SD_OK && r->owner[0] != '\0')
+		sd_inbox_notify(t, SD_INBOX_REM, r->owner);
+	return st;
+}
+
+void
+sd_inbox_notify(struct sd_txn *t, int kind, const char *login)
+{
+	char key[80];
+
+	snprintf(key, sizeof key, "%c:%s", kind == SD_INBOX_TEL ? 'T' :
+	    kind == SD_INBOX_REM ? 'R' : 'W', login);
+	sd_txn_notify(t, key);
+}
+
+int
+sd_inbox_key(const char *key, char *login, size_t size)
+{
+	if ((key[0] != 'T' && key[0] != 'R' && key[0] != 'W') ||
+	    key[1] != ':' || sd_strlcpy(login, key + 2, size) != 0)
+		return 0;
+	return key[0] == 'T' ? SD_INBOX_TEL : key[0] == 'R' ? SD_INBOX_REM :
+	    SD_INBOX_WORK;
+}
+
+struct next_arg {
+	const char	*owner;
+	int64_t		 after;
+	int64_t		 when;
+};
+
+static int
+next_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct next_arg *a = arg;
+	struct sd_cursor *c;
+	struct sd_buf k = SD_BUF_INIT;
+	size_t olen = strlen(a->owner) + 1, kl;
+	uint8_t due[8];
+	int st;
+
+	a->when = 0;
+	if ((st = sd_cursor_open(t, T_REMINDER, IX_REM_DUE, &c, err)) != SD_OK)
+		return st;
+	sd_be64_put(due, (uint64_t)(a->after + 1));
+	sd_buf_add(&k, a->owner, olen);
+	sd_buf_add(&k, due, 8);
+	if ((st = sd_cursor_seek(c, SD_SEEK_GE, k.p, k.len, err)) == SD_OK) {
+		const uint8_t *p = sd_cursor_key(c, &kl);
+
+		if (kl >= olen + 8 && memcmp(p, a->owner, olen) == 0)
+			a->when = (int64_t)sd_be64_get(p + olen);
+	}
+	sd_cursor_close(c);
+	sd_buf_free(&k);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_reminder_next(struct sd_core *core, const char *owner, int64_t after,
+    int64_t *when, struct sd_err *err)
+{
+	struct next_arg a = { owner, after, 0 };
+	int st = sd_db_read(core->db, next_txn, &a, err);
+
+	*when = a.when;
 	return st;
 }
 

@@ -488,6 +488,8 @@ event_put(struct sd_txn *t, struct sd_core *core, const char *login,
 	sd_buf_add(&k, id, 8);
 	st = store(t, T_TELEVENT, k.p, k.len, ev_f, NF(ev_f), ev, err);
 	sd_buf_free(&k);
+	if (st == SD_OK)
+		sd_inbox_notify(t, SD_INBOX_TEL, login);
 	return st;
 }
 

@@ -141,9 +141,25 @@ ticket_store(struct sd_txn *t, const struct sd_ticket *tk, struct sd_err *err)
 	int st;
 
 	key64(key, tk->id);
+	/* Its handler's work list changes, and the one it leaves. */
+	if ((st = sd_get(t, T_TICKET, key, 8, &val, 0, err)) == SD_ERETRY) {
+		sd_buf_free(&val);
+		return st;
+	}
+	if (st == SD_OK) {
+		struct sd_ticket old;
+
+		if (ticket_decode(val.p, val.len, &old) == SD_OK &&
+		    old.handler[0] != '\0' && strcmp(old.handler,
+		    tk->handler) != 0)
+			sd_inbox_notify(t, SD_INBOX_WORK, old.handler);
+	}
+	sd_err_clear(err);
 	ticket_encode(tk, &val);
 	st = sd_put(t, T_TICKET, key, 8, val.p, val.len, 0, err);
 	sd_buf_free(&val);
+	if (st == SD_OK && tk->handler[0] != '\0')
+		sd_inbox_notify(t, SD_INBOX_WORK, tk->handler);
 	return st;
 }
 

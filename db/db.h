@@ -195,6 +195,14 @@ int	sd_db_run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err);
 /* The same, read-only with read-committed isolation (no commit needed). */
 int	sd_db_read(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err);
 /*
+ * Tell the db's notify hook key once this transaction has committed
+ * (never when it aborts or is run again): a server wakes whoever waits on
+ * key (a user's inbox) only when there is something to see.
+ */
+void	sd_txn_notify(struct sd_txn *t, const char *key);
+typedef void (*sd_notify_fn)(void *arg, const char *key);
+void	sd_db_notify_hook(struct sd_db *db, sd_notify_fn fn, void *arg);
+/*
  * Client request ids, so that a write whose connection broke is resolved,
  * never lost or done twice.  While a thread carries out a client's
  * request, every write transaction it commits records the id, in that

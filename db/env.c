@@ -47,6 +47,8 @@ struct sd_db {
 	int				 nseqs;
 	char				*home;
 	int				 lockfd;	/* take_owner_lock */
+	_Atomic(sd_notify_fn)		 notify;	/* sd_db_notify_hook */
+	void *_Atomic			 notify_arg;
 };
 
 struct sd_txn {
@@ -870,13 +872,51 @@ sd_db_request_expire(struct sd_db *db, int64_t before, int *removed,
 	return st;
 }
 
+/* This thread's transaction's keys for the notify hook, after commit. */
+#define NOTIFY_MAX	16
+static __thread struct {
+	int	n;
+	char	key[NOTIFY_MAX][80];
+} notes;
+
+void
+sd_txn_notify(struct sd_txn *t, const char *key)
+{
+	(void)t;
+	for (int i = 0; i < notes.n; i++)
+		if (strcmp(notes.key[i], key) == 0)
+			return;
+	if (notes.n < NOTIFY_MAX &&
+	    sd_strlcpy(notes.key[notes.n], key, sizeof notes.key[0]) == 0)
+		notes.n++;
+}
+
+void
+sd_db_notify_hook(struct sd_db *db, sd_notify_fn fn, void *arg)
+{
+	db->notify_arg = arg;
+	db->notify = fn;
+}
+
+/* Keys from base on are this transaction's (one run inside another's
+ * function keeps the outer one's). */
+static void
+notify_committed(struct sd_db *db, int base)
+{
+	sd_notify_fn fn = db->notify;
+
+	for (int i = base; fn != NULL && i < notes.n; i++)
+		fn(db->notify_arg, notes.key[i]);
+	notes.n = base;
+}
+
 static int
 run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
     u_int32_t tflags)
 {
 	struct sd_txn t;
 	DB_TXN *txn;
-	int ret, st;
+	int ret, st, base = notes.n;
 	static int seeded;
 
 	if (!seeded) {
@@ -889,6 +929,7 @@ run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
 		t.db = db;
 		t.txn = txn;
 		sd_err_clear(err);
+		notes.n = base;
 		st = fn(&t, arg, err);
 		if (st == SD_OK && req.id[0] && !(tflags & DB_READ_COMMITTED))
 			st = request_mark(&t, err);
@@ -899,11 +940,13 @@ run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
 					commits++;
 					req.commits += req.id[0] != '\0';
 				}
+				notify_committed(db, base);
 				return SD_OK;
 			}
 			st = sanitize(ret, err, "commit");
 		} else
 			txn->abort(txn);
+		notes.n = base;
 		if (st != SD_ERETRY)
 			return st;
 		if (attempt >= RETRY_MAX)

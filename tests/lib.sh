@@ -135,6 +135,18 @@ not_on() {
 	done
 	t_ok "$1" 0
 }
+# wait_gone DESC REGEX [TENTHS]: the screen stops showing REGEX within
+# TENTHS/10 s (a key's effect, once the TUI has read it).
+wait_gone() {
+	for _ in $(seq "${3:-60}"); do
+		screen >"$T_DIR/screen"
+		grep -qE -- "$2" "$T_DIR/screen" || { t_ok "$1" 0; return 0; }
+		sleep 0.1
+	done
+	echo "# $1: /$2/ still on screen $W:"; sed 's/^/#   |/' "$T_DIR/screen"
+	t_ok "$1" 1
+	return 1
+}
 # tui_session NAME: simdesk -l in a new 120x32 session, with the test's
 # data, configuration and zone; run through TUI_WRAP when set (a command
 # that execs its arguments, as setsid).

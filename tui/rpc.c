@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "tui/rpc.h"
 
 #define SILENT_SECONDS	60	/* a server that sends not even BUSY */
+#define RPC_INBOX_ALL	(SD_INBOX_TEL | SD_INBOX_REM | SD_INBOX_WORK)
 
 static struct {
 	struct ctl_conn		 n;
@@ -45,8 +47,9 @@ static struct {
 	rpc_wait_fn		 wait;
 	rpc_progress_fn		 progress;
 	void			*progress_arg;
-	int			 calls;	/* round trips made (tests) */
-} R = { .n.fd = -1 };
+	int			 calls;	/* round trips made */
+	int			 inbox;	/* SD_INBOX_* pushed, not yet taken */
+} R = { .n.fd = -1, .inbox = RPC_INBOX_ALL };
 
 /* Where the rows of a list go. */
 struct sink {
@@ -128,11 +131,89 @@ rpc_close(void)
 	sd_buf_free(&R.n.frame);
 }
 
+/* ---------------------------------------------------------------- inbox */
+
+int
+rpc_inbox_fd(void)
+{
+	return R.up ? R.n.fd : -1;
+}
+
+/*
+ * Between calls the server sends only EVENT (the inbox rang) and BUSY:
+ * take what has come.  A closed connection or anything else is a server
+ * gone: the next call reconnects, and everything is looked at again.
+ */
+void
+rpc_inbox_read(void)
+{
+	struct pollfd p = { R.n.fd, POLLIN, 0 };
+	struct sd_wire_msg m;
+	struct sd_err err;
+
+	while (R.up && poll(&p, 1, 0) == 1) {
+		if (!(p.revents & POLLIN) || sd_wire_recv_msg(R.n.fd,
+		    &R.n.frame, 65536, &m, NULL, NULL, 0, &err) != SD_OK) {
+			close(R.n.fd);
+			R.n.fd = -1;
+			R.up = 0;
+			R.inbox = RPC_INBOX_ALL;
+			return;
+		}
+		if (m.type == SD_MSG_EVENT)
+			R.inbox |= (int)sd_wire_int(&m, SD_W_AINT, 0);
+		sd_wire_msg_free(&m);
+	}
+}
+
+int
+rpc_inbox_take(void)
+{
+	int v;
+
+	rpc_inbox_read();
+	v = R.inbox;
+	R.inbox = 0;
+	return v;
+}
+
 /* ---------------------------------------------------------------- calls */
+
+/*
+ * SIMDESK_RPC_LOG=FILE: a line for every call ("HH:MM:SS.mmm OP"), to see
+ * what a terminal asks of the server and when (an idle one asks nothing).
+ */
+static void
+log_call(int op)
+{
+#define OP_NAME(n) #n,
+	static const char *const names[] = { SD_RPC_OPS(OP_NAME) };
+#undef OP_NAME
+	static FILE *f;
+	static int tried;
+	struct timespec ts;
+	struct tm tm;
+
+	if (!tried) {
+		const char *p = getenv("SIMDESK_RPC_LOG");
+
+		tried = 1;
+		if (p != NULL && *p != '\0' && (f = fopen(p, "ae")) != NULL)
+			setvbuf(f, NULL, _IOLBF, 0);
+	}
+	if (f == NULL)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	fprintf(f, "%02d:%02d:%02d.%03ld %s\n", tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, ts.tv_nsec / 1000000, op >= 0 && op < SD_RPC__COUNT ?
+	    names[op] : "?");
+}
 
 static void
 begin(int op)
 {
+	log_call(op);
 	R.seq++;
 	snprintf(R.id, sizeof R.id, "t%s.%lu", R.idbase, R.seq);
 	sd_wire_begin(&R.out, SD_MSG_CALL);
@@ -224,6 +305,9 @@ replies(struct sink *sk)
 		switch (m.type) {
 		case SD_MSG_BUSY:
 			break;
+		case SD_MSG_EVENT:	/* pushed just before the call came */
+			R.inbox |= (int)sd_wire_int(&m, SD_W_AINT, 0);
+			break;
 		case SD_MSG_ROWS:
 			rows_of(&m, sk);
 			break;
@@ -303,6 +387,8 @@ reconnect(int *tries, struct sd_err *err)
 			    "answering for %s", R.cfg.data_dir);
 		if (connect_once(err) == SD_OK && sign_in_again(err) == SD_OK) {
 			(*tries)++;
+			/* What was pushed while away is not known: look. */
+			R.inbox = RPC_INBOX_ALL;
 			return SD_OK;
 		}
 		if (R.up && err->status == SD_EPERM)
@@ -348,11 +434,12 @@ query(struct sd_err *err)
 			/* It committed and its result was not kept, or the
 			 * server cannot say: either way, unknown. */
 			r = 2;
-		} else if (type != SD_MSG_BUSY) {
+		} else if (type != SD_MSG_BUSY && type != SD_MSG_EVENT) {
 			r = -1;
 		}
 		sd_wire_msg_free(&m);
-		if (type != SD_MSG_OUT && type != SD_MSG_BUSY)
+		if (type != SD_MSG_OUT && type != SD_MSG_BUSY &&
+		    type != SD_MSG_EVENT)
 			break;
 	}
 out:

@@ -19,6 +19,14 @@ void	rpc_set_wait(rpc_wait_fn fn);
 typedef void (*rpc_progress_fn)(long done, long total, void *arg);
 /* The server's pid, or 0 while not connected. */
 int	rpc_server_pid(void);
+/*
+ * The inbox is pushed: the connection's descriptor to wait on beside the
+ * terminal (-1: none), reading what came on it, and what rang since the
+ * last take (SD_INBOX_* bits; everything after a reconnect).
+ */
+int	rpc_inbox_fd(void);
+void	rpc_inbox_read(void);
+int	rpc_inbox_take(void);
 
 int	rpc_session_peer(struct sd_session *s, struct sd_err *err);
 int	rpc_session_login(const char *login, const char *password,

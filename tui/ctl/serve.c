@@ -7,6 +7,7 @@
  * passed, and its request id recorded with its writes so that a client
  * whose connection broke can ask what became of it.
  */
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -16,6 +17,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,13 @@ struct conn {
 	struct sd_buf		 keep_err;
 	int			 tui;		/* simdesk: CALLs, not REQUESTs */
 	struct sd_rpc_srv	 rpc;
+	/* A signed-in TUI's inbox: rung (bell) when something is left for
+	 * its user, and when the user's next reminder comes due. */
+	struct conn		*inbox_next;
+	char			 login[SD_LOGIN_MAX + 1];	/* "": not listed */
+	int			 bell;		/* eventfd */
+	_Atomic int		 rang;		/* SD_INBOX_* since the last push */
+	int64_t			 rem_next;	/* 0: no reminder to come */
 };
 
 static void
@@ -331,6 +340,113 @@ busy_stop(struct conn *k)
 		}
 	k->running = 0;
 	pthread_mutex_unlock(&busy_lock);
+}
+
+/* ---------------------------------------------------------------- inbox */
+
+/*
+ * The TUIs' inbox is pushed, not polled: a committed transaction that
+ * left something for a user (core's sd_inbox_notify) rings the bell of
+ * each of that user's connections; an idle connection then sends an
+ * EVENT frame and its TUI fetches what is new.  Reminders coming due are
+ * rung by the connection itself, at the due time of the next one.
+ */
+static pthread_mutex_t inbox_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conn *inbox_list;
+
+static void
+inbox_ring(void *arg, const char *key)
+{
+	char login[SD_LOGIN_MAX + 1];
+	uint64_t one = 1;
+	int kind = sd_inbox_key(key, login, sizeof login);
+
+	(void)arg;
+	if (kind == 0)
+		return;
+	pthread_mutex_lock(&inbox_lock);
+	for (struct conn *k = inbox_list; k != NULL; k = k->inbox_next)
+		if (strcmp(k->login, login) == 0) {
+			k->rang |= kind;
+			if (write(k->bell, &one, sizeof one) < 0)
+				continue;	/* full: it is rung already */
+		}
+	pthread_mutex_unlock(&inbox_lock);
+}
+
+static void
+inbox_leave(struct conn *k)
+{
+	pthread_mutex_lock(&inbox_lock);
+	for (struct conn **pp = &inbox_list; *pp != NULL;
+	    pp = &(*pp)->inbox_next)
+		if (*pp == k) {
+			*pp = k->inbox_next;
+			break;
+		}
+	k->login[0] = '\0';
+	pthread_mutex_unlock(&inbox_lock);
+}
+
+/* When the user's next reminder comes due, from now on. */
+static void
+inbox_next_due(struct conn *k)
+{
+	struct sd_err err;
+
+	if (k->rpc.core == NULL || k->login[0] == '\0' ||
+	    sd_reminder_next(k->rpc.core, k->login, (int64_t)time(NULL),
+	    &k->rem_next, &err) != SD_OK)
+		k->rem_next = 0;
+}
+
+/* After a call: the connection's user, listed (again) for its bell. */
+static void
+inbox_join(struct conn *k)
+{
+	const char *who = k->rpc.signed_in ? k->rpc.sess.user.login : "";
+
+	if (strcmp(who, k->login) == 0)
+		return;
+	inbox_leave(k);
+	if (who[0] == '\0' || k->rpc.core == NULL)
+		return;
+	if (k->bell < 0 && (k->bell = eventfd(0, EFD_CLOEXEC |
+	    EFD_NONBLOCK)) < 0)
+		return;		/* no push: the TUI still asks when it starts */
+	/* The hook is the server's, set again by every TUI: one value. */
+	sd_db_notify_hook(k->rpc.core->db, inbox_ring, NULL);
+	pthread_mutex_lock(&inbox_lock);
+	sd_strlcpy(k->login, who, sizeof k->login);
+	k->inbox_next = inbox_list;
+	inbox_list = k;
+	pthread_mutex_unlock(&inbox_lock);
+	inbox_next_due(k);
+}
+
+/* An idle TUI connection: push what rang. */
+static void
+inbox_push(struct conn *k, int bell_rang)
+{
+	struct sd_buf b = SD_BUF_INIT;
+	uint64_t v;
+	int kinds;
+
+	if (bell_rang && read(k->bell, &v, sizeof v) < 0)
+		v = 0;
+	kinds = atomic_exchange(&k->rang, 0);
+	if (kinds & SD_INBOX_REM)	/* one added or moved: when is next? */
+		inbox_next_due(k);
+	if (k->rem_next != 0 && (int64_t)time(NULL) >= k->rem_next) {
+		kinds |= SD_INBOX_REM;
+		inbox_next_due(k);
+	}
+	if (kinds == 0)
+		return;
+	sd_wire_begin(&b, SD_MSG_EVENT);
+	sd_arg_int(&b, kinds);
+	send_frame(k, &b);
+	sd_buf_free(&b);
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -709,18 +825,24 @@ ctl_serve_stop(void)
 }
 
 /* Wait for the next frame: 0 when one comes, -1 idle too long or the
- * server stopping. */
+ * server stopping.  A TUI's inbox is pushed meanwhile. */
 static int
-wait_next(int fd)
+wait_next(struct conn *k)
 {
-	for (int ms = 0; ms < IDLE_SECONDS * 1000 && !stopping; ms += 250) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		int r = poll(&p, 1, 250);
+	/* A signed-in TUI waits for its user as long as it takes. */
+	for (int ms = 0; (ms < IDLE_SECONDS * 1000 || k->login[0] != '\0') &&
+	    !stopping && !k->broken; ms += 250) {
+		struct pollfd p[2] = { { k->fd, POLLIN, 0 },
+		    { k->login[0] ? k->bell : -1, POLLIN, 0 } };
+		int r = poll(p, 2, 250);
 
-		if (r > 0)
-			return 0;
 		if (r < 0 && errno != EINTR)
 			return -1;
+		if (k->login[0] != '\0' && (p[1].revents & POLLIN ||
+		    (k->rem_next != 0 && (int64_t)time(NULL) >= k->rem_next)))
+			inbox_push(k, (p[1].revents & POLLIN) != 0);
+		if (r > 0 && p[0].revents)
+			return 0;
 	}
 	return -1;
 }
@@ -736,12 +858,13 @@ ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
 	k->fd = fd;
 	k->uid = uid;
 	k->peer = sd_unix_name(uid, k->peerbuf, sizeof k->peerbuf);
+	k->bell = -1;
 	pthread_mutex_init(&k->sendlock, NULL);
 	set_timeout(fd, SO_SNDTIMEO, SEND_SECONDS);
 	if (welcome(k) != 0)
 		goto out;
 	while (!k->broken) {
-		if (wait_next(fd) != 0)
+		if (wait_next(k) != 0)
 			break;
 		set_timeout(fd, SO_RCVTIMEO, IDLE_SECONDS);
 		if (sd_wire_recv_msg(fd, &k->frame, SD_WIRE_MAX, &m, k->fds,
@@ -749,8 +872,10 @@ ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
 			break;
 		if (m.type == SD_MSG_REQUEST && !k->tui)
 			request(k, corep, cfg, &m);
-		else if (m.type == SD_MSG_CALL && k->tui)
+		else if (m.type == SD_MSG_CALL && k->tui) {
 			call(k, corep, &m);
+			inbox_join(k);
+		}
 		else if (m.type == SD_MSG_QUERY)
 			query(k, __atomic_load_n(corep, __ATOMIC_ACQUIRE), &m);
 		else
@@ -761,6 +886,9 @@ ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
 		sd_wire_msg_free(&m);
 	}
 out:
+	inbox_leave(k);
+	if (k->bell >= 0)
+		close(k->bell);
 	explicit_bzero(&k->rpc.sess, sizeof k->rpc.sess);
 	sd_tariff_cache_free();
 	sd_wire_msg_free(&k->hello);

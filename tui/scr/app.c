@@ -381,6 +381,8 @@ keybar_draw(const struct screen *s)
 		x += keybar_entry(kept[i], x, 1);
 }
 
+unsigned inbox_work_gen;
+
 static int
 app_leaving(void)
 {
@@ -409,6 +411,33 @@ terminal_gone(void)
 	return ++empty_reads >= EMPTY_READS_MAX;
 }
 
+/*
+ * get_wch(), waking also when the server pushes to the inbox: then ERR
+ * (a timeout to the caller), the push taken into rpc's inbox bits.
+ */
+static int
+inbox_or_key(wint_t *ch)
+{
+	int fd = rpc_inbox_fd(), delay = wgetdelay(stdscr), r;
+	struct pollfd p[2] = { { STDIN_FILENO, POLLIN, 0 }, { fd, POLLIN, 0 } };
+
+	if (fd < 0 || delay <= 0)
+		return get_wch(ch);
+	/* Keys curses has read already come first. */
+	timeout(0);
+	r = get_wch(ch);
+	timeout(delay);
+	if (r != ERR)
+		return r;
+	if (poll(p, 2, delay) <= 0)
+		return ERR;		/* a timeout, or a signal to look at */
+	if (p[1].revents)
+		rpc_inbox_read();
+	if (!p[0].revents)
+		return ERR;
+	return get_wch(ch);
+}
+
 enum read_key_result
 read_key(wint_t *ch, int *is_key)
 {
@@ -416,7 +445,7 @@ read_key(wint_t *ch, int *is_key)
 
 	if (app_leaving())
 		return RK_QUIT;
-	r = get_wch(ch);
+	r = inbox_or_key(ch);
 	if (r != ERR) {
 		empty_reads = 0;
 		*is_key = r == KEY_CODE_YES;
@@ -722,7 +751,7 @@ static void
 loop(void)
 {
 	wint_t ch;
-	int is_key, typed;
+	int is_key, typed, inbox;
 
 	while (!app.quit && !app_leaving() && app.depth > 0) {
 		struct screen *s = screen_top();
@@ -735,8 +764,13 @@ loop(void)
 			s->ops->draw(s);
 		chrome_draw(s);
 		refresh();
-		reminders_poll();
-		tel_poll();
+		/* What the server pushed (or everything, at the start and
+		 * after a reconnect): looked at only when it rang. */
+		inbox = rpc_inbox_take();
+		if (inbox & (SD_INBOX_REM | SD_INBOX_WORK))
+			inbox_work_gen++;
+		reminders_poll((inbox & SD_INBOX_REM) != 0);
+		tel_poll((inbox & SD_INBOX_TEL) != 0);
 		if (app.depth == 0)
 			break;
 		if (screen_top() != s)

@@ -342,8 +342,10 @@ void	ff_init(struct ff_field *fl, const char *label, const char *key,
 enum { CL_MINE, CL_POOL, CL_ALL };
 
 /* Reminders: poll for due ones and pop them up (app.c calls this). */
-void	reminders_poll(void);
+void	reminders_poll(int rang);	/* rang: the server pushed */
 extern int reminders_due_count;
+/* Counts the pushes that changed our reminders or tickets (app.c). */
+extern unsigned inbox_work_gen;
 extern int reminders_team_overdue;
 extern int tickets_team_overdue;
 /* Free MB on the data directory's filesystem when it is low, else -1. */
@@ -368,7 +370,7 @@ extern struct tel_state tel;
 /* The role may dial (the telephone keys work). */
 int	tel_enabled(void);
 /* Presence, events, and the current call: after every key and timeout. */
-void	tel_poll(void);
+void	tel_poll(int rang);		/* rang: the server pushed */
 /* Dial a number / one of a customer's (asks which when several). */
 void	tel_dial(const char *number);
 void	tel_dial_customer(const struct sd_customer *c);

@@ -32,12 +32,14 @@ static const struct menu_item items[] = {
 struct home_data {
 	struct menu		menu;
 	int			desk_shown;	/* a cashier starts at the desk */
-	/* The day at a glance, reloaded every few seconds, not per draw. */
+	/* The day at a glance, reloaded when the server pushed a change to
+	 * our reminders or tickets, and each minute (the hour ahead moves). */
 	struct sd_reminder	rem[HOME_LINES];
 	int			nrem;
 	struct sd_ticket	tk[HOME_LINES];
 	int			ntk;
 	time_t			loaded;
+	unsigned		gen;		/* inbox_work_gen when loaded */
 };
 
 static const struct keybind home_keys[] = {
@@ -111,6 +113,7 @@ home_load(struct home_data *d)
 
 	d->nrem = d->ntk = 0;
 	d->loaded = time(NULL);
+	d->gen = inbox_work_gen;
 	if (sd_role_may(app.sess.user.role, SD_OP_NOTE_ADD))
 		rpc_reminder_due(&app.sess, NULL, sd_now() + 3600, 0, home_rem, d,
 		    &err);
@@ -129,7 +132,7 @@ home_draw(struct screen *s)
 	int64_t now = sd_now();
 	int y;
 
-	if (time(NULL) - d->loaded >= 5)
+	if (d->gen != inbox_work_gen || time(NULL) - d->loaded >= 60)
 		home_load(d);
 	put_text(2, 2, COLS - 4, _(role_greeting(app.sess.user.role)),
 	    theme_attr(TH_HEADER));

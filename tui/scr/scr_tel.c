@@ -6,9 +6,10 @@
  * (available or paused with a reason) and the supervisors' modem board.
  *
  * simdeskd does the work; here we queue it through core and read back the
- * operator's events.  The main loop calls tel_poll() after every key and
- * every key timeout (a quarter second), so a pop is on screen well inside
- * a second of the modem's RING.
+ * operator's events.  simdeskd pushes when an event is left for us (the
+ * main loop wakes on the connection as on a key) and tel_poll() takes
+ * them, so a pop is on screen well inside a second of the modem's RING.
+ * While a call is up, its state is also read each second.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -233,7 +234,7 @@ tel_action(enum action a)
 			app_message(0, "%s", _("Paused: no incoming calls until F8."));
 		}
 		tel.beat = 0;
-		tel_poll();
+		tel_poll(0);
 		return;
 	default:
 		return;
@@ -267,8 +268,9 @@ screen_pop_call(const struct sd_tel_event *ev)
 }
 
 void
-tel_poll(void)
+tel_poll(int rang)
 {
+	static int pending;	/* rang, not yet taken */
 	struct sd_tel_event ev[16];
 	struct sd_err err;
 	time_t now = time(NULL);
@@ -276,15 +278,20 @@ tel_poll(void)
 
 	if (!tel_enabled())
 		return;
+	pending |= rang;
 	if (tel_takes_calls() && (tel.beat == 0 || now - tel.beat >= 5)) {
 		if (rpc_presence_beat(&app.sess, tel.paused, tel.reason, &err) !=
 		    SD_OK)
 			app_message(1, "%s", err.msg);
 		tel.beat = now;
 	}
-	if (rpc_tel_events(&app.sess, ev, 16, &n, &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
-		return;
+	if (pending) {
+		if (rpc_tel_events(&app.sess, ev, 16, &n, &err) != SD_OK) {
+			app_message(1, "%s", err.msg);
+			return;
+		}
+		/* 16 taken: there may be more. */
+		pending = n == 16;
 	}
 	for (int i = 0; i < n; i++) {
 		switch (ev[i].kind) {

@@ -1,7 +1,8 @@
 /*
- * scr_work.c -- the day's work: reminders (polled every few seconds; a due
- * one pops up over whatever screen is open, and the title bar counts
- * them; supervisors also see their team's overdue ones), the ticket queue
+ * scr_work.c -- the day's work: reminders (simdeskd pushes when one comes
+ * due or changes; a due one pops up over whatever screen is open, and the
+ * title bar counts them; supervisors also see their team's overdue ones,
+ * counted every half minute), the ticket queue
  * with its actions, and the import screen that previews a file (encoding,
  * column mapping, first rows) before anything is written.
  */
@@ -146,32 +147,40 @@ popup(const struct sd_reminder *r)
 }
 
 void
-reminders_poll(void)
+reminders_poll(int rang)
 {
-	static time_t last;
+	static time_t team_at;
+	static int pending;	/* rang, not yet looked at */
 	struct poll_state p;
 	struct sd_err err;
 	time_t now = time(NULL);
 
-	if (now - last < 2 || app.sess.user.login[0] == '\0')
+	if (app.sess.user.login[0] == '\0')
 		return;
 	disk_poll(now);
-	/* A role without reminders (an agent) is not refused every 2 s. */
+	/* A role without reminders (an agent) is never refused. */
 	if (!sd_role_may(app.sess.user.role, SD_OP_NOTE_LIST))
 		return;
-	last = now;
-	memset(&p, 0, sizeof p);
-	if (rpc_reminder_due(&app.sess, NULL, now, 0, poll_cb, &p, &err) != SD_OK)
-		return;
-	reminders_due_count = p.n;
-	if (app.sess.user.role == SD_ROLE_SUPERVISOR) {
+	pending |= rang;
+	/* The team's overdue ones go overdue with time alone: counted
+	 * every half minute, and whenever ours rang. */
+	if (app.sess.user.role == SD_ROLE_SUPERVISOR &&
+	    (pending || now - team_at >= 30)) {
 		int n = 0;
 
+		team_at = now;
 		if (rpc_reminder_due(&app.sess, NULL, now, 1, count_cb, &n,
 		    &err) == SD_OK)
 			reminders_team_overdue = n;
 		tickets_team_overdue = count_team_tickets();
 	}
+	if (!pending)
+		return;
+	memset(&p, 0, sizeof p);
+	if (rpc_reminder_due(&app.sess, NULL, now, 0, poll_cb, &p, &err) != SD_OK)
+		return;		/* looked at again next time round */
+	pending = 0;
+	reminders_due_count = p.n;
 	if (p.have)
 		popup(&p.first);
 }

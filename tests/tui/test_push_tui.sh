@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# test_push_tui.sh -- the inbox is pushed, not polled: an idle simdesk asks
+# the server nothing; a reminder added for its user, and one coming due
+# later with nothing written meanwhile, reach the screen because simdeskd
+# pushed them; after the server is killed and started again the pushes
+# come again.  SIMDESK_RPC_LOG shows every call the TUI makes.
+. "$(dirname "$0")/../lib.sh"
+t_tmp
+t_seed || { t_ok "seed" 1; exit 1; }
+export TZ=Asia/Shanghai
+: >"$T_DIR/simdesk.conf"	# tui_session passes SIMDESK_CONF on: the defaults
+export SIMDESK_CONF="$T_DIR/simdesk.conf"
+OP="as operator operatorpw1"
+LOG="$T_DIR/calls"
+$OP simdeskctl customer add --name 王小明 --phone 13912340000 >/dev/null
+t_ok "a customer of the operator's" $?
+
+TUI_SOCK="simdesk-push-$$"
+cleanup_tmux() { tm kill-server 2>/dev/null; t_cleanup; }
+trap cleanup_tmux EXIT
+W=op
+TUI_WRAP="env SIMDESK_RPC_LOG=$LOG" tui_session op
+wait_for "the login screen" "Log in" 300 || exit 1
+keys operator Tab operatorpw1 Enter
+wait_for "the operator's desk" "Operator desk" 300 || exit 1
+calls() { grep -c "${1:-.}" "$LOG"; }
+
+# Idle: nothing asked but the operator's presence beat (every 5 s).
+# (Before pushes: 4 event polls a second, reminders every 2 s, the home
+# screen every 5 s.)
+asked() { grep -vc PRESENCE_BEAT "$LOG"; }
+sleep 2
+c1=$(asked)
+sleep 6
+c2=$(asked)
+[ "$c2" -eq "$c1" ]; t_ok "an idle simdesk asks the server nothing for 6 s but its presence ($((c2 - c1)) calls)" $?
+
+# A reminder coming due in 8 s: the note's write rings the inbox (a look,
+# nothing due yet), then the server rings again at the due time.
+due=$(( $(date +%s) + 8 ))
+$OP simdeskctl note add 13912340000 "八秒后回电" --next "@$due" >/dev/null
+t_ok "a follow-up due in 8 s" $?
+wait_for "when it comes due, the reminder pops up" "Reminder  " 300
+wait_for "... with its text" "八秒后回电" 50
+[ "$(date +%s)" -ge "$due" ]; t_ok "... not before its time" $?
+r=$(calls REMINDER_DUE)
+[ "$r" -le 4 ]; t_ok "... through pushes: $r looks at the reminders in all, not one every few seconds" $?
+keys Escape
+wait_gone "Esc: later closes it" "Reminder  " 300
+
+# The server killed with SIGKILL and started again: simdesk notices the
+# closed connection by itself, reconnects, and pushes come again.
+pid=$(cut -d' ' -f1 "$SIMDESK_DATA/simdeskd.pid")
+kill -9 "$pid"
+t_ok "the server killed with SIGKILL" $?
+wait_for "simdesk sees it gone and says so" "reconnect" 300
+timeout 30 simdeskctl customer show 1 >/dev/null	# a client starts one
+t_ok "the server is back" $?
+wait_gone "... and simdesk is back by itself, the reconnecting line gone" "reconnect" 300
+due=$(( $(date +%s) + 6 ))
+$OP simdeskctl note add 13912340000 "重启后回电" --next "@$due" >/dev/null
+wait_for "after the restart, a reminder coming due pops up again" "重启后回电" 300
+keys Escape
+wait_gone "Esc closes it" "Reminder  " 300
+sleep 1
+c1=$(asked)
+sleep 6
+c2=$(asked)
+[ "$c2" -eq "$c1" ]; t_ok "... and idle again, it asks nothing more ($((c2 - c1)) calls)" $?
