@@ -107,5 +107,23 @@ t_rc 0 "verify holds" $CTL verify
 t_rc 0 "the file then imports whole" $CTL --json customer import "$T_DIR/big.csv"
 t_grep "... all $M" "\"imported\": $M" "$T_DIR/out"
 t_rc 0 "verify holds" $CTL verify
+
+# Readers do not block writers: a client that stops reading a long list
+# (its server's send is stuck on a full socket) while others update the
+# customers that list is walking, and pay.
+$CTL --json customer list 2>/dev/null | { read -r _; sleep 25; } &
+rpid=$!
+sleep 2	# the list is under way and its client has stopped reading
+for w in "customer update 13600000002 --name 改名一" "note add 13600000003 读者不挡写" \
+    "customer update 13600199990 --name 改名二" "pay 13600000004 5.00 --method cash"; do
+	t0=$(date +%s%N)
+	timeout 10 $CTL $w >/dev/null 2>"$T_DIR/w.err"; rc=$?
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	t_ok "while a list's reader stalls, $w (${ms} ms)" $rc
+done
+pgrep -f -- "-D $D --json customer list" >/dev/null
+t_ok "... the list all the while unfinished, its reader stopped" $?
+pkill -f -- "-D $D --json customer list"; pkill -P "$rpid"; wait "$rpid" 2>/dev/null
+t_grep "... the update is there" "改名一" <($CTL customer show 13600000002)
 kill -TERM "$dpid"
 wait "$dpid"; t_ok "simdeskd stops cleanly" $?
