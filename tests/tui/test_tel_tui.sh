@@ -49,6 +49,9 @@ keys d
 wait_for "d dials: the call bar with the number and the customer" "☎ (queued|dialling|ringing|talking) 13912345678 王小明"
 wait_for "... the simulated callee answers: talking" "☎ talking 13912345678 王小明 +sim[01] 0:0[0-9]"
 wait_for "... the timer runs" "☎ talking 13912345678 王小明 +sim[01] 0:0[2-9]"
+wait_for "... the title bar says On call, not Available" "On call +operator one"
+t_rc 0 "... as the desks' list says" as supervisor supervisorpw1 simdeskctl presence list
+t_grep "... on call" "^operator +operator one +on call" "$T_DIR/out"
 CALL=$(simdeskctl call list --operator operator --json | grep -oE '"id": [0-9]+' | tail -1 | grep -oE '[0-9]+')
 simdeskctl call show "$CALL" >"$T_DIR/o"
 t_grep "... simdeskd has the call active for the operator" "state: +active" "$T_DIR/o"
@@ -157,12 +160,14 @@ t_ok "... offered to op2 alone, not to the busy owner" $?
 W=sup
 keys supervisor Tab supervisorpw1 Enter
 wait_for "a supervisor logs in (available for calls too)" "Available +supervisor one"
+wait_for "... the title bar counts the team's overdue reminders, 0 too" "team overdue [0-9]+ +Available +supervisor one"
 keys Up Up Enter
 wait_for "the supervisor's modem board" "Modem +SIM +Carrier +Signal +State +Call"
 wait_for "... each modem's SIM, carrier, signal, state" "sim0 +13900000000 +CHINA MOBILE +[0-9]+ +(ready|call)"
 wait_for "... the call it carries with a timer" "→ 13812345678 [0-9]:[0-9][0-9]"
 wait_for "... and the quota bar with this month's minutes" "[█░]{10} [1-9][0-9]*/100"
 wait_for "... the desks: the operator on the call" "operator +operator one +on call #[0-9]+"
+W=op; wait_for "... and the operator's own title bar says so" "On call +operator one"; W=sup
 wait_for "... and the other available" "op2 +孙伟 +available"
 W=op
 keys F7

@@ -255,7 +255,9 @@ chrome_draw(struct screen *s)
 
 		if (reminders_due_count > 0)
 			sd_buf_printf(&r, _("%d due"), reminders_due_count);
-		if (reminders_team_overdue > 0) {
+		/* A supervisor's team count is always there, 0 too. */
+		if (reminders_team_overdue > 0 ||
+		    app.sess.user.role == SD_ROLE_SUPERVISOR) {
 			if (r.len)
 				sd_buf_adds(&r, "  ");
 			sd_buf_printf(&r, _("team overdue %d"),

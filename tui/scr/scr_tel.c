@@ -382,7 +382,10 @@ tel_presence(void)
 
 	if (!tel_takes_calls())
 		return "";
-	if (tel.paused)
+	/* As the modem board says it (core's presence): a call not over. */
+	if (tel.call != 0 && tel.c.state != SD_CALL_ENDED)
+		snprintf(buf, sizeof buf, "%s", _("On call"));
+	else if (tel.paused)
 		snprintf(buf, sizeof buf, "%s%s%s", _("Paused"),
 		    tel.reason[0] ? ": " : "", tel.reason);
 	else
