@@ -1431,6 +1431,11 @@ int	sd_print_run(struct sd_core *core,
 /* Close the cashier's shift: receipts since the last close. */
 int	sd_shift_close(struct sd_session *s, const char *counted,
 	    struct sd_shift *out, struct sd_err *err);
+/* The cash counted at a close: fen, or -1 for empty (not counted). */
+int	sd_counted_check(const char *counted, int64_t *fen, struct sd_err *err);
+/* The same figures for the shift so far, closing nothing. */
+int	sd_shift_report(struct sd_session *s, struct sd_shift *out,
+	    struct sd_err *err);
 extern const char *const sd_pay_methods[];
 
 /* ---------------------------------------------------------------- audit */
@@ -1540,6 +1545,10 @@ int	sd_money_parse(const char *s, int64_t *fen);
  * says which rule failed (required, not an amount, not above 0, the limit). */
 int	sd_amount_check(const char *field, const char *s, int64_t max_fen,
 	    int64_t *fen, struct sd_err *err);
+/* Cash handed over for amount: the change due in fen (0 when received is
+ * empty: the exact amount); SD_EINVAL when less than the amount. */
+int	sd_cash_change(const char *amount, const char *received,
+	    int64_t *change, struct sd_err *err);
 /* A whole number from min to max (decimal digits only). */
 int	sd_int_check(const char *field, const char *s, long min, long max,
 	    long *v, struct sd_err *err);
@@ -1976,7 +1985,7 @@ int	sd_wire_recv_msg(int fd, struct sd_buf *frame, size_t max,
 	X(CALL_LIST) X(CALL_DIAL) X(CALL_ANSWER) X(CALL_HANGUP)		\
 	X(CALL_DTMF) X(CALL_SET_OUTCOME) X(MODEM_LIST) X(MODEM_SWITCH)	\
 	X(PRESENCE_BEAT) X(PRESENCE_LIST) X(TEL_EVENTS) X(DISK_GET)	\
-	X(LOGIN_NOTE)
+	X(LOGIN_NOTE) X(SHIFT_REPORT)
 
 enum sd_rpc_op {
 #define SD_RPC_ENUM(n) SD_RPC_##n,

@@ -540,6 +540,7 @@ sd_receipt_text(const struct sd_receipt *r, const char *header, int cols,
 struct shift_arg {
 	struct sd_session	*s;
 	struct sd_shift		*sh;
+	int			 preview;	/* sd_shift_report: no close */
 };
 
 static int
@@ -625,6 +626,8 @@ shift_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return st;
 	sd_err_clear(err);
 	sh->expected_cash_fen = sh->by_method[0];
+	if (a->preview)
+		return SD_OK;
 	/* The close itself. */
 	{
 		struct sd_buf val = SD_BUF_INIT;
@@ -659,18 +662,44 @@ int
 sd_shift_close(struct sd_session *s, const char *counted, struct sd_shift *out,
     struct sd_err *err)
 {
-	struct shift_arg a = { s, out };
+	struct shift_arg a = { s, out, 0 };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_PAY, "", err)) != SD_OK)
+		return st;
+	memset(out, 0, sizeof *out);
+	if ((st = sd_counted_check(counted, &out->counted_cash_fen, err)) !=
+	    SD_OK)
+		return st;
+	return sd_db_run(s->core->db, shift_txn, &a, err);
+}
+
+int
+sd_counted_check(const char *counted, int64_t *fen, struct sd_err *err)
+{
+	*fen = -1;
+	if (counted == NULL || counted[0] == '\0')
+		return SD_OK;
+	if (sd_money_parse(counted, fen) != SD_OK || *fen < 0) {
+		*fen = -1;
+		return sd_err_set(err, SD_EINVAL, "counted: '%s' is not an "
+		    "amount in yuan (like 1000 or 1000.50)", counted);
+	}
+	return SD_OK;
+}
+
+int
+sd_shift_report(struct sd_session *s, struct sd_shift *out,
+    struct sd_err *err)
+{
+	struct shift_arg a = { s, out, 1 };
 	int st;
 
 	if ((st = sd_authorize(s, SD_OP_PAY, "", err)) != SD_OK)
 		return st;
 	memset(out, 0, sizeof *out);
 	out->counted_cash_fen = -1;
-	if (counted != NULL && (sd_money_parse(counted, &out->counted_cash_fen) !=
-	    SD_OK || out->counted_cash_fen < 0))
-		return sd_err_set(err, SD_EINVAL, "--counted: '%s' is not an "
-		    "amount in yuan", counted);
-	return sd_db_run(s->core->db, shift_txn, &a, err);
+	return sd_db_read(s->core->db, shift_txn, &a, err);
 }
 
 /* ---------------------------------------------------------------- print jobs */

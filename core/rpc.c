@@ -1320,6 +1320,19 @@ op_shift_close(struct call *k)
 }
 
 static int
+op_shift_report(struct call *k)
+{
+	struct sd_shift out;
+	int st;
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	if ((st = sd_shift_report(k->s, &out, k->err)) == SD_OK)
+		RES_RAW(k, out);
+	return st;
+}
+
+static int
 op_call_get(struct call *k)
 {
 	uint64_t id = (uint64_t)sd_args_int(&k->a);
@@ -1608,6 +1621,7 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_RECEIPT_PRINTED:	st = op_receipt_printed(&k); break;
 	case SD_RPC_PRINT_QUEUE:	st = op_print_queue(&k); break;
 	case SD_RPC_SHIFT_CLOSE:	st = op_shift_close(&k); break;
+	case SD_RPC_SHIFT_REPORT:	st = op_shift_report(&k); break;
 	case SD_RPC_CALL_GET:		st = op_call_get(&k); break;
 	case SD_RPC_CALL_LIST:		st = op_call_list(&k); break;
 	case SD_RPC_CALL_DIAL:		st = op_call_dial(&k); break;

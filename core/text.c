@@ -263,6 +263,35 @@ sd_amount_check(const char *field, const char *s, int64_t max_fen,
 }
 
 int
+sd_cash_change(const char *amount, const char *received, int64_t *change,
+    struct sd_err *err)
+{
+	int64_t a, r;
+	int st;
+
+	*change = 0;
+	if ((st = sd_amount_check("amount", amount, SD_PAY_MAX_FEN, &a,
+	    err)) != SD_OK)
+		return st;
+	/* Nothing typed: the exact amount. */
+	if (received == NULL || received[0] == '\0')
+		return SD_OK;
+	/* The drawer takes at most the limit's worth more than is paid. */
+	if ((st = sd_amount_check("received", received, 2 * SD_PAY_MAX_FEN, &r,
+	    err)) != SD_OK)
+		return st;
+	if (r < a) {
+		char as[32];
+
+		sd_money_format(a, as, sizeof as);
+		return sd_err_set(err, SD_EINVAL, "received: %s is less than "
+		    "%s", received, as);
+	}
+	*change = r - a;
+	return SD_OK;
+}
+
+int
 sd_rate_parse(const char *s, int64_t *mfen)
 {
 	/* 1 yuan = 100 fen = 100000 milli-fen: five decimals of a yuan. */

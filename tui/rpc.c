@@ -1390,6 +1390,16 @@ rpc_shift_close(struct sd_session *s, const char *counted,
 	return res_raw(out, sizeof *out, err);
 }
 
+int
+rpc_shift_report(struct sd_session *s, struct sd_shift *out,
+    struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_SHIFT_REPORT);
+	RUN(NULL);
+	return res_raw(out, sizeof *out, err);
+}
+
 /* ---------------------------------------------------------------- telephony */
 
 int

@@ -164,6 +164,8 @@ int	rpc_receipt_printed(struct sd_session *s, const char *number,
 int	rpc_print_queue(struct sd_session *s, const char *printer,
 	    const char *number, int cols, struct sd_receipt *out, int *copy,
 	    struct sd_err *err);
+int	rpc_shift_report(struct sd_session *s, struct sd_shift *out,
+	    struct sd_err *err);
 int	rpc_shift_close(struct sd_session *s, const char *counted,
 	    struct sd_shift *out, struct sd_err *err);
 int	rpc_call_get(struct sd_session *s, uint64_t id, struct sd_call *out,

@@ -85,8 +85,27 @@ wait_for "... the right one shows the customer their account" "Your account"
 wait_for "... their bills" "2026-11 +39元卡"
 keys Escape
 wait_for "Esc returns to the cashier" "Phone or customer id: _"
-keys F5 0 Enter
-wait_for "F5 closes the shift, counting the drawer" "Shift closed: 1 receipts \(0 void\); cash 0.00 card 0.00 WeChat 89.00"
+keys F5
+wait_for "F5 shows the shift's report before closing it" "Shift so far \(not closed\)"
+wait_for "... the receipts" "Receipts A00000001\.\.A00000001: 1"
+wait_for "... each method's takings" "WeChat +89\.00"
+wait_for "... and the cash expected in the drawer" "Cash expected: 0\.00"
+keys lots Enter
+wait_for "a count that is not an amount is refused at once" "counted: 'lots' is not an amount in yuan"
+keys BSpace BSpace BSpace BSpace 5 Enter
+wait_for "... the count and the difference" "Difference: +5\.00"
+wait_for "... then it asks to confirm" "Close the shift with these figures\? \(y/n\)"
+keys n
+wait_for "n: the shift stays open" "The shift stays open"
+simdeskctl audit list --op shift.close >"$T_DIR/o"
+t_nogrep "... nothing closed" "shift.close" "$T_DIR/o"
+keys F5
+wait_for "F5 again" "Cash counted in the drawer"
+keys 0 Enter
+wait_for "... asks to confirm" "Close the shift with these figures\?"
+keys y
+wait_for "y closes the shift, counting the drawer" "Shift closed: 1 receipts \(0 void\); cash 0.00 card 0.00 WeChat 89.00"
+wait_for "... the report says closed" "Shift closed *$"
 keys 13699999999 Enter
 wait_for "an unknown phone says so" "customer: no customer 13699999999"
 keys Escape Escape
@@ -109,6 +128,10 @@ wait_for "80x24: the payment desk" "Phone or customer id:"
 keys 13600001111 Enter
 wait_for "80x24: the bill's line shows what is due, last column and all" "2026-12 +39元卡 +0.00 +0.00 +39.00 +0.00 +39.00 *$"
 keys F2 Enter 1
-wait_for "80x24: the payment is taken" "39.00 received"
+wait_for "80x24: cash asks what the customer hands over" "Cash received \(Enter: exact\):"
+keys 30 Enter
+wait_for "... less than the amount is refused at once" "received: 30 is less than 39\.00"
+keys BSpace BSpace 50 Enter
+wait_for "80x24: the payment is taken, with the change due" "39.00 received\. Change due: 11\.00\."
 wait_for "80x24: the receipt shows below the bills" "收据 RECEIPT"
 wait_for "... with its number" "No\. +A00000002"

@@ -145,6 +145,30 @@ times(void **state)
 	assert_string_equal(out, "2026-01-01 08:00:00");
 }
 
+/* The cash desk's change: integer fen, never less than paid. */
+static void
+cash_change(void **state)
+{
+	struct sd_err e;
+	int64_t c;
+
+	(void)state;
+	assert_int_equal(sd_cash_change("39.00", "50", &c, &e), SD_OK);
+	assert_int_equal(c, 1100);
+	assert_int_equal(sd_cash_change("0.10", "0.30", &c, &e), SD_OK);
+	assert_int_equal(c, 20);
+	assert_int_equal(sd_cash_change("39", "", &c, &e), SD_OK);
+	assert_int_equal(c, 0);
+	assert_int_equal(sd_cash_change("39", "39", &c, &e), SD_OK);
+	assert_int_equal(c, 0);
+	assert_int_equal(sd_cash_change("39.00", "30", &c, &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "received: 30 is less than 39.00"));
+	assert_int_equal(sd_cash_change("39.00", "abc", &c, &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "received: 'abc' is not an amount"));
+	assert_int_equal(sd_cash_change("abc", "50", &c, &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "amount:"));
+}
+
 static void
 field_checks(void **state)
 {
@@ -243,6 +267,7 @@ main(void)
 		cmocka_unit_test(times),
 		cmocka_unit_test(human_times),
 		cmocka_unit_test(field_checks),
+		cmocka_unit_test(cash_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

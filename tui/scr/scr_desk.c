@@ -2,7 +2,10 @@
  * scr_desk.c -- the cashier's payment desk (收费台), a cashier's home: type
  * a phone number, see the customer, the balance and the unpaid bills, take
  * a payment in three keys and the amount (F2, Enter for what is due, the
- * method's number), the receipt printed; F5 closes the shift.  F4 turns
+ * method's number; for cash, what is handed over and the change due), the
+ * receipt printed; F5 shows the shift's report (receipts by method, voids,
+ * cash expected, counted and the difference) and closes it once the
+ * cashier confirms.  F4 turns
  * the screen to the customer once their service password is typed: their
  * bills month by month, balance and profile, nothing of anyone else's.
  */
@@ -24,6 +27,8 @@ struct desk {
 	int			 have_last;
 	struct sd_buf		 receipt;	/* the last receipt's text */
 	int			 self;		/* the customer's own view */
+	struct sd_buf		 report;	/* F5: the shift's report */
+	int			 show_report;	/* instead of the receipt */
 };
 
 static int
@@ -105,14 +110,23 @@ check_amount(const char *s, void *arg, struct sd_err *err)
 	return sd_amount_check("amount", s, SD_PAY_MAX_FEN, &fen, err);
 }
 
+static int
+check_received(const char *s, void *arg, struct sd_err *err)
+{
+	int64_t change;
+
+	return sd_cash_change(arg, s, &change, err);
+}
+
 static void
 desk_pay(struct desk *d)
 {
 	static const char *const methods[] = { "cash", "card", "wechat",
 	    "alipay" };
-	char amount[24] = "", who[32];
+	char amount[24] = "", who[32], received[24] = "", change[32] = "";
 	struct sd_receipt r;
 	struct sd_err err;
+	int64_t change_fen = 0;
 	int k;
 
 	if (!d->loaded) {
@@ -127,6 +141,15 @@ desk_pay(struct desk *d)
 	if ((k = ask_key(_("Method: 1 cash  2 card  3 WeChat  4 Alipay"),
 	    "1234")) == 0)
 		return;
+	/* Cash: what the customer hands over, and the change due. */
+	if (k == '1') {
+		if (!ask_checked(_("Cash received (Enter: exact):"),
+		    received, sizeof received, check_received, amount))
+			return;
+		if (sd_cash_change(amount, received, &change_fen, &err) != SD_OK)
+			return;
+		sd_money_format(change_fen, change, sizeof change);
+	}
 	sd_err_clear(&err);
 	snprintf(who, sizeof who, "%llu", (unsigned long long)d->bal.customer);
 	if (rpc_pay(&app.sess, who, amount, methods[k - '1'], NULL, &r,
@@ -136,7 +159,64 @@ desk_pay(struct desk *d)
 	}
 	desk_print(d, r.number);
 	desk_load(d);
-	app_message(0, _("Receipt %s: %s received."), r.number, amount);
+	d->show_report = 0;
+	if (change_fen > 0)
+		app_message(0, _("Receipt %s: %s received. Change due: %s."),
+		    r.number, amount, change);
+	else
+		app_message(0, _("Receipt %s: %s received."), r.number, amount);
+}
+
+static int
+check_counted(const char *s, void *arg, struct sd_err *err)
+{
+	int64_t fen;
+
+	(void)arg;
+	return sd_counted_check(s, &fen, err);
+}
+
+/* The report in the receipt's place, the screen drawn again under the
+ * questions that follow. */
+static void
+shift_report(struct desk *d, const struct sd_shift *sh, int64_t counted,
+    int closed)
+{
+	static const char *const names[] = { N_("Cash"), N_("Bank card"),
+	    N_("WeChat"), N_("Alipay") };
+	struct screen *s = screen_top();
+	char m[32], e[32];
+
+	sd_buf_reset(&d->report);
+	sd_buf_printf(&d->report, "%s\n", closed ? _("Shift closed") :
+	    _("Shift so far (not closed)"));
+	if (sh->receipts > 0)
+		sd_buf_printf(&d->report, _("Receipts %s..%s: %ld\n"), sh->first,
+		    sh->last, sh->receipts);
+	else
+		sd_buf_printf(&d->report, "%s\n", _("No receipts."));
+	sd_money_format(sh->voided_fen, m, sizeof m);
+	sd_buf_printf(&d->report, _("Voided: %ld (%s)\n"), sh->voids, m);
+	for (int i = 0; i < 4; i++) {
+		sd_money_format(sh->by_method[i], m, sizeof m);
+		sd_buf_adds(&d->report, "  ");
+		cell_fit(&d->report, _(names[i]), 8);	/* by display width */
+		sd_buf_printf(&d->report, " %12s\n", m);
+	}
+	sd_money_format(sh->expected_cash_fen, e, sizeof e);
+	sd_buf_printf(&d->report, _("Cash expected: %s\n"), e);
+	if (counted >= 0) {
+		sd_money_format(counted, m, sizeof m);
+		sd_buf_printf(&d->report, _("Cash counted:  %s\n"), m);
+		sd_money_format(counted - sh->expected_cash_fen, m, sizeof m);
+		sd_buf_printf(&d->report, _("Difference:    %s\n"), m);
+	}
+	d->show_report = 1;
+	erase();
+	if (s->ops->draw != NULL)
+		s->ops->draw(s);
+	chrome_draw(s);
+	refresh();
 }
 
 static void
@@ -145,11 +225,27 @@ desk_shift(struct desk *d)
 	char counted[24] = "", m[5][32];
 	struct sd_shift sh;
 	struct sd_err err;
+	int64_t fen;
 
-	(void)d;
-	if (!ask_text(_("Close the shift. Cash counted in the drawer:"), counted,
-	    sizeof counted))
+	sd_err_clear(&err);
+	if (rpc_shift_report(&app.sess, &sh, &err) != SD_OK) {
+		app_message(1, "%s", err.msg);
 		return;
+	}
+	shift_report(d, &sh, -1, 0);
+	if (!ask_checked(_("Cash counted in the drawer (Enter: not counted):"),
+	    counted, sizeof counted, check_counted, NULL) ||
+	    sd_counted_check(counted, &fen, &err) != SD_OK) {
+		d->show_report = 0;
+		app_message(0, "%s", _("The shift stays open."));
+		return;
+	}
+	shift_report(d, &sh, fen, 0);
+	if (!ask_yes_no(_("Close the shift with these figures?"))) {
+		d->show_report = 0;
+		app_message(0, "%s", _("The shift stays open."));
+		return;
+	}
 	sd_err_clear(&err);
 	if (rpc_shift_close(&app.sess, counted[0] ? counted : NULL, &sh,
 	    &err) != SD_OK) {
@@ -160,6 +256,9 @@ desk_shift(struct desk *d)
 		sd_money_format(sh.by_method[i], m[i], sizeof m[i]);
 	sd_money_format(sh.counted_cash_fen >= 0 ? sh.counted_cash_fen -
 	    sh.expected_cash_fen : 0, m[4], sizeof m[4]);
+	/* What was closed, which may differ from the preview by a payment
+	 * taken meanwhile at another desk of the same cashier. */
+	shift_report(d, &sh, sh.counted_cash_fen, 1);
 	app_message(0, _("Shift closed: %ld receipts (%ld void); cash %s card %s "
 	    "WeChat %s Alipay %s; difference %s"), sh.receipts, sh.voids, m[0],
 	    m[1], m[2], m[3], m[4]);
@@ -330,8 +429,9 @@ desk_draw(struct screen *s)
 	 * on a narrow terminal (80x24), where a receipt longer than the room
 	 * left ends in "…" (F3 prints it whole).
 	 */
-	if (d->have_last) {
-		const char *p = sd_buf_cstr(&d->receipt);
+	if (d->have_last || d->show_report) {
+		const char *p = sd_buf_cstr(d->show_report ? &d->report :
+		    &d->receipt);
 		int ry = COLS >= 100 ? 4 : y + 1, x = COLS >= 100 ? COLS - 34 : 4;
 
 		while (*p && ry < LINES - 3) {
@@ -409,6 +509,7 @@ desk_close(struct screen *s)
 	struct desk *d = s->data;
 
 	sd_buf_free(&d->receipt);
+	sd_buf_free(&d->report);
 }
 
 static const struct screen_ops desk_ops = {
@@ -428,11 +529,13 @@ scr_desk_new(void)
 	s->help = N_("The counter (收费台). Type the customer's phone, id or name and "
 	    "press Enter: their balance and unpaid bills show. F2 takes a "
 	    "payment: Enter accepts what is due (or type the amount), then 1 "
-	    "cash, 2 card, 3 WeChat or 4 Alipay; the oldest bills are paid first "
+	    "cash, 2 card, 3 WeChat or 4 Alipay (for cash, type what is handed "
+	    "over: the change due is shown); the oldest bills are paid first "
 	    "and the receipt is printed (shown on the screen without a printer). "
 	    "F3 reprints it marked COPY. F4 shows the customer their own bills, "
 	    "balance and profile after they type their service password. F5 "
-	    "closes your shift with the cash counted. Esc clears.");
+	    "shows your shift's report, asks the cash counted and closes the "
+	    "shift once you confirm. Esc clears.");
 	s->data = d;
 	s->text_input = 2;	/* a phone or an id: ? is help */
 	return s;
