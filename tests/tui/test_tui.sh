@@ -130,6 +130,21 @@ keys x BSpace
 keys Escape
 wait_for "Esc after typing and erasing it leaves at once" "^newbie "
 not_on "... without asking to discard" "Discard your changes" 1
+# An admin resets a user's password from the list (issue 12).
+keys / newbie Enter
+wait_for "the new user selected" "^newbie +新人"
+keys p
+wait_for "p asks the new password for the selected user" "New password for newbie:"
+keys newpass99 Enter
+wait_for "... twice" "The same again:"
+keys newpass98 Enter
+wait_for "... two that differ are refused" "repeat: the two passwords differ"
+keys p newpass99 Enter newpass99 Enter
+wait_for "... the same twice sets it" "newbie has a new password"
+t_rc 0 "... newbie signs in with it" as newbie newpass99 simdeskctl user show newbie
+t_rc 4 "... not with the old one" as newbie pw123456 simdeskctl user show newbie
+keys Escape
+wait_for "Esc clears the filter" "^supervisor "
 
 # ---------------------------------------------------------------- help, resize
 keys '?'

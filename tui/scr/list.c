@@ -196,6 +196,7 @@ lv_key(struct listview *lv, enum action a, wint_t ch)
 			lv_reload(lv);
 			return 1;
 		case ACT_OPEN:
+		case ACT_EDIT:	/* Enter, where it edits (users): the filter's */
 			lv->filtering = 0;
 			return 1;
 		case ACT_BACK:

@@ -64,6 +64,8 @@ static const struct keybind users_keys[] = {
 	{ '/', ACT_FILTER, N_("Filter"), "/" },
 	{ 'd', ACT_TOGGLE, N_("Disable/enable"), "d" },
 	{ 'u', ACT_UNLOCK, N_("Unlock"), "u" },
+	{ 'p', ACT_PASSWD, N_("Reset password"), "p",
+	    KEY_NEEDS(SD_OP_USER_UPDATE) },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },
@@ -74,7 +76,9 @@ static const char users_help[] = N_("Staff who can log in to simdesk. "
     "Move with the arrow keys or j/k, PgUp/PgDn, g/G for the first and last. "
     "Press / and type to filter as you type: users whose login or name has "
     "the text anywhere; Enter keeps the filter, "
-    "Esc clears it. Disabled users are dim, locked ones red.");
+    "Esc clears it. Disabled users are dim, locked ones red. p sets a new "
+    "password for the selected user (an admin's reset: the user's old one is "
+    "not asked; tell them the new one and they change it under My account).");
 
 static void
 users_open(struct screen *s)
@@ -90,6 +94,33 @@ users_draw(struct screen *s)
 	struct users_data *d = s->data;
 
 	lv_draw(&d->lv);
+}
+
+/* An admin sets another user's password: twice, stars, core's rules. */
+static void
+reset_password(const char *login, struct sd_err *err)
+{
+	char pw[256] = "", again[256] = "", q[128];
+	int need_old = 0;
+
+	if (rpc_user_may_passwd(&app.sess, login, &need_old, err) != SD_OK)
+		return;
+	if (need_old) {		/* one's own: under My account, with the old */
+		app_message(1, "%s", _("Your own password: change it under My "
+		    "account (it asks the old one)."));
+		return;
+	}
+	snprintf(q, sizeof q, _("New password for %s:"), login);
+	if (!ask_secret(q, pw, sizeof pw) ||
+	    !ask_secret(_("The same again:"), again, sizeof again))
+		goto out;
+	if (strcmp(pw, again) != 0)
+		sd_err_set(err, SD_EINVAL, "repeat: the two passwords differ");
+	else if (rpc_user_passwd(&app.sess, login, NULL, pw, err) == SD_OK)
+		app_message(0, _("%s has a new password."), login);
+out:
+	explicit_bzero(pw, sizeof pw);
+	explicit_bzero(again, sizeof again);
 }
 
 static void
@@ -137,6 +168,10 @@ users_key(struct screen *s, enum action a, wint_t ch)
 		if (row != NULL && rpc_user_unlock(&app.sess, login, &err) == SD_OK)
 			app_message(0, _("%s is unlocked."), login);
 		lv_refresh(&d->lv);
+		break;
+	case ACT_PASSWD:
+		if (row != NULL)
+			reset_password(login, &err);
 		break;
 	default:
 		break;
