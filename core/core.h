@@ -1511,6 +1511,12 @@ typedef void (*sd_verify_cb)(const char *check, int ok, const char *detail,
 /* Check every invariant; returns the number that failed (or -1). */
 int	sd_verify(struct sd_session *s, sd_verify_cb cb, void *arg,
 	    struct sd_err *err);
+/* One check's result as it travels to a TUI. */
+struct sd_verify_row {
+	char	check[64];
+	int	ok;
+	char	detail[256];
+};
 
 /* The data directory's filesystem, for those who look after it. */
 struct sd_disk {
@@ -1985,7 +1991,7 @@ int	sd_wire_recv_msg(int fd, struct sd_buf *frame, size_t max,
 	X(CALL_LIST) X(CALL_DIAL) X(CALL_ANSWER) X(CALL_HANGUP)		\
 	X(CALL_DTMF) X(CALL_SET_OUTCOME) X(MODEM_LIST) X(MODEM_SWITCH)	\
 	X(PRESENCE_BEAT) X(PRESENCE_LIST) X(TEL_EVENTS) X(DISK_GET)	\
-	X(LOGIN_NOTE) X(SHIFT_REPORT)
+	X(LOGIN_NOTE) X(SHIFT_REPORT) X(VERIFY)
 
 enum sd_rpc_op {
 #define SD_RPC_ENUM(n) SD_RPC_##n,

@@ -1319,6 +1319,36 @@ op_shift_close(struct call *k)
 	return st;
 }
 
+static void
+row_verify(const char *check, int ok, const char *detail, void *arg)
+{
+	struct sd_verify_row v;
+
+	memset(&v, 0, sizeof v);
+	sd_strlcpy(v.check, check, sizeof v.check);
+	v.ok = ok;
+	sd_strlcpy(v.detail, detail != NULL ? detail : "", sizeof v.detail);
+	(void)rows_add(arg, &v, sizeof v, NULL);
+}
+
+/* Its rows, then the number of checks that failed. */
+static int
+op_verify(struct call *k)
+{
+	struct rows r;
+	int failed;
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	rows_init(&r, k->c);
+	failed = sd_verify(k->s, row_verify, &r, k->err);
+	rows_end(&r);
+	if (failed < 0)
+		return k->err->status ? k->err->status : SD_EINTERNAL;
+	RES_INT(k, failed);
+	return SD_OK;
+}
+
 static int
 op_shift_report(struct call *k)
 {
@@ -1622,6 +1652,7 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_PRINT_QUEUE:	st = op_print_queue(&k); break;
 	case SD_RPC_SHIFT_CLOSE:	st = op_shift_close(&k); break;
 	case SD_RPC_SHIFT_REPORT:	st = op_shift_report(&k); break;
+	case SD_RPC_VERIFY:		st = op_verify(&k); break;
 	case SD_RPC_CALL_GET:		st = op_call_get(&k); break;
 	case SD_RPC_CALL_LIST:		st = op_call_list(&k); break;
 	case SD_RPC_CALL_DIAL:		st = op_call_dial(&k); break;

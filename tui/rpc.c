@@ -1390,6 +1390,39 @@ rpc_shift_close(struct sd_session *s, const char *counted,
 	return res_raw(out, sizeof *out, err);
 }
 
+struct verify_sink {
+	sd_verify_cb	 cb;
+	void		*arg;
+};
+
+static void
+sink_verify(const void *p, size_t n, const char *key, void *a)
+{
+	struct verify_sink *x = a;
+	struct sd_verify_row v;
+
+	(void)key;
+	if (n != sizeof v)
+		return;
+	memcpy(&v, p, n);
+	x->cb(v.check, v.ok, v.detail, x->arg);
+}
+
+int
+rpc_verify(struct sd_session *s, sd_verify_cb cb, void *arg,
+    struct sd_err *err)
+{
+	struct verify_sink x = { cb, arg };
+	struct sink sk = { sink_verify, &x, 0, 0 };
+	int st;
+
+	(void)s;
+	begin(SD_RPC_VERIFY);
+	if ((st = run(&sk, err)) != SD_OK)
+		return -1;
+	return (int)sd_args_int(&R.res);
+}
+
 int
 rpc_shift_report(struct sd_session *s, struct sd_shift *out,
     struct sd_err *err)

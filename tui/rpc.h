@@ -166,6 +166,9 @@ int	rpc_print_queue(struct sd_session *s, const char *printer,
 	    struct sd_err *err);
 int	rpc_shift_report(struct sd_session *s, struct sd_shift *out,
 	    struct sd_err *err);
+/* As sd_verify: the number of checks that failed, or -1 with err. */
+int	rpc_verify(struct sd_session *s, sd_verify_cb cb, void *arg,
+	    struct sd_err *err);
 int	rpc_shift_close(struct sd_session *s, const char *counted,
 	    struct sd_shift *out, struct sd_err *err);
 int	rpc_call_get(struct sd_session *s, uint64_t id, struct sd_call *out,

@@ -97,6 +97,19 @@ keys G Enter
 wait_for "G then Enter opens the home menu's last entry" "New password"
 keys Escape
 wait_for "... and Esc comes back" "User administration"
+# Verify from the TUI (issue 12): every check with its result.
+keys G Up Up Enter
+wait_for "Verify the data: simdeskd's checks" "simdesk — Verify the data"
+wait_for "... each with its result" "ok +postings balance +[0-9]+ postings, 0 unbalanced"
+wait_for "... receipts among them" "ok +receipts "
+wait_for "... and the sum of it" "All [0-9]+ checks passed\."
+keys '?'
+wait_for "... its help says what is checked" "receipt numbers without gaps"
+keys q
+keys r
+wait_for "r runs them again" "All [0-9]+ checks passed\."
+keys Escape
+wait_for "... Esc comes back" "User administration"
 keys 7
 wait_for "the user list again" "Login +Name +Role"
 
