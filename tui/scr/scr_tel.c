@@ -276,9 +276,9 @@ tel_poll(int rang)
 	time_t now = time(NULL);
 	int n = 0;
 
+	pending |= rang;	/* kept until signed in */
 	if (!tel_enabled())
 		return;
-	pending |= rang;
 	if (tel_takes_calls() && (tel.beat == 0 || now - tel.beat >= 5)) {
 		if (rpc_presence_beat(&app.sess, tel.paused, tel.reason, &err) !=
 		    SD_OK)

@@ -155,13 +155,14 @@ reminders_poll(int rang)
 	struct sd_err err;
 	time_t now = time(NULL);
 
+	/* Kept until signed in: what rang at the start is looked at then. */
+	pending |= rang;
 	if (app.sess.user.login[0] == '\0')
 		return;
 	disk_poll(now);
 	/* A role without reminders (an agent) is never refused. */
 	if (!sd_role_may(app.sess.user.role, SD_OP_NOTE_LIST))
 		return;
-	pending |= rang;
 	/* The team's overdue ones go overdue with time alone: counted
 	 * every half minute, and whenever ours rang. */
 	if (app.sess.user.role == SD_ROLE_SUPERVISOR &&
