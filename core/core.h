@@ -1393,6 +1393,12 @@ int	sd_receipt_get(struct sd_session *s, const char *number,
 /* Count a print: *copy is 1 when it was printed before (a reprint). */
 int	sd_receipt_printed(struct sd_session *s, const char *number,
 	    struct sd_receipt *out, int *copy, struct sd_err *err);
+/* The receipts cashier (NULL: the session's user) took in [from, to),
+ * oldest first; a cashier sees only their own. */
+typedef int (*sd_receipt_cb)(const struct sd_receipt *r, void *arg);
+int	sd_receipt_list(struct sd_session *s, const char *cashier,
+	    int64_t from, int64_t to, sd_receipt_cb cb, void *arg,
+	    struct sd_err *err);
 /* A supervisor voids a receipt: a reversing posting; the number stays. */
 int	sd_receipt_void(struct sd_session *s, const char *number,
 	    const char *reason, struct sd_err *err);
@@ -1551,6 +1557,10 @@ int	sd_money_parse(const char *s, int64_t *fen);
  * says which rule failed (required, not an amount, not above 0, the limit). */
 int	sd_amount_check(const char *field, const char *s, int64_t max_fen,
 	    int64_t *fen, struct sd_err *err);
+/* The local day of day ("YYYY-MM-DD"; NULL or "": the day of now) as
+ * [from, to); SD_EINVAL naming "day". */
+int	sd_day_range(const char *day, int64_t now, int64_t *from, int64_t *to,
+	    struct sd_err *err);
 /* Cash handed over for amount: the change due in fen (0 when received is
  * empty: the exact amount); SD_EINVAL when less than the amount. */
 int	sd_cash_change(const char *amount, const char *received,
@@ -1991,7 +2001,8 @@ int	sd_wire_recv_msg(int fd, struct sd_buf *frame, size_t max,
 	X(CALL_LIST) X(CALL_DIAL) X(CALL_ANSWER) X(CALL_HANGUP)		\
 	X(CALL_DTMF) X(CALL_SET_OUTCOME) X(MODEM_LIST) X(MODEM_SWITCH)	\
 	X(PRESENCE_BEAT) X(PRESENCE_LIST) X(TEL_EVENTS) X(DISK_GET)	\
-	X(LOGIN_NOTE) X(SHIFT_REPORT) X(VERIFY)
+	X(LOGIN_NOTE) X(SHIFT_REPORT) X(VERIFY) X(RECEIPT_LIST)		\
+	X(RECEIPT_VOID)
 
 enum sd_rpc_op {
 #define SD_RPC_ENUM(n) SD_RPC_##n,

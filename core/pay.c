@@ -340,6 +340,69 @@ sd_receipt_get(struct sd_session *s, const char *number,
 	return st;
 }
 
+struct rlist_arg {
+	const char	*cashier;
+	int64_t		 from, to;
+	sd_receipt_cb	 cb;
+	void		*arg;
+};
+
+static int
+rlist_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct rlist_arg *a = arg;
+	struct sd_cursor *c;
+	size_t n = strlen(a->cashier) + 1;
+	uint8_t seek[SD_LOGIN_MAX + 1 + 8];
+	int st;
+
+	memcpy(seek, a->cashier, n);
+	sd_be64_put(seek + n, (uint64_t)a->from ^ (1ULL << 63));
+	if ((st = sd_cursor_open(t, T_RECEIPT, IX_RECEIPT_CASHIER, &c, err)) !=
+	    SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, seek, n + 8, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const uint8_t *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_receipt r;
+
+		if (kl < n + 8 || memcmp(k, a->cashier, n) != 0 ||
+		    (int64_t)(sd_be64_get(k + n) ^ (1ULL << 63)) >= a->to)
+			break;
+		if (receipt_decode(v, vl, &r) == SD_OK && a->cb(&r, a->arg) != 0)
+			break;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+int
+sd_receipt_list(struct sd_session *s, const char *cashier, int64_t from,
+    int64_t to, sd_receipt_cb cb, void *arg, struct sd_err *err)
+{
+	struct rlist_arg a = { cashier, from, to, cb, arg };
+	int st;
+
+	if (cashier == NULL || cashier[0] == '\0')
+		a.cashier = cashier = s->user.login;
+	if ((st = sd_authorize(s, SD_OP_PAY, cashier, err)) != SD_OK)
+		return st;
+	/* A cashier's own; who looks after the counter, anyone's. */
+	if (strcmp(cashier, s->user.login) != 0 &&
+	    s->user.role != SD_ROLE_ADMIN && s->user.role != SD_ROLE_SUPERVISOR)
+		return sd_deny(s, SD_OP_PAY, cashier, "a cashier sees the "
+		    "receipts of their own desk", err);
+	if (from >= to)
+		return sd_err_set(err, SD_EINVAL, "period: it ends before it "
+		    "starts");
+	return sd_db_read(s->core->db, rlist_txn, &a, err);
+}
+
 static int
 printed_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {

@@ -233,6 +233,7 @@ ROW_CB(row_bill, sd_bill)
 ROW_CB(row_call, sd_call)
 ROW_CB(row_modem, sd_modem)
 ROW_CB(row_presence, sd_presence)
+ROW_CB(row_receipt, sd_receipt)
 
 /* ---------------------------------------------------------------- progress */
 
@@ -1319,6 +1320,33 @@ op_shift_close(struct call *k)
 	return st;
 }
 
+static int
+op_receipt_list(struct call *k)
+{
+	const char *cashier = sd_args_opt(&k->a);
+	int64_t from = sd_args_int(&k->a), to = sd_args_int(&k->a);
+	struct rows r;
+	int st;
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	rows_init(&r, k->c);
+	st = sd_receipt_list(k->s, cashier, from, to, row_receipt, &r, k->err);
+	rows_end(&r);
+	return st;
+}
+
+static int
+op_receipt_void(struct call *k)
+{
+	const char *number = sd_args_str(&k->a);
+	const char *reason = sd_args_str(&k->a);
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	return sd_receipt_void(k->s, number, reason, k->err);
+}
+
 static void
 row_verify(const char *check, int ok, const char *detail, void *arg)
 {
@@ -1653,6 +1681,8 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_SHIFT_CLOSE:	st = op_shift_close(&k); break;
 	case SD_RPC_SHIFT_REPORT:	st = op_shift_report(&k); break;
 	case SD_RPC_VERIFY:		st = op_verify(&k); break;
+	case SD_RPC_RECEIPT_LIST:	st = op_receipt_list(&k); break;
+	case SD_RPC_RECEIPT_VOID:	st = op_receipt_void(&k); break;
 	case SD_RPC_CALL_GET:		st = op_call_get(&k); break;
 	case SD_RPC_CALL_LIST:		st = op_call_list(&k); break;
 	case SD_RPC_CALL_DIAL:		st = op_call_dial(&k); break;

@@ -315,6 +315,31 @@ sd_now(void)
 	return (int64_t)time(NULL);
 }
 
+int
+sd_day_range(const char *day, int64_t now, int64_t *from, int64_t *to,
+    struct sd_err *err)
+{
+	struct tm tm;
+	time_t t = (time_t)now;
+	int64_t at;
+
+	if (day != NULL && day[0] != '\0') {
+		if (strlen(day) != 10 || sd_time_parse(day, &at) != SD_OK)
+			return sd_err_set(err, SD_EINVAL, "day: '%s' is not a "
+			    "date (like 2026-12-02)", day);
+		t = (time_t)at;
+	}
+	localtime_r(&t, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	*from = (int64_t)mktime(&tm);
+	tm.tm_mday++;			/* mktime normalizes; DST-safe */
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	*to = (int64_t)mktime(&tm);
+	return SD_OK;
+}
+
 int64_t
 sd_month_start(int64_t t)
 {

@@ -561,6 +561,7 @@ LIST_SINK(sink_bill, sd_bill, sd_bill_cb)
 LIST_SINK(sink_call, sd_call, sd_call_cb)
 LIST_SINK(sink_modem, sd_modem, sd_modem_cb)
 LIST_SINK(sink_presence, sd_presence, sd_presence_cb)
+LIST_SINK(sink_receipt, sd_receipt, sd_receipt_cb)
 
 #define LIST_CALL(sinkfn, cbv, argv)					\
 	do {								\
@@ -1388,6 +1389,29 @@ rpc_shift_close(struct sd_session *s, const char *counted,
 	sd_arg_str(&R.out, counted);
 	RUN(NULL);
 	return res_raw(out, sizeof *out, err);
+}
+
+int
+rpc_receipt_list(struct sd_session *s, const char *cashier, int64_t from,
+    int64_t to, sd_receipt_cb cb, void *arg, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_RECEIPT_LIST);
+	sd_arg_str(&R.out, cashier);
+	sd_arg_int(&R.out, from);
+	sd_arg_int(&R.out, to);
+	LIST_CALL(sink_receipt, cb, arg);
+}
+
+int
+rpc_receipt_void(struct sd_session *s, const char *number,
+    const char *reason, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_RECEIPT_VOID);
+	sd_arg_str(&R.out, number);
+	sd_arg_str(&R.out, reason);
+	return run(NULL, err);
 }
 
 struct verify_sink {

@@ -166,6 +166,11 @@ int	rpc_print_queue(struct sd_session *s, const char *printer,
 	    struct sd_err *err);
 int	rpc_shift_report(struct sd_session *s, struct sd_shift *out,
 	    struct sd_err *err);
+int	rpc_receipt_list(struct sd_session *s, const char *cashier,
+	    int64_t from, int64_t to, sd_receipt_cb cb, void *arg,
+	    struct sd_err *err);
+int	rpc_receipt_void(struct sd_session *s, const char *number,
+	    const char *reason, struct sd_err *err);
 /* As sd_verify: the number of checks that failed, or -1 with err. */
 int	rpc_verify(struct sd_session *s, sd_verify_cb cb, void *arg,
 	    struct sd_err *err);

@@ -200,6 +200,7 @@ int	cmd_pay(struct ctl_ctx *c);
 int	cmd_receipt_show(struct ctl_ctx *c);
 int	cmd_receipt_print(struct ctl_ctx *c);
 int	cmd_receipt_void(struct ctl_ctx *c);
+int	cmd_receipt_list(struct ctl_ctx *c);
 int	cmd_shift_close(struct ctl_ctx *c);
 int	cmd_sim_stocktake(struct ctl_ctx *c);
 int	cmd_order_return(struct ctl_ctx *c);

@@ -114,6 +114,37 @@ simdeskctl audit list --op customer.svc_check >"$T_DIR/o"
 grep -q "denied" "$T_DIR/o" && grep -q "matched" "$T_DIR/o"; t_ok "service password checks are audited, both ways" $?
 t_rc 0 "verify holds" simdeskctl verify
 
+# ---------------------------------------------------------------- receipts
+# The day's receipts (issue 12): the cashier's own, a day at a time;
+# voiding is a supervisor's (below, at 80x24).
+pick() {	# LABEL: the menu entry's number key
+	local n
+	n=$(screen | grep -oE "[0-9]  $1" | head -1 | cut -c1)
+	keys "$n"
+}
+pick "Billing and payments"
+wait_for "the billing menu" "Receipts"
+pick "Receipts"
+wait_for "Receipts: the cashier's day" "cashier on [0-9-]{10}: 1 receipts, 89\.00 taken"
+wait_for "... each receipt with its time, customer, amount, method" "A00000001 +[0-9]{2}:[0-9]{2} +柜台客户 +89\.00 wechat"
+keys v
+wait_for "... voiding is not the cashier's" "That key is not for your role"
+keys Left
+wait_for "← the day before: none" "No receipts on this day"
+keys Right
+wait_for "→ back to today" "A00000001 "
+keys Escape Escape
+wait_for "Esc, Esc: home" "Billing and payments"
+t_rc 0 "receipt list (CLI): a supervisor lists the cashier's day" \
+    as supervisor supervisorpw1 simdeskctl receipt list --cashier cashier
+t_grep "... the receipt" "^A00000001 .* 柜台客户 +89\.00 +wechat" "$T_DIR/out"
+t_grep "... and the day's takings" "^1 receipts, 89\.00 taken" "$T_DIR/out"
+t_rc 4 "... a cashier may not list another's (4)" \
+    as cashier cashierpw1 simdeskctl receipt list --cashier supervisor
+t_rc 5 "... a day that is not a date is refused (5)" \
+    as cashier cashierpw1 simdeskctl receipt list --day 2026-13-01
+t_grep "... naming the field" "day: '2026-13-01' is not a date" "$T_DIR/err"
+
 # ---------------------------------------------------------------- 80x24
 # At 80x24 (issue 12): the bill's line keeps its Due column, and the
 # receipt, with no room on the right, shows below the bills.
@@ -135,3 +166,32 @@ keys BSpace BSpace 50 Enter
 wait_for "80x24: the payment is taken, with the change due" "39.00 received\. Change due: 11\.00\."
 wait_for "80x24: the receipt shows below the bills" "收据 RECEIPT"
 wait_for "... with its number" "No\. +A00000002"
+
+# A supervisor voids a receipt from the Receipts screen (issue 12), at
+# 80x24: a reason, a confirmation; the number stays, the takings drop.
+tm kill-server 2>/dev/null
+tm new-session -d -s s -x 80 -y 24 \
+    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=$TZ SIMDESK_CONF=$SIMDESK_CONF SIMDESK_DATA=$SIMDESK_DATA $T_TOP/build/bin/simdesk -l; echo EXITED \$?; sleep 30"
+wait_for "a supervisor's login screen" "Log in"
+keys supervisor Tab supervisorpw1 Enter
+wait_for "the supervisor's home" "Billing and payments"
+pick "Billing and payments"
+wait_for "the billing menu" "Receipts"
+pick "Receipts"
+wait_for "Receipts: the supervisor's own day first" "supervisor on [0-9-]{10}: 0 receipts"
+keys c
+wait_for "c asks whose" "Whose receipts"
+for _ in $(seq 12); do keys BSpace; done
+keys cashier Enter
+wait_for "... the cashier's day" "cashier on [0-9-]{10}: 2 receipts, 128\.00 taken"
+keys v
+wait_for "v asks the reason" "Void receipt A00000001: the reason:"
+keys 重复收费 Enter
+wait_for "... then to confirm" "Void A00000001 \(a reversing posting; the number stays used\)\? \(y/n\)"
+keys y
+wait_for "y voids it" "Receipt A00000001 is void\."
+wait_for "... listed still, with the reason" "A00000001 .*void: 重复收费"
+wait_for "... and the day's takings without it" "2 receipts, 39\.00 taken"
+simdeskctl audit list --op receipt.void >"$T_DIR/o"
+t_grep "... audited" "receipt.void.*A00000001" "$T_DIR/o"
+t_rc 0 "... verify holds (a reversing posting, receipts gapless)" simdeskctl verify

@@ -779,6 +779,83 @@ cmd_receipt_print(struct ctl_ctx *c)
 	return st;
 }
 
+struct rlist {
+	struct out_table	 t;
+	struct out_json		 j;
+	int			 json;
+	long			 n;
+	int64_t			 total;	/* not voided */
+};
+
+static int
+rlist_row(const struct sd_receipt *r, void *arg)
+{
+	struct rlist *l = arg;
+	char at[32], amt[32];
+
+	sd_time_format(r->at, at, sizeof at);
+	sd_money_format(r->amount_fen, amt, sizeof amt);
+	l->n++;
+	if (!r->voided)
+		l->total += r->amount_fen;
+	if (l->json) {
+		json_obj_open(&l->j, NULL);
+		json_str(&l->j, "number", r->number);
+		json_str(&l->j, "at", at);
+		json_int(&l->j, "customer", (int64_t)r->customer);
+		json_str(&l->j, "name", r->name);
+		json_int(&l->j, "amount_fen", r->amount_fen);
+		json_str(&l->j, "method", r->method);
+		json_bool(&l->j, "voided", r->voided);
+		json_obj_close(&l->j);
+	} else {
+		char id[24];
+		const char *cells[7] = { r->number, at, id, r->name, amt,
+		    r->method, r->voided ? "void" : "" };
+
+		snprintf(id, sizeof id, "%llu", (unsigned long long)r->customer);
+		out_table_row(&l->t, cells);
+	}
+	return 0;
+}
+
+int
+cmd_receipt_list(struct ctl_ctx *c)
+{
+	static const char *const heads[] = { "NUMBER", "TIME", "CUSTOMER",
+	    "NAME", "AMOUNT", "METHOD", "VOID" };
+	struct rlist l;
+	int64_t from, to;
+	int st;
+
+	if ((st = sd_day_range(ctl_opt(c, "day"), sd_now(), &from, &to,
+	    &c->err)) != SD_OK)
+		return st;
+	memset(&l, 0, sizeof l);
+	l.json = c->json;
+	out_table_init(&l.t, 7, heads);
+	l.t.right[2] = l.t.right[4] = 1;
+	if (l.json) {
+		json_begin(&l.j, ctl_out());
+		json_arr_open(&l.j, NULL);
+	}
+	st = sd_receipt_list(&c->sess, ctl_opt(c, "cashier"), from, to,
+	    rlist_row, &l, &c->err);
+	if (l.json) {
+		json_arr_close(&l.j);
+		json_end(&l.j);
+	} else if (st == SD_OK) {
+		char tot[32];
+
+		out_table_print(&l.t, ctl_out());
+		sd_money_format(l.total, tot, sizeof tot);
+		fprintf(ctl_out(), "%ld receipts, %s taken (voids not counted)\n",
+		    l.n, tot);
+	}
+	out_table_free(&l.t);
+	return st;
+}
+
 int
 cmd_receipt_void(struct ctl_ctx *c)
 {

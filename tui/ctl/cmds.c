@@ -329,6 +329,11 @@ const struct ctl_cmd ctl_cmds[] = {
 	      "(default: receipts.printer)" },
 	    { "file", "FILE", "write the ESC/POS bytes to FILE" },
 	    { "paper", "COLUMNS", "32 or 48" } } },
+	{ "receipt", "list", "", 0, 0, "the receipts of a cashier's desk on a "
+	  "day, with the day's takings", 1, cmd_receipt_list,
+	  { { "cashier", "LOGIN", "whose (default: yours; a supervisor or "
+	      "admin may name anyone)" },
+	    { "day", "YYYY-MM-DD", "which day (default: today)" } } },
 	{ "receipt", "void", "NUMBER", 1, 1, "void a receipt (supervisor): a "
 	  "reversing posting, the number stays used", 1, cmd_receipt_void,
 	  { { "reason", "TEXT", "why", 1 } } },

@@ -16,6 +16,7 @@ static const struct menu_item billing_items[] = {
 	{ N_("Bills"), SD_OP_BILL_SHOW, scr_bills_new },
 	{ N_("Call records"), SD_OP_CDR_SHOW, scr_cdrs_new },
 	{ N_("Tariffs"), SD_OP_TARIFF_SHOW, scr_tariffs_new },
+	{ N_("Receipts"), SD_OP_PAY, scr_receipts_new },
 };
 
 struct screen *
