@@ -145,6 +145,30 @@ times(void **state)
 	assert_string_equal(out, "2026-01-01 08:00:00");
 }
 
+/* A local day as [from, to). */
+static void
+day_ranges(void **state)
+{
+	struct sd_err e;
+	int64_t from, to, t;
+
+	(void)state;
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	assert_int_equal(sd_day_range("2026-12-02", 0, &from, &to, &e), SD_OK);
+	assert_int_equal(sd_time_parse("2026-12-02 00:00", &t), SD_OK);
+	assert_int_equal(from, t);
+	assert_int_equal(to - from, 86400);
+	/* Empty: the day of now, wherever in it now is. */
+	assert_int_equal(sd_day_range("", t + 50000, &from, &to, &e), SD_OK);
+	assert_int_equal(from, t);
+	assert_int_equal(sd_day_range("2026-13-01", 0, &from, &to, &e),
+	    SD_EINVAL);
+	assert_non_null(strstr(e.msg, "day: '2026-13-01' is not a date"));
+	assert_int_equal(sd_day_range("2026-12-02 10:00", 0, &from, &to, &e),
+	    SD_EINVAL);
+}
+
 /* The cash desk's change: integer fen, never less than paid. */
 static void
 cash_change(void **state)
@@ -268,6 +292,7 @@ main(void)
 		cmocka_unit_test(human_times),
 		cmocka_unit_test(field_checks),
 		cmocka_unit_test(cash_change),
+		cmocka_unit_test(day_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
