@@ -332,6 +332,9 @@ int	sd_user_get(struct sd_session *s, const char *login, struct sd_user *out,
 int	sd_user_passwd(struct sd_session *s, const char *login,
 	    const char *old_password, const char *new_password,
 	    struct sd_err *err);
+/* A new password long enough (min characters); SD_EINVAL naming field. */
+int	sd_check_password(const char *field, const char *pw, int min,
+	    struct sd_err *err);
 /* May s change login's password?  need_old: the old one must be given. */
 int	sd_user_may_passwd(struct sd_session *s, const char *login,
 	    int *need_old, struct sd_err *err);

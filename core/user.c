@@ -315,11 +315,9 @@ sd_user_add(struct sd_session *s, const char *login,
 	sd_strlcpy(a.u.name, login, sizeof a.u.name);
 	if ((st = fields_apply(f, &a.u, err)) != SD_OK)
 		return st;
-	if (password == NULL ||
-	    (int)strlen(password) < s->core->cfg.min_password)
-		return sd_err_set(err, SD_EINVAL,
-		    "password: shorter than %d characters",
-		    s->core->cfg.min_password);
+	if ((st = sd_check_password("password", password,
+	    s->core->cfg.min_password, err)) != SD_OK)
+		return st;
 	a.u.created = sd_now();
 	if ((st = password_hash(password, a.u.pwhash, sizeof a.u.pwhash,
 	    err)) != SD_OK)
@@ -482,6 +480,16 @@ sd_user_unlock(struct sd_session *s, const char *login, struct sd_err *err)
 }
 
 int
+sd_check_password(const char *field, const char *pw, int min,
+    struct sd_err *err)
+{
+	if (pw == NULL || (int)strlen(pw) < min)
+		return sd_err_set(err, SD_EINVAL, "%s: shorter than %d "
+		    "characters", field, min);
+	return SD_OK;
+}
+
+int
 sd_user_may_passwd(struct sd_session *s, const char *login, int *need_old,
     struct sd_err *err)
 {
@@ -512,11 +520,9 @@ sd_user_passwd(struct sd_session *s, const char *login,
 		return st;
 	if (need_old && old_password == NULL)
 		return sd_err_set(err, SD_EINVAL, "old password: required");
-	if (new_password == NULL ||
-	    (int)strlen(new_password) < s->core->cfg.min_password)
-		return sd_err_set(err, SD_EINVAL,
-		    "new password: shorter than %d characters",
-		    s->core->cfg.min_password);
+	if ((st = sd_check_password("new password", new_password,
+	    s->core->cfg.min_password, err)) != SD_OK)
+		return st;
 	if ((st = password_hash(new_password, hash, sizeof hash, err)) != SD_OK)
 		return st;
 	change_init(&a, s, login, SD_OP_USER_PASSWD);

@@ -134,6 +134,18 @@ keys a
 wait_for "the form again" "New user"
 keys F2
 wait_for "saving an empty form flags the required fields" "Please correct the fields marked in red"
+# Every bad field at once, each beside its field (issue 12): a password
+# too short and a repeat that differs, with the login's rule, on one F2.
+keys "Bad Name" Tab Tab Tab Tab Tab Tab Tab abc Tab abd F2
+wait_for "... a bad login beside its field, the cursor on it" "Login \* +Bad Name_ +'Bad Name' must start with a lowercase"
+wait_for "... a short password beside its" "Password \* +\*\*\* +shorter than [0-9]+ characters"
+wait_for "... and the repeat that differs, on the same F2" "Repeat password \* +\*\*\* +the two passwords differ"
+keys Escape
+wait_for "... leaving asks first" "Discard your changes\? \(y/n\)"
+keys y
+wait_for "... y discards" "^newbie "
+keys a
+wait_for "the form again" "New user"
 keys Escape
 wait_for "Esc without changes leaves at once" "^newbie "
 # A value typed and taken back again is no change (issue 12).

@@ -129,6 +129,14 @@ form_check_field(struct ff_field *fl)
 		break;
 	}
 	case FF_PASSWORD:
+		/* A new one: core's rule, said as the field is left. */
+		if (fl->new_password && sd_check_password(fl->label, fl->value,
+		    app.cfg.min_password, &err) != SD_OK)
+			set_error(fl, &err);
+		else if (fl->repeat_of != NULL &&
+		    strcmp(fl->value, fl->repeat_of->value) != 0)
+			sd_strlcpy(fl->error, _("the two passwords differ"),
+			    sizeof fl->error);
 		break;
 	}
 	return fl->error[0] != '\0';

@@ -240,6 +240,8 @@ struct ff_field {
 	char			 value[FF_VALUE_MAX];
 	char			 error[128];
 	char			 hint[64];	/* shown dim where errors go */
+	const struct ff_field	*repeat_of;	/* FF_PASSWORD: must equal it */
+	int			 new_password;	/* FF_PASSWORD: core's length */
 };
 
 struct form;

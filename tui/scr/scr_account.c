@@ -68,6 +68,8 @@ scr_account_new(void)
 	    FF_PASSWORD, 1, 0, 200, 0, 0, NULL, "", "" };
 	d->fields[2] = (struct ff_field){ N_("Repeat password"), "repeat",
 	    FF_PASSWORD, 1, 0, 200, 0, 0, NULL, "", "" };
+	d->fields[1].new_password = 1;
+	d->fields[2].repeat_of = &d->fields[1];
 	form_init(&d->form, N_("Change your password"), d->fields, 3,
 	    account_submit, NULL);
 	s->ops = &account_ops;

@@ -304,6 +304,8 @@ scr_user_form_new(const char *login)
 	field(&fl[F_PASSWORD], N_("Password"), "password", FF_PASSWORD, 1, 200);
 	field(&fl[F_REPEAT], N_("Repeat password"), "repeat", FF_PASSWORD, 1,
 	    200);
+	fl[F_PASSWORD].new_password = 1;
+	fl[F_REPEAT].repeat_of = &fl[F_PASSWORD];
 	if (!d->adding) {
 		struct sd_user u;
 		struct sd_err err;
