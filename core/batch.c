@@ -110,7 +110,7 @@ batch_run(struct table_batch *b, const char *rejects, struct sd_import_result *r
 				first = i;
 		if (rejects == NULL) {
 			st = sd_err_set(err, SD_EINVAL, "%s (%ld bad row%s in all; "
-			    "nothing written; --skip-bad FILE takes the rest)",
+			    "nothing written; set the bad rows aside (skip-bad) to take the rest)",
 			    b->why[first], b->nbad, b->nbad == 1 ? "" : "s");
 			goto out;
 		}
@@ -123,7 +123,7 @@ batch_run(struct table_batch *b, const char *rejects, struct sd_import_result *r
 		FILE *f = sd_file_open(rejects, "w", &ferr);
 
 		if (f == NULL) {
-			st = sd_err_set(err, SD_EINVAL, "--skip-bad: %s: cannot "
+			st = sd_err_set(err, SD_EINVAL, "skip-bad: %s: cannot "
 			    "write", rejects);
 			goto out;
 		}

@@ -827,8 +827,8 @@ sd_bill_adjust(struct sd_session *s, const char *customer, int month,
 		    "amount in yuan (negative credits the customer)",
 		    amount ? amount : "");
 	if (reason == NULL || reason[0] == '\0')
-		return sd_err_set(err, SD_EINVAL, "--reason: required");
-	if ((st = sd_check_text("--reason", reason, 96, err)) != SD_OK)
+		return sd_err_set(err, SD_EINVAL, "reason: required");
+	if ((st = sd_check_text("reason", reason, 96, err)) != SD_OK)
 		return st;
 	a.s = s;
 	a.key = customer;

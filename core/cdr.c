@@ -711,7 +711,7 @@ sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
 		while (!m.bad[first])
 			first++;
 		st = sd_err_set(err, SD_EINVAL, "%s (%ld bad row%s in all; "
-		    "nothing imported; --skip-bad FILE imports the rest)",
+		    "nothing imported; set the bad rows aside (skip-bad) to import the rest)",
 		    m.why[first], m.nbad, m.nbad == 1 ? "" : "s");
 		goto out;
 	}
@@ -720,7 +720,7 @@ sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
 		FILE *f = sd_file_open(rejects, "w", &ferr);
 
 		if (f == NULL) {
-			st = sd_err_set(err, SD_EINVAL, "--skip-bad: %s: cannot "
+			st = sd_err_set(err, SD_EINVAL, "skip-bad: %s: cannot "
 			    "write", rejects);
 			goto out;
 		}

@@ -1139,10 +1139,10 @@ sd_customer_transfer(struct sd_session *s, const char *from, const char *to,
 		    "both users must be in your team", err) : st;
 	if (ut.status != SD_USER_ACTIVE || (ut.role != SD_ROLE_OPERATOR &&
 	    ut.role != SD_ROLE_SUPERVISOR && ut.role != SD_ROLE_ADMIN))
-		return sd_err_set(err, SD_EINVAL, "--to: %s is not an active "
+		return sd_err_set(err, SD_EINVAL, "to: %s is not an active "
 		    "operator or supervisor", to);
 	if (strcmp(uf.login, ut.login) == 0)
-		return sd_err_set(err, SD_EINVAL, "--to: same as --from");
+		return sd_err_set(err, SD_EINVAL, "to: same as from");
 	if (ids != NULL) {
 		struct move_arg a = { s, ids, nids, ut.login, uf.login,
 		    "customer.transfer", 0 };

@@ -91,14 +91,14 @@ sd_import_mapping(const struct sd_table *t, const char *map, int *colfield,
 	}
 	if (map != NULL) {
 		if (sd_strlcpy(buf, map, sizeof buf) != 0)
-			return sd_err_set(err, SD_EINVAL, "--map: too long");
+			return sd_err_set(err, SD_EINVAL, "map: too long");
 		for (item = strtok_r(buf, ",", &save); item != NULL;
 		    item = strtok_r(NULL, ",", &save)) {
 			char *eq = strchr(item, '='), col[128], fld[32];
 			int c = -1, f;
 
 			if (eq == NULL)
-				return sd_err_set(err, SD_EINVAL, "--map: '%s' is "
+				return sd_err_set(err, SD_EINVAL, "map: '%s' is "
 				    "not COLUMN=field", item);
 			*eq = '\0';
 			trim(item, col, sizeof col);
@@ -115,12 +115,12 @@ sd_import_mapping(const struct sd_table *t, const char *map, int *colfield,
 						c = k;
 				}
 			if (c < 0 || c >= t->ncols)
-				return sd_err_set(err, SD_EINVAL, "--map: no column "
+				return sd_err_set(err, SD_EINVAL, "map: no column "
 				    "'%s' in the header", col);
 			if (strcmp(fld, "-") == 0 || strcmp(fld, "ignore") == 0)
 				f = -1;
 			else if ((f = field_by_name(fld)) < 0)
-				return sd_err_set(err, SD_EINVAL, "--map: '%s' is "
+				return sd_err_set(err, SD_EINVAL, "map: '%s' is "
 				    "not a customer field (name, phone, phone2, "
 				    "phone3, city, address, id_no, class, source, "
 				    "tags, owner, dnc)", fld);
@@ -132,13 +132,13 @@ sd_import_mapping(const struct sd_table *t, const char *map, int *colfield,
 			continue;
 		if (have[colfield[c]]++)
 			return sd_err_set(err, SD_EINVAL, "%s: two columns map to "
-			    "%s; use --map COLUMN=- to drop one",
+			    "%s; map COLUMN=- drops one",
 			    t->encoding ? "header" : "header",
 			    sd_import_fields[colfield[c]]);
 	}
 	if (!have[F_NAME] || !have[F_PHONE])
 		return sd_err_set(err, SD_EINVAL, "header: no column for %s; "
-		    "name one with --map COLUMN=%s", !have[F_NAME] ? "name" :
+		    "name one with map COLUMN=%s", !have[F_NAME] ? "name" :
 		    "phone", !have[F_NAME] ? "name" : "phone");
 	return SD_OK;
 }
@@ -675,7 +675,7 @@ write_rejects(const char *path, const struct sd_table *t,
 	FILE *f = sd_file_open(path, "w", &ferr);
 
 	if (f == NULL)
-		return sd_err_set(err, SD_EINVAL, "--skip-bad: %s", ferr.msg);
+		return sd_err_set(err, SD_EINVAL, "skip-bad: %s", ferr.msg);
 	fputs("\xef\xbb\xbf", f);
 	for (size_t b = 0; b <= bads->n; b++) {
 		int r = b == 0 ? 0 : bads->v[b - 1].row + 1;
@@ -698,7 +698,7 @@ write_rejects(const char *path, const struct sd_table *t,
 		fputs("\r\n", f);
 	}
 	if (fclose(f) != 0)
-		return sd_err_set(err, SD_EINVAL, "--skip-bad: %s: %s", path,
+		return sd_err_set(err, SD_EINVAL, "skip-bad: %s: %s", path,
 		    strerror(errno));
 	return SD_OK;
 }
@@ -782,7 +782,7 @@ sd_customer_import(struct sd_session *s, const char *file,
 		qsort(bads.v, bads.n, sizeof *bads.v, bad_cmp);
 	if (bads.n > 0 && o->rejects == NULL) {
 		st = sd_err_set(err, SD_EINVAL, "%s (%zu bad row%s in all; nothing "
-		    "imported; --skip-bad FILE imports the rest)",
+		    "imported; set the bad rows aside (skip-bad) to import the rest)",
 		    bads.v[0].why, bads.n, bads.n == 1 ? "" : "s");
 		goto out;
 	}

@@ -187,7 +187,7 @@ add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if (st == SD_OK)
 		st = agent_decode(val.p, val.len, &ag);
 	if (st == SD_ENOTFOUND)
-		st = sd_err_set(err, SD_EINVAL, "--agent: no agent %s", a->o.agent);
+		st = sd_err_set(err, SD_EINVAL, "agent: no agent %s", a->o.agent);
 	if (st == SD_OK && ag.status != SD_AGENT_APPROVED)
 		st = sd_err_set(err, SD_EREFUSED, "agent %s is %s, not approved",
 		    ag.code, sd_agent_status_name(ag.status));
@@ -199,7 +199,7 @@ add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 			if ((st = sim_load(t, a->o.iccids[i], &c, 0, err)) ==
 			    SD_ENOTFOUND)
-				st = sd_err_set(err, SD_EINVAL, "--iccids: no card "
+				st = sd_err_set(err, SD_EINVAL, "iccids: no card "
 				    "%s in stock", a->o.iccids[i]);
 			if (st == SD_OK && i == 0)
 				sd_strlcpy(a->o.plan, c.plan, sizeof a->o.plan);
@@ -211,7 +211,7 @@ add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		if (st == SD_OK)
 			st = plan_decode(val.p, val.len, &p);
 		if (st == SD_ENOTFOUND)
-			st = sd_err_set(err, SD_EINVAL, "--plan: no plan %s",
+			st = sd_err_set(err, SD_EINVAL, "plan: no plan %s",
 			    a->o.plan);
 		if (st == SD_OK && p.retired)
 			st = sd_err_set(err, SD_EREFUSED, "plan %s is retired",
@@ -238,17 +238,17 @@ sd_order_add(struct sd_session *s, const char *agent, const char *plan,
 	if (agent == NULL && s->user.role == SD_ROLE_AGENT)
 		agent = s->user.agent;
 	if (agent == NULL || agent[0] == '\0')
-		return sd_err_set(err, SD_EINVAL, "--agent: required");
+		return sd_err_set(err, SD_EINVAL, "agent: required");
 	if (!may_act(s, agent))
 		return sd_deny(s, SD_OP_ORDER_ADD, agent, "agents order for "
 		    "themselves", err);
 	memset(&a, 0, sizeof a);
 	if (nids > 0) {
 		if (plan != NULL || count != 0)
-			return sd_err_set(err, SD_EINVAL, "--iccids: not with "
-			    "--plan or --count");
+			return sd_err_set(err, SD_EINVAL, "iccids: not with "
+			    "plan or count");
 		if (nids > 100000)
-			return sd_err_set(err, SD_EINVAL, "--iccids: at most "
+			return sd_err_set(err, SD_EINVAL, "iccids: at most "
 			    "100000 cards");
 		a.o.named = 1;
 		a.o.iccids = xcalloc((size_t)nids, 21);
@@ -263,7 +263,7 @@ sd_order_add(struct sd_session *s, const char *agent, const char *plan,
 			for (int j = 0; j < i; j++)
 				if (strcmp(a.o.iccids[j], a.o.iccids[i]) == 0) {
 					sd_order_free(&a.o);
-					return sd_err_set(err, SD_EINVAL, "--iccids: "
+					return sd_err_set(err, SD_EINVAL, "iccids: "
 					    "%s is listed twice", iccids[i]);
 				}
 			a.o.niccids++;
@@ -271,9 +271,9 @@ sd_order_add(struct sd_session *s, const char *agent, const char *plan,
 		count = nids;
 	} else {
 		if (plan == NULL || plan[0] == '\0')
-			return sd_err_set(err, SD_EINVAL, "--plan: required");
+			return sd_err_set(err, SD_EINVAL, "plan: required");
 		if (count < 1 || count > 100000)
-			return sd_err_set(err, SD_EINVAL, "--count: 1 to 100000");
+			return sd_err_set(err, SD_EINVAL, "count: 1 to 100000");
 		sd_strlcpy(a.o.plan, plan, sizeof a.o.plan);
 	}
 	a.s = s;
@@ -546,10 +546,10 @@ sd_order_ship(struct sd_session *s, uint64_t id, const char *carrier,
 
 	if (carrier == NULL || carrier[0] == '\0' || tracking == NULL ||
 	    tracking[0] == '\0')
-		return sd_err_set(err, SD_EINVAL, "--carrier and --tracking: "
+		return sd_err_set(err, SD_EINVAL, "carrier and tracking: "
 		    "required");
-	if ((st = sd_check_text("--carrier", carrier, 32, err)) != SD_OK ||
-	    (st = sd_check_text("--tracking", tracking, 64, err)) != SD_OK)
+	if ((st = sd_check_text("carrier", carrier, 32, err)) != SD_OK ||
+	    (st = sd_check_text("tracking", tracking, 64, err)) != SD_OK)
 		return st;
 	return step(&a, SD_OP_ORDER_SHIP, err);
 }
@@ -572,8 +572,8 @@ sd_order_end(struct sd_session *s, uint64_t id, int status,
 	if (status != SD_ORDER_REJECTED && status != SD_ORDER_CANCELLED)
 		return sd_err_set(err, SD_EINVAL, "order: unknown ending");
 	if (reason == NULL || reason[0] == '\0')
-		return sd_err_set(err, SD_EINVAL, "--reason: required");
-	if ((st = sd_check_text("--reason", reason, 128, err)) != SD_OK)
+		return sd_err_set(err, SD_EINVAL, "reason: required");
+	if ((st = sd_check_text("reason", reason, 128, err)) != SD_OK)
 		return st;
 	return step(&a, SD_OP_ORDER_ADD, err);
 }
@@ -669,12 +669,12 @@ sd_order_return(struct sd_session *s, uint64_t id, const char *const *iccids,
 	if ((st = sd_authorize(s, SD_OP_ORDER_APPROVE, obj, err)) != SD_OK)
 		return st;
 	if (reason == NULL || reason[0] == '\0')
-		return sd_err_set(err, SD_EINVAL, "--reason: required");
-	if ((st = sd_check_text("--reason", reason, 128, err)) != SD_OK)
+		return sd_err_set(err, SD_EINVAL, "reason: required");
+	if ((st = sd_check_text("reason", reason, 128, err)) != SD_OK)
 		return st;
 	if (nids < 1)
 		return sd_err_set(err, SD_EINVAL, "order return: name the cards "
-		    "(ICCID... or --iccids FILE)");
+		    "(ICCID... or iccids FILE)");
 	a.iccids = xcalloc((size_t)nids, 21);
 	for (int i = 0; i < nids && st == SD_OK; i++) {
 		int app;

@@ -299,11 +299,11 @@ sd_pay(struct sd_session *s, const char *customer, const char *amount,
 	    &a.r.amount_fen, err)) != SD_OK)
 		return st;
 	if (method == NULL || method_index(method) < 0)
-		return sd_err_set(err, SD_EINVAL, "--method: '%s' is not cash, "
+		return sd_err_set(err, SD_EINVAL, "method: '%s' is not cash, "
 		    "card, wechat or alipay", method ? method : "");
 	sd_strlcpy(a.r.method, method, sizeof a.r.method);
 	if (note != NULL) {
-		if ((st = sd_check_text("--note", note, 96, err)) != SD_OK)
+		if ((st = sd_check_text("note", note, 96, err)) != SD_OK)
 			return st;
 		sd_strlcpy(a.r.note, note, sizeof a.r.note);
 	}
@@ -501,8 +501,8 @@ sd_receipt_void(struct sd_session *s, const char *number, const char *reason,
 	if ((st = sd_authorize(s, SD_OP_RECEIPT_VOID, number, err)) != SD_OK)
 		return st;
 	if (reason == NULL || reason[0] == '\0')
-		return sd_err_set(err, SD_EINVAL, "--reason: required");
-	if ((st = sd_check_text("--reason", reason, 96, err)) != SD_OK)
+		return sd_err_set(err, SD_EINVAL, "reason: required");
+	if ((st = sd_check_text("reason", reason, 96, err)) != SD_OK)
 		return st;
 	memset(&a, 0, sizeof a);
 	a.s = s;
@@ -819,7 +819,7 @@ sd_print_queue(struct sd_session *s, const char *printer, const char *number,
 	for (int i = 0; i < cfg->nprinters; i++)
 		known |= strcmp(cfg->printers[i].name, printer) == 0;
 	if (!known)
-		return sd_err_set(err, SD_EINVAL, "--printer: no printer %s in the "
+		return sd_err_set(err, SD_EINVAL, "printer: no printer %s in the "
 		    "configuration's printers group", printer);
 	memset(&a, 0, sizeof a);
 	a.s = s;

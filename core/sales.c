@@ -366,12 +366,12 @@ sd_sim_allocate(struct sd_session *s, const char *agent,
 
 		if (dash == NULL || (size_t)(dash - range) >= sizeof first ||
 		    strlen(dash + 1) >= sizeof last)
-			return sd_err_set(err, SD_EINVAL, "--range: '%s' is not "
+			return sd_err_set(err, SD_EINVAL, "range: '%s' is not "
 			    "FIRST-LAST", range);
 		snprintf(first, sizeof first, "%.*s", (int)(dash - range), range);
 		snprintf(last, sizeof last, "%s", dash + 1);
 		if (strlen(first) != strlen(last) || strcmp(first, last) > 0)
-			return sd_err_set(err, SD_EINVAL, "--range: FIRST and LAST "
+			return sd_err_set(err, SD_EINVAL, "range: FIRST and LAST "
 			    "must be ICCIDs of one length, FIRST <= LAST");
 		a.first = first;
 		a.last = last;
@@ -380,7 +380,7 @@ sd_sim_allocate(struct sd_session *s, const char *agent,
 		a.plan = plan;
 	} else
 		return sd_err_set(err, SD_EUSAGE, "sim allocate: give ICCIDs, "
-		    "--range FIRST-LAST, or --count N --plan P");
+		    "range FIRST-LAST, or count N with plan P");
 	st = sd_db_run(s->core->db, alloc_txn, &a, err);
 	if (st == SD_OK)
 		*n = a.n;

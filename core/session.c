@@ -437,13 +437,13 @@ sd_init_admin(struct sd_core *core, const char *login, const char *name,
 	struct init_arg a;
 	int st;
 
-	if ((st = sd_check_login("--admin", login, err)) != SD_OK)
+	if ((st = sd_check_login("admin", login, err)) != SD_OK)
 		return st;
 	if (password == NULL || (int)strlen(password) < core->cfg.min_password)
 		return sd_err_set(err, SD_EINVAL,
 		    "password: shorter than %d characters",
 		    core->cfg.min_password);
-	if (name != NULL && (st = sd_check_text("--name", name, SD_NAME_MAX,
+	if (name != NULL && (st = sd_check_text("name", name, SD_NAME_MAX,
 	    err)) != SD_OK)
 		return st;
 	memset(&a, 0, sizeof a);

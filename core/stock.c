@@ -212,28 +212,28 @@ plan_apply(struct sd_txn *t, const struct sd_plan_fields *f, struct sd_plan *p,
 
 	if (f->name != NULL) {
 		if (f->name[0] == '\0')
-			return sd_err_set(err, SD_EINVAL, "--name: must not be empty");
-		if ((st = sd_check_text("--name", f->name, sizeof p->name - 1,
+			return sd_err_set(err, SD_EINVAL, "name: must not be empty");
+		if ((st = sd_check_text("name", f->name, sizeof p->name - 1,
 		    err)) != SD_OK)
 			return st;
 		sd_strlcpy(p->name, f->name, sizeof p->name);
 	}
 	if (f->monthly_fee != NULL && (sd_money_parse(f->monthly_fee,
 	    &p->monthly_fen) != SD_OK || p->monthly_fen < 0))
-		return sd_err_set(err, SD_EINVAL, "--monthly-fee: '%s' is not an "
+		return sd_err_set(err, SD_EINVAL, "monthly-fee: '%s' is not an "
 		    "amount in yuan like 39 or 39.50", f->monthly_fee);
 	if (f->minutes != -1) {
 		if (f->minutes < 0)
-			return sd_err_set(err, SD_EINVAL, "--minutes: negative");
+			return sd_err_set(err, SD_EINVAL, "minutes: negative");
 		p->minutes = f->minutes;
 	}
 	if (f->sms != -1) {
 		if (f->sms < 0)
-			return sd_err_set(err, SD_EINVAL, "--sms: negative");
+			return sd_err_set(err, SD_EINVAL, "sms: negative");
 		p->sms = f->sms;
 	}
 	if (f->tariff != NULL) {
-		if (f->tariff[0] && (st = check_code("--tariff", f->tariff,
+		if (f->tariff[0] && (st = check_code("tariff", f->tariff,
 		    err)) != SD_OK)
 			return st;
 		sd_strlcpy(p->tariff, f->tariff, sizeof p->tariff);
@@ -248,11 +248,11 @@ plan_apply(struct sd_txn *t, const struct sd_plan_fields *f, struct sd_plan *p,
 			struct sd_buf v = SD_BUF_INIT;
 
 			if (p->nvas >= 8)
-				return sd_err_set(err, SD_EINVAL, "--vas: at most 8");
+				return sd_err_set(err, SD_EINVAL, "vas: at most 8");
 			st = load(t, T_VAS, tok, &v, 0, err);
 			sd_buf_free(&v);
 			if (st == SD_ENOTFOUND)
-				return sd_err_set(err, SD_EINVAL, "--vas: no "
+				return sd_err_set(err, SD_EINVAL, "vas: no "
 				    "value-added service %s", tok);
 			if (st != SD_OK)
 				return st;
@@ -302,7 +302,7 @@ plan_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if (a->f != NULL && (st = plan_apply(t, a->f, &p, err)) != SD_OK)
 		goto out;
 	if (a->create && (p.name[0] == '\0'))
-		st = sd_err_set(err, SD_EINVAL, "--name: required");
+		st = sd_err_set(err, SD_EINVAL, "name: required");
 	if (st != SD_OK)
 		goto out;
 	if (a->retire) {
@@ -512,13 +512,13 @@ sd_vas_add(struct sd_session *s, const char *code, const char *name,
 	a.s = s;
 	sd_strlcpy(a.v.code, code, sizeof a.v.code);
 	if (name == NULL || name[0] == '\0')
-		return sd_err_set(err, SD_EINVAL, "--name: required");
-	if ((st = sd_check_text("--name", name, sizeof a.v.name - 1, err)) != SD_OK)
+		return sd_err_set(err, SD_EINVAL, "name: required");
+	if ((st = sd_check_text("name", name, sizeof a.v.name - 1, err)) != SD_OK)
 		return st;
 	sd_strlcpy(a.v.name, name, sizeof a.v.name);
 	if (monthly_fee == NULL || sd_money_parse(monthly_fee,
 	    &a.v.monthly_fen) != SD_OK || a.v.monthly_fen < 0)
-		return sd_err_set(err, SD_EINVAL, "--monthly-fee: '%s' is not an "
+		return sd_err_set(err, SD_EINVAL, "monthly-fee: '%s' is not an "
 		    "amount in yuan", monthly_fee ? monthly_fee : "");
 	return sd_db_run(s->core->db, vas_txn, &a, err);
 }
@@ -650,16 +650,16 @@ agent_apply(const struct sd_agent_fields *f, struct sd_agent *a,
 
 	if (f->name != NULL) {
 		if (f->name[0] == '\0')
-			return sd_err_set(err, SD_EINVAL, "--name: must not be "
+			return sd_err_set(err, SD_EINVAL, "name: must not be "
 			    "empty");
-		if ((st = sd_check_text("--name", f->name, sizeof a->name - 1,
+		if ((st = sd_check_text("name", f->name, sizeof a->name - 1,
 		    err)) != SD_OK)
 			return st;
 		sd_strlcpy(a->name, f->name, sizeof a->name);
 	}
 	if (f->credit_limit != NULL && (sd_money_parse(f->credit_limit,
 	    &a->credit_fen) != SD_OK || a->credit_fen < 0))
-		return sd_err_set(err, SD_EINVAL, "--credit-limit: '%s' is not an "
+		return sd_err_set(err, SD_EINVAL, "credit-limit: '%s' is not an "
 		    "amount in yuan", f->credit_limit);
 	if (f->discount != NULL) {
 		int64_t bp;
@@ -668,12 +668,12 @@ agent_apply(const struct sd_agent_fields *f, struct sd_agent *a,
 		 * hundredths are basis points. */
 		if (sd_money_parse(f->discount, &bp) != SD_OK || bp < 0 ||
 		    bp > 10000)
-			return sd_err_set(err, SD_EINVAL, "--discount: '%s' is "
+			return sd_err_set(err, SD_EINVAL, "discount: '%s' is "
 			    "not a percentage 0 to 100", f->discount);
 		a->discount_bp = (int)bp;
 	}
 	if (f->region != NULL) {
-		if ((st = sd_check_text("--region", f->region,
+		if ((st = sd_check_text("region", f->region,
 		    sizeof a->region - 1, err)) != SD_OK)
 			return st;
 		sd_strlcpy(a->region, f->region, sizeof a->region);
@@ -698,7 +698,7 @@ agent_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		if (a->a.parent[0] != '\0' &&
 		    (st = agent_load(t, a->a.parent, &cur, 0, err)) != SD_OK)
 			return st == SD_ENOTFOUND ? sd_err_set(err, SD_EINVAL,
-			    "--parent: no agent %s", a->a.parent) : st;
+			    "parent: no agent %s", a->a.parent) : st;
 		cur = a->a;
 		snprintf(before, sizeof before, "-");
 	} else {
@@ -747,7 +747,7 @@ sd_agent_add(struct sd_session *s, const char *code,
 	a.mode = AG_CREATE;
 	sd_strlcpy(a.a.code, code, sizeof a.a.code);
 	if (f->name == NULL || f->name[0] == '\0')
-		return sd_err_set(err, SD_EINVAL, "--name: required");
+		return sd_err_set(err, SD_EINVAL, "name: required");
 	if ((st = agent_apply(f, &a.a, err)) != SD_OK)
 		return st;
 	if (f->parent != NULL && f->parent[0] != '\0')
@@ -767,12 +767,12 @@ sd_agent_update(struct sd_session *s, const char *code,
 	if ((st = sd_authorize(s, SD_OP_AGENT_APPROVE, code, err)) != SD_OK)
 		return st;
 	if (f->parent != NULL)
-		return sd_err_set(err, SD_EINVAL, "--parent: an agent's place "
+		return sd_err_set(err, SD_EINVAL, "parent: an agent's place "
 		    "in the tree does not change");
 	if (f->name == NULL && f->credit_limit == NULL && f->discount == NULL &&
 	    f->region == NULL)
 		return sd_err_set(err, SD_EINVAL, "agent update: nothing to "
-		    "change (--name, --credit-limit, --discount, --region)");
+		    "change (name, credit-limit, discount, region)");
 	memset(&a, 0, sizeof a);
 	a.s = s;
 	a.mode = AG_UPDATE;
@@ -1646,9 +1646,9 @@ sd_sim_move(struct sd_session *s, const char *iccid, int to,
 		return sd_err_set(err, SD_EINVAL, "status: unknown");
 	if ((to == SD_SIM_SUSPENDED || to == SD_SIM_TERMINATED ||
 	    to == SD_SIM_RETURNED) && (reason == NULL || reason[0] == '\0'))
-		return sd_err_set(err, SD_EINVAL, "--reason: required to make a "
+		return sd_err_set(err, SD_EINVAL, "reason: required to make a "
 		    "card %s", sd_sim_status_name(to));
-	if (reason != NULL && (st = sd_check_text("--reason", reason, 128,
+	if (reason != NULL && (st = sd_check_text("reason", reason, 128,
 	    err)) != SD_OK)
 		return st;
 	return sd_db_run(s->core->db, move_txn, &a, err);
@@ -2201,9 +2201,9 @@ sd_sim_stocktake(struct sd_session *s, const char *warehouse,
 	    warehouse ? warehouse : "", err)) != SD_OK)
 		return st;
 	if (warehouse == NULL || warehouse[0] == '\0')
-		return sd_err_set(err, SD_EINVAL, "--warehouse: required");
-	if ((st = sd_check_text("--warehouse", warehouse, 32, err)) != SD_OK ||
-	    (reason && (st = sd_check_text("--reason", reason, 60, err)) != SD_OK))
+		return sd_err_set(err, SD_EINVAL, "warehouse: required");
+	if ((st = sd_check_text("warehouse", warehouse, 32, err)) != SD_OK ||
+	    (reason && (st = sd_check_text("reason", reason, 60, err)) != SD_OK))
 		return st;
 	memset(&a, 0, sizeof a);
 	a.s = s;

@@ -150,7 +150,7 @@ from_gb18030(const char *name, const char *data, size_t len,
 			sd_buf_add(out, chunk, (size_t)(o - chunk));
 			iconv_close(cd);
 			return sd_err_set(err, SD_EINVAL, "%s:%d: not valid UTF-8 "
-			    "or GB18030 text (byte 0x%02x); try --encoding",
+			    "or GB18030 text (byte 0x%02x); try the encoding gb18030",
 			    name, line_of(data, (size_t)(in - data)),
 			    (unsigned char)*in);
 		}
@@ -292,7 +292,7 @@ sd_table_parse_csv(const char *name, const char *data, size_t len,
 	if (enc == SD_ENC_UTF8) {
 		if ((bad = utf8_bad_at(p, n)) < n)
 			return sd_err_set(err, SD_EINVAL, "%s:%d: not valid UTF-8 "
-			    "(try --encoding gb18030)", name, line_of(p, bad));
+			    "(try the encoding gb18030)", name, line_of(p, bad));
 	} else {
 		if ((st = from_gb18030(name, p, n, &conv, err)) != SD_OK) {
 			sd_buf_free(&conv);

@@ -193,17 +193,17 @@ sd_tariff_add(struct sd_session *s, const char *code, const char *name,
 	if ((st = check_code("tariff", code, err)) != SD_OK)
 		return st;
 	if (name == NULL || name[0] == '\0')
-		return sd_err_set(err, SD_EINVAL, "--name: required");
+		return sd_err_set(err, SD_EINVAL, "name: required");
 	memset(&a, 0, sizeof a);
 	a.s = s;
-	if ((st = sd_check_text("--name", name, sizeof a.t.name - 1, err)) !=
+	if ((st = sd_check_text("name", name, sizeof a.t.name - 1, err)) !=
 	    SD_OK)
 		return st;
 	sd_strlcpy(a.t.code, code, sizeof a.t.code);
 	sd_strlcpy(a.t.name, name, sizeof a.t.name);
 	a.t.rounding = rounding ? sd_rounding_parse(rounding) : SD_ROUND_UP;
 	if (a.t.rounding < 0)
-		return sd_err_set(err, SD_EINVAL, "--rounding: '%s' is not up, "
+		return sd_err_set(err, SD_EINVAL, "rounding: '%s' is not up, "
 		    "half-up or down", rounding);
 	a.t.version = 1;
 	a.t.created = sd_now();

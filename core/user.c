@@ -253,7 +253,7 @@ agent_binding(struct sd_txn *t, const struct sd_user *u, struct sd_err *err)
 		return SD_OK;
 	if (u->agent[0] == '\0')
 		return sd_err_set(err, SD_EINVAL, "agent: a user of role agent "
-		    "needs --agent CODE");
+		    "needs agent CODE");
 	st = sd_get(t, T_AGENT, u->agent, strlen(u->agent), &val, 0, err);
 	sd_buf_free(&val);
 	if (st == SD_ENOTFOUND)

@@ -67,6 +67,13 @@ void	ctl_progress(long done, long total, void *arg);
  * after a usage error printed on ctl_errf().
  */
 int	ctl_prepare(struct ctl_ctx *c, int argc, char **argv);
+/*
+ * core's message with the fields it starts with ("count: ...", "carrier
+ * and tracking: ...") named as cmd's options ("--count: ...") when cmd
+ * has them, and "(skip-bad)" as "(--skip-bad FILE)": into out.
+ */
+void	ctl_err_flags(const struct ctl_cmd *cmd, const char *msg,
+	    struct sd_buf *out);
 const struct ctl_cmd *ctl_find_cmd(const char *noun, const char *verb,
 	    int *noun_known);
 /*

@@ -191,6 +191,12 @@ t_rc 0 "verify: reservations match orders" simdeskctl verify
 t_rc 0 "agent update: a 10% discount" as supervisor supervisorpw1 simdeskctl agent update A1 --discount 10
 t_rc 5 "a discount over 100% is refused" simdeskctl agent update A1 --discount 120
 t_grep "... naming the option" "^simdeskctl: --discount: '120' is not a percentage 0 to 100" "$T_DIR/err"
+# core names the field; simdeskctl names it as its option (issue 12: the
+# TUI shows the same messages without command-line flags).
+t_rc 5 "an order of 0 cards is refused" $AG simdeskctl order add --plan P19 --count 0
+t_grep "... naming the option" "^simdeskctl: --count: '0' is not a whole number from 1 to 100000$" "$T_DIR/err"
+t_rc 5 "a phone that is not one" simdeskctl customer add --name 号码错 --phone 12345
+t_grep "... a field that is no option's stays as it was" "^simdeskctl: phone: '12345'" "$T_DIR/err"
 t_rc 5 "an update with nothing to change" simdeskctl agent update A1
 t_rc 4 "an agent cannot change its own terms" $AG simdeskctl agent update A1 --discount 50
 simdeskctl --json agent show A1 >"$T_DIR/o"

@@ -705,6 +705,66 @@ parse_args(struct ctl_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The fields core names that simdeskctl has always shown as options
+ * ("--count: 1 to 100000"); others ("phone: ...", "band: ...") stay as
+ * they were, so that every message reads as before.
+ */
+static const char *const flagged[] = { "admin", "agent", "carrier", "count",
+    "counted", "credit-limit", "discount", "iccids", "map", "method",
+    "minutes", "monthly-fee", "name", "note", "parent", "plan", "printer",
+    "range", "reason", "region", "rounding", "skip-bad", "sms", "tariff",
+    "to", "tracking", "vas", "warehouse", NULL };
+
+static const struct ctl_opt *
+opt_named(const struct ctl_cmd *cmd, const char *name, size_t n)
+{
+	int known = 0;
+
+	for (int i = 0; flagged[i] != NULL; i++)
+		if (strlen(flagged[i]) == n && strncmp(flagged[i], name, n) == 0)
+			known = 1;
+	for (int i = 0; known && cmd != NULL && i < CTL_OPTS_MAX &&
+	    cmd->opts[i].name; i++)
+		if (strlen(cmd->opts[i].name) == n &&
+		    strncmp(cmd->opts[i].name, name, n) == 0)
+			return &cmd->opts[i];
+	return NULL;
+}
+
+void
+ctl_err_flags(const struct ctl_cmd *cmd, const char *msg, struct sd_buf *out)
+{
+	const char *colon = strstr(msg, ": "), *p = msg, *sb;
+
+	sd_buf_reset(out);
+	/* The leading fields: words of a-z and '-', joined by " and ". */
+	if (colon != NULL && strspn(msg, "abcdefghijklmnopqrstuvwxyz- ") >=
+	    (size_t)(colon - msg)) {
+		while (p < colon) {
+			const char *end = strstr(p, " and ");
+			size_t n;
+
+			if (end == NULL || end > colon)
+				end = colon;
+			n = (size_t)(end - p);
+			if (opt_named(cmd, p, n) != NULL)
+				sd_buf_adds(out, "--");
+			sd_buf_add(out, p, n);
+			if (end < colon)
+				sd_buf_adds(out, " and ");
+			p = end < colon ? end + 5 : colon;
+		}
+	}
+	if ((sb = strstr(p, "(skip-bad)")) != NULL &&
+	    opt_named(cmd, "skip-bad", 8) != NULL) {
+		sd_buf_add(out, p, (size_t)(sb - p));
+		sd_buf_adds(out, "(--skip-bad FILE)");
+		p = sb + 10;
+	}
+	sd_buf_adds(out, p);
+}
+
 int
 ctl_prepare(struct ctl_ctx *c, int argc, char **argv)
 {

@@ -568,8 +568,13 @@ run_command(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 	if (st != SD_OK) {
 		if (c->err.status == SD_OK)
 			c->err.status = st;
-		fprintf(ctl_errf(), "simdeskctl: %s\n", c->err.msg[0] ?
-		    c->err.msg : sd_status_name(c->err.status));
+		struct sd_buf msg = SD_BUF_INIT;
+
+		/* core names the field; here it is the command's option */
+		ctl_err_flags(c->cmd, c->err.msg[0] ? c->err.msg :
+		    sd_status_name(c->err.status), &msg);
+		fprintf(ctl_errf(), "simdeskctl: %s\n", sd_buf_cstr(&msg));
+		sd_buf_free(&msg);
 		st = sd_status_exit(c->err.status ? c->err.status :
 		    SD_EINTERNAL);
 	}
