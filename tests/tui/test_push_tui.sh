@@ -40,11 +40,16 @@ c2=$(asked)
 due=$(( $(date +%s) + 8 ))
 $OP simdeskctl note add 13912340000 "八秒后回电" --next "@$due" >/dev/null
 t_ok "a follow-up due in 8 s" $?
+wrote=$(date +%s)
 wait_for "when it comes due, the reminder pops up" "Reminder  " 300
 wait_for "... with its text" "八秒后回电" 50
 [ "$(date +%s)" -ge "$due" ]; t_ok "... not before its time" $?
-r=$(calls REMINDER_DUE)
-[ "$r" -le 4 ]; t_ok "... through pushes: $r looks at the reminders in all, not one every few seconds" $?
+# Between the write's look and the due time's, nothing asked: a poll
+# every 2 s would ask at least twice in that window.
+sod() { TZ=Asia/Shanghai date -d "@$1" +%H:%M:%S; }
+lo=$(sod $((wrote + 2))); hi=$(sod $((due - 1)))
+mid=$(awk -v lo="$lo" -v hi="$hi" '$2 == "REMINDER_DUE" && substr($1, 1, 8) >= lo && substr($1, 1, 8) < hi' "$LOG" | wc -l)
+[ "$mid" -eq 0 ]; t_ok "... through pushes: no look at the reminders from $lo to $hi ($mid)" $?
 keys Escape
 wait_gone "Esc: later closes it" "Reminder  " 300
 
