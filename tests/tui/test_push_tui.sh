@@ -53,6 +53,12 @@ mid=$(awk -v lo="$lo" -v hi="$hi" '$2 == "REMINDER_DUE" && substr($1, 1, 8) >= l
 keys Escape
 wait_gone "Esc: later closes it" "Reminder  " 300
 
+# A ticket given to the operator reaches their home screen at once (the
+# home's own reload is a minute away).
+TK=$(simdeskctl ticket add 13912340000 --type inquiry --text "推送的工单" | grep -oE '[0-9]+' | head -1)
+t_rc 0 "a ticket, given to the operator" simdeskctl ticket assign "$TK" operator
+W=op wait_for "... is on the operator's home within seconds" "#$TK +inquiry +王小明" 100
+
 # The server killed with SIGKILL and started again: simdesk notices the
 # closed connection by itself, reconnects, and pushes come again.
 pid=$(cut -d' ' -f1 "$SIMDESK_DATA/simdeskd.pid")
