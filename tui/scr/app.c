@@ -218,6 +218,30 @@ put_wrapped(int y, int x, int w, int ymax, const char *p, int attr)
 	return y;
 }
 
+/*
+ * core's refusal, "order.approve: permission denied: WHY", said in words
+ * for the person at the screen: "Not allowed: WHY", no operation's
+ * internal name; a role's refusal names the role as the screens do.
+ */
+static void
+refusal_words(char *msg, size_t size)
+{
+	static const char mark[] = ": permission denied: ";
+	char *p = strstr(msg, mark), why[sizeof app.message], role[32];
+	size_t n = p != NULL ? (size_t)(p - msg) : 0;
+
+	if (p == NULL || n == 0 || strspn(msg, "abcdefghijklmnopqrstuvwxyz_.")
+	    != n)
+		return;
+	sd_strlcpy(why, p + sizeof mark - 1, sizeof why);
+	if (sscanf(why, "role %31s may not do this", role) == 1 &&
+	    sd_role_parse(role) != SD_ROLE_NONE)
+		snprintf(msg, size, _("Not allowed: your role (%s) may not do this."),
+		    _(sd_role_name(sd_role_parse(role))));
+	else
+		snprintf(msg, size, _("Not allowed: %s"), why);
+}
+
 void
 app_message(int error, const char *fmt, ...)
 {
@@ -226,6 +250,8 @@ app_message(int error, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(app.message, sizeof app.message, fmt, ap);
 	va_end(ap);
+	if (error)
+		refusal_words(app.message, sizeof app.message);
 	app.message_error = error;
 }
 
