@@ -153,8 +153,9 @@ scr_verify_new(void)
 	s->keys = verify_keys;
 	s->help = N_("simdeskd checks the data's invariants: the ledger's "
 	    "postings balanced, balances equal to their postings, receipt "
-	    "numbers without gaps, and users, customers, cards, orders, bills "
-	    "and usage consistent. Each check is listed with its result; a "
+	    "numbers without gaps, users, customers, cards, orders, bills and "
+	    "usage consistent, and every index matching its table. Each check "
+	    "is listed with its result; a "
 	    "failed one is red and says what is wrong. r runs them again; the "
 	    "arrow keys, PgUp/PgDn and g/G scroll. The same checks as "
 	    "simdeskctl verify.");
