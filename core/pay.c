@@ -606,6 +606,35 @@ struct shift_arg {
 	int			 preview;	/* sd_shift_report: no close */
 };
 
+/* One receipt of the shift being closed, counted into its figures. */
+struct shift_take {
+	struct sd_shift	*sh;
+	const char	*prev_last;	/* the last one of the shift before */
+};
+
+static int
+shift_take(const struct sd_receipt *r, void *arg)
+{
+	struct shift_take *x = arg;
+	struct sd_shift *sh = x->sh;
+	int mi;
+
+	/* Receipts up to the previous shift's last were in that one. */
+	if (x->prev_last[0] && strlen(r->number) == strlen(x->prev_last) &&
+	    strcmp(r->number, x->prev_last) <= 0)
+		return 0;
+	if (sh->first[0] == '\0')
+		sd_strlcpy(sh->first, r->number, sizeof sh->first);
+	sd_strlcpy(sh->last, r->number, sizeof sh->last);
+	sh->receipts++;
+	if (r->voided) {
+		sh->voids++;
+		sh->voided_fen += r->amount_fen;
+	} else if ((mi = method_index(r->method)) >= 0)
+		sh->by_method[mi] += r->amount_fen;
+	return 0;
+}
+
 static int
 shift_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
@@ -653,41 +682,14 @@ shift_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	sd_err_clear(err);
 	sh->to = sd_now();
 	/* Receipts taken after the last close (and up to now). */
-	memcpy(seek, me, n);
-	sd_be64_put(seek + n, (uint64_t)sh->from ^ (1ULL << 63));
-	if ((st = sd_cursor_open(t, T_RECEIPT, IX_RECEIPT_CASHIER, &c, err)) !=
-	    SD_OK)
-		return st;
-	for (st = sd_cursor_seek(c, SD_SEEK_GE, seek, n + 8, err); st == SD_OK;
-	    st = sd_cursor_step(c, 1, err)) {
-		size_t kl, vl;
-		const void *k = sd_cursor_key(c, &kl);
-		const void *v = sd_cursor_val(c, &vl);
-		struct sd_receipt r;
-		int mi;
+	{
+		struct shift_take x = { sh, prev_last };
+		struct rlist_arg ra = { me, sh->from, sh->to + 1, shift_take,
+		    &x };
 
-		if (kl < n || memcmp(k, me, n) != 0)
-			break;
-		if (receipt_decode(v, vl, &r) != SD_OK || r.at > sh->to ||
-		    (prev_last[0] && strlen(r.number) == strlen(prev_last) &&
-		    strcmp(r.number, prev_last) <= 0))
-			continue;
-		if (sh->first[0] == '\0')
-			sd_strlcpy(sh->first, r.number, sizeof sh->first);
-		sd_strlcpy(sh->last, r.number, sizeof sh->last);
-		sh->receipts++;
-		if (r.voided) {
-			sh->voids++;
-			sh->voided_fen += r.amount_fen;
-			continue;
-		}
-		if ((mi = method_index(r.method)) >= 0)
-			sh->by_method[mi] += r.amount_fen;
+		if ((st = rlist_txn(t, &ra, err)) != SD_OK)
+			return st;
 	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
 	sh->expected_cash_fen = sh->by_method[0];
 	if (a->preview)
 		return SD_OK;
