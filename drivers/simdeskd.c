@@ -100,6 +100,21 @@ usage(void)
  * by hand takes over from one a client started: it asks it to stop and
  * waits (up to 35 s) for the lock.
  */
+/* Does the pid the file says hold its lock (F_GETLK names the holder)? */
+static int
+holder_wrote(int fd, const char *pid)
+{
+	struct flock q;
+	long said;
+
+	memset(&q, 0, sizeof q);
+	q.l_type = F_WRLCK;
+	q.l_whence = SEEK_SET;
+	if (fcntl(fd, F_GETLK, &q) != 0 || q.l_type == F_UNLCK)
+		return 1;	/* free again: the next try takes it */
+	return sscanf(pid, "%ld", &said) == 1 && said == (long)q.l_pid;
+}
+
 static int
 single_instance(const char *dir, int autostart, struct sd_err *err)
 {
@@ -125,11 +140,13 @@ single_instance(const char *dir, int autostart, struct sd_err *err)
 		pid[n > 0 ? n : 0] = '\0';
 		pid[strcspn(pid, "\n")] = '\0';
 		/*
-		 * An empty file: its holder has just taken the lock and not
-		 * yet said who it is (a client may be starting one right
-		 * now).  Ask again in a moment, then decide.
+		 * An empty file, or one still saying who held it before: its
+		 * holder has just taken the lock and not yet said who it is
+		 * (a client may be starting one right now).  Ask again in a
+		 * moment, then decide.
 		 */
-		if (!autostart && pid[0] == '\0' && tries < 20) {
+		if (!autostart && tries < 20 && (pid[0] == '\0' ||
+		    !holder_wrote(fd, pid))) {
 			usleep(100000);
 			continue;
 		}
