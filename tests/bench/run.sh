@@ -113,9 +113,10 @@ printf '%-44s %11s KB\n' "simdesk TUI RSS, $N-user list paged to the end" "$tui_
 # ---------------------------------------------------------------- customers
 C=${BENCH_CUSTOMERS:-1000000}
 LW=${BENCH_CUSTOMER_LOOKUPS:-20000}
+NW=${BENCH_CUSTOMER_WRITERS:-16}	# the issue's 16 writers
 make --no-print-directory -s build/tests/bench_customers
 echo
-echo "bench: import $C customers; lookups with 8 concurrent writers"
+echo "bench: import $C customers; lookups with $NW concurrent writers"
 awk -v n="$C" 'BEGIN { print "name,phone,city,class"
 	split("北京 上海 广州 深圳 杭州 南京 成都 武汉", c, " ")
 	for (i = 0; i < n; i++)
@@ -125,7 +126,7 @@ t=$(ms)
 /usr/bin/time -f "%M" -o "$W/imprss" build/bin/simdeskctl -D "$W/cdata" customer import "$W/customers.csv" >/dev/null </dev/null
 imp_ms=$(( ($(ms) - t) / 1000000 ))
 stop_server "$W/cdata"
-BENCH_CUSTOMERS=$C build/tests/bench_customers "$W/cdata" lookups "$LW" 8 >"$W/cust"
+BENCH_CUSTOMERS=$C build/tests/bench_customers "$W/cdata" lookups "$LW" "$NW" >"$W/cust"
 cget() { awk -v k="$1" '$1 == k { print $2 }' "$W/cust"; }
 
 Q="$W/cref.db"
@@ -139,15 +140,15 @@ sqlite3 "$Q" ".mode csv" "PRAGMA synchronous=FULL;" "CREATE TEMP TABLE raw(name,
     ".import --skip 1 $W/customers.csv raw" \
     "INSERT INTO customer(name, phone, city, class) SELECT * FROM raw;"
 ref_imp_ms=$(( ($(ms) - t) / 1000000 ))
-# 8 writers, each adding customers one durable transaction at a time;
+# NW writers, each adding customers one durable transaction at a time;
 # their rate is what they add while the lookups run.
-for w in 0 1 2 3 4 5 6 7; do
+for w in $(seq 0 $((NW - 1))); do
 	awk -v w="$w" 'BEGIN { print ".timeout 10000"; print "PRAGMA synchronous=FULL;"
 		for (i = 0; i < 200000; i++) {
 			printf "BEGIN IMMEDIATE; INSERT INTO customer(name, phone, city) VALUES(\"新客户%02d-%06d\", \"147%02d%06d\", \"杭州\");", w, i, w, i
 			printf " INSERT INTO audit VALUES(strftime(\"%%s\"), NULL, \"bench\", \"customer.add\", \"c\", \"x\"); COMMIT;\n" } }' >"$W/qw$w.sql"
 done
-for w in 0 1 2 3 4 5 6 7; do
+for w in $(seq 0 $((NW - 1))); do
 	sqlite3 "$Q" <"$W/qw$w.sql" >/dev/null 2>&1 &
 	echo $! >>"$W/qpids"
 done
@@ -173,10 +174,10 @@ printf '%-44s %11s/s %11s/s %9s\n' "  = rows imported per second" \
     "$(awk -v n="$C" -v t="$imp_ms" 'BEGIN { printf "%d", n / (t / 1000) }')" \
     "$(awk -v n="$C" -v t="$ref_imp_ms" 'BEGIN { printf "%d", n / (t / 1000) }')" ""
 printf '%-44s %11s KB\n' "simdeskctl import max RSS" "$(cat "$W/imprss")"
-printf '%-44s %11s us %11s us %9s\n' "lookup by phone, mean, 8 writers" "$(cget phone_mean)" "$ref_pm" "$(ratio "$(cget phone_mean)" "$ref_pm")"
+printf '%-44s %11s us %11s us %9s\n' "lookup by phone, mean, $NW writers" "$(cget phone_mean)" "$ref_pm" "$(ratio "$(cget phone_mean)" "$ref_pm")"
 printf '%-44s %11s us %14s\n' "lookup by phone, p50" "$(cget phone_p50)" "n/a"
 printf '%-44s %11s us %14s\n' "lookup by phone, p99 (target <= 1000)" "$(cget phone_p99)" "n/a"
-printf '%-44s %11s us %11s us %9s\n' "name prefix, 20 rows, mean, 8 writers" "$(cget name_mean)" "$ref_nm" "$(ratio "$(cget name_mean)" "$ref_nm")"
+printf '%-44s %11s us %11s us %9s\n' "name prefix, 20 rows, mean, $NW writers" "$(cget name_mean)" "$ref_nm" "$(ratio "$(cget name_mean)" "$ref_nm")"
 printf '%-44s %11s us %14s\n' "name prefix, p50" "$(cget name_p50)" "n/a"
 printf '%-44s %11s us %14s\n' "name prefix, p99 (target <= 1000)" "$(cget name_p99)" "n/a"
 # The TUI on the million: all customers, paged, to the end, and a search.
@@ -205,7 +206,7 @@ if command -v tmux >/dev/null; then
 fi
 printf '%-44s %11s KB %14s\n' "TUI RSS, $C customers paged + filtered" "$tui_crss" "(target 16384)"
 printf '%-44s %11s KB %14s\n' "TUI USS (a client of simdeskd), the same" "${tui_uss:-n/a}" "(target 4096)"
-printf '%-44s %11s/s %11s/s %9s\n' "the 8 writers' adds meanwhile" "$(cget writers_per_s)" \
+printf '%-44s %11s/s %11s/s %9s\n' "the $NW writers' adds meanwhile" "$(cget writers_per_s)" \
     "$(awk -v n="$ref_added" -v t="$tw" 'BEGIN { printf "%d", n / (t / 1e9) }')" ""
 
 # ---------------------------------------------------------------- SIM stock
