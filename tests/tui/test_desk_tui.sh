@@ -169,7 +169,9 @@ wait_for "... with its number" "No\. +A00000002"
 
 # A supervisor voids a receipt from the Receipts screen (issue 12), at
 # 80x24: a reason, a confirmation; the number stays, the takings drop.
+# (A tmux server of its own: a new session on one being killed may die.)
 tm kill-server 2>/dev/null
+SOCK="simdesk-desksup-$$"
 tm new-session -d -s s -x 80 -y 24 \
     "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=$TZ SIMDESK_CONF=$SIMDESK_CONF SIMDESK_DATA=$SIMDESK_DATA $T_TOP/build/bin/simdesk -l; echo EXITED \$?; sleep 30"
 wait_for "a supervisor's login screen" "Log in"
