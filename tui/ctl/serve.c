@@ -95,6 +95,7 @@ send_pending(struct conn *k)
 	}
 	k->last_sent = time(NULL);
 	pthread_mutex_unlock(&k->sendlock);
+	explicit_bzero(k->pend.p, k->pend.len);	/* a reply may hold secrets */
 	sd_buf_reset(&k->pend);
 	return r;
 }
@@ -714,7 +715,6 @@ call(struct conn *k, struct sd_core **corep, const struct sd_wire_msg *m)
 	send_frame(k, &res);
 	uncork(k);
 	explicit_bzero(res.p, res.len);
-	explicit_bzero(k->pend.p, k->pend.cap);
 	sd_buf_free(&res);
 }
 
