@@ -807,6 +807,17 @@ op_ticket_update(struct call *k)
 }
 
 static int
+op_ticket_assign(struct call *k)
+{
+	uint64_t id = (uint64_t)sd_args_int(&k->a);
+	const char *handler = sd_args_str(&k->a);
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	return sd_ticket_assign(k->s, id, handler, k->err);
+}
+
+static int
 op_ticket_close(struct call *k)
 {
 	uint64_t id = (uint64_t)sd_args_int(&k->a);
@@ -1683,6 +1694,7 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_VERIFY:		st = op_verify(&k); break;
 	case SD_RPC_RECEIPT_LIST:	st = op_receipt_list(&k); break;
 	case SD_RPC_RECEIPT_VOID:	st = op_receipt_void(&k); break;
+	case SD_RPC_TICKET_ASSIGN:	st = op_ticket_assign(&k); break;
 	case SD_RPC_CALL_GET:		st = op_call_get(&k); break;
 	case SD_RPC_CALL_LIST:		st = op_call_list(&k); break;
 	case SD_RPC_CALL_DIAL:		st = op_call_dial(&k); break;

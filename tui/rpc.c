@@ -850,6 +850,17 @@ rpc_ticket_update(struct sd_session *s, uint64_t id, const char *text,
 }
 
 int
+rpc_ticket_assign(struct sd_session *s, uint64_t id, const char *handler,
+    struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_TICKET_ASSIGN);
+	sd_arg_int(&R.out, (int64_t)id);
+	sd_arg_str(&R.out, handler);
+	return run(NULL, err);
+}
+
+int
 rpc_ticket_close(struct sd_session *s, uint64_t id, const char *resolution,
     int score, struct sd_err *err)
 {

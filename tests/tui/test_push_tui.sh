@@ -59,6 +59,39 @@ TK=$(simdeskctl ticket add 13912340000 --type inquiry --text "推送的工单" |
 t_rc 0 "a ticket, given to the operator" simdeskctl ticket assign "$TK" operator
 W=op wait_for "... is on the operator's home within seconds" "#$TK +inquiry +王小明" 100
 
+# A supervisor assigns it on from the tickets screen at 80x24 (a, the
+# handler's login, F2); the operator's home loses it at once.  The
+# operator is not offered the key.
+keys 5
+W=op wait_for "the operator's tickets" "Your open tickets" 100
+keys a
+W=op wait_for "... a (assign) is not for the operator's role" "not for your role" 100
+keys Escape
+tm new-session -d -s sup -x 80 -y 24 \
+    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=$TZ SIMDESK_CONF=$SIMDESK_CONF SIMDESK_DATA=$SIMDESK_DATA $T_TOP/build/bin/simdesk -l; echo EXITED \$?; sleep 30"
+W=sup wait_for "a supervisor at 80x24" "Log in" 300
+W=sup keys supervisor Tab supervisorpw1 Enter
+W=sup wait_for "... signed in" "Tickets" 300
+W=sup keys 5 T
+W=sup wait_for "... everyone's open tickets, the operator's among them" "#$TK +inquiry .*operator" 100
+W=sup keys '?'
+W=sup wait_for "... ? lists a (Assign) for a supervisor (the 80-column footer is cut)" "Assign" 100
+W=sup keys Escape
+W=sup wait_gone "... help closed" "Assign" 100
+W=sup keys a
+W=sup wait_for "... a asks for the handler" "Handler \(login\)" 100
+W=sup keys nobody F2
+W=sup wait_for "... an unknown login is refused, naming the field" "handler: no user nobody" 100
+W=sup keys BSpace BSpace BSpace BSpace BSpace BSpace supervisor F2
+W=sup wait_for "... then assigned" "Ticket assigned" 100
+W=sup wait_for "... the list shows the new handler" "#$TK +inquiry .*supervisor" 100
+simdeskctl --json ticket list >"$T_DIR/tk"
+grep -q "\"handler\": \"supervisor\"" "$T_DIR/tk"; t_ok "... and so does the CLI" $?
+simdeskctl audit list --op ticket.assign --object "ticket:$TK" >"$T_DIR/au" 2>&1
+grep -q "supervisor.*handler=supervisor" "$T_DIR/au"; t_ok "... audited as the supervisor's" $?
+W=op wait_gone "... and the operator's home lost it at once" "#$TK +inquiry" 100
+tm kill-session -t sup
+
 # The server killed with SIGKILL and started again: simdesk notices the
 # closed connection by itself, reconnects, and pushes come again.
 logins=$(calls SESSION_LOGIN)

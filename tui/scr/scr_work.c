@@ -362,6 +362,7 @@ static const struct keybind tk_keys[] = {
 	{ '\n', ACT_OPEN, NULL, NULL },
 	{ 'u', ACT_EDIT, N_("Add progress"), "u" },
 	{ 'x', ACT_SAVE, N_("Close"), "x" },
+	{ 'a', ACT_ADD, N_("Assign"), "a", KEY_NEEDS(SD_OP_TICKET_ASSIGN) },
 	{ 'T', ACT_TOGGLE, N_("Mine/all"), "T" },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
@@ -427,15 +428,19 @@ struct tk_form {
 	struct form	form;
 	struct ff_field	f[2];
 	uint64_t	id;
-	int		closing;
+	int		closing;	/* TK_PROGRESS, TK_CLOSE, TK_ASSIGN */
 };
+
+enum { TK_PROGRESS, TK_CLOSE, TK_ASSIGN };
 
 static int
 tkf_submit(struct form *f, struct sd_err *err)
 {
 	struct tk_form *d = f->ctx;
 
-	if (!d->closing)
+	if (d->closing == TK_ASSIGN)
+		return rpc_ticket_assign(&app.sess, d->id, f->fields[0].value, err);
+	if (d->closing == TK_PROGRESS)
 		return rpc_ticket_update(&app.sess, d->id, f->fields[0].value, err);
 	return rpc_ticket_close(&app.sess, d->id, f->fields[0].value,
 	    f->fields[1].value[0] ? atoi(f->fields[1].value) : 0, err);
@@ -457,8 +462,9 @@ tkf_key(struct screen *s, enum action a, wint_t ch)
 	if (!form_key(&d->form, a, ch))
 		return;
 	if (d->form.done)
-		app_message(0, "%s", d->closing ? _("Ticket closed.") :
-		    _("Ticket updated."));
+		app_message(0, "%s", d->closing == TK_CLOSE ?
+		    _("Ticket closed.") : d->closing == TK_ASSIGN ?
+		    _("Ticket assigned.") : _("Ticket updated."));
 	screen_pop();
 }
 
@@ -467,26 +473,34 @@ static const struct screen_ops tkf_ops = { NULL, tkf_draw, tkf_key, NULL };
 static struct screen *
 tk_form_new(uint64_t id, int closing)
 {
+	static const char *const titles[] = { N_("Ticket progress"),
+	    N_("Close ticket"), N_("Assign ticket") };
 	struct screen *s = xcalloc(1, sizeof *s);
 	struct tk_form *d = xcalloc(1, sizeof *d);
 	int n = 1;
 
 	d->id = id;
 	d->closing = closing;
-	d->f[0] = (struct ff_field){ closing ? N_("Resolution") : N_("Progress"),
-	    closing ? "resolution" : "text", FF_TEXT, 1, 0, 500, 0, 0, NULL,
-	    "", "" };
-	if (closing) {
+	if (closing == TK_ASSIGN)
+		d->f[0] = (struct ff_field){ N_("Handler (login)"), "handler",
+		    FF_TEXT, 1, 0, 64, 0, 0, NULL, "", "" };
+	else
+		d->f[0] = (struct ff_field){ closing ? N_("Resolution") :
+		    N_("Progress"), closing ? "resolution" : "text", FF_TEXT,
+		    1, 0, 500, 0, 0, NULL, "", "" };
+	if (closing == TK_CLOSE) {
 		d->f[1] = (struct ff_field){ N_("Score (1-5)"), "score", FF_INT,
 		    0, 0, 1, 1, 5, NULL, "", "" };
 		n = 2;
 	}
-	form_init(&d->form, closing ? N_("Close ticket") : N_("Ticket progress"),
-	    d->f, n, tkf_submit, d);
+	form_init(&d->form, titles[closing], d->f, n, tkf_submit, d);
 	s->ops = &tkf_ops;
-	s->title = closing ? N_("Close ticket") : N_("Ticket progress");
+	s->title = titles[closing];
 	s->keys = form_keys;
-	s->help = N_("F2 saves; Esc asks before throwing the text away.");
+	s->help = closing == TK_ASSIGN ? N_("Type the login of the staff "
+	    "member who takes the ticket over; F2 assigns it. They see it on "
+	    "their home screen at once.") :
+	    N_("F2 saves; Esc asks before throwing the text away.");
 	s->data = d;
 	s->text_input = 1;
 	return s;
@@ -519,8 +533,11 @@ tk_key(struct screen *s, enum action a, wint_t ch)
 		return;
 	case ACT_EDIT:
 	case ACT_SAVE:
+	case ACT_ADD:
 		if (d->n > 0)
-			screen_push(tk_form_new(d->rows[d->sel].id, a == ACT_SAVE));
+			screen_push(tk_form_new(d->rows[d->sel].id,
+			    a == ACT_SAVE ? TK_CLOSE : a == ACT_ADD ? TK_ASSIGN :
+			    TK_PROGRESS));
 		return;
 	default:
 		return;
@@ -540,7 +557,8 @@ scr_tickets_new(void)
 	s->nav = 1;
 	s->help = N_("Open service tickets; overdue ones (past their SLA) in "
 	    "red. u adds progress, x closes with a resolution and the "
-	    "customer's score, T shows everyone's.");
+	    "customer's score, a assigns it to another handler (supervisors), "
+	    "T shows everyone's.");
 	s->data = xcalloc(1, sizeof(struct tk_list));
 	return s;
 }
