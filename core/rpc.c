@@ -487,6 +487,22 @@ op_customer_claim(struct call *k)
 	return sd_customer_claim(k->s, id, k->err);
 }
 
+/* All of from's customers: to whom; the number moved. */
+static int
+op_customer_transfer(struct call *k)
+{
+	const char *from = sd_args_str(&k->a);
+	const char *to = sd_args_str(&k->a);
+	int moved = 0, st;
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	if ((st = sd_customer_transfer(k->s, from, to, NULL, 0, &moved,
+	    k->err)) == SD_OK)
+		RES_INT(k, moved);
+	return st;
+}
+
 static int
 op_customer_check_svc_password(struct call *k)
 {
@@ -1695,6 +1711,7 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_RECEIPT_LIST:	st = op_receipt_list(&k); break;
 	case SD_RPC_RECEIPT_VOID:	st = op_receipt_void(&k); break;
 	case SD_RPC_TICKET_ASSIGN:	st = op_ticket_assign(&k); break;
+	case SD_RPC_CUSTOMER_TRANSFER:	st = op_customer_transfer(&k); break;
 	case SD_RPC_CALL_GET:		st = op_call_get(&k); break;
 	case SD_RPC_CALL_LIST:		st = op_call_list(&k); break;
 	case SD_RPC_CALL_DIAL:		st = op_call_dial(&k); break;

@@ -685,6 +685,23 @@ rpc_customer_add(struct sd_session *s, const struct sd_cust_fields *f,
 }
 
 int
+rpc_customer_transfer(struct sd_session *s, const char *from, const char *to,
+    int *moved, struct sd_err *err)
+{
+	uint64_t n = 0;
+	int st;
+
+	(void)s;
+	begin(SD_RPC_CUSTOMER_TRANSFER);
+	sd_arg_str(&R.out, from);
+	sd_arg_str(&R.out, to);
+	RUN(NULL);
+	st = res_u64(&n, err);
+	*moved = (int)n;
+	return st;
+}
+
+int
 rpc_customer_update(struct sd_session *s, uint64_t id,
     const struct sd_cust_fields *f, struct sd_err *err)
 {

@@ -81,6 +81,37 @@ wait_gone "a second letter narrows it" "^wangxm "
 wait_for "... to wuli" "^wuli "
 keys Escape
 wait_for "Esc clears the filter" "^supervisor "
+# A leaver's customers move to someone else from the list (issue 12).
+as wuli secret12 simdeskctl customer add --name 移交甲 --phone 13800000011 >/dev/null
+as wuli secret12 simdeskctl customer add --name 移交乙 --phone 13800000012 >/dev/null
+t_ok "two customers of wuli's" $?
+keys / wuli Enter
+wait_for "wuli selected" "^wuli +吴立"
+keys t
+wait_for "t asks to whom" "Move wuli's customers to \(login\):"
+keys cashier Enter
+wait_for "... and confirms first" "Move all of wuli's customers, their reminders and open tickets to cashier\?"
+keys y
+wait_for "... a cashier cannot take them, said in one line" "to: cashier is not an active operator or supervisor"
+simdeskctl customer show 13800000011 >"$T_DIR/o"
+t_grep "... nothing moved" "wuli" "$T_DIR/o"
+keys t
+wait_for "t again" "Move wuli's customers to"
+keys operator Enter
+wait_for "... confirms" "to operator\?"
+keys n
+wait_gone "... n moves nothing" "to operator\?"
+simdeskctl customer show 13800000012 >"$T_DIR/o"
+t_grep "... still wuli's" "wuli" "$T_DIR/o"
+keys t operator Enter y
+wait_for "... y moves both" "Customers moved to operator: 2\."
+simdeskctl customer show 13800000011 >"$T_DIR/o"
+t_grep "... the first is the operator's" "operator" "$T_DIR/o"
+t_nogrep "... no longer wuli's" "wuli" "$T_DIR/o"
+simdeskctl audit list --op customer.transfer >"$T_DIR/o"
+t_grep "... audited" "customer.transfer" "$T_DIR/o"
+keys Escape
+wait_for "Esc clears the filter again" "^supervisor "
 # The filter matches the login or the name anywhere in it (issue 12).
 keys / xm
 wait_for "a filter matches inside a login" "^wangxm "

@@ -66,6 +66,8 @@ static const struct keybind users_keys[] = {
 	{ 'u', ACT_UNLOCK, N_("Unlock"), "u" },
 	{ 'p', ACT_PASSWD, N_("Reset password"), "p",
 	    KEY_NEEDS(SD_OP_USER_UPDATE) },
+	{ 't', ACT_RUN, N_("Transfer customers"), "t",
+	    KEY_NEEDS(SD_OP_CUST_TRANSFER) },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },
@@ -78,7 +80,9 @@ static const char users_help[] = N_("Staff who can log in to simdesk. "
     "the text anywhere; Enter keeps the filter, "
     "Esc clears it. Disabled users are dim, locked ones red. p sets a new "
     "password for the selected user (an admin's reset: the user's old one is "
-    "not asked; tell them the new one and they change it under My account).");
+    "not asked; tell them the new one and they change it under My account). "
+    "t moves all of the selected user's customers, with their reminders "
+    "and open tickets, to another user (a leaver's, say).");
 
 static void
 users_open(struct screen *s)
@@ -121,6 +125,24 @@ reset_password(const char *login, struct sd_err *err)
 out:
 	explicit_bzero(pw, sizeof pw);
 	explicit_bzero(again, sizeof again);
+}
+
+/* All of a leaver's customers to someone else, after a confirmation. */
+static void
+transfer_customers(const char *login, struct sd_err *err)
+{
+	char to[SD_LOGIN_MAX + 1] = "", q[192];
+	int moved = 0;
+
+	snprintf(q, sizeof q, _("Move %s's customers to (login):"), login);
+	if (!ask_text(q, to, sizeof to) || to[0] == '\0')
+		return;
+	snprintf(q, sizeof q, _("Move all of %s's customers, their reminders "
+	    "and open tickets to %s?"), login, to);
+	if (!ask_yes_no(q))
+		return;
+	if (rpc_customer_transfer(&app.sess, login, to, &moved, err) == SD_OK)
+		app_message(0, _("Customers moved to %s: %d."), to, moved);
 }
 
 static void
@@ -172,6 +194,10 @@ users_key(struct screen *s, enum action a, wint_t ch)
 	case ACT_PASSWD:
 		if (row != NULL)
 			reset_password(login, &err);
+		break;
+	case ACT_RUN:
+		if (row != NULL)
+			transfer_customers(login, &err);
 		break;
 	default:
 		break;
