@@ -428,7 +428,7 @@ struct tk_form {
 	struct form	form;
 	struct ff_field	f[2];
 	uint64_t	id;
-	int		closing;	/* TK_PROGRESS, TK_CLOSE, TK_ASSIGN */
+	int		mode;		/* TK_PROGRESS, TK_CLOSE, TK_ASSIGN */
 };
 
 enum { TK_PROGRESS, TK_CLOSE, TK_ASSIGN };
@@ -438,9 +438,9 @@ tkf_submit(struct form *f, struct sd_err *err)
 {
 	struct tk_form *d = f->ctx;
 
-	if (d->closing == TK_ASSIGN)
+	if (d->mode == TK_ASSIGN)
 		return rpc_ticket_assign(&app.sess, d->id, f->fields[0].value, err);
-	if (d->closing == TK_PROGRESS)
+	if (d->mode == TK_PROGRESS)
 		return rpc_ticket_update(&app.sess, d->id, f->fields[0].value, err);
 	return rpc_ticket_close(&app.sess, d->id, f->fields[0].value,
 	    f->fields[1].value[0] ? atoi(f->fields[1].value) : 0, err);
@@ -462,8 +462,8 @@ tkf_key(struct screen *s, enum action a, wint_t ch)
 	if (!form_key(&d->form, a, ch))
 		return;
 	if (d->form.done)
-		app_message(0, "%s", d->closing == TK_CLOSE ?
-		    _("Ticket closed.") : d->closing == TK_ASSIGN ?
+		app_message(0, "%s", d->mode == TK_CLOSE ?
+		    _("Ticket closed.") : d->mode == TK_ASSIGN ?
 		    _("Ticket assigned.") : _("Ticket updated."));
 	screen_pop();
 }
@@ -471,7 +471,7 @@ tkf_key(struct screen *s, enum action a, wint_t ch)
 static const struct screen_ops tkf_ops = { NULL, tkf_draw, tkf_key, NULL };
 
 static struct screen *
-tk_form_new(uint64_t id, int closing)
+tk_form_new(uint64_t id, int mode)
 {
 	static const char *const titles[] = { N_("Ticket progress"),
 	    N_("Close ticket"), N_("Assign ticket") };
@@ -480,24 +480,25 @@ tk_form_new(uint64_t id, int closing)
 	int n = 1;
 
 	d->id = id;
-	d->closing = closing;
-	if (closing == TK_ASSIGN)
+	d->mode = mode;
+	if (mode == TK_ASSIGN)
 		d->f[0] = (struct ff_field){ N_("Handler (login)"), "handler",
 		    FF_TEXT, 1, 0, 64, 0, 0, NULL, "", "" };
 	else
-		d->f[0] = (struct ff_field){ closing ? N_("Resolution") :
-		    N_("Progress"), closing ? "resolution" : "text", FF_TEXT,
-		    1, 0, 500, 0, 0, NULL, "", "" };
-	if (closing == TK_CLOSE) {
+		d->f[0] = (struct ff_field){ mode == TK_CLOSE ?
+		    N_("Resolution") : N_("Progress"), mode == TK_CLOSE ?
+		    "resolution" : "text", FF_TEXT, 1, 0, 500, 0, 0, NULL,
+		    "", "" };
+	if (mode == TK_CLOSE) {
 		d->f[1] = (struct ff_field){ N_("Score (1-5)"), "score", FF_INT,
 		    0, 0, 1, 1, 5, NULL, "", "" };
 		n = 2;
 	}
-	form_init(&d->form, titles[closing], d->f, n, tkf_submit, d);
+	form_init(&d->form, titles[mode], d->f, n, tkf_submit, d);
 	s->ops = &tkf_ops;
-	s->title = titles[closing];
+	s->title = titles[mode];
 	s->keys = form_keys;
-	s->help = closing == TK_ASSIGN ? N_("Type the login of the staff "
+	s->help = mode == TK_ASSIGN ? N_("Type the login of the staff "
 	    "member who takes the ticket over; F2 assigns it. They see it on "
 	    "their home screen at once.") :
 	    N_("F2 saves; Esc asks before throwing the text away.");
