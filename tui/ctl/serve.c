@@ -45,9 +45,11 @@ struct conn {
 	int			 cork;
 	struct sd_buf		 pend;
 	pthread_mutex_t		 sendlock;	/* the command's and BUSY's */
-	/* BUSY: on the server's one ticker's list while a request runs */
+	/* BUSY: on the server's one ticker's list while connected; the
+	 * ticker looks at those running a request */
 	struct conn		*busy_next;
-	int			 running;	/* a request is being carried out */
+	_Atomic int		 running;	/* a request is being carried out */
+	int			 rcvtimeo;	/* SO_RCVTIMEO now, seconds */
 	_Atomic int64_t		 last_sent;	/* the last frame's time */
 	/* the request being carried out */
 	int			 fds[SD_WIRE_FDS];
@@ -74,6 +76,17 @@ set_timeout(int fd, int opt, int seconds)
 	struct timeval tv = { seconds, 0 };
 
 	setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof tv);
+}
+
+/* How long a frame may take to come whole; a system call only when it
+ * changes (not once a request). */
+static void
+set_rcvtimeo(struct conn *k, int seconds)
+{
+	if (k->rcvtimeo == seconds)
+		return;
+	set_timeout(k->fd, SO_RCVTIMEO, seconds);
+	k->rcvtimeo = seconds;
 }
 
 #define PEND_MAX	65536	/* corked bytes sent once there are this many */
@@ -203,7 +216,7 @@ remote_prompt(void *arg, const char *question, int secret, char *out,
 		sd_buf_free(&b);
 		return -1;
 	}
-	set_timeout(k->fd, SO_RCVTIMEO, PROMPT_SECONDS);
+	set_rcvtimeo(k, PROMPT_SECONDS);
 	if (sd_wire_recv_msg(k->fd, &b, 4096, &m, NULL, NULL, 0, &err) ==
 	    SD_OK) {
 		if (m.type == SD_MSG_ANSWER && !sd_wire_int(&m, SD_W_NONE, 0) &&
@@ -285,9 +298,14 @@ busy_main(void *arg)
 
 			/* Sending now, or its client not reading: the frame
 			 * in flight says more than BUSY would. */
-			if (now - k->last_sent < SD_WIRE_BUSY_SECONDS ||
+			if (!atomic_load(&k->running) ||
+			    now - k->last_sent < SD_WIRE_BUSY_SECONDS ||
 			    pthread_mutex_trylock(&k->sendlock) != 0)
 				continue;
+			if (!atomic_load(&k->running)) {
+				pthread_mutex_unlock(&k->sendlock);
+				continue;
+			}
 			/* A few bytes into a socket with room: never blocks
 			 * (a full one is a client that reads nothing). */
 			if (!k->broken && poll(&p, 1, 0) == 1 &&
@@ -317,20 +335,19 @@ busy_thread(void)
 	pthread_attr_destroy(&at);
 }
 
+/* A connection, on the ticker's list for as long as it lasts. */
 static void
-busy_start(struct conn *k)
+busy_join(struct conn *k)
 {
 	pthread_once(&busy_once, busy_thread);
 	pthread_mutex_lock(&busy_lock);
-	k->running = 1;
-	k->last_sent = time(NULL);
 	k->busy_next = busy_list;
 	busy_list = k;
 	pthread_mutex_unlock(&busy_lock);
 }
 
 static void
-busy_stop(struct conn *k)
+busy_leave(struct conn *k)
 {
 	pthread_mutex_lock(&busy_lock);
 	for (struct conn **pp = &busy_list; *pp != NULL;
@@ -339,8 +356,25 @@ busy_stop(struct conn *k)
 			*pp = k->busy_next;
 			break;
 		}
-	k->running = 0;
 	pthread_mutex_unlock(&busy_lock);
+}
+
+/*
+ * A request starts and ends with no lock every connection shares: the
+ * ticker reads running under the connection's send lock, so a BUSY it
+ * sends always goes before the request's last frame.
+ */
+static void
+busy_start(struct conn *k)
+{
+	k->last_sent = time(NULL);
+	atomic_store(&k->running, 1);
+}
+
+static void
+busy_stop(struct conn *k)
+{
+	atomic_store(&k->running, 0);
 }
 
 /* ---------------------------------------------------------------- inbox */
@@ -765,7 +799,7 @@ welcome(struct conn *k)
 	int64_t v;
 	int r;
 
-	set_timeout(k->fd, SO_RCVTIMEO, HELLO_SECONDS);
+	set_rcvtimeo(k, HELLO_SECONDS);
 	if (sd_wire_recv_msg(k->fd, &k->frame, 65536, &k->hello, NULL, NULL,
 	    0, &err) != SD_OK)
 		return -1;
@@ -868,10 +902,11 @@ ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
 	set_timeout(fd, SO_SNDTIMEO, SEND_SECONDS);
 	if (welcome(k) != 0)
 		goto out;
+	busy_join(k);
 	while (!k->broken) {
 		if (wait_next(k) != 0)
 			break;
-		set_timeout(fd, SO_RCVTIMEO, IDLE_SECONDS);
+		set_rcvtimeo(k, IDLE_SECONDS);
 		if (sd_wire_recv_msg(fd, &k->frame, SD_WIRE_MAX, &m, k->fds,
 		    &k->nfds, SD_WIRE_FDS, &err) != SD_OK)
 			break;
@@ -891,6 +926,7 @@ ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
 		sd_wire_msg_free(&m);
 	}
 out:
+	busy_leave(k);
 	inbox_leave(k);
 	if (k->bell >= 0)
 		close(k->bell);
