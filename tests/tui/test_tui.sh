@@ -244,15 +244,18 @@ wait_for "... and the help" "按任意键返回"
 # ---------------------------------------------------------------- 80x24
 # The key bar at 80 columns (issue 12): keys that do not fit give way to
 # "…", but going back, Help and Quit are always there, in C and zh_CN.
+# At 160x48 every entry opens too, its key bar whole or filling the
+# width, its list or panels using the height.
+for size in 80x24 160x48; do
 for lang in C.UTF-8 zh_CN.UTF-8; do
-	COLS_X=80 ROWS_Y=24 start "$lang"
+	COLS_X=${size%x*} ROWS_Y=${size#*x} start "$lang"
 	case $lang in C*) home="User administration" help="F1 Help" quit="F10 Quit" back="Esc Back" ;;
 	              *) home="用户管理" help="F1 帮助" quit="F10 退出" back="Esc 返回" ;; esac
-	wait_for "$lang 80x24: the home screen" "$home"
+	wait_for "$lang $size: the home screen" "$home"
 	bar() { screen | tail -1; }
 	hometitle=$(screen | head -1)
 	bar | grep -q "$help" && bar | grep -q "$quit"
-	t_ok "$lang 80x24: the home's key bar shows Help and Quit ($(bar))" $?
+	t_ok "$lang $size: the home's key bar shows Help and Quit ($(bar))" $?
 	for k in 1 2 3 4 5 6 7 8 9 0; do
 		keys "$k"
 		for _ in $(seq 300); do [ "$(screen | head -1)" != "$hometitle" ] && break; sleep 0.1; done
@@ -263,13 +266,26 @@ for lang in C.UTF-8 zh_CN.UTF-8; do
 			sleep 0.1
 		done
 		title=$(screen | head -1 | sed 's/  */ /g')
-		t_ok "$lang 80x24: entry $k ($title): Esc, Help and Quit on the key bar" $r
+		t_ok "$lang $size: entry $k ($title): Esc, Help and Quit on the key bar" $r
 		[ $r -eq 0 ] || echo "#   bar: $b"
-		# The customer list has more keys than fit: "…" says so.
-		if [ "$k" = 1 ]; then [[ $b == *"… "* ]]; t_ok "... and … for the keys left out" $?; fi
+		if [ "$size" = 80x24 ]; then
+			# The customer list has more keys than fit: "…" says so.
+			if [ "$k" = 1 ]; then [[ $b == *"… "* ]]; t_ok "... and … for the keys left out" $?; fi
+		else
+			# Every key fits, or the bar uses the width.
+			r=0; [[ $b != *"…"* ]] || [ "${#b}" -ge 130 ] || r=1
+			t_ok "... its keys fill the wide bar" $r
+			[ $r -eq 0 ] || echo "#   bar: $b"
+			# The screen uses the whole height: its last list or
+			# panel line is below row 24.
+			[ "$(screen | sed -n '25,47p' | grep -c '[^ ]')" -gt 0 ] ||
+			    [ "$(screen | sed -n '2,24p' | grep -c '[^ ]')" -lt 20 ]
+			t_ok "... drawn past row 24 or not needing it" $?
+		fi
 		keys Escape
 		wait_for "... Esc goes home" "$home"
 	done
+done
 done
 
 # ---------------------------------------------------------------- locale
