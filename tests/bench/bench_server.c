@@ -6,7 +6,8 @@
  * environment (the direct access every program used to make).
  * usage: bench_server DATADIR N CLIENTS REQUESTS
  *	[direct | echo | PACE_US | echoPACE_US]
- * prints "key value" lines: rt_p50_us rt_p99_us rt_per_s failed, or with
+ * prints "key value" lines: rt_p50_us rt_p99_us rt_per_s rt_cpu_ns (this
+ * process's own CPU a request) failed, or with
  * direct (the server stopped) direct_p50_us direct_p99_us direct_per_s.
  * echo: the same clients and frames against a server thread per
  * connection that answers at once, with no database (the transport's
@@ -15,6 +16,7 @@
  * once when behind) instead of back to back: paced_p50_us paced_p99_us;
  * echoPACE_US: the same paced against the echo threads.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -226,11 +228,54 @@ cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* This process's CPU time so far (user + system), microseconds. */
+static long
+cpu_us(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L +
+	    ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
+/* The server's CPU time so far (user + system, its /proc stat), in
+ * microseconds; -1 when there is no server to read. */
+static long
+server_cpu_us(void)
+{
+	char path[600], line[1024];
+	unsigned long ut, stt;
+	long pid = 0;
+	FILE *f;
+	char *p;
+
+	if (echo)
+		return -1;
+	snprintf(path, sizeof path, "%s/simdeskd.pid", datadir);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fscanf(f, "%ld", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if (pid <= 0 || (f = fopen(path, "r")) == NULL)
+		return -1;
+	p = fgets(line, sizeof line, f);
+	fclose(f);
+	/* Fields 14 and 15, after the command's closing parenthesis. */
+	if (p == NULL || (p = strrchr(line, ')')) == NULL ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+	    &ut, &stt) != 2)
+		return -1;
+	return (long)((ut + stt) * (1000000UL / (unsigned long)sysconf(_SC_CLK_TCK)));
+}
+
 static void
 run(void *(*fn)(void *), int nthreads, const char *prefix)
 {
 	pthread_t t[64];
-	long t0 = now_us(), el;
+	long t0 = now_us(), c0 = cpu_us(), s0 = server_cpu_us(), s1, el;
 	size_t n = (size_t)nthreads * (size_t)nreq;
 
 	for (int i = 0; i < nthreads; i++)
@@ -238,6 +283,13 @@ run(void *(*fn)(void *), int nthreads, const char *prefix)
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(t[i], NULL);
 	el = now_us() - t0;
+	/* What the clients themselves cost a request (with echo: the echo
+	 * threads too): on C cores no server, however fast, serves more
+	 * than C / this a second to back-to-back clients. */
+	printf("%s_cpu_ns %ld\n", prefix, (cpu_us() - c0) * 1000 / (long)n);
+	if (s0 >= 0 && (s1 = server_cpu_us()) >= 0)
+		printf("%s_server_cpu_ns %ld\n", prefix,
+		    (s1 - s0) * 1000 / (long)n);
 	qsort(lat, n, sizeof *lat, cmp);
 	printf("%s_p50_us %ld\n%s_p99_us %ld\n%s_per_s %ld\n", prefix,
 	    lat[n / 2], prefix, lat[n * 99 / 100], prefix,

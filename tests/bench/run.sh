@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh -- make bench: each figure beside the same job done by the sqlite3
 # CLI (WAL, synchronous=FULL) in the same run on the same machine.
-# BENCH_USERS, BENCH_LOOKUPS, BENCH_POSTS scale it.
+# BENCH_USERS, BENCH_LOOKUPS, BENCH_POSTS scale it; BENCH_ONLY=server runs
+# only the round trips through simdeskd.
 set -eu
 cd "$(dirname "$0")/../.."
 N=${BENCH_USERS:-200000}
@@ -21,6 +22,12 @@ stop_server() {	# DIR
 }
 trap 'for d in "$W"/*/; do stop_server "$d"; done; rm -rf "$W"' EXIT
 
+ratio() {	# ours ref -> "0.52x" (ours / reference: below 1 is faster)
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'
+}
+
+# BENCH_ONLY=server: the round trips through simdeskd alone (a minute).
+if [ "${BENCH_ONLY:-}" != server ]; then
 echo "bench: $N users, $L lookups, $P durable postings; $(nproc) cores"
 /usr/bin/time -f "%M" -o "$W/rss" "$B" "$W/data" "$N" "$L" "$P" >"$W/ours"
 
@@ -89,9 +96,6 @@ awk -v p="$P" 'BEGIN {
 }' >"$W/post.sql"
 t=$(ms); sqlite3 "$S" <"$W/post.sql"; ref_post=$(( $(ms) - t ))
 
-ratio() {	# ours ref -> "0.52x" (ours / reference: below 1 is faster)
-	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'
-}
 ins=$(get insert_users); lm=$(get lookup_mean); pst=$(get durable_posts)
 ins_ms=$(awk -v s="$ins" 'BEGIN { printf "%d", s * 1000 }')
 pst_ms=$(awk -v s="$pst" 'BEGIN { printf "%d", s * 1000 }')
@@ -416,6 +420,7 @@ echo "raw echo: the far end answers a fixed reply with no parsing; ours adds the
 echo "AT engine and the simulator (which parses and answers like a modem)."
 echo "ratio for round trips: below 1.00x simdesk does fewer; for latency, below"
 echo "1.00x simdesk is faster."
+fi
 
 # ---------------------------------------------------------------- the server
 # A small operation's round trip through simdeskd: 16 clients, each on one
@@ -425,6 +430,7 @@ R_N=${BENCH_SERVER_CUSTOMERS:-100000}
 R_C=${BENCH_SERVER_CLIENTS:-16}
 R_R=${BENCH_SERVER_REQUESTS:-2000}
 R_PACE=${BENCH_SERVER_PACE_US:-5000}	# paced: each client every 5 ms
+R_PACE2=${BENCH_SERVER_PACE2_US:-1000}	# and five times as busy
 make --no-print-directory -s build/tests/bench_server
 RD="$W/srvdata"
 SIMDESK_PASSWORD=benchpw1 build/bin/simdeskctl -D "$RD" init --admin admin >/dev/null
@@ -434,9 +440,11 @@ echo
 echo "bench: round trips through simdeskd, $R_C clients x $R_R requests, $R_N customers"
 build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" >"$W/srv"
 build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" "$R_PACE" >>"$W/srv"
+build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" "$R_PACE2" | sed 's/^paced_/paced2_/' >>"$W/srv"
 build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" echo >>"$W/srv"
 build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" echo >>"$W/srv"
 build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" "echo$R_PACE" >>"$W/srv"
+build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" "echo$R_PACE2" | sed 's/^echopaced_/echopaced2_/' >>"$W/srv"
 stop_server "$RD"
 build/tests/bench_server "$RD" "$R_N" "$R_C" "$R_R" direct >>"$W/srv"
 rget() { awk -v k="$1" '$1 == k { v = $2 } END { print v }' "$W/srv"; }
@@ -451,15 +459,31 @@ printf '%-44s %11s/s %11s/s\n' "  throughput" "$(rget rt_per_s)" "$(rget echo_pe
 printf '%-44s %11s us %11s us %9s\n' "paced (each client every $((R_PACE / 1000)) ms), p50" "$(rget paced_p50_us)" "$(rget echopaced_p50_us)" "$(ratio "$(rget paced_p50_us)" "$(rget echopaced_p50_us)")"
 printf '%-44s %11s us %11s us %9s\n' "  p99 (target 300 us)" "$(rget paced_p99_us)" "$(rget echopaced_p99_us)" "$(ratio "$(rget paced_p99_us)" "$(rget echopaced_p99_us)")"
 printf '%-44s %11s/s\n' "  offered and served" "$(rget paced_per_s)"
-printf '%-44s %11s\n' "  requests that failed" "$(( $(rget rt_failed) + $(rget paced_failed) ))"
+printf '%-44s %11s us %11s us %9s\n' "paced (each client every $((R_PACE2 / 1000)) ms), p50" "$(rget paced2_p50_us)" "$(rget echopaced2_p50_us)" "$(ratio "$(rget paced2_p50_us)" "$(rget echopaced2_p50_us)")"
+printf '%-44s %11s us %11s us %9s\n' "  p99 (target 300 us)" "$(rget paced2_p99_us)" "$(rget echopaced2_p99_us)" "$(ratio "$(rget paced2_p99_us)" "$(rget echopaced2_p99_us)")"
+printf '%-44s %11s/s\n' "  offered and served" "$(rget paced2_per_s)"
+printf '%-44s %11s\n' "  requests that failed" "$(( $(rget rt_failed) + $(rget paced_failed) + $(rget paced2_failed) ))"
+printf '%-44s %11s ns %11s ns\n' "CPU a request: the clients / simdeskd" "$(rget rt_cpu_ns)" "$(rget rt_server_cpu_ns)"
+printf '%-44s %11s ns\n' "  echo floor, clients and echo threads" "$(rget echo_cpu_ns)"
+cores=$(nproc)
+bound=$(awk -v c="$R_C" -v k="$cores" -v ns="$(rget rt_cpu_ns)" 'BEGIN { if (ns > 0) printf "%d", c * ns / 1000 / k; else print "n/a" }')
+printf '%-44s %11s us\n' "  back-to-back mean wait, zero-cost server" "$bound"
+printf '%-44s %11s us\n' "  back-to-back mean wait at these costs" \
+    "$(awk -v c="$R_C" -v k="$cores" -v a="$(rget rt_cpu_ns)" -v b="$(rget rt_server_cpu_ns)" 'BEGIN { if (a > 0 && b > 0) printf "%d", c * (a + b) / 1000 / k; else print "n/a" }')"
+echo "Back to back, $R_C clients queue for $cores cores: by Little's law each"
+echo "waits on average $R_C / throughput, and the clients' own CPU alone caps"
+echo "the throughput at $cores cores / their CPU a request, whatever the server"
+echo "(the lines above: the mean wait if simdeskd cost nothing, and at the"
+echo "CPU both sides took here).  Paced"
+echo "figures are what $R_C terminals see at the offered rate."
 echo "via server: the whole request (authentication by peer credentials, the"
 echo "command, its formatted reply); in-process: the core lookup alone, with"
 echo "the server stopped (only one process may open the environment); echo"
 echo "floor: the same client threads and frames against a thread per"
 echo "connection that answers at once with a card-sized reply, no database"
 echo "(the best any server on this machine's sockets could do; the second of"
-echo "two runs).  Back to back, $R_C clients queue for 2 cores: the p99 is"
-echo "the queue's.  Paced is $R_C clients at $((R_C * 1000000 / R_PACE)) requests/s together."
+echo "two runs).  Paced is $R_C clients at $((R_C * 1000000 / R_PACE)) and at"
+echo "$((R_C * 1000000 / R_PACE2)) requests/s together."
 echo
 echo "ratio = simdesk / sqlite3 (below 1.00x simdesk is faster).  sqlite3's"
 echo "lookup mean includes its CLI's per-statement output; its p50/p99 cannot"
