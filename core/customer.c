@@ -1133,10 +1133,18 @@ sd_customer_transfer(struct sd_session *s, const char *from, const char *to,
 	*moved = 0;
 	if ((st = sd_authorize(s, SD_OP_CUST_TRANSFER, from, err)) != SD_OK)
 		return st;
-	if ((st = sd_user_get(s, from, &uf, err)) != SD_OK ||
-	    (st = sd_user_get(s, to, &ut, err)) != SD_OK)
+	for (int i = 0; i < 2; i++) {
+		const char *login = i == 0 ? from : to;
+
+		if ((st = sd_user_get(s, login, i == 0 ? &uf : &ut, err)) ==
+		    SD_OK)
+			continue;
+		if (st == SD_ENOTFOUND)	/* the field, as a form shows it */
+			return sd_err_set(err, st, "%s: no user %s",
+			    i == 0 ? "from" : "to", login);
 		return st == SD_EPERM ? sd_deny(s, SD_OP_CUST_TRANSFER, from,
 		    "both users must be in your team", err) : st;
+	}
 	if (ut.status != SD_USER_ACTIVE || (ut.role != SD_ROLE_OPERATOR &&
 	    ut.role != SD_ROLE_SUPERVISOR && ut.role != SD_ROLE_ADMIN))
 		return sd_err_set(err, SD_EINVAL, "to: %s is not an active "

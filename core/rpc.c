@@ -487,18 +487,24 @@ op_customer_claim(struct call *k)
 	return sd_customer_claim(k->s, id, k->err);
 }
 
-/* All of from's customers: to whom; the number moved. */
+/* All of from's customers, or the one whose id follows: to whom; the
+ * number moved. */
 static int
 op_customer_transfer(struct call *k)
 {
 	const char *from = sd_args_str(&k->a);
 	const char *to = sd_args_str(&k->a);
-	int moved = 0, st;
+	uint64_t id = 0;
+	int moved = 0, one = 0, st;
 
+	if (sd_args_more(&k->a)) {
+		id = (uint64_t)sd_args_int(&k->a);
+		one = 1;
+	}
 	if (ARGS_OK(k))
 		return k->err->status;
-	if ((st = sd_customer_transfer(k->s, from, to, NULL, 0, &moved,
-	    k->err)) == SD_OK)
+	if ((st = sd_customer_transfer(k->s, from, to, one ? &id : NULL, one,
+	    &moved, k->err)) == SD_OK)
 		RES_INT(k, moved);
 	return st;
 }

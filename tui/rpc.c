@@ -702,6 +702,21 @@ rpc_customer_transfer(struct sd_session *s, const char *from, const char *to,
 }
 
 int
+rpc_customer_move(struct sd_session *s, const char *from, const char *to,
+    uint64_t id, struct sd_err *err)
+{
+	uint64_t n = 0;
+
+	(void)s;
+	begin(SD_RPC_CUSTOMER_TRANSFER);
+	sd_arg_str(&R.out, from);
+	sd_arg_str(&R.out, to);
+	sd_arg_int(&R.out, (int64_t)id);
+	RUN(NULL);
+	return res_u64(&n, err);
+}
+
+int
 rpc_customer_update(struct sd_session *s, uint64_t id,
     const struct sd_cust_fields *f, struct sd_err *err)
 {

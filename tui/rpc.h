@@ -72,6 +72,9 @@ int	rpc_ticket_update(struct sd_session *s, uint64_t id, const char *text,
 /* All of from's customers, their reminders and open tickets, to to. */
 int	rpc_customer_transfer(struct sd_session *s, const char *from,
 	    const char *to, int *moved, struct sd_err *err);
+/* One customer of from's, with its reminders and open tickets, to to. */
+int	rpc_customer_move(struct sd_session *s, const char *from,
+	    const char *to, uint64_t id, struct sd_err *err);
 int	rpc_ticket_assign(struct sd_session *s, uint64_t id,
 	    const char *handler, struct sd_err *err);
 int	rpc_ticket_close(struct sd_session *s, uint64_t id,

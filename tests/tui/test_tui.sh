@@ -112,6 +112,46 @@ simdeskctl audit list --op customer.transfer >"$T_DIR/o"
 t_grep "... audited" "customer.transfer" "$T_DIR/o"
 keys Escape
 wait_for "Esc clears the filter again" "^supervisor "
+# One customer from its card (issue 12): o, to whom, a confirmation.
+keys Escape
+wait_for "home again" "User administration"
+keys 3
+wait_for "all customers" "移交乙"
+keys / '*0012' Enter Enter
+wait_for "the card of 移交乙" "移交乙  #"
+keys o
+wait_for "o asks to whom" "Move 移交乙 from operator to \(login\):"
+keys nobody Enter
+wait_for "... confirms first" "from operator to nobody\?"
+keys y
+wait_for "... an unknown login is refused in one line, naming the field" "to: no user nobody"
+keys o supervisor Enter
+wait_for "o again, to the supervisor" "from operator to supervisor\?"
+keys n
+wait_gone "... n moves nothing" "to supervisor\?"
+simdeskctl customer show 13800000012 >"$T_DIR/o"
+t_grep "... still the operator's" "operator" "$T_DIR/o"
+keys o supervisor Enter y
+wait_for "... y moves it" "移交乙 is supervisor's customer now\."
+wait_for "... the card shows the new owner" "Owner +supervisor"
+simdeskctl customer show 13800000012 >"$T_DIR/o"
+t_grep "... as the CLI says" "supervisor" "$T_DIR/o"
+simdeskctl customer show 13800000011 >"$T_DIR/o"
+t_grep "... and only that one: 移交甲 stays" "operator" "$T_DIR/o"
+simdeskctl audit list --op customer.transfer >"$T_DIR/o"
+t_grep "... audited" "supervisor" "$T_DIR/o"
+keys '?'
+wait_for "... the card's help says what o does" "o moves the customer"
+keys q
+wait_for "... and goes back to the card" "移交乙  #"
+keys Escape
+wait_for "Esc: the list, still filtered" "^/ \*0012"
+keys Escape
+wait_for "... Esc clears the filter" "Press / to filter"
+keys Escape
+wait_for "home once more" "User administration"
+keys 7
+wait_for "the user list again" "Login +Name +Role"
 # The filter matches the login or the name anywhere in it (issue 12).
 keys / xm
 wait_for "a filter matches inside a login" "^wangxm "

@@ -328,6 +328,7 @@ static const struct keybind card_keys[] = {
 	{ 't', ACT_NEXT, N_("Ticket"), "t" },
 	{ 'e', ACT_EDIT, N_("Edit"), "e" },
 	{ 'c', ACT_TOGGLE, N_("Claim"), "c" },
+	{ 'o', ACT_RUN, N_("Move"), "o", KEY_NEEDS(SD_OP_CUST_TRANSFER) },
 	{ 'd', ACT_DIAL, N_("Dial"), "d" },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
@@ -340,7 +341,8 @@ static const char card_help[] = N_("Everything about one customer: the "
     "first) and the tickets. d dials the customer through the modems, n "
     "records a follow-up and plans the next contact, t opens a service "
     "ticket, e edits the profile, c claims a customer from the shared "
-    "pool. j/k scroll the notes.");
+    "pool, o moves the customer with its reminders and open tickets to "
+    "another operator (supervisors and admins). j/k scroll the notes.");
 
 static void
 card_open(struct screen *s)
@@ -474,6 +476,34 @@ card_draw(struct screen *s)
 	sd_buf_free(&b);
 }
 
+/* This customer, with its reminders and open tickets, to another owner,
+ * after a confirmation. */
+static void
+card_move(struct card *d)
+{
+	char to[SD_LOGIN_MAX + 1] = "", q[256];
+	struct sd_err err;
+
+	if (d->c.owner[0] == '\0') {
+		app_message(1, _("%s is in the shared pool: nobody to move "
+		    "them from."), d->c.name);
+		return;
+	}
+	snprintf(q, sizeof q, _("Move %s from %s to (login):"), d->c.name,
+	    d->c.owner);
+	if (!ask_text(q, to, sizeof to) || to[0] == '\0')
+		return;
+	snprintf(q, sizeof q, _("Move %s, their reminders and open tickets "
+	    "from %s to %s?"), d->c.name, d->c.owner, to);
+	if (!ask_yes_no(q))
+		return;
+	if (rpc_customer_move(&app.sess, d->c.owner, to, d->id, &err) == SD_OK)
+		app_message(0, _("%s is %s's customer now."), d->c.name, to);
+	else
+		app_message(1, "%s", err.msg);
+	card_load(d);
+}
+
 static void
 card_key(struct screen *s, enum action a, wint_t ch)
 {
@@ -504,6 +534,9 @@ card_key(struct screen *s, enum action a, wint_t ch)
 		return;
 	case ACT_REFRESH:
 		card_load(d);
+		return;
+	case ACT_RUN:
+		card_move(d);
 		return;
 	case ACT_DIAL:
 		tel_dial_customer(&d->c);
