@@ -699,6 +699,36 @@ op_customer_import(struct call *k)
 	return st;
 }
 
+/* Call records from the client's file: its progress as it goes. */
+static int
+op_cdr_import(struct call *k)
+{
+	const char *file = sd_args_str(&k->a);
+	int format = (int)sd_args_int(&k->a);
+	const char *rejects = sd_args_opt(&k->a);
+	struct sd_import_result r;
+	struct progress p = { k->c, 0 };
+	struct sd_table t;
+	int st;
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	memset(&r, 0, sizeof r);
+	if (format < SD_CDR_ASTERISK || format > SD_CDR_SIMDESK)
+		return sd_err_set(k->err, SD_EINVAL, "format: not asterisk, "
+		    "freeswitch or simdesk");
+	if ((st = sd_authorize(k->s, SD_OP_CDR_IMPORT, file, k->err)) !=
+	    SD_OK)
+		return st;
+	if ((st = sd_table_read(file, SD_ENC_AUTO, &t, k->err)) != SD_OK)
+		return st;
+	st = sd_cdr_import(k->s, file, &t, format, rejects, progress_send, &p,
+	    &r, k->err);
+	sd_table_free(&t);
+	RES_RAW(k, r);
+	return st;
+}
+
 static int
 op_sim_import(struct call *k)
 {
@@ -1718,6 +1748,7 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_RECEIPT_VOID:	st = op_receipt_void(&k); break;
 	case SD_RPC_TICKET_ASSIGN:	st = op_ticket_assign(&k); break;
 	case SD_RPC_CUSTOMER_TRANSFER:	st = op_customer_transfer(&k); break;
+	case SD_RPC_CDR_IMPORT:		st = op_cdr_import(&k); break;
 	case SD_RPC_CALL_GET:		st = op_call_get(&k); break;
 	case SD_RPC_CALL_LIST:		st = op_call_list(&k); break;
 	case SD_RPC_CALL_DIAL:		st = op_call_dial(&k); break;

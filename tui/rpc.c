@@ -797,6 +797,32 @@ rpc_customer_import(struct sd_session *s, const char *file,
 	return st;
 }
 
+int
+rpc_cdr_import(struct sd_session *s, const char *file, int format,
+    const char *rejects, rpc_progress_fn progress, void *progress_arg,
+    struct sd_import_result *r, struct sd_err *err)
+{
+	int st;
+
+	(void)s;
+	begin(SD_RPC_CDR_IMPORT);
+	sd_arg_str(&R.out, file);
+	sd_arg_int(&R.out, format);
+	sd_arg_str(&R.out, rejects);
+	if (attach_file(file, 'r', err) != SD_OK ||
+	    (rejects != NULL && attach_file(rejects, 'w', err) != SD_OK)) {
+		drop_files();
+		return err->status;
+	}
+	rpc_set_progress(progress, progress_arg);
+	st = run(NULL, err);
+	rpc_set_progress(NULL, NULL);
+	memset(r, 0, sizeof *r);
+	if (sd_args_more(&R.res))
+		(void)sd_args_raw(&R.res, r, sizeof *r);
+	return st;
+}
+
 /* ---------------------------------------------------------------- notes, tickets */
 
 int

@@ -53,6 +53,11 @@ void	rpc_set_progress(rpc_progress_fn fn, void *arg);
 int	rpc_customer_import(struct sd_session *s, const char *file,
 	    const struct sd_table *t, const struct sd_import_opts *o,
 	    struct sd_import_result *r, struct sd_err *err);
+/* Call records from file (read by the server through its descriptor),
+ * rated; rejects: NULL, or where the bad rows go. */
+int	rpc_cdr_import(struct sd_session *s, const char *file, int format,
+	    const char *rejects, rpc_progress_fn progress, void *progress_arg,
+	    struct sd_import_result *r, struct sd_err *err);
 int	rpc_note_add(struct sd_session *s, uint64_t customer, const char *text,
 	    const char *outcome, int64_t next_at, uint64_t *id,
 	    struct sd_err *err);

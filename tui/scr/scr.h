@@ -339,6 +339,7 @@ struct screen *scr_billing_menu_new(void);
 struct screen *scr_bills_new(void);
 struct screen *scr_cdrs_new(void);
 struct screen *scr_tariffs_new(void);
+struct screen *scr_cdr_import_new(void);
 /* A form field (form.c). */
 void	ff_init(struct ff_field *fl, const char *label, const char *key,
 	    enum ff_type t, int required, int maxlen);

@@ -17,6 +17,7 @@ static const struct menu_item billing_items[] = {
 	{ N_("Call records"), SD_OP_CDR_SHOW, scr_cdrs_new },
 	{ N_("Tariffs"), SD_OP_TARIFF_SHOW, scr_tariffs_new },
 	{ N_("Receipts"), SD_OP_PAY, scr_receipts_new },
+	{ N_("Import call records"), SD_OP_CDR_IMPORT, scr_cdr_import_new },
 };
 
 struct screen *
