@@ -577,12 +577,36 @@ run_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		a->batch.customers++;
 		a->batch.changed += changed;
 		a->batch.posted_fen += posted;
+		a->batch.total_fen += b.total_fen;
 		if (changed && (st = balance_enforce(t, &a->s->core->cfg,
 		    a->s->user.login, ids[i], &a->batch.suspended, err)) != SD_OK)
 			return st;
 	}
 	a->after = last;
 	return SD_OK;
+}
+
+/* A month a run may bill: one that has begun. */
+static int
+run_month_check(int month, struct sd_err *err)
+{
+	if (month < 200001 || month % 100 < 1 || month % 100 > 12)
+		return sd_err_set(err, SD_EINVAL, "month: must be YYYY-MM");
+	if (month_begin(month) > sd_now())
+		return sd_err_set(err, SD_EREFUSED, "month: %04d-%02d has not "
+		    "begun", month / 100, month % 100);
+	return SD_OK;
+}
+
+int
+sd_bill_month_check(const char *s, int *month, struct sd_err *err)
+{
+	if (s == NULL || s[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "month: required");
+	if ((*month = sd_month_parse(s)) < 0)
+		return sd_err_set(err, SD_EINVAL, "month: '%s' is not YYYY-MM",
+		    s);
+	return run_month_check(*month, err);
 }
 
 int
@@ -597,11 +621,8 @@ sd_bill_run(struct sd_session *s, int month,
 	memset(r, 0, sizeof *r);
 	if ((st = sd_authorize(s, SD_OP_BILL_RUN, "", err)) != SD_OK)
 		return st;
-	if (month < 200001 || month % 100 < 1 || month % 100 > 12)
-		return sd_err_set(err, SD_EINVAL, "month: must be YYYY-MM");
-	if (month_begin(month) > sd_now())
-		return sd_err_set(err, SD_EREFUSED, "month %04d-%02d has not begun",
-		    month / 100, month % 100);
+	if ((st = run_month_check(month, err)) != SD_OK)
+		return st;
 	memset(&a, 0, sizeof a);
 	a.s = s;
 	a.month = month;
@@ -612,6 +633,7 @@ sd_bill_run(struct sd_session *s, int month,
 		a.r.changed += a.batch.changed;
 		a.r.posted_fen += a.batch.posted_fen;
 		a.r.suspended += a.batch.suspended;
+		a.r.total_fen += a.batch.total_fen;
 		if (progress != NULL)
 			progress(a.r.customers, 0, parg);
 	}
@@ -811,6 +833,37 @@ adjust_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 }
 
 int
+sd_bill_adjust_field_check(const char *field, const char *value,
+    struct sd_err *err)
+{
+	char lim[32];
+	int64_t fen;
+
+	if (strcmp(field, "reason") == 0) {
+		if (value == NULL || value[0] == '\0')
+			return sd_err_set(err, SD_EINVAL, "reason: required");
+		return sd_check_text("reason", value, 96, err);
+	}
+	if (strcmp(field, "amount") != 0)
+		return sd_err_set(err, SD_EINVAL, "%s: not a field of an "
+		    "adjustment", field);
+	if (value == NULL || value[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "amount: required");
+	if (sd_money_parse(value, &fen) != SD_OK)
+		return sd_err_set(err, SD_EINVAL, "amount: '%s' is not an "
+		    "amount in yuan", value);
+	if (fen == 0)
+		return sd_err_set(err, SD_EINVAL, "amount: must not be 0 "
+		    "(negative credits the customer)");
+	if (fen > SD_ADJUST_MAX_FEN || fen < -SD_ADJUST_MAX_FEN) {
+		sd_money_format(SD_ADJUST_MAX_FEN, lim, sizeof lim);
+		return sd_err_set(err, SD_EINVAL, "amount: the limit is %s "
+		    "yuan", lim);
+	}
+	return SD_OK;
+}
+
+int
 sd_bill_adjust(struct sd_session *s, const char *customer, int month,
     const char *amount, const char *reason, struct sd_err *err)
 {
@@ -821,15 +874,10 @@ sd_bill_adjust(struct sd_session *s, const char *customer, int month,
 	    err)) != SD_OK)
 		return st;
 	memset(&a, 0, sizeof a);
-	if (amount == NULL || sd_money_parse(amount, &a.amount) != SD_OK ||
-	    a.amount == 0)
-		return sd_err_set(err, SD_EINVAL, "amount: '%s' is not a non-zero "
-		    "amount in yuan (negative credits the customer)",
-		    amount ? amount : "");
-	if (reason == NULL || reason[0] == '\0')
-		return sd_err_set(err, SD_EINVAL, "reason: required");
-	if ((st = sd_check_text("reason", reason, 96, err)) != SD_OK)
+	if ((st = sd_bill_adjust_field_check("amount", amount, err)) != SD_OK ||
+	    (st = sd_bill_adjust_field_check("reason", reason, err)) != SD_OK)
 		return st;
+	(void)sd_money_parse(amount, &a.amount);
 	a.s = s;
 	a.key = customer;
 	a.month = month;

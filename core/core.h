@@ -1311,6 +1311,7 @@ struct sd_bill_run_result {
 	long	 changed;		/* whose bill was new or changed */
 	int64_t	 posted_fen;		/* posted by this run */
 	long	 suspended;
+	int64_t	 total_fen;		/* the bills' totals (费用合计) */
 };
 
 /*
@@ -1322,6 +1323,12 @@ struct sd_bill_run_result {
 int	sd_bill_run(struct sd_session *s, int month,
 	    void (*progress)(long done, long total, void *arg), void *arg,
 	    struct sd_bill_run_result *r, struct sd_err *err);
+/*
+ * The month a bill run may bill, as typed ("YYYY-MM"): SD_EINVAL naming
+ * the month when it is not one, SD_EREFUSED when it has not begun (the
+ * rules sd_bill_run applies).  *month: YYYYMM.
+ */
+int	sd_bill_month_check(const char *s, int *month, struct sd_err *err);
 int	sd_bill_get(struct sd_session *s, const char *customer, int month,
 	    struct sd_bill *out, struct sd_err *err);
 typedef int (*sd_bill_cb)(const struct sd_bill *b, void *arg);
@@ -1342,6 +1349,12 @@ int	sd_bill_page(struct sd_session *s, int month, const char *customer,
  * line on the month's bill, never an edit in place. */
 int	sd_bill_adjust(struct sd_session *s, const char *customer, int month,
 	    const char *amount, const char *reason, struct sd_err *err);
+/* The most one adjustment may be, either way: 1,000,000.00 yuan. */
+#define SD_ADJUST_MAX_FEN	SD_PAY_MAX_FEN
+/* Check one field of an adjustment as it is typed ("amount", "reason"),
+ * by the rules sd_bill_adjust applies: SD_EINVAL naming the field. */
+int	sd_bill_adjust_field_check(const char *field, const char *value,
+	    struct sd_err *err);
 const char *sd_bill_kind_name(int kind);
 
 struct sd_balance {

@@ -206,6 +206,9 @@ t_rc 0 "a late call, then the run again" simdeskctl --json bill run 2026-11
 t_grep "... one bill changed, 0.30 posted" '"changed": 1, "posted_fen": 30' "$T_DIR/out"
 t_rc 4 "an operator cannot adjust" as operator operatorpw1 simdeskctl bill adjust 13600001111 2026-11 -5 --reason x
 t_rc 5 "an adjustment needs an amount" simdeskctl bill adjust 13600001111 2026-11 abc --reason x
+t_rc 5 "... one within the limit" simdeskctl bill adjust 13600001111 2026-11 99999999 --reason x
+t_grep "... which is said" "amount: the limit is 1000000.00 yuan$" "$T_DIR/err"
+t_rc 5 "... and not 0" simdeskctl bill adjust 13600001111 2026-11 0 --reason x
 t_rc 0 "a supervisor credits 5 yuan" as supervisor supervisorpw1 simdeskctl bill adjust 13600001111 2026-11 -5 --reason 话费补偿
 simdeskctl --json bill show 13600001111 2026-11 >"$T_DIR/o"
 t_grep "... a line on the bill" '"kind": "adjust"' "$T_DIR/o"

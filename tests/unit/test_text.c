@@ -193,6 +193,51 @@ cash_change(void **state)
 	assert_non_null(strstr(e.msg, "amount:"));
 }
 
+/* A bill run's month and an adjustment's fields, as the TUI checks them
+ * when each prompt is left (core's rules, the same as the operations'). */
+static void
+bill_checks(void **state)
+{
+	struct sd_err e;
+	int m;
+
+	(void)state;
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	assert_int_equal(sd_bill_month_check("2026-01", &m, &e), SD_OK);
+	assert_int_equal(m, 202601);
+	assert_int_equal(sd_bill_month_check("2026-13", &m, &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "month: '2026-13' is not YYYY-MM"));
+	assert_int_equal(sd_bill_month_check("", &m, &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "month: required"));
+	assert_int_equal(sd_bill_month_check("2999-12", &m, &e), SD_EREFUSED);
+	assert_non_null(strstr(e.msg, "month: 2999-12 has not begun"));
+	assert_int_equal(sd_bill_adjust_field_check("amount", "-5", &e), SD_OK);
+	assert_int_equal(sd_bill_adjust_field_check("amount", "12.50", &e),
+	    SD_OK);
+	assert_int_equal(sd_bill_adjust_field_check("amount", "-1000000", &e),
+	    SD_OK);
+	assert_int_equal(sd_bill_adjust_field_check("amount", "abc", &e),
+	    SD_EINVAL);
+	assert_non_null(strstr(e.msg, "amount: 'abc' is not an amount in yuan"));
+	assert_int_equal(sd_bill_adjust_field_check("amount", "0.00", &e),
+	    SD_EINVAL);
+	assert_non_null(strstr(e.msg, "amount: must not be 0"));
+	assert_int_equal(sd_bill_adjust_field_check("amount", "1.234", &e),
+	    SD_EINVAL);
+	assert_int_equal(sd_bill_adjust_field_check("amount", "-1000000.01",
+	    &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "amount: the limit is 1000000.00 yuan"));
+	assert_int_equal(sd_bill_adjust_field_check("amount", "", &e),
+	    SD_EINVAL);
+	assert_non_null(strstr(e.msg, "amount: required"));
+	assert_int_equal(sd_bill_adjust_field_check("reason", "话费补偿", &e),
+	    SD_OK);
+	assert_int_equal(sd_bill_adjust_field_check("reason", "", &e),
+	    SD_EINVAL);
+	assert_non_null(strstr(e.msg, "reason: required"));
+}
+
 static void
 field_checks(void **state)
 {
@@ -293,6 +338,7 @@ main(void)
 		cmocka_unit_test(field_checks),
 		cmocka_unit_test(cash_change),
 		cmocka_unit_test(day_ranges),
+		cmocka_unit_test(bill_checks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
