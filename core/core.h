@@ -2019,7 +2019,7 @@ int	sd_wire_recv_msg(int fd, struct sd_buf *frame, size_t max,
 	X(PRESENCE_BEAT) X(PRESENCE_LIST) X(TEL_EVENTS) X(DISK_GET)	\
 	X(LOGIN_NOTE) X(SHIFT_REPORT) X(VERIFY) X(RECEIPT_LIST)		\
 	X(RECEIPT_VOID) X(TICKET_ASSIGN) X(CUSTOMER_TRANSFER)		\
-	X(CDR_IMPORT)
+	X(CDR_IMPORT) X(BILL_RUN) X(BILL_ADJUST)
 
 enum sd_rpc_op {
 #define SD_RPC_ENUM(n) SD_RPC_##n,

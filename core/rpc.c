@@ -1283,6 +1283,37 @@ op_bill_history(struct call *k)
 	return st;
 }
 
+/* A month's bill run, its progress as PROGRESS frames (customers billed
+ * so far; no total is known ahead). */
+static int
+op_bill_run(struct call *k)
+{
+	int month = (int)sd_args_int(&k->a);
+	struct sd_bill_run_result r;
+	struct progress p = { k->c, 0 };
+	int st;
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	if ((st = sd_bill_run(k->s, month, progress_send, &p, &r, k->err)) ==
+	    SD_OK)
+		RES_RAW(k, r);
+	return st;
+}
+
+static int
+op_bill_adjust(struct call *k)
+{
+	const char *customer = sd_args_str(&k->a);
+	int month = (int)sd_args_int(&k->a);
+	const char *amount = sd_args_str(&k->a);
+	const char *reason = sd_args_str(&k->a);
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	return sd_bill_adjust(k->s, customer, month, amount, reason, k->err);
+}
+
 static int
 op_balance_get(struct call *k)
 {
@@ -1749,6 +1780,8 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_TICKET_ASSIGN:	st = op_ticket_assign(&k); break;
 	case SD_RPC_CUSTOMER_TRANSFER:	st = op_customer_transfer(&k); break;
 	case SD_RPC_CDR_IMPORT:		st = op_cdr_import(&k); break;
+	case SD_RPC_BILL_RUN:		st = op_bill_run(&k); break;
+	case SD_RPC_BILL_ADJUST:	st = op_bill_adjust(&k); break;
 	case SD_RPC_CALL_GET:		st = op_call_get(&k); break;
 	case SD_RPC_CALL_LIST:		st = op_call_list(&k); break;
 	case SD_RPC_CALL_DIAL:		st = op_call_dial(&k); break;

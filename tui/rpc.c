@@ -1360,6 +1360,37 @@ rpc_bill_history(struct sd_session *s, const char *customer, sd_bill_cb cb,
 	LIST_CALL(sink_bill, cb, arg);
 }
 
+/* progress (NULL: none) hears the customers billed so far; total 0. */
+int
+rpc_bill_run(struct sd_session *s, int month, rpc_progress_fn progress,
+    void *arg, struct sd_bill_run_result *r, struct sd_err *err)
+{
+	int st;
+
+	(void)s;
+	begin(SD_RPC_BILL_RUN);
+	sd_arg_int(&R.out, month);
+	rpc_set_progress(progress, arg);
+	st = run(NULL, err);
+	rpc_set_progress(NULL, NULL);
+	if (st != SD_OK)
+		return st;
+	return res_raw(r, sizeof *r, err);
+}
+
+int
+rpc_bill_adjust(struct sd_session *s, const char *customer, int month,
+    const char *amount, const char *reason, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_BILL_ADJUST);
+	sd_arg_str(&R.out, customer);
+	sd_arg_int(&R.out, month);
+	sd_arg_str(&R.out, amount);
+	sd_arg_str(&R.out, reason);
+	return run(NULL, err);
+}
+
 int
 rpc_balance_get(struct sd_session *s, const char *customer,
     struct sd_balance *out, struct sd_err *err)

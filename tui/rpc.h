@@ -161,6 +161,12 @@ int	rpc_bill_page(struct sd_session *s, int month, const char *customer,
 	    struct sd_err *err);
 int	rpc_bill_get(struct sd_session *s, const char *customer, int month,
 	    struct sd_bill *out, struct sd_err *err);
+int	rpc_bill_run(struct sd_session *s, int month,
+	    rpc_progress_fn progress, void *arg,
+	    struct sd_bill_run_result *r, struct sd_err *err);
+int	rpc_bill_adjust(struct sd_session *s, const char *customer,
+	    int month, const char *amount, const char *reason,
+	    struct sd_err *err);
 int	rpc_bill_history(struct sd_session *s, const char *customer,
 	    sd_bill_cb cb, void *arg, struct sd_err *err);
 int	rpc_balance_get(struct sd_session *s, const char *customer,
