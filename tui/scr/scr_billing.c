@@ -1,8 +1,9 @@
 /*
  * scr_billing.c -- billing at a terminal: the menu (the payment desk, bills,
  * call records, tariffs), the bill viewer month by month with a bill's
- * lines below, the call-record viewer that finds a number as you type, and
- * the tariff editor with its quote box.  Pricing and permissions are core's.
+ * lines below, a month's bill run and a bill's adjustment from it, the
+ * call-record viewer that finds a number as you type, and the tariff editor
+ * with its quote box.  Pricing and permissions are core's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,8 @@ static const struct keybind bills_keys[] = {
 	{ 'c', ACT_NONE, N_("Customer"), "c" },
 	{ KEY_LEFT, ACT_PREV, N_("Month before"), "←" },
 	{ KEY_RIGHT, ACT_NEXT, N_("Month after"), "→" },
+	{ 'R', ACT_RUN, N_("Run bills"), "R", KEY_NEEDS(SD_OP_BILL_RUN) },
+	{ 'a', ACT_ADD, N_("Adjust"), "a", KEY_NEEDS(SD_OP_BILL_ADJUST) },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },
@@ -181,11 +184,271 @@ step_month(char *month, size_t size, int by)
 	snprintf(month, size, "%04d-%02d", y, mo);
 }
 
+/* The selected row's customer (its id, as a key core takes) and month. */
+static int
+bills_selected(struct bills_data *d, char *key, size_t size, int *month)
+{
+	const struct lv_row *row = lv_selected(&d->lv);
+
+	if (row == NULL)
+		return 0;
+	snprintf(key, size, "%.*s", (int)strcspn(row->cells[1] + 1, " "),
+	    row->cells[1] + 1);
+	*month = sd_month_parse(row->cells[0]);
+	return key[0] != '\0' && *month > 0;
+}
+
+/* ---------------------------------------------------------------- bill run */
+
+/* The summary of a finished run, a screen of its own until a key. */
+struct run_done {
+	char				month[16];	/* YYYY-MM */
+	int				rerun;		/* bills were on file */
+	struct sd_bill_run_result	r;
+};
+
+static void
+run_done_draw(struct screen *s)
+{
+	struct run_done *d = s->data;
+	struct sd_buf b = SD_BUF_INIT;
+	char total[32], posted[32];
+	const char *note;
+	int y = 2, w = COLS - 4;
+
+	sd_money_format(d->r.total_fen, total, sizeof total);
+	sd_money_format(d->r.posted_fen, posted, sizeof posted);
+	sd_buf_printf(&b, _("Bill run for %s: done."), d->month);
+	put_text(y++, 2, w, sd_buf_cstr(&b), theme_attr(TH_HEADER));
+	y++;
+#define RD_LINE(label, fmt, v) do {					\
+		sd_buf_reset(&b);					\
+		cell_fit(&b, _(label), 34);				\
+		sd_buf_printf(&b, fmt, v);				\
+		put_text(y++, 4, w - 2, sd_buf_cstr(&b),		\
+		    theme_attr(TH_NORMAL));				\
+	} while (0)
+	RD_LINE(N_("Bills"), "%12ld", d->r.customers);
+	RD_LINE(N_("New or changed"), "%12ld", d->r.changed);
+	RD_LINE(N_("Total billed (yuan)"), "%12s", total);
+	RD_LINE(N_("Posted by this run (yuan)"), "%12s", posted);
+	RD_LINE(N_("Cards suspended for debt"), "%12ld", d->r.suspended);
+#undef RD_LINE
+	y++;
+	if (d->r.customers == 0)
+		note = N_("No customer had a subscription in this month: no "
+		    "bills.");
+	else if (d->r.changed == 0)
+		note = N_("A rerun that changed nothing: every bill was "
+		    "already on file as computed, nothing was posted again and "
+		    "no one was charged twice.");
+	else if (d->rerun)
+		note = N_("A rerun: only the differences from what earlier "
+		    "runs posted were posted (late calls, changes); nothing "
+		    "was charged twice.");
+	else
+		note = N_("The bills are posted to the customers' accounts. "
+		    "Running the month again posts only what changed.");
+	y = put_wrapped(y, 2, w, LINES - 3, _(note), theme_attr(d->r.changed ?
+	    TH_NORMAL : TH_OK));
+	put_text(y + 1 < LINES - 2 ? y + 1 : LINES - 3, 2, w,
+	    _("Enter or Esc: back to the month's bills."), theme_attr(TH_DIM));
+	sd_buf_free(&b);
+}
+
+static void
+run_done_key(struct screen *s, enum action a, wint_t ch)
+{
+	(void)s;
+	if (a == ACT_BACK || a == ACT_OPEN || ch == 'q')
+		screen_pop();
+}
+
+static const struct keybind run_done_keys[] = {
+	{ '\r', ACT_OPEN, N_("Back"), "Enter" },
+	{ '\n', ACT_OPEN, NULL, NULL },
+	{ KEY_ENTER, ACT_OPEN, NULL, NULL },
+	{ 27, ACT_BACK, N_("Back"), "Esc" },
+	{ 'q', ACT_BACK, NULL, NULL },
+	{ 0 }
+};
+
+static const struct screen_ops run_done_ops = {
+	NULL, run_done_draw, run_done_key, NULL
+};
+
+static struct screen *
+run_done_new(const char *month, int rerun, const struct sd_bill_run_result *r)
+{
+	struct screen *s = xcalloc(1, sizeof *s);
+	struct run_done *d = xcalloc(1, sizeof *d);
+
+	sd_strlcpy(d->month, month, sizeof d->month);
+	d->rerun = rerun;
+	d->r = *r;
+	s->ops = &run_done_ops;
+	s->title = N_("Bill run");
+	s->keys = run_done_keys;
+	s->help = N_("What the bill run did: the bills of the month, how many "
+	    "were new or changed, the month's total billed, what this run "
+	    "posted and the cards suspended for debt. A month may be run again "
+	    "at any time (late calls, changed plans): each bill is computed "
+	    "afresh and only the difference from what was posted before is "
+	    "posted, so nothing is ever charged twice.");
+	s->data = d;
+	return s;
+}
+
+static int
+check_run_month(const char *s, void *arg, struct sd_err *err)
+{
+	int month;
+
+	(void)arg;
+	return sd_bill_month_check(s, &month, err);
+}
+
+/* Has the month any bill on file (a run before)? */
+static int
+month_has_bills(int month)
+{
+	struct sd_bill *b = xcalloc(1, sizeof *b);
+	char (*keys)[SD_PAGEKEY_MAX] = xcalloc(1, sizeof *keys);
+	struct sd_err err;
+	int n = 0;
+
+	sd_err_clear(&err);
+	if (rpc_bill_page(&app.sess, month, "", "", 1, b, keys, 1, &n, &err) !=
+	    SD_OK)
+		n = 0;
+	free(b);
+	free(keys);
+	return n > 0;
+}
+
+static void
+run_progress(long done, long total, void *arg)
+{
+	(void)total;
+	app_message(0, _("Billing %s: %ld customers so far..."),
+	    (const char *)arg, done);
+	chrome_draw(screen_top());
+	refresh();
+}
+
+/* R: ask the month (last month shown), confirm, run, then the summary. */
+static void
+bills_run(struct bills_data *d)
+{
+	struct sd_bill_run_result r;
+	struct sd_err err;
+	char month[16], q[160];
+	int m, rerun;
+
+	this_month(month, sizeof month);
+	step_month(month, sizeof month, -1);
+	if (!ask_checked(_("Month to bill (YYYY-MM):"), month, sizeof month,
+	    check_run_month, NULL))
+		return;
+	m = sd_month_parse(month);
+	rerun = month_has_bills(m);
+	snprintf(q, sizeof q, rerun ? _("Bills for %s exist: run again (posts "
+	    "only changes)?") : _("Run bills for %s?"),
+	    month);
+	if (!ask_yes_no(q)) {
+		app_message(0, "%s", _("Not run: nothing was billed."));
+		return;
+	}
+	run_progress(0, 0, month);
+	sd_err_clear(&err);
+	if (rpc_bill_run(&app.sess, m, run_progress, month, &r, &err) !=
+	    SD_OK) {
+		app_message(1, "%s", err.msg);
+		return;
+	}
+	app.message[0] = '\0';
+	/* The month just billed is the one listed behind the summary. */
+	sd_strlcpy(d->month, month, sizeof d->month);
+	d->customer[0] = '\0';
+	d->curkey[0] = '\0';
+	lv_reload(&d->lv);
+	screen_push(run_done_new(month, rerun, &r));
+}
+
+/* ---------------------------------------------------------------- adjustment */
+
+static int
+check_adjust(const char *s, void *arg, struct sd_err *err)
+{
+	return sd_bill_adjust_field_check(arg, s, err);
+}
+
+/*
+ * a: an adjustment of the selected bill: the amount (yuan, negative
+ * credits) and the reason, each checked as Enter leaves it, then a
+ * confirmation.  Core adds it as a new posting and a line on the bill.
+ */
+static void
+bills_adjust(struct bills_data *d)
+{
+	const struct lv_row *row = lv_selected(&d->lv);
+	char key[32], amount[24] = "", reason[97] = "", q[200], shown[32];
+	char mon[16], total[32];
+	struct sd_bill *b;
+	struct sd_err err;
+	int64_t fen;
+	int month;
+
+	if (!bills_selected(d, key, sizeof key, &month)) {
+		app_message(1, "%s", _("No bill is selected."));
+		return;
+	}
+	snprintf(mon, sizeof mon, "%04d-%02d", month / 100, month % 100);
+	if (!ask_checked(_("Adjustment, yuan (- credits):"), amount,
+	    sizeof amount, check_adjust, "amount") ||
+	    !ask_checked(_("Reason:"), reason, sizeof reason, check_adjust,
+	    "reason"))
+		return;
+	(void)sd_money_parse(amount, &fen);
+	sd_money_format(fen, shown, sizeof shown);
+	snprintf(q, sizeof q, _("Adjust the %s bill of %s by %s?"), mon,
+	    row->cells[1], shown);
+	if (!ask_yes_no(q)) {
+		app_message(0, "%s", _("Not adjusted: nothing was posted."));
+		return;
+	}
+	sd_err_clear(&err);
+	if (rpc_bill_adjust(&app.sess, key, month, amount, reason, &err) !=
+	    SD_OK) {
+		app_message(1, "%s", err.msg);
+		return;
+	}
+	d->curkey[0] = '\0';
+	lv_refresh(&d->lv);
+	b = xcalloc(1, sizeof *b);
+	if (rpc_bill_get(&app.sess, key, month, b, &err) == SD_OK) {
+		sd_money_format(b->total_fen, total, sizeof total);
+		app_message(0, _("Adjusted by %s (a new line, posted): the "
+		    "bill's total is now %s."), shown, total);
+	} else
+		app_message(0, _("Adjusted by %s (a new line, posted)."), shown);
+	free(b);
+}
+
 static void
 bills_key(struct screen *s, enum action a, wint_t ch)
 {
 	struct bills_data *d = s->data;
 	char v[32];
+
+	if (a == ACT_RUN) {
+		bills_run(d);
+		return;
+	}
+	if (a == ACT_ADD) {
+		bills_adjust(d);
+		return;
+	}
 
 	if (a == ACT_PREV || a == ACT_NEXT) {
 		step_month(d->month, sizeof d->month, a == ACT_NEXT ? 1 : -1);
@@ -244,7 +507,12 @@ scr_bills_new(void)
 	s->help = N_("Monthly bills (月账单), one customer a row, unpaid ones in "
 	    "red; the selected bill's lines show below. The left and right "
 	    "arrows step a month back and forth, m jumps to a month, c shows one "
-	    "customer's bills month by month (Esc returns to the month).");
+	    "customer's bills month by month (Esc returns to the month). An "
+	    "admin runs a month's bills with R (last month unless you type "
+	    "another; a rerun posts only what changed). A supervisor or admin "
+	    "adjusts the selected bill with a: an amount in yuan (negative "
+	    "credits the customer) and a reason; it is a new posting and a "
+	    "line on the bill, never an edit.");
 	s->data = d;
 	return s;
 }
