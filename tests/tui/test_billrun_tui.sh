@@ -154,6 +154,18 @@ t_grep "... as a line with its reason" '"text": "话费补偿",' "$T_DIR/o"
 t_grep "... and the new total" "\"total_fen\": $B2," "$T_DIR/o"
 simdeskctl audit list --op ledger.post >"$T_DIR/o"
 t_grep "... a new posting, the admin's" "admin +ledger.post .*cust:1 -5.00; rev:adjust 5.00" "$T_DIR/o"
+# From one customer's bills (c) too: a charge this time.
+C2=$(simdeskctl --json bill show 13600002222 "$LAST" | grep -oE '"total_fen": [0-9]+' | grep -oE '[0-9]+$')
+keys c 13600002222 Enter
+wait_for "c: one customer's bills" "Customer 13600002222, month by month"
+keys a 3 Enter 补收卡费 Enter
+wait_for "... a adjusts the selected one" "Adjust the $LAST bill of #2 账单乙 by 3.00\? \(y/n\)"
+keys y
+wait_for "... charged" "Adjusted by 3.00 \(a new line, posted\): the bill's total is now $(yuan $((C2 + 300)))"
+simdeskctl --json bill show 13600002222 "$LAST" >"$T_DIR/o"
+t_grep "... as the CLI shows" "\"total_fen\": $((C2 + 300))," "$T_DIR/o"
+keys Escape
+wait_for "Esc: back to the month" "Bills of $LAST"
 t_rc 0 "... verify holds" simdeskctl verify
 
 # ---------------------------------------------------------------- roles
