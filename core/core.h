@@ -721,7 +721,23 @@ struct sd_plan_fields {
 	const char	*vas;		/* comma-separated codes */
 };
 
+/* The most included minutes or SMS a plan may have. */
+#define SD_PLAN_QTY_MAX	1000000
+
 void	sd_plan_fields_init(struct sd_plan_fields *f);
+/*
+ * One field of a plan as typed (not empty), by the name its messages give
+ * it: "plan" (the code), "name", "monthly-fee", "minutes", "sms", "tariff",
+ * "vas".  The checks sd_plan_add makes without the database (a taken code,
+ * an unknown service need it); SD_EINVAL names the field and the rule.
+ * sd_vas_check ("vas", "name", "monthly-fee") and sd_agent_check ("agent",
+ * "name", "parent", "credit-limit", "discount", "region") do the same for
+ * sd_vas_add and sd_agent_add.
+ */
+int	sd_plan_check(const char *field, const char *value, struct sd_err *err);
+int	sd_vas_check(const char *field, const char *value, struct sd_err *err);
+int	sd_agent_check(const char *field, const char *value,
+	    struct sd_err *err);
 int	sd_plan_add(struct sd_session *s, const char *code,
 	    const struct sd_plan_fields *f, struct sd_err *err);
 int	sd_plan_update(struct sd_session *s, const char *code,
@@ -742,6 +758,8 @@ int	sd_vas_list(struct sd_session *s, sd_vas_cb cb, void *arg,
 
 /* ---------------------------------------------------------------- agents */
 
+#define SD_REGION_MAX	48
+
 enum sd_agent_status { SD_AGENT_APPLIED = 0, SD_AGENT_APPROVED,
     SD_AGENT_SUSPENDED };
 
@@ -751,7 +769,7 @@ struct sd_agent {
 	char	 parent[17];		/* "" = top level */
 	int	 status;
 	int64_t	 credit_fen;
-	char	 region[49];
+	char	 region[SD_REGION_MAX + 1];
 	int	 discount_bp;		/* off list price on orders, 1/100 % */
 	int	 depth;			/* filled by tree walks */
 	long	 held;			/* tree walks: cards allocated to it */

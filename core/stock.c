@@ -179,6 +179,117 @@ check_code(const char *field, const char *s, struct sd_err *err)
 	return SD_OK;
 }
 
+/* ---------------------------------------------------------------- field checks */
+
+/*
+ * What a plan, a service or an agent takes field by field, without the
+ * database: sd_plan_add and its kin apply these, and a form says them as
+ * each field is left.
+ */
+
+/* A fee or a limit in yuan: 0 or more, to the fen. */
+static int
+yuan_check(const char *field, const char *s, int64_t *fen, struct sd_err *err)
+{
+	int64_t v;
+
+	if (s == NULL || sd_money_parse(s, &v) != SD_OK)
+		return sd_err_set(err, SD_EINVAL, "%s: '%s' is not an amount in "
+		    "yuan like 39 or 39.50", field, s != NULL ? s : "");
+	if (v < 0)
+		return sd_err_set(err, SD_EINVAL, "%s: must not be negative",
+		    field);
+	if (fen != NULL)
+		*fen = v;
+	return SD_OK;
+}
+
+/* Included minutes or SMS of a plan. */
+static int
+qty_check(const char *field, int n, struct sd_err *err)
+{
+	if (n < 0 || n > SD_PLAN_QTY_MAX)
+		return sd_err_set(err, SD_EINVAL, "%s: '%d' is not a whole "
+		    "number from 0 to %d", field, n, SD_PLAN_QTY_MAX);
+	return SD_OK;
+}
+
+/* The services a plan allows: codes, comma-separated, at most 8. */
+static int
+vas_codes_check(const char *field, const char *s, struct sd_err *err)
+{
+	char buf[256], *tok, *save = NULL;
+	int n = 0, st;
+
+	if (strlen(s) >= sizeof buf)
+		return sd_err_set(err, SD_EINVAL, "%s: too long", field);
+	sd_strlcpy(buf, s, sizeof buf);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (++n > 8)
+			return sd_err_set(err, SD_EINVAL, "%s: at most 8", field);
+		if ((st = check_code(field, tok, err)) != SD_OK)
+			return st;
+	}
+	return SD_OK;
+}
+
+int
+sd_plan_check(const char *field, const char *value, struct sd_err *err)
+{
+	long n;
+
+	if (strcmp(field, "plan") == 0 || strcmp(field, "tariff") == 0)
+		return check_code(field, value, err);
+	if (strcmp(field, "name") == 0)
+		return sd_check_text(field, value, SD_NAME_MAX, err);
+	if (strcmp(field, "monthly-fee") == 0)
+		return yuan_check(field, value, NULL, err);
+	if (strcmp(field, "minutes") == 0 || strcmp(field, "sms") == 0)
+		return sd_int_check(field, value, 0, SD_PLAN_QTY_MAX, &n, err);
+	if (strcmp(field, "vas") == 0)
+		return vas_codes_check(field, value, err);
+	return sd_err_set(err, SD_EINTERNAL, "%s: not a field of a plan", field);
+}
+
+int
+sd_vas_check(const char *field, const char *value, struct sd_err *err)
+{
+	if (strcmp(field, "vas") == 0)
+		return check_code(field, value, err);
+	if (strcmp(field, "name") == 0)
+		return sd_check_text(field, value, SD_NAME_MAX, err);
+	if (strcmp(field, "monthly-fee") == 0)
+		return yuan_check(field, value, NULL, err);
+	return sd_err_set(err, SD_EINTERNAL, "%s: not a field of a service",
+	    field);
+}
+
+int
+sd_agent_check(const char *field, const char *value, struct sd_err *err)
+{
+	int64_t bp;
+
+	if (strcmp(field, "agent") == 0 || strcmp(field, "parent") == 0)
+		return check_code(field, value, err);
+	if (strcmp(field, "name") == 0)
+		return sd_check_text(field, value, SD_NAME_MAX, err);
+	if (strcmp(field, "region") == 0)
+		return sd_check_text(field, value, SD_REGION_MAX, err);
+	if (strcmp(field, "credit-limit") == 0)
+		return yuan_check(field, value, NULL, err);
+	if (strcmp(field, "discount") == 0) {
+		/* Percent with up to two decimals: the money parser's
+		 * hundredths are basis points. */
+		if (sd_money_parse(value, &bp) != SD_OK || bp < 0 || bp > 10000)
+			return sd_err_set(err, SD_EINVAL, "%s: '%s' is not a "
+			    "percentage 0 to 100", field, value);
+		return SD_OK;
+	}
+	return sd_err_set(err, SD_EINTERNAL, "%s: not a field of an agent",
+	    field);
+}
+
 static int
 load(struct sd_txn *t, int table, const char *key, struct sd_buf *val,
     int rmw, struct sd_err *err)
@@ -213,42 +324,53 @@ plan_apply(struct sd_txn *t, const struct sd_plan_fields *f, struct sd_plan *p,
 	if (f->name != NULL) {
 		if (f->name[0] == '\0')
 			return sd_err_set(err, SD_EINVAL, "name: must not be empty");
-		if ((st = sd_check_text("name", f->name, sizeof p->name - 1,
-		    err)) != SD_OK)
+		if ((st = sd_plan_check("name", f->name, err)) != SD_OK)
 			return st;
 		sd_strlcpy(p->name, f->name, sizeof p->name);
 	}
-	if (f->monthly_fee != NULL && (sd_money_parse(f->monthly_fee,
-	    &p->monthly_fen) != SD_OK || p->monthly_fen < 0))
-		return sd_err_set(err, SD_EINVAL, "monthly-fee: '%s' is not an "
-		    "amount in yuan like 39 or 39.50", f->monthly_fee);
+	if (f->monthly_fee != NULL && (st = yuan_check("monthly-fee",
+	    f->monthly_fee, &p->monthly_fen, err)) != SD_OK)
+		return st;
 	if (f->minutes != -1) {
-		if (f->minutes < 0)
-			return sd_err_set(err, SD_EINVAL, "minutes: negative");
+		if ((st = qty_check("minutes", f->minutes, err)) != SD_OK)
+			return st;
 		p->minutes = f->minutes;
 	}
 	if (f->sms != -1) {
-		if (f->sms < 0)
-			return sd_err_set(err, SD_EINVAL, "sms: negative");
+		if ((st = qty_check("sms", f->sms, err)) != SD_OK)
+			return st;
 		p->sms = f->sms;
 	}
 	if (f->tariff != NULL) {
-		if (f->tariff[0] && (st = check_code("tariff", f->tariff,
+		if (f->tariff[0] && (st = sd_plan_check("tariff", f->tariff,
 		    err)) != SD_OK)
 			return st;
+		/* A mistyped tariff would leave calls beyond the bundle
+		 * unrated: it must be there, as the services must. */
+		if (f->tariff[0]) {
+			struct sd_buf v = SD_BUF_INIT;
+
+			st = load(t, T_TARIFF, f->tariff, &v, 0, err);
+			sd_buf_free(&v);
+			if (st == SD_ENOTFOUND)
+				return sd_err_set(err, SD_EINVAL, "tariff: no "
+				    "tariff %s", f->tariff);
+			if (st != SD_OK)
+				return st;
+		}
 		sd_strlcpy(p->tariff, f->tariff, sizeof p->tariff);
 	}
 	if (f->vas != NULL) {
 		char buf[256], *tok, *save = NULL;
 
+		if ((st = sd_plan_check("vas", f->vas, err)) != SD_OK)
+			return st;
 		sd_strlcpy(buf, f->vas, sizeof buf);
 		p->nvas = 0;
 		for (tok = strtok_r(buf, ",", &save); tok != NULL;
 		    tok = strtok_r(NULL, ",", &save)) {
 			struct sd_buf v = SD_BUF_INIT;
 
-			if (p->nvas >= 8)
-				return sd_err_set(err, SD_EINVAL, "vas: at most 8");
 			st = load(t, T_VAS, tok, &v, 0, err);
 			sd_buf_free(&v);
 			if (st == SD_ENOTFOUND)
@@ -284,7 +406,7 @@ plan_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if (a->create) {
 		if (st == SD_OK) {
 			sd_buf_free(&val);
-			return sd_err_set(err, SD_EEXIST, "plan %s: already exists",
+			return sd_err_set(err, SD_EEXIST, "plan: %s already exists",
 			    a->code);
 		}
 		if (st != SD_ENOTFOUND)
@@ -489,7 +611,7 @@ vas_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	st = store(t, T_VAS, a->v.code, &val, 1, err);
 	sd_buf_free(&val);
 	if (st == SD_EEXIST)
-		return sd_err_set(err, SD_EEXIST, "vas %s: already exists",
+		return sd_err_set(err, SD_EEXIST, "vas: %s already exists",
 		    a->v.code);
 	if (st != SD_OK)
 		return st;
@@ -513,13 +635,12 @@ sd_vas_add(struct sd_session *s, const char *code, const char *name,
 	sd_strlcpy(a.v.code, code, sizeof a.v.code);
 	if (name == NULL || name[0] == '\0')
 		return sd_err_set(err, SD_EINVAL, "name: required");
-	if ((st = sd_check_text("name", name, sizeof a.v.name - 1, err)) != SD_OK)
+	if ((st = sd_vas_check("name", name, err)) != SD_OK)
 		return st;
 	sd_strlcpy(a.v.name, name, sizeof a.v.name);
-	if (monthly_fee == NULL || sd_money_parse(monthly_fee,
-	    &a.v.monthly_fen) != SD_OK || a.v.monthly_fen < 0)
-		return sd_err_set(err, SD_EINVAL, "monthly-fee: '%s' is not an "
-		    "amount in yuan", monthly_fee ? monthly_fee : "");
+	if ((st = yuan_check("monthly-fee", monthly_fee, &a.v.monthly_fen,
+	    err)) != SD_OK)
+		return st;
 	return sd_db_run(s->core->db, vas_txn, &a, err);
 }
 
@@ -646,35 +767,28 @@ static int
 agent_apply(const struct sd_agent_fields *f, struct sd_agent *a,
     struct sd_err *err)
 {
+	int64_t bp;
 	int st;
 
 	if (f->name != NULL) {
 		if (f->name[0] == '\0')
 			return sd_err_set(err, SD_EINVAL, "name: must not be "
 			    "empty");
-		if ((st = sd_check_text("name", f->name, sizeof a->name - 1,
-		    err)) != SD_OK)
+		if ((st = sd_agent_check("name", f->name, err)) != SD_OK)
 			return st;
 		sd_strlcpy(a->name, f->name, sizeof a->name);
 	}
-	if (f->credit_limit != NULL && (sd_money_parse(f->credit_limit,
-	    &a->credit_fen) != SD_OK || a->credit_fen < 0))
-		return sd_err_set(err, SD_EINVAL, "credit-limit: '%s' is not an "
-		    "amount in yuan", f->credit_limit);
+	if (f->credit_limit != NULL && (st = yuan_check("credit-limit",
+	    f->credit_limit, &a->credit_fen, err)) != SD_OK)
+		return st;
 	if (f->discount != NULL) {
-		int64_t bp;
-
-		/* Percent with up to two decimals: the money parser's
-		 * hundredths are basis points. */
-		if (sd_money_parse(f->discount, &bp) != SD_OK || bp < 0 ||
-		    bp > 10000)
-			return sd_err_set(err, SD_EINVAL, "discount: '%s' is "
-			    "not a percentage 0 to 100", f->discount);
+		if ((st = sd_agent_check("discount", f->discount, err)) != SD_OK)
+			return st;
+		(void)sd_money_parse(f->discount, &bp);
 		a->discount_bp = (int)bp;
 	}
 	if (f->region != NULL) {
-		if ((st = sd_check_text("region", f->region,
-		    sizeof a->region - 1, err)) != SD_OK)
+		if ((st = sd_agent_check("region", f->region, err)) != SD_OK)
 			return st;
 		sd_strlcpy(a->region, f->region, sizeof a->region);
 	}
@@ -692,8 +806,8 @@ agent_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 	if (a->mode == AG_CREATE) {
 		if (agent_load(t, a->a.code, &cur, 0, err) == SD_OK)
-			return sd_err_set(err, SD_EEXIST, "agent %s: already exists",
-			    a->a.code);
+			return sd_err_set(err, SD_EEXIST, "agent: %s already "
+			    "exists", a->a.code);
 		sd_err_clear(err);
 		if (a->a.parent[0] != '\0' &&
 		    (st = agent_load(t, a->a.parent, &cur, 0, err)) != SD_OK)
@@ -750,8 +864,11 @@ sd_agent_add(struct sd_session *s, const char *code,
 		return sd_err_set(err, SD_EINVAL, "name: required");
 	if ((st = agent_apply(f, &a.a, err)) != SD_OK)
 		return st;
-	if (f->parent != NULL && f->parent[0] != '\0')
+	if (f->parent != NULL && f->parent[0] != '\0') {
+		if ((st = sd_agent_check("parent", f->parent, err)) != SD_OK)
+			return st;
 		sd_strlcpy(a.a.parent, f->parent, sizeof a.a.parent);
+	}
 	a.a.status = SD_AGENT_APPLIED;
 	a.a.created = sd_now();
 	return sd_db_run(s->core->db, agent_txn, &a, err);

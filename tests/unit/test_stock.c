@@ -1,7 +1,8 @@
 /*
  * test_stock.c -- SIM card rules with vectors worked out by hand: the ICCID
- * Luhn check digit, mainland MSISDNs, the default number-grading rules, and
- * the whole state-machine matrix.
+ * Luhn check digit, mainland MSISDNs, the default number-grading rules,
+ * the whole state-machine matrix, and the field checks of plans, services
+ * and agents that every front end says as a field is left.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,6 +40,64 @@ iccid_luhn(void **state)
 	    &e), SD_EINVAL);
 	assert_int_equal(sd_iccid_check("8986001234567890X23", out, &appended,
 	    &e), SD_EINVAL);
+}
+
+/* The message names the field first, then the rule. */
+static void
+field_error(int st, const struct sd_err *e, const char *want)
+{
+	assert_int_equal(st, SD_EINVAL);
+	assert_string_equal(e->msg, want);
+}
+
+static void
+catalog_fields(void **state)
+{
+	struct sd_err e;
+
+	(void)state;
+	assert_int_equal(sd_plan_check("plan", "P39-a_1", &e), SD_OK);
+	field_error(sd_plan_check("plan", "P 39", &e), &e,
+	    "plan: 'P 39' may hold only letters, digits, '_' and '-'");
+	field_error(sd_plan_check("plan", "P1234567890123456", &e), &e,
+	    "plan: must be 1 to 16 characters");
+	assert_int_equal(sd_plan_check("monthly-fee", "0", &e), SD_OK);
+	assert_int_equal(sd_plan_check("monthly-fee", "39.50", &e), SD_OK);
+	field_error(sd_plan_check("monthly-fee", "abc", &e), &e,
+	    "monthly-fee: 'abc' is not an amount in yuan like 39 or 39.50");
+	field_error(sd_plan_check("monthly-fee", "39.555", &e), &e,
+	    "monthly-fee: '39.555' is not an amount in yuan like 39 or 39.50");
+	field_error(sd_plan_check("monthly-fee", "-1", &e), &e,
+	    "monthly-fee: must not be negative");
+	/* The limit simdeskctl's option parser kept to itself before. */
+	assert_int_equal(sd_plan_check("minutes", "1000000", &e), SD_OK);
+	field_error(sd_plan_check("minutes", "1000001", &e), &e,
+	    "minutes: '1000001' is not a whole number from 0 to 1000000");
+	field_error(sd_plan_check("sms", "x", &e), &e,
+	    "sms: 'x' is not a whole number from 0 to 1000000");
+	assert_int_equal(sd_plan_check("vas", "CRBT,CLIP", &e), SD_OK);
+	field_error(sd_plan_check("vas", "A,B,C,D,E,F,G,H,I", &e), &e,
+	    "vas: at most 8");
+	field_error(sd_plan_check("vas", "CRBT,彩铃", &e), &e,
+	    "vas: '彩铃' may hold only letters, digits, '_' and '-'");
+	assert_int_equal(sd_plan_check("name", "39元畅聊", &e), SD_OK);
+	assert_int_equal(sd_plan_check("colour", "x", &e), SD_EINTERNAL);
+
+	assert_int_equal(sd_vas_check("vas", "CRBT", &e), SD_OK);
+	field_error(sd_vas_check("monthly-fee", "5.001", &e), &e,
+	    "monthly-fee: '5.001' is not an amount in yuan like 39 or 39.50");
+
+	assert_int_equal(sd_agent_check("parent", "A1-1", &e), SD_OK);
+	field_error(sd_agent_check("parent", "A1/1", &e), &e,
+	    "parent: 'A1/1' may hold only letters, digits, '_' and '-'");
+	assert_int_equal(sd_agent_check("credit-limit", "5000", &e), SD_OK);
+	field_error(sd_agent_check("credit-limit", "lots", &e), &e,
+	    "credit-limit: 'lots' is not an amount in yuan like 39 or 39.50");
+	assert_int_equal(sd_agent_check("discount", "7.5", &e), SD_OK);
+	assert_int_equal(sd_agent_check("discount", "100", &e), SD_OK);
+	field_error(sd_agent_check("discount", "100.01", &e), &e,
+	    "discount: '100.01' is not a percentage 0 to 100");
+	assert_int_equal(sd_agent_check("region", "浙江", &e), SD_OK);
 }
 
 static void
@@ -175,6 +234,7 @@ main(void)
 		cmocka_unit_test(grading),
 		cmocka_unit_test(grading_config),
 		cmocka_unit_test(transitions),
+		cmocka_unit_test(catalog_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

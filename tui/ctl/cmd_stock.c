@@ -11,6 +11,21 @@
 
 /* ---------------------------------------------------------------- plans */
 
+/* Minutes and SMS arrive as numbers: core's rule reads the typed text. */
+static int
+plan_qty(struct ctl_ctx *c, const char *name, int *out)
+{
+	const char *v = ctl_opt(c, name);
+	int st;
+
+	if (v == NULL)
+		return SD_OK;
+	if ((st = sd_plan_check(name, v, &c->err)) != SD_OK)
+		return st;
+	*out = atoi(v);
+	return SD_OK;
+}
+
 static int
 plan_fields(struct ctl_ctx *c, struct sd_plan_fields *f)
 {
@@ -21,9 +36,9 @@ plan_fields(struct ctl_ctx *c, struct sd_plan_fields *f)
 	f->monthly_fee = ctl_opt(c, "monthly-fee");
 	f->tariff = ctl_opt(c, "tariff");
 	f->vas = ctl_opt(c, "vas");
-	if ((st = ctl_opt_int(c, "minutes", 0, 1000000, &f->minutes)) != SD_OK)
+	if ((st = plan_qty(c, "minutes", &f->minutes)) != SD_OK)
 		return st;
-	return ctl_opt_int(c, "sms", 0, 1000000, &f->sms);
+	return plan_qty(c, "sms", &f->sms);
 }
 
 int
