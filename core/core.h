@@ -2037,7 +2037,8 @@ int	sd_wire_recv_msg(int fd, struct sd_buf *frame, size_t max,
 	X(PRESENCE_BEAT) X(PRESENCE_LIST) X(TEL_EVENTS) X(DISK_GET)	\
 	X(LOGIN_NOTE) X(SHIFT_REPORT) X(VERIFY) X(RECEIPT_LIST)		\
 	X(RECEIPT_VOID) X(TICKET_ASSIGN) X(CUSTOMER_TRANSFER)		\
-	X(CDR_IMPORT) X(BILL_RUN) X(BILL_ADJUST)
+	X(CDR_IMPORT) X(BILL_RUN) X(BILL_ADJUST)				\
+	X(PLAN_LIST) X(PLAN_ADD) X(VAS_LIST) X(VAS_ADD) X(AGENT_ADD)
 
 enum sd_rpc_op {
 #define SD_RPC_ENUM(n) SD_RPC_##n,
@@ -2073,6 +2074,9 @@ void	sd_arg_cust_fields(struct sd_buf *b, const struct sd_cust_fields *f);
 void	sd_arg_sim_filter(struct sd_buf *b, const struct sd_sim_filter *f);
 void	sd_arg_activation(struct sd_buf *b, const struct sd_activation *f);
 void	sd_arg_rate_fields(struct sd_buf *b, const struct sd_rate_fields *f);
+void	sd_arg_plan_fields(struct sd_buf *b, const struct sd_plan_fields *f);
+void	sd_arg_agent_fields(struct sd_buf *b,
+	    const struct sd_agent_fields *f);
 
 /* The server's side of one simdesk connection. */
 struct sd_rpc_srv {

@@ -234,6 +234,8 @@ ROW_CB(row_call, sd_call)
 ROW_CB(row_modem, sd_modem)
 ROW_CB(row_presence, sd_presence)
 ROW_CB(row_receipt, sd_receipt)
+ROW_CB(row_plan, sd_plan)
+ROW_CB(row_vas, sd_vas)
 
 /* ---------------------------------------------------------------- progress */
 
@@ -416,6 +418,48 @@ sd_arg_rate_fields(struct sd_buf *b, const struct sd_rate_fields *f)
 	sd_arg_str(b, f->name);
 	sd_arg_str(b, f->band);
 	sd_arg_int(b, f->bundle);
+}
+
+static void
+plan_fields(struct sd_args *a, struct sd_plan_fields *f)
+{
+	f->name = sd_args_opt(a);
+	f->monthly_fee = sd_args_opt(a);
+	f->minutes = (int)sd_args_int(a);
+	f->sms = (int)sd_args_int(a);
+	f->tariff = sd_args_opt(a);
+	f->vas = sd_args_opt(a);
+}
+
+void
+sd_arg_plan_fields(struct sd_buf *b, const struct sd_plan_fields *f)
+{
+	sd_arg_str(b, f->name);
+	sd_arg_str(b, f->monthly_fee);
+	sd_arg_int(b, f->minutes);
+	sd_arg_int(b, f->sms);
+	sd_arg_str(b, f->tariff);
+	sd_arg_str(b, f->vas);
+}
+
+static void
+agent_fields(struct sd_args *a, struct sd_agent_fields *f)
+{
+	f->name = sd_args_opt(a);
+	f->parent = sd_args_opt(a);
+	f->credit_limit = sd_args_opt(a);
+	f->discount = sd_args_opt(a);
+	f->region = sd_args_opt(a);
+}
+
+void
+sd_arg_agent_fields(struct sd_buf *b, const struct sd_agent_fields *f)
+{
+	sd_arg_str(b, f->name);
+	sd_arg_str(b, f->parent);
+	sd_arg_str(b, f->credit_limit);
+	sd_arg_str(b, f->discount);
+	sd_arg_str(b, f->region);
 }
 
 /* An id result (uint64_t *id) and the like. */
@@ -1096,6 +1140,66 @@ op_agent_set_status(struct call *k)
 	if (ARGS_OK(k))
 		return k->err->status;
 	return sd_agent_set_status(k->s, code, status, k->err);
+}
+
+static int
+op_agent_add(struct call *k)
+{
+	const char *code = sd_args_str(&k->a);
+	struct sd_agent_fields f;
+
+	agent_fields(&k->a, &f);
+	if (ARGS_OK(k))
+		return k->err->status;
+	return sd_agent_add(k->s, code, &f, k->err);
+}
+
+static int
+op_plan_list(struct call *k)
+{
+	struct rows r;
+	int st;
+
+	rows_init(&r, k->c);
+	st = sd_plan_list(k->s, row_plan, &r, k->err);
+	rows_end(&r);
+	return st;
+}
+
+static int
+op_plan_add(struct call *k)
+{
+	const char *code = sd_args_str(&k->a);
+	struct sd_plan_fields f;
+
+	plan_fields(&k->a, &f);
+	if (ARGS_OK(k))
+		return k->err->status;
+	return sd_plan_add(k->s, code, &f, k->err);
+}
+
+static int
+op_vas_list(struct call *k)
+{
+	struct rows r;
+	int st;
+
+	rows_init(&r, k->c);
+	st = sd_vas_list(k->s, row_vas, &r, k->err);
+	rows_end(&r);
+	return st;
+}
+
+static int
+op_vas_add(struct call *k)
+{
+	const char *code = sd_args_str(&k->a);
+	const char *name = sd_args_opt(&k->a);
+	const char *fee = sd_args_opt(&k->a);
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	return sd_vas_add(k->s, code, name, fee, k->err);
 }
 
 static int
@@ -1782,6 +1886,11 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_CDR_IMPORT:		st = op_cdr_import(&k); break;
 	case SD_RPC_BILL_RUN:		st = op_bill_run(&k); break;
 	case SD_RPC_BILL_ADJUST:	st = op_bill_adjust(&k); break;
+	case SD_RPC_PLAN_LIST:		st = op_plan_list(&k); break;
+	case SD_RPC_PLAN_ADD:		st = op_plan_add(&k); break;
+	case SD_RPC_VAS_LIST:		st = op_vas_list(&k); break;
+	case SD_RPC_VAS_ADD:		st = op_vas_add(&k); break;
+	case SD_RPC_AGENT_ADD:		st = op_agent_add(&k); break;
 	case SD_RPC_CALL_GET:		st = op_call_get(&k); break;
 	case SD_RPC_CALL_LIST:		st = op_call_list(&k); break;
 	case SD_RPC_CALL_DIAL:		st = op_call_dial(&k); break;

@@ -562,6 +562,8 @@ LIST_SINK(sink_call, sd_call, sd_call_cb)
 LIST_SINK(sink_modem, sd_modem, sd_modem_cb)
 LIST_SINK(sink_presence, sd_presence, sd_presence_cb)
 LIST_SINK(sink_receipt, sd_receipt, sd_receipt_cb)
+LIST_SINK(sink_plan, sd_plan, sd_plan_cb)
+LIST_SINK(sink_vas, sd_vas, sd_vas_cb)
 
 #define LIST_CALL(sinkfn, cbv, argv)					\
 	do {								\
@@ -1163,6 +1165,58 @@ rpc_agent_set_status(struct sd_session *s, const char *code, int status,
 	begin(SD_RPC_AGENT_SET_STATUS);
 	sd_arg_str(&R.out, code);
 	sd_arg_int(&R.out, status);
+	return run(NULL, err);
+}
+
+int
+rpc_agent_add(struct sd_session *s, const char *code,
+    const struct sd_agent_fields *f, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_AGENT_ADD);
+	sd_arg_str(&R.out, code);
+	sd_arg_agent_fields(&R.out, f);
+	return run(NULL, err);
+}
+
+int
+rpc_plan_list(struct sd_session *s, sd_plan_cb cb, void *arg,
+    struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_PLAN_LIST);
+	LIST_CALL(sink_plan, cb, arg);
+}
+
+int
+rpc_plan_add(struct sd_session *s, const char *code,
+    const struct sd_plan_fields *f, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_PLAN_ADD);
+	sd_arg_str(&R.out, code);
+	sd_arg_plan_fields(&R.out, f);
+	return run(NULL, err);
+}
+
+int
+rpc_vas_list(struct sd_session *s, sd_vas_cb cb, void *arg,
+    struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_VAS_LIST);
+	LIST_CALL(sink_vas, cb, arg);
+}
+
+int
+rpc_vas_add(struct sd_session *s, const char *code, const char *name,
+    const char *monthly_fee, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_VAS_ADD);
+	sd_arg_str(&R.out, code);
+	sd_arg_str(&R.out, name);
+	sd_arg_str(&R.out, monthly_fee);
 	return run(NULL, err);
 }
 

@@ -126,6 +126,16 @@ int	rpc_agent_stats(struct sd_session *s, const char *code,
 	    struct sd_agent_stats *out, struct sd_err *err);
 int	rpc_agent_set_status(struct sd_session *s, const char *code,
 	    int status, struct sd_err *err);
+int	rpc_agent_add(struct sd_session *s, const char *code,
+	    const struct sd_agent_fields *f, struct sd_err *err);
+int	rpc_plan_list(struct sd_session *s, sd_plan_cb cb, void *arg,
+	    struct sd_err *err);
+int	rpc_plan_add(struct sd_session *s, const char *code,
+	    const struct sd_plan_fields *f, struct sd_err *err);
+int	rpc_vas_list(struct sd_session *s, sd_vas_cb cb, void *arg,
+	    struct sd_err *err);
+int	rpc_vas_add(struct sd_session *s, const char *code, const char *name,
+	    const char *monthly_fee, struct sd_err *err);
 int	rpc_subscription_list(struct sd_session *s, uint64_t customer,
 	    sd_sub_cb cb, void *arg, struct sd_err *err);
 int	rpc_order_add(struct sd_session *s, const char *agent,
