@@ -208,7 +208,8 @@ wait_for "saving an empty form flags the required fields" "Please correct the fi
 # Every bad field at once, each beside its field (issue 12): a password
 # too short and a repeat that differs, with the login's rule, on one F2.
 keys "Bad Name" Tab Tab Tab Tab Tab Tab Tab abc Tab abd F2
-wait_for "... a bad login beside its field, the cursor on it" "Login \* +Bad Name_ +'Bad Name' must start with a lowercase"
+wait_for "... a bad login, the cursor on it" "Login \* +Bad Name_ *$"
+wait_for "... its rule whole on the line under it (too long for beside it)" "^ {20}'Bad Name' must start with a lowercase letter or digit$"
 wait_for "... a short password beside its" "Password \* +\*\*\* +shorter than [0-9]+ characters"
 wait_for "... and the repeat that differs, on the same F2" "Repeat password \* +\*\*\* +the two passwords differ"
 keys Escape

@@ -139,6 +139,10 @@ form_check_field(struct ff_field *fl)
 			    sizeof fl->error);
 		break;
 	}
+	if (fl->error[0] == '\0' && fl->check != NULL &&
+	    fl->check(fl->key != NULL ? fl->key : fl->label, fl->value,
+	    &err) != SD_OK)
+		set_error(fl, &err);
 	return fl->error[0] != '\0';
 }
 
@@ -209,7 +213,13 @@ form_draw(struct form *f)
 				p++;
 			put_text(y, 2 + LABEL_W, VALUE_W, p, attr);
 		}
-		if (fl->error[0] != '\0')
+		/* An error too long for the room beside the field goes on
+		 * the free line under it (80 columns). */
+		if (fl->error[0] != '\0' && sd_width(fl->error) >
+		    COLS - (3 + LABEL_W + VALUE_W))
+			put_text(y + 1, 2 + LABEL_W, COLS - (2 + LABEL_W),
+			    fl->error, theme_attr(TH_ERROR));
+		else if (fl->error[0] != '\0')
 			put_text(y, 3 + LABEL_W + VALUE_W,
 			    COLS - (3 + LABEL_W + VALUE_W), fl->error,
 			    theme_attr(TH_ERROR));

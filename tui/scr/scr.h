@@ -242,6 +242,10 @@ struct ff_field {
 	char			 hint[64];	/* shown dim where errors go */
 	const struct ff_field	*repeat_of;	/* FF_PASSWORD: must equal it */
 	int			 new_password;	/* FF_PASSWORD: core's length */
+	/* Core's rule for the field, by its key ("monthly-fee"), run on a
+	 * value that is not empty after the type's own check. */
+	int			(*check)(const char *field, const char *value,
+				    struct sd_err *err);
 };
 
 struct form;
