@@ -333,6 +333,10 @@ struct screen *scr_import_new(void);
 struct screen *scr_stock_menu_new(void);
 struct screen *scr_stock_new(void);
 struct screen *scr_agents_new(void);
+/* The catalogue (scr_plans.c): plans, value-added services, a new agent. */
+struct screen *scr_plans_new(void);
+struct screen *scr_vas_new(void);
+struct screen *scr_agent_form_new(void);
 struct screen *scr_orders_new(void);
 struct screen *scr_activate_new(void);
 /* Fill the activation form's card (from the stock browser). */

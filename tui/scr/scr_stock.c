@@ -18,6 +18,8 @@ static const struct menu_item stock_items[] = {
 	{ N_("Orders"), SD_OP_ORDER_SHOW, scr_orders_new },
 	{ N_("Agent tree"), SD_OP_AGENT_SHOW, scr_agents_new },
 	{ N_("Stocktake"), SD_OP_SIM_STOCKTAKE, scr_stocktake_new },
+	{ N_("Plans"), SD_OP_PLAN_SHOW, scr_plans_new },
+	{ N_("Value-added services"), SD_OP_PLAN_SHOW, scr_vas_new },
 };
 
 struct screen *
@@ -482,6 +484,7 @@ agents_fetch(void *ctx, const char *filter, const char *anchor, int dir,
 }
 
 static const struct keybind agents_keys[] = {
+	{ 'n', ACT_ADD, N_("New agent"), "n", KEY_NEEDS(SD_OP_AGENT_EDIT) },
 	{ 'A', ACT_NONE, N_("Approve"), "A", KEY_NEEDS(SD_OP_AGENT_APPROVE) },
 	{ 'S', ACT_NONE, N_("Suspend"), "S", KEY_NEEDS(SD_OP_AGENT_APPROVE) },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
@@ -493,7 +496,8 @@ static const struct keybind agents_keys[] = {
 static const char agents_help[] = N_("The distributor tree, each agent "
     "under its parent: cards held (allocated, unsold), activations this "
     "month, credit limit and discount. The line below shows the selected "
-    "agent's receivable and orders. A supervisor approves an applied agent "
+    "agent's receivable and orders. A supervisor adds an agent with n "
+    "(applied, under the parent agent named), approves an applied agent "
     "with A and suspends one with S. An agent sees its own branch.");
 
 static void
@@ -552,6 +556,10 @@ agents_key(struct screen *s, enum action a, wint_t ch)
 	}
 	if (a == ACT_BACK) {
 		screen_pop();
+		return;
+	}
+	if (a == ACT_ADD) {
+		screen_push(scr_agent_form_new());
 		return;
 	}
 	if ((ch != 'A' && ch != 'S') || (row = lv_selected(&d->lv)) == NULL)
