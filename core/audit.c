@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core_int.h"
 
@@ -135,6 +136,8 @@ list_match(const struct sd_audit_filter *f, const struct sd_audit *a)
 {
 	if (a->at < f->since)
 		return 0;
+	if (f->until > 0 && a->at > f->until)
+		return 0;
 	if (f->user != NULL && strcmp(f->user, a->user) != 0)
 		return 0;
 	if (f->object != NULL &&
@@ -194,6 +197,8 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		if (audit_decode(v, vlen, &row) == SD_OK) {
 			if (dir < 0 && row.at < f->since)
 				break;		/* older than asked for */
+			if (dir > 0 && f->until > 0 && row.at > f->until)
+				break;		/* newer than asked for */
 			if (list_match(f, &row)) {
 				if (dir < 0) {
 					a->newest[a->n++] = row;
@@ -225,6 +230,8 @@ sd_audit_list(struct sd_session *s, const struct sd_audit_filter *f,
 
 	if ((st = sd_authorize(s, SD_OP_AUDIT_LIST, "", err)) != SD_OK)
 		return st;
+	if (f->until > 0 && f->until < f->since)
+		return sd_err_set(err, SD_EINVAL, "until: before since");
 	memset(&a, 0, sizeof a);
 	a.f = f;
 	a.cb = cb;
@@ -237,5 +244,262 @@ sd_audit_list(struct sd_session *s, const struct sd_audit_filter *f,
 		if (cb(&a.newest[i], arg) != 0)
 			break;
 	free(a.newest);
+	return st;
+}
+
+/* ---------------------------------------------------------------- bounds */
+
+/* Local midnight of t's day, days on. */
+static int64_t
+midnight(int64_t t, int days)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	tm.tm_mday += days;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+int
+sd_audit_bound_parse(const char *field, const char *s, int64_t now, int end,
+    int64_t *out, struct sd_err *err)
+{
+	const char *p = s != NULL ? s : "";
+	int colons = 0, relative;
+
+	while (*p == ' ')
+		p++;
+	relative = p[0] == '+' || p[0] == '@';
+	if (sd_time_parse_human(p, now, out) != SD_OK)
+		return sd_err_set(err, SD_EINVAL, "%s: '%s' is not a time "
+		    "(2026-12-05, 2026-12-05 10:00, 12-05, 15:30, today, "
+		    "+2d)", field, s != NULL ? s : "");
+	for (const char *q = p; *q != '\0'; q++)
+		colons += *q == ':';
+	if (relative)
+		return SD_OK;
+	if (colons == 0)		/* a day: all of it */
+		*out = end ? midnight(*out, 1) - 1 : midnight(*out, 0);
+	else if (colons == 1 && end)	/* HH:MM: all of that minute */
+		*out += 59;
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- pages */
+
+/* Rows one call reads at most: a filter on the object or operation
+ * scans, and the server must not stop for it. */
+#define AUDIT_SCAN_MAX	5000
+
+struct apage_arg {
+	const struct sd_audit_filter	*f;
+	struct sd_buf			 prefix, anchor;
+	int				 dir, max, n;
+	struct sd_audit			*rows;
+	char				(*keys)[SD_PAGEKEY_MAX];
+	char				*resume;
+};
+
+/* Is there a user of that login, or a row by that name (a failed login's)? */
+static int
+apage_user_known(struct sd_txn *t, struct apage_arg *a, struct sd_err *err)
+{
+	struct sd_user u;
+	struct sd_cursor *c;
+	size_t kl;
+	const void *k;
+	int st;
+
+	if ((st = user_load(t, a->f->user, &u, 0, err)) != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	if ((st = sd_cursor_open(t, T_AUDIT, IX_AUDIT_USER, &c, err)) != SD_OK)
+		return st;
+	st = sd_cursor_seek(c, SD_SEEK_GE, a->prefix.p, a->prefix.len, err);
+	if (st == SD_OK) {
+		k = sd_cursor_key(c, &kl);
+		if (kl < a->prefix.len || memcmp(k, a->prefix.p,
+		    a->prefix.len) != 0)
+			st = SD_ENOTFOUND;
+	}
+	sd_cursor_close(c);
+	if (st == SD_ENOTFOUND)
+		return sd_err_set(err, SD_EINVAL, "user: no user '%s'",
+		    a->f->user);
+	return st;
+}
+
+static int
+apage_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct apage_arg *a = arg;
+	const struct sd_audit_filter *f = a->f;
+	struct sd_cursor *c;
+	struct sd_buf edge = SD_BUF_INIT;
+	uint8_t at[8];
+	int st, seen = 0;
+
+	a->n = 0;
+	a->resume[0] = '\0';
+	if (f->user != NULL && (st = apage_user_known(t, a, err)) != SD_OK)
+		return st;
+	if ((st = sd_cursor_open(t, T_AUDIT, f->user != NULL ? IX_AUDIT_USER :
+	    -1, &c, err)) != SD_OK)
+		return st;
+	/*
+	 * Keys are the prefix (a user's), the time and the id: the first
+	 * row is the first at or after since (or after the anchor), the
+	 * last the last before until's next second (or before the anchor).
+	 */
+	if (a->anchor.len > 0)
+		sd_buf_add(&edge, a->anchor.p, a->anchor.len);
+	else {
+		sd_buf_add(&edge, a->prefix.p, a->prefix.len);
+		if (a->dir > 0)
+			sd_be64_put(at, (uint64_t)f->since);
+		else if (f->until > 0)
+			sd_be64_put(at, (uint64_t)f->until + 1);
+		else
+			memset(at, 0xff, sizeof at);
+		sd_buf_add(&edge, at, sizeof at);
+		if (a->dir < 0 && f->until <= 0)
+			sd_buf_add(&edge, at, sizeof at);
+	}
+	st = sd_cursor_seek(c, SD_SEEK_GE, edge.p, edge.len, err);
+	if (a->dir > 0 && st == SD_OK && a->anchor.len > 0) {
+		size_t kl;
+		const void *k = sd_cursor_key(c, &kl);
+
+		if (kl == a->anchor.len && memcmp(k, a->anchor.p, kl) == 0)
+			st = sd_cursor_step(c, 1, err);
+	} else if (a->dir < 0) {
+		if (st == SD_OK)
+			st = sd_cursor_step(c, -1, err);
+		else if (st == SD_ENOTFOUND)
+			st = sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err);
+	}
+	while (st == SD_OK && a->n < a->max) {
+		size_t kl, vl;
+		const uint8_t *k = sd_cursor_key(c, &kl);
+		const void *v;
+		int64_t t_at;
+
+		if (kl != a->prefix.len + 16 || memcmp(k, a->prefix.p,
+		    a->prefix.len) != 0)
+			break;
+		t_at = (int64_t)sd_be64_get(k + a->prefix.len);
+		if (t_at < f->since || (f->until > 0 && t_at > f->until)) {
+			/* Outside the time asked for: before it going back,
+			 * after it going on (an anchor may start outside). */
+			if ((a->dir < 0) == (t_at < f->since))
+				break;
+		} else {
+			v = sd_cursor_val(c, &vl);
+			if (audit_decode(v, vl, &a->rows[a->n]) == SD_OK &&
+			    list_match(f, &a->rows[a->n])) {
+				if (a->keys != NULL)
+					page_hex_encode(k, kl, a->keys[a->n],
+					    SD_PAGEKEY_MAX);
+				a->n++;
+			}
+		}
+		if (a->n < a->max && ++seen >= AUDIT_SCAN_MAX) {
+			page_hex_encode(k, kl, a->resume, SD_PAGEKEY_MAX);
+			break;
+		}
+		st = sd_cursor_step(c, a->dir, err);
+	}
+	sd_cursor_close(c);
+	sd_buf_free(&edge);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	if (a->dir < 0)
+		page_reverse(a->rows, sizeof *a->rows, a->keys, a->n);
+	return SD_OK;
+}
+
+int
+sd_audit_page(struct sd_session *s, const struct sd_audit_filter *f,
+    const char *anchor, int dir, struct sd_audit *rows,
+    char (*page_keys)[SD_PAGEKEY_MAX], int max, int *n, char *resume,
+    struct sd_err *err)
+{
+	struct apage_arg a;
+	int st;
+
+	*n = 0;
+	resume[0] = '\0';
+	if ((st = sd_authorize(s, SD_OP_AUDIT_LIST, "", err)) != SD_OK)
+		return st;
+	if (f->until > 0 && f->until < f->since)
+		return sd_err_set(err, SD_EINVAL, "until: before since");
+	if (f->user != NULL && f->user[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "user: must not be empty");
+	memset(&a, 0, sizeof a);
+	a.f = f;
+	a.dir = dir >= 0 ? 1 : -1;
+	a.max = max;
+	a.rows = rows;
+	a.keys = page_keys;
+	a.resume = resume;
+	if (f->user != NULL)
+		sd_buf_add(&a.prefix, f->user, strlen(f->user) + 1);
+	if (anchor != NULL && anchor[0] != '\0' &&
+	    page_hex_decode(anchor, &a.anchor) != 0)
+		st = sd_err_set(err, SD_EINVAL, "page: bad anchor");
+	else
+		st = sd_db_read(s->core->db, apage_txn, &a, err);
+	*n = a.n;
+	sd_buf_free(&a.prefix);
+	sd_buf_free(&a.anchor);
+	return st;
+}
+
+struct aget_arg {
+	const uint8_t	*key;
+	struct sd_audit	*out;
+};
+
+static int
+aget_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct aget_arg *a = arg;
+	struct sd_buf val = SD_BUF_INIT;
+	int st;
+
+	st = sd_get(t, T_AUDIT, a->key, 16, &val, 0, err);
+	if (st == SD_ENOTFOUND)
+		st = sd_err_set(err, SD_ENOTFOUND, "audit: no such row");
+	else if (st == SD_OK && audit_decode(val.p, val.len, a->out) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "audit: record corrupt");
+	sd_buf_free(&val);
+	return st;
+}
+
+int
+sd_audit_get(struct sd_session *s, const char *page_key, struct sd_audit *out,
+    struct sd_err *err)
+{
+	struct sd_buf key = SD_BUF_INIT;
+	struct aget_arg a;
+	int st;
+
+	memset(out, 0, sizeof *out);
+	if ((st = sd_authorize(s, SD_OP_AUDIT_LIST, "", err)) != SD_OK)
+		return st;
+	/* Every page key ends in the row's own key: its time and id. */
+	if (page_key == NULL || page_hex_decode(page_key, &key) != 0 ||
+	    key.len < 16)
+		st = sd_err_set(err, SD_EINVAL, "page: bad anchor");
+	else {
+		a.key = (const uint8_t *)key.p + key.len - 16;
+		a.out = out;
+		st = sd_db_read(s->core->db, aget_txn, &a, err);
+	}
+	sd_buf_free(&key);
 	return st;
 }

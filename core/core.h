@@ -1508,6 +1508,8 @@ int	sd_audit_log(struct sd_core *core, const char *user, const char *op,
 
 struct sd_audit_filter {
 	int64_t		 since;		/* 0 = from the beginning */
+	int64_t		 until;		/* 0 = to the end; else the last
+					 * second included */
 	const char	*user;
 	const char	*object;	/* prefix of the object */
 	const char	*op;		/* prefix of the operation */
@@ -1517,6 +1519,30 @@ struct sd_audit_filter {
 typedef int (*sd_audit_cb)(const struct sd_audit *a, void *arg);
 int	sd_audit_list(struct sd_session *s, const struct sd_audit_filter *f,
 	    sd_audit_cb cb, void *arg, struct sd_err *err);
+/*
+ * A bound of an audit filter's time as people type it (what
+ * sd_time_parse_human takes): a day without a clock is the whole day, so
+ * "from" (end 0) is its 00:00:00 and "to" (end 1) its 23:59:59; a "to"
+ * of HH:MM includes that minute.  SD_EINVAL naming field.
+ */
+int	sd_audit_bound_parse(const char *field, const char *s, int64_t now,
+	    int end, int64_t *out, struct sd_err *err);
+/*
+ * A page of the audit trail as the list screens scroll (see
+ * sd_customer_page): up to max rows of f (its limit ignored) strictly
+ * after (dir > 0) or before (dir < 0) anchor, oldest first, each with its
+ * anchor in page_keys.  A call reads at most a few thousand rows: when it
+ * stops there with fewer than max, resume (SD_PAGEKEY_MAX bytes) is the
+ * anchor to go on from, else "".  A user that has no rows and is no user
+ * is SD_EINVAL naming "user"; an until before since names "until".
+ */
+int	sd_audit_page(struct sd_session *s, const struct sd_audit_filter *f,
+	    const char *anchor, int dir, struct sd_audit *rows,
+	    char (*page_keys)[SD_PAGEKEY_MAX], int max, int *n, char *resume,
+	    struct sd_err *err);
+/* The row of a page key (any of sd_audit_page's) in full. */
+int	sd_audit_get(struct sd_session *s, const char *page_key,
+	    struct sd_audit *out, struct sd_err *err);
 
 /* ---------------------------------------------------------------- ledger */
 
@@ -2038,7 +2064,8 @@ int	sd_wire_recv_msg(int fd, struct sd_buf *frame, size_t max,
 	X(LOGIN_NOTE) X(SHIFT_REPORT) X(VERIFY) X(RECEIPT_LIST)		\
 	X(RECEIPT_VOID) X(TICKET_ASSIGN) X(CUSTOMER_TRANSFER)		\
 	X(CDR_IMPORT) X(BILL_RUN) X(BILL_ADJUST)				\
-	X(PLAN_LIST) X(PLAN_ADD) X(VAS_LIST) X(VAS_ADD) X(AGENT_ADD)
+	X(PLAN_LIST) X(PLAN_ADD) X(VAS_LIST) X(VAS_ADD) X(AGENT_ADD)		\
+	X(AUDIT_PAGE) X(AUDIT_GET)
 
 enum sd_rpc_op {
 #define SD_RPC_ENUM(n) SD_RPC_##n,

@@ -1575,6 +1575,56 @@ op_verify(struct call *k)
 	return SD_OK;
 }
 
+/* A page of the audit trail: the rows, their count, then where a walk
+ * that stopped at its budget goes on ("" when it did not). */
+static int
+op_audit_page(struct call *k)
+{
+	struct sd_audit_filter f;
+	const char *anchor;
+	char resume[SD_PAGEKEY_MAX];
+	int dir, max, n = 0, st;
+	struct sd_audit *rows;
+	char (*keys)[SD_PAGEKEY_MAX];
+
+	memset(&f, 0, sizeof f);
+	f.since = sd_args_int(&k->a);
+	f.until = sd_args_int(&k->a);
+	f.user = sd_args_opt(&k->a);
+	f.object = sd_args_opt(&k->a);
+	f.op = sd_args_opt(&k->a);
+	anchor = sd_args_opt(&k->a);
+	dir = (int)sd_args_int(&k->a);
+	max = page_max(k);
+	if (ARGS_OK(k))
+		return k->err->status;
+	rows = xcalloc((size_t)max, sizeof *rows);
+	keys = xcalloc((size_t)max, sizeof *keys);
+	st = sd_audit_page(k->s, &f, anchor, dir, rows, keys, max, &n, resume,
+	    k->err);
+	if (st == SD_OK) {
+		page_send(k, rows, sizeof *rows, keys, n);
+		sd_arg_str(k->res, resume);
+	}
+	free(rows);
+	free(keys);
+	return st;
+}
+
+static int
+op_audit_get(struct call *k)
+{
+	const char *key = sd_args_str(&k->a);
+	struct sd_audit out;
+	int st;
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	if ((st = sd_audit_get(k->s, key, &out, k->err)) == SD_OK)
+		RES_RAW(k, out);
+	return st;
+}
+
 static int
 op_shift_report(struct call *k)
 {
@@ -1891,6 +1941,8 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_VAS_LIST:		st = op_vas_list(&k); break;
 	case SD_RPC_VAS_ADD:		st = op_vas_add(&k); break;
 	case SD_RPC_AGENT_ADD:		st = op_agent_add(&k); break;
+	case SD_RPC_AUDIT_PAGE:		st = op_audit_page(&k); break;
+	case SD_RPC_AUDIT_GET:		st = op_audit_get(&k); break;
 	case SD_RPC_CALL_GET:		st = op_call_get(&k); break;
 	case SD_RPC_CALL_LIST:		st = op_call_list(&k); break;
 	case SD_RPC_CALL_DIAL:		st = op_call_dial(&k); break;

@@ -181,6 +181,13 @@ t_rc 0 "audit list --since the future is empty" simdeskctl --json audit list --s
 [ "$(grep -c '"operation"' "$T_DIR/out")" -eq 0 ]; t_ok "... no rows" $?
 t_rc 5 "audit list --since garbage" simdeskctl audit list --since yesterday
 t_grep "... names the option" "^simdeskctl: --since:" "$T_DIR/err"
+t_rc 0 "audit list --until a past day is empty" simdeskctl --json audit list --until 2000-01-01
+[ "$(grep -c '"operation"' "$T_DIR/out")" -eq 0 ]; t_ok "... no rows" $?
+simdeskctl --json audit list >"$T_DIR/all"
+t_rc 0 "audit list --since today --until today: all of today" simdeskctl --json audit list --since today --until today
+[ "$(grep -c '"operation"' "$T_DIR/out")" -eq "$(grep -c '"operation"' "$T_DIR/all")" ]; t_ok "... every row, made today" $?
+t_rc 5 "audit list --until before --since" simdeskctl audit list --since 2026-12-05 --until 2026-12-04
+t_grep "... names the option" "^simdeskctl: --until: before since" "$T_DIR/err"
 
 # ---------------------------------------------------------------- docs
 t_rc 0 "the shipped example config parses" simdeskctl -C "$T_TOP/scripts/simdesk.conf.example" user list

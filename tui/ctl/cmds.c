@@ -55,7 +55,10 @@ const struct ctl_cmd ctl_cmds[] = {
 	  cmd_user_bind, { { 0 } } },
 	{ "audit", "list", "", 0, 0, "list the audit trail, oldest first", 1,
 	  cmd_audit_list,
-	  { { "since", "TIME", "from this local time (YYYY-MM-DD[ HH:MM[:SS]])" },
+	  { { "since", "TIME", "from this local time (YYYY-MM-DD[ HH:MM[:SS]], "
+	      "12-05, 15:30, today, +2d; a day from its start)" },
+	    { "until", "TIME", "up to this local time, included (the same "
+	      "forms; a day to its end)" },
 	    { "user", "LOGIN", "only this user's actions" },
 	    { "object", "PREFIX", "only objects starting with PREFIX" },
 	    { "op", "PREFIX", "only operations starting with PREFIX" },
@@ -713,8 +716,8 @@ parse_args(struct ctl_ctx *c, int argc, char **argv)
 static const char *const flagged[] = { "admin", "agent", "carrier", "count",
     "counted", "credit-limit", "discount", "iccids", "map", "method",
     "minutes", "monthly-fee", "name", "note", "parent", "plan", "printer",
-    "range", "reason", "region", "rounding", "skip-bad", "sms", "tariff",
-    "to", "tracking", "vas", "warehouse", NULL };
+    "range", "reason", "region", "rounding", "since", "skip-bad", "sms",
+    "tariff", "to", "tracking", "until", "vas", "warehouse", NULL };
 
 static const struct ctl_opt *
 opt_named(const struct ctl_cmd *cmd, const char *name, size_t n)
