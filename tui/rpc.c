@@ -1393,6 +1393,47 @@ rpc_bill_page(struct sd_session *s, int month, const char *customer,
 }
 
 int
+rpc_audit_page(struct sd_session *s, const struct sd_audit_filter *f,
+    const char *anchor, int dir, struct sd_audit *rows,
+    char (*page_keys)[SD_PAGEKEY_MAX], int max, int *n, char *resume,
+    struct sd_err *err)
+{
+	const char *r;
+	int st;
+
+	(void)s;
+	resume[0] = '\0';
+	begin(SD_RPC_AUDIT_PAGE);
+	sd_arg_int(&R.out, f->since);
+	sd_arg_int(&R.out, f->until);
+	sd_arg_str(&R.out, f->user);
+	sd_arg_str(&R.out, f->object);
+	sd_arg_str(&R.out, f->op);
+	sd_arg_str(&R.out, anchor);
+	sd_arg_int(&R.out, dir);
+	if ((st = page_call(rows, sizeof *rows, page_keys, max, n, err)) !=
+	    SD_OK)
+		return st;
+	(void)sd_args_int(&R.res);		/* the count: rows came */
+	r = sd_args_opt(&R.res);
+	if (R.res.bad || r == NULL)
+		return malformed(err);
+	sd_strlcpy(resume, r, SD_PAGEKEY_MAX);
+	return SD_OK;
+}
+
+int
+rpc_audit_get(struct sd_session *s, const char *page_key,
+    struct sd_audit *out, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_AUDIT_GET);
+	sd_arg_str(&R.out, page_key);
+	RUN(NULL);
+	return res_raw(out, sizeof *out, err);
+}
+
+int
 rpc_bill_get(struct sd_session *s, const char *customer, int month,
     struct sd_bill *out, struct sd_err *err)
 {

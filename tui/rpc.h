@@ -200,6 +200,13 @@ int	rpc_receipt_list(struct sd_session *s, const char *cashier,
 	    struct sd_err *err);
 int	rpc_receipt_void(struct sd_session *s, const char *number,
 	    const char *reason, struct sd_err *err);
+/* As sd_audit_page and sd_audit_get. */
+int	rpc_audit_page(struct sd_session *s, const struct sd_audit_filter *f,
+	    const char *anchor, int dir, struct sd_audit *rows,
+	    char (*page_keys)[SD_PAGEKEY_MAX], int max, int *n, char *resume,
+	    struct sd_err *err);
+int	rpc_audit_get(struct sd_session *s, const char *page_key,
+	    struct sd_audit *out, struct sd_err *err);
 /* As sd_verify: the number of checks that failed, or -1 with err. */
 int	rpc_verify(struct sd_session *s, sd_verify_cb cb, void *arg,
 	    struct sd_err *err);

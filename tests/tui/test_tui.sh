@@ -169,7 +169,7 @@ wait_for "G then Enter opens the home menu's last entry" "New password"
 keys Escape
 wait_for "... and Esc comes back" "User administration"
 # Verify from the TUI (issue 12): every check with its result.
-keys G Up Up Enter
+keys G Up Up Up Enter
 wait_for "Verify the data: simdeskd's checks" "simdesk — Verify the data"
 wait_for "... each with its result" "ok +postings balance +[0-9]+ postings, 0 unbalanced"
 wait_for "... receipts among them" "ok +receipts "

@@ -320,6 +320,9 @@ struct screen *scr_home_new(void);
 struct screen *scr_users_new(void);
 struct screen *scr_verify_new(void);
 struct screen *scr_receipts_new(void);
+struct screen *scr_audit_new(void);
+/* One audit row in full, by its page key (the list's). */
+struct screen *scr_audit_row_new(const char *page_key);
 struct screen *scr_user_form_new(const char *login);	/* NULL: add */
 struct screen *scr_account_new(void);
 struct screen *scr_customers_new(int mode);	/* CL_MINE, CL_POOL, CL_ALL */

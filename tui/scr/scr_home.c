@@ -22,6 +22,7 @@ static const struct menu_item items[] = {
 	{ N_("Stock, agents and orders"), SD_OP_SIM_SHOW, scr_stock_menu_new },
 	{ N_("Billing and payments"), SD_OP_BILL_SHOW, scr_billing_menu_new },
 	{ N_("Verify the data"), SD_OP_VERIFY, scr_verify_new },
+	{ N_("Audit trail"), SD_OP_AUDIT_LIST, scr_audit_new },
 	{ N_("Modem board"), SD_OP_MODEM_SWITCH, scr_modems_new },
 	{ N_("My account (change password)"), -1, scr_account_new },
 };
