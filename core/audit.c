@@ -357,7 +357,8 @@ apage_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if (a->anchor.len > 0)
 		sd_buf_add(&edge, a->anchor.p, a->anchor.len);
 	else {
-		sd_buf_add(&edge, a->prefix.p, a->prefix.len);
+		if (a->prefix.len > 0)
+			sd_buf_add(&edge, a->prefix.p, a->prefix.len);
 		if (a->dir > 0)
 			sd_be64_put(at, (uint64_t)f->since);
 		else if (f->until > 0)
@@ -387,8 +388,8 @@ apage_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		const void *v;
 		int64_t t_at;
 
-		if (kl != a->prefix.len + 16 || memcmp(k, a->prefix.p,
-		    a->prefix.len) != 0)
+		if (kl != a->prefix.len + 16 || (a->prefix.len > 0 &&
+		    memcmp(k, a->prefix.p, a->prefix.len) != 0))
 			break;
 		t_at = (int64_t)sd_be64_get(k + a->prefix.len);
 		if (t_at < f->since || (f->until > 0 && t_at > f->until)) {
@@ -429,17 +430,25 @@ sd_audit_page(struct sd_session *s, const struct sd_audit_filter *f,
     struct sd_err *err)
 {
 	struct apage_arg a;
-	int st;
+	int st = SD_OK;
 
 	*n = 0;
-	resume[0] = '\0';
-	if ((st = sd_authorize(s, SD_OP_AUDIT_LIST, "", err)) != SD_OK)
-		return st;
-	if (f->until > 0 && f->until < f->since)
-		return sd_err_set(err, SD_EINVAL, "until: before since");
-	if (f->user != NULL && f->user[0] == '\0')
-		return sd_err_set(err, SD_EINVAL, "user: must not be empty");
 	memset(&a, 0, sizeof a);
+	/* The anchor first: it may be the last call's resume, given back. */
+	if (anchor != NULL && anchor[0] != '\0' &&
+	    page_hex_decode(anchor, &a.anchor) != 0)
+		st = sd_err_set(err, SD_EINVAL, "page: bad anchor");
+	else if ((st = sd_authorize(s, SD_OP_AUDIT_LIST, "", err)) != SD_OK)
+		;
+	else if (f->until > 0 && f->until < f->since)
+		st = sd_err_set(err, SD_EINVAL, "until: before since");
+	else if (f->user != NULL && f->user[0] == '\0')
+		st = sd_err_set(err, SD_EINVAL, "user: must not be empty");
+	resume[0] = '\0';
+	if (st != SD_OK) {
+		sd_buf_free(&a.anchor);
+		return st;
+	}
 	a.f = f;
 	a.dir = dir >= 0 ? 1 : -1;
 	a.max = max;
@@ -448,11 +457,7 @@ sd_audit_page(struct sd_session *s, const struct sd_audit_filter *f,
 	a.resume = resume;
 	if (f->user != NULL)
 		sd_buf_add(&a.prefix, f->user, strlen(f->user) + 1);
-	if (anchor != NULL && anchor[0] != '\0' &&
-	    page_hex_decode(anchor, &a.anchor) != 0)
-		st = sd_err_set(err, SD_EINVAL, "page: bad anchor");
-	else
-		st = sd_db_read(s->core->db, apage_txn, &a, err);
+	st = sd_db_read(s->core->db, apage_txn, &a, err);
 	*n = a.n;
 	sd_buf_free(&a.prefix);
 	sd_buf_free(&a.anchor);

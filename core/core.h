@@ -1533,8 +1533,9 @@ int	sd_audit_bound_parse(const char *field, const char *s, int64_t now,
  * after (dir > 0) or before (dir < 0) anchor, oldest first, each with its
  * anchor in page_keys.  A call reads at most a few thousand rows: when it
  * stops there with fewer than max, resume (SD_PAGEKEY_MAX bytes) is the
- * anchor to go on from, else "".  A user that has no rows and is no user
- * is SD_EINVAL naming "user"; an until before since names "until".
+ * anchor to go on from (resume may be anchor's own buffer), else "".  A
+ * user that has no rows and is no user is SD_EINVAL naming "user"; an
+ * until before since names "until".
  */
 int	sd_audit_page(struct sd_session *s, const struct sd_audit_filter *f,
 	    const char *anchor, int dir, struct sd_audit *rows,

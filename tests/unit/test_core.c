@@ -163,6 +163,107 @@ audit_newest(void **state)
 	assert_int_equal(c.n, 0);
 }
 
+/*
+ * The audit trail as the TUI pages it: pages in both directions meet, a
+ * filter that matches little goes on where the bounded read stopped, the
+ * user and the times are checked, a page key gets its row.
+ */
+static void
+audit_pages(void **state)
+{
+	struct fx *f = *state;
+	struct sd_audit_filter af;
+	struct sd_audit rows[8], one;
+	char keys[8][SD_PAGEKEY_MAX], resume[SD_PAGEKEY_MAX], obj[16];
+	struct sd_err e;
+	int n, calls = 0, found = 0;
+	int64_t t;
+
+	for (int i = 0; i < 6000; i++) {
+		snprintf(obj, sizeof obj, i == 10 || i == 5990 ? "rare:%d" :
+		    "o%d", i);
+		sd_audit_log(f->core, i % 2 ? "odd" : "even", "page.op", obj,
+		    SD_OUTCOME_OK, "");
+	}
+	memset(&af, 0, sizeof af);
+	/* The newest three, oldest first; then the three before them. */
+	assert_int_equal(sd_audit_page(&f->admin, &af, "", -1, rows, keys, 3,
+	    &n, resume, &e), SD_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[2].object, "o5999");
+	assert_string_equal(rows[0].object, "o5997");
+	assert_string_equal(resume, "");
+	assert_int_equal(sd_audit_page(&f->admin, &af, keys[0], -1, rows, keys,
+	    3, &n, resume, &e), SD_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].object, "o5994");
+	assert_string_equal(rows[2].object, "o5996");
+	/* ... and forward from the first of those, the ones after it. */
+	assert_int_equal(sd_audit_page(&f->admin, &af, keys[0], 1, rows, keys,
+	    2, &n, resume, &e), SD_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].object, "o5995");
+	/* A page key (of the user index too) gets its row. */
+	af.user = "even";
+	assert_int_equal(sd_audit_page(&f->admin, &af, "", -1, rows, keys, 1,
+	    &n, resume, &e), SD_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].object, "o5998");
+	assert_int_equal(sd_audit_get(&f->admin, keys[0], &one, &e), SD_OK);
+	assert_int_equal(one.id, rows[0].id);
+	assert_string_equal(one.object, "o5998");
+	/* Two rows in 6000: each call reads a bounded number and says where
+	 * it stopped; going on from there finds the other. */
+	af.user = NULL;
+	af.object = "rare:";
+	resume[0] = '\0';
+	do {
+		assert_int_equal(sd_audit_page(&f->admin, &af, resume, 1,
+		    rows + found, keys + found, 8 - found, &n, resume, &e),
+		    SD_OK);
+		found += n;
+		calls++;
+	} while (resume[0] != '\0' && calls < 10);
+	assert_int_equal(found, 2);
+	assert_true(calls > 1);
+	assert_string_equal(rows[0].object, "rare:10");
+	assert_string_equal(rows[1].object, "rare:5990");
+	/* Checks: a user nobody is, a to before the from, a future from. */
+	memset(&af, 0, sizeof af);
+	af.user = "nobody";
+	assert_int_equal(sd_audit_page(&f->admin, &af, "", 1, rows, keys, 1,
+	    &n, resume, &e), SD_EINVAL);
+	assert_memory_equal(e.msg, "user: ", 6);
+	af.user = "odd";	/* no user, but rows: a failed login's, say */
+	assert_int_equal(sd_audit_page(&f->admin, &af, "", 1, rows, keys, 1,
+	    &n, resume, &e), SD_OK);
+	assert_int_equal(n, 1);
+	af.user = NULL;
+	af.since = sd_now() + 3600;
+	af.until = sd_now();
+	assert_int_equal(sd_audit_page(&f->admin, &af, "", 1, rows, keys, 1,
+	    &n, resume, &e), SD_EINVAL);
+	assert_memory_equal(e.msg, "until: ", 7);
+	af.until = 0;
+	assert_int_equal(sd_audit_page(&f->admin, &af, "", -1, rows, keys, 1,
+	    &n, resume, &e), SD_OK);
+	assert_int_equal(n, 0);
+	/* A day is all of it; a to's minute is all of it. */
+	assert_int_equal(sd_time_parse("2026-12-05", &t), SD_OK);
+	assert_int_equal(sd_audit_bound_parse("since", "2026-12-05", 0, 0,
+	    &one.at, &e), SD_OK);
+	assert_int_equal(one.at, t);
+	assert_int_equal(sd_audit_bound_parse("until", "2026-12-05", 0, 1,
+	    &one.at, &e), SD_OK);
+	assert_int_equal(one.at, t + 86399);
+	assert_int_equal(sd_audit_bound_parse("until", "2026-12-05 10:00", 0, 1,
+	    &one.at, &e), SD_OK);
+	assert_int_equal(one.at, t + 10 * 3600 + 59);
+	assert_int_equal(sd_audit_bound_parse("since", "yesterday", 0, 0,
+	    &one.at, &e), SD_EINVAL);
+	assert_memory_equal(e.msg, "since: ", 7);
+}
+
 static void
 passwords(void **state)
 {
@@ -642,6 +743,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(paging, setup, teardown),
 		cmocka_unit_test_setup_teardown(ledger_and_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_newest, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(note_keeps_or_clears_next, setup,
 		    teardown),
 	};
