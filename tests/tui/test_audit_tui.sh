@@ -210,6 +210,10 @@ wait_for "... which opens with translated heads" "^时间 +用户 +操作 +对�
 screen | tail -1 >"$T_DIR/bar"
 t_grep "... the key bar keeps Esc, Help and Quit" "Esc 返回 .*F1 帮助 +F10 退出" "$T_DIR/bar"
 wait_for "... and filters" "用户 所有人  从 -  到 -  最新的在前" 100
+keys '?'
+wait_for "... its help translated, o among its keys" "^ +o +切换顺序" 100
+keys Escape
+wait_for "... and back" "^时间 +用户" 100
 keys f
 keys 明天x Enter
 wait_for "... a bad date in Chinese words" "从：“明天x”不是时间" 100

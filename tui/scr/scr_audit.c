@@ -301,7 +301,7 @@ static const struct keybind audit_keys[] = {
 	{ 'f', ACT_NONE, N_("From"), "f" },
 	{ 't', ACT_NONE, N_("To"), "t" },
 	{ 'c', ACT_NONE, N_("Clear filters"), "c" },
-	{ 'o', ACT_NONE, N_("Order"), "o" },
+	{ 'o', ACT_NONE, N_("Turn the order"), "o" },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },
