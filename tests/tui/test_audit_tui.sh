@@ -71,8 +71,8 @@ same() {
 TUI_SOCK="simdesk-audit-$$"
 cleanup_tmux() { tm kill-server 2>/dev/null; t_cleanup; }
 trap cleanup_tmux EXIT
-start80() {	# NAME LANG
-	tm new-session -d -s "$1" -x 80 -y 24 \
+start80() {	# NAME LANG [COLS ROWS]
+	tm new-session -d -s "$1" -x "${3:-80}" -y "${4:-24}" \
 	    "env LANG=$2 LC_ALL=$2 TZ=$TZ SIMDESK_CONF=$SIMDESK_CONF SIMDESK_DATA=$SIMDESK_DATA $T_TOP/build/bin/simdesk -l; echo EXITED \$?; sleep 30"
 }
 # open_menu ENTRY: pick ENTRY of the home menu with the arrow keys.
@@ -219,3 +219,18 @@ keys 明天x Enter
 wait_for "... a bad date in Chinese words" "从：“明天x”不是时间" 100
 keys Escape
 tm kill-session -t zh
+
+# ---------------------------------------------------------------- 160x48
+W=wide
+start80 wide C.UTF-8 160 48
+wait_for "at 160x48" "Log in" 300 || exit 1
+keys supervisor Tab supervisorpw1 Enter
+wait_for "... signed in" "  Audit trail$" 300
+open_menu "Audit trail"
+wait_for "... the audit trail" "^Time +User +Operation +Object" 100
+wait_for "... its key bar whole" "Turn the order.*Esc Back.*F10 Quit" 100
+b=$(screen | tail -1)
+r=0; [[ $b != *"…"* ]] || [ "${#b}" -ge 130 ] || r=1
+t_ok "... every key on it, or it fills the width" $r
+[ "$(screen | sed -n '25,46p' | grep -cE '^[0-9][0-9]-[0-9][0-9] ')" -gt 0 ]; t_ok "... its rows use the height" $?
+tm kill-session -t wide
