@@ -50,6 +50,10 @@ t_rc 0 "the server is still there" simdeskctl verify
 if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
 	NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups"
 	chmod 711 "$T_DIR"
+	# The client from where another user can run it: a clone under
+	# root's 0700 home is out of nobody's reach.
+	mkdir -p "$T_DIR/bin" && chmod 755 "$T_DIR/bin"
+	cp "$T_TOP/build/bin/simdeskctl" "$T_DIR/bin/" && chmod 755 "$T_DIR/bin/simdeskctl"
 	$NOBODY ls "$D" >/dev/null 2>&1
 	[ $? -ne 0 ]; t_ok "another Unix user cannot read the data directory" $?
 	# A shared host: the socket where the group may reach it.
@@ -61,21 +65,21 @@ if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
 	[ "$(stat -c %a "$T_DIR/run/simdesk.sock")" = 660 ]; t_ok "a shared socket is for its group (0660)" $?
 	chmod 666 "$T_DIR/run/simdesk.sock"	# as if nobody were in the group
 	t_rc 4 "an unbound user without a password is refused (4)" \
-	    $NOBODY env -u SIMDESK_USER simdeskctl -C "$T_DIR/shared.conf" -D "$D" customer show 1
+	    $NOBODY env -u SIMDESK_USER "$T_DIR/bin/simdeskctl" -C "$T_DIR/shared.conf" -D "$D" customer show 1
 	t_grep "... saying why" "not bound to a simdesk user" "$T_DIR/err"
 	t_rc 0 "with a password the same user works" \
-	    $NOBODY env SIMDESK_USER=cashier SIMDESK_PASSWORD=cashierpw1 simdeskctl -C "$T_DIR/shared.conf" -D "$D" receipt show "$R"
+	    $NOBODY env SIMDESK_USER=cashier SIMDESK_PASSWORD=cashierpw1 "$T_DIR/bin/simdeskctl" -C "$T_DIR/shared.conf" -D "$D" receipt show "$R"
 	mkdir -p "$T_DIR/private" && chmod 700 "$T_DIR/private"
 	t_rc 5 "receipt print --file where the user may not write is refused (5)" \
-	    $NOBODY env SIMDESK_USER=cashier SIMDESK_PASSWORD=cashierpw1 simdeskctl -C "$T_DIR/shared.conf" -D "$D" receipt print "$R" --file "$T_DIR/private/r.bin"
+	    $NOBODY env SIMDESK_USER=cashier SIMDESK_PASSWORD=cashierpw1 "$T_DIR/bin/simdeskctl" -C "$T_DIR/shared.conf" -D "$D" receipt print "$R" --file "$T_DIR/private/r.bin"
 	t_grep "... with the user's own Permission denied" "private/r.bin: Permission denied" "$T_DIR/err"
 	[ ! -e "$T_DIR/private/r.bin" ]; t_ok "... and nothing is written there (the server could have)" $?
 	t_rc 5 "an import the user may not read is refused (5)" \
-	    $NOBODY env SIMDESK_USER=admin SIMDESK_PASSWORD=adminpw1 simdeskctl -C "$T_DIR/shared.conf" -D "$D" customer import "$D/user.db"
+	    $NOBODY env SIMDESK_USER=admin SIMDESK_PASSWORD=adminpw1 "$T_DIR/bin/simdeskctl" -C "$T_DIR/shared.conf" -D "$D" customer import "$D/user.db"
 	t_grep "... with the user's own Permission denied" "user.db: Permission denied" "$T_DIR/err"
 	mkdir -p "$T_DIR/pub" && chmod 777 "$T_DIR/pub"
 	t_rc 0 "receipt print --file where the user may write" \
-	    $NOBODY env SIMDESK_USER=cashier SIMDESK_PASSWORD=cashierpw1 simdeskctl -C "$T_DIR/shared.conf" -D "$D" receipt print "$R" --file "$T_DIR/pub/r.bin"
+	    $NOBODY env SIMDESK_USER=cashier SIMDESK_PASSWORD=cashierpw1 "$T_DIR/bin/simdeskctl" -C "$T_DIR/shared.conf" -D "$D" receipt print "$R" --file "$T_DIR/pub/r.bin"
 	[ "$(stat -c %U "$T_DIR/pub/r.bin")" = nobody ]; t_ok "... the file is the user's, not the server's" $?
 	t_stop_servers
 fi
