@@ -165,7 +165,10 @@ t_grep "... says to run init" "simdeskctl init" "$T_DIR/err"
 [ ! -e "$T_DIR/nope" ]; t_ok "... and is not created" $?
 if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
 	chmod 711 "$T_DIR"
-	t_rc 9 "a data directory without permission" setpriv --reuid=nobody --regid=nogroup --clear-groups simdeskctl -D "$D" user list
+	# A copy nobody can run (a clone under root's 0700 home is not).
+	mkdir -p "$T_DIR/bin" && chmod 755 "$T_DIR/bin"
+	cp "$T_TOP/build/bin/simdeskctl" "$T_DIR/bin/" && chmod 755 "$T_DIR/bin/simdeskctl"
+	t_rc 9 "a data directory without permission" setpriv --reuid=nobody --regid=nogroup --clear-groups "$T_DIR/bin/simdeskctl" -D "$D" user list
 	t_grep "... says so" "data directory .*: Permission denied" "$T_DIR/err"
 	t_oneline "... in one line"
 	chmod 700 "$T_DIR"
