@@ -343,6 +343,12 @@ check_home(const struct sd_db_opts *o, struct sd_err *err)
 	if (o->create && sd_db_exists(o->home))
 		return sd_err_set(err, SD_EREFUSED,
 		    "data directory %s: already initialized", o->home);
+	/* A directory made beforehand (mkdir, a package) becomes the
+	 * server's alone, as one init makes. */
+	if (o->create && (st.st_mode & 077) != 0 &&
+	    chmod(o->home, st.st_mode & 0700) != 0)
+		return sd_err_set(err, SD_EINTERNAL, "data directory %s: %s",
+		    o->home, strerror(errno));
 	return SD_OK;
 }
 

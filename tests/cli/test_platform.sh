@@ -19,6 +19,10 @@ t_rc 0 "init creates the environment" env SIMDESK_PASSWORD=adminpw1 simdeskctl -
 [ "$(stat -c %a "$D")" = 700 ] && [ "$(stat -c %a "$D/user.db")" = 600 ]
 t_ok "data directory 0700, files 0600 (only simdeskd opens them)" $?
 t_rc 6 "init twice is refused" env SIMDESK_PASSWORD=adminpw1 simdeskctl -D "$D" init --admin other
+mkdir -m 755 "$T_DIR/pre"
+env SIMDESK_PASSWORD=adminpw1 simdeskctl -D "$T_DIR/pre" init --admin admin >/dev/null
+[ "$(stat -c %a "$T_DIR/pre")" = 700 ]; t_ok "init in a directory made beforehand (0755) makes it 0700" $?
+t_stop_servers "$T_DIR/pre"
 export SIMDESK_DATA="$D"
 
 # ---------------------------------------------------------------- peer auth
