@@ -9,6 +9,14 @@ export PATH="$PWD/build/bin:$PATH"
 export SIMDESK_DATA="${DEMO_DATA:-$PWD/demo-data}"
 unset SIMDESK_USER SIMDESK_PASSWORD SIMDESK_CONF
 PW=demo1234
+# The demo's files are its user's alone, as the server's are.
+umask 077
+# simdesk needs a UTF-8 locale; a fresh machine may have none set.
+if [ "$(locale charmap 2>/dev/null)" != UTF-8 ]; then
+	echo "demo: the locale is not UTF-8; using LANG=C.UTF-8 (LANG=zh_CN.UTF-8 for Chinese screens)"
+	unset LC_ALL LC_CTYPE
+	export LANG=C.UTF-8
+fi
 
 mkdir -p "$SIMDESK_DATA"
 # The demo's own configuration: modem calls rated by the standard tariff,

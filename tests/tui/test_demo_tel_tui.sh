@@ -71,3 +71,17 @@ wait_for "... and hangs up" "After the call"
 keys Escape
 keys F10 y
 wait_for "F10 leaves" "EXITED 0"
+
+# The demo's data and files are its user's alone, and `make demo` on a
+# machine with no locale set (a fresh Debian) still opens simdesk.
+[ "$(stat -c %a "$DEMO")" = 700 ] && [ "$(stat -c %a "$DEMO/simdesk.conf")" = 600 ] &&
+    [ "$(stat -c %a "$DEMO/calls.csv")" = 600 ]
+t_ok "the demo's directory is 0700 and its files 0600" $?
+W=nolocale
+tm new-session -d -s nolocale -x 100 -y 30 \
+    "env -u LANG -u LC_ALL -u LC_CTYPE -u LANGUAGE DEMO_DATA=$DEMO bash $T_TOP/scripts/demo.sh; echo EXITED \$?; sleep 30"
+wait_for "with no locale set, the demo still opens simdesk" "User administration" 300
+keys F10 y
+wait_for "... and leaves with status 0" "EXITED 0" 300
+tm capture-pane -p -S -200 -t nolocale >"$T_DIR/scroll"
+t_grep "... having said it used C.UTF-8" "using LANG=C.UTF-8" "$T_DIR/scroll"
