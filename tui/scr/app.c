@@ -257,6 +257,18 @@ app_message(int error, const char *fmt, ...)
 
 static void keybar_draw(const struct screen *s);
 
+/* The whole terminal drawn again from s, now (also in the middle of a
+ * long call, for its progress). */
+void
+screen_redraw(struct screen *s)
+{
+	erase();
+	if (s->ops->draw != NULL)
+		s->ops->draw(s);
+	chrome_draw(s);
+	refresh();
+}
+
 void
 chrome_draw(struct screen *s)
 {
@@ -787,11 +799,7 @@ loop(void)
 
 		if (resized)
 			do_resize();
-		erase();
-		if (s->ops->draw != NULL)
-			s->ops->draw(s);
-		chrome_draw(s);
-		refresh();
+		screen_redraw(s);
 		/* What the server pushed (or everything, at the start and
 		 * after a reconnect): looked at only when it rang. */
 		inbox = rpc_inbox_take();

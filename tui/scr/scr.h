@@ -115,6 +115,8 @@ void	app_message(int error, const char *fmt, ...)
 
 /* Draw the title bar, the F-key bar and the message line. */
 void	chrome_draw(struct screen *s);
+/* Draw s and the chrome now, and refresh. */
+void	screen_redraw(struct screen *s);
 /* Modal yes/no question on the message line; 1 for yes. */
 int	ask_yes_no(const char *question);
 /* Modal line of text on the message line: 1 with Enter, 0 with Esc. */

@@ -139,11 +139,7 @@ cdr_progress(long done, long total, void *arg)
 
 	d->done = done;
 	d->total = total;
-	erase();
-	if (s->ops->draw != NULL)
-		s->ops->draw(s);
-	chrome_draw(s);
-	refresh();
+	screen_redraw(s);
 }
 
 static void

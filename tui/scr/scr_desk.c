@@ -212,11 +212,7 @@ shift_report(struct desk *d, const struct sd_shift *sh, int64_t counted,
 		sd_buf_printf(&d->report, _("Difference:    %s\n"), m);
 	}
 	d->show_report = 1;
-	erase();
-	if (s->ops->draw != NULL)
-		s->ops->draw(s);
-	chrome_draw(s);
-	refresh();
+	screen_redraw(s);
 }
 
 static void
