@@ -329,6 +329,66 @@ for lang in C.UTF-8 zh_CN.UTF-8; do
 done
 done
 
+# Every role's home entries at both sizes, in C and zh_CN, and the
+# entries of the menus they open (stock, billing): each opens with Esc,
+# Help and Quit on its key bar, and Esc goes back.
+opens() {	# KEY: the entry opens (the title changes) with the keys on its bar
+	local before r=1
+	before=$(screen | head -1)
+	keys "$1"
+	for _ in $(seq 300); do [ "$(screen | head -1)" != "$before" ] && break; sleep 0.1; done
+	for _ in $(seq 50); do
+		b=$(screen | tail -1)
+		[[ $b == *"$help"* && $b == *"$quit"* && $b == *Esc* ]] && { r=0; break; }
+		sleep 0.1
+	done
+	[ $r -eq 0 ] || { echo "#   entry $1: $(screen | head -1)"; echo "#   bar: $b"; }
+	return $r
+}
+back_to() {	# TITLE: Esc until the title bar is TITLE again
+	keys Escape
+	for _ in $(seq 300); do [ "$(screen | head -1)" = "$1" ] && return 0; sleep 0.1; done
+	return 1
+}
+for size in 80x24 160x48; do
+for lang in C.UTF-8 zh_CN.UTF-8; do
+for role in admin supervisor operator cashier agent; do
+	COLS_X=${size%x*} ROWS_Y=${size#*x} start "$lang" -l
+	case $lang in C*) help="F1 Help" quit="F10 Quit" ;; *) help="F1 帮助" quit="F10 退出" ;; esac
+	wait_for "$lang $size $role: the login screen" "Log in|登录"
+	keys "$role" Tab "${role}pw1" Enter
+	# A cashier starts at the payment desk: Esc goes home.
+	if [ "$role" = cashier ]; then
+		wait_for "... the cashier's desk first" "Payment desk|收费台"
+		keys Escape
+	fi
+	for _ in $(seq 300); do screen | grep -qE '^ +1  ' && break; sleep 0.1; done
+	home=$(screen | head -1)
+	entries=$(screen | grep -oE '^ +[0-9]  ' | tr -d ' ')
+	n=0 total=0
+	for k in $entries; do
+		total=$((total + 1))
+		opens "$k" && n=$((n + 1))
+		# The stock and billing menus: each of their entries too.
+		sub=$(screen | head -1)
+		if ! [[ $sub =~ simdesk\ —\ (Stock|Billing|库存|计费)\  ]]; then
+			back_to "$home" || echo "#   entry $k: Esc did not come home"
+			continue
+		fi
+		for _ in $(seq 50); do screen | grep -qE '^ +1  ' && break; sleep 0.1; done
+		for j in $(screen | sed -n '2,$p' | grep -oE '^ +[0-9]  ' | tr -d ' '); do
+			total=$((total + 1))
+			opens "$j" && n=$((n + 1))
+			back_to "$sub" || echo "#   entry $k $j: Esc did not come back"
+		done
+		back_to "$home" || echo "#   entry $k: Esc did not come home"
+	done
+	[ -n "$entries" ] && [ "$n" -eq "$total" ]
+	t_ok "$lang $size $role: the home's entries and their menus' ($total) open with Esc, Help and Quit on the bar ($n)" $?
+done
+done
+done
+
 # ---------------------------------------------------------------- locale
 LANG=C LC_ALL=C simdesk >/dev/null 2>"$T_DIR/err" </dev/null
 [ $? -eq 2 ]; t_ok "a non-UTF-8 locale is refused with status 2" $?
