@@ -180,40 +180,46 @@ put_text(int y, int x, int cols, const char *s, int attr)
 	sd_buf_free(&b);
 }
 
+/* The bytes of p's next line in w columns: cut at the last space that
+ * fits when there is one; 0 when not even one character fits. */
+size_t
+wrap_len(const char *p, int w)
+{
+	struct sd_buf line = SD_BUF_INIT;
+	size_t len;
+
+	sd_width_fit(&line, p, w, 0);
+	len = line.len;
+	sd_buf_free(&line);
+	if (len < strlen(p)) {
+		const char *sp = p + len;
+
+		while (sp > p && *sp != ' ')
+			sp--;
+		if (sp > p)
+			len = (size_t)(sp - p);
+	}
+	return len;
+}
+
 int
 put_wrapped(int y, int x, int w, int ymax, const char *p, int attr)
 {
 	/* Wrap the paragraph by display width, at spaces when there are. */
 	while (*p != '\0' && y < ymax) {
-		struct sd_buf line = SD_BUF_INIT;
-		size_t len;
+		size_t len = wrap_len(p, w);
+		char *tmp;
 
-		sd_width_fit(&line, p, w, 0);
-		len = line.len;
-		if (len < strlen(p)) {
-			const char *sp = p + len;
-
-			while (sp > p && *sp != ' ')
-				sp--;
-			if (sp > p)
-				len = (size_t)(sp - p);
-		}
-		if (len == 0) {
-			sd_buf_free(&line);
+		if (len == 0)
 			break;		/* nothing fits */
-		}
-		{
-			char *tmp = xmalloc(len + 1);
-
-			memcpy(tmp, p, len);
-			tmp[len] = '\0';
-			put_text(y++, x, w, tmp, attr);
-			free(tmp);
-		}
+		tmp = xmalloc(len + 1);
+		memcpy(tmp, p, len);
+		tmp[len] = '\0';
+		put_text(y++, x, w, tmp, attr);
+		free(tmp);
 		p += len;
 		while (*p == ' ')
 			p++;
-		sd_buf_free(&line);
 	}
 	return y;
 }

@@ -124,6 +124,8 @@ int	ask_text(const char *prompt, char *buf, size_t size);
 /* Draw a paragraph wrapped to w columns from line y, up to line ymax
  * (excluded); the next free line. */
 int	put_wrapped(int y, int x, int w, int ymax, const char *text, int attr);
+/* The bytes of text's next line in w columns (at a space when one fits). */
+size_t	wrap_len(const char *text, int w);
 /* Append s in exactly cols columns: padded, or cut short ending in "…". */
 void	cell_fit(struct sd_buf *b, const char *s, int cols);
 /*

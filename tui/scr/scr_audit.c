@@ -370,25 +370,14 @@ row_wrap(struct row_data *d, const char *p, int w, int attr)
 	if (*p == '\0')
 		row_add(d, "    -", theme_attr(TH_DIM));
 	while (*p != '\0') {
-		struct sd_buf line = SD_BUF_INIT, out = SD_BUF_INIT;
-		size_t len;
+		struct sd_buf out = SD_BUF_INIT;
+		size_t len = wrap_len(p, w);
 
-		sd_width_fit(&line, p, w, 0);
-		len = line.len;
-		if (len < strlen(p)) {
-			const char *sp = p + len;
-
-			while (sp > p && *sp != ' ')
-				sp--;
-			if (sp > p)
-				len = (size_t)(sp - p);
-		}
 		if (len == 0)
 			len = strlen(p);	/* nothing fits: cut */
 		sd_buf_adds(&out, "    ");
 		sd_buf_add(&out, p, len);
 		row_add(d, sd_buf_cstr(&out), attr);
-		sd_buf_free(&line);
 		sd_buf_free(&out);
 		p += len;
 		while (*p == ' ')
