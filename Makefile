@@ -27,7 +27,7 @@ LIB_SERIAL = -lserialport
 LIB_SND	 = -lsndfile
 
 DB_SRC	 = $(wildcard db/*.c)
-CORE_SRC = $(wildcard core/*.c)
+CORE_SRC = $(wildcard core/*/*.c)
 FE_SRC	 = tui/out.c tui/prompt.c tui/remote.c tui/connect.c
 CTL_SRC	 = $(wildcard tui/ctl/*.c)
 SCR_SRC	 = $(wildcard tui/scr/*.c)
@@ -70,10 +70,10 @@ $(B)/paths.h: FORCE
 FORCE:
 $(B)/obj/tui/prompt.o $(B)/asan/tui/prompt.o: $(B)/paths.h
 # The build a TUI must share with its server (structs travel as bytes).
-$(B)/abi.h: core/core.h db/db.h
+$(B)/abi.h: core/core.h $(wildcard core/*/*.h) db/db.h
 	@mkdir -p $(B)
-	@printf '#define SD_ABI "%s"\n' "$$(cat core/core.h db/db.h | cksum | cut -d' ' -f1)" >$@
-$(B)/obj/core/rpc.o $(B)/asan/core/rpc.o: $(B)/abi.h
+	@printf '#define SD_ABI "%s"\n' "$$(cat core/core.h core/*/*.h db/db.h | cksum | cut -d' ' -f1)" >$@
+$(B)/obj/core/rpc/rpc.o $(B)/asan/core/rpc/rpc.o: $(B)/abi.h
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

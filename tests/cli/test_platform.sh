@@ -231,7 +231,7 @@ t_rc 9 "a missing key file" simdeskctl -C "$E/conf3" -D "$E/data" user list
 t_grep "... names it" "key_file .*nokey: No such file" "$T_DIR/err"
 # core's messages name fields, never a front end's options (issue 12):
 # each front end labels them its own way (simdeskctl: --count).
-n=$(grep -nE '"[^"]*--[a-z][a-z-]*' "$T_TOP"/core/*.c | grep -vE '^[^:]+:[0-9]+:\s*(/\*|\*)' | wc -l)
+n=$(grep -nE '"[^"]*--[a-z][a-z-]*' "$T_TOP"/core/*/*.c | grep -vE '^[^:]+:[0-9]+:\s*(/\*|\*)' | wc -l)
 [ "$n" -eq 0 ]; t_ok "no message of core names a command-line option ($n do)" $?
 if command -v xgettext >/dev/null; then
 	xgettext --from-code=UTF-8 -k_ -kN_ -o "$T_DIR/simdesk.pot" "$T_TOP"/tui/scr/*.c "$T_TOP"/tui/*.c 2>/dev/null

@@ -3,7 +3,7 @@
  * through a real socket into the server's frame reader and decoder, frame
  * after frame; whatever comes, each call ends in a message or an error,
  * and a decoded message's fields stay inside what was read; a CALL's
- * positional arguments (core/rpc.c) read whatever they hold without
+ * positional arguments (core/rpc/rpc.c) read whatever they hold without
  * reading past it.
  */
 #include <sys/socket.h>

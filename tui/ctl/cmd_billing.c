@@ -1,6 +1,6 @@
 /*
  * cmd_billing.c -- simdeskctl tariff: tariffs, their rates and quotes.
- * The pricing is core's (core/rating.c, core/tariff.c).
+ * The pricing is core's (core/billing/rating.c, core/billing/tariff.c).
  */
 #include <errno.h>
 #include <stdlib.h>

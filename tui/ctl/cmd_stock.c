@@ -1,7 +1,7 @@
 /*
  * cmd_stock.c -- simdeskctl plan, vas, agent and sim: arguments in, tables
  * or JSON out.  The rules (Luhn, grading, the card state machine, agents'
- * branches) are core's (core/stock.c).
+ * branches) are core's (core/stock/stock.c).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /*
  * cmd_user.c -- simdeskctl user ...: argument handling and output only;
- * the rules and permission checks are core's (core/user.c).
+ * the rules and permission checks are core's (core/base/user.c).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core_int.h"
+#include "core/core_int.h"
 
 /* Record tags: never reuse or renumber one. */
 enum {

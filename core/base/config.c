@@ -14,7 +14,7 @@
 
 #include <libconfig.h>
 
-#include "core.h"
+#include "core/core.h"
 
 /* The built-in number grades (靓号), best first.  Numbers heavy with 4s
  * (四 sounds like "death") are graded down. */

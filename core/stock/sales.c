@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core_int.h"
+#include "core/core_int.h"
 
 enum { U_ID = 1, U_ICCID, U_MSISDN, U_CUSTOMER, U_PLAN, U_VAS, U_FROM,
     U_CHANNEL, U_SELLER, U_AGENT, U_PRICE, U_ENDED };

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core_int.h"
+#include "core/core_int.h"
 
 static int
 user_login_key(const void *pk, size_t pklen, const void *rec, size_t len,

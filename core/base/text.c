@@ -12,7 +12,7 @@
 #include <time.h>
 #include <wchar.h>
 
-#include "core.h"
+#include "core/core.h"
 
 /* ---------------------------------------------------------------- UTF-8 */
 

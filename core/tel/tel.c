@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core_int.h"
+#include "core/core_int.h"
 
 /* ---------------------------------------------------------------- one codec */
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core_int.h"
+#include "core/core_int.h"
 
 struct verify_arg {
 	sd_verify_cb	 cb;

@@ -12,7 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "core_int.h"
+#include "core/core_int.h"
 
 enum { C_ID = 1, C_SUB, C_CUSTOMER, C_MSISDN, C_DIR, C_OTHER, C_START,
     C_ANSWER, C_DURATION, C_BILLSEC, C_UNIQ, C_SOURCE, C_PREFIX, C_RATE_NAME,

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core_int.h"
+#include "core/core_int.h"
 
 /* ---------------------------------------------------------------- process */
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core_int.h"
+#include "core/core_int.h"
 
 enum { B_CUSTOMER = 1, B_MONTH, B_NAME, B_PHONE, B_PLANS, B_L_KIND, B_L_SUB,
     B_L_MSISDN, B_L_CODE, B_L_TEXT, B_L_AMOUNT, B_PLAN, B_VAS, B_CALL,

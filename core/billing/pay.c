@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core_int.h"
+#include "core/core_int.h"
 
 /* The be64 key of id (for seeking to the next job). */
 static const uint8_t *

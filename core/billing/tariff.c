@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core_int.h"
+#include "core/core_int.h"
 
 enum { TF_CODE = 1, TF_NAME, TF_ROUNDING, TF_VERSION, TF_NRATES, TF_CREATED };
 enum { RT_PREFIX = 1, RT_NAME, RT_PERMIN, RT_CONNECT, RT_FIRST, RT_INC,
