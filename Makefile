@@ -27,7 +27,7 @@ LIB_SERIAL = -lserialport
 LIB_SND	 = -lsndfile
 
 DB_SRC	 = $(wildcard db/*.c)
-CORE_SRC = $(wildcard core/*/*.c)
+CORE_SRC = $(wildcard core/*.c core/*/*.c)
 FE_SRC	 = tui/out.c tui/prompt.c tui/remote.c tui/connect.c
 CTL_SRC	 = $(wildcard tui/ctl/*.c)
 SCR_SRC	 = $(wildcard tui/scr/*.c)

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/core_int.h"
+#include "core/base/base_int.h"
 
 enum { A_ID = 1, A_AT, A_USER, A_OP, A_OBJECT, A_OUTCOME, A_BEFORE, A_AFTER };
 

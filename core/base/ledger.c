@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/core_int.h"
+#include "core/base/base_int.h"
 
 /* Posting record tags; tag 10 (line account) is read by schema.c. */
 enum { P_ID = 1, P_AT, P_ACTOR, P_MEMO, P_REF, P_NLINES,

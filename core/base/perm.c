@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/core_int.h"
+#include "core/base/base_int.h"
 
 #define R(x)	SD_ROLEBIT(SD_ROLE_##x)
 

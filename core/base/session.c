@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/core_int.h"
+#include "core/base/base_int.h"
 
 /* ---------------------------------------------------------------- process */
 
@@ -117,7 +117,7 @@ sd_core_open(struct sd_core **out, const struct sd_config *cfg, int create,
 	sd_process_set_timezone(cfg->timezone);
 	core = xcalloc(1, sizeof *core);
 	core->cfg = *cfg;
-	st = sd_db_open(&core->db, &o, sd_schema, T__COUNT, err);
+	st = sd_db_open(&core->db, &o, core_schema(), T__COUNT, err);
 	explicit_bzero(key, sizeof key);
 	if (st != SD_OK) {
 		free(core);
@@ -420,8 +420,8 @@ init_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if (st != SD_ENOTFOUND)
 		return st;
 	sd_err_clear(err);
-	if ((st = sd_put(t, T_META, "created", 7, &a->u.created,
-	    sizeof a->u.created, 0, err)) != SD_OK)
+	if ((st = rec_meta_put(t, "created", &a->u.created,
+	    sizeof a->u.created, err)) != SD_OK)
 		return st;
 	if ((st = user_store(t, &a->u, 1, err)) != SD_OK)
 		return st;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/core_int.h"
+#include "core/base/base_int.h"
 
 /* Record tags: never reuse or renumber one. */
 enum {
@@ -246,7 +246,6 @@ oslogin_free(struct sd_txn *t, const char *os_login, uint64_t self,
 static int
 agent_binding(struct sd_txn *t, const struct sd_user *u, struct sd_err *err)
 {
-	struct sd_buf val = SD_BUF_INIT;
 	int st;
 
 	if (u->role != SD_ROLE_AGENT)
@@ -254,11 +253,38 @@ agent_binding(struct sd_txn *t, const struct sd_user *u, struct sd_err *err)
 	if (u->agent[0] == '\0')
 		return sd_err_set(err, SD_EINVAL, "agent: a user of role agent "
 		    "needs agent CODE");
-	st = sd_get(t, T_AGENT, u->agent, strlen(u->agent), &val, 0, err);
-	sd_buf_free(&val);
+	st = core_hooks.agent_exists(t, u->agent, err);
 	if (st == SD_ENOTFOUND)
 		return sd_err_set(err, SD_EINVAL, "agent: no agent %s", u->agent);
 	return st;
+}
+
+int
+user_each(struct sd_txn *t, user_each_fn fn, void *arg, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	int st, r = SD_OK;
+
+	if ((st = sd_cursor_open(t, T_USER, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_user u;
+
+		if (user_decode(v, vl, &u) != SD_OK)
+			continue;
+		if ((r = fn(t, &u, arg, err)) != SD_OK)
+			break;
+	}
+	sd_cursor_close(c);
+	if (r != SD_OK)
+		return r;
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
 }
 
 /* ---------------------------------------------------------------- add */

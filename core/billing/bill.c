@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/core_int.h"
+#include "core/billing/billing_int.h"
 
 enum { B_CUSTOMER = 1, B_MONTH, B_NAME, B_PHONE, B_PLANS, B_L_KIND, B_L_SUB,
     B_L_MSISDN, B_L_CODE, B_L_TEXT, B_L_AMOUNT, B_PLAN, B_VAS, B_CALL,
@@ -256,7 +256,6 @@ bill_sub(struct sd_txn *t, const struct sd_subscription *u, void *arg,
 {
 	struct compute_arg *a = arg;
 	struct sd_bill *b = a->b;
-	struct sd_buf val = SD_BUF_INIT;
 	struct sd_usage us;
 	struct sd_plan p;
 	int64_t last;
@@ -272,11 +271,8 @@ bill_sub(struct sd_txn *t, const struct sd_subscription *u, void *arg,
 	days = mday(last) - (u->from > a->from ? mday(u->from) : 1) + 1;
 	if (b->phone[0] == '\0')
 		sd_strlcpy(b->phone, u->msisdn, sizeof b->phone);
-	st = sd_get(t, T_PLAN, u->plan, strlen(u->plan), &val, 0, err);
-	if (st == SD_OK)
-		st = plan_decode(val.p, val.len, &p);
+	st = plan_load(t, u->plan, &p, err);
 	if (st != SD_OK) {
-		sd_buf_free(&val);
 		return st == SD_ENOTFOUND ? sd_err_set(err, SD_EINTERNAL,
 		    "plan %s of %s is missing", u->plan, u->msisdn) : st;
 	}
@@ -292,24 +288,15 @@ bill_sub(struct sd_txn *t, const struct sd_subscription *u, void *arg,
 	    prorate(p.monthly_fen, days, ndays));
 	b->plan_fee_fen += b->lines[b->nlines - 1].amount_fen;
 	for (int i = 0; i < u->nvas; i++) {
-		struct sd_rec_reader r;
-		int64_t fee = 0;
-		char name[SD_NAME_MAX + 1] = "";
+		struct sd_vas v;
 
-		if (sd_get(t, T_VAS, u->vas[i], strlen(u->vas[i]), &val, 0,
-		    err) != SD_OK || sd_rec_open(&r, val.p, val.len) != SD_OK)
+		if (vas_load(t, u->vas[i], &v, err) != SD_OK)
 			continue;
-		while (sd_rec_next(&r) == 1)
-			if (r.tag == 2)
-				sd_rec_copystr(&r, name, sizeof name);
-			else if (r.tag == 3)
-				fee = r.ival;
-		add_line(b, SD_BL_VAS, u, u->vas[i], name,
-		    prorate(fee, days, ndays));
+		add_line(b, SD_BL_VAS, u, u->vas[i], v.name,
+		    prorate(v.monthly_fen, days, ndays));
 		b->vas_fee_fen += b->lines[b->nlines - 1].amount_fen;
 	}
 	sd_err_clear(err);
-	sd_buf_free(&val);
 	if ((st = usage_load(t, u->id, b->month, &us, 0, err)) != SD_OK)
 		return st;
 	if (us.calls > 0) {
@@ -532,33 +519,14 @@ static int
 run_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct run_arg *a = arg;
-	struct sd_cursor *c;
 	uint64_t ids[RUN_BATCH], last = a->after;
-	uint8_t seek[8];
 	int n = 0, st;
 
 	memset(&a->batch, 0, sizeof a->batch);
 	/* The next customers who have subscriptions. */
-	sd_be64_put(seek, a->after + 1);
-	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_CUSTOMER, &c,
+	if ((st = subs_customers_after(t, a->after, ids, RUN_BATCH, &n,
 	    err)) != SD_OK)
 		return st;
-	for (st = sd_cursor_seek(c, SD_SEEK_GE, seek, 8, err); st == SD_OK &&
-	    n < RUN_BATCH; st = sd_cursor_step(c, 1, err)) {
-		size_t kl;
-		const uint8_t *k = sd_cursor_key(c, &kl);
-		uint64_t id;
-
-		if (kl < 8)
-			continue;
-		id = sd_be64_get(k);
-		if (n == 0 || ids[n - 1] != id)
-			ids[n++] = id;
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
 	a->done = n < RUN_BATCH;
 	for (int i = 0; i < n; i++) {
 		struct sd_bill b;

@@ -12,7 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "core/core_int.h"
+#include "core/billing/billing_int.h"
 
 enum { C_ID = 1, C_SUB, C_CUSTOMER, C_MSISDN, C_DIR, C_OTHER, C_START,
     C_ANSWER, C_DURATION, C_BILLSEC, C_UNIQ, C_SOURCE, C_PREFIX, C_RATE_NAME,
@@ -175,44 +175,20 @@ sd_month_parse(const char *s)
 /* ---------------------------------------------------------------- matching */
 
 int
-subscription_at(struct sd_txn *t, const char *msisdn, int64_t when,
-    struct sd_subscription *out, struct sd_err *err)
+cdr_find_uniq(struct sd_txn *t, const char *uniq, struct sd_cdr *out,
+    struct sd_err *err)
 {
-	struct sd_cursor *c;
-	uint8_t seek[12 + 16];
-	size_t n = strlen(msisdn) + 1;
-	int st, found = 0;
+	struct sd_buf pk = SD_BUF_INIT, v = SD_BUF_INIT;
+	int st;
 
-	memset(out, 0, sizeof *out);
-	if (n > 12)
-		return SD_OK;
-	memcpy(seek, msisdn, n);
-	sd_be64_put(seek + n, (uint64_t)when ^ (1ULL << 63));
-	memset(seek + n + 8, 0xff, 8);
-	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_MSISDN, &c, err)) !=
-	    SD_OK)
-		return st;
-	/* The last subscription of the number that started by then. */
-	st = sd_cursor_seek(c, SD_SEEK_GE, seek, n + 16, err);
-	st = st == SD_OK ? sd_cursor_step(c, -1, err) :
-	    st == SD_ENOTFOUND ? sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err) : st;
-	if (st == SD_OK) {
-		size_t kl, vl;
-		const void *k = sd_cursor_key(c, &kl);
-		const void *v = sd_cursor_val(c, &vl);
-
-		if (kl > n && memcmp(k, msisdn, n) == 0 &&
-		    sub_decode(v, vl, out) == SD_OK && out->from <= when &&
-		    (out->ended == 0 || out->ended > when))
-			found = 1;
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	if (!found)
-		memset(out, 0, sizeof *out);
-	return SD_OK;
+	st = sd_get_by(t, T_CDR, IX_CDR_UNIQ, uniq, strlen(uniq), &pk, &v, 0,
+	    err);
+	if (st == SD_OK && cdr_decode(v.p, v.len, out) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "cdr %s: a damaged record",
+		    uniq);
+	sd_buf_free(&pk);
+	sd_buf_free(&v);
+	return st;
 }
 
 /* Our numbers are 11-digit mobiles; the switch may add +86, 86 or 0. */
@@ -415,7 +391,6 @@ static int
 plan_tariff(struct sd_txn *t, struct imp *m, const char *code,
     const struct sd_plan **p, const struct sd_ratetab **rt, struct sd_err *e)
 {
-	struct sd_buf val = SD_BUF_INIT;
 	int st, k;
 
 	for (k = 0; k < m->nmemo; k++)
@@ -425,10 +400,7 @@ plan_tariff(struct sd_txn *t, struct imp *m, const char *code,
 			return SD_OK;
 		}
 	k = m->nmemo < PLAN_MEMO ? m->nmemo++ : PLAN_MEMO - 1;
-	st = sd_get(t, T_PLAN, code, strlen(code), &val, 0, e);
-	if (st == SD_OK)
-		st = plan_decode(val.p, val.len, &m->memo[k].p);
-	sd_buf_free(&val);
+	st = plan_load(t, code, &m->memo[k].p, e);
 	if (st != SD_OK) {
 		m->nmemo = k;
 		return sd_err_set(e, SD_EINVAL, "plan %s: missing", code);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/core_int.h"
+#include "core/billing/billing_int.h"
 
 /* The be64 key of id (for seeking to the next job). */
 static const uint8_t *
@@ -139,7 +139,7 @@ next_number(struct sd_txn *t, const char *series, char *out, size_t size,
 	int st;
 
 	snprintf(key, sizeof key, "receipt:%s", series);
-	st = sd_get(t, T_META, key, strlen(key), &val, SD_GET_RMW, err);
+	st = rec_meta_get(t, key, &val, 1, err);
 	if (st == SD_OK && val.len == 8)
 		n = sd_be64_get((const uint8_t *)val.p);
 	else if (st != SD_ENOTFOUND && st != SD_OK) {
@@ -150,7 +150,7 @@ next_number(struct sd_txn *t, const char *series, char *out, size_t size,
 	sd_err_clear(err);
 	n++;
 	sd_be64_put(v, n);
-	if ((st = sd_put(t, T_META, key, strlen(key), v, 8, 0, err)) != SD_OK)
+	if ((st = rec_meta_put(t, key, v, 8, err)) != SD_OK)
 		return st;
 	snprintf(out, size, "%s%08llu", series, (unsigned long long)n);
 	return SD_OK;

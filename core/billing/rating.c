@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/core_int.h"
+#include "core/billing/billing_int.h"
 
 /* ---------------------------------------------------------------- bands */
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/core_int.h"
+#include "core/billing/billing_int.h"
 
 enum { TF_CODE = 1, TF_NAME, TF_ROUNDING, TF_VERSION, TF_NRATES, TF_CREATED };
 enum { RT_PREFIX = 1, RT_NAME, RT_PERMIN, RT_CONNECT, RT_FIRST, RT_INC,
@@ -608,6 +608,16 @@ collect(const struct sd_rate *x, void *arg)
 	}
 	a->rates[a->n++] = *x;
 	return 0;
+}
+
+int
+tariff_exists(struct sd_txn *t, const char *code, struct sd_err *err)
+{
+	struct sd_buf v = SD_BUF_INIT;
+	int st = sd_get(t, T_TARIFF, code, strlen(code), &v, 0, err);
+
+	sd_buf_free(&v);
+	return st;
 }
 
 int

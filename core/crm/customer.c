@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/core_int.h"
+#include "core/crm/crm_int.h"
 
 /* Record tags: never reuse or renumber one. */
 enum {
@@ -20,12 +20,6 @@ enum {
 
 static const char *const status_names[] = { "prospect", "active",
     "suspended", "closed" };
-
-void
-key64(uint8_t out[8], uint64_t v)
-{
-	sd_be64_put(out, v);
-}
 
 const char *
 sd_cust_status_name(int status)

@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "core/core_int.h"
+#include "core/crm/crm_int.h"
 
 enum {
 	F_NAME, F_PHONE, F_PHONE2, F_PHONE3, F_CITY, F_ADDRESS, F_IDNO, F_CLASS,

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/core_int.h"
+#include "core/crm/crm_int.h"
 
 enum { N_ID = 1, N_CUSTOMER, N_AT, N_BY, N_TEXT, N_OUTCOME, N_NEXT };
 enum { R_ID = 1, R_CUSTOMER, R_OWNER, R_DUE, R_TEXT, R_STATUS, R_SEEN,

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/core_int.h"
+#include "core/crm/crm_int.h"
 
 enum { K_ID = 1, K_CUSTOMER, K_PHONE, K_CNAME, K_TYPE, K_STATUS, K_HANDLER,
     K_CREATEDBY, K_TEXT, K_RESOLUTION, K_SCORE, K_CREATED, K_UPDATED, K_DUE,

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/core_int.h"
+#include "core/rec/rec.h"
 
 int
 batch_columns(struct table_batch *b, const char *const *names, int n,

@@ -8,7 +8,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "core/core_int.h"
+#include "core/rec/rec.h"
 
 void
 page_hex_encode(const uint8_t *p, size_t n, char *out, size_t size)

@@ -16,7 +16,7 @@
 #include <expat.h>
 #include <minizip/unzip.h>
 
-#include "core/core_int.h"
+#include "core/rec/rec.h"
 
 #define CELL_MAX	4096	/* bytes in one cell */
 

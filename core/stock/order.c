@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/core_int.h"
+#include "core/stock/stock_int.h"
 
 enum { O_ID = 1, O_AGENT, O_PLAN, O_COUNT, O_STATUS, O_VALUE, O_CARRIER,
     O_TRACKING, O_REASON, O_BY, O_CREATED, O_UPDATED, O_ICCID, O_NAMED,

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/core_int.h"
+#include "core/stock/stock_int.h"
 
 enum { U_ID = 1, U_ICCID, U_MSISDN, U_CUSTOMER, U_PLAN, U_VAS, U_FROM,
     U_CHANNEL, U_SELLER, U_AGENT, U_PRICE, U_ENDED };
@@ -66,6 +66,40 @@ sub_decode(const void *p, size_t n, struct sd_subscription *u)
 }
 
 /* ---------------------------------------------------------------- shared */
+
+/* The customers after `after` who have subscriptions, in id order: up to
+ * max of them into ids, *n of them. */
+int
+subs_customers_after(struct sd_txn *t, uint64_t after, uint64_t *ids, int max,
+    int *n, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint8_t seek[8];
+	int st;
+
+	*n = 0;
+	sd_be64_put(seek, after + 1);
+	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_CUSTOMER, &c,
+	    err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_GE, seek, 8, err); st == SD_OK &&
+	    *n < max; st = sd_cursor_step(c, 1, err)) {
+		size_t kl;
+		const uint8_t *k = sd_cursor_key(c, &kl);
+		uint64_t id;
+
+		if (kl < 8)
+			continue;
+		id = sd_be64_get(k);
+		if (*n == 0 || ids[*n - 1] != id)
+			ids[(*n)++] = id;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
 
 int
 subs_each(struct sd_txn *t, uint64_t customer, sub_each_fn fn, void *arg,
@@ -145,6 +179,47 @@ subscription_end(struct sd_txn *t, uint64_t customer, const char *iccid,
 		sd_buf_free(&val);
 	}
 	return st;
+}
+
+int
+subscription_at(struct sd_txn *t, const char *msisdn, int64_t when,
+    struct sd_subscription *out, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	uint8_t seek[12 + 16];
+	size_t n = strlen(msisdn) + 1;
+	int st, found = 0;
+
+	memset(out, 0, sizeof *out);
+	if (n > 12)
+		return SD_OK;
+	memcpy(seek, msisdn, n);
+	sd_be64_put(seek + n, (uint64_t)when ^ (1ULL << 63));
+	memset(seek + n + 8, 0xff, 8);
+	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, IX_SUB_MSISDN, &c, err)) !=
+	    SD_OK)
+		return st;
+	/* The last subscription of the number that started by then. */
+	st = sd_cursor_seek(c, SD_SEEK_GE, seek, n + 16, err);
+	st = st == SD_OK ? sd_cursor_step(c, -1, err) :
+	    st == SD_ENOTFOUND ? sd_cursor_seek(c, SD_SEEK_LAST, NULL, 0, err) : st;
+	if (st == SD_OK) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+
+		if (kl > n && memcmp(k, msisdn, n) == 0 &&
+		    sub_decode(v, vl, out) == SD_OK && out->from <= when &&
+		    (out->ended == 0 || out->ended > when))
+			found = 1;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	if (!found)
+		memset(out, 0, sizeof *out);
+	return SD_OK;
 }
 
 static int

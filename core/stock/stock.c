@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/core_int.h"
+#include "core/stock/stock_int.h"
 
 /* ---------------------------------------------------------------- codecs */
 
@@ -307,6 +307,43 @@ store(struct sd_txn *t, int table, const char *key, const struct sd_buf *val,
 
 /* ---------------------------------------------------------------- plans */
 
+static const struct rec_field vas_f[] = {
+	REC_S(1, sd_vas, code), REC_S(2, sd_vas, name),
+	REC_I(3, sd_vas, monthly_fen),
+};
+
+int
+plan_load(struct sd_txn *t, const char *code, struct sd_plan *p,
+    struct sd_err *err)
+{
+	struct sd_buf v = SD_BUF_INIT;
+	int st = load(t, T_PLAN, code, &v, 0, err);
+
+	if (st == SD_OK && plan_decode(v.p, v.len, p) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "plan %s: a damaged record",
+		    code);
+	sd_buf_free(&v);
+	return st;
+}
+
+int
+vas_load(struct sd_txn *t, const char *code, struct sd_vas *out,
+    struct sd_err *err)
+{
+	return rec_load(t, T_VAS, code, strlen(code), vas_f, REC_N(vas_f), out,
+	    sizeof *out, 0, err);
+}
+
+int
+agent_exists(struct sd_txn *t, const char *code, struct sd_err *err)
+{
+	struct sd_buf v = SD_BUF_INIT;
+	int st = load(t, T_AGENT, code, &v, 0, err);
+
+	sd_buf_free(&v);
+	return st;
+}
+
 void
 sd_plan_fields_init(struct sd_plan_fields *f)
 {
@@ -348,10 +385,7 @@ plan_apply(struct sd_txn *t, const struct sd_plan_fields *f, struct sd_plan *p,
 		/* A mistyped tariff would leave calls beyond the bundle
 		 * unrated: it must be there, as the services must. */
 		if (f->tariff[0]) {
-			struct sd_buf v = SD_BUF_INIT;
-
-			st = load(t, T_TARIFF, f->tariff, &v, 0, err);
-			sd_buf_free(&v);
+			st = core_hooks.tariff_exists(t, f->tariff, err);
 			if (st == SD_ENOTFOUND)
 				return sd_err_set(err, SD_EINVAL, "tariff: no "
 				    "tariff %s", f->tariff);

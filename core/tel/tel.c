@@ -17,116 +17,57 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/core_int.h"
+#include "core/tel/tel_int.h"
 
-/* ---------------------------------------------------------------- one codec */
-
-/* The records here are described by tables of fields, not by hand. */
-enum { F_I64, F_INT, F_STR };
-struct fdesc {
-	unsigned	tag;
-	int		type;
-	size_t		off, size;
+static const struct rec_field modem_f[] = {
+	REC_S(1, sd_modem, name), REC_S(2, sd_modem, port),
+	REC_S(3, sd_modem, imei), REC_S(4, sd_modem, iccid),
+	REC_S(5, sd_modem, imsi), REC_S(6, sd_modem, msisdn),
+	REC_S(7, sd_modem, carrier), REC_I(8, sd_modem, signal),
+	REC_I(9, sd_modem, reg), REC_S(10, sd_modem, state),
+	REC_I(11, sd_modem, slot), REC_I(12, sd_modem, nslots),
+	REC_I(13, sd_modem, call), REC_S(14, sd_modem, message),
+	REC_I(15, sd_modem, updated), REC_I(16, sd_modem, simulated),
 };
-
-#define FI(t, st, f)	{ t, sizeof(((struct st *)0)->f) == 8 ? F_I64 : F_INT, \
-			  offsetof(struct st, f), 0 }
-#define FS(t, st, f)	{ t, F_STR, offsetof(struct st, f), \
-			  sizeof(((struct st *)0)->f) }
-#define NF(d)		((int)(sizeof d / sizeof d[0]))
-
-static void
-rec_encode(const struct fdesc *d, int n, const void *obj, struct sd_buf *b)
-{
-	const char *o = obj;
-
-	sd_rec_begin(b);
-	for (int i = 0; i < n; i++) {
-		if (d[i].type == F_STR)
-			sd_rec_str(b, d[i].tag, o + d[i].off);
-		else if (d[i].type == F_I64) {
-			int64_t v;
-
-			memcpy(&v, o + d[i].off, 8);
-			sd_rec_int(b, d[i].tag, v);
-		} else {
-			int v;
-
-			memcpy(&v, o + d[i].off, sizeof v);
-			sd_rec_int(b, d[i].tag, v);
-		}
-	}
-}
-
-static int
-rec_decode(const struct fdesc *d, int n, const void *p, size_t len, void *obj,
-    size_t size)
-{
-	struct sd_rec_reader r;
-	char *o = obj;
-	int ok;
-
-	memset(obj, 0, size);
-	if (sd_rec_open(&r, p, len) != SD_OK)
-		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&r)) == 1)
-		for (int i = 0; i < n; i++) {
-			if (d[i].tag != r.tag)
-				continue;
-			if (d[i].type == F_STR && r.type == SD_REC_BYTES)
-				sd_rec_copystr(&r, o + d[i].off, d[i].size);
-			else if (d[i].type == F_I64 && r.type == SD_REC_INT)
-				memcpy(o + d[i].off, &r.ival, 8);
-			else if (d[i].type == F_INT && r.type == SD_REC_INT) {
-				int v = (int)r.ival;
-
-				memcpy(o + d[i].off, &v, sizeof v);
-			}
-		}
-	return ok < 0 ? SD_EINTERNAL : SD_OK;
-}
-
-static const struct fdesc modem_f[] = {
-	FS(1, sd_modem, name), FS(2, sd_modem, port), FS(3, sd_modem, imei),
-	FS(4, sd_modem, iccid), FS(5, sd_modem, imsi), FS(6, sd_modem, msisdn),
-	FS(7, sd_modem, carrier), FI(8, sd_modem, signal), FI(9, sd_modem, reg),
-	FS(10, sd_modem, state), FI(11, sd_modem, slot), FI(12, sd_modem, nslots),
-	FI(13, sd_modem, call), FS(14, sd_modem, message),
-	FI(15, sd_modem, updated), FI(16, sd_modem, simulated),
+static const struct rec_field job_f[] = {
+	REC_I(1, sd_teljob, id), REC_I(2, sd_teljob, kind),
+	REC_S(3, sd_teljob, modem), REC_S(4, sd_teljob, number),
+	REC_S(5, sd_teljob, text), REC_I(6, sd_teljob, ref),
+	REC_I(7, sd_teljob, slot), REC_S(8, sd_teljob, by),
+	REC_I(9, sd_teljob, created), REC_I(10, sd_teljob, status),
+	REC_S(11, sd_teljob, result), REC_I(12, sd_teljob, done_at),
 };
-static const struct fdesc job_f[] = {
-	FI(1, sd_teljob, id), FI(2, sd_teljob, kind), FS(3, sd_teljob, modem),
-	FS(4, sd_teljob, number), FS(5, sd_teljob, text), FI(6, sd_teljob, ref),
-	FI(7, sd_teljob, slot), FS(8, sd_teljob, by), FI(9, sd_teljob, created),
-	FI(10, sd_teljob, status), FS(11, sd_teljob, result),
-	FI(12, sd_teljob, done_at),
+static const struct rec_field call_f[] = {
+	REC_I(1, sd_call, id), REC_I(2, sd_call, direction),
+	REC_S(3, sd_call, caller), REC_S(4, sd_call, callee),
+	REC_S(5, sd_call, modem), REC_S(6, sd_call, iccid),
+	REC_S(7, sd_call, operator), REC_I(8, sd_call, customer),
+	REC_I(9, sd_call, created), REC_I(10, sd_call, start),
+	REC_I(11, sd_call, answer), REC_I(12, sd_call, end),
+	REC_I(13, sd_call, duration), REC_I(14, sd_call, billsec),
+	REC_I(15, sd_call, state), REC_S(16, sd_call, disposition),
+	REC_I(17, sd_call, unit_mfen), REC_I(18, sd_call, cost_fen),
+	REC_S(19, sd_call, rate_name), REC_S(20, sd_call, offered),
+	REC_S(21, sd_call, outcome), REC_S(22, sd_call, recording),
+	REC_I(23, sd_call, rec_seconds),
 };
-static const struct fdesc call_f[] = {
-	FI(1, sd_call, id), FI(2, sd_call, direction), FS(3, sd_call, caller),
-	FS(4, sd_call, callee), FS(5, sd_call, modem), FS(6, sd_call, iccid),
-	FS(7, sd_call, operator), FI(8, sd_call, customer),
-	FI(9, sd_call, created), FI(10, sd_call, start), FI(11, sd_call, answer),
-	FI(12, sd_call, end), FI(13, sd_call, duration), FI(14, sd_call, billsec),
-	FI(15, sd_call, state), FS(16, sd_call, disposition),
-	FI(17, sd_call, unit_mfen), FI(18, sd_call, cost_fen),
-	FS(19, sd_call, rate_name), FS(20, sd_call, offered),
-	FS(21, sd_call, outcome), FS(22, sd_call, recording),
-	FI(23, sd_call, rec_seconds),
-};
-static const struct fdesc sms_f[] = {
-	FI(1, sd_sms, id), FI(2, sd_sms, direction), FS(3, sd_sms, modem),
-	FS(4, sd_sms, iccid), FS(5, sd_sms, number), FS(6, sd_sms, text),
-	FI(7, sd_sms, parts), FI(8, sd_sms, at), FS(9, sd_sms, status),
-	FS(10, sd_sms, by), FS(11, sd_sms, error), FI(12, sd_sms, customer),
+static const struct rec_field sms_f[] = {
+	REC_I(1, sd_sms, id), REC_I(2, sd_sms, direction),
+	REC_S(3, sd_sms, modem), REC_S(4, sd_sms, iccid),
+	REC_S(5, sd_sms, number), REC_S(6, sd_sms, text),
+	REC_I(7, sd_sms, parts), REC_I(8, sd_sms, at), REC_S(9, sd_sms, status),
+	REC_S(10, sd_sms, by), REC_S(11, sd_sms, error),
+	REC_I(12, sd_sms, customer),
 };
 
 struct simuse {
 	long	seconds, minutes, calls, sms;
 	int	warned;			/* the highest warning level sent */
 };
-static const struct fdesc use_f[] = {
-	FI(1, simuse, seconds), FI(2, simuse, minutes), FI(3, simuse, calls),
-	FI(4, simuse, sms), FI(5, simuse, warned),
+static const struct rec_field use_f[] = {
+	REC_I(1, simuse, seconds), REC_I(2, simuse, minutes),
+	REC_I(3, simuse, calls), REC_I(4, simuse, sms),
+	REC_I(5, simuse, warned),
 };
 
 struct presence {
@@ -136,119 +77,25 @@ struct presence {
 	int64_t	beat, last_end, last_offer;
 	uint64_t on_call;
 };
-static const struct fdesc pres_f[] = {
-	FS(1, presence, login), FI(2, presence, paused), FS(3, presence, reason),
-	FI(4, presence, beat), FI(5, presence, last_end),
-	FI(6, presence, last_offer), FI(7, presence, on_call),
+static const struct rec_field pres_f[] = {
+	REC_S(1, presence, login), REC_I(2, presence, paused),
+	REC_S(3, presence, reason), REC_I(4, presence, beat),
+	REC_I(5, presence, last_end), REC_I(6, presence, last_offer),
+	REC_I(7, presence, on_call),
 };
-static const struct fdesc ev_f[] = {
-	FI(1, sd_tel_event, id), FI(2, sd_tel_event, kind),
-	FI(3, sd_tel_event, call), FS(4, sd_tel_event, number),
-	FI(5, sd_tel_event, customer), FS(6, sd_tel_event, text),
-	FI(7, sd_tel_event, at),
+static const struct rec_field ev_f[] = {
+	REC_I(1, sd_tel_event, id), REC_I(2, sd_tel_event, kind),
+	REC_I(3, sd_tel_event, call), REC_S(4, sd_tel_event, number),
+	REC_I(5, sd_tel_event, customer), REC_S(6, sd_tel_event, text),
+	REC_I(7, sd_tel_event, at),
 };
-
-/* Load or store one record of a table by key. */
-static int
-load(struct sd_txn *t, int table, const void *key, size_t kl,
-    const struct fdesc *d, int n, void *obj, size_t size, int rmw,
-    struct sd_err *err)
-{
-	struct sd_buf v = SD_BUF_INIT;
-	int st = sd_get(t, table, key, kl, &v, rmw ? SD_GET_RMW : 0, err);
-
-	if (st == SD_OK && rec_decode(d, n, v.p, v.len, obj, size) != SD_OK)
-		st = sd_err_set(err, SD_EINTERNAL, "%s: a damaged record",
-		    sd_schema[table].name);
-	sd_buf_free(&v);
-	return st;
-}
-
-static int
-store(struct sd_txn *t, int table, const void *key, size_t kl,
-    const struct fdesc *d, int n, const void *obj, struct sd_err *err)
-{
-	struct sd_buf v = SD_BUF_INIT;
-	int st;
-
-	rec_encode(d, n, obj, &v);
-	st = sd_put(t, table, key, kl, v.p, v.len, 0, err);
-	sd_buf_free(&v);
-	return st;
-}
-
-#define LOAD64(t, tb, id, d, o, rmw, e) \
-	load64(t, tb, id, d, NF(d), o, sizeof *(o), rmw, e)
-#define STORE64(t, tb, id, d, o, e) store64(t, tb, id, d, NF(d), o, e)
-
-static int
-load64(struct sd_txn *t, int table, uint64_t id, const struct fdesc *d, int n,
-    void *obj, size_t size, int rmw, struct sd_err *err)
-{
-	uint8_t k[8];
-
-	key64(k, id);
-	return load(t, table, k, 8, d, n, obj, size, rmw, err);
-}
-
-static int
-store64(struct sd_txn *t, int table, uint64_t id, const struct fdesc *d, int n,
-    const void *obj, struct sd_err *err)
-{
-	uint8_t k[8];
-
-	key64(k, id);
-	return store(t, table, k, 8, d, n, obj, err);
-}
-
-/*
- * Each record of table in key order (dir 1) or backwards (dir -1), from
- * key (NULL: the first or last) on, decoded into rec: fn's WALK_NEXT goes
- * on, WALK_STOP ends the walk, anything else is an error it returns.
- * Records that do not decode are passed over.
- */
-#define WALK_NEXT 0
-#define WALK_STOP (-1)
-typedef int (*walk_fn)(struct sd_txn *t, const void *key, size_t kl, void *rec,
-    void *arg, struct sd_err *err);
-
-static int
-walk(struct sd_txn *t, int table, int dir, const void *key, size_t kl,
-    const struct fdesc *d, int n, void *rec, size_t size, walk_fn fn,
-    void *arg, struct sd_err *err)
-{
-	struct sd_cursor *c;
-	int st, r = WALK_NEXT;
-
-	if ((st = sd_cursor_open(t, table, -1, &c, err)) != SD_OK)
-		return st;
-	for (st = sd_cursor_seek(c, key != NULL ? SD_SEEK_GE : dir > 0 ?
-	    SD_SEEK_FIRST : SD_SEEK_LAST, key, kl, err); st == SD_OK;
-	    st = sd_cursor_step(c, dir, err)) {
-		size_t l, vl;
-		const void *k = sd_cursor_key(c, &l);
-		const void *v = sd_cursor_val(c, &vl);
-
-		if (rec_decode(d, n, v, vl, rec, size) != SD_OK)
-			continue;
-		if ((r = fn(t, k, l, rec, arg, err)) != WALK_NEXT)
-			break;
-	}
-	sd_cursor_close(c);
-	if (r != WALK_NEXT && r != WALK_STOP)
-		return r;
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	return SD_OK;
-}
 
 /* ---------------------------------------------------------------- call indexes */
 
 static int
 call_peek(const void *rec, size_t len, struct sd_call *c)
 {
-	return rec_decode(call_f, NF(call_f), rec, len, c, sizeof *c);
+	return rec_decode(call_f, REC_N(call_f), rec, len, c, sizeof *c);
 }
 
 int
@@ -384,8 +231,8 @@ use_load(struct sd_txn *t, const char *iccid, int month, struct simuse *u,
 	int st;
 
 	use_key(&k, iccid, month);
-	st = load(t, T_SIMUSE, k.p, k.len, use_f, NF(use_f), u, sizeof *u, rmw,
-	    err);
+	st = rec_load(t, T_SIMUSE, k.p, k.len, use_f, REC_N(use_f), u,
+	    sizeof *u, rmw, err);
 	sd_buf_free(&k);
 	if (st == SD_ENOTFOUND) {
 		memset(u, 0, sizeof *u);
@@ -403,7 +250,7 @@ use_store(struct sd_txn *t, const char *iccid, int month,
 	int st;
 
 	use_key(&k, iccid, month);
-	st = store(t, T_SIMUSE, k.p, k.len, use_f, NF(use_f), u, err);
+	st = rec_store(t, T_SIMUSE, k.p, k.len, use_f, REC_N(use_f), u, err);
 	sd_buf_free(&k);
 	return st;
 }
@@ -415,7 +262,6 @@ sim_quota(struct sd_txn *t, const struct sd_config *cfg, const char *iccid,
     long *minutes, long *sms)
 {
 	struct sd_sim c;
-	struct sd_buf v = SD_BUF_INIT;
 	struct sd_plan p;
 	struct sd_err e;
 
@@ -424,12 +270,10 @@ sim_quota(struct sd_txn *t, const struct sd_config *cfg, const char *iccid,
 	if (iccid[0] == '\0' || sim_load(t, iccid, &c, 0, &e) != SD_OK ||
 	    c.plan[0] == '\0')
 		return;
-	if (sd_get(t, T_PLAN, c.plan, strlen(c.plan), &v, 0, &e) == SD_OK &&
-	    plan_decode(v.p, v.len, &p) == SD_OK) {
+	if (plan_load(t, c.plan, &p, &e) == SD_OK) {
 		*minutes = p.minutes;
 		*sms = p.sms;
 	}
-	sd_buf_free(&v);
 }
 
 /* 0 fine, 1 and 2 past the warnings, 3 at the rest threshold. */
@@ -486,7 +330,7 @@ event_put(struct sd_txn *t, struct sd_core *core, const char *login,
 	key64(id, ev->id);
 	sd_buf_add(&k, login, strlen(login) + 1);
 	sd_buf_add(&k, id, 8);
-	st = store(t, T_TELEVENT, k.p, k.len, ev_f, NF(ev_f), ev, err);
+	st = rec_store(t, T_TELEVENT, k.p, k.len, ev_f, REC_N(ev_f), ev, err);
 	sd_buf_free(&k);
 	if (st == SD_OK)
 		sd_inbox_notify(t, SD_INBOX_TEL, login);
@@ -511,9 +355,9 @@ event_take(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	(void)t;
 	(void)err;
 	if (kl < ml || memcmp(key, a->s->user.login, ml) != 0)
-		return WALK_STOP;
+		return REC_STOP;
 	a->out[a->n++] = *(struct sd_tel_event *)rec;
-	return a->n < a->max ? WALK_NEXT : WALK_STOP;
+	return a->n < a->max ? REC_NEXT : REC_STOP;
 }
 
 static int
@@ -528,8 +372,8 @@ events_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	a->n = 0;
 	if (a->max <= 0)
 		return SD_OK;
-	if ((st = walk(t, T_TELEVENT, 1, me, ml, ev_f, NF(ev_f), &ev, sizeof ev,
-	    event_take, a, err)) != SD_OK)
+	if ((st = rec_walk(t, T_TELEVENT, 1, me, ml, ev_f, REC_N(ev_f), &ev,
+	    sizeof ev, event_take, a, err)) != SD_OK)
 		return st;
 	if (a->peek)
 		return SD_OK;
@@ -586,8 +430,8 @@ static int
 need_modem(struct sd_txn *t, const char *name, struct sd_modem *m,
     struct sd_err *err)
 {
-	int st = load(t, T_MODEM, name, strlen(name), modem_f, NF(modem_f), m,
-	    sizeof *m, 0, err);
+	int st = rec_load(t, T_MODEM, name, strlen(name), modem_f,
+	    REC_N(modem_f), m, sizeof *m, 0, err);
 
 	if (st == SD_ENOTFOUND)
 		return sd_err_set(err, SD_ENOTFOUND, "modem %s: no such modem "
@@ -614,9 +458,9 @@ any_dials(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	(void)kl;
 	(void)err;
 	if (!modem_dials(rec))
-		return WALK_NEXT;
+		return REC_NEXT;
 	*(int *)arg = 1;
-	return WALK_STOP;
+	return REC_STOP;
 }
 
 /* A call is placed at once or not at all: a modem must be up and free
@@ -636,7 +480,7 @@ dial_possible(struct sd_txn *t, const struct sd_modem *named,
 		    MODEM_FRESH_S ? "not reported lately (is simdeskd running?)" :
 		    named->state, named->message[0] ? ": " : "", named->message);
 	}
-	if ((st = walk(t, T_MODEM, 1, NULL, 0, modem_f, NF(modem_f), &m,
+	if ((st = rec_walk(t, T_MODEM, 1, NULL, 0, modem_f, REC_N(modem_f), &m,
 	    sizeof m, any_dials, &any, err)) != SD_OK)
 		return st;
 	if (!any)
@@ -682,14 +526,14 @@ job_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		if ((st = dial_possible(t, a->j.modem[0] ? &m : NULL, err)) !=
 		    SD_OK)
 			return st;
-		if ((st = STORE64(t, T_CALL, a->call.id, call_f, &a->call, err)) !=
+		if ((st = REC_STORE64(t, T_CALL, a->call.id, call_f, &a->call, err)) !=
 		    SD_OK)
 			return st;
 	}
-	if (a->with_sms && (st = STORE64(t, T_SMS, a->sms.id, sms_f, &a->sms,
+	if (a->with_sms && (st = REC_STORE64(t, T_SMS, a->sms.id, sms_f, &a->sms,
 	    err)) != SD_OK)
 		return st;
-	if ((st = STORE64(t, T_TELJOB, a->j.id, job_f, &a->j, err)) != SD_OK)
+	if ((st = REC_STORE64(t, T_TELJOB, a->j.id, job_f, &a->j, err)) != SD_OK)
 		return st;
 	snprintf(obj, sizeof obj, "%s%s%s", a->j.modem, a->j.modem[0] &&
 	    a->j.number[0] ? " " : "", a->j.number);
@@ -797,7 +641,7 @@ callop_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct callop_arg *a = arg;
 	int st;
 
-	st = LOAD64(t, T_CALL, a->id, call_f, &a->c, 1, err);
+	st = REC_LOAD64(t, T_CALL, a->id, call_f, &a->c, 1, err);
 	if (st == SD_ENOTFOUND)
 		return sd_err_set(err, SD_ENOTFOUND, "call %llu: no such call",
 		    (unsigned long long)a->id);
@@ -815,7 +659,7 @@ callop_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			return sd_err_set(err, SD_EREFUSED, "call %llu: taken by %s",
 			    (unsigned long long)a->id, a->c.operator);
 		sd_strlcpy(a->c.operator, a->s->user.login, sizeof a->c.operator);
-		if ((st = STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
+		if ((st = REC_STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
 			return st;
 	} else if (a->s->user.role == SD_ROLE_OPERATOR &&
 	    strcmp(a->c.operator, a->s->user.login) != 0)
@@ -835,7 +679,7 @@ callop_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		a->c.end = sd_now();
 		a->c.duration = (int)(a->c.end - a->c.start);
 		sd_strlcpy(a->c.disposition, "cancelled", sizeof a->c.disposition);
-		if ((st2 = STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
+		if ((st2 = REC_STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
 			return st2;
 		memset(&ev, 0, sizeof ev);
 		ev.kind = SD_EV_ENDED;
@@ -1019,7 +863,7 @@ static int
 jobget_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct job_arg *a = arg;
-	int st = LOAD64(t, T_TELJOB, a->j.id, job_f, &a->j, 0, err);
+	int st = REC_LOAD64(t, T_TELJOB, a->j.id, job_f, &a->j, 0, err);
 
 	if (st == SD_ENOTFOUND)
 		return sd_err_set(err, SD_ENOTFOUND, "job %llu: no such job",
@@ -1088,7 +932,7 @@ modem_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	(void)kl;
 	(void)err;
 	modem_fill_usage(t, &a->s->core->cfg, rec);
-	return a->mcb(rec, a->arg) != 0 ? WALK_STOP : WALK_NEXT;
+	return a->mcb(rec, a->arg) != 0 ? REC_STOP : REC_NEXT;
 }
 
 static int
@@ -1102,7 +946,7 @@ modems_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			modem_fill_usage(t, &a->s->core->cfg, &a->m);
 		return st;
 	}
-	return walk(t, T_MODEM, 1, NULL, 0, modem_f, NF(modem_f), &a->m,
+	return rec_walk(t, T_MODEM, 1, NULL, 0, modem_f, REC_N(modem_f), &a->m,
 	    sizeof a->m, modem_each, a, err);
 }
 
@@ -1170,7 +1014,7 @@ static int
 callget_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct list_arg *a = arg;
-	int st = LOAD64(t, T_CALL, a->id, call_f, &a->c, 0, err);
+	int st = REC_LOAD64(t, T_CALL, a->id, call_f, &a->c, 0, err);
 
 	if (st == SD_ENOTFOUND)
 		return sd_err_set(err, SD_ENOTFOUND, "call %llu: no such call",
@@ -1364,10 +1208,10 @@ sms_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	(void)err;
 	if (a->s->user.role == SD_ROLE_OPERATOR &&
 	    strcmp(m->by, a->s->user.login) != 0)
-		return WALK_NEXT;
+		return REC_NEXT;
 	if (a->scb(m, a->arg) != 0 || (a->limit > 0 && ++a->count >= a->limit))
-		return WALK_STOP;
-	return WALK_NEXT;
+		return REC_STOP;
+	return REC_NEXT;
 }
 
 static int
@@ -1377,13 +1221,13 @@ smslist_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	int st;
 
 	if (a->id != 0) {
-		st = LOAD64(t, T_SMS, a->id, sms_f, &a->sms, 0, err);
+		st = REC_LOAD64(t, T_SMS, a->id, sms_f, &a->sms, 0, err);
 		if (st == SD_ENOTFOUND)
 			return sd_err_set(err, SD_ENOTFOUND, "sms %llu: no such "
 			    "message", (unsigned long long)a->id);
 		return st;
 	}
-	return walk(t, T_SMS, -1, NULL, 0, sms_f, NF(sms_f), &a->sms,
+	return rec_walk(t, T_SMS, -1, NULL, 0, sms_f, REC_N(sms_f), &a->sms,
 	    sizeof a->sms, sms_each, a, err);
 }
 
@@ -1435,7 +1279,7 @@ pres_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct pres_arg *a = arg;
 	const char *me = a->s->user.login;
 	struct presence p;
-	int st = load(t, T_PRESENCE, me, strlen(me), pres_f, NF(pres_f), &p,
+	int st = rec_load(t, T_PRESENCE, me, strlen(me), pres_f, REC_N(pres_f), &p,
 	    sizeof p, 1, err);
 
 	if (st == SD_ENOTFOUND) {
@@ -1451,7 +1295,7 @@ pres_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	p.paused = a->paused;
 	sd_strlcpy(p.reason, a->reason != NULL ? a->reason : "", sizeof p.reason);
 	p.beat = sd_now();
-	return store(t, T_PRESENCE, me, strlen(me), pres_f, NF(pres_f), &p, err);
+	return rec_store(t, T_PRESENCE, me, strlen(me), pres_f, REC_N(pres_f), &p, err);
 }
 
 int
@@ -1491,7 +1335,7 @@ presence_state(struct sd_txn *t, const struct presence *p, int64_t now,
 {
 	if (p->on_call != 0) {
 		struct sd_call c;
-		int st = LOAD64(t, T_CALL, p->on_call, call_f, &c, 0, err);
+		int st = REC_LOAD64(t, T_CALL, p->on_call, call_f, &c, 0, err);
 
 		if (st == SD_OK && c.state != SD_CALL_ENDED) {
 			*state = SD_PRES_ON_CALL;
@@ -1536,7 +1380,7 @@ pres_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	sd_strlcpy(out.reason, p->reason, sizeof out.reason);
 	if (out.state == SD_PRES_ON_CALL)
 		out.call = p->on_call;
-	return a->cb(&out, a->arg) != 0 ? WALK_STOP : WALK_NEXT;
+	return a->cb(&out, a->arg) != 0 ? REC_STOP : REC_NEXT;
 }
 
 static int
@@ -1544,7 +1388,7 @@ preslist_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct presence p;
 
-	return walk(t, T_PRESENCE, 1, NULL, 0, pres_f, NF(pres_f), &p, sizeof p,
+	return rec_walk(t, T_PRESENCE, 1, NULL, 0, pres_f, REC_N(pres_f), &p, sizeof p,
 	    pres_each, arg, err);
 }
 
@@ -1572,7 +1416,7 @@ outcome_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct outcome_arg *a = arg;
 	struct sd_call c;
 	const char *num;
-	int st = LOAD64(t, T_CALL, a->id, call_f, &c, 1, err);
+	int st = REC_LOAD64(t, T_CALL, a->id, call_f, &c, 1, err);
 
 	if (st == SD_ENOTFOUND)
 		return sd_err_set(err, SD_ENOTFOUND, "call %llu: no such call",
@@ -1589,7 +1433,7 @@ outcome_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if (c.customer == 0 && num[0] != '\0' &&
 	    (st = customer_by_phone(t, num, &c.customer, err)) != SD_OK)
 		return st;
-	return STORE64(t, T_CALL, a->id, call_f, &c, err);
+	return REC_STORE64(t, T_CALL, a->id, call_f, &c, err);
 }
 
 int
@@ -1642,13 +1486,13 @@ recorded_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct rec_arg *a = arg;
 	struct sd_call c;
-	int st = LOAD64(t, T_CALL, a->id, call_f, &c, 1, err);
+	int st = REC_LOAD64(t, T_CALL, a->id, call_f, &c, 1, err);
 
 	if (st != SD_OK)
 		return st;
 	sd_strlcpy(c.recording, a->name, sizeof c.recording);
 	c.rec_seconds = (int)a->seconds;
-	return STORE64(t, T_CALL, a->id, call_f, &c, err);
+	return REC_STORE64(t, T_CALL, a->id, call_f, &c, err);
 }
 
 int
@@ -1674,9 +1518,9 @@ job_queued(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	(void)kl;
 	(void)err;
 	if (((struct sd_teljob *)rec)->status != SD_JOB_QUEUED)
-		return WALK_NEXT;
+		return REC_NEXT;
 	a->found = 1;
-	return WALK_STOP;
+	return REC_STOP;
 }
 
 static int
@@ -1687,7 +1531,7 @@ jobnext_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 	a->found = 0;
 	key64(k, a->after + 1);
-	return walk(t, T_TELJOB, 1, k, 8, job_f, NF(job_f), &a->j, sizeof a->j,
+	return rec_walk(t, T_TELJOB, 1, k, 8, job_f, REC_N(job_f), &a->j, sizeof a->j,
 	    job_queued, a, err);
 }
 
@@ -1713,14 +1557,14 @@ jobfin_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct job_arg *a = arg;
 	struct sd_teljob j;
-	int st = LOAD64(t, T_TELJOB, a->j.id, job_f, &j, 1, err);
+	int st = REC_LOAD64(t, T_TELJOB, a->j.id, job_f, &j, 1, err);
 
 	if (st != SD_OK)
 		return st;
 	j.status = a->j.status;
 	sd_strlcpy(j.result, a->j.result, sizeof j.result);
 	j.done_at = sd_now();
-	return STORE64(t, T_TELJOB, j.id, job_f, &j, err);
+	return REC_STORE64(t, T_TELJOB, j.id, job_f, &j, err);
 }
 
 int
@@ -1746,8 +1590,8 @@ report_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct rep_arg *a = arg;
 	struct sd_modem old;
-	int st = load(t, T_MODEM, a->m->name, strlen(a->m->name), modem_f,
-	    NF(modem_f), &old, sizeof old, 1, err);
+	int st = rec_load(t, T_MODEM, a->m->name, strlen(a->m->name), modem_f,
+	    REC_N(modem_f), &old, sizeof old, 1, err);
 
 	if (st == SD_ENOTFOUND)
 		sd_err_clear(err);
@@ -1759,8 +1603,8 @@ report_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		sd_audit_write(t, "simdeskd", "modem.state", a->m->name,
 		    SD_OUTCOME_OK, st == SD_OK ? old.state : "",
 		    a->m->message[0] ? a->m->message : a->m->state, err);
-	return store(t, T_MODEM, a->m->name, strlen(a->m->name), modem_f,
-	    NF(modem_f), a->m, err);
+	return rec_store(t, T_MODEM, a->m->name, strlen(a->m->name), modem_f,
+	    REC_N(modem_f), a->m, err);
 }
 
 int
@@ -1838,6 +1682,23 @@ sim_msisdn(struct sd_txn *t, const char *iccid, char *out, size_t size)
 	return out[0] != '\0';
 }
 
+/* 套餐预警 goes to every supervisor and admin. */
+struct quota_tell {
+	struct sd_core		*core;
+	struct sd_tel_event	*ev;
+};
+
+static int
+quota_tell_one(struct sd_txn *t, const struct sd_user *u, void *arg,
+    struct sd_err *err)
+{
+	struct quota_tell *q = arg;
+
+	if (u->role != SD_ROLE_SUPERVISOR && u->role != SD_ROLE_ADMIN)
+		return SD_OK;
+	return event_put(t, q->core, u->login, q->ev, err);
+}
+
 struct prog_arg {
 	struct sd_core	*core;
 	uint64_t	 id;
@@ -1855,7 +1716,7 @@ presence_on_call(struct sd_txn *t, const char *login, uint64_t id,
     struct sd_err *err)
 {
 	struct presence p;
-	int st = load(t, T_PRESENCE, login, strlen(login), pres_f, NF(pres_f),
+	int st = rec_load(t, T_PRESENCE, login, strlen(login), pres_f, REC_N(pres_f),
 	    &p, sizeof p, 1, err);
 
 	if (st == SD_ENOTFOUND) {
@@ -1865,7 +1726,7 @@ presence_on_call(struct sd_txn *t, const char *login, uint64_t id,
 	if (st != SD_OK || p.on_call == id)
 		return st;
 	p.on_call = id;
-	return store(t, T_PRESENCE, login, strlen(login), pres_f, NF(pres_f), &p,
+	return rec_store(t, T_PRESENCE, login, strlen(login), pres_f, REC_N(pres_f), &p,
 	    err);
 }
 
@@ -1874,7 +1735,7 @@ progress_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct prog_arg *a = arg;
 	struct sd_tel_event ev;
-	int st = LOAD64(t, T_CALL, a->id, call_f, &a->c, 1, err);
+	int st = REC_LOAD64(t, T_CALL, a->id, call_f, &a->c, 1, err);
 
 	if (st != SD_OK)
 		return st;
@@ -1903,7 +1764,7 @@ progress_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if (a->state == SD_CALL_ACTIVE && a->c.answer == 0)
 		a->c.answer = a->when;
 	a->c.state = a->state;
-	if ((st = STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
+	if ((st = REC_STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
 		return st;
 	/* Dialling out, or talking: the operator is not offered calls. */
 	if (a->c.operator[0] != '\0' && (a->c.direction == SD_DIR_OUT ||
@@ -1964,7 +1825,7 @@ end_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	int st, month, before, after;
 
 	a->to_rate = 0;
-	if ((st = LOAD64(t, T_CALL, a->id, call_f, &a->c, 1, err)) != SD_OK)
+	if ((st = REC_LOAD64(t, T_CALL, a->id, call_f, &a->c, 1, err)) != SD_OK)
 		return st;
 	if (a->c.state == SD_CALL_ENDED)
 		return SD_OK;	/* ended twice (hang-up racing the modem) */
@@ -2006,30 +1867,11 @@ end_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			ev.kind = SD_EV_QUOTA;
 			sd_strlcpy(ev.text, txt, sizeof ev.text);
 			{
-				struct sd_cursor *c;
-				int s2;
+				struct quota_tell q = { a->core, &ev };
 
-				if ((s2 = sd_cursor_open(t, T_USER, -1, &c,
+				if ((st = user_each(t, quota_tell_one, &q,
 				    err)) != SD_OK)
-					return s2;
-				for (s2 = sd_cursor_seek(c, SD_SEEK_FIRST, NULL,
-				    0, err); s2 == SD_OK;
-				    s2 = sd_cursor_step(c, 1, err)) {
-					size_t vl;
-					const void *v = sd_cursor_val(c, &vl);
-					struct sd_user us;
-
-					if (user_decode(v, vl, &us) == SD_OK &&
-					    (us.role == SD_ROLE_SUPERVISOR ||
-					    us.role == SD_ROLE_ADMIN) &&
-					    (s2 = event_put(t, a->core, us.login,
-					    &ev, err)) != SD_OK)
-						break;
-				}
-				sd_cursor_close(c);
-				if (s2 != SD_OK && s2 != SD_ENOTFOUND)
-					return s2;
-				sd_err_clear(err);
+					return st;
 			}
 		}
 		if ((st = use_store(t, a->c.iccid, month, &u, err)) != SD_OK)
@@ -2060,19 +1902,19 @@ end_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			}
 		}
 	}
-	if ((st = STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
+	if ((st = REC_STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
 		return st;
 	/* The operator is free again (leastrecent counts from here). */
 	if (a->c.operator[0] != '\0') {
 		struct presence p;
 
-		st = load(t, T_PRESENCE, a->c.operator, strlen(a->c.operator),
-		    pres_f, NF(pres_f), &p, sizeof p, 1, err);
+		st = rec_load(t, T_PRESENCE, a->c.operator, strlen(a->c.operator),
+		    pres_f, REC_N(pres_f), &p, sizeof p, 1, err);
 		if (st == SD_OK) {
 			p.last_end = a->when;
 			p.on_call = 0;
-			if ((st = store(t, T_PRESENCE, a->c.operator,
-			    strlen(a->c.operator), pres_f, NF(pres_f), &p,
+			if ((st = rec_store(t, T_PRESENCE, a->c.operator,
+			    strlen(a->c.operator), pres_f, REC_N(pres_f), &p,
 			    err)) != SD_OK)
 				return st;
 		} else if (st != SD_ENOTFOUND)
@@ -2168,26 +2010,23 @@ rated_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct rated_arg *a = arg;
 	struct sd_call c;
-	struct sd_buf pk = SD_BUF_INIT, v = SD_BUF_INIT;
 	char uniq[24];
 	struct sd_cdr x;
 	int st;
 
-	if ((st = LOAD64(t, T_CALL, a->id, call_f, &c, 1, err)) != SD_OK)
+	if ((st = REC_LOAD64(t, T_CALL, a->id, call_f, &c, 1, err)) != SD_OK)
 		return st;
 	snprintf(uniq, sizeof uniq, "call-%llu", (unsigned long long)a->id);
-	st = sd_get_by(t, T_CDR, IX_CDR_UNIQ, uniq, strlen(uniq), &pk, &v, 0, err);
-	if (st == SD_OK && cdr_decode(v.p, v.len, &x) == SD_OK) {
+	st = cdr_find_uniq(t, uniq, &x, err);
+	if (st == SD_OK) {
 		c.unit_mfen = x.unit_mfen;
 		c.cost_fen = x.cost_fen;
 		sd_strlcpy(c.rate_name, x.rate_name, sizeof c.rate_name);
-		st = STORE64(t, T_CALL, a->id, call_f, &c, err);
+		st = REC_STORE64(t, T_CALL, a->id, call_f, &c, err);
 	} else if (st == SD_ENOTFOUND) {
 		sd_err_clear(err);
 		st = SD_OK;
 	}
-	sd_buf_free(&pk);
-	sd_buf_free(&v);
 	return st;
 }
 
@@ -2241,9 +2080,9 @@ avail_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	if ((st = presence_state(t, p, a->now, &state, err)) != SD_OK)
 		return st;
 	if (state != SD_PRES_AVAILABLE)
-		return WALK_NEXT;
+		return REC_NEXT;
 	a->out[a->n++] = *p;
-	return a->n < a->max ? WALK_NEXT : WALK_STOP;
+	return a->n < a->max ? REC_NEXT : REC_STOP;
 }
 
 static int
@@ -2252,7 +2091,7 @@ available(struct sd_txn *t, struct presence *out, int max, int *n,
 {
 	struct avail_arg a = { out, max, 0, sd_now() };
 	struct presence p;
-	int st = walk(t, T_PRESENCE, 1, NULL, 0, pres_f, NF(pres_f), &p,
+	int st = rec_walk(t, T_PRESENCE, 1, NULL, 0, pres_f, REC_N(pres_f), &p,
 	    sizeof p, avail_each, &a, err);
 
 	*n = a.n;
@@ -2327,8 +2166,8 @@ incoming_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			strcat(c.offered, p->login);
 		}
 		p->last_offer = sd_now() * 1000 + k;
-		if ((st = store(t, T_PRESENCE, p->login, strlen(p->login), pres_f,
-		    NF(pres_f), p, err)) != SD_OK)
+		if ((st = rec_store(t, T_PRESENCE, p->login, strlen(p->login), pres_f,
+		    REC_N(pres_f), p, err)) != SD_OK)
 			return st;
 		memset(&ev, 0, sizeof ev);
 		ev.kind = SD_EV_POP;
@@ -2342,7 +2181,7 @@ incoming_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	/* One operator offered: the call is theirs. */
 	if (nch == 1)
 		sd_strlcpy(c.operator, av[chosen[0]].login, sizeof c.operator);
-	return STORE64(t, T_CALL, c.id, call_f, &c, err);
+	return REC_STORE64(t, T_CALL, c.id, call_f, &c, err);
 }
 
 int
@@ -2395,7 +2234,7 @@ smsup_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 				return st;
 		}
 	} else {
-		if ((st = LOAD64(t, T_SMS, a->m.id, sms_f, &cur, 1, err)) != SD_OK)
+		if ((st = REC_LOAD64(t, T_SMS, a->m.id, sms_f, &cur, 1, err)) != SD_OK)
 			return st;
 		sd_strlcpy(cur.status, a->m.status, sizeof cur.status);
 		sd_strlcpy(cur.error, a->m.error, sizeof cur.error);
@@ -2417,7 +2256,7 @@ smsup_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		if ((st = use_store(t, cur.iccid, month, &u, err)) != SD_OK)
 			return st;
 	}
-	return STORE64(t, T_SMS, cur.id, sms_f, &cur, err);
+	return REC_STORE64(t, T_SMS, cur.id, sms_f, &cur, err);
 }
 
 int

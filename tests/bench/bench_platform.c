@@ -11,7 +11,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/core_int.h"
+#include "core/base/base_int.h"
+#include "core/crm/crm_int.h"
+#include "core/stock/stock_int.h"
+#include "core/billing/billing_int.h"
+#include "core/tel/tel_int.h"
 
 static double
 now(void)

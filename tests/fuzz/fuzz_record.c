@@ -7,7 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/core_int.h"
+#include "core/base/base_int.h"
+#include "core/crm/crm_int.h"
+#include "core/stock/stock_int.h"
+#include "core/billing/billing_int.h"
+#include "core/tel/tel_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -17,7 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/core_int.h"
+#include "core/base/base_int.h"
+#include "core/crm/crm_int.h"
+#include "core/stock/stock_int.h"
+#include "core/billing/billing_int.h"
+#include "core/tel/tel_int.h"
 
 static struct sd_core *core;
 static struct sd_session sess;

@@ -16,7 +16,11 @@
 
 #include <cmocka.h>
 
-#include "core/core_int.h"
+#include "core/base/base_int.h"
+#include "core/crm/crm_int.h"
+#include "core/stock/stock_int.h"
+#include "core/billing/billing_int.h"
+#include "core/tel/tel_int.h"
 
 struct fx {
 	char			 dir[64];

@@ -1,0 +1,22 @@
+/*
+ * core/base/base_int.h -- private to core/base/: its tables, indexes and record codecs.
+ */
+#ifndef SD_BASE_INT_H
+#define SD_BASE_INT_H
+
+#include "core/base/base_txn.h"
+
+/* Tables (numbers in core/rec/rec.h). */
+enum { T_USER = SD_T_BASE, T_AUDIT, T_ACCOUNT, T_POSTING };
+enum { IX_USER_LOGIN, IX_USER_OSLOGIN };
+enum { IX_AUDIT_USER };
+enum { IX_POSTING_ACCOUNT };
+
+void	user_encode(const struct sd_user *u, struct sd_buf *b);
+int	user_decode(const void *p, size_t n, struct sd_user *u);
+void	audit_encode(const struct sd_audit *a, struct sd_buf *b);
+int	audit_decode(const void *p, size_t n, struct sd_audit *a);
+int	user_store(struct sd_txn *t, const struct sd_user *u, int create,
+	    struct sd_err *err);
+
+#endif

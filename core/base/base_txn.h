@@ -1,0 +1,40 @@
+/*
+ * core/base/base_txn.h -- what other domains may use of base inside their transactions:
+ * users, passwords, audited refusals.
+ */
+#ifndef SD_BASE_TXN_H
+#define SD_BASE_TXN_H
+
+#include "core/rec/rec.h"
+
+/* Users by login inside a transaction (with the password hash). */
+/* Users by login inside a transaction (with the password hash). */
+int	user_load(struct sd_txn *t, const char *login, struct sd_user *u,
+	    int rmw, struct sd_err *err);
+/* Each user (with the hash) in login order; fn's status other than SD_OK
+ * ends the walk and is returned. */
+typedef int (*user_each_fn)(struct sd_txn *t, const struct sd_user *u,
+    void *arg, struct sd_err *err);
+int	user_each(struct sd_txn *t, user_each_fn fn, void *arg,
+	    struct sd_err *err);
+/* A short "field=value ..." picture of a user for the audit. */
+/* A short "field=value ..." picture of a user for the audit. */
+void	user_describe(const struct sd_user *u, char *out, size_t size);
+
+/* Password hashing (yescrypt). */
+/* Password hashing (yescrypt). */
+int	password_hash(const char *password, char *out, size_t size,
+	    struct sd_err *err);
+int	password_check(const char *password, const char *hash);
+
+/* Refuse op on object for a reason: audited, SD_EPERM. */
+int	sd_deny(struct sd_session *s, int op, const char *object,
+	    const char *reason, struct sd_err *err);
+
+/* Lowercased copy of an ASCII login into out. */
+void	login_fold(const char *in, char *out, size_t size);
+
+/* For core/domains.c. */
+extern const struct sd_table_def base_tables[4];
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * core/crm/crm_int.h -- private to core/crm/: its tables, indexes and record codecs.
+ */
+#ifndef SD_CRM_INT_H
+#define SD_CRM_INT_H
+
+#include "core/crm/crm_txn.h"
+
+/* Tables (numbers in core/rec/rec.h). */
+enum { T_CUSTOMER = SD_T_CRM, T_NOTE, T_REMINDER, T_TICKET, T_IMPORT };
+/* Customer index keys end in the id, so each key is unique and a page
+ * anchor is the whole key. */
+enum { IX_CUST_PHONE, IX_CUST_NAME, IX_CUST_OWNER, IX_CUST_CITY,
+    IX_CUST_CLASS, IX_CUST_TAG, IX_CUST_CONTACT, IX_CUST_IMPORT };
+enum { IX_REM_DUE, IX_REM_CUSTOMER };
+enum { IX_TICKET_HANDLER, IX_TICKET_CUSTOMER };
+
+#define POOL_KEY "-"	/* the owner index's key for the shared pool */
+
+/* Record codecs. */
+/* Record codecs. */
+void	customer_encode(const struct sd_customer *c, struct sd_buf *b);
+int	customer_decode(const void *p, size_t n, struct sd_customer *c);
+void	reminder_encode(const struct sd_reminder *r, struct sd_buf *b);
+int	reminder_decode(const void *p, size_t n, struct sd_reminder *r);
+void	ticket_encode(const struct sd_ticket *t, struct sd_buf *b);
+int	ticket_decode(const void *p, size_t n, struct sd_ticket *t);
+/* Check and apply fields to c (name, phones...); err names the field. */
+int	customer_apply(struct sd_core *core, const struct sd_cust_fields *f,
+	    struct sd_customer *c, struct sd_err *err);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * domains.c -- the one file that knows every domain of core/: their tables
+ * in number order (the environment opens them so), and each one's share of
+ * sd_verify, in dependency order (core/rec/rec.h).
+ */
+#include <pthread.h>
+
+#include "core/tel/tel_txn.h"
+
+static const struct sd_table_def rec_tables[1] = {
+	{ "meta", 0, { { 0 } } },
+};
+
+const struct core_domain core_domains[] = {
+	{ "rec", T_META, 1, rec_tables, NULL },
+	{ "base", SD_T_BASE, 4, base_tables, NULL },
+	{ "crm", SD_T_CRM, 5, crm_tables, crm_verify },
+	{ "stock", SD_T_STOCK, 6, stock_tables, stock_verify },
+	{ "billing", SD_T_BILLING, 9, billing_tables, billing_verify },
+	{ "tel", SD_T_TEL, 7, tel_tables, NULL },
+};
+const int core_ndomains = (int)(sizeof core_domains / sizeof core_domains[0]);
+
+const struct core_hooks core_hooks = {
+	.agent_exists = agent_exists,
+	.tariff_exists = tariff_exists,
+};
+
+static struct sd_table_def schema[T__COUNT];
+static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
+
+static void
+schema_build(void)
+{
+	for (int i = 0; i < core_ndomains; i++)
+		for (int j = 0; j < core_domains[i].ntables; j++)
+			schema[core_domains[i].first + j] =
+			    core_domains[i].tables[j];
+}
+
+const struct sd_table_def *
+core_schema(void)
+{
+	pthread_once(&schema_once, schema_build);
+	return schema;
+}
+
+const char *
+rec_table_name(int table)
+{
+	return table >= 0 && table < T__COUNT ? core_schema()[table].name : "?";
+}

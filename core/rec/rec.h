@@ -1,0 +1,215 @@
+/*
+ * core/rec/rec.h -- private to core/: the record layer every domain builds
+ * on.  Table numbers (each domain's private header names its own), the one
+ * table-driven record codec, loading, storing and walking records through
+ * it, key helpers, paging and batches.  And the registry of domains
+ * (core/domains.c): each domain's tables, its share of verify, and the
+ * hooks through which a lower domain reaches a later one.
+ *
+ * Domains depend one way: rec <- base <- crm <- stock <- billing <- tel <-
+ * rpc.  A domain's tables (T_*, IX_*) are private to its folder; other
+ * domains call its *_txn.h functions (tests/cli/test_layout.sh checks it).
+ */
+#ifndef SD_REC_H
+#define SD_REC_H
+
+#include <stddef.h>
+
+#include "core/core.h"
+
+/* ---------------------------------------------------------------- tables */
+
+/*
+ * Each domain's tables take a range of numbers, in dependency order; the
+ * environment opens them in this order, so the numbers never change.
+ */
+enum {
+	T_META = 0,		/* rec's own: created, counters */
+	SD_T_BASE = 1,		/* user audit account posting */
+	SD_T_CRM = 5,		/* customer note reminder ticket import */
+	SD_T_STOCK = 10,	/* plan vas agent sim subscription order */
+	SD_T_BILLING = 16,	/* tariff rate cdr usage bill adjust receipt
+				   shift printjob */
+	SD_T_TEL = 25,		/* modem teljob call sms simuse presence
+				   televent */
+	T__COUNT = 32
+};
+
+/* Every table of the environment, in number order (core/domains.c). */
+const struct sd_table_def *core_schema(void);
+const char *rec_table_name(int table);
+
+/* A value of T_META by name (8 bytes, big-endian counters); SD_ENOTFOUND. */
+int	rec_meta_get(struct sd_txn *t, const char *key, struct sd_buf *val,
+	    int rmw, struct sd_err *err);
+int	rec_meta_put(struct sd_txn *t, const char *key, const void *val,
+	    size_t len, struct sd_err *err);
+/* A cursor over T_META (keys are "name" or "kind:name"). */
+int	rec_meta_cursor(struct sd_txn *t, struct sd_cursor **c,
+	    struct sd_err *err);
+
+/* ---------------------------------------------------------------- the codec */
+
+/*
+ * A record is described by a table of its fields: each field's tag, its
+ * kind and where it sits in the struct.  Encoding writes them in order;
+ * decoding fills the ones it finds and leaves the rest zero, so fields can
+ * be added without a migration (db/db.h's record encoding).
+ */
+enum { F_I64, F_INT, F_STR };
+struct rec_field {
+	unsigned	tag;
+	int		type;
+	size_t		off, size;
+};
+
+#define REC_I(t, st, f)	{ t, sizeof(((struct st *)0)->f) == 8 ? F_I64 : 			  F_INT, offsetof(struct st, f), 0 }
+#define REC_S(t, st, f)	{ t, F_STR, offsetof(struct st, f), 			  sizeof(((struct st *)0)->f) }
+#define REC_N(d)	((int)(sizeof d / sizeof d[0]))
+
+void	rec_encode(const struct rec_field *d, int n, const void *obj,
+	    struct sd_buf *b);
+int	rec_decode(const struct rec_field *d, int n, const void *p, size_t len,
+	    void *obj, size_t size);
+
+/* Load (SD_ENOTFOUND when absent) or store one record of table by key. */
+int	rec_load(struct sd_txn *t, int table, const void *key, size_t kl,
+	    const struct rec_field *d, int n, void *obj, size_t size, int rmw,
+	    struct sd_err *err);
+int	rec_store(struct sd_txn *t, int table, const void *key, size_t kl,
+	    const struct rec_field *d, int n, const void *obj,
+	    struct sd_err *err);
+/* The same by a be64 id. */
+int	rec_load64(struct sd_txn *t, int table, uint64_t id,
+	    const struct rec_field *d, int n, void *obj, size_t size, int rmw,
+	    struct sd_err *err);
+int	rec_store64(struct sd_txn *t, int table, uint64_t id,
+	    const struct rec_field *d, int n, const void *obj,
+	    struct sd_err *err);
+#define REC_LOAD64(t, tb, id, d, o, rmw, e) \
+	rec_load64(t, tb, id, d, REC_N(d), o, sizeof *(o), rmw, e)
+#define REC_STORE64(t, tb, id, d, o, e) \
+	rec_store64(t, tb, id, d, REC_N(d), o, e)
+
+/*
+ * Each record of table in key order (dir 1) or backwards (dir -1), from
+ * key (NULL: the first or last) on, decoded into rec: fn's REC_NEXT goes
+ * on, REC_STOP ends the walk, anything else is an error it returns.
+ * Records that do not decode are passed over.
+ */
+#define REC_NEXT 0
+#define REC_STOP (-1)
+typedef int (*rec_walk_fn)(struct sd_txn *t, const void *key, size_t kl,
+    void *rec, void *arg, struct sd_err *err);
+int	rec_walk(struct sd_txn *t, int table, int dir, const void *key,
+	    size_t kl, const struct rec_field *d, int n, void *rec, size_t size,
+	    rec_walk_fn fn, void *arg, struct sd_err *err);
+
+/* ---------------------------------------------------------------- keys */
+
+/* A be64 key. */
+void	key64(uint8_t out[8], uint64_t v);
+/* "part\0" (with_nul) or "part", then the primary key: unique index keys
+ * that page exactly. */
+void	rec_key_suffixed(struct sd_keys *out, const char *part, const void *pk,
+	    size_t pklen, int with_nul);
+
+/* ---------------------------------------------------------------- pages, batches */
+
+/* One page of a table or index (page.c). */
+struct page_walk {
+	int			 table;
+	int			 index;		/* -1: the primary keys */
+	const struct sd_buf	*prefix;	/* keys start with it, or NULL */
+	const struct sd_buf	*anchor;	/* after (before) it, or NULL */
+	int			 dir;		/* 1 forward, -1 backward */
+	int			 max;
+	/* Fill row i from the record; 0 skips it (filtered out). */
+	int			(*take)(struct sd_txn *t, const void *v,
+				    size_t vl, int i, void *ctx);
+	void			*ctx;
+	char			(*keys)[SD_PAGEKEY_MAX];	/* or NULL */
+};
+
+int	page_walk(struct sd_txn *t, const struct page_walk *w, int *n,
+	    struct sd_err *err);
+/* Backward pages come out last first: put rows (and keys) in order. */
+void	page_reverse(void *rows, size_t size, char (*keys)[SD_PAGEKEY_MAX],
+	    int n);
+void	page_hex_encode(const uint8_t *p, size_t n, char *out, size_t size);
+int	page_hex_decode(const char *s, struct sd_buf *out);
+
+/* A table applied row by row in one transaction (batch.c). */
+#define BATCH_COLS 12
+struct table_batch {
+	struct sd_session	*s;
+	const struct sd_table	*t;
+	const char		*file;
+	const char		*op;		/* audit op of the whole file */
+	const char		*what;		/* "cards", "activations" */
+	/* One row: SD_OK, or its error in e (SD_ERETRY / SD_EINTERNAL
+	 * abort the file). */
+	int			(*row)(struct sd_txn *t, struct table_batch *b, int r,
+				    struct sd_err *e);
+	void			*ctx;
+	int			 col[BATCH_COLS];	/* column of each name */
+	void			(*progress)(long done, long total, void *arg);
+	void			*progress_arg;
+	/* private */
+	unsigned char		*bad;
+	char			(*why)[200];
+	long			 nbad, written;
+	int			 dry;
+};
+
+/* Find the columns names[0..n) in the header; required ones must be. */
+int	batch_columns(struct table_batch *b, const char *const *names, int n,
+	    const char *const *required, struct sd_err *err);
+/* The cell of row r under names[k], or NULL. */
+const char *batch_cell(const struct table_batch *b, int r, int k);
+int	batch_run(struct table_batch *b, const char *rejects,
+	    struct sd_import_result *r, struct sd_err *err);
+
+/* ---------------------------------------------------------------- domains */
+
+/* What sd_verify found so far (core/base/verify.c). */
+struct rec_verify {
+	sd_verify_cb	 cb;
+	void		*cbarg;
+	int		 failed;
+};
+/* One check's result: counted when it failed, handed to the caller. */
+void	rec_verify_report(struct rec_verify *v, const char *check, int ok,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * The registry of domains (core/domains.c): each one's tables (numbers
+ * first .. first + ntables - 1) and its share of sd_verify, which appends
+ * what it finds wrong to the report.
+ */
+struct core_domain {
+	const char			*name;
+	int				 first, ntables;
+	const struct sd_table_def	*tables;
+	int				(*verify)(struct sd_txn *t,
+					    struct rec_verify *v,
+					    struct sd_err *err);
+};
+extern const struct core_domain core_domains[];
+extern const int core_ndomains;
+
+/*
+ * Where a lower domain needs a later one's answer (a user of role agent
+ * names an agent; a plan names a tariff), the later domain answers through
+ * these (set in core/domains.c), so that dependencies run one way.  Each
+ * is SD_OK when the thing exists, SD_ENOTFOUND when not.
+ */
+struct core_hooks {
+	int	(*agent_exists)(struct sd_txn *t, const char *code,
+		    struct sd_err *err);
+	int	(*tariff_exists)(struct sd_txn *t, const char *code,
+		    struct sd_err *err);
+};
+extern const struct core_hooks core_hooks;
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * core/stock/stock_int.h -- private to core/stock/: its tables, indexes and record codecs.
+ */
+#ifndef SD_STOCK_INT_H
+#define SD_STOCK_INT_H
+
+#include "core/stock/stock_txn.h"
+
+/* Tables (numbers in core/rec/rec.h). */
+enum { T_PLAN = SD_T_STOCK, T_VAS, T_AGENT, T_SIM, T_SUBSCRIPTION, T_ORDER };
+enum { IX_AGENT_PARENT };
+/* SIM index keys end in the ICCID (unique, exact paging). */
+enum { IX_SIM_MSISDN, IX_SIM_STATUS, IX_SIM_AGENT, IX_SIM_PLAN };
+enum { IX_SUB_CUSTOMER, IX_SUB_AGENT, IX_SUB_MSISDN };
+
+int	order_decode(const void *p, size_t n, struct sd_order *o);
+void	sub_encode(const struct sd_subscription *u, struct sd_buf *b);
+int	sub_decode(const void *p, size_t n, struct sd_subscription *u);
+void	plan_encode(const struct sd_plan *p, struct sd_buf *b);
+int	plan_decode(const void *p, size_t n, struct sd_plan *out);
+void	agent_encode(const struct sd_agent *a, struct sd_buf *b);
+int	agent_decode(const void *p, size_t n, struct sd_agent *out);
+void	sim_encode(const struct sd_sim *c, struct sd_buf *b);
+int	sim_decode(const void *p, size_t n, struct sd_sim *out);
+
+#endif
