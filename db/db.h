@@ -179,6 +179,33 @@ int	sd_db_checkpoint(struct sd_db *db, unsigned kbytes, struct sd_err *err);
 /* 1 if home holds an environment created by simdesk. */
 int	sd_db_exists(const char *home);
 
+/* ---------------------------------------------------------------- backup */
+
+/* How far a backup or a restore reaches: the last log record it holds
+ * (file, offset) and when. */
+struct sd_backup_point {
+	uint32_t	file, offset;
+	int64_t		at;
+};
+/*
+ * A hot backup of the open environment into dir while others write:
+ * a checkpoint, then DB_ENV->backup copies the databases and the log files
+ * recovery needs (dir is created; an existing one must be empty).  With
+ * incremental, dir holds an earlier backup and only the log written since
+ * is added (DB_BACKUP_UPDATE); the environment must keep its logs
+ * (keep_logs), or it is SD_EINVAL.
+ */
+int	sd_db_backup(struct sd_db *db, const char *dir, int incremental,
+	    struct sd_backup_point *pt, struct sd_err *err);
+/*
+ * Make dir, a copy of a backup, a data directory again: catastrophic
+ * recovery (DB_RECOVER_FATAL) replays its log to the end or, with until >
+ * 0, up to the last transaction committed by that time.  The data
+ * directory must not be open.
+ */
+int	sd_db_restore(const char *dir, const char *passphrase, int64_t until,
+	    struct sd_backup_point *pt, struct sd_err *err);
+
 /* ---------------------------------------------------------------- transactions */
 
 struct sd_txn;

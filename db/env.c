@@ -16,45 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <db.h>
+#include "db_int.h"
 
-#include "db.h"
-
-#define SEQ_FILE	"sequences.db"
-#define REQ_FILE	"requests.db"
-#define SEQ_MAX		32
-#define RETRY_MAX	200
-
-struct sd_table {
-	DB	*pri;
-	DB	*sec[SD_INDEX_MAX];
-};
-
-struct sd_seq {
-	char		 name[32];
-	DB_SEQUENCE	*s;
-};
-
-struct sd_db {
-	DB_ENV				*env;
-	const struct sd_table_def	*defs;
-	int				 ntables;
-	struct sd_table			*t;
-	DB				*seqdb;
-	DB				*reqdb;		/* client request ids */
-	pthread_mutex_t			 seqlock;	/* seqs[] */
-	struct sd_seq			 seqs[SEQ_MAX];
-	int				 nseqs;
-	char				*home;
-	int				 lockfd;	/* take_owner_lock */
-	_Atomic(sd_notify_fn)		 notify;	/* sd_db_notify_hook */
-	void *_Atomic			 notify_arg;
-};
-
-struct sd_txn {
-	struct sd_db	*db;
-	DB_TXN		*txn;
-};
 
 /* Write transactions this process committed (close and checkpoint). */
 static _Atomic unsigned long commits;
@@ -134,6 +97,18 @@ sanitize(int ret, struct sd_err *err, const char *what)
 		return sd_err_set(err, SD_EINTERNAL, "%s: %s", what,
 		    db_strerror(ret));
 	}
+}
+
+int
+sd_db_sanitize(int ret, struct sd_err *err, const char *what)
+{
+	return sanitize(ret, err, what);
+}
+
+const char *
+sd_db_lasterr(void)
+{
+	return lasterr;
 }
 
 /* ---------------------------------------------------------------- the owner */

@@ -1,0 +1,55 @@
+/*
+ * db_int.h -- private to db/: the environment handle and the one mapping of
+ * Berkeley DB's return codes (env.c), shared with backup.c.
+ */
+#ifndef SD_DB_INT_H
+#define SD_DB_INT_H
+
+#include <pthread.h>
+
+#include <db.h>
+
+#include "db.h"
+
+#define SEQ_FILE	"sequences.db"
+#define REQ_FILE	"requests.db"
+#define SEQ_MAX		32
+#define RETRY_MAX	200
+
+struct sd_table {
+	DB	*pri;
+	DB	*sec[SD_INDEX_MAX];
+};
+
+struct sd_seq {
+	char		 name[32];
+	DB_SEQUENCE	*s;
+};
+
+struct sd_db {
+	DB_ENV				*env;
+	const struct sd_table_def	*defs;
+	int				 ntables;
+	struct sd_table			*t;
+	DB				*seqdb;
+	DB				*reqdb;		/* client request ids */
+	pthread_mutex_t			 seqlock;	/* seqs[] */
+	struct sd_seq			 seqs[SEQ_MAX];
+	int				 nseqs;
+	char				*home;
+	int				 lockfd;	/* take_owner_lock */
+	_Atomic(sd_notify_fn)		 notify;	/* sd_db_notify_hook */
+	void *_Atomic			 notify_arg;
+};
+
+struct sd_txn {
+	struct sd_db	*db;
+	DB_TXN		*txn;
+};
+
+/* Map a Berkeley DB return code to our status, naming what failed. */
+int	sd_db_sanitize(int ret, struct sd_err *err, const char *what);
+/* The last message Berkeley DB gave this thread (its error callback). */
+const char *sd_db_lasterr(void);
+
+#endif
