@@ -33,7 +33,7 @@ sd_order_free(struct sd_order *o)
 	o->niccids = 0;
 }
 
-static void
+void
 order_encode(const struct sd_order *o, struct sd_buf *b)
 {
 	sd_rec_begin(b);

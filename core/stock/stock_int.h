@@ -13,7 +13,10 @@ enum { IX_AGENT_PARENT };
 enum { IX_SIM_MSISDN, IX_SIM_STATUS, IX_SIM_AGENT, IX_SIM_PLAN };
 enum { IX_SUB_CUSTOMER, IX_SUB_AGENT, IX_SUB_MSISDN };
 
+void	order_encode(const struct sd_order *o, struct sd_buf *b);
 int	order_decode(const void *p, size_t n, struct sd_order *o);
+void	vas_encode(const struct sd_vas *v, struct sd_buf *b);
+int	vas_decode(const void *p, size_t n, struct sd_vas *out);
 void	sub_encode(const struct sd_subscription *u, struct sd_buf *b);
 int	sub_decode(const void *p, size_t n, struct sd_subscription *u);
 void	plan_encode(const struct sd_plan *p, struct sd_buf *b);
