@@ -290,16 +290,16 @@ sd_agent_check(const char *field, const char *value, struct sd_err *err)
 	    field);
 }
 
-static int
-load(struct sd_txn *t, int table, const char *key, struct sd_buf *val,
-    int rmw, struct sd_err *err)
+int
+stock_get(struct sd_txn *t, int table, const char *key,
+    struct sd_buf *val, int rmw, struct sd_err *err)
 {
 	return sd_get(t, table, key, strlen(key), val, rmw ? SD_GET_RMW : 0, err);
 }
 
-static int
-store(struct sd_txn *t, int table, const char *key, const struct sd_buf *val,
-    int create, struct sd_err *err)
+int
+stock_put(struct sd_txn *t, int table, const char *key,
+    const struct sd_buf *val, int create, struct sd_err *err)
 {
 	return sd_put(t, table, key, strlen(key), val->p, val->len,
 	    create ? SD_PUT_NOOVERWRITE : 0, err);
@@ -329,7 +329,7 @@ plan_load(struct sd_txn *t, const char *code, struct sd_plan *p,
     struct sd_err *err)
 {
 	struct sd_buf v = SD_BUF_INIT;
-	int st = load(t, T_PLAN, code, &v, 0, err);
+	int st = stock_get(t, T_PLAN, code, &v, 0, err);
 
 	if (st == SD_OK && plan_decode(v.p, v.len, p) != SD_OK)
 		st = sd_err_set(err, SD_EINTERNAL, "plan %s: a damaged record",
@@ -350,7 +350,7 @@ int
 agent_exists(struct sd_txn *t, const char *code, struct sd_err *err)
 {
 	struct sd_buf v = SD_BUF_INIT;
-	int st = load(t, T_AGENT, code, &v, 0, err);
+	int st = stock_get(t, T_AGENT, code, &v, 0, err);
 
 	sd_buf_free(&v);
 	return st;
@@ -417,7 +417,7 @@ plan_apply(struct sd_txn *t, const struct sd_plan_fields *f, struct sd_plan *p,
 		    tok = strtok_r(NULL, ",", &save)) {
 			struct sd_buf v = SD_BUF_INIT;
 
-			st = load(t, T_VAS, tok, &v, 0, err);
+			st = stock_get(t, T_VAS, tok, &v, 0, err);
 			sd_buf_free(&v);
 			if (st == SD_ENOTFOUND)
 				return sd_err_set(err, SD_EINVAL, "vas: no "
@@ -448,7 +448,7 @@ plan_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	int st;
 
 	memset(&p, 0, sizeof p);
-	st = load(t, T_PLAN, a->code, &val, !a->create, err);
+	st = stock_get(t, T_PLAN, a->code, &val, !a->create, err);
 	if (a->create) {
 		if (st == SD_OK) {
 			sd_buf_free(&val);
@@ -482,7 +482,7 @@ plan_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		p.retired = 1;
 	}
 	plan_encode(&p, &val);
-	if ((st = store(t, T_PLAN, p.code, &val, a->create, err)) != SD_OK)
+	if ((st = stock_put(t, T_PLAN, p.code, &val, a->create, err)) != SD_OK)
 		goto out;
 	snprintf(obj, sizeof obj, "plan:%s", p.code);
 	{
@@ -549,7 +549,7 @@ get_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct get_arg *a = arg;
 	struct sd_buf val = SD_BUF_INIT;
-	int st = load(t, a->table, a->key, &val, 0, err);
+	int st = stock_get(t, a->table, a->key, &val, 0, err);
 
 	if (st == SD_ENOTFOUND)
 		st = sd_err_set(err, SD_ENOTFOUND, "%s %s: not found", a->what,
@@ -654,7 +654,7 @@ vas_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	sd_rec_str(&val, 1, a->v.code);
 	sd_rec_str(&val, 2, a->v.name);
 	sd_rec_int(&val, 3, a->v.monthly_fen);
-	st = store(t, T_VAS, a->v.code, &val, 1, err);
+	st = stock_put(t, T_VAS, a->v.code, &val, 1, err);
 	sd_buf_free(&val);
 	if (st == SD_EEXIST)
 		return sd_err_set(err, SD_EEXIST, "vas: %s already exists",
@@ -739,7 +739,7 @@ agent_load(struct sd_txn *t, const char *code, struct sd_agent *a, int rmw,
     struct sd_err *err)
 {
 	struct sd_buf val = SD_BUF_INIT;
-	int st = load(t, T_AGENT, code, &val, rmw, err);
+	int st = stock_get(t, T_AGENT, code, &val, rmw, err);
 
 	if (st == SD_ENOTFOUND)
 		st = sd_err_set(err, SD_ENOTFOUND, "agent %s: not found", code);
@@ -875,7 +875,7 @@ agent_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			cur.status = a->status;
 	}
 	agent_encode(&cur, &val);
-	st = store(t, T_AGENT, cur.code, &val, a->mode == AG_CREATE, err);
+	st = stock_put(t, T_AGENT, cur.code, &val, a->mode == AG_CREATE, err);
 	sd_buf_free(&val);
 	if (st != SD_OK)
 		return st;
@@ -1525,7 +1525,7 @@ sim_load(struct sd_txn *t, const char *iccid, struct sd_sim *c, int rmw,
     struct sd_err *err)
 {
 	struct sd_buf val = SD_BUF_INIT;
-	int st = load(t, T_SIM, iccid, &val, rmw, err);
+	int st = stock_get(t, T_SIM, iccid, &val, rmw, err);
 
 	if (st == SD_ENOTFOUND)
 		st = sd_err_set(err, SD_ENOTFOUND, "sim %s: not found", iccid);
@@ -1567,7 +1567,7 @@ sim_store(struct sd_txn *t, const struct sd_sim *c, int create,
 	int st;
 
 	sim_encode(c, &val);
-	st = store(t, T_SIM, c->iccid, &val, create, err);
+	st = stock_put(t, T_SIM, c->iccid, &val, create, err);
 	sd_buf_free(&val);
 	if (st == SD_EEXIST)
 		return sd_err_set(err, SD_EEXIST, "sim %s (msisdn %s): ICCID or "
@@ -1602,7 +1602,7 @@ sim_build(struct sd_txn *t, const struct sd_config *cfg,
 	{
 		struct sd_buf val = SD_BUF_INIT;
 
-		st = load(t, T_PLAN, f->plan, &val, 0, err);
+		st = stock_get(t, T_PLAN, f->plan, &val, 0, err);
 		if (st == SD_OK)
 			st = plan_decode(val.p, val.len, &p);
 		sd_buf_free(&val);

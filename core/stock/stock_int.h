@@ -26,4 +26,11 @@ int	agent_decode(const void *p, size_t n, struct sd_agent *out);
 void	sim_encode(const struct sd_sim *c, struct sd_buf *b);
 int	sim_decode(const void *p, size_t n, struct sd_sim *out);
 
+/* A record of a stock table by its string key, raw (SD_ENOTFOUND when
+ * absent), and storing one (create: it must not exist yet). */
+int	stock_get(struct sd_txn *t, int table, const char *key,
+	    struct sd_buf *val, int rmw, struct sd_err *err);
+int	stock_put(struct sd_txn *t, int table, const char *key,
+	    const struct sd_buf *val, int create, struct sd_err *err);
+
 #endif
