@@ -33,4 +33,27 @@ int	stock_get(struct sd_txn *t, int table, const char *key,
 int	stock_put(struct sd_txn *t, int table, const char *key,
 	    const struct sd_buf *val, int create, struct sd_err *err);
 
+/*
+ * Shared by the files of core/stock/ (each defined where its topic is):
+ */
+/* A fee or a limit in yuan: 0 or more, to the fen (stock.c). */
+int	yuan_check(const char *field, const char *s, int64_t *fen,
+	    struct sd_err *err);
+/* Is code root or below it?  Walks up the parents (agent.c). */
+int	in_subtree(struct sd_txn *t, const char *root, const char *code);
+/* The subtree a session may see: all (""), or an agent user's own branch
+ * (agent.c). */
+int	scope_of(const struct sd_session *s, char *root, size_t size,
+	    struct sd_err *err);
+/* Keys of index ix on table tab starting with pfx (len bytes); with
+ * status >= 0, cards in that status only (agent.c). */
+int	count_prefix(struct sd_txn *t, int tab, int ix, const void *pfx,
+	    size_t len, int64_t from, int status, long *n, struct sd_err *err);
+/* A card's fields checked against the plans in t, into c (sim.c). */
+int	sim_build(struct sd_txn *t, const struct sd_config *cfg,
+	    const struct sd_sim_fields *f, struct sd_sim *c, int *appended,
+	    struct sd_err *err);
+/* Name the card already holding c's ICCID or MSISDN (sim.c). */
+int	sim_clash(struct sd_txn *t, const struct sd_sim *c, struct sd_err *err);
+
 #endif

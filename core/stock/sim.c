@@ -1,0 +1,627 @@
+/*
+ * sim.c -- SIM cards (号卡): the record, ICCID Luhn check, mainland MSISDNs,
+ * number grading (靓号), the one state machine every card moves through,
+ * adding, finding and moving a card.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/stock/stock_int.h"
+
+/* ---------------------------------------------------------------- codecs */
+
+enum { S_ICCID = 1, S_MSISDN, S_IMSI, S_TYPE, S_PLAN, S_PRICE, S_GRADE,
+    S_BATCH, S_WAREHOUSE, S_AGENT, S_STATUS, S_CUSTOMER, S_REASON, S_UPDATED,
+    S_CREATED, S_ORDER };
+
+void
+sim_encode(const struct sd_sim *c, struct sd_buf *b)
+{
+	sd_rec_begin(b);
+	sd_rec_str(b, S_ICCID, c->iccid);
+	sd_rec_str(b, S_MSISDN, c->msisdn);
+	sd_rec_str(b, S_IMSI, c->imsi);
+	sd_rec_str(b, S_TYPE, c->card_type);
+	sd_rec_str(b, S_PLAN, c->plan);
+	sd_rec_int(b, S_PRICE, c->price_fen);
+	sd_rec_str(b, S_GRADE, c->grade);
+	sd_rec_str(b, S_BATCH, c->batch);
+	sd_rec_str(b, S_WAREHOUSE, c->warehouse);
+	sd_rec_str(b, S_AGENT, c->agent);
+	sd_rec_int(b, S_STATUS, c->status);
+	sd_rec_int(b, S_CUSTOMER, (int64_t)c->customer);
+	sd_rec_str(b, S_REASON, c->reason);
+	sd_rec_int(b, S_UPDATED, c->updated);
+	sd_rec_int(b, S_CREATED, c->created);
+	if (c->order)
+		sd_rec_int(b, S_ORDER, (int64_t)c->order);
+}
+
+int
+sim_decode(const void *data, size_t n, struct sd_sim *c)
+{
+	struct sd_rec_reader r;
+	int ok;
+
+	memset(c, 0, sizeof *c);
+	if (sd_rec_open(&r, data, n) != SD_OK)
+		return SD_EINTERNAL;
+	while ((ok = sd_rec_next(&r)) == 1)
+		switch (r.tag) {
+		case S_ICCID:	sd_rec_copystr(&r, c->iccid, sizeof c->iccid); break;
+		case S_MSISDN:	sd_rec_copystr(&r, c->msisdn, sizeof c->msisdn); break;
+		case S_IMSI:	sd_rec_copystr(&r, c->imsi, sizeof c->imsi); break;
+		case S_TYPE:	sd_rec_copystr(&r, c->card_type, sizeof c->card_type); break;
+		case S_PLAN:	sd_rec_copystr(&r, c->plan, sizeof c->plan); break;
+		case S_PRICE:	c->price_fen = r.ival; break;
+		case S_GRADE:	sd_rec_copystr(&r, c->grade, sizeof c->grade); break;
+		case S_BATCH:	sd_rec_copystr(&r, c->batch, sizeof c->batch); break;
+		case S_WAREHOUSE: sd_rec_copystr(&r, c->warehouse, sizeof c->warehouse); break;
+		case S_AGENT:	sd_rec_copystr(&r, c->agent, sizeof c->agent); break;
+		case S_STATUS:	c->status = (int)r.ival; break;
+		case S_CUSTOMER: c->customer = (uint64_t)r.ival; break;
+		case S_REASON:	sd_rec_copystr(&r, c->reason, sizeof c->reason); break;
+		case S_UPDATED:	c->updated = r.ival; break;
+		case S_CREATED:	c->created = r.ival; break;
+		case S_ORDER:	c->order = (uint64_t)r.ival; break;
+		default:	break;
+		}
+	return ok < 0 ? SD_EINTERNAL : SD_OK;
+}
+
+/* ---------------------------------------------------------------- cards */
+
+static const char *const sim_status_names[SD_SIM__COUNT] = { "in_stock",
+    "reserved", "allocated", "active", "suspended", "terminated", "returned" };
+
+const char *
+sd_sim_status_name(int status)
+{
+	return status >= 0 && status < SD_SIM__COUNT ?
+	    sim_status_names[status] : "?";
+}
+
+int
+sd_sim_status_parse(const char *s)
+{
+	for (int i = 0; i < SD_SIM__COUNT; i++)
+		if (strcmp(s, sim_status_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Luhn check digit of the digits in s. */
+static int
+luhn_digit(const char *s, size_t n)
+{
+	int sum = 0;
+
+	/* From the right, every other digit doubled, starting with the last
+	 * one given (the check digit will follow it). */
+	for (size_t i = 0; i < n; i++) {
+		int d = s[n - 1 - i] - '0';
+
+		if (i % 2 == 0) {
+			d *= 2;
+			if (d > 9)
+				d -= 9;
+		}
+		sum += d;
+	}
+	return (10 - sum % 10) % 10;
+}
+
+int
+sd_iccid_check(const char *in, char *out, int *appended, struct sd_err *err)
+{
+	size_t n = in ? strlen(in) : 0;
+
+	*appended = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)in[i]))
+			return sd_err_set(err, SD_EINVAL, "iccid: '%.24s' must be "
+			    "digits only", in);
+	if (n == 19) {
+		memcpy(out, in, 19);
+		out[19] = (char)('0' + luhn_digit(in, 19));
+		out[20] = '\0';
+		*appended = 1;
+		return SD_OK;
+	}
+	if (n != 20)
+		return sd_err_set(err, SD_EINVAL, "iccid: '%.24s' must have 19 "
+		    "or 20 digits", in);
+	if (luhn_digit(in, 19) != in[19] - '0')
+		return sd_err_set(err, SD_EINVAL, "iccid: %s fails the Luhn check "
+		    "(check digit should be %d)", in, luhn_digit(in, 19));
+	memcpy(out, in, 21);
+	return SD_OK;
+}
+
+int
+sd_iccid_file(const char *path, char (**out)[21], int **lines, int *n,
+    struct sd_err *err)
+{
+	struct sd_table t;
+	int st, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (lines != NULL)
+		*lines = NULL;
+	if ((st = sd_table_read(path, SD_ENC_AUTO, &t, err)) != SD_OK)
+		return st;
+	*out = xcalloc((size_t)t.nrows + 1, 21);
+	if (lines != NULL)
+		*lines = xcalloc((size_t)t.nrows + 1, sizeof **lines);
+	for (int r = 0; r < t.nrows; r++) {
+		const char *v = t.ncells[r] > 0 ? t.cells[r][0] : "";
+		char cell[32];
+		size_t len;
+		int app;
+		struct sd_err e;
+
+		/* Scanners add spaces; spreadsheets quote. */
+		while (*v == ' ' || *v == '\t' || *v == '\'')
+			v++;
+		sd_strlcpy(cell, v, sizeof cell);
+		len = strlen(cell);
+		while (len > 0 && (cell[len - 1] == ' ' || cell[len - 1] == '\t'))
+			cell[--len] = '\0';
+		if (len == 0)
+			continue;
+		if (r == 0 && !isdigit((unsigned char)cell[0]))
+			continue;		/* a header */
+		if (sd_iccid_check(cell, (*out)[k], &app, &e) != SD_OK) {
+			st = sd_err_set(err, SD_EINVAL, "%s:%d: %s", path,
+			    t.lines[r], e.msg);
+			break;
+		}
+		if (lines != NULL)
+			(*lines)[k] = t.lines[r];
+		k++;
+	}
+	sd_table_free(&t);
+	if (st != SD_OK) {
+		free(*out);
+		*out = NULL;
+		if (lines != NULL) {
+			free(*lines);
+			*lines = NULL;
+		}
+		return st;
+	}
+	if (k == 0) {
+		free(*out);
+		*out = NULL;
+		if (lines != NULL) {
+			free(*lines);
+			*lines = NULL;
+		}
+		return sd_err_set(err, SD_EINVAL, "%s: no ICCIDs in the file", path);
+	}
+	*n = k;
+	return SD_OK;
+}
+
+int
+sd_msisdn_check(const char *s, struct sd_err *err)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n != 11 || s[0] != '1' || s[1] < '3' || s[1] > '9' ||
+	    strspn(s, "0123456789") != 11)
+		return sd_err_set(err, SD_EINVAL, "msisdn: '%.20s' is not an "
+		    "11-digit mobile number 1[3-9]xxxxxxxxx", s ? s : "");
+	return SD_OK;
+}
+
+/*
+ * Number grading: the config's rules, best first; the first that matches
+ * gives the grade and its premium.  See sd_grade_rule_match for the rule
+ * language.
+ */
+static int
+match_tail(const char *pat, const char *m)
+{
+	size_t n = strlen(pat);
+	char bind[26] = { 0 };
+	const char *t;
+
+	if (n == 0 || n > 11)
+		return -1;
+	t = m + 11 - n;
+	for (size_t i = 0; i < n; i++) {
+		char p = pat[i];
+
+		if (p >= '0' && p <= '9') {
+			if (t[i] != p)
+				return 0;
+		} else if (p >= 'A' && p <= 'Z') {
+			if (bind[p - 'A'] == 0) {
+				for (int k = 0; k < 26; k++)
+					if (bind[k] == t[i])
+						return 0;	/* distinct letters */
+				bind[p - 'A'] = t[i];
+			} else if (bind[p - 'A'] != t[i])
+				return 0;
+		} else if (p != '?')
+			return -1;
+	}
+	return 1;
+}
+
+int
+sd_grade_rule_match(const char *rule, const char *m)
+{
+	char pat[16];
+	int k, d, extra;
+
+	if (sscanf(rule, "tail %15s %n", pat, &extra) == 1 &&
+	    rule[extra] == '\0')
+		return m == NULL ? (match_tail(pat, "00000000000") < 0 ? -1 : 1) :
+		    match_tail(pat, m);
+	if (sscanf(rule, "run %d %n", &k, &extra) == 1 && rule[extra] == '\0') {
+		int up = 1, down = 1;
+
+		if (k < 2 || k > 8)
+			return -1;
+		if (m == NULL)
+			return 1;
+		for (int i = 11 - k + 1; i < 11; i++) {
+			up &= m[i] == m[i - 1] + 1;
+			down &= m[i] == m[i - 1] - 1;
+		}
+		return up || down;
+	}
+	if (sscanf(rule, "count %d %d %n", &d, &k, &extra) == 2 &&
+	    rule[extra] == '\0') {
+		int n = 0;
+
+		if (d < 0 || d > 9 || k < 1 || k > 8)
+			return -1;
+		if (m == NULL)
+			return 1;
+		for (int i = 3; i < 11; i++)	/* past the network prefix */
+			n += m[i] == '0' + d;
+		return n >= k;
+	}
+	return -1;
+}
+
+void
+sd_grade_msisdn(const struct sd_config *cfg, const char *m, struct sd_grade *g)
+{
+	memset(g, 0, sizeof *g);
+	if (sd_msisdn_check(m, NULL) != SD_OK)
+		return;
+	for (int i = 0; i < cfg->ngrades; i++)
+		if (sd_grade_rule_match(cfg->grades[i].rule, m) == 1) {
+			sd_strlcpy(g->grade, cfg->grades[i].grade, sizeof g->grade);
+			sd_strlcpy(g->rule, cfg->grades[i].rule, sizeof g->rule);
+			g->premium_fen = cfg->grades[i].premium_fen;
+			return;
+		}
+}
+
+void
+sd_sim_fields_init(struct sd_sim_fields *f)
+{
+	memset(f, 0, sizeof *f);
+}
+
+int
+sd_sim_transition_ok(int from, int to)
+{
+	switch (from) {
+	/* Terminated from stock: written off (lost, damaged). */
+	case SD_SIM_IN_STOCK:	return to == SD_SIM_RESERVED || to == SD_SIM_ALLOCATED ||
+				    to == SD_SIM_TERMINATED;
+	case SD_SIM_RESERVED:	return to == SD_SIM_ALLOCATED || to == SD_SIM_IN_STOCK;
+	case SD_SIM_ALLOCATED:	return to == SD_SIM_ACTIVE || to == SD_SIM_RETURNED ||
+				    to == SD_SIM_IN_STOCK;
+	case SD_SIM_ACTIVE:	return to == SD_SIM_SUSPENDED || to == SD_SIM_TERMINATED;
+	case SD_SIM_SUSPENDED:	return to == SD_SIM_ACTIVE || to == SD_SIM_TERMINATED;
+	case SD_SIM_RETURNED:	return to == SD_SIM_IN_STOCK || to == SD_SIM_TERMINATED;
+	default:		return 0;
+	}
+}
+
+int
+sim_load(struct sd_txn *t, const char *iccid, struct sd_sim *c, int rmw,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st = stock_get(t, T_SIM, iccid, &val, rmw, err);
+
+	if (st == SD_ENOTFOUND)
+		st = sd_err_set(err, SD_ENOTFOUND, "sim %s: not found", iccid);
+	else if (st == SD_OK && sim_decode(val.p, val.len, c) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "sim %s: record corrupt", iccid);
+	sd_buf_free(&val);
+	return st;
+}
+
+int
+sim_load_key(struct sd_txn *t, const char *key, struct sd_sim *c, int rmw,
+    struct sd_err *err)
+{
+	struct sd_buf pk = SD_BUF_INIT;
+	char iccid[21];
+	int st, app;
+
+	if (strlen(key) == 11) {
+		st = sd_get_by(t, T_SIM, IX_SIM_MSISDN, key, 11, &pk, NULL, 0, err);
+		if (st == SD_OK)
+			st = sim_load(t, sd_buf_cstr(&pk), c, rmw, err);
+		else if (st == SD_ENOTFOUND)
+			st = sd_err_set(err, SD_ENOTFOUND, "sim with msisdn %s: "
+			    "not found", key);
+		sd_buf_free(&pk);
+		return st;
+	}
+	/* A 19-digit ICCID as printed without its check digit. */
+	if (strlen(key) == 19 && sd_iccid_check(key, iccid, &app, NULL) == SD_OK)
+		key = iccid;
+	return sim_load(t, key, c, rmw, err);
+}
+
+int
+sim_store(struct sd_txn *t, const struct sd_sim *c, int create,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st;
+
+	sim_encode(c, &val);
+	st = stock_put(t, T_SIM, c->iccid, &val, create, err);
+	sd_buf_free(&val);
+	if (st == SD_EEXIST)
+		return sd_err_set(err, SD_EEXIST, "sim %s (msisdn %s): ICCID or "
+		    "MSISDN already in stock", c->iccid, c->msisdn);
+	return st;
+}
+
+/* Check a card's fields against the plans in t; fills c.  *appended tells
+ * of a computed check digit. */
+int
+sim_build(struct sd_txn *t, const struct sd_config *cfg,
+    const struct sd_sim_fields *f, struct sd_sim *c, int *appended,
+    struct sd_err *err)
+{
+	struct sd_grade g;
+	struct sd_plan p;
+	int st;
+
+	memset(c, 0, sizeof *c);
+	if ((st = sd_iccid_check(f->iccid, c->iccid, appended, err)) != SD_OK ||
+	    (st = sd_msisdn_check(f->msisdn, err)) != SD_OK)
+		return st;
+	sd_strlcpy(c->msisdn, f->msisdn, sizeof c->msisdn);
+	if (f->imsi != NULL && f->imsi[0] != '\0') {
+		if (strlen(f->imsi) != 15 || strspn(f->imsi, "0123456789") != 15)
+			return sd_err_set(err, SD_EINVAL, "imsi: '%.20s' must have "
+			    "15 digits", f->imsi);
+		sd_strlcpy(c->imsi, f->imsi, sizeof c->imsi);
+	}
+	if (f->plan == NULL || f->plan[0] == '\0')
+		return sd_err_set(err, SD_EINVAL, "plan: required");
+	{
+		struct sd_buf val = SD_BUF_INIT;
+
+		st = stock_get(t, T_PLAN, f->plan, &val, 0, err);
+		if (st == SD_OK)
+			st = plan_decode(val.p, val.len, &p);
+		sd_buf_free(&val);
+		if (st == SD_ENOTFOUND)
+			return sd_err_set(err, SD_EINVAL, "plan: no plan %s",
+			    f->plan);
+		if (st != SD_OK)
+			return st;
+		if (p.retired)
+			return sd_err_set(err, SD_EREFUSED, "plan: %s is retired",
+			    f->plan);
+	}
+	sd_strlcpy(c->plan, f->plan, sizeof c->plan);
+	sd_grade_msisdn(cfg, c->msisdn, &g);
+	sd_strlcpy(c->grade, g.grade, sizeof c->grade);
+	if (f->price != NULL && f->price[0] != '\0') {
+		if (sd_money_parse(f->price, &c->price_fen) != SD_OK ||
+		    c->price_fen < 0)
+			return sd_err_set(err, SD_EINVAL, "price: '%.20s' is not an "
+			    "amount in yuan", f->price);
+	} else
+		c->price_fen = g.premium_fen > 0 ? g.premium_fen : 0;
+	if (f->card_type && (st = sd_check_text("card_type", f->card_type,
+	    sizeof c->card_type - 1, err)) != SD_OK)
+		return st;
+	if (f->batch && (st = sd_check_text("batch", f->batch,
+	    sizeof c->batch - 1, err)) != SD_OK)
+		return st;
+	if (f->warehouse && (st = sd_check_text("warehouse", f->warehouse,
+	    sizeof c->warehouse - 1, err)) != SD_OK)
+		return st;
+	sd_strlcpy(c->card_type, f->card_type ? f->card_type : "", sizeof c->card_type);
+	sd_strlcpy(c->batch, f->batch ? f->batch : "", sizeof c->batch);
+	sd_strlcpy(c->warehouse, f->warehouse ? f->warehouse : "",
+	    sizeof c->warehouse);
+	c->status = SD_SIM_IN_STOCK;
+	c->created = c->updated = sd_now();
+	return SD_OK;
+}
+
+/* Name the card already holding c's ICCID or MSISDN. */
+int
+sim_clash(struct sd_txn *t, const struct sd_sim *c, struct sd_err *err)
+{
+	struct sd_sim other;
+	struct sd_buf pk = SD_BUF_INIT;
+	int st;
+
+	if (sim_load(t, c->iccid, &other, 0, err) == SD_OK)
+		return sd_err_set(err, SD_EEXIST, "iccid: %s is already in stock "
+		    "(%s)", c->iccid, sd_sim_status_name(other.status));
+	st = sd_get_by(t, T_SIM, IX_SIM_MSISDN, c->msisdn, strlen(c->msisdn),
+	    &pk, NULL, 0, err);
+	sd_buf_free(&pk);
+	if (st == SD_OK)
+		return sd_err_set(err, SD_EEXIST, "msisdn: %s is already on "
+		    "another card", c->msisdn);
+	if (st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+struct sim_arg {
+	struct sd_session		*s;
+	const struct sd_sim_fields	*f;
+	struct sd_sim			 c;
+	int				 appended;
+};
+
+static int
+sim_add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct sim_arg *a = arg;
+	char obj[40];
+	int st;
+
+	if ((st = sim_build(t, &a->s->core->cfg, a->f, &a->c, &a->appended,
+	    err)) != SD_OK ||
+	    (st = sim_clash(t, &a->c, err)) != SD_OK ||
+	    (st = sim_store(t, &a->c, 1, err)) != SD_OK)
+		return st;
+	snprintf(obj, sizeof obj, "sim:%s", a->c.iccid);
+	return sd_audit_write(t, a->s->user.login, "sim.add", obj,
+	    SD_OUTCOME_OK, "", a->c.msisdn, err);
+}
+
+int
+sd_sim_add(struct sd_session *s, const struct sd_sim_fields *f,
+    char *iccid_out, struct sd_err *err)
+{
+	struct sim_arg a;
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_SIM_ADD, "", err)) != SD_OK)
+		return st;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.f = f;
+	if ((st = sd_db_run(s->core->db, sim_add_txn, &a, err)) != SD_OK)
+		return st;
+	if (iccid_out != NULL)
+		memcpy(iccid_out, a.c.iccid, sizeof a.c.iccid);
+	if (a.appended)
+		sd_err_set(err, SD_OK, "iccid: check digit %c appended",
+		    a.c.iccid[19]);
+	return SD_OK;
+}
+
+struct find_arg {
+	const char	*key;
+	struct sd_sim	*out;
+	const char	*scope;
+	int		 denied;
+};
+
+static int
+find_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct find_arg *a = arg;
+	int st;
+
+	a->denied = 0;
+	st = sim_load_key(t, a->key, a->out, 0, err);
+	if (st == SD_OK && a->scope[0] != '\0' &&
+	    !(a->out->agent[0] && in_subtree(t, a->scope, a->out->agent))) {
+		a->denied = 1;
+		return SD_EPERM;
+	}
+	return st;
+}
+
+int
+sd_sim_find(struct sd_session *s, const char *key, struct sd_sim *out,
+    struct sd_err *err)
+{
+	char scope[17];
+	struct find_arg a = { key, out, scope, 0 };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_SIM_SHOW, key, err)) != SD_OK ||
+	    (st = scope_of(s, scope, sizeof scope, err)) != SD_OK)
+		return st;
+	st = sd_db_read(s->core->db, find_txn, &a, err);
+	if (st == SD_EPERM && a.denied)
+		return sd_deny(s, SD_OP_SIM_SHOW, key, "the card is not in your "
+		    "branch", err);
+	return st;
+}
+
+struct move_arg {
+	struct sd_session	*s;
+	const char		*iccid;
+	int			 to;
+	const char		*reason;
+};
+
+static int
+move_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct move_arg *a = arg;
+	struct sd_sim c;
+	char obj[40], before[48], after[200];
+	int st;
+
+	if ((st = sim_load(t, a->iccid, &c, 1, err)) != SD_OK)
+		return st;
+	if (!sd_sim_transition_ok(c.status, a->to))
+		return sd_err_set(err, SD_EREFUSED, "sim %s is %s: it cannot "
+		    "become %s", c.iccid, sd_sim_status_name(c.status),
+		    sd_sim_status_name(a->to));
+	snprintf(before, sizeof before, "status=%s", sd_sim_status_name(c.status));
+	c.status = a->to;
+	sd_strlcpy(c.reason, a->reason ? a->reason : "", sizeof c.reason);
+	if (a->to == SD_SIM_IN_STOCK) {
+		c.agent[0] = '\0';	/* back on the books, nobody's */
+		c.customer = 0;
+	}
+	c.updated = sd_now();
+	if ((st = sim_store(t, &c, 0, err)) != SD_OK)
+		return st;
+	/* A terminated card ends its subscription (history kept). */
+	if (a->to == SD_SIM_TERMINATED && c.customer != 0 &&
+	    (st = subscription_end(t, c.customer, c.iccid, c.updated, err)) !=
+	    SD_OK)
+		return st;
+	snprintf(obj, sizeof obj, "sim:%s", c.iccid);
+	snprintf(after, sizeof after, "status=%s reason=%.150s",
+	    sd_sim_status_name(c.status), c.reason);
+	return sd_audit_write(t, a->s->user.login, "sim.move", obj,
+	    SD_OUTCOME_OK, before, after, err);
+}
+
+int
+sd_sim_move(struct sd_session *s, const char *iccid, int to,
+    const char *reason, struct sd_err *err)
+{
+	struct move_arg a = { s, iccid, to, reason };
+	int st;
+
+	if ((st = sd_authorize(s, SD_OP_SIM_MOVE, iccid, err)) != SD_OK)
+		return st;
+	if (to < 0 || to >= SD_SIM__COUNT)
+		return sd_err_set(err, SD_EINVAL, "status: unknown");
+	if ((to == SD_SIM_SUSPENDED || to == SD_SIM_TERMINATED ||
+	    to == SD_SIM_RETURNED) && (reason == NULL || reason[0] == '\0'))
+		return sd_err_set(err, SD_EINVAL, "reason: required to make a "
+		    "card %s", sd_sim_status_name(to));
+	if (reason != NULL && (st = sd_check_text("reason", reason, 128,
+	    err)) != SD_OK)
+		return st;
+	return sd_db_run(s->core->db, move_txn, &a, err);
+}
