@@ -15,7 +15,14 @@ rec_encode(const struct rec_field *d, int n, const void *obj, struct sd_buf *b)
 	for (int i = 0; i < n; i++) {
 		if (d[i].type == F_STR)
 			sd_rec_str(b, d[i].tag, o + d[i].off);
-		else if (d[i].type == F_I64) {
+		else if (d[i].type == F_STRS) {
+			int k;
+
+			memcpy(&k, o + d[i].cnt_off, sizeof k);
+			for (int j = 0; j < k && j < d[i].max; j++)
+				sd_rec_str(b, d[i].tag, o + d[i].off +
+				    (size_t)j * d[i].size);
+		} else if (d[i].type == F_I64) {
 			int64_t v;
 
 			memcpy(&v, o + d[i].off, 8);
@@ -46,6 +53,19 @@ rec_decode(const struct rec_field *d, int n, const void *p, size_t len, void *ob
 				continue;
 			if (d[i].type == F_STR && r.type == SD_REC_BYTES)
 				sd_rec_copystr(&r, o + d[i].off, d[i].size);
+			else if (d[i].type == F_STRS &&
+			    r.type == SD_REC_BYTES) {
+				int k;
+
+				/* Past max, the rest are dropped. */
+				memcpy(&k, o + d[i].cnt_off, sizeof k);
+				if (k >= d[i].max)
+					continue;
+				sd_rec_copystr(&r, o + d[i].off +
+				    (size_t)k * d[i].size, d[i].size);
+				k++;
+				memcpy(o + d[i].cnt_off, &k, sizeof k);
+			}
 			else if (d[i].type == F_I64 && r.type == SD_REC_INT)
 				memcpy(o + d[i].off, &r.ival, 8);
 			else if (d[i].type == F_INT && r.type == SD_REC_INT) {

@@ -56,15 +56,23 @@ int	rec_meta_cursor(struct sd_txn *t, struct sd_cursor **c,
  * decoding fills the ones it finds and leaves the rest zero, so fields can
  * be added without a migration (db/db.h's record encoding).
  */
-enum { F_I64, F_INT, F_STR };
+enum { F_I64, F_INT, F_STR, F_STRS };
 struct rec_field {
 	unsigned	tag;
 	int		type;
 	size_t		off, size;
+	/* F_STRS: an array of max strings of size bytes each, repeated under
+	 * one tag; the int at cnt_off says how many are in use. */
+	size_t		cnt_off;
+	int		max;
 };
 
 #define REC_I(t, st, f)	{ t, sizeof(((struct st *)0)->f) == 8 ? F_I64 : 			  F_INT, offsetof(struct st, f), 0 }
 #define REC_S(t, st, f)	{ t, F_STR, offsetof(struct st, f), 			  sizeof(((struct st *)0)->f) }
+#define REC_STRS(t, st, f, n) { t, F_STRS, offsetof(struct st, f), \
+			  sizeof(((struct st *)0)->f[0]), offsetof(struct st, n), \
+			  (int)(sizeof(((struct st *)0)->f) / \
+			  sizeof(((struct st *)0)->f[0])) }
 #define REC_N(d)	((int)(sizeof d / sizeof d[0]))
 
 void	rec_encode(const struct rec_field *d, int n, const void *obj,
