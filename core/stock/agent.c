@@ -12,42 +12,24 @@
 enum { G_CODE = 1, G_NAME, G_PARENT, G_STATUS, G_CREDIT, G_REGION, G_CREATED,
     G_DISCOUNT };
 
+static const struct rec_field agent_f[] = {
+	REC_S(G_CODE, sd_agent, code), REC_S(G_NAME, sd_agent, name),
+	REC_S(G_PARENT, sd_agent, parent), REC_I(G_STATUS, sd_agent, status),
+	REC_I(G_CREDIT, sd_agent, credit_fen), REC_S(G_REGION, sd_agent, region),
+	REC_I(G_CREATED, sd_agent, created),
+	REC_I(G_DISCOUNT, sd_agent, discount_bp),
+};
+
 void
 agent_encode(const struct sd_agent *a, struct sd_buf *b)
 {
-	sd_rec_begin(b);
-	sd_rec_str(b, G_CODE, a->code);
-	sd_rec_str(b, G_NAME, a->name);
-	sd_rec_str(b, G_PARENT, a->parent);
-	sd_rec_int(b, G_STATUS, a->status);
-	sd_rec_int(b, G_CREDIT, a->credit_fen);
-	sd_rec_str(b, G_REGION, a->region);
-	sd_rec_int(b, G_CREATED, a->created);
-	sd_rec_int(b, G_DISCOUNT, a->discount_bp);
+	rec_encode(agent_f, REC_N(agent_f), a, b);
 }
 
 int
 agent_decode(const void *data, size_t n, struct sd_agent *a)
 {
-	struct sd_rec_reader r;
-	int ok;
-
-	memset(a, 0, sizeof *a);
-	if (sd_rec_open(&r, data, n) != SD_OK)
-		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&r)) == 1)
-		switch (r.tag) {
-		case G_CODE:	sd_rec_copystr(&r, a->code, sizeof a->code); break;
-		case G_NAME:	sd_rec_copystr(&r, a->name, sizeof a->name); break;
-		case G_PARENT:	sd_rec_copystr(&r, a->parent, sizeof a->parent); break;
-		case G_STATUS:	a->status = (int)r.ival; break;
-		case G_CREDIT:	a->credit_fen = r.ival; break;
-		case G_REGION:	sd_rec_copystr(&r, a->region, sizeof a->region); break;
-		case G_CREATED:	a->created = r.ival; break;
-		case G_DISCOUNT: a->discount_bp = (int)r.ival; break;
-		default:	break;
-		}
-	return ok < 0 ? SD_EINTERNAL : SD_OK;
+	return rec_decode(agent_f, REC_N(agent_f), data, n, a, sizeof *a);
 }
 
 /* ---------------------------------------------------------------- agents */

@@ -33,26 +33,26 @@ sd_order_free(struct sd_order *o)
 	o->niccids = 0;
 }
 
+/* The order's own fields; its cards follow, one O_ICCID each (a growing
+ * array, written and read by hand below). */
+static const struct rec_field order_f[] = {
+	REC_I(O_ID, sd_order, id), REC_S(O_AGENT, sd_order, agent),
+	REC_S(O_PLAN, sd_order, plan), REC_I(O_COUNT, sd_order, count),
+	REC_I(O_STATUS, sd_order, status), REC_I(O_VALUE, sd_order, value_fen),
+	REC_S(O_CARRIER, sd_order, carrier),
+	REC_S(O_TRACKING, sd_order, tracking),
+	REC_S(O_REASON, sd_order, reason), REC_S(O_BY, sd_order, by),
+	REC_I(O_CREATED, sd_order, created),
+	REC_I(O_UPDATED, sd_order, updated), REC_I(O_NAMED, sd_order, named),
+	REC_I(O_DISCOUNT, sd_order, discount_bp),
+	REC_I(O_RETURNED, sd_order, returned),
+	REC_I(O_RETURNED_FEN, sd_order, returned_fen),
+};
+
 void
 order_encode(const struct sd_order *o, struct sd_buf *b)
 {
-	sd_rec_begin(b);
-	sd_rec_int(b, O_ID, (int64_t)o->id);
-	sd_rec_str(b, O_AGENT, o->agent);
-	sd_rec_str(b, O_PLAN, o->plan);
-	sd_rec_int(b, O_COUNT, o->count);
-	sd_rec_int(b, O_STATUS, o->status);
-	sd_rec_int(b, O_VALUE, o->value_fen);
-	sd_rec_str(b, O_CARRIER, o->carrier);
-	sd_rec_str(b, O_TRACKING, o->tracking);
-	sd_rec_str(b, O_REASON, o->reason);
-	sd_rec_str(b, O_BY, o->by);
-	sd_rec_int(b, O_CREATED, o->created);
-	sd_rec_int(b, O_UPDATED, o->updated);
-	sd_rec_int(b, O_NAMED, o->named);
-	sd_rec_int(b, O_DISCOUNT, o->discount_bp);
-	sd_rec_int(b, O_RETURNED, o->returned);
-	sd_rec_int(b, O_RETURNED_FEN, o->returned_fen);
+	rec_encode(order_f, REC_N(order_f), o, b);
 	for (int i = 0; i < o->niccids; i++)
 		sd_rec_str(b, O_ICCID, o->iccids[i]);
 }
@@ -71,36 +71,20 @@ order_decode(const void *p, size_t n, struct sd_order *o)
 	struct sd_rec_reader r;
 	int ok, cap = 0;
 
-	memset(o, 0, sizeof *o);
+	if (rec_decode(order_f, REC_N(order_f), p, n, o, sizeof *o) != SD_OK)
+		return SD_EINTERNAL;
+	o->named = o->named != 0;
 	if (sd_rec_open(&r, p, n) != SD_OK)
 		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&r)) == 1)
-		switch (r.tag) {
-		case O_ID:	o->id = (uint64_t)r.ival; break;
-		case O_AGENT:	sd_rec_copystr(&r, o->agent, sizeof o->agent); break;
-		case O_PLAN:	sd_rec_copystr(&r, o->plan, sizeof o->plan); break;
-		case O_COUNT:	o->count = (int)r.ival; break;
-		case O_STATUS:	o->status = (int)r.ival; break;
-		case O_VALUE:	o->value_fen = r.ival; break;
-		case O_CARRIER:	sd_rec_copystr(&r, o->carrier, sizeof o->carrier); break;
-		case O_TRACKING: sd_rec_copystr(&r, o->tracking, sizeof o->tracking); break;
-		case O_REASON:	sd_rec_copystr(&r, o->reason, sizeof o->reason); break;
-		case O_BY:	sd_rec_copystr(&r, o->by, sizeof o->by); break;
-		case O_CREATED:	o->created = r.ival; break;
-		case O_UPDATED:	o->updated = r.ival; break;
-		case O_NAMED:	o->named = r.ival != 0; break;
-		case O_DISCOUNT: o->discount_bp = (int)r.ival; break;
-		case O_RETURNED: o->returned = (int)r.ival; break;
-		case O_RETURNED_FEN: o->returned_fen = r.ival; break;
-		case O_ICCID:
-			if (o->niccids == cap) {
-				cap = cap ? cap * 2 : 16;
-				o->iccids = xrealloc(o->iccids, (size_t)cap * 21);
-			}
-			sd_rec_copystr(&r, o->iccids[o->niccids++], 21);
-			break;
-		default:	break;
+	while ((ok = sd_rec_next(&r)) == 1) {
+		if (r.tag != O_ICCID)
+			continue;
+		if (o->niccids == cap) {
+			cap = cap ? cap * 2 : 16;
+			o->iccids = xrealloc(o->iccids, (size_t)cap * 21);
 		}
+		sd_rec_copystr(&r, o->iccids[o->niccids++], 21);
+	}
 	if (ok < 0) {
 		sd_order_free(o);
 		return SD_EINTERNAL;

@@ -12,49 +12,27 @@
 enum { P_CODE = 1, P_NAME, P_FEE, P_MIN, P_SMS, P_TARIFF, P_VAS, P_RETIRED,
     P_CREATED };
 
+static const struct rec_field plan_f[] = {
+	REC_S(P_CODE, sd_plan, code), REC_S(P_NAME, sd_plan, name),
+	REC_I(P_FEE, sd_plan, monthly_fen), REC_I(P_MIN, sd_plan, minutes),
+	REC_I(P_SMS, sd_plan, sms), REC_S(P_TARIFF, sd_plan, tariff),
+	REC_STRS(P_VAS, sd_plan, vas, nvas), REC_I(P_RETIRED, sd_plan, retired),
+	REC_I(P_CREATED, sd_plan, created),
+};
+
 void
 plan_encode(const struct sd_plan *p, struct sd_buf *b)
 {
-	sd_rec_begin(b);
-	sd_rec_str(b, P_CODE, p->code);
-	sd_rec_str(b, P_NAME, p->name);
-	sd_rec_int(b, P_FEE, p->monthly_fen);
-	sd_rec_int(b, P_MIN, p->minutes);
-	sd_rec_int(b, P_SMS, p->sms);
-	sd_rec_str(b, P_TARIFF, p->tariff);
-	for (int i = 0; i < p->nvas; i++)
-		sd_rec_str(b, P_VAS, p->vas[i]);
-	sd_rec_int(b, P_RETIRED, p->retired);
-	sd_rec_int(b, P_CREATED, p->created);
+	rec_encode(plan_f, REC_N(plan_f), p, b);
 }
 
 int
 plan_decode(const void *data, size_t n, struct sd_plan *p)
 {
-	struct sd_rec_reader r;
-	int ok;
+	int st = rec_decode(plan_f, REC_N(plan_f), data, n, p, sizeof *p);
 
-	memset(p, 0, sizeof *p);
-	if (sd_rec_open(&r, data, n) != SD_OK)
-		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&r)) == 1)
-		switch (r.tag) {
-		case P_CODE:	sd_rec_copystr(&r, p->code, sizeof p->code); break;
-		case P_NAME:	sd_rec_copystr(&r, p->name, sizeof p->name); break;
-		case P_FEE:	p->monthly_fen = r.ival; break;
-		case P_MIN:	p->minutes = (int)r.ival; break;
-		case P_SMS:	p->sms = (int)r.ival; break;
-		case P_TARIFF:	sd_rec_copystr(&r, p->tariff, sizeof p->tariff); break;
-		case P_VAS:
-			if (p->nvas < 8)
-				sd_rec_copystr(&r, p->vas[p->nvas++],
-				    sizeof p->vas[0]);
-			break;
-		case P_RETIRED:	p->retired = r.ival != 0; break;
-		case P_CREATED:	p->created = r.ival; break;
-		default:	break;
-		}
-	return ok < 0 ? SD_EINTERNAL : SD_OK;
+	p->retired = p->retired != 0;
+	return st;
 }
 
 /* Included minutes or SMS of a plan. */

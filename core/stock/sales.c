@@ -14,55 +14,31 @@
 enum { U_ID = 1, U_ICCID, U_MSISDN, U_CUSTOMER, U_PLAN, U_VAS, U_FROM,
     U_CHANNEL, U_SELLER, U_AGENT, U_PRICE, U_ENDED };
 
+static const struct rec_field sub_f[] = {
+	REC_I(U_ID, sd_subscription, id),
+	REC_S(U_ICCID, sd_subscription, iccid),
+	REC_S(U_MSISDN, sd_subscription, msisdn),
+	REC_I(U_CUSTOMER, sd_subscription, customer),
+	REC_S(U_PLAN, sd_subscription, plan),
+	REC_STRS(U_VAS, sd_subscription, vas, nvas),
+	REC_I(U_FROM, sd_subscription, from),
+	REC_S(U_CHANNEL, sd_subscription, channel),
+	REC_S(U_SELLER, sd_subscription, seller),
+	REC_S(U_AGENT, sd_subscription, agent),
+	REC_I(U_PRICE, sd_subscription, price_fen),
+	REC_I(U_ENDED, sd_subscription, ended),
+};
+
 void
 sub_encode(const struct sd_subscription *u, struct sd_buf *b)
 {
-	sd_rec_begin(b);
-	sd_rec_int(b, U_ID, (int64_t)u->id);
-	sd_rec_str(b, U_ICCID, u->iccid);
-	sd_rec_str(b, U_MSISDN, u->msisdn);
-	sd_rec_int(b, U_CUSTOMER, (int64_t)u->customer);
-	sd_rec_str(b, U_PLAN, u->plan);
-	for (int i = 0; i < u->nvas; i++)
-		sd_rec_str(b, U_VAS, u->vas[i]);
-	sd_rec_int(b, U_FROM, u->from);
-	sd_rec_str(b, U_CHANNEL, u->channel);
-	sd_rec_str(b, U_SELLER, u->seller);
-	sd_rec_str(b, U_AGENT, u->agent);
-	sd_rec_int(b, U_PRICE, u->price_fen);
-	sd_rec_int(b, U_ENDED, u->ended);
+	rec_encode(sub_f, REC_N(sub_f), u, b);
 }
 
 int
 sub_decode(const void *p, size_t n, struct sd_subscription *u)
 {
-	struct sd_rec_reader r;
-	int ok;
-
-	memset(u, 0, sizeof *u);
-	if (sd_rec_open(&r, p, n) != SD_OK)
-		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&r)) == 1)
-		switch (r.tag) {
-		case U_ID:	u->id = (uint64_t)r.ival; break;
-		case U_ICCID:	sd_rec_copystr(&r, u->iccid, sizeof u->iccid); break;
-		case U_MSISDN:	sd_rec_copystr(&r, u->msisdn, sizeof u->msisdn); break;
-		case U_CUSTOMER: u->customer = (uint64_t)r.ival; break;
-		case U_PLAN:	sd_rec_copystr(&r, u->plan, sizeof u->plan); break;
-		case U_VAS:
-			if (u->nvas < 8)
-				sd_rec_copystr(&r, u->vas[u->nvas++],
-				    sizeof u->vas[0]);
-			break;
-		case U_FROM:	u->from = r.ival; break;
-		case U_CHANNEL:	sd_rec_copystr(&r, u->channel, sizeof u->channel); break;
-		case U_SELLER:	sd_rec_copystr(&r, u->seller, sizeof u->seller); break;
-		case U_AGENT:	sd_rec_copystr(&r, u->agent, sizeof u->agent); break;
-		case U_PRICE:	u->price_fen = r.ival; break;
-		case U_ENDED:	u->ended = r.ival; break;
-		default:	break;
-		}
-	return ok < 0 ? SD_EINTERNAL : SD_OK;
+	return rec_decode(sub_f, REC_N(sub_f), p, n, u, sizeof *u);
 }
 
 /* ---------------------------------------------------------------- shared */

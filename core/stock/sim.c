@@ -16,59 +16,28 @@ enum { S_ICCID = 1, S_MSISDN, S_IMSI, S_TYPE, S_PLAN, S_PRICE, S_GRADE,
     S_BATCH, S_WAREHOUSE, S_AGENT, S_STATUS, S_CUSTOMER, S_REASON, S_UPDATED,
     S_CREATED, S_ORDER };
 
+/* The order comes last: a card no order names is stored without it. */
+static const struct rec_field sim_f[] = {
+	REC_S(S_ICCID, sd_sim, iccid), REC_S(S_MSISDN, sd_sim, msisdn),
+	REC_S(S_IMSI, sd_sim, imsi), REC_S(S_TYPE, sd_sim, card_type),
+	REC_S(S_PLAN, sd_sim, plan), REC_I(S_PRICE, sd_sim, price_fen),
+	REC_S(S_GRADE, sd_sim, grade), REC_S(S_BATCH, sd_sim, batch),
+	REC_S(S_WAREHOUSE, sd_sim, warehouse), REC_S(S_AGENT, sd_sim, agent),
+	REC_I(S_STATUS, sd_sim, status), REC_I(S_CUSTOMER, sd_sim, customer),
+	REC_S(S_REASON, sd_sim, reason), REC_I(S_UPDATED, sd_sim, updated),
+	REC_I(S_CREATED, sd_sim, created), REC_I(S_ORDER, sd_sim, order),
+};
+
 void
 sim_encode(const struct sd_sim *c, struct sd_buf *b)
 {
-	sd_rec_begin(b);
-	sd_rec_str(b, S_ICCID, c->iccid);
-	sd_rec_str(b, S_MSISDN, c->msisdn);
-	sd_rec_str(b, S_IMSI, c->imsi);
-	sd_rec_str(b, S_TYPE, c->card_type);
-	sd_rec_str(b, S_PLAN, c->plan);
-	sd_rec_int(b, S_PRICE, c->price_fen);
-	sd_rec_str(b, S_GRADE, c->grade);
-	sd_rec_str(b, S_BATCH, c->batch);
-	sd_rec_str(b, S_WAREHOUSE, c->warehouse);
-	sd_rec_str(b, S_AGENT, c->agent);
-	sd_rec_int(b, S_STATUS, c->status);
-	sd_rec_int(b, S_CUSTOMER, (int64_t)c->customer);
-	sd_rec_str(b, S_REASON, c->reason);
-	sd_rec_int(b, S_UPDATED, c->updated);
-	sd_rec_int(b, S_CREATED, c->created);
-	if (c->order)
-		sd_rec_int(b, S_ORDER, (int64_t)c->order);
+	rec_encode(sim_f, REC_N(sim_f) - (c->order ? 0 : 1), c, b);
 }
 
 int
 sim_decode(const void *data, size_t n, struct sd_sim *c)
 {
-	struct sd_rec_reader r;
-	int ok;
-
-	memset(c, 0, sizeof *c);
-	if (sd_rec_open(&r, data, n) != SD_OK)
-		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&r)) == 1)
-		switch (r.tag) {
-		case S_ICCID:	sd_rec_copystr(&r, c->iccid, sizeof c->iccid); break;
-		case S_MSISDN:	sd_rec_copystr(&r, c->msisdn, sizeof c->msisdn); break;
-		case S_IMSI:	sd_rec_copystr(&r, c->imsi, sizeof c->imsi); break;
-		case S_TYPE:	sd_rec_copystr(&r, c->card_type, sizeof c->card_type); break;
-		case S_PLAN:	sd_rec_copystr(&r, c->plan, sizeof c->plan); break;
-		case S_PRICE:	c->price_fen = r.ival; break;
-		case S_GRADE:	sd_rec_copystr(&r, c->grade, sizeof c->grade); break;
-		case S_BATCH:	sd_rec_copystr(&r, c->batch, sizeof c->batch); break;
-		case S_WAREHOUSE: sd_rec_copystr(&r, c->warehouse, sizeof c->warehouse); break;
-		case S_AGENT:	sd_rec_copystr(&r, c->agent, sizeof c->agent); break;
-		case S_STATUS:	c->status = (int)r.ival; break;
-		case S_CUSTOMER: c->customer = (uint64_t)r.ival; break;
-		case S_REASON:	sd_rec_copystr(&r, c->reason, sizeof c->reason); break;
-		case S_UPDATED:	c->updated = r.ival; break;
-		case S_CREATED:	c->created = r.ival; break;
-		case S_ORDER:	c->order = (uint64_t)r.ival; break;
-		default:	break;
-		}
-	return ok < 0 ? SD_EINTERNAL : SD_OK;
+	return rec_decode(sim_f, REC_N(sim_f), data, n, c, sizeof *c);
 }
 
 /* ---------------------------------------------------------------- cards */
