@@ -162,14 +162,11 @@ static int
 add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct add_arg *a = arg;
-	struct sd_buf val = SD_BUF_INIT;
 	struct sd_agent ag;
 	struct sd_plan p;
 	int st;
 
-	st = sd_get(t, T_AGENT, a->o.agent, strlen(a->o.agent), &val, 0, err);
-	if (st == SD_OK)
-		st = agent_decode(val.p, val.len, &ag);
+	st = agent_load(t, a->o.agent, &ag, 0, err);
 	if (st == SD_ENOTFOUND)
 		st = sd_err_set(err, SD_EINVAL, "agent: no agent %s", a->o.agent);
 	if (st == SD_OK && ag.status != SD_AGENT_APPROVED)
@@ -191,9 +188,7 @@ add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 				sd_strlcpy(a->o.plan, "*", sizeof a->o.plan);
 		}
 	} else if (st == SD_OK) {
-		st = sd_get(t, T_PLAN, a->o.plan, strlen(a->o.plan), &val, 0, err);
-		if (st == SD_OK)
-			st = plan_decode(val.p, val.len, &p);
+		st = plan_load(t, a->o.plan, &p, err);
 		if (st == SD_ENOTFOUND)
 			st = sd_err_set(err, SD_EINVAL, "plan: no plan %s",
 			    a->o.plan);
@@ -201,7 +196,6 @@ add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			st = sd_err_set(err, SD_EREFUSED, "plan %s is retired",
 			    p.code);
 	}
-	sd_buf_free(&val);
 	if (st != SD_OK)
 		return st;
 	if ((st = order_store(t, &a->o, 1, err)) != SD_OK)
@@ -323,17 +317,12 @@ static int
 approve(struct sd_txn *t, struct step_arg *a, struct sd_order *o,
     struct sd_err *err)
 {
-	struct sd_buf val = SD_BUF_INIT;
 	struct sd_agent ag;
 	char acct[40];
 	int64_t recv;
 	int st;
 
-	st = sd_get(t, T_AGENT, o->agent, strlen(o->agent), &val, 0, err);
-	if (st == SD_OK)
-		st = agent_decode(val.p, val.len, &ag);
-	sd_buf_free(&val);
-	if (st != SD_OK)
+	if ((st = agent_load(t, o->agent, &ag, 0, err)) != SD_OK)
 		return st;
 	if (!o->named) {
 		sd_order_free(o);

@@ -198,13 +198,6 @@ subscription_at(struct sd_txn *t, const char *msisdn, int64_t when,
 	return SD_OK;
 }
 
-static int
-load_rec(struct sd_txn *t, int table, const char *key, struct sd_buf *val,
-    int rmw, struct sd_err *err)
-{
-	return sd_get(t, table, key, strlen(key), val, rmw ? SD_GET_RMW : 0, err);
-}
-
 /* An agent named on the command line: unknown is invalid input. */
 static int
 agent_get(struct sd_txn *t, const char *code, struct sd_agent *a,
@@ -575,11 +568,7 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return sd_err_set(err, SD_EREFUSED, "customer %llu is closed",
 		    (unsigned long long)cu.id);
 	/* The plan, and the services it allows. */
-	st = load_rec(t, T_PLAN, c.plan, &val, 0, err);
-	if (st == SD_OK)
-		st = plan_decode(val.p, val.len, &p);
-	sd_buf_free(&val);
-	if (st != SD_OK)
+	if ((st = plan_load(t, c.plan, &p, err)) != SD_OK)
 		return st == SD_ENOTFOUND ? sd_err_set(err, SD_EINTERNAL,
 		    "plan %s of sim %s is missing", c.plan, c.iccid) : st;
 	if (p.retired)

@@ -377,22 +377,14 @@ sim_build(struct sd_txn *t, const struct sd_config *cfg,
 	}
 	if (f->plan == NULL || f->plan[0] == '\0')
 		return sd_err_set(err, SD_EINVAL, "plan: required");
-	{
-		struct sd_buf val = SD_BUF_INIT;
-
-		st = stock_get(t, T_PLAN, f->plan, &val, 0, err);
-		if (st == SD_OK)
-			st = plan_decode(val.p, val.len, &p);
-		sd_buf_free(&val);
-		if (st == SD_ENOTFOUND)
-			return sd_err_set(err, SD_EINVAL, "plan: no plan %s",
-			    f->plan);
-		if (st != SD_OK)
-			return st;
-		if (p.retired)
-			return sd_err_set(err, SD_EREFUSED, "plan: %s is retired",
-			    f->plan);
-	}
+	st = plan_load(t, f->plan, &p, err);
+	if (st == SD_ENOTFOUND)
+		return sd_err_set(err, SD_EINVAL, "plan: no plan %s", f->plan);
+	if (st != SD_OK)
+		return st;
+	if (p.retired)
+		return sd_err_set(err, SD_EREFUSED, "plan: %s is retired",
+		    f->plan);
 	sd_strlcpy(c->plan, f->plan, sizeof c->plan);
 	sd_grade_msisdn(cfg, c->msisdn, &g);
 	sd_strlcpy(c->grade, g.grade, sizeof c->grade);
