@@ -77,7 +77,7 @@ plan_fill(struct sd_plan *p)
 	p->sms = 1000000;
 	sd_strlcpy(p->tariff, "T-通用", sizeof p->tariff);
 	for (int i = 0; i < 8; i++)
-		snprintf(p->vas[i], sizeof p->vas[i], "V%d-彩铃", i);
+		snprintf(p->vas[i], sizeof p->vas[i], "V%c-彩铃", '0' + i);
 	p->nvas = 8;
 	p->retired = 1;
 	p->created = INT64_MAX - 7;
@@ -292,7 +292,7 @@ sub_bytes(void **state)
 	u.customer = 0x8000000000000001ULL;
 	sd_strlcpy(u.plan, "P59-流量", sizeof u.plan);
 	for (int i = 0; i < 8; i++)
-		snprintf(u.vas[i], sizeof u.vas[i], "S%d-新业务", i);
+		snprintf(u.vas[i], sizeof u.vas[i], "S%c-新业务", '0' + i);
 	u.nvas = 8;
 	u.from = -86400;
 	sd_strlcpy(u.channel, "telesales", sizeof u.channel);
@@ -357,7 +357,9 @@ order_bytes(void **state)
 	assert_int_equal(p.niccids, 3);
 	assert_non_null(p.iccids);
 	assert_memory_equal(p.iccids, iccids, sizeof iccids);
+	sd_order_free(&p);
 	p.iccids = o.iccids;
+	p.niccids = o.niccids;
 	assert_memory_equal(&o, &p, sizeof o);
 	free(raw);
 	sd_buf_free(&b);
