@@ -13,6 +13,10 @@ enum { IX_CDR_UNIQ, IX_CDR_MSISDN };
 enum { IX_BILL_MONTH };
 enum { IX_RECEIPT_CASHIER };
 
+void	tariff_encode(const struct sd_tariff *t, struct sd_buf *b);
+int	tariff_decode(const void *p, size_t n, struct sd_tariff *t);
+void	rate_encode(const struct sd_rate *x, struct sd_buf *b);
+int	rate_decode(const void *p, size_t n, struct sd_rate *x);
 void	bill_encode(const struct sd_bill *b, struct sd_buf *out);
 int	bill_decode(const void *p, size_t n, struct sd_bill *b);
 void	receipt_encode(const struct sd_receipt *r, struct sd_buf *b);

@@ -34,7 +34,7 @@ sd_rounding_parse(const char *s)
 
 /* ---------------------------------------------------------------- records */
 
-static void
+void
 tariff_encode(const struct sd_tariff *t, struct sd_buf *b)
 {
 	sd_rec_begin(b);
@@ -46,7 +46,7 @@ tariff_encode(const struct sd_tariff *t, struct sd_buf *b)
 	sd_rec_int(b, TF_CREATED, t->created);
 }
 
-static int
+int
 tariff_decode(const void *p, size_t n, struct sd_tariff *t)
 {
 	struct sd_rec_reader r;
@@ -68,7 +68,7 @@ tariff_decode(const void *p, size_t n, struct sd_tariff *t)
 	return ok < 0 ? SD_EINTERNAL : SD_OK;
 }
 
-static void
+void
 rate_encode(const struct sd_rate *x, struct sd_buf *b)
 {
 	sd_rec_begin(b);
@@ -85,7 +85,7 @@ rate_encode(const struct sd_rate *x, struct sd_buf *b)
 	sd_rec_int(b, RT_BUNDLE, x->bundle);
 }
 
-static int
+int
 rate_decode(const void *p, size_t n, struct sd_rate *x)
 {
 	struct sd_rec_reader r;
