@@ -24,4 +24,19 @@ int	receipt_decode(const void *p, size_t n, struct sd_receipt *r);
 void	cdr_encode(const struct sd_cdr *c, struct sd_buf *b);
 int	cdr_decode(const void *p, size_t n, struct sd_cdr *c);
 
+/* Bills (bill.c), for bill_show.c. */
+/* The reason a card suspended for debt carries (and is restored by). */
+#define DEBT_REASON "欠费停机"
+/* A bill's key: be64 customer, then YYYYMM big-endian. */
+void	bill_key(uint8_t k[12], uint64_t customer, int month);
+int	bill_load(struct sd_txn *t, uint64_t customer, int month,
+	    struct sd_bill *b, int rmw, struct sd_err *err);
+int	bill_compute(struct sd_txn *t, uint64_t customer, int month,
+	    struct sd_bill *b, int *any, struct sd_err *err);
+int	bill_apply(struct sd_txn *t, const char *actor, struct sd_bill *b,
+	    int *changed, int64_t *posted, struct sd_err *err);
+/* The customer's balance from the ledger (credit positive). */
+int	customer_balance(struct sd_txn *t, uint64_t customer, int64_t *bal,
+	    struct sd_err *err);
+
 #endif
