@@ -23,6 +23,9 @@ void	receipt_encode(const struct sd_receipt *r, struct sd_buf *b);
 int	receipt_decode(const void *p, size_t n, struct sd_receipt *r);
 void	cdr_encode(const struct sd_cdr *c, struct sd_buf *b);
 int	cdr_decode(const void *p, size_t n, struct sd_cdr *c);
+/* A month's usage; decoding keeps u's sub and month (the key's). */
+void	usage_encode(const struct sd_usage *u, struct sd_buf *b);
+int	usage_decode(const void *p, size_t n, struct sd_usage *u);
 
 /* Bills (bill.c), for bill_show.c. */
 /* The reason a card suspended for debt carries (and is restored by). */

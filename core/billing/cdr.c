@@ -21,65 +21,67 @@ enum { C_ID = 1, C_SUB, C_CUSTOMER, C_MSISDN, C_DIR, C_OTHER, C_START,
 enum { G_CALLS = 1, G_ANSWERED, G_SECONDS, G_BUNDLE, G_BILLABLE, G_FEE,
     G_SMS };
 
+static const struct rec_field cdr_rec[] = {
+	REC_I(C_ID, sd_cdr, id),
+	REC_I(C_SUB, sd_cdr, sub),
+	REC_I(C_CUSTOMER, sd_cdr, customer),
+	REC_S(C_MSISDN, sd_cdr, msisdn),
+	REC_I(C_DIR, sd_cdr, direction),
+	REC_S(C_OTHER, sd_cdr, other),
+	REC_I(C_START, sd_cdr, start),
+	REC_I(C_ANSWER, sd_cdr, answer),
+	REC_I(C_DURATION, sd_cdr, duration),
+	REC_I(C_BILLSEC, sd_cdr, billsec),
+	REC_S(C_UNIQ, sd_cdr, uniq),
+	REC_S(C_SOURCE, sd_cdr, source),
+	REC_S(C_PREFIX, sd_cdr, prefix),
+	REC_S(C_RATE_NAME, sd_cdr, rate_name),
+	REC_I(C_UNIT, sd_cdr, unit_mfen),
+	REC_I(C_BILLABLE, sd_cdr, billable_s),
+	REC_I(C_BUNDLE, sd_cdr, bundle_min),
+	REC_I(C_COST, sd_cdr, cost_fen),
+	REC_I(C_MONTH, sd_cdr, month),
+};
+
+/* The month's figures; sub and month are the key's. */
+static const struct rec_field usage_rec[] = {
+	REC_I(G_CALLS, sd_usage, calls),
+	REC_I(G_ANSWERED, sd_usage, answered),
+	REC_I(G_SECONDS, sd_usage, seconds),
+	REC_I(G_BUNDLE, sd_usage, bundle_min),
+	REC_I(G_BILLABLE, sd_usage, billable_s),
+	REC_I(G_FEE, sd_usage, call_fee_fen),
+	REC_I(G_SMS, sd_usage, sms),
+};
+
 void
 cdr_encode(const struct sd_cdr *c, struct sd_buf *b)
 {
-	sd_rec_begin(b);
-	sd_rec_int(b, C_ID, (int64_t)c->id);
-	sd_rec_int(b, C_SUB, (int64_t)c->sub);
-	sd_rec_int(b, C_CUSTOMER, (int64_t)c->customer);
-	sd_rec_str(b, C_MSISDN, c->msisdn);
-	sd_rec_int(b, C_DIR, c->direction);
-	sd_rec_str(b, C_OTHER, c->other);
-	sd_rec_int(b, C_START, c->start);
-	sd_rec_int(b, C_ANSWER, c->answer);
-	sd_rec_int(b, C_DURATION, c->duration);
-	sd_rec_int(b, C_BILLSEC, c->billsec);
-	sd_rec_str(b, C_UNIQ, c->uniq);
-	sd_rec_str(b, C_SOURCE, c->source);
-	sd_rec_str(b, C_PREFIX, c->prefix);
-	sd_rec_str(b, C_RATE_NAME, c->rate_name);
-	sd_rec_int(b, C_UNIT, c->unit_mfen);
-	sd_rec_int(b, C_BILLABLE, c->billable_s);
-	sd_rec_int(b, C_BUNDLE, c->bundle_min);
-	sd_rec_int(b, C_COST, c->cost_fen);
-	sd_rec_int(b, C_MONTH, c->month);
+	rec_encode(cdr_rec, REC_N(cdr_rec), c, b);
 }
 
 int
 cdr_decode(const void *p, size_t n, struct sd_cdr *c)
 {
-	struct sd_rec_reader r;
-	int ok;
+	return rec_decode(cdr_rec, REC_N(cdr_rec), p, n, c, sizeof *c);
+}
 
-	memset(c, 0, sizeof *c);
-	if (sd_rec_open(&r, p, n) != SD_OK)
-		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&r)) == 1)
-		switch (r.tag) {
-		case C_ID:	c->id = (uint64_t)r.ival; break;
-		case C_SUB:	c->sub = (uint64_t)r.ival; break;
-		case C_CUSTOMER: c->customer = (uint64_t)r.ival; break;
-		case C_MSISDN:	sd_rec_copystr(&r, c->msisdn, sizeof c->msisdn); break;
-		case C_DIR:	c->direction = (int)r.ival; break;
-		case C_OTHER:	sd_rec_copystr(&r, c->other, sizeof c->other); break;
-		case C_START:	c->start = r.ival; break;
-		case C_ANSWER:	c->answer = r.ival; break;
-		case C_DURATION: c->duration = (int)r.ival; break;
-		case C_BILLSEC:	c->billsec = (int)r.ival; break;
-		case C_UNIQ:	sd_rec_copystr(&r, c->uniq, sizeof c->uniq); break;
-		case C_SOURCE:	sd_rec_copystr(&r, c->source, sizeof c->source); break;
-		case C_PREFIX:	sd_rec_copystr(&r, c->prefix, sizeof c->prefix); break;
-		case C_RATE_NAME: sd_rec_copystr(&r, c->rate_name,
-				    sizeof c->rate_name); break;
-		case C_UNIT:	c->unit_mfen = r.ival; break;
-		case C_BILLABLE: c->billable_s = (int)r.ival; break;
-		case C_BUNDLE:	c->bundle_min = (int)r.ival; break;
-		case C_COST:	c->cost_fen = r.ival; break;
-		case C_MONTH:	c->month = (int)r.ival; break;
-		default:	break;
-		}
-	return ok < 0 ? SD_EINTERNAL : SD_OK;
+void
+usage_encode(const struct sd_usage *u, struct sd_buf *b)
+{
+	rec_encode(usage_rec, REC_N(usage_rec), u, b);
+}
+
+int
+usage_decode(const void *p, size_t n, struct sd_usage *u)
+{
+	uint64_t sub = u->sub;
+	int month = u->month;
+	int st = rec_decode(usage_rec, REC_N(usage_rec), p, n, u, sizeof *u);
+
+	u->sub = sub;
+	u->month = month;
+	return st;
 }
 
 static void
@@ -97,9 +99,8 @@ usage_load(struct sd_txn *t, uint64_t sub, int month, struct sd_usage *u,
     int rmw, struct sd_err *err)
 {
 	struct sd_buf val = SD_BUF_INIT;
-	struct sd_rec_reader r;
 	uint8_t k[12];
-	int st, ok;
+	int st;
 
 	memset(u, 0, sizeof *u);
 	u->sub = sub;
@@ -111,19 +112,9 @@ usage_load(struct sd_txn *t, uint64_t sub, int month, struct sd_usage *u,
 		sd_buf_free(&val);
 		return SD_OK;
 	}
-	if (st == SD_OK && sd_rec_open(&r, val.p, val.len) == SD_OK) {
-		while ((ok = sd_rec_next(&r)) == 1)
-			switch (r.tag) {
-			case G_CALLS:	 u->calls = (long)r.ival; break;
-			case G_ANSWERED: u->answered = (long)r.ival; break;
-			case G_SECONDS:	 u->seconds = (long)r.ival; break;
-			case G_BUNDLE:	 u->bundle_min = (int)r.ival; break;
-			case G_BILLABLE: u->billable_s = (long)r.ival; break;
-			case G_FEE:	 u->call_fee_fen = r.ival; break;
-			case G_SMS:	 u->sms = (long)r.ival; break;
-			default:	 break;
-			}
-	}
+	/* A damaged record reads as the fields before the damage. */
+	if (st == SD_OK)
+		(void)usage_decode(val.p, val.len, u);
 	sd_buf_free(&val);
 	return st;
 }
@@ -136,14 +127,7 @@ usage_store(struct sd_txn *t, const struct sd_usage *u, struct sd_err *err)
 	int st;
 
 	usage_key(k, u->sub, u->month);
-	sd_rec_begin(&val);
-	sd_rec_int(&val, G_CALLS, u->calls);
-	sd_rec_int(&val, G_ANSWERED, u->answered);
-	sd_rec_int(&val, G_SECONDS, u->seconds);
-	sd_rec_int(&val, G_BUNDLE, u->bundle_min);
-	sd_rec_int(&val, G_BILLABLE, u->billable_s);
-	sd_rec_int(&val, G_FEE, u->call_fee_fen);
-	sd_rec_int(&val, G_SMS, u->sms);
+	usage_encode(u, &val);
 	st = sd_put(t, T_USAGE, k, 12, val.p, val.len, 0, err);
 	sd_buf_free(&val);
 	return st;

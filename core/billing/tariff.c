@@ -34,40 +34,32 @@ sd_rounding_parse(const char *s)
 
 /* ---------------------------------------------------------------- records */
 
+static const struct rec_field tariff_rec[] = {
+	REC_S(TF_CODE, sd_tariff, code),
+	REC_S(TF_NAME, sd_tariff, name),
+	REC_I(TF_ROUNDING, sd_tariff, rounding),
+	REC_I(TF_VERSION, sd_tariff, version),
+	REC_I(TF_NRATES, sd_tariff, nrates),
+	REC_I(TF_CREATED, sd_tariff, created),
+};
+
 void
 tariff_encode(const struct sd_tariff *t, struct sd_buf *b)
 {
-	sd_rec_begin(b);
-	sd_rec_str(b, TF_CODE, t->code);
-	sd_rec_str(b, TF_NAME, t->name);
-	sd_rec_int(b, TF_ROUNDING, t->rounding);
-	sd_rec_int(b, TF_VERSION, (int64_t)t->version);
-	sd_rec_int(b, TF_NRATES, t->nrates);
-	sd_rec_int(b, TF_CREATED, t->created);
+	rec_encode(tariff_rec, REC_N(tariff_rec), t, b);
 }
 
 int
 tariff_decode(const void *p, size_t n, struct sd_tariff *t)
 {
-	struct sd_rec_reader r;
-	int ok;
-
-	memset(t, 0, sizeof *t);
-	if (sd_rec_open(&r, p, n) != SD_OK)
-		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&r)) == 1)
-		switch (r.tag) {
-		case TF_CODE:	  sd_rec_copystr(&r, t->code, sizeof t->code); break;
-		case TF_NAME:	  sd_rec_copystr(&r, t->name, sizeof t->name); break;
-		case TF_ROUNDING: t->rounding = (int)r.ival; break;
-		case TF_VERSION:  t->version = (uint64_t)r.ival; break;
-		case TF_NRATES:	  t->nrates = (int)r.ival; break;
-		case TF_CREATED:  t->created = r.ival; break;
-		default:	  break;
-		}
-	return ok < 0 ? SD_EINTERNAL : SD_OK;
+	return rec_decode(tariff_rec, REC_N(tariff_rec), p, n, t, sizeof *t);
 }
 
+/*
+ * A rate stays hand-written: its band's days and hours are an unsigned
+ * char and shorts, and banded and bundle read as flags (any non-zero is
+ * 1), which the table's int kinds do not do.
+ */
 void
 rate_encode(const struct sd_rate *x, struct sd_buf *b)
 {
