@@ -198,48 +198,57 @@ add_line(struct sd_bill *b, int kind, const struct sd_subscription *u,
 	l->amount_fen = amount;
 }
 
-struct adjust_rec {
-	int64_t	 amount_fen;
-	char	 reason[97];
+/* An adjustment (调账), keyed by the bill's key and a sequence number. */
+static const struct rec_field adjust_fields[] = {
+	REC_I(1, adjust_rec, amount_fen),
+	REC_S(2, adjust_rec, reason),
+	REC_S(3, adjust_rec, by),
 };
+
+void
+adjust_encode(const struct adjust_rec *a, struct sd_buf *b)
+{
+	rec_encode(adjust_fields, REC_N(adjust_fields), a, b);
+}
+
+int
+adjust_decode(const void *p, size_t n, struct adjust_rec *a)
+{
+	return rec_decode(adjust_fields, REC_N(adjust_fields), p, n, a,
+	    sizeof *a);
+}
+
+struct adjust_walk {
+	struct sd_bill	*b;
+	uint8_t		 pfx[12];
+};
+
+static int
+adjust_take(struct sd_txn *t, const void *k, size_t kl, void *rec, void *arg,
+    struct sd_err *err)
+{
+	struct adjust_walk *w = arg;
+	const struct adjust_rec *a = rec;
+
+	(void)t;
+	(void)err;
+	if (kl < 12 || memcmp(k, w->pfx, 12) != 0)
+		return REC_STOP;
+	add_line(w->b, SD_BL_ADJUST, NULL, "", a->reason, a->amount_fen);
+	w->b->adjust_fen += a->amount_fen;
+	return REC_NEXT;
+}
 
 /* The month's adjustments of a customer. */
 static int
 adjustments(struct sd_txn *t, struct sd_bill *b, struct sd_err *err)
 {
-	struct sd_cursor *c;
-	uint8_t pfx[12];
-	int st;
+	struct adjust_walk w = { b, { 0 } };
+	struct adjust_rec a;
 
-	bill_key(pfx, b->customer, b->month);
-	if ((st = sd_cursor_open(t, T_ADJUST, -1, &c, err)) != SD_OK)
-		return st;
-	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 12, err); st == SD_OK;
-	    st = sd_cursor_step(c, 1, err)) {
-		size_t kl, vl;
-		const void *k = sd_cursor_key(c, &kl);
-		const void *v = sd_cursor_val(c, &vl);
-		struct sd_rec_reader r;
-		struct adjust_rec a;
-
-		if (kl < 12 || memcmp(k, pfx, 12) != 0)
-			break;
-		memset(&a, 0, sizeof a);
-		if (sd_rec_open(&r, v, vl) != SD_OK)
-			continue;
-		while (sd_rec_next(&r) == 1)
-			if (r.tag == 1)
-				a.amount_fen = r.ival;
-			else if (r.tag == 2)
-				sd_rec_copystr(&r, a.reason, sizeof a.reason);
-		add_line(b, SD_BL_ADJUST, NULL, "", a.reason, a.amount_fen);
-		b->adjust_fen += a.amount_fen;
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	return SD_OK;
+	bill_key(w.pfx, b->customer, b->month);
+	return rec_walk(t, T_ADJUST, 1, w.pfx, 12, adjust_fields,
+	    REC_N(adjust_fields), &a, sizeof a, adjust_take, &w, err);
 }
 
 struct compute_arg {

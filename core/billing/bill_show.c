@@ -148,6 +148,7 @@ adjust_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct get_arg *a = arg;
 	struct sd_buf val = SD_BUF_INIT;
+	struct adjust_rec ar;
 	struct sd_bill b;
 	uint64_t id, seq;
 	uint8_t k[20];
@@ -161,10 +162,11 @@ adjust_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	seq = a->seq;
 	bill_key(k, id, a->month);
 	sd_be64_put(k + 12, seq);
-	sd_rec_begin(&val);
-	sd_rec_int(&val, 1, a->amount);
-	sd_rec_str(&val, 2, a->reason);
-	sd_rec_str(&val, 3, a->s->user.login);
+	memset(&ar, 0, sizeof ar);
+	ar.amount_fen = a->amount;
+	sd_strlcpy(ar.reason, a->reason, sizeof ar.reason);
+	sd_strlcpy(ar.by, a->s->user.login, sizeof ar.by);
+	adjust_encode(&ar, &val);
 	st = sd_put(t, T_ADJUST, k, 20, val.p, val.len, SD_PUT_NOOVERWRITE, err);
 	sd_buf_free(&val);
 	if (st != SD_OK)

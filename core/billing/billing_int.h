@@ -27,6 +27,15 @@ int	cdr_decode(const void *p, size_t n, struct sd_cdr *c);
 void	usage_encode(const struct sd_usage *u, struct sd_buf *b);
 int	usage_decode(const void *p, size_t n, struct sd_usage *u);
 
+/* An adjustment (bill.c): reason checked to 96 bytes, by a login. */
+struct adjust_rec {
+	int64_t	 amount_fen;
+	char	 reason[97];
+	char	 by[SD_LOGIN_MAX + 1];
+};
+void	adjust_encode(const struct adjust_rec *a, struct sd_buf *b);
+int	adjust_decode(const void *p, size_t n, struct adjust_rec *a);
+
 /* Bills (bill.c), for bill_show.c. */
 /* The reason a card suspended for debt carries (and is restored by). */
 #define DEBT_REASON "欠费停机"

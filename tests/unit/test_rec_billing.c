@@ -354,15 +354,19 @@ bill_bytes(void **state)
 static void
 adjust_bytes(void **state)
 {
+	struct adjust_rec a, d;
 	struct sd_buf b = SD_BUF_INIT;
 
 	(void)state;
-	/* As adjust_txn wrote it (bill.c): amount, reason, by. */
-	sd_rec_begin(&b);
-	sd_rec_int(&b, 1, -123456);
-	sd_rec_str(&b, 2, "话费减免 goodwill “补偿”");
-	sd_rec_str(&b, 3, "超级用户admin");
+	memset(&a, 0, sizeof a);
+	a.amount_fen = -123456;
+	SET(a.reason, "话费减免 goodwill “补偿”");
+	SET(a.by, "超级用户admin");
+	/* As adjust_txn wrote it (bill_show.c): amount, reason, by. */
+	adjust_encode(&a, &b);
 	expect_hex("adjust", &b, ADJUST_HEX);
+	assert_int_equal(adjust_decode(b.p, b.len, &d), SD_OK);
+	assert_memory_equal(&a, &d, sizeof a);
 	sd_buf_free(&b);
 }
 
