@@ -36,6 +36,22 @@ struct adjust_rec {
 void	adjust_encode(const struct adjust_rec *a, struct sd_buf *b);
 int	adjust_decode(const void *p, size_t n, struct adjust_rec *a);
 
+/* A closed shift's figures (pay.c): first, last, receipts, cash. */
+void	shift_encode(const struct sd_shift *sh, struct sd_buf *b);
+int	shift_decode(const void *p, size_t n, struct sd_shift *sh);
+
+/* A print job (pay.c). */
+struct printjob {
+	char		 printer[33];
+	char		 number[24];
+	struct sd_buf	 text;		/* as laid out; the owner frees it */
+	int64_t		 at;		/* queued */
+};
+void	printjob_encode(const struct printjob *j, struct sd_buf *b);
+/* SD_EINTERNAL when p is not a record; a damaged one gives the fields
+ * before the damage (what a print run has always printed). */
+int	printjob_decode(const void *p, size_t n, struct printjob *j);
+
 /* Bills (bill.c), for bill_show.c. */
 /* The reason a card suspended for debt carries (and is restored by). */
 #define DEBT_REASON "欠费停机"

@@ -600,6 +600,28 @@ sd_receipt_text(const struct sd_receipt *r, const char *header, int cols,
 
 /* ---------------------------------------------------------------- shift */
 
+/* A closed shift, keyed by cashier and the close's time: its figures. */
+static const struct rec_field shift_fields[] = {
+	REC_S(1, sd_shift, first),
+	REC_S(2, sd_shift, last),
+	REC_I(3, sd_shift, receipts),
+	REC_I(4, sd_shift, expected_cash_fen),
+	REC_I(5, sd_shift, counted_cash_fen),
+};
+
+void
+shift_encode(const struct sd_shift *sh, struct sd_buf *b)
+{
+	rec_encode(shift_fields, REC_N(shift_fields), sh, b);
+}
+
+int
+shift_decode(const void *p, size_t n, struct sd_shift *sh)
+{
+	return rec_decode(shift_fields, REC_N(shift_fields), p, n, sh,
+	    sizeof *sh);
+}
+
 struct shift_arg {
 	struct sd_session	*s;
 	struct sd_shift		*sh;
@@ -663,17 +685,15 @@ shift_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		size_t kl, vl;
 		const uint8_t *k = sd_cursor_key(c, &kl);
 		const void *v = sd_cursor_val(c, &vl);
-		struct sd_rec_reader r;
+		struct sd_shift prev;
 
 		if (kl == n + 8 && memcmp(k, me, n) == 0) {
 			sh->from = (int64_t)(sd_be64_get(k + n) ^ (1ULL << 63));
 			/* Receipts up to its last are in that shift, even
-			 * those taken in the second it closed. */
-			if (sd_rec_open(&r, v, vl) == SD_OK)
-				while (sd_rec_next(&r) == 1)
-					if (r.tag == 2)
-						sd_rec_copystr(&r, prev_last,
-						    sizeof prev_last);
+			 * those taken in the second it closed.  (A damaged
+			 * record reads as the fields before the damage.) */
+			(void)shift_decode(v, vl, &prev);
+			sd_strlcpy(prev_last, prev.last, sizeof prev_last);
 		}
 	}
 	sd_cursor_close(c);
@@ -700,12 +720,7 @@ shift_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 		memcpy(seek, me, n);
 		sd_be64_put(seek + n, (uint64_t)sh->to ^ (1ULL << 63));
-		sd_rec_begin(&val);
-		sd_rec_str(&val, 1, sh->first);
-		sd_rec_str(&val, 2, sh->last);
-		sd_rec_int(&val, 3, sh->receipts);
-		sd_rec_int(&val, 4, sh->expected_cash_fen);
-		sd_rec_int(&val, 5, sh->counted_cash_fen);
+		shift_encode(sh, &val);
 		st = sd_put(t, T_SHIFT, seek, n + 8, val.p, val.len, 0, err);
 		sd_buf_free(&val);
 		if (st != SD_OK)
@@ -769,6 +784,45 @@ sd_shift_report(struct sd_session *s, struct sd_shift *out,
 
 /* ---------------------------------------------------------------- print jobs */
 
+/*
+ * A print job, keyed by its be64 id.  Written by hand, not by a table:
+ * its text has no fixed size (the counter chooses the width).
+ */
+enum { J_PRINTER = 1, J_NUMBER, J_TEXT, J_AT };
+
+void
+printjob_encode(const struct printjob *j, struct sd_buf *b)
+{
+	sd_rec_begin(b);
+	sd_rec_str(b, J_PRINTER, j->printer);
+	sd_rec_str(b, J_NUMBER, j->number);
+	sd_rec_str(b, J_TEXT, j->text.p);	/* NULL when empty: left out */
+	sd_rec_int(b, J_AT, j->at);
+}
+
+int
+printjob_decode(const void *p, size_t n, struct printjob *j)
+{
+	struct sd_rec_reader r;
+
+	j->printer[0] = j->number[0] = '\0';
+	sd_buf_reset(&j->text);
+	j->at = 0;
+	if (sd_rec_open(&r, p, n) != SD_OK)
+		return SD_EINTERNAL;
+	while (sd_rec_next(&r) == 1)
+		switch (r.tag) {
+		case J_PRINTER: sd_rec_copystr(&r, j->printer,
+				    sizeof j->printer); break;
+		case J_NUMBER:	sd_rec_copystr(&r, j->number,
+				    sizeof j->number); break;
+		case J_TEXT:	sd_buf_add(&j->text, r.bytes, r.blen); break;
+		case J_AT:	j->at = r.ival; break;
+		default:	break;
+		}
+	return SD_OK;
+}
+
 struct job_arg {
 	struct sd_session	*s;
 	const char		*number, *printer;
@@ -782,7 +836,8 @@ job_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct job_arg *a = arg;
 	struct sd_receipt *r = &a->r;
-	struct sd_buf text = SD_BUF_INIT, val = SD_BUF_INIT;
+	struct printjob j = { "", "", SD_BUF_INIT, 0 };
+	struct sd_buf val = SD_BUF_INIT;
 	uint8_t key[8];
 	int st;
 
@@ -794,16 +849,15 @@ job_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return st;
 	/* The text as this counter lays it out; simdeskd only prints it. */
 	sd_receipt_text(r, a->s->core->cfg.receipt_header, a->cols, a->copy,
-	    &text);
-	sd_rec_begin(&val);
-	sd_rec_str(&val, 1, a->printer);
-	sd_rec_str(&val, 2, r->number);
-	sd_rec_str(&val, 3, sd_buf_cstr(&text));
-	sd_rec_int(&val, 4, sd_now());
+	    &j.text);
+	sd_strlcpy(j.printer, a->printer, sizeof j.printer);
+	sd_strlcpy(j.number, r->number, sizeof j.number);
+	j.at = sd_now();
+	printjob_encode(&j, &val);
 	key64(key, a->id);
 	st = sd_put(t, T_PRINTJOB, key, 8, val.p, val.len, SD_PUT_NOOVERWRITE,
 	    err);
-	sd_buf_free(&text);
+	sd_buf_free(&j.text);
 	sd_buf_free(&val);
 	return st;
 }
@@ -840,9 +894,7 @@ sd_print_queue(struct sd_session *s, const char *printer, const char *number,
 
 struct take_arg {
 	uint64_t	 id;
-	char		 printer[33];
-	char		 number[24];
-	struct sd_buf	 text;
+	struct printjob	 job;
 	int		 found;
 };
 
@@ -854,7 +906,7 @@ take_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	int st;
 
 	a->found = 0;
-	sd_buf_reset(&a->text);
+	sd_buf_reset(&a->job.text);
 	if ((st = sd_cursor_open(t, T_PRINTJOB, -1, &c, err)) != SD_OK)
 		return st;
 	st = sd_cursor_seek(c, SD_SEEK_GE, key_after(a->id), 8, err);
@@ -862,19 +914,9 @@ take_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		size_t kl, vl;
 		const uint8_t *k = sd_cursor_key(c, &kl);
 		const void *v = sd_cursor_val(c, &vl);
-		struct sd_rec_reader r;
 
-		if (kl == 8 && sd_rec_open(&r, v, vl) == SD_OK) {
+		if (kl == 8 && printjob_decode(v, vl, &a->job) == SD_OK) {
 			a->id = sd_be64_get(k);
-			while (sd_rec_next(&r) == 1)
-				if (r.tag == 1)
-					sd_rec_copystr(&r, a->printer,
-					    sizeof a->printer);
-				else if (r.tag == 2)
-					sd_rec_copystr(&r, a->number,
-					    sizeof a->number);
-				else if (r.tag == 3)
-					sd_buf_add(&a->text, r.bytes, r.blen);
 			a->found = 1;
 		}
 	}
@@ -913,27 +955,29 @@ sd_print_run(struct sd_core *core,
 		    !a.found)
 			break;
 		for (int i = 0; i < core->cfg.nprinters; i++)
-			if (strcmp(core->cfg.printers[i].name, a.printer) == 0)
+			if (strcmp(core->cfg.printers[i].name,
+			    a.job.printer) == 0)
 				dev = core->cfg.printers[i].device;
 		sd_err_clear(&e);
 		if (dev == NULL)
 			sd_err_set(&e, SD_EINVAL, "printer %s is not configured",
-			    a.printer);
+			    a.job.printer);
 		else
-			print(dev, sd_buf_cstr(&a.text), &e);
+			print(dev, sd_buf_cstr(&a.job.text), &e);
 		/* Printed or not, the job is done with: a failed one is
 		 * logged and audited, and the cashier reprints. */
 		if ((st = sd_db_run(core->db, done_txn, &a, err)) != SD_OK)
 			break;
 		sd_audit_log(core, "simdeskd", e.status == SD_OK ? "print.done" :
-		    "print.failed", a.number, e.status == SD_OK ? SD_OUTCOME_OK :
-		    SD_OUTCOME_FAILED, e.status == SD_OK ? a.printer : e.msg);
+		    "print.failed", a.job.number, e.status == SD_OK ?
+		    SD_OUTCOME_OK : SD_OUTCOME_FAILED, e.status == SD_OK ?
+		    a.job.printer : e.msg);
 		if (e.status == SD_OK)
 			(*printed)++;
 		else
 			(*failed)++;
 		a.id++;
 	}
-	sd_buf_free(&a.text);
+	sd_buf_free(&a.job.text);
 	return st;
 }

@@ -428,34 +428,63 @@ receipt_bytes(void **state)
 static void
 shift_bytes(void **state)
 {
+	struct sd_shift sh, d, want;
 	struct sd_buf b = SD_BUF_INIT;
 
 	(void)state;
+	memset(&sh, 0, sizeof sh);
+	SET(sh.cashier, "收银员cashier");
+	sh.from = -1;
+	sh.to = 1767225600LL;
+	SET(sh.first, "柜台A00000001");
+	SET(sh.last, "柜台A00000099");
+	sh.receipts = 99L;
+	sh.voids = 7;
+	sh.voided_fen = -3;
+	for (int i = 0; i < 4; i++)
+		sh.by_method[i] = 100 * (i + 1);
+	sh.expected_cash_fen = 1LL << 45;
+	sh.counted_cash_fen = -1;
 	/* As shift_txn wrote it (pay.c): first, last, receipts, expected and
-	 * counted cash. */
-	sd_rec_begin(&b);
-	sd_rec_str(&b, 1, "柜台A00000001");
-	sd_rec_str(&b, 2, "柜台A00000099");
-	sd_rec_int(&b, 3, 99L);
-	sd_rec_int(&b, 4, 1LL << 45);
-	sd_rec_int(&b, 5, -1);
+	 * counted cash; the rest is not stored. */
+	shift_encode(&sh, &b);
 	expect_hex("shift", &b, SHIFT_HEX);
+	assert_int_equal(shift_decode(b.p, b.len, &d), SD_OK);
+	memset(&want, 0, sizeof want);
+	memcpy(want.first, sh.first, sizeof want.first);
+	memcpy(want.last, sh.last, sizeof want.last);
+	want.receipts = sh.receipts;
+	want.expected_cash_fen = sh.expected_cash_fen;
+	want.counted_cash_fen = sh.counted_cash_fen;
+	assert_memory_equal(&want, &d, sizeof d);
 	sd_buf_free(&b);
 }
 
 static void
 printjob_bytes(void **state)
 {
+	struct printjob j = { "", "", SD_BUF_INIT, 0 };
+	struct printjob d = { "x", "y", SD_BUF_INIT, 5 };
 	struct sd_buf b = SD_BUF_INIT;
 
 	(void)state;
+	SET(j.printer, "前台printer");
+	SET(j.number, "柜台A00000042");
+	sd_buf_adds(&j.text, "  收据 RECEIPT\n金额 ¥-1.00\n\n");
+	j.at = 1767225600LL;
 	/* As job_txn wrote it (pay.c): printer, number, text, queued at. */
-	sd_rec_begin(&b);
-	sd_rec_str(&b, 1, "前台printer");
-	sd_rec_str(&b, 2, "柜台A00000042");
-	sd_rec_str(&b, 3, "  收据 RECEIPT\n金额 ¥-1.00\n\n");
-	sd_rec_int(&b, 4, 1767225600LL);
+	printjob_encode(&j, &b);
 	expect_hex("printjob", &b, PRINTJOB_HEX);
+	sd_buf_adds(&d.text, "left over");
+	assert_int_equal(printjob_decode(b.p, b.len, &d), SD_OK);
+	assert_string_equal(d.printer, j.printer);
+	assert_string_equal(d.number, j.number);
+	assert_int_equal(d.text.len, j.text.len);
+	assert_memory_equal(d.text.p, j.text.p, j.text.len);
+	assert_true(d.at == j.at);
+	assert_int_equal(printjob_decode("", 0, &d), SD_EINTERNAL);
+	sd_buf_free(&j.text);
+	sd_buf_free(&d.text);
 	sd_buf_free(&b);
 }
 
