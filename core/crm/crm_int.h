@@ -25,6 +25,22 @@ void	reminder_encode(const struct sd_reminder *r, struct sd_buf *b);
 int	reminder_decode(const void *p, size_t n, struct sd_reminder *r);
 void	ticket_encode(const struct sd_ticket *t, struct sd_buf *b);
 int	ticket_decode(const void *p, size_t n, struct sd_ticket *t);
+void	note_encode(const struct sd_note *n, struct sd_buf *b);
+int	note_decode(const void *p, size_t len, struct sd_note *n);
+
+/* One customer import (import.c): the row of T_IMPORT. */
+enum { IMP_RUNNING = 0, IMP_DONE = 1, IMP_FAILED = 2 };
+struct imp {
+	uint64_t id;
+	char	 file[256];
+	char	 by[SD_LOGIN_MAX + 1];
+	int64_t	 started;
+	int	 status;
+	long	 count;
+	long	 pid;
+};
+int	imp_store(struct sd_txn *t, const struct imp *m, struct sd_err *err);
+int	imp_decode(const void *p, size_t n, struct imp *m);
 /* Check and apply fields to c (name, phones...); err names the field. */
 int	customer_apply(struct sd_core *core, const struct sd_cust_fields *f,
 	    struct sd_customer *c, struct sd_err *err);

@@ -425,19 +425,7 @@ dbcheck_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 /* ---------------------------------------------------------------- imports table */
 
 enum { I_ID = 1, I_FILE, I_BY, I_STARTED, I_STATUS, I_COUNT, I_PID };
-enum { IMP_RUNNING = 0, IMP_DONE = 1, IMP_FAILED = 2 };
-
-struct imp {
-	uint64_t id;
-	char	 file[256];
-	char	 by[SD_LOGIN_MAX + 1];
-	int64_t	 started;
-	int	 status;
-	long	 count;
-	long	 pid;
-};
-
-static int
+int
 imp_store(struct sd_txn *t, const struct imp *m, struct sd_err *err)
 {
 	struct sd_buf b = SD_BUF_INIT;
@@ -458,7 +446,7 @@ imp_store(struct sd_txn *t, const struct imp *m, struct sd_err *err)
 	return st;
 }
 
-static int
+int
 imp_decode(const void *p, size_t n, struct imp *m)
 {
 	struct sd_rec_reader r;

@@ -16,7 +16,7 @@ enum { R_ID = 1, R_CUSTOMER, R_OWNER, R_DUE, R_TEXT, R_STATUS, R_SEEN,
 
 /* ---------------------------------------------------------------- codecs */
 
-static void
+void
 note_encode(const struct sd_note *n, struct sd_buf *b)
 {
 	sd_rec_begin(b);
@@ -29,7 +29,7 @@ note_encode(const struct sd_note *n, struct sd_buf *b)
 	sd_rec_int(b, N_NEXT, n->next_at);
 }
 
-static int
+int
 note_decode(const void *p, size_t len, struct sd_note *n)
 {
 	struct sd_rec_reader r;
