@@ -45,4 +45,14 @@ int	imp_decode(const void *p, size_t n, struct imp *m);
 int	customer_apply(struct sd_core *core, const struct sd_cust_fields *f,
 	    struct sd_customer *c, struct sd_err *err);
 
+/* Shared by customer.c and customer_page.c (defined in customer.c). */
+/* The one customer called k (SD_EINVAL when several, SD_ENOTFOUND). */
+int	customer_name_resolve(struct sd_txn *t, const char *k, uint64_t *id,
+	    struct sd_err *err);
+/* 1 if s has a digit: a key with none is a name. */
+int	has_digit(const char *s);
+/* A phone as typed into its digits (strict: one to store). */
+int	phone_normalize(const char *in, char *out, size_t size, int strict,
+	    struct sd_err *err);
+
 #endif
