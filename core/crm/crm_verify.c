@@ -36,18 +36,14 @@ check_customers(struct sd_txn *t, struct rec_verify *a, struct sd_err *err)
 			uint8_t k[8];
 
 			key64(k, cu.import_id);
-			/* tag 5 of an import record is its status; 1 = done */
 			if (sd_get(t, T_IMPORT, k, 8, &val, 0, &e) != SD_OK)
 				stray++;
 			else {
-				struct sd_rec_reader r;
-				int done = 0;
+				struct imp m;
 
-				if (sd_rec_open(&r, val.p, val.len) == SD_OK)
-					while (sd_rec_next(&r) == 1)
-						if (r.tag == 5 && r.ival == 1)
-							done = 1;
-				stray += !done;
+				/* As far as it decodes: not done unless it says so. */
+				(void)imp_decode(val.p, val.len, &m);
+				stray += m.status != IMP_DONE;
 			}
 			sd_buf_free(&val);
 		}

@@ -48,74 +48,42 @@ sd_cust_light(const struct sd_customer *c, int64_t now)
 
 /* ---------------------------------------------------------------- codec */
 
+/* In record order; the last, C_IMPORT, is written only when set. */
+static const struct rec_field customer_f[] = {
+	REC_I(C_ID, sd_customer, id),
+	REC_S(C_NAME, sd_customer, name),
+	REC_STRS(C_PHONE, sd_customer, phones, nphones),
+	REC_S(C_CITY, sd_customer, city),
+	REC_S(C_ADDRESS, sd_customer, address),
+	REC_S(C_IDNO, sd_customer, id_no),
+	REC_S(C_CLASS, sd_customer, cls),
+	REC_S(C_SOURCE, sd_customer, source),
+	REC_STRS(C_TAG, sd_customer, tags, ntags),
+	REC_S(C_OWNER, sd_customer, owner),
+	REC_I(C_DNC, sd_customer, dnc),
+	REC_S(C_SVCPW, sd_customer, svc_pwhash),
+	REC_I(C_STATUS, sd_customer, status),
+	REC_I(C_CREATED, sd_customer, created),
+	REC_I(C_UPDATED, sd_customer, updated),
+	REC_I(C_LASTCONTACT, sd_customer, last_contact),
+	REC_I(C_NEXT, sd_customer, next_at),
+	REC_I(C_IMPORT, sd_customer, import_id),
+};
+
 void
 customer_encode(const struct sd_customer *c, struct sd_buf *b)
 {
-	sd_rec_begin(b);
-	sd_rec_int(b, C_ID, (int64_t)c->id);
-	sd_rec_str(b, C_NAME, c->name);
-	for (int i = 0; i < c->nphones; i++)
-		sd_rec_str(b, C_PHONE, c->phones[i]);
-	sd_rec_str(b, C_CITY, c->city);
-	sd_rec_str(b, C_ADDRESS, c->address);
-	sd_rec_str(b, C_IDNO, c->id_no);
-	sd_rec_str(b, C_CLASS, c->cls);
-	sd_rec_str(b, C_SOURCE, c->source);
-	for (int i = 0; i < c->ntags; i++)
-		sd_rec_str(b, C_TAG, c->tags[i]);
-	sd_rec_str(b, C_OWNER, c->owner);
-	sd_rec_int(b, C_DNC, c->dnc);
-	sd_rec_str(b, C_SVCPW, c->svc_pwhash);
-	sd_rec_int(b, C_STATUS, c->status);
-	sd_rec_int(b, C_CREATED, c->created);
-	sd_rec_int(b, C_UPDATED, c->updated);
-	sd_rec_int(b, C_LASTCONTACT, c->last_contact);
-	sd_rec_int(b, C_NEXT, c->next_at);
-	if (c->import_id)
-		sd_rec_int(b, C_IMPORT, (int64_t)c->import_id);
+	rec_encode(customer_f, REC_N(customer_f) - (c->import_id ? 0 : 1), c,
+	    b);
 }
 
 int
 customer_decode(const void *p, size_t n, struct sd_customer *c)
 {
-	struct sd_rec_reader r;
-	int ok;
+	int st = rec_decode(customer_f, REC_N(customer_f), p, n, c, sizeof *c);
 
-	memset(c, 0, sizeof *c);
-	if (sd_rec_open(&r, p, n) != SD_OK)
-		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&r)) == 1) {
-		switch (r.tag) {
-		case C_ID:	c->id = (uint64_t)r.ival; break;
-		case C_NAME:	sd_rec_copystr(&r, c->name, sizeof c->name); break;
-		case C_PHONE:
-			if (c->nphones < SD_PHONES_MAX)
-				sd_rec_copystr(&r, c->phones[c->nphones++],
-				    sizeof c->phones[0]);
-			break;
-		case C_CITY:	sd_rec_copystr(&r, c->city, sizeof c->city); break;
-		case C_ADDRESS:	sd_rec_copystr(&r, c->address, sizeof c->address); break;
-		case C_IDNO:	sd_rec_copystr(&r, c->id_no, sizeof c->id_no); break;
-		case C_CLASS:	sd_rec_copystr(&r, c->cls, sizeof c->cls); break;
-		case C_SOURCE:	sd_rec_copystr(&r, c->source, sizeof c->source); break;
-		case C_TAG:
-			if (c->ntags < SD_TAGS_MAX)
-				sd_rec_copystr(&r, c->tags[c->ntags++],
-				    sizeof c->tags[0]);
-			break;
-		case C_OWNER:	sd_rec_copystr(&r, c->owner, sizeof c->owner); break;
-		case C_DNC:	c->dnc = r.ival != 0; break;
-		case C_SVCPW:	sd_rec_copystr(&r, c->svc_pwhash, sizeof c->svc_pwhash); break;
-		case C_STATUS:	c->status = (int)r.ival; break;
-		case C_CREATED:	c->created = r.ival; break;
-		case C_UPDATED:	c->updated = r.ival; break;
-		case C_LASTCONTACT: c->last_contact = r.ival; break;
-		case C_NEXT:	c->next_at = r.ival; break;
-		case C_IMPORT:	c->import_id = (uint64_t)r.ival; break;
-		default:	break;
-		}
-	}
-	return ok < 0 ? SD_EINTERNAL : SD_OK;
+	c->dnc = c->dnc != 0;
+	return st;
 }
 
 int

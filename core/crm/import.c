@@ -425,48 +425,26 @@ dbcheck_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 /* ---------------------------------------------------------------- imports table */
 
 enum { I_ID = 1, I_FILE, I_BY, I_STARTED, I_STATUS, I_COUNT, I_PID };
+static const struct rec_field imp_f[] = {
+	REC_I(I_ID, imp, id),
+	REC_S(I_FILE, imp, file),
+	REC_S(I_BY, imp, by),
+	REC_I(I_STARTED, imp, started),
+	REC_I(I_STATUS, imp, status),
+	REC_I(I_COUNT, imp, count),
+	REC_I(I_PID, imp, pid),
+};
+
 int
 imp_store(struct sd_txn *t, const struct imp *m, struct sd_err *err)
 {
-	struct sd_buf b = SD_BUF_INIT;
-	uint8_t key[8];
-	int st;
-
-	sd_rec_begin(&b);
-	sd_rec_int(&b, I_ID, (int64_t)m->id);
-	sd_rec_str(&b, I_FILE, m->file);
-	sd_rec_str(&b, I_BY, m->by);
-	sd_rec_int(&b, I_STARTED, m->started);
-	sd_rec_int(&b, I_STATUS, m->status);
-	sd_rec_int(&b, I_COUNT, m->count);
-	sd_rec_int(&b, I_PID, m->pid);
-	key64(key, m->id);
-	st = sd_put(t, T_IMPORT, key, 8, b.p, b.len, 0, err);
-	sd_buf_free(&b);
-	return st;
+	return REC_STORE64(t, T_IMPORT, m->id, imp_f, m, err);
 }
 
 int
 imp_decode(const void *p, size_t n, struct imp *m)
 {
-	struct sd_rec_reader r;
-	int ok;
-
-	memset(m, 0, sizeof *m);
-	if (sd_rec_open(&r, p, n) != SD_OK)
-		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&r)) == 1)
-		switch (r.tag) {
-		case I_ID:	m->id = (uint64_t)r.ival; break;
-		case I_FILE:	sd_rec_copystr(&r, m->file, sizeof m->file); break;
-		case I_BY:	sd_rec_copystr(&r, m->by, sizeof m->by); break;
-		case I_STARTED:	m->started = r.ival; break;
-		case I_STATUS:	m->status = (int)r.ival; break;
-		case I_COUNT:	m->count = (long)r.ival; break;
-		case I_PID:	m->pid = (long)r.ival; break;
-		default:	break;
-		}
-	return ok < 0 ? SD_EINTERNAL : SD_OK;
+	return rec_decode(imp_f, REC_N(imp_f), p, n, m, sizeof *m);
 }
 
 struct imp_arg {

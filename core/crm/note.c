@@ -16,82 +16,53 @@ enum { R_ID = 1, R_CUSTOMER, R_OWNER, R_DUE, R_TEXT, R_STATUS, R_SEEN,
 
 /* ---------------------------------------------------------------- codecs */
 
+static const struct rec_field note_f[] = {
+	REC_I(N_ID, sd_note, id),
+	REC_I(N_CUSTOMER, sd_note, customer),
+	REC_I(N_AT, sd_note, at),
+	REC_S(N_BY, sd_note, by),
+	REC_S(N_TEXT, sd_note, text),
+	REC_S(N_OUTCOME, sd_note, outcome),
+	REC_I(N_NEXT, sd_note, next_at),
+};
+static const struct rec_field reminder_f[] = {
+	REC_I(R_ID, sd_reminder, id),
+	REC_I(R_CUSTOMER, sd_reminder, customer),
+	REC_S(R_OWNER, sd_reminder, owner),
+	REC_I(R_DUE, sd_reminder, due),
+	REC_S(R_TEXT, sd_reminder, text),
+	REC_I(R_STATUS, sd_reminder, status),
+	REC_I(R_SEEN, sd_reminder, seen),
+	REC_S(R_CNAME, sd_reminder, cname),
+	REC_S(R_PHONE, sd_reminder, phone),
+};
+
 void
 note_encode(const struct sd_note *n, struct sd_buf *b)
 {
-	sd_rec_begin(b);
-	sd_rec_int(b, N_ID, (int64_t)n->id);
-	sd_rec_int(b, N_CUSTOMER, (int64_t)n->customer);
-	sd_rec_int(b, N_AT, n->at);
-	sd_rec_str(b, N_BY, n->by);
-	sd_rec_str(b, N_TEXT, n->text);
-	sd_rec_str(b, N_OUTCOME, n->outcome);
-	sd_rec_int(b, N_NEXT, n->next_at);
+	rec_encode(note_f, REC_N(note_f), n, b);
 }
 
 int
 note_decode(const void *p, size_t len, struct sd_note *n)
 {
-	struct sd_rec_reader r;
-	int ok;
-
-	memset(n, 0, sizeof *n);
-	if (sd_rec_open(&r, p, len) != SD_OK)
-		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&r)) == 1) {
-		switch (r.tag) {
-		case N_ID:	n->id = (uint64_t)r.ival; break;
-		case N_CUSTOMER: n->customer = (uint64_t)r.ival; break;
-		case N_AT:	n->at = r.ival; break;
-		case N_BY:	sd_rec_copystr(&r, n->by, sizeof n->by); break;
-		case N_TEXT:	sd_rec_copystr(&r, n->text, sizeof n->text); break;
-		case N_OUTCOME:	sd_rec_copystr(&r, n->outcome, sizeof n->outcome); break;
-		case N_NEXT:	n->next_at = r.ival; break;
-		default:	break;
-		}
-	}
-	return ok < 0 ? SD_EINTERNAL : SD_OK;
+	return rec_decode(note_f, REC_N(note_f), p, len, n, sizeof *n);
 }
 
 void
 reminder_encode(const struct sd_reminder *r, struct sd_buf *b)
 {
-	sd_rec_begin(b);
-	sd_rec_int(b, R_ID, (int64_t)r->id);
-	sd_rec_int(b, R_CUSTOMER, (int64_t)r->customer);
-	sd_rec_str(b, R_OWNER, r->owner);
-	sd_rec_int(b, R_DUE, r->due);
-	sd_rec_str(b, R_TEXT, r->text);
-	sd_rec_int(b, R_STATUS, r->status);
-	sd_rec_int(b, R_SEEN, r->seen);
-	sd_rec_str(b, R_CNAME, r->cname);
-	sd_rec_str(b, R_PHONE, r->phone);
+	rec_encode(reminder_f, REC_N(reminder_f), r, b);
 }
 
 int
 reminder_decode(const void *p, size_t len, struct sd_reminder *r)
 {
-	struct sd_rec_reader rd;
-	int ok;
+	int st = rec_decode(reminder_f, REC_N(reminder_f), p, len, r,
+	    sizeof *r);
 
-	memset(r, 0, sizeof *r);
-	if (sd_rec_open(&rd, p, len) != SD_OK)
-		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&rd)) == 1) {
-		switch (rd.tag) {
-		case R_ID:	r->id = (uint64_t)rd.ival; break;
-		case R_CUSTOMER: r->customer = (uint64_t)rd.ival; break;
-		case R_OWNER:	sd_rec_copystr(&rd, r->owner, sizeof r->owner); break;
-		case R_DUE:	r->due = rd.ival; break;
-		case R_TEXT:	sd_rec_copystr(&rd, r->text, sizeof r->text); break;
-		case R_STATUS:	r->status = (int)rd.ival; break;
-		case R_SEEN:	r->seen = rd.ival != 0; break;
-		case R_CNAME:	sd_rec_copystr(&rd, r->cname, sizeof r->cname); break;
-		case R_PHONE:	sd_rec_copystr(&rd, r->phone, sizeof r->phone); break;
-		default:	break;
-		}
-	}
-	return ok < 0 ? SD_EINTERNAL : SD_OK;
+	r->seen = r->seen != 0;
+	return st;
 }
 
 int

@@ -60,57 +60,34 @@ sd_ticket_overdue(const struct sd_ticket *t, int64_t now)
 	return t->status <= SD_TICKET_INPROGRESS && t->due != 0 && now > t->due;
 }
 
+static const struct rec_field ticket_f[] = {
+	REC_I(K_ID, sd_ticket, id),
+	REC_I(K_CUSTOMER, sd_ticket, customer),
+	REC_S(K_PHONE, sd_ticket, phone),
+	REC_S(K_CNAME, sd_ticket, cname),
+	REC_I(K_TYPE, sd_ticket, type),
+	REC_I(K_STATUS, sd_ticket, status),
+	REC_S(K_HANDLER, sd_ticket, handler),
+	REC_S(K_CREATEDBY, sd_ticket, created_by),
+	REC_S(K_TEXT, sd_ticket, text),
+	REC_S(K_RESOLUTION, sd_ticket, resolution),
+	REC_I(K_SCORE, sd_ticket, score),
+	REC_I(K_CREATED, sd_ticket, created),
+	REC_I(K_UPDATED, sd_ticket, updated),
+	REC_I(K_DUE, sd_ticket, due),
+	REC_I(K_CLOSED, sd_ticket, closed_at),
+};
+
 void
 ticket_encode(const struct sd_ticket *t, struct sd_buf *b)
 {
-	sd_rec_begin(b);
-	sd_rec_int(b, K_ID, (int64_t)t->id);
-	sd_rec_int(b, K_CUSTOMER, (int64_t)t->customer);
-	sd_rec_str(b, K_PHONE, t->phone);
-	sd_rec_str(b, K_CNAME, t->cname);
-	sd_rec_int(b, K_TYPE, t->type);
-	sd_rec_int(b, K_STATUS, t->status);
-	sd_rec_str(b, K_HANDLER, t->handler);
-	sd_rec_str(b, K_CREATEDBY, t->created_by);
-	sd_rec_str(b, K_TEXT, t->text);
-	sd_rec_str(b, K_RESOLUTION, t->resolution);
-	sd_rec_int(b, K_SCORE, t->score);
-	sd_rec_int(b, K_CREATED, t->created);
-	sd_rec_int(b, K_UPDATED, t->updated);
-	sd_rec_int(b, K_DUE, t->due);
-	sd_rec_int(b, K_CLOSED, t->closed_at);
+	rec_encode(ticket_f, REC_N(ticket_f), t, b);
 }
 
 int
 ticket_decode(const void *p, size_t n, struct sd_ticket *t)
 {
-	struct sd_rec_reader r;
-	int ok;
-
-	memset(t, 0, sizeof *t);
-	if (sd_rec_open(&r, p, n) != SD_OK)
-		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&r)) == 1) {
-		switch (r.tag) {
-		case K_ID:	t->id = (uint64_t)r.ival; break;
-		case K_CUSTOMER: t->customer = (uint64_t)r.ival; break;
-		case K_PHONE:	sd_rec_copystr(&r, t->phone, sizeof t->phone); break;
-		case K_CNAME:	sd_rec_copystr(&r, t->cname, sizeof t->cname); break;
-		case K_TYPE:	t->type = (int)r.ival; break;
-		case K_STATUS:	t->status = (int)r.ival; break;
-		case K_HANDLER:	sd_rec_copystr(&r, t->handler, sizeof t->handler); break;
-		case K_CREATEDBY: sd_rec_copystr(&r, t->created_by, sizeof t->created_by); break;
-		case K_TEXT:	sd_rec_copystr(&r, t->text, sizeof t->text); break;
-		case K_RESOLUTION: sd_rec_copystr(&r, t->resolution, sizeof t->resolution); break;
-		case K_SCORE:	t->score = (int)r.ival; break;
-		case K_CREATED:	t->created = r.ival; break;
-		case K_UPDATED:	t->updated = r.ival; break;
-		case K_DUE:	t->due = r.ival; break;
-		case K_CLOSED:	t->closed_at = r.ival; break;
-		default:	break;
-		}
-	}
-	return ok < 0 ? SD_EINTERNAL : SD_OK;
+	return rec_decode(ticket_f, REC_N(ticket_f), p, n, t, sizeof *t);
 }
 
 static int
