@@ -23,43 +23,27 @@ sd_outcome_name(int outcome)
 	}
 }
 
+static const struct rec_field audit_f[] = {
+	REC_I(A_ID, sd_audit, id),
+	REC_I(A_AT, sd_audit, at),
+	REC_S(A_USER, sd_audit, user),
+	REC_S(A_OP, sd_audit, op),
+	REC_S(A_OBJECT, sd_audit, object),
+	REC_I(A_OUTCOME, sd_audit, outcome),
+	REC_S(A_BEFORE, sd_audit, before),
+	REC_S(A_AFTER, sd_audit, after),
+};
+
 void
 audit_encode(const struct sd_audit *a, struct sd_buf *b)
 {
-	sd_rec_begin(b);
-	sd_rec_int(b, A_ID, (int64_t)a->id);
-	sd_rec_int(b, A_AT, a->at);
-	sd_rec_str(b, A_USER, a->user);
-	sd_rec_str(b, A_OP, a->op);
-	sd_rec_str(b, A_OBJECT, a->object);
-	sd_rec_int(b, A_OUTCOME, a->outcome);
-	sd_rec_str(b, A_BEFORE, a->before);
-	sd_rec_str(b, A_AFTER, a->after);
+	rec_encode(audit_f, REC_N(audit_f), a, b);
 }
 
 int
 audit_decode(const void *p, size_t n, struct sd_audit *a)
 {
-	struct sd_rec_reader r;
-	int ok;
-
-	memset(a, 0, sizeof *a);
-	if (sd_rec_open(&r, p, n) != SD_OK)
-		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&r)) == 1) {
-		switch (r.tag) {
-		case A_ID:	a->id = (uint64_t)r.ival; break;
-		case A_AT:	a->at = r.ival; break;
-		case A_USER:	sd_rec_copystr(&r, a->user, sizeof a->user); break;
-		case A_OP:	sd_rec_copystr(&r, a->op, sizeof a->op); break;
-		case A_OBJECT:	sd_rec_copystr(&r, a->object, sizeof a->object); break;
-		case A_OUTCOME:	a->outcome = (int)r.ival; break;
-		case A_BEFORE:	sd_rec_copystr(&r, a->before, sizeof a->before); break;
-		case A_AFTER:	sd_rec_copystr(&r, a->after, sizeof a->after); break;
-		default:	break;
-		}
-	}
-	return ok < 0 ? SD_EINTERNAL : SD_OK;
+	return rec_decode(audit_f, REC_N(audit_f), p, n, a, sizeof *a);
 }
 
 static void

@@ -16,6 +16,20 @@ void	user_encode(const struct sd_user *u, struct sd_buf *b);
 int	user_decode(const void *p, size_t n, struct sd_user *u);
 void	audit_encode(const struct sd_audit *a, struct sd_buf *b);
 int	audit_decode(const void *p, size_t n, struct sd_audit *a);
+/*
+ * The ledger's records (ledger.c).  A posting's lines repeat the pair
+ * P_LINE_ACCOUNT, P_LINE_AMOUNT (read by the posting index and verify),
+ * so its codec is written by hand; an account is its balance.
+ */
+enum { P_ID = 1, P_AT, P_ACTOR, P_MEMO, P_REF, P_NLINES,
+    P_LINE_ACCOUNT = 10, P_LINE_AMOUNT = 11 };
+enum { AC_BALANCE = 1, AC_POSTINGS = 2 };
+struct account {
+	int64_t	balance;
+	int64_t	postings;
+};
+int	account_decode(const void *p, size_t n, struct account *a);
+
 int	user_store(struct sd_txn *t, const struct sd_user *u, int create,
 	    struct sd_err *err);
 

@@ -69,8 +69,7 @@ posting_account_key(const void *pk, size_t pklen, const void *rec, size_t len,
 	if (sd_rec_open(&r, rec, len) != SD_OK)
 		return -1;
 	while ((ok = sd_rec_next(&r)) == 1) {
-		/* tag 10: a line's account (see ledger.c) */
-		if (r.tag != 10 || r.type != SD_REC_BYTES)
+		if (r.tag != P_LINE_ACCOUNT || r.type != SD_REC_BYTES)
 			continue;
 		sd_buf_reset(&b);
 		sd_buf_add(&b, r.bytes, r.blen);

@@ -9,21 +9,26 @@
 
 #include "core/base/base_int.h"
 
-/* Posting record tags; tag 10 (line account) is read by schema.c. */
-enum { P_ID = 1, P_AT, P_ACTOR, P_MEMO, P_REF, P_NLINES,
-    P_LINE_ACCOUNT = 10, P_LINE_AMOUNT = 11 };
-/* Account record tags. */
-enum { AC_BALANCE = 1, AC_POSTINGS = 2 };
-
 #define AMOUNT_MAX	((int64_t)1 << 53)	/* 90 trillion yuan: absurd */
+
+static const struct rec_field account_f[] = {
+	REC_I(AC_BALANCE, account, balance),
+	REC_I(AC_POSTINGS, account, postings),
+};
+
+int
+account_decode(const void *p, size_t n, struct account *a)
+{
+	return rec_decode(account_f, REC_N(account_f), p, n, a, sizeof *a);
+}
 
 static int
 account_load(struct sd_txn *t, const char *account, int64_t *balance,
     int64_t *postings, int rmw, struct sd_err *err)
 {
 	struct sd_buf val = SD_BUF_INIT;
-	struct sd_rec_reader r;
-	int st, ok;
+	struct account a;
+	int st;
 
 	*balance = 0;
 	*postings = 0;
@@ -38,21 +43,13 @@ account_load(struct sd_txn *t, const char *account, int64_t *balance,
 		sd_buf_free(&val);
 		return st;
 	}
-	if (sd_rec_open(&r, val.p, val.len) != SD_OK) {
-		sd_buf_free(&val);
-		return sd_err_set(err, SD_EINTERNAL, "account %s: corrupt",
-		    account);
-	}
-	while ((ok = sd_rec_next(&r)) == 1) {
-		if (r.tag == AC_BALANCE)
-			*balance = r.ival;
-		else if (r.tag == AC_POSTINGS)
-			*postings = r.ival;
-	}
+	st = account_decode(val.p, val.len, &a);
 	sd_buf_free(&val);
-	if (ok < 0)
+	if (st != SD_OK)
 		return sd_err_set(err, SD_EINTERNAL, "account %s: corrupt",
 		    account);
+	*balance = a.balance;
+	*postings = a.postings;
 	return SD_OK;
 }
 
@@ -70,7 +67,8 @@ sd_ledger_post(struct sd_txn *t, const char *actor, const char *memo,
     const char *ref, const struct sd_posting_line *lines, int n,
     uint64_t *id, struct sd_err *err)
 {
-	struct sd_buf rec = SD_BUF_INIT, acc = SD_BUF_INIT, desc = SD_BUF_INIT;
+	struct sd_buf rec = SD_BUF_INIT, desc = SD_BUF_INIT;
+	struct account acc;
 	uint64_t pid;
 	uint8_t key[8];
 	int64_t sum = 0;
@@ -119,11 +117,11 @@ sd_ledger_post(struct sd_txn *t, const char *actor, const char *memo,
 			    lines[i].account);
 			goto out;
 		}
-		sd_rec_begin(&acc);
-		sd_rec_int(&acc, AC_BALANCE, bal);
-		sd_rec_int(&acc, AC_POSTINGS, cnt + 1);
-		if ((st = sd_put(t, T_ACCOUNT, lines[i].account,
-		    strlen(lines[i].account), acc.p, acc.len, 0, err)) != SD_OK)
+		acc.balance = bal;
+		acc.postings = cnt + 1;
+		if ((st = rec_store(t, T_ACCOUNT, lines[i].account,
+		    strlen(lines[i].account), account_f, REC_N(account_f), &acc,
+		    err)) != SD_OK)
 			goto out;
 		sd_money_format(lines[i].amount_fen, amt, sizeof amt);
 		sd_buf_printf(&desc, "%s%s %s", i ? "; " : "",
@@ -145,7 +143,6 @@ sd_ledger_post(struct sd_txn *t, const char *actor, const char *memo,
 		*id = pid;
 out:
 	sd_buf_free(&rec);
-	sd_buf_free(&acc);
 	sd_buf_free(&desc);
 	return st;
 }

@@ -18,57 +18,35 @@ enum {
 	U_AGENT, U_ID
 };
 
+static const struct rec_field user_f[] = {
+	REC_I(U_ID, sd_user, id),
+	REC_S(U_LOGIN, sd_user, login),
+	REC_S(U_NAME, sd_user, name),
+	REC_I(U_ROLE, sd_user, role),
+	REC_S(U_TEAM, sd_user, team),
+	REC_S(U_PHONE, sd_user, phone),
+	REC_I(U_AGE, sd_user, age),
+	REC_S(U_OSLOGIN, sd_user, os_login),
+	REC_S(U_AGENT, sd_user, agent),
+	REC_S(U_PWHASH, sd_user, pwhash),
+	REC_I(U_STATUS, sd_user, status),
+	REC_I(U_FAILED, sd_user, failed),
+	REC_I(U_LOCKED, sd_user, locked_until),
+	REC_I(U_CREATED, sd_user, created),
+	REC_I(U_LASTLOGIN, sd_user, last_login),
+};
+
 void
 user_encode(const struct sd_user *u, struct sd_buf *b)
 {
-	sd_rec_begin(b);
-	sd_rec_int(b, U_ID, (int64_t)u->id);
-	sd_rec_str(b, U_LOGIN, u->login);
-	sd_rec_str(b, U_NAME, u->name);
-	sd_rec_int(b, U_ROLE, u->role);
-	sd_rec_str(b, U_TEAM, u->team);
-	sd_rec_str(b, U_PHONE, u->phone);
-	sd_rec_int(b, U_AGE, u->age);
-	sd_rec_str(b, U_OSLOGIN, u->os_login);
-	sd_rec_str(b, U_AGENT, u->agent);
-	sd_rec_str(b, U_PWHASH, u->pwhash);
-	sd_rec_int(b, U_STATUS, u->status);
-	sd_rec_int(b, U_FAILED, u->failed);
-	sd_rec_int(b, U_LOCKED, u->locked_until);
-	sd_rec_int(b, U_CREATED, u->created);
-	sd_rec_int(b, U_LASTLOGIN, u->last_login);
+	rec_encode(user_f, REC_N(user_f), u, b);
 }
 
+/* Tags it does not know (newer fields) are passed over. */
 int
 user_decode(const void *p, size_t n, struct sd_user *u)
 {
-	struct sd_rec_reader r;
-	int ok;
-
-	memset(u, 0, sizeof *u);
-	if (sd_rec_open(&r, p, n) != SD_OK)
-		return SD_EINTERNAL;
-	while ((ok = sd_rec_next(&r)) == 1) {
-		switch (r.tag) {
-		case U_ID:	u->id = (uint64_t)r.ival; break;
-		case U_LOGIN:	sd_rec_copystr(&r, u->login, sizeof u->login); break;
-		case U_NAME:	sd_rec_copystr(&r, u->name, sizeof u->name); break;
-		case U_ROLE:	u->role = (int)r.ival; break;
-		case U_TEAM:	sd_rec_copystr(&r, u->team, sizeof u->team); break;
-		case U_PHONE:	sd_rec_copystr(&r, u->phone, sizeof u->phone); break;
-		case U_AGE:	u->age = (int)r.ival; break;
-		case U_OSLOGIN:	sd_rec_copystr(&r, u->os_login, sizeof u->os_login); break;
-		case U_AGENT:	sd_rec_copystr(&r, u->agent, sizeof u->agent); break;
-		case U_PWHASH:	sd_rec_copystr(&r, u->pwhash, sizeof u->pwhash); break;
-		case U_STATUS:	u->status = (int)r.ival; break;
-		case U_FAILED:	u->failed = (int)r.ival; break;
-		case U_LOCKED:	u->locked_until = r.ival; break;
-		case U_CREATED:	u->created = r.ival; break;
-		case U_LASTLOGIN: u->last_login = r.ival; break;
-		default:	break;	/* a newer field: keep going */
-		}
-	}
-	return ok < 0 ? SD_EINTERNAL : SD_OK;
+	return rec_decode(user_f, REC_N(user_f), p, n, u, sizeof *u);
 }
 
 void
