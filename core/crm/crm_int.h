@@ -18,13 +18,17 @@ enum { IX_TICKET_HANDLER, IX_TICKET_CUSTOMER };
 #define POOL_KEY "-"	/* the owner index's key for the shared pool */
 
 /* Record codecs. */
-/* Record codecs. */
 void	customer_encode(const struct sd_customer *c, struct sd_buf *b);
 int	customer_decode(const void *p, size_t n, struct sd_customer *c);
 void	reminder_encode(const struct sd_reminder *r, struct sd_buf *b);
 int	reminder_decode(const void *p, size_t n, struct sd_reminder *r);
 void	ticket_encode(const struct sd_ticket *t, struct sd_buf *b);
 int	ticket_decode(const void *p, size_t n, struct sd_ticket *t);
+/* A ticket by id (SD_ENOTFOUND naming it); stored, its handlers told. */
+int	ticket_load(struct sd_txn *t, uint64_t id, struct sd_ticket *tk,
+	    int rmw, struct sd_err *err);
+int	ticket_store(struct sd_txn *t, const struct sd_ticket *tk,
+	    struct sd_err *err);
 void	note_encode(const struct sd_note *n, struct sd_buf *b);
 int	note_decode(const void *p, size_t len, struct sd_note *n);
 

@@ -118,26 +118,13 @@ move_customer(struct sd_txn *t, struct sd_session *s, uint64_t id,
 		if (st != SD_OK && st != SD_ENOTFOUND)
 			return st;
 		sd_err_clear(err);
+		/* ticket_store tells the old handler and the new one. */
 		for (int i = 0; i < ntid; i++) {
-			struct sd_buf val = SD_BUF_INIT;
-			uint8_t tk8[8];
-
-			key64(tk8, tids[i]);
-			if ((st = sd_get(t, T_TICKET, tk8, 8, &val, SD_GET_RMW,
-			    err)) == SD_OK && ticket_decode(val.p, val.len,
-			    &tk) == SD_OK) {
-				if (tk.handler[0] != '\0')
-					sd_inbox_notify(t, SD_INBOX_WORK,
-					    tk.handler);
-				sd_inbox_notify(t, SD_INBOX_WORK, to);
-				sd_strlcpy(tk.handler, to, sizeof tk.handler);
-				tk.updated = sd_now();
-				ticket_encode(&tk, &val);
-				st = sd_put(t, T_TICKET, tk8, 8, val.p, val.len, 0,
-				    err);
-			}
-			sd_buf_free(&val);
-			if (st != SD_OK)
+			if ((st = ticket_load(t, tids[i], &tk, 1, err)) != SD_OK)
+				return st;
+			sd_strlcpy(tk.handler, to, sizeof tk.handler);
+			tk.updated = sd_now();
+			if ((st = ticket_store(t, &tk, err)) != SD_OK)
 				return st;
 		}
 	}

@@ -90,7 +90,7 @@ ticket_decode(const void *p, size_t n, struct sd_ticket *t)
 	return rec_decode(ticket_f, REC_N(ticket_f), p, n, t, sizeof *t);
 }
 
-static int
+int
 ticket_load(struct sd_txn *t, uint64_t id, struct sd_ticket *tk, int rmw,
     struct sd_err *err)
 {
@@ -110,7 +110,7 @@ ticket_load(struct sd_txn *t, uint64_t id, struct sd_ticket *tk, int rmw,
 	return st;
 }
 
-static int
+int
 ticket_store(struct sd_txn *t, const struct sd_ticket *tk, struct sd_err *err)
 {
 	struct sd_buf val = SD_BUF_INIT;
