@@ -35,6 +35,19 @@ decode_cached(const void *rec, size_t len)
 	return last.ok ? &last.c : NULL;
 }
 
+/* A be64 value (a customer's id, a time), then the record's own be64 id:
+ * the records of one value are one range of the index. */
+static void
+be64_key_suffixed(struct sd_keys *out, uint64_t v, const void *pk,
+    size_t pklen)
+{
+	uint8_t k[16] = { 0 };
+
+	sd_be64_put(k, v);
+	memcpy(k + 8, pk, pklen < 8 ? pklen : 8);
+	sd_keys_add(out, k, 16);
+}
+
 #define CUSTOMER_EXTRACTOR(fn, body) \
 static int \
 fn(const void *pk, size_t pklen, const void *rec, size_t len, \
@@ -66,21 +79,11 @@ CUSTOMER_EXTRACTOR(cust_tag_key,
 	for (int i = 0; i < cp->ntags; i++) rec_key_suffixed(out, cp->tags[i], pk, pklen, 1);)
 /* Owned customers by last contact, for the return to the pool. */
 CUSTOMER_EXTRACTOR(cust_contact_key,
-	if (cp->owner[0]) {
-		uint8_t k[16];
-
-		sd_be64_put(k, (uint64_t)cp->last_contact);
-		memcpy(k + 8, pk, 8);
-		sd_keys_add(out, k, 16);
-	})
+	if (cp->owner[0])
+		be64_key_suffixed(out, (uint64_t)cp->last_contact, pk, pklen);)
 CUSTOMER_EXTRACTOR(cust_import_key,
-	if (cp->import_id) {
-		uint8_t k[16];
-
-		sd_be64_put(k, cp->import_id);
-		memcpy(k + 8, pk, 8);
-		sd_keys_add(out, k, 16);
-	})
+	if (cp->import_id)
+		be64_key_suffixed(out, cp->import_id, pk, pklen);)
 
 /* Pending reminders by owner and due time: owner\0 due id. */
 static int
@@ -109,15 +112,11 @@ rem_customer_key(const void *pk, size_t pklen, const void *rec, size_t len,
     struct sd_keys *out)
 {
 	struct sd_reminder r;
-	uint8_t k[16];
 
 	if (reminder_decode(rec, len, &r) != SD_OK)
 		return -1;
-	if (r.status != SD_REM_PENDING)
-		return 0;
-	sd_be64_put(k, r.customer);
-	memcpy(k + 8, pk, pklen < 8 ? pklen : 8);
-	sd_keys_add(out, k, 16);
+	if (r.status == SD_REM_PENDING)
+		be64_key_suffixed(out, r.customer, pk, pklen);
 	return 0;
 }
 
@@ -138,13 +137,10 @@ ticket_customer_key(const void *pk, size_t pklen, const void *rec, size_t len,
     struct sd_keys *out)
 {
 	struct sd_ticket t;
-	uint8_t k[16];
 
 	if (ticket_decode(rec, len, &t) != SD_OK)
 		return -1;
-	sd_be64_put(k, t.customer);
-	memcpy(k + 8, pk, pklen < 8 ? pklen : 8);
-	sd_keys_add(out, k, 16);
+	be64_key_suffixed(out, t.customer, pk, pklen);
 	return 0;
 }
 
