@@ -8,7 +8,6 @@
 #include "core/rec/rec.h"
 
 /* Users by login inside a transaction (with the password hash). */
-/* Users by login inside a transaction (with the password hash). */
 int	user_load(struct sd_txn *t, const char *login, struct sd_user *u,
 	    int rmw, struct sd_err *err);
 /* Each user (with the hash) in login order; fn's status other than SD_OK
@@ -18,10 +17,8 @@ typedef int (*user_each_fn)(struct sd_txn *t, const struct sd_user *u,
 int	user_each(struct sd_txn *t, user_each_fn fn, void *arg,
 	    struct sd_err *err);
 /* A short "field=value ..." picture of a user for the audit. */
-/* A short "field=value ..." picture of a user for the audit. */
 void	user_describe(const struct sd_user *u, char *out, size_t size);
 
-/* Password hashing (yescrypt). */
 /* Password hashing (yescrypt). */
 int	password_hash(const char *password, char *out, size_t size,
 	    struct sd_err *err);

@@ -8,7 +8,6 @@
 #include "core/base/base_txn.h"
 
 /* Customers inside a transaction. */
-/* Customers inside a transaction. */
 int	customer_load(struct sd_txn *t, uint64_t id, struct sd_customer *c,
 	    int rmw, struct sd_err *err);
 int	customer_store(struct sd_txn *t, const struct sd_customer *c,
