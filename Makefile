@@ -70,9 +70,12 @@ $(B)/paths.h: FORCE
 FORCE:
 $(B)/obj/tui/prompt.o $(B)/asan/tui/prompt.o: $(B)/paths.h
 # The build a TUI must share with its server (structs travel as bytes).
-$(B)/abi.h: core/core.h $(wildcard core/*/*.h) db/db.h
+# The public headers only (core.h and each domain's X.h): core's private
+# ones (X_int.h, X_txn.h, rec.h) change nothing that travels.
+ABI_H	 = core/core.h $(filter-out %_int.h %_txn.h core/rec/rec.h,$(wildcard core/*/*.h)) db/db.h
+$(B)/abi.h: $(ABI_H)
 	@mkdir -p $(B)
-	@printf '#define SD_ABI "%s"\n' "$$(cat core/core.h core/*/*.h db/db.h | cksum | cut -d' ' -f1)" >$@
+	@printf '#define SD_ABI "%s"\n' "$$(cat $(ABI_H) | cksum | cut -d' ' -f1)" >$@
 $(B)/obj/core/rpc/rpc.o $(B)/asan/core/rpc/rpc.o: $(B)/abi.h
 
 $(B)/obj/%.o: %.c
