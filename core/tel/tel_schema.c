@@ -98,54 +98,43 @@ call_peek(const void *rec, size_t len, struct sd_call *c)
 	return rec_decode(call_f, REC_N(call_f), rec, len, c, sizeof *c);
 }
 
-int
-call_start_key(const void *pk, size_t pklen, const void *rec, size_t len,
-    struct sd_keys *out)
+/*
+ * A call's index key: [part NUL] be64 v, then the call's id, so that keys
+ * are unique and page exactly (by start: the start, or when it was made;
+ * by operator: their login, then the start; by customer: their id).
+ */
+static void
+call_key(struct sd_keys *out, const char *part, uint64_t v, const void *pk)
 {
-	struct sd_call c;
-	uint8_t k[16];
-
-	if (pklen != 8 || call_peek(rec, len, &c) != SD_OK)
-		return -1;
-	sd_be64_put(k, (uint64_t)(c.start ? c.start : c.created));
-	memcpy(k + 8, pk, 8);
-	sd_keys_add(out, k, 16);
-	return 0;
-}
-
-int
-call_operator_key(const void *pk, size_t pklen, const void *rec, size_t len,
-    struct sd_keys *out)
-{
-	struct sd_call c;
 	uint8_t k[SD_LOGIN_MAX + 1 + 16];
-	size_t n;
+	size_t n = part != NULL ? strlen(part) + 1 : 0;
 
-	if (pklen != 8 || call_peek(rec, len, &c) != SD_OK)
-		return -1;
-	if (c.operator[0] == '\0')
-		return 0;
-	n = strlen(c.operator) + 1;
-	memcpy(k, c.operator, n);
-	sd_be64_put(k + n, (uint64_t)(c.start ? c.start : c.created));
+	if (n > 0)
+		memcpy(k, part, n);
+	key64(k + n, v);
 	memcpy(k + n + 8, pk, 8);
 	sd_keys_add(out, k, n + 16);
-	return 0;
 }
 
-int
-call_customer_key(const void *pk, size_t pklen, const void *rec, size_t len,
-    struct sd_keys *out)
-{
-	struct sd_call c;
-	uint8_t k[16];
-
-	if (pklen != 8 || call_peek(rec, len, &c) != SD_OK)
-		return -1;
-	if (c.customer == 0)
-		return 0;
-	sd_be64_put(k, c.customer);
-	memcpy(k + 8, pk, 8);
-	sd_keys_add(out, k, 16);
-	return 0;
+#define CALL_EXTRACTOR(fn, body) \
+int \
+fn(const void *pk, size_t pklen, const void *rec, size_t len, \
+    struct sd_keys *out) \
+{ \
+	struct sd_call c; \
+\
+	if (pklen != 8 || call_peek(rec, len, &c) != SD_OK) \
+		return -1; \
+	body \
+	return 0; \
 }
+
+CALL_EXTRACTOR(call_start_key,
+	call_key(out, NULL, (uint64_t)(c.start ? c.start : c.created), pk);)
+CALL_EXTRACTOR(call_operator_key,
+	if (c.operator[0] != '\0')
+		call_key(out, c.operator, (uint64_t)(c.start ? c.start :
+		    c.created), pk);)
+CALL_EXTRACTOR(call_customer_key,
+	if (c.customer != 0)
+		call_key(out, NULL, c.customer, pk);)
