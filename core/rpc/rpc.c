@@ -149,6 +149,59 @@ page_send(struct call *k, const void *rows, size_t size,
 	return SD_OK;
 }
 
+/* ---------------------------------------------------------------- stubs */
+
+/*
+ * Operations that read their arguments in order and hand them to one core
+ * function: the table names the function (sd_order_approve: an id;
+ * sd_ticket_update: an id and a string...).
+ */
+int
+op_id(struct call *k, int (*fn)(struct sd_session *, uint64_t,
+    struct sd_err *))
+{
+	uint64_t id = (uint64_t)sd_args_int(&k->a);
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	return fn(k->s, id, k->err);
+}
+
+int
+op_id_str(struct call *k, int (*fn)(struct sd_session *, uint64_t,
+    const char *, struct sd_err *))
+{
+	uint64_t id = (uint64_t)sd_args_int(&k->a);
+	const char *s = sd_args_str(&k->a);
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	return fn(k->s, id, s, k->err);
+}
+
+int
+op_str(struct call *k, int (*fn)(struct sd_session *, const char *,
+    struct sd_err *))
+{
+	const char *s = sd_args_str(&k->a);
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	return fn(k->s, s, k->err);
+}
+
+int
+op_str_int(struct call *k, int (*fn)(struct sd_session *, const char *,
+    int, struct sd_err *))
+{
+	const char *s = sd_args_str(&k->a);
+	int v = (int)sd_args_int(&k->a);
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	return fn(k->s, s, v, k->err);
+}
+
 static int
 op_authorize(struct call *k)
 {
@@ -238,26 +291,34 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_CUSTOMER_FIND:	st = op_customer_find(&k); break;
 	case SD_RPC_CUSTOMER_ADD:	st = op_customer_add(&k); break;
 	case SD_RPC_CUSTOMER_UPDATE:	st = op_customer_update(&k); break;
-	case SD_RPC_CUSTOMER_CLAIM:	st = op_customer_claim(&k); break;
+	case SD_RPC_CUSTOMER_CLAIM:
+		st = op_id(&k, sd_customer_claim);
+		break;
 	case SD_RPC_CUSTOMER_CHECK_SVC_PASSWORD:
-		st = op_customer_check_svc_password(&k);
+		st = op_id_str(&k, sd_customer_check_svc_password);
 		break;
 	case SD_RPC_CUSTOMER_PAGE:	st = op_customer_page(&k); break;
 	case SD_RPC_CUSTOMER_IMPORT:	st = op_customer_import(&k); break;
 	case SD_RPC_NOTE_ADD:		st = op_note_add(&k); break;
 	case SD_RPC_NOTE_LIST:		st = op_note_list(&k); break;
 	case SD_RPC_REMINDER_DUE:	st = op_reminder_due(&k); break;
-	case SD_RPC_REMINDER_SEEN:	st = op_reminder_seen(&k); break;
+	case SD_RPC_REMINDER_SEEN:
+		st = op_id(&k, sd_reminder_seen);
+		break;
 	case SD_RPC_TICKET_LIST:	st = op_ticket_list(&k); break;
 	case SD_RPC_TICKET_ADD:		st = op_ticket_add(&k); break;
-	case SD_RPC_TICKET_UPDATE:	st = op_ticket_update(&k); break;
+	case SD_RPC_TICKET_UPDATE:
+		st = op_id_str(&k, sd_ticket_update);
+		break;
 	case SD_RPC_TICKET_CLOSE:	st = op_ticket_close(&k); break;
 	case SD_RPC_USER_GET:		st = op_user_get(&k); break;
 	case SD_RPC_USER_PAGE:		st = op_user_page(&k); break;
 	case SD_RPC_USER_ADD:		st = op_user_add(&k); break;
 	case SD_RPC_USER_UPDATE:	st = op_user_update(&k); break;
-	case SD_RPC_USER_SET_STATUS:	st = op_user_set_status(&k); break;
-	case SD_RPC_USER_UNLOCK:	st = op_user_unlock(&k); break;
+	case SD_RPC_USER_SET_STATUS:
+		st = op_str_int(&k, sd_user_set_status);
+		break;
+	case SD_RPC_USER_UNLOCK:	st = op_str(&k, sd_user_unlock); break;
 	case SD_RPC_USER_PASSWD:	st = op_user_passwd(&k); break;
 	case SD_RPC_USER_MAY_PASSWD:	st = op_user_may_passwd(&k); break;
 	case SD_RPC_SIM_FIND:		st = op_sim_find(&k); break;
@@ -268,15 +329,17 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_SIM_STOCKTAKE:	st = op_sim_stocktake(&k); break;
 	case SD_RPC_AGENT_TREE:		st = op_agent_tree(&k); break;
 	case SD_RPC_AGENT_STATS:	st = op_agent_stats(&k); break;
-	case SD_RPC_AGENT_SET_STATUS:	st = op_agent_set_status(&k); break;
+	case SD_RPC_AGENT_SET_STATUS:
+		st = op_str_int(&k, sd_agent_set_status);
+		break;
 	case SD_RPC_SUBSCRIPTION_LIST:	st = op_subscription_list(&k); break;
 	case SD_RPC_ORDER_ADD:		st = op_order_add(&k); break;
 	case SD_RPC_ORDER_LIST:		st = op_order_list(&k); break;
 	case SD_RPC_ORDER_APPROVE:
-		st = op_order_id(&k, sd_order_approve);
+		st = op_id(&k, sd_order_approve);
 		break;
 	case SD_RPC_ORDER_DELIVER:
-		st = op_order_id(&k, sd_order_deliver);
+		st = op_id(&k, sd_order_deliver);
 		break;
 	case SD_RPC_ORDER_SHIP:		st = op_order_ship(&k); break;
 	case SD_RPC_ORDER_END:		st = op_order_end(&k); break;
@@ -303,7 +366,9 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_VERIFY:		st = op_verify(&k); break;
 	case SD_RPC_RECEIPT_LIST:	st = op_receipt_list(&k); break;
 	case SD_RPC_RECEIPT_VOID:	st = op_receipt_void(&k); break;
-	case SD_RPC_TICKET_ASSIGN:	st = op_ticket_assign(&k); break;
+	case SD_RPC_TICKET_ASSIGN:
+		st = op_id_str(&k, sd_ticket_assign);
+		break;
 	case SD_RPC_CUSTOMER_TRANSFER:	st = op_customer_transfer(&k); break;
 	case SD_RPC_CDR_IMPORT:		st = op_cdr_import(&k); break;
 	case SD_RPC_BILL_RUN:		st = op_bill_run(&k); break;
@@ -319,16 +384,16 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_CALL_LIST:		st = op_call_list(&k); break;
 	case SD_RPC_CALL_DIAL:		st = op_call_dial(&k); break;
 	case SD_RPC_CALL_ANSWER:
-		st = op_call_id(&k, sd_call_answer);
+		st = op_id(&k, sd_call_answer);
 		break;
 	case SD_RPC_CALL_HANGUP:
-		st = op_call_id(&k, sd_call_hangup);
+		st = op_id(&k, sd_call_hangup);
 		break;
 	case SD_RPC_CALL_DTMF:
-		st = op_call_str(&k, sd_call_dtmf);
+		st = op_id_str(&k, sd_call_dtmf);
 		break;
 	case SD_RPC_CALL_SET_OUTCOME:
-		st = op_call_str(&k, sd_call_set_outcome);
+		st = op_id_str(&k, sd_call_set_outcome);
 		break;
 	case SD_RPC_MODEM_LIST:		st = op_modem_list(&k); break;
 	case SD_RPC_MODEM_SWITCH:	st = op_modem_switch(&k); break;

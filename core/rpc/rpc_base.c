@@ -77,27 +77,6 @@ op_user_update(struct call *k)
 }
 
 int
-op_user_set_status(struct call *k)
-{
-	const char *login = sd_args_str(&k->a);
-	int status = (int)sd_args_int(&k->a);
-
-	if (ARGS_OK(k))
-		return k->err->status;
-	return sd_user_set_status(k->s, login, status, k->err);
-}
-
-int
-op_user_unlock(struct call *k)
-{
-	const char *login = sd_args_str(&k->a);
-
-	if (ARGS_OK(k))
-		return k->err->status;
-	return sd_user_unlock(k->s, login, k->err);
-}
-
-int
 op_user_passwd(struct call *k)
 {
 	const char *login = sd_args_str(&k->a);

@@ -67,16 +67,6 @@ op_customer_update(struct call *k)
 	return sd_customer_update(k->s, id, &f, k->err);
 }
 
-int
-op_customer_claim(struct call *k)
-{
-	uint64_t id = (uint64_t)sd_args_int(&k->a);
-
-	if (ARGS_OK(k))
-		return k->err->status;
-	return sd_customer_claim(k->s, id, k->err);
-}
-
 /* All of from's customers, or the one whose id follows: to whom; the
  * number moved. */
 int
@@ -98,18 +88,6 @@ op_customer_transfer(struct call *k)
 		RES_INT(k, moved);
 	return st;
 }
-
-int
-op_customer_check_svc_password(struct call *k)
-{
-	uint64_t id = (uint64_t)sd_args_int(&k->a);
-	const char *pw = sd_args_str(&k->a);
-
-	if (ARGS_OK(k))
-		return k->err->status;
-	return sd_customer_check_svc_password(k->s, id, pw, k->err);
-}
-
 
 int
 op_customer_page(struct call *k)
@@ -167,7 +145,6 @@ op_customer_import(struct call *k)
 	return st;
 }
 
-
 int
 op_note_add(struct call *k)
 {
@@ -219,16 +196,6 @@ op_reminder_due(struct call *k)
 }
 
 int
-op_reminder_seen(struct call *k)
-{
-	uint64_t id = (uint64_t)sd_args_int(&k->a);
-
-	if (ARGS_OK(k))
-		return k->err->status;
-	return sd_reminder_seen(k->s, id, k->err);
-}
-
-int
 op_ticket_list(struct call *k)
 {
 	struct sd_ticket_filter f;
@@ -262,28 +229,6 @@ op_ticket_add(struct call *k)
 	    SD_OK)
 		RES_INT(k, id);
 	return st;
-}
-
-int
-op_ticket_update(struct call *k)
-{
-	uint64_t id = (uint64_t)sd_args_int(&k->a);
-	const char *text = sd_args_str(&k->a);
-
-	if (ARGS_OK(k))
-		return k->err->status;
-	return sd_ticket_update(k->s, id, text, k->err);
-}
-
-int
-op_ticket_assign(struct call *k)
-{
-	uint64_t id = (uint64_t)sd_args_int(&k->a);
-	const char *handler = sd_args_str(&k->a);
-
-	if (ARGS_OK(k))
-		return k->err->status;
-	return sd_ticket_assign(k->s, id, handler, k->err);
 }
 
 int

@@ -63,14 +63,23 @@ void	rate_fields(struct sd_args *a, struct sd_rate_fields *f);
 void	plan_fields(struct sd_args *a, struct sd_plan_fields *f);
 void	agent_fields(struct sd_args *a, struct sd_agent_fields *f);
 
+/* One-call stubs (rpc.c): the arguments in order, then fn(session, ...):
+ * an id; an id and a string; a string; a string and an int. */
+int	op_id(struct call *k, int (*fn)(struct sd_session *, uint64_t,
+	    struct sd_err *));
+int	op_id_str(struct call *k, int (*fn)(struct sd_session *, uint64_t,
+	    const char *, struct sd_err *));
+int	op_str(struct call *k, int (*fn)(struct sd_session *, const char *,
+	    struct sd_err *));
+int	op_str_int(struct call *k,
+	    int (*fn)(struct sd_session *, const char *, int, struct sd_err *));
+
 /* The operations (the table: sd_rpc_call in rpc.c). */
 /* rpc_base.c */
 int	op_user_page(struct call *k);
 int	op_user_get(struct call *k);
 int	op_user_add(struct call *k);
 int	op_user_update(struct call *k);
-int	op_user_set_status(struct call *k);
-int	op_user_unlock(struct call *k);
 int	op_user_passwd(struct call *k);
 int	op_user_may_passwd(struct call *k);
 int	op_disk_get(struct call *k);
@@ -82,19 +91,14 @@ int	op_customer_get(struct call *k);
 int	op_customer_find(struct call *k);
 int	op_customer_add(struct call *k);
 int	op_customer_update(struct call *k);
-int	op_customer_claim(struct call *k);
 int	op_customer_transfer(struct call *k);
-int	op_customer_check_svc_password(struct call *k);
 int	op_customer_page(struct call *k);
 int	op_customer_import(struct call *k);
 int	op_note_add(struct call *k);
 int	op_note_list(struct call *k);
 int	op_reminder_due(struct call *k);
-int	op_reminder_seen(struct call *k);
 int	op_ticket_list(struct call *k);
 int	op_ticket_add(struct call *k);
-int	op_ticket_update(struct call *k);
-int	op_ticket_assign(struct call *k);
 int	op_ticket_close(struct call *k);
 /* rpc_stock.c */
 int	op_sim_page(struct call *k);
@@ -105,7 +109,6 @@ int	op_sim_counts(struct call *k);
 int	op_sim_stocktake(struct call *k);
 int	op_agent_tree(struct call *k);
 int	op_agent_stats(struct call *k);
-int	op_agent_set_status(struct call *k);
 int	op_agent_add(struct call *k);
 int	op_plan_list(struct call *k);
 int	op_plan_add(struct call *k);
@@ -114,8 +117,6 @@ int	op_vas_add(struct call *k);
 int	op_subscription_list(struct call *k);
 int	op_order_add(struct call *k);
 int	op_order_list(struct call *k);
-int	op_order_id(struct call *k, int (*fn)(struct sd_session *, uint64_t,
-	    struct sd_err *));
 int	op_order_ship(struct call *k);
 int	op_order_end(struct call *k);
 /* rpc_billing.c */
@@ -142,10 +143,6 @@ int	op_shift_report(struct call *k);
 int	op_call_get(struct call *k);
 int	op_call_list(struct call *k);
 int	op_call_dial(struct call *k);
-int	op_call_id(struct call *k, int (*fn)(struct sd_session *, uint64_t,
-	    struct sd_err *));
-int	op_call_str(struct call *k, int (*fn)(struct sd_session *, uint64_t,
-	    const char *, struct sd_err *));
 int	op_modem_list(struct call *k);
 int	op_modem_switch(struct call *k);
 int	op_presence_beat(struct call *k);

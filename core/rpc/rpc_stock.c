@@ -180,17 +180,6 @@ op_agent_stats(struct call *k)
 }
 
 int
-op_agent_set_status(struct call *k)
-{
-	const char *code = sd_args_str(&k->a);
-	int status = (int)sd_args_int(&k->a);
-
-	if (ARGS_OK(k))
-		return k->err->status;
-	return sd_agent_set_status(k->s, code, status, k->err);
-}
-
-int
 op_agent_add(struct call *k)
 {
 	const char *code = sd_args_str(&k->a);
@@ -305,18 +294,6 @@ op_order_list(struct call *k)
 	st = sd_order_list(k->s, status, row_order, &r, k->err);
 	rows_end(&r);
 	return st;
-}
-
-/* approve, deliver: one id. */
-int
-op_order_id(struct call *k, int (*fn)(struct sd_session *, uint64_t,
-    struct sd_err *))
-{
-	uint64_t id = (uint64_t)sd_args_int(&k->a);
-
-	if (ARGS_OK(k))
-		return k->err->status;
-	return fn(k->s, id, k->err);
 }
 
 int

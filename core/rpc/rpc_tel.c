@@ -63,27 +63,6 @@ op_call_dial(struct call *k)
 	return st;
 }
 
-/* answer, hangup: one call id. */
-int
-op_call_id(struct call *k, int (*fn)(struct sd_session *, uint64_t,
-    struct sd_err *))
-{
-	return op_order_id(k, fn);
-}
-
-/* set outcome, dtmf: a call id and a string. */
-int
-op_call_str(struct call *k, int (*fn)(struct sd_session *, uint64_t,
-    const char *, struct sd_err *))
-{
-	uint64_t id = (uint64_t)sd_args_int(&k->a);
-	const char *s = sd_args_str(&k->a);
-
-	if (ARGS_OK(k))
-		return k->err->status;
-	return fn(k->s, id, s, k->err);
-}
-
 int
 op_modem_list(struct call *k)
 {
