@@ -54,3 +54,7 @@ for f in core/*/*.c core/*/*.h; do
 	done
 done
 [ -z "$bad" ]; t_ok "no domain includes a later domain's header${bad:+ (not:$bad)}" $?
+# No file of core/ over about a thousand lines.
+big=$(wc -l core/*.c core/*/*.c | awk '$2 != "total" && $1 > 1000 { printf " %s:%d", $2, $1 }')
+[ -z "$big" ]; t_ok "no file of core/ is over 1000 lines${big:+ (not:$big)}" $?
+
