@@ -1,8 +1,9 @@
 /*
  * tui.h -- the front ends' shared interface: the one table of operations
- * that drives simdeskctl's dispatch, its --help and the man page synopses
- * (and labels the TUI's actions), plus output helpers (aligned tables by
- * display width, JSON) and terminal prompts.  No business rule lives here.
+ * that drives simdeskctl's dispatch, its help and the man page synopses,
+ * and gives the TUI's keys for the same commands their labels and who is
+ * offered them; plus output helpers (aligned tables by display width,
+ * JSON) and terminal prompts.  No business rule lives here.
  */
 #ifndef SD_TUI_H
 #define SD_TUI_H
@@ -25,13 +26,26 @@ struct ctl_opt {
 
 struct ctl_ctx;
 
+/* A command's .op when nobody signs in for it (init, offline helpers). */
+#define CTL_OP_NONE	(-1)
+
+/*
+ * One row of the table, written with designated initializers.  .op is the
+ * core operation (SD_OP_*) whose roles may run the command: simdeskctl's
+ * help lists by it and its dispatch refuses other roles before the command
+ * starts, and a TUI key that does the same thing is offered by it.  Core
+ * checks it again, with its finer rules (own customer, own branch), as the
+ * command runs.  .op = 0 is SD_OP_USER_ADD: an .op left out would read as
+ * that, which test_cmds catches.
+ */
 struct ctl_cmd {
 	const char	*noun;
 	const char	*verb;		/* NULL for a noun used alone */
 	const char	*args;		/* positional synopsis, e.g. "LOGIN" */
 	int		 min_args, max_args;
+	int		 op;		/* SD_OP_*, or CTL_OP_NONE */
+	const char	*label;		/* the TUI key's label, N_(); or NULL */
 	const char	*summary;
-	int		 session;	/* needs a logged-in user */
 	int		 (*exec)(struct ctl_ctx *c);
 	struct ctl_opt	 opts[CTL_OPTS_MAX];
 };
@@ -76,6 +90,21 @@ void	ctl_err_flags(const struct ctl_cmd *cmd, const char *msg,
 	    struct sd_buf *out);
 const struct ctl_cmd *ctl_find_cmd(const char *noun, const char *verb,
 	    int *noun_known);
+/* The row of "noun verb" ("order approve", "pay"), or NULL. */
+const struct ctl_cmd *ctl_cmd_named(const char *name);
+/*
+ * Before c's command starts: the acting user's role may run its .op, else
+ * core's refusal (sd_authorize: the message core gives, audited), so that
+ * nothing is read or asked first.  SD_OK for a command without an .op.
+ */
+int	ctl_authorize(struct ctl_ctx *c);
+/*
+ * "simdeskctl help" alone: the commands role may run, or every command
+ * when role is SD_ROLE_NONE (nobody signed in); who names the user.
+ */
+void	ctl_usage_role(FILE *f, int role, const char *who);
+/* The roles that may run cmd, "admin, supervisor", into out. */
+void	ctl_roles(const struct ctl_cmd *cmd, struct sd_buf *out);
 /*
  * The files c's command names: paths, 'r'/'w', and the option naming each
  * (NULL: a positional argument); their number.
@@ -127,7 +156,15 @@ void	ctl_usage(FILE *f, const char *noun, const char *verb);
 /* The mdoc COMMANDS section generated from the table (for the man page). */
 void	ctl_mdoc(FILE *f);
 
+/*
+ * "simdeskctl help" alone: not in the table (so not in --help and the man
+ * page); run by simdeskd, which knows who is acting, or here when no
+ * server answers.
+ */
+extern const struct ctl_cmd ctl_help_cmd;
+
 /* Command handlers. */
+int	cmd_help(struct ctl_ctx *c);
 int	cmd_init(struct ctl_ctx *c);
 int	cmd_user_add(struct ctl_ctx *c);
 int	cmd_user_list(struct ctl_ctx *c);

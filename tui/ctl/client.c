@@ -28,6 +28,7 @@
 
 #define RESEND_MAX	5
 #define SILENT_SECONDS	60	/* a server that sends not even BUSY */
+#define HELP_WAIT_SECONDS 3	/* for a server to say who is acting */
 
 struct cfile {
 	const char	*path;
@@ -380,6 +381,10 @@ ctl_client_run(struct ctl_ctx *c, const char *conf, int argc, char **argv)
 
 	if ((st = open_files(&k, &err)) != SD_OK)
 		goto fail;
+	/* help alone waits little for a server: without one it lists every
+	 * command, here. */
+	if (c->cmd == &ctl_help_cmd)
+		k.n.wait_seconds = HELP_WAIT_SECONDS;
 	if (ctl_connect(&k.n, c->cmd->exec == cmd_init, &err) != 0) {
 		st = err.status;
 		goto fail;
@@ -460,6 +465,10 @@ fail:
 	if (k.n.made_dir)
 		unmake_dir(&k);
 	sd_buf_free(&k.n.frame);
+	if (c->cmd == &ctl_help_cmd) {
+		c->err = err;
+		return cmd_help(c);
+	}
 	fprintf(stderr, "simdeskctl: %s\n", err.msg);
 	return sd_status_exit(st ? st : SD_EINTERNAL);
 }

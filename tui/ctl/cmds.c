@@ -1,6 +1,8 @@
 /*
  * cmds.c -- the one table of simdeskctl operations (tmux's cmd_entry idea):
- * dispatch, --help and the man page's synopses are all generated from it.
+ * dispatch, the permission each command needs, --help and the man page's
+ * synopses (usage.c) and the labels of the TUI's keys for the same
+ * commands all come from its rows; and the parsing of a command line.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,39 +25,62 @@
 	{ "tags", "TAGS", "tags, comma-separated" }
 
 const struct ctl_cmd ctl_cmds[] = {
-	{ "init", NULL, "", 0, 0,
-	  "create the data directory and its first admin", 0, cmd_init,
-	  { { "admin", "LOGIN", "login of the first admin", 1 },
+	{ .noun = "init", .args = "",
+	  .op = CTL_OP_NONE, .exec = cmd_init,
+	  .summary = "create the data directory and its first admin",
+	  .opts = {
+	    { "admin", "LOGIN", "login of the first admin", 1 },
 	    { "name", "NAME", "the admin's full name" } } },
-	{ "user", "add", "LOGIN", 1, 1, "add a staff user", 1, cmd_user_add,
-	  { { "role", "ROLE", "admin, supervisor, operator, cashier or agent", 1 },
+	{ .noun = "user", .verb = "add", .args = "LOGIN", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_USER_ADD, .label = N_("Add"), .exec = cmd_user_add,
+	  .summary = "add a staff user",
+	  .opts = {
+	    { "role", "ROLE", "admin, supervisor, operator, cashier or agent", 1 },
 	    USER_FIELD_OPTS,
 	    { "os-login", "UNIXUSER", "bind a Unix login for peer authentication" } } },
-	{ "user", "list", "[PREFIX]", 0, 1, "list users by login", 1,
-	  cmd_user_list,
-	  { { "role", "ROLE", "only this role" },
+	{ .noun = "user", .verb = "list", .args = "[PREFIX]", .max_args = 1,
+	  .op = SD_OP_USER_LIST, .exec = cmd_user_list,
+	  .summary = "list users by login",
+	  .opts = {
+	    { "role", "ROLE", "only this role" },
 	    { "team", "TEAM", "only this team" } } },
-	{ "user", "show", "LOGIN", 1, 1, "show one user", 1, cmd_user_show,
-	  { { 0 } } },
-	{ "user", "update", "LOGIN", 1, 1, "change a user's fields", 1,
-	  cmd_user_update,
-	  { { "role", "ROLE", "new role" }, USER_FIELD_OPTS } },
-	{ "user", "passwd", "[LOGIN]", 0, 1,
-	  "change a password (yours, or as admin anyone's)", 1,
-	  cmd_user_passwd, { { 0 } } },
-	{ "user", "disable", "LOGIN", 1, 1, "stop a user from logging in", 1,
-	  cmd_user_disable, { { 0 } } },
-	{ "user", "enable", "LOGIN", 1, 1, "allow a disabled user again", 1,
-	  cmd_user_enable, { { 0 } } },
-	{ "user", "unlock", "LOGIN", 1, 1,
-	  "clear a lockout after wrong passwords", 1, cmd_user_unlock,
-	  { { 0 } } },
-	{ "user", "bind", "LOGIN UNIXUSER", 2, 2,
-	  "bind a Unix login for peer authentication (\"\" unbinds)", 1,
-	  cmd_user_bind, { { 0 } } },
-	{ "audit", "list", "", 0, 0, "list the audit trail, oldest first", 1,
-	  cmd_audit_list,
-	  { { "since", "TIME", "from this local time (YYYY-MM-DD[ HH:MM[:SS]], "
+	{ .noun = "user", .verb = "show", .args = "LOGIN", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_USER_SHOW, .exec = cmd_user_show,
+	  .summary = "show one user" },
+	{ .noun = "user", .verb = "update", .args = "LOGIN", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_USER_UPDATE, .label = N_("Edit"), .exec = cmd_user_update,
+	  .summary = "change a user's fields",
+	  .opts = {
+	    { "role", "ROLE", "new role" }, USER_FIELD_OPTS } },
+	{ .noun = "user", .verb = "passwd", .args = "[LOGIN]", .max_args = 1,
+	  .op = SD_OP_USER_PASSWD, .exec = cmd_user_passwd,
+	  .summary = "change a password (yours, or as admin anyone's)" },
+	{ .noun = "user", .verb = "disable", .args = "LOGIN", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_USER_DISABLE, .exec = cmd_user_disable,
+	  .summary = "stop a user from logging in" },
+	{ .noun = "user", .verb = "enable", .args = "LOGIN", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_USER_ENABLE, .exec = cmd_user_enable,
+	  .summary = "allow a disabled user again" },
+	{ .noun = "user", .verb = "unlock", .args = "LOGIN", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_USER_UNLOCK, .label = N_("Unlock"),
+	  .exec = cmd_user_unlock,
+	  .summary = "clear a lockout after wrong passwords" },
+	{ .noun = "user", .verb = "bind", .args = "LOGIN UNIXUSER",
+	  .min_args = 2, .max_args = 2,
+	  .op = SD_OP_USER_BIND, .exec = cmd_user_bind,
+	  .summary = "bind a Unix login for peer authentication (\"\" "
+	    "unbinds)" },
+	{ .noun = "audit", .verb = "list", .args = "",
+	  .op = SD_OP_AUDIT_LIST, .exec = cmd_audit_list,
+	  .summary = "list the audit trail, oldest first",
+	  .opts = {
+	    { "since", "TIME", "from this local time (YYYY-MM-DD[ HH:MM[:SS]], "
 	      "12-05, 15:30, today, +2d; a day from its start)" },
 	    { "until", "TIME", "up to this local time, included (the same "
 	      "forms; a day to its end)" },
@@ -63,165 +88,292 @@ const struct ctl_cmd ctl_cmds[] = {
 	    { "object", "PREFIX", "only objects starting with PREFIX" },
 	    { "op", "PREFIX", "only operations starting with PREFIX" },
 	    { "limit", "N", "only the newest N rows" } } },
-	{ "customer", "add", "", 0, 0, "add a customer (a phone already "
-	  "on file is refused, naming its customer)", 1, cmd_customer_add,
-	  { { "name", "NAME", "name", 1 }, { "phone", "PHONES",
+	{ .noun = "customer", .verb = "add", .args = "",
+	  .op = SD_OP_CUST_ADD, .label = N_("Add"), .exec = cmd_customer_add,
+	  .summary = "add a customer (a phone already on file is refused, "
+	    "naming its customer)",
+	  .opts = {
+	    { "name", "NAME", "name", 1 }, { "phone", "PHONES",
 	    "phone numbers, comma-separated", 1 }, CUST_FIELD_OPTS,
 	    { "owner", "LOGIN", "owner (default: you if an operator, else "
 	    "the shared pool)" }, { "dnc", NULL, "do not call" } } },
-	{ "customer", "update", "CUSTOMER", 1, 1, "change a customer's fields "
-	  "(owner, owner's supervisor or admin)", 1, cmd_customer_update,
-	  { { "name", "NAME", "name" }, { "phone", "PHONES",
+	{ .noun = "customer", .verb = "update", .args = "CUSTOMER",
+	  .min_args = 1, .max_args = 1,
+	  .op = SD_OP_CUST_UPDATE, .label = N_("Edit"),
+	  .exec = cmd_customer_update,
+	  .summary = "change a customer's fields (owner, owner's supervisor "
+	    "or admin)",
+	  .opts = {
+	    { "name", "NAME", "name" }, { "phone", "PHONES",
 	    "phone numbers (replace all)" }, CUST_FIELD_OPTS,
 	    { "dnc", "yes|no", "do not call" },
 	    { "status", "STATUS", "prospect, active, suspended or closed" } } },
-	{ "customer", "show", "CUSTOMER", 1, 1, "show a customer by id or any "
-	  "phone number", 1, cmd_customer_show, { { 0 } } },
-	{ "customer", "list", "", 0, 0, "list customers (all, by id, unless "
-	  "filtered)", 1, cmd_customer_list,
-	  { { "mine", NULL, "only mine" }, { "owner", "LOGIN", "only LOGIN's" },
+	{ .noun = "customer", .verb = "show", .args = "CUSTOMER", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_CUST_SHOW, .exec = cmd_customer_show,
+	  .summary = "show a customer by id or any phone number" },
+	{ .noun = "customer", .verb = "list", .args = "",
+	  .op = SD_OP_CUST_SHOW, .exec = cmd_customer_list,
+	  .summary = "list customers (all, by id, unless filtered)",
+	  .opts = {
+	    { "mine", NULL, "only mine" }, { "owner", "LOGIN", "only LOGIN's" },
 	    { "pool", NULL, "only the shared pool" },
 	    { "class", "CLASS", "only this class" },
 	    { "city", "CITY", "only this city" }, { "tag", "TAG", "only this tag" },
 	    { "limit", "N", "at most N rows" } } },
-	{ "customer", "search", "TEXT", 1, 1, "customers whose phone (digits) or "
-	  "name (otherwise) starts with TEXT", 1, cmd_customer_search,
-	  { { "by", "name|phone", "force the kind of search" },
+	{ .noun = "customer", .verb = "search", .args = "TEXT", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_CUST_SHOW, .exec = cmd_customer_search,
+	  .summary = "customers whose phone (digits) or name (otherwise) "
+	    "starts with TEXT",
+	  .opts = {
+	    { "by", "name|phone", "force the kind of search" },
 	    { "limit", "N", "at most N rows (default 100)" } } },
-	{ "customer", "import", "FILE", 1, 1, "import customers from CSV or .xlsx "
-	  "(all or nothing unless --skip-bad)", 1, cmd_customer_import,
-	  { { "map", "COL=field,...", "map columns (header or number) to fields" },
+	{ .noun = "customer", .verb = "import", .args = "FILE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_CUST_IMPORT, .exec = cmd_customer_import,
+	  .summary = "import customers from CSV or .xlsx (all or nothing "
+	    "unless --skip-bad)",
+	  .opts = {
+	    { "map", "COL=field,...", "map columns (header or number) to fields" },
 	    { "encoding", "auto|utf-8|gb18030", "CSV encoding (default auto)" },
 	    { "skip-bad", "REJECTS.csv", "import the good rows; bad ones with "
 	    "their reason go here" },
 	    { "owner", "LOGIN", "owner of rows without one" } } },
-	{ "customer", "claim", "CUSTOMER", 1, 1, "take a customer from the "
-	  "shared pool", 1, cmd_customer_claim, { { 0 } } },
-	{ "customer", "transfer", "[CUSTOMER...]", 0, CTL_ARGS_MAX, "move "
-	  "customers with their reminders and open tickets (supervisor)", 1,
-	  cmd_customer_transfer,
-	  { { "from", "LOGIN", "current owner", 1 },
+	{ .noun = "customer", .verb = "claim", .args = "CUSTOMER",
+	  .min_args = 1, .max_args = 1,
+	  .op = SD_OP_CUST_CLAIM, .label = N_("Claim"),
+	  .exec = cmd_customer_claim,
+	  .summary = "take a customer from the shared pool" },
+	{ .noun = "customer", .verb = "transfer", .args = "[CUSTOMER...]",
+	  .max_args = CTL_ARGS_MAX,
+	  .op = SD_OP_CUST_TRANSFER, .label = N_("Transfer customers"),
+	  .exec = cmd_customer_transfer,
+	  .summary = "move customers with their reminders and open tickets "
+	    "(supervisor)",
+	  .opts = {
+	    { "from", "LOGIN", "current owner", 1 },
 	    { "to", "LOGIN", "new owner", 1 },
 	    { "all", NULL, "all of --from's customers" } } },
-	{ "customer", "sweep", "", 0, 0, "return customers without a follow-up "
-	  "for pool_days to the shared pool", 1, cmd_customer_sweep,
-	  { { "days", "N", "instead of pool_days from the config" } } },
-	{ "customer", "passwd", "CUSTOMER", 1, 1, "set the customer's service "
-	  "password (SIMDESK_NEW_PASSWORD or asked)", 1, cmd_customer_passwd,
-	  { { 0 } } },
-	{ "note", "add", "CUSTOMER TEXT", 2, 2, "record a follow-up; --next "
-	  "plans the next contact with a reminder for the owner, --next none "
-	  "drops the planned one (audited), without --next it stays", 1,
-	  cmd_note_add,
-	  { { "next", "TIME|none", "next contact, YYYY-MM-DD HH:MM "
+	{ .noun = "customer", .verb = "sweep", .args = "",
+	  .op = SD_OP_CUST_SWEEP, .exec = cmd_customer_sweep,
+	  .summary = "return customers without a follow-up for pool_days to "
+	    "the shared pool",
+	  .opts = {
+	    { "days", "N", "instead of pool_days from the config" } } },
+	{ .noun = "customer", .verb = "passwd", .args = "CUSTOMER",
+	  .min_args = 1, .max_args = 1,
+	  .op = SD_OP_CUST_ADD, .exec = cmd_customer_passwd,
+	  .summary = "set the customer's service password "
+	    "(SIMDESK_NEW_PASSWORD or asked)" },
+	{ .noun = "note", .verb = "add", .args = "CUSTOMER TEXT", .min_args = 2,
+	  .max_args = 2,
+	  .op = SD_OP_NOTE_ADD, .label = N_("Note"), .exec = cmd_note_add,
+	  .summary = "record a follow-up; --next plans the next contact "
+	    "with a reminder for the owner, --next none drops the planned one "
+	    "(audited), without --next it stays",
+	  .opts = {
+	    { "next", "TIME|none", "next contact, YYYY-MM-DD HH:MM "
 	      "(none: drop the planned one)" },
 	    { "outcome", "CODE", "outcome code" } } },
-	{ "note", "list", "CUSTOMER", 1, 1, "a customer's notes, newest first",
-	  1, cmd_note_list, { { 0 } } },
-	{ "reminder", "list", "", 0, 0, "your reminders due now (or by --until)",
-	  1, cmd_reminder_list,
-	  { { "until", "TIME", "due by this time (default now)" },
+	{ .noun = "note", .verb = "list", .args = "CUSTOMER", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_NOTE_LIST, .exec = cmd_note_list,
+	  .summary = "a customer's notes, newest first" },
+	{ .noun = "reminder", .verb = "list", .args = "",
+	  .op = SD_OP_NOTE_LIST, .exec = cmd_reminder_list,
+	  .summary = "your reminders due now (or by --until)",
+	  .opts = {
+	    { "until", "TIME", "due by this time (default now)" },
 	    { "team", NULL, "your team's overdue ones (supervisor)" } } },
-	{ "ticket", "add", "CUSTOMER", 1, 1, "accept a service request", 1,
-	  cmd_ticket_add,
-	  { { "type", "TYPE", "inquiry, complaint, after-sales or change", 1 },
+	{ .noun = "ticket", .verb = "add", .args = "CUSTOMER", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_TICKET_ADD, .label = N_("Ticket"), .exec = cmd_ticket_add,
+	  .summary = "accept a service request",
+	  .opts = {
+	    { "type", "TYPE", "inquiry, complaint, after-sales or change", 1 },
 	    { "text", "TEXT", "what the customer asked for", 1 } } },
-	{ "ticket", "list", "", 0, 0, "list tickets", 1, cmd_ticket_list,
-	  { { "mine", NULL, "only those you handle" },
+	{ .noun = "ticket", .verb = "list", .args = "",
+	  .op = SD_OP_TICKET_SHOW, .exec = cmd_ticket_list,
+	  .summary = "list tickets",
+	  .opts = {
+	    { "mine", NULL, "only those you handle" },
 	    { "handler", "LOGIN", "only LOGIN's" },
 	    { "customer", "CUSTOMER", "only this customer's" },
 	    { "status", "STATUS", "open, in_progress, resolved, closed or active" },
 	    { "overdue", NULL, "only those past their SLA" } } },
-	{ "ticket", "show", "ID", 1, 1, "show a ticket", 1, cmd_ticket_show,
-	  { { 0 } } },
-	{ "ticket", "assign", "ID LOGIN", 2, 2, "give a ticket to a handler "
-	  "(supervisor)", 1, cmd_ticket_assign, { { 0 } } },
-	{ "ticket", "update", "ID", 1, 1, "add to a ticket's content", 1,
-	  cmd_ticket_update, { { "text", "TEXT", "what was done", 1 } } },
-	{ "ticket", "close", "ID", 1, 1, "resolve and close a ticket", 1,
-	  cmd_ticket_close,
-	  { { "resolution", "TEXT", "how it was resolved", 1 },
+	{ .noun = "ticket", .verb = "show", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_TICKET_SHOW, .exec = cmd_ticket_show,
+	  .summary = "show a ticket" },
+	{ .noun = "ticket", .verb = "assign", .args = "ID LOGIN", .min_args = 2,
+	  .max_args = 2,
+	  .op = SD_OP_TICKET_ASSIGN, .label = N_("Assign"),
+	  .exec = cmd_ticket_assign,
+	  .summary = "give a ticket to a handler (supervisor)" },
+	{ .noun = "ticket", .verb = "update", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_TICKET_UPDATE, .label = N_("Add progress"),
+	  .exec = cmd_ticket_update,
+	  .summary = "add to a ticket's content",
+	  .opts = {
+	    { "text", "TEXT", "what was done", 1 } } },
+	{ .noun = "ticket", .verb = "close", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_TICKET_CLOSE, .label = N_("Close"),
+	  .exec = cmd_ticket_close,
+	  .summary = "resolve and close a ticket",
+	  .opts = {
+	    { "resolution", "TEXT", "how it was resolved", 1 },
 	    { "score", "1-5", "the customer's satisfaction" } } },
-	{ "ticket", "reopen", "ID", 1, 1, "reopen a resolved or closed ticket",
-	  1, cmd_ticket_reopen, { { "reason", "TEXT", "why" } } },
-	{ "plan", "add", "CODE", 1, 1, "add a plan (套餐)", 1, cmd_plan_add,
-	  { { "name", "NAME", "name", 1 },
+	{ .noun = "ticket", .verb = "reopen", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_TICKET_REOPEN, .exec = cmd_ticket_reopen,
+	  .summary = "reopen a resolved or closed ticket",
+	  .opts = {
+	    { "reason", "TEXT", "why" } } },
+	{ .noun = "plan", .verb = "add", .args = "CODE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_PLAN_EDIT, .label = N_("New plan"), .exec = cmd_plan_add,
+	  .summary = "add a plan (套餐)",
+	  .opts = {
+	    { "name", "NAME", "name", 1 },
 	    { "monthly-fee", "YUAN", "monthly fee, e.g. 39", 1 },
 	    { "minutes", "N", "included minutes" }, { "sms", "N", "included SMS" },
 	    { "tariff", "CODE", "tariff for usage beyond the bundle" },
 	    { "vas", "CODES", "value-added services it allows, comma-separated" } } },
-	{ "plan", "update", "CODE", 1, 1, "change a plan", 1, cmd_plan_update,
-	  { { "name", "NAME", "name" }, { "monthly-fee", "YUAN", "monthly fee" },
+	{ .noun = "plan", .verb = "update", .args = "CODE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_PLAN_EDIT, .exec = cmd_plan_update,
+	  .summary = "change a plan",
+	  .opts = {
+	    { "name", "NAME", "name" }, { "monthly-fee", "YUAN", "monthly fee" },
 	    { "minutes", "N", "included minutes" }, { "sms", "N", "included SMS" },
 	    { "tariff", "CODE", "tariff" }, { "vas", "CODES", "allowed services" } } },
-	{ "plan", "list", "", 0, 0, "list plans", 1, cmd_plan_list, { { 0 } } },
-	{ "plan", "show", "CODE", 1, 1, "show a plan", 1, cmd_plan_show, { { 0 } } },
-	{ "plan", "retire", "CODE", 1, 1, "stop selling a plan (existing "
-	  "subscriptions keep it)", 1, cmd_plan_retire, { { 0 } } },
-	{ "vas", "add", "CODE", 1, 1, "add a value-added service (新业务)", 1,
-	  cmd_vas_add, { { "name", "NAME", "name", 1 },
+	{ .noun = "plan", .verb = "list", .args = "",
+	  .op = SD_OP_PLAN_SHOW, .exec = cmd_plan_list,
+	  .summary = "list plans" },
+	{ .noun = "plan", .verb = "show", .args = "CODE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_PLAN_SHOW, .exec = cmd_plan_show,
+	  .summary = "show a plan" },
+	{ .noun = "plan", .verb = "retire", .args = "CODE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_PLAN_EDIT, .exec = cmd_plan_retire,
+	  .summary = "stop selling a plan (existing subscriptions keep it)" },
+	{ .noun = "vas", .verb = "add", .args = "CODE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_PLAN_EDIT, .label = N_("New service"),
+	  .exec = cmd_vas_add,
+	  .summary = "add a value-added service (新业务)",
+	  .opts = {
+	    { "name", "NAME", "name", 1 },
 	    { "monthly-fee", "YUAN", "monthly fee", 1 } } },
-	{ "vas", "list", "", 0, 0, "list value-added services", 1, cmd_vas_list,
-	  { { 0 } } },
-	{ "agent", "add", "CODE", 1, 1, "add a distributor agent (代理商), "
-	  "applied", 1, cmd_agent_add,
-	  { { "name", "NAME", "name", 1 }, { "parent", "CODE", "parent agent" },
+	{ .noun = "vas", .verb = "list", .args = "",
+	  .op = SD_OP_PLAN_SHOW, .exec = cmd_vas_list,
+	  .summary = "list value-added services" },
+	{ .noun = "agent", .verb = "add", .args = "CODE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_AGENT_EDIT, .label = N_("New agent"),
+	  .exec = cmd_agent_add,
+	  .summary = "add a distributor agent (代理商), applied",
+	  .opts = {
+	    { "name", "NAME", "name", 1 }, { "parent", "CODE", "parent agent" },
 	    { "credit-limit", "YUAN", "credit limit" },
 	    { "discount", "PERCENT", "off list price on its orders (e.g. 7.5)" },
 	    { "region", "REGION", "region" } } },
-	{ "agent", "update", "CODE", 1, 1, "change an agent's name, credit "
-	  "limit, discount or region", 1, cmd_agent_update,
-	  { { "name", "NAME", "name" }, { "credit-limit", "YUAN", "credit limit" },
+	{ .noun = "agent", .verb = "update", .args = "CODE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_AGENT_APPROVE, .exec = cmd_agent_update,
+	  .summary = "change an agent's name, credit limit, discount or "
+	    "region",
+	  .opts = {
+	    { "name", "NAME", "name" }, { "credit-limit", "YUAN", "credit limit" },
 	    { "discount", "PERCENT", "off list price on its orders" },
 	    { "region", "REGION", "region" } } },
-	{ "agent", "approve", "CODE", 1, 1, "approve an agent", 1,
-	  cmd_agent_approve, { { 0 } } },
-	{ "agent", "suspend", "CODE", 1, 1, "suspend an agent", 1,
-	  cmd_agent_suspend, { { 0 } } },
-	{ "agent", "show", "CODE", 1, 1, "show an agent", 1, cmd_agent_show,
-	  { { 0 } } },
-	{ "agent", "list", "", 0, 0, "list agents (an agent user: their branch)",
-	  1, cmd_agent_list, { { 0 } } },
-	{ "agent", "tree", "[CODE]", 0, 1, "the agent tree, indented, with cards "
-	  "held and activations this month", 1, cmd_agent_tree, { { 0 } } },
-	{ "sim", "add", "", 0, 0, "add a card to stock (a 19-digit ICCID gets "
-	  "its check digit)", 1, cmd_sim_add,
-	  { { "iccid", "ICCID", "19 or 20 digits, Luhn-checked", 1 },
+	{ .noun = "agent", .verb = "approve", .args = "CODE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_AGENT_APPROVE, .label = N_("Approve"),
+	  .exec = cmd_agent_approve,
+	  .summary = "approve an agent" },
+	{ .noun = "agent", .verb = "suspend", .args = "CODE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_AGENT_APPROVE, .label = N_("Suspend"),
+	  .exec = cmd_agent_suspend,
+	  .summary = "suspend an agent" },
+	{ .noun = "agent", .verb = "show", .args = "CODE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_AGENT_SHOW, .exec = cmd_agent_show,
+	  .summary = "show an agent" },
+	{ .noun = "agent", .verb = "list", .args = "",
+	  .op = SD_OP_AGENT_SHOW, .exec = cmd_agent_list,
+	  .summary = "list agents (an agent user: their branch)" },
+	{ .noun = "agent", .verb = "tree", .args = "[CODE]", .max_args = 1,
+	  .op = SD_OP_AGENT_SHOW, .exec = cmd_agent_tree,
+	  .summary = "the agent tree, indented, with cards held and "
+	    "activations this month" },
+	{ .noun = "sim", .verb = "add", .args = "",
+	  .op = SD_OP_SIM_ADD, .exec = cmd_sim_add,
+	  .summary = "add a card to stock (a 19-digit ICCID gets its check "
+	    "digit)",
+	  .opts = {
+	    { "iccid", "ICCID", "19 or 20 digits, Luhn-checked", 1 },
 	    { "msisdn", "MSISDN", "11-digit mobile number", 1 },
 	    { "plan", "CODE", "plan", 1 }, { "imsi", "IMSI", "15 digits" },
 	    { "price", "YUAN", "list price (default: the grade's premium)" },
 	    { "batch", "BATCH", "batch" }, { "warehouse", "NAME", "warehouse" },
 	    { "card-type", "TYPE", "card type" } } },
-	{ "sim", "import", "FILE", 1, 1, "import cards from CSV or .xlsx (iccid, "
-	  "msisdn, plan, ...; all or nothing unless --skip-bad)", 1,
-	  cmd_sim_import,
-	  { { "encoding", "auto|utf-8|gb18030", "CSV encoding" },
+	{ .noun = "sim", .verb = "import", .args = "FILE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_SIM_ADD, .label = N_("Import"), .exec = cmd_sim_import,
+	  .summary = "import cards from CSV or .xlsx (iccid, msisdn, plan, "
+	    "...; all or nothing unless --skip-bad)",
+	  .opts = {
+	    { "encoding", "auto|utf-8|gb18030", "CSV encoding" },
 	    { "skip-bad", "REJECTS.csv", "import the good rows" } } },
-	{ "sim", "list", "", 0, 0, "list cards", 1, cmd_sim_list,
-	  { { "status", "STATUS", "in_stock, reserved, allocated, active, "
+	{ .noun = "sim", .verb = "list", .args = "",
+	  .op = SD_OP_SIM_SHOW, .exec = cmd_sim_list,
+	  .summary = "list cards",
+	  .opts = {
+	    { "status", "STATUS", "in_stock, reserved, allocated, active, "
 	    "suspended, terminated or returned" },
 	    { "agent", "CODE", "held by this agent" }, { "plan", "CODE", "plan" },
 	    { "grade", "GRADE", "number grade" },
 	    { "warehouse", "NAME", "warehouse" },
 	    { "msisdn-prefix", "DIGITS", "numbers starting with DIGITS" } } },
-	{ "sim", "show", "ICCID|MSISDN", 1, 1, "show a card", 1, cmd_sim_show,
-	  { { 0 } } },
-	{ "sim", "grade", "MSISDN", 1, 1, "the number's grade (靓号) and the "
-	  "rule that gave it", 0, cmd_sim_grade, { { 0 } } },
-	{ "sim", "allocate", "[ICCID...]", 0, CTL_ARGS_MAX, "allocate cards in "
-	  "stock to an approved agent (all or nothing)", 1, cmd_sim_allocate,
-	  { { "agent", "CODE", "the agent", 1 },
+	{ .noun = "sim", .verb = "show", .args = "ICCID|MSISDN", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_SIM_SHOW, .exec = cmd_sim_show,
+	  .summary = "show a card" },
+	{ .noun = "sim", .verb = "grade", .args = "MSISDN", .min_args = 1,
+	  .max_args = 1,
+	  .op = CTL_OP_NONE, .exec = cmd_sim_grade,
+	  .summary = "the number's grade (靓号) and the rule that gave it" },
+	{ .noun = "sim", .verb = "allocate", .args = "[ICCID...]",
+	  .max_args = CTL_ARGS_MAX,
+	  .op = SD_OP_SIM_ALLOCATE, .exec = cmd_sim_allocate,
+	  .summary = "allocate cards in stock to an approved agent (all or "
+	    "nothing)",
+	  .opts = {
+	    { "agent", "CODE", "the agent", 1 },
 	    { "range", "FIRST-LAST", "every card of this ICCID range" },
 	    { "count", "N", "the first N in stock of --plan" },
 	    { "plan", "CODE", "with --count" } } },
-	{ "sim", "transfer", "ICCID...", 1, CTL_ARGS_MAX, "pass allocated cards "
-	  "to another agent of the branch", 1, cmd_sim_transfer,
-	  { { "to-agent", "CODE", "the receiving agent", 1 } } },
-	{ "sim", "activate", "ICCID | --file FILE", 0, 1, "sell a card to a "
-	  "customer (开卡): subscription, active card, price on the account; "
-	  "--file: a batch (columns iccid, customer, channel, agent, price, vas, "
-	  "date), all or nothing", 1, cmd_sim_activate,
-	  { { "customer", "CUSTOMER", "id or phone" },
+	{ .noun = "sim", .verb = "transfer", .args = "ICCID...", .min_args = 1,
+	  .max_args = CTL_ARGS_MAX,
+	  .op = SD_OP_SIM_TRANSFER, .exec = cmd_sim_transfer,
+	  .summary = "pass allocated cards to another agent of the branch",
+	  .opts = {
+	    { "to-agent", "CODE", "the receiving agent", 1 } } },
+	{ .noun = "sim", .verb = "activate", .args = "ICCID | --file FILE",
+	  .max_args = 1,
+	  .op = SD_OP_SIM_ACTIVATE, .label = N_("Sell"),
+	  .exec = cmd_sim_activate,
+	  .summary = "sell a card to a customer (开卡): subscription, active "
+	    "card, price on the account; --file: a batch (columns iccid, "
+	    "customer, channel, agent, price, vas, date), all or nothing",
+	  .opts = {
+	    { "customer", "CUSTOMER", "id or phone" },
 	    { "file", "FILE", "CSV or .xlsx of activations" },
 	    { "skip-bad", "FILE", "with --file: bad rows to FILE, the rest in" },
 	    { "encoding", "ENC", "with --file: auto, utf-8 or gb18030" },
@@ -230,183 +382,345 @@ const struct ctl_cmd ctl_cmds[] = {
 	    { "price", "YUAN", "price (default: the card's list price)" },
 	    { "vas", "CODES", "value-added services, comma-separated" },
 	    { "date", "YYYY-MM-DD", "active from" } } },
-	{ "sim", "stocktake", "FILE", 1, 1, "stocktake (盘点): scanned ICCIDs, one "
-	  "per line, against a warehouse's books; a report unless --apply", 1,
-	  cmd_sim_stocktake, { { "warehouse", "NAME", "the warehouse counted", 1 },
+	{ .noun = "sim", .verb = "stocktake", .args = "FILE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_SIM_STOCKTAKE, .label = N_("Compare"),
+	  .exec = cmd_sim_stocktake,
+	  .summary = "stocktake (盘点): scanned ICCIDs, one per line, against "
+	    "a warehouse's books; a report unless --apply",
+	  .opts = {
+	    { "warehouse", "NAME", "the warehouse counted", 1 },
 	    { "apply", NULL, "record the adjustments (supervisor): found cards "
 	      "move here, missing ones are written off" },
 	    { "reason", "TEXT", "with --apply: why, for the audit" } } },
-	{ "order", "add", "", 0, 0, "order cards for an agent: a count of a plan, "
-	  "or named cards (an agent user: for itself)", 1, cmd_order_add,
-	  { { "agent", "CODE", "the ordering agent" },
+	{ .noun = "order", .verb = "add", .args = "",
+	  .op = SD_OP_ORDER_ADD, .label = N_("New"), .exec = cmd_order_add,
+	  .summary = "order cards for an agent: a count of a plan, or named "
+	    "cards (an agent user: for itself)",
+	  .opts = {
+	    { "agent", "CODE", "the ordering agent" },
 	    { "plan", "CODE", "plan" }, { "count", "N", "how many" },
 	    { "iccids", "FILE", "the cards wanted, one ICCID per line" } } },
-	{ "order", "return", "ID [ICCID...]", 1, CTL_ARGS_MAX, "unsold cards of a "
-	  "delivered order come back; their value is credited to the agent", 1,
-	  cmd_order_return, { { "reason", "TEXT", "why", 1 },
+	{ .noun = "order", .verb = "return", .args = "ID [ICCID...]",
+	  .min_args = 1, .max_args = CTL_ARGS_MAX,
+	  .op = SD_OP_ORDER_APPROVE, .exec = cmd_order_return,
+	  .summary = "unsold cards of a delivered order come back; their "
+	    "value is credited to the agent",
+	  .opts = {
+	    { "reason", "TEXT", "why", 1 },
 	    { "iccids", "FILE", "the cards, one ICCID per line" } } },
-	{ "order", "approve", "ID", 1, 1, "approve: checks stock and credit, "
-	  "reserves the cards", 1, cmd_order_approve, { { 0 } } },
-	{ "order", "ship", "ID", 1, 1, "record the shipment", 1, cmd_order_ship,
-	  { { "carrier", "NAME", "carrier", 1 },
+	{ .noun = "order", .verb = "approve", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_ORDER_APPROVE, .label = N_("Approve"),
+	  .exec = cmd_order_approve,
+	  .summary = "approve: checks stock and credit, reserves the cards" },
+	{ .noun = "order", .verb = "ship", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_ORDER_SHIP, .label = N_("Ship"), .exec = cmd_order_ship,
+	  .summary = "record the shipment",
+	  .opts = {
+	    { "carrier", "NAME", "carrier", 1 },
 	    { "tracking", "NO", "tracking number", 1 } } },
-	{ "order", "deliver", "ID", 1, 1, "cards to the agent, value to its "
-	  "receivable", 1, cmd_order_deliver, { { 0 } } },
-	{ "order", "reject", "ID", 1, 1, "reject (releases reserved cards)", 1,
-	  cmd_order_reject, { { "reason", "TEXT", "why", 1 } } },
-	{ "order", "cancel", "ID", 1, 1, "cancel (releases reserved cards)", 1,
-	  cmd_order_cancel, { { "reason", "TEXT", "why", 1 } } },
-	{ "order", "list", "", 0, 0, "list orders", 1, cmd_order_list,
-	  { { "status", "STATUS", "submitted, approved, shipped, delivered, "
+	{ .noun = "order", .verb = "deliver", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_ORDER_DELIVER, .label = N_("Deliver"),
+	  .exec = cmd_order_deliver,
+	  .summary = "cards to the agent, value to its receivable" },
+	{ .noun = "order", .verb = "reject", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_ORDER_ADD, .exec = cmd_order_reject,
+	  .summary = "reject (releases reserved cards)",
+	  .opts = {
+	    { "reason", "TEXT", "why", 1 } } },
+	{ .noun = "order", .verb = "cancel", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_ORDER_ADD, .exec = cmd_order_cancel,
+	  .summary = "cancel (releases reserved cards)",
+	  .opts = {
+	    { "reason", "TEXT", "why", 1 } } },
+	{ .noun = "order", .verb = "list", .args = "",
+	  .op = SD_OP_ORDER_SHOW, .exec = cmd_order_list,
+	  .summary = "list orders",
+	  .opts = {
+	    { "status", "STATUS", "submitted, approved, shipped, delivered, "
 	    "rejected or cancelled" } } },
-	{ "order", "show", "ID", 1, 1, "show an order", 1, cmd_order_show,
-	  { { 0 } } },
-	{ "tariff", "add", "TCODE", 1, 1, "add a tariff (资费)", 1, cmd_tariff_add,
-	  { { "name", "NAME", "name", 1 },
+	{ .noun = "order", .verb = "show", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_ORDER_SHOW, .exec = cmd_order_show,
+	  .summary = "show an order" },
+	{ .noun = "tariff", .verb = "add", .args = "TCODE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_TARIFF_EDIT, .exec = cmd_tariff_add,
+	  .summary = "add a tariff (资费)",
+	  .opts = {
+	    { "name", "NAME", "name", 1 },
 	    { "rounding", "MODE", "up (default), half-up or down, once per call" } } },
-	{ "tariff", "rate", "TCODE PREFIX", 2, 2, "set the rate of a prefix "
-	  "(and band): replaces the one there", 1, cmd_tariff_rate,
-	  { { "per-minute", "YUAN", "price a minute, up to 5 decimals", 1 },
+	{ .noun = "tariff", .verb = "rate", .args = "TCODE PREFIX",
+	  .min_args = 2, .max_args = 2,
+	  .op = SD_OP_TARIFF_EDIT, .label = N_("Set a rate"),
+	  .exec = cmd_tariff_rate,
+	  .summary = "set the rate of a prefix (and band): replaces the one "
+	    "there",
+	  .opts = {
+	    { "per-minute", "YUAN", "price a minute, up to 5 decimals", 1 },
 	    { "connect", "YUAN", "connect fee" },
 	    { "first-block", "SECONDS", "first block (default 60)" },
 	    { "increment", "SECONDS", "then per increment (default 60)" },
 	    { "name", "NAME", "destination name" },
 	    { "band", "BAND", "\"Mon-Fri 08:00-18:00\", \"22:00-07:00\"" },
 	    { "bundle", NULL, "plan minutes apply (domestic)" } } },
-	{ "tariff", "list", "", 0, 0, "list tariffs", 1, cmd_tariff_list,
-	  { { 0 } } },
-	{ "tariff", "show", "TCODE", 1, 1, "a tariff's rates", 1, cmd_tariff_show,
-	  { { 0 } } },
-	{ "tariff", "import", "TCODE FILE", 2, 2, "rates from CSV or .xlsx "
-	  "(prefix, per_minute, connect, first_block, increment, name, band, "
-	  "bundle), all or nothing", 1, cmd_tariff_import,
-	  { { "skip-bad", "REJECTS.csv", "import the good rows" },
+	{ .noun = "tariff", .verb = "list", .args = "",
+	  .op = SD_OP_TARIFF_SHOW, .exec = cmd_tariff_list,
+	  .summary = "list tariffs" },
+	{ .noun = "tariff", .verb = "show", .args = "TCODE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_TARIFF_SHOW, .exec = cmd_tariff_show,
+	  .summary = "a tariff's rates" },
+	{ .noun = "tariff", .verb = "import", .args = "TCODE FILE",
+	  .min_args = 2, .max_args = 2,
+	  .op = SD_OP_TARIFF_EDIT, .exec = cmd_tariff_import,
+	  .summary = "rates from CSV or .xlsx (prefix, per_minute, connect, "
+	    "first_block, increment, name, band, bundle), all or nothing",
+	  .opts = {
+	    { "skip-bad", "REJECTS.csv", "import the good rows" },
 	    { "encoding", "ENC", "auto, utf-8 or gb18030" } } },
-	{ "tariff", "quote", "TCODE NUMBER SECONDS", 3, 3, "what a call would "
-	  "cost: the rate, billable seconds and the cost", 1, cmd_tariff_quote,
-	  { { "at", "TIME", "answered at (default now)" },
+	{ .noun = "tariff", .verb = "quote", .args = "TCODE NUMBER SECONDS",
+	  .min_args = 3, .max_args = 3,
+	  .op = SD_OP_TARIFF_SHOW, .label = N_("Quote"),
+	  .exec = cmd_tariff_quote,
+	  .summary = "what a call would cost: the rate, billable seconds "
+	    "and the cost",
+	  .opts = {
+	    { "at", "TIME", "answered at (default now)" },
 	    { "plan-minutes", "N", "plan minutes left" } } },
-	{ "cdr", "import", "FILE", 1, 1, "import call records: matched to "
-	  "subscriptions, rated, each call once", 1, cmd_cdr_import,
-	  { { "format", "FORMAT", "asterisk (Master.csv), freeswitch (cdr_csv) "
+	{ .noun = "cdr", .verb = "import", .args = "FILE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_CDR_IMPORT, .exec = cmd_cdr_import,
+	  .summary = "import call records: matched to subscriptions, rated, "
+	    "each call once",
+	  .opts = {
+	    { "format", "FORMAT", "asterisk (Master.csv), freeswitch (cdr_csv) "
 	      "or simdesk (a CSV with the header call_id, msisdn, direction "
 	      "(out or in), number, start, answer, billsec, duration; times "
 	      "YYYY-MM-DD HH:MM:SS local, answer empty when unanswered)", 1 },
 	    { "skip-bad", "REJECTS.csv", "import the good rows" },
 	    { "encoding", "ENC", "auto, utf-8 or gb18030" } } },
-	{ "cdr", "list", "", 0, 0, "a number's calls", 1, cmd_cdr_list,
-	  { { "msisdn", "NUMBER", "the subscriber's number", 1 },
+	{ .noun = "cdr", .verb = "list", .args = "",
+	  .op = SD_OP_CDR_SHOW, .exec = cmd_cdr_list,
+	  .summary = "a number's calls",
+	  .opts = {
+	    { "msisdn", "NUMBER", "the subscriber's number", 1 },
 	    { "month", "YYYY-MM", "one month" } } },
-	{ "cdr", "show", "ID", 1, 1, "one call record", 1, cmd_cdr_show,
-	  { { 0 } } },
-	{ "cdr", "usage", "", 0, 0, "a number's usage in a month: calls, plan "
-	  "minutes, charged seconds, call fee", 1, cmd_cdr_usage,
-	  { { "msisdn", "NUMBER", "the subscriber's number", 1 },
+	{ .noun = "cdr", .verb = "show", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_CDR_SHOW, .exec = cmd_cdr_show,
+	  .summary = "one call record" },
+	{ .noun = "cdr", .verb = "usage", .args = "",
+	  .op = SD_OP_CDR_SHOW, .exec = cmd_cdr_usage,
+	  .summary = "a number's usage in a month: calls, plan minutes, "
+	    "charged seconds, call fee",
+	  .opts = {
+	    { "msisdn", "NUMBER", "the subscriber's number", 1 },
 	    { "month", "YYYY-MM", "default: this month" } } },
-	{ "bill", "run", "YYYY-MM", 1, 1, "bill a month: plan, services, "
-	  "calls, one-off charges and adjustments, posted; a rerun posts only "
-	  "what changed", 1, cmd_bill_run, { { 0 } } },
-	{ "bill", "show", "CUSTOMER YYYY-MM", 2, 2, "a customer's bill (by id or "
-	  "phone)", 1, cmd_bill_show, { { 0 } } },
-	{ "bill", "list", "", 0, 0, "a month's bills, or one customer's", 1,
-	  cmd_bill_list, { { "month", "YYYY-MM", "the month" },
+	{ .noun = "bill", .verb = "run", .args = "YYYY-MM", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_BILL_RUN, .label = N_("Run bills"), .exec = cmd_bill_run,
+	  .summary = "bill a month: plan, services, calls, one-off charges "
+	    "and adjustments, posted; a rerun posts only what changed" },
+	{ .noun = "bill", .verb = "show", .args = "CUSTOMER YYYY-MM",
+	  .min_args = 2, .max_args = 2,
+	  .op = SD_OP_BILL_SHOW, .exec = cmd_bill_show,
+	  .summary = "a customer's bill (by id or phone)" },
+	{ .noun = "bill", .verb = "list", .args = "",
+	  .op = SD_OP_BILL_SHOW, .exec = cmd_bill_list,
+	  .summary = "a month's bills, or one customer's",
+	  .opts = {
+	    { "month", "YYYY-MM", "the month" },
 	    { "customer", "CUSTOMER", "one customer's bills, oldest first" },
 	    { "unpaid", NULL, "only bills not fully paid" } } },
-	{ "bill", "adjust", "CUSTOMER YYYY-MM AMOUNT", 3, 3, "adjust a bill (yuan; "
-	  "negative credits): a posting, never an edit", 1, cmd_bill_adjust,
-	  { { "reason", "TEXT", "why", 1 } } },
-	{ "balance", NULL, "CUSTOMER", 1, 1, "a customer's balance, unpaid bills "
-	  "and credit limit", 1, cmd_balance, { { 0 } } },
-	{ "pay", NULL, "CUSTOMER AMOUNT", 2, 2, "take a payment (yuan): the "
-	  "oldest unpaid bills first, the rest as credit; prints the receipt "
-	  "number", 1, cmd_pay,
-	  { { "method", "METHOD", "cash, card, wechat or alipay", 1 },
+	{ .noun = "bill", .verb = "adjust", .args = "CUSTOMER YYYY-MM AMOUNT",
+	  .min_args = 3, .max_args = 3,
+	  .op = SD_OP_BILL_ADJUST, .label = N_("Adjust"),
+	  .exec = cmd_bill_adjust,
+	  .summary = "adjust a bill (yuan; negative credits): a posting, "
+	    "never an edit",
+	  .opts = {
+	    { "reason", "TEXT", "why", 1 } } },
+	{ .noun = "balance", .args = "CUSTOMER", .min_args = 1, .max_args = 1,
+	  .op = SD_OP_BILL_SHOW, .exec = cmd_balance,
+	  .summary = "a customer's balance, unpaid bills and credit limit" },
+	{ .noun = "pay", .args = "CUSTOMER AMOUNT", .min_args = 2,
+	  .max_args = 2,
+	  .op = SD_OP_PAY, .label = N_("Pay"), .exec = cmd_pay,
+	  .summary = "take a payment (yuan): the oldest unpaid bills first, "
+	    "the rest as credit; prints the receipt number",
+	  .opts = {
+	    { "method", "METHOD", "cash, card, wechat or alipay", 1 },
 	    { "note", "TEXT", "a note on the receipt" } } },
-	{ "receipt", "show", "NUMBER", 1, 1, "a receipt as printed", 1,
-	  cmd_receipt_show, { { "paper", "COLUMNS", "32 or 48 (default: the "
+	{ .noun = "receipt", .verb = "show", .args = "NUMBER", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_BILL_SHOW, .exec = cmd_receipt_show,
+	  .summary = "a receipt as printed",
+	  .opts = {
+	    { "paper", "COLUMNS", "32 or 48 (default: the "
 	  "config's)" } } },
-	{ "receipt", "print", "NUMBER", 1, 1, "print a receipt (a reprint says "
-	  "COPY): queued for simdeskd's printer, ESC/POS to a file, or the text",
-	  1, cmd_receipt_print,
-	  { { "printer", "NAME", "a printer of the config's printers group "
+	{ .noun = "receipt", .verb = "print", .args = "NUMBER", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_PAY, .label = N_("Reprint"), .exec = cmd_receipt_print,
+	  .summary = "print a receipt (a reprint says COPY): queued for "
+	    "simdeskd's printer, ESC/POS to a file, or the text",
+	  .opts = {
+	    { "printer", "NAME", "a printer of the config's printers group "
 	      "(default: receipts.printer)" },
 	    { "file", "FILE", "write the ESC/POS bytes to FILE" },
 	    { "paper", "COLUMNS", "32 or 48" } } },
-	{ "receipt", "list", "", 0, 0, "the receipts of a cashier's desk on a "
-	  "day, with the day's takings", 1, cmd_receipt_list,
-	  { { "cashier", "LOGIN", "whose (default: yours; a supervisor or "
+	{ .noun = "receipt", .verb = "list", .args = "",
+	  .op = SD_OP_PAY, .exec = cmd_receipt_list,
+	  .summary = "the receipts of a cashier's desk on a day, with the "
+	    "day's takings",
+	  .opts = {
+	    { "cashier", "LOGIN", "whose (default: yours; a supervisor or "
 	      "admin may name anyone)" },
 	    { "day", "YYYY-MM-DD", "which day (default: today)" } } },
-	{ "receipt", "void", "NUMBER", 1, 1, "void a receipt (supervisor): a "
-	  "reversing posting, the number stays used", 1, cmd_receipt_void,
-	  { { "reason", "TEXT", "why", 1 } } },
-	{ "shift", "close", "", 0, 0, "close your shift: receipts, totals by "
-	  "method, voids, cash expected and counted", 1, cmd_shift_close,
-	  { { "counted", "YUAN", "the cash counted in the drawer" } } },
-	{ "sim", "suspend", "ICCID", 1, 1, "suspend an active card", 1,
-	  cmd_sim_suspend, { { "reason", "TEXT", "why", 1 } } },
-	{ "sim", "resume", "ICCID", 1, 1, "resume a suspended card", 1,
-	  cmd_sim_resume, { { "reason", "TEXT", "why" } } },
-	{ "sim", "terminate", "ICCID", 1, 1, "terminate a card (history kept)",
-	  1, cmd_sim_terminate, { { "reason", "TEXT", "why", 1 } } },
-	{ "sim", "return", "ICCID", 1, 1, "take a card back from an agent", 1,
-	  cmd_sim_return, { { "reason", "TEXT", "why", 1 } } },
-	{ "sim", "restock", "ICCID", 1, 1, "put a returned card back in stock",
-	  1, cmd_sim_restock, { { "reason", "TEXT", "why" } } },
-	{ "modem", "list", "", 0, 0, "modems simdeskd drives: SIM, signal, "
-	  "registration, state, minutes and SMS against the SIM's quota", 1,
-	  cmd_modem_list, { { 0 } } },
-	{ "presence", "list", "", 0, 0, "who is at the desks for incoming "
-	  "calls: available, paused (why), on a call, or away", 1,
-	  cmd_presence_list, { { 0 } } },
-	{ "modem", "ports", "", 0, 0, "serial ports on this host "
-	  "(libserialport)", 0, cmd_modem_ports, { { 0 } } },
-	{ "modem", "switch", "MODEM SLOT", 2, 2, "switch a SIM bank to a slot; "
-	  "then its ICCID is checked against the books", 1, cmd_modem_switch,
-	  { { 0 } } },
-	{ "modem", "fault", "MODEM KIND", 2, 2, "simulated modems: inject echo, "
-	  "garbage, drop, late, cme10, vanish, reset-sms, swap-sim, hangup or "
-	  "clear", 1, cmd_modem_fault, { { 0 } } },
-	{ "modem", "ring", "MODEM FROM", 2, 2, "simulated modems: an outside "
-	  "number calls MODEM", 1, cmd_modem_ring, { { 0 } } },
-	{ "modem", "text", "MODEM FROM TEXT", 3, 3, "simulated modems: an "
-	  "outside number sends MODEM an SMS", 1, cmd_modem_text, { { 0 } } },
-	{ "call", "dial", "NUMBER", 1, 1, "dial through simdeskd; prints the "
-	  "call id", 1, cmd_call_dial,
-	  { { "modem", "MODEM", "this modem (default: the least used SIM of the "
+	{ .noun = "receipt", .verb = "void", .args = "NUMBER", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_RECEIPT_VOID, .label = N_("Void"),
+	  .exec = cmd_receipt_void,
+	  .summary = "void a receipt (supervisor): a reversing posting, the "
+	    "number stays used",
+	  .opts = {
+	    { "reason", "TEXT", "why", 1 } } },
+	{ .noun = "shift", .verb = "close", .args = "",
+	  .op = SD_OP_PAY, .label = N_("Close shift"), .exec = cmd_shift_close,
+	  .summary = "close your shift: receipts, totals by method, voids, "
+	    "cash expected and counted",
+	  .opts = {
+	    { "counted", "YUAN", "the cash counted in the drawer" } } },
+	{ .noun = "sim", .verb = "suspend", .args = "ICCID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_SIM_MOVE, .exec = cmd_sim_suspend,
+	  .summary = "suspend an active card",
+	  .opts = {
+	    { "reason", "TEXT", "why", 1 } } },
+	{ .noun = "sim", .verb = "resume", .args = "ICCID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_SIM_MOVE, .exec = cmd_sim_resume,
+	  .summary = "resume a suspended card",
+	  .opts = {
+	    { "reason", "TEXT", "why" } } },
+	{ .noun = "sim", .verb = "terminate", .args = "ICCID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_SIM_MOVE, .exec = cmd_sim_terminate,
+	  .summary = "terminate a card (history kept)",
+	  .opts = {
+	    { "reason", "TEXT", "why", 1 } } },
+	{ .noun = "sim", .verb = "return", .args = "ICCID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_SIM_MOVE, .exec = cmd_sim_return,
+	  .summary = "take a card back from an agent",
+	  .opts = {
+	    { "reason", "TEXT", "why", 1 } } },
+	{ .noun = "sim", .verb = "restock", .args = "ICCID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_SIM_MOVE, .exec = cmd_sim_restock,
+	  .summary = "put a returned card back in stock",
+	  .opts = {
+	    { "reason", "TEXT", "why" } } },
+	{ .noun = "modem", .verb = "list", .args = "",
+	  .op = SD_OP_MODEM_SHOW, .exec = cmd_modem_list,
+	  .summary = "modems simdeskd drives: SIM, signal, registration, "
+	    "state, minutes and SMS against the SIM's quota" },
+	{ .noun = "presence", .verb = "list", .args = "",
+	  .op = SD_OP_PRESENCE_SHOW, .exec = cmd_presence_list,
+	  .summary = "who is at the desks for incoming calls: available, "
+	    "paused (why), on a call, or away" },
+	{ .noun = "modem", .verb = "ports", .args = "",
+	  .op = CTL_OP_NONE, .exec = cmd_modem_ports,
+	  .summary = "serial ports on this host (libserialport)" },
+	{ .noun = "modem", .verb = "switch", .args = "MODEM SLOT",
+	  .min_args = 2, .max_args = 2,
+	  .op = SD_OP_MODEM_SWITCH, .label = N_("Switch SIM slot"),
+	  .exec = cmd_modem_switch,
+	  .summary = "switch a SIM bank to a slot; then its ICCID is "
+	    "checked against the books" },
+	{ .noun = "modem", .verb = "fault", .args = "MODEM KIND", .min_args = 2,
+	  .max_args = 2,
+	  .op = SD_OP_MODEM_SIMULATE, .exec = cmd_modem_fault,
+	  .summary = "simulated modems: inject echo, garbage, drop, late, "
+	    "cme10, vanish, reset-sms, swap-sim, hangup or clear" },
+	{ .noun = "modem", .verb = "ring", .args = "MODEM FROM", .min_args = 2,
+	  .max_args = 2,
+	  .op = SD_OP_MODEM_SIMULATE, .exec = cmd_modem_ring,
+	  .summary = "simulated modems: an outside number calls MODEM" },
+	{ .noun = "modem", .verb = "text", .args = "MODEM FROM TEXT",
+	  .min_args = 3, .max_args = 3,
+	  .op = SD_OP_MODEM_SIMULATE, .exec = cmd_modem_text,
+	  .summary = "simulated modems: an outside number sends MODEM an SMS" },
+	{ .noun = "call", .verb = "dial", .args = "NUMBER", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_CALL_DIAL, .label = N_("Dial"), .exec = cmd_call_dial,
+	  .summary = "dial through simdeskd; prints the call id",
+	  .opts = {
+	    { "modem", "MODEM", "this modem (default: the least used SIM of the "
 	    "callee's carrier)" },
 	    { "as", "OPERATOR", "on behalf of an operator (supervisors)" } } },
-	{ "call", "hangup", "CALL", 1, 1, "hang up a call", 1, cmd_call_hangup,
-	  { { 0 } } },
-	{ "call", "answer", "CALL", 1, 1, "take a ringing incoming call", 1,
-	  cmd_call_answer, { { 0 } } },
-	{ "call", "list", "", 0, 0, "calls through the modems, oldest first", 1,
-	  cmd_call_list,
-	  { { "operator", "LOGIN", "only this operator's" },
+	{ .noun = "call", .verb = "hangup", .args = "CALL", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_CALL_DIAL, .exec = cmd_call_hangup,
+	  .summary = "hang up a call" },
+	{ .noun = "call", .verb = "answer", .args = "CALL", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_CALL_DIAL, .exec = cmd_call_answer,
+	  .summary = "take a ringing incoming call" },
+	{ .noun = "call", .verb = "list", .args = "",
+	  .op = SD_OP_CALL_SHOW, .exec = cmd_call_list,
+	  .summary = "calls through the modems, oldest first",
+	  .opts = {
+	    { "operator", "LOGIN", "only this operator's" },
 	    { "date", "YYYY-MM-DD", "only this day" },
 	    { "customer", "ID", "only this customer's" },
 	    { "missed", NULL, "only missed incoming calls" } } },
-	{ "call", "show", "CALL", 1, 1, "one call with its fee", 1, cmd_call_show,
-	  { { 0 } } },
-	{ "call", "dtmf", "CALL TONES", 2, 2, "send tones (0-9 * # A-D) on a "
-	  "call that is talking", 1, cmd_call_dtmf, { { 0 } } },
-	{ "call", "recording", "CALL", 1, 1, "write a call's recording (G.711 "
-	  "A-law WAV) to a file", 1, cmd_call_recording,
-	  { { "out", "FILE", "where to write it (- for standard output)" } } },
-	{ "call", "stats", "", 0, 0, "per operator: calls, answered, talk time",
-	  1, cmd_call_stats, { { "date", "YYYY-MM-DD", "only this day" } } },
-	{ "sms", "send", "NUMBER TEXT", 2, 2, "send an SMS through simdeskd "
-	  "(UCS2 and concatenated as needed); prints its id", 1, cmd_sms_send,
-	  { { "modem", "MODEM", "this modem" } } },
-	{ "sms", "list", "", 0, 0, "messages sent and received, newest first", 1,
-	  cmd_sms_list, { { "limit", "N", "only the newest N" } } },
-	{ "sms", "decode", "HEXPDU", 1, 1, "decode an SMS PDU (deliver, submit, "
-	  "status report)", 0, cmd_sms_decode, { { 0 } } },
-	{ "ussd", NULL, "MODEM CODE", 2, 2, "send a USSD code (*100#) and print "
-	  "the network's reply", 1, cmd_ussd, { { 0 } } },
-	{ "verify", NULL, "", 0, 0,
-	  "check every invariant; exit 0 only if all hold", 1, cmd_verify,
-	  { { 0 } } },
+	{ .noun = "call", .verb = "show", .args = "CALL", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_CALL_SHOW, .exec = cmd_call_show,
+	  .summary = "one call with its fee" },
+	{ .noun = "call", .verb = "dtmf", .args = "CALL TONES", .min_args = 2,
+	  .max_args = 2,
+	  .op = SD_OP_CALL_DIAL, .exec = cmd_call_dtmf,
+	  .summary = "send tones (0-9 * # A-D) on a call that is talking" },
+	{ .noun = "call", .verb = "recording", .args = "CALL", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_CALL_SHOW, .exec = cmd_call_recording,
+	  .summary = "write a call's recording (G.711 A-law WAV) to a file",
+	  .opts = {
+	    { "out", "FILE", "where to write it (- for standard output)" } } },
+	{ .noun = "call", .verb = "stats", .args = "",
+	  .op = SD_OP_CALL_SHOW, .exec = cmd_call_stats,
+	  .summary = "per operator: calls, answered, talk time",
+	  .opts = {
+	    { "date", "YYYY-MM-DD", "only this day" } } },
+	{ .noun = "sms", .verb = "send", .args = "NUMBER TEXT", .min_args = 2,
+	  .max_args = 2,
+	  .op = SD_OP_SMS_SEND, .exec = cmd_sms_send,
+	  .summary = "send an SMS through simdeskd (UCS2 and concatenated "
+	    "as needed); prints its id",
+	  .opts = {
+	    { "modem", "MODEM", "this modem" } } },
+	{ .noun = "sms", .verb = "list", .args = "",
+	  .op = SD_OP_SMS_SHOW, .exec = cmd_sms_list,
+	  .summary = "messages sent and received, newest first",
+	  .opts = {
+	    { "limit", "N", "only the newest N" } } },
+	{ .noun = "sms", .verb = "decode", .args = "HEXPDU", .min_args = 1,
+	  .max_args = 1,
+	  .op = CTL_OP_NONE, .exec = cmd_sms_decode,
+	  .summary = "decode an SMS PDU (deliver, submit, status report)" },
+	{ .noun = "ussd", .args = "MODEM CODE", .min_args = 2, .max_args = 2,
+	  .op = SD_OP_USSD, .exec = cmd_ussd,
+	  .summary = "send a USSD code (*100#) and print the network's reply" },
+	{ .noun = "verify", .args = "",
+	  .op = SD_OP_VERIFY, .exec = cmd_verify,
+	  .summary = "check every invariant; exit 0 only if all hold" },
 };
 
 const int ctl_ncmds = sizeof ctl_cmds / sizeof ctl_cmds[0];
@@ -463,100 +777,6 @@ ctl_progress(long done, long total, void *arg)
 	    total ? done * 100 / total : 100);
 	if (done == total)
 		fputc('\n', ctl_errf());
-}
-
-static void
-usage_one(FILE *f, const struct ctl_cmd *cmd, int verbose)
-{
-	fprintf(f, "simdeskctl %s%s%s", cmd->noun, cmd->verb ? " " : "",
-	    cmd->verb ? cmd->verb : "");
-	if (cmd->args[0] != '\0')
-		fprintf(f, " %s", cmd->args);
-	for (int i = 0; i < CTL_OPTS_MAX && cmd->opts[i].name; i++) {
-		const struct ctl_opt *o = &cmd->opts[i];
-		if (o->metavar)
-			fprintf(f, o->required ? " --%s %s" : " [--%s %s]",
-			    o->name, o->metavar);
-		else
-			fprintf(f, " [--%s]", o->name);
-	}
-	fputc('\n', f);
-	if (!verbose) {
-		fprintf(f, "    %s\n", cmd->summary);
-		return;
-	}
-	fprintf(f, "\n%s.\n", cmd->summary);
-	for (int i = 0; i < CTL_OPTS_MAX && cmd->opts[i].name; i++) {
-		const struct ctl_opt *o = &cmd->opts[i];
-		char left[64];
-
-		snprintf(left, sizeof left, "--%s%s%s", o->name,
-		    o->metavar ? " " : "", o->metavar ? o->metavar : "");
-		fprintf(f, "  %-22s %s\n", left, o->help);
-	}
-	fputs("  --json                 output for scripts\n"
-	    "  --help                 this text\n", f);
-}
-
-void
-ctl_usage(FILE *f, const char *noun, const char *verb)
-{
-	int shown = 0;
-
-	if (noun == NULL)
-		fputs("usage: simdeskctl [-D DATADIR] [-C CONFIG] [--json] "
-		    "NOUN VERB [ARGS...]\n\n", f);
-	for (int i = 0; i < ctl_ncmds; i++) {
-		const struct ctl_cmd *cmd = &ctl_cmds[i];
-
-		if (noun != NULL && strcmp(cmd->noun, noun) != 0)
-			continue;
-		if (verb != NULL && (cmd->verb == NULL ||
-		    strcmp(cmd->verb, verb) != 0))
-			continue;
-		usage_one(f, cmd, verb != NULL || cmd->verb == NULL ?
-		    noun != NULL : 0);
-		shown++;
-	}
-	if (noun == NULL)
-		fputs("\nExit status: 0 ok, 2 usage, 3 not found, "
-		    "4 permission denied,\n5 invalid input (nothing written), "
-		    "6 refused by a business rule, 9 internal error.\n"
-		    "See simdeskctl(8).\n", f);
-}
-
-void
-ctl_mdoc(FILE *f)
-{
-	for (int i = 0; i < ctl_ncmds; i++) {
-		const struct ctl_cmd *cmd = &ctl_cmds[i];
-		char args[128], *tok, *save = NULL;
-
-		fprintf(f, ".It Xo Cm %s%s%s\n", cmd->noun, cmd->verb ? " " : "",
-		    cmd->verb ? cmd->verb : "");
-		sd_strlcpy(args, cmd->args, sizeof args);
-		for (tok = strtok_r(args, " ", &save); tok != NULL;
-		    tok = strtok_r(NULL, " ", &save)) {
-			size_t n = strlen(tok);
-
-			if (tok[0] == '[' && n > 2 && tok[n - 1] == ']')
-				fprintf(f, ".Op Ar %.*s\n", (int)n - 2, tok + 1);
-			else
-				fprintf(f, ".Ar %s\n", tok);
-		}
-		for (int j = 0; j < CTL_OPTS_MAX && cmd->opts[j].name; j++) {
-			const struct ctl_opt *o = &cmd->opts[j];
-
-			if (o->metavar)
-				fprintf(f, o->required ? ".Fl -%s Ar %s\n" :
-				    ".Op Fl -%s Ar %s\n", o->name, o->metavar);
-			else
-				fprintf(f, ".Op Fl -%s\n", o->name);
-		}
-		fprintf(f, ".Xc\n%c%s.\n", (cmd->summary[0] >= 'a' &&
-		    cmd->summary[0] <= 'z') ? cmd->summary[0] - 32 :
-		    cmd->summary[0], cmd->summary + 1);
-	}
 }
 
 /* ---------------------------------------------------------------- parsing */
@@ -631,6 +851,33 @@ ctl_find_cmd(const char *noun, const char *verb, int *noun_known)
 			return c;
 	}
 	return NULL;
+}
+
+const struct ctl_cmd *
+ctl_cmd_named(const char *name)
+{
+	size_t n = strcspn(name, " ");
+
+	for (int i = 0; i < ctl_ncmds; i++) {
+		const struct ctl_cmd *c = &ctl_cmds[i];
+
+		if (strlen(c->noun) != n || strncmp(c->noun, name, n) != 0)
+			continue;
+		if (name[n] == '\0' ? c->verb == NULL : c->verb != NULL &&
+		    strcmp(c->verb, name + n + 1) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+int
+ctl_authorize(struct ctl_ctx *c)
+{
+	if (c->cmd->op == CTL_OP_NONE)
+		return SD_OK;
+	/* The object, as the command's first argument names it. */
+	return sd_authorize(&c->sess, c->cmd->op, c->nargs > 0 ?
+	    c->args[0] : "", &c->err);
 }
 
 static int
@@ -779,9 +1026,15 @@ ctl_prepare(struct ctl_ctx *c, int argc, char **argv)
 		return SD_EUSAGE;
 	}
 	noun = argv[i++];
+	/* help alone is for the acting user (simdeskd knows who that is);
+	 * help NOUN [VERB] is the table's, here. */
+	if (strcmp(noun, "help") == 0 && i == argc) {
+		c->cmd = &ctl_help_cmd;
+		return 0;
+	}
 	if (strcmp(noun, "help") == 0) {
-		ctl_usage(ctl_out(), i < argc ? argv[i] : NULL,
-		    i + 1 < argc ? argv[i + 1] : NULL);
+		ctl_usage(ctl_out(), argv[i], i + 1 < argc ? argv[i + 1] :
+		    NULL);
 		return -1;
 	}
 	verb = i < argc ? argv[i] : NULL;

@@ -63,6 +63,8 @@ main(int argc, char **argv)
 	if ((st = ctl_prepare(&c, argc - i, argv + i)) != 0)
 		return st < 0 ? 0 : st;
 	if (sd_config_resolve(&cfg, conf, datadir, &c.err) != SD_OK) {
+		if (c.cmd == &ctl_help_cmd)	/* every command, and why */
+			return cmd_help(&c);
 		fprintf(stderr, "simdeskctl: %s\n", c.err.msg);
 		return sd_status_exit(c.err.status);
 	}

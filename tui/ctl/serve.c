@@ -489,9 +489,11 @@ inbox_push(struct conn *k, int bell_rang)
 /*
  * Who is acting: SIMDESK_USER (+ SIMDESK_PASSWORD or asked), else the peer
  * Unix user bound to an app user, else asked, else permission denied.
+ * may_ask 0: nothing is asked (help alone lists by who is acting when
+ * that is known without a question).
  */
 static int
-authenticate(struct ctl_ctx *c, const struct conn *k)
+authenticate(struct ctl_ctx *c, const struct conn *k, int may_ask)
 {
 	const char *login = ctl_getenv("SIMDESK_USER");
 	const char *pw = ctl_getenv("SIMDESK_PASSWORD");
@@ -501,7 +503,7 @@ authenticate(struct ctl_ctx *c, const struct conn *k)
 
 	if (login != NULL && *login != '\0') {
 		if (pw == NULL) {
-			if (!prompt_available())
+			if (!may_ask || !prompt_available())
 				return sd_err_set(&c->err, SD_EPERM,
 				    "SIMDESK_USER is set but SIMDESK_PASSWORD "
 				    "is not, and there is no terminal to ask");
@@ -518,7 +520,7 @@ authenticate(struct ctl_ctx *c, const struct conn *k)
 	if (sd_session_peer_name(c->core, k->uid, k->peer, &c->sess, &peer) ==
 	    SD_OK)
 		return SD_OK;
-	if (peer.status != SD_EPERM || !prompt_available()) {
+	if (peer.status != SD_EPERM || !may_ask || !prompt_available()) {
 		c->err = peer;
 		return peer.status;
 	}
@@ -572,7 +574,17 @@ run_command(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 			}
 		j++;
 	}
-	if (c->cmd->exec == cmd_init) {
+	if (c->cmd == &ctl_help_cmd) {
+		/* Listed by who is acting, when that is known unasked; else
+		 * every command, and the reason. */
+		c->core = core;
+		if (core == NULL)
+			sd_err_set(&c->err, SD_EINTERNAL, "data directory %s: "
+			    "no simdesk database here", cfg->data_dir);
+		else if (authenticate(c, k, 0) != SD_OK)
+			memset(&c->sess, 0, sizeof c->sess);
+		st = c->cmd->exec(c);
+	} else if (c->cmd->exec == cmd_init) {
 		if (k->uid != 0 && k->uid != getuid())
 			st = sd_err_set(&c->err, SD_EPERM, "init: only the "
 			    "server's own Unix user (uid %ld) or root may create "
@@ -590,14 +602,17 @@ run_command(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 		    "init')", cfg->data_dir);
 	else {
 		c->core = core;
-		if (!c->cmd->session || (st = authenticate(c, k)) ==
+		if (c->cmd->op == CTL_OP_NONE || (st = authenticate(c, k, 1)) ==
 		    SD_OK) {
 			char key[SD_REQ_ID_MAX + 1];
 
 			/* Ids mark writes only after the login's own. */
 			request_key(k, m, key, sizeof key);
 			sd_db_request_begin(key);
-			st = c->cmd->exec(c);
+			/* A role that may not run it is refused before it
+			 * reads a file or asks a question. */
+			if ((st = ctl_authorize(c)) == SD_OK)
+				st = c->cmd->exec(c);
 		}
 	}
 	if (st != SD_OK) {
