@@ -30,6 +30,9 @@ DB_SRC	 = $(wildcard db/*.c)
 CORE_SRC = $(wildcard core/*.c core/*/*.c)
 FE_SRC	 = tui/out.c tui/prompt.c tui/remote.c tui/connect.c
 CTL_SRC	 = $(wildcard tui/ctl/*.c)
+# The command table with its handlers: simdesk's keys take their labels
+# and who is offered them from its rows.
+CMDTAB_SRC = tui/ctl/cmds.c tui/ctl/usage.c $(wildcard tui/ctl/cmd_*.c)
 SCR_SRC	 = $(wildcard tui/scr/*.c)
 # drivers/ shared by every program (printer, PDU and AT parsers, the AT
 # engine, transports, the simulator); simdeskd alone runs the modem loop.
@@ -54,7 +57,7 @@ MO	 = $(B)/locale/zh_CN/LC_MESSAGES/simdesk.mo
 
 .PHONY: all deps check test demo demo-stop bench fuzz fuzz-build install clean man FORCE
 # Keep the ASan objects (made through a pattern chain) between runs.
-.SECONDARY: $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC) $(PRINT_SRC))
+.SECONDARY: $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC) $(PRINT_SRC) $(CMDTAB_SRC))
 
 all: $(BINS) $(MO)
 
@@ -93,7 +96,7 @@ $(B)/bin/simdeskctl: $(call obj,$(CTL_SRC)) $(FEOBJ) $(LIBOBJ)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_CORE)
 
-$(B)/bin/simdesk: $(call obj,$(SCR_SRC) tui/rpc.c) $(FEOBJ) $(LIBOBJ)
+$(B)/bin/simdesk: $(call obj,$(SCR_SRC) tui/rpc.c $(CMDTAB_SRC)) $(FEOBJ) $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_CURSES) $(LIB_CORE)
@@ -118,6 +121,19 @@ $(B)/tests/%: tests/unit/%.c $(FEOBJ) $(LIBOBJ)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka
 
 $(B)/tests-asan/%: tests/unit/%.c $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC) $(PRINT_SRC))
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD/SAN  $@")
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka
+
+# test_cmds holds simdeskctl's table against core: the table comes along.
+$(B)/tests/test_cmds: tests/unit/test_cmds.c $(call obj,$(CMDTAB_SRC)) \
+	    $(FEOBJ) $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka
+
+$(B)/tests-asan/test_cmds: tests/unit/test_cmds.c $(call san,$(CMDTAB_SRC) \
+	    $(FE_SRC) $(DB_SRC) $(CORE_SRC) $(PRINT_SRC))
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD/SAN  $@")
 	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka

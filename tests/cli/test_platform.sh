@@ -234,7 +234,7 @@ t_grep "... names it" "key_file .*nokey: No such file" "$T_DIR/err"
 n=$(grep -nE '"[^"]*--[a-z][a-z-]*' "$T_TOP"/core/*/*.c | grep -vE '^[^:]+:[0-9]+:\s*(/\*|\*)' | wc -l)
 [ "$n" -eq 0 ]; t_ok "no message of core names a command-line option ($n do)" $?
 if command -v xgettext >/dev/null; then
-	xgettext --from-code=UTF-8 -k_ -kN_ -o "$T_DIR/simdesk.pot" "$T_TOP"/tui/scr/*.c "$T_TOP"/tui/*.c 2>/dev/null
+	xgettext --from-code=UTF-8 -k_ -kN_ -o "$T_DIR/simdesk.pot" "$T_TOP"/tui/scr/*.c "$T_TOP"/tui/*.c "$T_TOP"/tui/ctl/cmds.c 2>/dev/null
 	msgcmp "$T_TOP/tui/po/zh_CN.po" "$T_DIR/simdesk.pot" 2>"$T_DIR/msgcmp"
 	t_ok "every string of the TUI is in the zh_CN catalogue" $?
 	[ -z "$(msgattrib --untranslated --no-obsolete "$T_TOP/tui/po/zh_CN.po" 2>/dev/null | grep -c '^msgid "[^"]')" ] ||

@@ -83,10 +83,37 @@ theme_attr(enum theme_item item)
 
 /* ---------------------------------------------------------------- keys */
 
+/* The row of the command a key names; a name no row has is a bug in the
+ * key table, caught by the first test that draws the screen. */
+static const struct ctl_cmd *
+key_cmd(const struct keybind *k)
+{
+	const struct ctl_cmd *c = ctl_cmd_named(k->cmd);
+
+	if (c == NULL) {
+		endwin();
+		fprintf(stderr, "simdesk: a key names '%s', which is no "
+		    "simdeskctl command\n", k->cmd);
+		abort();
+	}
+	return c;
+}
+
 int
 key_allowed(const struct keybind *k)
 {
+	if (k->cmd != NULL)
+		return key_cmd(k)->op == CTL_OP_NONE ||
+		    sd_role_may(app.sess.user.role, key_cmd(k)->op);
 	return k->need == 0 || sd_role_may(app.sess.user.role, k->need - 1);
+}
+
+const char *
+key_label(const struct keybind *k)
+{
+	if (k->label == NULL && k->cmd != NULL)
+		return key_cmd(k)->label;
+	return k->label;
 }
 
 /* The binding of key in a table ending with key 0, or NULL. */
@@ -133,7 +160,8 @@ static const struct keybind global_keys[] = {
 	{ KEY_F(1), ACT_HELP, N_("Help"), "F1" },
 	{ KEY_F(6), ACT_DIALNUM, N_("Dial"), "F6" },
 	{ KEY_F(7), ACT_CALLKEY, N_("Answer/hang up"), "F7" },
-	{ KEY_F(8), ACT_PAUSE, N_("Pause/available"), "F8" },
+	{ KEY_F(8), ACT_PAUSE, N_("Pause/available"), "F8",
+	    KEY_NEEDS(SD_OP_CALL_TAKE) },
 	{ KEY_F(10), ACT_QUIT, N_("Quit"), "F10" },
 	{ 0 }
 };
@@ -349,11 +377,11 @@ chrome_draw(struct screen *s)
 static int
 keybar_entry(const struct keybind *k, int x, int draw)
 {
-	int kw = sd_width(k->keyname), lw = sd_width(_(k->label));
+	int kw = sd_width(k->keyname), lw = sd_width(_(key_label(k)));
 
 	if (draw) {
 		put_text(LINES - 1, x, kw, k->keyname, theme_attr(TH_FKEY_NUM));
-		put_text(LINES - 1, x + kw + 1, lw + 1, _(k->label),
+		put_text(LINES - 1, x + kw + 1, lw + 1, _(key_label(k)),
 		    theme_attr(TH_FKEY));
 	}
 	return kw + lw + 3;
@@ -383,7 +411,7 @@ keybar_draw(const struct screen *s)
 		const struct keybind *k = pass == 0 ? s->keys : global_keys;
 
 		for (; k != NULL && k->key != 0 && n < 64; k++) {
-			if (k->label == NULL || k->keyname == NULL ||
+			if (key_label(k) == NULL || k->keyname == NULL ||
 			    (pass == 1 && k->key == '?') || !key_allowed(k) ||
 			    (tel_key(k->action) && !tel_enabled()))
 				continue;
@@ -659,12 +687,13 @@ help_show(struct screen *s)
 		    (s->nav ? nav_keys : NULL) : global_keys;
 
 		for (; k != NULL && k->key != 0 && y < LINES - 3; k++) {
-			if (k->label == NULL || k->keyname == NULL ||
+			if (key_label(k) == NULL || k->keyname == NULL ||
 			    !key_allowed(k) ||
 			    (tel_key(k->action) && !tel_enabled()))
 				continue;
 			put_text(y, 4, 10, k->keyname, theme_attr(TH_FKEY_NUM));
-			put_text(y, 16, w - 14, _(k->label), theme_attr(TH_NORMAL));
+			put_text(y, 16, w - 14, _(key_label(k)),
+			    theme_attr(TH_NORMAL));
 			y++;
 		}
 	}
@@ -801,6 +830,7 @@ loop(void)
 
 	while (!app.quit && !app_leaving() && app.depth > 0) {
 		struct screen *s = screen_top();
+		const struct keybind *k;
 		enum action a;
 
 		if (resized)
@@ -828,8 +858,11 @@ loop(void)
 		 * through the screen's key table, then the global one.
 		 */
 		typed = !is_key && ch >= 0x20 && ch != 0x7f;
-		if (!(s->text_input && typed) && keys_find(s->keys, (int)ch) !=
-		    NULL && !key_allowed(keys_find(s->keys, (int)ch))) {
+		k = NULL;
+		if (!(s->text_input && typed) && (k = keys_find(s->keys,
+		    (int)ch)) == NULL)
+			k = keys_find(global_keys, (int)ch);
+		if (k != NULL && !key_allowed(k)) {
 			/* Not offered to this role (core would refuse it). */
 			app_message(1, "%s", _("That key is not for your role."));
 			continue;

@@ -11,8 +11,7 @@ menu_init(struct menu *m, const struct menu_item *items, int nitems)
 	m->items = items;
 	m->n = 0;
 	for (int i = 0; i < nitems && m->n < MENU_MAX; i++)
-		if (items[i].op < 0 || sd_role_may(app.sess.user.role,
-		    items[i].op))
+		if (sd_role_may(app.sess.user.role, items[i].op))
 			m->visible[m->n++] = i;
 	if (m->sel >= m->n)
 		m->sel = 0;

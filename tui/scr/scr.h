@@ -58,11 +58,22 @@ struct keybind {
 	const char	*keyname;	/* "F2", "Enter", "/" ... */
 	int		 need;		/* KEY_NEEDS(op): offered only to the
 					 * roles core lets run op; 0: all */
+	const char	*cmd;		/* "order approve": the simdeskctl
+					 * command it does, whose row gives
+					 * the label and the operation */
 };
 #define KEY_NEEDS(op)	((op) + 1)
+/*
+ * A key that does what a simdeskctl command does: its label and the roles
+ * it is offered to come from that command's row of ctl_cmds, as simdeskctl's
+ * help and dispatch do.  keyname NULL: another key for the same, unlisted.
+ */
+#define KEY_CMD(k, act, keyname, cmd)	{ (k), (act), NULL, (keyname), 0, (cmd) }
 
-/* May the signed-in role use this key (its KEY_NEEDS operation)? */
+/* May the signed-in role use this key (its command's or KEY_NEEDS op)? */
 int	key_allowed(const struct keybind *k);
+/* The key's label (N_(), translate it), its command's when it names one. */
+const char *key_label(const struct keybind *k);
 
 /* The action bound to key in a table ending with key 0, or ACT_NONE. */
 enum action keys_lookup(const struct keybind *t, int key);
@@ -290,7 +301,7 @@ void	form_show_error(struct form *f, const struct sd_err *err);
 
 struct menu_item {
 	const char	*label;		/* N_() */
-	int		 op;		/* core operation it needs, or -1 */
+	int		 op;		/* core operation it needs (SD_OP_*) */
 	struct screen	*(*open)(void);	/* NULL: leave */
 };
 

@@ -98,8 +98,8 @@ static const struct keybind bills_keys[] = {
 	{ 'c', ACT_NONE, N_("Customer"), "c" },
 	{ KEY_LEFT, ACT_PREV, N_("Month before"), "←" },
 	{ KEY_RIGHT, ACT_NEXT, N_("Month after"), "→" },
-	{ 'R', ACT_RUN, N_("Run bills"), "R", KEY_NEEDS(SD_OP_BILL_RUN) },
-	{ 'a', ACT_ADD, N_("Adjust"), "a", KEY_NEEDS(SD_OP_BILL_ADJUST) },
+	KEY_CMD('R', ACT_RUN, "R", "bill run"),
+	KEY_CMD('a', ACT_ADD, "a", "bill adjust"),
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },
@@ -757,8 +757,8 @@ tariffs_fetch(void *ctx, const char *filter, const char *anchor, int dir,
 }
 
 static const struct keybind tariffs_keys[] = {
-	{ 'Q', ACT_NONE, N_("Quote"), "Q" },
-	{ 'a', ACT_ADD, N_("Set a rate"), "a" },
+	KEY_CMD('Q', ACT_NONE, "Q", "tariff quote"),
+	KEY_CMD('a', ACT_ADD, "a", "tariff rate"),
 	{ 't', ACT_NONE, N_("Tariff"), "t" },
 	{ '/', ACT_FILTER, N_("Prefix"), "/" },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },

@@ -116,9 +116,9 @@ static const struct keybind cust_keys[] = {
 	{ '\n', ACT_OPEN, NULL, NULL },
 	{ KEY_ENTER, ACT_OPEN, NULL, NULL },
 	{ '/', ACT_FILTER, N_("Find"), "/" },
-	{ 'a', ACT_ADD, N_("Add"), "a" },
-	{ 'c', ACT_TOGGLE, N_("Claim"), "c" },
-	{ 'd', ACT_DIAL, N_("Dial"), "d" },
+	KEY_CMD('a', ACT_ADD, "a", "customer add"),
+	KEY_CMD('c', ACT_TOGGLE, "c", "customer claim"),
+	KEY_CMD('d', ACT_DIAL, "d", "call dial"),
 	{ 'm', ACT_NEXT, N_("Mine/pool/all"), "m" },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
@@ -324,12 +324,13 @@ card_load(struct card *d)
 }
 
 static const struct keybind card_keys[] = {
-	{ 'n', ACT_ADD, N_("Note"), "n" },
-	{ 't', ACT_NEXT, N_("Ticket"), "t" },
-	{ 'e', ACT_EDIT, N_("Edit"), "e" },
-	{ 'c', ACT_TOGGLE, N_("Claim"), "c" },
+	KEY_CMD('n', ACT_ADD, "n", "note add"),
+	KEY_CMD('t', ACT_NEXT, "t", "ticket add"),
+	KEY_CMD('e', ACT_EDIT, "e", "customer update"),
+	KEY_CMD('c', ACT_TOGGLE, "c", "customer claim"),
+	/* customer transfer, of this one customer */
 	{ 'o', ACT_RUN, N_("Move"), "o", KEY_NEEDS(SD_OP_CUST_TRANSFER) },
-	{ 'd', ACT_DIAL, N_("Dial"), "d" },
+	KEY_CMD('d', ACT_DIAL, "d", "call dial"),
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },

@@ -24,7 +24,8 @@ static const struct menu_item items[] = {
 	{ N_("Verify the data"), SD_OP_VERIFY, scr_verify_new },
 	{ N_("Audit trail"), SD_OP_AUDIT_LIST, scr_audit_new },
 	{ N_("Modem board"), SD_OP_MODEM_SWITCH, scr_modems_new },
-	{ N_("My account (change password)"), -1, scr_account_new },
+	{ N_("My account (change password)"), SD_OP_USER_PASSWD,
+	    scr_account_new },
 };
 
 #define NITEMS ((int)(sizeof items / sizeof items[0]))

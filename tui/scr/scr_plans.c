@@ -162,7 +162,7 @@ cat_fetch(void *ctx, const char *filter, const char *anchor, int dir,
 }
 
 static const struct keybind plans_keys[] = {
-	{ 'n', ACT_ADD, N_("New plan"), "n", KEY_NEEDS(SD_OP_PLAN_EDIT) },
+	KEY_CMD('n', ACT_ADD, "n", "plan add"),
 	{ '/', ACT_FILTER, N_("Filter"), "/" },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
@@ -171,7 +171,7 @@ static const struct keybind plans_keys[] = {
 };
 
 static const struct keybind vas_keys[] = {
-	{ 'n', ACT_ADD, N_("New service"), "n", KEY_NEEDS(SD_OP_PLAN_EDIT) },
+	KEY_CMD('n', ACT_ADD, "n", "vas add"),
 	{ '/', ACT_FILTER, N_("Filter"), "/" },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },

@@ -215,7 +215,7 @@ static const struct keybind receipts_keys[] = {
 	{ KEY_LEFT, ACT_PREV, N_("Day before"), "←" },
 	{ KEY_RIGHT, ACT_NEXT, N_("Day after"), "→" },
 	{ 'c', ACT_NONE, N_("Cashier"), "c", KEY_NEEDS(SD_OP_RECEIPT_VOID) },
-	{ 'v', ACT_DELETE, N_("Void"), "v", KEY_NEEDS(SD_OP_RECEIPT_VOID) },
+	KEY_CMD('v', ACT_DELETE, "v", "receipt void"),
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },

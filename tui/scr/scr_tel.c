@@ -463,7 +463,7 @@ board_load(struct board *d)
 }
 
 static const struct keybind board_keys[] = {
-	{ 's', ACT_TOGGLE, N_("Switch SIM slot"), "s" },
+	KEY_CMD('s', ACT_TOGGLE, "s", "modem switch"),
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },

@@ -360,9 +360,9 @@ tk_load(struct tk_list *d)
 static const struct keybind tk_keys[] = {
 	{ '\r', ACT_OPEN, N_("Customer"), "Enter" },
 	{ '\n', ACT_OPEN, NULL, NULL },
-	{ 'u', ACT_EDIT, N_("Add progress"), "u" },
-	{ 'x', ACT_SAVE, N_("Close"), "x" },
-	{ 'a', ACT_ADD, N_("Assign"), "a", KEY_NEEDS(SD_OP_TICKET_ASSIGN) },
+	KEY_CMD('u', ACT_EDIT, "u", "ticket update"),
+	KEY_CMD('x', ACT_SAVE, "x", "ticket close"),
+	KEY_CMD('a', ACT_ADD, "a", "ticket assign"),
 	{ 'T', ACT_TOGGLE, N_("Mine/all"), "T" },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
