@@ -8,34 +8,7 @@
 
 #include "db.h"
 
-/* ---------------------------------------------------------------- errors */
-
-int
-sd_err_set(struct sd_err *err, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL)
-		return status;
-	err->status = status;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-	va_end(ap);
-	/* Errors are one line, whatever user text they quote. */
-	for (char *p = err->msg; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return status;
-}
-
-void
-sd_err_clear(struct sd_err *err)
-{
-	if (err != NULL) {
-		err->status = SD_OK;
-		err->msg[0] = '\0';
-	}
-}
+/* ---------------------------------------------------------------- statuses */
 
 int
 sd_status_exit(int status)

@@ -28,18 +28,73 @@ enum sd_status {
 	SD_ERETRY = 11		/* deadlock or lock timeout: the txn wrapper retries */
 };
 
-#define SD_ERRMSG_MAX 512
+#define SD_ERRMSG_MAX	512
+#define SD_ERR_LEVELS	4	/* errors inside errors, for a translator */
+#define SD_ERR_ARGS	8	/* arguments of one level */
+#define SD_ERR_TEXT	1024	/* the levels' arguments (and wire formats) */
+#define SD_ERRFMT_MAX	512	/* a format that came over the wire */
 
-/* An error for the user: a status and one line of text. */
+/*
+ * An error for the user: a status and one line of English (msg: what the
+ * CLI prints and the logs and the audit trail keep), and the same message
+ * for a translator (db/err.c).  Level 0 is the format sd_err_set was
+ * given (a string literal: the msgid) with each of its arguments rendered
+ * alone by its own conversion; an error made with sd_err_nest has the
+ * inner error's levels after it, level L+1 standing for argument nest[L]
+ * of level L.  nlevels 0: msg is all there is (a format this cannot take
+ * apart, or arguments that do not fit).  A plain value: copy it freely.
+ */
 struct sd_err {
-	int	status;
-	char	msg[SD_ERRMSG_MAX];
+	int		 status;
+	char		 msg[SD_ERRMSG_MAX];
+	int		 nlevels;
+	/* NULL: the format came over the wire, its text leads the level's
+	 * strings in text (sd_err_level finds it) */
+	const char	*fmt[SD_ERR_LEVELS];
+	signed char	 nargs[SD_ERR_LEVELS];
+	signed char	 nest[SD_ERR_LEVELS];	/* -1: none */
+	char		 text[SD_ERR_TEXT];	/* each level's strings, NUL-ended */
 };
 
-/* Fill err (may be NULL) and return status. */
+/* Fill err (may be NULL) and return status.  fmt must be a string
+ * literal (it is kept as the msgid) with no '*' width or positional
+ * argument, or the error keeps only its English. */
 int	sd_err_set(struct sd_err *err, int status, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+int	sd_err_vset(struct sd_err *err, int status, const char *fmt,
+	    va_list ap) __attribute__((format(printf, 3, 0)));
+/*
+ * sd_err_set around another error: one %s argument is inner->msg itself
+ * (that pointer), and a translator sees inner's own formats and
+ * arguments in its place ("%s:%d: %s", file, line, inner->msg).  err may
+ * be inner.
+ */
+int	sd_err_nest(struct sd_err *err, int status, const struct sd_err *inner,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	sd_err_clear(struct sd_err *err);
+/* Level level's format and arguments (into err, or the literal): 0, or
+ * -1 when err has no such level or its levels do not add up. */
+int	sd_err_level(const struct sd_err *err, int level, const char **fmt,
+	    const char *args[SD_ERR_ARGS], int *nargs);
+/*
+ * err said from level on in another language, into out (size bytes,
+ * always terminated, cut on a character): each level's format passed
+ * through tr (gettext; NULL: as it is) and rendered by sd_fmt_render,
+ * inner levels first.  0, or -1 when a level will not render: out then
+ * holds the English msg.
+ */
+int	sd_err_render(const struct sd_err *err, int level,
+	    const char *(*tr)(const char *), char *out, size_t size);
+/*
+ * Put args (already rendered text) into fmt, a translated format that is
+ * never given to printf: "%s"-style conversions take the arguments in
+ * order, "%2$s" by position (all or none positional; each argument used);
+ * flags, width, precision and length are part of the spec and ignored;
+ * "%%" is "%".  Only printf's conversions of one value are known (never
+ * %n, '*').  0, or -1 when the specs do not match the arguments.
+ */
+int	sd_fmt_render(const char *fmt, int nargs, const char *const args[],
+	    char *out, size_t size);
 /* The simdeskctl exit code of a status. */
 int	sd_status_exit(int status);
 const char *sd_status_name(int status);

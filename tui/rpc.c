@@ -358,9 +358,7 @@ sign_in_again(struct sd_err *err)
 			    "connection broke while signing in again");
 		else if ((st = (int)sd_wire_int(&R.reply, SD_W_EXIT, -1)) !=
 		    SD_OK)
-			sd_err_set(err, st, "%s", sd_wire_str(&R.reply,
-			    SD_W_TEXT) ? sd_wire_str(&R.reply, SD_W_TEXT) :
-			    "cannot sign in again");
+			sd_wire_err_get(&R.reply, st, err);
 		explicit_bzero(R.out.p, R.out.len);
 		sd_buf_free(&R.out);
 	}
@@ -484,9 +482,8 @@ run(struct sink *sk, struct sd_err *err)
 		}
 	}
 	st = (int)sd_wire_int(&R.reply, SD_W_EXIT, SD_EINTERNAL);
-	if (st != SD_OK)
-		sd_err_set(err, st, "%s", sd_wire_str(&R.reply, SD_W_TEXT) ?
-		    sd_wire_str(&R.reply, SD_W_TEXT) : sd_status_name(st));
+	if (st != SD_OK)	/* its English, and its formats for the screen */
+		sd_wire_err_get(&R.reply, st, err);
 	sd_args_init(&R.res, &R.reply);
 done:
 	drop_files();

@@ -302,6 +302,13 @@ void	sd_session_system(struct sd_core *core, struct sd_session *s,
 /* The role check every operation passes; a refusal is audited. */
 int	sd_authorize(struct sd_session *s, int op, const char *object,
 	    struct sd_err *err);
+/*
+ * A refusal's error is SD_DENY_FMT (the operation's name, then its
+ * reason nested: sd_err_nest) and a role's reason SD_DENY_ROLE_FMT (the
+ * role's name): a front end says them its own way.
+ */
+#define SD_DENY_FMT		"%s: permission denied: %s"
+#define SD_DENY_ROLE_FMT	"role %s may not do this"
 
 /* Create the first admin of an empty environment, bound to os_login. */
 int	sd_init_admin(struct sd_core *core, const char *login, const char *name,

@@ -24,9 +24,16 @@ int	password_hash(const char *password, char *out, size_t size,
 	    struct sd_err *err);
 int	password_check(const char *password, const char *hash);
 
-/* Refuse op on object for a reason: audited, SD_EPERM. */
+/*
+ * Refuse op on object for a reason (a format and its arguments, so that
+ * it can be translated): audited, SD_EPERM.  sd_deny_err: the reason
+ * made beforehand as an error (inside a transaction, say).
+ */
 int	sd_deny(struct sd_session *s, int op, const char *object,
-	    const char *reason, struct sd_err *err);
+	    struct sd_err *err, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+int	sd_deny_err(struct sd_session *s, int op, const char *object,
+	    const struct sd_err *why, struct sd_err *err);
 
 /* Lowercased copy of an ASCII login into out. */
 void	login_fold(const char *in, char *out, size_t size);

@@ -612,18 +612,21 @@ apply(struct sd_config *c, config_t *cf, const char *name, struct sd_err *err)
 		if (config_setting_type(st) != d->type &&
 		    !(d->type == CONFIG_TYPE_BOOL &&
 		    config_setting_type(st) == CONFIG_TYPE_INT))
-			return sd_err_set(err, SD_EINVAL, "%s:%d: %s: must be %s",
-			    name, line, key,
-			    d->type == CONFIG_TYPE_STRING ? "a string" :
-			    d->type == CONFIG_TYPE_INT ? "an integer" :
-			    "true or false");
+			return d->type == CONFIG_TYPE_STRING ?
+			    sd_err_set(err, SD_EINVAL, "%s:%d: %s: must be a "
+			    "string", name, line, key) :
+			    d->type == CONFIG_TYPE_INT ?
+			    sd_err_set(err, SD_EINVAL, "%s:%d: %s: must be an "
+			    "integer", name, line, key) :
+			    sd_err_set(err, SD_EINVAL, "%s:%d: %s: must be true "
+			    "or false", name, line, key);
 		if (d->type == CONFIG_TYPE_STRING) {
 			const char *v = config_setting_get_string(st);
 			struct sd_err why;
 
 			if (sd_check_text(key, v, d->size - 1, &why) != SD_OK)
-				return sd_err_set(err, SD_EINVAL, "%s:%d: %s",
-				    name, line, why.msg);
+				return sd_err_nest(err, SD_EINVAL, &why,
+				    "%s:%d: %s", name, line, why.msg);
 
 			if (sd_strlcpy((char *)c + d->off, v, d->size) != 0)
 				return sd_err_set(err, SD_EINVAL,

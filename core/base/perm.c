@@ -4,7 +4,7 @@
  * finer rules (own team, own record) call sd_deny() so that every refusal
  * is audited the same way.
  */
-#include <stdio.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "core/base/base_int.h"
@@ -155,29 +155,38 @@ sd_role_may(int role, int op)
 }
 
 int
-sd_deny(struct sd_session *s, int op, const char *object, const char *reason,
-    struct sd_err *err)
+sd_deny_err(struct sd_session *s, int op, const char *object,
+    const struct sd_err *why, struct sd_err *err)
 {
 	const struct sd_op_def *d = sd_op_get(op);
 	const char *name = d != NULL ? d->name : "?";
 
 	sd_audit_log(s->core, s->user.login, name, object, SD_OUTCOME_DENIED,
-	    reason);
-	return sd_err_set(err, SD_EPERM, "%s: permission denied: %s", name,
-	    reason);
+	    why->msg);
+	return sd_err_nest(err, SD_EPERM, why, SD_DENY_FMT, name, why->msg);
+}
+
+int
+sd_deny(struct sd_session *s, int op, const char *object, struct sd_err *err,
+    const char *fmt, ...)
+{
+	struct sd_err why;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sd_err_vset(&why, SD_EPERM, fmt, ap);
+	va_end(ap);
+	return sd_deny_err(s, op, object, &why, err);
 }
 
 int
 sd_authorize(struct sd_session *s, int op, const char *object,
     struct sd_err *err)
 {
-	char why[96];
-
 	if (s == NULL || s->user.login[0] == '\0')
 		return sd_err_set(err, SD_EPERM, "not logged in");
 	if (sd_role_may(s->user.role, op))
 		return SD_OK;
-	snprintf(why, sizeof why, "role %s may not do this",
-	    sd_role_name(s->user.role));
-	return sd_deny(s, op, object != NULL ? object : "", why, err);
+	return sd_deny(s, op, object != NULL ? object : "", err,
+	    SD_DENY_ROLE_FMT, sd_role_name(s->user.role));
 }

@@ -200,7 +200,7 @@ struct login_arg {
 	int		 lock_min;
 	struct sd_user	 u;
 	int		 result;	/* SD_OK or SD_EPERM */
-	char		 why[128];
+	struct sd_err	 why;
 };
 
 static int
@@ -219,7 +219,7 @@ login_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	}
 	if (a->u.status == SD_USER_DISABLED) {
 		a->result = SD_EPERM;
-		snprintf(a->why, sizeof a->why, "account %s is disabled",
+		sd_err_set(&a->why, SD_EPERM, "account %s is disabled",
 		    a->login);
 		return sd_audit_write(t, a->login, "login", a->login,
 		    SD_OUTCOME_DENIED, "", "disabled", err);
@@ -227,7 +227,7 @@ login_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if (a->u.locked_until > now) {
 		sd_time_format(a->u.locked_until, until, sizeof until);
 		a->result = SD_EPERM;
-		snprintf(a->why, sizeof a->why,
+		sd_err_set(&a->why, SD_EPERM,
 		    "account %s is locked until %s", a->login, until);
 		return sd_audit_write(t, a->login, "login", a->login,
 		    SD_OUTCOME_DENIED, "", "locked", err);
@@ -243,13 +243,13 @@ login_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	}
 	a->u.failed++;
 	a->result = SD_EPERM;
-	snprintf(a->why, sizeof a->why, "wrong password for %s", a->login);
+	sd_err_set(&a->why, SD_EPERM, "wrong password for %s", a->login);
 	if ((st = sd_audit_write(t, a->login, "login", a->login,
 	    SD_OUTCOME_FAILED, "", "wrong password", err)) != SD_OK)
 		return st;
 	if (a->u.failed >= a->max_fail) {
 		a->u.locked_until = now + (int64_t)a->lock_min * 60;
-		snprintf(a->why, sizeof a->why,
+		sd_err_set(&a->why, SD_EPERM,
 		    "wrong password for %s; account locked for %d minutes",
 		    a->login, a->lock_min);
 		if ((st = sd_audit_write(t, a->login, "login.lock", a->login,
@@ -297,7 +297,8 @@ sd_session_login(struct sd_core *core, const char *login,
 	if ((st = sd_db_run(core->db, login_txn, &a, err)) != SD_OK)
 		return st;
 	if (a.result != SD_OK)
-		return sd_err_set(err, SD_EPERM, "login: %s", a.why);
+		return sd_err_nest(err, SD_EPERM, &a.why, "login: %s",
+		    a.why.msg);
 	s->core = core;
 	s->user = a.u;
 	explicit_bzero(s->user.pwhash, sizeof s->user.pwhash);

@@ -352,7 +352,7 @@ struct change_arg {
 	const char			*pwhash;	/* new hash, or NULL */
 	const char			*old_password;	/* checked if set */
 	int				 denied;
-	char				 why[128];
+	struct sd_err			 why;
 };
 
 static int
@@ -369,7 +369,7 @@ change_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if (!visible(a->s, &u)) {
 		/* Report as not found: others' accounts are not disclosed. */
 		a->denied = 1;
-		snprintf(a->why, sizeof a->why, "%s is not in your team",
+		sd_err_set(&a->why, SD_EPERM, "%s is not in your team",
 		    a->login);
 		return SD_EPERM;
 	}
@@ -421,7 +421,7 @@ change(struct change_arg *a, struct sd_err *err)
 
 	st = sd_db_run(a->s->core->db, change_txn, a, err);
 	if (st == SD_EPERM && a->denied)
-		return sd_deny(a->s, a->opnum, a->login, a->why, err);
+		return sd_deny_err(a->s, a->opnum, a->login, &a->why, err);
 	return st;
 }
 
@@ -447,8 +447,8 @@ sd_user_update(struct sd_session *s, const char *login,
 	if ((st = sd_authorize(s, SD_OP_USER_UPDATE, login, err)) != SD_OK)
 		return st;
 	if (f->role != SD_ROLE_NONE && s->user.role != SD_ROLE_ADMIN)
-		return sd_deny(s, SD_OP_USER_UPDATE, login,
-		    "only an admin may change roles", err);
+		return sd_deny(s, SD_OP_USER_UPDATE, login, err,
+		    "only an admin may change roles");
 	change_init(&a, s, login, SD_OP_USER_UPDATE);
 	a.f = f;
 	return change(&a, err);
@@ -503,8 +503,8 @@ sd_user_may_passwd(struct sd_session *s, const char *login, int *need_old,
 		return st;
 	self = strcmp(s->user.login, login) == 0;
 	if (!self && s->user.role != SD_ROLE_ADMIN)
-		return sd_deny(s, SD_OP_USER_PASSWD, login,
-		    "only an admin may set another user's password", err);
+		return sd_deny(s, SD_OP_USER_PASSWD, login, err,
+		    "only an admin may set another user's password");
 	/* One's own password always needs the old one, admins' too: an
 	 * unattended terminal must not be enough to take an account. */
 	if (need_old != NULL)
@@ -586,8 +586,8 @@ sd_user_get(struct sd_session *s, const char *login, struct sd_user *out,
 	explicit_bzero(out->pwhash, sizeof out->pwhash);
 	if (!visible(s, out)) {
 		memset(out, 0, sizeof *out);
-		return sd_deny(s, SD_OP_USER_SHOW, folded,
-		    "not in your team", err);
+		return sd_deny(s, SD_OP_USER_SHOW, folded, err,
+		    "not in your team");
 	}
 	return SD_OK;
 }

@@ -356,6 +356,7 @@ struct imp {
 	int			 col[8];	/* simdesk format */
 	unsigned char		*bad;
 	char			(*why)[200];
+	struct sd_err		 firstbad;	/* the first bad row's */
 	long			 nbad;
 	struct match		*match;		/* per row */
 	/* Plans and their compiled tariffs, looked up once a transaction. */
@@ -559,12 +560,19 @@ check_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		m->bad[r] = 0;
 		sd_err_clear(&e);
 		st = one(t, m, r, 0, &e);
-		if (st == SD_ERETRY || st == SD_EINTERNAL)
-			return sd_err_set(err, st, "%s", e.msg);
+		if (st == SD_ERETRY || st == SD_EINTERNAL) {
+			*err = e;
+			err->status = st;
+			return st;
+		}
 		if (st != SD_OK && st != SD_EEXIST) {
 			m->bad[r] = 1;
 			snprintf(m->why[r], sizeof m->why[0], "%.60s:%d: %.120s",
 			    m->file, m->t->lines[r], e.msg);
+			if (m->nbad == 0)
+				sd_err_nest(&m->firstbad, st, &e,
+				    "%.60s:%d: %.120s", m->file,
+				    m->t->lines[r], e.msg);
 			m->nbad++;
 		}
 	}
@@ -593,8 +601,8 @@ write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			continue;
 		}
 		if (st != SD_OK) {
-			return sd_err_set(err, st == SD_EINVAL ? SD_EREFUSED : st,
-			    "%.60s:%d: %s", m->file, m->t->lines[r], e.msg);
+			return sd_err_nest(err, st == SD_EINVAL ? SD_EREFUSED : st,
+			    &e, "%.60s:%d: %s", m->file, m->t->lines[r], e.msg);
 		}
 		w++;
 	}
@@ -662,13 +670,16 @@ sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
 	if ((st = sd_db_read(s->core->db, check_txn, &m, err)) != SD_OK)
 		goto out;
 	if (m.nbad > 0 && rejects == NULL) {
-		int first = m.first;
-
-		while (!m.bad[first])
-			first++;
-		st = sd_err_set(err, SD_EINVAL, "%s (%ld bad row%s in all; "
-		    "nothing imported; set the bad rows aside (skip-bad) to import the rest)",
-		    m.why[first], m.nbad, m.nbad == 1 ? "" : "s");
+		if (m.nbad == 1)
+			st = sd_err_nest(err, SD_EINVAL, &m.firstbad, "%s (1 bad "
+			    "row in all; nothing imported; set the bad rows "
+			    "aside (skip-bad) to import the rest)",
+			    m.firstbad.msg);
+		else
+			st = sd_err_nest(err, SD_EINVAL, &m.firstbad, "%s (%ld "
+			    "bad rows in all; nothing imported; set the bad "
+			    "rows aside (skip-bad) to import the rest)",
+			    m.firstbad.msg, m.nbad);
 		goto out;
 	}
 	if (rejects != NULL) {

@@ -395,8 +395,8 @@ sd_receipt_list(struct sd_session *s, const char *cashier, int64_t from,
 	/* A cashier's own; who looks after the counter, anyone's. */
 	if (strcmp(cashier, s->user.login) != 0 &&
 	    s->user.role != SD_ROLE_ADMIN && s->user.role != SD_ROLE_SUPERVISOR)
-		return sd_deny(s, SD_OP_PAY, cashier, "a cashier sees the "
-		    "receipts of their own desk", err);
+		return sd_deny(s, SD_OP_PAY, cashier, err, "a cashier sees the "
+		    "receipts of their own desk");
 	if (from >= to)
 		return sd_err_set(err, SD_EINVAL, "period: it ends before it "
 		    "starts");

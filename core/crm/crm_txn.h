@@ -18,9 +18,10 @@ int	customer_key_resolve(struct sd_txn *t, const char *key, uint64_t *id,
 /* Which customer owns phone, if any (0). */
 int	customer_by_phone(struct sd_txn *t, const char *phone, uint64_t *id,
 	    struct sd_err *err);
-/* May s change c (owner, owner's supervisor, admin)?  why filled if not. */
+/* May s change c (owner, owner's supervisor, admin)?  why filled if not
+ * (for sd_deny_err). */
 int	customer_may_edit(struct sd_txn *t, const struct sd_session *s,
-	    const struct sd_customer *c, char *why, size_t size);
+	    const struct sd_customer *c, struct sd_err *why);
 /* Close the pending reminders of a customer (done), but for one due at
  * keep_due (0: close them all). */
 int	reminders_close(struct sd_txn *t, uint64_t customer, int64_t keep_due,

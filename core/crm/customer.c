@@ -234,11 +234,13 @@ phone_clash(struct sd_txn *t, const struct sd_customer *c, struct sd_err *err)
 			continue;
 		if ((st = customer_load(t, id, &other, 0, err)) != SD_OK)
 			return st;
-		return sd_err_set(err, SD_EEXIST,
-		    "phone: %s already belongs to customer %llu %s%s%s%s",
-		    c->phones[i], (unsigned long long)id, other.name,
-		    other.owner[0] ? " (owner " : " (in the pool",
-		    other.owner, ")");
+		if (other.owner[0] == '\0')
+			return sd_err_set(err, SD_EEXIST, "phone: %s already "
+			    "belongs to customer %llu %s (in the pool)",
+			    c->phones[i], (unsigned long long)id, other.name);
+		return sd_err_set(err, SD_EEXIST, "phone: %s already belongs "
+		    "to customer %llu %s (owner %s)", c->phones[i],
+		    (unsigned long long)id, other.name, other.owner);
 	}
 	return SD_OK;
 }
@@ -537,7 +539,7 @@ team_of(struct sd_txn *t, const char *login, char *out, size_t size)
 
 int
 customer_may_edit(struct sd_txn *t, const struct sd_session *s,
-    const struct sd_customer *c, char *why, size_t size)
+    const struct sd_customer *c, struct sd_err *why)
 {
 	char team[65];
 
@@ -549,15 +551,15 @@ customer_may_edit(struct sd_txn *t, const struct sd_session *s,
 		team_of(t, c->owner, team, sizeof team);
 		if (s->user.team[0] && strcmp(team, s->user.team) == 0)
 			return 1;
-		snprintf(why, size, "customer %llu belongs to %s, not your team",
-		    (unsigned long long)c->id, c->owner);
+		sd_err_set(why, SD_EPERM, "customer %llu belongs to %s, not "
+		    "your team", (unsigned long long)c->id, c->owner);
 		return 0;
 	}
 	if (c->owner[0] == '\0')
-		snprintf(why, size, "customer %llu is in the shared pool: "
-		    "claim it first", (unsigned long long)c->id);
+		sd_err_set(why, SD_EPERM, "customer %llu is in the shared "
+		    "pool: claim it first", (unsigned long long)c->id);
 	else
-		snprintf(why, size, "customer %llu belongs to %s",
+		sd_err_set(why, SD_EPERM, "customer %llu belongs to %s",
 		    (unsigned long long)c->id, c->owner);
 	return 0;
 }
@@ -598,8 +600,6 @@ struct cust_arg {
 	struct sd_session		*s;
 	const struct sd_cust_fields	*f;
 	struct sd_customer		 c;
-	int				 denied;
-	char				 why[160];
 };
 
 static int
@@ -644,8 +644,8 @@ sd_customer_add(struct sd_session *s, const struct sd_cust_fields *f,
 	if (f->owner != NULL && f->owner[0] != '\0') {
 		if (s->user.role == SD_ROLE_OPERATOR &&
 		    strcmp(f->owner, s->user.login) != 0)
-			return sd_deny(s, SD_OP_CUST_ADD, f->owner,
-			    "operators add customers for themselves", err);
+			return sd_deny(s, SD_OP_CUST_ADD, f->owner, err,
+			    "operators add customers for themselves");
 		sd_strlcpy(a.c.owner, f->owner, sizeof a.c.owner);
 	} else if (s->user.role == SD_ROLE_OPERATOR)
 		sd_strlcpy(a.c.owner, s->user.login, sizeof a.c.owner);
@@ -664,7 +664,7 @@ struct upd_arg {
 	uint64_t			 id;
 	const struct sd_cust_fields	*f;
 	int				 denied;
-	char				 why[160];
+	struct sd_err			 why;
 };
 
 static int
@@ -678,7 +678,7 @@ update_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	a->denied = 0;
 	if ((st = customer_load(t, a->id, &c, 1, err)) != SD_OK)
 		return st;
-	if (!customer_may_edit(t, a->s, &c, a->why, sizeof a->why)) {
+	if (!customer_may_edit(t, a->s, &c, &a->why)) {
 		a->denied = 1;
 		return SD_EPERM;
 	}
@@ -700,7 +700,7 @@ int
 sd_customer_update(struct sd_session *s, uint64_t id,
     const struct sd_cust_fields *f, struct sd_err *err)
 {
-	struct upd_arg a = { s, id, f, 0, "" };
+	struct upd_arg a = { .s = s, .id = id, .f = f };
 	char obj[32];
 	int st;
 
@@ -712,7 +712,7 @@ sd_customer_update(struct sd_session *s, uint64_t id,
 		    "or claim to change owners");
 	st = sd_db_run(s->core->db, update_txn, &a, err);
 	if (st == SD_EPERM && a.denied)
-		return sd_deny(s, SD_OP_CUST_UPDATE, obj, a.why, err);
+		return sd_deny_err(s, SD_OP_CUST_UPDATE, obj, &a.why, err);
 	return st;
 }
 
@@ -723,7 +723,7 @@ struct svcpw_arg {
 	struct sd_session	*s;
 	uint64_t		 id;
 	const char		*hash;
-	char			 why[160];
+	struct sd_err		 why;
 	int			 denied;
 };
 
@@ -740,7 +740,7 @@ svcpw_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return st;
 	/* The counter sets it for anyone; otherwise the owner's side. */
 	if (a->s->user.role != SD_ROLE_CASHIER &&
-	    !customer_may_edit(t, a->s, &c, a->why, sizeof a->why)) {
+	    !customer_may_edit(t, a->s, &c, &a->why)) {
 		a->denied = 1;
 		return SD_EPERM;
 	}
@@ -776,7 +776,7 @@ sd_customer_set_svc_password(struct sd_session *s, uint64_t id,
 	st = sd_db_run(s->core->db, svcpw_txn, &a, err);
 	explicit_bzero(hash, sizeof hash);
 	if (st == SD_EPERM && a.denied)
-		return sd_deny(s, SD_OP_CUST_ADD, obj, a.why, err);
+		return sd_deny_err(s, SD_OP_CUST_ADD, obj, &a.why, err);
 	return st;
 }
 

@@ -14,7 +14,7 @@
 struct claim_arg {
 	struct sd_session	*s;
 	uint64_t		 id;
-	char			 why[160];
+	struct sd_err		 why;
 	int			 denied;
 };
 
@@ -34,7 +34,7 @@ claim_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		    "yours", (unsigned long long)c.id);
 	if (c.owner[0] != '\0') {
 		/* 抢单: an owned customer is not up for grabs. */
-		snprintf(a->why, sizeof a->why, "customer %llu belongs to %s",
+		sd_err_set(&a->why, SD_EPERM, "customer %llu belongs to %s",
 		    (unsigned long long)c.id, c.owner);
 		a->denied = 1;
 		return SD_EPERM;
@@ -51,7 +51,7 @@ claim_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 int
 sd_customer_claim(struct sd_session *s, uint64_t id, struct sd_err *err)
 {
-	struct claim_arg a = { s, id, "", 0 };
+	struct claim_arg a = { .s = s, .id = id };
 	char obj[32];
 	int st;
 
@@ -60,7 +60,7 @@ sd_customer_claim(struct sd_session *s, uint64_t id, struct sd_err *err)
 		return st;
 	st = sd_db_run(s->core->db, claim_txn, &a, err);
 	if (st == SD_EPERM && a.denied)
-		return sd_deny(s, SD_OP_CUST_CLAIM, obj, a.why, err);
+		return sd_deny_err(s, SD_OP_CUST_CLAIM, obj, &a.why, err);
 	return st;
 }
 
@@ -161,10 +161,14 @@ move_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 		if ((st = customer_load(t, a->ids[i], &c, 1, err)) != SD_OK)
 			return st;
+		if (a->from != NULL && c.owner[0] == '\0')
+			return sd_err_set(err, SD_EREFUSED, "customer %llu is "
+			    "in the pool, not %s's", (unsigned long long)c.id,
+			    a->from);
 		if (a->from != NULL && strcmp(c.owner, a->from) != 0)
 			return sd_err_set(err, SD_EREFUSED, "customer %llu "
 			    "belongs to %s, not %s", (unsigned long long)c.id,
-			    c.owner[0] ? c.owner : "the pool", a->from);
+			    c.owner, a->from);
 		if ((st = move_customer(t, a->s, a->ids[i], a->to, a->op,
 		    err)) != SD_OK)
 			return st;
@@ -237,8 +241,8 @@ sd_customer_transfer(struct sd_session *s, const char *from, const char *to,
 		if (st == SD_ENOTFOUND)	/* the field, as a form shows it */
 			return sd_err_set(err, st, "%s: no user %s",
 			    i == 0 ? "from" : "to", login);
-		return st == SD_EPERM ? sd_deny(s, SD_OP_CUST_TRANSFER, from,
-		    "both users must be in your team", err) : st;
+		return st == SD_EPERM ? sd_deny(s, SD_OP_CUST_TRANSFER, from, err,
+		    "both users must be in your team") : st;
 	}
 	if (ut.status != SD_USER_ACTIVE || (ut.role != SD_ROLE_OPERATOR &&
 	    ut.role != SD_ROLE_SUPERVISOR && ut.role != SD_ROLE_ADMIN))

@@ -131,15 +131,15 @@ sd_import_mapping(const struct sd_table *t, const char *map, int *colfield,
 		if (colfield[c] < 0)
 			continue;
 		if (have[colfield[c]]++)
-			return sd_err_set(err, SD_EINVAL, "%s: two columns map to "
-			    "%s; map COLUMN=- drops one",
-			    t->encoding ? "header" : "header",
+			return sd_err_set(err, SD_EINVAL, "header: two columns "
+			    "map to %s; map COLUMN=- drops one",
 			    sd_import_fields[colfield[c]]);
 	}
 	if (!have[F_NAME] || !have[F_PHONE])
 		return sd_err_set(err, SD_EINVAL, "header: no column for %s; "
-		    "name one with map COLUMN=%s", !have[F_NAME] ? "name" :
-		    "phone", !have[F_NAME] ? "name" : "phone");
+		    "name one with map COLUMN=%s", sd_import_fields[!have[F_NAME] ?
+		    F_NAME : F_PHONE], sd_import_fields[!have[F_NAME] ? F_NAME :
+		    F_PHONE]);
 	return SD_OK;
 }
 
@@ -235,7 +235,7 @@ phoneset_add(struct phoneset *ps, const char *phone, int line)
 struct row {
 	struct sd_customer	c;
 	int			bad;		/* 0 ok, 1 bad, 2 duplicate */
-	char			why[200];
+	struct sd_err		why;
 };
 
 /* What is kept per row: its state, and the reason only for bad rows. */
@@ -249,6 +249,11 @@ struct bad {
 struct badlist {
 	struct bad	*v;
 	size_t		 n, cap;
+	/* The first bad row in the file's order, as an error: the one
+	 * the import's message names. */
+	int		 has_first;
+	int		 first_row;
+	struct sd_err	 first;
 };
 
 static void
@@ -261,6 +266,16 @@ bad_add(struct badlist *b, int row, const char *why)
 	b->v[b->n].row = row;
 	sd_strlcpy(b->v[b->n].why, why, sizeof b->v[0].why);
 	b->n++;
+}
+
+static void
+bad_first(struct badlist *b, int row, const struct sd_err *why)
+{
+	if (!b->has_first || row < b->first_row) {
+		b->has_first = 1;
+		b->first_row = row;
+		b->first = *why;
+	}
 }
 
 static int
@@ -321,15 +336,15 @@ check_row(struct sd_core *core, const char *file, const struct sd_table *t,
 	f.tags = v[F_TAGS];
 	if (v[F_DNC] != NULL && (f.dnc = parse_dnc(v[F_DNC])) < 0) {
 		r->bad = 1;
-		snprintf(r->why, sizeof r->why, "%s:%d: dnc: '%.20s' is not "
+		sd_err_set(&r->why, SD_EINVAL, "%s:%d: dnc: '%.20s' is not "
 		    "yes or no", file, t->lines[ri], v[F_DNC]);
 		sd_buf_free(&phones);
 		return;
 	}
 	if (customer_apply(core, &f, &r->c, &e) != SD_OK) {
 		r->bad = 1;
-		snprintf(r->why, sizeof r->why, "%s:%d: %.150s", file, t->lines[ri],
-		    e.msg);
+		sd_err_nest(&r->why, SD_EINVAL, &e, "%s:%d: %.150s", file,
+		    t->lines[ri], e.msg);
 	}
 	sd_strlcpy(r->c.owner, v[F_OWNER] && v[F_OWNER][0] ? v[F_OWNER] :
 	    default_owner ? default_owner : "", sizeof r->c.owner);
@@ -366,6 +381,7 @@ dbcheck_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 	a->dups = 0;
 	a->found.n = 0;
+	a->found.has_first = 0;
 	for (int i = a->from; i < a->to; i++) {
 		if (a->state[i] != ROW_OK)
 			continue;
@@ -379,8 +395,8 @@ dbcheck_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			if (id != 0) {
 				r.bad = ROW_DUP;
 				a->dups++;
-				snprintf(r.why, sizeof r.why, "%.60s:%d: phone: %s "
-				    "already belongs to customer %llu", a->file,
+				sd_err_set(&r.why, SD_EREFUSED, "%.60s:%d: phone: "
+				    "%s already belongs to customer %llu", a->file,
 				    a->t->lines[i + 1], r.c.phones[p],
 				    (unsigned long long)id);
 				break;
@@ -411,13 +427,15 @@ dbcheck_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			}
 			if (!ok) {
 				r.bad = ROW_BAD;
-				snprintf(r.why, sizeof r.why, "%.60s:%d: owner: %s "
-				    "is not an active operator or supervisor",
+				sd_err_set(&r.why, SD_EINVAL, "%.60s:%d: owner: "
+				    "%s is not an active operator or supervisor",
 				    a->file, a->t->lines[i + 1], r.c.owner);
 			}
 		}
-		if (r.bad)
-			bad_add(&a->found, i, r.why);
+		if (r.bad) {
+			bad_add(&a->found, i, r.why.msg);
+			bad_first(&a->found, i, &r.why);
+		}
 	}
 	return SD_OK;
 }
@@ -641,7 +659,8 @@ write_rejects(const char *path, const struct sd_table *t,
 	FILE *f = sd_file_open(path, "w", &ferr);
 
 	if (f == NULL)
-		return sd_err_set(err, SD_EINVAL, "skip-bad: %s", ferr.msg);
+		return sd_err_nest(err, SD_EINVAL, &ferr, "skip-bad: %s",
+		    ferr.msg);
 	fputs("\xef\xbb\xbf", f);
 	for (size_t b = 0; b <= bads->n; b++) {
 		int r = b == 0 ? 0 : bads->v[b - 1].row + 1;
@@ -689,10 +708,7 @@ sd_customer_import(struct sd_session *s, const char *file,
 		return st;
 	colfield = xcalloc((size_t)(t->ncols > 0 ? t->ncols : 1), sizeof *colfield);
 	if ((st = sd_import_mapping(t, o->map, colfield, err)) != SD_OK) {
-		char msg[SD_ERRMSG_MAX];
-
-		snprintf(msg, sizeof msg, "%.100s: %.400s", file, err->msg);
-		sd_err_set(err, st, "%s", msg);
+		sd_err_nest(err, st, err, "%.100s: %.400s", file, err->msg);
 		goto out;
 	}
 	if (nrows <= 0) {
@@ -715,15 +731,16 @@ sd_customer_import(struct sd_session *s, const char *file,
 
 			if (first != 0) {
 				r.bad = ROW_DUP;
-				snprintf(r.why, sizeof r.why, "%.60s:%d: phone: %s "
-				    "is also on line %d", file, t->lines[i + 1],
+				sd_err_set(&r.why, SD_EREFUSED, "%.60s:%d: phone: "
+				    "%s is also on line %d", file, t->lines[i + 1],
 				    r.c.phones[p], first);
 				res->duplicates++;
 			}
 		}
 		if (r.bad) {
 			state[i] = (unsigned char)r.bad;
-			bad_add(&bads, i, r.why);
+			bad_add(&bads, i, r.why.msg);
+			bad_first(&bads, i, &r.why);
 		}
 	}
 	phoneset_free(&ps);
@@ -739,6 +756,8 @@ sd_customer_import(struct sd_session *s, const char *file,
 			state[a.found.v[k].row] = ROW_BAD;
 			bad_add(&bads, a.found.v[k].row, a.found.v[k].why);
 		}
+		if (st == SD_OK && a.found.has_first)
+			bad_first(&bads, a.found.first_row, &a.found.first);
 		free(a.found.v);
 		if (st != SD_OK)
 			goto out;
@@ -747,9 +766,17 @@ sd_customer_import(struct sd_session *s, const char *file,
 	if (bads.n > 0)
 		qsort(bads.v, bads.n, sizeof *bads.v, bad_cmp);
 	if (bads.n > 0 && o->rejects == NULL) {
-		st = sd_err_set(err, SD_EINVAL, "%s (%zu bad row%s in all; nothing "
-		    "imported; set the bad rows aside (skip-bad) to import the rest)",
-		    bads.v[0].why, bads.n, bads.n == 1 ? "" : "s");
+		/* The first row's reason as the rejects file has it. */
+		if (bads.n == 1)
+			st = sd_err_nest(err, SD_EINVAL, &bads.first, "%.199s (1 "
+			    "bad row in all; nothing imported; set the bad rows "
+			    "aside (skip-bad) to import the rest)",
+			    bads.first.msg);
+		else
+			st = sd_err_nest(err, SD_EINVAL, &bads.first, "%.199s "
+			    "(%zu bad rows in all; nothing imported; set the bad "
+			    "rows aside (skip-bad) to import the rest)",
+			    bads.first.msg, bads.n);
 		goto out;
 	}
 	if (bads.n > 0 && (st = write_rejects(o->rejects, t, &bads, err)) != SD_OK)
@@ -786,17 +813,15 @@ sd_customer_import(struct sd_session *s, const char *file,
 		    err)) != SD_OK ||
 		    (st = sd_db_run(s->core->db, write_txn, &a, err)) != SD_OK) {
 			struct sd_err e2;
-			char msg[SD_ERRMSG_MAX];
 			struct imp_arg ia = { &m, s->user.login, "undone" };
 
-			snprintf(msg, sizeof msg, "%.100s: %.350s (nothing imported)",
-			    file, err->msg);
 			undo_import(s->core->db, m.id, &e2);
 			m.status = IMP_FAILED;
 			m.count = 0;
 			sd_db_run(s->core->db, imp_txn, &ia, &e2);
 			res->imported = 0;
-			sd_err_set(err, st == SD_EEXIST ? SD_EREFUSED : st, "%s", msg);
+			sd_err_nest(err, st == SD_EEXIST ? SD_EREFUSED : st, err,
+			    "%.100s: %.350s (nothing imported)", file, err->msg);
 			goto out;
 		}
 		res->imported += a.written;

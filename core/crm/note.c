@@ -257,7 +257,7 @@ struct note_arg {
 	struct sd_session	*s;
 	struct sd_note		 n;
 	int			 clear;		/* SD_NOTE_NEXT_CLEAR asked */
-	char			 why[160];
+	struct sd_err		 why;
 	int			 denied;
 };
 
@@ -296,7 +296,7 @@ note_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	a->denied = 0;
 	if ((st = customer_load(t, a->n.customer, &c, 1, err)) != SD_OK)
 		return st;
-	if (!customer_may_edit(t, a->s, &c, a->why, sizeof a->why)) {
+	if (!customer_may_edit(t, a->s, &c, &a->why)) {
 		a->denied = 1;
 		return SD_EPERM;
 	}
@@ -395,7 +395,7 @@ sd_note_add(struct sd_session *s, uint64_t customer, const char *text,
 		return st;
 	st = sd_db_run(s->core->db, note_txn, &a, err);
 	if (st == SD_EPERM && a.denied)
-		return sd_deny(s, SD_OP_NOTE_ADD, obj, a.why, err);
+		return sd_deny_err(s, SD_OP_NOTE_ADD, obj, &a.why, err);
 	if (st == SD_OK && id != NULL)
 		*id = a.n.id;
 	return st;
@@ -534,14 +534,14 @@ sd_reminder_due(struct sd_session *s, const char *owner, int64_t until,
 		if (owner != NULL && strcmp(owner, s->user.login) != 0 &&
 		    s->user.role != SD_ROLE_ADMIN &&
 		    s->user.role != SD_ROLE_SUPERVISOR)
-			return sd_deny(s, SD_OP_NOTE_LIST, owner,
-			    "others' reminders are theirs", err);
+			return sd_deny(s, SD_OP_NOTE_LIST, owner, err,
+			    "others' reminders are theirs");
 		return sd_db_read(s->core->db, due_txn, &a, err);
 	}
 	/* A supervisor's team: reminders overdue by escalate_minutes. */
 	if (s->user.role != SD_ROLE_SUPERVISOR && s->user.role != SD_ROLE_ADMIN)
-		return sd_deny(s, SD_OP_NOTE_LIST, "team",
-		    "only supervisors see their team's reminders", err);
+		return sd_deny(s, SD_OP_NOTE_LIST, "team", err,
+		    "only supervisors see their team's reminders");
 	memset(&f, 0, sizeof f);
 	if (s->user.role == SD_ROLE_SUPERVISOR)
 		f.team = s->user.team;

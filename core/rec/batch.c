@@ -66,12 +66,18 @@ batch_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		b->bad[r] = 0;
 		sd_err_clear(&e);
 		st = b->row(t, b, r, &e);
-		if (st == SD_ERETRY || st == SD_EINTERNAL)
-			return sd_err_set(err, st, "%s", e.msg);
+		if (st == SD_ERETRY || st == SD_EINTERNAL) {
+			*err = e;
+			err->status = st;
+			return st;
+		}
 		if (st != SD_OK) {
 			b->bad[r] = 1;
 			snprintf(b->why[r], sizeof b->why[0], "%.60s:%d: %.120s",
 			    b->file, b->t->lines[r], e.msg);
+			if (b->nbad == 0)
+				sd_err_nest(&b->first, st, &e, "%.60s:%d: %.120s",
+				    b->file, b->t->lines[r], e.msg);
 			b->nbad++;
 		} else
 			b->written++;
@@ -90,7 +96,7 @@ int
 batch_run(struct table_batch *b, const char *rejects, struct sd_import_result *r,
     struct sd_err *err)
 {
-	int st, first = -1;
+	int st;
 
 	memset(r, 0, sizeof *r);
 	if (b->t->nrows < 2)
@@ -105,13 +111,17 @@ batch_run(struct table_batch *b, const char *rejects, struct sd_import_result *r
 	if (st == SD_EINVAL && b->dry && b->nbad == 0)
 		st = SD_OK;		/* the dry run's own abort */
 	if (st == SD_EINVAL && b->nbad > 0) {
-		for (int i = 1; i < b->t->nrows && first < 0; i++)
-			if (b->bad[i])
-				first = i;
 		if (rejects == NULL) {
-			st = sd_err_set(err, SD_EINVAL, "%s (%ld bad row%s in all; "
-			    "nothing written; set the bad rows aside (skip-bad) to take the rest)",
-			    b->why[first], b->nbad, b->nbad == 1 ? "" : "s");
+			if (b->nbad == 1)
+				st = sd_err_nest(err, SD_EINVAL, &b->first, "%s "
+				    "(1 bad row in all; nothing written; set the "
+				    "bad rows aside (skip-bad) to take the rest)",
+				    b->first.msg);
+			else
+				st = sd_err_nest(err, SD_EINVAL, &b->first, "%s "
+				    "(%ld bad rows in all; nothing written; set "
+				    "the bad rows aside (skip-bad) to take the "
+				    "rest)", b->first.msg, b->nbad);
 			goto out;
 		}
 		st = SD_OK;		/* bad rows go to the rejects file */

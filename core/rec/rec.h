@@ -166,6 +166,7 @@ struct table_batch {
 	/* private */
 	unsigned char		*bad;
 	char			(*why)[200];
+	struct sd_err		 first;		/* the first bad row's */
 	long			 nbad, written;
 	int			 dry;
 };

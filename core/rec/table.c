@@ -374,7 +374,7 @@ struct xml_state {
 	char		 ctype[16];
 	int		 lastcol;
 	int		 failed;
-	char		 why[128];
+	struct sd_err	 why;
 };
 
 static void XMLCALL
@@ -525,7 +525,7 @@ sheet_end(void *ud, const char *el)
 
 		if (x->col < 0 || x->col <= x->lastcol) {
 			x->failed = 1;
-			snprintf(x->why, sizeof x->why, "row %d: bad cell "
+			sd_err_set(&x->why, SD_EINVAL, "row %d: bad cell "
 			    "reference", x->row);
 			return;
 		}
@@ -538,7 +538,7 @@ sheet_end(void *ud, const char *el)
 
 			if (i < 0 || i >= x->nstrings) {
 				x->failed = 1;
-				snprintf(x->why, sizeof x->why, "row %d: shared "
+				sd_err_set(&x->why, SD_EINVAL, "row %d: shared "
 				    "string %d does not exist", x->row, i);
 				return;
 			}
@@ -576,7 +576,8 @@ xml_run(const char *name, const char *member, const struct sd_buf *doc,
 		    XML_ErrorString(XML_GetErrorCode(p)));
 	XML_ParserFree(p);
 	if (ok && x->failed)
-		return sd_err_set(err, SD_EINVAL, "%s: %s", name, x->why);
+		return sd_err_nest(err, SD_EINVAL, &x->why, "%s: %s", name,
+		    x->why.msg);
 	return ok ? SD_OK : SD_EINVAL;
 }
 
@@ -627,7 +628,7 @@ read_xlsx(const char *path, struct sd_table *t, struct sd_err *err)
 		goto out;
 	}
 	if (x.target[0] == '/')
-		snprintf(sheet, sizeof sheet, "%s", x.target + 1);
+		sd_strlcpy(sheet, x.target + 1, sizeof sheet);
 	else
 		snprintf(sheet, sizeof sheet, "xl/%s", x.target);
 	st = zip_member(zf, "xl/sharedStrings.xml", &doc, path, err);

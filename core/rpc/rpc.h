@@ -14,7 +14,7 @@
  * big-endian length, then one sd_rec record whose tag SD_W_TYPE is the
  * message type.  SD_WIRE_VERSION changes whenever a message changes.
  */
-#define SD_WIRE_VERSION	2
+#define SD_WIRE_VERSION	3
 #define SD_WIRE_MAX	(1u << 20)	/* largest frame a server reads */
 #define SD_WIRE_FIELDS	256
 #define SD_WIRE_FDS	8
@@ -37,7 +37,7 @@ enum sd_wire_type {
 	SD_MSG_CALL,		/* c->s: id, op, arguments (+ fds) */
 	SD_MSG_ROWS,		/* s->c: rows of a list the call returns */
 	SD_MSG_PROGRESS,	/* s->c: done, total of a long call */
-	SD_MSG_RESULT,		/* s->c: status, error, results */
+	SD_MSG_RESULT,		/* s->c: status, error (sd_wire_err_put), results */
 	SD_MSG_EVENT		/* s->c: a TUI's inbox rang: SD_INBOX_* (a push) */
 };
 
@@ -65,7 +65,12 @@ enum sd_wire_tag {
 	SD_W_AINT,
 	SD_W_ASTR,
 	SD_W_ANULL,		/* a NULL string */
-	SD_W_ARAW		/* a fixed-layout struct of the same build */
+	SD_W_ARAW,		/* a fixed-layout struct of the same build */
+	/* an error for a translator, after its TEXT: per level, its format,
+	 * its arguments and the argument the next level stands for */
+	SD_W_EFMT,
+	SD_W_EARG,		/* repeated */
+	SD_W_ENEST
 };
 
 struct sd_wire_field {
@@ -108,6 +113,16 @@ int	sd_wire_recv(int fd, struct sd_buf *frame, size_t max, int *fds,
 /* sd_wire_recv and sd_wire_decode. */
 int	sd_wire_recv_msg(int fd, struct sd_buf *frame, size_t max,
 	    struct sd_wire_msg *m, int *fds, int *nfds, int maxfds,
+	    struct sd_err *err);
+/*
+ * An error into a frame: its TEXT (err's msg, or status's name when
+ * empty), then its levels for a translator when they render.  _get reads
+ * them back into err with the status and returns it: the text always, the
+ * levels only when every field is where, what and as long as it must be
+ * and each level's format fits its arguments (else none: the English).
+ */
+void	sd_wire_err_put(struct sd_buf *b, int status, const struct sd_err *err);
+int	sd_wire_err_get(const struct sd_wire_msg *m, int status,
 	    struct sd_err *err);
 
 /* ---------------------------------------------------------------- rpc */

@@ -115,6 +115,104 @@ sd_wire_int(const struct sd_wire_msg *m, int tag, int64_t dflt)
 	return f != NULL && f->s == NULL ? f->ival : dflt;
 }
 
+/* ---------------------------------------------------------------- errors */
+
+void
+sd_wire_err_put(struct sd_buf *b, int status, const struct sd_err *err)
+{
+	char tmp[SD_ERRMSG_MAX];
+
+	sd_rec_str(b, SD_W_TEXT, err->msg[0] != '\0' ? err->msg :
+	    sd_status_name(status));
+	/* All the levels or none: only what renders goes out. */
+	if (err->msg[0] == '\0' ||
+	    sd_err_render(err, 0, NULL, tmp, sizeof tmp) != 0)
+		return;
+	for (int l = 0; l < err->nlevels; l++) {
+		const char *f, *args[SD_ERR_ARGS];
+		int n;
+
+		/* Empty ones too (sd_rec_str leaves them out): each is
+		 * an argument in its place. */
+		(void)sd_err_level(err, l, &f, args, &n);
+		sd_rec_bytes(b, SD_W_EFMT, f, strlen(f));
+		for (int i = 0; i < n; i++)
+			sd_rec_bytes(b, SD_W_EARG, args[i], strlen(args[i]));
+		sd_rec_int(b, SD_W_ENEST, err->nest[l]);
+	}
+}
+
+/* A string field into e->text: whole, one line, or -1. */
+static int
+err_text_add(struct sd_err *e, size_t *used, const struct sd_wire_field *f,
+    size_t max)
+{
+	if (f->s == NULL || f->len >= max || memchr(f->s, '\0', f->len) != NULL ||
+	    f->len + 1 > sizeof e->text - *used)
+		return -1;
+	memcpy(e->text + *used, f->s, f->len + 1);
+	for (char *p = e->text + *used; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	*used += f->len + 1;
+	return 0;
+}
+
+int
+sd_wire_err_get(const struct sd_wire_msg *m, int status, struct sd_err *err)
+{
+	const char *text = sd_wire_str(m, SD_W_TEXT);
+	char tmp[SD_ERRMSG_MAX];
+	size_t used = 0;
+	int l = -1, bad = 0;
+
+	sd_err_set(err, status, "%s", text != NULL && text[0] != '\0' ? text :
+	    sd_status_name(status));
+	err->nlevels = 0;
+	for (int i = 0; i < m->n && !bad; i++) {
+		const struct sd_wire_field *f = &m->f[i];
+
+		switch (f->tag) {
+		case SD_W_EFMT:
+			if (++l >= SD_ERR_LEVELS || err_text_add(err, &used, f,
+			    SD_ERRFMT_MAX) != 0) {
+				bad = 1;
+				break;
+			}
+			err->fmt[l] = NULL;	/* its text leads the level's */
+			err->nargs[l] = 0;
+			err->nest[l] = -2;	/* not yet given */
+			break;
+		case SD_W_EARG:
+			if (l < 0 || err->nargs[l] >= SD_ERR_ARGS ||
+			    err_text_add(err, &used, f, SD_ERRMSG_MAX) != 0)
+				bad = 1;
+			else
+				err->nargs[l]++;
+			break;
+		case SD_W_ENEST:
+			if (l < 0 || f->s != NULL || err->nest[l] != -2 ||
+			    f->ival < -1 || f->ival >= SD_ERR_ARGS)
+				bad = 1;
+			else
+				err->nest[l] = (signed char)f->ival;
+			break;
+		default:
+			break;
+		}
+	}
+	/* Every level says which argument the next one is; the last, none
+	 * (sd_err_render checks that they are its arguments). */
+	for (int k = 0; k <= l && !bad; k++)
+		if (err->nest[k] == -2 || (k == l) != (err->nest[k] == -1))
+			bad = 1;
+	err->nlevels = bad ? 0 : l + 1;
+	if (err->nlevels > 0 && sd_err_render(err, 0, NULL, tmp,
+	    sizeof tmp) != 0)
+		err->nlevels = 0;
+	return status;
+}
+
 /* ---------------------------------------------------------------- sockets */
 
 int
@@ -153,9 +251,11 @@ sd_wire_send(int fd, const struct sd_buf *frame, const int *fds, int nfds,
 		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN)
+			return sd_err_set(err, SD_EINTERNAL, "send: timed out");
 		if (n < 0)
 			return sd_err_set(err, SD_EINTERNAL, "send: %s",
-			    errno == EAGAIN ? "timed out" : strerror(errno));
+			    strerror(errno));
 		off += (size_t)n;
 	}
 	return SD_OK;
@@ -186,9 +286,12 @@ recv_exact(int fd, char *p, size_t n, int *fds, int *nfds, int maxfds,
 		r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r < 0 && errno == EAGAIN)
+			return sd_err_set(err, SD_EINTERNAL,
+			    "receive: timed out");
 		if (r < 0)
 			return sd_err_set(err, SD_EINTERNAL, "receive: %s",
-			    errno == EAGAIN ? "timed out" : strerror(errno));
+			    strerror(errno));
 		for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
 			int k, *in;
 

@@ -308,7 +308,7 @@ agent_scoped(struct sd_session *s, const char *code, struct tree_arg *a,
 	a->scope = scope;
 	st = sd_db_read(s->core->db, fn, a, err);
 	if (st == SD_EPERM && a->denied)
-		return sd_deny(s, SD_OP_AGENT_SHOW, code, "not in your branch", err);
+		return sd_deny(s, SD_OP_AGENT_SHOW, code, err, "not in your branch");
 	return st;
 }
 
@@ -488,8 +488,7 @@ sd_agent_tree(struct sd_session *s, const char *root, sd_agent_cb cb,
 	a.cbarg = arg;
 	st = sd_db_read(s->core->db, tree_txn, &a, err);
 	if (st == SD_EPERM && a.denied)
-		return sd_deny(s, SD_OP_AGENT_SHOW, a.root, "not in your branch",
-		    err);
+		return sd_deny(s, SD_OP_AGENT_SHOW, a.root, err, "not in your branch");
 	return st;
 }
 

@@ -218,8 +218,8 @@ sd_order_add(struct sd_session *s, const char *agent, const char *plan,
 	if (agent == NULL || agent[0] == '\0')
 		return sd_err_set(err, SD_EINVAL, "agent: required");
 	if (!may_act(s, agent))
-		return sd_deny(s, SD_OP_ORDER_ADD, agent, "agents order for "
-		    "themselves", err);
+		return sd_deny(s, SD_OP_ORDER_ADD, agent, err, "agents order for "
+		    "themselves");
 	memset(&a, 0, sizeof a);
 	if (nids > 0) {
 		if (plan != NULL || count != 0)
@@ -279,7 +279,7 @@ struct step_arg {
 	int			 end_status;
 	const char		*carrier, *tracking, *reason;
 	int			 denied;
-	char			 why[128];
+	struct sd_err		 why;
 };
 
 /* The in-stock cards of a plan, first count of them, in ICCID order. */
@@ -453,13 +453,13 @@ step_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		op = a->end_status == SD_ORDER_REJECTED ? "order.reject" :
 		    "order.cancel";
 		if (!may_act(a->s, o.agent)) {
-			snprintf(a->why, sizeof a->why, "order %llu is %s's",
+			sd_err_set(&a->why, SD_EPERM, "order %llu is %s's",
 			    (unsigned long long)o.id, o.agent);
 			a->denied = 1;
 			st = SD_EPERM;
 		} else if (a->end_status == SD_ORDER_REJECTED &&
 		    a->s->user.role == SD_ROLE_AGENT) {
-			snprintf(a->why, sizeof a->why, "agents cancel, "
+			sd_err_set(&a->why, SD_EPERM, "agents cancel, "
 			    "supervisors reject");
 			a->denied = 1;
 			st = SD_EPERM;
@@ -498,14 +498,14 @@ step(struct step_arg *a, int op, struct sd_err *err)
 	sd_err_clear(err);
 	st = sd_db_run(a->s->core->db, step_txn, a, err);
 	if (st == SD_EPERM && a->denied)
-		return sd_deny(a->s, op, obj, a->why, err);
+		return sd_deny_err(a->s, op, obj, &a->why, err);
 	return st;
 }
 
 int
 sd_order_approve(struct sd_session *s, uint64_t id, struct sd_err *err)
 {
-	struct step_arg a = { s, id, ST_APPROVE, 0, NULL, NULL, NULL, 0, "" };
+	struct step_arg a = { s, id, ST_APPROVE, 0, NULL, NULL, NULL, 0, { 0 } };
 
 	return step(&a, SD_OP_ORDER_APPROVE, err);
 }
@@ -514,7 +514,7 @@ int
 sd_order_ship(struct sd_session *s, uint64_t id, const char *carrier,
     const char *tracking, struct sd_err *err)
 {
-	struct step_arg a = { s, id, ST_SHIP, 0, carrier, tracking, NULL, 0, "" };
+	struct step_arg a = { s, id, ST_SHIP, 0, carrier, tracking, NULL, 0, { 0 } };
 	int st;
 
 	if (carrier == NULL || carrier[0] == '\0' || tracking == NULL ||
@@ -530,7 +530,7 @@ sd_order_ship(struct sd_session *s, uint64_t id, const char *carrier,
 int
 sd_order_deliver(struct sd_session *s, uint64_t id, struct sd_err *err)
 {
-	struct step_arg a = { s, id, ST_DELIVER, 0, NULL, NULL, NULL, 0, "" };
+	struct step_arg a = { s, id, ST_DELIVER, 0, NULL, NULL, NULL, 0, { 0 } };
 
 	return step(&a, SD_OP_ORDER_DELIVER, err);
 }
@@ -539,7 +539,7 @@ int
 sd_order_end(struct sd_session *s, uint64_t id, int status,
     const char *reason, struct sd_err *err)
 {
-	struct step_arg a = { s, id, ST_END, status, NULL, NULL, reason, 0, "" };
+	struct step_arg a = { s, id, ST_END, status, NULL, NULL, reason, 0, { 0 } };
 	int st;
 
 	if (status != SD_ORDER_REJECTED && status != SD_ORDER_CANCELLED)
@@ -704,7 +704,7 @@ sd_order_get(struct sd_session *s, uint64_t id, struct sd_order *out,
 		return st;
 	st = sd_db_read(s->core->db, get_txn, &a, err);
 	if (st == SD_EPERM && a.denied)
-		return sd_deny(s, SD_OP_ORDER_SHOW, obj, "not your order", err);
+		return sd_deny(s, SD_OP_ORDER_SHOW, obj, err, "not your order");
 	return st;
 }
 

@@ -439,7 +439,7 @@ struct xfer_arg {
 	const char *const	*iccids;
 	int			 nids;
 	int			 denied;
-	char			 why[128];
+	struct sd_err		 why;
 };
 
 static int
@@ -471,15 +471,16 @@ xfer_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		if (a->s->user.role == SD_ROLE_AGENT) {
 			if (!below(t, a->s->user.agent, c.agent) ||
 			    !below(t, a->s->user.agent, to.code)) {
-				snprintf(a->why, sizeof a->why, "sim %s or agent %s "
-				    "is not in your branch", c.iccid, to.code);
+				sd_err_set(&a->why, SD_EPERM, "sim %s or agent "
+				    "%s is not in your branch", c.iccid,
+				    to.code);
 				a->denied = 1;
 				return SD_EPERM;
 			}
 		} else if (a->s->user.role != SD_ROLE_ADMIN) {
 			root_of(t, c.agent, rfrom, sizeof rfrom);
 			if (strcmp(rfrom, rto) != 0) {
-				snprintf(a->why, sizeof a->why, "agents %s and %s "
+				sd_err_set(&a->why, SD_EPERM, "agents %s and %s "
 				    "are in different branches (admin only)",
 				    c.agent, to.code);
 				a->denied = 1;
@@ -501,7 +502,7 @@ int
 sd_sim_transfer(struct sd_session *s, const char *to_agent,
     const char *const *iccids, int nids, struct sd_err *err)
 {
-	struct xfer_arg a = { s, to_agent, iccids, nids, 0, "" };
+	struct xfer_arg a = { s, to_agent, iccids, nids, 0, { 0 } };
 	int st;
 
 	if ((st = sd_authorize(s, SD_OP_SIM_TRANSFER, to_agent, err)) != SD_OK)
@@ -510,7 +511,8 @@ sd_sim_transfer(struct sd_session *s, const char *to_agent,
 		return sd_err_set(err, SD_EUSAGE, "sim transfer: which cards?");
 	st = sd_db_run(s->core->db, xfer_txn, &a, err);
 	if (st == SD_EPERM && a.denied)
-		return sd_deny(s, SD_OP_SIM_TRANSFER, to_agent, a.why, err);
+		return sd_deny_err(s, SD_OP_SIM_TRANSFER, to_agent, &a.why,
+		    err);
 	return st;
 }
 
@@ -527,7 +529,7 @@ struct act_arg {
 	int64_t				 price;
 	int				 have_price;
 	int				 denied;
-	char				 why[128];
+	struct sd_err			 why;
 };
 
 static int
@@ -557,7 +559,7 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	/* An agent sells cards of its own branch. */
 	if (a->s->user.role == SD_ROLE_AGENT &&
 	    !(c.agent[0] && below(t, a->s->user.agent, c.agent))) {
-		snprintf(a->why, sizeof a->why, "sim %s is not in your branch",
+		sd_err_set(&a->why, SD_EPERM, "sim %s is not in your branch",
 		    c.iccid);
 		a->denied = 1;
 		return SD_EPERM;
@@ -689,7 +691,8 @@ sd_sim_activate(struct sd_session *s, const struct sd_activation *in,
 		return st;
 	st = sd_db_run(s->core->db, act_txn, &a, err);
 	if (st == SD_EPERM && a.denied)
-		return sd_deny(s, SD_OP_SIM_ACTIVATE, in->iccid, a.why, err);
+		return sd_deny_err(s, SD_OP_SIM_ACTIVATE, in->iccid, &a.why,
+		    err);
 	if (st == SD_OK && id != NULL)
 		*id = a.sub.id;
 	return st;
@@ -733,7 +736,7 @@ actfile_row(struct sd_txn *t, struct table_batch *b, int r, struct sd_err *e)
 	a.sub.id = *first + (uint64_t)r - 1;
 	st = act_txn(t, &a, e);
 	if (st == SD_EPERM && a.denied)
-		return sd_err_set(e, SD_EPERM, "%s", a.why);
+		*e = a.why;
 	return st;
 }
 

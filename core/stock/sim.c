@@ -144,7 +144,7 @@ sd_iccid_file(const char *path, char (**out)[21], int **lines, int *n,
 		if (r == 0 && !isdigit((unsigned char)cell[0]))
 			continue;		/* a header */
 		if (sd_iccid_check(cell, (*out)[k], &app, &e) != SD_OK) {
-			st = sd_err_set(err, SD_EINVAL, "%s:%d: %s", path,
+			st = sd_err_nest(err, SD_EINVAL, &e, "%s:%d: %s", path,
 			    t.lines[r], e.msg);
 			break;
 		}
@@ -518,8 +518,8 @@ sd_sim_find(struct sd_session *s, const char *key, struct sd_sim *out,
 		return st;
 	st = sd_db_read(s->core->db, find_txn, &a, err);
 	if (st == SD_EPERM && a.denied)
-		return sd_deny(s, SD_OP_SIM_SHOW, key, "the card is not in your "
-		    "branch", err);
+		return sd_deny(s, SD_OP_SIM_SHOW, key, err, "the card is not in your "
+		    "branch");
 	return st;
 }
 

@@ -114,8 +114,8 @@ sd_sim_list(struct sd_session *s, const struct sd_sim_filter *f, sd_sim_cb cb,
 	    (st = scope_of(s, scope, sizeof scope, err)) != SD_OK)
 		return st;
 	if (scope[0] && f->agent && !sd_agent_in_subtree(s, scope, f->agent))
-		return sd_deny(s, SD_OP_SIM_SHOW, f->agent, "agent not in your "
-		    "branch", err);
+		return sd_deny(s, SD_OP_SIM_SHOW, f->agent, err, "agent not in your "
+		    "branch");
 	return sd_db_read(s->core->db, list_txn, &a, err);
 }
 

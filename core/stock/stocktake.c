@@ -137,8 +137,11 @@ take_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			take_add(a, SD_ST_UNEXPECTED, a->ids[i], line, NULL, 0);
 			continue;
 		}
-		if (st != SD_OK)
-			return sd_err_set(err, st, "%s", e.msg);
+		if (st != SD_OK) {
+			*err = e;
+			err->status = st;
+			return st;
+		}
 		if (!on_shelf(c.status)) {
 			take_add(a, SD_ST_WRONG_STATE, a->ids[i], line, &c, 0);
 			continue;

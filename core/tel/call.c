@@ -36,8 +36,8 @@ sd_call_dial(struct sd_session *s, const char *number, const char *modem,
 		return st;
 	if (as != NULL && as[0] != '\0' && strcmp(as, s->user.login) != 0) {
 		if (s->user.role == SD_ROLE_OPERATOR)
-			return sd_deny(s, SD_OP_CALL_DIAL, number, "operators "
-			    "dial as themselves", err);
+			return sd_deny(s, SD_OP_CALL_DIAL, number, err, "operators "
+			    "dial as themselves");
 		if ((st = sd_user_get(s, as, &u, err)) != SD_OK)
 			return st;
 		sd_strlcpy(a.call.operator, u.login, sizeof a.call.operator);
@@ -97,7 +97,7 @@ callop_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			return st;
 	} else if (a->s->user.role == SD_ROLE_OPERATOR &&
 	    strcmp(a->c.operator, a->s->user.login) != 0)
-		return sd_deny(a->s, SD_OP_CALL_DIAL, "call", "not your call", err);
+		return sd_deny(a->s, SD_OP_CALL_DIAL, "call", err, "not your call");
 	if (a->dtmf && a->c.state != SD_CALL_ACTIVE)
 		return sd_err_set(err, SD_EREFUSED, "call %llu: tones go on a call "
 		    "that is talking (it is %s)", (unsigned long long)a->id,
@@ -237,7 +237,7 @@ sd_call_get(struct sd_session *s, uint64_t id, struct sd_call *out,
 	if ((st = sd_db_read(s->core->db, callget_txn, &a, err)) != SD_OK)
 		return st;
 	if (!call_visible(s, &a.c))
-		return sd_deny(s, SD_OP_CALL_SHOW, "call", "not your call", err);
+		return sd_deny(s, SD_OP_CALL_SHOW, "call", err, "not your call");
 	*out = a.c;
 	return SD_OK;
 }
@@ -417,7 +417,7 @@ outcome_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return st;
 	if (a->s->user.role == SD_ROLE_OPERATOR &&
 	    strcmp(c.operator, a->s->user.login) != 0)
-		return sd_deny(a->s, SD_OP_CALL_DIAL, "call", "not your call", err);
+		return sd_deny(a->s, SD_OP_CALL_DIAL, "call", err, "not your call");
 	sd_strlcpy(c.outcome, a->outcome, sizeof c.outcome);
 	/* A caller unknown when it rang may be a customer by now (the pop's
 	 * new-customer form): the call goes on their card. */
@@ -454,11 +454,15 @@ sd_call_recording(struct sd_session *s, uint64_t id, char *path, size_t size,
 
 	if ((st = sd_call_get(s, id, &c, err)) != SD_OK)
 		return st;
+	if (c.recording[0] == '\0' && c.state != SD_CALL_ENDED)
+		return sd_err_set(err, SD_ENOTFOUND, "call %llu: no recording "
+		    "(the call has not ended)", (unsigned long long)id);
+	if (c.recording[0] == '\0' && c.answer == 0)
+		return sd_err_set(err, SD_ENOTFOUND, "call %llu: no recording "
+		    "(never answered)", (unsigned long long)id);
 	if (c.recording[0] == '\0')
-		return sd_err_set(err, SD_ENOTFOUND, "call %llu: no recording (%s)",
-		    (unsigned long long)id, c.state != SD_CALL_ENDED ?
-		    "the call has not ended" : c.answer == 0 ? "never answered" :
-		    "its modem has no voice port");
+		return sd_err_set(err, SD_ENOTFOUND, "call %llu: no recording "
+		    "(its modem has no voice port)", (unsigned long long)id);
 	snprintf(path, size, "%s/recordings/%s", s->core->cfg.data_dir,
 	    c.recording);
 	if (stat(path, &sb) != 0)

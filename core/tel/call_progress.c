@@ -61,10 +61,12 @@ progress_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 	if (st != SD_OK)
 		return st;
-	if (a->claim && a->c.state != SD_CALL_QUEUED)
+	if (a->claim && a->c.state == SD_CALL_ENDED)
 		return sd_err_set(err, SD_EREFUSED, "call %llu: %s before it was "
-		    "dialled", (unsigned long long)a->id, a->c.state ==
-		    SD_CALL_ENDED ? a->c.disposition : "taken");
+		    "dialled", (unsigned long long)a->id, a->c.disposition);
+	if (a->claim && a->c.state != SD_CALL_QUEUED)
+		return sd_err_set(err, SD_EREFUSED, "call %llu: taken before it "
+		    "was dialled", (unsigned long long)a->id);
 	if (a->c.state == SD_CALL_ENDED)
 		return SD_OK;
 	if (a->modem != NULL)

@@ -47,10 +47,16 @@ dial_possible(struct sd_txn *t, const struct sd_modem *named,
 	if (named != NULL) {
 		if (modem_dials(named))
 			return SD_OK;
+		if (sd_now() - named->updated > MODEM_FRESH_S)
+			return sd_err_set(err, SD_EREFUSED, "modem %s: not "
+			    "reported lately (is simdeskd running?), not ready "
+			    "to dial", named->name);
+		if (named->message[0] != '\0')
+			return sd_err_set(err, SD_EREFUSED, "modem %s: %s, not "
+			    "ready to dial: %s", named->name, named->state,
+			    named->message);
 		return sd_err_set(err, SD_EREFUSED, "modem %s: %s, not ready to "
-		    "dial%s%s", named->name, sd_now() - named->updated >
-		    MODEM_FRESH_S ? "not reported lately (is simdeskd running?)" :
-		    named->state, named->message[0] ? ": " : "", named->message);
+		    "dial", named->name, named->state);
 	}
 	if ((st = rec_walk(t, T_MODEM, 1, NULL, 0, modem_f, REC_N(modem_f), &m,
 	    sizeof m, any_dials, &any, err)) != SD_OK)

@@ -2,8 +2,9 @@
  * test_core.c -- core on a real environment: init, password hashing,
  * logins and the lockout, the permission table, refusals audited, team
  * visibility, paging, the ledger and verify (including that it notices a
- * corrupted balance), and that a note keeps the planned next contact
- * unless told to clear it.
+ * corrupted balance), that a note keeps the planned next contact
+ * unless told to clear it, and that a refusal crossing the wire keeps
+ * its formats and arguments.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -735,6 +736,107 @@ note_keeps_or_clears_next(void **state)
 	    "15:30, tomorrow 10:00, +2d) or none");
 }
 
+/* One CALL through sd_rpc_call, as simdeskd runs it, and its error into
+ * a RESULT and out again, as simdesk reads it. */
+static int
+rpc_error(struct sd_rpc_srv *c, int op, int64_t arg, int nobject,
+    struct sd_err *got)
+{
+	struct sd_buf call = SD_BUF_INIT, res = SD_BUF_INIT;
+	struct sd_wire_msg m;
+	struct sd_err err;
+	int st;
+
+	sd_wire_begin(&call, SD_MSG_CALL);
+	sd_rec_int(&call, SD_W_OP, op);
+	sd_arg_int(&call, arg);
+	if (nobject)
+		sd_arg_str(&call, NULL);	/* an object not given */
+	sd_wire_finish(&call);
+	assert_int_equal(sd_wire_decode(call.p + 4, call.len - 4, &m, &err),
+	    SD_OK);
+	sd_wire_begin(&res, SD_MSG_RESULT);
+	st = sd_rpc_call(c, &m, &res, &err);
+	sd_wire_msg_free(&m);
+	sd_rec_int(&res, SD_W_EXIT, st);
+	if (st != SD_OK)
+		sd_wire_err_put(&res, st, &err);
+	sd_wire_finish(&res);
+	assert_int_equal(sd_wire_decode(res.p + 4, res.len - 4, &m, &err),
+	    SD_OK);
+	st = sd_wire_err_get(&m, (int)sd_wire_int(&m, SD_W_EXIT, -1), got);
+	sd_wire_msg_free(&m);
+	sd_buf_free(&call);
+	sd_buf_free(&res);
+	return st;
+}
+
+/*
+ * A refusal crossing the wire keeps its formats and arguments: the
+ * operation's name, then the reason's own format, for simdesk to say in
+ * its user's language; the English is what it was.
+ */
+static void
+refusal_crosses_the_wire(void **state)
+{
+	struct fx *f = *state;
+	struct sd_cust_fields cf;
+	struct sd_rpc_srv c;
+	struct sd_err e, got;
+	const char *fmt, *args[SD_ERR_ARGS];
+	uint64_t id;
+	int n;
+
+	add(f, "op1", SD_ROLE_OPERATOR, "east");
+	add(f, "op2", SD_ROLE_OPERATOR, "east");
+	sd_cust_fields_init(&cf);
+	cf.name = "王小明";
+	cf.phones = "13912340000";
+	cf.owner = "op1";
+	assert_int_equal(sd_customer_add(&f->admin, &cf, &id, &e), SD_OK);
+	memset(&c, 0, sizeof c);
+	c.core = f->core;
+	assert_int_equal(sd_session_login(f->core, "op2", "secret12", &c.sess,
+	    &e), SD_OK);
+	c.signed_in = 1;
+
+	/* Claiming op1's customer: refused for a reason with arguments. */
+	assert_int_equal(rpc_error(&c, SD_RPC_CUSTOMER_CLAIM, (int64_t)id, 0,
+	    &got), SD_EPERM);
+	assert_int_equal(got.status, SD_EPERM);
+	assert_non_null(strstr(got.msg, "customer.claim: permission denied: "
+	    "customer "));
+	assert_non_null(strstr(got.msg, " belongs to op1"));
+	assert_int_equal(got.nlevels, 2);
+	assert_int_equal(sd_err_level(&got, 0, &fmt, args, &n), 0);
+	assert_string_equal(fmt, SD_DENY_FMT);
+	assert_int_equal(n, 2);
+	assert_string_equal(args[0], "customer.claim");
+	assert_int_equal(got.nest[0], 1);
+	assert_int_equal(sd_err_level(&got, 1, &fmt, args, &n), 0);
+	assert_string_equal(fmt, "customer %llu belongs to %s");
+	assert_int_equal(n, 2);
+	assert_int_equal((uint64_t)strtoull(args[0], NULL, 10), id);
+	assert_string_equal(args[1], "op1");
+
+	/* A role's refusal: the role as its argument. */
+	assert_int_equal(rpc_error(&c, SD_RPC_AUTHORIZE, SD_OP_BILL_RUN, 1, &got),
+	    SD_EPERM);
+	assert_string_equal(got.msg, "bill.run: permission denied: role "
+	    "operator may not do this");
+	assert_int_equal(sd_err_level(&got, 1, &fmt, args, &n), 0);
+	assert_string_equal(fmt, SD_DENY_ROLE_FMT);
+	assert_string_equal(args[0], "operator");
+
+	/* Not found: one level, its id an argument. */
+	assert_int_equal(rpc_error(&c, SD_RPC_CUSTOMER_CLAIM, 999999, 0, &got),
+	    SD_ENOTFOUND);
+	assert_string_equal(got.msg, "customer 999999: not found");
+	assert_int_equal(sd_err_level(&got, 0, &fmt, args, &n), 0);
+	assert_string_equal(fmt, "customer %llu: not found");
+	assert_string_equal(args[0], "999999");
+}
+
 int
 main(void)
 {
@@ -749,6 +851,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(audit_newest, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(note_keeps_or_clears_next, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(refusal_crosses_the_wire, setup,
 		    teardown),
 	};
 

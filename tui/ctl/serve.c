@@ -752,9 +752,8 @@ call(struct conn *k, struct sd_core **corep, const struct sd_wire_msg *m)
 	sd_wire_begin(&res, SD_MSG_RESULT);
 	st = sd_rpc_call(&k->rpc, m, &res, &err);
 	sd_rec_int(&res, SD_W_EXIT, st);
-	if (st != SD_OK)
-		sd_rec_str(&res, SD_W_TEXT, err.msg[0] ? err.msg :
-		    sd_status_name(st));
+	if (st != SD_OK)	/* the English, and the same for a translator */
+		sd_wire_err_put(&res, st, &err);
 	busy_stop(k);
 	if (k->rpc.core != NULL && sd_db_request_wrote())
 		(void)sd_db_request_end(k->rpc.core->db, st, 0, res.p + 4,
