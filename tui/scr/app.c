@@ -289,6 +289,49 @@ app_message(int error, const char *fmt, ...)
 	app.message_error = error;
 }
 
+/*
+ * An error from core in the user's language: each format through the
+ * catalogue and the arguments put in by sd_err_render, never by printf
+ * (a format from a catalogue or the wire is not trusted with it).  A
+ * refusal is "Not allowed: WHY" (a role's names the role); a message
+ * whose translation does not fit its arguments is said in English.
+ */
+void
+app_err_text(const struct sd_err *e, char *out, size_t size)
+{
+	const char *f, *args[SD_ERR_ARGS], *fmt, *a[1];
+	char why[SD_ERRMSG_MAX];
+	int n, role;
+
+	if (e->nlevels >= 2 && sd_err_level(e, 0, &f, args, &n) == 0 &&
+	    strcmp(f, SD_DENY_FMT) == 0) {
+		if (e->nlevels == 2 && sd_err_level(e, 1, &f, args, &n) == 0 &&
+		    strcmp(f, SD_DENY_ROLE_FMT) == 0 && n == 1 &&
+		    (role = sd_role_parse(args[0])) != SD_ROLE_NONE) {
+			fmt = _("Not allowed: your role (%s) may not do this.");
+			a[0] = _(sd_role_name(role));
+		} else if (sd_err_render(e, 1, i18n_gettext, why,
+		    sizeof why) == 0) {
+			fmt = _("Not allowed: %s");
+			a[0] = why;
+		} else
+			goto english;
+		if (sd_fmt_render(fmt, 1, a, out, size) == 0)
+			return;
+	} else if (sd_err_render(e, 0, i18n_gettext, out, size) == 0)
+		return;
+english:
+	sd_strlcpy(out, e->msg, size);
+	refusal_words(out, size);
+}
+
+void
+app_error(const struct sd_err *e)
+{
+	app_err_text(e, app.message, sizeof app.message);
+	app.message_error = 1;
+}
+
 static void keybar_draw(const struct screen *s);
 
 /* The whole terminal drawn again from s, now (also in the middle of a
@@ -621,10 +664,13 @@ ask_checked(const char *prompt, char *buf, size_t size,
     int (*check)(const char *, void *, struct sd_err *), void *arg)
 {
 	struct sd_err err;
+	char text[SD_ERRMSG_MAX];
 
 	sd_err_clear(&err);
 	for (;;) {
-		if (!ask_line(prompt, buf, size, 0, err.msg[0] ? err.msg : NULL))
+		if (err.msg[0] != '\0')
+			app_err_text(&err, text, sizeof text);
+		if (!ask_line(prompt, buf, size, 0, err.msg[0] ? text : NULL))
 			return 0;
 		sd_err_clear(&err);
 		if (check(buf, arg, &err) == SD_OK)
@@ -892,6 +938,16 @@ loop(void)
 	}
 }
 
+/* An error that stops simdesk before its screens: on stderr. */
+static void
+print_error(const struct sd_err *e)
+{
+	char text[SD_ERRMSG_MAX];
+
+	app_err_text(e, text, sizeof text);
+	fprintf(stderr, "simdesk: %s\n", text);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -920,14 +976,14 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	if (sd_config_resolve(&cfg, conf, datadir, &err) != SD_OK) {
-		fprintf(stderr, "simdesk: %s\n", err.msg);
+		print_error(&err);
 		return sd_status_exit(err.status);
 	}
 	memset(&app, 0, sizeof app);
 	app.cfg = cfg;
 	/* simdeskd alone opens the database: this is its client. */
 	if (rpc_open(&app.cfg, conf, &err) != SD_OK) {
-		fprintf(stderr, "simdesk: %s\n", err.msg);
+		print_error(&err);
 		return sd_status_exit(err.status);
 	}
 	if (!force_login && rpc_session_peer(&app.sess, &err) == SD_OK)

@@ -46,14 +46,22 @@ form_init(struct form *f, const char *title, struct ff_field *fields, int n,
 		f->cur++;
 }
 
-/* Copy err's text without a leading "field: " into out. */
+/* err's text in the user's language, without its leading "field: "
+ * (or the Chinese "字段："), beside the field. */
 static void
 set_error(struct ff_field *fl, const struct sd_err *err)
 {
-	const char *colon = strstr(err->msg, ": ");
+	char text[SD_ERRMSG_MAX];
+	const char *colon, *wide, *p = text;
 
-	sd_strlcpy(fl->error, colon != NULL ? colon + 2 : err->msg,
-	    sizeof fl->error);
+	app_err_text(err, text, sizeof text);
+	colon = strstr(text, ": ");
+	wide = strstr(text, "：");
+	if (wide != NULL && (colon == NULL || wide < colon))
+		p = wide + strlen("：");
+	else if (colon != NULL)
+		p = colon + 2;
+	sd_strlcpy(fl->error, p, sizeof fl->error);
 }
 
 int
@@ -163,7 +171,7 @@ form_show_error(struct form *f, const struct sd_err *err)
 {
 	size_t n = strcspn(err->msg, ":");
 
-	app_message(1, "%s", err->msg);
+	app_error(err);
 	for (int i = 0; i < f->n; i++) {
 		const char *l = f->fields[i].key != NULL ? f->fields[i].key :
 		    f->fields[i].label;

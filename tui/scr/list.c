@@ -75,7 +75,7 @@ get(struct listview *lv, const char *anchor, int dir, int max,
 	sd_err_clear(&err);
 	if (lv->fetch(lv->ctx, lv->filter, anchor, dir, max, out, &n,
 	    &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return 0;
 	}
 	return n;

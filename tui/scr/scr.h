@@ -123,6 +123,10 @@ struct screen *screen_top(void);
 /* A status-line message (error in red). */
 void	app_message(int error, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* An error from core, in red, in the user's language (app_err_text). */
+void	app_error(const struct sd_err *e);
+/* e's text in the user's language, into out (size bytes, terminated). */
+void	app_err_text(const struct sd_err *e, char *out, size_t size);
 
 /* Draw the title bar, the F-key bar and the message line. */
 void	chrome_draw(struct screen *s);

@@ -429,7 +429,7 @@ row_open(struct screen *s)
 		return;
 	sd_err_clear(&err);
 	if (rpc_audit_get(&app.sess, d->key, &d->a, &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	d->loaded = 1;

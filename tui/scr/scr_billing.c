@@ -363,7 +363,7 @@ bills_run(struct bills_data *d)
 	sd_err_clear(&err);
 	if (rpc_bill_run(&app.sess, m, run_progress, month, &r, &err) !=
 	    SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	app.message[0] = '\0';
@@ -420,7 +420,7 @@ bills_adjust(struct bills_data *d)
 	sd_err_clear(&err);
 	if (rpc_bill_adjust(&app.sess, key, month, amount, reason, &err) !=
 	    SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	d->curkey[0] = '\0';
@@ -694,12 +694,12 @@ tariffs_load(struct tariffs_data *d)
 	sd_err_clear(&err);
 	if (d->code[0] == '\0' &&
 	    rpc_tariff_list(&app.sess, first_tariff, d->code, &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	if (d->code[0] != '\0' &&
 	    rpc_tariff_rates(&app.sess, d->code, rates_collect, d, &err) != SD_OK)
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 }
 
 static void
@@ -854,7 +854,7 @@ tariffs_quote(struct tariffs_data *d)
 	sd_err_clear(&err);
 	if (rpc_tariff_quote(&app.sess, d->code, number, atoi(secs), at, 0, &q,
 	    &err) != SD_OK) {
-		sd_strlcpy(d->quote, err.msg, sizeof d->quote);
+		app_err_text(&err, d->quote, sizeof d->quote);
 		return;
 	}
 	sd_money_format(q.rating.cost_fen, cost, sizeof cost);
@@ -885,7 +885,7 @@ tariffs_set(struct tariffs_data *d)
 	f.bundle = bundle[0] == 'y' || bundle[0] == 'Y';
 	sd_err_clear(&err);
 	if (rpc_tariff_rate(&app.sess, d->code, prefix, &f, &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	app_message(0, _("Rate for %s set."), prefix);

@@ -165,8 +165,8 @@ cdr_run(struct cdr_screen *d)
 		app_message(0, _("Imported %ld calls."), d->r.imported);
 	} else {
 		d->ran = -1;
-		sd_strlcpy(d->error, err.msg, sizeof d->error);
-		app_message(1, "%s", err.msg);
+		app_err_text(&err, d->error, sizeof d->error);
+		app_error(&err);
 	}
 }
 

@@ -188,7 +188,7 @@ cust_key(struct screen *s, enum action a, wint_t ch)
 			if (rpc_customer_get(&app.sess, id, &c, &err) == SD_OK)
 				tel_dial_customer(&c);
 			else
-				app_message(1, "%s", err.msg);
+				app_error(&err);
 		}
 		return;
 	case ACT_NEXT:
@@ -203,7 +203,7 @@ cust_key(struct screen *s, enum action a, wint_t ch)
 			app_message(0, _("Customer %llu is yours now."),
 			    (unsigned long long)id);
 		else
-			app_message(1, "%s", err.msg);
+			app_error(&err);
 		lv_refresh(&d->lv);
 		return;
 	default:
@@ -313,7 +313,7 @@ card_load(struct card *d)
 	}
 	rpc_subscription_list(&app.sess, d->id, card_sub, d, &err);
 	if (rpc_customer_get(&app.sess, d->id, &d->c, &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	rpc_note_list(&app.sess, d->id, card_note, d, &err);
@@ -501,7 +501,7 @@ card_move(struct card *d)
 	if (rpc_customer_move(&app.sess, d->c.owner, to, d->id, &err) == SD_OK)
 		app_message(0, _("%s is %s's customer now."), d->c.name, to);
 	else
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 	card_load(d);
 }
 
@@ -530,7 +530,7 @@ card_key(struct screen *s, enum action a, wint_t ch)
 			app_message(0, _("Customer %llu is yours now."),
 			    (unsigned long long)d->id);
 		else
-			app_message(1, "%s", err.msg);
+			app_error(&err);
 		card_load(d);
 		return;
 	case ACT_REFRESH:
@@ -850,7 +850,7 @@ customer_form(uint64_t id, const char *phone)
 			    FF_VALUE_MAX);
 			n = 9;
 		} else
-			app_message(1, "%s", err.msg);
+			app_error(&err);
 		sd_buf_free(&b);
 	}
 	form_init(&d->form, id ? N_("Edit customer") : N_("New customer"), d->f,

@@ -61,7 +61,7 @@ desk_load(struct desk *d)
 	if (rpc_balance_get(&app.sess, key, &d->bal, &err) != SD_OK ||
 	    rpc_customer_get(&app.sess, d->bal.customer, &d->cu, &err) != SD_OK ||
 	    rpc_bill_history(&app.sess, key, keep_bill, d, &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	d->loaded = 1;
@@ -87,12 +87,12 @@ desk_print(struct desk *d, const char *number)
 	if (cfg->receipt_printer[0] != '\0') {
 		if (rpc_print_queue(&app.sess, cfg->receipt_printer, number,
 		    cfg->receipt_paper, &r, &copy, &err) != SD_OK) {
-			app_message(1, "%s", err.msg);
+			app_error(&err);
 			return;
 		}
 	} else if (rpc_receipt_printed(&app.sess, number, &r, &copy, &err) !=
 	    SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	d->last = r;
@@ -154,7 +154,7 @@ desk_pay(struct desk *d)
 	snprintf(who, sizeof who, "%llu", (unsigned long long)d->bal.customer);
 	if (rpc_pay(&app.sess, who, amount, methods[k - '1'], NULL, &r,
 	    &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	desk_print(d, r.number);
@@ -225,7 +225,7 @@ desk_shift(struct desk *d)
 
 	sd_err_clear(&err);
 	if (rpc_shift_report(&app.sess, &sh, &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	shift_report(d, &sh, -1, 0);
@@ -245,7 +245,7 @@ desk_shift(struct desk *d)
 	sd_err_clear(&err);
 	if (rpc_shift_close(&app.sess, counted[0] ? counted : NULL, &sh,
 	    &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	for (int i = 0; i < 4; i++)
@@ -277,7 +277,7 @@ desk_self(struct desk *d)
 	if (rpc_customer_check_svc_password(&app.sess, d->bal.customer, pw,
 	    &err) != SD_OK) {
 		explicit_bzero(pw, sizeof pw);
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	explicit_bzero(pw, sizeof pw);

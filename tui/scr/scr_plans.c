@@ -78,7 +78,7 @@ cat_load(struct cat_data *d)
 	    rpc_plan_list(&app.sess, cat_plan_collect, d, &err) :
 	    rpc_vas_list(&app.sess, cat_vas_collect, d, &err);
 	if (st != SD_OK)
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 }
 
 /* The typed filter: the start of the code, or anywhere in the name. */

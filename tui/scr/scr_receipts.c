@@ -49,7 +49,7 @@ receipts_load(struct receipts_data *d)
 	if (sd_day_range(NULL, d->day, &from, &to, &err) != SD_OK ||
 	    rpc_receipt_list(&app.sess, d->cashier, from, to, keep, d,
 	    &err) != SD_OK)
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 	if (d->sel >= d->n)
 		d->sel = d->n > 0 ? d->n - 1 : 0;
 }
@@ -143,7 +143,7 @@ receipts_void(struct receipts_data *d)
 		return;
 	sd_err_clear(&err);
 	if (rpc_receipt_void(&app.sess, r->number, reason, &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	app_message(0, _("Receipt %s is void."), r->number);

@@ -123,7 +123,7 @@ stock_count(struct stock_data *d)
 
 	stock_filter(d, d->lv.filter, &f);
 	if (rpc_sim_counts(&app.sess, &f, d->counts, &err) != SD_OK)
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 }
 
 static const struct keybind stock_keys[] = {
@@ -260,14 +260,14 @@ stock_import(struct stock_data *d)
 	sd_err_clear(&err);
 	if (rpc_authorize(&app.sess, SD_OP_SIM_ADD, path, &err) != SD_OK ||
 	    sd_table_read(path, SD_ENC_AUTO, &t, &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	app_message(0, "%s", _("Importing..."));
 	chrome_draw(screen_top());
 	refresh();
 	if (rpc_sim_import(&app.sess, path, &t, NULL, &r, &err) != SD_OK)
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 	else
 		app_message(0, _("%ld cards imported."), r.imported);
 	sd_table_free(&t);
@@ -441,7 +441,7 @@ agents_load(struct agents_data *d)
 	d->n = 0;
 	d->stcode[0] = '\0';
 	if (rpc_agent_tree(&app.sess, NULL, agents_collect, d, &err) != SD_OK)
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 }
 
 static int
@@ -570,7 +570,7 @@ agents_key(struct screen *s, enum action a, wint_t ch)
 	sd_err_clear(&err);
 	st = rpc_agent_set_status(&app.sess, d->a[atoi(row->key)].code, to, &err);
 	if (st != SD_OK)
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 	else
 		app_message(0, _("Agent %s is %s."), d->a[atoi(row->key)].code,
 		    _(sd_agent_status_name(to)));
@@ -653,7 +653,7 @@ orders_load(struct orders_data *d)
 
 	d->n = 0;
 	if (rpc_order_list(&app.sess, -1, orders_collect, d, &err) != SD_OK)
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 }
 
 static int
@@ -757,7 +757,7 @@ orders_new(struct orders_data *d)
 	sd_err_clear(&err);
 	if (rpc_order_add(&app.sess, agent[0] ? agent : NULL, plan, atoi(count),
 	    NULL, 0, &id, &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	app_message(0, _("Order %llu submitted."), (unsigned long long)id);
@@ -824,7 +824,7 @@ orders_key(struct screen *s, enum action a, wint_t ch)
 		return;
 	}
 	if (st != SD_OK)
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 	else
 		app_message(0, _("Order %llu done."), (unsigned long long)o->id);
 	orders_load(d);
@@ -904,14 +904,10 @@ act_submit(struct form *f, struct sd_err *err)
 		cf.name = fl[A_NAME].value;
 		cf.phones = a.customer_key;
 		if ((st = rpc_customer_add(&app.sess, &cf, &id, err)) != SD_OK) {
-			if (strncmp(err->msg, "phone", 5) == 0) {
-				struct sd_buf m = SD_BUF_INIT;
-
-				sd_buf_printf(&m, "customer: %s", err->msg);
-				sd_strlcpy(err->msg, sd_buf_cstr(&m),
-				    sizeof err->msg);
-				sd_buf_free(&m);
-			}
+			/* On the form's customer field. */
+			if (strncmp(err->msg, "phone", 5) == 0)
+				sd_err_nest(err, st, err, N_("customer: %s"),
+				    err->msg);
 			return st;
 		}
 		a.customer = id;
@@ -941,7 +937,7 @@ act_lookup(struct act_data *d)
 	if (strlen(v) < 11)
 		return;
 	if (rpc_sim_find(&app.sess, v, &c, &err) != SD_OK) {
-		sd_strlcpy(d->card, err.msg, sizeof d->card);
+		app_err_text(&err, d->card, sizeof d->card);
 		return;
 	}
 	sd_money_format(c.price_fen, price, sizeof price);
@@ -1083,7 +1079,7 @@ take_run(struct take_data *d, int apply)
 	if (rpc_sim_stocktake(&app.sess, d->warehouse, d->ids, d->lines, d->n,
 	    apply, reason[0] ? reason : NULL, take_collect, d, &d->r,
 	    &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	d->ran = 1;
@@ -1107,7 +1103,7 @@ take_add(struct take_data *d)
 	}
 	if (sd_iccid_check(d->line, id, &app_, &err) != SD_OK) {
 		beep();
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	if (d->n >= TAKE_MAX) {

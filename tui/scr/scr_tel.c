@@ -57,7 +57,7 @@ tel_refresh(void)
 	if (tel.call == 0)
 		return -1;
 	if (rpc_call_get(&app.sess, tel.call, &tel.c, &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		tel.call = 0;
 		return -1;
 	}
@@ -128,7 +128,7 @@ tel_dial(const char *number)
 		return;
 	}
 	if (rpc_call_dial(&app.sess, number, NULL, NULL, &id, &err) != SD_OK) {
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 		return;
 	}
 	tel.call = id;
@@ -185,7 +185,7 @@ tel_action(enum action a)
 			    sizeof buf) || buf[0] == '\0')
 				return;
 			if (rpc_call_dtmf(&app.sess, tel.call, buf, &err) != SD_OK)
-				app_message(1, "%s", err.msg);
+				app_error(&err);
 			else
 				app_message(0, _("Tones %s sent."), buf);
 			return;
@@ -201,14 +201,14 @@ tel_action(enum action a)
 		}
 		if (tel.incoming && tel.c.state == SD_CALL_RINGING) {
 			if (rpc_call_answer(&app.sess, tel.call, &err) != SD_OK) {
-				app_message(1, "%s", err.msg);
+				app_error(&err);
 				return;
 			}
 			app_message(0, "%s", _("Answering; F7 hangs up."));
 			return;
 		}
 		if (rpc_call_hangup(&app.sess, tel.call, &err) != SD_OK) {
-			app_message(1, "%s", err.msg);
+			app_error(&err);
 			tel_refresh();
 			return;
 		}
@@ -282,12 +282,12 @@ tel_poll(int rang)
 	if (tel_takes_calls() && (tel.beat == 0 || now - tel.beat >= 5)) {
 		if (rpc_presence_beat(&app.sess, tel.paused, tel.reason, &err) !=
 		    SD_OK)
-			app_message(1, "%s", err.msg);
+			app_error(&err);
 		tel.beat = now;
 	}
 	if (pending) {
 		if (rpc_tel_events(&app.sess, ev, 16, &n, &err) != SD_OK) {
-			app_message(1, "%s", err.msg);
+			app_error(&err);
 			return;
 		}
 		/* 16 taken: there may be more. */
@@ -437,10 +437,10 @@ board_load(struct board *d)
 	d->n = d->nops = 0;
 	d->loaded = time(NULL);
 	if (rpc_modem_list(&app.sess, board_collect, d, &err) != SD_OK)
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 	if (sd_role_may(app.sess.user.role, SD_OP_PRESENCE_SHOW) &&
 	    rpc_presence_list(&app.sess, board_op, d, &err) != SD_OK)
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 	for (int i = 0; i < d->n; i++) {
 		struct sd_call c;
 
@@ -625,7 +625,7 @@ board_key(struct screen *s, enum action a, wint_t ch)
 		}
 		if (rpc_modem_switch(&app.sess, d->m[d->sel].name, atoi(buf), &job,
 		    &err) != SD_OK)
-			app_message(1, "%s", err.msg);
+			app_error(&err);
 		else
 			app_message(0, _("Modem %s: switching to slot %s (job "
 			    "%llu)."), d->m[d->sel].name, buf,

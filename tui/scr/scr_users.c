@@ -204,7 +204,7 @@ users_key(struct screen *s, enum action a, wint_t ch)
 		break;
 	}
 	if (err.status != SD_OK)
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 }
 
 static const struct screen_ops users_ops = {
@@ -339,7 +339,7 @@ scr_user_form_new(const char *login)
 
 		n = F_PASSWORD;	/* passwords change elsewhere */
 		if (rpc_user_get(&app.sess, login, &u, &err) != SD_OK) {
-			app_message(1, "%s", err.msg);
+			app_error(&err);
 			free(d);
 			free(s);
 			return scr_users_new();

@@ -49,7 +49,7 @@ verify_run(struct verify_data *d)
 	sd_err_clear(&err);
 	d->failed = rpc_verify(&app.sess, collect, d, &err);
 	if (d->failed < 0)
-		sd_strlcpy(d->error, err.msg, sizeof d->error);
+		app_err_text(&err, d->error, sizeof d->error);
 	sd_time_format(sd_now(), d->at, sizeof d->at);
 	if (d->failed == 0)
 		app_message(0, _("All %d checks passed."), d->n);

@@ -217,7 +217,7 @@ rem_load(struct rem_list *d)
 	 */
 	if (rpc_reminder_due(&app.sess, NULL, d->team ? sd_now() :
 	    sd_now() + 7 * 86400, d->team, rem_collect, d, &err) != SD_OK)
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 	if (d->sel >= d->n)
 		d->sel = d->n > 0 ? d->n - 1 : 0;
 }
@@ -352,7 +352,7 @@ tk_load(struct tk_list *d)
 	f.status = -2;			/* open or in progress */
 	f.handler = d->all ? NULL : app.sess.user.login;
 	if (rpc_ticket_list(&app.sess, &f, tk_collect, d, &err) != SD_OK)
-		app_message(1, "%s", err.msg);
+		app_error(&err);
 	if (d->sel >= d->n)
 		d->sel = d->n > 0 ? d->n - 1 : 0;
 }
@@ -589,10 +589,11 @@ imp_preview(struct form *f, struct sd_err *err)
 		return st;
 	d->loaded = 1;
 	d->maperr[0] = '\0';
-	if (d->t.ncols > 64 || sd_import_mapping(&d->t, f->fields[2].value[0] ?
+	if (d->t.ncols > 64)
+		sd_strlcpy(d->maperr, _("too many columns"), sizeof d->maperr);
+	else if (sd_import_mapping(&d->t, f->fields[2].value[0] ?
 	    f->fields[2].value : NULL, d->colfield, err) != SD_OK)
-		sd_strlcpy(d->maperr, d->t.ncols > 64 ? "too many columns" :
-		    err->msg, sizeof d->maperr);
+		app_err_text(err, d->maperr, sizeof d->maperr);
 	sd_err_clear(err);
 	return SD_EINVAL;	/* stay on the form: the preview is below */
 }
@@ -664,7 +665,7 @@ imp_key(struct screen *s, enum action a, wint_t ch)
 		    &err) == SD_OK)
 			app_message(0, _("Imported %ld customers."), r.imported);
 		else
-			app_message(1, "%s", err.msg);
+			app_error(&err);
 		return;
 	}
 	if (form_key(&d->form, a, ch)) {
