@@ -166,9 +166,13 @@ sd_wire_err_get(const struct sd_wire_msg *m, int status, struct sd_err *err)
 	size_t used = 0;
 	int l = -1, bad = 0;
 
-	sd_err_set(err, status, "%s", text != NULL && text[0] != '\0' ? text :
-	    sd_status_name(status));
-	err->nlevels = 0;
+	sd_err_clear(err);
+	err->status = status;
+	sd_strlcpy(err->msg, text != NULL && text[0] != '\0' ? text :
+	    sd_status_name(status), sizeof err->msg);
+	for (char *p = err->msg; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	for (int i = 0; i < m->n && !bad; i++) {
 		const struct sd_wire_field *f = &m->f[i];
 

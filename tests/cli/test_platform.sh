@@ -234,9 +234,34 @@ t_grep "... names it" "key_file .*nokey: No such file" "$T_DIR/err"
 n=$(grep -nE '"[^"]*--[a-z][a-z-]*' "$T_TOP"/core/*/*.c | grep -vE '^[^:]+:[0-9]+:\s*(/\*|\*)' | wc -l)
 [ "$n" -eq 0 ]; t_ok "no message of core names a command-line option ($n do)" $?
 if command -v xgettext >/dev/null; then
-	xgettext --from-code=UTF-8 -k_ -kN_ -o "$T_DIR/simdesk.pot" "$T_TOP"/tui/scr/*.c "$T_TOP"/tui/*.c "$T_TOP"/tui/ctl/cmds.c 2>/dev/null
-	msgcmp "$T_TOP/tui/po/zh_CN.po" "$T_DIR/simdesk.pot" 2>"$T_DIR/msgcmp"
-	t_ok "every string of the TUI is in the zh_CN catalogue" $?
+	PO="$T_TOP/tui/po/zh_CN.po"
+	xgettext --from-code=UTF-8 -k_ -kN_ -o "$T_DIR/tui.pot" "$T_TOP"/tui/scr/*.c "$T_TOP"/tui/*.c "$T_TOP"/tui/ctl/cmds.c 2>/dev/null
+	# core's and db's errors reach the TUI as their formats (db/err.c):
+	# every format given to sd_err_set, sd_err_nest or sd_deny.
+	xgettext --from-code=UTF-8 -k -ksd_err_set:3 -ksd_err_nest:4 -ksd_deny:5 \
+	    --flag=sd_err_set:3:c-format --flag=sd_err_nest:4:c-format \
+	    --flag=sd_deny:5:c-format -o "$T_DIR/core.pot" \
+	    $(find "$T_TOP/core" "$T_TOP/db" -name '*.c' | sort) 2>/dev/null
+	n=$(($(grep -c '^msgid ' "$T_DIR/core.pot") - 1))
+	[ "$n" -gt 300 ]; t_ok "xgettext finds core's and db's error formats ($n)" $?
+	msgcat --use-first -o "$T_DIR/simdesk.pot" "$T_DIR/tui.pot" "$T_DIR/core.pot"
+	msgcmp "$PO" "$T_DIR/simdesk.pot" 2>"$T_DIR/msgcmp"; rc=$?
+	[ $rc -eq 0 ] || sed 's/^/#   /' "$T_DIR/msgcmp" | head -20
+	t_ok "every string of the TUI and every error format of core and db is in the zh_CN catalogue" $rc
+	# Each translation of a format keeps its conversions (the flags come
+	# from the sources, whatever the catalogue says), and the catalogue
+	# builds without a warning.
+	# (msgmerge marks fuzzy a translation whose conversions differ).
+	msgmerge -q --no-fuzzy-matching -o "$T_DIR/merged.po" "$PO" "$T_DIR/core.pot" 2>/dev/null &&
+	    msgfmt -c -o /dev/null "$T_DIR/merged.po" 2>"$T_DIR/msgfmt" &&
+	    msgattrib --only-fuzzy --no-obsolete "$T_DIR/merged.po" >"$T_DIR/fuzzy" &&
+	    ! grep -q '^msgid "[^"]' "$T_DIR/fuzzy"; rc=$?
+	[ $rc -eq 0 ] || sed 's/^/#   /' "$T_DIR/msgfmt" "$T_DIR/fuzzy" | head -20
+	t_ok "... each translation's conversions match its format's (msgfmt -c)" $rc
+	msgfmt -c -o /dev/null "$PO" 2>"$T_DIR/msgfmt"; rc=$?
+	[ $rc -eq 0 ] && [ ! -s "$T_DIR/msgfmt" ]; rc=$?
+	[ $rc -eq 0 ] || sed 's/^/#   /' "$T_DIR/msgfmt" | head -20
+	t_ok "msgfmt -c builds the catalogue without a warning" $rc
 	[ -z "$(msgattrib --untranslated --no-obsolete "$T_TOP/tui/po/zh_CN.po" 2>/dev/null | grep -c '^msgid "[^"]')" ] ||
 	    [ "$(msgattrib --untranslated --no-obsolete "$T_TOP/tui/po/zh_CN.po" | grep -c '^msgid "[^"]')" -eq 0 ]
 	t_ok "... and translated" $?
