@@ -331,11 +331,12 @@ done
 
 # Every role's home entries at both sizes, in C and zh_CN, and the
 # entries of the menus they open (stock, billing): each opens with Esc,
-# Help and Quit on its key bar, and Esc goes back.
-opens() {	# KEY: the entry opens (the title changes) with the keys on its bar
+# Help and Quit on its key bar, and Esc goes back; the entries past the
+# tenth, which have no number, too.
+opens() {	# KEY...: the entry opens (the title changes) with the keys on its bar
 	local before r=1
 	before=$(screen | head -1)
-	keys "$1"
+	keys "$@"
 	for _ in $(seq 300); do [ "$(screen | head -1)" != "$before" ] && break; sleep 0.1; done
 	for _ in $(seq 50); do
 		b=$(screen | tail -1)
@@ -385,6 +386,34 @@ for role in admin supervisor operator cashier agent; do
 	done
 	[ -n "$entries" ] && [ "$n" -eq "$total" ]
 	t_ok "$lang $size $role: the home's entries and their menus' ($total) open with Esc, Help and Quit on the bar ($n)" $?
+	# The entries past the tenth have no number (Audit trail, Modem
+	# board, My account): G selects the last, Up the ones above it, and
+	# Enter opens each, its title on the title bar, its keys on the bar.
+	screen >"$T_DIR/home"
+	mapfile -t more < <(sed -n '/^ \+0  /,$p' "$T_DIR/home" | sed 1d |
+	    sed -n '/^      [^ ]/!q;p' | sed 's/^ *//')
+	n=0
+	for ((j = 0; j < ${#more[@]}; j++)); do
+		go=(G)
+		for ((x = j + 1; x < ${#more[@]}; x++)); do go+=(Up); done
+		label=${more[j]%% (*}
+		label=${label%%（*}
+		if opens "${go[@]}" Enter; then
+			if [[ $(screen | head -1) == *"$label"* ]]; then
+				n=$((n + 1))
+			else
+				echo "#   ${more[j]}: title $(screen | head -1)"
+			fi
+		fi
+		back_to "$home" || echo "#   ${more[j]}: Esc did not come home"
+	done
+	# An admin's and a supervisor's home has three of them.
+	want=0
+	case $role in admin|supervisor) want=3 ;; esac
+	if [ ${#more[@]} -gt 0 ] || [ $want -gt 0 ]; then
+		[ ${#more[@]} -eq $want ] && [ "$n" -eq $want ]
+		t_ok "$lang $size $role: the entries without a number (${more[*]}) open with their title, Esc, Help and Quit ($n of $want)" $?
+	fi
 done
 done
 done
