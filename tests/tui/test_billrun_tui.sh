@@ -226,7 +226,7 @@ keys R
 wait_for "... R asks the month in Chinese, last month shown" "出账月份（YYYY-MM）： $LAST"
 bspace 7
 keys 2026-13 Enter
-wait_for "... 2026-13 refused" "month: '2026-13' is not YYYY-MM"
+wait_for "... 2026-13 refused, in Chinese (core's message translated)" "月份：'2026-13' 不是 YYYY-MM"
 keys Escape
 wait_gone "... Esc leaves the prompt" "出账月份"
 keys a

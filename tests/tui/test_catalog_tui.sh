@@ -196,7 +196,7 @@ wait_for "the plans list in Chinese" "P59 +新套餐"
 keys n
 wait_for "the new plan form in Chinese" "套餐编码 \*"
 keys P19 Tab 19元卡 Tab 1.999 Tab
-under "... a bad fee said under it" "月租" "'1.999' is not an amount in yuan"
+under "... a bad fee said under it, in Chinese (core's message translated)" "月租" "'1.999' 不是以元为单位的金额"
 keys Up BSpace BSpace BSpace BSpace BSpace 19 F2
 wait_for "... a good plan added" "套餐 P19 已添加"
 wait_for "... and listed" "P19 +19元卡 +19.00"
