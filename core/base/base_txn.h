@@ -35,6 +35,32 @@ int	sd_deny(struct sd_session *s, int op, const char *object,
 int	sd_deny_err(struct sd_session *s, int op, const char *object,
 	    const struct sd_err *why, struct sd_err *err);
 
+/*
+ * The one way an operation runs: sd_op_run authorizes s for op on object,
+ * runs fn(arg) in a transaction (retried after a deadlock), and when fn
+ * found that s may not do this to this record (own team, own record...)
+ * it returns sd_refuse(r, ...): the transaction aborts first, then the
+ * refusal is audited in its own (sd_deny_err), so it stays on record
+ * while nothing of the operation does.  r lives in fn's arg; sd_op_run
+ * clears it before each attempt.  sd_op_read does the same for readers
+ * (sd_db_read).  sd_op_authorized: op was authorized already (the caller
+ * checked its arguments in between).
+ */
+struct sd_refusal {
+	int		denied;
+	struct sd_err	why;
+};
+int	sd_refuse(struct sd_refusal *r, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* The reason made beforehand as an error (customer_may_edit's). */
+int	sd_refuse_err(struct sd_refusal *r, const struct sd_err *why);
+int	sd_op_run(struct sd_session *s, int op, const char *object,
+	    sd_txn_fn fn, void *arg, struct sd_refusal *r, struct sd_err *err);
+int	sd_op_read(struct sd_session *s, int op, const char *object,
+	    sd_txn_fn fn, void *arg, struct sd_refusal *r, struct sd_err *err);
+int	sd_op_authorized(struct sd_session *s, int op, const char *object,
+	    sd_txn_fn fn, void *arg, struct sd_refusal *r, struct sd_err *err);
+
 /* Lowercased copy of an ASCII login into out. */
 void	login_fold(const char *in, char *out, size_t size);
 

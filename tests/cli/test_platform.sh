@@ -237,10 +237,10 @@ if command -v xgettext >/dev/null; then
 	PO="$T_TOP/tui/po/zh_CN.po"
 	xgettext --from-code=UTF-8 -k_ -kN_ -o "$T_DIR/tui.pot" "$T_TOP"/tui/scr/*.c "$T_TOP"/tui/*.c "$T_TOP"/tui/ctl/cmds.c 2>/dev/null
 	# core's and db's errors reach the TUI as their formats (db/err.c):
-	# every format given to sd_err_set, sd_err_nest or sd_deny.
-	xgettext --from-code=UTF-8 -k -ksd_err_set:3 -ksd_err_nest:4 -ksd_deny:5 \
+	# every format given to sd_err_set, sd_err_nest, sd_deny or sd_refuse.
+	xgettext --from-code=UTF-8 -k -ksd_err_set:3 -ksd_err_nest:4 -ksd_deny:5 -ksd_refuse:2 \
 	    --flag=sd_err_set:3:c-format --flag=sd_err_nest:4:c-format \
-	    --flag=sd_deny:5:c-format -o "$T_DIR/core.pot" \
+	    --flag=sd_deny:5:c-format --flag=sd_refuse:2:c-format -o "$T_DIR/core.pot" \
 	    $(find "$T_TOP/core" "$T_TOP/db" -name '*.c' | sort) 2>/dev/null
 	n=$(($(grep -c '^msgid ' "$T_DIR/core.pot") - 1))
 	[ "$n" -gt 300 ]; t_ok "xgettext finds core's and db's error formats ($n)" $?
