@@ -42,9 +42,9 @@ int	sd_deny_err(struct sd_session *s, int op, const char *object,
  * it returns sd_refuse(r, ...): the transaction aborts first, then the
  * refusal is audited in its own (sd_deny_err), so it stays on record
  * while nothing of the operation does.  r lives in fn's arg; sd_op_run
- * clears it before each attempt.  sd_op_read does the same for readers
- * (sd_db_read).  sd_op_authorized: op was authorized already (the caller
- * checked its arguments in between).
+ * clears it before each attempt.  flags: SD_RUN_READ for a reader,
+ * SD_RUN_AUTHORIZED when the caller authorized op already (and checked
+ * its arguments after that, as it must before anything is read).
  */
 struct sd_refusal {
 	int		denied;
@@ -54,11 +54,9 @@ int	sd_refuse(struct sd_refusal *r, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* The reason made beforehand as an error (customer_may_edit's). */
 int	sd_refuse_err(struct sd_refusal *r, const struct sd_err *why);
-int	sd_op_run(struct sd_session *s, int op, const char *object,
-	    sd_txn_fn fn, void *arg, struct sd_refusal *r, struct sd_err *err);
-int	sd_op_read(struct sd_session *s, int op, const char *object,
-	    sd_txn_fn fn, void *arg, struct sd_refusal *r, struct sd_err *err);
-int	sd_op_authorized(struct sd_session *s, int op, const char *object,
+#define SD_RUN_READ		1	/* a reader: sd_db_read */
+#define SD_RUN_AUTHORIZED	2	/* sd_authorize passed already */
+int	sd_op_run(struct sd_session *s, int op, const char *object, int flags,
 	    sd_txn_fn fn, void *arg, struct sd_refusal *r, struct sd_err *err);
 
 /* Lowercased copy of an ASCII login into out. */

@@ -208,7 +208,8 @@ sd_refuse(struct sd_refusal *r, const char *fmt, ...)
 int
 sd_refuse_err(struct sd_refusal *r, const struct sd_err *why)
 {
-	r->why = *why;
+	if (why != &r->why)
+		r->why = *why;
 	r->why.status = SD_EPERM;
 	r->denied = 1;
 	return SD_EPERM;
@@ -229,42 +230,21 @@ op_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	return c->fn(t, c->arg, err);
 }
 
-static int
-op_run(struct sd_session *s, int op, const char *object, int authorize,
-    int write, sd_txn_fn fn, void *arg, struct sd_refusal *r,
-    struct sd_err *err)
+int
+sd_op_run(struct sd_session *s, int op, const char *object, int flags,
+    sd_txn_fn fn, void *arg, struct sd_refusal *r, struct sd_err *err)
 {
 	struct op_ctx c = { fn, arg, r };
 	int st;
 
-	if (authorize && (st = sd_authorize(s, op, object, err)) != SD_OK)
+	if (!(flags & SD_RUN_AUTHORIZED) &&
+	    (st = sd_authorize(s, op, object, err)) != SD_OK)
 		return st;
 	r->denied = 0;
-	st = write ? sd_db_run(s->core->db, op_txn, &c, err) :
-	    sd_db_read(s->core->db, op_txn, &c, err);
+	st = flags & SD_RUN_READ ? sd_db_read(s->core->db, op_txn, &c, err) :
+	    sd_db_run(s->core->db, op_txn, &c, err);
 	if (st == SD_EPERM && r->denied)
 		return sd_deny_err(s, op, object != NULL ? object : "", &r->why,
 		    err);
 	return st;
-}
-
-int
-sd_op_run(struct sd_session *s, int op, const char *object, sd_txn_fn fn,
-    void *arg, struct sd_refusal *r, struct sd_err *err)
-{
-	return op_run(s, op, object, 1, 1, fn, arg, r, err);
-}
-
-int
-sd_op_read(struct sd_session *s, int op, const char *object, sd_txn_fn fn,
-    void *arg, struct sd_refusal *r, struct sd_err *err)
-{
-	return op_run(s, op, object, 1, 0, fn, arg, r, err);
-}
-
-int
-sd_op_authorized(struct sd_session *s, int op, const char *object,
-    sd_txn_fn fn, void *arg, struct sd_refusal *r, struct sd_err *err)
-{
-	return op_run(s, op, object, 0, 1, fn, arg, r, err);
 }

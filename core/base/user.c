@@ -351,8 +351,7 @@ struct change_arg {
 	int				 unlock;
 	const char			*pwhash;	/* new hash, or NULL */
 	const char			*old_password;	/* checked if set */
-	int				 denied;
-	struct sd_err			 why;
+	struct sd_refusal		 no;
 };
 
 static int
@@ -363,15 +362,12 @@ change_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	char before[512], after[512];
 	int st;
 
-	a->denied = 0;
 	if ((st = user_load(t, a->login, &u, 1, err)) != SD_OK)
 		return st;
 	if (!visible(a->s, &u)) {
 		/* Report as not found: others' accounts are not disclosed. */
-		a->denied = 1;
-		sd_err_set(&a->why, SD_EPERM, "%s is not in your team",
+		return sd_refuse(&a->no, "%s is not in your team",
 		    a->login);
-		return SD_EPERM;
 	}
 	if (a->old_password != NULL && !password_check(a->old_password,
 	    u.pwhash))
@@ -417,12 +413,8 @@ change_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 static int
 change(struct change_arg *a, struct sd_err *err)
 {
-	int st;
-
-	st = sd_db_run(a->s->core->db, change_txn, a, err);
-	if (st == SD_EPERM && a->denied)
-		return sd_deny_err(a->s, a->opnum, a->login, &a->why, err);
-	return st;
+	return sd_op_run(a->s, a->opnum, a->login, SD_RUN_AUTHORIZED,
+	    change_txn, a, &a->no, err);
 }
 
 static void

@@ -663,8 +663,7 @@ struct upd_arg {
 	struct sd_session		*s;
 	uint64_t			 id;
 	const struct sd_cust_fields	*f;
-	int				 denied;
-	struct sd_err			 why;
+	struct sd_refusal		 no;
 };
 
 static int
@@ -675,13 +674,10 @@ update_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	char before[512], after[512], obj[32];
 	int st;
 
-	a->denied = 0;
 	if ((st = customer_load(t, a->id, &c, 1, err)) != SD_OK)
 		return st;
-	if (!customer_may_edit(t, a->s, &c, &a->why)) {
-		a->denied = 1;
-		return SD_EPERM;
-	}
+	if (!customer_may_edit(t, a->s, &c, &a->no.why))
+		return sd_refuse_err(&a->no, &a->no.why);
 	describe(&c, before, sizeof before);
 	if ((st = customer_apply(a->s->core, a->f, &c, err)) != SD_OK)
 		return st;
@@ -710,10 +706,8 @@ sd_customer_update(struct sd_session *s, uint64_t id,
 	if (f->owner != NULL)
 		return sd_err_set(err, SD_EINVAL, "owner: use customer transfer "
 		    "or claim to change owners");
-	st = sd_db_run(s->core->db, update_txn, &a, err);
-	if (st == SD_EPERM && a.denied)
-		return sd_deny_err(s, SD_OP_CUST_UPDATE, obj, &a.why, err);
-	return st;
+	return sd_op_run(s, SD_OP_CUST_UPDATE, obj, SD_RUN_AUTHORIZED,
+	    update_txn, &a, &a.no, err);
 }
 
 
@@ -723,8 +717,7 @@ struct svcpw_arg {
 	struct sd_session	*s;
 	uint64_t		 id;
 	const char		*hash;
-	struct sd_err		 why;
-	int			 denied;
+	struct sd_refusal	 no;
 };
 
 static int
@@ -735,15 +728,12 @@ svcpw_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	char obj[32];
 	int st;
 
-	a->denied = 0;
 	if ((st = customer_load(t, a->id, &c, 1, err)) != SD_OK)
 		return st;
 	/* The counter sets it for anyone; otherwise the owner's side. */
 	if (a->s->user.role != SD_ROLE_CASHIER &&
-	    !customer_may_edit(t, a->s, &c, &a->why)) {
-		a->denied = 1;
-		return SD_EPERM;
-	}
+	    !customer_may_edit(t, a->s, &c, &a->no.why))
+		return sd_refuse_err(&a->no, &a->no.why);
 	sd_strlcpy(c.svc_pwhash, a->hash, sizeof c.svc_pwhash);
 	c.updated = sd_now();
 	if ((st = customer_store(t, &c, err)) != SD_OK)
@@ -773,10 +763,9 @@ sd_customer_set_svc_password(struct sd_session *s, uint64_t id,
 	a.s = s;
 	a.id = id;
 	a.hash = hash;
-	st = sd_db_run(s->core->db, svcpw_txn, &a, err);
+	st = sd_op_run(s, SD_OP_CUST_ADD, obj, SD_RUN_AUTHORIZED, svcpw_txn,
+	    &a, &a.no, err);
 	explicit_bzero(hash, sizeof hash);
-	if (st == SD_EPERM && a.denied)
-		return sd_deny_err(s, SD_OP_CUST_ADD, obj, &a.why, err);
 	return st;
 }
 

@@ -14,8 +14,7 @@
 struct claim_arg {
 	struct sd_session	*s;
 	uint64_t		 id;
-	struct sd_err		 why;
-	int			 denied;
+	struct sd_refusal	 no;
 };
 
 static int
@@ -26,7 +25,6 @@ claim_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	char obj[32];
 	int st;
 
-	a->denied = 0;
 	if ((st = customer_load(t, a->id, &c, 1, err)) != SD_OK)
 		return st;
 	if (strcmp(c.owner, a->s->user.login) == 0)
@@ -34,10 +32,8 @@ claim_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		    "yours", (unsigned long long)c.id);
 	if (c.owner[0] != '\0') {
 		/* 抢单: an owned customer is not up for grabs. */
-		sd_err_set(&a->why, SD_EPERM, "customer %llu belongs to %s",
+		return sd_refuse(&a->no, "customer %llu belongs to %s",
 		    (unsigned long long)c.id, c.owner);
-		a->denied = 1;
-		return SD_EPERM;
 	}
 	sd_strlcpy(c.owner, a->s->user.login, sizeof c.owner);
 	c.last_contact = c.updated = sd_now();
@@ -53,15 +49,10 @@ sd_customer_claim(struct sd_session *s, uint64_t id, struct sd_err *err)
 {
 	struct claim_arg a = { .s = s, .id = id };
 	char obj[32];
-	int st;
 
 	snprintf(obj, sizeof obj, "customer:%llu", (unsigned long long)id);
-	if ((st = sd_authorize(s, SD_OP_CUST_CLAIM, obj, err)) != SD_OK)
-		return st;
-	st = sd_db_run(s->core->db, claim_txn, &a, err);
-	if (st == SD_EPERM && a.denied)
-		return sd_deny_err(s, SD_OP_CUST_CLAIM, obj, &a.why, err);
-	return st;
+	return sd_op_run(s, SD_OP_CUST_CLAIM, obj, 0, claim_txn, &a, &a.no,
+	    err);
 }
 
 

@@ -257,8 +257,7 @@ struct note_arg {
 	struct sd_session	*s;
 	struct sd_note		 n;
 	int			 clear;		/* SD_NOTE_NEXT_CLEAR asked */
-	struct sd_err		 why;
-	int			 denied;
+	struct sd_refusal	 no;
 };
 
 /* A new pending reminder of the planned contact for the customer's owner. */
@@ -293,13 +292,10 @@ note_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	int64_t planned;
 	int keep, st;
 
-	a->denied = 0;
 	if ((st = customer_load(t, a->n.customer, &c, 1, err)) != SD_OK)
 		return st;
-	if (!customer_may_edit(t, a->s, &c, &a->why)) {
-		a->denied = 1;
-		return SD_EPERM;
-	}
+	if (!customer_may_edit(t, a->s, &c, &a->no.why))
+		return sd_refuse_err(&a->no, &a->no.why);
 	key64(key, a->n.customer);
 	key64(key + 8, a->n.id);
 	note_encode(&a->n, &val);
@@ -393,9 +389,8 @@ sd_note_add(struct sd_session *s, uint64_t customer, const char *text,
 		sd_strlcpy(a.n.outcome, outcome, sizeof a.n.outcome);
 	if ((st = sd_seq_next(s->core->db, "note", &a.n.id, err)) != SD_OK)
 		return st;
-	st = sd_db_run(s->core->db, note_txn, &a, err);
-	if (st == SD_EPERM && a.denied)
-		return sd_deny_err(s, SD_OP_NOTE_ADD, obj, &a.why, err);
+	st = sd_op_run(s, SD_OP_NOTE_ADD, obj, SD_RUN_AUTHORIZED, note_txn, &a,
+	    &a.no, err);
 	if (st == SD_OK && id != NULL)
 		*id = a.n.id;
 	return st;

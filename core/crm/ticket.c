@@ -241,8 +241,7 @@ struct change_arg {
 	const char		*text;
 	const char		*handler;
 	int			 score;
-	int			 denied;
-	struct sd_err		 why;
+	struct sd_refusal	 no;
 };
 
 /* The handler, the one who took it, a supervisor or an admin. */
@@ -263,14 +262,11 @@ change_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	char obj[32], before[64], after[160];
 	int st;
 
-	a->denied = 0;
 	if ((st = ticket_load(t, a->id, &tk, 1, err)) != SD_OK)
 		return st;
 	if (a->what != CH_ASSIGN && !may_work(a->s, &tk)) {
-		sd_err_set(&a->why, SD_EPERM, "ticket %llu is handled by %s",
+		return sd_refuse(&a->no, "ticket %llu is handled by %s",
 		    (unsigned long long)tk.id, tk.handler);
-		a->denied = 1;
-		return SD_EPERM;
 	}
 	snprintf(before, sizeof before, "status=%s handler=%s",
 	    sd_ticket_status_name(tk.status), tk.handler);
@@ -339,22 +335,16 @@ static int
 change(struct change_arg *a, int op, struct sd_err *err)
 {
 	char obj[32];
-	int st;
 
 	snprintf(obj, sizeof obj, "ticket:%llu", (unsigned long long)a->id);
-	if ((st = sd_authorize(a->s, op, obj, err)) != SD_OK)
-		return st;
-	st = sd_db_run(a->s->core->db, change_txn, a, err);
-	if (st == SD_EPERM && a->denied)
-		return sd_deny_err(a->s, op, obj, &a->why, err);
-	return st;
+	return sd_op_run(a->s, op, obj, 0, change_txn, a, &a->no, err);
 }
 
 int
 sd_ticket_assign(struct sd_session *s, uint64_t id, const char *handler,
     struct sd_err *err)
 {
-	struct change_arg a = { s, id, CH_ASSIGN, NULL, handler, 0, 0, { 0 } };
+	struct change_arg a = { s, id, CH_ASSIGN, NULL, handler, 0, { 0 } };
 
 	return change(&a, SD_OP_TICKET_ASSIGN, err);
 }
@@ -363,7 +353,7 @@ int
 sd_ticket_update(struct sd_session *s, uint64_t id, const char *text,
     struct sd_err *err)
 {
-	struct change_arg a = { s, id, CH_UPDATE, text, NULL, 0, 0, { 0 } };
+	struct change_arg a = { s, id, CH_UPDATE, text, NULL, 0, { 0 } };
 	int st;
 
 	if (text == NULL || text[0] == '\0')
@@ -377,7 +367,7 @@ int
 sd_ticket_close(struct sd_session *s, uint64_t id, const char *resolution,
     int score, struct sd_err *err)
 {
-	struct change_arg a = { s, id, CH_CLOSE, resolution, NULL, score, 0, { 0 } };
+	struct change_arg a = { s, id, CH_CLOSE, resolution, NULL, score, { 0 } };
 	int st;
 
 	if (resolution == NULL || resolution[0] == '\0')
@@ -394,7 +384,7 @@ sd_ticket_reopen(struct sd_session *s, uint64_t id, const char *why,
     struct sd_err *err)
 {
 	struct change_arg a = { s, id, CH_REOPEN, why != NULL && why[0] ? why :
-	    "reopened", NULL, 0, 0, { 0 } };
+	    "reopened", NULL, 0, { 0 } };
 
 	return change(&a, SD_OP_TICKET_REOPEN, err);
 }

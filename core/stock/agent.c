@@ -289,7 +289,7 @@ struct tree_arg {
 	struct sd_agent_stats	*stats;
 	sd_agent_cb		 cb;
 	void			*cbarg;
-	int			 denied;
+	struct sd_refusal	 no;
 };
 
 /* Run fn on one agent of the caller's branch: authorised, scoped, and a
@@ -306,10 +306,8 @@ agent_scoped(struct sd_session *s, const char *code, struct tree_arg *a,
 		return st;
 	a->root = code;
 	a->scope = scope;
-	st = sd_db_read(s->core->db, fn, a, err);
-	if (st == SD_EPERM && a->denied)
-		return sd_deny(s, SD_OP_AGENT_SHOW, code, err, "not in your branch");
-	return st;
+	return sd_op_run(s, SD_OP_AGENT_SHOW, code, SD_RUN_READ |
+	    SD_RUN_AUTHORIZED, fn, a, &a->no, err);
 }
 
 static int
@@ -318,13 +316,10 @@ agent_get_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct tree_arg *a = arg;
 	int st;
 
-	a->denied = 0;
 	if ((st = agent_load(t, a->root, a->out, 0, err)) != SD_OK)
 		return st;
-	if (!in_subtree(t, a->scope, a->root)) {
-		a->denied = 1;
-		return SD_EPERM;
-	}
+	if (!in_subtree(t, a->scope, a->root))
+		return sd_refuse(&a->no, "not in your branch");
 	return SD_OK;
 }
 
@@ -451,15 +446,12 @@ tree_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct sd_agent top;
 	int st;
 
-	a->denied = 0;
 	if (a->root[0] == '\0')
 		return walk(t, a, "", 0, err);
 	if ((st = agent_load(t, a->root, &top, 0, err)) != SD_OK)
 		return st;
-	if (!in_subtree(t, a->scope, a->root)) {
-		a->denied = 1;
-		return SD_EPERM;
-	}
+	if (!in_subtree(t, a->scope, a->root))
+		return sd_refuse(&a->no, "not in your branch");
 	if ((st = agent_counts(t, &top, err)) != SD_OK)
 		return st;
 	top.depth = 0;
@@ -486,10 +478,8 @@ sd_agent_tree(struct sd_session *s, const char *root, sd_agent_cb cb,
 	a.root = root != NULL && root[0] ? root : scope;
 	a.cb = cb;
 	a.cbarg = arg;
-	st = sd_db_read(s->core->db, tree_txn, &a, err);
-	if (st == SD_EPERM && a.denied)
-		return sd_deny(s, SD_OP_AGENT_SHOW, a.root, err, "not in your branch");
-	return st;
+	return sd_op_run(s, SD_OP_AGENT_SHOW, a.root, SD_RUN_READ |
+	    SD_RUN_AUTHORIZED, tree_txn, &a, &a.no, err);
 }
 
 static int
@@ -502,13 +492,10 @@ stats_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	int st;
 
 	memset(a->stats, 0, sizeof *a->stats);
-	a->denied = 0;
 	if ((st = agent_load(t, a->root, &ag, 0, err)) != SD_OK)
 		return st;
-	if (!in_subtree(t, a->scope, a->root)) {
-		a->denied = 1;
-		return SD_EPERM;
-	}
+	if (!in_subtree(t, a->scope, a->root))
+		return sd_refuse(&a->no, "not in your branch");
 	if ((st = agent_counts(t, &ag, err)) != SD_OK ||
 	    (st = count_prefix(t, T_SUBSCRIPTION, IX_SUB_AGENT, ag.code,
 	    strlen(ag.code) + 1, INT64_MIN, -1, &a->stats->sold_total,

@@ -278,8 +278,7 @@ struct step_arg {
 	enum step		 step;
 	int			 end_status;
 	const char		*carrier, *tracking, *reason;
-	int			 denied;
-	struct sd_err		 why;
+	struct sd_refusal	 no;
 };
 
 /* The in-stock cards of a plan, first count of them, in ICCID order. */
@@ -406,7 +405,6 @@ step_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	const char *op;
 	int st;
 
-	a->denied = 0;
 	if ((st = order_load(t, a->id, &o, 1, err)) != SD_OK)
 		return st;
 	snprintf(before, sizeof before, "status=%s",
@@ -453,16 +451,12 @@ step_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		op = a->end_status == SD_ORDER_REJECTED ? "order.reject" :
 		    "order.cancel";
 		if (!may_act(a->s, o.agent)) {
-			sd_err_set(&a->why, SD_EPERM, "order %llu is %s's",
+			st = sd_refuse(&a->no, "order %llu is %s's",
 			    (unsigned long long)o.id, o.agent);
-			a->denied = 1;
-			st = SD_EPERM;
 		} else if (a->end_status == SD_ORDER_REJECTED &&
 		    a->s->user.role == SD_ROLE_AGENT) {
-			sd_err_set(&a->why, SD_EPERM, "agents cancel, "
-			    "supervisors reject");
-			a->denied = 1;
-			st = SD_EPERM;
+			st = sd_refuse(&a->no, "agents cancel, supervisors "
+			    "reject");
 		} else if (o.status != SD_ORDER_SUBMITTED &&
 		    o.status != SD_ORDER_APPROVED)
 			st = SD_EREFUSED;
@@ -490,22 +484,15 @@ static int
 step(struct step_arg *a, int op, struct sd_err *err)
 {
 	char obj[32];
-	int st;
 
 	snprintf(obj, sizeof obj, "order:%llu", (unsigned long long)a->id);
-	if ((st = sd_authorize(a->s, op, obj, err)) != SD_OK)
-		return st;
-	sd_err_clear(err);
-	st = sd_db_run(a->s->core->db, step_txn, a, err);
-	if (st == SD_EPERM && a->denied)
-		return sd_deny_err(a->s, op, obj, &a->why, err);
-	return st;
+	return sd_op_run(a->s, op, obj, 0, step_txn, a, &a->no, err);
 }
 
 int
 sd_order_approve(struct sd_session *s, uint64_t id, struct sd_err *err)
 {
-	struct step_arg a = { s, id, ST_APPROVE, 0, NULL, NULL, NULL, 0, { 0 } };
+	struct step_arg a = { s, id, ST_APPROVE, 0, NULL, NULL, NULL, { 0 } };
 
 	return step(&a, SD_OP_ORDER_APPROVE, err);
 }
@@ -514,7 +501,7 @@ int
 sd_order_ship(struct sd_session *s, uint64_t id, const char *carrier,
     const char *tracking, struct sd_err *err)
 {
-	struct step_arg a = { s, id, ST_SHIP, 0, carrier, tracking, NULL, 0, { 0 } };
+	struct step_arg a = { s, id, ST_SHIP, 0, carrier, tracking, NULL, { 0 } };
 	int st;
 
 	if (carrier == NULL || carrier[0] == '\0' || tracking == NULL ||
@@ -530,7 +517,7 @@ sd_order_ship(struct sd_session *s, uint64_t id, const char *carrier,
 int
 sd_order_deliver(struct sd_session *s, uint64_t id, struct sd_err *err)
 {
-	struct step_arg a = { s, id, ST_DELIVER, 0, NULL, NULL, NULL, 0, { 0 } };
+	struct step_arg a = { s, id, ST_DELIVER, 0, NULL, NULL, NULL, { 0 } };
 
 	return step(&a, SD_OP_ORDER_DELIVER, err);
 }
@@ -539,7 +526,7 @@ int
 sd_order_end(struct sd_session *s, uint64_t id, int status,
     const char *reason, struct sd_err *err)
 {
-	struct step_arg a = { s, id, ST_END, status, NULL, NULL, reason, 0, { 0 } };
+	struct step_arg a = { s, id, ST_END, status, NULL, NULL, reason, { 0 } };
 	int st;
 
 	if (status != SD_ORDER_REJECTED && status != SD_ORDER_CANCELLED)
@@ -671,7 +658,7 @@ struct get_arg {
 	struct sd_session	*s;
 	uint64_t		 id;
 	struct sd_order		*out;
-	int			 denied;
+	struct sd_refusal	 no;
 };
 
 static int
@@ -680,13 +667,11 @@ get_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct get_arg *a = arg;
 	int st;
 
-	a->denied = 0;
 	if ((st = order_load(t, a->id, a->out, 0, err)) != SD_OK)
 		return st;
 	if (!may_act(a->s, a->out->agent)) {
 		sd_order_free(a->out);
-		a->denied = 1;
-		return SD_EPERM;
+		return sd_refuse(&a->no, "not your order");
 	}
 	return SD_OK;
 }
@@ -695,17 +680,12 @@ int
 sd_order_get(struct sd_session *s, uint64_t id, struct sd_order *out,
     struct sd_err *err)
 {
-	struct get_arg a = { s, id, out, 0 };
+	struct get_arg a = { .s = s, .id = id, .out = out };
 	char obj[32];
-	int st;
 
 	snprintf(obj, sizeof obj, "order:%llu", (unsigned long long)id);
-	if ((st = sd_authorize(s, SD_OP_ORDER_SHOW, obj, err)) != SD_OK)
-		return st;
-	st = sd_db_read(s->core->db, get_txn, &a, err);
-	if (st == SD_EPERM && a.denied)
-		return sd_deny(s, SD_OP_ORDER_SHOW, obj, err, "not your order");
-	return st;
+	return sd_op_run(s, SD_OP_ORDER_SHOW, obj, SD_RUN_READ, get_txn, &a,
+	    &a.no, err);
 }
 
 struct list_arg {

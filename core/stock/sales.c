@@ -438,8 +438,7 @@ struct xfer_arg {
 	const char		*to;
 	const char *const	*iccids;
 	int			 nids;
-	int			 denied;
-	struct sd_err		 why;
+	struct sd_refusal	 no;
 };
 
 static int
@@ -450,7 +449,6 @@ xfer_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	char rto[17], rfrom[17], before[48];
 	int st;
 
-	a->denied = 0;
 	if ((st = agent_get(t, a->to, &to, err)) != SD_OK)
 		return st;
 	if (to.status != SD_AGENT_APPROVED)
@@ -470,22 +468,16 @@ xfer_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		 * (but admins) within one top-level branch. */
 		if (a->s->user.role == SD_ROLE_AGENT) {
 			if (!below(t, a->s->user.agent, c.agent) ||
-			    !below(t, a->s->user.agent, to.code)) {
-				sd_err_set(&a->why, SD_EPERM, "sim %s or agent "
+			    !below(t, a->s->user.agent, to.code))
+				return sd_refuse(&a->no, "sim %s or agent "
 				    "%s is not in your branch", c.iccid,
 				    to.code);
-				a->denied = 1;
-				return SD_EPERM;
-			}
 		} else if (a->s->user.role != SD_ROLE_ADMIN) {
 			root_of(t, c.agent, rfrom, sizeof rfrom);
-			if (strcmp(rfrom, rto) != 0) {
-				sd_err_set(&a->why, SD_EPERM, "agents %s and %s "
+			if (strcmp(rfrom, rto) != 0)
+				return sd_refuse(&a->no, "agents %s and %s "
 				    "are in different branches (admin only)",
 				    c.agent, to.code);
-				a->denied = 1;
-				return SD_EPERM;
-			}
 		}
 		snprintf(before, sizeof before, "agent=%s", c.agent);
 		sd_strlcpy(c.agent, to.code, sizeof c.agent);
@@ -502,18 +494,15 @@ int
 sd_sim_transfer(struct sd_session *s, const char *to_agent,
     const char *const *iccids, int nids, struct sd_err *err)
 {
-	struct xfer_arg a = { s, to_agent, iccids, nids, 0, { 0 } };
+	struct xfer_arg a = { s, to_agent, iccids, nids, { 0 } };
 	int st;
 
 	if ((st = sd_authorize(s, SD_OP_SIM_TRANSFER, to_agent, err)) != SD_OK)
 		return st;
 	if (nids <= 0)
 		return sd_err_set(err, SD_EUSAGE, "sim transfer: which cards?");
-	st = sd_db_run(s->core->db, xfer_txn, &a, err);
-	if (st == SD_EPERM && a.denied)
-		return sd_deny_err(s, SD_OP_SIM_TRANSFER, to_agent, &a.why,
-		    err);
-	return st;
+	return sd_op_run(s, SD_OP_SIM_TRANSFER, to_agent, SD_RUN_AUTHORIZED,
+	    xfer_txn, &a, &a.no, err);
 }
 
 /* ---------------------------------------------------------------- activate */
@@ -528,8 +517,7 @@ struct act_arg {
 	struct sd_subscription		 sub;
 	int64_t				 price;
 	int				 have_price;
-	int				 denied;
-	struct sd_err			 why;
+	struct sd_refusal		 no;
 };
 
 static int
@@ -544,7 +532,6 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	uint8_t key[8];
 	int st;
 
-	a->denied = 0;
 	a->customer = a->in->customer;
 	if (a->customer == 0 && a->in->customer_key != NULL &&
 	    (st = customer_key_resolve(t, a->in->customer_key, &a->customer,
@@ -558,12 +545,9 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		    sd_sim_status_name(c.status));
 	/* An agent sells cards of its own branch. */
 	if (a->s->user.role == SD_ROLE_AGENT &&
-	    !(c.agent[0] && below(t, a->s->user.agent, c.agent))) {
-		sd_err_set(&a->why, SD_EPERM, "sim %s is not in your branch",
+	    !(c.agent[0] && below(t, a->s->user.agent, c.agent)))
+		return sd_refuse(&a->no, "sim %s is not in your branch",
 		    c.iccid);
-		a->denied = 1;
-		return SD_EPERM;
-	}
 	if ((st = customer_load(t, a->customer, &cu, 1, err)) != SD_OK)
 		return st;
 	if (cu.status == SD_CUST_CLOSED)
@@ -689,10 +673,8 @@ sd_sim_activate(struct sd_session *s, const struct sd_activation *in,
 		return st;
 	if ((st = sd_seq_next(s->core->db, "subscription", &a.sub.id, err)) != SD_OK)
 		return st;
-	st = sd_db_run(s->core->db, act_txn, &a, err);
-	if (st == SD_EPERM && a.denied)
-		return sd_deny_err(s, SD_OP_SIM_ACTIVATE, in->iccid, &a.why,
-		    err);
+	st = sd_op_run(s, SD_OP_SIM_ACTIVATE, in->iccid, SD_RUN_AUTHORIZED,
+	    act_txn, &a, &a.no, err);
 	if (st == SD_OK && id != NULL)
 		*id = a.sub.id;
 	return st;
@@ -735,8 +717,8 @@ actfile_row(struct sd_txn *t, struct table_batch *b, int r, struct sd_err *e)
 		return st;
 	a.sub.id = *first + (uint64_t)r - 1;
 	st = act_txn(t, &a, e);
-	if (st == SD_EPERM && a.denied)
-		*e = a.why;
+	if (st == SD_EPERM && a.no.denied)
+		*e = a.no.why;
 	return st;
 }
 

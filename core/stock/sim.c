@@ -483,10 +483,10 @@ sd_sim_add(struct sd_session *s, const struct sd_sim_fields *f,
 }
 
 struct find_arg {
-	const char	*key;
-	struct sd_sim	*out;
-	const char	*scope;
-	int		 denied;
+	const char		*key;
+	struct sd_sim		*out;
+	const char		*scope;
+	struct sd_refusal	 no;
 };
 
 static int
@@ -495,13 +495,10 @@ find_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct find_arg *a = arg;
 	int st;
 
-	a->denied = 0;
 	st = sim_load_key(t, a->key, a->out, 0, err);
 	if (st == SD_OK && a->scope[0] != '\0' &&
-	    !(a->out->agent[0] && in_subtree(t, a->scope, a->out->agent))) {
-		a->denied = 1;
-		return SD_EPERM;
-	}
+	    !(a->out->agent[0] && in_subtree(t, a->scope, a->out->agent)))
+		return sd_refuse(&a->no, "the card is not in your branch");
 	return st;
 }
 
@@ -510,17 +507,14 @@ sd_sim_find(struct sd_session *s, const char *key, struct sd_sim *out,
     struct sd_err *err)
 {
 	char scope[17];
-	struct find_arg a = { key, out, scope, 0 };
+	struct find_arg a = { key, out, scope, { 0 } };
 	int st;
 
 	if ((st = sd_authorize(s, SD_OP_SIM_SHOW, key, err)) != SD_OK ||
 	    (st = scope_of(s, scope, sizeof scope, err)) != SD_OK)
 		return st;
-	st = sd_db_read(s->core->db, find_txn, &a, err);
-	if (st == SD_EPERM && a.denied)
-		return sd_deny(s, SD_OP_SIM_SHOW, key, err, "the card is not in your "
-		    "branch");
-	return st;
+	return sd_op_run(s, SD_OP_SIM_SHOW, key, SD_RUN_READ |
+	    SD_RUN_AUTHORIZED, find_txn, &a, &a.no, err);
 }
 
 struct move_arg {

@@ -67,6 +67,7 @@ struct callop_arg {
 	struct sd_call		 c;
 	int			 dtmf;
 	int			 cancelled;	/* ended here, never dialled */
+	struct sd_refusal	 no;
 };
 
 static int
@@ -97,7 +98,7 @@ callop_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			return st;
 	} else if (a->s->user.role == SD_ROLE_OPERATOR &&
 	    strcmp(a->c.operator, a->s->user.login) != 0)
-		return sd_deny(a->s, SD_OP_CALL_DIAL, "call", err, "not your call");
+		return sd_refuse(&a->no, "not your call");
 	if (a->dtmf && a->c.state != SD_CALL_ACTIVE)
 		return sd_err_set(err, SD_EREFUSED, "call %llu: tones go on a call "
 		    "that is talking (it is %s)", (unsigned long long)a->id,
@@ -130,13 +131,12 @@ callop_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 static int
 call_job(struct sd_session *s, uint64_t id, int answer, struct sd_err *err)
 {
-	struct callop_arg c = { s, id, answer, { 0 } };
+	struct callop_arg c = { .s = s, .id = id, .answer = answer };
 	struct job_arg a;
 	int st;
 
-	if ((st = sd_authorize(s, SD_OP_CALL_DIAL, "call", err)) != SD_OK)
-		return st;
-	if ((st = sd_db_run(s->core->db, callop_txn, &c, err)) != SD_OK)
+	if ((st = sd_op_run(s, SD_OP_CALL_DIAL, "call", 0, callop_txn, &c,
+	    &c.no, err)) != SD_OK)
 		return st;
 	if (c.cancelled)
 		return SD_OK;
@@ -151,7 +151,7 @@ int
 sd_call_dtmf(struct sd_session *s, uint64_t id, const char *digits,
     struct sd_err *err)
 {
-	struct callop_arg c = { s, id, 0, { 0 }, 1, 0 };
+	struct callop_arg c = { .s = s, .id = id, .dtmf = 1 };
 	struct job_arg a;
 	size_t n = digits != NULL ? strlen(digits) : 0;
 	int st;
@@ -161,7 +161,8 @@ sd_call_dtmf(struct sd_session *s, uint64_t id, const char *digits,
 	if (n == 0 || n > 16 || strspn(digits, "0123456789*#ABCD") != n)
 		return sd_err_set(err, SD_EINVAL, "tones: '%.40s' must be 1 to 16 "
 		    "of 0-9 * # A-D", digits != NULL ? digits : "");
-	if ((st = sd_db_run(s->core->db, callop_txn, &c, err)) != SD_OK)
+	if ((st = sd_op_run(s, SD_OP_CALL_DIAL, "call", SD_RUN_AUTHORIZED,
+	    callop_txn, &c, &c.no, err)) != SD_OK)
 		return st;
 	memset(&a, 0, sizeof a);
 	a.j.kind = SD_JOB_DTMF;
@@ -400,6 +401,7 @@ struct outcome_arg {
 	struct sd_session	*s;
 	uint64_t		 id;
 	const char		*outcome;
+	struct sd_refusal	 no;
 };
 
 static int
@@ -417,7 +419,7 @@ outcome_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return st;
 	if (a->s->user.role == SD_ROLE_OPERATOR &&
 	    strcmp(c.operator, a->s->user.login) != 0)
-		return sd_deny(a->s, SD_OP_CALL_DIAL, "call", err, "not your call");
+		return sd_refuse(&a->no, "not your call");
 	sd_strlcpy(c.outcome, a->outcome, sizeof c.outcome);
 	/* A caller unknown when it rang may be a customer by now (the pop's
 	 * new-customer form): the call goes on their card. */
@@ -432,7 +434,7 @@ int
 sd_call_set_outcome(struct sd_session *s, uint64_t id, const char *outcome,
     struct sd_err *err)
 {
-	struct outcome_arg a = { s, id, outcome };
+	struct outcome_arg a = { .s = s, .id = id, .outcome = outcome };
 	int st;
 
 	if ((st = sd_authorize(s, SD_OP_CALL_DIAL, "call", err)) != SD_OK)
@@ -441,7 +443,8 @@ sd_call_set_outcome(struct sd_session *s, uint64_t id, const char *outcome,
 	    strlen(outcome) >= sizeof ((struct sd_call *)0)->outcome)
 		return sd_err_set(err, SD_EINVAL, "outcome: 1 to %zu bytes",
 		    sizeof ((struct sd_call *)0)->outcome - 1);
-	return sd_db_run(s->core->db, outcome_txn, &a, err);
+	return sd_op_run(s, SD_OP_CALL_DIAL, "call", SD_RUN_AUTHORIZED,
+	    outcome_txn, &a, &a.no, err);
 }
 
 int

@@ -3,8 +3,9 @@
  * logins and the lockout, the permission table, refusals audited, team
  * visibility, paging, the ledger and verify (including that it notices a
  * corrupted balance), that a note keeps the planned next contact
- * unless told to clear it, and that a refusal crossing the wire keeps
- * its formats and arguments.
+ * unless told to clear it, that a refusal crossing the wire keeps its
+ * formats and arguments, and that sd_op_run audits a refusal once, after
+ * the abort.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -837,6 +838,72 @@ refusal_crosses_the_wire(void **state)
 	assert_string_equal(args[0], "999999");
 }
 
+/* sd_op_run: a refusal inside the transaction aborts what it wrote and is
+ * audited once, after the abort; one set by an attempt that a deadlock
+ * reran counts for nothing (each attempt starts without one). */
+struct oprun_arg {
+	int			 attempts;
+	int			 mode;	/* 0 refuse, 1 refuse then retry, then a plain EPERM */
+	struct sd_refusal	 no;
+};
+
+static int
+oprun_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct oprun_arg *a = arg;
+	int st;
+
+	a->attempts++;
+	if ((st = rec_meta_put(t, "oprun", "x", 1, err)) != SD_OK)
+		return st;
+	if (a->mode == 0)
+		return sd_refuse(&a->no, "customer %d belongs to %s", 7, "qian");
+	if (a->attempts == 1) {
+		sd_refuse(&a->no, "a refusal a deadlock took back");
+		return SD_ERETRY;
+	}
+	return sd_err_set(err, SD_EPERM, "not a refusal");
+}
+
+static int
+meta_has_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct sd_buf v = SD_BUF_INIT;
+	int st = rec_meta_get(t, "oprun", &v, 0, err);
+
+	*(int *)arg = st == SD_OK;
+	sd_buf_free(&v);
+	return st == SD_ENOTFOUND ? SD_OK : st;
+}
+
+static void
+op_run_refusal(void **state)
+{
+	struct fx *f = *state;
+	struct oprun_arg a;
+	struct sd_err e;
+	int has = 1;
+
+	memset(&a, 0, sizeof a);
+	assert_int_equal(sd_op_run(&f->admin, SD_OP_CUST_UPDATE, "customer:7",
+	    0, oprun_txn, &a, &a.no, &e), SD_EPERM);
+	assert_non_null(strstr(e.msg, "customer 7 belongs to qian"));
+	assert_int_equal(audits(f, "customer.update", SD_OUTCOME_DENIED,
+	    "root1"), 1);
+	assert_int_equal(sd_db_read(f->core->db, meta_has_txn, &has, &e),
+	    SD_OK);
+	assert_int_equal(has, 0);
+
+	memset(&a, 0, sizeof a);
+	a.mode = 1;
+	assert_int_equal(sd_op_run(&f->admin, SD_OP_CUST_CLAIM, "customer:8",
+	    0, oprun_txn, &a, &a.no, &e), SD_EPERM);
+	assert_int_equal(a.attempts, 2);
+	assert_string_equal(e.msg, "not a refusal");
+	assert_int_equal(audits(f, "customer.claim", SD_OUTCOME_DENIED,
+	    "root1"), 0);
+}
+
 int
 main(void)
 {
@@ -850,6 +917,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(ledger_and_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_newest, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(op_run_refusal, setup, teardown),
 		cmocka_unit_test_setup_teardown(note_keeps_or_clears_next, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(refusal_crosses_the_wire, setup,

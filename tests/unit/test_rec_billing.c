@@ -261,7 +261,8 @@ bill_line_fill(struct sd_bill_line *l, int i)
 {
 	l->kind = i % (SD_BL_ADJUST + 1);
 	l->sub = 1000000000000ULL + (uint64_t)i;
-	snprintf(l->msisdn, sizeof l->msisdn, "1390000%04d", i % 10000);
+	snprintf(l->msisdn, sizeof l->msisdn, "1390000%04u",
+	    (unsigned)(i % 10000) & 0x1fff);
 	snprintf(l->code, sizeof l->code, "套餐%d", i);
 	snprintf(l->text, sizeof l->text, "第 %d 行 line “%d”", i, i);
 	l->amount_fen = i % 2 ? -(int64_t)i * 101 : (int64_t)i << 33;
