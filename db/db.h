@@ -253,6 +253,25 @@ struct sd_backup_point {
 int	sd_db_backup(struct sd_db *db, const char *dir, int incremental,
 	    struct sd_backup_point *pt, struct sd_err *err);
 /*
+ * The same, in two steps so that its end is known exactly: the bulk is
+ * copied while everyone writes, then the writers are held (a few seconds
+ * at most, or SD_EREFUSED) while at, when given, reads in a transaction
+ * of its own what the backup will hold, and the last of the log is
+ * copied.  A full backup also stops the environment from removing its old
+ * logs: the next incremental one needs them.
+ */
+struct sd_txn;
+/* A function run in a transaction (sd_db_run below). */
+typedef int (*sd_txn_fn)(struct sd_txn *t, void *arg, struct sd_err *err);
+int	sd_db_backup_at(struct sd_db *db, const char *dir, int incremental,
+	    sd_txn_fn at, void *arg, struct sd_backup_point *pt,
+	    struct sd_err *err);
+/*
+ * Remove the log files recovery no longer needs (DB_ARCH_REMOVE): only
+ * after a backup has them.  *removed counts them.
+ */
+int	sd_db_log_archive(struct sd_db *db, int *removed, struct sd_err *err);
+/*
  * Make dir, a copy of a backup, a data directory again: catastrophic
  * recovery (DB_RECOVER_FATAL) replays its log to the end or, with until >
  * 0, up to the last transaction committed by that time.  The data
@@ -263,9 +282,7 @@ int	sd_db_restore(const char *dir, const char *passphrase, int64_t until,
 
 /* ---------------------------------------------------------------- transactions */
 
-struct sd_txn;
-
-typedef int (*sd_txn_fn)(struct sd_txn *t, void *arg, struct sd_err *err);
+/* struct sd_txn and sd_txn_fn: declared with the backup above. */
 
 /*
  * Run fn in a transaction and commit it if fn returns SD_OK.  A deadlock

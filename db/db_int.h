@@ -34,6 +34,9 @@ struct sd_db {
 	DB				*seqdb;
 	DB				*reqdb;		/* client request ids */
 	pthread_mutex_t			 seqlock;	/* seqs[] */
+	/* Write transactions hold it shared; a backup takes it alone for
+	 * the moment its end is fixed (sd_db_writers_hold). */
+	pthread_rwlock_t		 writers;
 	struct sd_seq			 seqs[SEQ_MAX];
 	int				 nseqs;
 	char				*home;
@@ -51,5 +54,13 @@ struct sd_txn {
 int	sd_db_sanitize(int ret, struct sd_err *err, const char *what);
 /* The last message Berkeley DB gave this thread (its error callback). */
 const char *sd_db_lasterr(void);
+/*
+ * Pause every write transaction of db: wait until those running have
+ * committed or aborted and hold new ones back, for at most wait_ms (then
+ * SD_EREFUSED).  New writers queue behind the wait, so it is kept short.
+ * Not from inside a write transaction of this thread.
+ */
+int	sd_db_writers_hold(struct sd_db *db, int wait_ms, struct sd_err *err);
+void	sd_db_writers_release(struct sd_db *db);
 
 #endif

@@ -505,6 +505,17 @@ sd_db_open(struct sd_db **out, const struct sd_db_opts *o,
 	db->home = xstrdup(o->home);
 	db->lockfd = lockfd;
 	pthread_mutex_init(&db->seqlock, NULL);
+	{
+		pthread_rwlockattr_t ra;
+
+		/* A waiting backup holds new writers back, or a steady
+		 * stream of them would keep it waiting for ever. */
+		pthread_rwlockattr_init(&ra);
+		pthread_rwlockattr_setkind_np(&ra,
+		    PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+		pthread_rwlock_init(&db->writers, &ra);
+		pthread_rwlockattr_destroy(&ra);
+	}
 
 	if ((st = env_setup(env, o, err)) != SD_OK)
 		goto fail;
@@ -892,7 +903,7 @@ notify_committed(struct sd_db *db, int base)
 }
 
 static int
-run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
+run_txn(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
     u_int32_t tflags)
 {
 	struct sd_txn t;
@@ -936,6 +947,67 @@ run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
 		retries++;
 		backoff(attempt);
 	}
+}
+
+/*
+ * The writers' lock this thread holds shared (a write transaction may run
+ * another inside it: only the outermost takes the lock, or it would wait
+ * behind a backup waiting for it).
+ */
+static _Thread_local struct {
+	struct sd_db	*db;
+	int		 depth;
+} held;
+
+static int
+run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
+    u_int32_t tflags)
+{
+	int st;
+
+	if (tflags & DB_READ_COMMITTED)
+		return run_txn(db, fn, arg, err, tflags);
+	if (held.db == NULL) {
+		pthread_rwlock_rdlock(&db->writers);
+		held.db = db;
+	}
+	held.depth += held.db == db;
+	st = run_txn(db, fn, arg, err, tflags);
+	if (held.db == db && --held.depth == 0) {
+		held.db = NULL;
+		pthread_rwlock_unlock(&db->writers);
+	}
+	return st;
+}
+
+int
+sd_db_writers_hold(struct sd_db *db, int wait_ms, struct sd_err *err)
+{
+	struct timespec ts;
+	int ret;
+
+	if (held.db == db)
+		return sd_err_set(err, SD_EINTERNAL, "writers: held inside a "
+		    "write transaction");
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += wait_ms / 1000;
+	ts.tv_nsec += (long)(wait_ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	if ((ret = pthread_rwlock_timedwrlock(&db->writers, &ts)) == 0)
+		return SD_OK;
+	if (ret == ETIMEDOUT)
+		return sd_err_set(err, SD_EREFUSED, "writers did not pause "
+		    "within %d ms (a long import?)", wait_ms);
+	return sd_err_set(err, SD_EINTERNAL, "writers: %s", strerror(ret));
+}
+
+void
+sd_db_writers_release(struct sd_db *db)
+{
+	pthread_rwlock_unlock(&db->writers);
 }
 
 int

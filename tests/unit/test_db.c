@@ -4,6 +4,7 @@
  * cursors, sequences, the deadlock-retry wrapper, aborts leaving nothing,
  * and data surviving a reopen.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -459,6 +460,98 @@ backup_restore(void **state)
 	assert_int_equal(open_db(f, 1), SD_OK);
 }
 
+/* A writer that puts rows until told to stop. */
+struct writer {
+	struct fx	*f;
+	_Atomic int	 stop;
+	uint64_t	 next;		/* the next id */
+	int		 failed;
+};
+
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+	struct sd_err e;
+	char name[24];
+
+	while (!w->stop) {
+		snprintf(name, sizeof name, "w%llu", (unsigned long long)w->next);
+		if (put(w->f, w->next, name, NULL, NULL, &e) != SD_OK)
+			w->failed++;
+		else
+			w->next++;
+	}
+	return NULL;
+}
+
+static int
+count_at(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	return sd_count(t, 0, -1, arg, err);
+}
+
+/*
+ * A backup's end is exact while a writer runs: what its at() callback
+ * counts with the writers held is what the restored copy holds, in a
+ * full backup and in an incremental one.  Afterwards the log files the
+ * backup has are removed from the environment, and only then.
+ */
+static void
+backup_exact_end(void **state)
+{
+	struct fx *f = *state;
+	struct sd_db_opts o;
+	struct sd_backup_point pt;
+	struct sd_err e;
+	struct writer w;
+	pthread_t th;
+	char bak[80], r1[80];
+	uint64_t at_full = 0, at_incr = 0;
+	int removed = -1, st;
+	struct fx g;
+
+	sd_db_close(f->db);
+	memset(&o, 0, sizeof o);
+	o.home = f->dir;
+	o.cache_mb = 8;
+	o.keep_logs = 1;
+	assert_int_equal(sd_db_open(&f->db, &o, schema, 1, &e), SD_OK);
+	memset(&w, 0, sizeof w);
+	w.f = f;
+	w.next = 1;
+	assert_int_equal(pthread_create(&th, NULL, writer_main, &w), 0);
+	while (w.next < 200)
+		usleep(1000);
+	snprintf(bak, sizeof bak, "%.60s.bak", f->dir);
+	assert_int_equal(sd_db_backup_at(f->db, bak, 0, count_at, &at_full,
+	    &pt, &e), SD_OK);
+	assert_true(at_full >= 199);
+	while (w.next < at_full + 200)
+		usleep(1000);
+	st = sd_db_backup_at(f->db, bak, 1, count_at, &at_incr, &pt, &e);
+	if (st != SD_OK)
+		print_error("incremental: %s\n", e.msg);
+	assert_int_equal(st, SD_OK);
+	assert_true(at_incr > at_full);
+	w.stop = 1;
+	pthread_join(th, NULL);
+	assert_int_equal(w.failed, 0);
+	assert_true(w.next - 1 > at_incr);	/* it went on writing */
+	assert_int_equal(sd_db_log_archive(f->db, &removed, &e), SD_OK);
+	assert_true(removed >= 0);
+
+	snprintf(r1, sizeof r1, "%.60s.r1", f->dir);
+	sh("cp -r %s %s", bak, r1);
+	assert_int_equal(sd_db_restore(r1, NULL, 0, &pt, &e), SD_OK);
+	memset(&g, 0, sizeof g);
+	snprintf(g.dir, sizeof g.dir, "%.63s", r1);
+	assert_int_equal(open_db(&g, 0), SD_OK);
+	assert_int_equal(rows(g.db), at_incr);
+	sd_db_close(g.db);
+	sh("rm -rf %s.bak %s.r1", f->dir, f->dir);
+}
+
 int
 main(void)
 {
@@ -471,6 +564,8 @@ main(void)
 		cmocka_unit_test(open_errors),
 		cmocka_unit_test_setup_teardown(one_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(backup_restore, setup, teardown),
+		cmocka_unit_test_setup_teardown(backup_exact_end, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
