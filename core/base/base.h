@@ -40,6 +40,13 @@ struct sd_config {
 	int	failchk_seconds;	/* simdeskd's housekeeping period */
 	int	free_space_warn_mb;	/* warn below this much free, 0: off */
 	int	checkpoint_seconds;
+	/* backup { dir, keep }: where backups go ("": the data directory's
+	 * path + "-backups", sd_config_backup_dir) and how many full ones
+	 * are kept */
+	char	backup_dir[SD_PATH_MAX];
+	int	backup_keep;
+	int	backup_set;		/* the file has a backup group */
+	int	backup_line;		/* its dir's line, for messages */
 	/* customers { } */
 	char	classes[8][9];		/* customer classes, "" ends */
 	int	pool_days;		/* no follow-up for this long: to the pool */
@@ -114,6 +121,17 @@ int	sd_config_socket(const struct sd_config *c, char *out, size_t size,
 	    struct sd_err *err);
 /* The same from a string (name is used in messages); for tests and fuzzing. */
 int	sd_config_parse(struct sd_config *c, const char *text, const char *name,
+	    struct sd_err *err);
+/*
+ * Where backups go, into out: backup.dir, else the data directory's path
+ * + "-backups".  Never inside the data directory (SD_EINVAL naming
+ * backup.dir).
+ */
+int	sd_config_backup_dir(const struct sd_config *c, char *out, size_t size,
+	    struct sd_err *err);
+/* The environment's AES key (key_file's first line) into out, or "" when
+ * there is none. */
+int	sd_config_key(const struct sd_config *c, char *out, size_t size,
 	    struct sd_err *err);
 
 /* ---------------------------------------------------------------- roles */
@@ -206,6 +224,7 @@ enum sd_op {
 	SD_OP_USSD,
 	SD_OP_CALL_TAKE,
 	SD_OP_PRESENCE_SHOW,
+	SD_OP_BACKUP,
 	SD_OP__COUNT
 };
 

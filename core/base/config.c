@@ -47,6 +47,7 @@ sd_config_defaults(struct sd_config *c)
 	c->failchk_seconds = 5;
 	c->free_space_warn_mb = 200;
 	c->checkpoint_seconds = 60;
+	c->backup_keep = 7;
 	sd_strlcpy(c->classes[0], "A", sizeof c->classes[0]);
 	sd_strlcpy(c->classes[1], "B", sizeof c->classes[1]);
 	sd_strlcpy(c->classes[2], "C", sizeof c->classes[2]);
@@ -303,6 +304,33 @@ apply_receipts(struct sd_config *c, config_setting_t *g, const char *name,
 	if (c->receipt_series[0] == '\0')
 		return sd_err_set(err, SD_EINVAL, "%s: receipts.series: must not "
 		    "be empty", name);
+	return SD_OK;
+}
+
+/* backup = { dir = "/srv/simdesk-backups"; keep = 7; } */
+static int
+apply_backup(struct sd_config *c, config_setting_t *g, const char *name,
+    struct sd_err *err)
+{
+	static const char *const known[] = { "dir", "keep", NULL };
+	config_setting_t *d;
+	int st;
+
+	if ((st = group_known(g, known, name, err)) != SD_OK ||
+	    (st = group_str(g, "dir", c->backup_dir, sizeof c->backup_dir, name,
+	    err)) != SD_OK ||
+	    (st = group_int(g, "keep", 1, 1000, &c->backup_keep, name,
+	    err)) != SD_OK)
+		return st;
+	c->backup_set = 1;
+	c->backup_line = config_setting_source_line(g);
+	if ((d = config_setting_get_member(g, "dir")) != NULL) {
+		c->backup_line = config_setting_source_line(d);
+		if (c->backup_dir[0] == '\0')
+			return sd_err_set(err, SD_EINVAL, "%s:%d: backup.dir: must "
+			    "not be empty (leave it out for the data directory's "
+			    "path + \"-backups\")", name, c->backup_line);
+	}
 	return SD_OK;
 }
 
@@ -570,6 +598,17 @@ apply(struct sd_config *c, config_t *cf, const char *name, struct sd_err *err)
 				return r;
 			continue;
 		}
+		if (strcmp(key, "backup") == 0) {
+			int r;
+
+			if (config_setting_type(st) != CONFIG_TYPE_GROUP)
+				return sd_err_set(err, SD_EINVAL,
+				    "%s:%d: backup: must be a group { dir = "
+				    "\"DIR\"; keep = 7; }", name, line);
+			if ((r = apply_backup(c, st, name, err)) != SD_OK)
+				return r;
+			continue;
+		}
 		if (strcmp(key, "printers") == 0) {
 			int r;
 
@@ -730,6 +769,63 @@ sd_config_resolve(struct sd_config *c, const char *conf_flag,
 	    sd_strlcpy(c->data_dir, dir, sizeof c->data_dir) != 0))
 		return sd_err_set(err, SD_EINVAL, "data directory: '%.64s' is "
 		    "empty or too long", dir);
+	/* Now that the data directory is known: backups are never in it. */
+	if (c->backup_dir[0] != '\0') {
+		char out[SD_PATH_MAX];
+
+		return sd_config_backup_dir(c, out, sizeof out, err);
+	}
+	return SD_OK;
+}
+
+/* path made absolute and without . and .. where it exists, else as it
+ * is; trailing slashes dropped. */
+static void
+path_canon(const char *path, char *out, size_t size)
+{
+	char *r = realpath(path, NULL);
+	size_t n;
+
+	sd_strlcpy(out, r != NULL ? r : path, size);
+	free(r);
+	n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = '\0';
+}
+
+int
+sd_config_backup_dir(const struct sd_config *c, char *out, size_t size,
+    struct sd_err *err)
+{
+	char data[SD_PATH_MAX], bak[SD_PATH_MAX], where[SD_PATH_MAX + 16];
+	size_t n;
+
+	if (c->backup_dir[0] != '\0') {
+		if (sd_strlcpy(out, c->backup_dir, size) != 0)
+			return sd_err_set(err, SD_EINVAL, "backup.dir: too long");
+	} else {
+		sd_strlcpy(data, c->data_dir, sizeof data);
+		n = strlen(data);
+		while (n > 1 && data[n - 1] == '/')
+			data[--n] = '\0';
+		if ((size_t)snprintf(out, size, "%s-backups", data) >= size)
+			return sd_err_set(err, SD_EINVAL, "backup.dir: the data "
+			    "directory's path is too long");
+	}
+	path_canon(c->data_dir, data, sizeof data);
+	path_canon(out, bak, sizeof bak);
+	n = strlen(data);
+	if (strcmp(bak, data) == 0 || (strncmp(bak, data, n) == 0 &&
+	    (bak[n] == '/' || n == 1))) {
+		if (c->path[0] != '\0' && c->backup_line > 0)
+			snprintf(where, sizeof where, "%s:%d: ", c->path,
+			    c->backup_line);
+		else
+			where[0] = '\0';
+		return sd_err_set(err, SD_EINVAL, "%sbackup.dir: %s is inside the "
+		    "data directory %s (a backup must survive losing it)",
+		    where, out, c->data_dir);
+	}
 	return SD_OK;
 }
 
@@ -748,5 +844,37 @@ sd_config_socket(const struct sd_config *c, char *out, size_t size,
 		return sd_err_set(err, SD_EINVAL, "socket %s: path too long "
 		    "(at most %zu bytes; set socket in the configuration)", out,
 		    sizeof sun.sun_path - 1);
+	return SD_OK;
+}
+
+int
+sd_config_key(const struct sd_config *c, char *out, size_t size,
+    struct sd_err *err)
+{
+	const char *path = c->key_file;
+	FILE *f;
+	size_t n;
+
+	out[0] = '\0';
+	if (path[0] == '\0')
+		return SD_OK;
+	if ((f = fopen(path, "r")) == NULL)
+		return sd_err_set(err, SD_EINTERNAL, "key_file %s: %s", path,
+		    strerror(errno));
+	if (fgets(out, (int)size, f) == NULL) {
+		fclose(f);
+		out[0] = '\0';
+		return sd_err_set(err, SD_EINTERNAL, "key_file %s: empty", path);
+	}
+	fclose(f);
+	n = strlen(out);
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r' ||
+	    out[n - 1] == ' '))
+		out[--n] = '\0';
+	if (n < 8) {
+		explicit_bzero(out, size);
+		return sd_err_set(err, SD_EINTERNAL,
+		    "key_file %s: key shorter than 8 characters", path);
+	}
 	return SD_OK;
 }

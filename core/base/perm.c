@@ -117,6 +117,8 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	/* Incoming calls are offered to the people at the desks. */
 	{ SD_OP_CALL_TAKE, "call.take", R(SUPERVISOR) | R(OPERATOR) },
 	{ SD_OP_PRESENCE_SHOW, "presence.show", R(ADMIN) | R(SUPERVISOR) },
+	/* Backups copy everything, and verifying one opens all of it. */
+	{ SD_OP_BACKUP, "backup", R(ADMIN) },
 };
 
 const char *

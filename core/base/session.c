@@ -69,30 +69,6 @@ sd_process_set_timezone(const char *tz)
 
 /* ---------------------------------------------------------------- core */
 
-static int
-read_key(const char *path, char *out, size_t size, struct sd_err *err)
-{
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (f == NULL)
-		return sd_err_set(err, SD_EINTERNAL, "key_file %s: %s", path,
-		    strerror(errno));
-	if (fgets(out, (int)size, f) == NULL) {
-		fclose(f);
-		return sd_err_set(err, SD_EINTERNAL, "key_file %s: empty", path);
-	}
-	fclose(f);
-	n = strlen(out);
-	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r' ||
-	    out[n - 1] == ' '))
-		out[--n] = '\0';
-	if (n < 8)
-		return sd_err_set(err, SD_EINTERNAL,
-		    "key_file %s: key shorter than 8 characters", path);
-	return SD_OK;
-}
-
 int
 sd_core_open(struct sd_core **out, const struct sd_config *cfg, int create,
     struct sd_err *err)
@@ -108,12 +84,13 @@ sd_core_open(struct sd_core **out, const struct sd_config *cfg, int create,
 	o.create = create;
 	o.cache_mb = (unsigned)cfg->cache_mb;
 	o.durable = cfg->durable;
-	o.keep_logs = cfg->keep_logs;
-	if (cfg->key_file[0] != '\0') {
-		if ((st = read_key(cfg->key_file, key, sizeof key, err)) != SD_OK)
-			return st;
+	/* Backups need the log since the last one (core/ops). */
+	o.keep_logs = cfg->keep_logs || (core_hooks.keeps_logs != NULL &&
+	    core_hooks.keeps_logs(cfg));
+	if ((st = sd_config_key(cfg, key, sizeof key, err)) != SD_OK)
+		return st;
+	if (key[0] != '\0')
 		o.passphrase = key;
-	}
 	sd_process_set_timezone(cfg->timezone);
 	core = xcalloc(1, sizeof *core);
 	core->cfg = *cfg;

@@ -7,7 +7,7 @@
  * hooks through which a lower domain reaches a later one.
  *
  * Domains depend one way: rec <- base <- crm <- stock <- billing <- tel <-
- * rpc.  A domain's tables (T_*, IX_*) are private to its folder; other
+ * ops <- rpc.  A domain's tables (T_*, IX_*) are private to its folder; other
  * domains call its *_txn.h functions (tests/cli/test_layout.sh checks it).
  */
 #ifndef SD_REC_H
@@ -218,6 +218,9 @@ struct core_hooks {
 		    struct sd_err *err);
 	int	(*tariff_exists)(struct sd_txn *t, const char *code,
 		    struct sd_err *err);
+	/* 1 when the environment must keep its log for backups (ops):
+	 * sd_core_open opens it with keep_logs. */
+	int	(*keeps_logs)(const struct sd_config *cfg);
 };
 extern const struct core_hooks core_hooks;
 

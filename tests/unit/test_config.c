@@ -62,6 +62,11 @@ bad_text(void **state)
 		/* found by fuzz_config: quoted newlines broke the one line */
 		{ "log_level = \"a\nb\";\n", "t.conf:1: log_level: control characters" },
 		{ "data_dir = \"\xb0\xa1\";\n", "data_dir: not valid UTF-8" },
+		{ "backup = { dir = \"/b\"; every = 3; };\n",
+		  "t.conf:1: backup.every: unknown setting" },
+		{ "backup = { keep = 0; };\n", "t.conf:1: keep: 0 is outside 1..1000" },
+		{ "\nbackup = { dir = \"\"; };\n", "t.conf:2: backup.dir: must not be empty" },
+		{ "backup = \"/b\";\n", "t.conf:1: backup: must be a group" },
 	};
 	struct sd_config c;
 	struct sd_err e;
@@ -75,6 +80,37 @@ bad_text(void **state)
 			fail_msg("case %zu: '%s' lacks '%s'", i, e.msg, v[i].want);
 		assert_null(strchr(e.msg, '\n'));
 	}
+}
+
+/* backup.dir: by default beside the data directory, never inside it. */
+static void
+backup_dir(void **state)
+{
+	struct sd_config c;
+	struct sd_err e;
+	char out[SD_PATH_MAX];
+
+	(void)state;
+	sd_config_defaults(&c);
+	assert_int_equal(c.backup_keep, 7);
+	assert_int_equal(c.backup_set, 0);
+	sd_strlcpy(c.data_dir, "/nonexistent/data/", sizeof c.data_dir);
+	assert_int_equal(sd_config_backup_dir(&c, out, sizeof out, &e), SD_OK);
+	assert_string_equal(out, "/nonexistent/data-backups");
+	assert_int_equal(sd_config_parse(&c, "\n\nbackup = {\n dir = "
+	    "\"/nonexistent/data/bak\"; keep = 3; };\n", "t.conf", &e), SD_OK);
+	assert_int_equal(c.backup_set, 1);
+	assert_int_equal(c.backup_keep, 3);
+	sd_strlcpy(c.path, "t.conf", sizeof c.path);
+	assert_int_equal(sd_config_backup_dir(&c, out, sizeof out, &e),
+	    SD_EINVAL);
+	assert_non_null(strstr(e.msg, "t.conf:4: backup.dir: "
+	    "/nonexistent/data/bak is inside the data directory"));
+	sd_strlcpy(c.backup_dir, "/nonexistent/data", sizeof c.backup_dir);
+	assert_int_equal(sd_config_backup_dir(&c, out, sizeof out, &e),
+	    SD_EINVAL);
+	sd_strlcpy(c.backup_dir, "/nonexistent/database", sizeof c.backup_dir);
+	assert_int_equal(sd_config_backup_dir(&c, out, sizeof out, &e), SD_OK);
 }
 
 static void
@@ -107,6 +143,7 @@ main(void)
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(good_text),
 		cmocka_unit_test(bad_text),
+		cmocka_unit_test(backup_dir),
 		cmocka_unit_test(files),
 	};
 
