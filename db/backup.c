@@ -141,7 +141,7 @@ log_end(DB_ENV *env, struct log_pos *p, struct sd_err *err)
 }
 
 /*
- * The bulk of an incremental backup's log: the log files the backup in
+ * The bulk of a backup's log: the log files the backup in
  * dir lacks, and its last one again (it has grown since).  The backup is
  * recovered from its first file on, so the environment must still have
  * every file from the backup's last one on.
@@ -251,18 +251,18 @@ sd_db_backup_at(struct sd_db *db, const char *dir, int incremental,
 	if ((ret = env->txn_checkpoint(env, 0, 0, DB_FORCE)) != 0)
 		return sd_db_sanitize(ret, err, "checkpoint");
 	/*
-	 * The bulk while everyone writes: the databases and the log so far
-	 * (a full backup), or the log files written since the last one.
-	 * Not DB_BACKUP_UPDATE: it keeps a backup that is recovered in
-	 * place, and drops the log files the environment has removed; ours
-	 * stays as it was taken and needs every one since.
+	 * The bulk while everyone writes: the databases (a full backup)
+	 * and the log files the backup lacks.  The log is copied here, not
+	 * by DB_ENV->backup: its DB_BACKUP_UPDATE keeps a backup that is
+	 * recovered in place, and refuses once the environment's first log
+	 * file is gone; ours stays as taken and needs every file since.
 	 */
 	if ((st = log_end(env, &mark, err)) != SD_OK)
 		return st;
-	if (!incremental) {
-		if ((ret = env->backup(env, dir, DB_CREATE)) != 0)
-			return sd_db_sanitize(ret, err, dir);
-	} else if ((st = copy_logs(db, dir, err)) != SD_OK)
+	if (!incremental && (ret = env->backup(env, dir, DB_CREATE |
+	    DB_BACKUP_NO_LOGS)) != 0)
+		return sd_db_sanitize(ret, err, dir);
+	if ((st = copy_logs(db, dir, err)) != SD_OK)
 		return st;
 	/*
 	 * The end: with the writers held, what at() reads is exactly what
