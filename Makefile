@@ -21,7 +21,7 @@ SAN_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(DEFS) -O1 -g \
 	   -fno-sanitize-recover=undefined
 
 LIB_DB	 = -ldb-5.3
-LIB_CORE = $(LIB_DB) -lconfig -lcrypt -lminizip -lexpat -lserialport
+LIB_CORE = $(LIB_DB) -lconfig -lcrypt -lminizip -lexpat -lserialport -lz
 LIB_CURSES = $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 LIB_SERIAL = -lserialport
 LIB_SND	 = -lsndfile

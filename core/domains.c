@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "core/tel/tel_txn.h"
+#include "core/ops/ops.h"
 
 static const struct sd_table_def rec_tables[1] = {
 	{ "meta", 0, { { 0 } } },
@@ -24,6 +25,7 @@ const int core_ndomains = (int)(sizeof core_domains / sizeof core_domains[0]);
 const struct core_hooks core_hooks = {
 	.agent_exists = agent_exists,
 	.tariff_exists = tariff_exists,
+	.keeps_logs = sd_backup_keeps_logs,
 };
 
 static struct sd_table_def schema[T__COUNT];

@@ -5,7 +5,7 @@
 #ifndef SD_RPC_H
 #define SD_RPC_H
 
-#include "core/tel/tel.h"
+#include "core/ops/ops.h"
 
 /* ---------------------------------------------------------------- wire */
 

@@ -1,0 +1,103 @@
+/*
+ * core/ops/ops_int.h -- private to core/ops/: a backup's manifest, and
+ * the file work backups and restores share (copying with a checksum,
+ * walking and removing trees).
+ */
+#ifndef SD_OPS_INT_H
+#define SD_OPS_INT_H
+
+#include "core/rec/rec.h"
+
+#define MANIFEST_MAGIC	"simdesk-backup 1"
+
+/* One backup that went into a backup directory: the full one first. */
+struct mf_entry {
+	int		 full;
+	int64_t		 at;
+	uint32_t	 lsn_file, lsn_offset;
+};
+
+struct mf_file {
+	char		*path;		/* relative to the backup */
+	int64_t		 size;
+	uint32_t	 crc;
+};
+
+struct manifest {
+	char		 version[32];
+	char		 name[SD_BACKUP_NAME_MAX];
+	struct mf_entry	*entries;
+	int		 nentries;
+	struct {
+		char	 table[32];
+		uint64_t n;
+	}		 counts[T__COUNT];
+	int		 ncounts;
+	struct mf_file	*files;
+	int		 nfiles;
+};
+
+void	mf_free(struct manifest *m);
+/* Read dir/MANIFEST; SD_ENOTFOUND when absent, SD_EINVAL naming the
+ * line when it is not a manifest. */
+int	mf_read(const char *dir, struct manifest *m, struct sd_err *err);
+/* Write dir/MANIFEST (through a temporary file and a rename). */
+int	mf_write(const char *dir, const struct manifest *m, struct sd_err *err);
+void	mf_add_entry(struct manifest *m, const struct mf_entry *e);
+/* The file of the manifest at path, or NULL. */
+struct mf_file *mf_find(const struct manifest *m, const char *path);
+/* Every file of m in dir, as big as m says, with its CRC-32: 0, or -1
+ * and the first that is not in fault. */
+int	mf_check(const char *dir, const struct manifest *m, char *fault,
+	    size_t size);
+/*
+ * List the files of backup dir (db/, recordings/, simdesk.conf) with
+ * their sizes and checksums into m's files; a file whose size old has
+ * too keeps old's checksum unless recheck says otherwise.
+ */
+int	mf_scan(const char *dir, struct manifest *m, const struct manifest *old,
+	    int (*recheck)(const char *path, void *arg), void *arg,
+	    struct sd_err *err);
+
+/* "20261207-111416" of local time t into out (SD_BACKUP_NAME_MAX). */
+void	backup_name(int64_t t, char *out);
+/* 1 if name has that form (a backup's, and nothing a path can hide in). */
+int	backup_name_ok(const char *name);
+/* The backup directories of root, by name, oldest first: *names is
+ * an array of n (free each and it). */
+int	backup_dirs(const char *root, char ***names, int *n, struct sd_err *err);
+
+/* What list shows of backup name of root, from its manifest m (NULL: it
+ * has none). */
+void	backup_info(const char *root, const char *name,
+	    const struct manifest *m, struct sd_backup_info *b);
+/* One backup or verification at a time in this server: 1 if taken. */
+int	backup_lock_try(void);
+void	backup_lock_release(void);
+
+/* mkdir -p with mode 0700. */
+int	ops_mkdirs(const char *path, struct sd_err *err);
+/* rm -rf. */
+int	ops_rmtree(const char *path, struct sd_err *err);
+/* 1 when dir has entries (besides . and ..), 0 when empty, -1 (errno)
+ * when it cannot be read. */
+int	ops_dir_used(const char *dir);
+/*
+ * Copy file from to to (mode 0600), its CRC-32 into *crc when not NULL;
+ * *done (bytes) grows as it goes, progress told in MiB of total.
+ */
+struct ops_copy {
+	int64_t		 done, total;
+	sd_progress_fn	 progress;
+	void		*arg;
+	long		 shown;
+};
+int	ops_copy_file(const char *from, const char *to, uint32_t *crc,
+	    struct ops_copy *c, struct sd_err *err);
+/* The CRC-32 and size of a file. */
+int	ops_crc_file(const char *path, uint32_t *crc, int64_t *size,
+	    struct sd_err *err);
+/* The row count of every table, into m (in a transaction of its own). */
+int	ops_count_txn(struct sd_txn *t, void *arg, struct sd_err *err);
+
+#endif
