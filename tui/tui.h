@@ -274,6 +274,14 @@ int	cmd_call_stats(struct ctl_ctx *c);
 int	cmd_sms_send(struct ctl_ctx *c);
 int	cmd_sms_list(struct ctl_ctx *c);
 int	cmd_sms_decode(struct ctl_ctx *c);
+int	cmd_backup_create(struct ctl_ctx *c);
+int	cmd_backup_list(struct ctl_ctx *c);
+int	cmd_backup_verify(struct ctl_ctx *c);
+/* Runs in simdeskctl itself (ctl_run_local), not in simdeskd. */
+int	cmd_restore(struct ctl_ctx *c);
+/* Carry out c's command in this process, the error on stderr in one
+ * line; the exit status. */
+int	ctl_run_local(struct ctl_ctx *c);
 
 /* ---------------------------------------------------------------- output */
 

@@ -721,6 +721,31 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ .noun = "verify", .args = "",
 	  .op = SD_OP_VERIFY, .exec = cmd_verify,
 	  .summary = "check every invariant; exit 0 only if all hold" },
+	/* Backups (admins): simdeskd takes them; restore runs here. */
+	{ .noun = "backup", .verb = "create", .args = "",
+	  .op = SD_OP_BACKUP, .exec = cmd_backup_create,
+	  .summary = "back up the data directory while everyone works, into "
+	    "backup.dir (see BACKUPS AND RESTORE); prints the backup's name",
+	  .opts = {
+	    { "incremental", NULL, "add the log written since to the newest "
+	      "full backup" } } },
+	{ .noun = "backup", .verb = "list", .args = "",
+	  .op = SD_OP_BACKUP, .exec = cmd_backup_list,
+	  .summary = "the backups of backup.dir: kind, up to when, log "
+	    "position, size, verified" },
+	{ .noun = "backup", .verb = "verify", .args = "NAME", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_BACKUP, .exec = cmd_backup_verify,
+	  .summary = "check a backup: its files against the manifest, then a "
+	    "copy recovered, counted and verified" },
+	{ .noun = "restore", .args = "BACKUP", .min_args = 1, .max_args = 1,
+	  .op = CTL_OP_NONE, .exec = cmd_restore,
+	  .summary = "make a backup (a directory, or a name in backup.dir) a "
+	    "new data directory, offline; prints what it restored up to",
+	  .opts = {
+	    { "to", "DIR", "the new data directory (absent or empty)", 1 },
+	    { "until", "TIME", "only what was committed by this local time "
+	      "(YYYY-MM-DD HH:MM[:SS])" } } },
 };
 
 const int ctl_ncmds = sizeof ctl_cmds / sizeof ctl_cmds[0];

@@ -68,6 +68,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "simdeskctl: %s\n", c.err.msg);
 		return sd_status_exit(c.err.status);
 	}
+	/* restore makes a data directory no server serves yet. */
+	if (c.cmd->exec == cmd_restore)
+		return ctl_run_local(&c);
 	/* A server we start reads the same configuration. */
 	if (conf == NULL)
 		conf = getenv("SIMDESK_CONF");
