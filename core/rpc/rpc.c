@@ -13,7 +13,8 @@
  *
  * Here: the table (sd_rpc_call), the rows, progress and pages the
  * operations send, and signing in; the operations themselves are in
- * rpc_base.c, rpc_crm.c, rpc_stock.c, rpc_billing.c and rpc_tel.c.
+ * rpc_base.c, rpc_crm.c, rpc_stock.c, rpc_billing.c, rpc_tel.c and
+ * rpc_ops.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -400,6 +401,9 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_PRESENCE_BEAT:	st = op_presence_beat(&k); break;
 	case SD_RPC_PRESENCE_LIST:	st = op_presence_list(&k); break;
 	case SD_RPC_TEL_EVENTS:		st = op_tel_events(&k); break;
+	case SD_RPC_BACKUP_CREATE:	st = op_backup_create(&k); break;
+	case SD_RPC_BACKUP_LIST:	st = op_backup_list(&k); break;
+	case SD_RPC_BACKUP_VERIFY:	st = op_backup_verify(&k); break;
 	default:
 		st = sd_err_set(err, SD_EINVAL, "simdeskd: no operation %d "
 		    "(is this simdesk of another build?)", op);

@@ -148,5 +148,9 @@ int	op_modem_switch(struct call *k);
 int	op_presence_beat(struct call *k);
 int	op_presence_list(struct call *k);
 int	op_tel_events(struct call *k);
+/* rpc_ops.c */
+int	op_backup_create(struct call *k);
+int	op_backup_list(struct call *k);
+int	op_backup_verify(struct call *k);
 
 #endif
