@@ -283,8 +283,12 @@ sd_db_backup_at(struct sd_db *db, const char *dir, int incremental,
 	if (st == SD_OK)
 		st = copy_tail(db, dir, &mark, &end, err);
 	if (st == SD_OK) {
+		struct timespec ts;
+
 		st = last_lsn(env, pt, err);
-		pt->at = (int64_t)time(NULL);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		pt->at = (int64_t)ts.tv_sec;
+		pt->at_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	}
 	sd_db_writers_release(db);
 	return st;

@@ -237,10 +237,13 @@ int	sd_db_exists(const char *home);
 /* ---------------------------------------------------------------- backup */
 
 /* How far a backup or a restore reaches: the last log record it holds
- * (file, offset) and when. */
+ * (file, offset) and when (seconds; and a backup's in milliseconds, read
+ * while the writers are held: every commit acknowledged before it is in
+ * the backup, none that began after it). */
 struct sd_backup_point {
 	uint32_t	file, offset;
 	int64_t		at;
+	int64_t		at_ms;
 };
 /*
  * A hot backup of the open environment into dir while others write:

@@ -62,6 +62,7 @@ backup_info(const char *root, const char *name, const struct manifest *m,
 	b->incrementals = m->nentries - 1;
 	b->created = m->entries[0].at;
 	b->at = m->entries[m->nentries - 1].at;
+	b->at_ms = m->entries[m->nentries - 1].at_ms;
 	b->lsn_file = m->entries[m->nentries - 1].lsn_file;
 	b->lsn_offset = m->entries[m->nentries - 1].lsn_offset;
 	b->files = m->nfiles;
@@ -338,6 +339,7 @@ create(struct sd_session *s, int incremental, struct ops_copy *cp,
 	memset(&e, 0, sizeof e);
 	e.full = !incremental;
 	e.at = pt.at;
+	e.at_ms = pt.at_ms;
 	e.lsn_file = pt.file;
 	e.lsn_offset = pt.offset;
 	mf_add_entry(&m, &e);

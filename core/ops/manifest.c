@@ -301,10 +301,10 @@ mf_write(const char *dir, const struct manifest *m, struct sd_err *err)
 		const struct mf_entry *e = &m->entries[i];
 
 		sd_time_format(e->at, when, sizeof when);
-		sd_buf_printf(&b, "backup %s %lld lsn %lu/%lu %s\n",
+		sd_buf_printf(&b, "backup %s %lld lsn %lu/%lu ms %lld %s\n",
 		    e->full ? "full" : "incremental", (long long)e->at,
 		    (unsigned long)e->lsn_file, (unsigned long)e->lsn_offset,
-		    when);
+		    (long long)e->at_ms, when);
 	}
 	for (int i = 0; i < m->ncounts; i++)
 		sd_buf_printf(&b, "count %s %llu\n", m->counts[i].table,
@@ -373,8 +373,10 @@ mf_read(const char *dir, struct manifest *m, struct sd_err *err)
 		else if (strcmp(word, "checksum") == 0)
 			st = strcmp(line, "checksum crc32") == 0 ? 0 : -1;
 		else if (strcmp(word, "backup") == 0) {
-			if (sscanf(line, "backup %31s %lld lsn %lu/%lu", arg, &a,
-			    &lf, &lo) != 4 || (strcmp(arg, "full") != 0 &&
+			long long ms = 0;
+
+			if (sscanf(line, "backup %31s %lld lsn %lu/%lu ms %lld", arg,
+			    &a, &lf, &lo, &ms) != 5 || (strcmp(arg, "full") != 0 &&
 			    strcmp(arg, "incremental") != 0) ||
 			    (m->nentries == 0) != (strcmp(arg, "full") == 0))
 				st = -1;
@@ -383,6 +385,7 @@ mf_read(const char *dir, struct manifest *m, struct sd_err *err)
 				e.at = a;
 				e.lsn_file = (uint32_t)lf;
 				e.lsn_offset = (uint32_t)lo;
+				e.at_ms = ms;
 				mf_add_entry(m, &e);
 			}
 		} else if (strcmp(word, "count") == 0) {

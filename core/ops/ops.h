@@ -31,7 +31,9 @@ struct sd_backup_info {
 	int	 incrementals;		/* added to the full one */
 	int64_t	 created;		/* the full backup's end */
 	int64_t	 at;			/* the last one's end: what a restore
-					 * reaches */
+					 * reaches (every commit acknowledged
+					 * before it, none begun after it) */
+	int64_t	 at_ms;			/* ... in milliseconds */
 	uint32_t lsn_file, lsn_offset;	/* ... as a position in the log */
 	int64_t	 bytes;			/* of its files */
 	int	 files;

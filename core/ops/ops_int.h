@@ -14,6 +14,7 @@
 struct mf_entry {
 	int		 full;
 	int64_t		 at;
+	int64_t		 at_ms;		/* the same, in milliseconds */
 	uint32_t	 lsn_file, lsn_offset;
 };
 

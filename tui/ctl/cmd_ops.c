@@ -42,6 +42,7 @@ backup_json(struct out_json *j, const struct sd_backup_info *b)
 	sd_time_format(b->at, when, sizeof when);
 	json_str(j, "until", b->complete ? when : "");
 	json_int(j, "until_epoch", b->at);
+	json_int(j, "until_ms", b->at_ms);
 	json_int(j, "lsn_file", b->lsn_file);
 	json_int(j, "lsn_offset", b->lsn_offset);
 	json_int(j, "files", b->files);
