@@ -373,10 +373,11 @@ mf_read(const char *dir, struct manifest *m, struct sd_err *err)
 		else if (strcmp(word, "checksum") == 0)
 			st = strcmp(line, "checksum crc32") == 0 ? 0 : -1;
 		else if (strcmp(word, "backup") == 0) {
-			long long ms = 0;
+			long long ms = -1;
 
+			/* ms: since the first drill; before it, the second. */
 			if (sscanf(line, "backup %31s %lld lsn %lu/%lu ms %lld", arg,
-			    &a, &lf, &lo, &ms) != 5 || (strcmp(arg, "full") != 0 &&
+			    &a, &lf, &lo, &ms) < 4 || (strcmp(arg, "full") != 0 &&
 			    strcmp(arg, "incremental") != 0) ||
 			    (m->nentries == 0) != (strcmp(arg, "full") == 0))
 				st = -1;
@@ -385,7 +386,7 @@ mf_read(const char *dir, struct manifest *m, struct sd_err *err)
 				e.at = a;
 				e.lsn_file = (uint32_t)lf;
 				e.lsn_offset = (uint32_t)lo;
-				e.at_ms = ms;
+				e.at_ms = ms >= 0 ? ms : a * 1000;
 				mf_add_entry(m, &e);
 			}
 		} else if (strcmp(word, "count") == 0) {

@@ -14,7 +14,7 @@ static void
 backup_kind(const struct sd_backup_info *b, char *out, size_t size)
 {
 	if (!b->complete)
-		snprintf(out, size, "incomplete");
+		snprintf(out, size, b->note[0] ? "unreadable" : "incomplete");
 	else if (b->incrementals == 0)
 		snprintf(out, size, "full");
 	else
