@@ -76,14 +76,14 @@ sd_backup_list(struct sd_session *s, sd_backup_cb cb, void *arg,
     struct sd_err *err)
 {
 	char root[SD_PATH_MAX], **names;
-	int n, st;
+	int n, st, stop = 0;
 
 	if ((st = sd_authorize(s, SD_OP_BACKUP, "list", err)) != SD_OK ||
 	    (st = sd_config_backup_dir(&s->core->cfg, root, sizeof root,
 	    err)) != SD_OK ||
 	    (st = backup_dirs(root, &names, &n, err)) != SD_OK)
 		return st;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !stop; i++) {
 		struct sd_buf dir = SD_BUF_INIT;
 		struct sd_backup_info b;
 		struct manifest m;
@@ -98,8 +98,7 @@ sd_backup_list(struct sd_session *s, sd_backup_cb cb, void *arg,
 		if (r == SD_OK)
 			mf_free(&m);
 		sd_buf_free(&dir);
-		if (st == SD_OK && cb(&b, arg) != 0)
-			st = SD_OK, i = n;	/* the caller has enough */
+		stop = cb(&b, arg) != 0;	/* the caller has enough */
 	}
 	for (int i = 0; i < n; i++)
 		free(names[i]);
@@ -330,8 +329,23 @@ create(struct sd_session *s, int incremental, struct ops_copy *cp,
 		sd_buf_printf(&p, "%s/simdesk.conf", dir.p);
 		st = ops_copy_file(cfg->path, p.p, NULL, NULL, err);
 	}
-	if (st != SD_OK)
+	if (st != SD_OK) {
+		/*
+		 * An incremental backup that failed half-way (its writers
+		 * did not pause, the disk filled) may have copied log files
+		 * in: the manifest lists the files as they are now, so the
+		 * backup still restores (a little further than its last
+		 * entry says) until the next one succeeds.
+		 */
+		if (incremental) {
+			struct sd_err why;
+
+			if (mf_scan(dir.p, &old, &old, NULL, NULL, &why) ==
+			    SD_OK)
+				mf_write(dir.p, &old, &why);
+		}
 		goto done;
+	}
 	sd_strlcpy(m.version, SD_VERSION, sizeof m.version);
 	sd_strlcpy(m.name, name, sizeof m.name);
 	for (int i = 0; i < old.nentries; i++)
