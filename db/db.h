@@ -291,10 +291,16 @@ int	sd_db_restore(const char *dir, const char *passphrase, int64_t until,
  * Run fn in a transaction and commit it if fn returns SD_OK.  A deadlock
  * (SD_ERETRY from any call inside) aborts and reruns fn after a bounded,
  * jittered backoff, so fn must not have effects outside the transaction
- * other than filling its arg.  Any other status aborts and is returned.
+ * other than filling its arg, and must start by resetting what it fills
+ * (counters, collected rows).  It never calls a caller's callback with a
+ * result: it collects the rows in arg and the caller hands them on after
+ * sd_db_run or sd_db_read returned SD_OK, so no row goes out twice (a
+ * progress report is the one exception: it may start over).  Any other
+ * status aborts and is returned.
  */
 int	sd_db_run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err);
-/* The same, read-only with read-committed isolation (no commit needed). */
+/* The same, read-only with read-committed isolation (no commit needed);
+ * it reruns fn after a deadlock too (readers take locks): the same rule. */
 int	sd_db_read(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err);
 /*
  * Tell the db's notify hook key once this transaction has committed
@@ -333,6 +339,12 @@ int	sd_db_request_lookup(struct sd_db *db, const char *id, int *state,
 int	sd_db_request_expire(struct sd_db *db, int64_t before, int *removed,
 	    struct sd_err *err);
 
+/*
+ * Fault injection for tests: each of the next n transactions (of sd_db_run
+ * or sd_db_read) is aborted once after its function returned SD_OK, and
+ * run again as after a deadlock.  0 turns it off.
+ */
+void	sd_db_fault_retry(struct sd_db *db, int n);
 /* Number of retries done by this process (for tests and bench). */
 unsigned long sd_db_retries(void);
 struct sd_db *sd_txn_db(struct sd_txn *t);

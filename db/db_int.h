@@ -43,6 +43,7 @@ struct sd_db {
 	int				 lockfd;	/* take_owner_lock */
 	_Atomic(sd_notify_fn)		 notify;	/* sd_db_notify_hook */
 	void *_Atomic			 notify_arg;
+	_Atomic int			 fault_retry;	/* sd_db_fault_retry */
 };
 
 struct sd_txn {

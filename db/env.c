@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -624,6 +625,12 @@ sd_db_checkpoint(struct sd_db *db, unsigned kbytes, struct sd_err *err)
 
 /* ---------------------------------------------------------------- transactions */
 
+void
+sd_db_fault_retry(struct sd_db *db, int n)
+{
+	db->fault_retry = n;
+}
+
 unsigned long
 sd_db_retries(void)
 {
@@ -923,6 +930,9 @@ run_txn(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
 		sd_err_clear(err);
 		notes.n = base;
 		st = fn(&t, arg, err);
+		if (st == SD_OK && attempt == 0 && db->fault_retry > 0 &&
+		    atomic_fetch_sub(&db->fault_retry, 1) > 0)
+			st = sd_err_set(err, SD_ERETRY, "injected deadlock");
 		if (st == SD_OK && req.id[0] && !(tflags & DB_READ_COMMITTED))
 			st = request_mark(&t, err);
 		if (st == SD_OK) {

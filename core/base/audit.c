@@ -109,10 +109,9 @@ sd_audit_log(struct sd_core *core, const char *user, const char *op,
 
 struct list_arg {
 	const struct sd_audit_filter	*f;
-	sd_audit_cb			 cb;
-	void				*cbarg;
 	struct sd_audit			*newest;	/* with a limit: newest first */
 	int				 n;
+	struct rowbuf			 rows;		/* without: oldest first */
 };
 
 static int
@@ -149,6 +148,7 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	int idx = f->user != NULL ? IX_AUDIT_USER : -1;
 
 	a->n = 0;
+	rowbuf_reset(&a->rows);
 	if (f->user != NULL)
 		sd_buf_add(&prefix, f->user, strlen(f->user) + 1);
 	sd_buf_add(&start, prefix.p, prefix.len);
@@ -188,8 +188,8 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 					a->newest[a->n++] = row;
 					if (a->n == f->limit)
 						break;
-				} else if (a->cb(&row, a->cbarg) != 0)
-					break;
+				} else
+					rowbuf_add(&a->rows, &row);
 			}
 		}
 		st = sd_cursor_step(c, dir, err);
@@ -218,15 +218,19 @@ sd_audit_list(struct sd_session *s, const struct sd_audit_filter *f,
 		return sd_err_set(err, SD_EINVAL, "until: before since");
 	memset(&a, 0, sizeof a);
 	a.f = f;
-	a.cb = cb;
-	a.cbarg = arg;
+	rowbuf_init(&a.rows, sizeof(struct sd_audit), NULL);
 	if (f->limit > 0)
 		a.newest = xcalloc((size_t)f->limit, sizeof *a.newest);
 	st = sd_db_read(s->core->db, list_txn, &a, err);
-	/* The newest rows were read backwards; hand them out oldest first. */
+	/* Handed out after the commit (a rerun reads them again); the
+	 * newest rows were read backwards: oldest first. */
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
 	for (int i = a.n - 1; st == SD_OK && i >= 0; i--)
 		if (cb(&a.newest[i], arg) != 0)
 			break;
+	rowbuf_free(&a.rows);
 	free(a.newest);
 	return st;
 }

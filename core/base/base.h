@@ -3,6 +3,13 @@
  * one permission check (sd_authorize), the core handle, users, sessions,
  * audit, the ledger, verify, text/money/time helpers and the files users
  * name.
+ *
+ * Lists: a function that hands rows to a callback (sd_audit_list,
+ * sd_verify, every sd_*_list, sd_agent_tree...) collects them in its
+ * transaction and calls the callback after the commit, once per row in
+ * order, until it returns nonzero.  A transaction rerun after a deadlock
+ * so never hands a row out twice, and a callback may call core itself.
+ * Only progress callbacks run inside a transaction, and may start over.
  */
 #ifndef SD_BASE_H
 #define SD_BASE_H

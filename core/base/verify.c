@@ -17,16 +17,18 @@
 void
 rec_verify_report(struct rec_verify *a, const char *check, int ok, const char *fmt, ...)
 {
-	char detail[256];
+	struct sd_verify_row row;
 	va_list ap;
 
+	memset(&row, 0, sizeof row);
+	sd_strlcpy(row.check, check, sizeof row.check);
+	row.ok = ok;
 	va_start(ap, fmt);
-	vsnprintf(detail, sizeof detail, fmt, ap);
+	vsnprintf(row.detail, sizeof row.detail, fmt, ap);
 	va_end(ap);
 	if (!ok)
 		a->failed++;
-	if (a->cb != NULL)
-		a->cb(check, ok, detail, a->cbarg);
+	rowbuf_add(&a->rows, &row);
 }
 
 /* Sum a posting's lines; with account, only that account's lines. */
@@ -260,6 +262,7 @@ verify_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	int st;
 
 	a->failed = 0;
+	rowbuf_reset(&a->rows);
 	if ((st = check_postings(t, a, err)) != SD_OK)
 		return st;
 	if ((st = check_balances(t, a, err)) != SD_OK)
@@ -280,18 +283,28 @@ verify_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 int
 sd_verify(struct sd_session *s, sd_verify_cb cb, void *arg, struct sd_err *err)
 {
-	struct rec_verify a = { cb, arg, 0 };
+	struct rec_verify a;
 	int st;
 
 	if ((st = sd_authorize(s, SD_OP_VERIFY, "", err)) != SD_OK)
 		return -1;
+	memset(&a, 0, sizeof a);
+	rowbuf_init(&a.rows, sizeof(struct sd_verify_row), NULL);
 	/*
 	 * Full (degree 3) isolation: a balance and the postings replayed
 	 * against it must come from one moment, even while cashiers post.
 	 * Read locks make writers wait for the check, not the reverse.
 	 */
-	if ((st = sd_db_run(s->core->db, verify_txn, &a, err)) != SD_OK)
+	if ((st = sd_db_run(s->core->db, verify_txn, &a, err)) != SD_OK) {
+		rowbuf_free(&a.rows);
 		return -1;
+	}
+	for (size_t i = 0; cb != NULL && i < a.rows.n; i++) {
+		const struct sd_verify_row *r = rowbuf_at(&a.rows, i);
+
+		cb(r->check, r->ok, r->detail, arg);
+	}
+	rowbuf_free(&a.rows);
 	return a.failed;
 }
 

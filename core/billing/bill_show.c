@@ -18,8 +18,7 @@ struct get_arg {
 	int			 unpaid;
 	struct sd_bill		*out;
 	struct sd_balance	*bal;
-	sd_bill_cb		 cb;
-	void			*arg;
+	struct rowbuf		 rows;		/* list: the bills found */
 	/* adjust */
 	int64_t			 amount;
 	const char		*reason;
@@ -68,6 +67,7 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	size_t pl;
 	int st;
 
+	rowbuf_reset(&a->rows);
 	if (a->key != NULL) {		/* one customer's, by month */
 		uint64_t id;
 
@@ -99,14 +99,29 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			continue;
 		if (a->unpaid && b.paid_fen >= b.total_fen)
 			continue;
-		if (a->cb(&b, a->arg))
-			break;
+		rowbuf_add(&a->rows, &b);
 	}
 	sd_cursor_close(c);
 	if (st != SD_OK && st != SD_ENOTFOUND)
 		return st;
 	sd_err_clear(err);
 	return SD_OK;
+}
+
+/* Run list_txn, then hand its bills to cb after the commit. */
+static int
+bills_read(struct sd_session *s, struct get_arg *a, sd_bill_cb cb, void *arg,
+    struct sd_err *err)
+{
+	int st;
+
+	rowbuf_init(&a->rows, sizeof(struct sd_bill), NULL);
+	st = sd_db_read(s->core->db, list_txn, a, err);
+	for (size_t i = 0; st == SD_OK && i < a->rows.n; i++)
+		if (cb(rowbuf_at(&a->rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a->rows);
+	return st;
 }
 
 int
@@ -121,9 +136,7 @@ sd_bill_list(struct sd_session *s, int month, int unpaid_only, sd_bill_cb cb,
 	memset(&a, 0, sizeof a);
 	a.month = month;
 	a.unpaid = unpaid_only;
-	a.cb = cb;
-	a.arg = arg;
-	return sd_db_read(s->core->db, list_txn, &a, err);
+	return bills_read(s, &a, cb, arg, err);
 }
 
 int
@@ -138,9 +151,7 @@ sd_bill_history(struct sd_session *s, const char *customer, sd_bill_cb cb,
 		return st;
 	memset(&a, 0, sizeof a);
 	a.key = customer;
-	a.cb = cb;
-	a.arg = arg;
-	return sd_db_read(s->core->db, list_txn, &a, err);
+	return bills_read(s, &a, cb, arg, err);
 }
 
 static int

@@ -740,6 +740,7 @@ struct list_arg {
 	struct sd_usage	*usage;
 	sd_cdr_cb	 cb;
 	void		*arg;
+	struct rowbuf	 rows;		/* list: for cb after the commit */
 };
 
 static int
@@ -750,6 +751,7 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	size_t n = strlen(a->msisdn) + 1;
 	int st;
 
+	rowbuf_reset(&a->rows);
 	if ((st = sd_cursor_open(t, T_CDR, IX_CDR_MSISDN, &c, err)) != SD_OK)
 		return st;
 	for (st = sd_cursor_seek(c, SD_SEEK_GE, a->msisdn, n, err); st == SD_OK;
@@ -765,8 +767,7 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			continue;
 		if (a->month != 0 && x.month != a->month)
 			continue;
-		if (a->cb(&x, a->arg))
-			break;
+		rowbuf_add(&a->rows, &x);
 	}
 	sd_cursor_close(c);
 	if (st != SD_OK && st != SD_ENOTFOUND)
@@ -786,7 +787,13 @@ sd_cdr_list(struct sd_session *s, const char *msisdn, int month, sd_cdr_cb cb,
 		return st;
 	if ((st = sd_msisdn_check(msisdn, err)) != SD_OK)
 		return st;
-	return sd_db_read(s->core->db, list_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_cdr), NULL);
+	st = sd_db_read(s->core->db, list_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }
 
 static int

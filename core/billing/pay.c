@@ -343,8 +343,9 @@ sd_receipt_get(struct sd_session *s, const char *number,
 struct rlist_arg {
 	const char	*cashier;
 	int64_t		 from, to;
-	sd_receipt_cb	 cb;
+	sd_receipt_cb	 cb;		/* inside the transaction, or NULL: */
 	void		*arg;
+	struct rowbuf	 rows;		/* for sd_receipt_list's after it */
 };
 
 static int
@@ -356,6 +357,7 @@ rlist_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	uint8_t seek[SD_LOGIN_MAX + 1 + 8];
 	int st;
 
+	rowbuf_reset(&a->rows);
 	memcpy(seek, a->cashier, n);
 	sd_be64_put(seek + n, (uint64_t)a->from ^ (1ULL << 63));
 	if ((st = sd_cursor_open(t, T_RECEIPT, IX_RECEIPT_CASHIER, &c, err)) !=
@@ -371,7 +373,11 @@ rlist_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		if (kl < n + 8 || memcmp(k, a->cashier, n) != 0 ||
 		    (int64_t)(sd_be64_get(k + n) ^ (1ULL << 63)) >= a->to)
 			break;
-		if (receipt_decode(v, vl, &r) == SD_OK && a->cb(&r, a->arg) != 0)
+		if (receipt_decode(v, vl, &r) != SD_OK)
+			continue;
+		if (a->cb == NULL)
+			rowbuf_add(&a->rows, &r);
+		else if (a->cb(&r, a->arg) != 0)
 			break;
 	}
 	sd_cursor_close(c);
@@ -385,7 +391,7 @@ int
 sd_receipt_list(struct sd_session *s, const char *cashier, int64_t from,
     int64_t to, sd_receipt_cb cb, void *arg, struct sd_err *err)
 {
-	struct rlist_arg a = { cashier, from, to, cb, arg };
+	struct rlist_arg a = { cashier, from, to, NULL, NULL };
 	int st;
 
 	if (cashier == NULL || cashier[0] == '\0')
@@ -400,7 +406,13 @@ sd_receipt_list(struct sd_session *s, const char *cashier, int64_t from,
 	if (from >= to)
 		return sd_err_set(err, SD_EINVAL, "period: it ends before it "
 		    "starts");
-	return sd_db_read(s->core->db, rlist_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_receipt), NULL);
+	st = sd_db_read(s->core->db, rlist_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }
 
 static int

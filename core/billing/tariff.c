@@ -443,6 +443,7 @@ struct get_arg {
 	sd_tariff_cb		 cb;
 	sd_rate_cb		 rcb;
 	void			*arg;
+	struct rowbuf		 rows;	/* lists: for the callback after commit */
 };
 
 static int
@@ -472,6 +473,7 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct sd_cursor *c;
 	int st;
 
+	rowbuf_reset(&a->rows);
 	if ((st = sd_cursor_open(t, T_TARIFF, -1, &c, err)) != SD_OK)
 		return st;
 	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
@@ -480,8 +482,8 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		const void *v = sd_cursor_val(c, &vl);
 		struct sd_tariff tf;
 
-		if (tariff_decode(v, vl, &tf) == SD_OK && a->cb(&tf, a->arg))
-			break;
+		if (tariff_decode(v, vl, &tf) == SD_OK)
+			rowbuf_add(&a->rows, &tf);
 	}
 	sd_cursor_close(c);
 	if (st != SD_OK && st != SD_ENOTFOUND)
@@ -499,7 +501,13 @@ sd_tariff_list(struct sd_session *s, sd_tariff_cb cb, void *arg,
 
 	if ((st = sd_authorize(s, SD_OP_TARIFF_SHOW, "", err)) != SD_OK)
 		return st;
-	return sd_db_read(s->core->db, list_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_tariff), NULL);
+	st = sd_db_read(s->core->db, list_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }
 
 /* Every rate of a tariff, in key order (prefix, then band). */
@@ -533,15 +541,23 @@ rates_walk(struct sd_txn *t, const char *code, sd_rate_cb cb, void *arg,
 }
 
 static int
+rate_keep(const struct sd_rate *x, void *arg)
+{
+	rowbuf_add(arg, x);
+	return 0;
+}
+
+static int
 rates_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct get_arg *a = arg;
 	struct sd_tariff tf;
 	int st;
 
+	rowbuf_reset(&a->rows);
 	if ((st = tariff_load(t, a->code, &tf, 0, err)) != SD_OK)
 		return st;
-	return rates_walk(t, a->code, a->rcb, a->arg, err);
+	return rates_walk(t, a->code, rate_keep, &a->rows, err);
 }
 
 int
@@ -553,7 +569,13 @@ sd_tariff_rates(struct sd_session *s, const char *code, sd_rate_cb cb,
 
 	if ((st = sd_authorize(s, SD_OP_TARIFF_SHOW, code, err)) != SD_OK)
 		return st;
-	return sd_db_read(s->core->db, rates_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_rate), NULL);
+	st = sd_db_read(s->core->db, rates_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }
 
 /* ---------------------------------------------------------------- the compiled cache */

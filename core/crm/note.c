@@ -400,6 +400,7 @@ struct list_arg {
 	uint64_t	 customer;
 	sd_note_cb	 cb;
 	void		*arg;
+	struct rowbuf	 rows;		/* for cb after the commit */
 };
 
 static int
@@ -410,6 +411,7 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	uint8_t end[16];
 	int st;
 
+	rowbuf_reset(&a->rows);
 	/* Newest first: from just past the customer's range, backwards. */
 	key64(end, a->customer);
 	memset(end + 8, 0xff, 8);
@@ -428,8 +430,8 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 		if (kl != 16 || memcmp(k, end, 8) != 0)
 			break;
-		if (note_decode(v, vl, &n) == SD_OK && a->cb(&n, a->arg) != 0)
-			break;
+		if (note_decode(v, vl, &n) == SD_OK)
+			rowbuf_add(&a->rows, &n);
 	}
 	sd_cursor_close(c);
 	if (st != SD_OK && st != SD_ENOTFOUND)
@@ -450,7 +452,13 @@ sd_note_list(struct sd_session *s, uint64_t customer, sd_note_cb cb,
 		return st;
 	if ((st = sd_customer_get(s, customer, &c, err)) != SD_OK)
 		return st;
-	return sd_db_read(s->core->db, list_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_note), NULL);
+	st = sd_db_read(s->core->db, list_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }
 
 /* ---------------------------------------------------------------- reminders */
@@ -460,6 +468,8 @@ struct due_arg {
 	int64_t		 until;
 	sd_rem_cb	 cb;
 	void		*arg;
+	struct rowbuf	 rows;		/* for cb after the commit */
+	int		 stopped;	/* cb asked to stop */
 };
 
 static int
@@ -470,6 +480,7 @@ due_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	size_t olen = strlen(a->owner) + 1;
 	int st;
 
+	rowbuf_reset(&a->rows);
 	if ((st = sd_cursor_open(t, T_REMINDER, IX_REM_DUE, &c, err)) != SD_OK)
 		return st;
 	for (st = sd_cursor_seek(c, SD_SEEK_GE, a->owner, olen, err);
@@ -482,8 +493,8 @@ due_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		if (kl < olen + 8 || memcmp(k, a->owner, olen) != 0 ||
 		    (int64_t)sd_be64_get(k + olen) > a->until)
 			break;
-		if (reminder_decode(v, vl, &r) == SD_OK && a->cb(&r, a->arg) != 0)
-			break;
+		if (reminder_decode(v, vl, &r) == SD_OK)
+			rowbuf_add(&a->rows, &r);
 	}
 	sd_cursor_close(c);
 	if (st != SD_OK && st != SD_ENOTFOUND)
@@ -499,7 +510,22 @@ struct team_arg {
 	void			*arg;
 	struct sd_err		*err;
 	int			 st;
+	int			 stopped;	/* cb asked to stop */
 };
+
+/* Run due_txn, then hand its reminders to a->cb after the commit. */
+static int
+due_read(struct sd_session *s, struct due_arg *a, struct sd_err *err)
+{
+	int st;
+
+	rowbuf_init(&a->rows, sizeof(struct sd_reminder), NULL);
+	st = sd_db_read(s->core->db, due_txn, a, err);
+	for (size_t i = 0; st == SD_OK && i < a->rows.n && !a->stopped; i++)
+		a->stopped = a->cb(rowbuf_at(&a->rows, i), a->arg) != 0;
+	rowbuf_free(&a->rows);
+	return st;
+}
 
 static int
 team_member(const struct sd_user *u, void *arg)
@@ -507,8 +533,10 @@ team_member(const struct sd_user *u, void *arg)
 	struct team_arg *ta = arg;
 	struct due_arg a = { u->login, ta->until, ta->cb, ta->arg };
 
-	ta->st = sd_db_read(ta->s->core->db, due_txn, &a, ta->err);
-	return ta->st != SD_OK;
+	ta->st = due_read(ta->s, &a, ta->err);
+	if (ta->st == SD_OK && a.stopped)
+		ta->stopped = 1;
+	return ta->st != SD_OK || ta->stopped;
 }
 
 int
@@ -531,7 +559,7 @@ sd_reminder_due(struct sd_session *s, const char *owner, int64_t until,
 		    s->user.role != SD_ROLE_SUPERVISOR)
 			return sd_deny(s, SD_OP_NOTE_LIST, owner, err,
 			    "others' reminders are theirs");
-		return sd_db_read(s->core->db, due_txn, &a, err);
+		return due_read(s, &a, err);
 	}
 	/* A supervisor's team: reminders overdue by escalate_minutes. */
 	if (s->user.role != SD_ROLE_SUPERVISOR && s->user.role != SD_ROLE_ADMIN)

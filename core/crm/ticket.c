@@ -421,6 +421,7 @@ struct list_arg {
 	sd_ticket_cb			 cb;
 	void				*arg;
 	int64_t				 now;
+	struct rowbuf			 rows;	/* for cb after the commit */
 };
 
 static int
@@ -449,6 +450,7 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct sd_buf pfx = SD_BUF_INIT;
 	int st, idx = -1;
 
+	rowbuf_reset(&a->rows);
 	if (a->f->handler != NULL) {
 		idx = IX_TICKET_HANDLER;
 		sd_buf_add(&pfx, a->f->handler, strlen(a->f->handler) + 1);
@@ -473,9 +475,8 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 		if (pfx.len && (kl < pfx.len || memcmp(k, pfx.p, pfx.len) != 0))
 			break;
-		if (ticket_decode(v, vl, &tk) == SD_OK && match(a, &tk) &&
-		    a->cb(&tk, a->arg) != 0)
-			break;
+		if (ticket_decode(v, vl, &tk) == SD_OK && match(a, &tk))
+			rowbuf_add(&a->rows, &tk);
 	}
 	sd_cursor_close(c);
 	sd_buf_free(&pfx);
@@ -494,5 +495,11 @@ sd_ticket_list(struct sd_session *s, const struct sd_ticket_filter *f,
 
 	if ((st = sd_authorize(s, SD_OP_TICKET_SHOW, "", err)) != SD_OK)
 		return st;
-	return sd_db_read(s->core->db, list_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_ticket), NULL);
+	st = sd_db_read(s->core->db, list_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }

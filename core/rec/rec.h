@@ -122,6 +122,30 @@ void	key64(uint8_t out[8], uint64_t v);
 void	rec_key_suffixed(struct sd_keys *out, const char *part, const void *pk,
 	    size_t pklen, int with_nul);
 
+/* ---------------------------------------------------------------- rows of a list */
+
+/*
+ * The rows a list function collects inside its transaction and hands to
+ * its caller's callback after the commit (rowbuf.c).  sd_db_run and
+ * sd_db_read rerun the function after a deadlock, so a row handed out from
+ * inside could be handed out twice; the function resets its rowbuf first.
+ */
+struct rowbuf {
+	char	*p;
+	size_t	 size;			/* bytes of one row */
+	size_t	 n, cap;
+	void	(*clear)(void *row);	/* frees what a row owns, or NULL */
+};
+
+void	rowbuf_init(struct rowbuf *b, size_t size, void (*clear)(void *row));
+/* Forget every row: the first thing a transaction function does. */
+void	rowbuf_reset(struct rowbuf *b);
+/* Copy one row in; the rowbuf then owns what the row points to. */
+void	rowbuf_add(struct rowbuf *b, const void *row);
+/* Row i (i < n), valid until the next add, reset or free. */
+void	*rowbuf_at(const struct rowbuf *b, size_t i);
+void	rowbuf_free(struct rowbuf *b);
+
 /* ---------------------------------------------------------------- pages, batches */
 
 /* One page of a table or index (page.c). */
@@ -181,13 +205,13 @@ int	batch_run(struct table_batch *b, const char *rejects,
 
 /* ---------------------------------------------------------------- domains */
 
-/* What sd_verify found so far (core/base/verify.c). */
+/* What sd_verify found so far (core/base/verify.c): the checks' results
+ * (struct sd_verify_row), for the caller after the commit. */
 struct rec_verify {
-	sd_verify_cb	 cb;
-	void		*cbarg;
+	struct rowbuf	 rows;
 	int		 failed;
 };
-/* One check's result: counted when it failed, handed to the caller. */
+/* One check's result: counted when it failed, kept for the caller. */
 void	rec_verify_report(struct rec_verify *v, const char *check, int ok,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

@@ -287,9 +287,8 @@ struct tree_arg {
 	const char		*scope;
 	struct sd_agent		*out;
 	struct sd_agent_stats	*stats;
-	sd_agent_cb		 cb;
-	void			*cbarg;
 	struct sd_refusal	 no;
+	struct rowbuf		 rows;	/* the tree, for cb after the commit */
 };
 
 /* Run fn on one agent of the caller's branch: authorised, scoped, and a
@@ -431,8 +430,7 @@ walk(struct sd_txn *t, struct tree_arg *a, const char *code, int depth,
 		    (st = agent_counts(t, &ag, err)) != SD_OK)
 			return st;
 		ag.depth = depth;
-		if (a->cb(&ag, a->cbarg) != 0)
-			return SD_OK;
+		rowbuf_add(&a->rows, &ag);
 		if ((st = walk(t, a, kids[i], depth + 1, err)) != SD_OK)
 			return st;
 	}
@@ -446,6 +444,7 @@ tree_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct sd_agent top;
 	int st;
 
+	rowbuf_reset(&a->rows);
 	if (a->root[0] == '\0')
 		return walk(t, a, "", 0, err);
 	if ((st = agent_load(t, a->root, &top, 0, err)) != SD_OK)
@@ -455,8 +454,7 @@ tree_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if ((st = agent_counts(t, &top, err)) != SD_OK)
 		return st;
 	top.depth = 0;
-	if (a->cb(&top, a->cbarg) != 0)
-		return SD_OK;
+	rowbuf_add(&a->rows, &top);
 	return walk(t, a, a->root, 1, err);
 }
 
@@ -476,10 +474,14 @@ sd_agent_tree(struct sd_session *s, const char *root, sd_agent_cb cb,
 	a.scope = scope;
 	/* An agent user's tree starts at their own agent. */
 	a.root = root != NULL && root[0] ? root : scope;
-	a.cb = cb;
-	a.cbarg = arg;
-	return sd_op_run(s, SD_OP_AGENT_SHOW, a.root, SD_RUN_READ |
+	rowbuf_init(&a.rows, sizeof(struct sd_agent), NULL);
+	st = sd_op_run(s, SD_OP_AGENT_SHOW, a.root, SD_RUN_READ |
 	    SD_RUN_AUTHORIZED, tree_txn, &a, &a.no, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }
 
 static int

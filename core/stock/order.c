@@ -693,7 +693,14 @@ struct list_arg {
 	int			 status;
 	sd_order_cb		 cb;
 	void			*arg;
+	struct rowbuf		 rows;	/* for cb after the commit */
 };
+
+static void
+order_clear(void *row)
+{
+	sd_order_free(row);
+}
 
 static int
 list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
@@ -702,6 +709,7 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct sd_cursor *c;
 	int st;
 
+	rowbuf_reset(&a->rows);
 	if ((st = sd_cursor_open(t, T_ORDER, -1, &c, err)) != SD_OK)
 		return st;
 	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
@@ -709,16 +717,14 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		size_t vl;
 		const void *v = sd_cursor_val(c, &vl);
 		struct sd_order o;
-		int stop = 0;
 
 		if (order_decode(v, vl, &o) != SD_OK)
 			continue;
 		if ((a->status < 0 || o.status == a->status) &&
 		    may_act(a->s, o.agent))
-			stop = a->cb(&o, a->arg);
-		sd_order_free(&o);
-		if (stop)
-			break;
+			rowbuf_add(&a->rows, &o);	/* its cards too */
+		else
+			sd_order_free(&o);
 	}
 	sd_cursor_close(c);
 	if (st != SD_OK && st != SD_ENOTFOUND)
@@ -736,5 +742,11 @@ sd_order_list(struct sd_session *s, int status, sd_order_cb cb, void *arg,
 
 	if ((st = sd_authorize(s, SD_OP_ORDER_SHOW, "", err)) != SD_OK)
 		return st;
-	return sd_db_read(s->core->db, list_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_order), order_clear);
+	st = sd_db_read(s->core->db, list_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }

@@ -309,10 +309,12 @@ sd_plan_get(struct sd_session *s, const char *code, struct sd_plan *out,
 	return sd_db_read(s->core->db, get_txn, &a, err);
 }
 
+/* Every record of a table decoded by each into rows, for the caller's
+ * callback after the commit. */
 struct scan_arg {
-	int	 table;
-	int	 (*each)(const void *rec, size_t len, void *arg);
-	void	*arg;
+	int		 table;
+	void		 (*each)(const void *rec, size_t len, struct rowbuf *rows);
+	struct rowbuf	 rows;
 };
 
 static int
@@ -322,6 +324,7 @@ scan_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct sd_cursor *c;
 	int st;
 
+	rowbuf_reset(&a->rows);
 	if ((st = sd_cursor_open(t, a->table, -1, &c, err)) != SD_OK)
 		return st;
 	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
@@ -329,8 +332,7 @@ scan_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		size_t vl;
 		const void *v = sd_cursor_val(c, &vl);
 
-		if (a->each(v, vl, a->arg) != 0)
-			break;
+		a->each(v, vl, &a->rows);
 	}
 	sd_cursor_close(c);
 	if (st != SD_OK && st != SD_ENOTFOUND)
@@ -339,32 +341,30 @@ scan_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	return SD_OK;
 }
 
-struct cb_pair {
-	void	*cb;
-	void	*arg;
-};
-
-static int
-plan_each(const void *rec, size_t len, void *arg)
+static void
+plan_each(const void *rec, size_t len, struct rowbuf *rows)
 {
-	struct cb_pair *p = arg;
 	struct sd_plan pl;
 
-	if (plan_decode(rec, len, &pl) != SD_OK)
-		return 0;
-	return ((sd_plan_cb)p->cb)(&pl, p->arg);
+	if (plan_decode(rec, len, &pl) == SD_OK)
+		rowbuf_add(rows, &pl);
 }
 
 int
 sd_plan_list(struct sd_session *s, sd_plan_cb cb, void *arg, struct sd_err *err)
 {
-	struct cb_pair p = { (void *)cb, arg };
-	struct scan_arg a = { T_PLAN, plan_each, &p };
+	struct scan_arg a = { T_PLAN, plan_each };
 	int st;
 
 	if ((st = sd_authorize(s, SD_OP_PLAN_SHOW, "", err)) != SD_OK)
 		return st;
-	return sd_db_read(s->core->db, scan_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_plan), NULL);
+	st = sd_db_read(s->core->db, scan_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }
 
 struct vas_arg {
@@ -420,16 +420,15 @@ sd_vas_add(struct sd_session *s, const char *code, const char *name,
 	return sd_db_run(s->core->db, vas_txn, &a, err);
 }
 
-static int
-vas_each(const void *rec, size_t len, void *arg)
+static void
+vas_each(const void *rec, size_t len, struct rowbuf *rows)
 {
-	struct cb_pair *p = arg;
 	struct sd_rec_reader r;
 	struct sd_vas v;
 
 	memset(&v, 0, sizeof v);
 	if (sd_rec_open(&r, rec, len) != SD_OK)
-		return 0;
+		return;
 	while (sd_rec_next(&r) == 1)
 		switch (r.tag) {
 		case 1: sd_rec_copystr(&r, v.code, sizeof v.code); break;
@@ -437,17 +436,22 @@ vas_each(const void *rec, size_t len, void *arg)
 		case 3: v.monthly_fen = r.ival; break;
 		default: break;
 		}
-	return ((sd_vas_cb)p->cb)(&v, p->arg);
+	rowbuf_add(rows, &v);
 }
 
 int
 sd_vas_list(struct sd_session *s, sd_vas_cb cb, void *arg, struct sd_err *err)
 {
-	struct cb_pair p = { (void *)cb, arg };
-	struct scan_arg a = { T_VAS, vas_each, &p };
+	struct scan_arg a = { T_VAS, vas_each };
 	int st;
 
 	if ((st = sd_authorize(s, SD_OP_PLAN_SHOW, "", err)) != SD_OK)
 		return st;
-	return sd_db_read(s->core->db, scan_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_vas), NULL);
+	st = sd_db_read(s->core->db, scan_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }

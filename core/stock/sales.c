@@ -761,6 +761,7 @@ struct subs_arg {
 	uint64_t	 customer;
 	sd_sub_cb	 cb;
 	void		*arg;
+	struct rowbuf	 rows;		/* for cb after the commit */
 };
 
 static int
@@ -771,7 +772,8 @@ subs_one(struct sd_txn *t, const struct sd_subscription *u, void *arg,
 
 	(void)t;
 	(void)err;
-	return a->cb(u, a->arg) != 0 ? SUB_STOP : SD_OK;
+	rowbuf_add(&a->rows, u);
+	return SD_OK;
 }
 
 static int
@@ -779,6 +781,7 @@ subs_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct subs_arg *a = arg;
 
+	rowbuf_reset(&a->rows);
 	return subs_each(t, a->customer, subs_one, a, err);
 }
 
@@ -791,5 +794,11 @@ sd_subscription_list(struct sd_session *s, uint64_t customer, sd_sub_cb cb,
 
 	if ((st = sd_authorize(s, SD_OP_CUST_SHOW, "", err)) != SD_OK)
 		return st;
-	return sd_db_read(s->core->db, subs_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_subscription), NULL);
+	st = sd_db_read(s->core->db, subs_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }

@@ -38,8 +38,7 @@ sim_index(const struct sd_sim_filter *f, struct sd_buf *pfx)
 struct list_arg {
 	const struct sd_sim_filter	*f;
 	const char			*scope;
-	sd_sim_cb			 cb;
-	void				*arg;
+	struct rowbuf			 rows;	/* for the callback after commit */
 };
 
 static int
@@ -75,6 +74,7 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	struct sd_buf pfx = SD_BUF_INIT;
 	int idx = -1, st;
 
+	rowbuf_reset(&a->rows);
 	idx = sim_index(f, &pfx);
 	if ((st = sd_cursor_open(t, T_SIM, idx, &c, err)) != SD_OK) {
 		sd_buf_free(&pfx);
@@ -90,9 +90,8 @@ list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 		if (pfx.len && (kl < pfx.len || memcmp(k, pfx.p, pfx.len) != 0))
 			break;
-		if (sim_decode(v, vl, &s) == SD_OK && sim_match(t, a, &s) &&
-		    a->cb(&s, a->arg) != 0)
-			break;
+		if (sim_decode(v, vl, &s) == SD_OK && sim_match(t, a, &s))
+			rowbuf_add(&a->rows, &s);
 	}
 	sd_cursor_close(c);
 	sd_buf_free(&pfx);
@@ -107,7 +106,7 @@ sd_sim_list(struct sd_session *s, const struct sd_sim_filter *f, sd_sim_cb cb,
     void *arg, struct sd_err *err)
 {
 	char scope[17];
-	struct list_arg a = { f, scope, cb, arg };
+	struct list_arg a = { f, scope };
 	int st;
 
 	if ((st = sd_authorize(s, SD_OP_SIM_SHOW, "", err)) != SD_OK ||
@@ -116,7 +115,13 @@ sd_sim_list(struct sd_session *s, const struct sd_sim_filter *f, sd_sim_cb cb,
 	if (scope[0] && f->agent && !sd_agent_in_subtree(s, scope, f->agent))
 		return sd_deny(s, SD_OP_SIM_SHOW, f->agent, err, "agent not in your "
 		    "branch");
-	return sd_db_read(s->core->db, list_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_sim), NULL);
+	st = sd_db_read(s->core->db, list_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }
 
 /* ---------------------------------------------------------------- pages */

@@ -274,6 +274,7 @@ calls_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	size_t pl = 0;
 	struct sd_buf pre = SD_BUF_INIT;
 
+	rowbuf_reset(&a->rows);
 	if (a->f != NULL && a->f->customer != 0) {
 		ix = IX_CALL_CUSTOMER;
 		sd_be64_put(k, a->f->customer);
@@ -310,8 +311,7 @@ calls_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			break;
 		if (!call_wanted(a, &x))
 			continue;
-		if (a->ccb(&x, a->arg) != 0)
-			break;
+		rowbuf_add(&a->rows, &x);
 	}
 	sd_cursor_close(c);
 	sd_buf_free(&pre);
@@ -333,15 +333,18 @@ sd_call_list(struct sd_session *s, const struct sd_call_filter *f,
 	memset(&a, 0, sizeof a);
 	a.s = s;
 	a.f = f;
-	a.ccb = cb;
-	a.arg = arg;
-	return sd_db_read(s->core->db, calls_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_call), NULL);
+	st = sd_db_read(s->core->db, calls_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }
 
-static int
-stats_one(const struct sd_call *c, void *arg)
+static void
+stats_one(const struct sd_call *c, struct list_arg *a)
 {
-	struct list_arg *a = arg;
 	const char *who = c->operator[0] ? c->operator : "-";
 	int i;
 
@@ -359,7 +362,6 @@ stats_one(const struct sd_call *c, void *arg)
 	a->stats[i].talk_s += c->billsec;
 	a->stats[i].in += c->direction == SD_DIR_IN;
 	a->stats[i].missed += strcmp(c->disposition, "missed") == 0;
-	return 0;
 }
 
 static int
@@ -382,9 +384,11 @@ sd_call_stats(struct sd_session *s, int64_t from, int64_t to, sd_stats_cb cb,
 	memset(&a, 0, sizeof a);
 	a.s = s;
 	a.f = &f;
-	a.ccb = stats_one;
-	a.arg = &a;
+	rowbuf_init(&a.rows, sizeof(struct sd_call), NULL);
 	if ((st = sd_db_read(s->core->db, calls_txn, &a, err)) == SD_OK) {
+		/* Counted after the commit: a rerun reads the calls again. */
+		for (size_t i = 0; i < a.rows.n; i++)
+			stats_one(rowbuf_at(&a.rows, i), &a);
 		if (a.nstats > 1)
 			qsort(a.stats, (size_t)a.nstats, sizeof *a.stats,
 			    stats_cmp);
@@ -393,6 +397,7 @@ sd_call_stats(struct sd_session *s, int64_t from, int64_t to, sd_stats_cb cb,
 				break;
 	}
 	free(a.stats);
+	rowbuf_free(&a.rows);
 	return st;
 }
 

@@ -125,7 +125,8 @@ modem_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	(void)kl;
 	(void)err;
 	modem_fill_usage(t, &a->s->core->cfg, rec);
-	return a->mcb(rec, a->arg) != 0 ? REC_STOP : REC_NEXT;
+	rowbuf_add(&a->rows, rec);
+	return REC_NEXT;
 }
 
 static int
@@ -139,6 +140,7 @@ modems_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			modem_fill_usage(t, &a->s->core->cfg, &a->m);
 		return st;
 	}
+	rowbuf_reset(&a->rows);
 	return rec_walk(t, T_MODEM, 1, NULL, 0, modem_f, REC_N(modem_f), &a->m,
 	    sizeof a->m, modem_each, a, err);
 }
@@ -154,9 +156,13 @@ sd_modem_list(struct sd_session *s, sd_modem_cb cb, void *arg,
 		return st;
 	memset(&a, 0, sizeof a);
 	a.s = s;
-	a.mcb = cb;
-	a.arg = arg;
-	return sd_db_read(s->core->db, modems_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_modem), NULL);
+	st = sd_db_read(s->core->db, modems_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }
 
 int

@@ -95,6 +95,7 @@ struct preslist_arg {
 	sd_presence_cb	 cb;
 	void		*arg;
 	int64_t		 now;
+	struct rowbuf	 rows;		/* for cb after the commit */
 };
 
 static int
@@ -121,14 +122,17 @@ pres_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	sd_strlcpy(out.reason, p->reason, sizeof out.reason);
 	if (out.state == SD_PRES_ON_CALL)
 		out.call = p->on_call;
-	return a->cb(&out, a->arg) != 0 ? REC_STOP : REC_NEXT;
+	rowbuf_add(&a->rows, &out);
+	return REC_NEXT;
 }
 
 static int
 preslist_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
+	struct preslist_arg *a = arg;
 	struct presence p;
 
+	rowbuf_reset(&a->rows);
 	return rec_walk(t, T_PRESENCE, 1, NULL, 0, pres_f, REC_N(pres_f), &p, sizeof p,
 	    pres_each, arg, err);
 }
@@ -142,7 +146,13 @@ sd_presence_list(struct sd_session *s, sd_presence_cb cb, void *arg,
 
 	if ((st = sd_authorize(s, SD_OP_PRESENCE_SHOW, "presence", err)) != SD_OK)
 		return st;
-	return sd_db_read(s->core->db, preslist_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_presence), NULL);
+	st = sd_db_read(s->core->db, preslist_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }
 
 /* Mark an operator busy with call id (their presence, when they have one). */

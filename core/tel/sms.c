@@ -60,7 +60,8 @@ sms_each(struct sd_txn *t, const void *key, size_t kl, void *rec, void *arg,
 	if (a->s->user.role == SD_ROLE_OPERATOR &&
 	    strcmp(m->by, a->s->user.login) != 0)
 		return REC_NEXT;
-	if (a->scb(m, a->arg) != 0 || (a->limit > 0 && ++a->count >= a->limit))
+	rowbuf_add(&a->rows, m);
+	if (a->limit > 0 && a->rows.n >= (size_t)a->limit)
 		return REC_STOP;
 	return REC_NEXT;
 }
@@ -78,6 +79,7 @@ smslist_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			    "message", (unsigned long long)a->id);
 		return st;
 	}
+	rowbuf_reset(&a->rows);
 	return rec_walk(t, T_SMS, -1, NULL, 0, sms_f, REC_N(sms_f), &a->sms,
 	    sizeof a->sms, sms_each, a, err);
 }
@@ -93,10 +95,14 @@ sd_sms_list(struct sd_session *s, int limit, sd_sms_cb cb, void *arg,
 		return st;
 	memset(&a, 0, sizeof a);
 	a.s = s;
-	a.scb = cb;
-	a.arg = arg;
 	a.limit = limit;
-	return sd_db_read(s->core->db, smslist_txn, &a, err);
+	rowbuf_init(&a.rows, sizeof(struct sd_sms), NULL);
+	st = sd_db_read(s->core->db, smslist_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
 }
 
 int

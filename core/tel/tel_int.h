@@ -91,17 +91,14 @@ int	check_number(const char *field, const char *in, char *out,
 struct list_arg {
 	struct sd_session		*s;
 	const struct sd_call_filter	*f;
-	sd_call_cb			 ccb;
-	sd_modem_cb			 mcb;
-	sd_sms_cb			 scb;
-	sd_stats_cb			 stcb;
-	void				*arg;
+	struct rowbuf			 rows;	/* lists: for the callback
+						 * after the commit */
 	const char			*name;
 	struct sd_modem			 m;
 	struct sd_call			 c;
 	struct sd_sms			 sms;
 	uint64_t			 id;
-	int				 limit, count;
+	int				 limit;
 	int64_t				 from, to;
 	struct sd_call_stats		*stats;
 	int				 nstats;

@@ -1,0 +1,262 @@
+/*
+ * test_regress.c -- regression tests for bugs found in core/, each named
+ * after what it keeps true: rows of a list are handed out once even when
+ * the transaction reading them is rerun after a deadlock.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/base/base_int.h"
+
+struct fx {
+	char			 dir[64];
+	struct sd_core		*core;
+	struct sd_session	 admin;
+	uint64_t		 customer;
+};
+
+static void
+must(int st, const char *what, const struct sd_err *e)
+{
+	if (st != SD_OK)
+		fail_msg("%s: %s", what, e->msg);
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	struct sd_config cfg;
+	struct sd_err e;
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/sdtest-regress.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	rmdir(f->dir);
+	sd_config_defaults(&cfg);
+	sd_strlcpy(cfg.data_dir, f->dir, sizeof cfg.data_dir);
+	cfg.durable = 0;
+	if (sd_core_open(&f->core, &cfg, 1, &e) != SD_OK ||
+	    sd_init_admin(f->core, "root1", "管理员", "adminpw1", NULL, &e) != SD_OK ||
+	    sd_session_login(f->core, "root1", "adminpw1", &f->admin, &e) != SD_OK) {
+		print_error("setup: %s\n", e.msg);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[128];
+
+	sd_db_fault_retry(f->core->db, 0);
+	sd_core_close(f->core);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* A plan, a customer with two cards and two notes, a ticket. */
+static void
+some_business(struct fx *f)
+{
+	static const char *const iccid[] = { "8986001234567890123",
+	    "8986001234567890131" };
+	static const char *const msisdn[] = { "13912348888", "13912348889" };
+	struct sd_plan_fields pf;
+	struct sd_cust_fields cf;
+	struct sd_err e;
+
+	sd_plan_fields_init(&pf);
+	pf.name = "39元畅聊";
+	pf.monthly_fee = "39";
+	must(sd_plan_add(&f->admin, "P39", &pf, &e), "plan", &e);
+	sd_cust_fields_init(&cf);
+	cf.name = "张三";
+	cf.phones = "13800000001";
+	must(sd_customer_add(&f->admin, &cf, &f->customer, &e), "customer", &e);
+	for (int i = 0; i < 2; i++) {
+		struct sd_sim_fields sf;
+		struct sd_activation a;
+		char id[32];
+		uint64_t sub;
+
+		sd_sim_fields_init(&sf);
+		sf.iccid = iccid[i];
+		sf.msisdn = msisdn[i];
+		sf.plan = "P39";
+		must(sd_sim_add(&f->admin, &sf, id, &e), "sim", &e);
+		memset(&a, 0, sizeof a);
+		a.iccid = id;
+		a.customer = f->customer;
+		must(sd_sim_activate(&f->admin, &a, &sub, &e), "activate", &e);
+		must(sd_note_add(&f->admin, f->customer, i ? "second" : "first",
+		    NULL, 0, NULL, &e), "note", &e);
+	}
+	must(sd_ticket_add(&f->admin, f->customer, 0, "no signal", NULL, &e),
+	    "ticket", &e);
+}
+
+/* Callbacks counting rows, and noticing one handed out twice. */
+struct seen {
+	uint64_t	id[64];
+	int		n, twice;
+};
+
+static void
+saw(struct seen *s, uint64_t id)
+{
+	for (int i = 0; i < s->n; i++)
+		s->twice += s->id[i] == id;
+	if (s->n < 64)
+		s->id[s->n++] = id;
+}
+
+static int
+on_sub(const struct sd_subscription *u, void *arg)
+{
+	saw(arg, u->id);
+	return 0;
+}
+
+static int
+on_note(const struct sd_note *n, void *arg)
+{
+	saw(arg, n->id);
+	return 0;
+}
+
+static int
+on_ticket(const struct sd_ticket *t, void *arg)
+{
+	saw(arg, t->id);
+	return 0;
+}
+
+static int
+on_audit(const struct sd_audit *a, void *arg)
+{
+	saw(arg, a->id);
+	return 0;
+}
+
+static int
+on_plan(const struct sd_plan *p, void *arg)
+{
+	(void)p;
+	saw(arg, (uint64_t)((struct seen *)arg)->n + 1);
+	return 0;
+}
+
+static int
+on_sim(const struct sd_sim *c, void *arg)
+{
+	saw(arg, strtoull(c->iccid + 8, NULL, 10));
+	return 0;
+}
+
+static void
+on_check(const char *check, int ok, const char *detail, void *arg)
+{
+	(void)check;
+	(void)detail;
+	if (!ok)
+		fail_msg("verify: %s: %s", check, detail);
+	((struct seen *)arg)->n++;
+}
+
+/*
+ * sd_db_read and sd_db_run rerun their function after a deadlock; a list
+ * that called its callback inside handed the rows read before the
+ * deadlock out again (customer show printed its cards twice).  With every
+ * transaction rerun once, each list gives each row once.
+ */
+static void
+list_rows_once_after_retry(void **state)
+{
+	struct fx *f = *state;
+	struct sd_audit_filter af;
+	struct sd_sim_filter sf;
+	struct sd_ticket_filter tf;
+	struct seen s;
+	struct sd_err e;
+	unsigned long retries;
+	int checks;
+
+	some_business(f);
+	memset(&s, 0, sizeof s);
+	checks = sd_verify(&f->admin, on_check, &s, &e);
+	assert_int_equal(checks, 0);
+	checks = s.n;
+
+	sd_db_fault_retry(f->core->db, 1000);
+	retries = sd_db_retries();
+
+	memset(&s, 0, sizeof s);
+	must(sd_subscription_list(&f->admin, f->customer, on_sub, &s, &e),
+	    "subscriptions", &e);
+	assert_int_equal(s.twice, 0);
+	assert_int_equal(s.n, 2);
+
+	memset(&s, 0, sizeof s);
+	must(sd_note_list(&f->admin, f->customer, on_note, &s, &e), "notes",
+	    &e);
+	assert_int_equal(s.twice, 0);
+	assert_int_equal(s.n, 2);
+
+	memset(&s, 0, sizeof s);
+	memset(&tf, 0, sizeof tf);
+	tf.status = -1;
+	must(sd_ticket_list(&f->admin, &tf, on_ticket, &s, &e), "tickets", &e);
+	assert_int_equal(s.twice, 0);
+	assert_int_equal(s.n, 1);
+
+	memset(&s, 0, sizeof s);
+	must(sd_plan_list(&f->admin, on_plan, &s, &e), "plans", &e);
+	assert_int_equal(s.n, 1);
+
+	memset(&s, 0, sizeof s);
+	memset(&sf, 0, sizeof sf);
+	sf.status = -1;
+	must(sd_sim_list(&f->admin, &sf, on_sim, &s, &e), "cards", &e);
+	assert_int_equal(s.twice, 0);
+	assert_int_equal(s.n, 2);
+
+	memset(&s, 0, sizeof s);
+	memset(&af, 0, sizeof af);
+	af.op = "sim.activate";
+	must(sd_audit_list(&f->admin, &af, on_audit, &s, &e), "audit", &e);
+	assert_int_equal(s.twice, 0);
+	assert_int_equal(s.n, 2);
+
+	memset(&s, 0, sizeof s);
+	assert_int_equal(sd_verify(&f->admin, on_check, &s, &e), 0);
+	assert_int_equal(s.n, checks);
+
+	/* Every one of them was rerun. */
+	assert_true(sd_db_retries() - retries >= 7);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(list_rows_once_after_retry,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
