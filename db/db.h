@@ -345,6 +345,9 @@ int	sd_db_request_expire(struct sd_db *db, int64_t before, int *removed,
  * run again as after a deadlock.  0 turns it off.
  */
 void	sd_db_fault_retry(struct sd_db *db, int n);
+/* The next n sd_put calls on table fail with status (SD_ERETRY as a
+ * deadlock, SD_EINTERNAL as a full disk) and write nothing. */
+void	sd_db_fault_put(struct sd_db *db, int table, int status, int n);
 /* Number of retries done by this process (for tests and bench). */
 unsigned long sd_db_retries(void);
 struct sd_db *sd_txn_db(struct sd_txn *t);

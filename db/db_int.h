@@ -44,6 +44,8 @@ struct sd_db {
 	_Atomic(sd_notify_fn)		 notify;	/* sd_db_notify_hook */
 	void *_Atomic			 notify_arg;
 	_Atomic int			 fault_retry;	/* sd_db_fault_retry */
+	_Atomic int			 fault_puts;	/* sd_db_fault_put */
+	int				 fault_table, fault_status;
 };
 
 struct sd_txn {

@@ -631,6 +631,15 @@ sd_db_fault_retry(struct sd_db *db, int n)
 	db->fault_retry = n;
 }
 
+void
+sd_db_fault_put(struct sd_db *db, int table, int status, int n)
+{
+	db->fault_puts = 0;
+	db->fault_table = table;
+	db->fault_status = status;
+	db->fault_puts = n;
+}
+
 unsigned long
 sd_db_retries(void)
 {
@@ -1080,6 +1089,10 @@ sd_put(struct sd_txn *t, int table, const void *key, size_t klen,
 	DBT k, v;
 	int ret;
 
+	if (t->db->fault_puts > 0 && table == t->db->fault_table &&
+	    atomic_fetch_sub(&t->db->fault_puts, 1) > 0)
+		return sd_err_set(err, t->db->fault_status, "%s: injected fault",
+		    t->db->defs[table].name);
 	dbt_set(&k, key, klen);
 	dbt_set(&v, val, vlen);
 	lasterr[0] = '\0';

@@ -423,7 +423,8 @@ const char *sd_outcome_name(int outcome);
 int	sd_audit_write(struct sd_txn *t, const char *user, const char *op,
 	    const char *object, int outcome, const char *before,
 	    const char *after, struct sd_err *err);
-/* Write an audit row in a transaction of its own (refusals, logins). */
+/* Write an audit row in a transaction of its own (refusals, logins); the
+ * status says whether it was written, for the caller to report. */
 int	sd_audit_log(struct sd_core *core, const char *user, const char *op,
 	    const char *object, int outcome, const char *detail);
 

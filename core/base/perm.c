@@ -162,9 +162,19 @@ sd_deny_err(struct sd_session *s, int op, const char *object,
 {
 	const struct sd_op_def *d = sd_op_get(op);
 	const char *name = d != NULL ? d->name : "?";
+	int st;
 
-	sd_audit_log(s->core, s->user.login, name, object, SD_OUTCOME_DENIED,
-	    why->msg);
+	/* Refused all the same when the refusal cannot be audited; the
+	 * reason says so. */
+	if ((st = sd_audit_log(s->core, s->user.login, name, object,
+	    SD_OUTCOME_DENIED, why->msg)) != SD_OK) {
+		struct sd_err both;
+
+		sd_err_nest(&both, SD_EPERM, why, "%s (not audited)",
+		    why->msg);
+		return sd_err_nest(err, SD_EPERM, &both, SD_DENY_FMT, name,
+		    both.msg);
+	}
 	return sd_err_nest(err, SD_EPERM, why, SD_DENY_FMT, name, why->msg);
 }
 

@@ -261,8 +261,10 @@ sd_session_login(struct sd_core *core, const char *login,
 	/* Hash outside any transaction: yescrypt is slow on purpose. */
 	st = sd_db_read(core->db, load_txn, &a, err);
 	if (st == SD_ENOTFOUND) {
-		sd_audit_log(core, folded, "login", folded, SD_OUTCOME_FAILED,
-		    "unknown user");
+		if (sd_audit_log(core, folded, "login", folded,
+		    SD_OUTCOME_FAILED, "unknown user") != SD_OK)
+			return sd_err_set(err, SD_EPERM, "login %s: no such user "
+			    "(not audited)", folded);
 		return sd_err_set(err, SD_EPERM, "login %s: no such user",
 		    folded);
 	}

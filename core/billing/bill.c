@@ -618,7 +618,9 @@ sd_bill_run(struct sd_session *s, int month,
 	snprintf(detail, sizeof detail, "%ld customers, %ld changed, %s posted, "
 	    "%ld cards suspended", r->customers, r->changed, money,
 	    r->suspended);
-	sd_audit_log(s->core, s->user.login, "bill.run", obj, SD_OUTCOME_OK,
-	    detail);
+	if ((st = sd_audit_log(s->core, s->user.login, "bill.run", obj,
+	    SD_OUTCOME_OK, detail)) != SD_OK)
+		return sd_err_set(err, SD_EINTERNAL, "%s: run, but its audit row "
+		    "could not be written: run it again", obj);
 	return SD_OK;
 }

@@ -717,8 +717,14 @@ sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
 		snprintf(obj, sizeof obj, "file:%.200s", file);
 		snprintf(detail, sizeof detail, "%ld calls, %ld duplicates, %ld "
 		    "rejected", m.written, m.dups, m.nbad);
-		sd_audit_log(s->core, s->user.login, "cdr.import", obj,
-		    SD_OUTCOME_OK, detail);
+		if ((st = sd_audit_log(s->core, s->user.login, "cdr.import",
+		    obj, SD_OUTCOME_OK, detail)) != SD_OK) {
+			/* The calls are in; importing again adds none. */
+			st = sd_err_set(err, SD_EINTERNAL, "%s: imported, but "
+			    "its audit row could not be written: import it again",
+			    file);
+			goto out;
+		}
 	}
 	r->imported = m.written;
 	r->duplicates = m.dups;

@@ -980,14 +980,17 @@ sd_print_run(struct sd_core *core,
 		 * logged and audited, and the cashier reprints. */
 		if ((st = sd_db_run(core->db, done_txn, &a, err)) != SD_OK)
 			break;
-		sd_audit_log(core, "simdeskd", e.status == SD_OK ? "print.done" :
-		    "print.failed", a.job.number, e.status == SD_OK ?
-		    SD_OUTCOME_OK : SD_OUTCOME_FAILED, e.status == SD_OK ?
-		    a.job.printer : e.msg);
-		if (e.status == SD_OK)
-			(*printed)++;
-		else
-			(*failed)++;
+		(*(e.status == SD_OK ? printed : failed))++;
+		if ((st = sd_audit_log(core, "simdeskd", e.status == SD_OK ?
+		    "print.done" : "print.failed", a.job.number, e.status ==
+		    SD_OK ? SD_OUTCOME_OK : SD_OUTCOME_FAILED, e.status == SD_OK ?
+		    a.job.printer : e.msg)) != SD_OK) {
+			st = e.status == SD_OK ? sd_err_set(err, SD_EINTERNAL,
+			    "receipt %s: printed, but not audited", a.job.number) :
+			    sd_err_set(err, SD_EINTERNAL, "receipt %s: not "
+			    "printed, and not audited", a.job.number);
+			break;
+		}
 		a.id++;
 	}
 	sd_buf_free(&a.job.text);

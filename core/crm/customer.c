@@ -814,10 +814,15 @@ sd_customer_check_svc_password(struct sd_session *s, uint64_t id,
 	}
 	ok = password != NULL && password_check(password, a.hash);
 	explicit_bzero(&a, sizeof a);
-	/* Both outcomes are audited: guessing leaves a trail. */
-	sd_audit_log(s->core, s->user.login, "customer.svc_check", obj,
-	    ok ? SD_OUTCOME_OK : SD_OUTCOME_DENIED, ok ? "matched" :
-	    "wrong service password");
+	/* Both outcomes are audited: guessing leaves a trail, and a match
+	 * that leaves none is no match. */
+	if ((st = sd_audit_log(s->core, s->user.login, "customer.svc_check",
+	    obj, ok ? SD_OUTCOME_OK : SD_OUTCOME_DENIED, ok ? "matched" :
+	    "wrong service password")) != SD_OK)
+		return ok ? sd_err_set(err, SD_EINTERNAL, "service password: "
+		    "matched, but the check could not be audited") :
+		    sd_err_set(err, SD_EPERM, "service password: does not "
+		    "match (not audited)");
 	if (!ok)
 		return sd_err_set(err, SD_EPERM, "service password: does not "
 		    "match");

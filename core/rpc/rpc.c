@@ -236,10 +236,13 @@ op_session_peer(struct call *k)
 	if ((st = sd_session_peer_uid(c->core, c->uid, &c->sess, k->err)) !=
 	    SD_OK)
 		return st;
+	/* Every sign-in is audited, a TUI's signing in again too: one
+	 * that cannot be is refused. */
+	if ((st = sd_audit_log(c->core, c->sess.user.login, "login",
+	    c->sess.user.login, SD_OUTCOME_OK, "peer (simdesk)")) != SD_OK)
+		return sd_err_set(k->err, SD_EINTERNAL, "sign-in could not be "
+		    "audited");
 	c->signed_in = 1;
-	/* Every sign-in is audited, a TUI's signing in again too. */
-	sd_audit_log(c->core, c->sess.user.login, "login", c->sess.user.login,
-	    SD_OUTCOME_OK, "peer (simdesk)");
 	res_session(k);
 	return SD_OK;
 }

@@ -185,8 +185,9 @@ end_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			snprintf(txt, sizeof txt, "SIM %s (modem %s): %ld of %ld "
 			    "minutes this month%s", a->c.iccid, a->c.modem,
 			    u.minutes, qm, after >= 3 ? ", resting" : "");
-			sd_audit_write(t, "simdeskd", "sim.quota", a->c.iccid,
-			    SD_OUTCOME_OK, "", txt, err);
+			if ((st = sd_audit_write(t, "simdeskd", "sim.quota",
+			    a->c.iccid, SD_OUTCOME_OK, "", txt, err)) != SD_OK)
+				return st;
 			memset(&ev, 0, sizeof ev);
 			ev.kind = SD_EV_QUOTA;
 			sd_strlcpy(ev.text, txt, sizeof ev.text);

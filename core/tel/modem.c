@@ -193,19 +193,20 @@ report_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct rep_arg *a = arg;
 	struct sd_modem old;
-	int st = rec_load(t, T_MODEM, a->m->name, strlen(a->m->name), modem_f,
-	    REC_N(modem_f), &old, sizeof old, 1, err);
+	int ast, st = rec_load(t, T_MODEM, a->m->name, strlen(a->m->name),
+	    modem_f, REC_N(modem_f), &old, sizeof old, 1, err);
 
 	if (st == SD_ENOTFOUND)
 		sd_err_clear(err);
 	else if (st != SD_OK)
 		return st;
 	/* Coming up and going down are audited; signal changes are not. */
-	if (st == SD_ENOTFOUND || strcmp(old.state, a->m->state) != 0 ||
-	    strcmp(old.iccid, a->m->iccid) != 0)
-		sd_audit_write(t, "simdeskd", "modem.state", a->m->name,
-		    SD_OUTCOME_OK, st == SD_OK ? old.state : "",
-		    a->m->message[0] ? a->m->message : a->m->state, err);
+	if ((st == SD_ENOTFOUND || strcmp(old.state, a->m->state) != 0 ||
+	    strcmp(old.iccid, a->m->iccid) != 0) &&
+	    (ast = sd_audit_write(t, "simdeskd", "modem.state", a->m->name,
+	    SD_OUTCOME_OK, st == SD_OK ? old.state : "",
+	    a->m->message[0] ? a->m->message : a->m->state, err)) != SD_OK)
+		return ast;
 	return rec_store(t, T_MODEM, a->m->name, strlen(a->m->name), modem_f,
 	    REC_N(modem_f), a->m, err);
 }

@@ -29,10 +29,10 @@ pres_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		sd_err_clear(err);
 	} else if (st != SD_OK)
 		return st;
-	if (p.paused != a->paused)
-		sd_audit_write(t, me, a->paused ? "presence.pause" :
-		    "presence.available", me, SD_OUTCOME_OK, "",
-		    a->reason != NULL ? a->reason : "", err);
+	if (p.paused != a->paused && (st = sd_audit_write(t, me, a->paused ?
+	    "presence.pause" : "presence.available", me, SD_OUTCOME_OK, "",
+	    a->reason != NULL ? a->reason : "", err)) != SD_OK)
+		return st;
 	p.paused = a->paused;
 	sd_strlcpy(p.reason, a->reason != NULL ? a->reason : "", sizeof p.reason);
 	p.beat = sd_now();

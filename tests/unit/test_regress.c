@@ -1,7 +1,8 @@
 /*
  * test_regress.c -- regression tests for bugs found in core/, each named
  * after what it keeps true: rows of a list are handed out once even when
- * the transaction reading them is rerun after a deadlock.
+ * the transaction reading them is rerun after a deadlock; an audit row
+ * that cannot be written aborts (or retries) what it records.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -250,12 +251,107 @@ list_rows_once_after_retry(void **state)
 	assert_true(sd_db_retries() - retries >= 7);
 }
 
+static struct sd_session
+login_as(struct fx *f, const char *login, int role)
+{
+	struct sd_user_fields uf;
+	struct sd_session s;
+	struct sd_err e;
+
+	sd_user_fields_init(&uf);
+	uf.role = role;
+	uf.team = "t1";
+	must(sd_user_add(&f->admin, login, &uf, "secret12", NULL, &e), login,
+	    &e);
+	must(sd_session_login(f->core, login, "secret12", &s, &e), login, &e);
+	return s;
+}
+
+static int
+audits(struct fx *f, const char *op)
+{
+	struct sd_audit_filter af;
+	struct seen s;
+	struct sd_err e;
+
+	memset(&af, 0, sizeof af);
+	af.op = op;
+	memset(&s, 0, sizeof s);
+	must(sd_audit_list(&f->admin, &af, on_audit, &s, &e), "audit", &e);
+	return s.n;
+}
+
+static int
+on_presence(const struct sd_presence *p, void *arg)
+{
+	if (strcmp(p->login, "op1") == 0)
+		*(int *)arg = p->state;
+	return 0;
+}
+
+/*
+ * tel.c ignored what sd_audit_write returned: a pause, a modem's state or
+ * a SIM's quota warning whose audit row failed was kept without it, and a
+ * deadlock met there was not retried (the change went in unaudited).
+ */
+static void
+audit_failure_aborts(void **state)
+{
+	struct fx *f = *state;
+	struct sd_session op = login_as(f, "op1", SD_ROLE_OPERATOR);
+	struct sd_plan_fields pf;
+	struct sd_modem m, got;
+	struct sd_err e;
+	unsigned long retries;
+	int pres = -1;
+
+	/* A failed audit row: nothing changes. */
+	sd_db_fault_put(f->core->db, T_AUDIT, SD_EINTERNAL, 1);
+	assert_int_equal(sd_presence_beat(&op, 1, "lunch", &e), SD_EINTERNAL);
+	must(sd_presence_list(&f->admin, on_presence, &pres, &e), "presence",
+	    &e);
+	assert_int_equal(pres, -1);
+	assert_int_equal(audits(f, "presence.pause"), 0);
+
+	/* A deadlock met writing it: run again, audited once. */
+	retries = sd_db_retries();
+	sd_db_fault_put(f->core->db, T_AUDIT, SD_ERETRY, 1);
+	must(sd_presence_beat(&op, 1, "lunch", &e), "pause", &e);
+	assert_int_equal(sd_db_retries() - retries, 1);
+	must(sd_presence_list(&f->admin, on_presence, &pres, &e), "presence",
+	    &e);
+	assert_int_equal(pres, SD_PRES_PAUSED);
+	assert_int_equal(audits(f, "presence.pause"), 1);
+
+	/* A modem coming up is audited, or not recorded at all. */
+	memset(&m, 0, sizeof m);
+	sd_strlcpy(m.name, "gsm1", sizeof m.name);
+	sd_strlcpy(m.state, "up", sizeof m.state);
+	sd_db_fault_put(f->core->db, T_AUDIT, SD_EINTERNAL, 1);
+	assert_int_equal(sd_modem_report(f->core, &m, &e), SD_EINTERNAL);
+	assert_int_equal(sd_modem_get(&f->admin, "gsm1", &got, &e),
+	    SD_ENOTFOUND);
+	must(sd_modem_report(f->core, &m, &e), "modem", &e);
+	assert_int_equal(audits(f, "modem.state"), 1);
+
+	/* A refusal stays a refusal, and says it went unaudited. */
+	sd_plan_fields_init(&pf);
+	pf.name = "x";
+	pf.monthly_fee = "9";
+	sd_db_fault_put(f->core->db, T_AUDIT, SD_EINTERNAL, 1);
+	assert_int_equal(sd_plan_add(&op, "P9", &pf, &e), SD_EPERM);
+	assert_non_null(strstr(e.msg, "not audited"));
+	sd_db_fault_put(f->core->db, T_AUDIT, SD_EINTERNAL, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(list_rows_once_after_retry,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_failure_aborts, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
