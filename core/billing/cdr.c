@@ -683,19 +683,16 @@ sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
 		goto out;
 	}
 	if (rejects != NULL) {
-		struct sd_err ferr;
-		FILE *f = sd_file_open(rejects, "w", &ferr);
+		struct rejects w;
 
-		if (f == NULL) {
-			st = sd_err_set(err, SD_EINVAL, "skip-bad: %s: cannot "
-			    "write", rejects);
+		/* The header, when the file has one (m.first). */
+		if ((st = rejects_open(&w, rejects, t, m.first, err)) != SD_OK)
 			goto out;
-		}
-		fputs("\xef\xbb\xbfrow,reason\r\n", f);
 		for (int i = m.first; i < t->nrows; i++)
 			if (m.bad[i])
-				fprintf(f, "%d,\"%s\"\r\n", t->lines[i], m.why[i]);
-		fclose(f);
+				rejects_row(&w, i, m.why[i]);
+		if ((st = rejects_close(&w, err)) != SD_OK)
+			goto out;
 	}
 	if ((st = sd_seq_take(s->core->db, "cdr", (unsigned)(t->nrows - m.first),
 	    &first_id, err)) != SD_OK)

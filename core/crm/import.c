@@ -649,43 +649,19 @@ write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	return SD_OK;
 }
 
-/* The rejects file: the original row, then the reason; UTF-8 with a BOM
- * so Excel opens it as it should. */
+/* The rejects file: the original rows, each with its reason. */
 static int
 write_rejects(const char *path, const struct sd_table *t,
     const struct badlist *bads, struct sd_err *err)
 {
-	struct sd_err ferr;
-	FILE *f = sd_file_open(path, "w", &ferr);
+	struct rejects w;
+	int st;
 
-	if (f == NULL)
-		return sd_err_nest(err, SD_EINVAL, &ferr, "skip-bad: %s",
-		    ferr.msg);
-	fputs("\xef\xbb\xbf", f);
-	for (size_t b = 0; b <= bads->n; b++) {
-		int r = b == 0 ? 0 : bads->v[b - 1].row + 1;
-
-		for (int c = 0; c <= t->ncols; c++) {
-			const char *v = c == t->ncols ? (b == 0 ? "reason" :
-			    bads->v[b - 1].why) : c < t->ncells[r] ?
-			    t->cells[r][c] : "";
-
-			if (c > 0)
-				fputc(',', f);
-			fputc('"', f);
-			for (; *v; v++) {
-				if (*v == '"')
-					fputc('"', f);
-				fputc(*v, f);
-			}
-			fputc('"', f);
-		}
-		fputs("\r\n", f);
-	}
-	if (fclose(f) != 0)
-		return sd_err_set(err, SD_EINVAL, "skip-bad: %s: %s", path,
-		    strerror(errno));
-	return SD_OK;
+	if ((st = rejects_open(&w, path, t, 1, err)) != SD_OK)
+		return st;
+	for (size_t b = 0; b < bads->n; b++)
+		rejects_row(&w, bads->v[b].row + 1, bads->v[b].why);
+	return rejects_close(&w, err);
 }
 
 int

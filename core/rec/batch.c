@@ -129,19 +129,15 @@ batch_run(struct table_batch *b, const char *rejects, struct sd_import_result *r
 	if (st != SD_OK || rejects == NULL)
 		goto out;
 	{
-		struct sd_err ferr;
-		FILE *f = sd_file_open(rejects, "w", &ferr);
+		struct rejects w;
 
-		if (f == NULL) {
-			st = sd_err_set(err, SD_EINVAL, "skip-bad: %s: cannot "
-			    "write", rejects);
+		if ((st = rejects_open(&w, rejects, b->t, 1, err)) != SD_OK)
 			goto out;
-		}
-		fputs("\xef\xbb\xbfrow,reason\r\n", f);
 		for (int i = 1; i < b->t->nrows; i++)
 			if (b->bad[i])
-				fprintf(f, "%d,\"%s\"\r\n", b->t->lines[i], b->why[i]);
-		fclose(f);
+				rejects_row(&w, i, b->why[i]);
+		if ((st = rejects_close(&w, err)) != SD_OK)
+			goto out;
 	}
 	r->rejected = b->nbad;
 	/* Now the good rows: skip the known bad ones. */

@@ -14,6 +14,7 @@
 #define SD_REC_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/core.h"
 
@@ -202,6 +203,29 @@ int	batch_columns(struct table_batch *b, const char *const *names, int n,
 const char *batch_cell(const struct table_batch *b, int r, int k);
 int	batch_run(struct table_batch *b, const char *rejects,
 	    struct sd_import_result *r, struct sd_err *err);
+
+/*
+ * The one writer of a --skip-bad rejects file, for every import
+ * (rejects.c): the file's own header and each rejected row as it was
+ * read, cell for cell, then a last column "reason".  RFC 4180 (every cell
+ * quoted, quotes doubled, CRLF), UTF-8 with a BOM so Excel opens it.  The
+ * file is written completely or the import stops with an error.
+ */
+struct rejects {
+	FILE			*f;
+	const char		*path;
+	const struct sd_table	*t;
+};
+
+/* Open path (sd_file_open) for rows of t; header: t's row 0 is its
+ * header, written first with "reason" after it.  SD_EINVAL on failure. */
+int	rejects_open(struct rejects *w, const char *path,
+	    const struct sd_table *t, int header, struct sd_err *err);
+/* Row r of t as read (padded to t's widest row), then why. */
+void	rejects_row(struct rejects *w, int r, const char *why);
+/* Flush and close: SD_OK only when every byte reached the file, else
+ * SD_EINVAL naming it (and nothing of the import is written). */
+int	rejects_close(struct rejects *w, struct sd_err *err);
 
 /* ---------------------------------------------------------------- domains */
 

@@ -88,7 +88,7 @@ simdeskctl --json tariff list >"$T_DIR/o"
 t_grep "... the tariff still has 3 rates" '"rates": 3' "$T_DIR/o"
 t_rc 0 "--skip-bad takes the good row" simdeskctl tariff import CHEAP "$T_DIR/bad.csv" --skip-bad "$T_DIR/rej.csv"
 t_grep "... one in, two out" "imported 1 rates, rejected 2" "$T_DIR/out"
-t_grep "... the rejects name the line" "^4,.*bundle: 'maybe'" "$T_DIR/rej.csv"
+t_grep "... the rejects: the row as read, the line and why" "^\"88\",\"0.10\",\"maybe\",\".*bad.csv:4: bundle: 'maybe'" "$T_DIR/rej.csv"
 t_grep "every rate change is audited" "tariff.rate .*tariff:STD:010" <(simdeskctl audit list --op tariff.rate)
 t_rc 0 "verify holds" simdeskctl verify
 
@@ -149,8 +149,15 @@ simdeskctl --json cdr list --msisdn 13900001111 --month 2026-11 >"$T_DIR/o"
 [ "$(grep -c '"id"' "$T_DIR/o")" -eq 7 ]; t_ok "... still seven calls on file" $?
 t_rc 0 "--skip-bad imports the good call" simdeskctl --json cdr import "$T_DIR/bad.csv" --format asterisk --skip-bad "$T_DIR/rej.csv"
 t_grep "... one in, three rejected" '"imported": 1, "rejected": 3' "$T_DIR/out"
-t_grep "... a call before the subscription began is rejected" "^3,.*no subscription has 13900001111 or 13800138000 at 2026-10-30" "$T_DIR/rej.csv"
-t_grep "... a malformed time is named" "^4,.*start: 'yesterday'" "$T_DIR/rej.csv"
+t_grep "... a call before the subscription began is rejected" "^\"\",\"13900001111\",\"13800138000\",.*\"u11\",\"\",\".*bad.csv:3: no subscription has 13900001111 or 13800138000 at 2026-10-30" "$T_DIR/rej.csv"
+t_grep "... a malformed time is named" "^\"\",.*\"u12\",\"\",\".*bad.csv:4: .*start: 'yesterday'" "$T_DIR/rej.csv"
+t_grep "... its cells as read (the caller id's quotes doubled)" '^"","13900001111","13800138000","from-internal","""客户"" <13900001111>",' "$T_DIR/rej.csv"
+printf 'call_id,msisdn,number,start,billsec\n"c""1, a",13911112222,13800138000,2026-11-13 09:00:01,60\n' >"$T_DIR/q.csv"
+t_rc 0 "--skip-bad with a quote and a comma in a bad call" simdeskctl cdr import "$T_DIR/q.csv" --format simdesk --skip-bad "$T_DIR/rej.csv"
+t_grep "... the rejects: the header, then reason" '^.?.?.?"call_id","msisdn","number","start","billsec","reason"' "$T_DIR/rej.csv"
+t_grep "... the row quoted as RFC 4180 says" '^"c""1, a","13911112222","13800138000","2026-11-13 09:00:01","60",".*no subscription has 13911112222' "$T_DIR/rej.csv"
+t_rc 5 "... and it reads back: importing the rejects refuses the same call" simdeskctl cdr import "$T_DIR/rej.csv" --format simdesk
+t_grep "... naming its line" "rej.csv:2: no subscription has 13911112222 or 13800138000" "$T_DIR/err"
 t_rc 5 "an unknown format" simdeskctl cdr import "$T_DIR/bad.csv" --format cisco
 t_rc 4 "a supervisor cannot import call records" as supervisor supervisorpw1 simdeskctl cdr import "$T_DIR/fs.csv" --format freeswitch
 t_rc 0 "cdr show" simdeskctl cdr show "$(grep -o '"id": [0-9]*' "$T_DIR/o" | sed -n 3p | grep -oE '[0-9]+')"

@@ -78,7 +78,7 @@ keys F5
 wait_for "F5 imports the good row" "Imported and rated: 1\. Duplicates"
 wait_for "... one rejected" "Rejected: 1\."
 wait_for "... naming where the bad ones are" "rows, with why, are in .*rejects.csv"
-grep -q '^3,' "$T_DIR/rejects.csv"; t_ok "... the rejects file has line 3 with why" $?
+grep -q 'bad.csv:3: ' "$T_DIR/rejects.csv"; t_ok "... the rejects file has line 3 with why" $?
 [ "$(calls 13900001111)" -eq 1 ]; t_ok "... one call in" $?
 
 # The big file: progress while it runs, then what came of it.
