@@ -395,16 +395,19 @@ tel_presence(void)
 
 /* ---------------------------------------------------------------- modem board */
 
+/* The most modems and desks the board holds; past them it says "the
+ * first N of M". */
 #define BOARD_MAX 64
+#define BOARD_OPS 32
 
 struct board {
 	struct sd_modem	m[BOARD_MAX];
 	char		call[BOARD_MAX][40];	/* "→ 13800000001" */
 	int64_t		since[BOARD_MAX];	/* for the call's timer */
-	int		n, sel;
+	int		n, total, sel, top;	/* total: modems there are */
 	time_t		loaded;
-	struct sd_presence ops[32];		/* the operators' desks */
-	int		nops;
+	struct sd_presence ops[BOARD_OPS];	/* the operators' desks */
+	int		nops, opstotal;
 };
 
 static int
@@ -412,9 +415,9 @@ board_op(const struct sd_presence *p, void *arg)
 {
 	struct board *d = arg;
 
-	if (d->nops >= 32)
-		return 1;
-	d->ops[d->nops++] = *p;
+	d->opstotal++;
+	if (d->nops < BOARD_OPS)
+		d->ops[d->nops++] = *p;
 	return 0;
 }
 
@@ -423,10 +426,28 @@ board_collect(const struct sd_modem *m, void *arg)
 {
 	struct board *d = arg;
 
-	if (d->n >= BOARD_MAX)
-		return 1;
-	d->m[d->n++] = *m;
+	d->total++;
+	if (d->n < BOARD_MAX)
+		d->m[d->n++] = *m;
 	return 0;
+}
+
+/* Under a part of the board not all shown (rows from to to of total):
+ * "(the first N of M)" or "(F to T of M)".  The next line's y. */
+static int
+board_more(int y, int from, int to, int total)
+{
+	struct sd_buf b = SD_BUF_INIT;
+
+	if (from <= 1 && to >= total)
+		return y;
+	if (from <= 1)
+		sd_buf_printf(&b, _(" (the first %d of %d)"), to, total);
+	else
+		sd_buf_printf(&b, _(" (%d to %d of %d)"), from, to, total);
+	put_text(y, 1, COLS - 2, sd_buf_cstr(&b), theme_attr(TH_DIM));
+	sd_buf_free(&b);
+	return y + 1;
 }
 
 static void
@@ -434,7 +455,7 @@ board_load(struct board *d)
 {
 	struct sd_err err;
 
-	d->n = d->nops = 0;
+	d->n = d->nops = d->total = d->opstotal = 0;
 	d->loaded = time(NULL);
 	if (rpc_modem_list(&app.sess, board_collect, d, &err) != SD_OK)
 		app_error(&err);
@@ -506,7 +527,7 @@ board_draw(struct screen *s)
 	struct sd_buf b = SD_BUF_INIT;
 	const char *head[] = { N_("Modem"), N_("SIM"), N_("Carrier"),
 	    N_("Signal"), N_("State"), N_("Call") };
-	int y = 2;
+	int y = 2, i, rows, mrows, drows;
 
 	/* The daemon reports every few seconds; so do we. */
 	if (time(NULL) - d->loaded >= 2)
@@ -519,7 +540,18 @@ board_draw(struct screen *s)
 		put_text(y + 1, 2, COLS - 4, _("No modem has reported yet: is "
 		    "simdeskd running (simdeskd --modems ...)?"),
 		    theme_attr(TH_DIM));
-	for (int i = 0; i < d->n && y < LINES - 3; i++) {
+	/* The modems scroll with the selection; the desks below get what
+	 * they need of the rest, up to half of it. */
+	rows = LINES - 3 - y;
+	drows = d->opstotal > 0 ? d->nops + 3 : 0;	/* gap, heading, note */
+	if (drows > rows / 2)
+		drows = rows / 2;
+	mrows = rows - drows - 1;			/* and a note */
+	if (d->sel < d->top)
+		d->top = d->sel;
+	if (mrows > 0 && d->sel >= d->top + mrows)
+		d->top = d->sel - mrows + 1;
+	for (i = d->top; i < d->n && i < d->top + mrows; i++) {
 		const struct sd_modem *m = &d->m[i];
 		char call[64], sig[16];
 		const char *sim = m->msisdn[0] ? m->msisdn : m->iccid[0] ?
@@ -560,6 +592,8 @@ board_draw(struct screen *s)
 		put_text(y++, 1, COLS - 2, sd_buf_cstr(&b), i == d->sel ?
 		    theme_attr(TH_SELECTED) : theme_attr(attr));
 	}
+	if (d->n > 0)
+		y = board_more(y, d->top + 1, i, d->total);
 	/* The desks: who takes the next incoming call. */
 	if (d->nops > 0 && y < LINES - 5) {
 		y++;
@@ -570,7 +604,7 @@ board_draw(struct screen *s)
 		sd_buf_adds(&b, _("Desk"));
 		put_text(y++, 1, COLS - 2, sd_buf_cstr(&b), theme_attr(TH_HEADER));
 	}
-	for (int i = 0; i < d->nops && y < LINES - 3; i++) {
+	for (i = 0; i < d->nops && y < LINES - 4; i++) {
 		const struct sd_presence *p = &d->ops[i];
 		int attr = p->state == SD_PRES_AVAILABLE ? TH_OK :
 		    p->state == SD_PRES_AWAY ? TH_DIM : TH_NORMAL;
@@ -586,6 +620,8 @@ board_draw(struct screen *s)
 			sd_buf_printf(&b, " #%llu", (unsigned long long)p->call);
 		put_text(y++, 1, COLS - 2, sd_buf_cstr(&b), theme_attr(attr));
 	}
+	if (d->opstotal > 0)
+		board_more(y, 1, i, d->opstotal);
 	sd_buf_free(&b);
 }
 

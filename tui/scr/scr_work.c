@@ -186,10 +186,14 @@ reminders_poll(int rang)
 		popup(&p.first);
 }
 
+/* The most rows a work list holds; past it the list says "the first N
+ * of M" (a list screen holds rows, it does not page through them). */
+#define WORK_ROWS 200
+
 struct rem_list {
-	struct sd_reminder	rows[200];
-	int			n;
-	int			sel;
+	struct sd_reminder	rows[WORK_ROWS];
+	int			n, total;	/* held, and how many there are */
+	int			sel, top;
 	int			team;
 };
 
@@ -198,10 +202,33 @@ rem_collect(const struct sd_reminder *r, void *arg)
 {
 	struct rem_list *d = arg;
 
-	if (d->n >= 200)
-		return 1;
-	d->rows[d->n++] = *r;
+	d->total++;
+	if (d->n < WORK_ROWS)
+		d->rows[d->n++] = *r;
 	return 0;
+}
+
+/* A list's heading, and how much of it is held when not all is. */
+static void
+work_heading(int y, const char *title, int n, int total)
+{
+	struct sd_buf b = SD_BUF_INIT;
+
+	sd_buf_adds(&b, title);
+	if (total > n)
+		sd_buf_printf(&b, _(" (the first %d of %d)"), n, total);
+	put_text(y, 2, COLS - 4, sd_buf_cstr(&b), theme_attr(TH_HEADER));
+	sd_buf_free(&b);
+}
+
+/* The first row to draw so that sel shows among rows lines. */
+static void
+work_scroll(int *top, int sel, int rows)
+{
+	if (sel < *top)
+		*top = sel;
+	if (rows > 0 && sel >= *top + rows)
+		*top = sel - rows + 1;
 }
 
 static void
@@ -209,7 +236,7 @@ rem_load(struct rem_list *d)
 {
 	struct sd_err err;
 
-	d->n = 0;
+	d->n = d->total = d->top = 0;
 	/*
 	 * Mine: everything planned for the next week, the due ones first.
 	 * The team's: only what is overdue now (core adds the grace of
@@ -244,11 +271,12 @@ rem_draw(struct screen *s)
 	struct rem_list *d = s->data;
 	int64_t now = sd_now();
 
-	put_text(2, 2, COLS - 4, d->team ? _("Your team's overdue reminders") :
-	    _("Your reminders for the coming week"), theme_attr(TH_HEADER));
+	work_heading(2, d->team ? _("Your team's overdue reminders") :
+	    _("Your reminders for the coming week"), d->n, d->total);
 	if (d->n == 0)
 		put_text(4, 4, COLS - 6, _("Nothing planned."), theme_attr(TH_DIM));
-	for (int i = 0; i < d->n && 4 + i < LINES - 3; i++) {
+	work_scroll(&d->top, d->sel, LINES - 7);
+	for (int i = d->top; i < d->n && 4 + i - d->top < LINES - 3; i++) {
 		const struct sd_reminder *r = &d->rows[i];
 		struct sd_buf b = SD_BUF_INIT;
 		char due[32];
@@ -257,7 +285,7 @@ rem_draw(struct screen *s)
 		due[16] = '\0';
 		sd_buf_printf(&b, "%s  %-10s  %s  %s  %s", due, r->owner,
 		    r->cname, r->phone, r->text);
-		put_text(4 + i, 2, COLS - 4, sd_buf_cstr(&b), i == d->sel ?
+		put_text(4 + i - d->top, 2, COLS - 4, sd_buf_cstr(&b), i == d->sel ?
 		    theme_attr(TH_SELECTED) : r->due <= now ?
 		    theme_attr(TH_ERROR) : theme_attr(TH_NORMAL));
 		sd_buf_free(&b);
@@ -324,9 +352,9 @@ scr_reminders_new(void)
 /* ---------------------------------------------------------------- tickets */
 
 struct tk_list {
-	struct sd_ticket	rows[200];
-	int			n;
-	int			sel;
+	struct sd_ticket	rows[WORK_ROWS];
+	int			n, total;	/* held, and how many there are */
+	int			sel, top;
 	int			all;
 };
 
@@ -335,9 +363,9 @@ tk_collect(const struct sd_ticket *t, void *arg)
 {
 	struct tk_list *d = arg;
 
-	if (d->n >= 200)
-		return 1;
-	d->rows[d->n++] = *t;
+	d->total++;
+	if (d->n < WORK_ROWS)
+		d->rows[d->n++] = *t;
 	return 0;
 }
 
@@ -347,7 +375,7 @@ tk_load(struct tk_list *d)
 	struct sd_ticket_filter f;
 	struct sd_err err;
 
-	d->n = 0;
+	d->n = d->total = d->top = 0;
 	memset(&f, 0, sizeof f);
 	f.status = -2;			/* open or in progress */
 	f.handler = d->all ? NULL : app.sess.user.login;
@@ -383,12 +411,13 @@ tk_draw(struct screen *s)
 	int64_t now = sd_now();
 	int y = 2;
 
-	put_text(y++, 2, COLS - 4, d->all ? _("All open tickets") :
-	    _("Your open tickets"), theme_attr(TH_HEADER));
+	work_heading(y++, d->all ? _("All open tickets") :
+	    _("Your open tickets"), d->n, d->total);
 	y++;
 	if (d->n == 0)
 		put_text(y, 4, COLS - 6, _("No open tickets."), theme_attr(TH_DIM));
-	for (int i = 0; i < d->n && y < LINES - 8; i++, y++) {
+	work_scroll(&d->top, d->sel, LINES - 8 - y);
+	for (int i = d->top; i < d->n && y < LINES - 8; i++, y++) {
 		const struct sd_ticket *t = &d->rows[i];
 		struct sd_buf b = SD_BUF_INIT;
 		char due[32];
