@@ -286,7 +286,6 @@ struct sd_user {
 	int	 age;
 	char	 os_login[SD_LOGIN_MAX + 1];
 	char	 agent[33];		/* agent code, for role agent */
-	char	 pwhash[160];
 	int	 status;
 	int	 failed;		/* consecutive wrong passwords */
 	int64_t	 locked_until;
@@ -357,7 +356,8 @@ int	sd_user_add(struct sd_session *s, const char *login,
 	    struct sd_err *err);
 int	sd_user_update(struct sd_session *s, const char *login,
 	    const struct sd_user_fields *f, struct sd_err *err);
-/* Read one user; the pwhash is blanked. */
+/* Read one user.  (No struct here holds a password hash: it stays in the
+ * stored record, read only inside core/base.) */
 int	sd_user_get(struct sd_session *s, const char *login, struct sd_user *out,
 	    struct sd_err *err);
 /*

@@ -12,8 +12,16 @@ enum { IX_USER_LOGIN, IX_USER_OSLOGIN };
 enum { IX_AUDIT_USER };
 enum { IX_POSTING_ACCOUNT };
 
-void	user_encode(const struct sd_user *u, struct sd_buf *b);
+/* A user's password hash is in its record only, never in a struct
+ * sd_user: encode writes pwhash there; decode leaves it out, _hash copies
+ * it to pwhash (size bytes) for core/base's own checks. */
+void	user_encode(const struct sd_user *u, const char *pwhash,
+	    struct sd_buf *b);
 int	user_decode(const void *p, size_t n, struct sd_user *u);
+int	user_decode_hash(const void *p, size_t n, struct sd_user *u,
+	    char *pwhash, size_t size);
+int	user_load_hash(struct sd_txn *t, const char *login, struct sd_user *u,
+	    char *pwhash, size_t size, int rmw, struct sd_err *err);
 void	audit_encode(const struct sd_audit *a, struct sd_buf *b);
 int	audit_decode(const void *p, size_t n, struct sd_audit *a);
 /*
@@ -30,7 +38,8 @@ struct account {
 };
 int	account_decode(const void *p, size_t n, struct account *a);
 
-int	user_store(struct sd_txn *t, const struct sd_user *u, int create,
-	    struct sd_err *err);
+/* Write u with the password hash pwhash (NULL: keep the stored one). */
+int	user_store(struct sd_txn *t, const struct sd_user *u,
+	    const char *pwhash, int create, struct sd_err *err);
 
 #endif

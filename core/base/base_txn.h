@@ -7,10 +7,11 @@
 
 #include "core/rec/rec.h"
 
-/* Users by login inside a transaction (with the password hash). */
+/* Users by login inside a transaction (no password hash: no struct
+ * sd_user has one). */
 int	user_load(struct sd_txn *t, const char *login, struct sd_user *u,
 	    int rmw, struct sd_err *err);
-/* Each user (with the hash) in login order; fn's status other than SD_OK
+/* Each user in login order; fn's status other than SD_OK
  * ends the walk and is returned. */
 typedef int (*user_each_fn)(struct sd_txn *t, const struct sd_user *u,
     void *arg, struct sd_err *err);

@@ -176,6 +176,7 @@ struct login_arg {
 	int		 max_fail;
 	int		 lock_min;
 	struct sd_user	 u;
+	char		 pwhash[160];
 	int		 result;	/* SD_OK or SD_EPERM */
 	struct sd_err	 why;
 };
@@ -188,7 +189,8 @@ login_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	int st;
 	char until[32];
 
-	if ((st = user_load(t, a->login, &a->u, 1, err)) != SD_OK)
+	if ((st = user_load_hash(t, a->login, &a->u, a->pwhash,
+	    sizeof a->pwhash, 1, err)) != SD_OK)
 		return st;
 	if (a->u.locked_until != 0 && a->u.locked_until <= now) {
 		a->u.locked_until = 0;	/* the lock has run out */
@@ -213,7 +215,7 @@ login_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		a->u.failed = 0;
 		a->u.last_login = now;
 		a->result = SD_OK;
-		if ((st = user_store(t, &a->u, 0, err)) != SD_OK)
+		if ((st = user_store(t, &a->u, a->pwhash, 0, err)) != SD_OK)
 			return st;
 		return sd_audit_write(t, a->login, "login", a->login,
 		    SD_OUTCOME_OK, "", "password", err);
@@ -233,7 +235,7 @@ login_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		    SD_OUTCOME_OK, "", "locked", err)) != SD_OK)
 			return st;
 	}
-	return user_store(t, &a->u, 0, err);
+	return user_store(t, &a->u, a->pwhash, 0, err);
 }
 
 static int
@@ -241,7 +243,8 @@ load_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct login_arg *a = arg;
 
-	return user_load(t, a->login, &a->u, 0, err);
+	return user_load_hash(t, a->login, &a->u, a->pwhash, sizeof a->pwhash,
+	    0, err);
 }
 
 int
@@ -272,15 +275,16 @@ sd_session_login(struct sd_core *core, const char *login,
 		return st;
 	/* No slow hash for an account that is refused anyway. */
 	if (a.u.status != SD_USER_DISABLED && a.u.locked_until <= sd_now())
-		a.ok = password != NULL && password_check(password, a.u.pwhash);
-	if ((st = sd_db_run(core->db, login_txn, &a, err)) != SD_OK)
+		a.ok = password != NULL && password_check(password, a.pwhash);
+	st = sd_db_run(core->db, login_txn, &a, err);
+	explicit_bzero(a.pwhash, sizeof a.pwhash);
+	if (st != SD_OK)
 		return st;
 	if (a.result != SD_OK)
 		return sd_err_nest(err, SD_EPERM, &a.why, "login: %s",
 		    a.why.msg);
 	s->core = core;
 	s->user = a.u;
-	explicit_bzero(s->user.pwhash, sizeof s->user.pwhash);
 	sd_strlcpy(s->via, "password", sizeof s->via);
 	return SD_OK;
 }
@@ -359,7 +363,6 @@ sd_session_peer_name(struct sd_core *core, uid_t uid, const char *os_login,
 		    a.u.login);
 	s->core = core;
 	s->user = a.u;
-	explicit_bzero(s->user.pwhash, sizeof s->user.pwhash);
 	sd_strlcpy(s->via, "peer", sizeof s->via);
 	return SD_OK;
 }
@@ -380,6 +383,7 @@ sd_session_system(struct sd_core *core, struct sd_session *s,
 
 struct init_arg {
 	struct sd_user	u;
+	char		pwhash[160];
 };
 
 static int
@@ -403,7 +407,7 @@ init_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if ((st = rec_meta_put(t, "created", &a->u.created,
 	    sizeof a->u.created, err)) != SD_OK)
 		return st;
-	if ((st = user_store(t, &a->u, 1, err)) != SD_OK)
+	if ((st = user_store(t, &a->u, a->pwhash, 1, err)) != SD_OK)
 		return st;
 	user_describe(&a->u, desc, sizeof desc);
 	return sd_audit_write(t, a->u.login, "init", a->u.login, SD_OUTCOME_OK,
@@ -435,8 +439,10 @@ sd_init_admin(struct sd_core *core, const char *login, const char *name,
 	a.u.created = sd_now();
 	if ((st = sd_seq_next(core->db, "user", &a.u.id, err)) != SD_OK)
 		return st;
-	if ((st = password_hash(password, a.u.pwhash, sizeof a.u.pwhash,
+	if ((st = password_hash(password, a.pwhash, sizeof a.pwhash,
 	    err)) != SD_OK)
 		return st;
-	return sd_db_run(core->db, init_txn, &a, err);
+	st = sd_db_run(core->db, init_txn, &a, err);
+	explicit_bzero(a.pwhash, sizeof a.pwhash);
+	return st;
 }

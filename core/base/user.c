@@ -18,35 +18,62 @@ enum {
 	U_AGENT, U_ID
 };
 
+/* A user as stored: the public fields and the password hash, which no
+ * struct sd_user carries (this file alone reads it). */
+struct user_rec {
+	struct sd_user	u;
+	char		pwhash[160];
+};
+
 static const struct rec_field user_f[] = {
-	REC_I(U_ID, sd_user, id),
-	REC_S(U_LOGIN, sd_user, login),
-	REC_S(U_NAME, sd_user, name),
-	REC_I(U_ROLE, sd_user, role),
-	REC_S(U_TEAM, sd_user, team),
-	REC_S(U_PHONE, sd_user, phone),
-	REC_I(U_AGE, sd_user, age),
-	REC_S(U_OSLOGIN, sd_user, os_login),
-	REC_S(U_AGENT, sd_user, agent),
-	REC_S(U_PWHASH, sd_user, pwhash),
-	REC_I(U_STATUS, sd_user, status),
-	REC_I(U_FAILED, sd_user, failed),
-	REC_I(U_LOCKED, sd_user, locked_until),
-	REC_I(U_CREATED, sd_user, created),
-	REC_I(U_LASTLOGIN, sd_user, last_login),
+	REC_I(U_ID, user_rec, u.id),
+	REC_S(U_LOGIN, user_rec, u.login),
+	REC_S(U_NAME, user_rec, u.name),
+	REC_I(U_ROLE, user_rec, u.role),
+	REC_S(U_TEAM, user_rec, u.team),
+	REC_S(U_PHONE, user_rec, u.phone),
+	REC_I(U_AGE, user_rec, u.age),
+	REC_S(U_OSLOGIN, user_rec, u.os_login),
+	REC_S(U_AGENT, user_rec, u.agent),
+	REC_S(U_PWHASH, user_rec, pwhash),
+	REC_I(U_STATUS, user_rec, u.status),
+	REC_I(U_FAILED, user_rec, u.failed),
+	REC_I(U_LOCKED, user_rec, u.locked_until),
+	REC_I(U_CREATED, user_rec, u.created),
+	REC_I(U_LASTLOGIN, user_rec, u.last_login),
 };
 
 void
-user_encode(const struct sd_user *u, struct sd_buf *b)
+user_encode(const struct sd_user *u, const char *pwhash, struct sd_buf *b)
 {
-	rec_encode(user_f, REC_N(user_f), u, b);
+	struct user_rec r;
+
+	memset(&r, 0, sizeof r);
+	r.u = *u;
+	sd_strlcpy(r.pwhash, pwhash != NULL ? pwhash : "", sizeof r.pwhash);
+	rec_encode(user_f, REC_N(user_f), &r, b);
+	explicit_bzero(r.pwhash, sizeof r.pwhash);
 }
 
 /* Tags it does not know (newer fields) are passed over. */
 int
+user_decode_hash(const void *p, size_t n, struct sd_user *u, char *pwhash,
+    size_t size)
+{
+	struct user_rec r;
+	int st = rec_decode(user_f, REC_N(user_f), p, n, &r, sizeof r);
+
+	*u = r.u;
+	if (pwhash != NULL)
+		sd_strlcpy(pwhash, r.pwhash, size);
+	explicit_bzero(r.pwhash, sizeof r.pwhash);
+	return st;
+}
+
+int
 user_decode(const void *p, size_t n, struct sd_user *u)
 {
-	return rec_decode(user_f, REC_N(user_f), p, n, u, sizeof *u);
+	return user_decode_hash(p, n, u, NULL, 0);
 }
 
 void
@@ -78,9 +105,18 @@ user_describe(const struct sd_user *u, char *out, size_t size)
 	    u->agent, u->status == SD_USER_DISABLED ? "disabled" : "active");
 }
 
+/* Forget what a buffer held (a record with a password hash). */
+static void
+buf_wipe(struct sd_buf *b)
+{
+	if (b->p != NULL)
+		explicit_bzero(b->p, b->len);
+	sd_buf_free(b);
+}
+
 int
-user_load(struct sd_txn *t, const char *login, struct sd_user *u, int rmw,
-    struct sd_err *err)
+user_load_hash(struct sd_txn *t, const char *login, struct sd_user *u,
+    char *pwhash, size_t size, int rmw, struct sd_err *err)
 {
 	struct sd_buf val = SD_BUF_INIT;
 	int st;
@@ -89,29 +125,54 @@ user_load(struct sd_txn *t, const char *login, struct sd_user *u, int rmw,
 	    &val, rmw ? SD_GET_RMW : 0, err);
 	if (st == SD_ENOTFOUND)
 		st = sd_err_set(err, SD_ENOTFOUND, "user %s: not found", login);
-	else if (st == SD_OK && user_decode(val.p, val.len, u) != SD_OK)
+	else if (st == SD_OK && user_decode_hash(val.p, val.len, u, pwhash,
+	    size) != SD_OK)
 		st = sd_err_set(err, SD_EINTERNAL, "user %s: record corrupt",
 		    login);
-	sd_buf_free(&val);
+	buf_wipe(&val);
 	return st;
 }
 
 int
-user_store(struct sd_txn *t, const struct sd_user *u, int create,
+user_load(struct sd_txn *t, const char *login, struct sd_user *u, int rmw,
     struct sd_err *err)
 {
+	return user_load_hash(t, login, u, NULL, 0, rmw, err);
+}
+
+int
+user_store(struct sd_txn *t, const struct sd_user *u, const char *pwhash,
+    int create, struct sd_err *err)
+{
 	struct sd_buf val = SD_BUF_INIT;
+	struct sd_user old;
+	char kept[160] = "";
 	uint8_t key[8];
 	int st;
 
 	sd_be64_put(key, u->id);
-	user_encode(u, &val);
+	/* No new hash: the stored one stays. */
+	if (pwhash == NULL && !create) {
+		st = sd_get(t, T_USER, key, sizeof key, &val, SD_GET_RMW, err);
+		if (st == SD_OK)
+			user_decode_hash(val.p, val.len, &old, kept,
+			    sizeof kept);
+		else if (st != SD_ENOTFOUND) {
+			sd_buf_free(&val);
+			return st;
+		}
+		sd_err_clear(err);
+		buf_wipe(&val);
+		pwhash = kept;
+	}
+	user_encode(u, pwhash, &val);
 	st = sd_put(t, T_USER, key, sizeof key, val.p, val.len,
 	    create ? SD_PUT_NOOVERWRITE : 0, err);
 	if (st == SD_EEXIST)
 		st = sd_err_set(err, SD_EEXIST,
 		    "user %s: login or Unix login already in use", u->login);
-	sd_buf_free(&val);
+	buf_wipe(&val);
+	explicit_bzero(kept, sizeof kept);
 	return st;
 }
 
@@ -270,6 +331,7 @@ user_each(struct sd_txn *t, user_each_fn fn, void *arg, struct sd_err *err)
 struct add_arg {
 	struct sd_session	*s;
 	struct sd_user		 u;
+	char			 pwhash[160];
 };
 
 static int
@@ -291,7 +353,7 @@ add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return st;
 	if ((st = agent_binding(t, &a->u, err)) != SD_OK)
 		return st;
-	if ((st = user_store(t, &a->u, 1, err)) != SD_OK)
+	if ((st = user_store(t, &a->u, a->pwhash, 1, err)) != SD_OK)
 		return st;
 	user_describe(&a->u, desc, sizeof desc);
 	return sd_audit_write(t, a->s->user.login, "user.add", a->u.login,
@@ -323,12 +385,13 @@ sd_user_add(struct sd_session *s, const char *login,
 	    s->core->cfg.min_password, err)) != SD_OK)
 		return st;
 	a.u.created = sd_now();
-	if ((st = password_hash(password, a.u.pwhash, sizeof a.u.pwhash,
+	if ((st = password_hash(password, a.pwhash, sizeof a.pwhash,
 	    err)) != SD_OK)
 		return st;
-	if ((st = sd_seq_next(s->core->db, "user", &a.u.id, err)) != SD_OK)
-		return st;
-	if ((st = sd_db_run(s->core->db, add_txn, &a, err)) != SD_OK)
+	if ((st = sd_seq_next(s->core->db, "user", &a.u.id, err)) == SD_OK)
+		st = sd_db_run(s->core->db, add_txn, &a, err);
+	explicit_bzero(a.pwhash, sizeof a.pwhash);
+	if (st != SD_OK)
 		return st;
 	if (id != NULL)
 		*id = a.u.id;
@@ -359,10 +422,11 @@ change_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct change_arg *a = arg;
 	struct sd_user u;
-	char before[512], after[512];
+	char before[512], after[512], hash[160];
 	int st;
 
-	if ((st = user_load(t, a->login, &u, 1, err)) != SD_OK)
+	if ((st = user_load_hash(t, a->login, &u, hash, sizeof hash, 1,
+	    err)) != SD_OK)
 		return st;
 	if (!visible(a->s, &u)) {
 		/* Report as not found: others' accounts are not disclosed. */
@@ -370,9 +434,11 @@ change_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		    a->login);
 	}
 	if (a->old_password != NULL && !password_check(a->old_password,
-	    u.pwhash))
+	    hash)) {
+		explicit_bzero(hash, sizeof hash);
 		return sd_err_set(err, SD_EINVAL,
 		    "old password: does not match");
+	}
 	user_describe(&u, before, sizeof before);
 	if (a->f != NULL) {
 		if ((st = fields_apply(a->f, &u, err)) != SD_OK)
@@ -394,11 +460,12 @@ change_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		u.locked_until = 0;
 	}
 	if (a->pwhash != NULL) {
-		sd_strlcpy(u.pwhash, a->pwhash, sizeof u.pwhash);
 		u.failed = 0;
 		u.locked_until = 0;
 	}
-	if ((st = user_store(t, &u, 0, err)) != SD_OK)
+	st = user_store(t, &u, a->pwhash != NULL ? a->pwhash : hash, 0, err);
+	explicit_bzero(hash, sizeof hash);
+	if (st != SD_OK)
 		return st;
 	user_describe(&u, after, sizeof after);
 	if (a->pwhash != NULL)
@@ -575,7 +642,6 @@ sd_user_get(struct sd_session *s, const char *login, struct sd_user *out,
 	a.login = folded;
 	if ((st = sd_db_read(s->core->db, get_txn, &a, err)) != SD_OK)
 		return st;
-	explicit_bzero(out->pwhash, sizeof out->pwhash);
 	if (!visible(s, out)) {
 		memset(out, 0, sizeof *out);
 		return sd_deny(s, SD_OP_USER_SHOW, folded, err,
@@ -658,10 +724,8 @@ page_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		if (klen < plen || memcmp(k, prefix, plen) != 0)
 			break;
 		v = sd_cursor_val(c, &vlen);
-		if (user_decode(v, vlen, &u) == SD_OK && page_match(a, &u)) {
-			explicit_bzero(u.pwhash, sizeof u.pwhash);
+		if (user_decode(v, vlen, &u) == SD_OK && page_match(a, &u))
 			a->rows[a->n++] = u;
-		}
 		st = sd_cursor_step(c, a->dir, err);
 	}
 	sd_cursor_close(c);

@@ -33,7 +33,6 @@ struct sd_customer {
 	int	 ntags;
 	char	 owner[SD_LOGIN_MAX + 1];	/* "" = in the shared pool */
 	int	 dnc;			/* do not call */
-	char	 svc_pwhash[160];	/* never returned */
 	int	 status;
 	int64_t	 created;
 	int64_t	 updated;

@@ -17,9 +17,18 @@ enum { IX_TICKET_HANDLER, IX_TICKET_CUSTOMER };
 
 #define POOL_KEY "-"	/* the owner index's key for the shared pool */
 
-/* Record codecs. */
-void	customer_encode(const struct sd_customer *c, struct sd_buf *b);
+/* Record codecs.  A customer's service-password hash is in its record
+ * only, never in a struct sd_customer: encode writes svc_pwhash there;
+ * decode leaves it out, _hash copies it (size bytes) for customer.c. */
+void	customer_encode(const struct sd_customer *c, const char *svc_pwhash,
+	    struct sd_buf *b);
 int	customer_decode(const void *p, size_t n, struct sd_customer *c);
+int	customer_decode_hash(const void *p, size_t n, struct sd_customer *c,
+	    char *svc_pwhash, size_t size);
+/* Write c with the service password's hash svc_pwhash ("" for a new
+ * customer; customer_store keeps the stored one). */
+int	customer_put(struct sd_txn *t, const struct sd_customer *c,
+	    const char *svc_pwhash, struct sd_err *err);
 void	reminder_encode(const struct sd_reminder *r, struct sd_buf *b);
 int	reminder_decode(const void *p, size_t n, struct sd_reminder *r);
 void	ticket_encode(const struct sd_ticket *t, struct sd_buf *b);

@@ -10,6 +10,7 @@
 /* Customers inside a transaction. */
 int	customer_load(struct sd_txn *t, uint64_t id, struct sd_customer *c,
 	    int rmw, struct sd_err *err);
+/* (Store keeps the service password's hash, which c does not hold.) */
 int	customer_store(struct sd_txn *t, const struct sd_customer *c,
 	    struct sd_err *err);
 /* A customer by id or by phone (digits kept); SD_ENOTFOUND naming it. */

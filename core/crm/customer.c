@@ -48,42 +48,69 @@ sd_cust_light(const struct sd_customer *c, int64_t now)
 
 /* ---------------------------------------------------------------- codec */
 
+/* A customer as stored: the public fields and the service password's
+ * hash, which no struct sd_customer carries (this file alone reads it). */
+struct customer_rec {
+	struct sd_customer	c;
+	char			svc_pwhash[160];
+};
+
 /* In record order; the last, C_IMPORT, is written only when set. */
 static const struct rec_field customer_f[] = {
-	REC_I(C_ID, sd_customer, id),
-	REC_S(C_NAME, sd_customer, name),
-	REC_STRS(C_PHONE, sd_customer, phones, nphones),
-	REC_S(C_CITY, sd_customer, city),
-	REC_S(C_ADDRESS, sd_customer, address),
-	REC_S(C_IDNO, sd_customer, id_no),
-	REC_S(C_CLASS, sd_customer, cls),
-	REC_S(C_SOURCE, sd_customer, source),
-	REC_STRS(C_TAG, sd_customer, tags, ntags),
-	REC_S(C_OWNER, sd_customer, owner),
-	REC_I(C_DNC, sd_customer, dnc),
-	REC_S(C_SVCPW, sd_customer, svc_pwhash),
-	REC_I(C_STATUS, sd_customer, status),
-	REC_I(C_CREATED, sd_customer, created),
-	REC_I(C_UPDATED, sd_customer, updated),
-	REC_I(C_LASTCONTACT, sd_customer, last_contact),
-	REC_I(C_NEXT, sd_customer, next_at),
-	REC_I(C_IMPORT, sd_customer, import_id),
+	REC_I(C_ID, customer_rec, c.id),
+	REC_S(C_NAME, customer_rec, c.name),
+	REC_STRS(C_PHONE, customer_rec, c.phones, c.nphones),
+	REC_S(C_CITY, customer_rec, c.city),
+	REC_S(C_ADDRESS, customer_rec, c.address),
+	REC_S(C_IDNO, customer_rec, c.id_no),
+	REC_S(C_CLASS, customer_rec, c.cls),
+	REC_S(C_SOURCE, customer_rec, c.source),
+	REC_STRS(C_TAG, customer_rec, c.tags, c.ntags),
+	REC_S(C_OWNER, customer_rec, c.owner),
+	REC_I(C_DNC, customer_rec, c.dnc),
+	REC_S(C_SVCPW, customer_rec, svc_pwhash),
+	REC_I(C_STATUS, customer_rec, c.status),
+	REC_I(C_CREATED, customer_rec, c.created),
+	REC_I(C_UPDATED, customer_rec, c.updated),
+	REC_I(C_LASTCONTACT, customer_rec, c.last_contact),
+	REC_I(C_NEXT, customer_rec, c.next_at),
+	REC_I(C_IMPORT, customer_rec, c.import_id),
 };
 
 void
-customer_encode(const struct sd_customer *c, struct sd_buf *b)
+customer_encode(const struct sd_customer *c, const char *svc_pwhash,
+    struct sd_buf *b)
 {
-	rec_encode(customer_f, REC_N(customer_f) - (c->import_id ? 0 : 1), c,
+	struct customer_rec r;
+
+	memset(&r, 0, sizeof r);
+	r.c = *c;
+	sd_strlcpy(r.svc_pwhash, svc_pwhash != NULL ? svc_pwhash : "",
+	    sizeof r.svc_pwhash);
+	rec_encode(customer_f, REC_N(customer_f) - (c->import_id ? 0 : 1), &r,
 	    b);
+	explicit_bzero(r.svc_pwhash, sizeof r.svc_pwhash);
+}
+
+int
+customer_decode_hash(const void *p, size_t n, struct sd_customer *c,
+    char *svc_pwhash, size_t size)
+{
+	struct customer_rec r;
+	int st = rec_decode(customer_f, REC_N(customer_f), p, n, &r, sizeof r);
+
+	*c = r.c;
+	c->dnc = c->dnc != 0;
+	if (svc_pwhash != NULL)
+		sd_strlcpy(svc_pwhash, r.svc_pwhash, size);
+	explicit_bzero(r.svc_pwhash, sizeof r.svc_pwhash);
+	return st;
 }
 
 int
 customer_decode(const void *p, size_t n, struct sd_customer *c)
 {
-	int st = rec_decode(customer_f, REC_N(customer_f), p, n, c, sizeof *c);
-
-	c->dnc = c->dnc != 0;
-	return st;
+	return customer_decode_hash(p, n, c, NULL, 0);
 }
 
 int
@@ -245,17 +272,60 @@ phone_clash(struct sd_txn *t, const struct sd_customer *c, struct sd_err *err)
 	return SD_OK;
 }
 
+/* The service password's hash of customer id into out ("" for none or no
+ * such customer). */
+static int
+svc_hash_load(struct sd_txn *t, uint64_t id, char *out, size_t size, int rmw,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	struct sd_customer c;
+	uint8_t key[8];
+	int st;
+
+	key64(key, id);
+	out[0] = '\0';
+	st = sd_get(t, T_CUSTOMER, key, 8, &val, rmw ? SD_GET_RMW : 0, err);
+	if (st == SD_OK && customer_decode_hash(val.p, val.len, &c, out,
+	    size) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "customer %llu: record corrupt",
+		    (unsigned long long)id);
+	if (st == SD_ENOTFOUND) {
+		sd_err_clear(err);
+		st = SD_OK;
+	}
+	if (val.p != NULL)
+		explicit_bzero(val.p, val.len);
+	sd_buf_free(&val);
+	return st;
+}
+
 int
 customer_store(struct sd_txn *t, const struct sd_customer *c,
     struct sd_err *err)
+{
+	char hash[160];
+	int st;
+
+	/* Not in c: the stored one stays. */
+	if ((st = svc_hash_load(t, c->id, hash, sizeof hash, 1, err)) == SD_OK)
+		st = customer_put(t, c, hash, err);
+	explicit_bzero(hash, sizeof hash);
+	return st;
+}
+
+int
+customer_put(struct sd_txn *t, const struct sd_customer *c,
+    const char *svc_pwhash, struct sd_err *err)
 {
 	struct sd_buf val = SD_BUF_INIT;
 	uint8_t key[8];
 	int st;
 
 	key64(key, c->id);
-	customer_encode(c, &val);
+	customer_encode(c, svc_pwhash, &val);
 	st = sd_put(t, T_CUSTOMER, key, 8, val.p, val.len, 0, err);
+	explicit_bzero(val.p, val.len);
 	sd_buf_free(&val);
 	if (st == SD_EEXIST) {
 		/* Another writer took the phone since we looked: say whose. */
@@ -613,7 +683,7 @@ add_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return st;
 	if ((st = phone_clash(t, &a->c, err)) != SD_OK)
 		return st;
-	if ((st = customer_store(t, &a->c, err)) != SD_OK)
+	if ((st = customer_put(t, &a->c, "", err)) != SD_OK)	/* new */
 		return st;
 	describe(&a->c, desc, sizeof desc);
 	{
@@ -734,9 +804,8 @@ svcpw_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if (a->s->user.role != SD_ROLE_CASHIER &&
 	    !customer_may_edit(t, a->s, &c, &a->no.why))
 		return sd_refuse_err(&a->no, &a->no.why);
-	sd_strlcpy(c.svc_pwhash, a->hash, sizeof c.svc_pwhash);
 	c.updated = sd_now();
-	if ((st = customer_store(t, &c, err)) != SD_OK)
+	if ((st = customer_put(t, &c, a->hash, err)) != SD_OK)
 		return st;
 	snprintf(obj, sizeof obj, "customer:%llu", (unsigned long long)c.id);
 	return sd_audit_write(t, a->s->user.login, "customer.svc_password",
@@ -785,10 +854,8 @@ svcchk_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 	if ((st = customer_load(t, a->id, &c, 0, err)) != SD_OK)
 		return st;
-	sd_strlcpy(a->hash, c.svc_pwhash, sizeof a->hash);
 	sd_strlcpy(a->name, c.name, sizeof a->name);
-	explicit_bzero(c.svc_pwhash, sizeof c.svc_pwhash);
-	return SD_OK;
+	return svc_hash_load(t, a->id, a->hash, sizeof a->hash, 0, err);
 }
 
 int

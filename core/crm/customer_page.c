@@ -38,14 +38,13 @@ get_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	return customer_load(t, a->id, a->out, 0, err);
 }
 
-/* What a session may read of a customer: the ID masked but for admins,
- * and never the service password's hash. */
+/* What a session may read of a customer: the ID masked but for admins
+ * (the service password's hash is in no struct sd_customer). */
 static void
 redact(const struct sd_session *s, struct sd_customer *c)
 {
 	char masked[20];
 
-	explicit_bzero(c->svc_pwhash, sizeof c->svc_pwhash);
 	if (s->user.role != SD_ROLE_ADMIN) {
 		sd_idno_mask(c->id_no, masked, sizeof masked);
 		sd_strlcpy(c->id_no, masked, sizeof c->id_no);

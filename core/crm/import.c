@@ -642,7 +642,7 @@ write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		r.c.id = id++;
 		r.c.import_id = a->import_id;
 		r.c.created = r.c.updated = r.c.last_contact = a->now;
-		if ((st = customer_store(t, &r.c, err)) != SD_OK)
+		if ((st = customer_put(t, &r.c, "", err)) != SD_OK)	/* new */
 			return st;
 		a->written++;
 	}

@@ -52,9 +52,8 @@ insert_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		snprintf(u.name, sizeof u.name, "用户%07d", i);
 		snprintf(u.os_login, sizeof u.os_login, "os%07d", i);
 		snprintf(u.phone, sizeof u.phone, "138%08d", i);
-		sd_strlcpy(u.pwhash, b->hash, sizeof u.pwhash);
 		u.role = SD_ROLE_OPERATOR;
-		if ((st = user_store(t, &u, 1, err)) != SD_OK)
+		if ((st = user_store(t, &u, b->hash, 1, err)) != SD_OK)
 			return st;
 	}
 	return SD_OK;

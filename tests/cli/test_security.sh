@@ -114,6 +114,14 @@ nb=$(grep -c '^busy$' "$T_DIR/busy")
 t_grep "... and then its reply, done 0" "^done 0$" "$T_DIR/busy"
 t_rc 0 "... the row it imported is there" simdeskctl -D "$D" customer show 13900002222
 
+# ---------------------------------------------------------------- no password hash goes out
+SIMDESK_NEW_PASSWORD=svc12345 simdeskctl customer passwd 13900001111 >/dev/null
+for c in "user show admin" "user show operator" "user list" "customer show 13900001111" "customer list" "audit list"; do
+	{ simdeskctl --json $c && simdeskctl $c; } >"$T_DIR/o" 2>&1
+	t_ok "$c, as a table and in JSON" $?
+	t_nogrep "... shows no password hash" '\$y\$' "$T_DIR/o"
+done
+
 # ---------------------------------------------------------------- installed programs
 make -s -C "$T_TOP" install DESTDIR="$T_DIR/root" PREFIX=/usr >/dev/null 2>&1
 t_ok "make install into DESTDIR" $?

@@ -29,7 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 	audit_decode(data, size, &a);
 	if (user_decode(data, size, &u) == SD_OK) {
-		user_encode(&u, &b);
+		user_encode(&u, "", &b);
 		if (user_decode(b.p, b.len, &u2) != SD_OK ||
 		    memcmp(&u, &u2, sizeof u) != 0)
 			abort();

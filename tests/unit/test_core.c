@@ -297,7 +297,7 @@ login_and_lockout(void **state)
 	assert_int_equal(sd_session_login(f->core, "op1", "secret12", &s, &e),
 	    SD_OK);
 	assert_int_equal(s.user.role, SD_ROLE_OPERATOR);
-	assert_string_equal(s.user.pwhash, "");		/* never kept */
+	assert_null(memmem(&s, sizeof s, "$y$", 3));	/* no hash kept */
 	assert_int_equal(sd_session_login(f->core, "OP1", "secret12", &s, &e),
 	    SD_OK);					/* case-folded */
 	for (int i = 0; i < 4; i++)
