@@ -80,7 +80,7 @@ struct probe {
 	struct drv_transport	*tr;
 	struct at_engine	 at;
 	char			 spec[SD_PATH_MAX];
-	char			 imei[20], iccid[24];
+	char			 imei[20], iccid[SD_ICCID_MAX + 1];
 	int			 pending;	/* replies still to come */
 };
 

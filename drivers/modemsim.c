@@ -34,7 +34,7 @@ struct msim_modem {
 	size_t		 inn;
 	int		 echo, cmee, clip, creg_n, huawei;
 	int		 slot;
-	char		 iccid[2][24];
+	char		 iccid[2][SD_ICCID_MAX + 1];
 	int64_t		 ready_at;	/* SIM and registration after a switch */
 	int64_t		 cme10_until;
 	/* the call */
@@ -631,7 +631,7 @@ command(struct msim_bank *b, int self, char *cmd, int64_t now)
 {
 	struct msim_modem *m = &b->m[self];
 	struct sd_buf r = SD_BUF_INIT;
-	char iccid[24], imsi[16], msisdn[16];
+	char iccid[SD_ICCID_MAX + 1], imsi[16], msisdn[16];
 	const char *c;
 	int v;
 

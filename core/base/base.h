@@ -21,6 +21,18 @@
 
 #include "db/db.h"
 
+/* ---------------------------------------------------------------- sizes */
+
+/*
+ * The longest of each kind of identifier, in bytes; a buffer for one has
+ * a byte more (char iccid[SD_ICCID_MAX + 1]).  Records store strings by
+ * their length, so these size the structs in memory, not what is stored.
+ */
+#define SD_ICCID_MAX	20	/* a SIM card: 19 or 20 digits (Luhn) */
+#define SD_MSISDN_MAX	11	/* a mainland mobile number */
+#define SD_LOGIN_MAX	32	/* a staff user's login, a Unix login */
+#define SD_CODE_MAX	16	/* plans, VAS, agents, tariffs: A-Z a-z 0-9 _ - */
+
 /* ---------------------------------------------------------------- config */
 
 #define SD_PATH_MAX 1024
@@ -87,7 +99,7 @@ struct sd_config {
 	int	rest_pct;		/* not chosen for calls from here on */
 	char	acd_strategy[16];	/* ringall, leastrecent, rrmemory */
 	int	ring_seconds;		/* an unanswered incoming call: missed */
-	char	call_tariff[17];	/* rates modem calls when no plan does */
+	char	call_tariff[SD_CODE_MAX + 1];	/* rates modem calls when no plan does */
 	int	at_timeout_ms;
 	struct sd_modem_conf {
 		char	name[33];
@@ -96,7 +108,8 @@ struct sd_config {
 		int	rtscts;
 		char	slot_command[64];	/* "AT^SIMSLOT=%d" */
 		int	slots;
-		char	expect[4][24];		/* ICCIDs the books put in slots */
+		char	expect[4][SD_ICCID_MAX + 1];	/* ICCIDs the books put
+							 * in slots */
 		char	audio[SD_PATH_MAX];	/* the voice port (PCM), "" none */
 		char	imei[16];		/* the modem's, to find it again */
 	}	modems[32];
@@ -268,7 +281,6 @@ void	sd_process_set_timezone(const char *tz);
 
 /* ---------------------------------------------------------------- users */
 
-#define SD_LOGIN_MAX	32
 #define SD_NAME_MAX	96
 
 enum sd_user_status {
@@ -285,7 +297,8 @@ struct sd_user {
 	char	 phone[33];
 	int	 age;
 	char	 os_login[SD_LOGIN_MAX + 1];
-	char	 agent[33];		/* agent code, for role agent */
+	char	 agent[33];		/* agent code, for role agent (a
+					 * longer one is kept for others) */
 	int	 status;
 	int	 failed;		/* consecutive wrong passwords */
 	int64_t	 locked_until;

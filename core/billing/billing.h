@@ -27,7 +27,7 @@ int	sd_band_parse(const char *s, struct sd_band *b, struct sd_err *err);
 void	sd_band_format(const struct sd_band *b, char *out, size_t size);
 
 struct sd_tariff {
-	char	 code[17];
+	char	 code[SD_CODE_MAX + 1];
 	char	 name[SD_NAME_MAX + 1];
 	int	 rounding;		/* once per call */
 	uint64_t version;		/* bumped by every change of its rates */
@@ -131,7 +131,7 @@ struct sd_cdr {
 	uint64_t id;
 	uint64_t sub;			/* the subscription it was matched to */
 	uint64_t customer;
-	char	 msisdn[12];		/* our number */
+	char	 msisdn[SD_MSISDN_MAX + 1];		/* our number */
 	int	 direction;
 	char	 other[33];		/* the far end, digits */
 	int64_t	 start;
@@ -201,8 +201,8 @@ enum sd_bill_kind { SD_BL_PLAN, SD_BL_VAS, SD_BL_CALLS, SD_BL_ONE_OFF,
 struct sd_bill_line {
 	int	 kind;
 	uint64_t sub;
-	char	 msisdn[12];
-	char	 code[17];		/* plan or service */
+	char	 msisdn[SD_MSISDN_MAX + 1];
+	char	 code[SD_CODE_MAX + 1];		/* plan or service */
 	char	 text[97];
 	int64_t	 amount_fen;
 };
@@ -214,7 +214,7 @@ struct sd_bill {
 	uint64_t customer;
 	int	 month;			/* YYYYMM */
 	char	 name[SD_NAME_MAX + 1];
-	char	 phone[12];		/* the first number billed */
+	char	 phone[SD_MSISDN_MAX + 1];		/* the first number billed */
 	char	 plans[97];		/* 套餐名称 */
 	struct sd_bill_line lines[SD_BILL_LINES_MAX];
 	int	 nlines;

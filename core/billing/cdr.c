@@ -340,8 +340,8 @@ parse_row(const struct sd_table *t, int r, int format, const int *col,
 /* What the check pass found for a row, reused by the write pass. */
 struct match {
 	uint64_t sub, customer;
-	char	 msisdn[12];
-	char	 plan[17];
+	char	 msisdn[SD_MSISDN_MAX + 1];
+	char	 plan[SD_CODE_MAX + 1];
 	int	 dir;
 };
 

@@ -584,7 +584,7 @@ sd_tariff_rates(struct sd_session *s, const char *code, sd_rate_cb cb,
 
 /* Per thread: simdeskd serves each client from a thread of its own. */
 static _Thread_local struct {
-	char			 code[17];
+	char			 code[SD_CODE_MAX + 1];
 	uint64_t		 version;
 	struct sd_ratetab	*rt;
 } cache[RT_CACHE];

@@ -119,24 +119,24 @@ op_sim_stocktake(struct call *k)
 	int apply = (int)sd_args_int(&k->a);
 	const char *reason = sd_args_opt(&k->a);
 	struct sd_stocktake_result res;
-	char (*idv)[21];
+	char (*idv)[SD_ICCID_MAX + 1];
 	int *linev, st;
 	struct rows r;
 
-	if (!k->a.bad && (n < 0 || nid != (size_t)n * 21 ||
+	if (!k->a.bad && (n < 0 || nid != (size_t)n * (SD_ICCID_MAX + 1) ||
 	    nline != (size_t)n * sizeof(int)))
 		k->a.bad = 1;
 	if (ARGS_OK(k))
 		return k->err->status;
 	/* Copies: the arena's bytes are not aligned for int. */
-	idv = xcalloc((size_t)n + 1, 21);
+	idv = xcalloc((size_t)n + 1, SD_ICCID_MAX + 1);
 	linev = xcalloc((size_t)n + 1, sizeof *linev);
 	if (n > 0) {
 		memcpy(idv, ids, nid);
 		memcpy(linev, lines, nline);
 	}
 	for (int i = 0; i < n; i++)
-		idv[i][20] = '\0';
+		idv[i][SD_ICCID_MAX] = '\0';
 	memset(&res, 0, sizeof res);
 	rows_init(&r, k->c);
 	st = sd_sim_stocktake(k->s, warehouse, idv, linev, n, apply, reason,

@@ -74,7 +74,7 @@ agent_load(struct sd_txn *t, const char *code, struct sd_agent *a, int rmw,
 int
 in_subtree(struct sd_txn *t, const char *root, const char *code)
 {
-	char cur[17];
+	char cur[SD_CODE_MAX + 1];
 	struct sd_agent a;
 	struct sd_err e;
 
@@ -297,7 +297,7 @@ static int
 agent_scoped(struct sd_session *s, const char *code, struct tree_arg *a,
     int (*fn)(struct sd_txn *, void *, struct sd_err *), struct sd_err *err)
 {
-	char scope[17];
+	char scope[SD_CODE_MAX + 1];
 	int st;
 
 	if ((st = sd_authorize(s, SD_OP_AGENT_SHOW, code, err)) != SD_OK ||
@@ -396,7 +396,7 @@ walk(struct sd_txn *t, struct tree_arg *a, const char *code, int depth,
 {
 	struct sd_cursor *c;
 	struct sd_buf pfx = SD_BUF_INIT;
-	char kids[64][17];
+	char kids[64][SD_CODE_MAX + 1];
 	int n = 0, st;
 
 	if (depth > 32)
@@ -462,7 +462,7 @@ int
 sd_agent_tree(struct sd_session *s, const char *root, sd_agent_cb cb,
     void *arg, struct sd_err *err)
 {
-	char scope[17];
+	char scope[SD_CODE_MAX + 1];
 	struct tree_arg a;
 	int st;
 

@@ -81,9 +81,9 @@ order_decode(const void *p, size_t n, struct sd_order *o)
 			continue;
 		if (o->niccids == cap) {
 			cap = cap ? cap * 2 : 16;
-			o->iccids = xrealloc(o->iccids, (size_t)cap * 21);
+			o->iccids = xrealloc(o->iccids, (size_t)cap * (SD_ICCID_MAX + 1));
 		}
-		sd_rec_copystr(&r, o->iccids[o->niccids++], 21);
+		sd_rec_copystr(&r, o->iccids[o->niccids++], SD_ICCID_MAX + 1);
 	}
 	if (ok < 0) {
 		sd_order_free(o);
@@ -229,7 +229,7 @@ sd_order_add(struct sd_session *s, const char *agent, const char *plan,
 			return sd_err_set(err, SD_EINVAL, "iccids: at most "
 			    "100000 cards");
 		a.o.named = 1;
-		a.o.iccids = xcalloc((size_t)nids, 21);
+		a.o.iccids = xcalloc((size_t)nids, SD_ICCID_MAX + 1);
 		for (int i = 0; i < nids; i++) {
 			int app;
 
@@ -289,7 +289,7 @@ pick(struct sd_txn *t, const char *plan, int count, struct sd_order *o,
 	struct sd_cursor *c;
 	int st;
 
-	o->iccids = xcalloc((size_t)count, 21);
+	o->iccids = xcalloc((size_t)count, SD_ICCID_MAX + 1);
 	o->niccids = 0;
 	if ((st = sd_cursor_open(t, T_SIM, IX_SIM_STATUS, &c, err)) != SD_OK)
 		return st;
@@ -303,7 +303,7 @@ pick(struct sd_txn *t, const char *plan, int count, struct sd_order *o,
 		if (kl < 3 || memcmp(k, "00", 3) != 0)
 			break;
 		if (sim_decode(v, vl, &s) == SD_OK && strcmp(s.plan, plan) == 0)
-			sd_strlcpy(o->iccids[o->niccids++], s.iccid, 21);
+			sd_strlcpy(o->iccids[o->niccids++], s.iccid, SD_ICCID_MAX + 1);
 	}
 	sd_cursor_close(c);
 	if (st != SD_OK && st != SD_ENOTFOUND)
@@ -543,7 +543,7 @@ sd_order_end(struct sd_session *s, uint64_t id, int status,
 struct ret_arg {
 	struct sd_session	*s;
 	uint64_t		 id;
-	char			(*iccids)[21];
+	char			(*iccids)[SD_ICCID_MAX + 1];
 	int			 n;
 	const char		*reason;
 };
@@ -635,7 +635,7 @@ sd_order_return(struct sd_session *s, uint64_t id, const char *const *iccids,
 	if (nids < 1)
 		return sd_err_set(err, SD_EINVAL, "order return: name the cards "
 		    "(ICCID... or iccids FILE)");
-	a.iccids = xcalloc((size_t)nids, 21);
+	a.iccids = xcalloc((size_t)nids, SD_ICCID_MAX + 1);
 	for (int i = 0; i < nids && st == SD_OK; i++) {
 		int app;
 

@@ -227,7 +227,7 @@ root_of(struct sd_txn *t, const char *code, char *out, size_t size)
 static int
 below(struct sd_txn *t, const char *root, const char *code)
 {
-	char cur[17];
+	char cur[SD_CODE_MAX + 1];
 	struct sd_agent a;
 	struct sd_err e;
 
@@ -293,7 +293,7 @@ allocate_one(struct sd_txn *t, struct alloc_arg *a, const char *iccid,
 /* ICCIDs to take, gathered before any change so no cursor walks an index
  * being rewritten. */
 static int
-gather(struct sd_txn *t, struct alloc_arg *a, char (**out)[21], int *n,
+gather(struct sd_txn *t, struct alloc_arg *a, char (**out)[SD_ICCID_MAX + 1], int *n,
     struct sd_err *err)
 {
 	struct sd_cursor *c;
@@ -336,9 +336,9 @@ gather(struct sd_txn *t, struct alloc_arg *a, char (**out)[21], int *n,
 			*out = xrealloc(*out, (size_t)cap * 21);
 		}
 		if (a->first != NULL)	/* the primary key is the ICCID */
-			snprintf((*out)[(*n)++], 21, "%.*s", (int)kl, k);
+			snprintf((*out)[(*n)++], SD_ICCID_MAX + 1, "%.*s", (int)kl, k);
 		else
-			sd_strlcpy((*out)[(*n)++], s.iccid, 21);
+			sd_strlcpy((*out)[(*n)++], s.iccid, SD_ICCID_MAX + 1);
 	}
 	sd_cursor_close(c);
 	sd_buf_free(&pfx);
@@ -353,7 +353,7 @@ alloc_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct alloc_arg *a = arg;
 	struct sd_agent ag;
-	char (*ids)[21] = NULL;
+	char (*ids)[SD_ICCID_MAX + 1] = NULL;
 	int n = 0, st;
 
 	a->n = 0;
@@ -446,7 +446,7 @@ xfer_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct xfer_arg *a = arg;
 	struct sd_agent to;
-	char rto[17], rfrom[17], before[48];
+	char rto[SD_CODE_MAX + 1], rfrom[SD_CODE_MAX + 1], before[48];
 	int st;
 
 	if ((st = agent_get(t, a->to, &to, err)) != SD_OK)
@@ -692,7 +692,7 @@ actfile_row(struct sd_txn *t, struct table_batch *b, int r, struct sd_err *e)
 	struct sd_activation in;
 	struct act_arg a;
 	const char *date = batch_cell(b, r, 6);
-	char iccid[21];
+	char iccid[SD_ICCID_MAX + 1];
 	int app, st;
 
 	memset(&in, 0, sizeof in);

@@ -105,12 +105,12 @@ sd_iccid_check(const char *in, char *out, int *appended, struct sd_err *err)
 	if (luhn_digit(in, 19) != in[19] - '0')
 		return sd_err_set(err, SD_EINVAL, "iccid: %s fails the Luhn check "
 		    "(check digit should be %d)", in, luhn_digit(in, 19));
-	memcpy(out, in, 21);
+	memcpy(out, in, SD_ICCID_MAX + 1);
 	return SD_OK;
 }
 
 int
-sd_iccid_file(const char *path, char (**out)[21], int **lines, int *n,
+sd_iccid_file(const char *path, char (**out)[SD_ICCID_MAX + 1], int **lines, int *n,
     struct sd_err *err)
 {
 	struct sd_table t;
@@ -318,7 +318,7 @@ sim_load_key(struct sd_txn *t, const char *key, struct sd_sim *c, int rmw,
     struct sd_err *err)
 {
 	struct sd_buf pk = SD_BUF_INIT;
-	char iccid[21];
+	char iccid[SD_ICCID_MAX + 1];
 	int st, app;
 
 	if (strlen(key) == 11) {
@@ -506,7 +506,7 @@ int
 sd_sim_find(struct sd_session *s, const char *key, struct sd_sim *out,
     struct sd_err *err)
 {
-	char scope[17];
+	char scope[SD_CODE_MAX + 1];
 	struct find_arg a = { key, out, scope, { 0 } };
 	int st;
 

@@ -105,7 +105,7 @@ int
 sd_sim_list(struct sd_session *s, const struct sd_sim_filter *f, sd_sim_cb cb,
     void *arg, struct sd_err *err)
 {
-	char scope[17];
+	char scope[SD_CODE_MAX + 1];
 	struct list_arg a = { f, scope };
 	int st;
 
@@ -161,7 +161,7 @@ sd_sim_page(struct sd_session *s, const struct sd_sim_filter *f,
     const char *anchor, int dir, struct sd_sim *rows,
     char (*page_keys)[SD_PAGEKEY_MAX], int max, int *n, struct sd_err *err)
 {
-	char scope[17];
+	char scope[SD_CODE_MAX + 1];
 	struct simpage_arg a;
 	int st;
 
@@ -257,7 +257,7 @@ int
 sd_sim_counts(struct sd_session *s, const struct sd_sim_filter *f,
     long counts[SD_SIM__COUNT], struct sd_err *err)
 {
-	char scope[17];
+	char scope[SD_CODE_MAX + 1];
 	struct counts_arg a;
 	int st;
 

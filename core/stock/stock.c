@@ -16,7 +16,7 @@ check_code(const char *field, const char *s, struct sd_err *err)
 {
 	size_t n = s ? strlen(s) : 0;
 
-	if (n == 0 || n > 16)
+	if (n == 0 || n > SD_CODE_MAX)
 		return sd_err_set(err, SD_EINVAL, "%s: must be 1 to 16 "
 		    "characters", field);
 	for (size_t i = 0; i < n; i++)

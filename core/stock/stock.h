@@ -10,20 +10,20 @@
 /* ---------------------------------------------------------------- plans, VAS */
 
 struct sd_plan {
-	char	 code[17];
+	char	 code[SD_CODE_MAX + 1];
 	char	 name[SD_NAME_MAX + 1];
 	int64_t	 monthly_fen;
 	int	 minutes;
 	int	 sms;
-	char	 tariff[17];
-	char	 vas[8][17];		/* value-added services it allows */
+	char	 tariff[SD_CODE_MAX + 1];
+	char	 vas[8][SD_CODE_MAX + 1];		/* value-added services it allows */
 	int	 nvas;
 	int	 retired;
 	int64_t	 created;
 };
 
 struct sd_vas {
-	char	 code[17];
+	char	 code[SD_CODE_MAX + 1];
 	char	 name[SD_NAME_MAX + 1];
 	int64_t	 monthly_fen;
 };
@@ -81,9 +81,9 @@ enum sd_agent_status { SD_AGENT_APPLIED = 0, SD_AGENT_APPROVED,
     SD_AGENT_SUSPENDED };
 
 struct sd_agent {
-	char	 code[17];
+	char	 code[SD_CODE_MAX + 1];
 	char	 name[SD_NAME_MAX + 1];
-	char	 parent[17];		/* "" = top level */
+	char	 parent[SD_CODE_MAX + 1];		/* "" = top level */
 	int	 status;
 	int64_t	 credit_fen;
 	char	 region[SD_REGION_MAX + 1];
@@ -146,16 +146,16 @@ enum sd_sim_status {
 };
 
 struct sd_sim {
-	char	 iccid[21];
-	char	 msisdn[12];
+	char	 iccid[SD_ICCID_MAX + 1];
+	char	 msisdn[SD_MSISDN_MAX + 1];
 	char	 imsi[16];
 	char	 card_type[17];
-	char	 plan[17];
+	char	 plan[SD_CODE_MAX + 1];
 	int64_t	 price_fen;
 	char	 grade[17];		/* "" = ordinary */
 	char	 batch[33];
 	char	 warehouse[33];
-	char	 agent[17];
+	char	 agent[SD_CODE_MAX + 1];
 	int	 status;
 	uint64_t customer;
 	uint64_t order;			/* the order reserving or delivering it */
@@ -168,7 +168,8 @@ const char *sd_sim_status_name(int status);
 int	sd_sim_status_parse(const char *s);
 /*
  * A 20-digit ICCID must pass the Luhn check; a 19-digit one gets its
- * check digit appended (*appended set).  out holds 21 bytes.
+ * check digit appended (*appended set).  out holds SD_ICCID_MAX + 1
+ * bytes.
  */
 int	sd_iccid_check(const char *in, char *out, int *appended,
 	    struct sd_err *err);
@@ -255,16 +256,16 @@ int	sd_sim_transfer(struct sd_session *s, const char *to_agent,
 
 struct sd_subscription {
 	uint64_t id;
-	char	 iccid[21];
-	char	 msisdn[12];
+	char	 iccid[SD_ICCID_MAX + 1];
+	char	 msisdn[SD_MSISDN_MAX + 1];
 	uint64_t customer;
-	char	 plan[17];
-	char	 vas[8][17];
+	char	 plan[SD_CODE_MAX + 1];
+	char	 vas[8][SD_CODE_MAX + 1];
 	int	 nvas;
 	int64_t	 from;			/* active from */
 	char	 channel[16];		/* store, agent, online, telesales */
 	char	 seller[SD_LOGIN_MAX + 1];
-	char	 agent[17];
+	char	 agent[SD_CODE_MAX + 1];
 	int64_t	 price_fen;
 	int64_t	 ended;			/* terminated at, 0 = running */
 };
@@ -309,8 +310,8 @@ enum sd_order_status { SD_ORDER_SUBMITTED = 0, SD_ORDER_APPROVED,
 
 struct sd_order {
 	uint64_t id;
-	char	 agent[17];
-	char	 plan[17];
+	char	 agent[SD_CODE_MAX + 1];
+	char	 plan[SD_CODE_MAX + 1];
 	int	 count;
 	int	 status;
 	int64_t	 value_fen;		/* the reserved cards' prices to the
@@ -325,7 +326,7 @@ struct sd_order {
 	char	 by[SD_LOGIN_MAX + 1];
 	int64_t	 created;
 	int64_t	 updated;
-	char	 (*iccids)[21];		/* reserved cards, owned; see free */
+	char	 (*iccids)[SD_ICCID_MAX + 1];		/* reserved cards, owned; see free */
 	int	 niccids;
 };
 
@@ -371,7 +372,7 @@ int	sd_order_list(struct sd_session *s, int status, sd_order_cb cb,
  * one gets its check digit).  Errors name file:line.  *lines (may be NULL)
  * gets each ICCID's line.  Free *out and *lines.
  */
-int	sd_iccid_file(const char *path, char (**out)[21], int **lines, int *n,
+int	sd_iccid_file(const char *path, char (**out)[SD_ICCID_MAX + 1], int **lines, int *n,
 	    struct sd_err *err);
 
 /*
@@ -390,11 +391,11 @@ enum sd_stocktake_kind { SD_ST_MISSING, SD_ST_UNEXPECTED,
 
 struct sd_stocktake_diff {
 	int		 kind;
-	char		 iccid[21];
+	char		 iccid[SD_ICCID_MAX + 1];
 	int		 line;		/* in the scan file; 0 for missing */
 	int		 status;	/* the books' state, -1 unknown */
 	char		 warehouse[33];	/* the books' warehouse */
-	char		 agent[17];
+	char		 agent[SD_CODE_MAX + 1];
 	int		 adjusted;	/* recorded by apply */
 };
 
@@ -409,7 +410,7 @@ struct sd_stocktake_result {
 const char *sd_stocktake_kind_name(int kind);
 typedef int (*sd_stocktake_cb)(const struct sd_stocktake_diff *d, void *arg);
 int	sd_sim_stocktake(struct sd_session *s, const char *warehouse,
-	    char (*iccids)[21], const int *lines, int n, int apply,
+	    char (*iccids)[SD_ICCID_MAX + 1], const int *lines, int n, int apply,
 	    const char *reason, sd_stocktake_cb cb, void *arg,
 	    struct sd_stocktake_result *r, struct sd_err *err);
 

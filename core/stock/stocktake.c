@@ -30,7 +30,7 @@ on_shelf(int status)
 struct take_arg {
 	struct sd_session		*s;
 	const char			*wh, *reason;
-	char				(*ids)[21];	/* sorted copy */
+	char				(*ids)[SD_ICCID_MAX + 1];	/* sorted copy */
 	const int			*lines;
 	int				*order;		/* ids[i] is scan order[i] */
 	int				 n, apply;
@@ -159,7 +159,7 @@ take_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	/* The books: every card on a shelf of this warehouse. */
 	for (size_t k = 0; k < sizeof shelf / sizeof shelf[0]; k++) {
 		struct sd_cursor *cur;
-		char (*gone)[21] = NULL;
+		char (*gone)[SD_ICCID_MAX + 1] = NULL;
 		size_t ngone = 0, capg = 0;
 
 		if ((st = sd_cursor_open(t, T_SIM, IX_SIM_STATUS, &cur, err)) !=
@@ -182,9 +182,9 @@ take_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 				continue;
 			if (ngone == capg) {
 				capg = capg ? capg * 2 : 64;
-				gone = xrealloc(gone, capg * 21);
+				gone = xrealloc(gone, capg * (SD_ICCID_MAX + 1));
 			}
-			sd_strlcpy(gone[ngone++], c.iccid, 21);
+			sd_strlcpy(gone[ngone++], c.iccid, SD_ICCID_MAX + 1);
 		}
 		sd_cursor_close(cur);
 		if (st != SD_OK && st != SD_ENOTFOUND) {
@@ -225,7 +225,7 @@ take_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 static int
 by_iccid(const void *x, const void *y, void *ctx)
 {
-	char (*ids)[21] = ctx;
+	char (*ids)[SD_ICCID_MAX + 1] = ctx;
 	const int *i = x, *j = y;
 	int c = strcmp(ids[*i], ids[*j]);
 
@@ -234,7 +234,7 @@ by_iccid(const void *x, const void *y, void *ctx)
 
 int
 sd_sim_stocktake(struct sd_session *s, const char *warehouse,
-    char (*iccids)[21], const int *lines, int n, int apply, const char *reason,
+    char (*iccids)[SD_ICCID_MAX + 1], const int *lines, int n, int apply, const char *reason,
     sd_stocktake_cb cb, void *arg, struct sd_stocktake_result *r,
     struct sd_err *err)
 {
@@ -263,9 +263,9 @@ sd_sim_stocktake(struct sd_session *s, const char *warehouse,
 	for (int i = 0; i < n; i++)
 		idx[i] = i;
 	qsort_r(idx, (size_t)n, sizeof *idx, by_iccid, iccids);
-	a.ids = xcalloc((size_t)n + 1, 21);
+	a.ids = xcalloc((size_t)n + 1, SD_ICCID_MAX + 1);
 	for (int i = 0; i < n; i++)
-		memcpy(a.ids[i], iccids[idx[i]], 21);
+		memcpy(a.ids[i], iccids[idx[i]], SD_ICCID_MAX + 1);
 	a.order = idx;
 	st = apply ? sd_db_run(s->core->db, take_txn, &a, err) :
 	    sd_db_read(s->core->db, take_txn, &a, err);

@@ -17,9 +17,10 @@ struct sd_modem {
 	char	 name[33];
 	char	 port[128];
 	char	 imei[20];
-	char	 iccid[24];
+	char	 iccid[SD_ICCID_MAX + 1];
 	char	 imsi[20];
-	char	 msisdn[16];
+	char	 msisdn[16];		/* as the SIM says (+CNUM): may be
+					 * +86..., not SD_MSISDN_MAX */
 	char	 carrier[33];
 	int	 signal;		/* +CSQ 0-31, 99 unknown */
 	int	 reg;			/* +CREG stat, -1 unknown */
@@ -66,7 +67,7 @@ struct sd_call {
 	char	 caller[33];		/* 来电号码 */
 	char	 callee[33];		/* 去电号码 */
 	char	 modem[33];
-	char	 iccid[24];		/* the SIM that carried it */
+	char	 iccid[SD_ICCID_MAX + 1];		/* the SIM that carried it */
 	char	 operator[SD_LOGIN_MAX + 1];
 	uint64_t customer;
 	int64_t	 created, start, answer, end;
@@ -124,7 +125,7 @@ struct sd_sms {
 	uint64_t id;
 	int	 direction;
 	char	 modem[33];
-	char	 iccid[24];
+	char	 iccid[SD_ICCID_MAX + 1];
 	char	 number[33];
 	char	 text[2048];
 	int	 parts;

@@ -4,7 +4,8 @@
  * the transaction reading them is rerun after a deadlock; an audit row
  * that cannot be written aborts (or retries) what it records; a rejects
  * file reads back as the rows that were rejected, or the import stops; no
- * reply of the server carries a password hash.
+ * reply of the server carries a password hash; an ICCID, an MSISDN, a
+ * login and a code are each one size everywhere.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -554,6 +555,64 @@ no_hash_on_the_wire(void **state)
 	sd_buf_free(&all);
 }
 
+#define FIELD(st, f) sizeof(((struct st *)0)->f)
+
+/*
+ * An ICCID was [21] in the cards' structs and [24] in the modems', calls'
+ * and messages' (and the config's expected ones): each kind of identifier
+ * now has one size, from base.h.  And a 20-digit ICCID a modem reports
+ * goes through its record whole.
+ */
+static void
+sizes_from_one_place(void **state)
+{
+	static const size_t iccid[] = { FIELD(sd_sim, iccid),
+	    FIELD(sd_subscription, iccid), FIELD(sd_stocktake_diff, iccid),
+	    FIELD(sd_modem, iccid), FIELD(sd_call, iccid), FIELD(sd_sms, iccid),
+	    FIELD(sd_config, modems[0].expect[0]) };
+	static const size_t msisdn[] = { FIELD(sd_sim, msisdn),
+	    FIELD(sd_subscription, msisdn), FIELD(sd_cdr, msisdn),
+	    FIELD(sd_bill_line, msisdn), FIELD(sd_bill, phone) };
+	static const size_t code[] = { FIELD(sd_plan, code),
+	    FIELD(sd_plan, tariff), FIELD(sd_plan, vas[0]), FIELD(sd_vas, code),
+	    FIELD(sd_agent, code), FIELD(sd_agent, parent), FIELD(sd_sim, plan),
+	    FIELD(sd_sim, agent), FIELD(sd_subscription, plan),
+	    FIELD(sd_subscription, vas[0]), FIELD(sd_subscription, agent),
+	    FIELD(sd_order, agent), FIELD(sd_order, plan),
+	    FIELD(sd_stocktake_diff, agent), FIELD(sd_tariff, code),
+	    FIELD(sd_bill_line, code), FIELD(sd_config, call_tariff) };
+	static const size_t login[] = { FIELD(sd_user, login),
+	    FIELD(sd_user, os_login), FIELD(sd_audit, user),
+	    FIELD(sd_customer, owner), FIELD(sd_ticket, handler),
+	    FIELD(sd_receipt, cashier), FIELD(sd_call, operator),
+	    FIELD(sd_presence, login), FIELD(sd_subscription, seller),
+	    FIELD(sd_order, by) };
+	struct fx *f = *state;
+	struct sd_modem m, got;
+	struct sd_err e;
+
+	for (size_t i = 0; i < sizeof iccid / sizeof iccid[0]; i++)
+		if (iccid[i] != SD_ICCID_MAX + 1)
+			fail_msg("ICCID %zu: %zu bytes", i, iccid[i]);
+	for (size_t i = 0; i < sizeof msisdn / sizeof msisdn[0]; i++)
+		if (msisdn[i] != SD_MSISDN_MAX + 1)
+			fail_msg("MSISDN %zu: %zu bytes", i, msisdn[i]);
+	for (size_t i = 0; i < sizeof code / sizeof code[0]; i++)
+		if (code[i] != SD_CODE_MAX + 1)
+			fail_msg("code %zu: %zu bytes", i, code[i]);
+	for (size_t i = 0; i < sizeof login / sizeof login[0]; i++)
+		if (login[i] != SD_LOGIN_MAX + 1)
+			fail_msg("login %zu: %zu bytes", i, login[i]);
+
+	memset(&m, 0, sizeof m);
+	sd_strlcpy(m.name, "gsm1", sizeof m.name);
+	sd_strlcpy(m.state, "ready", sizeof m.state);
+	sd_strlcpy(m.iccid, "89860012345678901234", sizeof m.iccid);
+	must(sd_modem_report(f->core, &m, &e), "modem", &e);
+	must(sd_modem_get(&f->admin, "gsm1", &got, &e), "modem get", &e);
+	assert_string_equal(got.iccid, "89860012345678901234");
+}
+
 int
 main(void)
 {
@@ -565,6 +624,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(rejects_read_back, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(no_hash_on_the_wire, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(sizes_from_one_place, setup,
 		    teardown),
 	};
 

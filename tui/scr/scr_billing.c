@@ -659,7 +659,7 @@ static const struct lv_col rate_cols[] = {
 
 struct tariffs_data {
 	struct listview	 lv;
-	char		 code[17];
+	char		 code[SD_CODE_MAX + 1];
 	struct sd_rate	*r;
 	int		 n, cap;
 	char		 quote[200];
@@ -897,7 +897,7 @@ static void
 tariffs_key(struct screen *s, enum action a, wint_t ch)
 {
 	struct tariffs_data *d = s->data;
-	char v[17];
+	char v[SD_CODE_MAX + 1];
 
 	if (lv_key(&d->lv, a, ch)) {
 		s->text_input = d->lv.filtering;

@@ -59,7 +59,7 @@ static const struct lv_col sim_cols[] = {
 struct stock_data {
 	struct listview	 lv;
 	int		 status;		/* -1: every state */
-	char		 plan[17], grade[17], warehouse[33], agent[17];
+	char		 plan[SD_CODE_MAX + 1], grade[17], warehouse[33], agent[SD_CODE_MAX + 1];
 	long		 counts[SD_SIM__COUNT];
 	struct sd_sim	 cur;			/* the selected card */
 	char		 curkey[SD_PAGEKEY_MAX];
@@ -417,7 +417,7 @@ struct agents_data {
 	struct sd_agent		*a;
 	int			 n, cap;
 	struct sd_agent_stats	 st;
-	char			 stcode[17];
+	char			 stcode[SD_CODE_MAX + 1];
 };
 
 static int
@@ -744,7 +744,7 @@ orders_draw(struct screen *s)
 static void
 orders_new(struct orders_data *d)
 {
-	char agent[17] = "", plan[17] = "", count[12] = "";
+	char agent[SD_CODE_MAX + 1] = "", plan[SD_CODE_MAX + 1] = "", count[12] = "";
 	struct sd_err err;
 	uint64_t id;
 
@@ -996,7 +996,7 @@ scr_activate_new(void)
 	struct act_data *d = xcalloc(1, sizeof *d);
 	int role = app.sess.user.role;
 
-	ff_init(&d->f[A_ICCID], N_("Card"), "iccid", FF_TEXT, 1, 20);
+	ff_init(&d->f[A_ICCID], N_("Card"), "iccid", FF_TEXT, 1, SD_ICCID_MAX);
 	ff_init(&d->f[A_CUSTOMER], N_("Customer"), "customer",
 	    FF_TEXT, 1, 24);
 	ff_init(&d->f[A_NAME], N_("New name"), "name", FF_TEXT, 0,
@@ -1037,7 +1037,7 @@ scr_activate_new(void)
 struct take_data {
 	char		  warehouse[33];
 	char		  line[64];
-	char		(*ids)[21];
+	char		(*ids)[SD_ICCID_MAX + 1];
 	int		 *lines;
 	int		  n;
 	int		  dups;
@@ -1091,7 +1091,7 @@ static void
 take_add(struct take_data *d)
 {
 	struct sd_err err;
-	char id[21];
+	char id[SD_ICCID_MAX + 1];
 	int app_;
 
 	if (d->line[0] == '\0')
