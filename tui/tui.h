@@ -1,9 +1,10 @@
 /*
  * tui.h -- the front ends' shared interface: the one table of operations
  * that drives simdeskctl's dispatch, its help and the man page synopses,
- * and gives the TUI's keys for the same commands their labels and who is
- * offered them; plus output helpers (aligned tables by display width,
- * JSON) and terminal prompts.  No business rule lives here.
+ * and gives a TUI key declared with KEY_CMD (tui/scr/scr.h) its label and
+ * who is offered it (the other keys and the menus carry their own, by
+ * SD_OP_*); plus output helpers (aligned tables by display width, JSON)
+ * and terminal prompts.  No business rule lives here.
  */
 #ifndef SD_TUI_H
 #define SD_TUI_H

@@ -273,8 +273,10 @@ int	sd_core_open(struct sd_core **out, const struct sd_config *cfg,
 void	sd_core_close(struct sd_core *core);
 
 /*
- * For set-gid programs: sane umask, fds 0-2 open, environment reduced to
- * what simdesk reads, TZ from the config.  Call first thing in main.
+ * First thing in every program's main: umask 007 and fds 0-2 open; a
+ * process running set-id (none is installed so) also keeps only the
+ * environment simdesk reads, and a fixed PATH.  The zone from the config
+ * is sd_process_set_timezone's.
  */
 void	sd_process_sanitize(void);
 void	sd_process_set_timezone(const char *tz);

@@ -1,8 +1,12 @@
 /*
- * verify.c -- the invariants of DESIGN.md section 4 that exist so far:
- * every posting balances, every account balance equals the replay of its
- * postings, all balances sum to zero, every secondary index matches its
- * primary exactly, and user records are sane.  Read-only.
+ * verify.c -- sd_verify: the invariants of DESIGN.md section 4 that exist
+ * so far, eleven kinds of check in one fully isolated transaction that
+ * writes nothing.  Here: every posting balances, every account balance
+ * equals the replay of its postings, all balances sum to zero, user
+ * records are sane, and every secondary index of every table matches its
+ * primary exactly; through core_domains, each domain's share: crm's
+ * customers, stock's cards and orders, billing's bills, receipts (no
+ * gaps) and usage.  Also the data directory's free space (sd_disk_*).
  */
 #include <sys/statvfs.h>
 

@@ -241,8 +241,8 @@ void	rec_verify_report(struct rec_verify *v, const char *check, int ok,
 
 /*
  * The registry of domains (core/domains.c): each one's tables (numbers
- * first .. first + ntables - 1) and its share of sd_verify, which appends
- * what it finds wrong to the report.
+ * first .. first + ntables - 1) and its share of sd_verify, which reports
+ * each of its checks, passed or not, with rec_verify_report.
  */
 struct core_domain {
 	const char			*name;

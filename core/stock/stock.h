@@ -207,7 +207,9 @@ struct sd_sim_fields {
 };
 
 void	sd_sim_fields_init(struct sd_sim_fields *f);
-/* Add one card to stock; *note tells of an appended check digit. */
+/* Add one card to stock; iccid_out (SD_ICCID_MAX + 1 bytes, or NULL)
+ * gets its ICCID as stored.  When a 19-digit one got its check digit,
+ * err holds SD_OK and says so. */
 int	sd_sim_add(struct sd_session *s, const struct sd_sim_fields *f,
 	    char *iccid_out, struct sd_err *err);
 /* By ICCID or MSISDN. */

@@ -5,7 +5,8 @@
  * that cannot be written aborts (or retries) what it records; a rejects
  * file reads back as the rows that were rejected, or the import stops; no
  * reply of the server carries a password hash; an ICCID, an MSISDN, a
- * login and a code are each one size everywhere.
+ * login and a code are each one size everywhere; verify runs the checks
+ * its opening comment lists.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -613,6 +614,54 @@ sizes_from_one_place(void **state)
 	assert_string_equal(got.iccid, "89860012345678901234");
 }
 
+/* The kinds of check verify reports ("index T.I" is one kind). */
+struct kinds {
+	char	name[16][64];
+	int	n;
+};
+
+static void
+on_kind(const char *check, int ok, const char *detail, void *arg)
+{
+	struct kinds *k = arg;
+	const char *name = strncmp(check, "index ", 6) == 0 ? "index" : check;
+
+	if (!ok)
+		fail_msg("verify: %s: %s", check, detail);
+	for (int i = 0; i < k->n; i++)
+		if (strcmp(k->name[i], name) == 0)
+			return;
+	if (k->n < 16)
+		sd_strlcpy(k->name[k->n++], name, sizeof k->name[0]);
+}
+
+/*
+ * verify.c's opening said five checks while sd_verify ran eleven kinds.
+ * It lists them now; this keeps the list and the checks together.
+ */
+static void
+verify_checks_as_listed(void **state)
+{
+	static const char *const listed[] = { "postings balance",
+	    "balances replay", "balances sum to zero", "users", "index",
+	    "customers", "sim cards", "orders", "bills", "receipts", "usage" };
+	struct fx *f = *state;
+	struct kinds k;
+	struct sd_err e;
+
+	memset(&k, 0, sizeof k);
+	assert_int_equal(sd_verify(&f->admin, on_kind, &k, &e), 0);
+	assert_int_equal(k.n, (int)(sizeof listed / sizeof listed[0]));
+	for (size_t i = 0; i < sizeof listed / sizeof listed[0]; i++) {
+		int found = 0;
+
+		for (int j = 0; j < k.n; j++)
+			found |= strcmp(k.name[j], listed[i]) == 0;
+		if (!found)
+			fail_msg("verify has no check %s", listed[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -626,6 +675,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(no_hash_on_the_wire, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(sizes_from_one_place, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(verify_checks_as_listed, setup,
 		    teardown),
 	};
 
