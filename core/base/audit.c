@@ -34,17 +34,7 @@ static const struct rec_field audit_f[] = {
 	REC_S(A_AFTER, sd_audit, after),
 };
 
-void
-audit_encode(const struct sd_audit *a, struct sd_buf *b)
-{
-	rec_encode(audit_f, REC_N(audit_f), a, b);
-}
-
-int
-audit_decode(const void *p, size_t n, struct sd_audit *a)
-{
-	return rec_decode(audit_f, REC_N(audit_f), p, n, a, sizeof *a);
-}
+REC_CODEC(audit, struct sd_audit, audit_f)
 
 static void
 audit_key(uint8_t key[16], int64_t at, uint64_t id)

@@ -54,17 +54,7 @@ static const struct rec_field usage_rec[] = {
 	REC_I(G_SMS, sd_usage, sms),
 };
 
-void
-cdr_encode(const struct sd_cdr *c, struct sd_buf *b)
-{
-	rec_encode(cdr_rec, REC_N(cdr_rec), c, b);
-}
-
-int
-cdr_decode(const void *p, size_t n, struct sd_cdr *c)
-{
-	return rec_decode(cdr_rec, REC_N(cdr_rec), p, n, c, sizeof *c);
-}
+REC_CODEC(cdr, struct sd_cdr, cdr_rec)
 
 void
 usage_encode(const struct sd_usage *u, struct sd_buf *b)

@@ -43,17 +43,7 @@ static const struct rec_field tariff_rec[] = {
 	REC_I(TF_CREATED, sd_tariff, created),
 };
 
-void
-tariff_encode(const struct sd_tariff *t, struct sd_buf *b)
-{
-	rec_encode(tariff_rec, REC_N(tariff_rec), t, b);
-}
-
-int
-tariff_decode(const void *p, size_t n, struct sd_tariff *t)
-{
-	return rec_decode(tariff_rec, REC_N(tariff_rec), p, n, t, sizeof *t);
-}
+REC_CODEC(tariff, struct sd_tariff, tariff_rec)
 
 /*
  * A rate stays hand-written: its band's days and hours are an unsigned

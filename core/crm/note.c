@@ -37,17 +37,7 @@ static const struct rec_field reminder_f[] = {
 	REC_S(R_PHONE, sd_reminder, phone),
 };
 
-void
-note_encode(const struct sd_note *n, struct sd_buf *b)
-{
-	rec_encode(note_f, REC_N(note_f), n, b);
-}
-
-int
-note_decode(const void *p, size_t len, struct sd_note *n)
-{
-	return rec_decode(note_f, REC_N(note_f), p, len, n, sizeof *n);
-}
+REC_CODEC(note, struct sd_note, note_f)
 
 void
 reminder_encode(const struct sd_reminder *r, struct sd_buf *b)

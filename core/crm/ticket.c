@@ -78,17 +78,7 @@ static const struct rec_field ticket_f[] = {
 	REC_I(K_CLOSED, sd_ticket, closed_at),
 };
 
-void
-ticket_encode(const struct sd_ticket *t, struct sd_buf *b)
-{
-	rec_encode(ticket_f, REC_N(ticket_f), t, b);
-}
-
-int
-ticket_decode(const void *p, size_t n, struct sd_ticket *t)
-{
-	return rec_decode(ticket_f, REC_N(ticket_f), p, n, t, sizeof *t);
-}
+REC_CODEC(ticket, struct sd_ticket, ticket_f)
 
 int
 ticket_load(struct sd_txn *t, uint64_t id, struct sd_ticket *tk, int rmw,

@@ -78,6 +78,19 @@ struct rec_field {
 
 void	rec_encode(const struct rec_field *d, int n, const void *obj,
 	    struct sd_buf *b);
+/* Define NAME_encode(const TYPE *, struct sd_buf *) and NAME_decode(const
+ * void *, size_t, TYPE *) for a record the table tab describes whole. */
+#define REC_CODEC(name, type, tab)					\
+void									\
+name##_encode(const type *o, struct sd_buf *b)				\
+{									\
+	rec_encode(tab, REC_N(tab), o, b);				\
+}									\
+int									\
+name##_decode(const void *p, size_t n, type *o)				\
+{									\
+	return rec_decode(tab, REC_N(tab), p, n, o, sizeof *o);		\
+}
 int	rec_decode(const struct rec_field *d, int n, const void *p, size_t len,
 	    void *obj, size_t size);
 

@@ -20,17 +20,7 @@ static const struct rec_field agent_f[] = {
 	REC_I(G_DISCOUNT, sd_agent, discount_bp),
 };
 
-void
-agent_encode(const struct sd_agent *a, struct sd_buf *b)
-{
-	rec_encode(agent_f, REC_N(agent_f), a, b);
-}
-
-int
-agent_decode(const void *data, size_t n, struct sd_agent *a)
-{
-	return rec_decode(agent_f, REC_N(agent_f), data, n, a, sizeof *a);
-}
+REC_CODEC(agent, struct sd_agent, agent_f)
 
 /* ---------------------------------------------------------------- agents */
 

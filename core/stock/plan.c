@@ -52,17 +52,7 @@ static const struct rec_field vas_f[] = {
 	REC_I(3, sd_vas, monthly_fen),
 };
 
-void
-vas_encode(const struct sd_vas *v, struct sd_buf *b)
-{
-	rec_encode(vas_f, REC_N(vas_f), v, b);
-}
-
-int
-vas_decode(const void *p, size_t n, struct sd_vas *out)
-{
-	return rec_decode(vas_f, REC_N(vas_f), p, n, out, sizeof *out);
-}
+REC_CODEC(vas, struct sd_vas, vas_f)
 
 int
 plan_load(struct sd_txn *t, const char *code, struct sd_plan *p,

@@ -29,17 +29,7 @@ static const struct rec_field sub_f[] = {
 	REC_I(U_ENDED, sd_subscription, ended),
 };
 
-void
-sub_encode(const struct sd_subscription *u, struct sd_buf *b)
-{
-	rec_encode(sub_f, REC_N(sub_f), u, b);
-}
-
-int
-sub_decode(const void *p, size_t n, struct sd_subscription *u)
-{
-	return rec_decode(sub_f, REC_N(sub_f), p, n, u, sizeof *u);
-}
+REC_CODEC(sub, struct sd_subscription, sub_f)
 
 /* ---------------------------------------------------------------- shared */
 
