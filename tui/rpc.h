@@ -117,7 +117,7 @@ int	rpc_sim_import(struct sd_session *s, const char *file,
 	    const struct sd_table *t, const char *rejects,
 	    struct sd_import_result *r, struct sd_err *err);
 int	rpc_sim_stocktake(struct sd_session *s, const char *warehouse,
-	    char (*iccids)[21], const int *lines, int n, int apply,
+	    char (*iccids)[SD_ICCID_MAX + 1], const int *lines, int n, int apply,
 	    const char *reason, sd_stocktake_cb cb, void *arg,
 	    struct sd_stocktake_result *r, struct sd_err *err);
 int	rpc_agent_tree(struct sd_session *s, const char *root, sd_agent_cb cb,

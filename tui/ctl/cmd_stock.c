@@ -412,7 +412,7 @@ int
 cmd_sim_add(struct ctl_ctx *c)
 {
 	struct sd_sim_fields f;
-	char iccid[21];
+	char iccid[SD_ICCID_MAX + 1];
 	int st;
 
 	sd_sim_fields_init(&f);
@@ -690,7 +690,7 @@ cmd_sim_stocktake(struct ctl_ctx *c)
 	    "BOOKS: STATE", "WAREHOUSE", "AGENT", "ADJUSTED" };
 	struct sd_stocktake_result r;
 	struct out_list o;
-	char (*ids)[21];
+	char (*ids)[SD_ICCID_MAX + 1];
 	int *lines, n, st;
 	int apply = ctl_opt(c, "apply") != NULL;
 
@@ -756,7 +756,7 @@ order_id(struct ctl_ctx *c, uint64_t *id)
 /* ICCIDs from --iccids FILE, else the arguments from first on. */
 static int
 iccid_args(struct ctl_ctx *c, int first, const char ***ids, int *n,
-    char (**store)[21])
+    char (**store)[SD_ICCID_MAX + 1])
 {
 	const char *file = ctl_opt(c, "iccids");
 	int st;
@@ -785,7 +785,7 @@ iccid_args(struct ctl_ctx *c, int first, const char ***ids, int *n,
 int
 cmd_order_add(struct ctl_ctx *c)
 {
-	char (*store)[21];
+	char (*store)[SD_ICCID_MAX + 1];
 	const char **ids;
 	uint64_t id;
 	int count = 0, n, st;
@@ -812,7 +812,7 @@ cmd_order_add(struct ctl_ctx *c)
 int
 cmd_order_return(struct ctl_ctx *c)
 {
-	char (*store)[21];
+	char (*store)[SD_ICCID_MAX + 1];
 	const char **ids;
 	uint64_t id;
 	int n, st;

@@ -870,7 +870,7 @@ enum { A_ICCID, A_CUSTOMER, A_NAME, A_CHANNEL, A_AGENT, A_PRICE, A_VAS,
 struct act_data {
 	struct form	 form;
 	struct ff_field	 f[A__COUNT];
-	char		 looked[24];		/* the ICCID shown below */
+	char		 looked[SD_ICCID_MAX + 1];	/* the ICCID shown below */
 	char		 card[256];
 	int		 sold;
 };
