@@ -430,6 +430,7 @@ change_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return st;
 	if (!visible(a->s, &u)) {
 		/* Report as not found: others' accounts are not disclosed. */
+		explicit_bzero(hash, sizeof hash);
 		return sd_refuse(&a->no, "%s is not in your team",
 		    a->login);
 	}
