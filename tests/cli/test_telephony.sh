@@ -41,7 +41,7 @@ state_is() { simdeskctl call show "$1" | grep -qE "^state: +$2"; }
 simdeskd -f -D "$SIMDESK_DATA" 2>"$T_DIR/d.log" &
 D=$!
 trap 'kill $D 2>/dev/null; wait $D 2>/dev/null; t_cleanup' EXIT
-waitfor 10 ready m0 && waitfor 10 ready m1
+waitfor 30 ready m0 && waitfor 30 ready m1
 t_ok "simdeskd brings the configured simulated modems up" $?
 
 t_rc 6 "a second simdeskd on the same data directory is refused (6)" \
@@ -56,9 +56,9 @@ t_rc 0 "modem list --json" simdeskctl --json modem list
 t_grep "JSON has quota fields" '"quota_s": 120' "$T_DIR/out"
 
 # m2 holds in slot 1 a card that is not the one the books expect.
-waitfor 10 ready m2
+waitfor 30 ready m2
 t_rc 6 "switching m2 to slot 1 finds the wrong SIM (6)" simdeskctl modem switch m2 1
-waitfor 5 sh -c "simdeskctl modem list | grep -q 'slot 1 holds SIM 89860021002100000001, the books expect 89860021002100000019'"
+waitfor 30 sh -c "simdeskctl modem list | grep -q 'slot 1 holds SIM 89860021002100000001, the books expect 89860021002100000019'"
 t_ok "... and the modem is out of service with a clear message" $?
 t_rc 0 "switching back to slot 0" simdeskctl modem switch m2 0
 t_grep "... names the SIM found" "slot 0: SIM 89860020002000000003" "$T_DIR/out"
@@ -68,18 +68,18 @@ simdeskctl customer add --name 王小明 --phone 13812345678 --owner operator >/
 simdeskctl customer add --name 勿扰 --phone 13811112222 --dnc >/dev/null
 t_rc 0 "an operator dials a customer: the call id at once" $OP simdeskctl call dial 13812345678 --modem m0
 CALL=$(cat "$T_DIR/out")
-waitfor 8 state_is "$CALL" active
+waitfor 30 state_is "$CALL" active
 t_ok "the simulated callee answers" $?
 sleep 1.2
 t_rc 0 "tones on the call (DTMF, +VTS)" $OP simdeskctl call dtmf "$CALL" '12#'
 t_rc 5 "bad tones are invalid input (5)" $OP simdeskctl call dtmf "$CALL" '12x'
 t_grep "... naming the field" "^simdeskctl: tones: '12x' must be" "$T_DIR/err"
 t_rc 4 "a cashier may not send tones (4)" $CA simdeskctl call dtmf "$CALL" 1
-waitfor 5 sh -c "simdeskctl audit list --op call.dtmf | grep -q call.dtmf"
+waitfor 30 sh -c "simdeskctl audit list --op call.dtmf | grep -q call.dtmf"
 t_ok "... audited without the tones" $?
 t_nogrep "... (a tone may be a PIN)" "12#" <(simdeskctl audit list --op call.dtmf)
 t_rc 0 "hang up" $OP simdeskctl call hangup "$CALL"
-waitfor 5 state_is "$CALL" "ended answered"
+waitfor 30 state_is "$CALL" "ended answered"
 t_ok "the call ends answered" $?
 t_rc 6 "tones on an ended call are refused (6)" $OP simdeskctl call dtmf "$CALL" 1
 t_grep "... saying why" "call $CALL: already ended" "$T_DIR/err"
@@ -128,25 +128,25 @@ t_rc 4 "an operator may not dial as another (4)" $OP simdeskctl call dial 138123
 # Busy and no-answer outside numbers.
 t_rc 0 "dial a busy number" $OP simdeskctl call dial 13800000000 --modem m1
 B=$(cat "$T_DIR/out")
-waitfor 5 state_is "$B" "ended busy"
+waitfor 30 state_is "$B" "ended busy"
 t_ok "... ends busy" $?
 
 # Unplugged mid-call: the call ends failed and the modem comes back.
 t_rc 0 "dial again" $OP simdeskctl call dial 13812345678 --modem m0
 C2=$(cat "$T_DIR/out")
-waitfor 8 state_is "$C2" active
+waitfor 30 state_is "$C2" active
 sleep 1.2
 simdeskctl modem fault m0 vanish >/dev/null
-waitfor 5 state_is "$C2" "ended"
+waitfor 30 state_is "$C2" "ended"
 t_ok "unplugging mid-call ends the call" $?
-waitfor 10 ready m0
+waitfor 30 ready m0
 t_ok "... and the modem is back ready after replug" $?
 
 # ---------------------------------------------------------------- SMS
 LONG="尊敬的客户您好，您本月的套餐余量为一百二十分钟，超出部分按每分钟零点一五元计费。如需办理新业务请回复数字一，咨询请拨打客服热线，感谢您的支持。😀"
 t_rc 0 "an operator sends a long Chinese SMS" $OP simdeskctl sms send 13812345678 "$LONG" --modem m1
 S=$(cat "$T_DIR/out")
-waitfor 5 sh -c "simdeskctl sms list | grep -E '^$S ' | grep -q ' sent '"
+waitfor 30 sh -c "simdeskctl sms list | grep -E '^$S ' | grep -q ' sent '"
 t_ok "... it is sent" $?
 t_rc 0 "sms list --json" simdeskctl --json sms list --limit 1
 t_grep "... in two UCS2 parts" '"parts": 2' "$T_DIR/out"
@@ -158,14 +158,14 @@ t_rc 5 "a bad number (5)" $OP simdeskctl sms send abc hello
 simdeskctl modem fault m0 reset-sms >/dev/null
 t_rc 0 "an SMS from m0 to m1 through a reset" simdeskctl sms send 13900100000 "重置测试 reset" --modem m0
 R=$(cat "$T_DIR/out")
-waitfor 15 sh -c "simdeskctl sms list | grep -E '^$R ' | grep -q ' sent '"
+waitfor 30 sh -c "simdeskctl sms list | grep -E '^$R ' | grep -q ' sent '"
 t_ok "... is sent after the modem comes back" $?
-waitfor 5 sh -c "simdeskctl sms list | grep ' in ' | grep -q '重置测试'"
+waitfor 30 sh -c "simdeskctl sms list | grep ' in ' | grep -q '重置测试'"
 n=$(simdeskctl sms list | grep ' in ' | grep -c '重置测试')
 [ "$n" = 1 ]; t_ok "... and received exactly once (got $n)" $?
 
 t_rc 0 "an outside number texts m1" simdeskctl modem text m1 13812345678 "我要办理新业务"
-waitfor 5 sh -c "simdeskctl sms list | grep -q '我要办理新业务'"
+waitfor 30 sh -c "simdeskctl sms list | grep -q '我要办理新业务'"
 t_ok "... the message is in sms list" $?
 
 t_rc 0 "sms decode" simdeskctl --json sms decode 0891683108200105F0040D91683158810621F5000862211002451023044F60597D
@@ -186,16 +186,16 @@ simdeskctl ussd m1 '*100#' >/dev/null 2>&1 &
 kp=$!; sleep 0.2; { kill -9 $kp; wait $kp; } 2>/dev/null
 kill -0 $D; t_ok "simdeskd survives a client killed while it waits for a USSD reply" $?
 # The modem is busy until the dead client's reply has come.
-waitfor 25 sh -c "simdeskctl ussd m1 '*101#' >'$T_DIR/out' 2>&1"
+waitfor 30 sh -c "simdeskctl ussd m1 '*101#' >'$T_DIR/out' 2>&1"
 t_ok "... and serves the next one" $?
 t_grep "... right" "Minutes left: 120" "$T_DIR/out"
 
 # ---------------------------------------------------------------- incoming
 t_rc 0 "an outside number calls m1" simdeskctl modem ring m1 13812345678
-waitfor 5 sh -c "simdeskctl call list | grep -E ' in +13812345678 ' | grep -q ringing"
+waitfor 30 sh -c "simdeskctl call list | grep -E ' in +13812345678 ' | grep -q ringing"
 t_ok "... a ringing incoming call, matched to the customer" $?
 IN=$(simdeskctl call list | awk '$4 == "in" && $5 == "13812345678" { print $1 }' | tail -1)
-waitfor 12 state_is "$IN" "ended missed"
+waitfor 30 state_is "$IN" "ended missed"
 t_ok "... unanswered, it is missed after ring_seconds" $?
 t_rc 3 "a missed call has no recording (3)" simdeskctl call recording "$IN" --out "$T_DIR/m.wav"
 t_grep "... saying why" "call $IN: no recording \(never answered\)" "$T_DIR/err"
@@ -206,11 +206,11 @@ t_grep "... hold a callback task" "回电 call back 13812345678" "$T_DIR/out"
 
 # ---------------------------------------------------------------- quota
 # m0 used 2 minutes (1 + 1) of 2: it rests; calls go elsewhere.
-waitfor 5 sh -c "simdeskctl modem list | grep -E '^m0 ' | grep -q 'REST'"
+waitfor 30 sh -c "simdeskctl modem list | grep -E '^m0 ' | grep -q 'REST'"
 t_ok "m0's SIM at its quota rests (套餐预警)" $?
 t_rc 0 "a call without a modem named" $OP simdeskctl call dial 13812345678
 C3=$(cat "$T_DIR/out")
-waitfor 5 sh -c "simdeskctl call show $C3 | grep -qE '^modem: +m[12] '"
+waitfor 30 sh -c "simdeskctl call show $C3 | grep -qE '^modem: +m[12] '"
 t_ok "... goes out on a SIM with quota left" $?
 $OP simdeskctl call hangup "$C3" >/dev/null
 t_rc 0 "the audit" simdeskctl audit list --op sim.quota
@@ -220,7 +220,7 @@ t_grep "... warns of the quota" "minutes this month" "$T_DIR/out"
 # simdeskd's modem loop held (SIGUSR2; its clients are still served): a
 # call hung up while queued is never dialled; one left queued past 30 s is
 # not dialled when the loop comes back.
-waitfor 10 sh -c "simdeskctl modem list | grep -E '^m1 ' | grep -q ' ready '"
+waitfor 30 sh -c "simdeskctl modem list | grep -E '^m1 ' | grep -q ' ready '"
 kill -USR2 $D
 t_rc 0 "a call queued while simdeskd is held" $OP simdeskctl call dial 13812345678 --modem m1
 Q1=$(cat "$T_DIR/out")
@@ -230,7 +230,7 @@ t_rc 0 "another queued call" $OP simdeskctl call dial 13812345678 --modem m1
 Q2=$(cat "$T_DIR/out")
 sleep 31
 kill -USR2 $D
-waitfor 5 state_is "$Q2" "ended cancelled"
+waitfor 30 state_is "$Q2" "ended cancelled"
 t_ok "... 30 s old when simdeskd came back: not dialled" $?
 sleep 1
 state_is "$Q1" "ended cancelled"; t_ok "... and the hung-up one was not dialled either" $?
