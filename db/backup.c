@@ -44,8 +44,8 @@ last_lsn(DB_ENV *env, struct sd_backup_point *pt, struct sd_err *err)
 
 /* 1 when dir holds entries other than . and .., 0 when empty, -1 when it
  * cannot be read (errno). */
-static int
-dir_used(const char *dir)
+int
+sd_dir_used(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -225,7 +225,7 @@ sd_db_backup_at(struct sd_db *db, const char *dir, int incremental,
 {
 	DB_ENV *env = db->env;
 	struct log_pos mark, end;
-	int ret, st, on = 0, used = dir_used(dir);
+	int ret, st, on = 0, used = sd_dir_used(dir);
 
 	memset(pt, 0, sizeof *pt);
 	if (incremental) {

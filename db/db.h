@@ -245,6 +245,9 @@ struct sd_backup_point {
 	int64_t		at;
 	int64_t		at_ms;
 };
+/* 1 when dir holds any entry, 0 when empty, -1 when it cannot be read
+ * (errno: ENOENT when it does not exist). */
+int	sd_dir_used(const char *dir);
 /*
  * A hot backup of the open environment into dir while others write:
  * a checkpoint, then DB_ENV->backup copies the databases and the log files

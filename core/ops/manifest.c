@@ -63,21 +63,6 @@ ops_rmtree(const char *path, struct sd_err *err)
 	return SD_OK;
 }
 
-int
-ops_dir_used(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int used = 0;
-
-	if (d == NULL)
-		return -1;
-	while (!used && (e = readdir(d)) != NULL)
-		used = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	closedir(d);
-	return used;
-}
-
 static void
 copy_progress(struct ops_copy *c, int last)
 {

@@ -80,9 +80,6 @@ void	backup_lock_release(void);
 int	ops_mkdirs(const char *path, struct sd_err *err);
 /* rm -rf. */
 int	ops_rmtree(const char *path, struct sd_err *err);
-/* 1 when dir has entries (besides . and ..), 0 when empty, -1 (errno)
- * when it cannot be read. */
-int	ops_dir_used(const char *dir);
 /*
  * Copy file from to to (mode 0600), its CRC-32 into *crc when not NULL;
  * *done (bytes) grows as it goes, progress told in MiB of total.

@@ -137,7 +137,7 @@ restore(const struct sd_config *cfg, const char *dir, const char *to_dir,
 	out->conf = mf_find(&m, "simdesk.conf") != NULL;
 	/* The target: new or empty, and nothing written before the backup
 	 * is known to be whole. */
-	if ((used = ops_dir_used(to_dir)) == 1) {
+	if ((used = sd_dir_used(to_dir)) == 1) {
 		st = sd_err_set(err, SD_EINVAL, "to: %s is not empty (restore "
 		    "makes a new data directory: name an empty or new one)",
 		    to_dir);
