@@ -277,6 +277,17 @@ int	sd_db_backup_at(struct sd_db *db, const char *dir, int incremental,
  * after a backup has them.  *removed counts them.
  */
 int	sd_db_log_archive(struct sd_db *db, int *removed, struct sd_err *err);
+/* The environment's health, for an admin's status. */
+struct sd_db_envstat {
+	int64_t		checkpoint_at;		/* the last one's time, 0 none */
+	uint32_t	checkpoint_file, checkpoint_offset;
+	int		log_files;		/* in the data directory */
+	int64_t		log_bytes;
+	int		logs_auto_removed;	/* DB_LOG_AUTO_REMOVE: no backups */
+	int64_t		data_bytes;		/* every file of the directory */
+};
+int	sd_db_env_stat(struct sd_db *db, struct sd_db_envstat *out,
+	    struct sd_err *err);
 /*
  * Make dir, a copy of a backup, a data directory again: catastrophic
  * recovery (DB_RECOVER_FATAL) replays its log to the end or, with until >

@@ -47,6 +47,9 @@ struct sd_config {
 	/* simdeskd's socket; "": simdesk.sock in the data directory */
 	char	socket[SD_PATH_MAX];
 	char	log_level[16];		/* error, warning, info, debug */
+	/* simdeskd's log: a file it reopens on SIGHUP (logrotate), or ""
+	 * for syslog (journald) */
+	char	log_file[SD_PATH_MAX];
 	/* Shown on the TUI's login screen and in its help ("" for none):
 	 * who to ask for an account, or the demo's logins. */
 	char	login_note[400];
@@ -66,6 +69,16 @@ struct sd_config {
 	int	backup_keep;
 	int	backup_set;		/* the file has a backup group */
 	int	backup_line;		/* its dir's line, for messages */
+	/* backup { full, incremental, every_seconds, verify }: simdeskd's
+	 * schedule: the minutes of the local day of its full backups and of
+	 * its incremental ones (added to the newest full), a backup every
+	 * this many seconds besides (0: none), each verified after it */
+	int	backup_full[8];
+	int	nbackup_full;
+	int	backup_incr[24];
+	int	nbackup_incr;
+	int	backup_every;
+	int	backup_verify;
 	/* customers { } */
 	char	classes[8][9];		/* customer classes, "" ends */
 	int	pool_days;		/* no follow-up for this long: to the pool */
@@ -245,6 +258,7 @@ enum sd_op {
 	SD_OP_CALL_TAKE,
 	SD_OP_PRESENCE_SHOW,
 	SD_OP_BACKUP,
+	SD_OP_STATUS,
 	SD_OP__COUNT
 };
 

@@ -48,6 +48,7 @@ sd_config_defaults(struct sd_config *c)
 	c->free_space_warn_mb = 200;
 	c->checkpoint_seconds = 60;
 	c->backup_keep = 7;
+	c->backup_verify = 1;
 	sd_strlcpy(c->classes[0], "A", sizeof c->classes[0]);
 	sd_strlcpy(c->classes[1], "B", sizeof c->classes[1]);
 	sd_strlcpy(c->classes[2], "C", sizeof c->classes[2]);
@@ -307,12 +308,50 @@ apply_receipts(struct sd_config *c, config_setting_t *g, const char *name,
 	return SD_OK;
 }
 
-/* backup = { dir = "/srv/simdesk-backups"; keep = 7; } */
+/*
+ * A list of local times of day, [ "02:00", "14:30" ], into minutes of the
+ * day; absent keeps the default (none).
+ */
+static int
+group_times(config_setting_t *g, const char *key, int *out, int max, int *n,
+    const char *name, struct sd_err *err)
+{
+	config_setting_t *x = config_setting_get_member(g, key);
+	int len;
+
+	if (x == NULL)
+		return SD_OK;
+	len = config_setting_length(x);
+	if (config_setting_type(x) != CONFIG_TYPE_ARRAY || len > max)
+		return sd_err_set(err, SD_EINVAL, "%s:%d: backup.%s: at most %d "
+		    "local times of day, like [ \"02:00\" ]", name,
+		    config_setting_source_line(x), key, max);
+	*n = 0;
+	for (int i = 0; i < len; i++) {
+		const char *v = config_setting_get_string_elem(x, i);
+		int h, m, used = 0;
+
+		if (v == NULL || sscanf(v, "%2d:%2d%n", &h, &m, &used) != 2 ||
+		    v[used] != '\0' || h < 0 || h > 23 || m < 0 || m > 59)
+			return sd_err_set(err, SD_EINVAL, "%s:%d: backup.%s[%d]: "
+			    "'%s' is not a time of day HH:MM", name,
+			    config_setting_source_line(x), key, i,
+			    v != NULL ? v : "?");
+		out[(*n)++] = h * 60 + m;
+	}
+	return SD_OK;
+}
+
+/*
+ * backup = { dir = "/srv/simdesk-backups"; keep = 7; full = [ "02:00" ];
+ * incremental = [ "12:00", "18:00" ]; every_seconds = 0; verify = true; }
+ */
 static int
 apply_backup(struct sd_config *c, config_setting_t *g, const char *name,
     struct sd_err *err)
 {
-	static const char *const known[] = { "dir", "keep", NULL };
+	static const char *const known[] = { "dir", "keep", "full",
+	    "incremental", "every_seconds", "verify", NULL };
 	config_setting_t *d;
 	int st;
 
@@ -320,8 +359,21 @@ apply_backup(struct sd_config *c, config_setting_t *g, const char *name,
 	    (st = group_str(g, "dir", c->backup_dir, sizeof c->backup_dir, name,
 	    err)) != SD_OK ||
 	    (st = group_int(g, "keep", 1, 1000, &c->backup_keep, name,
-	    err)) != SD_OK)
+	    err)) != SD_OK ||
+	    (st = group_times(g, "full", c->backup_full, 8, &c->nbackup_full,
+	    name, err)) != SD_OK ||
+	    (st = group_times(g, "incremental", c->backup_incr, 24,
+	    &c->nbackup_incr, name, err)) != SD_OK ||
+	    (st = group_int(g, "every_seconds", 0, 7 * 86400, &c->backup_every,
+	    name, err)) != SD_OK)
 		return st;
+	if ((d = config_setting_get_member(g, "verify")) != NULL) {
+		if (config_setting_type(d) != CONFIG_TYPE_BOOL)
+			return sd_err_set(err, SD_EINVAL, "%s:%d: backup.verify: "
+			    "must be true or false", name,
+			    config_setting_source_line(d));
+		c->backup_verify = config_setting_get_bool(d);
+	}
 	c->backup_set = 1;
 	c->backup_line = config_setting_source_line(g);
 	if ((d = config_setting_get_member(g, "dir")) != NULL) {
@@ -541,6 +593,7 @@ static const struct setting_def settings[] = {
 	S("key_file", key_file),
 	S("socket", socket),
 	S("log_level", log_level),
+	S("log_file", log_file),
 	S("login_note", login_note),
 	I("cache_mb", cache_mb, 4, 65536),
 	B("durable", durable),

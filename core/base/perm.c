@@ -119,6 +119,8 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	{ SD_OP_PRESENCE_SHOW, "presence.show", R(ADMIN) | R(SUPERVISOR) },
 	/* Backups copy everything, and verifying one opens all of it. */
 	{ SD_OP_BACKUP, "backup", R(ADMIN) },
+	/* The server's health: who is connected, the disk, the backups. */
+	{ SD_OP_STATUS, "status", R(ADMIN) },
 };
 
 const char *
