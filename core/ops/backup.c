@@ -402,6 +402,7 @@ sd_backup_create(struct sd_session *s, int incremental,
 	struct ops_copy cp = { 0, 0, progress, parg, -1 };
 	const char *kind = incremental ? "incremental" : "full";
 	char detail[SD_ERRMSG_MAX + 64];
+	int64_t started;
 	int st;
 
 	memset(out, 0, sizeof *out);
@@ -410,8 +411,11 @@ sd_backup_create(struct sd_session *s, int incremental,
 	if (pthread_mutex_trylock(&backup_lock) != 0)
 		return sd_err_set(err, SD_EREFUSED, "a backup or its "
 		    "verification is running: try again when it is done");
+	started = sd_now();
 	st = create(s, incremental, &cp, out, err);
 	pthread_mutex_unlock(&backup_lock);
+	backup_last_taken(s, incremental, started, st == SD_OK ? out->name :
+	    NULL, st, err);
 	if (st == SD_OK)
 		snprintf(detail, sizeof detail, "%s backup %s: log %lu/%lu, %d "
 		    "files, %lld bytes; %d log files archived, %d old backups "

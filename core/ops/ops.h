@@ -84,6 +84,95 @@ int	sd_backup_verify(struct sd_session *s, const char *name,
  */
 int	sd_backup_keeps_logs(const struct sd_config *cfg);
 
+/* ---------------------------------------------------------------- schedule */
+
+/*
+ * The last backup this data directory's server took or tried (by hand or
+ * by its schedule) and the last verification of it, kept in the data
+ * directory (backup.last, replaced whole) so that it outlives a restart.
+ */
+struct sd_backup_last {
+	int64_t	 at;			/* when it began; 0: none yet */
+	char	 kind[16];		/* "full", "incremental" */
+	char	 name[SD_BACKUP_NAME_MAX];	/* "" when it failed early */
+	int	 ok;			/* 1 taken, 0 failed */
+	int	 scheduled;		/* simdeskd's schedule took it */
+	int	 verified;		/* 1 passed, -1 failed, 0 not (yet) */
+	int64_t	 verified_at;
+	char	 error[256];		/* failed: why (taking or verifying) */
+};
+/* The record into out: 1, or 0 when there is none (out zeroed). */
+int	sd_backup_last_get(const struct sd_config *cfg,
+	    struct sd_backup_last *out);
+/* 1 when out is an alarm for the admins: the backup or its check failed. */
+int	sd_backup_last_alarm(const struct sd_backup_last *b);
+
+/*
+ * simdeskd's schedule (backup.full, backup.incremental, every_seconds):
+ * the first time after `after` (epoch seconds; the times of day are local
+ * time) a backup is due, *incremental saying its kind (a full one wins
+ * when both fall on the same minute); 0 when nothing is scheduled.
+ * every_seconds counts from `after`, the last scheduled backup's start.
+ */
+int64_t	sd_backup_next(const struct sd_config *cfg, int64_t after,
+	    int *incremental);
+/*
+ * Take a scheduled backup as simdeskd (a system session): an incremental
+ * one becomes full when backup.dir has no full backup yet; then, with
+ * backup.verify, verify it.  The result is recorded (sd_backup_last_get)
+ * and audited; SD_OK only when it was taken and, if asked, passed.
+ * *out says what was made, *vfy the verification (1, -1, or 0 when not
+ * verified).
+ */
+int	sd_backup_scheduled(struct sd_core *core, int incremental,
+	    struct sd_backup_info *out, int *vfy, struct sd_err *err);
+
+/* ---------------------------------------------------------------- status */
+
+/*
+ * What the server that runs this core says of itself: told by simdeskd
+ * (process-wide; a core opened by a test has none of it).
+ */
+typedef void (*sd_status_clients_fn)(int by_role[SD_ROLE__COUNT], int *cli);
+/* simdeskd started at `started`; clients counts its connections. */
+void	sd_status_server_set(int64_t started, sd_status_clients_fn clients);
+/* An error went to the log (counted for an hour). */
+void	sd_status_error_note(void);
+/* The schedule's next backup (0: none) and whether one runs now. */
+void	sd_status_backup_set(int64_t next, int next_incremental, int running);
+
+struct sd_server_status {
+	char	 version[32];
+	int64_t	 now;
+	int64_t	 started;		/* the server's start, 0 unknown */
+	/* connections: TUIs and simdeskctl requests by the role of their
+	 * user ([SD_ROLE_NONE]: not signed in), and how many are simdeskctl */
+	int	 clients[SD_ROLE__COUNT];
+	int	 clients_total;
+	int	 clients_cli;
+	char	 data_dir[SD_PATH_MAX];
+	int64_t	 data_bytes;
+	int64_t	 free_mb;
+	int	 disk_low;		/* below free_space_warn_mb */
+	int64_t	 checkpoint_at;		/* 0: none since the start */
+	uint32_t checkpoint_file, checkpoint_offset;
+	int	 log_files;		/* kept in the data directory */
+	int64_t	 log_bytes;
+	int	 logs_auto_removed;	/* no backups: DB_LOG_AUTO_REMOVE */
+	int	 backups_configured;	/* a backup group, or backups made */
+	struct sd_backup_last backup;	/* backup.at 0: none yet */
+	int	 backup_alarm;		/* sd_backup_last_alarm */
+	int	 backup_running;
+	int64_t	 backup_next;		/* 0: no schedule */
+	int	 backup_next_incremental;
+	int	 modems;
+	int	 modems_ready;		/* ready, or in a call */
+	int	 errors_hour;		/* errors logged in the last hour */
+};
+/* The server's health (admin): what `simdeskctl status` shows. */
+int	sd_status_get(struct sd_session *s, struct sd_server_status *out,
+	    struct sd_err *err);
+
 /* ---------------------------------------------------------------- restore */
 
 struct sd_restore_result {

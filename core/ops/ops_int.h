@@ -76,6 +76,14 @@ void	backup_info(const char *root, const char *name,
 int	backup_lock_try(void);
 void	backup_lock_release(void);
 
+/* Record in the data directory a backup begun at started (st: its
+ * status) or the end of a verification of name (backup.last). */
+void	backup_last_taken(struct sd_session *s, int incremental,
+	    int64_t started, const char *name, int st,
+	    const struct sd_err *err);
+void	backup_last_verified(struct sd_session *s, const char *name, int st,
+	    const struct sd_err *err);
+
 /* mkdir -p with mode 0700. */
 int	ops_mkdirs(const char *path, struct sd_err *err);
 /* rm -rf. */

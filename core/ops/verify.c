@@ -249,6 +249,7 @@ sd_backup_verify(struct sd_session *s, const char *name,
 		    "verification is running: try again when it is done");
 	st = verify(s, root, name, &cp, out, err);
 	backup_lock_release();
+	backup_last_verified(s, name, st, err);
 	sd_audit_log(s->core, s->user.login, "backup.verify", name,
 	    st == SD_OK ? SD_OUTCOME_OK : SD_OUTCOME_FAILED,
 	    st == SD_OK ? "passed" : err->msg);

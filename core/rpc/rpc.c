@@ -407,6 +407,7 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_BACKUP_CREATE:	st = op_backup_create(&k); break;
 	case SD_RPC_BACKUP_LIST:	st = op_backup_list(&k); break;
 	case SD_RPC_BACKUP_VERIFY:	st = op_backup_verify(&k); break;
+	case SD_RPC_STATUS_GET:		st = op_status_get(&k); break;
 	default:
 		st = sd_err_set(err, SD_EINVAL, "simdeskd: no operation %d "
 		    "(is this simdesk of another build?)", op);

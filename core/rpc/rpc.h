@@ -159,7 +159,7 @@ int	sd_wire_err_get(const struct sd_wire_msg *m, int status,
 	X(CDR_IMPORT) X(BILL_RUN) X(BILL_ADJUST)				\
 	X(PLAN_LIST) X(PLAN_ADD) X(VAS_LIST) X(VAS_ADD) X(AGENT_ADD)		\
 	X(AUDIT_PAGE) X(AUDIT_GET)					\
-	X(BACKUP_CREATE) X(BACKUP_LIST) X(BACKUP_VERIFY)
+	X(BACKUP_CREATE) X(BACKUP_LIST) X(BACKUP_VERIFY) X(STATUS_GET)
 
 enum sd_rpc_op {
 #define SD_RPC_ENUM(n) SD_RPC_##n,

@@ -152,5 +152,6 @@ int	op_tel_events(struct call *k);
 int	op_backup_create(struct call *k);
 int	op_backup_list(struct call *k);
 int	op_backup_verify(struct call *k);
+int	op_status_get(struct call *k);
 
 #endif

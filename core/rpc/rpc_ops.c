@@ -1,6 +1,7 @@
 /*
  * rpc_ops.c -- the operations of core/ops, for a TUI: take a backup (its
- * copying as PROGRESS), list them (ROWS), verify one.
+ * copying as PROGRESS), list them (ROWS), verify one; the server's
+ * health for the admin home.
  */
 #include <string.h>
 
@@ -54,5 +55,19 @@ op_backup_verify(struct call *k)
 	st = sd_backup_verify(k->s, name, progress_send, &p, &b, k->err);
 	if (st == SD_OK || b.verified < 0)
 		RES_RAW(k, b);
+	return st;
+}
+
+/* () -> a struct sd_server_status */
+int
+op_status_get(struct call *k)
+{
+	struct sd_server_status out;
+	int st;
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	if ((st = sd_status_get(k->s, &out, k->err)) == SD_OK)
+		RES_RAW(k, out);
 	return st;
 }
