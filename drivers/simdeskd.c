@@ -2,9 +2,12 @@
  * simdeskd.c -- the server: one per data directory (a lock file refuses a
  * second).  It serves simdeskctl's requests on its socket (drivers/
  * server.c), drives the modems (--modems, else the config's) and the
- * receipt printers from one poll loop, and runs the timed jobs; logs to
- * syslog (stderr with -f, DATADIR/simdeskd.log when a client started it
- * with --auto); stops cleanly on SIGTERM.  On a data directory without a
+ * receipt printers from one poll loop, and runs the timed jobs (the
+ * scheduled backups in a thread of their own, so nobody waits on them);
+ * logs at log_level and up to log_file when the configuration names one
+ * (SIGHUP reopens it, for logrotate), else to syslog (journald), stderr
+ * with -f, DATADIR/simdeskd.log when a client started it with --auto;
+ * stops cleanly on SIGTERM.  On a data directory without a
  * database it serves only init, then exits so the next start opens it.
  */
 #include <sys/stat.h>
@@ -24,10 +27,14 @@
 #include <unistd.h>
 
 #include "drivers.h"
+#include "tui/tui.h"
 
 static volatile sig_atomic_t stop;
+static volatile sig_atomic_t reopen;	/* SIGHUP: logrotate moved the log */
 static int foreground;
 static FILE *logfile;
+static char logpath[SD_PATH_MAX + 32];	/* logfile's, for reopening */
+static int loglevel = LOG_INFO;
 static pthread_mutex_t loglock = PTHREAD_MUTEX_INITIALIZER;
 void	logmsg(int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -41,6 +48,8 @@ on_signal(int sig)
 {
 	if (sig == SIGUSR2)
 		held = !held;
+	else if (sig == SIGHUP)
+		reopen = 1;
 	else
 		stop = 1;
 }
@@ -50,6 +59,11 @@ logmsg(int prio, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* Errors are counted for the admins' status, logged or not. */
+	if (prio <= LOG_ERR)
+		sd_status_error_note();
+	if (prio > loglevel)
+		return;
 	va_start(ap, fmt);
 	if (foreground || logfile != NULL) {
 		FILE *f = logfile != NULL ? logfile : stderr;
@@ -62,6 +76,8 @@ logmsg(int prio, const char *fmt, ...)
 		    "%Y-%m-%d %H:%M:%S ", localtime_r(&now, &tm)) > 0)
 			fputs(when, f);
 		fputs("simdeskd: ", f);
+		fputs(prio <= LOG_ERR ? "error: " : prio == LOG_WARNING ?
+		    "warning: " : prio >= LOG_DEBUG ? "debug: " : "", f);
 		vfprintf(f, fmt, ap);
 		fputc('\n', f);
 		fflush(f);
@@ -69,6 +85,109 @@ logmsg(int prio, const char *fmt, ...)
 	} else
 		vsyslog(prio, fmt, ap);
 	va_end(ap);
+}
+
+/* log_level's name as a syslog priority. */
+static int
+level_of(const char *name)
+{
+	return strcmp(name, "error") == 0 ? LOG_ERR :
+	    strcmp(name, "warning") == 0 ? LOG_WARNING :
+	    strcmp(name, "debug") == 0 ? LOG_DEBUG : LOG_INFO;
+}
+
+/*
+ * (Re)open the log file: at the start, and on SIGHUP after logrotate
+ * moved it away.  The old one stays in use if the new one cannot be
+ * opened.
+ */
+static void
+log_open(void)
+{
+	FILE *f, *old;
+	int fd;
+
+	if (logpath[0] == '\0')
+		return;
+	fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0 || (f = fdopen(fd, "a")) == NULL) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		logmsg(LOG_ERR, "log file %s: %s", logpath, strerror(e));
+		return;
+	}
+	pthread_mutex_lock(&loglock);
+	old = logfile;
+	logfile = f;
+	pthread_mutex_unlock(&loglock);
+	if (old != NULL)
+		fclose(old);
+}
+
+/* ---------------------------------------------------------------- backups */
+
+/*
+ * The scheduled backup runs in a thread of its own: the clients' threads
+ * go on being served (the writers wait only for the moment its end is
+ * fixed, as with simdeskctl backup create), and so do the modems.
+ */
+static pthread_t backup_thread;
+static _Atomic int backup_busy;		/* 1 running, 2 done: join it */
+static struct sd_core *backup_core;
+static int backup_incr;
+
+static void *
+backup_main(void *arg)
+{
+	struct sd_backup_info b;
+	struct sd_err err;
+	sigset_t all;
+	int st, vfy;
+	const char *kind = backup_incr ? "incremental" : "full";
+
+	(void)arg;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	logmsg(LOG_INFO, "scheduled backup starting");
+	memset(&b, 0, sizeof b);
+	st = sd_backup_scheduled(backup_core, backup_incr, &b, &vfy, &err);
+	if (st == SD_OK)
+		logmsg(LOG_INFO, "scheduled backup %s (%s): %d files, %lld "
+		    "bytes, log %lu/%lu; %s", b.name, b.incrementals > 0 ?
+		    "incremental" : "full", b.files, (long long)b.bytes,
+		    (unsigned long)b.lsn_file, (unsigned long)b.lsn_offset,
+		    vfy > 0 ? "verified" : "not verified (backup.verify is "
+		    "false)");
+	else if (vfy < 0)
+		logmsg(LOG_ERR, "scheduled backup %s failed verification: %s",
+		    b.name, err.msg);
+	else
+		logmsg(LOG_ERR, "scheduled backup (%s) failed: %s", kind,
+		    err.msg);
+	backup_busy = 2;
+	return NULL;
+}
+
+/* Start the backup due now, unless one still runs. */
+static void
+backup_start(struct sd_core *core, int incremental)
+{
+	if (backup_busy == 1) {
+		logmsg(LOG_WARNING, "scheduled backup skipped: the last one "
+		    "is still running");
+		return;
+	}
+	if (backup_busy == 2)
+		pthread_join(backup_thread, NULL);
+	backup_core = core;
+	backup_incr = incremental;
+	backup_busy = 1;
+	if (pthread_create(&backup_thread, NULL, backup_main, NULL) != 0) {
+		backup_busy = 0;
+		logmsg(LOG_ERR, "scheduled backup: thread: %s", strerror(errno));
+	}
 }
 
 /* One queued receipt to its printer as ESC/POS. */
@@ -256,7 +375,8 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	struct stat home;
 	time_t last_ckp, last_sweep, last_house;
-	int c, lockfd, autostart = 0;
+	int64_t backup_next;
+	int c, lockfd, autostart = 0, next_incr;
 
 	sd_process_sanitize();
 	umask(077);		/* the data directory is ours alone */
@@ -305,21 +425,20 @@ main(int argc, char **argv)
 			return sd_status_exit(err.status);
 		}
 	}
-	if (autostart && !foreground) {
-		struct sd_buf lp = SD_BUF_INIT;
-
-		sd_buf_printf(&lp, "%s/simdeskd.log", cfg.data_dir);
-		int lfd = open(lp.p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-		    0600);
-
-		logfile = lfd >= 0 ? fdopen(lfd, "a") : NULL;
-		sd_buf_free(&lp);
-	}
+	loglevel = level_of(cfg.log_level);
+	setlogmask(LOG_UPTO(loglevel));
+	if (cfg.log_file[0] != '\0')
+		sd_strlcpy(logpath, cfg.log_file, sizeof logpath);
+	else if (autostart && !foreground)
+		snprintf(logpath, sizeof logpath, "%s/simdeskd.log",
+		    cfg.data_dir);
+	log_open();
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (stat(cfg.data_dir, &home) != 0) {
 		logmsg(LOG_ERR, "%s: %s", cfg.data_dir, strerror(errno));
@@ -352,6 +471,15 @@ main(int argc, char **argv)
 		return sd_status_exit(err.status);
 	}
 	logmsg(LOG_INFO, "started on %s", cfg.data_dir);
+	sd_status_server_set(sd_now(), ctl_serve_clients);
+	if ((backup_next = sd_backup_next(&cfg, sd_now(), &next_incr)) != 0) {
+		char when[32];
+
+		sd_time_format(backup_next, when, sizeof when);
+		logmsg(LOG_INFO, "next scheduled backup (%s): %s", next_incr ?
+		    "incremental" : "full", when);
+	}
+	sd_status_backup_set(backup_next, next_incr, 0);
 	last_ckp = time(NULL);
 	last_sweep = 0;
 	last_house = 0;
@@ -380,6 +508,11 @@ main(int argc, char **argv)
 			next = 0;
 		if (poll(pfd, (nfds_t)np, (int)next) < 0 && errno != EINTR)
 			logmsg(LOG_ERR, "poll: %s", strerror(errno));
+		if (reopen) {
+			reopen = 0;
+			log_open();
+			logmsg(LOG_INFO, "log reopened");
+		}
 		if (tel == NULL)
 			;	/* no printers either */
 		else if (sd_print_run(core, print_receipt, &printed, &failed,
@@ -406,6 +539,11 @@ main(int argc, char **argv)
 			last_sweep = time(NULL);
 		}
 
+		if (backup_next != 0 && sd_now() >= backup_next) {
+			backup_start(core, next_incr);
+			backup_next = sd_backup_next(&cfg, sd_now(), &next_incr);
+		}
+		sd_status_backup_set(backup_next, next_incr, backup_busy == 1);
 		if (drv_housekeeping(core, ckp, &err) != SD_OK)
 			logmsg(LOG_ERR, "%s", err.msg);
 		if (ckp)
@@ -413,6 +551,12 @@ main(int argc, char **argv)
 		disk_check(core);
 	}
 	logmsg(LOG_INFO, "stopping");
+	if (backup_busy != 0) {
+		if (backup_busy == 1)
+			logmsg(LOG_INFO, "waiting for the scheduled backup to "
+			    "end");
+		pthread_join(backup_thread, NULL);
+	}
 	drv_server_close(srv);
 	if (tel != NULL)
 		drv_tel_close(tel);

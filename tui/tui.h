@@ -120,6 +120,9 @@ int	ctl_files_of(const struct ctl_ctx *c, const char **paths, char *modes,
  */
 /* The server is stopping: connections end between requests. */
 void	ctl_serve_stop(void);
+/* simdeskd's connections by their user's role ([SD_ROLE_NONE]: not
+ * signed in), *cli those of simdeskctl: added to what is there. */
+void	ctl_serve_clients(int by_role[SD_ROLE__COUNT], int *cli);
 int	ctl_serve(struct sd_core **corep, const struct sd_config *cfg, int fd,
 	    uid_t uid);
 
@@ -278,6 +281,7 @@ int	cmd_sms_decode(struct ctl_ctx *c);
 int	cmd_backup_create(struct ctl_ctx *c);
 int	cmd_backup_list(struct ctl_ctx *c);
 int	cmd_backup_verify(struct ctl_ctx *c);
+int	cmd_status(struct ctl_ctx *c);
 /* Runs in simdeskctl itself (ctl_run_local), not in simdeskd. */
 int	cmd_restore(struct ctl_ctx *c);
 /* Carry out c's command in this process, the error on stderr in one

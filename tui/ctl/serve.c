@@ -49,6 +49,7 @@ struct conn {
 	 * ticker looks at those running a request */
 	struct conn		*busy_next;
 	_Atomic int		 running;	/* a request is being carried out */
+	_Atomic int		 role;		/* its user's, once signed in */
 	int			 rcvtimeo;	/* SO_RCVTIMEO now, seconds */
 	_Atomic int64_t		 last_sent;	/* the last frame's time */
 	/* the request being carried out */
@@ -335,6 +336,21 @@ busy_thread(void)
 	pthread_attr_destroy(&at);
 }
 
+/* The connections by the role of their user (status): for admins. */
+void
+ctl_serve_clients(int by_role[SD_ROLE__COUNT], int *cli)
+{
+	pthread_mutex_lock(&busy_lock);
+	for (struct conn *k = busy_list; k != NULL; k = k->busy_next) {
+		int r = atomic_load(&k->role);
+
+		by_role[r > SD_ROLE_NONE && r < SD_ROLE__COUNT ? r :
+		    SD_ROLE_NONE]++;
+		*cli += !k->tui;
+	}
+	pthread_mutex_unlock(&busy_lock);
+}
+
 /* A connection, on the ticker's list for as long as it lasts. */
 static void
 busy_join(struct conn *k)
@@ -606,6 +622,9 @@ run_command(struct conn *k, struct sd_core **corep, const struct sd_config *cfg,
 		    SD_OK) {
 			char key[SD_REQ_ID_MAX + 1];
 
+			if (c->cmd->op != CTL_OP_NONE)
+				atomic_store(&k->role, c->sess.user.role);
+
 			/* Ids mark writes only after the login's own. */
 			request_key(k, m, key, sizeof key);
 			sd_db_request_begin(key);
@@ -751,6 +770,8 @@ call(struct conn *k, struct sd_core **corep, const struct sd_wire_msg *m)
 	}
 	sd_wire_begin(&res, SD_MSG_RESULT);
 	st = sd_rpc_call(&k->rpc, m, &res, &err);
+	atomic_store(&k->role, k->rpc.signed_in ?
+	    k->rpc.sess.user.role : SD_ROLE_NONE);
 	sd_rec_int(&res, SD_W_EXIT, st);
 	if (st != SD_OK)	/* the English, and the same for a translator */
 		sd_wire_err_put(&res, st, &err);
