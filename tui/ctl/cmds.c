@@ -738,6 +738,12 @@ const struct ctl_cmd ctl_cmds[] = {
 	  .op = SD_OP_BACKUP, .exec = cmd_backup_verify,
 	  .summary = "check a backup: its files against the manifest, then a "
 	    "copy recovered, counted and verified" },
+	{ .noun = "status", .args = "",
+	  .op = SD_OP_STATUS, .exec = cmd_status,
+	  .summary = "the server's health: version and uptime, clients by "
+	    "role, data size and free space, last checkpoint, log files kept, "
+	    "last backup and its verification, modems ready, errors in the "
+	    "last hour" },
 	{ .noun = "restore", .args = "BACKUP", .min_args = 1, .max_args = 1,
 	  .op = CTL_OP_NONE, .exec = cmd_restore,
 	  .summary = "make a backup (a directory, or a name in backup.dir) a "
