@@ -1518,6 +1518,16 @@ rpc_disk_get(struct sd_session *s, struct sd_disk *out, struct sd_err *err)
 }
 
 int
+rpc_status_get(struct sd_session *s, struct sd_server_status *out,
+    struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_STATUS_GET);
+	RUN(NULL);
+	return res_raw(out, sizeof *out, err);
+}
+
+int
 rpc_pay(struct sd_session *s, const char *customer, const char *amount,
     const char *method, const char *note, struct sd_receipt *out,
     struct sd_err *err)

@@ -183,6 +183,8 @@ int	rpc_balance_get(struct sd_session *s, const char *customer,
 	    struct sd_balance *out, struct sd_err *err);
 /* The server's login_note (before signing in). */
 int	rpc_login_note(char *out, size_t size, struct sd_err *err);
+int	rpc_status_get(struct sd_session *s, struct sd_server_status *out,
+	    struct sd_err *err);
 int	rpc_disk_get(struct sd_session *s, struct sd_disk *out,
 	    struct sd_err *err);
 int	rpc_pay(struct sd_session *s, const char *customer, const char *amount,

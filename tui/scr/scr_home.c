@@ -1,6 +1,8 @@
 /*
  * scr_home.c -- the home screen: a menu of what the logged-in role may do.
- * Which entries appear is decided by core's permission table.
+ * Which entries appear is decided by core's permission table.  An admin
+ * also sees the server's health beside it (simdeskctl status at a
+ * glance), with a failed backup as an alarm.
  */
 #include <string.h>
 #include <time.h>
@@ -43,6 +45,11 @@ struct home_data {
 	int			ntk;
 	time_t			loaded;
 	unsigned		gen;		/* inbox_work_gen when loaded */
+	/* The server's health (SD_OP_STATUS), asked for every 15 s while
+	 * the home screen is shown. */
+	struct sd_server_status	st;
+	int			have_st;
+	time_t			st_at;
 };
 
 static const struct keybind home_keys[] = {
@@ -72,6 +79,122 @@ role_greeting(int role)
 }
 
 static void home_load(struct home_data *d);
+
+/* "02:00" today, "12-06 02:00" another day. */
+static void
+short_time(int64_t t, int64_t now, char *out, size_t size)
+{
+	char a[32], b[32];
+
+	sd_time_format(t, a, sizeof a);
+	sd_time_format(now, b, sizeof b);
+	a[16] = '\0';
+	snprintf(out, size, "%s", strncmp(a, b, 10) == 0 ? a + 11 : a + 5);
+}
+
+static void
+span_text(int64_t s, char *out, size_t size)
+{
+	if (s < 3600)
+		snprintf(out, size, "%lldm", (long long)(s / 60));
+	else if (s < 86400)
+		snprintf(out, size, "%lldh %02lldm", (long long)(s / 3600),
+		    (long long)(s % 3600 / 60));
+	else
+		snprintf(out, size, "%lldd %lldh", (long long)(s / 86400),
+		    (long long)(s % 86400 / 3600));
+}
+
+/* The server at a glance, from row y at column x, w wide: the last row. */
+static int
+status_draw(struct home_data *d, int y, int x, int w, int ymax)
+{
+	const struct sd_server_status *st = &d->st;
+	const struct sd_backup_last *b = &st->backup;
+	int64_t now = sd_now();
+	char t[32], span[32];
+	struct sd_buf l = SD_BUF_INIT;
+	int normal = theme_attr(TH_NORMAL), first = 1;
+
+#define LINE(attr) do {							\
+		if (y < ymax)						\
+			put_text(y++, x, w, sd_buf_cstr(&l), (attr));	\
+		sd_buf_reset(&l);					\
+	} while (0)
+	if (time(NULL) - d->st_at >= 15) {
+		struct sd_err err;
+
+		d->st_at = time(NULL);
+		d->have_st = rpc_status_get(&app.sess, &d->st, &err) == SD_OK;
+	}
+	sd_buf_adds(&l, _("Server"));
+	LINE(theme_attr(TH_HEADER));
+	if (!d->have_st) {
+		sd_buf_adds(&l, _("no answer from the server"));
+		LINE(theme_attr(TH_ERROR));
+		return y;
+	}
+	span_text(st->started != 0 ? st->now - st->started : 0, span,
+	    sizeof span);
+	sd_buf_printf(&l, _("simdeskd %s, up %s"), st->version, span);
+	LINE(normal);
+	sd_buf_printf(&l, _("clients %d"), st->clients_total);
+	for (int r = SD_ROLE_ADMIN; r < SD_ROLE__COUNT + 1; r++) {
+		int role = r % SD_ROLE__COUNT;	/* not signed in last */
+
+		if (st->clients[role] == 0)
+			continue;
+		sd_buf_printf(&l, "%s%s %d", first ? ": " : ", ",
+		    role == SD_ROLE_NONE ? "-" : _(sd_role_name(role)),
+		    st->clients[role]);
+		first = 0;
+	}
+	LINE(normal);
+	sd_buf_printf(&l, _("data %lld MB, %lld MB free"),
+	    (long long)((st->data_bytes + 1048575) / 1048576),
+	    (long long)st->free_mb);
+	LINE(st->disk_low ? theme_attr(TH_ERROR) : normal);
+	if (st->checkpoint_at != 0) {
+		short_time(st->checkpoint_at, now, t, sizeof t);
+		sd_buf_printf(&l, _("last checkpoint %s"), t);
+		LINE(normal);
+	}
+	sd_buf_printf(&l, _("log files kept: %d"), st->log_files);
+	LINE(normal);
+	if (b->at != 0)
+		short_time(b->at, now, t, sizeof t);
+	if (b->at == 0)
+		sd_buf_adds(&l, _("last backup: none"));
+	else if (!b->ok)
+		sd_buf_printf(&l, _("ALARM: backup %s FAILED"), t);
+	else if (b->verified < 0)
+		sd_buf_printf(&l, _("ALARM: backup %s failed verification"), t);
+	else if (b->verified > 0)
+		sd_buf_printf(&l, _("last backup %s, verified"), t);
+	else
+		sd_buf_printf(&l, _("last backup %s, not verified"), t);
+	LINE(sd_backup_last_alarm(b) ? theme_attr(TH_ERROR) : normal);
+	if (sd_backup_last_alarm(b)) {
+		sd_buf_adds(&l, b->error);
+		LINE(theme_attr(TH_ERROR));
+	}
+	if (st->backup_running)
+		sd_buf_adds(&l, _("a backup is running"));
+	else if (st->backup_next != 0) {
+		short_time(st->backup_next, now, t, sizeof t);
+		sd_buf_printf(&l, _("next backup %s"), t);
+	}
+	if (l.len > 0)
+		LINE(normal);
+	sd_buf_printf(&l, _("modems ready: %d of %d"), st->modems_ready,
+	    st->modems);
+	LINE(normal);
+	sd_buf_printf(&l, _("errors in the last hour: %d"), st->errors_hour);
+	LINE(st->errors_hour > 0 ? theme_attr(TH_ERROR) : normal);
+#undef LINE
+	sd_buf_free(&l);
+	return y;
+}
 
 static void
 home_open(struct screen *s)
@@ -141,6 +264,13 @@ home_draw(struct screen *s)
 	    theme_attr(TH_HEADER));
 	/* The day at a glance: what is due, what is open. */
 	y = menu_draw(&d->menu, 4, 2) + 1;
+	/* An admin's: the server, beside the menu (below it when narrow). */
+	if (sd_role_may(app.sess.user.role, SD_OP_STATUS)) {
+		if (COLS >= 72)
+			status_draw(d, 4, 44, COLS - 46, LINES - 2);
+		else
+			y = status_draw(d, y, 2, COLS - 4, LINES - 2) + 1;
+	}
 	if (sd_role_may(app.sess.user.role, SD_OP_NOTE_ADD) && y < LINES - 6) {
 		put_text(y++, 2, COLS - 4, _("Due follow-ups"),
 		    theme_attr(TH_HEADER));
