@@ -45,7 +45,7 @@ struct home_data {
 	int			ntk;
 	time_t			loaded;
 	unsigned		gen;		/* inbox_work_gen when loaded */
-	/* The server's health (SD_OP_STATUS), asked for every 15 s while
+	/* The server's health (SD_OP_STATUS), asked for every 5 s while
 	 * the home screen is shown. */
 	struct sd_server_status	st;
 	int			have_st;
@@ -121,7 +121,7 @@ status_draw(struct home_data *d, int y, int x, int w, int ymax)
 			put_text(y++, x, w, sd_buf_cstr(&l), (attr));	\
 		sd_buf_reset(&l);					\
 	} while (0)
-	if (time(NULL) - d->st_at >= 15) {
+	if (time(NULL) - d->st_at >= 5) {
 		struct sd_err err;
 
 		d->st_at = time(NULL);
@@ -174,10 +174,10 @@ status_draw(struct home_data *d, int y, int x, int w, int ymax)
 	else
 		sd_buf_printf(&l, _("last backup %s, not verified"), t);
 	LINE(sd_backup_last_alarm(b) ? theme_attr(TH_ERROR) : normal);
-	if (sd_backup_last_alarm(b)) {
-		sd_buf_adds(&l, b->error);
-		LINE(theme_attr(TH_ERROR));
-	}
+	/* Why, on up to three lines. */
+	if (sd_backup_last_alarm(b))
+		y = put_wrapped(y, x, w, y + 3 < ymax ? y + 3 : ymax, b->error,
+		    theme_attr(TH_ERROR));
 	if (st->backup_running)
 		sd_buf_adds(&l, _("a backup is running"));
 	else if (st->backup_next != 0) {
