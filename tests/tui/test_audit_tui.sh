@@ -80,7 +80,8 @@ open_menu() {
 	local first at
 	screen >"$T_DIR/home"
 	first=$(grep -nE '^ +1  ' "$T_DIR/home" | head -1 | cut -d: -f1)
-	at=$(grep -nE "^ +[0-9]?  $1\$" "$T_DIR/home" | head -1 | cut -d: -f1)
+	# (an admin's home has the server's status beside the menu)
+	at=$(grep -nE "^ +[0-9]?  $1( {2,}.*)?\$" "$T_DIR/home" | head -1 | cut -d: -f1)
 	[ -n "$first" ] && [ -n "$at" ] || return 1
 	for _ in $(seq $((at - first))); do keys Down; done
 	keys Enter

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -113,6 +114,73 @@ backup_dir(void **state)
 	assert_int_equal(sd_config_backup_dir(&c, out, sizeof out, &e), SD_OK);
 }
 
+/* backup's schedule: times of day, every_seconds, verify; and when the
+ * next scheduled backup falls (sd_backup_next, in the zone's local time). */
+static void
+backup_schedule(void **state)
+{
+	struct sd_config c;
+	struct sd_err e;
+	struct tm tm;
+	time_t t;
+	int incr;
+
+	(void)state;
+	sd_config_defaults(&c);
+	assert_int_equal(c.backup_verify, 1);
+	assert_int_equal(sd_backup_next(&c, 1000, &incr), 0);
+	assert_int_equal(sd_config_parse(&c, "backup = { full = [ \"02:00\" ];\n"
+	    " incremental = [ \"12:30\", \"02:00\" ]; verify = false; };\n",
+	    "t.conf", &e), SD_OK);
+	assert_int_equal(c.nbackup_full, 1);
+	assert_int_equal(c.backup_full[0], 120);
+	assert_int_equal(c.nbackup_incr, 2);
+	assert_int_equal(c.backup_incr[0], 750);
+	assert_int_equal(c.backup_verify, 0);
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = 2026 - 1900;
+	tm.tm_mon = 11;
+	tm.tm_mday = 7;
+	tm.tm_hour = 10;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	/* 10:00: the incremental at 12:30 comes first... */
+	assert_int_equal(sd_backup_next(&c, t, &incr), t + 150 * 60);
+	assert_int_equal(incr, 1);
+	/* ...at 12:30 itself, the full one at 02:00 tomorrow: a full one
+	 * wins its minute over an incremental one. */
+	assert_int_equal(sd_backup_next(&c, t + 150 * 60, &incr),
+	    t + 16 * 3600);
+	assert_int_equal(incr, 0);
+	/* every_seconds, when it comes first. */
+	assert_int_equal(sd_config_parse(&c, "backup = { full = [ \"02:00\" ]; "
+	    "every_seconds = 60; };\n", "t.conf", &e), SD_OK);
+	assert_int_equal(sd_backup_next(&c, t, &incr), t + 60);
+	assert_int_equal(incr, 1);
+	/* Bad ones name file:line and the setting. */
+	assert_int_equal(sd_config_parse(&c, "\nbackup = { full = [ \"25:00\" ]; };\n",
+	    "t.conf", &e), SD_EINVAL);
+	assert_string_equal(e.msg, "t.conf:2: backup.full[0]: '25:00' is not "
+	    "a time of day HH:MM");
+	assert_int_equal(sd_config_parse(&c, "backup = { incremental = "
+	    "[ \"2:0x\" ]; };\n", "t.conf", &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "backup.incremental[0]: '2:0x'"));
+	assert_int_equal(sd_config_parse(&c, "backup = { full = \"02:00\"; };\n",
+	    "t.conf", &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "backup.full: at most 8 local times"));
+	assert_int_equal(sd_config_parse(&c, "backup = { every_seconds = -1; };\n",
+	    "t.conf", &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "every_seconds: -1 is outside"));
+	assert_int_equal(sd_config_parse(&c, "backup = { verify = 1; };\n",
+	    "t.conf", &e), SD_EINVAL);
+	assert_non_null(strstr(e.msg, "backup.verify: must be true or false"));
+	assert_int_equal(sd_config_parse(&c, "log_file = \"/var/log/simdesk/"
+	    "simdeskd.log\";\n", "t.conf", &e), SD_OK);
+	assert_string_equal(c.log_file, "/var/log/simdesk/simdeskd.log");
+}
+
 static void
 files(void **state)
 {
@@ -144,6 +212,7 @@ main(void)
 		cmocka_unit_test(good_text),
 		cmocka_unit_test(bad_text),
 		cmocka_unit_test(backup_dir),
+		cmocka_unit_test(backup_schedule),
 		cmocka_unit_test(files),
 	};
 
