@@ -405,6 +405,7 @@ permission_table(void **state)
 		{ SD_OP_CALL_TAKE, ".SO.." },
 		{ SD_OP_PRESENCE_SHOW, "AS..." },
 		{ SD_OP_BACKUP, "A...." },
+		{ SD_OP_STATUS, "A...." },
 	};
 	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
 	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };
