@@ -35,6 +35,7 @@ static int foreground;
 static FILE *logfile;
 static char logpath[SD_PATH_MAX + 32];	/* logfile's, for reopening */
 static int loglevel = LOG_INFO;
+static int journal;		/* stderr is the journal's: "<3>" prefixes */
 static pthread_mutex_t loglock = PTHREAD_MUTEX_INITIALIZER;
 void	logmsg(int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -75,6 +76,8 @@ logmsg(int prio, const char *fmt, ...)
 		if (logfile != NULL && strftime(when, sizeof when,
 		    "%Y-%m-%d %H:%M:%S ", localtime_r(&now, &tm)) > 0)
 			fputs(when, f);
+		else if (logfile == NULL && journal)
+			fprintf(f, "<%d>", prio);	/* sd-daemon(3) */
 		fputs("simdeskd: ", f);
 		fputs(prio <= LOG_ERR ? "error: " : prio == LOG_WARNING ?
 		    "warning: " : prio >= LOG_DEBUG ? "debug: " : "", f);
@@ -426,6 +429,8 @@ main(int argc, char **argv)
 		}
 	}
 	loglevel = level_of(cfg.log_level);
+	/* Under systemd (-f): each line's priority for the journal. */
+	journal = getenv("JOURNAL_STREAM") != NULL;
 	setlogmask(LOG_UPTO(loglevel));
 	if (cfg.log_file[0] != '\0')
 		sd_strlcpy(logpath, cfg.log_file, sizeof logpath);
