@@ -90,6 +90,21 @@ logmsg(int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Is standard error the journal's stream (systemd's JOURNAL_STREAM names
+ * its device and inode; a redirected stderr is not)? */
+static int
+stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat sb;
+
+	return js != NULL && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+	    fstat(STDERR_FILENO, &sb) == 0 &&
+	    (unsigned long long)sb.st_dev == dev &&
+	    (unsigned long long)sb.st_ino == ino;
+}
+
 /* log_level's name as a syslog priority. */
 static int
 level_of(const char *name)
@@ -430,7 +445,7 @@ main(int argc, char **argv)
 	}
 	loglevel = level_of(cfg.log_level);
 	/* Under systemd (-f): each line's priority for the journal. */
-	journal = getenv("JOURNAL_STREAM") != NULL;
+	journal = stderr_is_journal();
 	setlogmask(LOG_UPTO(loglevel));
 	if (cfg.log_file[0] != '\0')
 		sd_strlcpy(logpath, cfg.log_file, sizeof logpath);
