@@ -397,6 +397,9 @@ call_end(struct msim_bank *b, struct msim_modem *m, const char *why)
 	if (m->huawei)
 		urc(m, "^CEND:1,0,16,16");
 	m->cstate = C_NONE;
+	/* No call, no call timers: one left set would be a deadline in
+	 * the past for simdeskd's poll, which then never sleeps. */
+	m->t_next = m->t_hangup = 0;
 	if (m->peer >= 0) {
 		struct msim_modem *p = &b->m[m->peer];
 
