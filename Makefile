@@ -51,7 +51,7 @@ UNIT	 = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 UNIT_SAN = $(patsubst tests/unit/%.c,$(B)/tests-asan/%,$(UNIT_SRC))
 HELPERS	 = $(B)/tests/mp_worker $(B)/tests/bench_platform $(B)/tests/bench_customers \
 	   $(B)/tests/bench_tel $(B)/tests/simtcp $(B)/tests/wirepoke $(B)/tests/rpcpoke \
-	   $(B)/tests/bench_server
+	   $(B)/tests/bench_server $(B)/tests/bench_idle
 FUZZ	 = $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 MO	 = $(B)/locale/zh_CN/LC_MESSAGES/simdesk.mo
 
@@ -144,6 +144,11 @@ $(B)/tests/mp_worker: tests/mp/mp_worker.c $(LIBOBJ)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)
 
 $(B)/tests/bench_customers: tests/bench/bench_customers.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)
+
+$(B)/tests/bench_idle: tests/bench/bench_idle.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)

@@ -323,7 +323,10 @@ int	sd_db_read(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err);
  */
 void	sd_txn_notify(struct sd_txn *t, const char *key);
 typedef void (*sd_notify_fn)(void *arg, const char *key);
+/* Hooks add up (up to four: the server's inbox bell, simdeskd's job and
+ * print queue); setting one that is set again only changes its arg. */
 void	sd_db_notify_hook(struct sd_db *db, sd_notify_fn fn, void *arg);
+void	sd_db_notify_unhook(struct sd_db *db, sd_notify_fn fn);
 /*
  * Client request ids, so that a write whose connection broke is resolved,
  * never lost or done twice.  While a thread carries out a client's

@@ -26,6 +26,8 @@ struct sd_seq {
 	DB_SEQUENCE	*s;
 };
 
+#define SD_NOTIFY_HOOKS	4
+
 struct sd_db {
 	DB_ENV				*env;
 	const struct sd_table_def	*defs;
@@ -41,8 +43,9 @@ struct sd_db {
 	int				 nseqs;
 	char				*home;
 	int				 lockfd;	/* take_owner_lock */
-	_Atomic(sd_notify_fn)		 notify;	/* sd_db_notify_hook */
-	void *_Atomic			 notify_arg;
+	/* sd_db_notify_hook: the TUIs' inbox bell, simdeskd's job queue */
+	_Atomic(sd_notify_fn)		 notify[SD_NOTIFY_HOOKS];
+	void *_Atomic			 notify_arg[SD_NOTIFY_HOOKS];
 	_Atomic int			 fault_retry;	/* sd_db_fault_retry */
 	_Atomic int			 fault_puts;	/* sd_db_fault_put */
 	int				 fault_table, fault_status;

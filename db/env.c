@@ -899,11 +899,38 @@ sd_txn_notify(struct sd_txn *t, const char *key)
 		notes.n++;
 }
 
+static pthread_mutex_t hooklock = PTHREAD_MUTEX_INITIALIZER;
+
 void
 sd_db_notify_hook(struct sd_db *db, sd_notify_fn fn, void *arg)
 {
-	db->notify_arg = arg;
-	db->notify = fn;
+	int free_at = -1;
+
+	pthread_mutex_lock(&hooklock);
+	for (int i = 0; i < SD_NOTIFY_HOOKS; i++) {
+		if (db->notify[i] == fn) {
+			db->notify_arg[i] = arg;
+			pthread_mutex_unlock(&hooklock);
+			return;
+		}
+		if (db->notify[i] == NULL && free_at < 0)
+			free_at = i;
+	}
+	if (free_at >= 0) {
+		db->notify_arg[free_at] = arg;	/* before fn: readers */
+		db->notify[free_at] = fn;
+	}
+	pthread_mutex_unlock(&hooklock);
+}
+
+void
+sd_db_notify_unhook(struct sd_db *db, sd_notify_fn fn)
+{
+	pthread_mutex_lock(&hooklock);
+	for (int i = 0; i < SD_NOTIFY_HOOKS; i++)
+		if (db->notify[i] == fn)
+			db->notify[i] = NULL;
+	pthread_mutex_unlock(&hooklock);
 }
 
 /* Keys from base on are this transaction's (one run inside another's
@@ -911,10 +938,12 @@ sd_db_notify_hook(struct sd_db *db, sd_notify_fn fn, void *arg)
 static void
 notify_committed(struct sd_db *db, int base)
 {
-	sd_notify_fn fn = db->notify;
+	for (int h = 0; h < SD_NOTIFY_HOOKS; h++) {
+		sd_notify_fn fn = db->notify[h];
 
-	for (int i = base; fn != NULL && i < notes.n; i++)
-		fn(db->notify_arg, notes.key[i]);
+		for (int i = base; fn != NULL && i < notes.n; i++)
+			fn(db->notify_arg[h], notes.key[i]);
+	}
 	notes.n = base;
 }
 

@@ -61,8 +61,16 @@ int	drv_serial_list(char ***names, int *n, struct sd_err *err);
 void	drv_serial_list_free(char **names, int n);
 /* Monotonic milliseconds. */
 int64_t	drv_now_ms(void);
-/* Read, answer, time out, take jobs, report state. */
+/* Read, answer, time out, take jobs, report state.  Jobs are taken when
+ * a committed transaction queued one (the db's notify hook rings
+ * drv_tel_pollfds' eventfd), not by looking at the queue on a timer. */
 void	drv_tel_run(struct drv_tel *d, int64_t now);
+/* Receipts to print: once at the start, then after each print job
+ * committed (the notify hook); clears what it says. */
+int	drv_tel_print_due(struct drv_tel *d);
+/* Debug counters, for simdeskctl status and the idle test: job-queue
+ * reads and loop turns since start. */
+void	drv_tel_counts(const struct drv_tel *d, long *job_reads, long *turns);
 
 /* ---------------------------------------------------------------- SMS PDUs */
 

@@ -9,14 +9,19 @@
  * front ends queue, and the state written back for them.  One poll loop
  * drives every modem and, for sim:N, the simulator too.
  */
+#include <sys/eventfd.h>
+
+#include <errno.h>
 #include <glob.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "drivers/drivers_int.h"
 
@@ -86,13 +91,20 @@ struct probe {
 
 static void probe_free(struct probe *p);
 
+#define JOBS_NONE	UINT64_MAX
+
 struct drv_tel {
 	struct sd_core		*core;
 	struct drv_modem	*m;
 	int			 n;
 	struct msim_bank	*bank;
-	uint64_t		 last_job;
-	int64_t			 next_jobs;
+	/* The job queue: read from just after job_from once something was
+	 * queued (JOBS_NONE: nothing new); wake rings for it. */
+	_Atomic uint64_t	 job_from;
+	_Atomic int		 print_due;
+	int			 wake;		/* eventfd */
+	int64_t			 next_jobs;	/* a retry; INT64_MAX none */
+	long			 job_reads, turns;
 	void			(*log)(int prio, const char *fmt, ...);
 };
 
@@ -669,6 +681,45 @@ modem_open(struct drv_modem *m, int64_t now)
 	audio_open(m);
 }
 
+/*
+ * The db's notify hook (any thread, after a commit): a job queued or a
+ * receipt to print wakes the loop.  The lowest job id rung is where the
+ * next read of the queue starts, so a job whose transaction committed
+ * after a later one's is not passed over.
+ */
+static void
+tel_ring(void *arg, const char *key)
+{
+	struct drv_tel *d = arg;
+	uint64_t id, from;
+
+	if (sd_job_notified(key, &id)) {
+		from = atomic_load(&d->job_from);
+		while ((from == JOBS_NONE || id - 1 < from) &&
+		    !atomic_compare_exchange_weak(&d->job_from, &from, id - 1))
+			;
+	} else if (strcmp(key, SD_PRINT_NOTIFY) == 0)
+		d->print_due = 1;
+	else
+		return;
+	if (write(d->wake, &(uint64_t){ 1 }, sizeof(uint64_t)) < 0) {
+		/* the counter is full: it is rung already */
+	}
+}
+
+int
+drv_tel_print_due(struct drv_tel *d)
+{
+	return atomic_exchange(&d->print_due, 0);
+}
+
+void
+drv_tel_counts(const struct drv_tel *d, long *job_reads, long *turns)
+{
+	*job_reads = d->job_reads;
+	*turns = d->turns;
+}
+
 int
 drv_tel_open(struct sd_core *core, const char *specs,
     void (*log)(int prio, const char *fmt, ...), struct drv_tel **out,
@@ -680,6 +731,7 @@ drv_tel_open(struct sd_core *core, const char *specs,
 
 	d->core = core;
 	d->log = log;
+	d->wake = -1;
 	d->m = xcalloc((size_t)max, sizeof *d->m);
 	if (specs != NULL) {
 		char *copy = xstrdup(specs), *save = NULL;
@@ -755,6 +807,16 @@ drv_tel_open(struct sd_core *core, const char *specs,
 		m->state = -1;
 		set_state(m, M_DOWN, "");
 	}
+	/* Everything queued while simdeskd was away, then what rings. */
+	d->job_from = 0;
+	d->print_due = 1;
+	d->next_jobs = INT64_MAX;
+	if ((d->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
+		drv_tel_close(d);
+		return sd_err_set(err, SD_EINTERNAL, "eventfd: %s",
+		    strerror(errno));
+	}
+	sd_db_notify_hook(core->db, tel_ring, d);
 	*out = d;
 	return SD_OK;
 }
@@ -764,6 +826,7 @@ drv_tel_close(struct drv_tel *d)
 {
 	if (d == NULL)
 		return;
+	sd_db_notify_unhook(d->core->db, tel_ring);
 	for (int i = 0; i < d->n; i++) {
 		struct drv_modem *m = &d->m[i];
 		struct sd_err e;
@@ -784,6 +847,8 @@ drv_tel_close(struct drv_tel *d)
 		sd_modem_report(d->core, &m->rep, &e);
 	}
 	msim_bank_free(d->bank);
+	if (d->wake >= 0)
+		close(d->wake);
 	free(d->m);
 	free(d);
 }
@@ -1029,6 +1094,8 @@ drv_tel_pollfds(struct drv_tel *d, struct pollfd *p, int max)
 {
 	int n = 0, fds[64];
 
+	if (max > 0)
+		p[n++] = (struct pollfd){ d->wake, POLLIN, 0 };
 	for (int i = 0; i < d->n; i++) {
 		want_read(p, &n, max, d->m[i].tr);
 		want_read(p, &n, max, d->m[i].probe ? d->m[i].probe->tr : NULL);
@@ -1360,6 +1427,55 @@ modem_poll(struct drv_modem *m, int64_t now)
 	}
 }
 
+/* A job being worked on (an SMS, USSD or slot switch stays queued until
+ * its modem is done with it): not to be taken again. */
+static int
+in_hand(const struct drv_tel *d, uint64_t id)
+{
+	for (int i = 0; i < d->n; i++)
+		if (d->m[i].sms_job == id || d->m[i].ussd_job == id ||
+		    d->m[i].switch_job == id)
+			return 1;
+	return 0;
+}
+
+/* The queued jobs after job_from, sixteen a turn. */
+static void
+jobs_take(struct drv_tel *d, int64_t now)
+{
+	uint64_t after = atomic_exchange(&d->job_from, JOBS_NONE);
+	struct sd_teljob j;
+	struct sd_err e;
+	int found = 1;
+
+	if (after == JOBS_NONE)
+		return;
+	for (int k = 0; k < 16 && found; k++) {
+		d->job_reads++;
+		if (sd_job_next(d->core, after, &j, &found, &e) != SD_OK) {
+			if (d->log != NULL)
+				d->log(LOG_ERR, "jobs: %s", e.msg);
+			d->next_jobs = now + 1000;	/* read again then */
+			break;
+		}
+		if (!found)
+			break;
+		after = j.id;
+		if (!in_hand(d, j.id))
+			job_run(d, &j, now);
+	}
+	if (found) {
+		/* More may wait (or the read failed): from here again. */
+		uint64_t from = atomic_load(&d->job_from);
+
+		while ((from == JOBS_NONE || after < from) &&
+		    !atomic_compare_exchange_weak(&d->job_from, &from, after))
+			;
+		if (d->next_jobs == INT64_MAX)
+			d->next_jobs = now;
+	}
+}
+
 void
 drv_tel_run(struct drv_tel *d, int64_t now)
 {
@@ -1371,24 +1487,13 @@ drv_tel_run(struct drv_tel *d, int64_t now)
 		modem_poll(&d->m[i], now);
 	if (d->bank != NULL)
 		msim_service(d->bank, now);
-	if (now >= d->next_jobs) {
-		struct sd_teljob j;
-		int found;
-
-		for (int k = 0; k < 16; k++) {
-			if (sd_job_next(d->core, d->last_job, &j, &found, &e) !=
-			    SD_OK) {
-				if (d->log != NULL)
-					d->log(LOG_ERR, "jobs: %s", e.msg);
-				break;
-			}
-			if (!found)
-				break;
-			d->last_job = j.id;
-			job_run(d, &j, now);
-		}
-		d->next_jobs = now + 100;
+	d->turns++;
+	if (read(d->wake, &(uint64_t){ 0 }, sizeof(uint64_t)) < 0) {
+		/* not rung */
 	}
+	if (now >= d->next_jobs)
+		d->next_jobs = INT64_MAX;	/* the retry is now */
+	jobs_take(d, now);
 	for (int i = 0; i < d->n; i++) {
 		struct drv_modem *m = &d->m[i];
 

@@ -509,8 +509,9 @@ main(int argc, char **argv)
 		struct pollfd pfd[160];
 		int64_t now = drv_now_ms(), next;
 
-		/* Modems first: poll wakes on their bytes, or at the next
-		 * deadline, at most 100 ms for the queues and printers. */
+		/* Modems first: poll wakes on their bytes, a job or receipt
+		 * queued (drv_tel's eventfd), or at the next deadline; at
+		 * least once a second for the timed jobs below. */
 		np = 0;
 		next = 1000;	/* data alone: only the timed jobs */
 		if (held) {
@@ -522,8 +523,8 @@ main(int argc, char **argv)
 			np = drv_tel_pollfds(tel, pfd, 160);
 			next = drv_tel_next(tel) - drv_now_ms();
 		}
-		if (next > 100)
-			next = 100;
+		if (next > 1000)
+			next = 1000;
 		if (next < 0)
 			next = 0;
 		if (poll(pfd, (nfds_t)np, (int)next) < 0 && errno != EINTR)
@@ -533,8 +534,8 @@ main(int argc, char **argv)
 			log_open();
 			logmsg(LOG_INFO, "log reopened");
 		}
-		if (tel == NULL)
-			;	/* no printers either */
+		if (tel == NULL || !drv_tel_print_due(tel))
+			;	/* no printers, or nothing queued for them */
 		else if (sd_print_run(core, print_receipt, &printed, &failed,
 		    &err) != SD_OK)
 			logmsg(LOG_ERR, "printing: %s", err.msg);

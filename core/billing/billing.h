@@ -370,6 +370,8 @@ int	sd_print_queue(struct sd_session *s, const char *printer,
 	    const char *number, int cols, struct sd_receipt *out, int *copy,
 	    struct sd_err *err);
 /* simdeskd: print every queued job; *printed and *failed count them. */
+/* The notify key (sd_db_notify_hook) of a committed receipt print job. */
+#define SD_PRINT_NOTIFY	"P:"
 int	sd_print_run(struct sd_core *core,
 	    int (*print)(const char *device, const char *text, struct sd_err *e),
 	    int *printed, int *failed, struct sd_err *err);

@@ -869,6 +869,8 @@ job_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	key64(key, a->id);
 	st = sd_put(t, T_PRINTJOB, key, 8, val.p, val.len, SD_PUT_NOOVERWRITE,
 	    err);
+	if (st == SD_OK)
+		sd_txn_notify(t, SD_PRINT_NOTIFY);	/* simdeskd prints */
 	sd_buf_free(&j.text);
 	sd_buf_free(&val);
 	return st;

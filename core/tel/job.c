@@ -4,6 +4,7 @@
  * records they concern, waited for, taken and finished by simdeskd.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -113,6 +114,9 @@ job_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return st;
 	if ((st = REC_STORE64(t, T_TELJOB, a->j.id, job_f, &a->j, err)) != SD_OK)
 		return st;
+	/* simdeskd's loop wakes for it once this commits. */
+	snprintf(obj, sizeof obj, "J:%llu", (unsigned long long)a->j.id);
+	sd_txn_notify(t, obj);
 	snprintf(obj, sizeof obj, "%s%s%s", a->j.modem, a->j.modem[0] &&
 	    a->j.number[0] ? " " : "", a->j.number);
 	return sd_audit_write(t, a->s->user.login, a->with_call ? "call.dial" :
@@ -209,6 +213,17 @@ sd_job_wait(struct sd_session *s, uint64_t id, int seconds,
 }
 
 /* ---------------------------------------------------------------- simdeskd */
+
+int
+sd_job_notified(const char *key, uint64_t *id)
+{
+	char *end;
+
+	if (key[0] != 'J' || key[1] != ':')
+		return 0;
+	*id = strtoull(key + 2, &end, 10);
+	return *end == '\0' && *id > 0;
+}
 
 
 /* The first job after a->after still queued. */

@@ -212,6 +212,9 @@ int	sd_tel_events(struct sd_session *s, struct sd_tel_event *out, int max,
 	    int *n, struct sd_err *err);
 
 /* ---- simdeskd's side (a system session) */
+/* A committed transaction that queued job id tells the db's notify hooks
+ * "J:id" (sd_db_notify_hook): 1 and *id when key is one. */
+int	sd_job_notified(const char *key, uint64_t *id);
 int	sd_job_next(struct sd_core *core, uint64_t after, struct sd_teljob *out,
 	    int *found, struct sd_err *err);
 int	sd_job_finish(struct sd_core *core, uint64_t id, int status,

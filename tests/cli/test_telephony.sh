@@ -197,6 +197,21 @@ t_ok "... a ringing incoming call, matched to the customer" $?
 IN=$(simdeskctl call list | awk '$4 == "in" && $5 == "13812345678" { print $1 }' | tail -1)
 waitfor 30 state_is "$IN" "ended missed"
 t_ok "... unanswered, it is missed after ring_seconds" $?
+# At rest simdeskd sleeps until its next deadline or an event: its loop
+# wakes about once a second (the timed jobs), not every 100 ms to read the
+# job queue, and a missed call leaves no deadline in the past behind (the
+# simulator's did: poll(.., 0) without end, a third of a core).  Counted:
+# the main thread's polls in 3 s, by strace (skipped without it).
+sleep 1
+command -v strace >/dev/null &&
+    timeout -s INT 3 strace -c -p $D -e trace=poll -o "$T_DIR/idle.strace" 2>/dev/null
+if grep -q poll "$T_DIR/idle.strace" 2>/dev/null; then
+	polls=$(awk '$NF == "poll" { print $4 }' "$T_DIR/idle.strace")
+	[ "$polls" -lt 25 ]
+	t_ok "at rest after a missed call, simdeskd's loop wakes $polls times in 3 s (< 25)" $?
+else
+	t_ok "# SKIP at rest: no strace here (or it may not attach)" 0
+fi
 t_rc 3 "a missed call has no recording (3)" simdeskctl call recording "$IN" --out "$T_DIR/m.wav"
 t_grep "... saying why" "call $IN: no recording \(never answered\)" "$T_DIR/err"
 t_rc 0 "missed calls" simdeskctl call list --missed
