@@ -15,6 +15,10 @@
  * PACE_US: each client sends a request every PACE_US microseconds (or at
  * once when behind) instead of back to back: paced_p50_us paced_p99_us;
  * echoPACE_US: the same paced against the echo threads.
+ * writersW: on the 1M-customer import's data (phone 13<9 digits>, name
+ * 客户<7 digits>), phone and name-prefix lookups by turns while W clients
+ * add customers through the server: w_phone_p50_us w_phone_p99_us
+ * w_name_p50_us w_name_p99_us w_writers_per_s.
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -36,6 +40,9 @@ static _Atomic int failed;
 static struct sd_core *core;
 static long pace_us;		/* 0: back to back */
 static int echo;		/* connect to an echo thread instead */
+static int nwriters;		/* writersW: W clients add customers meanwhile */
+static _Atomic int lookups_done;
+static long wadded[64], wfailed;
 
 static long
 now_us(void)
@@ -52,10 +59,10 @@ phone(char *out, size_t n, unsigned *seed)
 	snprintf(out, n, "139%08d", (int)(rand_r(seed) % (unsigned)ncust));
 }
 
+/* One request of argv (NULL-ended); its exit code, -1 when it broke. */
 static int
-roundtrip(int fd, struct sd_buf *b, struct sd_buf *in, const char *ph)
+request(int fd, struct sd_buf *b, struct sd_buf *in, const char *const *argv)
 {
-	static const char *argv[] = { "customer", "show", NULL };
 	struct sd_wire_msg m;
 	struct sd_err err;
 
@@ -63,7 +70,6 @@ roundtrip(int fd, struct sd_buf *b, struct sd_buf *in, const char *ph)
 	sd_rec_str(b, SD_W_ID, "");
 	for (int i = 0; argv[i]; i++)
 		sd_rec_bytes(b, SD_W_ARG, argv[i], strlen(argv[i]));
-	sd_rec_bytes(b, SD_W_ARG, ph, strlen(ph));
 	sd_wire_finish(b);
 	if (sd_wire_send(fd, b, NULL, 0, &err) != SD_OK)
 		return -1;
@@ -79,6 +85,14 @@ roundtrip(int fd, struct sd_buf *b, struct sd_buf *in, const char *ph)
 		}
 		sd_wire_msg_free(&m);
 	}
+}
+
+static int
+roundtrip(int fd, struct sd_buf *b, struct sd_buf *in, const char *ph)
+{
+	const char *argv[] = { "customer", "show", ph, NULL };
+
+	return request(fd, b, in, argv);
 }
 
 /*
@@ -126,15 +140,159 @@ echo_main(void *arg)
 	return NULL;
 }
 
+static int
+server_fd(void)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s/simdesk.sock", datadir);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
+		perror(sun.sun_path);
+		exit(1);
+	}
+	return fd;
+}
+
+static int
+hello(int fd, struct sd_buf *b, struct sd_buf *in)
+{
+	struct sd_wire_msg m;
+	struct sd_err err;
+	int ok;
+
+	sd_wire_begin(b, SD_MSG_HELLO);
+	sd_rec_int(b, SD_W_VERSION, SD_WIRE_VERSION);
+	sd_wire_finish(b);
+	if (sd_wire_send(fd, b, NULL, 0, &err) != SD_OK ||
+	    sd_wire_recv_msg(fd, in, SD_WIRE_MAX, &m, NULL, NULL, 0, &err) !=
+	    SD_OK)
+		return -1;
+	ok = m.type == SD_MSG_WELCOME;
+	sd_wire_msg_free(&m);
+	return ok ? 0 : -1;
+}
+
+/*
+ * writersW: lookups of the 1M-customer import (phone 13<9 digits>, name
+ * 客户<7 digits>) through the server, a phone and a name prefix (a page of
+ * 20) by turns, while W other clients add customers one request each.
+ */
+static void *
+wlookup(void *arg)
+{
+	int id = (int)(long)arg, fd = server_fd();
+	unsigned seed = (unsigned)id * 7919u + 1;
+	struct sd_buf b = SD_BUF_INIT, in = SD_BUF_INIT;
+	char ph[32], pre[32];
+
+	if (hello(fd, &b, &in) != 0)
+		exit(1);
+	for (int i = 0; i < nreq; i++) {
+		const char *byphone[] = { "customer", "show", ph, NULL };
+		const char *byname[] = { "customer", "search", pre, "--by",
+		    "name", "--limit", "20", NULL };
+		long t0;
+
+		snprintf(ph, sizeof ph, "13%09d", (int)(rand_r(&seed) %
+		    (unsigned)ncust));
+		snprintf(pre, sizeof pre, "客户%05d", (int)(rand_r(&seed) %
+		    (unsigned)(ncust / 100 > 0 ? ncust / 100 : 1)));
+		t0 = now_us();
+		if (request(fd, &b, &in, i % 2 ? byname : byphone) != 0)
+			failed++;
+		lat[id * nreq + i] = now_us() - t0;
+	}
+	close(fd);
+	sd_buf_free(&b);
+	sd_buf_free(&in);
+	return NULL;
+}
+
+static void *
+wwriter(void *arg)
+{
+	int w = (int)(long)arg, fd = server_fd();
+	struct sd_buf b = SD_BUF_INIT, in = SD_BUF_INIT;
+	char ph[32], name[64];
+
+	if (hello(fd, &b, &in) != 0)
+		exit(1);
+	for (long n = 0; !lookups_done; n++) {
+		const char *add[] = { "customer", "add", "--name", name,
+		    "--phone", ph, NULL };
+
+		snprintf(ph, sizeof ph, "145%02d%06ld", w % 100, n % 1000000);
+		snprintf(name, sizeof name, "服务端新客户%02d-%06ld", w, n);
+		if (request(fd, &b, &in, add) == 0)
+			wadded[w]++;
+		else
+			wfailed++;
+	}
+	close(fd);
+	sd_buf_free(&b);
+	sd_buf_free(&in);
+	return NULL;
+}
+
+static int
+cmpl(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+with_writers(int nclients)
+{
+	pthread_t t[64], wt[64];
+	size_t n = (size_t)nclients * (size_t)nreq, np = 0, nn = 0;
+	long *ph = xcalloc(n, sizeof *ph), *nm = xcalloc(n, sizeof *nm);
+	long t0, el, added = 0;
+
+	for (int i = 0; i < nwriters; i++)
+		pthread_create(&wt[i], NULL, wwriter, (void *)(long)i);
+	usleep(300000);		/* the writers under way */
+	t0 = now_us();
+	for (int i = 0; i < nclients; i++)
+		pthread_create(&t[i], NULL, wlookup, (void *)(long)i);
+	for (int i = 0; i < nclients; i++)
+		pthread_join(t[i], NULL);
+	el = now_us() - t0;
+	lookups_done = 1;
+	for (int i = 0; i < nwriters; i++)
+		pthread_join(wt[i], NULL);
+	for (int i = 0; i < nwriters; i++)
+		added += wadded[i];
+	for (size_t i = 0; i < n; i++)
+		if (i % (size_t)nreq % 2)
+			nm[nn++] = lat[i];
+		else
+			ph[np++] = lat[i];
+	qsort(ph, np, sizeof *ph, cmpl);
+	qsort(nm, nn, sizeof *nm, cmpl);
+	printf("w_phone_p50_us %ld\nw_phone_p99_us %ld\n", ph[np / 2],
+	    ph[np * 99 / 100]);
+	printf("w_name_p50_us %ld\nw_name_p99_us %ld\n", nm[nn / 2],
+	    nm[nn * 99 / 100]);
+	printf("w_lookups_per_s %ld\nw_writers_per_s %ld\nw_failed %d\n"
+	    "w_writes_failed %ld\n", el > 0 ? (long)((double)n * 1e6 /
+	    (double)el) : 0, el > 0 ? (long)((double)added * 1e6 /
+	    (double)el) : 0, (int)failed, wfailed);
+	free(ph);
+	free(nm);
+}
+
 static void *
 client(void *arg)
 {
 	int id = (int)(long)arg, fd;
 	unsigned seed = (unsigned)id * 7919u + 1;
-	struct sockaddr_un sun;
 	struct sd_buf b = SD_BUF_INIT, in = SD_BUF_INIT;
-	struct sd_wire_msg m;
-	struct sd_err err;
 	char ph[32];
 
 	long next;
@@ -151,28 +309,12 @@ client(void *arg)
 		}
 		pthread_detach(t);
 		fd = sv[0];
-	} else {
-		memset(&sun, 0, sizeof sun);
-		sun.sun_family = AF_UNIX;
-		snprintf(sun.sun_path, sizeof sun.sun_path, "%s/simdesk.sock",
-		    datadir);
-		fd = socket(AF_UNIX, SOCK_STREAM, 0);
-		if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) !=
-		    0) {
-			perror(sun.sun_path);
-			exit(1);
-		}
-	}
-	sd_wire_begin(&b, SD_MSG_HELLO);
-	sd_rec_int(&b, SD_W_VERSION, SD_WIRE_VERSION);
-	sd_wire_finish(&b);
-	if (sd_wire_send(fd, &b, NULL, 0, &err) != SD_OK ||
-	    sd_wire_recv_msg(fd, &in, SD_WIRE_MAX, &m, NULL, NULL, 0, &err) !=
-	    SD_OK || m.type != SD_MSG_WELCOME) {
+	} else
+		fd = server_fd();
+	if (hello(fd, &b, &in) != 0) {
 		fprintf(stderr, "bench_server: no welcome\n");
 		exit(1);
 	}
-	sd_wire_msg_free(&m);
 	/* Paced clients start spread over one interval. */
 	next = now_us() + (pace_us ? pace_us * id / 16 : 0);
 	for (int i = 0; i < nreq; i++) {
@@ -315,6 +457,13 @@ main(int argc, char **argv)
 	if (ncust < 1 || nclients < 1 || nclients > 64 || nreq < 1)
 		return 2;
 	lat = xcalloc((size_t)nclients * (size_t)nreq, sizeof *lat);
+	if (argc == 6 && strncmp(argv[5], "writers", 7) == 0) {
+		nwriters = atoi(argv[5] + 7);
+		if (nwriters < 1 || nwriters > 64)
+			return 2;
+		with_writers(nclients);
+		return failed ? 1 : 0;
+	}
 	if (argc == 5 || strcmp(argv[5], "direct") != 0) {
 		const char *prefix = "rt";
 

@@ -2,7 +2,8 @@
 # run.sh -- make bench: each figure beside the same job done by the sqlite3
 # CLI (WAL, synchronous=FULL) in the same run on the same machine.
 # BENCH_USERS, BENCH_LOOKUPS, BENCH_POSTS scale it; BENCH_ONLY=server runs
-# only the round trips through simdeskd.
+# only the round trips through simdeskd, BENCH_ONLY=rest simdeskd at rest,
+# the terminals' memory and the lookups with writers through it.
 set -eu
 cd "$(dirname "$0")/../.."
 N=${BENCH_USERS:-200000}
@@ -26,8 +27,10 @@ ratio() {	# ours ref -> "0.52x" (ours / reference: below 1 is faster)
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'
 }
 
-# BENCH_ONLY=server: the round trips through simdeskd alone (a minute).
-if [ "${BENCH_ONLY:-}" != server ]; then
+# BENCH_ONLY=server: the round trips through simdeskd alone (a minute);
+# BENCH_ONLY=rest: simdeskd at rest, the terminals' memory and lookups
+# with writers through the server alone.
+if [ -z "${BENCH_ONLY:-}" ]; then
 echo "bench: $N users, $L lookups, $P durable postings; $(nproc) cores"
 /usr/bin/time -f "%M" -o "$W/rss" "$B" "$W/data" "$N" "$L" "$P" >"$W/ours"
 
@@ -422,7 +425,128 @@ echo "ratio for round trips: below 1.00x simdesk does fewer; for latency, below"
 echo "1.00x simdesk is faster."
 fi
 
+# ------------------------------------------------- at rest, per terminal
+# On the customers' data directory (made here for BENCH_ONLY=rest): its
+# history grown by BENCH_IDLE_REMINDERS follow-ups and BENCH_IDLE_CALLS
+# calls, then simdeskd with BENCH_IDLE_MODEMS simulated modems: lookups
+# through it with BENCH_CUSTOMER_WRITERS writers; its CPU at rest with an
+# idle TUI signed in, measured over BENCH_IDLE_SECONDS and scaled to a
+# minute; BENCH_TERMINALS TUIs each paging the list and opening a card,
+# their USS and PSS (smaps_rollup).
+if [ -z "${BENCH_ONLY:-}" ] || [ "${BENCH_ONLY:-}" = rest ]; then
+C=${BENCH_CUSTOMERS:-1000000}
+NW=${BENCH_CUSTOMER_WRITERS:-16}
+I_M=${BENCH_IDLE_MODEMS:-64}
+I_R=${BENCH_IDLE_REMINDERS:-100000}
+I_C=${BENCH_IDLE_CALLS:-30000}
+I_S=${BENCH_IDLE_SECONDS:-30}
+I_T=${BENCH_TERMINALS:-100}
+make --no-print-directory -s build/tests/bench_idle build/tests/bench_server build/bin/simdeskd
+ms() { date +%s%N; }
+ID="$W/cdata"
+if [ ! -d "$ID" ]; then
+	awk -v n="$C" 'BEGIN { print "name,phone"; for (i = 0; i < n; i++) printf "客户%07d,13%09d\n", i, i }' >"$W/rest.csv"
+	SIMDESK_PASSWORD=benchpw1 build/bin/simdeskctl -D "$ID" init --admin admin >/dev/null
+	build/bin/simdeskctl -D "$ID" customer import "$W/rest.csv" >/dev/null </dev/null
+fi
+stop_server "$ID"
+echo
+echo "bench: simdeskd on $C customers, $I_R reminders and $I_C calls of history, $I_M simulated modems"
+t=$(ms)
+build/tests/bench_idle "$ID" "$I_R" "$I_C" >/dev/null
+gen_s=$(( ($(ms) - t) / 1000000000 ))
+build/bin/simdeskd -D "$ID" --modems "sim:$I_M" 2>/dev/null
+ipid=$(cut -d' ' -f1 "$ID/simdeskd.pid")
+for _ in $(seq 120); do
+	[ "$(build/bin/simdeskctl -D "$ID" modem list 2>/dev/null | grep -c ' ready ')" -ge "$I_M" ] && break
+	sleep 0.5
+done
+ready=$(build/bin/simdeskctl -D "$ID" modem list 2>/dev/null | grep -c ' ready ')
+build/tests/bench_server "$ID" "$C" 4 1000 "writers$NW" >"$W/wsrv" || echo "bench: lookups with writers: some failed"
+wget() { awk -v k="$1" '$1 == k { print $2 }' "$W/wsrv"; }
+cputicks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+hz=$(getconf CLK_TCK)
+per_min() {	# TICKS -> CPU seconds a minute
+	awk -v t="$1" -v hz="$hz" -v s="$I_S" 'BEGIN { printf "%.2f", t / hz * 60 / s }'
+}
+pct() { awk -v t="$1" -v hz="$hz" -v s="$I_S" 'BEGIN { printf "%.2f%%", t / hz / s * 100 }'; }
+d_rest=n/a; t_rest=n/a; d_pct=n/a; t_pct=n/a
+uss_line=n/a; pss_line=n/a; uss_max=n/a; pss_sum=n/a; nterm=0
+if command -v tmux >/dev/null; then
+	sock="simdesk-rbench-$$"
+	# The bench's user is bound to the admin: no password to hash.
+	tmux -L "$sock" new-session -d -s t0 -x 120 -y 40 \
+	    "LANG=C.UTF-8 exec build/bin/simdesk -D $ID"
+	sleep 5		# signed in, its first screens drawn
+	tpid=$(tmux -L "$sock" list-panes -t t0 -F '#{pane_pid}')
+	d0=$(cputicks "$ipid"); t0=$(cputicks "$tpid")
+	sleep "$I_S"
+	d1=$(cputicks "$ipid"); t1=$(cputicks "$tpid")
+	d_rest=$(per_min $((d1 - d0))); d_pct=$(pct $((d1 - d0)))
+	t_rest=$(per_min $((t1 - t0))); t_pct=$(pct $((t1 - t0)))
+	# The terminals: each pages the list of everyone and opens a card.
+	for i in $(seq 1 $((I_T - 1))); do
+		tmux -L "$sock" new-window -d -t "t0:$i" \
+		    "LANG=C.UTF-8 exec build/bin/simdesk -D $ID"
+	done
+	sleep 3
+	for i in $(seq 0 $((I_T - 1))); do
+		tmux -L "$sock" send-keys -t "t0:$i" 3
+	done
+	sleep 2
+	for i in $(seq 0 $((I_T - 1))); do
+		tmux -L "$sock" send-keys -t "t0:$i" NPage NPage NPage
+	done
+	sleep 2
+	for i in $(seq 0 $((I_T - 1))); do
+		tmux -L "$sock" send-keys -t "t0:$i" Enter
+	done
+	sleep 3
+	for i in $(seq 0 $((I_T - 1))); do
+		p=$(tmux -L "$sock" list-panes -t "t0:$i" -F '#{pane_pid}')
+		tmux -L "$sock" capture-pane -p -t "t0:$i" | grep -q "Phone  *13" || continue
+		awk '/^Pss:/ { p = $2 } /^Private_(Clean|Dirty):/ { u += $2 }
+		    END { print u, p }' "/proc/$p/smaps_rollup" 2>/dev/null
+	done >"$W/mem"
+	tmux -L "$sock" kill-server
+	nterm=$(wc -l <"$W/mem")
+	if [ "$nterm" -gt 0 ]; then
+		uss_line=$(sort -n "$W/mem" | awk '{ u[NR] = $1 } END { printf "%d / %d / %d", u[1], u[int((NR + 1) / 2)], u[NR] }')
+		pss_line=$(sort -k2 -n "$W/mem" | awk '{ p[NR] = $2 } END { printf "%d / %d / %d", p[1], p[int((NR + 1) / 2)], p[NR] }')
+		uss_max=$(sort -n "$W/mem" | tail -1 | cut -d' ' -f1)
+		pss_sum=$(awk '{ s += $2 } END { print s }' "$W/mem")
+		uss_sum=$(awk '{ s += $1 } END { print s }' "$W/mem")
+	fi
+fi
+stop_server "$ID"
+printf '\n%-44s %14s %14s %9s\n' "figure" "via server" "sqlite3" "ratio"
+printf '%-44s %11s us %11s us %9s\n' "lookup by phone, $NW writers, p50" "$(wget w_phone_p50_us)" "${ref_pm:-n/a}" "(sqlite3: mean)"
+printf '%-44s %11s us %14s\n' "  p99 (target <= 1000)" "$(wget w_phone_p99_us)" ""
+printf '%-44s %11s us %11s us %9s\n' "name prefix, 20 rows, $NW writers, p50" "$(wget w_name_p50_us)" "${ref_nm:-n/a}" "(sqlite3: mean)"
+printf '%-44s %11s us %14s\n' "  p99 (target <= 1000)" "$(wget w_name_p99_us)" ""
+printf '%-44s %11s/s\n' "  lookups served (4 clients)" "$(wget w_lookups_per_s)"
+printf '%-44s %11s/s %11s/s\n' "  the $NW writers' adds meanwhile" "$(wget w_writers_per_s)" "${ref_added:+$(awk -v n="$ref_added" -v t="$tw" 'BEGIN { printf "%d", n / (t / 1e9) }')}"
+printf '%-44s %11s s\n' "history written (bench_idle)" "$gen_s"
+printf '%-44s %11s\n' "modems ready" "$ready of $I_M"
+printf '%-44s %11s s %14s\n' "simdeskd at rest, CPU s a minute" "$d_rest" "(target 0.60)"
+printf '%-44s %11s %14s\n' "  = share of one core" "$d_pct" "(target 1%)"
+printf '%-44s %11s s %14s\n' "idle TUI signed in, CPU s a minute" "$t_rest" "(target 0.30)"
+printf '%-44s %11s %14s\n' "  = share of one core" "$t_pct" "(target 0.5%)"
+printf '%-44s %14s %14s\n' "terminals paged and on a card" "$nterm of $I_T" ""
+printf '%-44s %11s KB %14s\n' "  USS per terminal, min / median / max" "$uss_line" "(target 4096)"
+printf '%-44s %11s KB\n' "  PSS per terminal, min / median / max" "$pss_line"
+printf '%-44s %11s KB %14s\n' "  PSS of all $nterm summed" "$pss_sum" "(target 307200)"
+printf '%-44s %11s KB\n' "  USS of all $nterm summed" "${uss_sum:-n/a}"
+echo "At rest: measured over $I_S s (not a whole minute) and scaled to one;"
+echo "clock ticks of 1/$hz s, so a figure under $(awk -v hz="$hz" -v s="$I_S" 'BEGIN { printf "%.2f", 60 / hz / s }') s a minute reads as 0."
+echo "Lookups: 4 clients through the server, a phone and a name prefix by"
+echo "turns, while $NW clients add customers one request each; sqlite3's"
+echo "figure is its CLI's mean with its $NW writers (the customers section)."
+echo "The environment's cache: cache_mb (simdesk.conf(5)), 64 MiB unless set."
+fi
+
 # ---------------------------------------------------------------- the server
+if [ -z "${BENCH_ONLY:-}" ] || [ "${BENCH_ONLY:-}" = server ]; then
 # A small operation's round trip through simdeskd: 16 clients, each on one
 # connection, "customer show PHONE"; beside it the same lookups made
 # in-process on the environment (the direct access of the earlier design).
@@ -488,3 +612,4 @@ echo
 echo "ratio = simdesk / sqlite3 (below 1.00x simdesk is faster).  sqlite3's"
 echo "lookup mean includes its CLI's per-statement output; its p50/p99 cannot"
 echo "be taken from the CLI.  Lookups go through core (role check, read txn)."
+fi
