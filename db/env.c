@@ -453,6 +453,8 @@ env_setup(DB_ENV *env, const struct sd_db_opts *o, struct sd_err *err)
 
 	env->set_errcall(env, errcall);
 	env->set_msgcall(env, msgcall);
+	/* cache_mb (simdesk.conf(5)): a fixed 64 MiB unless set, one region
+	 * in simdeskd's memory; the clients have no cache of their own. */
 	env->set_cachesize(env, 0, (o->cache_mb ? o->cache_mb : 64) << 20, 1);
 	env->set_lk_detect(env, DB_LOCK_DEFAULT);
 	env->set_lk_max_lockers(env, 20000);

@@ -68,9 +68,6 @@ void	drv_tel_run(struct drv_tel *d, int64_t now);
 /* Receipts to print: once at the start, then after each print job
  * committed (the notify hook); clears what it says. */
 int	drv_tel_print_due(struct drv_tel *d);
-/* Debug counters, for simdeskctl status and the idle test: job-queue
- * reads and loop turns since start. */
-void	drv_tel_counts(const struct drv_tel *d, long *job_reads, long *turns);
 
 /* ---------------------------------------------------------------- SMS PDUs */
 

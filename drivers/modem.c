@@ -104,7 +104,6 @@ struct drv_tel {
 	_Atomic int		 print_due;
 	int			 wake;		/* eventfd */
 	int64_t			 next_jobs;	/* a retry; INT64_MAX none */
-	long			 job_reads, turns;
 	void			(*log)(int prio, const char *fmt, ...);
 };
 
@@ -711,13 +710,6 @@ int
 drv_tel_print_due(struct drv_tel *d)
 {
 	return atomic_exchange(&d->print_due, 0);
-}
-
-void
-drv_tel_counts(const struct drv_tel *d, long *job_reads, long *turns)
-{
-	*job_reads = d->job_reads;
-	*turns = d->turns;
 }
 
 int
@@ -1451,7 +1443,6 @@ jobs_take(struct drv_tel *d, int64_t now)
 	if (after == JOBS_NONE)
 		return;
 	for (int k = 0; k < 16 && found; k++) {
-		d->job_reads++;
 		if (sd_job_next(d->core, after, &j, &found, &e) != SD_OK) {
 			if (d->log != NULL)
 				d->log(LOG_ERR, "jobs: %s", e.msg);
@@ -1487,7 +1478,6 @@ drv_tel_run(struct drv_tel *d, int64_t now)
 		modem_poll(&d->m[i], now);
 	if (d->bank != NULL)
 		msim_service(d->bank, now);
-	d->turns++;
 	if (read(d->wake, &(uint64_t){ 0 }, sizeof(uint64_t)) < 0) {
 		/* not rung */
 	}

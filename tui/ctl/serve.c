@@ -891,25 +891,65 @@ welcome(struct conn *k)
 }
 
 static _Atomic int stopping;
+static int stop_fd = -1;	/* an eventfd: rung for good when stopping */
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+static void
+stop_init(void)
+{
+	stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+}
 
 void
 ctl_serve_stop(void)
 {
+	pthread_once(&stop_once, stop_init);
 	stopping = 1;
+	if (stop_fd >= 0 && write(stop_fd, &(uint64_t){ 1 }, sizeof(uint64_t)) <
+	    0) {
+		/* full: rung already */
+	}
 }
 
-/* Wait for the next frame: 0 when one comes, -1 idle too long or the
- * server stopping.  A TUI's inbox is pushed meanwhile. */
+static int64_t
+clock_ms(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait for the next frame: 0 when one comes, -1 idle too long or the
+ * server stopping.  A TUI's inbox is pushed meanwhile.  Asleep until a
+ * frame, the bell, the stop, the user's next reminder or the idle limit
+ * (and once a minute, should the wall clock move): no tick.
+ */
 static int
 wait_next(struct conn *k)
 {
-	/* A signed-in TUI waits for its user as long as it takes. */
-	for (int ms = 0; (ms < IDLE_SECONDS * 1000 || k->login[0] != '\0') &&
-	    !stopping && !k->broken; ms += 250) {
-		struct pollfd p[2] = { { k->fd, POLLIN, 0 },
-		    { k->login[0] ? k->bell : -1, POLLIN, 0 } };
-		int r = poll(p, 2, 250);
+	int64_t idle_end = clock_ms(CLOCK_MONOTONIC) + IDLE_SECONDS * 1000;
 
+	pthread_once(&stop_once, stop_init);
+	while (!stopping && !k->broken) {
+		struct pollfd p[3] = { { k->fd, POLLIN, 0 },
+		    { k->login[0] ? k->bell : -1, POLLIN, 0 },
+		    { stop_fd, POLLIN, 0 } };
+		int64_t wait = 60000, left;
+		int r;
+
+		/* A signed-in TUI waits for its user as long as it takes. */
+		if (k->login[0] == '\0') {
+			if ((left = idle_end - clock_ms(CLOCK_MONOTONIC)) <= 0)
+				return -1;
+			if (left < wait)
+				wait = left;
+		} else if (k->rem_next != 0) {
+			left = k->rem_next * 1000 - clock_ms(CLOCK_REALTIME);
+			wait = left < 0 ? 0 : left < wait ? left : wait;
+		}
+		r = poll(p, 3, (int)wait);
 		if (r < 0 && errno != EINTR)
 			return -1;
 		if (k->login[0] != '\0' && (p[1].revents & POLLIN ||
