@@ -313,6 +313,15 @@ int	sd_db_restore(const char *dir, const char *passphrase, int64_t until,
  * status aborts and is returned.
  */
 int	sd_db_run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err);
+/*
+ * The same, but its commit does not wait for the disk: for the batches of
+ * an import whose last transaction is an sd_db_run, whose synced commit
+ * writes the log of every one before it.  Until then a crash may lose
+ * them (the log is written in order: never one without those before it),
+ * so the import is not reported done before that last commit.
+ */
+int	sd_db_run_nosync(struct sd_db *db, sd_txn_fn fn, void *arg,
+	    struct sd_err *err);
 /* The same, read-only with read-committed isolation (no commit needed);
  * it reruns fn after a deadlock too (readers take locks): the same rule. */
 int	sd_db_read(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err);
@@ -380,6 +389,24 @@ int	sd_get(struct sd_txn *t, int table, const void *key, size_t klen,
 int	sd_put(struct sd_txn *t, int table, const void *key, size_t klen,
 	    const void *val, size_t vlen, int flags, struct sd_err *err);
 int	sd_del(struct sd_txn *t, int table, const void *key, size_t klen,
+	    struct sd_err *err);
+/* A record for sd_put_new. */
+struct sd_kv {
+	const void	*key;
+	size_t		 klen;
+	const void	*val;
+	size_t		 vlen;
+};
+/*
+ * n new records into table at once, for imports (db/bulk.c): the same
+ * records and index entries as n sd_put(..., SD_PUT_NOOVERWRITE) calls,
+ * but the records and then each index's keys are written in key order
+ * through one bulk cursor each, not through associate row by row.  The
+ * keys must be new: SD_EEXIST when a key is in the table or a unique
+ * index already; some rows may be written by then, so the caller aborts
+ * its transaction on any error.  rows keeps its order.
+ */
+int	sd_put_new(struct sd_txn *t, int table, struct sd_kv *rows, size_t n,
 	    struct sd_err *err);
 /* Look up one record through a secondary index (first match). */
 int	sd_get_by(struct sd_txn *t, int table, int index, const void *key,

@@ -19,6 +19,10 @@
 struct sd_table {
 	DB	*pri;
 	DB	*sec[SD_INDEX_MAX];
+	/* The same files through handles without associate, for bulk
+	 * inserts that write each index in key order (bulk.c): raw[0] the
+	 * table, raw[1 + j] index j.  Only for tables with indexes. */
+	DB	*raw[1 + SD_INDEX_MAX];
 };
 
 struct sd_seq {

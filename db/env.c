@@ -402,6 +402,15 @@ open_tables(struct sd_db *db, int create, int encrypt, struct sd_err *err)
 			    sec_callback, fresh ? DB_CREATE : 0);
 			if (ret != 0)
 				st = sanitize(ret, err, b.p);
+			if (st == SD_OK)
+				st = open_one(db, txn, &t->raw[1 + j], b.p,
+				    !ix->unique, 0, encrypt, err);
+		}
+		if (st == SD_OK && def->nindexes > 0) {
+			sd_buf_reset(&b);
+			sd_buf_printf(&b, "%s.db", def->name);
+			st = open_one(db, txn, &t->raw[0], b.p, 0, 0, encrypt,
+			    err);
 		}
 		sd_buf_free(&b);
 	}
@@ -430,6 +439,9 @@ close_tables(struct sd_db *db)
 		db->seqs[i].s->close(db->seqs[i].s, 0);
 	db->nseqs = 0;
 	for (int i = 0; db->t != NULL && i < db->ntables; i++) {
+		for (int j = 0; j < 1 + SD_INDEX_MAX; j++)
+			if (db->t[i].raw[j] != NULL)
+				db->t[i].raw[j]->close(db->t[i].raw[j], how);
 		/* Secondaries close before their primary. */
 		for (int j = 0; j < SD_INDEX_MAX; j++)
 			if (db->t[i].sec[j] != NULL)
@@ -1064,6 +1076,12 @@ int
 sd_db_run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err)
 {
 	return run(db, fn, arg, err, 0);
+}
+
+int
+sd_db_run_nosync(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err)
+{
+	return run(db, fn, arg, err, DB_TXN_NOSYNC);
 }
 
 int

@@ -609,7 +609,13 @@ sd_import_cleanup(struct sd_core *core, int all, struct sd_err *err)
 
 /* ---------------------------------------------------------------- writing */
 
-#define BATCH 500
+/*
+ * Rows a batch: each batch is checked against the database in a read
+ * transaction, then written in one transaction whose commit does not wait
+ * for the disk (the import's last, synced commit writes them all; a crash
+ * before it is undone by the cleanup like any half-written import).
+ */
+#define BATCH 5000
 
 struct write_arg {
 	struct sd_core		*core;
@@ -623,6 +629,10 @@ struct write_arg {
 	uint64_t		 next_id;
 	int64_t			 now;
 	long			 written;
+	int			 one_by_one;	/* after a clash: say whose */
+	struct sd_buf		 vals;		/* the batch's records */
+	struct sd_kv		*kv;
+	uint8_t			(*keys)[8];
 };
 
 static int
@@ -630,10 +640,13 @@ write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct write_arg *a = arg;
 	uint64_t id = a->next_id;
+	size_t n = 0, *off;
 	struct row r;
 	int st;
 
 	a->written = 0;
+	sd_buf_reset(&a->vals);
+	off = xcalloc((size_t)(a->to - a->from), sizeof *off);
 	for (int i = a->from; i < a->to; i++) {
 		if (a->state[i] != ROW_OK)
 			continue;
@@ -642,9 +655,36 @@ write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		r.c.id = id++;
 		r.c.import_id = a->import_id;
 		r.c.created = r.c.updated = r.c.last_contact = a->now;
-		if ((st = customer_put(t, &r.c, "", err)) != SD_OK)	/* new */
-			return st;
+		if (a->one_by_one) {
+			if ((st = customer_put(t, &r.c, "", err)) != SD_OK) {
+				free(off);
+				return st;
+			}
+		} else {
+			struct sd_buf one = SD_BUF_INIT;
+
+			customer_encode(&r.c, "", &one);
+			off[n] = a->vals.len;
+			sd_buf_add(&a->vals, one.p, one.len);
+			key64(a->keys[n], r.c.id);
+			a->kv[n].key = a->keys[n];
+			a->kv[n].klen = 8;
+			a->kv[n].vlen = one.len;
+			n++;
+			sd_buf_free(&one);
+		}
 		a->written++;
+	}
+	/* The records and each index in key order, in bulk. */
+	for (size_t k = 0; k < n; k++)
+		a->kv[k].val = a->vals.p + off[k];
+	free(off);
+	if (n > 0 && (st = sd_put_new(t, T_CUSTOMER, a->kv, n, err)) != SD_OK) {
+		/* A phone taken since it was checked: the batch again, row
+		 * by row, to name the customer who has it. */
+		if (st == SD_EEXIST)
+			a->one_by_one = 1;
+		return st;
 	}
 	return SD_OK;
 }
@@ -676,6 +716,8 @@ sd_customer_import(struct sd_session *s, const char *file,
 	struct imp m;
 	int *colfield = NULL, nrows = t->nrows - 1, st;
 	size_t cap;
+	struct sd_kv *kv = NULL;
+	uint8_t (*keys)[8] = NULL;
 
 	memset(res, 0, sizeof *res);
 	if ((st = sd_authorize(s, SD_OP_CUST_IMPORT, file, err)) != SD_OK)
@@ -775,10 +817,12 @@ sd_customer_import(struct sd_session *s, const char *file,
 			goto out;
 	}
 	res->import_id = m.id;
+	kv = xcalloc(BATCH, sizeof *kv);
+	keys = xcalloc(BATCH, sizeof *keys);
 	for (int i = 0; i < nrows; i += BATCH) {
 		struct write_arg a = { s->core, state, t, colfield, file, o->owner,
 		    i, i + BATCH < nrows ? i + BATCH : nrows, m.id, 0, m.started,
-		    0 };
+		    0, 0, SD_BUF_INIT, NULL, NULL };
 		unsigned good = 0;
 
 		for (int k = a.from; k < a.to; k++)
@@ -786,8 +830,16 @@ sd_customer_import(struct sd_session *s, const char *file,
 		if (good == 0)
 			continue;
 		if ((st = sd_seq_take(s->core->db, "customer", good, &a.next_id,
-		    err)) != SD_OK ||
-		    (st = sd_db_run(s->core->db, write_txn, &a, err)) != SD_OK) {
+		    err)) == SD_OK) {
+			a.kv = kv;
+			a.keys = keys;
+			st = sd_db_run_nosync(s->core->db, write_txn, &a, err);
+			if (st == SD_EEXIST && a.one_by_one)
+				st = sd_db_run_nosync(s->core->db, write_txn, &a,
+				    err);
+			sd_buf_free(&a.vals);
+		}
+		if (st != SD_OK) {
 			struct sd_err e2;
 			struct imp_arg ia = { &m, s->user.login, "undone" };
 
@@ -816,6 +868,8 @@ sd_customer_import(struct sd_session *s, const char *file,
 		st = sd_db_run(s->core->db, imp_txn, &ia, err);
 	}
 out:
+	free(kv);
+	free(keys);
 	free(state);
 	free(bads.v);
 	free(colfield);
