@@ -186,15 +186,119 @@ put_pairs(DB *d, DB_TXN *txn, const struct pair *p, size_t n, int unique,
 	return sd_db_sanitize(ret, err, what);
 }
 
-int
-sd_put_new(struct sd_txn *t, int table, struct sd_kv *rows, size_t n,
-    struct sd_err *err)
+/* Add one key of row to x. */
+static void
+ix_add(struct ixkeys *x, const void *k, size_t kl, size_t row, size_t hint)
+{
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : hint + 16;
+		x->at = xrealloc(x->at, x->cap * sizeof *x->at);
+	}
+	x->at[x->n].off = x->keys.len;
+	x->at[x->n].len = kl;
+	x->at[x->n].row = row;
+	x->n++;
+	sd_buf_add(&x->keys, k, kl);
+}
+
+/* The keys of x as pairs (key, the row's primary key), sorted, into *p. */
+static void
+ix_pairs(const struct ixkeys *x, const struct sd_kv *rows, int unique,
+    struct pair **p, size_t *cap)
+{
+	int (*cmp)(const void *, const void *) = unique ? pair_cmp_key :
+	    pair_cmp_dup;
+
+	if (x->n > *cap) {
+		*cap = x->n;
+		*p = xrealloc(*p, *cap * sizeof **p);
+	}
+	for (size_t m = 0; m < x->n; m++) {
+		(*p)[m].k = (const uint8_t *)x->keys.p + x->at[m].off;
+		(*p)[m].kl = (uint32_t)x->at[m].len;
+		(*p)[m].v = rows[x->at[m].row].key;
+		(*p)[m].vl = (uint32_t)rows[x->at[m].row].klen;
+	}
+	if (!sorted(*p, x->n, cmp))
+		qsort(*p, x->n, sizeof **p, cmp);
+}
+
+/* Delete n pairs (in order) from d in bulk: each must be there. */
+static int
+del_pairs(DB *d, DB_TXN *txn, const struct pair *p, size_t n,
+    const char *what, struct sd_err *err)
+{
+	size_t i = 0;
+	void *buf = NULL;
+	size_t cap = 0;
+	int ret = 0;
+
+	while (i < n && ret == 0) {
+		size_t need = sizeof(u_int32_t), j;
+		DBT k;
+		void *ptr;
+
+		for (j = i; j < n; j++) {
+			size_t one = (size_t)p[j].kl + p[j].vl + 4 * sizeof(u_int32_t);
+
+			if (j > i && need + one > (1u << 20))
+				break;
+			need += one;
+		}
+		need = (need + 7) & ~(size_t)7;
+		if (need > cap) {
+			free(buf);
+			cap = need;
+			buf = xmalloc(cap);
+		}
+		memset(&k, 0, sizeof k);
+		k.data = buf;
+		k.ulen = (u_int32_t)cap;
+		k.flags = DB_DBT_USERMEM;
+		DB_MULTIPLE_WRITE_INIT(ptr, &k);
+		for (size_t m = i; m < j && ptr != NULL; m++)
+			DB_MULTIPLE_KEY_WRITE_NEXT(ptr, &k, p[m].k, p[m].kl,
+			    p[m].v, p[m].vl);
+		if (ptr == NULL) {
+			free(buf);
+			return sd_err_set(err, SD_EINTERNAL, "%s: bulk buffer "
+			    "overflow", what);
+		}
+		ret = d->del(d, txn, &k, DB_MULTIPLE_KEY);
+		i = j;
+	}
+	free(buf);
+	if (ret == DB_NOTFOUND)	/* an index entry its record said it had */
+		return sd_err_set(err, SD_EINTERNAL, "%s: an index entry is "
+		    "missing (run verify)", what);
+	return sd_db_sanitize(ret, err, what);
+}
+
+/* Is key k (kl bytes) among those of ks? */
+static int
+keys_have(const struct sd_keys *ks, const char *k, size_t kl)
+{
+	for (int m = 0; m < ks->n; m++)
+		if (ks->len[m] == kl && memcmp(ks->buf.p + ks->off[m], k, kl) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * sd_put_new (old NULL) and sd_put_replace: the records, then for each
+ * index the entries that go (old records' keys the new ones lack) and
+ * those that come, each in key order.
+ */
+static int
+bulk_write(struct sd_txn *t, int table, struct sd_kv *rows,
+    const struct sd_kv *old, size_t n, struct sd_err *err)
 {
 	struct sd_db *db = t->db;
 	const struct sd_table_def *def = &db->defs[table];
 	struct sd_table *tb = &db->t[table];
 	struct pair *p;
-	struct ixkeys *ix;
+	struct ixkeys *ins, *del;
+	struct sd_keys *kk, *ok;	/* a record's keys, each index's */
 	size_t cap;
 	int st = SD_OK;
 
@@ -208,7 +312,8 @@ sd_put_new(struct sd_txn *t, int table, struct sd_kv *rows, size_t n,
 		/* No indexes: the table's own handle, one put at a time. */
 		for (size_t i = 0; i < n && st == SD_OK; i++)
 			st = sd_put(t, table, rows[i].key, rows[i].klen,
-			    rows[i].val, rows[i].vlen, SD_PUT_NOOVERWRITE, err);
+			    rows[i].val, rows[i].vlen, old == NULL ?
+			    SD_PUT_NOOVERWRITE : 0, err);
 		return st;
 	}
 	cap = n;
@@ -222,68 +327,95 @@ sd_put_new(struct sd_txn *t, int table, struct sd_kv *rows, size_t n,
 	}
 	if (!sorted(p, n, pair_cmp_key))
 		qsort(p, n, sizeof *p, pair_cmp_key);
-	st = put_pairs(tb->raw[0], t->txn, p, n, 1, def->name, err);
+	st = put_pairs(tb->raw[0], t->txn, p, n, old == NULL, def->name, err);
 	/*
 	 * Each record's keys for every index, record by record (an
 	 * extractor may keep the record it decoded last for the next
 	 * index), then each index sorted and written.
 	 */
-	ix = xcalloc((size_t)def->nindexes, sizeof *ix);
-	for (size_t i = 0; st == SD_OK && i < n; i++)
+	ins = xcalloc((size_t)def->nindexes, sizeof *ins);
+	del = xcalloc((size_t)def->nindexes, sizeof *del);
+	kk = xcalloc((size_t)def->nindexes, sizeof *kk);
+	ok = xcalloc((size_t)def->nindexes, sizeof *ok);
+	for (size_t i = 0; st == SD_OK && i < n; i++) {
+		/* An extractor's failure: not indexed, as associate. */
 		for (int j = 0; j < def->nindexes; j++) {
-			struct ixkeys *x = &ix[j];
-			struct sd_keys k;
-
-			memset(&k, 0, sizeof k);
+			kk[j].n = 0;
+			sd_buf_reset(&kk[j].buf);
 			if (def->indexes[j].extract(rows[i].key, rows[i].klen,
-			    rows[i].val, rows[i].vlen, &k) != 0) {
-				sd_buf_free(&k.buf);
-				continue;	/* as associate: not indexed */
-			}
-			for (int m = 0; m < k.n; m++) {
-				if (x->n == x->cap) {
-					x->cap = x->cap ? x->cap * 2 : n + 16;
-					x->at = xrealloc(x->at, x->cap *
-					    sizeof *x->at);
-				}
-				x->at[x->n].off = x->keys.len;
-				x->at[x->n].len = k.len[m];
-				x->at[x->n].row = i;
-				x->n++;
-				sd_buf_add(&x->keys, k.buf.p + k.off[m], k.len[m]);
-			}
-			sd_buf_free(&k.buf);
+			    rows[i].val, rows[i].vlen, &kk[j]) != 0)
+				kk[j].n = 0;
 		}
-	for (int j = 0; st == SD_OK && j < def->nindexes; j++) {
-		const struct sd_index_def *d = &def->indexes[j];
-		struct ixkeys *x = &ix[j];
-		int (*cmp)(const void *, const void *) = d->unique ?
-		    pair_cmp_key : pair_cmp_dup;
-		char what[80];
+		for (int j = 0; old != NULL && j < def->nindexes; j++) {
+			ok[j].n = 0;
+			sd_buf_reset(&ok[j].buf);
+			if (def->indexes[j].extract(old[i].key, old[i].klen,
+			    old[i].val, old[i].vlen, &ok[j]) != 0)
+				ok[j].n = 0;
+		}
+		for (int j = 0; j < def->nindexes; j++) {
+			const struct sd_keys *k = &kk[j], *o = &ok[j];
 
-		if (x->n == 0)
-			continue;
-		if (x->n > cap) {
-			cap = x->n;
-			p = xrealloc(p, cap * sizeof *p);
+			for (int m = 0; old != NULL && m < o->n; m++)
+				if (!keys_have(k, o->buf.p + o->off[m], o->len[m]))
+					ix_add(&del[j], o->buf.p + o->off[m],
+					    o->len[m], i, 0);
+			for (int m = 0; m < k->n; m++)
+				if (old == NULL || !keys_have(o, k->buf.p +
+				    k->off[m], k->len[m]))
+					ix_add(&ins[j], k->buf.p + k->off[m],
+					    k->len[m], i, n);
 		}
-		for (size_t m = 0; m < x->n; m++) {
-			p[m].k = (const uint8_t *)x->keys.p + x->at[m].off;
-			p[m].kl = (uint32_t)x->at[m].len;
-			p[m].v = rows[x->at[m].row].key;
-			p[m].vl = (uint32_t)rows[x->at[m].row].klen;
-		}
-		if (!sorted(p, x->n, cmp))
-			qsort(p, x->n, sizeof *p, cmp);
-		snprintf(what, sizeof what, "%s-%s", def->name, d->name);
-		st = put_pairs(tb->raw[1 + j], t->txn, p, x->n, d->unique, what,
-		    err);
 	}
 	for (int j = 0; j < def->nindexes; j++) {
-		sd_buf_free(&ix[j].keys);
-		free(ix[j].at);
+		sd_buf_free(&kk[j].buf);
+		sd_buf_free(&ok[j].buf);
 	}
-	free(ix);
+	free(kk);
+	free(ok);
+	for (int j = 0; st == SD_OK && j < def->nindexes; j++) {
+		const struct sd_index_def *d = &def->indexes[j];
+		char what[80];
+
+		snprintf(what, sizeof what, "%s-%s", def->name, d->name);
+		if (del[j].n > 0) {
+			ix_pairs(&del[j], rows, d->unique, &p, &cap);
+			st = del_pairs(tb->raw[1 + j], t->txn, p, del[j].n, what,
+			    err);
+		}
+		if (st == SD_OK && ins[j].n > 0) {
+			ix_pairs(&ins[j], rows, d->unique, &p, &cap);
+			st = put_pairs(tb->raw[1 + j], t->txn, p, ins[j].n,
+			    d->unique, what, err);
+		}
+	}
+	for (int j = 0; j < def->nindexes; j++) {
+		sd_buf_free(&ins[j].keys);
+		free(ins[j].at);
+		sd_buf_free(&del[j].keys);
+		free(del[j].at);
+	}
+	free(ins);
+	free(del);
 	free(p);
 	return st;
+}
+
+int
+sd_put_new(struct sd_txn *t, int table, struct sd_kv *rows, size_t n,
+    struct sd_err *err)
+{
+	return bulk_write(t, table, rows, NULL, n, err);
+}
+
+int
+sd_put_replace(struct sd_txn *t, int table, struct sd_kv *rows,
+    const struct sd_kv *old, size_t n, struct sd_err *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (old[i].klen != rows[i].klen ||
+		    memcmp(old[i].key, rows[i].key, rows[i].klen) != 0)
+			return sd_err_set(err, SD_EINTERNAL, "%s: a record "
+			    "replaced by another key", t->db->defs[table].name);
+	return bulk_write(t, table, rows, old, n, err);
 }

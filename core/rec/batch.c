@@ -51,6 +51,143 @@ batch_cell(const struct table_batch *b, int row, int k)
 	return b->t->cells[row][c];
 }
 
+/* ---------------------------------------------------------------- bulk */
+
+/* Records written together by sd_put_new (about 1 MB of them). */
+#define BATCH_BULK 4096
+
+static int
+bulk_flush(struct sd_txn *t, struct table_batch *b, struct sd_err *err)
+{
+	struct sd_kv *kv;
+	const char *p = b->bulk.p;
+	int st;
+
+	if (b->bulk_n == 0)
+		return SD_OK;
+	kv = xcalloc(b->bulk_n, sizeof *kv);
+	for (size_t i = 0; i < b->bulk_n; i++) {
+		uint32_t kl, vl;
+
+		memcpy(&kl, p, 4);
+		memcpy(&vl, p + 4, 4);
+		kv[i].key = p + 8;
+		kv[i].klen = kl;
+		kv[i].val = p + 8 + kl;
+		kv[i].vlen = vl;
+		p += 8 + kl + vl;
+	}
+	st = sd_put_new(t, b->bulk_table, kv, b->bulk_n, err);
+	free(kv);
+	b->bulk_n = 0;
+	sd_buf_reset(&b->bulk);
+	if (st == SD_EEXIST && !batch_probing(b))
+		b->conflict = 1;	/* run again, probing */
+	/* Not one row's fault (a key checked absent by the rows is there,
+	 * the disk is full): the file stops. */
+	if (st != SD_OK && st != SD_ERETRY)
+		st = sd_err_nest(err, SD_EINTERNAL, err, "%.60s: %s", b->file,
+		    err->msg);
+	return st;
+}
+
+int
+batch_put_new(struct sd_txn *t, struct table_batch *b, int table,
+    const void *key, size_t kl, const void *val, size_t vl,
+    struct sd_err *err)
+{
+	uint32_t n[2] = { (uint32_t)kl, (uint32_t)vl };
+	int st;
+
+	if (b->dry)
+		return SD_OK;
+	if (b->bulk_n > 0 && b->bulk_table != table &&
+	    (st = bulk_flush(t, b, err)) != SD_OK)
+		return st;
+	b->bulk_table = table;
+	sd_buf_add(&b->bulk, n, 8);
+	sd_buf_add(&b->bulk, key, kl);
+	sd_buf_add(&b->bulk, val, vl);
+	if (++b->bulk_n >= BATCH_BULK)
+		return bulk_flush(t, b, err);
+	return SD_OK;
+}
+
+int
+batch_probing(const struct table_batch *b)
+{
+	return !b->optimistic || b->dry || b->probe;
+}
+
+static uint64_t
+set_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void
+set_reset(struct batch_set *set)
+{
+	free(set->off);
+	sd_buf_free(&set->arena);
+	memset(set, 0, sizeof *set);
+}
+
+int
+batch_seen(const struct table_batch *b, int which, const char *s)
+{
+	const struct batch_set *set = &b->seen[which];
+
+	if (set->cap == 0)
+		return 0;
+	for (size_t i = set_hash(s) & (set->cap - 1); set->off[i] != 0;
+	    i = (i + 1) & (set->cap - 1))
+		if (strcmp(set->arena.p + set->off[i] - 1, s) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+set_put(struct batch_set *set, uint32_t off)
+{
+	size_t i = set_hash(set->arena.p + off - 1) & (set->cap - 1);
+
+	while (set->off[i] != 0)
+		i = (i + 1) & (set->cap - 1);
+	set->off[i] = off;
+}
+
+void
+batch_see(struct table_batch *b, int which, const char *s)
+{
+	struct batch_set *set = &b->seen[which];
+	uint32_t off;
+
+	if (batch_seen(b, which, s))
+		return;
+	if ((set->n + 1) * 10 > set->cap * 7) {	/* grow: 70% full */
+		uint32_t *old = set->off;
+		size_t oldcap = set->cap;
+
+		set->cap = oldcap ? oldcap * 2 : 1024;
+		set->off = xcalloc(set->cap, sizeof *set->off);
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i] != 0)
+				set_put(set, old[i]);
+		free(old);
+	}
+	off = (uint32_t)set->arena.len + 1;
+	sd_buf_add(&set->arena, s, strlen(s) + 1);
+	set_put(set, off);
+	set->n++;
+}
+
+/* ---------------------------------------------------------------- rows */
+
 static int
 batch_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
@@ -60,6 +197,11 @@ batch_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 	b->nbad = 0;
 	b->written = 0;
+	/* A rerun after a deadlock starts over. */
+	b->bulk_n = 0;
+	sd_buf_reset(&b->bulk);
+	set_reset(&b->seen[0]);
+	set_reset(&b->seen[1]);
 	for (int r = 1; r < b->t->nrows; r++) {
 		struct sd_err e;
 
@@ -84,12 +226,37 @@ batch_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		if (b->progress != NULL && r % 1000 == 0)
 			b->progress(r, b->t->nrows - 1, b->progress_arg);
 	}
+	if (!batch_probing(b) && b->nbad > 0) {
+		/* Rows that met the database were not counted: again. */
+		b->conflict = 1;
+		return sd_err_set(err, SD_EINTERNAL, "%.60s: bad rows: run "
+		    "again looking each one up", b->file);
+	}
 	if (b->dry || b->nbad > 0)
 		return SD_EINVAL;	/* nothing goes in */
+	if ((st = bulk_flush(t, b, err)) != SD_OK)
+		return st;
 	snprintf(obj, sizeof obj, "file:%.200s", b->file);
 	snprintf(detail, sizeof detail, "%ld %s", b->written, b->what);
 	return sd_audit_write(t, b->s->user.login, b->op, obj, SD_OUTCOME_OK,
 	    "", detail, err);
+}
+
+/* The rows in one transaction; optimistic, again probing if it must. */
+static int
+batch_rows(struct table_batch *b, struct sd_err *err)
+{
+	int st;
+
+	b->probe = 0;
+	b->conflict = 0;
+	st = sd_db_run(b->s->core->db, batch_txn, b, err);
+	if (st != SD_OK && b->conflict) {
+		b->probe = 1;
+		b->conflict = 0;
+		st = sd_db_run(b->s->core->db, batch_txn, b, err);
+	}
+	return st;
 }
 
 int
@@ -107,7 +274,7 @@ batch_run(struct table_batch *b, const char *rejects, struct sd_import_result *r
 	/* With a rejects file a dry run finds the bad rows, then the good
 	 * go in. */
 	b->dry = rejects != NULL;
-	st = sd_db_run(b->s->core->db, batch_txn, b, err);
+	st = batch_rows(b, err);
 	if (st == SD_EINVAL && b->dry && b->nbad == 0)
 		st = SD_OK;		/* the dry run's own abort */
 	if (st == SD_EINVAL && b->nbad > 0) {
@@ -163,7 +330,7 @@ batch_run(struct table_batch *b, const char *rejects, struct sd_import_result *r
 		b->t = &good;
 		b->dry = 0;
 		if (n > 1)
-			st = sd_db_run(b->s->core->db, batch_txn, b, err);
+			st = batch_rows(b, err);
 		else
 			b->written = 0;
 		b->t = all;
@@ -177,6 +344,9 @@ batch_run(struct table_batch *b, const char *rejects, struct sd_import_result *r
 out:
 	if (st == SD_OK)
 		r->imported = b->written;
+	sd_buf_free(&b->bulk);
+	set_reset(&b->seen[0]);
+	set_reset(&b->seen[1]);
 	free(b->bad);
 	free(b->why);
 	b->bad = NULL;

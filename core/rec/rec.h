@@ -201,12 +201,29 @@ struct table_batch {
 	int			 col[BATCH_COLS];	/* column of each name */
 	void			(*progress)(long done, long total, void *arg);
 	void			*progress_arg;
+	/*
+	 * 1: the row function probes the database for its keys only when
+	 * batch_probing says so; a run that finds a key there after all
+	 * (batch_put_new's check) or a bad row is run again probing, so
+	 * every row's fate and words are as if it had probed.
+	 */
+	int			 optimistic;
 	/* private */
 	unsigned char		*bad;
 	char			(*why)[200];
 	struct sd_err		 first;		/* the first bad row's */
 	long			 nbad, written;
 	int			 dry;
+	int			 probe, conflict;	/* optimistic's */
+	/* batch_put_new's records not yet written, and batch_seen's sets */
+	int			 bulk_table;
+	size_t			 bulk_n;
+	struct sd_buf		 bulk;
+	struct batch_set {
+		uint32_t	*off;		/* offset + 1 into arena */
+		size_t		 cap, n;
+		struct sd_buf	 arena;
+	}			 seen[2];
 };
 
 /* Find the columns names[0..n) in the header; required ones must be. */
@@ -216,6 +233,22 @@ int	batch_columns(struct table_batch *b, const char *const *names, int n,
 const char *batch_cell(const struct table_batch *b, int r, int k);
 int	batch_run(struct table_batch *b, const char *rejects,
 	    struct sd_import_result *r, struct sd_err *err);
+/*
+ * In a row function: a new record of table, written with the rows'
+ * others in bulk (sd_put_new: in key order, each index in key order)
+ * before the transaction ends; in a dry run, nothing.  The keys must be
+ * new: the row function checked them, against the database and against
+ * the file's earlier rows (batch_seen).  An error aborts the file.
+ */
+int	batch_put_new(struct sd_txn *t, struct table_batch *b, int table,
+	    const void *key, size_t kl, const void *val, size_t vl,
+	    struct sd_err *err);
+/* Must the row function look for its keys in the database (optimistic)? */
+int	batch_probing(const struct table_batch *b);
+/* Whether s is in set (0 or 1) of this run's rows; batch_see adds it.
+ * Both sets start empty with each run of the rows. */
+int	batch_seen(const struct table_batch *b, int set, const char *s);
+void	batch_see(struct table_batch *b, int set, const char *s);
 
 /*
  * The one writer of a --skip-bad rejects file, for every import

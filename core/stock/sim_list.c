@@ -276,13 +276,20 @@ sd_sim_counts(struct sd_session *s, const struct sd_sim_filter *f,
 static const char *const sim_cols[] = { "iccid", "msisdn", "imsi", "plan",
     "price", "batch", "warehouse", "card_type" };
 
+/* The sets of batch_seen: the file's cards so far. */
+enum { SEEN_ICCID, SEEN_MSISDN };
+
 static int
 simimp_row(struct sd_txn *t, struct table_batch *b, int r, struct sd_err *e)
 {
+	struct plan_cache *pc = b->ctx;
 	struct sd_sim_fields f;
 	struct sd_sim c;
+	struct sd_buf val = SD_BUF_INIT;
 	int appended, st;
 
+	if (r == 1)
+		pc->n = 0;	/* a run of the rows: plans read anew */
 	sd_sim_fields_init(&f);
 	f.iccid = batch_cell(b, r, 0);
 	f.msisdn = batch_cell(b, r, 1);
@@ -292,11 +299,30 @@ simimp_row(struct sd_txn *t, struct table_batch *b, int r, struct sd_err *e)
 	f.batch = batch_cell(b, r, 5);
 	f.warehouse = batch_cell(b, r, 6);
 	f.card_type = batch_cell(b, r, 7);
-	/* Stored even in a dry run, so a duplicate later in the file is
-	 * caught against the earlier row; a dry run is aborted at the end. */
-	if ((st = sim_build(t, &b->s->core->cfg, &f, &c, &appended, e)) ==
-	    SD_OK && (st = sim_clash(t, &c, e)) == SD_OK)
-		st = sim_store(t, &c, 1, e);
+	if ((st = sim_build_pc(t, &b->s->core->cfg, &f, &c, &appended, pc,
+	    e)) != SD_OK)
+		return st;
+	/*
+	 * The file's earlier cards are written in bulk later (and not at
+	 * all in a dry run): they clash through the sets, in the order and
+	 * words sim_clash has for cards in stock.
+	 */
+	if (batch_seen(b, SEEN_ICCID, c.iccid))
+		return sd_err_set(e, SD_EEXIST, "iccid: %s is already in stock "
+		    "(%s)", c.iccid, sd_sim_status_name(SD_SIM_IN_STOCK));
+	if (batch_probing(b) && (st = sim_clash(t, &c, e)) != SD_OK)
+		return st;
+	if (batch_seen(b, SEEN_MSISDN, c.msisdn))
+		return sd_err_set(e, SD_EEXIST, "msisdn: %s is already on "
+		    "another card", c.msisdn);
+	sim_encode(&c, &val);
+	st = batch_put_new(t, b, T_SIM, c.iccid, strlen(c.iccid), val.p,
+	    val.len, e);
+	sd_buf_free(&val);
+	if (st == SD_OK) {
+		batch_see(b, SEEN_ICCID, c.iccid);
+		batch_see(b, SEEN_MSISDN, c.msisdn);
+	}
 	return st;
 }
 
@@ -307,9 +333,11 @@ sd_sim_import(struct sd_session *s, const char *file, const struct sd_table *t,
 	static const char *const required[] = { "iccid", "msisdn", "plan",
 	    NULL };
 	struct table_batch b;
+	struct plan_cache plans;
 	int st;
 
 	memset(r, 0, sizeof *r);
+	memset(&plans, 0, sizeof plans);
 	if ((st = sd_authorize(s, SD_OP_SIM_ADD, file, err)) != SD_OK)
 		return st;
 	memset(&b, 0, sizeof b);
@@ -319,6 +347,8 @@ sd_sim_import(struct sd_session *s, const char *file, const struct sd_table *t,
 	b.op = "sim.import";
 	b.what = "cards";
 	b.row = simimp_row;
+	b.ctx = &plans;
+	b.optimistic = 1;	/* sd_put_new checks the keys in bulk */
 	if (t->nrows < 1)
 		return sd_err_set(err, SD_EINVAL, "%s: empty", file);
 	if ((st = batch_columns(&b, sim_cols, 8, required, err)) != SD_OK)

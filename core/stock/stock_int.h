@@ -53,6 +53,20 @@ int	count_prefix(struct sd_txn *t, int tab, int ix, const void *pfx,
 int	sim_build(struct sd_txn *t, const struct sd_config *cfg,
 	    const struct sd_sim_fields *f, struct sd_sim *c, int *appended,
 	    struct sd_err *err);
+/* Plans a file's cards name, each read once a transaction (an import's
+ * thousands of cards name a few). */
+struct plan_cache {
+	int		n;
+	struct {
+		struct sd_plan	p;
+		int		st;	/* SD_OK or SD_ENOTFOUND */
+	}		v[16];
+};
+/* The same with the plans read through pc (emptied with each run of
+ * the transaction), or plan_load when pc is NULL. */
+int	sim_build_pc(struct sd_txn *t, const struct sd_config *cfg,
+	    const struct sd_sim_fields *f, struct sd_sim *c, int *appended,
+	    struct plan_cache *pc, struct sd_err *err);
 /* Name the card already holding c's ICCID or MSISDN (sim.c). */
 int	sim_clash(struct sd_txn *t, const struct sd_sim *c, struct sd_err *err);
 
