@@ -408,6 +408,14 @@ struct sd_kv {
  */
 int	sd_put_new(struct sd_txn *t, int table, struct sd_kv *rows, size_t n,
 	    struct sd_err *err);
+/*
+ * The same for n records already there: rows[i] replaces old[i] (the
+ * same key; old[i].val as read in this transaction), and each index
+ * loses the entries of old[i] that rows[i] has not and gains those it
+ * has anew, in key order.  SD_EEXIST as above for a unique index.
+ */
+int	sd_put_replace(struct sd_txn *t, int table, struct sd_kv *rows,
+	    const struct sd_kv *old, size_t n, struct sd_err *err);
 /* Look up one record through a secondary index (first match). */
 int	sd_get_by(struct sd_txn *t, int table, int index, const void *key,
 	    size_t klen, struct sd_buf *pkey, struct sd_buf *val, int flags,

@@ -71,6 +71,68 @@ sd_audit_write(struct sd_txn *t, const char *user, const char *op,
 	return st;
 }
 
+int
+audit_write_many(struct sd_txn *t, const char *user, const char *op, int n,
+    audit_row_fn row, void *arg, struct sd_err *err)
+{
+	enum { CHUNK = 4096 };
+	struct sd_audit *a;
+	struct sd_buf vals = SD_BUF_INIT;
+	struct sd_kv *kv;
+	uint8_t (*keys)[16];
+	size_t *off;
+	uint64_t first;
+	int st = SD_OK;
+
+	if (n <= 0)
+		return SD_OK;
+	if ((st = sd_seq_take(sd_txn_db(t), "audit", (unsigned)n, &first,
+	    err)) != SD_OK)
+		return st;
+	a = xcalloc(1, sizeof *a);
+	kv = xcalloc(CHUNK, sizeof *kv);
+	keys = xcalloc(CHUNK, sizeof *keys);
+	off = xcalloc(CHUNK, sizeof *off);
+	for (int from = 0; from < n && st == SD_OK; from += CHUNK) {
+		int m = n - from < CHUNK ? n - from : CHUNK;
+
+		sd_buf_reset(&vals);
+		for (int i = 0; i < m; i++) {
+			memset(a, 0, sizeof *a);
+			a->id = first + (uint64_t)(from + i);
+			a->at = sd_now();
+			sd_strlcpy(a->user, user != NULL ? user : "",
+			    sizeof a->user);
+			sd_strlcpy(a->op, op, sizeof a->op);
+			a->outcome = SD_OUTCOME_OK;
+			row(arg, from + i, a->object, sizeof a->object,
+			    a->before, sizeof a->before, a->after,
+			    sizeof a->after);
+			off[i] = vals.len;
+			{
+				struct sd_buf one = SD_BUF_INIT;
+
+				audit_encode(a, &one);
+				sd_buf_add(&vals, one.p, one.len);
+				kv[i].vlen = one.len;
+				sd_buf_free(&one);
+			}
+			audit_key(keys[i], a->at, a->id);
+			kv[i].key = keys[i];
+			kv[i].klen = sizeof keys[i];
+		}
+		for (int i = 0; i < m; i++)
+			kv[i].val = vals.p + off[i];
+		st = sd_put_new(t, T_AUDIT, kv, (size_t)m, err);
+	}
+	sd_buf_free(&vals);
+	free(off);
+	free(keys);
+	free(kv);
+	free(a);
+	return st;
+}
+
 struct log_arg {
 	const char	*user, *op, *object, *detail;
 	int		 outcome;

@@ -63,6 +63,17 @@ int	sd_op_run(struct sd_session *s, int op, const char *object, int flags,
 /* Lowercased copy of an ASCII login into out. */
 void	login_fold(const char *in, char *out, size_t size);
 
+/*
+ * n audit rows of one user and op, outcome ok, in the caller's
+ * transaction and in bulk (an allocation of thousands of cards): row(arg,
+ * i, ...) fills row i's object, before and after (each given empty, with
+ * its size).  The same rows as n sd_audit_write calls, the ids one block.
+ */
+typedef void (*audit_row_fn)(void *arg, int i, char *object, size_t osize,
+    char *before, size_t bsize, char *after, size_t asize);
+int	audit_write_many(struct sd_txn *t, const char *user, const char *op,
+	    int n, audit_row_fn row, void *arg, struct sd_err *err);
+
 /* For core/domains.c. */
 extern const struct sd_table_def base_tables[4];
 

@@ -23,6 +23,36 @@ agent_parent_key(const void *pk, size_t pklen, const void *rec, size_t len,
 	return 0;
 }
 
+/*
+ * One write of a card calls all four extractors on the same record:
+ * decode it once.  The cache is keyed by the record's bytes themselves,
+ * so a different record at the same address is never taken for it.
+ */
+static _Thread_local struct {
+	char		 bytes[1024];
+	size_t		 len;
+	int		 ok;
+	struct sd_sim	 c;
+} last_sim;
+
+static int
+sim_decode_cached(const void *rec, size_t len, struct sd_sim *c)
+{
+	if (len == last_sim.len && last_sim.len > 0 &&
+	    memcmp(rec, last_sim.bytes, len) == 0) {
+		if (last_sim.ok)
+			*c = last_sim.c;
+		return last_sim.ok ? SD_OK : SD_EINTERNAL;
+	}
+	last_sim.ok = sim_decode(rec, len, &last_sim.c) == SD_OK;
+	last_sim.len = len <= sizeof last_sim.bytes ? len : 0;
+	if (last_sim.len)
+		memcpy(last_sim.bytes, rec, len);
+	if (last_sim.ok)
+		*c = last_sim.c;
+	return last_sim.ok ? SD_OK : SD_EINTERNAL;
+}
+
 #define SIM_EXTRACTOR(fn, body) \
 static int \
 fn(const void *pk, size_t pklen, const void *rec, size_t len, \
@@ -30,7 +60,7 @@ fn(const void *pk, size_t pklen, const void *rec, size_t len, \
 { \
 	struct sd_sim c; \
 \
-	if (sim_decode(rec, len, &c) != SD_OK) \
+	if (sim_decode_cached(rec, len, &c) != SD_OK) \
 		return -1; \
 	body \
 	return 0; \
