@@ -2,8 +2,12 @@
 # run.sh -- make bench: each figure beside the same job done by the sqlite3
 # CLI (WAL, synchronous=FULL) in the same run on the same machine.
 # BENCH_USERS, BENCH_LOOKUPS, BENCH_POSTS scale it; BENCH_ONLY=server runs
-# only the round trips through simdeskd, BENCH_ONLY=rest simdeskd at rest,
-# the terminals' memory and the lookups with writers through it.
+# only the round trips through simdeskd; BENCH_ONLY=imports only the
+# customer, SIM-card and activation imports and the range allocation (with
+# the customer lookups under writers that follow the customer import);
+# BENCH_ONLY=rest simdeskd at rest, the terminals' memory and the lookups
+# with writers through it; BENCH_ONLY takes a list too
+# (users,customers,sims,bills,tel,server,rest).
 set -eu
 cd "$(dirname "$0")/../.."
 N=${BENCH_USERS:-200000}
@@ -23,14 +27,19 @@ stop_server() {	# DIR
 }
 trap 'for d in "$W"/*/; do stop_server "$d"; done; rm -rf "$W"' EXIT
 
+ms() { date +%s%N; }
 ratio() {	# ours ref -> "0.52x" (ours / reference: below 1 is faster)
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'
 }
 
-# BENCH_ONLY=server: the round trips through simdeskd alone (a minute);
-# BENCH_ONLY=rest: simdeskd at rest, the terminals' memory and lookups
-# with writers through the server alone.
-if [ -z "${BENCH_ONLY:-}" ]; then
+# BENCH_ONLY=server: the round trips through simdeskd alone (a minute).
+want() {	# SECTION: is it to run?
+	local only=",${BENCH_ONLY:-},"
+	only=${only//,imports,/,customers,sims,}
+	[ -z "${BENCH_ONLY:-}" ] || [[ "$only" == *",$1,"* ]]
+}
+if want users || want customers || want sims || want bills || want tel; then
+if want users; then
 echo "bench: $N users, $L lookups, $P durable postings; $(nproc) cores"
 /usr/bin/time -f "%M" -o "$W/rss" "$B" "$W/data" "$N" "$L" "$P" >"$W/ours"
 
@@ -57,7 +66,6 @@ get() { awk -v k="$1" '$1 == k { print $2 }' "$W/ours"; }
 
 # ---- the same jobs in SQLite
 S="$W/ref.db"
-ms() { date +%s%N; }
 sqlite3 "$S" "PRAGMA journal_mode=WAL;" >/dev/null
 cat >"$W/schema.sql" <<SQL
 PRAGMA synchronous=FULL;
@@ -117,7 +125,10 @@ printf '%-44s %11s ms %11s ms %9s\n' "$P durable postings, 1 per txn" "$pst_ms" 
 printf '%-44s %11s KB\n' "simdesk bench process max RSS" "$(cat "$W/rss")"
 printf '%-44s %11s KB\n' "simdesk TUI RSS, $N-user list paged to the end" "$tui_rss"
 
+fi	# users
+
 # ---------------------------------------------------------------- customers
+if want customers; then
 C=${BENCH_CUSTOMERS:-1000000}
 LW=${BENCH_CUSTOMER_LOOKUPS:-20000}
 NW=${BENCH_CUSTOMER_WRITERS:-16}	# the issue's 16 writers
@@ -216,7 +227,10 @@ printf '%-44s %11s KB %14s\n' "TUI USS (a client of simdeskd), the same" "${tui_
 printf '%-44s %11s/s %11s/s %9s\n' "the $NW writers' adds meanwhile" "$(cget writers_per_s)" \
     "$(awk -v n="$ref_added" -v t="$tw" 'BEGIN { printf "%d", n / (t / 1e9) }')" ""
 
+fi	# customers
+
 # ---------------------------------------------------------------- SIM stock
+if want sims; then
 S_N=${BENCH_SIMS:-1000000}
 S_A=${BENCH_ALLOCATE:-100000}
 echo
@@ -260,6 +274,40 @@ sqlite3 "$R" "PRAGMA synchronous=FULL; BEGIN;
         WHERE iccid BETWEEN '$(printf '8986001%012d' 0)' AND '$(printf '8986001%012d' $((S_A - 1)))' AND status = 0;
     COMMIT;"
 ref_salloc_ms=$(( ($(ms) - t) / 1000000 ))
+
+# Activations from a file: S_V cards (the allocated ones among them) sold
+# to as many customers, imported first (untimed) into both.
+S_V=${BENCH_ACTIVATIONS:-$S_N}
+awk -v n="$S_V" 'BEGIN { print "name,phone"
+	for (i = 0; i < n; i++) printf "客户%07d,15%09d\n", i, i }' >"$W/acust.csv"
+awk -v n="$S_V" 'BEGIN { print "iccid,customer,date"
+	for (i = 0; i < n; i++) printf "8986001%012d,15%09d,2026-10-01\n", i, i }' >"$W/act.csv"
+build/bin/simdeskctl -D "$W/sdata" customer import "$W/acust.csv" >/dev/null </dev/null
+t=$(ms)
+/usr/bin/time -f "%M" -o "$W/actrss" build/bin/simdeskctl -D "$W/sdata" sim activate --file "$W/act.csv" >"$W/act" </dev/null
+sact_ms=$(( ($(ms) - t) / 1000000 ))
+grep -q "^activated $S_V," "$W/act" || echo "bench: activation: $(cat "$W/act"), wanted $S_V"
+sqlite3 "$R" "CREATE TABLE customer(id INTEGER PRIMARY KEY, name TEXT, phone TEXT UNIQUE, status INTEGER DEFAULT 0);
+    CREATE INDEX c_name ON customer(name);
+    CREATE TABLE subscription(id INTEGER PRIMARY KEY, iccid TEXT, msisdn TEXT, plan TEXT, customer INTEGER,
+        agent TEXT, start TEXT);
+    CREATE INDEX sub_customer ON subscription(customer, id); CREATE INDEX sub_agent ON subscription(agent, start, id);
+    CREATE INDEX sub_msisdn ON subscription(msisdn, start, id);"
+sqlite3 "$R" ".mode csv" "CREATE TEMP TABLE raw(name, phone);" ".import --skip 1 $W/acust.csv raw" \
+    "INSERT INTO customer(name, phone) SELECT * FROM raw;"
+t=$(ms)
+sqlite3 "$R" ".mode csv" "PRAGMA synchronous=FULL;" "CREATE TEMP TABLE raw(iccid, customer, date);" \
+    ".import --skip 1 $W/act.csv raw" \
+    "BEGIN;
+     INSERT INTO subscription(iccid, msisdn, plan, customer, agent, start)
+         SELECT s.iccid, s.msisdn, s.plan, c.id, s.agent, r.date FROM raw r JOIN sim s ON s.iccid = r.iccid
+         JOIN customer c ON c.phone = r.customer WHERE s.status IN (0, 2);
+     UPDATE sim SET status = 3, updated = strftime('%s') WHERE iccid IN (SELECT iccid FROM raw) AND status IN (0, 2);
+     UPDATE customer SET status = 1 WHERE phone IN (SELECT customer FROM raw) AND status = 0;
+     INSERT INTO audit SELECT strftime('%s'), NULL, 'admin', 'sim.activate', 'sim:' || iccid, 'status=active' FROM raw;
+     COMMIT;"
+ref_sact_ms=$(( ($(ms) - t) / 1000000 ))
+[ "$(sqlite3 "$R" "SELECT count(*) FROM subscription")" = "$S_V" ] || echo "bench: sqlite3 activated $(sqlite3 "$R" "SELECT count(*) FROM subscription"), wanted $S_V"
 printf '\n%-44s %14s %14s %9s\n' "figure" "simdesk" "sqlite3" "ratio"
 printf '%-44s %11s ms %11s ms %9s\n' "import $S_N SIM cards (4 indexes, 1 txn)" "$simp_ms" "$ref_simp_ms" "$(ratio "$simp_ms" "$ref_simp_ms")"
 printf '%-44s %11s/s %11s/s %9s\n' "  = cards imported per second" \
@@ -267,8 +315,13 @@ printf '%-44s %11s/s %11s/s %9s\n' "  = cards imported per second" \
     "$(awk -v n="$S_N" -v t="$ref_simp_ms" 'BEGIN { printf "%d", n / (t / 1000) }')" ""
 printf '%-44s %11s KB\n' "simdeskctl sim import max RSS" "$(cat "$W/simrss")"
 printf '%-44s %11s ms %11s ms %9s\n' "allocate $S_A by range (audited, 1 txn)" "$salloc_ms" "$ref_salloc_ms" "$(ratio "$salloc_ms" "$ref_salloc_ms")"
+printf '%-44s %11s ms %11s ms %9s\n' "activate $S_V cards from a file (1 txn)" "$sact_ms" "$ref_sact_ms" "$(ratio "$sact_ms" "$ref_sact_ms")"
+printf '%-44s %11s KB\n' "simdeskctl sim activate max RSS" "$(cat "$W/actrss")"
+
+fi	# sims
 
 # ---------------------------------------------------------------- call records, bills
+if want bills; then
 SUBS=${BENCH_SUBSCRIBERS:-100000}
 C1=${BENCH_CDRS:-1000000}
 C3=${BENCH_CDRS_BILLED:-3000000}
@@ -370,7 +423,10 @@ printf '%-44s %11s KB\n' "simdeskctl cdr import max RSS" "$(cat "$W/cdrrss")"
 printf '%-44s %11s ms %11s ms %9s\n' "bill run, $SUBS subscribers, $C3 CDRs" "$bill_ms" "$ref_bill_ms" "$(ratio "$bill_ms" "$ref_bill_ms")"
 printf '%-44s %11s ms %14s\n' "  the same run again (nothing changes)" "$rebill_ms" "(target 10000)"
 
+fi	# bills
+
 # ---------------------------------------------------------------- telephony
+if want tel; then
 T_M=${BENCH_MODEMS:-64}
 T_S=${BENCH_AT_SECONDS:-3}
 make --no-print-directory -s build/tests/bench_tel
@@ -423,6 +479,7 @@ echo "raw echo: the far end answers a fixed reply with no parsing; ours adds the
 echo "AT engine and the simulator (which parses and answers like a modem)."
 echo "ratio for round trips: below 1.00x simdesk does fewer; for latency, below"
 echo "1.00x simdesk is faster."
+fi	# tel
 fi
 
 # ------------------------------------------------- at rest, per terminal
@@ -433,7 +490,7 @@ fi
 # idle TUI signed in, measured over BENCH_IDLE_SECONDS and scaled to a
 # minute; BENCH_TERMINALS TUIs each paging the list and opening a card,
 # their USS and PSS (smaps_rollup).
-if [ -z "${BENCH_ONLY:-}" ] || [ "${BENCH_ONLY:-}" = rest ]; then
+if want rest; then
 C=${BENCH_CUSTOMERS:-1000000}
 NW=${BENCH_CUSTOMER_WRITERS:-16}
 I_M=${BENCH_IDLE_MODEMS:-64}
@@ -546,7 +603,7 @@ echo "The environment's cache: cache_mb (simdesk.conf(5)), 64 MiB unless set."
 fi
 
 # ---------------------------------------------------------------- the server
-if [ -z "${BENCH_ONLY:-}" ] || [ "${BENCH_ONLY:-}" = server ]; then
+if want server; then
 # A small operation's round trip through simdeskd: 16 clients, each on one
 # connection, "customer show PHONE"; beside it the same lookups made
 # in-process on the environment (the direct access of the earlier design).
@@ -612,4 +669,4 @@ echo
 echo "ratio = simdesk / sqlite3 (below 1.00x simdesk is faster).  sqlite3's"
 echo "lookup mean includes its CLI's per-statement output; its p50/p99 cannot"
 echo "be taken from the CLI.  Lookups go through core (role check, read txn)."
-fi
+fi	# server
