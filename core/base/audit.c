@@ -48,14 +48,27 @@ sd_audit_write(struct sd_txn *t, const char *user, const char *op,
     const char *object, int outcome, const char *before, const char *after,
     struct sd_err *err)
 {
+	uint64_t id;
+	int st;
+
+	if ((st = sd_seq_next(sd_txn_db(t), "audit", &id, err)) != SD_OK)
+		return st;
+	return audit_write_id(t, id, user, op, object, outcome, before, after,
+	    err);
+}
+
+int
+audit_write_id(struct sd_txn *t, uint64_t id, const char *user,
+    const char *op, const char *object, int outcome, const char *before,
+    const char *after, struct sd_err *err)
+{
 	struct sd_audit a;
 	struct sd_buf val = SD_BUF_INIT;
 	uint8_t key[16];
 	int st;
 
 	memset(&a, 0, sizeof a);
-	if ((st = sd_seq_next(sd_txn_db(t), "audit", &a.id, err)) != SD_OK)
-		return st;
+	a.id = id;
 	a.at = sd_now();
 	sd_strlcpy(a.user, user != NULL ? user : "", sizeof a.user);
 	sd_strlcpy(a.op, op, sizeof a.op);

@@ -69,6 +69,11 @@ void	login_fold(const char *in, char *out, size_t size);
  * i, ...) fills row i's object, before and after (each given empty, with
  * its size).  The same rows as n sd_audit_write calls, the ids one block.
  */
+/* sd_audit_write with its id given: one of a block the caller took from
+ * the "audit" sequence for a file's rows (sd_seq_take). */
+int	audit_write_id(struct sd_txn *t, uint64_t id, const char *user,
+	    const char *op, const char *object, int outcome,
+	    const char *before, const char *after, struct sd_err *err);
 typedef void (*audit_row_fn)(void *arg, int i, char *object, size_t osize,
     char *before, size_t bsize, char *after, size_t asize);
 int	audit_write_many(struct sd_txn *t, const char *user, const char *op,

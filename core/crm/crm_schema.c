@@ -11,28 +11,36 @@
 #include "core/crm/crm_int.h"
 
 /*
- * One put of a customer calls all eight extractors on the same record:
- * decode it once.  The cache is keyed by the record's bytes themselves,
- * so a different record at the same address is never taken for it.
+ * One put of a customer calls all eight extractors on the same record,
+ * and an update calls them on the old record and the new one in turn:
+ * decode each once (two records kept, the older one replaced).  The
+ * cache is keyed by the record's bytes themselves, so a different record
+ * at the same address is never taken for it.
  */
 static _Thread_local struct {
 	char			 bytes[4096];
 	size_t			 len;
 	int			 ok;
 	struct sd_customer	 c;
-} last;
+} last[2];
+static _Thread_local int last_next;
 
 static const struct sd_customer *
 decode_cached(const void *rec, size_t len)
 {
-	if (len == last.len && len <= sizeof last.bytes && last.len > 0 &&
-	    memcmp(rec, last.bytes, len) == 0)
-		return last.ok ? &last.c : NULL;
-	last.ok = customer_decode(rec, len, &last.c) == SD_OK;
-	last.len = len <= sizeof last.bytes ? len : 0;
-	if (last.len)
-		memcpy(last.bytes, rec, len);
-	return last.ok ? &last.c : NULL;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (len == last[i].len && last[i].len > 0 &&
+		    memcmp(rec, last[i].bytes, len) == 0)
+			return last[i].ok ? &last[i].c : NULL;
+	i = last_next;
+	last_next = !last_next;
+	last[i].ok = customer_decode(rec, len, &last[i].c) == SD_OK;
+	last[i].len = len <= sizeof last[i].bytes ? len : 0;
+	if (last[i].len)
+		memcpy(last[i].bytes, rec, len);
+	return last[i].ok ? &last[i].c : NULL;
 }
 
 /* A be64 value (a customer's id, a time), then the record's own be64 id:

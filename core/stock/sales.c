@@ -232,8 +232,20 @@ below(struct sd_txn *t, const char *root, const char *code)
 	return 0;
 }
 
+static int	audit_card_id(struct sd_txn *t, uint64_t id, const char *who,
+		    const char *op, const struct sd_sim *c, const char *before,
+		    struct sd_err *err);
+
 static int
 audit_card(struct sd_txn *t, const char *who, const char *op,
+    const struct sd_sim *c, const char *before, struct sd_err *err)
+{
+	return audit_card_id(t, 0, who, op, c, before, err);
+}
+
+/* The same with the audit row's id given (0: the next of the sequence). */
+static int
+audit_card_id(struct sd_txn *t, uint64_t id, const char *who, const char *op,
     const struct sd_sim *c, const char *before, struct sd_err *err)
 {
 	char obj[40], after[96];
@@ -242,6 +254,9 @@ audit_card(struct sd_txn *t, const char *who, const char *op,
 	snprintf(after, sizeof after, "status=%s agent=%s customer=%llu",
 	    sd_sim_status_name(c->status), c->agent,
 	    (unsigned long long)c->customer);
+	if (id != 0)
+		return audit_write_id(t, id, who, op, obj, SD_OUTCOME_OK, before,
+		    after, err);
 	return sd_audit_write(t, who, op, obj, SD_OUTCOME_OK, before, after, err);
 }
 
@@ -338,177 +353,6 @@ gather(struct sd_txn *t, struct alloc_arg *a, char (**out)[SD_ICCID_MAX + 1], in
 	return SD_OK;
 }
 
-/*
- * A range at once: up to RANGE_CHUNK cards read in key order (the cursor
- * closed before anything is written), each checked and changed, then
- * written back with their index entries and audit rows in bulk
- * (sd_put_replace, audit_write_many): the same records, entries and rows
- * as allocate_one card by card.
- */
-#define RANGE_CHUNK 8192
-
-struct range_chunk {
-	struct sd_buf	 keys, old, new;
-	size_t		*koff, *ooff, *noff;
-	size_t		 n;
-	const char	*agent;
-};
-
-static void
-range_audit_row(void *arg, int i, char *object, size_t osize, char *before,
-    size_t bsize, char *after, size_t asize)
-{
-	const struct range_chunk *r = arg;
-	struct sd_sim c;
-
-	memset(&c, 0, sizeof c);
-	sim_decode(r->new.p + r->noff[i], r->noff[i + 1] - r->noff[i], &c);
-	snprintf(object, osize, "sim:%s", c.iccid);
-	snprintf(before, bsize, "status=in_stock");
-	snprintf(after, asize, "status=%s agent=%s customer=%llu",
-	    sd_sim_status_name(c.status), c.agent,
-	    (unsigned long long)c.customer);
-}
-
-/* Read the next chunk of the range after key from (NULL: from first). */
-static int
-range_read(struct sd_txn *t, struct alloc_arg *a, const struct sd_buf *from,
-    struct range_chunk *r, struct sd_err *err)
-{
-	struct sd_cursor *c;
-	size_t last = strlen(a->last);
-	int st;
-
-	r->n = 0;
-	sd_buf_reset(&r->keys);
-	sd_buf_reset(&r->old);
-	if ((st = sd_cursor_open(t, T_SIM, -1, &c, err)) != SD_OK)
-		return st;
-	st = from == NULL ? sd_cursor_seek(c, SD_SEEK_GE, a->first,
-	    strlen(a->first), err) : sd_cursor_seek(c, SD_SEEK_GE, from->p,
-	    from->len, err);
-	/* Past the last key read: step over it. */
-	if (st == SD_OK && from != NULL) {
-		size_t kl;
-		const void *k = sd_cursor_key(c, &kl);
-
-		if (kl == from->len && memcmp(k, from->p, kl) == 0)
-			st = sd_cursor_step(c, 1, err);
-	}
-	for (; st == SD_OK && r->n < RANGE_CHUNK; st = sd_cursor_step(c, 1, err)) {
-		size_t kl, vl;
-		const char *k = sd_cursor_key(c, &kl);
-		const void *v = sd_cursor_val(c, &vl);
-
-		if (kl != last || memcmp(k, a->last, kl) > 0) {
-			st = SD_ENOTFOUND;
-			break;
-		}
-		r->koff[r->n] = r->keys.len;
-		r->ooff[r->n] = r->old.len;
-		sd_buf_add(&r->keys, k, kl);
-		sd_buf_add(&r->old, v, vl);
-		r->n++;
-	}
-	r->koff[r->n] = r->keys.len;
-	r->ooff[r->n] = r->old.len;
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	return SD_OK;
-}
-
-static int
-alloc_range(struct sd_txn *t, struct alloc_arg *a, struct sd_err *err)
-{
-	struct range_chunk r;
-	struct sd_kv *rows, *old;
-	struct sd_buf from = SD_BUF_INIT;
-	int st = SD_OK, more = 1;
-
-	memset(&r, 0, sizeof r);
-	r.agent = a->agent;
-	r.koff = xcalloc(RANGE_CHUNK + 1, sizeof *r.koff);
-	r.ooff = xcalloc(RANGE_CHUNK + 1, sizeof *r.ooff);
-	r.noff = xcalloc(RANGE_CHUNK + 1, sizeof *r.noff);
-	rows = xcalloc(RANGE_CHUNK, sizeof *rows);
-	old = xcalloc(RANGE_CHUNK, sizeof *old);
-	while (st == SD_OK && more) {
-		st = range_read(t, a, a->n ? &from : NULL, &r, err);
-		if (st != SD_OK)
-			break;
-		more = r.n == RANGE_CHUNK;
-		if (r.n == 0)
-			break;
-		sd_buf_reset(&r.new);
-		for (size_t i = 0; i < r.n && st == SD_OK; i++) {
-			struct sd_sim c;
-			char iccid[SD_ICCID_MAX + 1];
-			size_t kl = r.koff[i + 1] - r.koff[i];
-
-			snprintf(iccid, sizeof iccid, "%.*s", (int)kl,
-			    r.keys.p + r.koff[i]);
-			if (sim_decode(r.old.p + r.ooff[i], r.ooff[i + 1] -
-			    r.ooff[i], &c) != SD_OK) {
-				st = sd_err_set(err, SD_EINTERNAL, "sim %s: record "
-				    "corrupt", iccid);
-				break;
-			}
-			if (c.status != SD_SIM_IN_STOCK) {
-				st = sd_err_set(err, SD_EREFUSED, "sim %s is %s, not "
-				    "in_stock: nothing allocated", c.iccid,
-				    sd_sim_status_name(c.status));
-				break;
-			}
-			c.status = SD_SIM_ALLOCATED;
-			sd_strlcpy(c.agent, a->agent, sizeof c.agent);
-			c.updated = sd_now();
-			r.noff[i] = r.new.len;
-			{
-				struct sd_buf one = SD_BUF_INIT;
-
-				sim_encode(&c, &one);
-				sd_buf_add(&r.new, one.p, one.len);
-				sd_buf_free(&one);
-			}
-		}
-		if (st != SD_OK)
-			break;
-		r.noff[r.n] = r.new.len;
-		for (size_t i = 0; i < r.n; i++) {
-			rows[i].key = old[i].key = r.keys.p + r.koff[i];
-			rows[i].klen = old[i].klen = r.koff[i + 1] - r.koff[i];
-			old[i].val = r.old.p + r.ooff[i];
-			old[i].vlen = r.ooff[i + 1] - r.ooff[i];
-			rows[i].val = r.new.p + r.noff[i];
-			rows[i].vlen = r.noff[i + 1] - r.noff[i];
-		}
-		if ((st = sd_put_replace(t, T_SIM, rows, old, r.n, err)) !=
-		    SD_OK ||
-		    (st = audit_write_many(t, a->s->user.login, "sim.allocate",
-		    (int)r.n, range_audit_row, &r, err)) != SD_OK)
-			break;
-		a->n += (int)r.n;
-		sd_buf_reset(&from);
-		sd_buf_add(&from, r.keys.p + r.koff[r.n - 1],
-		    r.koff[r.n] - r.koff[r.n - 1]);
-	}
-	if (st == SD_OK && a->n == 0)
-		st = sd_err_set(err, SD_ENOTFOUND, "no cards in %s-%s", a->first,
-		    a->last);
-	sd_buf_free(&from);
-	sd_buf_free(&r.keys);
-	sd_buf_free(&r.old);
-	sd_buf_free(&r.new);
-	free(r.koff);
-	free(r.ooff);
-	free(r.noff);
-	free(rows);
-	free(old);
-	return st;
-}
-
 static int
 alloc_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
@@ -530,7 +374,8 @@ alloc_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return SD_OK;
 	}
 	if (a->first != NULL)
-		return alloc_range(t, a, err);
+		return alloc_range(t, a->s, a->agent, a->first, a->last, &a->n,
+		    err);
 	if ((st = gather(t, a, &ids, &n, err)) != SD_OK)
 		goto out;
 	if (a->first == NULL && n < a->count) {
@@ -681,6 +526,10 @@ struct act_arg {
 	int64_t				 price;
 	int				 have_price;
 	struct sd_refusal		 no;
+	/* A file's rows: their audit row's id taken in a block (0: the
+	 * sequence's next), the plans read once a run. */
+	uint64_t			 audit_id;
+	struct plan_cache		*plans;
 };
 
 static int
@@ -717,7 +566,7 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return sd_err_set(err, SD_EREFUSED, "customer %llu is closed",
 		    (unsigned long long)cu.id);
 	/* The plan, and the services it allows. */
-	if ((st = plan_load(t, c.plan, &p, err)) != SD_OK)
+	if ((st = plan_load_cached(t, a->plans, c.plan, &p, err)) != SD_OK)
 		return st == SD_ENOTFOUND ? sd_err_set(err, SD_EINTERNAL,
 		    "plan %s of sim %s is missing", c.plan, c.iccid) : st;
 	if (p.retired)
@@ -769,8 +618,8 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	c.customer = cu.id;
 	c.updated = sd_now();
 	if ((st = sim_store(t, &c, 0, err)) != SD_OK ||
-	    (st = audit_card(t, a->s->user.login, "sim.activate", &c, before,
-	    err)) != SD_OK)
+	    (st = audit_card_id(t, a->audit_id, a->s->user.login,
+	    "sim.activate", &c, before, err)) != SD_OK)
 		return st;
 	/* The customer becomes active; the price goes on their account. */
 	if (cu.status == SD_CUST_PROSPECT) {
@@ -848,10 +697,16 @@ sd_sim_activate(struct sd_session *s, const struct sd_activation *in,
 static const char *const act_cols[] = { "iccid", "customer", "channel",
     "agent", "price", "vas", "date" };
 
+/* A file's: the first of its blocks of subscription and audit ids. */
+struct actfile {
+	uint64_t		first, audit_first;
+	struct plan_cache	plans;
+};
+
 static int
 actfile_row(struct sd_txn *t, struct table_batch *b, int r, struct sd_err *e)
 {
-	uint64_t *first = b->ctx;
+	struct actfile *af = b->ctx;
 	struct sd_activation in;
 	struct act_arg a;
 	const char *date = batch_cell(b, r, 6);
@@ -878,7 +733,11 @@ actfile_row(struct sd_txn *t, struct table_batch *b, int r, struct sd_err *e)
 		    "YYYY-MM-DD [HH:MM[:SS]]", date);
 	if ((st = act_prepare(b->s, &in, &a, e)) != SD_OK)
 		return st;
-	a.sub.id = *first + (uint64_t)r - 1;
+	if (r == 1)
+		af->plans.n = 0;	/* a run of the rows: plans read anew */
+	a.sub.id = af->first + (uint64_t)r - 1;
+	a.audit_id = af->audit_first + (uint64_t)r - 1;
+	a.plans = &af->plans;
 	st = act_txn(t, &a, e);
 	if (st == SD_EPERM && a.no.denied)
 		*e = a.no.why;
@@ -893,10 +752,11 @@ sd_sim_activate_file(struct sd_session *s, const char *file,
 {
 	static const char *const required[] = { "iccid", "customer", NULL };
 	struct table_batch b;
-	uint64_t first;
+	struct actfile af;
 	int st;
 
 	memset(r, 0, sizeof *r);
+	memset(&af, 0, sizeof af);
 	if ((st = sd_authorize(s, SD_OP_SIM_ACTIVATE, file, err)) != SD_OK)
 		return st;
 	if (t->nrows < 1)
@@ -908,14 +768,18 @@ sd_sim_activate_file(struct sd_session *s, const char *file,
 	b.op = "sim.activate_file";
 	b.what = "activations";
 	b.row = actfile_row;
-	b.ctx = &first;
+	b.ctx = &af;
 	b.progress = progress;
 	b.progress_arg = progress_arg;
 	if ((st = batch_columns(&b, act_cols, 7, required, err)) != SD_OK)
 		return st;
-	/* One block of subscription numbers for the whole file. */
-	if (t->nrows > 1 && (st = sd_seq_take(s->core->db, "subscription",
-	    (uint64_t)t->nrows - 1, &first, err)) != SD_OK)
+	/* One block of subscription numbers for the whole file, and one of
+	 * audit ids (each row's own sequence transaction was a tenth of
+	 * its time). */
+	if (t->nrows > 1 && ((st = sd_seq_take(s->core->db, "subscription",
+	    (uint64_t)t->nrows - 1, &af.first, err)) != SD_OK ||
+	    (st = sd_seq_take(s->core->db, "audit", (uint64_t)t->nrows - 1,
+	    &af.audit_first, err)) != SD_OK))
 		return st;
 	return batch_run(&b, rejects, r, err);
 }

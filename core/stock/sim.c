@@ -410,9 +410,8 @@ sim_store(struct sd_txn *t, const struct sd_sim *c, int create,
 	return st;
 }
 
-/* A plan through the cache: read once, then copied. */
-static int
-plan_cached(struct sd_txn *t, struct plan_cache *pc, const char *code,
+int
+plan_load_cached(struct sd_txn *t, struct plan_cache *pc, const char *code,
     struct sd_plan *p, struct sd_err *err)
 {
 	int st;
@@ -471,7 +470,7 @@ sim_build_pc(struct sd_txn *t, const struct sd_config *cfg,
 	}
 	if (f->plan == NULL || f->plan[0] == '\0')
 		return sd_err_set(err, SD_EINVAL, "plan: required");
-	st = plan_cached(t, pc, f->plan, &p, err);
+	st = plan_load_cached(t, pc, f->plan, &p, err);
 	if (st == SD_ENOTFOUND)
 		return sd_err_set(err, SD_EINVAL, "plan: no plan %s", f->plan);
 	if (st != SD_OK)

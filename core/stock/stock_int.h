@@ -53,6 +53,11 @@ int	count_prefix(struct sd_txn *t, int tab, int ix, const void *pfx,
 int	sim_build(struct sd_txn *t, const struct sd_config *cfg,
 	    const struct sd_sim_fields *f, struct sd_sim *c, int *appended,
 	    struct sd_err *err);
+/* Allocate the cards first..last (ICCIDs of one length) to agent, each
+ * in stock, in bulk; *n how many (alloc.c).  In the caller's transaction,
+ * the agent checked. */
+int	alloc_range(struct sd_txn *t, struct sd_session *s, const char *agent,
+	    const char *first, const char *last, int *n, struct sd_err *err);
 /* Plans a file's cards name, each read once a transaction (an import's
  * thousands of cards name a few). */
 struct plan_cache {
@@ -62,6 +67,9 @@ struct plan_cache {
 		int		st;	/* SD_OK or SD_ENOTFOUND */
 	}		v[16];
 };
+/* A plan through pc (NULL: plan_load): read once, then copied. */
+int	plan_load_cached(struct sd_txn *t, struct plan_cache *pc,
+	    const char *code, struct sd_plan *p, struct sd_err *err);
 /* The same with the plans read through pc (emptied with each run of
  * the transaction), or plan_load when pc is NULL. */
 int	sim_build_pc(struct sd_txn *t, const struct sd_config *cfg,

@@ -24,33 +24,40 @@ agent_parent_key(const void *pk, size_t pklen, const void *rec, size_t len,
 }
 
 /*
- * One write of a card calls all four extractors on the same record:
- * decode it once.  The cache is keyed by the record's bytes themselves,
- * so a different record at the same address is never taken for it.
+ * One write of a card calls all four extractors on the same record, and
+ * an update calls them on the old record and the new one in turn: decode
+ * each once (two records kept, the older one replaced).  The cache is
+ * keyed by the record's bytes themselves, so a different record at the
+ * same address is never taken for it.
  */
 static _Thread_local struct {
 	char		 bytes[1024];
 	size_t		 len;
 	int		 ok;
 	struct sd_sim	 c;
-} last_sim;
+} last_sim[2];
+static _Thread_local int last_sim_next;
 
 static int
 sim_decode_cached(const void *rec, size_t len, struct sd_sim *c)
 {
-	if (len == last_sim.len && last_sim.len > 0 &&
-	    memcmp(rec, last_sim.bytes, len) == 0) {
-		if (last_sim.ok)
-			*c = last_sim.c;
-		return last_sim.ok ? SD_OK : SD_EINTERNAL;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (len == last_sim[i].len && last_sim[i].len > 0 &&
+		    memcmp(rec, last_sim[i].bytes, len) == 0)
+			break;
+	if (i == 2) {
+		i = last_sim_next;
+		last_sim_next = !last_sim_next;
+		last_sim[i].ok = sim_decode(rec, len, &last_sim[i].c) == SD_OK;
+		last_sim[i].len = len <= sizeof last_sim[i].bytes ? len : 0;
+		if (last_sim[i].len)
+			memcpy(last_sim[i].bytes, rec, len);
 	}
-	last_sim.ok = sim_decode(rec, len, &last_sim.c) == SD_OK;
-	last_sim.len = len <= sizeof last_sim.bytes ? len : 0;
-	if (last_sim.len)
-		memcpy(last_sim.bytes, rec, len);
-	if (last_sim.ok)
-		*c = last_sim.c;
-	return last_sim.ok ? SD_OK : SD_EINTERNAL;
+	if (last_sim[i].ok)
+		*c = last_sim[i].c;
+	return last_sim[i].ok ? SD_OK : SD_EINTERNAL;
 }
 
 #define SIM_EXTRACTOR(fn, body) \
