@@ -62,6 +62,15 @@ audit_write_id(struct sd_txn *t, uint64_t id, const char *user,
     const char *op, const char *object, int outcome, const char *before,
     const char *after, struct sd_err *err)
 {
+	return audit_write_batch(t, NULL, id, user, op, object, outcome,
+	    before, after, err);
+}
+
+int
+audit_write_batch(struct sd_txn *t, struct table_batch *b, uint64_t id,
+    const char *user, const char *op, const char *object, int outcome,
+    const char *before, const char *after, struct sd_err *err)
+{
 	struct sd_audit a;
 	struct sd_buf val = SD_BUF_INIT;
 	uint8_t key[16];
@@ -78,8 +87,12 @@ audit_write_id(struct sd_txn *t, uint64_t id, const char *user,
 	sd_strlcpy(a.after, after != NULL ? after : "", sizeof a.after);
 	audit_encode(&a, &val);
 	audit_key(key, a.at, a.id);
-	st = sd_put(t, T_AUDIT, key, sizeof key, val.p, val.len,
-	    SD_PUT_NOOVERWRITE, err);
+	if (b != NULL)
+		st = batch_put_new(t, b, T_AUDIT, key, sizeof key, val.p,
+		    val.len, err);
+	else
+		st = sd_put(t, T_AUDIT, key, sizeof key, val.p, val.len,
+		    SD_PUT_NOOVERWRITE, err);
 	sd_buf_free(&val);
 	return st;
 }

@@ -74,6 +74,12 @@ void	login_fold(const char *in, char *out, size_t size);
 int	audit_write_id(struct sd_txn *t, uint64_t id, const char *user,
 	    const char *op, const char *object, int outcome,
 	    const char *before, const char *after, struct sd_err *err);
+/* The same written with a file's rows in bulk (batch_put_new), or at
+ * once when b is NULL. */
+int	audit_write_batch(struct sd_txn *t, struct table_batch *b,
+	    uint64_t id, const char *user, const char *op, const char *object,
+	    int outcome, const char *before, const char *after,
+	    struct sd_err *err);
 typedef void (*audit_row_fn)(void *arg, int i, char *object, size_t osize,
     char *before, size_t bsize, char *after, size_t asize);
 int	audit_write_many(struct sd_txn *t, const char *user, const char *op,

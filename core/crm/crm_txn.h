@@ -13,6 +13,10 @@ int	customer_load(struct sd_txn *t, uint64_t id, struct sd_customer *c,
 /* (Store keeps the service password's hash, which c does not hold.) */
 int	customer_store(struct sd_txn *t, const struct sd_customer *c,
 	    struct sd_err *err);
+/* The same written with a file's rows in bulk (batch_put_replace), or at
+ * once when b is NULL; one customer once a file. */
+int	customer_store_batch(struct sd_txn *t, struct table_batch *b,
+	    const struct sd_customer *c, struct sd_err *err);
 /* A customer by id or by phone (digits kept); SD_ENOTFOUND naming it. */
 int	customer_key_resolve(struct sd_txn *t, const char *key, uint64_t *id,
 	    struct sd_err *err);

@@ -315,6 +315,40 @@ customer_store(struct sd_txn *t, const struct sd_customer *c,
 }
 
 int
+customer_store_batch(struct sd_txn *t, struct table_batch *b,
+    const struct sd_customer *c, struct sd_err *err)
+{
+	struct sd_buf old = SD_BUF_INIT, val = SD_BUF_INIT;
+	struct sd_customer prev;
+	char hash[160];
+	uint8_t key[8];
+	int st;
+
+	if (b == NULL)
+		return customer_store(t, c, err);
+	key64(key, c->id);
+	/* As customer_store: the stored service password hash stays. */
+	st = sd_get(t, T_CUSTOMER, key, 8, &old, SD_GET_RMW, err);
+	if (st == SD_OK && customer_decode_hash(old.p, old.len, &prev, hash,
+	    sizeof hash) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "customer %llu: record corrupt",
+		    (unsigned long long)c->id);
+	if (st == SD_OK) {
+		customer_encode(c, hash, &val);
+		st = batch_put_replace(t, b, T_CUSTOMER, key, 8, val.p, val.len,
+		    old.p, old.len, err);
+	}
+	explicit_bzero(hash, sizeof hash);
+	if (old.p != NULL)
+		explicit_bzero(old.p, old.len);
+	if (val.p != NULL)
+		explicit_bzero(val.p, val.len);
+	sd_buf_free(&old);
+	sd_buf_free(&val);
+	return st;
+}
+
+int
 customer_put(struct sd_txn *t, const struct sd_customer *c,
     const char *svc_pwhash, struct sd_err *err)
 {

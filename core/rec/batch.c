@@ -57,30 +57,42 @@ batch_cell(const struct table_batch *b, int row, int k)
 #define BATCH_BULK 4096
 
 static int
-bulk_flush(struct sd_txn *t, struct table_batch *b, struct sd_err *err)
+pend_flush(struct sd_txn *t, struct table_batch *b, struct batch_pend *pd,
+    struct sd_err *err)
 {
-	struct sd_kv *kv;
-	const char *p = b->bulk.p;
+	struct sd_kv *kv, *old = NULL;
+	const char *p = pd->data.p;
 	int st;
 
-	if (b->bulk_n == 0)
+	if (pd->n == 0)
 		return SD_OK;
-	kv = xcalloc(b->bulk_n, sizeof *kv);
-	for (size_t i = 0; i < b->bulk_n; i++) {
-		uint32_t kl, vl;
+	kv = xcalloc(pd->n, sizeof *kv);
+	if (pd->replace)
+		old = xcalloc(pd->n, sizeof *old);
+	for (size_t i = 0; i < pd->n; i++) {
+		uint32_t kl, vl, ol;
 
 		memcpy(&kl, p, 4);
 		memcpy(&vl, p + 4, 4);
-		kv[i].key = p + 8;
+		memcpy(&ol, p + 8, 4);
+		kv[i].key = p + 12;
 		kv[i].klen = kl;
-		kv[i].val = p + 8 + kl;
+		kv[i].val = p + 12 + kl;
 		kv[i].vlen = vl;
-		p += 8 + kl + vl;
+		if (old != NULL) {
+			old[i].key = kv[i].key;
+			old[i].klen = kl;
+			old[i].val = p + 12 + kl + vl;
+			old[i].vlen = ol;
+		}
+		p += 12 + kl + vl + ol;
 	}
-	st = sd_put_new(t, b->bulk_table, kv, b->bulk_n, err);
+	st = pd->replace ? sd_put_replace(t, pd->table, kv, old, pd->n, err) :
+	    sd_put_new(t, pd->table, kv, pd->n, err);
 	free(kv);
-	b->bulk_n = 0;
-	sd_buf_reset(&b->bulk);
+	free(old);
+	pd->n = 0;
+	sd_buf_reset(&pd->data);
 	if (st == SD_EEXIST && !batch_probing(b))
 		b->conflict = 1;	/* run again, probing */
 	/* Not one row's fault (a key checked absent by the rows is there,
@@ -91,26 +103,76 @@ bulk_flush(struct sd_txn *t, struct table_batch *b, struct sd_err *err)
 	return st;
 }
 
+static int
+bulk_flush(struct sd_txn *t, struct table_batch *b, struct sd_err *err)
+{
+	int st = SD_OK;
+
+	for (int i = 0; i < b->npend && st == SD_OK; i++)
+		st = pend_flush(t, b, &b->pend[i], err);
+	return st;
+}
+
+static int
+pend_add(struct sd_txn *t, struct table_batch *b, int table, int replace,
+    const void *key, size_t kl, const void *val, size_t vl, const void *old,
+    size_t ol, struct sd_err *err)
+{
+	uint32_t n[3] = { (uint32_t)kl, (uint32_t)vl, (uint32_t)ol };
+	struct batch_pend *pd = NULL;
+	int st;
+
+	if (b->dry)
+		return SD_OK;
+	for (int i = 0; i < b->npend; i++)
+		if (b->pend[i].table == table && b->pend[i].replace == replace)
+			pd = &b->pend[i];
+	if (pd == NULL) {
+		if (b->npend == 4) {	/* all taken: write them, start over */
+			if ((st = bulk_flush(t, b, err)) != SD_OK)
+				return st;
+			for (int i = 0; i < 4; i++)
+				sd_buf_free(&b->pend[i].data);
+			b->npend = 0;
+		}
+		pd = &b->pend[b->npend++];
+		memset(pd, 0, sizeof *pd);
+		pd->table = table;
+		pd->replace = replace;
+	}
+	sd_buf_add(&pd->data, n, 12);
+	sd_buf_add(&pd->data, key, kl);
+	sd_buf_add(&pd->data, val, vl);
+	if (ol > 0)
+		sd_buf_add(&pd->data, old, ol);
+	if (++pd->n >= BATCH_BULK)
+		return pend_flush(t, b, pd, err);
+	return SD_OK;
+}
+
 int
 batch_put_new(struct sd_txn *t, struct table_batch *b, int table,
     const void *key, size_t kl, const void *val, size_t vl,
     struct sd_err *err)
 {
-	uint32_t n[2] = { (uint32_t)kl, (uint32_t)vl };
-	int st;
+	return pend_add(t, b, table, 0, key, kl, val, vl, NULL, 0, err);
+}
 
-	if (b->dry)
-		return SD_OK;
-	if (b->bulk_n > 0 && b->bulk_table != table &&
-	    (st = bulk_flush(t, b, err)) != SD_OK)
-		return st;
-	b->bulk_table = table;
-	sd_buf_add(&b->bulk, n, 8);
-	sd_buf_add(&b->bulk, key, kl);
-	sd_buf_add(&b->bulk, val, vl);
-	if (++b->bulk_n >= BATCH_BULK)
-		return bulk_flush(t, b, err);
-	return SD_OK;
+int
+batch_put_replace(struct sd_txn *t, struct table_batch *b, int table,
+    const void *key, size_t kl, const void *val, size_t vl,
+    const void *old, size_t ol, struct sd_err *err)
+{
+	return pend_add(t, b, table, 1, key, kl, val, vl, old, ol, err);
+}
+
+/* Forget what is pending (a run starting over, or the end). */
+static void
+pend_free(struct table_batch *b)
+{
+	for (int i = 0; i < b->npend; i++)
+		sd_buf_free(&b->pend[i].data);
+	b->npend = 0;
 }
 
 int
@@ -198,8 +260,7 @@ batch_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	b->nbad = 0;
 	b->written = 0;
 	/* A rerun after a deadlock starts over. */
-	b->bulk_n = 0;
-	sd_buf_reset(&b->bulk);
+	pend_free(b);
 	set_reset(&b->seen[0]);
 	set_reset(&b->seen[1]);
 	for (int r = 1; r < b->t->nrows; r++) {
@@ -344,7 +405,7 @@ batch_run(struct table_batch *b, const char *rejects, struct sd_import_result *r
 out:
 	if (st == SD_OK)
 		r->imported = b->written;
-	sd_buf_free(&b->bulk);
+	pend_free(b);
 	set_reset(&b->seen[0]);
 	set_reset(&b->seen[1]);
 	free(b->bad);

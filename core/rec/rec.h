@@ -215,10 +215,14 @@ struct table_batch {
 	long			 nbad, written;
 	int			 dry;
 	int			 probe, conflict;	/* optimistic's */
-	/* batch_put_new's records not yet written, and batch_seen's sets */
-	int			 bulk_table;
-	size_t			 bulk_n;
-	struct sd_buf		 bulk;
+	/* batch_put_new's and batch_put_replace's records not yet written
+	 * (a table's new ones, a table's replaced ones), batch_seen's sets */
+	struct batch_pend {
+		int		 table, replace;
+		size_t		 n;
+		struct sd_buf	 data;
+	}			 pend[4];
+	int			 npend;
 	struct batch_set {
 		uint32_t	*off;		/* offset + 1 into arena */
 		size_t		 cap, n;
@@ -243,6 +247,11 @@ int	batch_run(struct table_batch *b, const char *rejects,
 int	batch_put_new(struct sd_txn *t, struct table_batch *b, int table,
 	    const void *key, size_t kl, const void *val, size_t vl,
 	    struct sd_err *err);
+/* The same for a record there (sd_put_replace): old is what it holds, or
+ * an encoding of it with the same index keys.  A key once a flush. */
+int	batch_put_replace(struct sd_txn *t, struct table_batch *b, int table,
+	    const void *key, size_t kl, const void *val, size_t vl,
+	    const void *old, size_t ol, struct sd_err *err);
 /* Must the row function look for its keys in the database (optimistic)? */
 int	batch_probing(const struct table_batch *b);
 /* Whether s is in set (0 or 1) of this run's rows; batch_see adds it.

@@ -232,21 +232,24 @@ below(struct sd_txn *t, const char *root, const char *code)
 	return 0;
 }
 
-static int	audit_card_id(struct sd_txn *t, uint64_t id, const char *who,
-		    const char *op, const struct sd_sim *c, const char *before,
+static int	audit_card_id(struct sd_txn *t, struct table_batch *b,
+		    uint64_t id, const char *who, const char *op,
+		    const struct sd_sim *c, const char *before,
 		    struct sd_err *err);
 
 static int
 audit_card(struct sd_txn *t, const char *who, const char *op,
     const struct sd_sim *c, const char *before, struct sd_err *err)
 {
-	return audit_card_id(t, 0, who, op, c, before, err);
+	return audit_card_id(t, NULL, 0, who, op, c, before, err);
 }
 
-/* The same with the audit row's id given (0: the next of the sequence). */
+/* The same with the audit row's id given (0: the next of the sequence),
+ * written with a file's rows in bulk when b is not NULL. */
 static int
-audit_card_id(struct sd_txn *t, uint64_t id, const char *who, const char *op,
-    const struct sd_sim *c, const char *before, struct sd_err *err)
+audit_card_id(struct sd_txn *t, struct table_batch *b, uint64_t id,
+    const char *who, const char *op, const struct sd_sim *c,
+    const char *before, struct sd_err *err)
 {
 	char obj[40], after[96];
 
@@ -255,8 +258,8 @@ audit_card_id(struct sd_txn *t, uint64_t id, const char *who, const char *op,
 	    sd_sim_status_name(c->status), c->agent,
 	    (unsigned long long)c->customer);
 	if (id != 0)
-		return audit_write_id(t, id, who, op, obj, SD_OUTCOME_OK, before,
-		    after, err);
+		return audit_write_batch(t, b, id, who, op, obj, SD_OUTCOME_OK,
+		    before, after, err);
 	return sd_audit_write(t, who, op, obj, SD_OUTCOME_OK, before, after, err);
 }
 
@@ -530,19 +533,26 @@ struct act_arg {
 	 * sequence's next), the plans read once a run. */
 	uint64_t			 audit_id;
 	struct plan_cache		*plans;
+	/* A file's rows: the card, the customer, the subscription and the
+	 * audit row written with the others in bulk (batch_put_new and
+	 * _replace); a card or customer of the file's earlier rows known
+	 * through batch_seen.  NULL: written at once. */
+	struct table_batch		*b;
 };
+
+enum { SEEN_CARD, SEEN_CUSTOMER };	/* batch_seen's sets */
 
 static int
 act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct act_arg *a = arg;
-	struct sd_sim c;
+	struct sd_sim c, old;
 	struct sd_customer cu;
 	struct sd_buf val = SD_BUF_INIT;
 	struct sd_plan p;
-	char before[48], acct[32], ref[48];
+	char before[48], acct[32], ref[48], custkey[24];
 	uint8_t key[8];
-	int st;
+	int st, status;
 
 	a->customer = a->in->customer;
 	if (a->customer == 0 && a->in->customer_key != NULL &&
@@ -551,10 +561,14 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return st;
 	if ((st = sim_load_key(t, a->in->iccid, &c, 1, err)) != SD_OK)
 		return st;
-	if (c.status != SD_SIM_IN_STOCK && c.status != SD_SIM_ALLOCATED)
+	/* A card of the file's earlier rows is active, written or not. */
+	status = a->b != NULL && batch_seen(a->b, SEEN_CARD, c.iccid) ?
+	    SD_SIM_ACTIVE : c.status;
+	if (status != SD_SIM_IN_STOCK && status != SD_SIM_ALLOCATED)
 		return sd_err_set(err, SD_EREFUSED, "sim %s is %s: only a card in "
 		    "stock or allocated can be sold", c.iccid,
-		    sd_sim_status_name(c.status));
+		    sd_sim_status_name(status));
+	old = c;
 	/* An agent sells cards of its own branch. */
 	if (a->s->user.role == SD_ROLE_AGENT &&
 	    !(c.agent[0] && below(t, a->s->user.agent, c.agent)))
@@ -606,8 +620,12 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	    sizeof a->sub.agent);
 	key64(key, a->sub.id);
 	sub_encode(&a->sub, &val);
-	st = sd_put(t, T_SUBSCRIPTION, key, 8, val.p, val.len,
-	    SD_PUT_NOOVERWRITE, err);
+	if (a->b != NULL)
+		st = batch_put_new(t, a->b, T_SUBSCRIPTION, key, 8, val.p,
+		    val.len, err);
+	else
+		st = sd_put(t, T_SUBSCRIPTION, key, 8, val.p, val.len,
+		    SD_PUT_NOOVERWRITE, err);
 	sd_buf_free(&val);
 	if (st != SD_OK)
 		return st;
@@ -617,16 +635,34 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	c.status = SD_SIM_ACTIVE;
 	c.customer = cu.id;
 	c.updated = sd_now();
-	if ((st = sim_store(t, &c, 0, err)) != SD_OK ||
-	    (st = audit_card_id(t, a->audit_id, a->s->user.login,
+	if (a->b != NULL) {
+		struct sd_buf ob = SD_BUF_INIT;
+
+		/* The old card as encoded has the index keys it was stored
+		 * with: those that change go. */
+		sim_encode(&old, &ob);
+		sim_encode(&c, &val);
+		st = batch_put_replace(t, a->b, T_SIM, c.iccid, strlen(c.iccid),
+		    val.p, val.len, ob.p, ob.len, err);
+		sd_buf_free(&ob);
+		sd_buf_free(&val);
+	} else
+		st = sim_store(t, &c, 0, err);
+	if (st != SD_OK ||
+	    (st = audit_card_id(t, a->b, a->audit_id, a->s->user.login,
 	    "sim.activate", &c, before, err)) != SD_OK)
 		return st;
-	/* The customer becomes active; the price goes on their account. */
-	if (cu.status == SD_CUST_PROSPECT) {
+	/* The customer becomes active (once, in a file: the file's earlier
+	 * rows may have made it so); the price goes on their account. */
+	snprintf(custkey, sizeof custkey, "%llu", (unsigned long long)cu.id);
+	if (cu.status == SD_CUST_PROSPECT &&
+	    !(a->b != NULL && batch_seen(a->b, SEEN_CUSTOMER, custkey))) {
 		cu.status = SD_CUST_ACTIVE;
 		cu.updated = sd_now();
-		if ((st = customer_store(t, &cu, err)) != SD_OK)
+		if ((st = customer_store_batch(t, a->b, &cu, err)) != SD_OK)
 			return st;
+		if (a->b != NULL)
+			batch_see(a->b, SEEN_CUSTOMER, custkey);
 	}
 	if (a->sub.price_fen > 0) {
 		struct sd_posting_line lines[2] = { { acct, a->sub.price_fen },
@@ -638,6 +674,8 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		    lines, 2, NULL, err)) != SD_OK)
 			return st;
 	}
+	if (a->b != NULL)
+		batch_see(a->b, SEEN_CARD, c.iccid);
 	return SD_OK;
 }
 
@@ -738,6 +776,7 @@ actfile_row(struct sd_txn *t, struct table_batch *b, int r, struct sd_err *e)
 	a.sub.id = af->first + (uint64_t)r - 1;
 	a.audit_id = af->audit_first + (uint64_t)r - 1;
 	a.plans = &af->plans;
+	a.b = b;
 	st = act_txn(t, &a, e);
 	if (st == SD_EPERM && a.no.denied)
 		*e = a.no.why;
