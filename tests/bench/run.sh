@@ -28,6 +28,18 @@ stop_server() {	# DIR
 trap 'for d in "$W"/*/; do stop_server "$d"; done; rm -rf "$W"' EXIT
 
 ms() { date +%s%N; }
+# CPU seconds, so that a figure can be read on a busy machine too: the
+# server's own (utime + stime of DIR's simdeskd; 0 when none runs) and a
+# command's (qtime FILE cmd...: user + system, into FILE).
+srvcpu() {	# DIR
+	local pid
+	pid=$(cut -d' ' -f1 "$1/simdeskd.pid" 2>/dev/null)
+	awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' \
+	    /proc/"${pid:-0}"/stat 2>/dev/null || echo 0
+}
+qtime() { local f=$1; shift; /usr/bin/time -f "%U %S" -o "$f" "$@"; }
+qcpu() { awk '{ printf "%.2f", $1 + $2 }' "$1"; }
+cpudiff() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 ratio() {	# ours ref -> "0.52x" (ours / reference: below 1 is faster)
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'
 }
@@ -140,9 +152,9 @@ awk -v n="$C" 'BEGIN { print "name,phone,city,class"
 	for (i = 0; i < n; i++)
 		printf "客户%07d,13%09d,%s,%s\n", i, i, c[i % 8 + 1], substr("ABC", i % 3 + 1, 1) }' >"$W/customers.csv"
 SIMDESK_PASSWORD=benchpw1 build/bin/simdeskctl -D "$W/cdata" init --admin admin >/dev/null
-t=$(ms)
+c0=$(srvcpu "$W/cdata"); t=$(ms)
 /usr/bin/time -f "%M" -o "$W/imprss" build/bin/simdeskctl -D "$W/cdata" customer import "$W/customers.csv" >/dev/null </dev/null
-imp_ms=$(( ($(ms) - t) / 1000000 ))
+imp_ms=$(( ($(ms) - t) / 1000000 )); imp_cpu=$(cpudiff "$c0" "$(srvcpu "$W/cdata")")
 stop_server "$W/cdata"
 BENCH_CUSTOMERS=$C build/tests/bench_customers "$W/cdata" lookups "$LW" "$NW" >"$W/cust"
 cget() { awk -v k="$1" '$1 == k { print $2 }' "$W/cust"; }
@@ -154,7 +166,7 @@ sqlite3 "$Q" "CREATE TABLE customer(id INTEGER PRIMARY KEY, name TEXT, phone TEX
     CREATE INDEX c_class ON customer(class);
     CREATE TABLE audit(at INTEGER, id INTEGER PRIMARY KEY, user TEXT, op TEXT, object TEXT, after TEXT);"
 t=$(ms)
-sqlite3 "$Q" ".mode csv" "PRAGMA synchronous=FULL;" "CREATE TEMP TABLE raw(name, phone, city, class);" \
+qtime "$W/qimpcpu" sqlite3 "$Q" ".mode csv" "PRAGMA synchronous=FULL;" "CREATE TEMP TABLE raw(name, phone, city, class);" \
     ".import --skip 1 $W/customers.csv raw" \
     "INSERT INTO customer(name, phone, city, class) SELECT * FROM raw;"
 ref_imp_ms=$(( ($(ms) - t) / 1000000 ))
@@ -191,6 +203,7 @@ printf '%-44s %11s ms %11s ms %9s\n' "import $C customers (CSV, indexes kept)" "
 printf '%-44s %11s/s %11s/s %9s\n' "  = rows imported per second" \
     "$(awk -v n="$C" -v t="$imp_ms" 'BEGIN { printf "%d", n / (t / 1000) }')" \
     "$(awk -v n="$C" -v t="$ref_imp_ms" 'BEGIN { printf "%d", n / (t / 1000) }')" ""
+printf '%-44s %11s s %12s s %9s\n' "  CPU: simdeskd / sqlite3 (user + sys)" "$imp_cpu" "$(qcpu "$W/qimpcpu")" "$(ratio "$imp_cpu" "$(qcpu "$W/qimpcpu")")"
 printf '%-44s %11s KB\n' "simdeskctl import max RSS" "$(cat "$W/imprss")"
 printf '%-44s %11s us %11s us %9s\n' "lookup by phone, mean, $NW writers" "$(cget phone_mean)" "$ref_pm" "$(ratio "$(cget phone_mean)" "$ref_pm")"
 printf '%-44s %11s us %14s\n' "lookup by phone, p50" "$(cget phone_p50)" "n/a"
@@ -243,14 +256,14 @@ SIMDESK_PASSWORD=benchpw1 build/bin/simdeskctl -D "$W/sdata" init --admin admin 
 build/bin/simdeskctl -D "$W/sdata" plan add P39 --name bench --monthly-fee 39 >/dev/null
 build/bin/simdeskctl -D "$W/sdata" agent add AG --name bench --credit-limit 1 >/dev/null
 build/bin/simdeskctl -D "$W/sdata" agent approve AG >/dev/null
-t=$(ms)
+c0=$(srvcpu "$W/sdata"); t=$(ms)
 /usr/bin/time -f "%M" -o "$W/simrss" build/bin/simdeskctl -D "$W/sdata" sim import "$W/sims.csv" >/dev/null </dev/null
-simp_ms=$(( ($(ms) - t) / 1000000 ))
+simp_ms=$(( ($(ms) - t) / 1000000 )); simp_cpu=$(cpudiff "$c0" "$(srvcpu "$W/sdata")")
 first=$(build/bin/simdeskctl -D "$W/sdata" --json sim show 13000000000 | awk -F'"' '/"iccid"/ { print $4 }')
 last=$(build/bin/simdeskctl -D "$W/sdata" --json sim show "$(printf '13%09d' $((S_A - 1)))" | awk -F'"' '/"iccid"/ { print $4 }')
-t=$(ms)
+c0=$(srvcpu "$W/sdata"); t=$(ms)
 build/bin/simdeskctl -D "$W/sdata" sim allocate --agent AG --range "$first-$last" >"$W/alloc" </dev/null
-salloc_ms=$(( ($(ms) - t) / 1000000 ))
+salloc_ms=$(( ($(ms) - t) / 1000000 )); salloc_cpu=$(cpudiff "$c0" "$(srvcpu "$W/sdata")")
 [ "$(cat "$W/alloc")" = "$S_A" ] || echo "bench: allocate moved $(cat "$W/alloc") cards, wanted $S_A"
 
 R="$W/sref.db"
@@ -261,13 +274,13 @@ sqlite3 "$R" "CREATE TABLE sim(iccid TEXT PRIMARY KEY, msisdn TEXT UNIQUE, plan 
     CREATE INDEX s_plan ON sim(plan, iccid);
     CREATE TABLE audit(at INTEGER, id INTEGER PRIMARY KEY, user TEXT, op TEXT, object TEXT, after TEXT);"
 t=$(ms)
-sqlite3 "$R" ".mode csv" "PRAGMA synchronous=FULL;" "CREATE TEMP TABLE raw(iccid, msisdn, plan, batch, warehouse);" \
+qtime "$W/qsimpcpu" sqlite3 "$R" ".mode csv" "PRAGMA synchronous=FULL;" "CREATE TEMP TABLE raw(iccid, msisdn, plan, batch, warehouse);" \
     ".import --skip 1 $W/sims.csv raw" \
     "BEGIN; INSERT INTO sim(iccid, msisdn, plan, batch, warehouse) SELECT * FROM raw;
      INSERT INTO audit VALUES(strftime('%s'), NULL, 'admin', 'sim.import', 'file', '$S_N cards'); COMMIT;"
 ref_simp_ms=$(( ($(ms) - t) / 1000000 ))
 t=$(ms)
-sqlite3 "$R" "PRAGMA synchronous=FULL; BEGIN;
+qtime "$W/qalloccpu" sqlite3 "$R" "PRAGMA synchronous=FULL; BEGIN;
     INSERT INTO audit SELECT strftime('%s'), NULL, 'admin', 'sim.allocate', iccid, 'AG' FROM sim
         WHERE iccid BETWEEN '$(printf '8986001%012d' 0)' AND '$(printf '8986001%012d' $((S_A - 1)))' AND status = 0;
     UPDATE sim SET status = 2, agent = 'AG', updated = strftime('%s')
@@ -285,9 +298,9 @@ awk -v n="$S_V" 'BEGIN { print "name,phone"
 awk -v n="$S_V" 'BEGIN { print "iccid,customer,date"
 	for (i = 0; i < n; i++) printf "8986001%012d,15%09d,2026-10-01\n", i, i }' >"$W/act.csv"
 build/bin/simdeskctl -D "$W/sdata" customer import "$W/acust.csv" >/dev/null </dev/null
-t=$(ms)
+c0=$(srvcpu "$W/sdata"); t=$(ms)
 /usr/bin/time -f "%M" -o "$W/actrss" build/bin/simdeskctl -D "$W/sdata" sim activate --file "$W/act.csv" >"$W/act" </dev/null
-sact_ms=$(( ($(ms) - t) / 1000000 ))
+sact_ms=$(( ($(ms) - t) / 1000000 )); sact_cpu=$(cpudiff "$c0" "$(srvcpu "$W/sdata")")
 grep -q "^activated $S_V," "$W/act" || echo "bench: activation: $(cat "$W/act"), wanted $S_V"
 sqlite3 "$R" "CREATE TABLE customer(id INTEGER PRIMARY KEY, name TEXT, phone TEXT UNIQUE, status INTEGER DEFAULT 0);
     CREATE INDEX c_name ON customer(name);
@@ -298,7 +311,7 @@ sqlite3 "$R" "CREATE TABLE customer(id INTEGER PRIMARY KEY, name TEXT, phone TEX
 sqlite3 "$R" ".mode csv" "CREATE TEMP TABLE raw(name, phone);" ".import --skip 1 $W/acust.csv raw" \
     "INSERT INTO customer(name, phone) SELECT * FROM raw;"
 t=$(ms)
-sqlite3 "$R" ".mode csv" "PRAGMA synchronous=FULL;" "CREATE TEMP TABLE raw(iccid, customer, date);" \
+qtime "$W/qactcpu" sqlite3 "$R" ".mode csv" "PRAGMA synchronous=FULL;" "CREATE TEMP TABLE raw(iccid, customer, date);" \
     ".import --skip 1 $W/act.csv raw" \
     "BEGIN;
      INSERT INTO subscription(iccid, msisdn, plan, customer, agent, start)
@@ -315,9 +328,12 @@ printf '%-44s %11s ms %11s ms %9s\n' "import $S_N SIM cards (4 indexes, 1 txn)" 
 printf '%-44s %11s/s %11s/s %9s\n' "  = cards imported per second" \
     "$(awk -v n="$S_N" -v t="$simp_ms" 'BEGIN { printf "%d", n / (t / 1000) }')" \
     "$(awk -v n="$S_N" -v t="$ref_simp_ms" 'BEGIN { printf "%d", n / (t / 1000) }')" ""
+printf '%-44s %11s s %12s s %9s\n' "  CPU: simdeskd / sqlite3 (user + sys)" "$simp_cpu" "$(qcpu "$W/qsimpcpu")" "$(ratio "$simp_cpu" "$(qcpu "$W/qsimpcpu")")"
 printf '%-44s %11s KB\n' "simdeskctl sim import max RSS" "$(cat "$W/simrss")"
 printf '%-44s %11s ms %11s ms %9s\n' "allocate $S_A by range (audited, 1 txn)" "$salloc_ms" "$ref_salloc_ms" "$(ratio "$salloc_ms" "$ref_salloc_ms")"
+printf '%-44s %11s s %12s s %9s\n' "  CPU: simdeskd / sqlite3 (user + sys)" "$salloc_cpu" "$(qcpu "$W/qalloccpu")" "$(ratio "$salloc_cpu" "$(qcpu "$W/qalloccpu")")"
 printf '%-44s %11s ms %11s ms %9s\n' "activate $S_V cards from a file (1 txn)" "$sact_ms" "$ref_sact_ms" "$(ratio "$sact_ms" "$ref_sact_ms")"
+printf '%-44s %11s s %12s s %9s\n' "  CPU: simdeskd / sqlite3 (user + sys)" "$sact_cpu" "$(qcpu "$W/qactcpu")" "$(ratio "$sact_cpu" "$(qcpu "$W/qactcpu")")"
 printf '%-44s %11s KB\n' "simdeskctl sim activate max RSS" "$(cat "$W/actrss")"
 
 fi	# sims
