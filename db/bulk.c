@@ -145,6 +145,12 @@ put_pairs(DB *d, DB_TXN *txn, const struct pair *p, size_t n, int unique,
 
 	if (unique && (st = check_absent(d, txn, p, n, what, err)) != SD_OK)
 		return st;
+	/* Two of the batch with one key (a unique key, or a record's
+	 * primary key): the second would overwrite the first's pair, where
+	 * a put one at a time says the key exists. */
+	for (size_t m = 1; unique && m < n; m++)
+		if (pair_cmp_key(&p[m - 1], &p[m]) == 0)
+			return sd_db_sanitize(DB_KEYEXIST, err, what);
 	while (i < n && ret == 0) {
 		size_t need = sizeof(u_int32_t), j;
 		DBT k, v;
@@ -327,6 +333,11 @@ bulk_write(struct sd_txn *t, int table, struct sd_kv *rows,
 	}
 	if (!sorted(p, n, pair_cmp_key))
 		qsort(p, n, sizeof *p, pair_cmp_key);
+	for (size_t i = 1; i < n; i++)
+		if (pair_cmp_key(&p[i - 1], &p[i]) == 0) {
+			free(p);
+			return sd_db_sanitize(DB_KEYEXIST, err, def->name);
+		}
 	st = put_pairs(tb->raw[0], t->txn, p, n, old == NULL, def->name, err);
 	/*
 	 * Each record's keys for every index, record by record (an

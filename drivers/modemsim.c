@@ -125,6 +125,10 @@ modem_reset(struct msim_modem *m, int64_t now)
 	m->creg_n = 0;
 	m->cstate = C_NONE;
 	m->peer = -1;
+	/* No call, no call timers (a past deadline keeps simdeskd's
+	 * poll from sleeping). */
+	m->t_next = m->t_hangup = 0;
+	m->a_start = m->a_next = 0;
 	m->in_pdu = 0;
 	m->ussd_at = 0;
 	m->ready_at = now;
@@ -928,6 +932,7 @@ msim_service(struct msim_bank *b, int64_t now)
 			if (m->back_at != 0 && now >= m->back_at) {
 				/* Power back: a fresh modem on a new port. */
 				m->back_at = 0;
+				call_end(b, m, NULL);	/* its peer's too */
 				modem_reset(m, now);
 				m->slot = 0;
 				if (modem_plug(m) != 0)

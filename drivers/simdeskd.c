@@ -66,13 +66,13 @@ logmsg(int prio, const char *fmt, ...)
 	if (prio > loglevel)
 		return;
 	va_start(ap, fmt);
+	pthread_mutex_lock(&loglock);	/* logfile is swapped on SIGHUP */
 	if (foreground || logfile != NULL) {
 		FILE *f = logfile != NULL ? logfile : stderr;
 		char when[32];
 		time_t now = time(NULL);
 		struct tm tm;
 
-		pthread_mutex_lock(&loglock);
 		if (logfile != NULL && strftime(when, sizeof when,
 		    "%Y-%m-%d %H:%M:%S ", localtime_r(&now, &tm)) > 0)
 			fputs(when, f);
@@ -84,9 +84,9 @@ logmsg(int prio, const char *fmt, ...)
 		vfprintf(f, fmt, ap);
 		fputc('\n', f);
 		fflush(f);
-		pthread_mutex_unlock(&loglock);
 	} else
 		vsyslog(prio, fmt, ap);
+	pthread_mutex_unlock(&loglock);
 	va_end(ap);
 }
 
@@ -136,12 +136,14 @@ log_open(void)
 		logmsg(LOG_ERR, "log file %s: %s", logpath, strerror(e));
 		return;
 	}
+	/* Closed under the lock: a thread that is logging holds it, so
+	 * none writes to the old FILE once it is gone. */
 	pthread_mutex_lock(&loglock);
 	old = logfile;
 	logfile = f;
-	pthread_mutex_unlock(&loglock);
 	if (old != NULL)
 		fclose(old);
+	pthread_mutex_unlock(&loglock);
 }
 
 /* ---------------------------------------------------------------- backups */
@@ -188,14 +190,14 @@ backup_main(void *arg)
 	return NULL;
 }
 
-/* Start the backup due now, unless one still runs. */
-static void
+/* Start the backup due now; -1 when the last one still runs. */
+static int
 backup_start(struct sd_core *core, int incremental)
 {
 	if (backup_busy == 1) {
-		logmsg(LOG_WARNING, "scheduled backup skipped: the last one "
-		    "is still running");
-		return;
+		logmsg(LOG_WARNING, "scheduled backup put off a minute: the "
+		    "last one is still running");
+		return -1;
 	}
 	if (backup_busy == 2)
 		pthread_join(backup_thread, NULL);
@@ -206,6 +208,7 @@ backup_start(struct sd_core *core, int incremental)
 		backup_busy = 0;
 		logmsg(LOG_ERR, "scheduled backup: thread: %s", strerror(errno));
 	}
+	return 0;
 }
 
 /* One queued receipt to its printer as ESC/POS. */
@@ -394,6 +397,7 @@ main(int argc, char **argv)
 	struct stat home;
 	time_t last_ckp, last_sweep, last_house;
 	int64_t backup_next;
+	time_t print_retry = 0;	/* printing failed: when to try again */
 	int c, lockfd, autostart = 0, next_incr;
 
 	sd_process_sanitize();
@@ -534,15 +538,23 @@ main(int argc, char **argv)
 			log_open();
 			logmsg(LOG_INFO, "log reopened");
 		}
-		if (tel == NULL || !drv_tel_print_due(tel))
+		if (tel == NULL || (!drv_tel_print_due(tel) &&
+		    (print_retry == 0 || time(NULL) < print_retry)))
 			;	/* no printers, or nothing queued for them */
 		else if (sd_print_run(core, print_receipt, &printed, &failed,
-		    &err) != SD_OK)
+		    &err) != SD_OK) {
+			/* Receipts still queued: tried again in a while,
+			 * not only when the next one is queued. */
 			logmsg(LOG_ERR, "printing: %s", err.msg);
-		else if (printed + failed > 0)
-			logmsg(failed ? LOG_ERR : LOG_INFO, "printed %d "
-			    "receipt%s, %d failed (see audit print.failed)",
-			    printed, printed == 1 ? "" : "s", failed);
+			print_retry = time(NULL) + 5;
+		} else {
+			print_retry = 0;
+			if (printed + failed > 0)
+				logmsg(failed ? LOG_ERR : LOG_INFO, "printed "
+				    "%d receipt%s, %d failed (see audit "
+				    "print.failed)", printed, printed == 1 ?
+				    "" : "s", failed);
+		}
 		if (time(NULL) - last_house < cfg.failchk_seconds)
 			continue;
 		last_house = time(NULL);
@@ -561,8 +573,13 @@ main(int argc, char **argv)
 		}
 
 		if (backup_next != 0 && sd_now() >= backup_next) {
-			backup_start(core, next_incr);
-			backup_next = sd_backup_next(&cfg, sd_now(), &next_incr);
+			/* One still running: this one is due again in a
+			 * minute, not dropped until its next time. */
+			if (backup_start(core, next_incr) != 0)
+				backup_next = sd_now() + 60;
+			else
+				backup_next = sd_backup_next(&cfg, sd_now(),
+				    &next_incr);
 		}
 		sd_status_backup_set(backup_next, next_incr, backup_busy == 1);
 		if (drv_housekeeping(core, ckp, &err) != SD_OK)

@@ -103,7 +103,15 @@ sd_backup_scheduled(struct sd_core *core, int incremental,
 	if ((st = sd_backup_create(&s, incremental, NULL, NULL, out, err)) !=
 	    SD_OK || !core->cfg.backup_verify)
 		return st;
-	st = sd_backup_verify(&s, out->name, NULL, NULL, &v, err);
+	/* An admin's backup or verification between the two holds the
+	 * lock for a while: that is a wait (in simdeskd's backup thread,
+	 * at most two minutes), not a failed verification. */
+	for (int tries = 0; ; tries++) {
+		st = sd_backup_verify(&s, out->name, NULL, NULL, &v, err);
+		if (st != SD_EREFUSED || tries >= 120)
+			break;
+		sleep(1);
+	}
 	*vfy = st == SD_OK ? 1 : -1;
 	return st;
 }

@@ -147,6 +147,11 @@ last_put(const struct sd_config *cfg, const struct sd_backup_last *b)
 
 		if (close(fd) != 0 || !ok || rename(tmp.p, p.p) != 0)
 			unlink(tmp.p);
+		else if ((fd = open(cfg->data_dir, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) >= 0) {
+			(void)fsync(fd);	/* the rename, past a power loss */
+			close(fd);
+		}
 	}
 	sd_buf_free(&p);
 	sd_buf_free(&tmp);
