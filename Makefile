@@ -21,7 +21,7 @@ SAN_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(DEFS) -O1 -g \
 	   -fno-sanitize-recover=undefined
 
 LIB_DB	 = -ldb-5.3
-LIB_CORE = $(LIB_DB) -lconfig -lcrypt -lminizip -lexpat -lserialport -lz
+LIB_CORE = $(LIB_DB) -lconfig -lcrypt -lminizip -lexpat -lserialport -lz -lnettle
 LIB_CURSES = $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 LIB_SERIAL = -lserialport
 LIB_SND	 = -lsndfile
@@ -232,23 +232,34 @@ bench: all
 man: $(B)/bin/simdeskctl
 	@bash scripts/mancmds.sh
 
+# Configuration files go to /etc for PREFIX=/usr, else PREFIX/etc.
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+# systemd's units: PREFIX/lib/systemd/system.
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
 	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
 	    $(DESTDIR)$(PREFIX)/share/man/man8 \
 	    $(DESTDIR)$(PREFIX)/share/locale/zh_CN/LC_MESSAGES \
-	    $(DESTDIR)$(PREFIX)/share/doc/simdesk
+	    $(DESTDIR)$(PREFIX)/share/doc/simdesk $(DESTDIR)$(PREFIX)/share/simdesk \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d
 	install -m 755 $(B)/bin/simdesk $(B)/bin/simdeskctl $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 $(B)/bin/simdeskd $(DESTDIR)$(PREFIX)/sbin/
-	@# Nothing is set-gid: simdeskd alone opens the data (DESIGN.md section 1).
+	@# Nothing is set-uid or set-gid: simdeskd alone opens the data
+	@# (DESIGN.md section 1); tests/cli/test_install.sh checks the modes.
 	install -m 644 man/simdesk.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/simdesk.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 man/simdeskctl.8 man/simdeskd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 $(MO) $(DESTDIR)$(PREFIX)/share/locale/zh_CN/LC_MESSAGES/
 	install -m 644 scripts/simdesk.conf.example $(DESTDIR)$(PREFIX)/share/doc/simdesk/
-	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
-	sed 's|@SBINDIR@|$(PREFIX)/sbin|' scripts/simdeskd.service \
-	    >$(DESTDIR)$(PREFIX)/lib/systemd/system/simdeskd.service
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    scripts/setup-host.sh >$(DESTDIR)$(PREFIX)/share/simdesk/setup-host.sh
+	chmod 755 $(DESTDIR)$(PREFIX)/share/simdesk/setup-host.sh
+	sed -e 's|@SBINDIR@|$(PREFIX)/sbin|' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    scripts/simdeskd.service >$(DESTDIR)$(UNITDIR)/simdeskd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/simdeskd.service
+	install -m 644 scripts/simdesk.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/simdesk
 
 clean:
 	rm -rf $(B) demo-data

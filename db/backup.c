@@ -321,6 +321,9 @@ sd_db_log_archive(struct sd_db *db, int *removed, struct sd_err *err)
 }
 
 static __thread char restore_msg[256];
+/* What recovery's messages said of the key (as db/env.c reads them):
+ * 1 an encrypted log read without one, 2 read with another. */
+static __thread int restore_key;
 
 static void
 restore_errcall(const DB_ENV *env, const char *pfx, const char *msg)
@@ -328,6 +331,11 @@ restore_errcall(const DB_ENV *env, const char *pfx, const char *msg)
 	(void)env;
 	(void)pfx;
 	snprintf(restore_msg, sizeof restore_msg, "%s", msg);
+	if (strstr(msg, "BDB2530") != NULL || strstr(msg, "BDB0174") != NULL)
+		restore_key = 1;
+	else if (strstr(msg, "BDB2533") != NULL ||
+	    strstr(msg, "BDB0175") != NULL)
+		restore_key = 2;
 }
 
 int
@@ -342,6 +350,7 @@ sd_db_restore(const char *dir, const char *passphrase, int64_t until,
 	if ((ret = db_env_create(&env, 0)) != 0)
 		return sd_db_sanitize(ret, err, "environment");
 	restore_msg[0] = '\0';
+	restore_key = 0;
 	env->set_errcall(env, restore_errcall);
 	if (passphrase != NULL && passphrase[0] != '\0' &&
 	    (ret = env->set_encrypt(env, passphrase, DB_ENCRYPT_AES)) != 0) {
@@ -355,8 +364,19 @@ sd_db_restore(const char *dir, const char *passphrase, int64_t until,
 	ret = env->open(env, dir, DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK |
 	    DB_INIT_LOG | DB_INIT_MPOOL | DB_PRIVATE | DB_RECOVER_FATAL, 0600);
 	if (ret != 0) {
-		st = sd_err_set(err, SD_EINTERNAL, "%s: recovery failed: %s",
-		    dir, restore_msg[0] ? restore_msg : db_strerror(ret));
+		int keyed = passphrase != NULL && passphrase[0] != '\0';
+
+		if (restore_key == 1 && !keyed)
+			st = sd_err_set(err, SD_EINTERNAL, "%s: the backup is "
+			    "encrypted: set key_file in the configuration to "
+			    "its key", dir);
+		else if (restore_key != 0 && keyed)
+			st = sd_err_set(err, SD_EINTERNAL, "%s: the backup is "
+			    "encrypted with another key than key_file's", dir);
+		else
+			st = sd_err_set(err, SD_EINTERNAL, "%s: recovery failed: "
+			    "%s", dir, restore_msg[0] ? restore_msg :
+			    db_strerror(ret));
 		env->close(env, 0);
 		return st;
 	}

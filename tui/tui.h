@@ -279,6 +279,11 @@ int	cmd_sms_send(struct ctl_ctx *c);
 int	cmd_sms_list(struct ctl_ctx *c);
 int	cmd_sms_decode(struct ctl_ctx *c);
 int	cmd_backup_create(struct ctl_ctx *c);
+/* backup verify's argument names an archive (a / or a dot in it). */
+int	ctl_backup_is_archive(const char *arg);
+/* backup create --to DIR: the file it names in DIR, set in argv too (the
+ * server opens nothing: it must be the path simdeskctl opened). */
+int	ctl_backup_to(struct ctl_ctx *c, int argc, char **argv);
 int	cmd_backup_list(struct ctl_ctx *c);
 int	cmd_backup_verify(struct ctl_ctx *c);
 int	cmd_status(struct ctl_ctx *c);

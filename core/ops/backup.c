@@ -348,6 +348,7 @@ create(struct sd_session *s, int incremental, struct ops_copy *cp,
 	}
 	sd_strlcpy(m.version, SD_VERSION, sizeof m.version);
 	sd_strlcpy(m.name, name, sizeof m.name);
+	m.sum = MF_SHA256;
 	for (int i = 0; i < old.nentries; i++)
 		mf_add_entry(&m, &old.entries[i]);
 	memset(&e, 0, sizeof e);
@@ -428,6 +429,45 @@ sd_backup_create(struct sd_session *s, int incremental,
 	sd_audit_log(s->core, s->user.login, "backup.create",
 	    st == SD_OK ? out->name : kind, st == SD_OK ? SD_OUTCOME_OK :
 	    SD_OUTCOME_FAILED, detail);
+	return st;
+}
+
+int
+sd_backup_archive(struct sd_session *s, const char *name, FILE *out,
+    sd_progress_fn progress, void *parg, struct sd_backup_info *info,
+    struct sd_err *err)
+{
+	struct ops_copy cp = { 0, 0, progress, parg, -1 };
+	char root[SD_PATH_MAX];
+	struct sd_buf dir = SD_BUF_INIT;
+	struct manifest m;
+	int st;
+
+	memset(info, 0, sizeof *info);
+	if ((st = sd_authorize(s, SD_OP_BACKUP, name, err)) != SD_OK)
+		return st;
+	if (!backup_name_ok(name))
+		return sd_err_set(err, SD_EINVAL, "backup: '%s' is not a "
+		    "backup's name (YYYYMMDD-HHMMSS, see backup list)", name);
+	if ((st = sd_config_backup_dir(&s->core->cfg, root, sizeof root,
+	    err)) != SD_OK)
+		return st;
+	if (pthread_mutex_trylock(&backup_lock) != 0)
+		return sd_err_set(err, SD_EREFUSED, "a backup or its "
+		    "verification is running: try again when it is done");
+	sd_buf_printf(&dir, "%s/%s", root, name);
+	if ((st = mf_read(dir.p, &m, err)) == SD_OK) {
+		st = archive_write(dir.p, &m, out, &cp, err);
+		backup_info(root, name, &m, info);
+		mf_free(&m);
+	} else if (st == SD_ENOTFOUND)
+		sd_err_set(err, SD_ENOTFOUND, "backup %s: no such backup in %s",
+		    name, root);
+	pthread_mutex_unlock(&backup_lock);
+	sd_buf_free(&dir);
+	sd_audit_log(s->core, s->user.login, "backup.archive", name,
+	    st == SD_OK ? SD_OUTCOME_OK : SD_OUTCOME_FAILED,
+	    st == SD_OK ? "written to the client's file" : err->msg);
 	return st;
 }
 

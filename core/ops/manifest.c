@@ -1,6 +1,6 @@
 /*
  * manifest.c -- a backup's MANIFEST (what went into it, the row counts,
- * every file with its size and CRC-32) and the file work backups and
+ * every file with its size and SHA-256, or CRC-32 in older ones) and the file work backups and
  * restores share: copying with a checksum, walking and removing trees.
  */
 #include <sys/stat.h>
@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <nettle/sha2.h>
 #include <zlib.h>
 
 #include "core/ops/ops_int.h"
@@ -139,15 +140,17 @@ ops_copy_file(const char *from, const char *to, uint32_t *crc,
 }
 
 int
-ops_crc_file(const char *path, uint32_t *crc, int64_t *size,
-    struct sd_err *err)
+ops_sum_file(const char *path, enum mf_sum sum, struct mf_file *out,
+    int64_t *size, struct sd_err *err)
 {
 	char *buf = xmalloc(1 << 16);
-	uLong sum = crc32(0L, Z_NULL, 0);
+	uLong crc = crc32(0L, Z_NULL, 0);
+	struct sha256_ctx sha;
 	int64_t total = 0;
 	ssize_t n;
 	int fd, e = 0;
 
+	sha256_init(&sha);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		free(buf);
 		return sd_err_set(err, errno == ENOENT ? SD_ENOTFOUND :
@@ -160,14 +163,20 @@ ops_crc_file(const char *path, uint32_t *crc, int64_t *size,
 			e = errno;
 			break;
 		}
-		sum = crc32(sum, (const Bytef *)buf, (uInt)n);
+		if (sum == MF_SHA256)
+			sha256_update(&sha, (size_t)n, (const uint8_t *)buf);
+		else
+			crc = crc32(crc, (const Bytef *)buf, (uInt)n);
 		total += n;
 	}
 	close(fd);
 	free(buf);
 	if (e != 0)
 		return sd_err_set(err, SD_EINTERNAL, "%s: %s", path, strerror(e));
-	*crc = (uint32_t)sum;
+	if (sum == MF_SHA256)
+		sha256_digest(&sha, MF_SHA256_SIZE, out->sha);
+	else
+		out->crc = (uint32_t)crc;
 	*size = total;
 	return SD_OK;
 }
@@ -252,15 +261,54 @@ mf_add_entry(struct manifest *m, const struct mf_entry *e)
 }
 
 static void
-mf_add_file(struct manifest *m, const char *path, int64_t size, uint32_t crc)
+mf_add_file(struct manifest *m, const char *path, int64_t size,
+    const struct mf_file *sum)
 {
+	struct mf_file *f;
+
 	if (m->nfiles % 64 == 0)
 		m->files = xrealloc(m->files, (size_t)(m->nfiles + 64) *
 		    sizeof *m->files);
-	m->files[m->nfiles].path = xstrdup(path);
-	m->files[m->nfiles].size = size;
-	m->files[m->nfiles].crc = crc;
-	m->nfiles++;
+	f = &m->files[m->nfiles++];
+	*f = *sum;
+	f->path = xstrdup(path);
+	f->size = size;
+}
+
+/* The checksum of f as the manifest writes it (65 bytes hold a SHA-256). */
+static void
+sum_text(enum mf_sum sum, const struct mf_file *f, char *out)
+{
+	if (sum == MF_CRC32) {
+		snprintf(out, 9, "%08x", (unsigned)f->crc);
+		return;
+	}
+	for (int i = 0; i < MF_SHA256_SIZE; i++)
+		snprintf(out + 2 * i, 3, "%02x", f->sha[i]);
+}
+
+/* The SHA-256 in hex of a manifest's line into f: 0, or -1. */
+static int
+sha_parse(const char *hex, struct mf_file *f)
+{
+	if (strlen(hex) != 2 * MF_SHA256_SIZE ||
+	    strspn(hex, "0123456789abcdef") != 2 * MF_SHA256_SIZE)
+		return -1;
+	for (int i = 0; i < MF_SHA256_SIZE; i++) {
+		unsigned v;
+
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return -1;
+		f->sha[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+static int
+sum_equal(enum mf_sum sum, const struct mf_file *a, const struct mf_file *b)
+{
+	return sum == MF_CRC32 ? a->crc == b->crc :
+	    memcmp(a->sha, b->sha, MF_SHA256_SIZE) == 0;
 }
 
 struct mf_file *
@@ -276,12 +324,13 @@ int
 mf_write(const char *dir, const struct manifest *m, struct sd_err *err)
 {
 	struct sd_buf b = SD_BUF_INIT, tmp = SD_BUF_INIT, path = SD_BUF_INIT;
-	char when[32];
+	char when[32], hex[2 * MF_SHA256_SIZE + 1];
 	FILE *f;
 	int st = SD_OK;
 
-	sd_buf_printf(&b, "%s\nversion %s\nname %s\nchecksum crc32\n",
-	    MANIFEST_MAGIC, m->version, m->name);
+	sd_buf_printf(&b, "%s\nversion %s\nname %s\nchecksum %s\n",
+	    MANIFEST_MAGIC, m->version, m->name, m->sum == MF_SHA256 ?
+	    "sha256" : "crc32");
 	for (int i = 0; i < m->nentries; i++) {
 		const struct mf_entry *e = &m->entries[i];
 
@@ -294,9 +343,11 @@ mf_write(const char *dir, const struct manifest *m, struct sd_err *err)
 	for (int i = 0; i < m->ncounts; i++)
 		sd_buf_printf(&b, "count %s %llu\n", m->counts[i].table,
 		    (unsigned long long)m->counts[i].n);
-	for (int i = 0; i < m->nfiles; i++)
-		sd_buf_printf(&b, "file %s %lld %08x\n", m->files[i].path,
-		    (long long)m->files[i].size, (unsigned)m->files[i].crc);
+	for (int i = 0; i < m->nfiles; i++) {
+		sum_text(m->sum, &m->files[i], hex);
+		sd_buf_printf(&b, "file %s %lld %s\n", m->files[i].path,
+		    (long long)m->files[i].size, hex);
+	}
 	sd_buf_adds(&b, "end\n");
 	sd_buf_printf(&path, "%s/%s", dir, SD_BACKUP_MANIFEST);
 	sd_buf_printf(&tmp, "%s/%s.tmp", dir, SD_BACKUP_MANIFEST);
@@ -323,7 +374,7 @@ int
 mf_read(const char *dir, struct manifest *m, struct sd_err *err)
 {
 	struct sd_buf path = SD_BUF_INIT;
-	char line[SD_PATH_MAX + 128], word[32], arg[SD_PATH_MAX];
+	char line[SD_PATH_MAX + 128], word[32], arg[SD_PATH_MAX], hex[72];
 	int n = 0, st = SD_OK, ended = 0;
 	FILE *f;
 
@@ -339,7 +390,7 @@ mf_read(const char *dir, struct manifest *m, struct sd_err *err)
 		struct mf_entry e;
 		long long a = 0;
 		unsigned long lf, lo;
-		unsigned crc;
+		struct mf_file sum;
 
 		n++;
 		line[strcspn(line, "\n")] = '\0';
@@ -355,8 +406,16 @@ mf_read(const char *dir, struct manifest *m, struct sd_err *err)
 			st = sscanf(line, "version %31s", m->version) == 1 ? 0 : -1;
 		else if (strcmp(word, "name") == 0)
 			st = sscanf(line, "name %15s", m->name) == 1 ? 0 : -1;
-		else if (strcmp(word, "checksum") == 0)
-			st = strcmp(line, "checksum crc32") == 0 ? 0 : -1;
+		else if (strcmp(word, "checksum") == 0) {
+			/* Before a file line: they are read by it. */
+			if (m->nfiles == 0 && strcmp(line, "checksum crc32") == 0)
+				m->sum = MF_CRC32;
+			else if (m->nfiles == 0 &&
+			    strcmp(line, "checksum sha256") == 0)
+				m->sum = MF_SHA256;
+			else
+				st = -1;
+		}
 		else if (strcmp(word, "backup") == 0) {
 			long long ms = -1;
 
@@ -384,11 +443,15 @@ mf_read(const char *dir, struct manifest *m, struct sd_err *err)
 			else
 				m->counts[m->ncounts++].n = c;
 		} else if (strcmp(word, "file") == 0) {
-			if (sscanf(line, "file %1023s %lld %x", arg, &a,
-			    &crc) != 3 || a < 0)
+			memset(&sum, 0, sizeof sum);
+			if (sscanf(line, "file %1023s %lld %71s", arg, &a,
+			    hex) != 3 || a < 0)
+				st = -1;
+			else if (m->sum == MF_SHA256 ? sha_parse(hex, &sum) != 0 :
+			    sscanf(hex, "%8x", &sum.crc) != 1)
 				st = -1;
 			else
-				mf_add_file(m, arg, a, crc);
+				mf_add_file(m, arg, a, &sum);
 		} else if (strcmp(word, "end") == 0)
 			ended = 1;
 		else
@@ -413,16 +476,16 @@ mf_check(const char *dir, const struct manifest *m, char *fault, size_t size)
 		const struct mf_file *f = &m->files[i];
 		struct sd_buf p = SD_BUF_INIT;
 		struct sd_err why;
-		uint32_t crc;
+		struct mf_file now;
 		int64_t len;
 
 		sd_buf_printf(&p, "%s/%s", dir, f->path);
-		if (ops_crc_file(p.p, &crc, &len, &why) != SD_OK)
+		if (ops_sum_file(p.p, m->sum, &now, &len, &why) != SD_OK)
 			snprintf(fault, size, "%s", why.msg);
 		else if (len != f->size)
 			snprintf(fault, size, "%s: %lld bytes, the manifest says "
 			    "%lld", f->path, (long long)len, (long long)f->size);
-		else if (crc != f->crc)
+		else if (!sum_equal(m->sum, &now, f))
 			snprintf(fault, size, "%s: its checksum is not the "
 			    "manifest's (the file is damaged)", f->path);
 		else
@@ -463,8 +526,7 @@ scan_dir(struct scan *s, const char *rel)
 	while (s->st == SD_OK && (e = readdir(d)) != NULL) {
 		struct sd_buf p = SD_BUF_INIT, full = SD_BUF_INIT;
 		struct stat sb;
-		struct mf_file *was;
-		uint32_t crc;
+		struct mf_file *was, sum;
 		int64_t size;
 
 		if (e->d_name[0] == '.' || strpbrk(e->d_name, " \t\n") != NULL)
@@ -472,13 +534,15 @@ scan_dir(struct scan *s, const char *rel)
 		sd_buf_printf(&p, "%s/%s", rel, e->d_name);
 		sd_buf_printf(&full, "%s/%s", s->root, p.p);
 		if (lstat(full.p, &sb) == 0 && S_ISREG(sb.st_mode)) {
-			was = mf_find(s->old, p.p);
+			memset(&sum, 0, sizeof sum);
+			was = s->old != NULL && s->old->sum == s->m->sum ?
+			    mf_find(s->old, p.p) : NULL;
 			if (was != NULL && was->size == (int64_t)sb.st_size &&
 			    (s->recheck == NULL || !s->recheck(p.p, s->arg)))
-				mf_add_file(s->m, p.p, was->size, was->crc);
-			else if ((s->st = ops_crc_file(full.p, &crc, &size,
-			    s->err)) == SD_OK)
-				mf_add_file(s->m, p.p, size, crc);
+				mf_add_file(s->m, p.p, was->size, was);
+			else if ((s->st = ops_sum_file(full.p, s->m->sum, &sum,
+			    &size, s->err)) == SD_OK)
+				mf_add_file(s->m, p.p, size, &sum);
 		}
 		sd_buf_free(&p);
 		sd_buf_free(&full);
@@ -502,7 +566,7 @@ mf_scan(const char *dir, struct manifest *m, const struct manifest *old,
 {
 	struct scan s = { dir, strlen(dir), m, old, recheck, arg, err, SD_OK };
 	struct sd_buf conf = SD_BUF_INIT;
-	uint32_t crc;
+	struct mf_file sum;
 	int64_t size;
 	int st;
 
@@ -513,9 +577,10 @@ mf_scan(const char *dir, struct manifest *m, const struct manifest *old,
 	    (st = scan_dir(&s, "recordings")) != SD_OK)
 		return st;
 	sd_buf_printf(&conf, "%s/simdesk.conf", dir);
-	st = ops_crc_file(conf.p, &crc, &size, err);
+	memset(&sum, 0, sizeof sum);
+	st = ops_sum_file(conf.p, m->sum, &sum, &size, err);
 	if (st == SD_OK)
-		mf_add_file(m, "simdesk.conf", size, crc);
+		mf_add_file(m, "simdesk.conf", size, &sum);
 	sd_buf_free(&conf);
 	if (st != SD_OK && st != SD_ENOTFOUND)
 		return st;

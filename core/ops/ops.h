@@ -17,8 +17,10 @@
  * configuration file, and MANIFEST, a text file: the version, each
  * backup that went into it (full, then incrementals: time and log
  * position), the row count of every table at the last one's end, and
- * every file with its size and CRC-32 (zlib).  VERIFIED beside it holds
- * the result of the last sd_backup_verify.
+ * every file with its size and SHA-256 (nettle; CRC-32 in the manifests
+ * of backups taken before, still read).  VERIFIED beside it holds the
+ * result of the last sd_backup_verify.  sd_backup_archive writes one as
+ * a single .tar.gz that restore and verify read too.
  */
 #define SD_BACKUP_NAME_MAX	16	/* "20261207-111416" */
 #define SD_BACKUP_MANIFEST	"MANIFEST"
@@ -63,6 +65,18 @@ int	sd_backup_create(struct sd_session *s, int incremental,
 	    sd_progress_fn progress, void *parg, struct sd_backup_info *out,
 	    struct sd_err *err);
 
+/*
+ * Backup name of backup.dir as one archive (admin): a tar of its
+ * MANIFEST and files, gzip-compressed (zlib), written to out (the
+ * client's file); every file is checked against the manifest's SHA-256
+ * as it is written, so a damaged backup is refused.  The files of an
+ * encrypted environment are in it as they are in the data directory:
+ * encrypted with its key.  Audited.
+ */
+int	sd_backup_archive(struct sd_session *s, const char *name, FILE *out,
+	    sd_progress_fn progress, void *parg, struct sd_backup_info *info,
+	    struct sd_err *err);
+
 typedef int (*sd_backup_cb)(const struct sd_backup_info *b, void *arg);
 /* The backups of backup.dir, oldest first (admin). */
 int	sd_backup_list(struct sd_session *s, sd_backup_cb cb, void *arg,
@@ -78,6 +92,15 @@ int	sd_backup_list(struct sd_session *s, sd_backup_cb cb, void *arg,
 int	sd_backup_verify(struct sd_session *s, const char *name,
 	    sd_progress_fn progress, void *parg, struct sd_backup_info *out,
 	    struct sd_err *err);
+/*
+ * The same for an archive (sd_backup_archive) read from in, label naming
+ * it: unpacked into a temporary directory of backup.dir (gzip's CRC and
+ * every header checked), then checked as a backup of backup.dir is.
+ * Nothing is kept of it.  Audited.
+ */
+int	sd_backup_verify_archive(struct sd_session *s, FILE *in,
+	    const char *label, sd_progress_fn progress, void *parg,
+	    struct sd_backup_info *out, struct sd_err *err);
 /*
  * 1 when the data directory must keep its log for backups: the
  * configuration has a backup group, or backup.dir holds a backup.
@@ -188,7 +211,8 @@ struct sd_restore_result {
 };
 
 /*
- * Make backup (a directory, or a name in backup.dir) the data directory
+ * Make backup (a directory, an archive of sd_backup_archive, or a name in
+ * backup.dir) the data directory
  * to_dir, offline: to_dir must be absent or empty and no server may use
  * it.  Its files are checked against the manifest and copied, then
  * catastrophic recovery replays the log to its end or, with until > 0,

@@ -10,6 +10,13 @@
 
 #define MANIFEST_MAGIC	"simdesk-backup 1"
 
+/*
+ * A manifest's checksums: SHA-256 (nettle) since backups became
+ * archives; CRC-32 (zlib) in the manifests written before, still read.
+ */
+enum mf_sum { MF_CRC32, MF_SHA256 };
+#define MF_SHA256_SIZE	32
+
 /* One backup that went into a backup directory: the full one first. */
 struct mf_entry {
 	int		 full;
@@ -21,12 +28,14 @@ struct mf_entry {
 struct mf_file {
 	char		*path;		/* relative to the backup */
 	int64_t		 size;
-	uint32_t	 crc;
+	uint32_t	 crc;		/* MF_CRC32 */
+	uint8_t		 sha[MF_SHA256_SIZE];	/* MF_SHA256 */
 };
 
 struct manifest {
 	char		 version[32];
 	char		 name[SD_BACKUP_NAME_MAX];
+	enum mf_sum	 sum;		/* of its files */
 	struct mf_entry	*entries;
 	int		 nentries;
 	struct {
@@ -42,19 +51,21 @@ void	mf_free(struct manifest *m);
 /* Read dir/MANIFEST; SD_ENOTFOUND when absent, SD_EINVAL naming the
  * line when it is not a manifest. */
 int	mf_read(const char *dir, struct manifest *m, struct sd_err *err);
-/* Write dir/MANIFEST (through a temporary file and a rename). */
+/* Write dir/MANIFEST (through a temporary file and a rename), with m's
+ * kind of checksum. */
 int	mf_write(const char *dir, const struct manifest *m, struct sd_err *err);
 void	mf_add_entry(struct manifest *m, const struct mf_entry *e);
 /* The file of the manifest at path, or NULL. */
 struct mf_file *mf_find(const struct manifest *m, const char *path);
-/* Every file of m in dir, as big as m says, with its CRC-32: 0, or -1
+/* Every file of m in dir, as big as m says, with its checksum: 0, or -1
  * and the first that is not in fault. */
 int	mf_check(const char *dir, const struct manifest *m, char *fault,
 	    size_t size);
 /*
  * List the files of backup dir (db/, recordings/, simdesk.conf) with
- * their sizes and checksums into m's files; a file whose size old has
- * too keeps old's checksum unless recheck says otherwise.
+ * their sizes and checksums (m->sum) into m's files; a file whose size
+ * old has too keeps old's checksum (when of the same kind) unless
+ * recheck says otherwise.
  */
 int	mf_scan(const char *dir, struct manifest *m, const struct manifest *old,
 	    int (*recheck)(const char *path, void *arg), void *arg,
@@ -100,8 +111,23 @@ struct ops_copy {
 };
 int	ops_copy_file(const char *from, const char *to, uint32_t *crc,
 	    struct ops_copy *c, struct sd_err *err);
-/* The CRC-32 and size of a file. */
-int	ops_crc_file(const char *path, uint32_t *crc, int64_t *size,
+/* The checksum of kind sum (into f's crc or sha) and the size of a file. */
+int	ops_sum_file(const char *path, enum mf_sum sum, struct mf_file *f,
+	    int64_t *size, struct sd_err *err);
+/*
+ * Backup dir (manifest m) as one tar.gz written to out, each file
+ * checked against m as it goes (a damaged backup is refused); cp's
+ * total grows by its size, done as it is written.
+ */
+int	archive_write(const char *dir, const struct manifest *m, FILE *out,
+	    struct ops_copy *cp, struct sd_err *err);
+/*
+ * The archive in into the empty directory to: only a backup's names are
+ * taken; a damaged archive (gzip's CRC, a header's checksum, cut short)
+ * is refused naming label.  The files are then checked against the
+ * manifest by the caller (mf_check).
+ */
+int	archive_read(FILE *in, const char *label, const char *to,
 	    struct sd_err *err);
 /* The row count of every table, into m (in a transaction of its own). */
 int	ops_count_txn(struct sd_txn *t, void *arg, struct sd_err *err);

@@ -14,10 +14,11 @@
 
 #include "core/ops/ops_int.h"
 
-/* backup as a directory: a path, or a name in backup.dir. */
+/* backup as a directory (a path, or a name in backup.dir), or as an
+ * archive (*archive set). */
 static int
 find_backup(const struct sd_config *cfg, const char *backup, char *out,
-    size_t size, struct sd_err *err)
+    size_t size, int *archive, struct sd_err *err)
 {
 	char root[SD_PATH_MAX];
 	struct stat sb;
@@ -44,9 +45,10 @@ find_backup(const struct sd_config *cfg, const char *backup, char *out,
 	if (stat(out, &sb) != 0)
 		return sd_err_set(err, SD_EINTERNAL, "backup %s: %s", out,
 		    strerror(errno));
-	if (!S_ISDIR(sb.st_mode))
+	*archive = S_ISREG(sb.st_mode);
+	if (!S_ISDIR(sb.st_mode) && !*archive)
 		return sd_err_set(err, SD_EINVAL, "backup %s: not a backup's "
-		    "directory", out);
+		    "directory or archive", out);
 	return SD_OK;
 }
 
@@ -197,13 +199,64 @@ sd_restore(const struct sd_config *cfg, const char *backup,
     struct sd_restore_result *out, struct sd_err *err)
 {
 	struct ops_copy cp = { 0, 0, progress, parg, -1 };
-	int st;
+	struct sd_buf tmp = SD_BUF_INIT, dir = SD_BUF_INIT;
+	struct sd_err why;
+	const char *slash;
+	int st, archive = 0;
+	FILE *in;
 
 	memset(out, 0, sizeof *out);
 	if (to_dir == NULL || to_dir[0] == '\0')
 		return sd_err_set(err, SD_EINVAL, "to: a directory is needed");
 	if ((st = find_backup(cfg, backup, out->backup, sizeof out->backup,
-	    err)) != SD_OK)
+	    &archive, err)) != SD_OK)
 		return st;
-	return restore(cfg, out->backup, to_dir, until, &cp, out, err);
+	if (!archive)
+		return restore(cfg, out->backup, to_dir, until, &cp, out, err);
+	/*
+	 * An archive is unpacked beside to_dir (the same file system, the
+	 * user's own rights) and restored from there; nothing of it stays.
+	 */
+	if (sd_dir_used(to_dir) == 1)
+		return sd_err_set(err, SD_EINVAL, "to: %s is not empty (restore "
+		    "makes a new data directory: name an empty or new one)",
+		    to_dir);
+	slash = strrchr(to_dir, '/');
+	if (slash == NULL)
+		sd_buf_adds(&tmp, ".");
+	else if (slash == to_dir)
+		sd_buf_adds(&tmp, "/");
+	else
+		sd_buf_printf(&tmp, "%.*s", (int)(slash - to_dir), to_dir);
+	sd_buf_adds(&tmp, "/.simdesk-restore-XXXXXX");
+	if (mkdtemp(tmp.p) == NULL) {
+		st = sd_err_set(err, SD_EINTERNAL, "to: %s: %s", tmp.p,
+		    strerror(errno));
+		goto out;
+	}
+	sd_buf_printf(&dir, "%s/backup", tmp.p);
+	if ((in = fopen(out->backup, "rb")) == NULL)
+		st = sd_err_set(err, SD_EINTERNAL, "backup %s: %s", out->backup,
+		    strerror(errno));
+	else {
+		if (mkdir(dir.p, 0700) != 0)
+			st = sd_err_set(err, SD_EINTERNAL, "%s: %s", dir.p,
+			    strerror(errno));
+		else
+			st = archive_read(in, out->backup, dir.p, err);
+		fclose(in);
+	}
+	if (st == SD_OK) {
+		char keep[SD_PATH_MAX];
+
+		sd_strlcpy(keep, out->backup, sizeof keep);
+		st = restore(cfg, dir.p, to_dir, until, &cp, out, err);
+		sd_strlcpy(out->backup, keep, sizeof out->backup);
+		out->conf = 0;		/* it went with the unpacked copy */
+	}
+	ops_rmtree(tmp.p, &why);
+out:
+	sd_buf_free(&tmp);
+	sd_buf_free(&dir);
+	return st;
 }

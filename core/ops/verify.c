@@ -161,9 +161,11 @@ record(const char *dir, int nentries, const struct check *c, int64_t at)
 	sd_buf_free(&p);
 }
 
+/* Backup root/name, label naming it to the user. */
 static int
 verify(struct sd_session *s, const char *root, const char *name,
-    struct ops_copy *cp, struct sd_backup_info *out, struct sd_err *err)
+    const char *label, struct ops_copy *cp, struct sd_backup_info *out,
+    struct sd_err *err)
 {
 	struct sd_buf dir = SD_BUF_INIT, tmp = SD_BUF_INIT;
 	struct check c;
@@ -208,7 +210,7 @@ done:
 		out->verified = -1;
 		sd_strlcpy(out->note, c.fault, sizeof out->note);
 		st = sd_err_set(err, SD_EINTERNAL, "backup %s failed "
-		    "verification: %s", name, c.fault);
+		    "verification: %s", label, c.fault);
 	}
 out:
 	mf_free(&m);
@@ -247,11 +249,72 @@ sd_backup_verify(struct sd_session *s, const char *name,
 	if (!backup_lock_try())
 		return sd_err_set(err, SD_EREFUSED, "a backup or its "
 		    "verification is running: try again when it is done");
-	st = verify(s, root, name, &cp, out, err);
+	st = verify(s, root, name, name, &cp, out, err);
 	backup_lock_release();
 	backup_last_verified(s, name, st, err);
 	sd_audit_log(s->core, s->user.login, "backup.verify", name,
 	    st == SD_OK ? SD_OUTCOME_OK : SD_OUTCOME_FAILED,
 	    st == SD_OK ? "passed" : err->msg);
+	return st;
+}
+
+/* The archive's part: unpacked into tmp/ARCHIVE_DIR, then as a backup. */
+#define ARCHIVE_DIR	"archive"
+
+int
+sd_backup_verify_archive(struct sd_session *s, FILE *in, const char *label,
+    sd_progress_fn progress, void *parg, struct sd_backup_info *out,
+    struct sd_err *err)
+{
+	struct ops_copy cp = { 0, 0, progress, parg, -1 };
+	char root[SD_PATH_MAX];
+	struct sd_buf tmp = SD_BUF_INIT, dir = SD_BUF_INIT;
+	struct sd_err why;
+	struct manifest m;
+	int st;
+
+	memset(out, 0, sizeof *out);
+	if ((st = sd_authorize(s, SD_OP_BACKUP, label, err)) != SD_OK)
+		return st;
+	if ((st = sd_config_backup_dir(&s->core->cfg, root, sizeof root,
+	    err)) != SD_OK || (st = ops_mkdirs(root, err)) != SD_OK)
+		return st;
+	if (!backup_lock_try())
+		return sd_err_set(err, SD_EREFUSED, "a backup or its "
+		    "verification is running: try again when it is done");
+	sd_buf_printf(&tmp, "%s/.archive-XXXXXX", root);
+	if (mkdtemp(tmp.p) == NULL) {
+		st = sd_err_set(err, SD_EINTERNAL, "%s: %s", tmp.p,
+		    strerror(errno));
+		goto out;
+	}
+	sd_buf_printf(&dir, "%s/%s", tmp.p, ARCHIVE_DIR);
+	if (mkdir(dir.p, 0700) != 0)
+		st = sd_err_set(err, SD_EINTERNAL, "%s: %s", dir.p,
+		    strerror(errno));
+	else if ((st = archive_read(in, label, dir.p, &why)) != SD_OK) {
+		/* A damaged archive fails verification as a backup does. */
+		out->verified = -1;
+		sd_strlcpy(out->note, why.msg, sizeof out->note);
+		sd_strlcpy(out->name, label, sizeof out->name);
+		st = sd_err_set(err, SD_EINTERNAL, "backup %s failed "
+		    "verification: %s", label, why.msg);
+	} else {
+		st = verify(s, tmp.p, ARCHIVE_DIR, label, &cp, out, err);
+		/* Named as its manifest names it; its path is no place. */
+		if (mf_read(dir.p, &m, &why) == SD_OK) {
+			sd_strlcpy(out->name, m.name, sizeof out->name);
+			mf_free(&m);
+		}
+		sd_strlcpy(out->path, label, sizeof out->path);
+	}
+	ops_rmtree(tmp.p, &why);
+out:
+	backup_lock_release();
+	sd_audit_log(s->core, s->user.login, "backup.verify", label,
+	    st == SD_OK ? SD_OUTCOME_OK : SD_OUTCOME_FAILED,
+	    st == SD_OK ? "passed" : err->msg);
+	sd_buf_free(&tmp);
+	sd_buf_free(&dir);
 	return st;
 }

@@ -198,3 +198,68 @@ t_nogrep "... the oldest one removed, whole" "^$B$" "$T_DIR/left"
 cmp -s "$T_DIR/fulls" "$T_DIR/left"; t_ok "... the three newest stay" $?
 t_grep "the removal is in the audit trail" "backup.create .* 1 old backups removed" <(ctl audit list --op backup.create)
 echo "# drill run took $(( $(date +%s) - t_start )) s in all"
+
+# ---------------------------------------------------------------- archives
+# backup create --to: the backup as one .tar.gz (SHA-256 manifest), which
+# verify and restore read; a byte flipped in it is caught.
+A="$T_DIR/arch"; mkdir -p "$A"
+t_rc 2 "--full and --incremental together are refused" ctl backup create --full --incremental
+t_oneline "... in one line"
+t_rc 0 "backup create --full --to DIR writes one archive" ctl backup create --full --to "$A"
+AN=$(sed -n 1p "$T_DIR/out"); AR=$(sed -n 2p "$T_DIR/out")
+[[ $AR == "$A"/simdesk-*.tar.gz ]] && [ -f "$AR" ]; t_ok "... $A/simdesk-TIME.tar.gz (backup $AN)" $?
+[ "$(stat -c %a "$AR")" = 600 ]; t_ok "... mode 0600" $?
+tar tzf "$AR" >"$T_DIR/list" 2>&1; t_ok "... tar and gzip read it" $?
+[ "$(head -1 "$T_DIR/list")" = MANIFEST ]; t_ok "... the manifest first" $?
+tar xzOf "$AR" MANIFEST >"$T_DIR/mf"
+t_grep "... the manifest has SHA-256s" "^file db/customer\.db [0-9]+ [0-9a-f]{64}$" "$T_DIR/mf"
+t_grep "... the LSN and the time" "^backup full [0-9]+ lsn [0-9]+/[0-9]+ ms [0-9]+ " "$T_DIR/mf"
+t_grep "... the version" "^version [0-9]" "$T_DIR/mf"
+tar xzf "$AR" -C "$A" db/customer.db && sha256sum "$A/db/customer.db" | cut -d' ' -f1 >"$T_DIR/sum"
+grep -q "^file db/customer.db [0-9]* $(cat "$T_DIR/sum")$" "$T_DIR/mf"; t_ok "... sha256sum agrees with it" $?
+rm -rf "${A:?}/db"
+t_rc 0 "backup verify reads the archive" ctl backup verify "$AR"
+t_grep "... it passed" "^backup $AR passed" "$T_DIR/out"
+t_rc 0 "restore from the archive" ctl restore "$AR" --to "$T_DIR/ra"
+t_grep "... says up to when" "^restored $AR to $T_DIR/ra up to " "$T_DIR/out"
+t_rc 0 "... and verify passes there" ctl -D "$T_DIR/ra" verify
+t_rc 0 "... a receipt of the drill is there" simdeskctl -D "$T_DIR/ra" receipt show "$(head -1 "$T_DIR/before")"
+t_stop_servers "$T_DIR/ra"
+[ -z "$(ls -A "$T_DIR" | grep '^\.simdesk-restore')" ]; t_ok "... nothing of the unpacked copy is left" $?
+cp "$AR" "$T_DIR/bad.tar.gz"
+flip "$T_DIR/bad.tar.gz" $(( $(stat -c %s "$AR") / 2 ))
+t_rc 9 "backup verify catches one byte flipped in an archive" ctl backup verify "$T_DIR/bad.tar.gz"
+t_oneline "... in one line"
+t_grep "... saying it is damaged" "^simdeskctl: backup $T_DIR/bad.tar.gz failed verification: .*(damaged|checksum)" "$T_DIR/err"
+t_rc 9 "restore refuses the damaged archive" ctl restore "$T_DIR/bad.tar.gz" --to "$T_DIR/rb"
+[ ! -e "$T_DIR/rb" ] && [ -z "$(ls -A "$T_DIR" | grep '^\.simdesk-restore')" ]; t_ok "... writing nothing" $?
+cp "$AR" "$T_DIR/cut.tar.gz"; truncate -s $(( $(stat -c %s "$AR") - 100 )) "$T_DIR/cut.tar.gz"
+t_rc 9 "... and one cut short" ctl backup verify "$T_DIR/cut.tar.gz"
+printf 'not a backup\n' | gzip >"$T_DIR/other.tar.gz"
+t_rc 9 "verify refuses a gzip that is no backup" ctl backup verify "$T_DIR/other.tar.gz"
+t_oneline "... in one line"
+t_rc 5 "backup create --to a directory that does not exist" ctl backup create --to "$T_DIR/nowhere/x.tar.gz"
+t_oneline "... in one line"
+t_grep "... naming --to" "^simdeskctl: --to .*nowhere" "$T_DIR/err"
+
+# ---------------------------------------------------------------- encrypted
+# The backup of an encrypted environment is its files as they are there:
+# encrypted with the same key.  Restored without it: refused; with it: whole.
+E="$T_DIR/enc"; mkdir -p "$E"
+echo "backup-key-0123456" >"$E/key"
+printf 'key_file = "%s";\n' "$E/key" >"$E/conf"
+printf '\n' >"$E/nokey.conf"
+ectl() { timeout 120 simdeskctl -C "$E/conf" -D "$E/data" "$@"; }
+t_rc 0 "an encrypted environment (key_file)" env SIMDESK_PASSWORD=adminpw1 simdeskctl -C "$E/conf" -D "$E/data" init --admin admin
+ectl customer add --name 加密客户 --phone 13700001111 >/dev/null
+t_rc 0 "... backed up to an archive" ectl backup create --to "$E/enc.tar.gz"
+! zcat "$E/enc.tar.gz" | grep -qa 13700001111; t_ok "... no customer's phone in it in clear" $?
+t_rc 9 "restore without the key is refused" simdeskctl -C "$E/nokey.conf" restore "$E/enc.tar.gz" --to "$E/r1"
+t_oneline "... in one line"
+t_grep "... saying it is encrypted" "encrypt" "$T_DIR/err"
+[ ! -e "$E/r1" ]; t_ok "... writing nothing" $?
+t_rc 0 "restore with the key" simdeskctl -C "$E/conf" restore "$E/enc.tar.gz" --to "$E/r2"
+t_rc 0 "... the customer is there" simdeskctl -C "$E/conf" -D "$E/r2" customer show 13700001111
+t_rc 0 "... verify passes" simdeskctl -C "$E/conf" -D "$E/r2" verify
+t_rc 0 "backup verify of the encrypted archive (the server has the key)" ectl backup verify "$E/enc.tar.gz"
+t_stop_servers "$E"

@@ -151,7 +151,9 @@ open_files(struct client *k, struct sd_err *err)
 			return sd_err_set(err, SD_EINVAL, "%s%s: %s", field,
 			    f->path, strerror(e == EEXIST ? EACCES : e));
 		}
-		(void)fchmod(f->fd, 0666 & ~mask);
+		/* A backup's archive holds everyone's data: the user's alone. */
+		(void)fchmod(f->fd, strcmp(k->c->cmd->noun, "backup") == 0 ?
+		    0600 : 0666 & ~mask);
 	}
 	return SD_OK;
 }

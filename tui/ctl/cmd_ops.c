@@ -4,8 +4,12 @@
  * runs here, offline, with the user's own rights (the directory it makes
  * is served by no server yet).
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tui/tui.h"
@@ -27,14 +31,18 @@ backup_verified(const struct sd_backup_info *b)
 	return b->verified > 0 ? "passed" : b->verified < 0 ? "FAILED" : "no";
 }
 
+/* archive: the archive written beside it, or NULL. */
 static void
-backup_json(struct out_json *j, const struct sd_backup_info *b)
+backup_json(struct out_json *j, const struct sd_backup_info *b,
+    const char *archive)
 {
 	char when[32];
 
 	json_obj_open(j, NULL);
 	json_str(j, "name", b->name);
 	json_str(j, "path", b->path);
+	if (archive != NULL)
+		json_str(j, "archive", archive);
 	json_bool(j, "complete", b->complete);
 	json_int(j, "incrementals", b->incrementals);
 	sd_time_format(b->created, when, sizeof when);
@@ -86,26 +94,79 @@ progress_mb(long done, long total, void *arg)
 }
 
 int
+ctl_backup_to(struct ctl_ctx *c, int argc, char **argv)
+{
+	static char path[SD_PATH_MAX], arg[SD_PATH_MAX + 8];
+	const char *to = ctl_opt(c, "to");
+	char when[32];
+	struct stat sb;
+	time_t now = time(NULL);
+	struct tm tm;
+	int k = -1;
+
+	if (to == NULL || stat(to, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return SD_OK;
+	for (int i = 0; i < CTL_OPTS_MAX && c->cmd->opts[i].name != NULL; i++)
+		if (strcmp(c->cmd->opts[i].name, "to") == 0)
+			k = i;
+	/* Named in the zone backups are named in (the configuration's). */
+	sd_process_set_timezone(c->cfg->timezone);
+	localtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y%m%d-%H%M%S", &tm);
+	if ((size_t)snprintf(path, sizeof path, "%s%ssimdesk-%s.tar.gz", to,
+	    to[strlen(to) - 1] == '/' ? "" : "/", when) >= sizeof path)
+		return sd_err_set(&c->err, SD_EUSAGE, "--to %s: path too long",
+		    to);
+	for (int i = 0; i < argc; i++) {
+		if (argv[i] == to)
+			argv[i] = path;
+		else if (to > argv[i] && to <= argv[i] + strlen(argv[i])) {
+			snprintf(arg, sizeof arg, "--to=%s", path);
+			argv[i] = arg;
+		}
+	}
+	c->optval[k] = path;
+	return SD_OK;
+}
+
+int
 cmd_backup_create(struct ctl_ctx *c)
 {
-	struct sd_backup_info b;
+	struct sd_backup_info b, a;
 	int incremental = ctl_opt(c, "incremental") != NULL, st;
+	const char *to = ctl_opt(c, "to");
+	FILE *f = NULL;
 
+	if (incremental && ctl_opt(c, "full") != NULL)
+		return sd_err_set(&c->err, SD_EUSAGE, "backup create: --full or "
+		    "--incremental, not both");
+	/* The client's file first: a bad --to is found before the work. */
+	if (to != NULL && (f = sd_file_open(to, "wb", &c->err)) == NULL)
+		return sd_err_set(&c->err, SD_EINVAL, "--to %s", c->err.msg);
 	st = sd_backup_create(&c->sess, incremental, progress_of() ?
 	    progress_mb : NULL, (void *)"copying recordings (MiB)", &b,
 	    &c->err);
+	if (st == SD_OK && f != NULL)
+		st = sd_backup_archive(&c->sess, b.name, f, progress_of() ?
+		    progress_mb : NULL, (void *)"writing the archive (MiB)", &a,
+		    &c->err);
+	if (f != NULL && fclose(f) != 0 && st == SD_OK)
+		st = sd_err_set(&c->err, SD_EINVAL, "--to %s: %s", to,
+		    strerror(errno));
 	if (st != SD_OK)
 		return st;
 	if (c->json) {
 		struct out_json j;
 
 		json_begin(&j, ctl_out());
-		backup_json(&j, &b);
+		backup_json(&j, &b, to);
 		json_end(&j);
 		return SD_OK;
 	}
 	/* What was made, alone on stdout; the rest for people. */
 	fprintf(ctl_out(), "%s\n", b.name);
+	if (to != NULL)
+		fprintf(ctl_out(), "%s\n", to);
 	if (ctl_isatty(STDERR_FILENO)) {
 		char size[32], when[32];
 
@@ -128,7 +189,7 @@ backup_row(const struct sd_backup_info *b, void *arg)
 	const char *cells[6];
 
 	if (o->json) {
-		backup_json(&o->j, b);
+		backup_json(&o->j, b, NULL);
 		return 0;
 	}
 	backup_kind(b, kind, sizeof kind);
@@ -168,13 +229,23 @@ cmd_backup_verify(struct ctl_ctx *c)
 	struct sd_backup_info b;
 	int st;
 
-	st = sd_backup_verify(&c->sess, c->args[0], progress_of() ?
-	    progress_mb : NULL, (void *)"copying (MiB)", &b, &c->err);
+	if (ctl_backup_is_archive(c->args[0])) {
+		FILE *f = sd_file_open(c->args[0], "rb", &c->err);
+
+		if (f == NULL)
+			return st = c->err.status;
+		st = sd_backup_verify_archive(&c->sess, f, c->args[0],
+		    progress_of() ? progress_mb : NULL, (void *)"copying (MiB)",
+		    &b, &c->err);
+		fclose(f);
+	} else
+		st = sd_backup_verify(&c->sess, c->args[0], progress_of() ?
+		    progress_mb : NULL, (void *)"copying (MiB)", &b, &c->err);
 	if (c->json && (st == SD_OK || b.verified < 0)) {
 		struct out_json j;
 
 		json_begin(&j, ctl_out());
-		backup_json(&j, &b);
+		backup_json(&j, &b, NULL);
 		json_end(&j);
 	} else if (st == SD_OK) {
 		char when[32];
@@ -182,7 +253,8 @@ cmd_backup_verify(struct ctl_ctx *c)
 		sd_time_format(b.at, when, sizeof when);
 		fprintf(ctl_out(), "backup %s passed: %d files as in its "
 		    "manifest; restored to %s, every table's rows as counted "
-		    "and every invariant holds\n", b.name, b.files, when);
+		    "and every invariant holds\n", ctl_backup_is_archive(
+		    c->args[0]) ? c->args[0] : b.name, b.files, when);
 	}
 	return st;
 }

@@ -727,17 +727,21 @@ const struct ctl_cmd ctl_cmds[] = {
 	  .summary = "back up the data directory while everyone works, into "
 	    "backup.dir (see BACKUPS AND RESTORE); prints the backup's name",
 	  .opts = {
+	    { "full", NULL, "a new full backup (the default)" },
 	    { "incremental", NULL, "add the log written since to the newest "
-	      "full backup" } } },
+	      "full backup" },
+	    { "to", "DIR|FILE", "also write it as one .tar.gz archive: FILE, or "
+	      "simdesk-NAME.tar.gz in DIR; prints its path" } } },
 	{ .noun = "backup", .verb = "list", .args = "",
 	  .op = SD_OP_BACKUP, .exec = cmd_backup_list,
 	  .summary = "the backups of backup.dir: kind, up to when, log "
 	    "position, size, verified" },
-	{ .noun = "backup", .verb = "verify", .args = "NAME", .min_args = 1,
-	  .max_args = 1,
+	{ .noun = "backup", .verb = "verify", .args = "NAME|ARCHIVE",
+	  .min_args = 1, .max_args = 1,
 	  .op = SD_OP_BACKUP, .exec = cmd_backup_verify,
-	  .summary = "check a backup: its files against the manifest, then a "
-	    "copy recovered, counted and verified" },
+	  .summary = "check a backup of backup.dir or an archive (a path with "
+	    "a / or a dot): its files against the manifest, then a copy "
+	    "recovered, counted and verified" },
 	{ .noun = "status", .args = "",
 	  .op = SD_OP_STATUS, .exec = cmd_status,
 	  .summary = "the server's health: version and uptime, clients by "
@@ -746,8 +750,9 @@ const struct ctl_cmd ctl_cmds[] = {
 	    "last hour" },
 	{ .noun = "restore", .args = "BACKUP", .min_args = 1, .max_args = 1,
 	  .op = CTL_OP_NONE, .exec = cmd_restore,
-	  .summary = "make a backup (a directory, or a name in backup.dir) a "
-	    "new data directory, offline; prints what it restored up to",
+	  .summary = "make a backup (a directory, an archive, or a name in "
+	    "backup.dir) a new data directory, offline; prints what it "
+	    "restored up to",
 	  .opts = {
 	    { "to", "DIR", "the new data directory (absent or empty)", 1 },
 	    { "until", "TIME", "only what was committed by this local time "
@@ -838,7 +843,16 @@ static const struct {
 	{ "cdr", "import", -1, "skip-bad", 'w' },
 	{ "receipt", "print", -1, "file", 'w' },
 	{ "call", "recording", -1, "out", 'w' },
+	{ "backup", "create", -1, "to", 'w' },
+	{ "backup", "verify", 0, NULL, 'r' },	/* an archive's path only */
 };
+
+/* backup verify's argument is an archive, not a name in backup.dir. */
+int
+ctl_backup_is_archive(const char *arg)
+{
+	return strchr(arg, '/') != NULL || strchr(arg, '.') != NULL;
+}
 
 int
 ctl_files_of(const struct ctl_ctx *c, const char **paths, char *modes,
@@ -857,6 +871,10 @@ ctl_files_of(const struct ctl_ctx *c, const char **paths, char *modes,
 		    c->args[ctl_files[i].arg] : NULL) :
 		    ctl_opt(c, ctl_files[i].opt);
 		if (p == NULL || p[0] == '\0' || n >= max)
+			continue;
+		if (ctl_files[i].opt == NULL &&
+		    strcmp(c->cmd->noun, "backup") == 0 &&
+		    !ctl_backup_is_archive(p))
 			continue;
 		paths[n] = p;
 		if (opts != NULL)

@@ -68,6 +68,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "simdeskctl: %s\n", c.err.msg);
 		return sd_status_exit(c.err.status);
 	}
+	/* backup create --to DIR: the file simdeskctl opens there. */
+	if (c.cmd->exec == cmd_backup_create &&
+	    (st = ctl_backup_to(&c, argc - i, argv + i)) != SD_OK) {
+		fprintf(stderr, "simdeskctl: %s\n", c.err.msg);
+		return sd_status_exit(c.err.status);
+	}
 	/* restore makes a data directory no server serves yet. */
 	if (c.cmd->exec == cmd_restore)
 		return ctl_run_local(&c);
