@@ -51,6 +51,13 @@ t_ok() {	# description, then the exit status of the last check
 	fi
 }
 
+# t_skip WHY: a check that cannot run here (TAP's SKIP); tests/run.sh
+# counts it as skipped, neither passed nor failed.
+t_skip() {
+	T_N=$((T_N + 1))
+	echo "ok $T_N - # SKIP $1"
+}
+
 # t_rc WANT DESC CMD...: the command exits with WANT.
 t_rc() {
 	local want=$1 desc=$2 rc
