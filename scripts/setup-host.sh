@@ -5,8 +5,10 @@
 # Says each step it takes; a second run changes nothing and says so.
 #
 #   SIMDESK_PASSWORD=... setup-host.sh --admin LOGIN [--name NAME]
-#       [--bind UNIXUSER] [--root DIR] [--simdeskctl PATH]
+#       [--bind UNIXUSER] [--no-admin] [--root DIR] [--simdeskctl PATH]
 #
+# --no-admin leaves the data directory empty, for a restore into it (a
+# data directory moved from another host).
 # --root DIR works on DIR as the root of another system (an image, a
 # chroot, a test's directory): users and groups through useradd/groupadd
 # --root, every path under DIR.  Run as root.  See simdeskd(8), RUNNING
@@ -27,11 +29,12 @@ ADMIN=""
 NAME=""
 BIND=""
 CTL=""
+NOADMIN=""
 
 say() { printf 'setup-host: %s\n' "$*"; }
 die() { printf 'setup-host: %s\n' "$*" >&2; exit 1; }
 usage() {
-	sed -n '7,9p' "$0" | sed 's/^#  *//' >&2
+	sed -n '7,8p' "$0" | sed 's/^#  *//' >&2
 	exit 2
 }
 
@@ -42,6 +45,7 @@ while [ $# -gt 0 ]; do
 	--name) [ $# -ge 2 ] || usage; NAME=$2; shift 2 ;;
 	--bind) [ $# -ge 2 ] || usage; BIND=$2; shift 2 ;;
 	--simdeskctl) [ $# -ge 2 ] || usage; CTL=$2; shift 2 ;;
+	--no-admin) NOADMIN=1; shift ;;
 	-h|--help) usage ;;
 	*) die "unknown argument: $1 (see --help)" ;;
 	esac
@@ -129,7 +133,11 @@ if [ -e "$ROOT$DATA/user.db" ]; then
 	say "first admin: the database is already initialized (left as it is)"
 	exit 0
 fi
-[ -n "$ADMIN" ] || die "first admin: --admin LOGIN is needed (and SIMDESK_PASSWORD)"
+if [ -n "$NOADMIN" ]; then
+	say "first admin: none (--no-admin): $DATA stays empty for a restore"
+	exit 0
+fi
+[ -n "$ADMIN" ] || die "first admin: --admin LOGIN is needed (and SIMDESK_PASSWORD), or --no-admin"
 [ -n "${SIMDESK_PASSWORD:-}" ] || die "first admin: set SIMDESK_PASSWORD to the admin's password"
 # As the service user: the data directory is its own.  Under --root the
 # configuration's paths are the other system's, so simdeskctl uses the

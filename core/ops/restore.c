@@ -101,16 +101,18 @@ undo(const char *to_dir, int made)
 	closedir(d);
 }
 
+/* used: what sd_dir_used said of to_dir before an archive was unpacked
+ * into it, or 2 to ask here. */
 static int
 restore(const struct sd_config *cfg, const char *dir, const char *to_dir,
-    int64_t until, struct ops_copy *cp, struct sd_restore_result *out,
-    struct sd_err *err)
+    int used, int64_t until, struct ops_copy *cp,
+    struct sd_restore_result *out, struct sd_err *err)
 {
 	struct manifest m;
 	struct sd_backup_point pt;
 	struct sd_buf rec = SD_BUF_INIT;
 	char fault[SD_ERRMSG_MAX], when[32], key[256];
-	int used, made = 0, st;
+	int made = 0, st, e;
 	const struct mf_entry *last;
 
 	if ((st = mf_read(dir, &m, err)) != SD_OK) {
@@ -139,15 +141,20 @@ restore(const struct sd_config *cfg, const char *dir, const char *to_dir,
 	out->conf = mf_find(&m, "simdesk.conf") != NULL;
 	/* The target: new or empty, and nothing written before the backup
 	 * is known to be whole. */
-	if ((used = sd_dir_used(to_dir)) == 1) {
+	if (used == 2) {
+		used = sd_dir_used(to_dir);
+		e = used < 0 ? errno : 0;
+	} else
+		e = used < 0 ? ENOENT : 0;
+	if (used == 1) {
 		st = sd_err_set(err, SD_EINVAL, "to: %s is not empty (restore "
 		    "makes a new data directory: name an empty or new one)",
 		    to_dir);
 		goto done;
 	}
-	if (used < 0 && errno != ENOENT) {
+	if (used < 0 && e != ENOENT) {
 		st = sd_err_set(err, SD_EINVAL, "to: %s: %s", to_dir,
-		    strerror(errno));
+		    strerror(e));
 		goto done;
 	}
 	if (mf_check(dir, &m, fault, sizeof fault) != 0) {
@@ -202,7 +209,7 @@ sd_restore(const struct sd_config *cfg, const char *backup,
 	struct sd_buf tmp = SD_BUF_INIT, dir = SD_BUF_INIT;
 	struct sd_err why;
 	const char *slash;
-	int st, archive = 0;
+	int st, archive = 0, used;
 	FILE *in;
 
 	memset(out, 0, sizeof *out);
@@ -212,17 +219,25 @@ sd_restore(const struct sd_config *cfg, const char *backup,
 	    &archive, err)) != SD_OK)
 		return st;
 	if (!archive)
-		return restore(cfg, out->backup, to_dir, until, &cp, out, err);
+		return restore(cfg, out->backup, to_dir, 2, until, &cp, out,
+		    err);
 	/*
-	 * An archive is unpacked beside to_dir (the same file system, the
-	 * user's own rights) and restored from there; nothing of it stays.
+	 * An archive is unpacked in to_dir when it is there (the directory
+	 * setup-host.sh made, in a parent the user may not write), else
+	 * beside it: the same file system, the user's own rights; restored
+	 * from there, and nothing of it stays.
 	 */
-	if (sd_dir_used(to_dir) == 1)
+	if ((used = sd_dir_used(to_dir)) == 1)
 		return sd_err_set(err, SD_EINVAL, "to: %s is not empty (restore "
 		    "makes a new data directory: name an empty or new one)",
 		    to_dir);
+	if (used < 0 && errno != ENOENT)
+		return sd_err_set(err, SD_EINVAL, "to: %s: %s", to_dir,
+		    strerror(errno));
 	slash = strrchr(to_dir, '/');
-	if (slash == NULL)
+	if (used == 0)
+		sd_buf_adds(&tmp, to_dir);
+	else if (slash == NULL)
 		sd_buf_adds(&tmp, ".");
 	else if (slash == to_dir)
 		sd_buf_adds(&tmp, "/");
@@ -250,7 +265,7 @@ sd_restore(const struct sd_config *cfg, const char *backup,
 		char keep[SD_PATH_MAX];
 
 		sd_strlcpy(keep, out->backup, sizeof keep);
-		st = restore(cfg, dir.p, to_dir, until, &cp, out, err);
+		st = restore(cfg, dir.p, to_dir, used, until, &cp, out, err);
 		sd_strlcpy(out->backup, keep, sizeof out->backup);
 		out->conf = 0;		/* it went with the unpacked copy */
 	}

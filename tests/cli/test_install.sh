@@ -105,3 +105,32 @@ chmod 755 "$R/var/lib/simdesk"
 t_rc 0 "a third run after someone opened the data directory to all" run_setup
 t_grep "... sets its mode back, saying so" "^setup-host: /var/lib/simdesk: mode and owner set to 700 .*was 755" "$T_DIR/out"
 t_stop_servers "$R"
+
+# ---------------------------------------------------------------- moving host
+# The data directory moved to a fresh root: an archive taken there by the
+# service user, setup-host.sh --no-admin on the new root, restore as its
+# service user into the empty data directory; the admin signs in there.
+X="$T_DIR/xfer"; mkdir -m 700 "$X"; chown "$uid:$gid" "$X"
+# (The root's uids have no name on this host: the admin signs in by password.)
+svc() { setpriv --reuid="$uid" --regid="$gid" --clear-groups env -i PATH=/usr/bin:/bin SIMDESK_USER=boss SIMDESK_PASSWORD=adminpw1 "$@"; }
+t_rc 0 "the service user takes a backup archive of the old root" svc timeout 120 "$T_TOP/build/bin/simdeskctl" -D "$R/var/lib/simdesk" backup create --to "$X/move.tar.gz"
+t_stop_servers "$R"
+R2="$T_DIR/root2"
+mkdir -p "$R2/etc" "$R2/run" "$R2/var/lib"
+cp -a "$T_DIR/etc.before/." "$R2/etc/"
+t_rc 0 "setup-host.sh --no-admin on a new root" env SIMDESK_PASSWORD= timeout 120 sh "$SETUP" --root "$R2" --simdeskctl "$T_TOP/build/bin/simdeskctl" --no-admin
+t_grep "... leaves the data directory empty for a restore" "^setup-host: first admin: none" "$T_DIR/out"
+[ -z "$(ls -A "$R2/var/lib/simdesk")" ]; t_ok "... it is empty" $?
+uid2=$(awk -F: '$1 == "simdesk" { print $3 }' "$R2/etc/passwd")
+gid2=$(awk -F: '$1 == "simdesk" { print $3 }' "$R2/etc/group")
+chown "$uid2:$gid2" "$X" "$X/move.tar.gz"
+t_rc 0 "the new service user restores the archive into it" setpriv --reuid="$uid2" --regid="$gid2" --clear-groups env -i PATH=/usr/bin:/bin \
+    timeout 120 "$T_TOP/build/bin/simdeskctl" restore "$X/move.tar.gz" --to "$R2/var/lib/simdesk"
+[ "$(stat -c '%a %u' "$R2/var/lib/simdesk")" = "700 $uid2" ] && [ -z "$(find "$R2/var/lib/simdesk" ! -user "$uid2")" ] &&
+    [ -z "$(find "$R2/var/lib" -name '.simdesk-restore*')" ]
+t_ok "... the data directory keeps its mode, every file the service user's, nothing of the unpacked archive left" $?
+t_rc 0 "... the admin signs in there" env SIMDESK_USER=boss SIMDESK_PASSWORD=adminpw1 \
+    setpriv --reuid="$uid2" --regid="$gid2" --clear-groups "$T_TOP/build/bin/simdeskctl" -D "$R2/var/lib/simdesk" user show boss
+t_rc 0 "... and verify passes" env SIMDESK_USER=boss SIMDESK_PASSWORD=adminpw1 \
+    setpriv --reuid="$uid2" --regid="$gid2" --clear-groups "$T_TOP/build/bin/simdeskctl" -D "$R2/var/lib/simdesk" verify
+t_stop_servers "$R2"
