@@ -5,7 +5,7 @@
 # Says each step it takes; a second run changes nothing and says so.
 #
 #   SIMDESK_PASSWORD=... setup-host.sh --admin LOGIN [--name NAME]
-#       [--bind UNIXUSER] [--no-admin] [--root DIR] [--simdeskctl PATH]
+#       [--no-admin] [--root DIR] [--simdeskctl PATH]
 #
 # --no-admin leaves the data directory empty, for a restore into it (a
 # data directory moved from another host).
@@ -27,7 +27,6 @@ RUN=/run/simdesk
 CONFDIR=$SYSCONFDIR/simdesk
 ADMIN=""
 NAME=""
-BIND=""
 CTL=""
 NOADMIN=""
 
@@ -43,7 +42,6 @@ while [ $# -gt 0 ]; do
 	--root) [ $# -ge 2 ] || usage; ROOT=$2; shift 2 ;;
 	--admin) [ $# -ge 2 ] || usage; ADMIN=$2; shift 2 ;;
 	--name) [ $# -ge 2 ] || usage; NAME=$2; shift 2 ;;
-	--bind) [ $# -ge 2 ] || usage; BIND=$2; shift 2 ;;
 	--simdeskctl) [ $# -ge 2 ] || usage; CTL=$2; shift 2 ;;
 	--no-admin) NOADMIN=1; shift ;;
 	-h|--help) usage ;;
@@ -150,12 +148,6 @@ setpriv --reuid="$uid" --regid="$gid" --clear-groups \
     SIMDESK_PASSWORD="$SIMDESK_PASSWORD" \
     "$CTL" $confopt -D "$ROOT$DATA" init --admin "$ADMIN" ${NAME:+--name "$NAME"} >/dev/null
 say "first admin: $ADMIN created in $DATA"
-if [ -n "$BIND" ]; then
-	setpriv --reuid="$uid" --regid="$gid" --clear-groups \
-	    env -i PATH=/usr/bin:/bin HOME="$ROOT$DATA" LANG=C.UTF-8 \
-	    "$CTL" $confopt -D "$ROOT$DATA" user bind "$ADMIN" "$BIND" >/dev/null
-	say "first admin: $ADMIN bound to the Unix login $BIND (signed in without a password)"
-fi
 # init started a server of its own for the data directory; the service's
 # simdeskd takes over from it, but it is stopped here so nothing of this
 # run stays behind.
