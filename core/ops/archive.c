@@ -22,6 +22,7 @@
 
 #define BLOCK		512
 #define BUFSZ		(1 << 16)
+#define TAR_SIZE_MAX	(INT64_C(1) << 33)
 
 /* ---------------------------------------------------------------- write */
 
@@ -82,6 +83,12 @@ put_file(gzFile gz, const char *dir, const struct manifest *m,
 		free(buf);
 		return sd_err_set(err, SD_EINVAL, "archive: %s: name too long "
 		    "for the archive", f->path);
+	}
+	/* ustar's size field: 11 octal digits. */
+	if (f->size >= TAR_SIZE_MAX) {
+		free(buf);
+		return sd_err_set(err, SD_EINVAL, "archive: %s: over 8 GiB, too "
+		    "big for the archive (back up to a directory)", f->path);
 	}
 	sd_buf_printf(&p, "%s/%s", dir, f->path);
 	if ((fd = open(p.p, O_RDONLY | O_CLOEXEC)) < 0) {

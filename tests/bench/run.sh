@@ -441,6 +441,10 @@ printf '%-44s %11s KB\n' "simdeskctl cdr import max RSS" "$(cat "$W/cdrrss")"
 printf '%-44s %11s ms %11s ms %9s\n' "bill run, $SUBS subscribers, $C3 CDRs" "$bill_ms" "$ref_bill_ms" "$(ratio "$bill_ms" "$ref_bill_ms")"
 printf '%-44s %11s ms %14s\n' "  the same run again (nothing changes)" "$rebill_ms" "(target 10000)"
 
+# ---------------------------------------------------------------- backups
+# Of the same data directory: beside tar cf, and the writers meanwhile
+# (tests/bench/backup.sh; BENCH_BACKUP_ARCHIVE=1 adds the .tar.gz).
+bash tests/bench/backup.sh "$D"
 fi	# bills
 
 # ---------------------------------------------------------------- telephony

@@ -242,6 +242,28 @@ t_rc 5 "backup create --to a directory that does not exist" ctl backup create --
 t_oneline "... in one line"
 t_grep "... naming --to" "^simdeskctl: --to .*nowhere" "$T_DIR/err"
 
+# ---------------------------------------------------------------- CRC-32 manifests
+# A backup taken before manifests had SHA-256s: its MANIFEST says
+# "checksum crc32" and each file's CRC-32 (zlib's; gzip's trailer has it).
+O=20000101-000003
+cp -a "$BK/$AN" "$BK/$O"; rm -f "$BK/$O/VERIFIED"
+crc() { gzip -c <"$1" | tail -c8 | od -An -tx4 -N4 | tr -d ' '; }
+while read -r kw a b c; do
+	case $kw in
+	checksum) echo "checksum crc32" ;;
+	file) echo "file $a $b $(crc "$BK/$O/$a")" ;;
+	*) echo "$kw${a:+ $a}${b:+ $b}${c:+ $c}" ;;
+	esac
+done <"$BK/$AN/MANIFEST" >"$BK/$O/MANIFEST"
+t_grep "an old manifest (CRC-32s) made from the new one" "^file db/customer\.db [0-9]+ [0-9a-f]{8}$" "$BK/$O/MANIFEST"
+t_rc 0 "backup verify still reads it" ctl backup verify "$O"
+t_rc 0 "... restore too" ctl restore "$O" --to "$T_DIR/rc"
+t_stop_servers "$T_DIR/rc"
+flip "$BK/$O/db/customer.db" 5000
+t_rc 9 "... and a byte changed under a CRC-32 is still caught" ctl backup verify "$O"
+t_grep "... naming the file" "db/customer.db: its checksum" "$T_DIR/err"
+rm -rf "${BK:?}/$O"
+
 # ---------------------------------------------------------------- encrypted
 # The backup of an encrypted environment is its files as they are there:
 # encrypted with the same key.  Restored without it: refused; with it: whole.
