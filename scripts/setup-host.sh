@@ -137,17 +137,45 @@ if [ -n "$NOADMIN" ]; then
 fi
 [ -n "$ADMIN" ] || die "first admin: --admin LOGIN is needed (and SIMDESK_PASSWORD), or --no-admin"
 [ -n "${SIMDESK_PASSWORD:-}" ] || die "first admin: set SIMDESK_PASSWORD to the admin's password"
-# As the service user: the data directory is its own.  Under --root the
-# configuration's paths are the other system's, so simdeskctl uses the
-# data directory's own socket for this.
-confopt=""
-[ -n "$ROOT" ] || confopt="-C $conf"
-# shellcheck disable=SC2086
-setpriv --reuid="$uid" --regid="$gid" --clear-groups \
-    env -i PATH=/usr/bin:/bin HOME="$ROOT$DATA" LANG=C.UTF-8 \
-    SIMDESK_PASSWORD="$SIMDESK_PASSWORD" \
-    "$CTL" $confopt -D "$ROOT$DATA" init --admin "$ADMIN" ${NAME:+--name "$NAME"} >/dev/null
+# As the service user: the data directory is its own.
+as_svc() {
+	setpriv --reuid="$uid" --regid="$gid" --clear-groups \
+	    env -i PATH=/usr/bin:/bin HOME="$ROOT$DATA" LANG=C.UTF-8 "$@"
+}
+if [ -n "$ROOT" ]; then
+	# The configuration's paths are the other system's: simdeskctl
+	# starts a server of its own on the data directory's socket.
+	as_svc SIMDESK_PASSWORD="$SIMDESK_PASSWORD" "$CTL" -D "$ROOT$DATA" \
+	    init --admin "$ADMIN" ${NAME:+--name "$NAME"} >/dev/null
+else
+	# The configuration's socket is the service's: a simdeskd started
+	# here with it serves init, and is stopped after it.
+	sd=$(dirname "$CTL")/simdeskd
+	[ -x "$sd" ] || sd=$(dirname "$CTL")/../sbin/simdeskd
+	[ -x "$sd" ] || sd=$PREFIX/sbin/simdeskd
+	[ -x "$sd" ] || die "simdeskd: not found beside $CTL nor in $PREFIX/sbin"
+	sock=$(sed -n 's/^[[:space:]]*socket[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$conf" | tail -1)
+	[ -n "$sock" ] || sock=$DATA/simdesk.sock
+	# (Not through as_svc: $! must be simdeskd's pid, not a subshell's.)
+	setpriv --reuid="$uid" --regid="$gid" --clear-groups \
+	    env -i PATH=/usr/bin:/bin HOME="$DATA" LANG=C.UTF-8 \
+	    "$sd" -f -D "$DATA" -C "$conf" 2>"$DATA.setup.log" &
+	spid=$!
+	n=0
+	while [ ! -S "$sock" ] && kill -0 "$spid" 2>/dev/null && [ $n -lt 100 ]; do
+		sleep 0.1; n=$((n + 1))
+	done
+	[ -S "$sock" ] || { kill "$spid" 2>/dev/null; die "first admin: simdeskd did not start: $(tail -1 "$DATA.setup.log")"; }
+	rc=0
+	as_svc SIMDESK_PASSWORD="$SIMDESK_PASSWORD" "$CTL" -C "$conf" -D "$DATA" \
+	    init --admin "$ADMIN" ${NAME:+--name "$NAME"} >/dev/null || rc=$?
+	kill "$spid" 2>/dev/null || true
+	wait "$spid" 2>/dev/null || true
+	rm -f "$DATA.setup.log"
+	[ $rc -eq 0 ] || die "first admin: init failed (exit $rc)"
+fi
 say "first admin: $ADMIN created in $DATA"
+[ -n "$ROOT" ] || say "the simdeskd that served init ($spid) is stopped: start the service (systemctl enable --now simdeskd)"
 # init started a server of its own for the data directory; the service's
 # simdeskd takes over from it, but it is stopped here so nothing of this
 # run stays behind.
