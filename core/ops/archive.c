@@ -1,7 +1,8 @@
 /*
  * archive.c -- a backup as one file: a POSIX tar (ustar) of its MANIFEST
  * and every file the manifest lists, compressed with gzip through zlib
- * (`tar xzf` unpacks it).  Written, each file is checked against its
+ * (`tar xzf` unpacks it) and, for an encrypted environment, encrypted
+ * with its key (stream.c).  Written, each file is checked against its
  * manifest line as it goes; read, only the names a backup has are taken
  * (MANIFEST, simdesk.conf, db/NAME, recordings/NAME), and gzip's own
  * CRC at the end is read too, so a flipped byte anywhere is found.
@@ -53,20 +54,9 @@ header(char *h, const char *name, int64_t size, int64_t mtime, int dir)
 	snprintf(h + 148, 8, "%06o", sum);
 }
 
-static int
-gz_put(gzFile gz, const void *p, size_t n, struct sd_err *err)
-{
-	int e;
-
-	if (n > 0 && gzwrite(gz, p, (unsigned)n) != (int)n)
-		return sd_err_set(err, SD_EINTERNAL, "archive: writing: %s",
-		    gzerror(gz, &e));
-	return SD_OK;
-}
-
 /* One file of the backup into the archive, checked against its line. */
 static int
-put_file(gzFile gz, const char *dir, const struct manifest *m,
+put_file(struct ops_stream *gz, const char *dir, const struct manifest *m,
     const struct mf_file *f, int64_t mtime, struct ops_copy *cp,
     struct sd_err *err)
 {
@@ -98,7 +88,7 @@ put_file(gzFile gz, const char *dir, const struct manifest *m,
 	}
 	sha256_init(&sha);
 	header(h, f->path, f->size, mtime, 0);
-	st = gz_put(gz, h, BLOCK, err);
+	st = ostream_write(gz, h, BLOCK, err);
 	while (st == SD_OK && left > 0) {
 		size_t want = left > BUFSZ ? BUFSZ : (size_t)left;
 
@@ -113,7 +103,7 @@ put_file(gzFile gz, const char *dir, const struct manifest *m,
 			sha256_update(&sha, (size_t)n, (const uint8_t *)buf);
 		else
 			crc = crc32(crc, (const Bytef *)buf, (uInt)n);
-		st = gz_put(gz, buf, (size_t)n, err);
+		st = ostream_write(gz, buf, (size_t)n, err);
 		left -= n;
 		if (cp != NULL) {
 			cp->done += n;
@@ -143,7 +133,7 @@ put_file(gzFile gz, const char *dir, const struct manifest *m,
 	}
 	if (st == SD_OK && f->size % BLOCK != 0) {
 		memset(h, 0, BLOCK);
-		st = gz_put(gz, h, BLOCK - (size_t)(f->size % BLOCK), err);
+		st = ostream_write(gz, h, BLOCK - (size_t)(f->size % BLOCK), err);
 	}
 out:
 	sd_buf_free(&p);
@@ -153,21 +143,21 @@ out:
 
 int
 archive_write(const char *dir, const struct manifest *m, FILE *out,
-    struct ops_copy *cp, struct sd_err *err)
+    struct ops_copy *cp, const char *key, struct sd_err *err)
 {
 	static const char *const dirs[] = { "db/", "recordings/" };
 	char h[BLOCK];
 	struct sd_buf mf = SD_BUF_INIT;
 	int64_t mtime = m->entries[m->nentries - 1].at;
 	struct stat sb;
-	gzFile gz;
-	int fd, st, e;
+	struct ops_stream *gz;
+	int st;
 
-	if (fflush(out) != 0 || (fd = dup(fileno(out))) < 0 ||
-	    (gz = gzdopen(fd, "wb6")) == NULL)
+	if (fflush(out) != 0)
 		return sd_err_set(err, SD_EINTERNAL, "archive: %s",
-		    strerror(errno ? errno : ENOMEM));
-	gzbuffer(gz, BUFSZ);
+		    strerror(errno));
+	if ((gz = ostream_open_write(fileno(out), key, err)) == NULL)
+		return err->status;
 	for (int i = 0; i < m->nfiles; i++)
 		cp->total += m->files[i].size;
 	/* The manifest first: a reader knows what follows. */
@@ -188,31 +178,35 @@ archive_write(const char *dir, const struct manifest *m, FILE *out,
 		if (st == SD_OK) {
 			header(h, SD_BACKUP_MANIFEST, (int64_t)sb.st_size, mtime,
 			    0);
-			st = gz_put(gz, h, BLOCK, err);
+			st = ostream_write(gz, h, BLOCK, err);
 		}
 		if (st == SD_OK)
-			st = gz_put(gz, buf, (size_t)sb.st_size, err);
+			st = ostream_write(gz, buf, (size_t)sb.st_size, err);
 		if (st == SD_OK && sb.st_size % BLOCK != 0) {
 			memset(h, 0, BLOCK);
-			st = gz_put(gz, h, BLOCK - (size_t)(sb.st_size % BLOCK),
+			st = ostream_write(gz, h, BLOCK - (size_t)(sb.st_size % BLOCK),
 			    err);
 		}
 		free(buf);
 	}
 	for (size_t d = 0; st == SD_OK && d < 2; d++) {
 		header(h, dirs[d], 0, mtime, 1);
-		st = gz_put(gz, h, BLOCK, err);
+		st = ostream_write(gz, h, BLOCK, err);
 	}
 	for (int i = 0; st == SD_OK && i < m->nfiles; i++)
 		st = put_file(gz, dir, m, &m->files[i], mtime, cp, err);
 	if (st == SD_OK) {
 		memset(h, 0, BLOCK);
-		if ((st = gz_put(gz, h, BLOCK, err)) == SD_OK)
-			st = gz_put(gz, h, BLOCK, err);
+		if ((st = ostream_write(gz, h, BLOCK, err)) == SD_OK)
+			st = ostream_write(gz, h, BLOCK, err);
 	}
-	if ((e = gzclose(gz)) != Z_OK && st == SD_OK)
-		st = sd_err_set(err, SD_EINTERNAL, "archive: writing: %s",
-		    e == Z_ERRNO ? strerror(errno) : zError(e));
+	if (st == SD_OK)
+		st = ostream_close_write(gz, err);
+	else {
+		struct sd_err why;
+
+		ostream_close_write(gz, &why);
+	}
 	sd_buf_free(&mf);
 	return st;
 }
@@ -242,27 +236,17 @@ name_ok(const char *name)
 
 /* Exactly n bytes, or an error naming the archive's fault. */
 static int
-gz_get(gzFile gz, const char *label, void *p, size_t n, struct sd_err *err)
+gz_get(struct ops_stream *gz, const char *label, void *p, size_t n,
+    struct sd_err *err)
 {
-	size_t got = 0;
-	int e;
+	size_t got;
+	int st;
 
-	while (got < n) {
-		int r = gzread(gz, (char *)p + got, (unsigned)(n - got > BUFSZ ?
-		    BUFSZ : n - got));
-
-		if (r < 0) {
-			const char *why = gzerror(gz, &e);
-
-			return sd_err_set(err, SD_EINTERNAL, "archive %s is "
-			    "damaged: %s", label, e == Z_ERRNO ? strerror(errno) :
-			    why);
-		}
-		if (r == 0)
-			return sd_err_set(err, SD_EINTERNAL, "archive %s is "
-			    "damaged: it ends too soon", label);
-		got += (size_t)r;
-	}
+	if ((st = ostream_read(gz, p, n, &got, err)) != SD_OK)
+		return st;
+	if (got < n)
+		return sd_err_set(err, SD_EINTERNAL, "archive %s is damaged: "
+		    "it ends too soon", label);
 	return SD_OK;
 }
 
@@ -290,19 +274,17 @@ header_ok(const char *h, char *name, int64_t *size, char *type)
 }
 
 int
-archive_read(FILE *in, const char *label, const char *to,
+archive_read(FILE *in, const char *label, const char *to, const char *key,
     struct sd_err *err)
 {
 	char h[BLOCK], name[101], type, *buf = xmalloc(BUFSZ);
-	gzFile gz;
-	int fd, st = SD_OK, files = 0, manifest = 0;
+	struct ops_stream *gz;
+	int st = SD_OK, files = 0, manifest = 0;
 
-	if ((fd = dup(fileno(in))) < 0 || (gz = gzdopen(fd, "rb")) == NULL) {
+	if ((gz = ostream_open_read(fileno(in), label, key, err)) == NULL) {
 		free(buf);
-		return sd_err_set(err, SD_EINTERNAL, "archive %s: %s", label,
-		    strerror(errno ? errno : ENOMEM));
+		return err->status;
 	}
-	gzbuffer(gz, BUFSZ);
 	while (st == SD_OK) {
 		struct sd_buf p = SD_BUF_INIT;
 		int64_t size, left;
@@ -312,17 +294,17 @@ archive_read(FILE *in, const char *label, const char *to,
 			break;
 		if (h[0] == '\0') {
 			/* The end: the rest must be zeros to gzip's end,
-			 * whose CRC is checked as it is reached. */
-			int r;
+			 * whose CRC (and an encrypted one's tag) is
+			 * checked as it is reached. */
+			size_t got;
 
-			while ((r = gzread(gz, buf, BUFSZ)) > 0)
-				for (int i = 0; i < r; i++)
+			while ((st = ostream_read(gz, buf, BUFSZ, &got,
+			    err)) == SD_OK && got > 0)
+				for (size_t i = 0; i < got && st == SD_OK; i++)
 					if (buf[i] != '\0')
-						r = -2;
-			if (r != 0)
-				st = sd_err_set(err, SD_EINTERNAL, "archive %s "
-				    "is damaged: %s", label, r == -2 ? "data "
-				    "after its end" : gzerror(gz, &out));
+						st = sd_err_set(err, SD_EINTERNAL,
+						    "archive %s is damaged: data "
+						    "after its end", label);
 			break;
 		}
 		if (!header_ok(h, name, &size, &type)) {
@@ -373,7 +355,7 @@ archive_read(FILE *in, const char *label, const char *to,
 			    BLOCK), err);
 		sd_buf_free(&p);
 	}
-	gzclose(gz);
+	ostream_free(gz);
 	free(buf);
 	if (st == SD_OK && !manifest)
 		st = sd_err_set(err, SD_EINVAL, "archive %s: no %s in it (not "

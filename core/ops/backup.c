@@ -438,12 +438,13 @@ sd_backup_archive(struct sd_session *s, const char *name, FILE *out,
     struct sd_err *err)
 {
 	struct ops_copy cp = { 0, 0, progress, parg, -1 };
-	char root[SD_PATH_MAX];
+	char root[SD_PATH_MAX], key[256];
 	struct sd_buf dir = SD_BUF_INIT;
 	struct manifest m;
 	int st;
 
 	memset(info, 0, sizeof *info);
+	key[0] = '\0';
 	if ((st = sd_authorize(s, SD_OP_BACKUP, name, err)) != SD_OK)
 		return st;
 	if (!backup_name_ok(name))
@@ -456,14 +457,18 @@ sd_backup_archive(struct sd_session *s, const char *name, FILE *out,
 		return sd_err_set(err, SD_EREFUSED, "a backup or its "
 		    "verification is running: try again when it is done");
 	sd_buf_printf(&dir, "%s/%s", root, name);
-	if ((st = mf_read(dir.p, &m, err)) == SD_OK) {
-		st = archive_write(dir.p, &m, out, &cp, err);
+	/* Encrypted with the environment's key when it has one. */
+	if ((st = sd_config_key(&s->core->cfg, key, sizeof key, err)) != SD_OK)
+		;
+	else if ((st = mf_read(dir.p, &m, err)) == SD_OK) {
+		st = archive_write(dir.p, &m, out, &cp, key, err);
 		backup_info(root, name, &m, info);
 		mf_free(&m);
 	} else if (st == SD_ENOTFOUND)
 		sd_err_set(err, SD_ENOTFOUND, "backup %s: no such backup in %s",
 		    name, root);
 	pthread_mutex_unlock(&backup_lock);
+	explicit_bzero(key, sizeof key);
 	sd_buf_free(&dir);
 	sd_audit_log(s->core, s->user.login, "backup.archive", name,
 	    st == SD_OK ? SD_OUTCOME_OK : SD_OUTCOME_FAILED,

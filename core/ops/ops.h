@@ -69,10 +69,9 @@ int	sd_backup_create(struct sd_session *s, int incremental,
  * Backup name of backup.dir as one archive (admin): a tar of its
  * MANIFEST and files, gzip-compressed (zlib), written to out (the
  * client's file); every file is checked against the manifest's SHA-256
- * as it is written, so a damaged backup is refused.  The databases and
- * log of an encrypted environment are in it as they are in the data
- * directory, encrypted with its key; its recordings and configuration
- * are in clear there and here.  Audited.
+ * as it is written, so a damaged backup is refused.  When the
+ * environment is encrypted (key_file), so is the whole archive, with a
+ * key derived from the same one (AES-256-GCM).  Audited.
  */
 int	sd_backup_archive(struct sd_session *s, const char *name, FILE *out,
 	    sd_progress_fn progress, void *parg, struct sd_backup_info *info,

@@ -120,7 +120,7 @@ int	ops_sum_file(const char *path, enum mf_sum sum, struct mf_file *f,
  * total grows by its size, done as it is written.
  */
 int	archive_write(const char *dir, const struct manifest *m, FILE *out,
-	    struct ops_copy *cp, struct sd_err *err);
+	    struct ops_copy *cp, const char *key, struct sd_err *err);
 /*
  * The archive in into the empty directory to: only a backup's names are
  * taken; a damaged archive (gzip's CRC, a header's checksum, cut short)
@@ -128,7 +128,25 @@ int	archive_write(const char *dir, const struct manifest *m, FILE *out,
  * manifest by the caller (mf_check).
  */
 int	archive_read(FILE *in, const char *label, const char *to,
+	    const char *key, struct sd_err *err);
+/*
+ * The archive's byte stream (stream.c): gzip, and AES-256-GCM over it
+ * with a key derived from key (key_file's) when key is not empty.
+ * Writing: ostream_close_write finishes and frees.  Reading: a plain or
+ * an encrypted archive, told by its first bytes; *got < n only at its
+ * end, once gzip's CRC (and the tag) held.
+ */
+struct ops_stream;
+struct ops_stream *ostream_open_write(int fd, const char *key,
 	    struct sd_err *err);
+int	ostream_write(struct ops_stream *s, const void *p, size_t n,
+	    struct sd_err *err);
+int	ostream_close_write(struct ops_stream *s, struct sd_err *err);
+struct ops_stream *ostream_open_read(int fd, const char *label,
+	    const char *key, struct sd_err *err);
+int	ostream_read(struct ops_stream *s, void *p, size_t n, size_t *got,
+	    struct sd_err *err);
+void	ostream_free(struct ops_stream *s);
 /* The row count of every table, into m (in a transaction of its own). */
 int	ops_count_txn(struct sd_txn *t, void *arg, struct sd_err *err);
 

@@ -209,6 +209,7 @@ sd_restore(const struct sd_config *cfg, const char *backup,
 	struct sd_buf tmp = SD_BUF_INIT, dir = SD_BUF_INIT;
 	struct sd_err why;
 	const char *slash;
+	char key[256] = "";
 	int st, archive = 0, used;
 	FILE *in;
 
@@ -250,7 +251,9 @@ sd_restore(const struct sd_config *cfg, const char *backup,
 		goto out;
 	}
 	sd_buf_printf(&dir, "%s/backup", tmp.p);
-	if ((in = fopen(out->backup, "rb")) == NULL)
+	if ((st = sd_config_key(cfg, key, sizeof key, err)) != SD_OK)
+		;
+	else if ((in = fopen(out->backup, "rb")) == NULL)
 		st = sd_err_set(err, SD_EINTERNAL, "backup %s: %s", out->backup,
 		    strerror(errno));
 	else {
@@ -258,9 +261,10 @@ sd_restore(const struct sd_config *cfg, const char *backup,
 			st = sd_err_set(err, SD_EINTERNAL, "%s: %s", dir.p,
 			    strerror(errno));
 		else
-			st = archive_read(in, out->backup, dir.p, err);
+			st = archive_read(in, out->backup, dir.p, key, err);
 		fclose(in);
 	}
+	explicit_bzero(key, sizeof key);
 	if (st == SD_OK) {
 		char keep[SD_PATH_MAX];
 

@@ -267,7 +267,7 @@ sd_backup_verify_archive(struct sd_session *s, FILE *in, const char *label,
     struct sd_err *err)
 {
 	struct ops_copy cp = { 0, 0, progress, parg, -1 };
-	char root[SD_PATH_MAX];
+	char root[SD_PATH_MAX], key[256] = "";
 	struct sd_buf tmp = SD_BUF_INIT, dir = SD_BUF_INIT;
 	struct sd_err why;
 	struct manifest m;
@@ -292,7 +292,10 @@ sd_backup_verify_archive(struct sd_session *s, FILE *in, const char *label,
 	if (mkdir(dir.p, 0700) != 0)
 		st = sd_err_set(err, SD_EINTERNAL, "%s: %s", dir.p,
 		    strerror(errno));
-	else if ((st = archive_read(in, label, dir.p, &why)) != SD_OK) {
+	else if ((st = sd_config_key(&s->core->cfg, key, sizeof key,
+	    err)) != SD_OK)
+		;
+	else if ((st = archive_read(in, label, dir.p, key, &why)) != SD_OK) {
 		/* A damaged archive fails verification as a backup does. */
 		out->verified = -1;
 		sd_strlcpy(out->note, why.msg, sizeof out->note);
@@ -308,6 +311,7 @@ sd_backup_verify_archive(struct sd_session *s, FILE *in, const char *label,
 		}
 		sd_strlcpy(out->path, label, sizeof out->path);
 	}
+	explicit_bzero(key, sizeof key);
 	ops_rmtree(tmp.p, &why);
 out:
 	backup_lock_release();

@@ -265,8 +265,9 @@ t_grep "... naming the file" "db/customer.db: its checksum" "$T_DIR/err"
 rm -rf "${BK:?}/$O"
 
 # ---------------------------------------------------------------- encrypted
-# The backup of an encrypted environment is its files as they are there:
-# encrypted with the same key.  Restored without it: refused; with it: whole.
+# The archive of an encrypted environment is encrypted whole with its key
+# (AES-256-GCM, the key derived from key_file's): restored without it or
+# with another, refused at once; with it, whole; a changed byte is caught.
 E="$T_DIR/enc"; mkdir -p "$E"
 echo "backup-key-0123456" >"$E/key"
 printf 'key_file = "%s";\n' "$E/key" >"$E/conf"
@@ -275,11 +276,21 @@ ectl() { timeout 120 simdeskctl -C "$E/conf" -D "$E/data" "$@"; }
 t_rc 0 "an encrypted environment (key_file)" env SIMDESK_PASSWORD=adminpw1 simdeskctl -C "$E/conf" -D "$E/data" init --admin admin
 ectl customer add --name 加密客户 --phone 13700001111 >/dev/null
 t_rc 0 "... backed up to an archive" ectl backup create --to "$E/enc.tar.gz"
-! zcat "$E/enc.tar.gz" | grep -qa 13700001111; t_ok "... no customer's phone in it in clear" $?
+[ "$(head -c 8 "$E/enc.tar.gz")" = SDBKAES1 ] && ! gzip -t "$E/enc.tar.gz" 2>/dev/null
+t_ok "... encrypted whole: no gzip to read without the key" $?
+! grep -qa -e 13700001111 -e simdesk-backup "$E/enc.tar.gz"; t_ok "... no phone, no manifest in clear" $?
+echo "another-key-98765" >"$E/key2"
+printf 'key_file = "%s";\n' "$E/key2" >"$E/key2.conf"
 t_rc 9 "restore without the key is refused" simdeskctl -C "$E/nokey.conf" restore "$E/enc.tar.gz" --to "$E/r1"
 t_oneline "... in one line"
 t_grep "... saying it is encrypted" "encrypt" "$T_DIR/err"
 [ ! -e "$E/r1" ]; t_ok "... writing nothing" $?
+t_rc 9 "... and with another key" simdeskctl -C "$E/key2.conf" restore "$E/enc.tar.gz" --to "$E/r1"
+t_grep "... saying so" "encrypted with another key" "$T_DIR/err"
+[ ! -e "$E/r1" ]; t_ok "... writing nothing" $?
+cp "$E/enc.tar.gz" "$E/bad.tar.gz"; flip "$E/bad.tar.gz" $(( $(stat -c %s "$E/enc.tar.gz") / 2 ))
+t_rc 9 "a byte flipped in the encrypted archive fails verify" ectl backup verify "$E/bad.tar.gz"
+t_grep "... saying it is damaged" "failed verification: archive .* is damaged" "$T_DIR/err"
 t_rc 0 "restore with the key" simdeskctl -C "$E/conf" restore "$E/enc.tar.gz" --to "$E/r2"
 t_rc 0 "... the customer is there" simdeskctl -C "$E/conf" -D "$E/r2" customer show 13700001111
 t_rc 0 "... verify passes" simdeskctl -C "$E/conf" -D "$E/r2" verify
