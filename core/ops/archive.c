@@ -279,7 +279,7 @@ archive_read(FILE *in, const char *label, const char *to, const char *key,
 {
 	char h[BLOCK], name[101], type, *buf = xmalloc(BUFSZ);
 	struct ops_stream *gz;
-	int st = SD_OK, files = 0, manifest = 0;
+	int st = SD_OK, manifest = 0;
 
 	if ((gz = ostream_open_read(fileno(in), label, key, err)) == NULL) {
 		free(buf);
@@ -337,7 +337,6 @@ archive_read(FILE *in, const char *label, const char *to, const char *key,
 			break;
 		}
 		manifest |= strcmp(name, SD_BACKUP_MANIFEST) == 0;
-		files++;
 		for (left = size; st == SD_OK && left > 0;) {
 			size_t n = left > BUFSZ ? BUFSZ : (size_t)left;
 
