@@ -24,6 +24,7 @@ ROOT=""
 SVC=simdesk
 DATA=/var/lib/simdesk
 RUN=/run/simdesk
+LOG=/var/log/simdesk
 CONFDIR=$SYSCONFDIR/simdesk
 ADMIN=""
 NAME=""
@@ -106,6 +107,7 @@ dir() {
 dir "$DATA" 700 "$uid" "$gid" "the data: simdeskd alone opens it"
 dir "$DATA-backups" 700 "$uid" "$gid" "backups: backup.dir by default"
 dir "$RUN" 750 "$uid" "$gid" "the socket; systemd makes it again at each start"
+dir "$LOG" 750 "$uid" "$gid" "for log_file; /etc/logrotate.d/simdesk rotates it"
 dir "$CONFDIR" 755 0 0 "the configuration"
 
 # ---------------------------------------------------------------- configuration
@@ -118,6 +120,8 @@ else
 # simdesk.conf -- written by setup-host.sh; every setting is in
 # $PREFIX/share/doc/simdesk/simdesk.conf.example and simdesk.conf(5).
 socket = "$RUN/simdesk.sock";
+# The journal keeps simdeskd's log; or a file, rotated by logrotate:
+# log_file = "$LOG/simdeskd.log";
 EOF
 	chown "0:$gid" "$ROOT$conf.tmp"
 	chmod 640 "$ROOT$conf.tmp"

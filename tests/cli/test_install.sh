@@ -39,7 +39,22 @@ t_grep "the unit starts the installed simdeskd with /etc's configuration" \
 t_nogrep "... no placeholder is left in what was installed" "@[A-Z]+@" <(cat "$DEST/usr/lib/systemd/system/simdeskd.service" "$DEST/usr/share/simdesk/setup-host.sh")
 msgunfmt "$DEST/usr/share/locale/zh_CN/LC_MESSAGES/simdesk.mo" >"$T_DIR/mo" 2>&1
 t_grep "the catalogue is a catalogue" "msgstr \"备份" "$T_DIR/mo"
-t_grep "the logrotate file names simdeskd's log" "^/var/lib/simdesk/simdeskd.log \{" "$DEST/etc/logrotate.d/simdesk"
+t_grep "the logrotate file names simdeskd's logs" "^/var/log/simdesk/simdeskd.log /var/lib/simdesk/simdeskd.log \{" "$DEST/etc/logrotate.d/simdesk"
+t_grep "the unit lets simdeskd write /var/log/simdesk" "^LogsDirectory=simdesk$" "$DEST/usr/lib/systemd/system/simdeskd.service"
+# Its postrotate, run on a server of our own: simdeskd writes its
+# log_file anew after the move.
+L="$T_DIR/lr"; mkdir -p "$L/data"
+printf 'log_file = "%s/simdeskd.log";\n' "$L" >"$L/conf"
+SIMDESK_PASSWORD=adminpw1 simdeskctl -C "$L/conf" -D "$L/data" init --admin admin >/dev/null 2>&1
+t_stop_servers "$L"
+simdeskd -C "$L/conf" -D "$L/data" 2>/dev/null
+t_server_wait "$L/data"
+mv "$L/simdeskd.log" "$L/simdeskd.log.1"
+sed -n '/postrotate/,/endscript/p' "$DEST/etc/logrotate.d/simdesk" | sed '1d;$d' | sed "s|/var/lib/simdesk|$L/data|g" >"$L/post.sh"
+sh "$L/post.sh"; t_ok "... its postrotate runs" $?
+for _ in $(seq 100); do grep -q "log reopened" "$L/simdeskd.log" 2>/dev/null && break; sleep 0.1; done
+t_grep "... and simdeskd opens its log file again under its name" "log reopened" "$L/simdeskd.log"
+t_stop_servers "$L"
 if command -v logrotate >/dev/null; then
 	sed "s|/var/lib/simdesk|$T_DIR|; /^\tsu /d" "$DEST/etc/logrotate.d/simdesk" >"$T_DIR/lr.conf"
 	logrotate -d -s "$T_DIR/lr.state" "$T_DIR/lr.conf" >"$T_DIR/lr" 2>&1
@@ -74,11 +89,11 @@ t_grep "... and the user" "^setup-host: user simdesk: created" "$T_DIR/run1"
 t_grep "... a system user without a login shell, home the data directory" "^simdesk:x:[0-9]+:[0-9]+:simdesk server:/var/lib/simdesk:/usr/sbin/nologin$" "$R/etc/passwd"
 uid=$(awk -F: '$1 == "simdesk" { print $3 }' "$R/etc/passwd")
 gid=$(awk -F: '$1 == "simdesk" { print $3 }' "$R/etc/group")
-modes() { for d in var/lib/simdesk var/lib/simdesk-backups run/simdesk etc/simdesk etc/simdesk/simdesk.conf; do
+modes() { for d in var/lib/simdesk var/lib/simdesk-backups run/simdesk var/log/simdesk etc/simdesk etc/simdesk/simdesk.conf; do
 	printf '%s %s\n' "$d" "$(stat -c '%a %u %g' "$R/$d")"; done; }
 modes >"$T_DIR/modes"
 printf '%s\n' "var/lib/simdesk 700 $uid $gid" "var/lib/simdesk-backups 700 $uid $gid" \
-    "run/simdesk 750 $uid $gid" "etc/simdesk 755 0 0" "etc/simdesk/simdesk.conf 640 0 $gid" >"$T_DIR/modes.want"
+    "run/simdesk 750 $uid $gid" "var/log/simdesk 750 $uid $gid" "etc/simdesk 755 0 0" "etc/simdesk/simdesk.conf 640 0 $gid" >"$T_DIR/modes.want"
 diff -u "$T_DIR/modes.want" "$T_DIR/modes" >"$T_DIR/diff"; rc=$?
 [ $rc -eq 0 ] || sed 's/^/#   /' "$T_DIR/diff"
 t_ok "... the directories and the configuration with their modes and owners" $rc
@@ -96,7 +111,7 @@ t_rc 0 "setup-host.sh a second time" run_setup --admin boss
 cp "$T_DIR/out" "$T_DIR/run2"
 sed 's/^/# /' "$T_DIR/run2"
 t_nogrep "... takes no step" ": (created|made|written|mode and owner set)" "$T_DIR/run2"
-[ "$(grep -c 'already' "$T_DIR/run2")" -eq 8 ]; t_ok "... and says of each of the eight that it is already so" $?
+[ "$(grep -c 'already' "$T_DIR/run2")" -eq 9 ]; t_ok "... and says of each of the nine that it is already so" $?
 ( cd "$R" && find . -printf '%p %m %u %g %s\n' | grep -v -e '/simdeskd\.' -e '/log\.' -e '\.db ' -e '\.idx ' -e 'simdesk.sock' | sort ) >"$T_DIR/tree2"
 cmp -s "$T_DIR/tree1" "$T_DIR/tree2"; t_ok "... the root is as it was (files, modes, owners, sizes)" $?
 cmp -s "$R/etc/passwd" <(sed -n p "$R/etc/passwd") && [ "$(grep -c '^simdesk:' "$R/etc/passwd")" -eq 1 ]
