@@ -8,6 +8,8 @@
 # BENCH_ONLY=rest simdeskd at rest, the terminals' memory and the lookups
 # with writers through it; BENCH_ONLY takes a list too
 # (users,customers,sims,bills,tel,server,rest).
+# The billing data directory is backed up too (bills: tests/bench/backup.sh;
+# BENCH_BACKUP_ARCHIVE=1 adds its .tar.gz beside tar czf).
 set -eu
 cd "$(dirname "$0")/../.."
 N=${BENCH_USERS:-200000}
