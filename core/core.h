@@ -12,6 +12,7 @@
 #include "core/stock/stock.h"
 #include "core/billing/billing.h"
 #include "core/tel/tel.h"
+#include "core/money/money.h"
 #include "core/ops/ops.h"
 #include "core/rpc/rpc.h"
 

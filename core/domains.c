@@ -5,7 +5,7 @@
  */
 #include <pthread.h>
 
-#include "core/tel/tel_txn.h"
+#include "core/money/money_txn.h"
 #include "core/ops/ops.h"
 
 static const struct sd_table_def rec_tables[1] = {
@@ -19,12 +19,16 @@ const struct core_domain core_domains[] = {
 	{ "stock", SD_T_STOCK, 6, stock_tables, stock_verify },
 	{ "billing", SD_T_BILLING, 9, billing_tables, billing_verify },
 	{ "tel", SD_T_TEL, 7, tel_tables, NULL },
+	{ "money", SD_T_MONEY, 4, money_tables, money_verify },
 };
 const int core_ndomains = (int)(sizeof core_domains / sizeof core_domains[0]);
 
 const struct core_hooks core_hooks = {
 	.agent_exists = agent_exists,
 	.tariff_exists = tariff_exists,
+	.card_activated = money_card_activated,
+	.card_ended = money_card_ended,
+	.bill_paid = money_bill_paid,
 	.keeps_logs = sd_backup_keeps_logs,
 };
 

@@ -121,6 +121,14 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	{ SD_OP_BACKUP, "backup", R(ADMIN) },
 	/* The server's health: who is connected, the disk, the backups. */
 	{ SD_OP_STATUS, "status", R(ADMIN) },
+	/* Agent money: admins and supervisors set schemes, run, approve and
+	 * pay; an agent reads its own branch's (checked in core/money). */
+	{ SD_OP_COMM_SCHEME, "commission.scheme", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_COMM_SHOW, "commission.show",
+	    R(ADMIN) | R(SUPERVISOR) | R(AGENT) },
+	{ SD_OP_COMM_RUN, "commission.run", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_STMT_APPROVE, "settlement.approve", R(ADMIN) | R(SUPERVISOR) },
+	{ SD_OP_STMT_PAY, "settlement.pay", R(ADMIN) | R(SUPERVISOR) },
 };
 
 const char *

@@ -192,7 +192,9 @@ pay_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 	r->nalloc = 0;
 	if ((st = customer_key_resolve(t, a->key, &r->customer, err)) != SD_OK ||
-	    (st = customer_load(t, r->customer, &cu, 0, err)) != SD_OK)
+	    (st = customer_load(t, r->customer, &cu, 0, err)) != SD_OK ||
+	    (st = next_number(t, a->s->core->cfg.receipt_series, r->number,
+	    sizeof r->number, err)) != SD_OK)
 		return st;
 	sd_strlcpy(r->name, cu.name, sizeof r->name);
 	sd_strlcpy(r->phone, cu.nphones ? cu.phones[0] : "", sizeof r->phone);
@@ -237,6 +239,9 @@ pay_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		bill_encode(b, &val);
 		st = sd_put(t, T_BILL, due[i].key, 12, val.p, val.len, 0, err);
 		sd_buf_free(&val);
+		if (st == SD_OK && core_hooks.bill_paid != NULL)
+			st = core_hooks.bill_paid(t, a->s->user.login, b, x,
+			    r->number, sd_now(), err);
 		if (st != SD_OK) {
 			free(due);
 			return st;
@@ -247,9 +252,6 @@ pay_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	/* The money: in the drawer (or the bank), off the customer's debt. */
 	snprintf(acct, sizeof acct, "cust:%llu", (unsigned long long)r->customer);
 	snprintf(pay, sizeof pay, "pay:%s", r->method);
-	if ((st = next_number(t, a->s->core->cfg.receipt_series, r->number,
-	    sizeof r->number, err)) != SD_OK)
-		return st;
 	{
 		struct sd_posting_line lines[2] = { { pay, r->amount_fen },
 		    { acct, -r->amount_fen } };

@@ -7,7 +7,7 @@
  * hooks through which a lower domain reaches a later one.
  *
  * Domains depend one way: rec <- base <- crm <- stock <- billing <- tel <-
- * ops <- rpc.  A domain's tables (T_*, IX_*) are private to its folder; other
+ * money <- ops <- rpc.  A domain's tables (T_*, IX_*) are private to its folder; other
  * domains call its *_txn.h functions (tests/cli/test_layout.sh checks it).
  */
 #ifndef SD_REC_H
@@ -33,7 +33,8 @@ enum {
 				   shift printjob */
 	SD_T_TEL = 25,		/* modem teljob call sms simuse presence
 				   televent */
-	T__COUNT = 32
+	SD_T_MONEY = 32,	/* scheme agscheme commission statement */
+	T__COUNT = 36
 };
 
 /* Every table of the environment, in number order (core/domains.c). */
@@ -321,6 +322,15 @@ struct core_hooks {
 		    struct sd_err *err);
 	int	(*tariff_exists)(struct sd_txn *t, const char *code,
 		    struct sd_err *err);
+	/* Agent money (core/money): a card activated, a card terminated or
+	 * returned at when, fen of a payment allocated to a bill. */
+	int	(*card_activated)(struct sd_txn *t, const char *actor,
+		    const struct sd_subscription *u, struct sd_err *err);
+	int	(*card_ended)(struct sd_txn *t, const char *actor,
+		    const char *iccid, int64_t when, struct sd_err *err);
+	int	(*bill_paid)(struct sd_txn *t, const char *actor,
+		    const struct sd_bill *b, int64_t fen, const char *receipt,
+		    int64_t when, struct sd_err *err);
 	/* 1 when the environment must keep its log for backups (ops):
 	 * sd_core_open opens it with keep_logs. */
 	int	(*keeps_logs)(const struct sd_config *cfg);

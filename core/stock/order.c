@@ -594,6 +594,10 @@ ret_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		    (st = sd_audit_write(t, a->s->user.login, "sim.return", c.iccid,
 		    SD_OUTCOME_OK, cb, "status=returned", err)) != SD_OK)
 			goto out;
+		if (core_hooks.card_ended != NULL &&
+		    (st = core_hooks.card_ended(t, a->s->user.login, c.iccid,
+		    c.updated, err)) != SD_OK)
+			goto out;
 	}
 	if (credit > 0) {
 		char acct[40], ref[32];

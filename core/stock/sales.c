@@ -652,6 +652,11 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	    (st = audit_card_id(t, a->b, a->audit_id, a->s->user.login,
 	    "sim.activate", &c, before, err)) != SD_OK)
 		return st;
+	/* The selling agent's commission (core/money). */
+	if (core_hooks.card_activated != NULL &&
+	    (st = core_hooks.card_activated(t, a->s->user.login, &a->sub,
+	    err)) != SD_OK)
+		return st;
 	/* The customer becomes active (once, in a file: the file's earlier
 	 * rows may have made it so); the price goes on their account. */
 	snprintf(custkey, sizeof custkey, "%llu", (unsigned long long)cu.id);

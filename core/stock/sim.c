@@ -646,6 +646,13 @@ move_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	    (st = subscription_end(t, c.customer, c.iccid, c.updated, err)) !=
 	    SD_OK)
 		return st;
+	/* Inside the protection window the agent's bounty goes back
+	 * (core/money). */
+	if ((a->to == SD_SIM_TERMINATED || a->to == SD_SIM_RETURNED) &&
+	    core_hooks.card_ended != NULL &&
+	    (st = core_hooks.card_ended(t, a->s->user.login, c.iccid,
+	    c.updated, err)) != SD_OK)
+		return st;
 	snprintf(obj, sizeof obj, "sim:%s", c.iccid);
 	snprintf(after, sizeof after, "status=%s reason=%.150s",
 	    sd_sim_status_name(c.status), c.reason);

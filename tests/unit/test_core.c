@@ -406,6 +406,11 @@ permission_table(void **state)
 		{ SD_OP_PRESENCE_SHOW, "AS..." },
 		{ SD_OP_BACKUP, "A...." },
 		{ SD_OP_STATUS, "A...." },
+		{ SD_OP_COMM_SCHEME, "AS..." },
+		{ SD_OP_COMM_SHOW, "AS..G" },
+		{ SD_OP_COMM_RUN, "AS..." },
+		{ SD_OP_STMT_APPROVE, "AS..." },
+		{ SD_OP_STMT_PAY, "AS..." },
 	};
 	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
 	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };
