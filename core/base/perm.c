@@ -129,6 +129,8 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	{ SD_OP_COMM_RUN, "commission.run", R(ADMIN) | R(SUPERVISOR) },
 	{ SD_OP_STMT_APPROVE, "settlement.approve", R(ADMIN) | R(SUPERVISOR) },
 	{ SD_OP_STMT_PAY, "settlement.pay", R(ADMIN) | R(SUPERVISOR) },
+	/* An agent's payment is taken like a customer's. */
+	{ SD_OP_AGENT_PAY, "agent.pay", R(ADMIN) | R(SUPERVISOR) | R(CASHIER) },
 };
 
 const char *

@@ -172,4 +172,49 @@ int	sd_stmt_approve(struct sd_session *s, uint64_t id, struct sd_err *err);
 int	sd_stmt_pay(struct sd_session *s, uint64_t id, const char *method,
 	    const char *ref, struct sd_err *err);
 
+/* ---------------------------------------------------------------- collections */
+
+#define SD_AGRCPT_ALLOC_MAX 32
+
+/* An agent's payment of its receivable (收款), numbered gapless in the
+ * agent series (AR00000001...). */
+struct sd_agent_receipt {
+	char	 number[24];
+	char	 agent[SD_CODE_MAX + 1];
+	int64_t	 amount_fen;
+	char	 method[12];		/* bank, cash, transfer */
+	char	 ref[65];
+	char	 by[SD_LOGIN_MAX + 1];
+	int64_t	 at;
+	uint64_t orders[SD_AGRCPT_ALLOC_MAX];	/* the delivered orders paid */
+	int64_t	 alloc_fen[SD_AGRCPT_ALLOC_MAX];
+	int	 nalloc;
+	int64_t	 unallocated_fen;	/* more than the orders owed */
+	int64_t	 receivable_after_fen;
+};
+
+/* Take an agent's payment: the oldest delivered orders first; posted
+ * (pay:METHOD against agent:CODE:recv), which frees its credit. */
+int	sd_agent_pay(struct sd_session *s, const char *agent,
+	    const char *amount, const char *method, const char *ref,
+	    struct sd_agent_receipt *out, struct sd_err *err);
+int	sd_agent_receipt_get(struct sd_session *s, const char *number,
+	    struct sd_agent_receipt *out, struct sd_err *err);
+/* The receipt as plain text, cols wide. */
+void	sd_agent_receipt_text(const struct sd_agent_receipt *r, int cols,
+	    struct sd_buf *out);
+
+/* What an agent owes by age of the delivered orders (0-30, 31-60, 61-90,
+ * over 90 days). */
+struct sd_aging {
+	char	 agent[SD_CODE_MAX + 1];
+	int64_t	 bucket_fen[4];
+	int64_t	 total_fen;
+	int64_t	 receivable_fen;	/* the ledger's */
+};
+typedef int (*sd_aging_cb)(const struct sd_aging *a, void *arg);
+/* Of agent and its branch (NULL: every agent the caller may see). */
+int	sd_agent_aging(struct sd_session *s, const char *agent, sd_aging_cb cb,
+	    void *arg, struct sd_err *err);
+
 #endif

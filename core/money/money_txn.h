@@ -21,7 +21,7 @@ int	money_bill_paid(struct sd_txn *t, const char *actor,
 	    int64_t when, struct sd_err *err);
 
 /* For core/domains.c. */
-extern const struct sd_table_def money_tables[4];
+extern const struct sd_table_def money_tables[6];
 int	money_verify(struct sd_txn *t, struct rec_verify *v, struct sd_err *err);
 
 #endif

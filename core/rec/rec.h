@@ -33,8 +33,9 @@ enum {
 				   shift printjob */
 	SD_T_TEL = 25,		/* modem teljob call sms simuse presence
 				   televent */
-	SD_T_MONEY = 32,	/* scheme agscheme commission statement */
-	T__COUNT = 36
+	SD_T_MONEY = 32,	/* scheme agscheme commission statement
+				   agreceipt orderpaid */
+	T__COUNT = 38
 };
 
 /* Every table of the environment, in number order (core/domains.c). */

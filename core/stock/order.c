@@ -13,7 +13,7 @@
 
 enum { O_ID = 1, O_AGENT, O_PLAN, O_COUNT, O_STATUS, O_VALUE, O_CARRIER,
     O_TRACKING, O_REASON, O_BY, O_CREATED, O_UPDATED, O_ICCID, O_NAMED,
-    O_DISCOUNT, O_RETURNED, O_RETURNED_FEN };
+    O_DISCOUNT, O_RETURNED, O_RETURNED_FEN, O_DELIVERED };
 
 static const char *const status_names[SD_ORDER__COUNT] = { "submitted",
     "approved", "shipped", "delivered", "rejected", "cancelled" };
@@ -47,6 +47,7 @@ static const struct rec_field order_f[] = {
 	REC_I(O_DISCOUNT, sd_order, discount_bp),
 	REC_I(O_RETURNED, sd_order, returned),
 	REC_I(O_RETURNED_FEN, sd_order, returned_fen),
+	REC_I(O_DELIVERED, sd_order, delivered),
 };
 
 void
@@ -445,6 +446,7 @@ step_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 				st = sd_ledger_post(t, a->s->user.login,
 				    "stock delivered", ref, lines, 2, NULL, err);
 			o.status = SD_ORDER_DELIVERED;
+			o.delivered = sd_now();
 		}
 		break;
 	default:
@@ -753,4 +755,40 @@ sd_order_list(struct sd_session *s, int status, sd_order_cb cb, void *arg,
 			break;
 	rowbuf_free(&a.rows);
 	return st;
+}
+
+int
+orders_delivered_each(struct sd_txn *t, const char *agent,
+    int (*fn)(struct sd_txn *, const struct sd_order *, void *,
+    struct sd_err *), void *arg, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	int st, r = SD_OK;
+
+	/* Orders have no agent index: there are few of them. */
+	if ((st = sd_cursor_open(t, T_ORDER, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_order o;
+
+		memset(&o, 0, sizeof o);
+		if (order_decode(v, vl, &o) != SD_OK)
+			continue;
+		if (o.status == SD_ORDER_DELIVERED &&
+		    (agent == NULL || strcmp(o.agent, agent) == 0))
+			r = fn(t, &o, arg, err);
+		sd_order_free(&o);
+		if (r != SD_OK)
+			break;
+	}
+	sd_cursor_close(c);
+	if (r != SD_OK)
+		return r == SUB_STOP ? SD_OK : r;
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
 }

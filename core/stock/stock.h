@@ -328,6 +328,7 @@ struct sd_order {
 	char	 by[SD_LOGIN_MAX + 1];
 	int64_t	 created;
 	int64_t	 updated;
+	int64_t	 delivered;		/* when it was delivered, 0: not yet */
 	char	 (*iccids)[SD_ICCID_MAX + 1];		/* reserved cards, owned; see free */
 	int	 niccids;
 };

@@ -54,6 +54,13 @@ int	agent_load(struct sd_txn *t, const char *code, struct sd_agent *a,
 /* Codes of plans, agents, tariffs: A-Z a-z 0-9 _ -, 1 to 16. */
 int	check_code(const char *field, const char *s, struct sd_err *err);
 
+/* Each delivered order of agent (NULL: of every agent), in id order
+ * (oldest first), to fn: SD_OK
+ * goes on, SUB_STOP stops, anything else is an error it returns. */
+int	orders_delivered_each(struct sd_txn *t, const char *agent,
+	    int (*fn)(struct sd_txn *, const struct sd_order *, void *,
+	    struct sd_err *), void *arg, struct sd_err *err);
+
 /* For core/domains.c. */
 extern const struct sd_table_def stock_tables[6];
 int	stock_verify(struct sd_txn *t, struct rec_verify *v, struct sd_err *err);

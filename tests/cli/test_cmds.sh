@@ -23,6 +23,7 @@ simdeskctl --help | grep '^simdeskctl [a-z]' | while read -r _ noun rest; do
 	set -- $rest
 	verb=""
 	case "${1:-}" in [a-z]*) verb=$1; shift;; esac
+	case "${1:-}" in [a-z]*) verb="$verb $1"; shift;; esac	# of two words
 	[ "$noun" = init ] && continue
 	argv="$noun${verb:+ $verb}"
 	while [ $# -gt 0 ]; do
@@ -47,6 +48,8 @@ name_of() {
 	set -- $1
 	name=$1
 	case "${2:-}" in [a-z]*) name="$1 $2";; esac
+	# a verb of two words: "commission scheme add"
+	case "${2:-}/${3:-}" in [a-z]*/[a-z]*) name="$1 $2 $3";; esac
 }
 # Each command's 'roles:' line, as its --help says.
 while read -r line; do

@@ -411,6 +411,7 @@ permission_table(void **state)
 		{ SD_OP_COMM_RUN, "AS..." },
 		{ SD_OP_STMT_APPROVE, "AS..." },
 		{ SD_OP_STMT_PAY, "AS..." },
+		{ SD_OP_AGENT_PAY, "AS.C." },
 	};
 	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
 	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };

@@ -229,9 +229,17 @@ int
 cmd_agent_update(struct ctl_ctx *c)
 {
 	struct sd_agent_fields f;
+	const char *scheme = ctl_opt(c, "scheme");
+	int st;
 
 	agent_fields(c, &f);
-	return sd_agent_update(&c->sess, c->args[0], &f, &c->err);
+	if (scheme != NULL && f.name == NULL && f.credit_limit == NULL &&
+	    f.discount == NULL && f.region == NULL)
+		return cmd_agent_scheme(c);
+	if ((st = sd_agent_update(&c->sess, c->args[0], &f, &c->err)) != SD_OK ||
+	    scheme == NULL)
+		return st;
+	return cmd_agent_scheme(c);
 }
 
 int
@@ -250,7 +258,7 @@ cmd_agent_suspend(struct ctl_ctx *c)
 
 static void
 agent_json(struct out_json *j, const struct sd_agent *a,
-    const struct sd_agent_stats *st)
+    const struct sd_agent_stats *st, const char *scheme, int inherited)
 {
 	json_obj_open(j, NULL);
 	json_str(j, "code", a->code);
@@ -269,6 +277,10 @@ agent_json(struct out_json *j, const struct sd_agent *a,
 		json_int(j, "orders_open", st->orders_open);
 		json_int(j, "receivable_fen", st->receivable_fen);
 	}
+	if (scheme != NULL) {
+		json_str(j, "scheme", scheme);
+		json_bool(j, "scheme_inherited", inherited);
+	}
 	json_obj_close(j);
 }
 
@@ -278,15 +290,17 @@ cmd_agent_show(struct ctl_ctx *c)
 	struct sd_agent a;
 	struct sd_agent_stats s;
 	struct out_json j;
-	char credit[32], recv[32];
-	int st;
+	char credit[32], recv[32], scheme[SD_CODE_MAX + 1];
+	int st, inh;
 
 	if ((st = sd_agent_get(&c->sess, c->args[0], &a, &c->err)) != SD_OK ||
-	    (st = sd_agent_stats(&c->sess, c->args[0], &s, &c->err)) != SD_OK)
+	    (st = sd_agent_stats(&c->sess, c->args[0], &s, &c->err)) != SD_OK ||
+	    (st = sd_agent_scheme_get(&c->sess, c->args[0], scheme,
+	    sizeof scheme, &inh, &c->err)) != SD_OK)
 		return st;
 	if (c->json) {
 		json_begin(&j, ctl_out());
-		agent_json(&j, &a, &s);
+		agent_json(&j, &a, &s, scheme, inh);
 		json_end(&j);
 		return SD_OK;
 	}
@@ -296,10 +310,12 @@ cmd_agent_show(struct ctl_ctx *c)
 	    "status:        %s\ncredit limit:  %s\ndiscount:      %d.%02d%%\n"
 	    "region:        %s\nreceivable:    %s\ncards held:    %ld\n"
 	    "sold:          %ld this month, %ld in all\n"
-	    "orders:        %ld (%ld open)\n", a.code, a.name,
+	    "orders:        %ld (%ld open)\nscheme:        %s%s\n", a.code,
+	    a.name,
 	    a.parent[0] ? a.parent : "-", sd_agent_status_name(a.status), credit,
 	    a.discount_bp / 100, a.discount_bp % 100, a.region, recv, s.held,
-	    s.sold_month, s.sold_total, s.orders, s.orders_open);
+	    s.sold_month, s.sold_total, s.orders, s.orders_open,
+	    scheme[0] ? scheme : "-", inh && scheme[0] ? " (inherited)" : "");
 	return SD_OK;
 }
 
@@ -316,7 +332,7 @@ agent_row(const struct sd_agent *a, void *arg)
 	struct tree_state *ts = arg;
 
 	if (ts->c->json) {
-		agent_json(&ts->j, a, NULL);
+		agent_json(&ts->j, a, NULL, NULL, 0);
 		return 0;
 	}
 	if (ts->indent) {

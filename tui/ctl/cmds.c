@@ -285,12 +285,13 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ .noun = "agent", .verb = "update", .args = "CODE", .min_args = 1,
 	  .max_args = 1,
 	  .op = SD_OP_AGENT_APPROVE, .exec = cmd_agent_update,
-	  .summary = "change an agent's name, credit limit, discount or "
-	    "region",
+	  .summary = "change an agent's name, credit limit, discount, "
+	    "region or commission scheme",
 	  .opts = {
 	    { "name", "NAME", "name" }, { "credit-limit", "YUAN", "credit limit" },
 	    { "discount", "PERCENT", "off list price on its orders" },
-	    { "region", "REGION", "region" } } },
+	    { "region", "REGION", "region" },
+	    { "scheme", "CODE", "its commission scheme (- : inherit)" } } },
 	{ .noun = "agent", .verb = "approve", .args = "CODE", .min_args = 1,
 	  .max_args = 1,
 	  .op = SD_OP_AGENT_APPROVE, .label = N_("Approve"),
@@ -312,6 +313,99 @@ const struct ctl_cmd ctl_cmds[] = {
 	  .op = SD_OP_AGENT_SHOW, .exec = cmd_agent_tree,
 	  .summary = "the agent tree, indented, with cards held and "
 	    "activations this month" },
+	{ .noun = "agent", .verb = "pay", .args = "CODE AMOUNT", .min_args = 2,
+	  .max_args = 2,
+	  .op = SD_OP_AGENT_PAY, .exec = cmd_agent_pay,
+	  .summary = "take an agent's payment of its receivable (收款): the "
+	    "oldest delivered orders first; prints the receipt number",
+	  .opts = {
+	    { "method", "METHOD", "bank, cash or transfer", 1 },
+	    { "ref", "REF", "the bank reference or voucher" } } },
+	{ .noun = "agent", .verb = "receipt", .args = "NUMBER", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_AGENT_PAY, .exec = cmd_agent_receipt,
+	  .summary = "an agent's receipt, as printed" },
+	{ .noun = "agent", .verb = "aging", .args = "[CODE]", .max_args = 1,
+	  .op = SD_OP_AGENT_SHOW, .exec = cmd_agent_aging,
+	  .summary = "what agents owe by the age of their delivered orders "
+	    "(0-30, 31-60, 61-90, 90+ days)" },
+	{ .noun = "commission", .verb = "scheme add", .args = "CODE",
+	  .min_args = 1, .max_args = 1,
+	  .op = SD_OP_COMM_SCHEME, .exec = cmd_scheme_add,
+	  .summary = "a commission scheme (佣金方案), or a new version of one",
+	  .opts = {
+	    { "name", "NAME", "name (required for a new scheme)" },
+	    { "from", "YYYY-MM-DD", "effective from (first version: always; "
+	      "later: as the latest version)" },
+	    { "frozen-days", "N", "days an entry stays pending (冻结期)" },
+	    { "protect-days", "N", "days a termination takes the bounty back" },
+	    { "override", "PCT,PCT", "override percent per level up (多级分佣)" } } },
+	{ .noun = "commission", .verb = "scheme bounty",
+	  .args = "CODE PLAN AMOUNT", .min_args = 3, .max_args = 3,
+	  .op = SD_OP_COMM_SCHEME, .exec = cmd_scheme_bounty,
+	  .summary = "a new version with a plan's activation bounty (yuan) and "
+	    "revenue share",
+	  .opts = {
+	    { "share", "PCT", "percent of what the customer pays (月租分成)" },
+	    { "share-months", "N", "for the first N billing months" },
+	    { "from", "YYYY-MM-DD", "effective from (default: as the latest "
+	      "version)" } } },
+	{ .noun = "commission", .verb = "scheme tier",
+	  .args = "CODE FROM_NTH AMOUNT", .min_args = 3, .max_args = 3,
+	  .op = SD_OP_COMM_SCHEME, .exec = cmd_scheme_tier,
+	  .summary = "a new version with a volume tier (阶梯): from the Nth "
+	    "activation of a month, AMOUNT each",
+	  .opts = {
+	    { "from", "YYYY-MM-DD", "effective from (default: as the latest "
+	      "version)" } } },
+	{ .noun = "commission", .verb = "scheme show", .args = "CODE",
+	  .min_args = 1, .max_args = 1,
+	  .op = SD_OP_COMM_SHOW, .exec = cmd_scheme_show,
+	  .summary = "every version of a scheme" },
+	{ .noun = "commission", .verb = "scheme list", .args = "",
+	  .op = SD_OP_COMM_SHOW, .exec = cmd_scheme_list,
+	  .summary = "the schemes, each at its latest version" },
+	{ .noun = "commission", .verb = "list", .args = "",
+	  .op = SD_OP_COMM_SHOW, .exec = cmd_comm_list,
+	  .summary = "commission entries (an agent user: its branch's)",
+	  .opts = {
+	    { "agent", "CODE", "this agent and its branch" },
+	    { "month", "YYYY-MM", "of this month" },
+	    { "state", "STATE", "pending, payable, settled or cancelled" } } },
+	{ .noun = "commission", .verb = "run", .args = "YYYY-MM",
+	  .min_args = 1, .max_args = 1,
+	  .op = SD_OP_COMM_RUN, .exec = cmd_comm_run,
+	  .summary = "the monthly run: tiers, matured entries payable, draft "
+	    "statements (a rerun changes nothing)" },
+	{ .noun = "settlement", .verb = "list", .args = "",
+	  .op = SD_OP_COMM_SHOW, .exec = cmd_stmt_list,
+	  .summary = "agents' statements (结算单)",
+	  .opts = {
+	    { "agent", "CODE", "this agent and its branch" },
+	    { "month", "YYYY-MM", "of this month" },
+	    { "state", "STATE", "draft, approved or paid" } } },
+	{ .noun = "settlement", .verb = "show", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_COMM_SHOW, .exec = cmd_stmt_show,
+	  .summary = "a statement with its lines" },
+	{ .noun = "settlement", .verb = "approve", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_STMT_APPROVE, .exec = cmd_stmt_approve,
+	  .summary = "approve a draft statement: its lines are settled" },
+	{ .noun = "settlement", .verb = "pay", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_STMT_PAY, .exec = cmd_stmt_pay,
+	  .summary = "pay an approved statement",
+	  .opts = {
+	    { "method", "METHOD", "bank, cash or offset (抵扣货款)", 1 },
+	    { "ref", "REF", "the bank reference or voucher" } } },
+	{ .noun = "settlement", .verb = "export", .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_COMM_SHOW, .exec = cmd_stmt_export,
+	  .summary = "a statement as a CSV file",
+	  .opts = {
+	    { "format", "FORMAT", "csv" },
+	    { "out", "FILE", "the file to write", 1 } } },
 	{ .noun = "sim", .verb = "add", .args = "",
 	  .op = SD_OP_SIM_ADD, .exec = cmd_sim_add,
 	  .summary = "add a card to stock (a 19-digit ICCID gets its check "
@@ -845,6 +939,7 @@ static const struct {
 	{ "call", "recording", -1, "out", 'w' },
 	{ "backup", "create", -1, "to", 'w' },
 	{ "backup", "verify", 0, NULL, 'r' },	/* an archive's path only */
+	{ "settlement", "export", -1, "out", 'w' },
 };
 
 /* backup verify's argument is an archive, not a name in backup.dir. */
@@ -1064,6 +1159,20 @@ ctl_err_flags(const struct ctl_cmd *cmd, const char *msg, struct sd_buf *out)
 	sd_buf_adds(out, p);
 }
 
+/* Is word the first of a verb of two words of noun ("scheme")? */
+static int
+verb_first_word(const char *noun, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (int i = 0; i < ctl_ncmds; i++)
+		if (strcmp(ctl_cmds[i].noun, noun) == 0 && ctl_cmds[i].verb &&
+		    strncmp(ctl_cmds[i].verb, word, n) == 0 &&
+		    ctl_cmds[i].verb[n] == ' ')
+			return 1;
+	return 0;
+}
+
 int
 ctl_prepare(struct ctl_ctx *c, int argc, char **argv)
 {
@@ -1087,11 +1196,27 @@ ctl_prepare(struct ctl_ctx *c, int argc, char **argv)
 		return -1;
 	}
 	verb = i < argc ? argv[i] : NULL;
-	c->cmd = ctl_find_cmd(noun, verb, &noun_known);
+	c->cmd = NULL;
+	if (i + 1 < argc) {	/* a verb of two words: "commission scheme add" */
+		char two[64];
+
+		snprintf(two, sizeof two, "%s %s", argv[i], argv[i + 1]);
+		c->cmd = ctl_find_cmd(noun, two, &noun_known);
+		if (c->cmd != NULL && (c->cmd->verb == NULL ||
+		    strchr(c->cmd->verb, ' ') == NULL))
+			c->cmd = NULL;
+		else if (c->cmd != NULL)
+			i++;
+	}
+	if (c->cmd == NULL)
+		c->cmd = ctl_find_cmd(noun, verb, &noun_known);
 	if (c->cmd == NULL && !noun_known)
 		return bad_usage("unknown command '%s'", noun);
 	if (c->cmd == NULL) {
-		if (verb != NULL && strcmp(verb, "--help") == 0) {
+		/* NOUN --help, and NOUN WORD --help for verbs of two words */
+		if (verb != NULL && (strcmp(verb, "--help") == 0 ||
+		    (i + 1 < argc && strcmp(argv[i + 1], "--help") == 0 &&
+		    verb_first_word(noun, verb)))) {
 			ctl_usage(ctl_out(), noun, NULL);
 			return -1;
 		}

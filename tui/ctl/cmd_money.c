@@ -1,0 +1,649 @@
+/*
+ * cmd_money.c -- simdeskctl's agent money: commission schemes, entries,
+ * the monthly run and statements (settlement list|show|approve|pay|export).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/tui.h"
+
+static void
+month_text(int month, char *out, size_t size)
+{
+	snprintf(out, size, "%04d-%02d", month / 100, month % 100);
+}
+
+static int
+month_opt(struct ctl_ctx *c, int *month)
+{
+	const char *m = ctl_opt(c, "month");
+
+	*month = 0;
+	if (m != NULL && (*month = sd_month_parse(m)) < 0)
+		return sd_err_set(&c->err, SD_EINVAL, "month: '%s' is not "
+		    "YYYY-MM", m);
+	return SD_OK;
+}
+
+static int
+id_arg(struct ctl_ctx *c, const char *s, uint64_t *id)
+{
+	long v;
+	int st;
+
+	if ((st = sd_int_check("id", s, 1, 2000000000L, &v, &c->err)) != SD_OK)
+		return st;
+	*id = (uint64_t)v;
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- schemes */
+
+static int
+print_version(int st, const char *code, const int *version)
+{
+	if (st == SD_OK)
+		fprintf(ctl_out(), "%s v%d\n", code, *version);
+	return st;
+}
+
+int
+cmd_scheme_add(struct ctl_ctx *c)
+{
+	struct sd_scheme_fields f;
+	int v = 0;
+
+	sd_scheme_fields_init(&f);
+	f.name = ctl_opt(c, "name");
+	f.from = ctl_opt(c, "from");
+	f.frozen_days = ctl_opt(c, "frozen-days");
+	f.protect_days = ctl_opt(c, "protect-days");
+	f.overrides = ctl_opt(c, "override");
+	return print_version(sd_scheme_add(&c->sess, c->args[0], &f, &v,
+	    &c->err), c->args[0], &v);
+}
+
+int
+cmd_scheme_bounty(struct ctl_ctx *c)
+{
+	int v = 0;
+
+	return print_version(sd_scheme_bounty(&c->sess, c->args[0],
+	    c->args[1], c->args[2], ctl_opt(c, "share"),
+	    ctl_opt(c, "share-months"), ctl_opt(c, "from"), &v, &c->err),
+	    c->args[0], &v);
+}
+
+int
+cmd_scheme_tier(struct ctl_ctx *c)
+{
+	int v = 0;
+
+	return print_version(sd_scheme_tier(&c->sess, c->args[0],
+	    c->args[1], c->args[2], ctl_opt(c, "from"), &v, &c->err),
+	    c->args[0], &v);
+}
+
+struct scheme_state {
+	struct ctl_ctx	*c;
+	struct out_json	 j;
+};
+
+static int
+scheme_row(const struct sd_scheme *v, void *arg)
+{
+	struct scheme_state *ss = arg;
+	char from[24], m[32];
+
+	if (v->from > 0) {
+		sd_time_format(v->from, from, sizeof from);
+		from[10] = '\0';
+	} else
+		snprintf(from, sizeof from, "-");
+	if (ss->c->json) {
+		struct out_json *j = &ss->j;
+
+		json_obj_open(j, NULL);
+		json_str(j, "code", v->code);
+		json_int(j, "version", v->version);
+		json_str(j, "name", v->name);
+		json_str(j, "from", from);
+		json_int(j, "frozen_days", v->frozen_days);
+		json_int(j, "protect_days", v->protect_days);
+		json_arr_open(j, "override_bp");
+		for (int i = 0; i < v->noverride; i++)
+			json_int(j, NULL, v->override_bp[i]);
+		json_arr_close(j);
+		json_arr_open(j, "plans");
+		for (int i = 0; i < v->nplans; i++) {
+			json_obj_open(j, NULL);
+			json_str(j, "plan", v->plans[i].plan);
+			json_int(j, "bounty_fen", v->plans[i].bounty_fen);
+			json_int(j, "share_bp", v->plans[i].share_bp);
+			json_int(j, "share_months", v->plans[i].share_months);
+			json_obj_close(j);
+		}
+		json_arr_close(j);
+		json_arr_open(j, "tiers");
+		for (int i = 0; i < v->ntiers; i++) {
+			json_obj_open(j, NULL);
+			json_int(j, "from_nth", v->tiers[i].from_nth);
+			json_int(j, "bonus_fen", v->tiers[i].bonus_fen);
+			json_obj_close(j);
+		}
+		json_arr_close(j);
+		json_str(j, "by", v->by);
+		json_obj_close(j);
+		return 0;
+	}
+	fprintf(ctl_out(), "%s v%d  %s  from %s  frozen %d days, protected "
+	    "%d days, overrides", v->code, v->version, v->name, from,
+	    v->frozen_days, v->protect_days);
+	for (int i = 0; i < v->noverride; i++)
+		fprintf(ctl_out(), "%s%d.%02d%%", i ? ", " : " ",
+		    v->override_bp[i] / 100, v->override_bp[i] % 100);
+	fprintf(ctl_out(), "%s\n", v->noverride ? "" : " none");
+	for (int i = 0; i < v->nplans; i++) {
+		sd_money_format(v->plans[i].bounty_fen, m, sizeof m);
+		fprintf(ctl_out(), "  plan %-16s bounty %s, share %d.%02d%% for "
+		    "%d months\n", v->plans[i].plan, m,
+		    v->plans[i].share_bp / 100, v->plans[i].share_bp % 100,
+		    v->plans[i].share_months);
+	}
+	for (int i = 0; i < v->ntiers; i++) {
+		sd_money_format(v->tiers[i].bonus_fen, m, sizeof m);
+		fprintf(ctl_out(), "  tier from activation no. %d: %s each\n",
+		    v->tiers[i].from_nth, m);
+	}
+	return 0;
+}
+
+static int
+scheme_list(struct ctl_ctx *c, const char *code)
+{
+	struct scheme_state ss = { c, { 0 } };
+	int st;
+
+	if (c->json) {
+		json_begin(&ss.j, ctl_out());
+		json_arr_open(&ss.j, NULL);
+	}
+	st = sd_scheme_list(&c->sess, code, scheme_row, &ss, &c->err);
+	if (c->json) {
+		json_arr_close(&ss.j);
+		json_end(&ss.j);
+	}
+	return st;
+}
+
+int
+cmd_scheme_show(struct ctl_ctx *c)
+{
+	return scheme_list(c, c->args[0]);
+}
+
+int
+cmd_scheme_list(struct ctl_ctx *c)
+{
+	return scheme_list(c, NULL);
+}
+
+int
+cmd_agent_scheme(struct ctl_ctx *c)
+{
+	return sd_agent_scheme_set(&c->sess, c->args[0], ctl_opt(c, "scheme"),
+	    &c->err);
+}
+
+/* ---------------------------------------------------------------- entries */
+
+static void
+comm_json(struct out_json *j, const struct sd_comm *e)
+{
+	char m[16], at[24];
+
+	month_text(e->month, m, sizeof m);
+	sd_time_format(e->at, at, sizeof at);
+	json_obj_open(j, NULL);
+	json_int(j, "id", (long long)e->id);
+	json_str(j, "agent", e->agent);
+	json_str(j, "kind", sd_comm_kind_name(e->kind));
+	json_str(j, "state", sd_comm_state_name(e->state));
+	json_int(j, "amount_fen", e->amount_fen);
+	json_str(j, "source", e->source);
+	json_int(j, "base_fen", e->base_fen);
+	json_int(j, "rate_bp", e->rate_bp);
+	json_str(j, "scheme", e->scheme);
+	json_int(j, "version", e->version);
+	json_str(j, "iccid", e->iccid);
+	json_str(j, "plan", e->plan);
+	json_int(j, "level", e->level);
+	json_str(j, "at", at);
+	json_str(j, "month", m);
+	json_int(j, "statement", (long long)e->stmt);
+	json_obj_close(j);
+}
+
+struct comm_state {
+	struct ctl_ctx	*c;
+	struct out_json	 j;
+	struct out_table t;
+	int64_t		 total;
+	FILE		*csv;
+};
+
+static int
+comm_row(const struct sd_comm *e, void *arg)
+{
+	struct comm_state *cs = arg;
+	char id[24], amt[32], at[24], lvl[8];
+	const char *cells[8];
+
+	cs->total += e->amount_fen;
+	if (cs->c->json) {
+		comm_json(&cs->j, e);
+		return 0;
+	}
+	snprintf(id, sizeof id, "%llu", (unsigned long long)e->id);
+	sd_money_format(e->amount_fen, amt, sizeof amt);
+	sd_time_format(e->at, at, sizeof at);
+	at[10] = '\0';
+	snprintf(lvl, sizeof lvl, "%d", e->level);
+	if (cs->csv != NULL) {
+		fprintf(cs->csv, "%s,%s,%s,%s,%s,%s,%s\r\n", id, e->agent,
+		    sd_comm_kind_name(e->kind), sd_comm_state_name(e->state),
+		    amt, at, e->source);
+		return 0;
+	}
+	cells[0] = id;
+	cells[1] = e->agent;
+	cells[2] = sd_comm_kind_name(e->kind);
+	cells[3] = sd_comm_state_name(e->state);
+	cells[4] = amt;
+	cells[5] = at;
+	cells[6] = e->source;
+	cells[7] = lvl;
+	out_table_row(&cs->t, cells);
+	return 0;
+}
+
+static const char *const comm_heads[] = { "ID", "AGENT", "KIND", "STATE",
+    "AMOUNT", "DATE", "SOURCE", "LEVEL" };
+
+static int
+comm_print(struct ctl_ctx *c, const struct sd_comm_filter *f, FILE *csv)
+{
+	struct comm_state cs;
+	char tot[32];
+	int st;
+
+	memset(&cs, 0, sizeof cs);
+	cs.c = c;
+	cs.csv = csv;
+	out_table_init(&cs.t, 8, comm_heads);
+	cs.t.right[4] = 1;
+	st = sd_comm_list(&c->sess, f, comm_row, &cs, &c->err);
+	if (st == SD_OK && !c->json && csv == NULL) {
+		out_table_print(&cs.t, ctl_out());
+		sd_money_format(cs.total, tot, sizeof tot);
+		fprintf(ctl_out(), "total %s\n", tot);
+	}
+	out_table_free(&cs.t);
+	return st;
+}
+
+int
+cmd_comm_list(struct ctl_ctx *c)
+{
+	struct sd_comm_filter f;
+	struct comm_state cs;
+	const char *s = ctl_opt(c, "state");
+	int st;
+
+	memset(&f, 0, sizeof f);
+	f.agent = ctl_opt(c, "agent");
+	f.state = -1;
+	if ((st = month_opt(c, &f.month)) != SD_OK)
+		return st;
+	if (s != NULL && (f.state = sd_comm_state_parse(s)) < 0)
+		return sd_err_set(&c->err, SD_EINVAL, "state: '%s' is not "
+		    "pending, payable, settled or cancelled", s);
+	if (!c->json)
+		return comm_print(c, &f, NULL);
+	memset(&cs, 0, sizeof cs);
+	cs.c = c;
+	json_begin(&cs.j, ctl_out());
+	json_arr_open(&cs.j, NULL);
+	st = sd_comm_list(&c->sess, &f, comm_row, &cs, &c->err);
+	json_arr_close(&cs.j);
+	json_end(&cs.j);
+	return st;
+}
+
+int
+cmd_comm_run(struct ctl_ctx *c)
+{
+	struct sd_comm_run_result r;
+	char tot[32];
+	int month, st;
+
+	if ((month = sd_month_parse(c->args[0])) < 0)
+		return sd_err_set(&c->err, SD_EINVAL, "month: '%s' is not "
+		    "YYYY-MM", c->args[0]);
+	if ((st = sd_comm_run(&c->sess, month, &r, &c->err)) != SD_OK)
+		return st;
+	sd_money_format(r.total_fen, tot, sizeof tot);
+	if (c->json)
+		fprintf(ctl_out(), "{\"month\": \"%s\", \"statements\": %ld, "
+		    "\"total_fen\": %lld, \"tiers\": %ld}\n", c->args[0],
+		    r.agents, (long long)r.total_fen, r.tiers);
+	else
+		fprintf(ctl_out(), "%s: %ld statements, %s in all, %ld tier "
+		    "bonuses\n", c->args[0], r.agents, tot, r.tiers);
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- statements */
+
+static void
+stmt_json_head(struct out_json *j, const struct sd_stmt *s)
+{
+	char m[16];
+
+	month_text(s->month, m, sizeof m);
+	json_int(j, "id", (long long)s->id);
+	json_str(j, "agent", s->agent);
+	json_str(j, "month", m);
+	json_str(j, "state", sd_stmt_state_name(s->state));
+	json_int(j, "total_fen", s->total_fen);
+	json_int(j, "line_count", s->lines);
+	json_str(j, "method", s->method);
+	json_str(j, "ref", s->ref);
+	json_str(j, "approved_by", s->approved_by);
+	json_str(j, "paid_by", s->paid_by);
+}
+
+struct stmt_state {
+	struct ctl_ctx	*c;
+	struct out_json	 j;
+	struct out_table t;
+};
+
+static int
+stmt_row(const struct sd_stmt *s, void *arg)
+{
+	struct stmt_state *ss = arg;
+	char id[24], m[16], tot[32], n[16];
+	const char *cells[6];
+
+	if (ss->c->json) {
+		json_obj_open(&ss->j, NULL);
+		stmt_json_head(&ss->j, s);
+		json_obj_close(&ss->j);
+		return 0;
+	}
+	snprintf(id, sizeof id, "%llu", (unsigned long long)s->id);
+	month_text(s->month, m, sizeof m);
+	sd_money_format(s->total_fen, tot, sizeof tot);
+	snprintf(n, sizeof n, "%ld", s->lines);
+	cells[0] = id;
+	cells[1] = s->agent;
+	cells[2] = m;
+	cells[3] = sd_stmt_state_name(s->state);
+	cells[4] = tot;
+	cells[5] = n;
+	out_table_row(&ss->t, cells);
+	return 0;
+}
+
+int
+cmd_stmt_list(struct ctl_ctx *c)
+{
+	static const char *const heads[] = { "ID", "AGENT", "MONTH", "STATE",
+	    "TOTAL", "LINES" };
+	struct stmt_state ss;
+	const char *s = ctl_opt(c, "state");
+	int month, state = -1, st;
+
+	if ((st = month_opt(c, &month)) != SD_OK)
+		return st;
+	if (s != NULL && (state = sd_stmt_state_parse(s)) < 0)
+		return sd_err_set(&c->err, SD_EINVAL, "state: '%s' is not "
+		    "draft, approved or paid", s);
+	memset(&ss, 0, sizeof ss);
+	ss.c = c;
+	out_table_init(&ss.t, 6, heads);
+	ss.t.right[4] = 1;
+	if (c->json) {
+		json_begin(&ss.j, ctl_out());
+		json_arr_open(&ss.j, NULL);
+	}
+	st = sd_stmt_list(&c->sess, ctl_opt(c, "agent"), month, state,
+	    stmt_row, &ss, &c->err);
+	if (c->json) {
+		json_arr_close(&ss.j);
+		json_end(&ss.j);
+	} else if (st == SD_OK)
+		out_table_print(&ss.t, ctl_out());
+	out_table_free(&ss.t);
+	return st;
+}
+
+int
+cmd_stmt_show(struct ctl_ctx *c)
+{
+	struct sd_comm_filter f;
+	struct sd_stmt s;
+	struct comm_state cs;
+	char m[16], tot[32];
+	uint64_t id;
+	int st;
+
+	if ((st = id_arg(c, c->args[0], &id)) != SD_OK ||
+	    (st = sd_stmt_get(&c->sess, id, &s, &c->err)) != SD_OK)
+		return st;
+	memset(&f, 0, sizeof f);
+	f.state = -1;
+	f.stmt = id;
+	f.agent = s.agent;
+	if (!c->json) {
+		month_text(s.month, m, sizeof m);
+		sd_money_format(s.total_fen, tot, sizeof tot);
+		fprintf(ctl_out(), "statement:  %llu\nagent:      %s\nmonth:      "
+		    "%s\nstate:      %s\ntotal:      %s\n",
+		    (unsigned long long)s.id, s.agent, m,
+		    sd_stmt_state_name(s.state), tot);
+		if (s.state == SD_STMT_PAID)
+			fprintf(ctl_out(), "paid:       %s %s by %s\n", s.method,
+			    s.ref, s.paid_by);
+		return comm_print(c, &f, NULL);
+	}
+	memset(&cs, 0, sizeof cs);
+	cs.c = c;
+	json_begin(&cs.j, ctl_out());
+	json_obj_open(&cs.j, NULL);
+	stmt_json_head(&cs.j, &s);
+	json_arr_open(&cs.j, "lines");
+	st = sd_comm_list(&c->sess, &f, comm_row, &cs, &c->err);
+	json_arr_close(&cs.j);
+	json_obj_close(&cs.j);
+	json_end(&cs.j);
+	return st;
+}
+
+int
+cmd_stmt_approve(struct ctl_ctx *c)
+{
+	uint64_t id;
+	int st;
+
+	if ((st = id_arg(c, c->args[0], &id)) != SD_OK)
+		return st;
+	return sd_stmt_approve(&c->sess, id, &c->err);
+}
+
+int
+cmd_stmt_pay(struct ctl_ctx *c)
+{
+	uint64_t id;
+	int st;
+
+	if ((st = id_arg(c, c->args[0], &id)) != SD_OK)
+		return st;
+	return sd_stmt_pay(&c->sess, id, ctl_opt(c, "method"),
+	    ctl_opt(c, "ref"), &c->err);
+}
+
+int
+cmd_stmt_export(struct ctl_ctx *c)
+{
+	const char *fmt = ctl_opt(c, "format"), *out = ctl_opt(c, "out");
+	struct sd_comm_filter f;
+	struct sd_stmt s;
+	char m[16], tot[32];
+	uint64_t id;
+	FILE *fp;
+	int st;
+
+	if (fmt != NULL && strcmp(fmt, "csv") != 0)
+		return sd_err_set(&c->err, SD_EINVAL, "format: '%s': only csv "
+		    "(xlsx is not built in)", fmt);
+	if ((st = id_arg(c, c->args[0], &id)) != SD_OK ||
+	    (st = sd_stmt_get(&c->sess, id, &s, &c->err)) != SD_OK)
+		return st;
+	if ((fp = sd_file_open(out, "w", &c->err)) == NULL)
+		return c->err.status;
+	month_text(s.month, m, sizeof m);
+	sd_money_format(s.total_fen, tot, sizeof tot);
+	fprintf(fp, "\xef\xbb\xbfstatement,agent,month,state,total\r\n"
+	    "%llu,%s,%s,%s,%s\r\nid,agent,kind,state,amount,date,source\r\n",
+	    (unsigned long long)s.id, s.agent, m, sd_stmt_state_name(s.state),
+	    tot);
+	memset(&f, 0, sizeof f);
+	f.state = -1;
+	f.stmt = id;
+	f.agent = s.agent;
+	st = comm_print(c, &f, fp);
+	if (fclose(fp) != 0 && st == SD_OK)
+		st = sd_err_set(&c->err, SD_EINVAL, "out: %s: write failed",
+		    out);
+	return st;
+}
+
+/* ---------------------------------------------------------------- collections */
+
+int
+cmd_agent_pay(struct ctl_ctx *c)
+{
+	struct sd_agent_receipt r;
+	int st;
+
+	if ((st = sd_agent_pay(&c->sess, c->args[0], c->args[1],
+	    ctl_opt(c, "method"), ctl_opt(c, "ref"), &r, &c->err)) != SD_OK)
+		return st;
+	if (c->json) {
+		struct out_json j;
+
+		json_begin(&j, ctl_out());
+		json_obj_open(&j, NULL);
+		json_str(&j, "number", r.number);
+		json_str(&j, "agent", r.agent);
+		json_int(&j, "amount_fen", r.amount_fen);
+		json_int(&j, "unallocated_fen", r.unallocated_fen);
+		json_int(&j, "receivable_after_fen", r.receivable_after_fen);
+		json_arr_open(&j, "orders");
+		for (int i = 0; i < r.nalloc; i++) {
+			json_obj_open(&j, NULL);
+			json_int(&j, "order", (long long)r.orders[i]);
+			json_int(&j, "amount_fen", r.alloc_fen[i]);
+			json_obj_close(&j);
+		}
+		json_arr_close(&j);
+		json_obj_close(&j);
+		json_end(&j);
+	} else
+		fprintf(ctl_out(), "%s\n", r.number);
+	return SD_OK;
+}
+
+int
+cmd_agent_receipt(struct ctl_ctx *c)
+{
+	struct sd_agent_receipt r;
+	struct sd_buf b = SD_BUF_INIT;
+	int st;
+
+	if ((st = sd_agent_receipt_get(&c->sess, c->args[0], &r, &c->err)) !=
+	    SD_OK)
+		return st;
+	sd_agent_receipt_text(&r, 32, &b);
+	fputs(sd_buf_cstr(&b), ctl_out());
+	sd_buf_free(&b);
+	return SD_OK;
+}
+
+struct aging_state {
+	struct ctl_ctx	*c;
+	struct out_json	 j;
+	struct out_table t;
+};
+
+static int
+aging_row(const struct sd_aging *g, void *arg)
+{
+	struct aging_state *as = arg;
+	char m[6][32];
+	const char *cells[7];
+
+	if (as->c->json) {
+		json_obj_open(&as->j, NULL);
+		json_str(&as->j, "agent", g->agent);
+		json_int(&as->j, "d0_30_fen", g->bucket_fen[0]);
+		json_int(&as->j, "d31_60_fen", g->bucket_fen[1]);
+		json_int(&as->j, "d61_90_fen", g->bucket_fen[2]);
+		json_int(&as->j, "d90_plus_fen", g->bucket_fen[3]);
+		json_int(&as->j, "total_fen", g->total_fen);
+		json_int(&as->j, "receivable_fen", g->receivable_fen);
+		json_obj_close(&as->j);
+		return 0;
+	}
+	cells[0] = g->agent;
+	for (int i = 0; i < 4; i++) {
+		sd_money_format(g->bucket_fen[i], m[i], sizeof m[i]);
+		cells[i + 1] = m[i];
+	}
+	sd_money_format(g->total_fen, m[4], sizeof m[4]);
+	sd_money_format(g->receivable_fen, m[5], sizeof m[5]);
+	cells[5] = m[4];
+	cells[6] = m[5];
+	out_table_row(&as->t, cells);
+	return 0;
+}
+
+int
+cmd_agent_aging(struct ctl_ctx *c)
+{
+	static const char *const heads[] = { "AGENT", "0-30", "31-60", "61-90",
+	    "90+", "TOTAL", "RECEIVABLE" };
+	struct aging_state as;
+	int st;
+
+	memset(&as, 0, sizeof as);
+	as.c = c;
+	out_table_init(&as.t, 7, heads);
+	for (int i = 1; i < 7; i++)
+		as.t.right[i] = 1;
+	if (c->json) {
+		json_begin(&as.j, ctl_out());
+		json_arr_open(&as.j, NULL);
+	}
+	st = sd_agent_aging(&c->sess, c->nargs > 0 ? c->args[0] : NULL,
+	    aging_row, &as, &c->err);
+	if (c->json) {
+		json_arr_close(&as.j);
+		json_end(&as.j);
+	} else if (st == SD_OK)
+		out_table_print(&as.t, ctl_out());
+	out_table_free(&as.t);
+	return st;
+}
