@@ -77,6 +77,17 @@ if [ ! -e "$SIMDESK_DATA/sequences.db" ]; then
 	simdeskctl vas add CRBT --name 彩铃 --monthly-fee 5 >/dev/null
 	simdeskctl plan add P39 --name 39元畅聊 --monthly-fee 39 --minutes 100 \
 	    --sms 50 --vas CRBT --tariff STD >/dev/null
+	# Agent money: HZ01's sub-agent, a commission scheme (10.00 a P39
+	# card, 5% of 3 billing months, 2.00 from a month's 2nd activation,
+	# 20% to the parent; no frozen days, so the month end has payables).
+	simdeskctl agent add HZ01-1 --name 西湖门店 --parent HZ01 >/dev/null
+	simdeskctl agent approve HZ01-1 >/dev/null
+	simdeskctl commission scheme add STD --name 标准佣金 --frozen-days 0 \
+	    --protect-days 90 --override 20 >/dev/null
+	simdeskctl commission scheme bounty STD P39 10 --share 5 \
+	    --share-months 3 >/dev/null
+	simdeskctl commission scheme tier STD 2 2 >/dev/null
+	simdeskctl agent update HZ01 --scheme STD >/dev/null
 	printf 'iccid,msisdn,plan,batch,warehouse\n' >"$SIMDESK_DATA/cards.csv"
 	i=0
 	for m in 13902715930 13905830261 13907341234 13909166041 13903508888 13904472517; do
@@ -91,6 +102,13 @@ if [ ! -e "$SIMDESK_DATA/sequences.db" ]; then
 	    --customer 13912345678 --channel agent --vas CRBT --date "$today" >/dev/null
 	SIMDESK_USER=wu SIMDESK_PASSWORD=$PW simdeskctl order add --plan P39 \
 	    --count 2 >/dev/null
+	# Two more cards sold: by HZ01 and by its sub-agent HZ01-1.
+	for m in 13909166041 13903508888; do
+		cust=13800001111; agent=HZ01-1
+		[ "$m" = 13909166041 ] && cust=13700002222 && agent=HZ01
+		simdeskctl sim activate "$m" --customer "$cust" --channel agent \
+		    --agent "$agent" --date "$today" >/dev/null
+	done
 	# 王小明's calls this month, rated, and the month's bill to pay.
 	num=$(simdeskctl --json sim show "$first" | grep -oE '"msisdn": "[0-9]+"' | grep -oE '1[0-9]{10}')
 	{
@@ -101,6 +119,10 @@ if [ ! -e "$SIMDESK_DATA/sequences.db" ]; then
 	} >"$SIMDESK_DATA/calls.csv"
 	simdeskctl cdr import "$SIMDESK_DATA/calls.csv" --format simdesk >/dev/null
 	simdeskctl bill run "$(TZ=Asia/Shanghai date '+%Y-%m')" >/dev/null
+	# 张丽 pays her bill (5% of it is HZ01-1's share), then the month end:
+	# a draft statement for HZ01 and one for HZ01-1.
+	as zhou simdeskctl pay 13800001111 39 --method cash >/dev/null
+	simdeskctl commission run "$(TZ=Asia/Shanghai date '+%Y-%m')" >/dev/null
 	SIMDESK_NEW_PASSWORD=svc12345 simdeskctl customer passwd 13912345678 >/dev/null
 	simdeskctl verify >/dev/null
 fi
@@ -132,6 +154,11 @@ simdesk demo -- data in $SIMDESK_DATA
   F2, Enter, 1.  His service password for the customer view (F4) is
   svc12345.  Or: build/bin/simdeskctl -D demo-data bill show 13912345678
   $(TZ=Asia/Shanghai date '+%Y-%m'); balance 13912345678; tariff show STD.
+  Agent money: scheme STD (commission scheme show STD) for HZ01 and its
+  sub-agent HZ01-1; three cards sold, 张丽's bill paid, this month run: try
+  build/bin/simdeskctl -D demo-data commission list; settlement list;
+  settlement show 1; settlement approve 1; settlement pay 1 --method bank;
+  agent aging.
   In simdesk: ? help, arrows or j/k, Enter, / filter, F10 quit.
   For Chinese screens: LANG=zh_CN.UTF-8 build/bin/simdesk -D demo-data
   Telephony: simdeskd runs four simulated modems (sim0-sim3) while the

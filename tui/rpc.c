@@ -561,6 +561,9 @@ LIST_SINK(sink_presence, sd_presence, sd_presence_cb)
 LIST_SINK(sink_receipt, sd_receipt, sd_receipt_cb)
 LIST_SINK(sink_plan, sd_plan, sd_plan_cb)
 LIST_SINK(sink_vas, sd_vas, sd_vas_cb)
+LIST_SINK(sink_stmt, sd_stmt, sd_stmt_cb)
+LIST_SINK(sink_comm, sd_comm, sd_comm_cb)
+LIST_SINK(sink_aging, sd_aging, sd_aging_cb)
 
 #define LIST_CALL(sinkfn, cbv, argv)					\
 	do {								\
@@ -1777,4 +1780,60 @@ rpc_tel_events(struct sd_session *s, struct sd_tel_event *out, int max,
 	(void)s;
 	begin(SD_RPC_TEL_EVENTS);
 	return page_call(out, sizeof *out, NULL, max, n, err);
+}
+
+/* ---------------------------------------------------------------- agent money */
+
+int
+rpc_stmt_list(struct sd_session *s, const char *agent, int month, int state,
+    sd_stmt_cb cb, void *arg, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_STMT_LIST);
+	sd_arg_str(&R.out, agent);
+	sd_arg_int(&R.out, month);
+	sd_arg_int(&R.out, state);
+	LIST_CALL(sink_stmt, cb, arg);
+}
+
+int
+rpc_stmt_approve(struct sd_session *s, uint64_t id, struct sd_err *err)
+{
+	(void)s;
+	return id_call(SD_RPC_STMT_APPROVE, id, err);
+}
+
+int
+rpc_stmt_pay(struct sd_session *s, uint64_t id, const char *method,
+    const char *ref, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_STMT_PAY);
+	sd_arg_int(&R.out, (int64_t)id);
+	sd_arg_str(&R.out, method);
+	sd_arg_str(&R.out, ref);
+	return run(NULL, err);
+}
+
+int
+rpc_comm_list(struct sd_session *s, const struct sd_comm_filter *f,
+    sd_comm_cb cb, void *arg, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_COMM_LIST);
+	sd_arg_str(&R.out, f->agent);
+	sd_arg_int(&R.out, f->month);
+	sd_arg_int(&R.out, f->state);
+	sd_arg_int(&R.out, (int64_t)f->stmt);
+	LIST_CALL(sink_comm, cb, arg);
+}
+
+int
+rpc_agent_aging(struct sd_session *s, const char *agent, sd_aging_cb cb,
+    void *arg, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_AGENT_AGING);
+	sd_arg_str(&R.out, agent);
+	LIST_CALL(sink_aging, cb, arg);
 }

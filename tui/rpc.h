@@ -238,4 +238,15 @@ int	rpc_presence_list(struct sd_session *s, sd_presence_cb cb, void *arg,
 int	rpc_tel_events(struct sd_session *s, struct sd_tel_event *out, int max,
 	    int *n, struct sd_err *err);
 
+/* Agent money (core/money). */
+int	rpc_stmt_list(struct sd_session *s, const char *agent, int month,
+	    int state, sd_stmt_cb cb, void *arg, struct sd_err *err);
+int	rpc_stmt_approve(struct sd_session *s, uint64_t id, struct sd_err *err);
+int	rpc_stmt_pay(struct sd_session *s, uint64_t id, const char *method,
+	    const char *ref, struct sd_err *err);
+int	rpc_comm_list(struct sd_session *s, const struct sd_comm_filter *f,
+	    sd_comm_cb cb, void *arg, struct sd_err *err);
+int	rpc_agent_aging(struct sd_session *s, const char *agent, sd_aging_cb cb,
+	    void *arg, struct sd_err *err);
+
 #endif

@@ -142,6 +142,14 @@ by_agent_at(const void *x, const void *y)
 }
 
 static int
+by_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static int
 by_agent(const void *x, const void *y)
 {
 	const struct sd_comm *a = x, *b = y;
@@ -166,36 +174,40 @@ run_tiers(struct sd_txn *t, struct run_arg *a, struct sd_comm *es, size_t n,
     struct sd_err *err)
 {
 	const struct sd_comm **act;
-	size_t na = 0;
+	uint64_t *done;			/* bounties with a tier entry, sorted */
+	struct sd_scheme v;
+	size_t na = 0, nd = 0;
 	long nth = 0;
 	int st = SD_OK;
 
 	act = xcalloc(n ? n : 1, sizeof *act);
-	for (size_t i = 0; i < n; i++)
+	done = xcalloc(n ? n : 1, sizeof *done);
+	for (size_t i = 0; i < n; i++) {
 		if (es[i].kind == SD_COMM_BOUNTY && es[i].month == a->month)
 			act[na++] = &es[i];
+		if (es[i].kind == SD_COMM_TIER)
+			done[nd++] = es[i].parent;
+	}
 	qsort(act, na, sizeof *act, by_agent_at);
+	qsort(done, nd, sizeof *done, by_u64);
+	memset(&v, 0, sizeof v);
 	for (size_t i = 0; i < na && st == SD_OK; i++) {
 		const struct sd_comm *b = act[i];
-		struct sd_scheme v;
 		struct sd_comm e;
 		int64_t bonus = 0;
-		int have = 0;
 
 		nth = i > 0 && strcmp(act[i - 1]->agent, b->agent) == 0 ?
 		    nth + 1 : 1;
-		if ((st = scheme_version(t, b->scheme, b->version, &v, err)) !=
+		/* The version the activation used (the last one read, mostly). */
+		if ((v.version != b->version || strcmp(v.code, b->scheme) != 0) &&
+		    (st = scheme_version(t, b->scheme, b->version, &v, err)) !=
 		    SD_OK)
 			break;
 		for (int k = 0; k < v.ntiers; k++)
 			if (v.tiers[k].from_nth <= nth)
 				bonus = v.tiers[k].bonus_fen;
-		if (bonus == 0)
-			continue;
-		for (size_t j = 0; j < n && !have; j++)
-			have = es[j].kind == SD_COMM_TIER &&
-			    es[j].parent == b->id;
-		if (have)
+		if (bonus == 0 || bsearch(&b->id, done, nd, sizeof *done,
+		    by_u64) != NULL)
 			continue;
 		memset(&e, 0, sizeof e);
 		sd_strlcpy(e.agent, b->agent, sizeof e.agent);
@@ -218,6 +230,7 @@ run_tiers(struct sd_txn *t, struct run_arg *a, struct sd_comm *es, size_t n,
 		st = comm_accrue(t, a->s->user.login, &v, &e, err);
 	}
 	free(act);
+	free(done);
 	return st;
 }
 

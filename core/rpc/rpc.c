@@ -332,6 +332,11 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_SIM_IMPORT:		st = op_sim_import(&k); break;
 	case SD_RPC_SIM_STOCKTAKE:	st = op_sim_stocktake(&k); break;
 	case SD_RPC_AGENT_TREE:		st = op_agent_tree(&k); break;
+	case SD_RPC_STMT_LIST:		st = op_stmt_list(&k); break;
+	case SD_RPC_STMT_APPROVE:	st = op_id(&k, sd_stmt_approve); break;
+	case SD_RPC_STMT_PAY:		st = op_stmt_pay(&k); break;
+	case SD_RPC_COMM_LIST:		st = op_comm_list(&k); break;
+	case SD_RPC_AGENT_AGING:	st = op_agent_aging(&k); break;
 	case SD_RPC_AGENT_STATS:	st = op_agent_stats(&k); break;
 	case SD_RPC_AGENT_SET_STATUS:
 		st = op_str_int(&k, sd_agent_set_status);

@@ -108,6 +108,11 @@ int	op_sim_activate(struct call *k);
 int	op_sim_counts(struct call *k);
 int	op_sim_stocktake(struct call *k);
 int	op_agent_tree(struct call *k);
+/* rpc_money.c */
+int	op_stmt_list(struct call *k);
+int	op_stmt_pay(struct call *k);
+int	op_comm_list(struct call *k);
+int	op_agent_aging(struct call *k);
 int	op_agent_stats(struct call *k);
 int	op_agent_add(struct call *k);
 int	op_plan_list(struct call *k);

@@ -310,12 +310,10 @@ cmd_agent_show(struct ctl_ctx *c)
 	    "status:        %s\ncredit limit:  %s\ndiscount:      %d.%02d%%\n"
 	    "region:        %s\nreceivable:    %s\ncards held:    %ld\n"
 	    "sold:          %ld this month, %ld in all\n"
-	    "orders:        %ld (%ld open)\nscheme:        %s%s\n", a.code,
-	    a.name,
+	    "orders:        %ld (%ld open)\n", a.code, a.name,
 	    a.parent[0] ? a.parent : "-", sd_agent_status_name(a.status), credit,
 	    a.discount_bp / 100, a.discount_bp % 100, a.region, recv, s.held,
-	    s.sold_month, s.sold_total, s.orders, s.orders_open,
-	    scheme[0] ? scheme : "-", inh && scheme[0] ? " (inherited)" : "");
+	    s.sold_month, s.sold_total, s.orders, s.orders_open);
 	return SD_OK;
 }
 

@@ -339,6 +339,7 @@ struct screen *scr_home_new(void);
 struct screen *scr_users_new(void);
 struct screen *scr_verify_new(void);
 struct screen *scr_receipts_new(void);
+struct screen *scr_money_new(void);
 struct screen *scr_audit_new(void);
 /* One audit row in full, by its page key (the list's). */
 struct screen *scr_audit_row_new(const char *page_key);

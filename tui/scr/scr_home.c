@@ -23,6 +23,7 @@ static const struct menu_item items[] = {
 	{ N_("User administration"), SD_OP_USER_LIST, scr_users_new },
 	{ N_("Stock, agents and orders"), SD_OP_SIM_SHOW, scr_stock_menu_new },
 	{ N_("Billing and payments"), SD_OP_BILL_SHOW, scr_billing_menu_new },
+	{ N_("Settlements and commissions"), SD_OP_COMM_SHOW, scr_money_new },
 	{ N_("Verify the data"), SD_OP_VERIFY, scr_verify_new },
 	{ N_("Audit trail"), SD_OP_AUDIT_LIST, scr_audit_new },
 	{ N_("Modem board"), SD_OP_MODEM_SWITCH, scr_modems_new },

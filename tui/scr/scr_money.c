@@ -1,0 +1,301 @@
+/*
+ * scr_money.c -- settlements (结算): the agents' statements, newest first,
+ * with the admin's and supervisor's queue (a approves a draft, p pays an
+ * approved one; each asks with the total shown); an agent user sees its
+ * own branch's, read-only, above them its figures: this month's
+ * commissions pending and payable, its receivable and how old it is.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scr.h"
+
+#define STMTS_MAX 1000
+
+struct money_data {
+	struct sd_stmt	*rows;
+	int		 n, sel, top;
+	/* An agent user's figures. */
+	int64_t		 pending, payable;
+	struct sd_aging	 aging;
+	int		 have_aging;
+};
+
+static int
+keep(const struct sd_stmt *st, void *arg)
+{
+	struct money_data *d = arg;
+
+	if (d->n >= STMTS_MAX)
+		return 1;
+	d->rows[d->n++] = *st;
+	return 0;
+}
+
+static int
+sum_entry(const struct sd_comm *e, void *arg)
+{
+	struct money_data *d = arg;
+
+	if (e->state == SD_COMM_PENDING)
+		d->pending += e->amount_fen;
+	else if (e->state == SD_COMM_PAYABLE)
+		d->payable += e->amount_fen;
+	return 0;
+}
+
+static int
+keep_aging(const struct sd_aging *g, void *arg)
+{
+	struct money_data *d = arg;
+
+	if (strcmp(g->agent, app.sess.user.agent) == 0) {
+		d->aging = *g;
+		d->have_aging = 1;
+	}
+	return 0;
+}
+
+static void
+money_load(struct money_data *d)
+{
+	struct sd_err err;
+
+	d->n = d->top = 0;
+	sd_err_clear(&err);
+	if (rpc_stmt_list(&app.sess, NULL, 0, -1, keep, d, &err) != SD_OK)
+		app_error(&err);
+	/* Newest first. */
+	for (int i = 0; i < d->n / 2; i++) {
+		struct sd_stmt t = d->rows[i];
+
+		d->rows[i] = d->rows[d->n - 1 - i];
+		d->rows[d->n - 1 - i] = t;
+	}
+	if (d->sel >= d->n)
+		d->sel = d->n > 0 ? d->n - 1 : 0;
+	if (app.sess.user.role == SD_ROLE_AGENT) {
+		struct sd_comm_filter f;
+		time_t now = time(NULL);
+		struct tm tm;
+
+		localtime_r(&now, &tm);
+		memset(&f, 0, sizeof f);
+		f.agent = app.sess.user.agent;
+		f.month = (tm.tm_year + 1900) * 100 + tm.tm_mon + 1;
+		f.state = -1;
+		d->pending = d->payable = 0;
+		d->have_aging = 0;
+		if (rpc_comm_list(&app.sess, &f, sum_entry, d, &err) != SD_OK ||
+		    rpc_agent_aging(&app.sess, app.sess.user.agent, keep_aging,
+		    d, &err) != SD_OK)
+			app_error(&err);
+	}
+}
+
+static void
+money_open(struct screen *s)
+{
+	money_load(s->data);
+}
+
+static void
+money_draw(struct screen *s)
+{
+	struct money_data *d = s->data;
+	struct sd_buf b = SD_BUF_INIT;
+	int y = 2, rows;
+
+	if (app.sess.user.role == SD_ROLE_AGENT) {
+		char p[32], q[32], r[6][32];
+
+		sd_money_format(d->pending, p, sizeof p);
+		sd_money_format(d->payable, q, sizeof q);
+		sd_buf_printf(&b, _("This month's commissions: %s pending, %s "
+		    "payable"), p, q);
+		put_text(y++, 2, COLS - 4, sd_buf_cstr(&b), theme_attr(TH_HEADER));
+		sd_buf_reset(&b);
+		sd_money_format(d->aging.receivable_fen, r[0], sizeof r[0]);
+		for (int i = 0; i < 4; i++)
+			sd_money_format(d->aging.bucket_fen[i], r[i + 1],
+			    sizeof r[0]);
+		sd_buf_printf(&b, _("Receivable %s: 0-30 days %s, 31-60 %s, "
+		    "61-90 %s, over 90 %s"), r[0], r[1], r[2], r[3], r[4]);
+		put_text(y++, 2, COLS - 4, sd_buf_cstr(&b), theme_attr(TH_NORMAL));
+		sd_buf_reset(&b);
+	}
+	y++;
+	sd_buf_printf(&b, "%-6s ", _("No."));
+	cell_fit(&b, _("Agent"), 16);
+	sd_buf_adds(&b, " ");
+	cell_fit(&b, _("Month"), 7);
+	sd_buf_adds(&b, " ");
+	cell_fit(&b, _("State"), 9);
+	sd_buf_printf(&b, " %12s %5s", _("Total"), _("Lines"));
+	put_text(y++, 2, COLS - 4, sd_buf_cstr(&b), theme_attr(TH_HEADER));
+	rows = LINES - 3 - y;
+	if (d->sel < d->top)
+		d->top = d->sel;
+	if (rows > 0 && d->sel >= d->top + rows)
+		d->top = d->sel - rows + 1;
+	if (d->n == 0)
+		put_text(y, 2, COLS - 4, _("No statements yet: commission run "
+		    "YYYY-MM makes them."), theme_attr(TH_DIM));
+	for (int i = d->top; i < d->n && y < LINES - 3; i++, y++) {
+		const struct sd_stmt *st = &d->rows[i];
+		char m[16], tot[32];
+
+		snprintf(m, sizeof m, "%04d-%02d", st->month / 100,
+		    st->month % 100);
+		sd_money_format(st->total_fen, tot, sizeof tot);
+		sd_buf_reset(&b);
+		sd_buf_printf(&b, "%-6llu ", (unsigned long long)st->id);
+		cell_fit(&b, st->agent, 16);
+		sd_buf_adds(&b, " ");
+		cell_fit(&b, m, 7);
+		sd_buf_adds(&b, " ");
+		cell_fit(&b, sd_stmt_state_name(st->state), 9);
+		sd_buf_printf(&b, " %12s %5ld", tot, st->lines);
+		put_text(y, 2, COLS - 4, sd_buf_cstr(&b), i == d->sel ?
+		    theme_attr(TH_SELECTED) : st->state == SD_STMT_PAID ?
+		    theme_attr(TH_DIM) : theme_attr(TH_NORMAL));
+	}
+	sd_buf_free(&b);
+}
+
+static void
+money_approve(struct money_data *d)
+{
+	const struct sd_stmt *st;
+	char q[200], tot[32];
+	struct sd_err err;
+
+	if (d->n == 0)
+		return;
+	st = &d->rows[d->sel];
+	sd_money_format(st->total_fen, tot, sizeof tot);
+	snprintf(q, sizeof q, _("Approve statement %llu of %s for %04d-%02d, "
+	    "total %s (its lines are then settled)?"),
+	    (unsigned long long)st->id, st->agent, st->month / 100,
+	    st->month % 100, tot);
+	if (!ask_yes_no(q))
+		return;
+	sd_err_clear(&err);
+	if (rpc_stmt_approve(&app.sess, st->id, &err) != SD_OK) {
+		app_error(&err);
+		return;
+	}
+	app_message(0, _("Statement %llu is approved."),
+	    (unsigned long long)st->id);
+	money_load(d);
+}
+
+static void
+money_pay(struct money_data *d)
+{
+	const struct sd_stmt *st;
+	char q[200], tot[32], method[16] = "bank", ref[65] = "";
+	struct sd_err err;
+
+	if (d->n == 0)
+		return;
+	st = &d->rows[d->sel];
+	sd_money_format(st->total_fen, tot, sizeof tot);
+	if (!ask_text(_("Pay by (bank, cash or offset):"), method,
+	    sizeof method) || !ask_text(_("Reference (may be empty):"), ref,
+	    sizeof ref))
+		return;
+	snprintf(q, sizeof q, _("Pay statement %llu of %s, total %s, by %s?"),
+	    (unsigned long long)st->id, st->agent, tot, method);
+	if (!ask_yes_no(q))
+		return;
+	sd_err_clear(&err);
+	if (rpc_stmt_pay(&app.sess, st->id, method, ref[0] ? ref : NULL,
+	    &err) != SD_OK) {
+		app_error(&err);
+		return;
+	}
+	app_message(0, _("Statement %llu is paid."), (unsigned long long)st->id);
+	money_load(d);
+}
+
+static void
+money_key(struct screen *s, enum action a, wint_t ch)
+{
+	struct money_data *d = s->data;
+
+	(void)ch;
+	switch (a) {
+	case ACT_BACK:
+		screen_pop();
+		return;
+	case ACT_DOWN:
+		if (d->sel + 1 < d->n)
+			d->sel++;
+		return;
+	case ACT_UP:
+		if (d->sel > 0)
+			d->sel--;
+		return;
+	case ACT_HOME:
+		d->sel = 0;
+		return;
+	case ACT_END:
+		d->sel = d->n > 0 ? d->n - 1 : 0;
+		return;
+	case ACT_REFRESH:
+		money_load(d);
+		return;
+	case ACT_OPEN:
+		money_approve(d);
+		return;
+	case ACT_RUN:
+		money_pay(d);
+		return;
+	default:
+		return;
+	}
+}
+
+static const struct keybind money_keys[] = {
+	KEY_CMD('a', ACT_OPEN, "a", "settlement approve"),
+	KEY_CMD('p', ACT_RUN, "p", "settlement pay"),
+	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
+	{ 27, ACT_BACK, N_("Back"), "Esc" },
+	{ 'q', ACT_BACK, NULL, NULL },
+	{ 0 }
+};
+
+static void
+money_close(struct screen *s)
+{
+	struct money_data *d = s->data;
+
+	free(d->rows);
+}
+
+static const struct screen_ops money_ops = {
+	money_open, money_draw, money_key, money_close
+};
+
+struct screen *
+scr_money_new(void)
+{
+	struct screen *s = xcalloc(1, sizeof *s);
+	struct money_data *d = xcalloc(1, sizeof *d);
+
+	d->rows = xcalloc(STMTS_MAX, sizeof *d->rows);
+	s->ops = &money_ops;
+	s->title = N_("Settlements");
+	s->keys = money_keys;
+	s->help = N_("The agents' statements (结算单), newest first: one per "
+	    "agent and month, made by the monthly run (simdeskctl commission "
+	    "run YYYY-MM). An admin or supervisor approves a draft with a and "
+	    "pays an approved one with p (bank, cash, or offset against the "
+	    "agent's receivable); each asks first with the total. An agent "
+	    "sees its own branch's statements, and above them this month's "
+	    "commissions and its receivable by age.");
+	s->data = d;
+	s->nav = 1;
+	return s;
+}
