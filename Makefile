@@ -51,7 +51,7 @@ UNIT	 = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 UNIT_SAN = $(patsubst tests/unit/%.c,$(B)/tests-asan/%,$(UNIT_SRC))
 HELPERS	 = $(B)/tests/mp_worker $(B)/tests/bench_platform $(B)/tests/bench_customers \
 	   $(B)/tests/bench_tel $(B)/tests/simtcp $(B)/tests/wirepoke $(B)/tests/rpcpoke \
-	   $(B)/tests/bench_server $(B)/tests/bench_idle
+	   $(B)/tests/bench_server $(B)/tests/bench_idle $(B)/tests/bench_money
 FUZZ	 = $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 MO	 = $(B)/locale/zh_CN/LC_MESSAGES/simdesk.mo
 
@@ -169,6 +169,11 @@ $(B)/tests/wirepoke: tests/mp/wirepoke.c $(LIBOBJ)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)
 
 $(B)/tests/rpcpoke: tests/mp/rpcpoke.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)
+
+$(B)/tests/bench_money: tests/bench/bench_money.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE)

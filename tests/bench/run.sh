@@ -12,6 +12,8 @@
 # BENCH_BACKUP_ARCHIVE=1 adds its .tar.gz beside tar czf).
 set -eu
 cd "$(dirname "$0")/../.."
+# BENCH_ONLY=money: the commission run beside sqlite3 alone.
+[ "${BENCH_ONLY:-}" != money ] || exec bash tests/bench/money.sh
 N=${BENCH_USERS:-200000}
 L=${BENCH_LOOKUPS:-20000}
 P=${BENCH_POSTS:-2000}
@@ -694,3 +696,10 @@ echo "ratio = simdesk / sqlite3 (below 1.00x simdesk is faster).  sqlite3's"
 echo "lookup mean includes its CLI's per-statement output; its p50/p99 cannot"
 echo "be taken from the CLI.  Lookups go through core (role check, read txn)."
 fi	# server
+
+# Agent money (issue 16): commission run beside sqlite3 (tests/bench/money.sh;
+# BENCH_AGENTS, BENCH_ACTS scale it), in a whole run.
+if [ -z "${BENCH_ONLY:-}" ]; then
+	echo
+	bash tests/bench/money.sh
+fi
