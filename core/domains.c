@@ -19,7 +19,7 @@ const struct core_domain core_domains[] = {
 	{ "stock", SD_T_STOCK, 6, stock_tables, stock_verify },
 	{ "billing", SD_T_BILLING, 9, billing_tables, billing_verify },
 	{ "tel", SD_T_TEL, 7, tel_tables, NULL },
-	{ "money", SD_T_MONEY, 6, money_tables, money_verify },
+	{ "money", SD_T_MONEY, 7, money_tables, money_verify },
 };
 const int core_ndomains = (int)(sizeof core_domains / sizeof core_domains[0]);
 
@@ -28,6 +28,7 @@ const struct core_hooks core_hooks = {
 	.tariff_exists = tariff_exists,
 	.card_activated = money_card_activated,
 	.card_ended = money_card_ended,
+	.order_delivered = money_order_delivered,
 	.bill_paid = money_bill_paid,
 	.keeps_logs = sd_backup_keeps_logs,
 };

@@ -131,6 +131,10 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	{ SD_OP_STMT_PAY, "settlement.pay", R(ADMIN) | R(SUPERVISOR) },
 	/* An agent's payment is taken like a customer's. */
 	{ SD_OP_AGENT_PAY, "agent.pay", R(ADMIN) | R(SUPERVISOR) | R(CASHIER) },
+	/* Invoices: the counter prints them, a supervisor voids one. */
+	{ SD_OP_INVOICE_SHOW, "invoice.show",
+	    R(ADMIN) | R(SUPERVISOR) | R(CASHIER) },
+	{ SD_OP_INVOICE_VOID, "invoice.void", R(ADMIN) | R(SUPERVISOR) },
 };
 
 const char *

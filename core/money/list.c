@@ -332,7 +332,8 @@ money_verify(struct sd_txn *t, struct rec_verify *v, struct sd_err *err)
 	    onstmt == stmtlines, "%ld entries on statements, %ld lines on "
 	    "them, %ld on no statement of theirs", onstmt, stmtlines,
 	    orphans + badag);
-	st = collect_verify(t, v, err);
+	if ((st = collect_verify(t, v, err)) == SD_OK)
+		st = invoice_verify(t, v, err);
 out:
 	free(ag);
 	free(sm);

@@ -172,6 +172,44 @@ int	sd_stmt_approve(struct sd_session *s, uint64_t id, struct sd_err *err);
 int	sd_stmt_pay(struct sd_session *s, uint64_t id, const char *method,
 	    const char *ref, struct sd_err *err);
 
+/* ---------------------------------------------------------------- invoices */
+
+enum sd_invoice_state { SD_INV_ISSUED = 0, SD_INV_VOID };
+
+/* A sales invoice (发票), one per delivered order, numbered gapless in
+ * its series (INV00000001...); a void leaves it on file and issues a
+ * reversing (red, 红字) invoice of the negative amount. */
+struct sd_invoice {
+	char	 number[24];
+	int	 state;
+	uint64_t order;			/* the order it is of */
+	char	 agent[SD_CODE_MAX + 1];	/* the buyer */
+	char	 plan[SD_CODE_MAX + 1];
+	int	 count;
+	int64_t	 amount_fen;
+	char	 reverses[24];		/* a reversing invoice: the voided one */
+	char	 reversed_by[24];	/* a voided one: its reversal */
+	char	 fapiao[33];		/* the tax system's number, once issued */
+	char	 void_reason[129];
+	char	 by[SD_LOGIN_MAX + 1];
+	int64_t	 at;
+};
+
+typedef int (*sd_invoice_cb)(const struct sd_invoice *inv, void *arg);
+int	sd_invoice_list(struct sd_session *s, sd_invoice_cb cb, void *arg,
+	    struct sd_err *err);
+int	sd_invoice_get(struct sd_session *s, const char *number,
+	    struct sd_invoice *out, struct sd_err *err);
+/* Void with a reason: a reversing invoice; its number in *rev. */
+int	sd_invoice_void(struct sd_session *s, const char *number,
+	    const char *reason, char *rev, size_t size, struct sd_err *err);
+/* The official fapiao number, once the tax system has issued it. */
+int	sd_invoice_fapiao(struct sd_session *s, const char *number,
+	    const char *fapiao, struct sd_err *err);
+/* The invoice as plain text cols wide, or as CSV (csv non-zero). */
+void	sd_invoice_text(const struct sd_invoice *inv, int cols, int csv,
+	    struct sd_buf *out);
+
 /* ---------------------------------------------------------------- collections */
 
 #define SD_AGRCPT_ALLOC_MAX 32

@@ -9,7 +9,7 @@
 
 /* Tables (numbers in core/rec/rec.h). */
 enum { T_SCHEME = SD_T_MONEY, T_AGSCHEME, T_COMM, T_STMT, T_AGRCPT,
-    T_ORDPAID };
+    T_ORDPAID, T_INVOICE };
 enum { IX_COMM_AGENT, IX_COMM_CARD, IX_COMM_STMT, IX_COMM_STATE };
 enum { IX_STMT_AGENT };
 
@@ -53,6 +53,9 @@ int64_t	money_pct(int64_t x, int bp);
  * (the version v's levels), posted as one posting. */
 int	comm_accrue(struct sd_txn *t, const char *actor,
 	    const struct sd_scheme *v, struct sd_comm *e, struct sd_err *err);
+/* Invoices' share of verify (invoice.c). */
+int	invoice_verify(struct sd_txn *t, struct rec_verify *v,
+	    struct sd_err *err);
 /* Collections' share of verify (collect.c). */
 int	collect_verify(struct sd_txn *t, struct rec_verify *v,
 	    struct sd_err *err);

@@ -181,7 +181,7 @@ stmt_agent_key(const void *pk, size_t pklen, const void *rec, size_t len,
 	return 0;
 }
 
-const struct sd_table_def money_tables[6] = {
+const struct sd_table_def money_tables[7] = {
 	[T_SCHEME - SD_T_MONEY] = { "scheme", 0, { { 0 } } },
 	[T_AGSCHEME - SD_T_MONEY] = { "agscheme", 0, { { 0 } } },
 	[T_COMM - SD_T_MONEY] = { "commission", 4, {
@@ -195,4 +195,5 @@ const struct sd_table_def money_tables[6] = {
 	} },
 	[T_AGRCPT - SD_T_MONEY] = { "agreceipt", 0, { { 0 } } },
 	[T_ORDPAID - SD_T_MONEY] = { "orderpaid", 0, { { 0 } } },
+	[T_INVOICE - SD_T_MONEY] = { "invoice", 0, { { 0 } } },
 };

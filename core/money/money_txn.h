@@ -15,13 +15,16 @@ int	money_card_activated(struct sd_txn *t, const char *actor,
 /* core_hooks.card_ended: terminated or returned at when. */
 int	money_card_ended(struct sd_txn *t, const char *actor,
 	    const char *iccid, int64_t when, struct sd_err *err);
+/* core_hooks.order_delivered: the order's sales invoice. */
+int	money_order_delivered(struct sd_txn *t, const char *actor,
+	    const struct sd_order *o, struct sd_err *err);
 /* core_hooks.bill_paid: fen of a payment allocated to bill b. */
 int	money_bill_paid(struct sd_txn *t, const char *actor,
 	    const struct sd_bill *b, int64_t fen, const char *receipt,
 	    int64_t when, struct sd_err *err);
 
 /* For core/domains.c. */
-extern const struct sd_table_def money_tables[6];
+extern const struct sd_table_def money_tables[7];
 int	money_verify(struct sd_txn *t, struct rec_verify *v, struct sd_err *err);
 
 #endif

@@ -34,8 +34,8 @@ enum {
 	SD_T_TEL = 25,		/* modem teljob call sms simuse presence
 				   televent */
 	SD_T_MONEY = 32,	/* scheme agscheme commission statement
-				   agreceipt orderpaid */
-	T__COUNT = 38
+				   agreceipt orderpaid invoice */
+	T__COUNT = 39
 };
 
 /* Every table of the environment, in number order (core/domains.c). */
@@ -329,6 +329,9 @@ struct core_hooks {
 		    const struct sd_subscription *u, struct sd_err *err);
 	int	(*card_ended)(struct sd_txn *t, const char *actor,
 		    const char *iccid, int64_t when, struct sd_err *err);
+	/* An order delivered: its sales invoice (发票). */
+	int	(*order_delivered)(struct sd_txn *t, const char *actor,
+		    const struct sd_order *o, struct sd_err *err);
 	int	(*bill_paid)(struct sd_txn *t, const char *actor,
 		    const struct sd_bill *b, int64_t fen, const char *receipt,
 		    int64_t when, struct sd_err *err);

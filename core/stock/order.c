@@ -447,6 +447,9 @@ step_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 				    "stock delivered", ref, lines, 2, NULL, err);
 			o.status = SD_ORDER_DELIVERED;
 			o.delivered = sd_now();
+			if (st == SD_OK && core_hooks.order_delivered != NULL)
+				st = core_hooks.order_delivered(t,
+				    a->s->user.login, &o, err);
 		}
 		break;
 	default:

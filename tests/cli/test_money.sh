@@ -296,3 +296,29 @@ t_grep "... numbered next" '"number": "AR00000002"' "$T_DIR/out"
 t_grep "... 50.00 to the order, 10.00 left over" '"unallocated_fen": 1000' "$T_DIR/out"
 t_rc 4 "another branch's agent cannot see A1's aging" $AB simdeskctl agent aging A1
 verify "collections"
+
+# ---------------------------------------------------------------- invoices
+# The order of two P59 cards delivered above got its sales invoice.
+t_rc 0 "invoice list --json" simdeskctl --json invoice list
+t_grep "... the delivered order's, numbered first in its series" '"number": "INV00000001"' "$T_DIR/out"
+t_grep "... 200.00" '"amount_fen": 20000' "$T_DIR/out"
+t_grep "... of that order" "\"order\": $O1," "$T_DIR/out"
+t_rc 0 "invoice print: plain text" simdeskctl invoice print INV00000001
+t_grep "... 销售发票 and its number" "销售发票 INV00000001" "$T_DIR/out"
+t_rc 0 "... and --csv" simdeskctl invoice print INV00000001 --csv
+t_grep "... a row" "^INV00000001,.*,$O1,A1,P59,2,200.00,issued" "$T_DIR/out"
+t_rc 2 "a void needs a reason" simdeskctl invoice void INV00000001
+t_rc 4 "a cashier cannot void" $CS simdeskctl invoice void INV00000001 --reason x
+t_rc 0 "void with a reason" simdeskctl invoice void INV00000001 --reason 开票信息有误
+t_grep "... a reversing invoice, numbered next" "^INV00000002$" "$T_DIR/out"
+simdeskctl --json invoice show INV00000002 >"$T_DIR/o"
+t_grep "... of -200.00" '"amount_fen": -20000' "$T_DIR/o"
+t_grep "... naming the voided one" '"reverses": "INV00000001"' "$T_DIR/o"
+simdeskctl --json invoice show INV00000001 >"$T_DIR/o"
+t_grep "... which stays on file, void" '"state": "void"' "$T_DIR/o"
+t_rc 6 "... not twice (6)" simdeskctl invoice void INV00000001 --reason x
+t_rc 6 "a reversal is not voided" simdeskctl invoice void INV00000002 --reason x
+t_rc 5 "a fapiao number must be digits" simdeskctl invoice fapiao INV00000002 ABC
+t_rc 0 "the tax system's fapiao number" simdeskctl invoice fapiao INV00000002 04400123456789
+t_rc 6 "... once" simdeskctl invoice fapiao INV00000002 04400123456780
+verify "invoices"

@@ -412,6 +412,8 @@ permission_table(void **state)
 		{ SD_OP_STMT_APPROVE, "AS..." },
 		{ SD_OP_STMT_PAY, "AS..." },
 		{ SD_OP_AGENT_PAY, "AS.C." },
+		{ SD_OP_INVOICE_SHOW, "AS.C." },
+		{ SD_OP_INVOICE_VOID, "AS..." },
 	};
 	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
 	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };

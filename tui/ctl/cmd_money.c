@@ -647,3 +647,144 @@ cmd_agent_aging(struct ctl_ctx *c)
 	out_table_free(&as.t);
 	return st;
 }
+
+/* ---------------------------------------------------------------- invoices */
+
+static void
+invoice_json(struct out_json *j, const struct sd_invoice *inv)
+{
+	char at[24];
+
+	sd_time_format(inv->at, at, sizeof at);
+	json_obj_open(j, NULL);
+	json_str(j, "number", inv->number);
+	json_str(j, "state", inv->state == SD_INV_VOID ? "void" : "issued");
+	json_int(j, "order", (long long)inv->order);
+	json_str(j, "agent", inv->agent);
+	json_str(j, "plan", inv->plan);
+	json_int(j, "count", inv->count);
+	json_int(j, "amount_fen", inv->amount_fen);
+	json_str(j, "reverses", inv->reverses);
+	json_str(j, "reversed_by", inv->reversed_by);
+	json_str(j, "fapiao", inv->fapiao);
+	json_str(j, "void_reason", inv->void_reason);
+	json_str(j, "at", at);
+	json_obj_close(j);
+}
+
+struct inv_state {
+	struct ctl_ctx	*c;
+	struct out_json	 j;
+	struct out_table t;
+};
+
+static int
+invoice_row(const struct sd_invoice *inv, void *arg)
+{
+	struct inv_state *is = arg;
+	char order[24], amt[32], at[24];
+	const char *cells[7];
+
+	if (is->c->json) {
+		invoice_json(&is->j, inv);
+		return 0;
+	}
+	snprintf(order, sizeof order, "%llu", (unsigned long long)inv->order);
+	sd_money_format(inv->amount_fen, amt, sizeof amt);
+	sd_time_format(inv->at, at, sizeof at);
+	at[10] = '\0';
+	cells[0] = inv->number;
+	cells[1] = at;
+	cells[2] = order;
+	cells[3] = inv->agent;
+	cells[4] = amt;
+	cells[5] = inv->state == SD_INV_VOID ? "void" : inv->reverses[0] ?
+	    inv->reverses : "issued";
+	cells[6] = inv->fapiao;
+	out_table_row(&is->t, cells);
+	return 0;
+}
+
+int
+cmd_invoice_list(struct ctl_ctx *c)
+{
+	static const char *const heads[] = { "NUMBER", "DATE", "ORDER",
+	    "BUYER", "AMOUNT", "STATE", "FAPIAO" };
+	struct inv_state is;
+	int st;
+
+	memset(&is, 0, sizeof is);
+	is.c = c;
+	out_table_init(&is.t, 7, heads);
+	is.t.right[4] = 1;
+	if (c->json) {
+		json_begin(&is.j, ctl_out());
+		json_arr_open(&is.j, NULL);
+	}
+	st = sd_invoice_list(&c->sess, invoice_row, &is, &c->err);
+	if (c->json) {
+		json_arr_close(&is.j);
+		json_end(&is.j);
+	} else if (st == SD_OK)
+		out_table_print(&is.t, ctl_out());
+	out_table_free(&is.t);
+	return st;
+}
+
+int
+cmd_invoice_show(struct ctl_ctx *c)
+{
+	struct sd_invoice inv;
+	struct out_json j;
+	struct sd_buf b = SD_BUF_INIT;
+	int st;
+
+	if ((st = sd_invoice_get(&c->sess, c->args[0], &inv, &c->err)) !=
+	    SD_OK)
+		return st;
+	if (c->json) {
+		json_begin(&j, ctl_out());
+		invoice_json(&j, &inv);
+		json_end(&j);
+		return SD_OK;
+	}
+	sd_invoice_text(&inv, 32, 0, &b);
+	fputs(sd_buf_cstr(&b), ctl_out());
+	sd_buf_free(&b);
+	return SD_OK;
+}
+
+int
+cmd_invoice_print(struct ctl_ctx *c)
+{
+	struct sd_invoice inv;
+	struct sd_buf b = SD_BUF_INIT;
+	int st;
+
+	if ((st = sd_invoice_get(&c->sess, c->args[0], &inv, &c->err)) !=
+	    SD_OK)
+		return st;
+	sd_invoice_text(&inv, 32, ctl_opt(c, "csv") != NULL, &b);
+	fputs(sd_buf_cstr(&b), ctl_out());
+	sd_buf_free(&b);
+	return SD_OK;
+}
+
+int
+cmd_invoice_void(struct ctl_ctx *c)
+{
+	char rev[24];
+	int st;
+
+	if ((st = sd_invoice_void(&c->sess, c->args[0], ctl_opt(c, "reason"),
+	    rev, sizeof rev, &c->err)) != SD_OK)
+		return st;
+	fprintf(ctl_out(), "%s\n", rev);
+	return SD_OK;
+}
+
+int
+cmd_invoice_fapiao(struct ctl_ctx *c)
+{
+	return sd_invoice_fapiao(&c->sess, c->args[0], c->args[1], &c->err);
+}
