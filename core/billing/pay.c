@@ -239,10 +239,8 @@ pay_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		bill_encode(b, &val);
 		st = sd_put(t, T_BILL, due[i].key, 12, val.p, val.len, 0, err);
 		sd_buf_free(&val);
-		if (st == SD_OK && core_hooks.bill_paid != NULL)
-			st = core_hooks.bill_paid(t, a->s->user.login, b, x,
-			    r->number, sd_now(), err);
-		if (st != SD_OK) {
+		if (st != SD_OK || (st = core_hooks.bill_paid(t, a->s, b, x, r,
+		    err)) != SD_OK) {
 			free(due);
 			return st;
 		}

@@ -345,9 +345,12 @@ sub_find_one(struct sd_txn *t, const struct sd_subscription *u, void *arg,
 }
 
 int
-money_bill_paid(struct sd_txn *t, const char *actor, const struct sd_bill *b,
-    int64_t fen, const char *receipt, int64_t when, struct sd_err *err)
+money_bill_paid(struct sd_txn *t, struct sd_session *s,
+    const struct sd_bill *b, int64_t fen, const struct sd_receipt *r,
+    struct sd_err *err)
 {
+	const char *actor = s->user.login, *receipt = r->number;
+	int64_t when = sd_now();
 	uint64_t subs[SD_BILL_LINES_MAX];
 	int64_t part[SD_BILL_LINES_MAX], all = 0;
 	int nsubs = 0, st;

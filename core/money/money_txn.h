@@ -19,9 +19,9 @@ int	money_card_ended(struct sd_txn *t, const char *actor,
 int	money_order_delivered(struct sd_txn *t, const char *actor,
 	    const struct sd_order *o, struct sd_err *err);
 /* core_hooks.bill_paid: fen of a payment allocated to bill b. */
-int	money_bill_paid(struct sd_txn *t, const char *actor,
-	    const struct sd_bill *b, int64_t fen, const char *receipt,
-	    int64_t when, struct sd_err *err);
+int	money_bill_paid(struct sd_txn *t, struct sd_session *s,
+	    const struct sd_bill *b, int64_t fen, const struct sd_receipt *r,
+	    struct sd_err *err);
 
 /* For core/domains.c. */
 extern const struct sd_table_def money_tables[7];

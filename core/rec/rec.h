@@ -324,7 +324,7 @@ struct core_hooks {
 	int	(*tariff_exists)(struct sd_txn *t, const char *code,
 		    struct sd_err *err);
 	/* Agent money (core/money): a card activated, a card terminated or
-	 * returned at when, fen of a payment allocated to a bill. */
+	 * returned at when, fen of payment r allocated to bill b. */
 	int	(*card_activated)(struct sd_txn *t, const char *actor,
 		    const struct sd_subscription *u, struct sd_err *err);
 	int	(*card_ended)(struct sd_txn *t, const char *actor,
@@ -332,9 +332,9 @@ struct core_hooks {
 	/* An order delivered: its sales invoice (发票). */
 	int	(*order_delivered)(struct sd_txn *t, const char *actor,
 		    const struct sd_order *o, struct sd_err *err);
-	int	(*bill_paid)(struct sd_txn *t, const char *actor,
-		    const struct sd_bill *b, int64_t fen, const char *receipt,
-		    int64_t when, struct sd_err *err);
+	int	(*bill_paid)(struct sd_txn *t, struct sd_session *s,
+		    const struct sd_bill *b, int64_t fen,
+		    const struct sd_receipt *r, struct sd_err *err);
 	/* 1 when the environment must keep its log for backups (ops):
 	 * sd_core_open opens it with keep_logs. */
 	int	(*keeps_logs)(const struct sd_config *cfg);
