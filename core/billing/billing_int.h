@@ -26,6 +26,10 @@ int	cdr_decode(const void *p, size_t n, struct sd_cdr *c);
 /* A month's usage; decoding keeps u's sub and month (the key's). */
 void	usage_encode(const struct sd_usage *u, struct sd_buf *b);
 int	usage_decode(const void *p, size_t n, struct sd_usage *u);
+/* A usage row's key: be64 subscription, be32 YYYYMM; the row stored. */
+void	usage_key(uint8_t k[12], uint64_t sub, int month);
+int	usage_store(struct sd_txn *t, const struct sd_usage *u,
+	    struct sd_err *err);
 
 /* An adjustment (bill.c): reason checked to 96 bytes, by a login. */
 struct adjust_rec {

@@ -1,0 +1,576 @@
+/*
+ * cdr_import.c -- reading call records into the books: Asterisk's
+ * Master.csv, FreeSWITCH's cdr_csv and our own CSV, each call matched to
+ * the subscription whose number made or received it at that time, rated
+ * with its plan's tariff (plan minutes first), stored once, and added to
+ * the month's usage that the bill run reads.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/billing/billing_int.h"
+
+/* ---------------------------------------------------------------- numbers */
+
+/* Our numbers are 11-digit mobiles; the switch may add +86, 86 or 0. */
+static void
+our_number(const char *in, char *out, size_t size)
+{
+	char d[40];
+
+	if (sd_number_normalize(in, d, sizeof d) != 0) {
+		sd_strlcpy(out, "", size);
+		return;
+	}
+	if (strlen(d) == 13 && strncmp(d, "86", 2) == 0)
+		memmove(d, d + 2, 12);
+	else if (strlen(d) == 15 && strncmp(d, "0086", 4) == 0)
+		memmove(d, d + 4, 12);
+	else if (strlen(d) == 12 && d[0] == '0' && d[1] == '1')
+		memmove(d, d + 1, 12);
+	sd_strlcpy(out, d, size);
+}
+
+/* ---------------------------------------------------------------- parsing */
+
+struct call {
+	char	 src[33], dst[33];
+	int64_t	 start, answer;
+	int	 duration, billsec;
+	char	 uniq[65];
+	int	 dir;		/* simdesk format: given; else -1 */
+};
+
+static uint64_t
+fnv(const char *s, uint64_t h)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static int
+num(const char *field, const char *v, int *out, struct sd_err *e)
+{
+	char *end;
+	long n;
+
+	n = strtol(v ? v : "", &end, 10);
+	if (v == NULL || v[0] == '\0' || *end != '\0' || n < 0 || n > 86400 * 7)
+		return sd_err_set(e, SD_EINVAL, "%s: '%.20s' is not a number of "
+		    "seconds", field, v ? v : "");
+	*out = (int)n;
+	return SD_OK;
+}
+
+static int
+when(const char *field, const char *v, int64_t *out, struct sd_err *e)
+{
+	if (v == NULL || v[0] == '\0') {
+		*out = 0;
+		return SD_OK;
+	}
+	if (sd_time_parse(v, out) != SD_OK)
+		return sd_err_set(e, SD_EINVAL, "%s: '%.30s' is not YYYY-MM-DD "
+		    "HH:MM:SS", field, v);
+	return SD_OK;
+}
+
+static const char *
+cell(const struct sd_table *t, int r, int c)
+{
+	return c < t->ncells[r] ? t->cells[r][c] : "";
+}
+
+/* Columns of our own format. */
+static const char *const simdesk_cols[] = { "call_id", "msisdn", "direction",
+    "number", "start", "answer", "billsec", "duration" };
+
+static int
+parse_row(const struct sd_table *t, int r, int format, const int *col,
+    struct call *c, struct sd_err *e)
+{
+	int st, n = t->ncells[r];
+	const char *start, *answer, *billsec, *duration;
+
+	memset(c, 0, sizeof *c);
+	c->dir = -1;
+	switch (format) {
+	case SD_CDR_ASTERISK:
+		if (n < 16 || n > 21)
+			return sd_err_set(e, SD_EINVAL, "row: %d columns, an "
+			    "Asterisk Master.csv row has 16 to 21", n);
+		sd_strlcpy(c->src, cell(t, r, 1), sizeof c->src);
+		sd_strlcpy(c->dst, cell(t, r, 2), sizeof c->dst);
+		start = cell(t, r, 9);
+		answer = cell(t, r, 10);
+		duration = cell(t, r, 12);
+		billsec = cell(t, r, 13);
+		if (n > 16)
+			sd_strlcpy(c->uniq, cell(t, r, 16), sizeof c->uniq);
+		break;
+	case SD_CDR_FREESWITCH:
+		if (n < 11)
+			return sd_err_set(e, SD_EINVAL, "row: %d columns, a "
+			    "FreeSWITCH cdr_csv row has 15", n);
+		sd_strlcpy(c->src, cell(t, r, 1), sizeof c->src);
+		sd_strlcpy(c->dst, cell(t, r, 2), sizeof c->dst);
+		start = cell(t, r, 4);
+		answer = cell(t, r, 5);
+		duration = cell(t, r, 7);
+		billsec = cell(t, r, 8);
+		sd_strlcpy(c->uniq, cell(t, r, 10), sizeof c->uniq);
+		break;
+	default: {
+		const char *d = col[2] >= 0 ? cell(t, r, col[2]) : "out";
+
+		if (strcmp(d, "out") == 0 || d[0] == '\0')
+			c->dir = SD_DIR_OUT;
+		else if (strcmp(d, "in") == 0)
+			c->dir = SD_DIR_IN;
+		else
+			return sd_err_set(e, SD_EINVAL, "direction: '%.10s' is "
+			    "not out or in", d);
+		sd_strlcpy(c->src, cell(t, r, col[1]), sizeof c->src);
+		sd_strlcpy(c->dst, cell(t, r, col[3]), sizeof c->dst);
+		if (c->dir == SD_DIR_IN) {
+			char tmp[33];
+
+			memcpy(tmp, c->src, sizeof tmp);
+			memcpy(c->src, c->dst, sizeof tmp);
+			memcpy(c->dst, tmp, sizeof tmp);
+		}
+		start = cell(t, r, col[4]);
+		answer = col[5] >= 0 ? cell(t, r, col[5]) : "";
+		billsec = cell(t, r, col[6]);
+		duration = col[7] >= 0 ? cell(t, r, col[7]) : billsec;
+		if (col[0] >= 0)
+			sd_strlcpy(c->uniq, cell(t, r, col[0]), sizeof c->uniq);
+		break;
+	}
+	}
+	if ((st = when("start", start, &c->start, e)) != SD_OK ||
+	    (st = when("answer", answer, &c->answer, e)) != SD_OK ||
+	    (st = num("billsec", billsec, &c->billsec, e)) != SD_OK ||
+	    (st = num("duration", duration[0] ? duration : "0", &c->duration,
+	    e)) != SD_OK)
+		return st;
+	if (c->start == 0)
+		return sd_err_set(e, SD_EINVAL, "start: required");
+	if (c->answer == 0)
+		c->billsec = 0;		/* never answered */
+	if (c->uniq[0] == '\0') {
+		char buf[128];
+		uint64_t h;
+
+		snprintf(buf, sizeof buf, "%s|%s|%lld|%d", c->src, c->dst,
+		    (long long)c->start, c->duration);
+		h = fnv(buf, 14695981039346656037ULL);
+		snprintf(c->uniq, sizeof c->uniq, "h:%016llx",
+		    (unsigned long long)h);
+	}
+	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- import */
+
+/* What the check pass found for a row, reused by the write pass. */
+struct match {
+	uint64_t sub, customer;
+	char	 msisdn[SD_MSISDN_MAX + 1];
+	char	 plan[SD_CODE_MAX + 1];
+	int	 dir;
+};
+
+#define PLAN_MEMO 8
+
+struct imp {
+	struct sd_session	*s;
+	const struct sd_table	*t;
+	const char		*file;
+	int			 format;
+	int			 first;		/* first data row */
+	int			 col[8];	/* simdesk format */
+	unsigned char		*bad;
+	char			(*why)[200];
+	struct sd_err		 firstbad;	/* the first bad row's */
+	long			 nbad;
+	struct match		*match;		/* per row */
+	/* Plans and their compiled tariffs, looked up once a transaction. */
+	struct {
+		struct sd_plan		 p;
+		const struct sd_ratetab	*rt;
+	}			 memo[PLAN_MEMO];
+	int			 nmemo;
+	/* write pass */
+	int			 from, to;	/* rows of this batch */
+	uint64_t		 batch_id;	/* its first call's id */
+	uint64_t		 next_id;
+	long			 written, dups;
+};
+
+static int
+plan_tariff(struct sd_txn *t, struct imp *m, const char *code,
+    const struct sd_plan **p, const struct sd_ratetab **rt, struct sd_err *e)
+{
+	int st, k;
+
+	for (k = 0; k < m->nmemo; k++)
+		if (strcmp(m->memo[k].p.code, code) == 0) {
+			*p = &m->memo[k].p;
+			*rt = m->memo[k].rt;
+			return SD_OK;
+		}
+	k = m->nmemo < PLAN_MEMO ? m->nmemo++ : PLAN_MEMO - 1;
+	st = plan_load(t, code, &m->memo[k].p, e);
+	if (st != SD_OK) {
+		m->nmemo = k;
+		return sd_err_set(e, SD_EINVAL, "plan %s: missing", code);
+	}
+	if (m->memo[k].p.tariff[0] == '\0') {
+		m->nmemo = k;
+		return sd_err_set(e, SD_EINVAL, "plan %s has no tariff to rate "
+		    "calls with", code);
+	}
+	if ((st = tariff_ratetab_txn(t, m->memo[k].p.tariff, &m->memo[k].rt,
+	    e)) != SD_OK) {
+		m->nmemo = k;
+		return st;
+	}
+	*p = &m->memo[k].p;
+	*rt = m->memo[k].rt;
+	return SD_OK;
+}
+
+/* Match a row to its subscription (check pass). */
+static int
+match_row(struct sd_txn *t, struct imp *m, const struct call *c,
+    struct match *mt, struct sd_err *e)
+{
+	struct sd_subscription sub;
+	char ours[33];
+	int64_t at = c->answer ? c->answer : c->start;
+	int st;
+
+	memset(mt, 0, sizeof *mt);
+	/* Our number made the call, or received it. */
+	our_number(c->src, ours, sizeof ours);
+	if ((st = subscription_at(t, ours, at, &sub, e)) != SD_OK)
+		return st;
+	mt->dir = SD_DIR_OUT;
+	if (sub.id == 0 && c->dir != SD_DIR_OUT) {
+		our_number(c->dst, ours, sizeof ours);
+		if ((st = subscription_at(t, ours, at, &sub, e)) != SD_OK)
+			return st;
+		mt->dir = SD_DIR_IN;
+	}
+	if (sub.id == 0) {
+		char tm[32];
+
+		sd_time_format(at, tm, sizeof tm);
+		return sd_err_set(e, SD_ENOTFOUND, "no subscription has %.20s or "
+		    "%.20s at %s", c->src, c->dst, tm);
+	}
+	(void)m;
+	mt->sub = sub.id;
+	mt->customer = sub.customer;
+	sd_strlcpy(mt->msisdn, sub.msisdn, sizeof mt->msisdn);
+	sd_strlcpy(mt->plan, sub.plan, sizeof mt->plan);
+	return SD_OK;
+}
+
+/*
+ * One row inside t.  The check pass (store 0) matches and finds a rate;
+ * the write pass rates against the month's plan minutes and stores.
+ */
+static int
+one(struct sd_txn *t, struct imp *m, int r, int store, struct sd_err *e)
+{
+	struct call c;
+	struct sd_buf val = SD_BUF_INIT, pk = SD_BUF_INIT;
+	const struct sd_ratetab *rt = NULL;
+	const struct sd_plan *p = NULL;
+	struct sd_rating rating;
+	struct match *mt = &m->match[r];
+	struct sd_usage u;
+	struct sd_cdr x;
+	int64_t at;
+	int st, left;
+
+	if ((st = parse_row(m->t, r, m->format, m->col, &c, e)) != SD_OK)
+		return st;
+	at = c.answer ? c.answer : c.start;
+	if (!store && (st = match_row(t, m, &c, mt, e)) != SD_OK)
+		return st;
+	if ((st = plan_tariff(t, m, mt->plan, &p, &rt, e)) != SD_OK)
+		return st;
+	memset(&x, 0, sizeof x);
+	x.direction = mt->dir;
+	sd_number_normalize(x.direction == SD_DIR_OUT ? c.dst : c.src, x.other,
+	    sizeof x.other);
+	if (!store) {
+		/* Only that a rate exists: minutes are counted when written. */
+		if (x.direction == SD_DIR_OUT) {
+			st = sd_rate_call(rt, x.other, at, c.billsec, NULL, &rating);
+			if (st == SD_ENOTFOUND)
+				return sd_err_set(e, SD_EINVAL, "tariff %s has no "
+				    "rate for %s", p->tariff, x.other);
+			if (st != SD_OK)
+				return sd_err_set(e, SD_EINVAL, "dst: '%.30s' cannot "
+				    "be rated", c.dst);
+		}
+		return SD_OK;
+	}
+	/* Duplicates: a call already on file is charged nothing twice. */
+	st = sd_get_by(t, T_CDR, IX_CDR_UNIQ, c.uniq, strlen(c.uniq), &pk, NULL,
+	    0, e);
+	sd_buf_free(&pk);
+	if (st == SD_OK)
+		return SD_EEXIST;
+	if (st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(e);
+	x.id = m->next_id;
+	x.sub = mt->sub;
+	x.customer = mt->customer;
+	sd_strlcpy(x.msisdn, mt->msisdn, sizeof x.msisdn);
+	x.start = c.start;
+	x.answer = c.answer;
+	x.duration = c.duration;
+	x.billsec = c.billsec;
+	sd_strlcpy(x.uniq, c.uniq, sizeof x.uniq);
+	sd_strlcpy(x.source, m->format == SD_CDR_ASTERISK ? "asterisk" :
+	    m->format == SD_CDR_FREESWITCH ? "freeswitch" : "simdesk",
+	    sizeof x.source);
+	x.month = sd_month_of(at);
+	if ((st = usage_load(t, mt->sub, x.month, &u, 1, e)) != SD_OK)
+		return st;
+	if (x.direction == SD_DIR_OUT) {
+		left = p->minutes - u.bundle_min;
+		if (left < 0)
+			left = 0;
+		if ((st = sd_rate_call(rt, x.other, at, c.billsec, &left,
+		    &rating)) != SD_OK)
+			return sd_err_set(e, SD_EINVAL, "tariff %s has no rate for "
+			    "%s", p->tariff, x.other);
+		sd_strlcpy(x.prefix, rating.rate->prefix, sizeof x.prefix);
+		sd_strlcpy(x.rate_name, rating.rate->name, sizeof x.rate_name);
+		x.unit_mfen = rating.rate->per_minute_mfen;
+		x.billable_s = rating.billable_s;
+		x.bundle_min = rating.bundle_min;
+		x.cost_fen = rating.cost_fen;
+	}
+	u.calls++;
+	u.answered += c.billsec > 0;
+	u.seconds += c.billsec;
+	u.bundle_min += x.bundle_min;
+	u.billable_s += x.billable_s;
+	u.call_fee_fen += x.cost_fen;
+	if ((st = usage_store(t, &u, e)) != SD_OK)
+		return st;
+	{
+		uint8_t key[8];
+
+		key64(key, x.id);
+		cdr_encode(&x, &val);
+		st = sd_put(t, T_CDR, key, 8, val.p, val.len, SD_PUT_NOOVERWRITE,
+		    e);
+		sd_buf_free(&val);
+	}
+	m->next_id++;
+	return st;
+}
+
+/* The check: every row, nothing written. */
+static int
+check_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct imp *m = arg;
+
+	(void)err;
+	m->nbad = 0;
+	m->nmemo = 0;
+	for (int r = m->first; r < m->t->nrows; r++) {
+		struct sd_err e;
+		int st;
+
+		m->bad[r] = 0;
+		sd_err_clear(&e);
+		st = one(t, m, r, 0, &e);
+		if (st == SD_ERETRY || st == SD_EINTERNAL) {
+			*err = e;
+			err->status = st;
+			return st;
+		}
+		if (st != SD_OK && st != SD_EEXIST) {
+			m->bad[r] = 1;
+			snprintf(m->why[r], sizeof m->why[0], "%.60s:%d: %.120s",
+			    m->file, m->t->lines[r], e.msg);
+			if (m->nbad == 0)
+				sd_err_nest(&m->firstbad, st, &e,
+				    "%.60s:%d: %.120s", m->file,
+				    m->t->lines[r], e.msg);
+			m->nbad++;
+		}
+	}
+	return SD_OK;
+}
+
+static int
+write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct imp *m = arg;
+	long w = 0, d = 0;
+
+	/* From the batch's start again if a deadlock made us retry. */
+	m->next_id = m->batch_id;
+	m->nmemo = 0;		/* the tariffs may have changed since */
+	for (int r = m->from; r < m->to; r++) {
+		struct sd_err e;
+		int st;
+
+		if (m->bad[r])
+			continue;
+		sd_err_clear(&e);
+		st = one(t, m, r, 1, &e);
+		if (st == SD_EEXIST) {
+			d++;
+			continue;
+		}
+		if (st != SD_OK) {
+			return sd_err_nest(err, st == SD_EINVAL ? SD_EREFUSED : st,
+			    &e, "%.60s:%d: %s", m->file, m->t->lines[r], e.msg);
+		}
+		w++;
+	}
+	m->written += w;
+	m->dups += d;
+	return SD_OK;
+}
+
+int
+sd_cdr_format_parse(const char *s)
+{
+	if (s == NULL || strcmp(s, "asterisk") == 0)
+		return SD_CDR_ASTERISK;
+	if (strcmp(s, "freeswitch") == 0)
+		return SD_CDR_FREESWITCH;
+	if (strcmp(s, "simdesk") == 0)
+		return SD_CDR_SIMDESK;
+	return -1;
+}
+
+#define CDR_BATCH 2000
+
+int
+sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
+    int format, const char *rejects,
+    void (*progress)(long done, long total, void *arg), void *progress_arg,
+    struct sd_import_result *r, struct sd_err *err)
+{
+	struct imp m;
+	uint64_t first_id;
+	int st;
+
+	memset(r, 0, sizeof *r);
+	if ((st = sd_authorize(s, SD_OP_CDR_IMPORT, file, err)) != SD_OK)
+		return st;
+	memset(&m, 0, sizeof m);
+	m.s = s;
+	m.t = t;
+	m.file = file;
+	m.format = format;
+	if (format == SD_CDR_SIMDESK) {
+		if (t->nrows < 1)
+			return sd_err_set(err, SD_EINVAL, "%s: empty", file);
+		for (int k = 0; k < 8; k++) {
+			m.col[k] = -1;
+			for (int c = 0; c < t->ncells[0]; c++)
+				if (strcasecmp(t->cells[0][c], simdesk_cols[k]) == 0)
+					m.col[k] = c;
+		}
+		if (m.col[1] < 0 || m.col[3] < 0 || m.col[4] < 0 || m.col[6] < 0)
+			return sd_err_set(err, SD_EINVAL, "%s: header: needs the "
+			    "columns msisdn, number, start and billsec (and may "
+			    "have call_id, direction, answer, duration)", file);
+		m.first = 1;
+	} else if (t->nrows > 0 && t->ncells[0] > 1 &&
+	    (strcasecmp(t->cells[0][0], "accountcode") == 0 ||
+	    strcasecmp(t->cells[0][0], "caller_id_name") == 0))
+		m.first = 1;		/* a header line some exports add */
+	if (t->nrows <= m.first)
+		return sd_err_set(err, SD_EINVAL, "%s: no call records", file);
+	m.bad = xcalloc((size_t)t->nrows, 1);
+	m.why = xcalloc((size_t)t->nrows, sizeof *m.why);
+	m.match = xcalloc((size_t)t->nrows, sizeof *m.match);
+	/* Every row checked before anything is written. */
+	if ((st = sd_db_read(s->core->db, check_txn, &m, err)) != SD_OK)
+		goto out;
+	if (m.nbad > 0 && rejects == NULL) {
+		if (m.nbad == 1)
+			st = sd_err_nest(err, SD_EINVAL, &m.firstbad, "%s (1 bad "
+			    "row in all; nothing imported; set the bad rows "
+			    "aside (skip-bad) to import the rest)",
+			    m.firstbad.msg);
+		else
+			st = sd_err_nest(err, SD_EINVAL, &m.firstbad, "%s (%ld "
+			    "bad rows in all; nothing imported; set the bad "
+			    "rows aside (skip-bad) to import the rest)",
+			    m.firstbad.msg, m.nbad);
+		goto out;
+	}
+	if (rejects != NULL) {
+		struct rejects w;
+
+		/* The header, when the file has one (m.first). */
+		if ((st = rejects_open(&w, rejects, t, m.first, err)) != SD_OK)
+			goto out;
+		for (int i = m.first; i < t->nrows; i++)
+			if (m.bad[i])
+				rejects_row(&w, i, m.why[i]);
+		if ((st = rejects_close(&w, err)) != SD_OK)
+			goto out;
+	}
+	if ((st = sd_seq_take(s->core->db, "cdr", (unsigned)(t->nrows - m.first),
+	    &first_id, err)) != SD_OK)
+		goto out;
+	m.next_id = first_id;
+	/* Written in batches, each durable; a rerun skips what is in. */
+	for (m.from = m.first; m.from < t->nrows; m.from = m.to) {
+		m.to = m.from + CDR_BATCH < t->nrows ? m.from + CDR_BATCH :
+		    t->nrows;
+		m.batch_id = m.next_id;
+		if ((st = sd_db_run(s->core->db, write_txn, &m, err)) != SD_OK)
+			goto out;
+		if (progress != NULL)
+			progress(m.to - m.first, t->nrows - m.first, progress_arg);
+	}
+	{
+		char obj[300], detail[96];
+
+		snprintf(obj, sizeof obj, "file:%.200s", file);
+		snprintf(detail, sizeof detail, "%ld calls, %ld duplicates, %ld "
+		    "rejected", m.written, m.dups, m.nbad);
+		if ((st = sd_audit_log(s->core, s->user.login, "cdr.import",
+		    obj, SD_OUTCOME_OK, detail)) != SD_OK) {
+			/* The calls are in; importing again adds none. */
+			st = sd_err_set(err, SD_EINTERNAL, "%s: imported, but "
+			    "its audit row could not be written: import it again",
+			    file);
+			goto out;
+		}
+	}
+	r->imported = m.written;
+	r->duplicates = m.dups;
+	r->rejected = m.nbad;
+out:
+	free(m.bad);
+	free(m.why);
+	free(m.match);
+	return st;
+}
+
