@@ -188,6 +188,192 @@ struct match {
 
 #define PLAN_MEMO 8
 
+/*
+ * The subscriptions numbers had, found once an import: a number has one
+ * subscription at a time (they do not overlap), so one that covers a call's
+ * time is the one subscription_at would find for it.
+ */
+struct subent {
+	char	 num[SD_MSISDN_MAX + 1];	/* "" = free */
+	uint64_t id, customer;
+	char	 msisdn[SD_MSISDN_MAX + 1];
+	char	 plan[SD_CODE_MAX + 1];
+	int64_t	 from, ended;
+};
+
+struct subcache {
+	struct subent	*e;
+	size_t		 n, cap;	/* cap a power of two */
+};
+
+/* The usage rows a batch touches, read once, written once in key order. */
+struct uent {
+	struct sd_usage	 u;
+	int		 used;
+};
+
+struct ucache {
+	struct uent	*e;
+	size_t		 n, cap;
+};
+
+static uint64_t
+mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static struct subent *
+subcache_slot(struct subcache *c, const char *num)
+{
+	size_t i;
+
+	if (c->cap == 0)
+		return NULL;
+	for (i = fnv(num, 14695981039346656037ULL) & (c->cap - 1);
+	    c->e[i].num[0] != '\0'; i = (i + 1) & (c->cap - 1))
+		if (strcmp(c->e[i].num, num) == 0)
+			break;
+	return &c->e[i];
+}
+
+static void
+subcache_put(struct subcache *c, const char *num,
+    const struct sd_subscription *u)
+{
+	struct subent *e;
+
+	if (strlen(num) > SD_MSISDN_MAX)
+		return;
+	if ((c->n + 1) * 2 > c->cap) {
+		struct subcache g = { NULL, 0, c->cap ? c->cap * 2 : 1024 };
+
+		g.e = xcalloc(g.cap, sizeof *g.e);
+		for (size_t i = 0; i < c->cap; i++)
+			if (c->e[i].num[0] != '\0') {
+				*subcache_slot(&g, c->e[i].num) = c->e[i];
+				g.n++;
+			}
+		free(c->e);
+		*c = g;
+	}
+	e = subcache_slot(c, num);
+	if (e->num[0] == '\0')
+		c->n++;
+	sd_strlcpy(e->num, num, sizeof e->num);
+	e->id = u->id;
+	e->customer = u->customer;
+	sd_strlcpy(e->msisdn, u->msisdn, sizeof e->msisdn);
+	sd_strlcpy(e->plan, u->plan, sizeof e->plan);
+	e->from = u->from;
+	e->ended = u->ended;
+}
+
+/* subscription_at through the cache; sub->id 0 when none. */
+static int
+sub_at(struct sd_txn *t, struct subcache *c, const char *num, int64_t at,
+    struct sd_subscription *sub, struct sd_err *e)
+{
+	struct subent *x = subcache_slot(c, num);
+	int st;
+
+	if (x != NULL && x->num[0] != '\0' && x->from <= at &&
+	    (x->ended == 0 || x->ended > at)) {
+		memset(sub, 0, sizeof *sub);
+		sub->id = x->id;
+		sub->customer = x->customer;
+		sd_strlcpy(sub->msisdn, x->msisdn, sizeof sub->msisdn);
+		sd_strlcpy(sub->plan, x->plan, sizeof sub->plan);
+		return SD_OK;
+	}
+	if ((st = subscription_at(t, num, at, sub, e)) == SD_OK && sub->id != 0)
+		subcache_put(c, num, sub);
+	return st;
+}
+
+static struct uent *
+ucache_slot(struct ucache *c, uint64_t sub, int month)
+{
+	size_t i;
+
+	for (i = mix64(sub * 1000003ULL + (uint64_t)month) & (c->cap - 1);
+	    c->e[i].used; i = (i + 1) & (c->cap - 1))
+		if (c->e[i].u.sub == sub && c->e[i].u.month == month)
+			break;
+	return &c->e[i];
+}
+
+/* The batch's figures of sub in month, read from the table on first use. */
+static int
+ucache_get(struct sd_txn *t, struct ucache *c, uint64_t sub, int month,
+    struct sd_usage **out, struct sd_err *e)
+{
+	struct uent *x;
+	int st;
+
+	if ((c->n + 1) * 2 > c->cap) {
+		struct ucache g = { NULL, 0, c->cap ? c->cap * 2 : 4096 };
+
+		g.e = xcalloc(g.cap, sizeof *g.e);
+		for (size_t i = 0; i < c->cap; i++)
+			if (c->e[i].used) {
+				*ucache_slot(&g, c->e[i].u.sub,
+				    c->e[i].u.month) = c->e[i];
+				g.n++;
+			}
+		free(c->e);
+		*c = g;
+	}
+	x = ucache_slot(c, sub, month);
+	if (!x->used) {
+		if ((st = usage_load(t, sub, month, &x->u, 1, e)) != SD_OK)
+			return st;
+		x->used = 1;
+		c->n++;
+	}
+	*out = &x->u;
+	return SD_OK;
+}
+
+static void
+ucache_reset(struct ucache *c)
+{
+	if (c->n > 0)
+		memset(c->e, 0, c->cap * sizeof *c->e);
+	c->n = 0;
+}
+
+static int
+ucmp(const void *a, const void *b)
+{
+	const struct uent *x = a, *y = b;
+
+	if (!x->used || !y->used)
+		return y->used - x->used;	/* the used first */
+	if (x->u.sub != y->u.sub)
+		return x->u.sub < y->u.sub ? -1 : 1;
+	return (x->u.month > y->u.month) - (x->u.month < y->u.month);
+}
+
+/* Each usage row the batch touched, once, in key order. */
+static int
+ucache_flush(struct sd_txn *t, struct ucache *c, struct sd_err *e)
+{
+	size_t n = c->n;
+	int st = SD_OK;
+
+	if (n == 0)
+		return SD_OK;
+	qsort(c->e, c->cap, sizeof *c->e, ucmp);
+	for (size_t i = 0; st == SD_OK && i < n; i++)
+		st = usage_store(t, &c->e[i].u, e);
+	ucache_reset(c);
+	return st;
+}
+
 struct imp {
 	struct sd_session	*s;
 	const struct sd_table	*t;
@@ -196,10 +382,13 @@ struct imp {
 	int			 first;		/* first data row */
 	int			 col[8];	/* simdesk format */
 	unsigned char		*bad;
-	char			(*why)[200];
+	char			(*why)[200];	/* the bad rows', in order */
 	struct sd_err		 firstbad;	/* the first bad row's */
 	long			 nbad;
 	struct match		*match;		/* per row */
+	struct subcache		 subs;		/* numbers matched so far */
+	struct ucache		 usage;		/* the batch's usage rows */
+	struct sd_buf		 val;		/* a record being written */
 	/* Plans and their compiled tariffs, looked up once a transaction. */
 	struct {
 		struct sd_plan		 p;
@@ -210,6 +399,7 @@ struct imp {
 	int			 from, to;	/* rows of this batch */
 	uint64_t		 batch_id;	/* its first call's id */
 	uint64_t		 next_id;
+	int			 probe;		/* look for each call first */
 	long			 written, dups;
 };
 
@@ -259,12 +449,12 @@ match_row(struct sd_txn *t, struct imp *m, const struct call *c,
 	memset(mt, 0, sizeof *mt);
 	/* Our number made the call, or received it. */
 	our_number(c->src, ours, sizeof ours);
-	if ((st = subscription_at(t, ours, at, &sub, e)) != SD_OK)
+	if ((st = sub_at(t, &m->subs, ours, at, &sub, e)) != SD_OK)
 		return st;
 	mt->dir = SD_DIR_OUT;
 	if (sub.id == 0 && c->dir != SD_DIR_OUT) {
 		our_number(c->dst, ours, sizeof ours);
-		if ((st = subscription_at(t, ours, at, &sub, e)) != SD_OK)
+		if ((st = sub_at(t, &m->subs, ours, at, &sub, e)) != SD_OK)
 			return st;
 		mt->dir = SD_DIR_IN;
 	}
@@ -275,7 +465,6 @@ match_row(struct sd_txn *t, struct imp *m, const struct call *c,
 		return sd_err_set(e, SD_ENOTFOUND, "no subscription has %.20s or "
 		    "%.20s at %s", c->src, c->dst, tm);
 	}
-	(void)m;
 	mt->sub = sub.id;
 	mt->customer = sub.customer;
 	sd_strlcpy(mt->msisdn, sub.msisdn, sizeof mt->msisdn);
@@ -291,12 +480,12 @@ static int
 one(struct sd_txn *t, struct imp *m, int r, int store, struct sd_err *e)
 {
 	struct call c;
-	struct sd_buf val = SD_BUF_INIT, pk = SD_BUF_INIT;
+	struct sd_buf pk = SD_BUF_INIT;
 	const struct sd_ratetab *rt = NULL;
 	const struct sd_plan *p = NULL;
 	struct sd_rating rating;
 	struct match *mt = &m->match[r];
-	struct sd_usage u;
+	struct sd_usage *u;
 	struct sd_cdr x;
 	int64_t at;
 	int st, left;
@@ -325,15 +514,21 @@ one(struct sd_txn *t, struct imp *m, int r, int store, struct sd_err *e)
 		}
 		return SD_OK;
 	}
-	/* Duplicates: a call already on file is charged nothing twice. */
-	st = sd_get_by(t, T_CDR, IX_CDR_UNIQ, c.uniq, strlen(c.uniq), &pk, NULL,
-	    0, e);
-	sd_buf_free(&pk);
-	if (st == SD_OK)
-		return SD_EEXIST;
-	if (st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(e);
+	/*
+	 * Duplicates: a call already on file is charged nothing twice.  A
+	 * batch first runs without looking (the unique index refuses a call
+	 * on file, and the batch starts again, looking at each).
+	 */
+	if (m->probe) {
+		st = sd_get_by(t, T_CDR, IX_CDR_UNIQ, c.uniq, strlen(c.uniq),
+		    &pk, NULL, 0, e);
+		sd_buf_free(&pk);
+		if (st == SD_OK)
+			return SD_EEXIST;
+		if (st != SD_ENOTFOUND)
+			return st;
+		sd_err_clear(e);
+	}
 	x.id = m->next_id;
 	x.sub = mt->sub;
 	x.customer = mt->customer;
@@ -347,10 +542,10 @@ one(struct sd_txn *t, struct imp *m, int r, int store, struct sd_err *e)
 	    m->format == SD_CDR_FREESWITCH ? "freeswitch" : "simdesk",
 	    sizeof x.source);
 	x.month = sd_month_of(at);
-	if ((st = usage_load(t, mt->sub, x.month, &u, 1, e)) != SD_OK)
+	if ((st = ucache_get(t, &m->usage, mt->sub, x.month, &u, e)) != SD_OK)
 		return st;
 	if (x.direction == SD_DIR_OUT) {
-		left = p->minutes - u.bundle_min;
+		left = p->minutes - u->bundle_min;
 		if (left < 0)
 			left = 0;
 		if ((st = sd_rate_call(rt, x.other, at, c.billsec, &left,
@@ -364,22 +559,20 @@ one(struct sd_txn *t, struct imp *m, int r, int store, struct sd_err *e)
 		x.bundle_min = rating.bundle_min;
 		x.cost_fen = rating.cost_fen;
 	}
-	u.calls++;
-	u.answered += c.billsec > 0;
-	u.seconds += c.billsec;
-	u.bundle_min += x.bundle_min;
-	u.billable_s += x.billable_s;
-	u.call_fee_fen += x.cost_fen;
-	if ((st = usage_store(t, &u, e)) != SD_OK)
-		return st;
+	/* The month's figures are written once, at the batch's end. */
+	u->calls++;
+	u->answered += c.billsec > 0;
+	u->seconds += c.billsec;
+	u->bundle_min += x.bundle_min;
+	u->billable_s += x.billable_s;
+	u->call_fee_fen += x.cost_fen;
 	{
 		uint8_t key[8];
 
 		key64(key, x.id);
-		cdr_encode(&x, &val);
-		st = sd_put(t, T_CDR, key, 8, val.p, val.len, SD_PUT_NOOVERWRITE,
-		    e);
-		sd_buf_free(&val);
+		cdr_encode(&x, &m->val);
+		st = sd_put(t, T_CDR, key, 8, m->val.p, m->val.len,
+		    SD_PUT_NOOVERWRITE, e);
 	}
 	m->next_id++;
 	return st;
@@ -408,7 +601,11 @@ check_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		}
 		if (st != SD_OK && st != SD_EEXIST) {
 			m->bad[r] = 1;
-			snprintf(m->why[r], sizeof m->why[0], "%.60s:%d: %.120s",
+			if ((m->nbad & (m->nbad - 1)) == 0)
+				m->why = xrealloc(m->why, (size_t)(m->nbad ?
+				    m->nbad * 2 : 1) * sizeof *m->why);
+			snprintf(m->why[m->nbad], sizeof m->why[0],
+			    "%.60s:%d: %.120s",
 			    m->file, m->t->lines[r], e.msg);
 			if (m->nbad == 0)
 				sd_err_nest(&m->firstbad, st, &e,
@@ -425,18 +622,24 @@ write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct imp *m = arg;
 	long w = 0, d = 0;
+	int st;
 
 	/* From the batch's start again if a deadlock made us retry. */
 	m->next_id = m->batch_id;
 	m->nmemo = 0;		/* the tariffs may have changed since */
+	ucache_reset(&m->usage);
 	for (int r = m->from; r < m->to; r++) {
 		struct sd_err e;
-		int st;
 
 		if (m->bad[r])
 			continue;
 		sd_err_clear(&e);
 		st = one(t, m, r, 1, &e);
+		if (st == SD_EEXIST && !m->probe) {
+			/* The index refused a call: the batch again, looking. */
+			*err = e;
+			return SD_EEXIST;
+		}
 		if (st == SD_EEXIST) {
 			d++;
 			continue;
@@ -447,6 +650,8 @@ write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		}
 		w++;
 	}
+	if ((st = ucache_flush(t, &m->usage, err)) != SD_OK)
+		return st;
 	m->written += w;
 	m->dups += d;
 	return SD_OK;
@@ -464,7 +669,8 @@ sd_cdr_format_parse(const char *s)
 	return -1;
 }
 
-#define CDR_BATCH 2000
+/* Calls a batch (a durable commit each; fewer syncs, locks held longer). */
+#define CDR_BATCH 10000
 
 int
 sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
@@ -505,7 +711,6 @@ sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
 	if (t->nrows <= m.first)
 		return sd_err_set(err, SD_EINVAL, "%s: no call records", file);
 	m.bad = xcalloc((size_t)t->nrows, 1);
-	m.why = xcalloc((size_t)t->nrows, sizeof *m.why);
 	m.match = xcalloc((size_t)t->nrows, sizeof *m.match);
 	/* Every row checked before anything is written. */
 	if ((st = sd_db_read(s->core->db, check_txn, &m, err)) != SD_OK)
@@ -529,9 +734,9 @@ sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
 		/* The header, when the file has one (m.first). */
 		if ((st = rejects_open(&w, rejects, t, m.first, err)) != SD_OK)
 			goto out;
-		for (int i = m.first; i < t->nrows; i++)
+		for (int i = m.first, k = 0; i < t->nrows; i++)
 			if (m.bad[i])
-				rejects_row(&w, i, m.why[i]);
+				rejects_row(&w, i, m.why[k++]);
 		if ((st = rejects_close(&w, err)) != SD_OK)
 			goto out;
 	}
@@ -544,7 +749,13 @@ sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
 		m.to = m.from + CDR_BATCH < t->nrows ? m.from + CDR_BATCH :
 		    t->nrows;
 		m.batch_id = m.next_id;
-		if ((st = sd_db_run(s->core->db, write_txn, &m, err)) != SD_OK)
+		m.probe = 0;
+		st = sd_db_run(s->core->db, write_txn, &m, err);
+		if (st == SD_EEXIST) {
+			m.probe = 1;
+			st = sd_db_run(s->core->db, write_txn, &m, err);
+		}
+		if (st != SD_OK)
 			goto out;
 		if (progress != NULL)
 			progress(m.to - m.first, t->nrows - m.first, progress_arg);
@@ -571,6 +782,9 @@ out:
 	free(m.bad);
 	free(m.why);
 	free(m.match);
+	free(m.subs.e);
+	free(m.usage.e);
+	sd_buf_free(&m.val);
 	return st;
 }
 

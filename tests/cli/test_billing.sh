@@ -125,6 +125,19 @@ t_grep "... the incoming call is marked in" '"direction": "in"' "$T_DIR/o"
 t_grep "... with the unit fee stored" '"unit_fee_mfen": 100000' "$T_DIR/o"
 t_rc 0 "the same file again" simdeskctl --json cdr import "$T_DIR/Master.csv" --format asterisk
 t_grep "... charges nothing twice: all duplicates" '"imported": 0, "rejected": 0, "duplicates": 5' "$T_DIR/out"
+# A batch is written without looking for each call first; one already on
+# file (or twice in the file) makes it start again, looking.
+{
+	ast 13900001111 13800138005 "2026-12-01 09:00:00" "2026-12-01 09:00:05" "2026-12-01 09:01:05" 65 60 ANSWERED u6
+	ast 13900001111 13800138001 "2026-11-10 10:00:00" "2026-11-10 10:00:02" "2026-11-10 10:00:32" 32 30 ANSWERED u2
+	ast 13900001111 13800138005 "2026-12-01 09:00:00" "2026-12-01 09:00:05" "2026-12-01 09:01:05" 65 60 ANSWERED u6
+} >"$T_DIR/mixed.csv"
+t_rc 0 "a file with a new call, one on file and the new one twice" simdeskctl --json cdr import "$T_DIR/mixed.csv" --format asterisk
+t_grep "... one in, two duplicates" '"imported": 1, "rejected": 0, "duplicates": 2' "$T_DIR/out"
+t_rc 0 "... its month's usage" simdeskctl --json cdr usage --msisdn 13900001111 --month 2026-12
+t_grep "... counts the call once" '"calls": 1, "answered": 1' "$T_DIR/out"
+t_rc 0 "... November's usage unchanged" simdeskctl --json cdr usage --msisdn 13900001111 --month 2026-11
+t_grep "... five calls" '"calls": 5, "answered": 4' "$T_DIR/out"
 # FreeSWITCH's default cdr_csv template.
 printf '"客户","13900001111","13800138003","default","2026-11-11 09:00:00","2026-11-11 09:00:02","2026-11-11 09:02:02","122","120","NORMAL_CLEARING","a1b2c3d4","","","PCMA","PCMA"\n' >"$T_DIR/fs.csv"
 t_rc 0 "a FreeSWITCH cdr_csv file" simdeskctl --json cdr import "$T_DIR/fs.csv" --format freeswitch
