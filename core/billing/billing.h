@@ -175,6 +175,12 @@ int	sd_cdr_import(struct sd_session *s, const char *file,
 	    const struct sd_table *t, int format, const char *rejects,
 	    void (*progress)(long done, long total, void *arg),
 	    void *progress_arg, struct sd_import_result *r, struct sd_err *err);
+/* The same from a file: a UTF-8 CSV read a slice at a time (what is in
+ * memory does not grow with the file), anything else read whole. */
+int	sd_cdr_import_file(struct sd_session *s, const char *file,
+	    enum sd_encoding enc, int format, const char *rejects,
+	    void (*progress)(long done, long total, void *arg),
+	    void *progress_arg, struct sd_import_result *r, struct sd_err *err);
 typedef int (*sd_cdr_cb)(const struct sd_cdr *c, void *arg);
 /* A number's calls in a month (YYYYMM; 0 = all), by time. */
 int	sd_cdr_list(struct sd_session *s, const char *msisdn, int month,

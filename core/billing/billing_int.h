@@ -71,4 +71,20 @@ int	bill_apply(struct sd_txn *t, const char *actor, struct sd_bill *b,
 int	customer_balance(struct sd_txn *t, uint64_t customer, int64_t *bal,
 	    struct sd_err *err);
 
+/* The rows of a call record file a slice at a time (cdr_file.c). */
+struct chunks {
+	const struct sd_table	*whole;		/* in memory, or */
+	const char		*path;		/* the file */
+	FILE			*f;
+	struct sd_buf		 buf;		/* read, not yet parsed */
+	int			 eof, n, lines;
+	long			 rows;		/* rows of the slices before */
+	struct sd_table		 t;		/* the slice */
+};
+void	chunks_rewind(struct chunks *c);
+/* The next slice: 1 with *t (its first row is row *row0 of the file), 0
+ * at the end, or an error status (a slice that does not parse). */
+int	chunks_next(struct chunks *c, const struct sd_table **t, long *row0,
+	    struct sd_err *err);
+
 #endif

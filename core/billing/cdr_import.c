@@ -385,7 +385,12 @@ struct imp {
 	char			(*why)[200];	/* the bad rows', in order */
 	struct sd_err		 firstbad;	/* the first bad row's */
 	long			 nbad;
-	struct match		*match;		/* per row */
+	struct match		 cur;		/* the row's subscription */
+	struct chunks		*src;		/* the rows, a slice at a time */
+	long			 row0;		/* m->t's first row in the file */
+	long			 nrows;		/* rows in the file (pass 1) */
+	int			 ncols;		/* its widest row */
+	int			 fallback;	/* a slice would not parse */
 	struct subcache		 subs;		/* numbers matched so far */
 	struct ucache		 usage;		/* the batch's usage rows */
 	struct sd_buf		 val;		/* a record being written */
@@ -484,7 +489,7 @@ one(struct sd_txn *t, struct imp *m, int r, int store, struct sd_err *e)
 	const struct sd_ratetab *rt = NULL;
 	const struct sd_plan *p = NULL;
 	struct sd_rating rating;
-	struct match *mt = &m->match[r];
+	struct match *mt = &m->cur;
 	struct sd_usage *u;
 	struct sd_cdr x;
 	int64_t at;
@@ -493,7 +498,8 @@ one(struct sd_txn *t, struct imp *m, int r, int store, struct sd_err *e)
 	if ((st = parse_row(m->t, r, m->format, m->col, &c, e)) != SD_OK)
 		return st;
 	at = c.answer ? c.answer : c.start;
-	if (!store && (st = match_row(t, m, &c, mt, e)) != SD_OK)
+	/* Each pass: the write pass finds what the check found (cached). */
+	if ((st = match_row(t, m, &c, mt, e)) != SD_OK)
 		return st;
 	if ((st = plan_tariff(t, m, mt->plan, &p, &rt, e)) != SD_OK)
 		return st;
@@ -578,43 +584,63 @@ one(struct sd_txn *t, struct imp *m, int r, int store, struct sd_err *e)
 	return st;
 }
 
-/* The check: every row, nothing written. */
+/* The check: every row of every slice, nothing written. */
 static int
 check_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct imp *m = arg;
+	long cap = 0;
+	int k;
 
-	(void)err;
 	m->nbad = 0;
 	m->nmemo = 0;
-	for (int r = m->first; r < m->t->nrows; r++) {
-		struct sd_err e;
-		int st;
+	m->nrows = 0;
+	m->ncols = 0;
+	chunks_rewind(m->src);
+	while ((k = chunks_next(m->src, &m->t, &m->row0, err)) == 1) {
+		const struct sd_table *tb = m->t;
 
-		m->bad[r] = 0;
-		sd_err_clear(&e);
-		st = one(t, m, r, 0, &e);
-		if (st == SD_ERETRY || st == SD_EINTERNAL) {
-			*err = e;
-			err->status = st;
-			return st;
+		m->nrows = m->row0 + tb->nrows;
+		if (tb->ncols > m->ncols)
+			m->ncols = tb->ncols;
+		if (m->nrows > cap) {
+			long old = cap;
+
+			cap = m->nrows * 2;
+			m->bad = xrealloc(m->bad, (size_t)cap);
+			memset(m->bad + old, 0, (size_t)(cap - old));
 		}
-		if (st != SD_OK && st != SD_EEXIST) {
-			m->bad[r] = 1;
-			if ((m->nbad & (m->nbad - 1)) == 0)
-				m->why = xrealloc(m->why, (size_t)(m->nbad ?
-				    m->nbad * 2 : 1) * sizeof *m->why);
-			snprintf(m->why[m->nbad], sizeof m->why[0],
-			    "%.60s:%d: %.120s",
-			    m->file, m->t->lines[r], e.msg);
-			if (m->nbad == 0)
-				sd_err_nest(&m->firstbad, st, &e,
-				    "%.60s:%d: %.120s", m->file,
-				    m->t->lines[r], e.msg);
-			m->nbad++;
+		for (int r = m->row0 == 0 ? m->first : 0; r < tb->nrows; r++) {
+			struct sd_err e;
+			int st;
+
+			m->bad[m->row0 + r] = 0;
+			sd_err_clear(&e);
+			st = one(t, m, r, 0, &e);
+			if (st == SD_ERETRY || st == SD_EINTERNAL) {
+				*err = e;
+				err->status = st;
+				return st;
+			}
+			if (st != SD_OK && st != SD_EEXIST) {
+				m->bad[m->row0 + r] = 1;
+				if ((m->nbad & (m->nbad - 1)) == 0)
+					m->why = xrealloc(m->why, (size_t)(m->nbad ?
+					    m->nbad * 2 : 1) * sizeof *m->why);
+				snprintf(m->why[m->nbad], sizeof m->why[0],
+				    "%.60s:%d: %.120s", m->file, tb->lines[r],
+				    e.msg);
+				if (m->nbad == 0)
+					sd_err_nest(&m->firstbad, st, &e,
+					    "%.60s:%d: %.120s", m->file,
+					    tb->lines[r], e.msg);
+				m->nbad++;
+			}
 		}
 	}
-	return SD_OK;
+	if (k != 0)
+		m->fallback = 1;	/* read it whole: that names the error */
+	return k == 0 ? SD_OK : k;
 }
 
 static int
@@ -631,7 +657,7 @@ write_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	for (int r = m->from; r < m->to; r++) {
 		struct sd_err e;
 
-		if (m->bad[r])
+		if (m->bad[m->row0 + r])
 			continue;
 		sd_err_clear(&e);
 		st = one(t, m, r, 1, &e);
@@ -672,94 +698,157 @@ sd_cdr_format_parse(const char *s)
 /* Calls a batch (a durable commit each; fewer syncs, locks held longer). */
 #define CDR_BATCH 10000
 
-int
-sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
-    int format, const char *rejects,
-    void (*progress)(long done, long total, void *arg), void *progress_arg,
-    struct sd_import_result *r, struct sd_err *err)
+/* The header (our format's columns, or a line some exports add). */
+static int
+header(struct imp *m, const struct sd_table *t, struct sd_err *err)
 {
-	struct imp m;
-	uint64_t first_id;
-	int st;
-
-	memset(r, 0, sizeof *r);
-	if ((st = sd_authorize(s, SD_OP_CDR_IMPORT, file, err)) != SD_OK)
-		return st;
-	memset(&m, 0, sizeof m);
-	m.s = s;
-	m.t = t;
-	m.file = file;
-	m.format = format;
-	if (format == SD_CDR_SIMDESK) {
+	if (m->format == SD_CDR_SIMDESK) {
 		if (t->nrows < 1)
-			return sd_err_set(err, SD_EINVAL, "%s: empty", file);
+			return sd_err_set(err, SD_EINVAL, "%s: empty", m->file);
 		for (int k = 0; k < 8; k++) {
-			m.col[k] = -1;
+			m->col[k] = -1;
 			for (int c = 0; c < t->ncells[0]; c++)
 				if (strcasecmp(t->cells[0][c], simdesk_cols[k]) == 0)
-					m.col[k] = c;
+					m->col[k] = c;
 		}
-		if (m.col[1] < 0 || m.col[3] < 0 || m.col[4] < 0 || m.col[6] < 0)
+		if (m->col[1] < 0 || m->col[3] < 0 || m->col[4] < 0 ||
+		    m->col[6] < 0)
 			return sd_err_set(err, SD_EINVAL, "%s: header: needs the "
 			    "columns msisdn, number, start and billsec (and may "
-			    "have call_id, direction, answer, duration)", file);
-		m.first = 1;
+			    "have call_id, direction, answer, duration)", m->file);
+		m->first = 1;
 	} else if (t->nrows > 0 && t->ncells[0] > 1 &&
 	    (strcasecmp(t->cells[0][0], "accountcode") == 0 ||
 	    strcasecmp(t->cells[0][0], "caller_id_name") == 0))
-		m.first = 1;		/* a header line some exports add */
-	if (t->nrows <= m.first)
-		return sd_err_set(err, SD_EINVAL, "%s: no call records", file);
-	m.bad = xcalloc((size_t)t->nrows, 1);
-	m.match = xcalloc((size_t)t->nrows, sizeof *m.match);
+		m->first = 1;		/* a header line some exports add */
+	return SD_OK;
+}
+
+/* The rejects file: the header, then each bad row with its reason, its
+ * cells padded to the file's widest row. */
+static int
+write_rejects(struct imp *m, const char *rejects, struct sd_err *err)
+{
+	struct rejects w;
+	struct sd_table tc;
+	long k = 0;
+	int st;
+
+	chunks_rewind(m->src);
+	if ((st = chunks_next(m->src, &m->t, &m->row0, err)) != 1)
+		return st == 0 ? sd_err_set(err, SD_EINVAL, "%s: no call records",
+		    m->file) : st;
+	tc = *m->t;
+	tc.ncols = m->ncols;
+	if ((st = rejects_open(&w, rejects, &tc, m->first, err)) != SD_OK)
+		return st;
+	do {
+		tc = *m->t;
+		tc.ncols = m->ncols;
+		w.t = &tc;
+		for (int r = 0; r < tc.nrows && m->row0 + r < m->nrows; r++)
+			if (m->bad[m->row0 + r] && k < m->nbad)
+				rejects_row(&w, r, m->why[k++]);
+	} while ((st = chunks_next(m->src, &m->t, &m->row0, err)) == 1);
+	if (st != 0) {
+		struct sd_err e;
+
+		(void)rejects_close(&w, &e);
+		return st;
+	}
+	return rejects_close(&w, err);
+}
+
+static int
+import_run(struct imp *m, const char *rejects,
+    void (*progress)(long done, long total, void *arg), void *progress_arg,
+    struct sd_err *err)
+{
+	struct sd_session *s = m->s;
+	uint64_t first_id;
+	int st;
+
+	chunks_rewind(m->src);
+	st = chunks_next(m->src, &m->t, &m->row0, err);
+	if (st != 0 && st != 1) {
+		m->fallback = 1;
+		return st;
+	}
+	if ((st = header(m, st == 1 ? m->t : &m->src->t, err)) != SD_OK)
+		return st;
 	/* Every row checked before anything is written. */
-	if ((st = sd_db_read(s->core->db, check_txn, &m, err)) != SD_OK)
-		goto out;
-	if (m.nbad > 0 && rejects == NULL) {
-		if (m.nbad == 1)
-			st = sd_err_nest(err, SD_EINVAL, &m.firstbad, "%s (1 bad "
+	if ((st = sd_db_read(s->core->db, check_txn, m, err)) != SD_OK)
+		return st;
+	if (m->nrows <= m->first)
+		return sd_err_set(err, SD_EINVAL, "%s: no call records", m->file);
+	if (m->nbad > 0 && rejects == NULL) {
+		if (m->nbad == 1)
+			return sd_err_nest(err, SD_EINVAL, &m->firstbad, "%s (1 bad "
 			    "row in all; nothing imported; set the bad rows "
 			    "aside (skip-bad) to import the rest)",
-			    m.firstbad.msg);
-		else
-			st = sd_err_nest(err, SD_EINVAL, &m.firstbad, "%s (%ld "
-			    "bad rows in all; nothing imported; set the bad "
-			    "rows aside (skip-bad) to import the rest)",
-			    m.firstbad.msg, m.nbad);
-		goto out;
+			    m->firstbad.msg);
+		return sd_err_nest(err, SD_EINVAL, &m->firstbad, "%s (%ld "
+		    "bad rows in all; nothing imported; set the bad "
+		    "rows aside (skip-bad) to import the rest)",
+		    m->firstbad.msg, m->nbad);
 	}
-	if (rejects != NULL) {
-		struct rejects w;
-
-		/* The header, when the file has one (m.first). */
-		if ((st = rejects_open(&w, rejects, t, m.first, err)) != SD_OK)
-			goto out;
-		for (int i = m.first, k = 0; i < t->nrows; i++)
-			if (m.bad[i])
-				rejects_row(&w, i, m.why[k++]);
-		if ((st = rejects_close(&w, err)) != SD_OK)
-			goto out;
-	}
-	if ((st = sd_seq_take(s->core->db, "cdr", (unsigned)(t->nrows - m.first),
-	    &first_id, err)) != SD_OK)
-		goto out;
-	m.next_id = first_id;
+	if (rejects != NULL && (st = write_rejects(m, rejects, err)) != SD_OK)
+		return st;
+	if ((st = sd_seq_take(s->core->db, "cdr", (unsigned)(m->nrows -
+	    m->first), &first_id, err)) != SD_OK)
+		return st;
+	m->next_id = first_id;
 	/* Written in batches, each durable; a rerun skips what is in. */
-	for (m.from = m.first; m.from < t->nrows; m.from = m.to) {
-		m.to = m.from + CDR_BATCH < t->nrows ? m.from + CDR_BATCH :
-		    t->nrows;
-		m.batch_id = m.next_id;
-		m.probe = 0;
-		st = sd_db_run(s->core->db, write_txn, &m, err);
-		if (st == SD_EEXIST) {
-			m.probe = 1;
-			st = sd_db_run(s->core->db, write_txn, &m, err);
+	chunks_rewind(m->src);
+	while ((st = chunks_next(m->src, &m->t, &m->row0, err)) == 1) {
+		int n = m->t->nrows;
+
+		if (m->row0 + n > m->nrows)	/* grew since the check */
+			n = (int)(m->nrows - m->row0);
+		for (m->from = m->row0 == 0 ? m->first : 0; m->from < n;
+		    m->from = m->to) {
+			m->to = m->from + CDR_BATCH < n ? m->from + CDR_BATCH : n;
+			m->batch_id = m->next_id;
+			m->probe = 0;
+			st = sd_db_run(s->core->db, write_txn, m, err);
+			if (st == SD_EEXIST) {
+				m->probe = 1;
+				st = sd_db_run(s->core->db, write_txn, m, err);
+			}
+			if (st != SD_OK)
+				return st;
+			if (progress != NULL)
+				progress(m->row0 + m->to - m->first, m->nrows -
+				    m->first, progress_arg);
 		}
-		if (st != SD_OK)
-			goto out;
-		if (progress != NULL)
-			progress(m.to - m.first, t->nrows - m.first, progress_arg);
+		if (n < m->t->nrows)
+			break;
 	}
+	if (st != 0 && st != 1)
+		return st;
+	return SD_OK;
+}
+
+/* The whole import of src (a table, or a file read in slices). */
+static int
+import_src(struct sd_session *s, const char *file, struct chunks *src,
+    int format, const char *rejects,
+    void (*progress)(long done, long total, void *arg), void *progress_arg,
+    struct sd_import_result *r, int *fallback, struct sd_err *err)
+{
+	struct imp m;
+	int st;
+
+	memset(r, 0, sizeof *r);
+	memset(&m, 0, sizeof m);
+	m.s = s;
+	m.file = file;
+	m.format = format;
+	m.src = src;
+	st = import_run(&m, rejects, progress, progress_arg, err);
+	*fallback = m.fallback;
+	if (st != SD_OK)
+		goto out;
 	{
 		char obj[300], detail[96];
 
@@ -781,10 +870,70 @@ sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
 out:
 	free(m.bad);
 	free(m.why);
-	free(m.match);
 	free(m.subs.e);
 	free(m.usage.e);
 	sd_buf_free(&m.val);
+	return st;
+}
+
+int
+sd_cdr_import(struct sd_session *s, const char *file, const struct sd_table *t,
+    int format, const char *rejects,
+    void (*progress)(long done, long total, void *arg), void *progress_arg,
+    struct sd_import_result *r, struct sd_err *err)
+{
+	struct chunks src;
+	int st, fallback;
+
+	memset(r, 0, sizeof *r);
+	if ((st = sd_authorize(s, SD_OP_CDR_IMPORT, file, err)) != SD_OK)
+		return st;
+	memset(&src, 0, sizeof src);
+	src.whole = t;
+	return import_src(s, file, &src, format, rejects, progress,
+	    progress_arg, r, &fallback, err);
+}
+
+int
+sd_cdr_import_file(struct sd_session *s, const char *file,
+    enum sd_encoding enc, int format, const char *rejects,
+    void (*progress)(long done, long total, void *arg), void *progress_arg,
+    struct sd_import_result *r, struct sd_err *err)
+{
+	struct chunks src;
+	struct sd_table t;
+	char magic[4];
+	size_t n = strlen(file), got;
+	int st, fallback = 1;
+
+	memset(r, 0, sizeof *r);
+	if ((st = sd_authorize(s, SD_OP_CDR_IMPORT, file, err)) != SD_OK)
+		return st;
+	memset(&src, 0, sizeof src);
+	src.path = file;
+	/* A UTF-8 CSV file in slices; a workbook, GB18030 (or a file a
+	 * slice of which does not parse, for the error) read whole. */
+	if (enc != SD_ENC_GB18030 && !(n > 5 &&
+	    strcasecmp(file + n - 5, ".xlsx") == 0) &&
+	    (src.f = sd_file_open(file, "rb", err)) != NULL) {
+		got = fread(magic, 1, 4, src.f);
+		if (got == 4 && memcmp(magic, "PK\3\4", 4) == 0)
+			st = SD_OK;
+		else
+			st = import_src(s, file, &src, format, rejects, progress,
+			    progress_arg, r, &fallback, err);
+		fclose(src.f);
+		sd_table_free(&src.t);
+		sd_buf_free(&src.buf);
+		if (!fallback)
+			return st;
+	}
+	sd_err_clear(err);
+	if ((st = sd_table_read(file, enc, &t, err)) != SD_OK)
+		return st;
+	st = sd_cdr_import(s, file, &t, format, rejects, progress, progress_arg,
+	    r, err);
+	sd_table_free(&t);
 	return st;
 }
 

@@ -72,7 +72,6 @@ op_cdr_import(struct call *k)
 	const char *rejects = sd_args_opt(&k->a);
 	struct sd_import_result r;
 	struct progress p = { k->c, 0 };
-	struct sd_table t;
 	int st;
 
 	if (ARGS_OK(k))
@@ -84,11 +83,8 @@ op_cdr_import(struct call *k)
 	if ((st = sd_authorize(k->s, SD_OP_CDR_IMPORT, file, k->err)) !=
 	    SD_OK)
 		return st;
-	if ((st = sd_table_read(file, SD_ENC_AUTO, &t, k->err)) != SD_OK)
-		return st;
-	st = sd_cdr_import(k->s, file, &t, format, rejects, progress_send, &p,
-	    &r, k->err);
-	sd_table_free(&t);
+	st = sd_cdr_import_file(k->s, file, SD_ENC_AUTO, format, rejects,
+	    progress_send, &p, &r, k->err);
 	RES_RAW(k, r);
 	return st;
 }

@@ -138,6 +138,17 @@ t_rc 0 "... its month's usage" simdeskctl --json cdr usage --msisdn 13900001111 
 t_grep "... counts the call once" '"calls": 1, "answered": 1' "$T_DIR/out"
 t_rc 0 "... November's usage unchanged" simdeskctl --json cdr usage --msisdn 13900001111 --month 2026-11
 t_grep "... five calls" '"calls": 5, "answered": 4' "$T_DIR/out"
+# A file is read a slice at a time when it is UTF-8; GB18030 (the caller
+# id's 客户) is read whole, a BOM and CRLF line ends are UTF-8.
+ast 13900001111 13800138006 "2026-12-02 09:00:00" "2026-12-02 09:00:05" "2026-12-02 09:01:05" 65 60 ANSWERED u7 |
+    iconv -f UTF-8 -t GB18030 >"$T_DIR/gb.csv"
+t_rc 0 "a GB18030 file" simdeskctl --json cdr import "$T_DIR/gb.csv" --format asterisk
+t_grep "... one in" '"imported": 1, "rejected": 0, "duplicates": 0' "$T_DIR/out"
+{ printf '\357\273\277'; ast 13900001111 13800138007 "2026-12-03 09:00:00" "2026-12-03 09:00:05" "2026-12-03 09:01:05" 65 60 ANSWERED u8 | sed 's/$/\r/'; } >"$T_DIR/bom.csv"
+t_rc 0 "a file with a BOM and CRLF" simdeskctl --json cdr import "$T_DIR/bom.csv" --format asterisk
+t_grep "... one in" '"imported": 1, "rejected": 0, "duplicates": 0' "$T_DIR/out"
+simdeskctl --json cdr usage --msisdn 13900001111 --month 2026-12 >"$T_DIR/out"
+t_grep "... December has three calls" '"calls": 3, "answered": 3' "$T_DIR/out"
 # FreeSWITCH's default cdr_csv template.
 printf '"客户","13900001111","13800138003","default","2026-11-11 09:00:00","2026-11-11 09:00:02","2026-11-11 09:02:02","122","120","NORMAL_CLEARING","a1b2c3d4","","","PCMA","PCMA"\n' >"$T_DIR/fs.csv"
 t_rc 0 "a FreeSWITCH cdr_csv file" simdeskctl --json cdr import "$T_DIR/fs.csv" --format freeswitch

@@ -2,6 +2,8 @@
  * cmd_billing.c -- simdeskctl tariff: tariffs, their rates and quotes.
  * The pricing is core's (core/billing/rating.c, core/billing/tariff.c).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,17 +235,28 @@ int
 cmd_cdr_import(struct ctl_ctx *c)
 {
 	const char *fmt = ctl_opt(c, "format");
-	struct sd_table t;
+	const char *enc = ctl_opt(c, "encoding");
+	enum sd_encoding e = SD_ENC_AUTO;
 	struct sd_import_result r;
+	struct stat sb;
 	int format = sd_cdr_format_parse(fmt), st;
 
 	if (format < 0)
 		return sd_err_set(&c->err, SD_EINVAL, "--format: '%s' is not "
 		    "asterisk, freeswitch or simdesk", fmt);
-	if ((st = ctl_read_table(c, c->args[0], &t)) != SD_OK)
-		return st;
-	st = sd_cdr_import(&c->sess, c->args[0], &t, format,
-	    ctl_opt(c, "skip-bad"), ctl_isatty(STDERR_FILENO) && t.nrows > 20000 ?
+	if (enc != NULL) {
+		if (strcmp(enc, "utf-8") == 0 || strcmp(enc, "utf8") == 0)
+			e = SD_ENC_UTF8;
+		else if (strcmp(enc, "gb18030") == 0 || strcmp(enc, "gbk") == 0)
+			e = SD_ENC_GB18030;
+		else if (strcmp(enc, "auto") != 0)
+			return sd_err_set(&c->err, SD_EINVAL, "--encoding: '%s' is "
+			    "not auto, utf-8 or gb18030", enc);
+	}
+	/* Read a slice at a time: progress for a file of some megabytes. */
+	st = sd_cdr_import_file(&c->sess, c->args[0], e, format,
+	    ctl_opt(c, "skip-bad"), ctl_isatty(STDERR_FILENO) &&
+	    stat(c->args[0], &sb) == 0 && sb.st_size > (4 << 20) ?
 	    ctl_progress : NULL, (void *)"importing", &r, &c->err);
 	if (st == SD_OK) {
 		if (c->json)
@@ -254,7 +267,6 @@ cmd_cdr_import(struct ctl_ctx *c)
 			fprintf(ctl_out(), "imported %ld, rejected %ld, duplicates %ld\n",
 			    r.imported, r.rejected, r.duplicates);
 	}
-	sd_table_free(&t);
 	return st;
 }
 
