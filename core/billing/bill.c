@@ -512,7 +512,8 @@ balance_enforce(struct sd_txn *t, const struct sd_config *cfg,
 
 /* ---------------------------------------------------------------- the run */
 
-#define RUN_BATCH 200
+/* Customers a transaction (a durable commit each). */
+#define RUN_BATCH 1000
 
 struct run_arg {
 	struct sd_session		*s;

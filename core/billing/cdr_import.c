@@ -67,6 +67,47 @@ num(const char *field, const char *v, int *out, struct sd_err *e)
 	return SD_OK;
 }
 
+/*
+ * "YYYY-MM-DD HH:MM:SS", what switches write, through a memo of the hour's
+ * start (sd_time_parse of "YYYY-MM-DD HH:00:00") plus minutes and seconds;
+ * 0 when v is some other form (sd_time_parse reads it).
+ */
+static int
+when_fast(const char *v, int64_t *out)
+{
+	static _Thread_local struct {
+		char	 hour[14];
+		int64_t	 at;
+	} memo[256];
+	static const char form[] = "dddd-dd-dd dd:dd:dd";
+	char buf[20];
+	unsigned h = 0;
+	int mi, sec;
+
+	for (int i = 0; i < 19; i++)
+		if (form[i] == 'd' ? v[i] < '0' || v[i] > '9' : v[i] != form[i])
+			return 0;
+	if (v[19] != '\0')
+		return 0;
+	mi = (v[14] - '0') * 10 + v[15] - '0';
+	sec = (v[17] - '0') * 10 + v[18] - '0';
+	if (mi > 59 || sec > 59)
+		return 0;
+	for (int i = 0; i < 13; i++)
+		h = h * 31 + (unsigned char)v[i];
+	h &= 255;
+	if (memcmp(memo[h].hour, v, 13) != 0) {
+		memcpy(buf, v, 13);
+		memcpy(buf + 13, ":00:00", 7);
+		if (sd_time_parse(buf, &memo[h].at) != SD_OK)
+			return 0;
+		memcpy(memo[h].hour, v, 13);
+		memo[h].hour[13] = '\0';
+	}
+	*out = memo[h].at + mi * 60 + sec;
+	return 1;
+}
+
 static int
 when(const char *field, const char *v, int64_t *out, struct sd_err *e)
 {
@@ -74,6 +115,8 @@ when(const char *field, const char *v, int64_t *out, struct sd_err *e)
 		*out = 0;
 		return SD_OK;
 	}
+	if (when_fast(v, out))
+		return SD_OK;
 	if (sd_time_parse(v, out) != SD_OK)
 		return sd_err_set(e, SD_EINVAL, "%s: '%.30s' is not YYYY-MM-DD "
 		    "HH:MM:SS", field, v);
