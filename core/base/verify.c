@@ -1,12 +1,13 @@
 /*
  * verify.c -- sd_verify: the invariants of DESIGN.md section 4 that exist
- * so far, eleven kinds of check in one fully isolated transaction that
+ * so far, sixteen kinds of check in one fully isolated transaction that
  * writes nothing.  Here: every posting balances, every account balance
  * equals the replay of its postings, all balances sum to zero, user
  * records are sane, and every secondary index of every table matches its
  * primary exactly; through core_domains, each domain's share: crm's
  * customers, stock's cards and orders, billing's bills, receipts (no
- * gaps) and usage.  Also the data directory's free space (sd_disk_*).
+ * gaps) and usage, money's commission payables, statement totals and
+ * lines, agent receipts and invoices (no gaps).  Also the data directory's free space (sd_disk_*).
  */
 #include <sys/statvfs.h>
 
