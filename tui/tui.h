@@ -296,6 +296,7 @@ int	cmd_call_recording(struct ctl_ctx *c);
 int	cmd_call_dtmf(struct ctl_ctx *c);
 int	cmd_presence_list(struct ctl_ctx *c);
 int	cmd_call_stats(struct ctl_ctx *c);
+int	cmd_call_import(struct ctl_ctx *c);
 int	cmd_sms_send(struct ctl_ctx *c);
 int	cmd_sms_list(struct ctl_ctx *c);
 int	cmd_sms_decode(struct ctl_ctx *c);

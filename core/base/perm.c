@@ -135,6 +135,8 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	{ SD_OP_INVOICE_SHOW, "invoice.show",
 	    R(ADMIN) | R(SUPERVISOR) | R(CASHIER) },
 	{ SD_OP_INVOICE_VOID, "invoice.void", R(ADMIN) | R(SUPERVISOR) },
+	/* Call history from another system: every operator's calls. */
+	{ SD_OP_CALL_IMPORT, "call.import", R(ADMIN) },
 };
 
 const char *

@@ -120,6 +120,16 @@ typedef int (*sd_stats_cb)(const struct sd_call_stats *st, void *arg);
 /* Per operator over [from, to). */
 int	sd_call_stats(struct sd_session *s, int64_t from, int64_t to,
 	    sd_stats_cb cb, void *arg, struct sd_err *err);
+/*
+ * Call history from a file (`call import`, call_import.c): columns start,
+ * direction (in, out), number, and optionally operator, ring and talk
+ * (seconds), disposition, customer, modem, iccid.  All rows or none
+ * (rejects: bad rows to that file, the rest in).  Admins and supervisors.
+ */
+int	sd_call_import(struct sd_session *s, const char *file,
+	    const struct sd_table *t, const char *rejects,
+	    void (*progress)(long, long, void *), void *progress_arg,
+	    struct sd_import_result *r, struct sd_err *err);
 
 struct sd_sms {
 	uint64_t id;

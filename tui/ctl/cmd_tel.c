@@ -654,3 +654,28 @@ cmd_sms_decode(struct ctl_ctx *c)
 	free(m);
 	return SD_OK;
 }
+
+/* Call history from another system: one transaction for the file. */
+int
+cmd_call_import(struct ctl_ctx *c)
+{
+	struct sd_table t;
+	struct sd_import_result r;
+	int st;
+
+	if ((st = ctl_read_table(c, c->args[0], &t)) != SD_OK)
+		return st;
+	st = sd_call_import(&c->sess, c->args[0], &t, ctl_opt(c, "skip-bad"),
+	    ctl_isatty(STDERR_FILENO) && t.nrows > 5000 ? ctl_progress : NULL,
+	    (void *)"importing", &r, &c->err);
+	if (st == SD_OK) {
+		if (c->json)
+			fprintf(ctl_out(), "{\"imported\": %ld, \"rejected\": %ld}\n",
+			    r.imported, r.rejected);
+		else
+			fprintf(ctl_out(), "imported %ld, rejected %ld\n",
+			    r.imported, r.rejected);
+	}
+	sd_table_free(&t);
+	return st;
+}

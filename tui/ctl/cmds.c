@@ -818,6 +818,16 @@ const struct ctl_cmd ctl_cmds[] = {
 	  .summary = "per operator: calls, answered, talk time",
 	  .opts = {
 	    { "date", "YYYY-MM-DD", "only this day" } } },
+	{ .noun = "call", .verb = "import", .args = "FILE", .min_args = 1,
+	  .max_args = 1,
+	  .op = SD_OP_CALL_IMPORT, .exec = cmd_call_import,
+	  .summary = "call history from another system (CSV or .xlsx with the "
+	    "columns start, direction (in or out), number, and optionally "
+	    "operator, ring, talk (seconds), disposition, customer, modem, "
+	    "iccid): stored as ended calls, all rows or none",
+	  .opts = {
+	    { "skip-bad", "REJECTS.csv", "bad rows to this file, the rest in" },
+	    { "encoding", "ENC", "auto, utf-8 or gb18030" } } },
 	{ .noun = "sms", .verb = "send", .args = "NUMBER TEXT", .min_args = 2,
 	  .max_args = 2,
 	  .op = SD_OP_SMS_SEND, .exec = cmd_sms_send,
@@ -962,6 +972,8 @@ static const struct {
 	{ "cdr", "import", -1, "skip-bad", 'w' },
 	{ "receipt", "print", -1, "file", 'w' },
 	{ "call", "recording", -1, "out", 'w' },
+	{ "call", "import", 0, NULL, 'r' },
+	{ "call", "import", -1, "skip-bad", 'w' },
 	{ "backup", "create", -1, "to", 'w' },
 	{ "backup", "verify", 0, NULL, 'r' },	/* an archive's path only */
 	{ "settlement", "export", -1, "out", 'w' },
