@@ -109,6 +109,69 @@ if [ ! -e "$SIMDESK_DATA/sequences.db" ]; then
 		simdeskctl sim activate "$m" --customer "$cust" --channel agent \
 		    --agent "$agent" --date "$today" >/dev/null
 	done
+	# A month of history for the reports: the team's calls of the last
+	# 35 days (call import), and telesales and counter sales spread over
+	# them (a second plan, 40 more cards, 40 more customers).
+	simdeskctl plan add P59 --name 59元畅享 --monthly-fee 59 --minutes 300 \
+	    --sms 100 --tariff STD >/dev/null
+	now=$(date +%s)
+	awk -v now="$now" 'BEGIN {
+		srand(17); OFS = ","
+		print "start,direction,operator,number,ring,talk,disposition"
+		split("qian sun li zhao", ops, " ")
+		for (d = 35; d >= 1; d--) {
+			day = now - d * 86400
+			cmd = "TZ=Asia/Shanghai date -d @" day " +%u"
+			cmd | getline wd; close(cmd)
+			if (wd > 5) continue
+			for (o = 1; o <= 4; o++) {
+				n = (o == 4 ? 4 : 14) + int(rand() * 8)
+				for (k = 0; k < n; k++) {
+					t = day - (day % 86400) + 3600 + int(rand() * 32400)
+					cmd = "TZ=Asia/Shanghai date -d @" t " \"+%Y-%m-%d %H:%M:%S\""
+					cmd | getline ts; close(cmd)
+					num = sprintf("13%09d", int(rand() * 1000000000))
+					dir = (o == 3 && rand() < 0.6) ? "in" : "out"
+					ring = 3 + int(rand() * 20)
+					r = rand()
+					if (r < 0.55) { talk = 20 + int(rand() * 400); disp = "answered" }
+					else if (dir == "in") { talk = 0; disp = "missed" }
+					else if (r < 0.8) { talk = 0; disp = "no-answer" }
+					else { talk = 0; disp = "busy" }
+					print ts, dir, (disp == "missed" ? "" : ops[o]), num, ring, talk, disp
+				}
+			}
+		}
+	}' >"$SIMDESK_DATA/history-calls.csv"
+	simdeskctl call import "$SIMDESK_DATA/history-calls.csv" >/dev/null
+	printf 'name,phone,city,source\n' >"$SIMDESK_DATA/history-customers.csv"
+	printf 'iccid,msisdn,plan,batch,warehouse\n' >"$SIMDESK_DATA/history-cards.csv"
+	cities="杭州 上海 北京 南京 苏州 宁波 广州 成都"
+	for i in $(seq 1 40); do
+		city=$(echo $cities | cut -d' ' -f$(( (i * 7) % 8 + 1 )))
+		printf '客户%02d,1350000%04d,%s,%s\n' "$i" "$i" "$city" \
+		    "$([ $((i % 3)) -eq 0 ] && echo 转介绍 || echo 电话营销)"
+		printf '%s,1370000%04d,%s,2026-H,杭州仓\n' \
+		    "$(printf '8986009%012d' "$i")" "$i" \
+		    "$([ $((i % 4)) -eq 0 ] && echo P59 || echo P39)" >>"$SIMDESK_DATA/history-cards.csv"
+	done >>"$SIMDESK_DATA/history-customers.csv"
+	simdeskctl customer import "$SIMDESK_DATA/history-customers.csv" >/dev/null
+	simdeskctl sim import "$SIMDESK_DATA/history-cards.csv" >/dev/null
+	for who in qian sun zhou; do
+		f="$SIMDESK_DATA/history-sales-$who.csv"
+		printf 'iccid,customer,channel,price,date\n' >"$f"
+		for i in $(seq 1 40); do
+			case $who in
+			qian) [ $((i % 3)) -eq 0 ] || continue; ch=telesales ;;
+			sun) [ $((i % 3)) -eq 1 ] || continue; ch=telesales ;;
+			zhou) [ $((i % 3)) -eq 2 ] || continue; ch=store ;;
+			esac
+			printf '%s,1350000%04d,%s,%s,%s\n' "$(printf '8986009%012d' "$i")" \
+			    "$i" "$ch" "$([ $((i % 5)) -eq 0 ] && echo 50 || echo 20)" \
+			    "$(TZ=Asia/Shanghai date -d "@$((now - (i * 79 % 34 + 1) * 86400))" +%Y-%m-%d)"
+		done >>"$f"
+		as "$who" simdeskctl sim activate --file "$f" >/dev/null
+	done
 	# 王小明's calls this month, rated, and the month's bill to pay.
 	num=$(simdeskctl --json sim show "$first" | grep -oE '"msisdn": "[0-9]+"' | grep -oE '1[0-9]{10}')
 	{
@@ -122,6 +185,16 @@ if [ ! -e "$SIMDESK_DATA/sequences.db" ]; then
 	# 张丽 pays her bill (5% of it is HZ01-1's share), then the month end:
 	# a draft statement for HZ01 and one for HZ01-1.
 	as zhou simdeskctl pay 13800001111 39 --method cash >/dev/null
+	# Most of the month's new customers pay at the counter; some still owe.
+	for i in $(seq 1 40); do
+		[ $((i % 6)) -eq 0 ] && continue
+		owe=$(simdeskctl --json balance "1350000$(printf %04d "$i")" |
+		    grep -oE '"balance_fen": -?[0-9]+' | grep -oE -- '-?[0-9]+$')
+		[ "$owe" -lt 0 ] || continue
+		as zhou simdeskctl pay "1350000$(printf %04d "$i")" \
+		    "$(printf '%d.%02d' $((-owe / 100)) $((-owe % 100)))" \
+		    --method "$([ $((i % 2)) -eq 0 ] && echo wechat || echo cash)" >/dev/null
+	done
 	simdeskctl commission run "$(TZ=Asia/Shanghai date '+%Y-%m')" >/dev/null
 	SIMDESK_NEW_PASSWORD=svc12345 simdeskctl customer passwd 13912345678 >/dev/null
 	simdeskctl verify >/dev/null
