@@ -225,6 +225,7 @@ activation(struct sd_args *a, struct sd_activation *f)
 	f->price = sd_args_opt(a);
 	f->vas = sd_args_opt(a);
 	f->date = sd_args_int(a);
+	f->operator = NULL;	/* the TUI records its own user */
 }
 
 void

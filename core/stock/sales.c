@@ -542,6 +542,35 @@ struct act_arg {
 
 enum { SEEN_CARD, SEEN_CUSTOMER };	/* batch_seen's sets */
 
+/*
+ * Who made the sale (the reports' operator): the acting user, or the
+ * staff member an admin or supervisor names (--operator, or the file's
+ * operator column), who must exist and not be an agent.
+ */
+static int
+act_operator(struct sd_txn *t, struct act_arg *a, struct sd_err *err)
+{
+	const char *op = a->in->operator;
+	struct sd_user u;
+	int st;
+
+	if (op == NULL || op[0] == '\0' || strcmp(op, a->s->user.login) == 0)
+		return SD_OK;
+	if (a->s->user.role != SD_ROLE_ADMIN &&
+	    a->s->user.role != SD_ROLE_SUPERVISOR)
+		return sd_refuse(&a->no, "operator: only admins and supervisors "
+		    "record a sale for someone else");
+	if ((st = user_load(t, op, &u, 0, err)) == SD_ENOTFOUND)
+		return sd_err_set(err, SD_EINVAL, "operator: no user '%.32s'", op);
+	if (st != SD_OK)
+		return st;
+	if (u.role == SD_ROLE_AGENT)
+		return sd_err_set(err, SD_EINVAL, "operator: '%.32s' is an agent; "
+		    "an agent's sale names it with --agent", op);
+	sd_strlcpy(a->sub.seller, u.login, sizeof a->sub.seller);
+	return SD_OK;
+}
+
 static int
 act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
@@ -575,6 +604,8 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return sd_refuse(&a->no, "sim %s is not in your branch",
 		    c.iccid);
 	if ((st = customer_load(t, a->customer, &cu, 1, err)) != SD_OK)
+		return st;
+	if ((st = act_operator(t, a, err)) != SD_OK)
 		return st;
 	if (cu.status == SD_CUST_CLOSED)
 		return sd_err_set(err, SD_EREFUSED, "customer %llu is closed",
@@ -738,7 +769,7 @@ sd_sim_activate(struct sd_session *s, const struct sd_activation *in,
 /* ---------------------------------------------------------------- batches */
 
 static const char *const act_cols[] = { "iccid", "customer", "channel",
-    "agent", "price", "vas", "date" };
+    "agent", "price", "vas", "date", "operator" };
 
 /* A file's: the first of its blocks of subscription and audit ids. */
 struct actfile {
@@ -770,6 +801,7 @@ actfile_row(struct sd_txn *t, struct table_batch *b, int r, struct sd_err *e)
 		in.agent = NULL;
 	in.price = batch_cell(b, r, 4);
 	in.vas = batch_cell(b, r, 5);
+	in.operator = batch_cell(b, r, 7);
 	if (date != NULL && date[0] != '\0' &&
 	    sd_time_parse(date, &in.date) != SD_OK)
 		return sd_err_set(e, SD_EINVAL, "date: '%.30s' is not "
@@ -815,7 +847,7 @@ sd_sim_activate_file(struct sd_session *s, const char *file,
 	b.ctx = &af;
 	b.progress = progress;
 	b.progress_arg = progress_arg;
-	if ((st = batch_columns(&b, act_cols, 7, required, err)) != SD_OK)
+	if ((st = batch_columns(&b, act_cols, 8, required, err)) != SD_OK)
 		return st;
 	/* One block of subscription numbers for the whole file, and one of
 	 * audit ids (each row's own sequence transaction was a tenth of

@@ -282,6 +282,9 @@ struct sd_activation {
 	const char	*price;		/* yuan; NULL = the card's list price */
 	const char	*vas;		/* comma-separated, allowed by the plan */
 	int64_t		 date;		/* 0 = now */
+	const char	*operator;	/* who made the sale (sub.seller);
+					 * NULL = the acting user.  Admins
+					 * and supervisors may name another */
 };
 
 /*
@@ -293,7 +296,7 @@ int	sd_sim_activate(struct sd_session *s, const struct sd_activation *a,
 	    uint64_t *id, struct sd_err *err);
 /*
  * Activations from a table (iccid, customer (id or phone), channel, agent,
- * price, vas, date): all in one transaction, or none; with rejects the
+ * price, vas, date, operator): all in one transaction, or none; with rejects the
  * bad rows go there and the rest go in.
  */
 int	sd_sim_activate_file(struct sd_session *s, const char *file,

@@ -308,6 +308,22 @@ printf 'iccid,who\n%s,1\n' "$J3" >"$T_DIR/act2.csv"
 t_rc 5 "a file without the customer column" simdeskctl sim activate --file "$T_DIR/act2.csv"
 t_grep "... names the column" "act2.csv: header: no column customer" "$T_DIR/err"
 t_grep "the batch is audited as one file" "sim.activate_file .*2 activations" <(simdeskctl audit list --op sim.activate_file)
+t_grep "... sold by the agent that ran the file" "plan P29 .*, sold by agent$" "$(simdeskctl customer show 13900000001 >"$T_DIR/o"; echo "$T_DIR/o")"
+# Who made the sale, for the reports: the acting user, or whom an admin or
+# supervisor names.
+t_rc 4 "an operator may not record a sale for someone else (4)" as operator operatorpw1 simdeskctl sim activate "$J3" --customer 13900000003 --operator supervisor
+t_grep "... saying so" "operator: only admins and supervisors record a sale for someone else" "$T_DIR/err"
+t_rc 5 "--operator naming no user is refused (5)" simdeskctl sim activate "$J3" --customer 13900000003 --operator nobody
+t_grep "... naming the field" "operator: no user 'nobody'" "$T_DIR/err"
+t_rc 5 "--operator naming an agent is refused (5)" simdeskctl sim activate "$J3" --customer 13900000003 --operator agent
+t_grep "... pointing at --agent" "operator: 'agent' is an agent; an agent's sale names it with --agent" "$T_DIR/err"
+simdeskctl --json sim show "$J3" >"$T_DIR/o"
+t_grep "... and the card is still unsold" '"status": "allocated"' "$T_DIR/o"
+t_rc 0 "a supervisor records a telesales sale for an operator" as supervisor supervisorpw1 simdeskctl sim activate "$J3" --customer 13900000003 --channel telesales --operator operator
+t_grep "... sold by the operator" "plan P29 .*telesales, .*sold by operator$" "$(simdeskctl customer show 13900000003 >"$T_DIR/o"; echo "$T_DIR/o")"
+printf 'iccid,customer,channel,operator\n%s,13900000004,store,cashier\n' "$J4" >"$T_DIR/act3.csv"
+t_rc 0 "a file's operator column names who sold each card" simdeskctl sim activate --file "$T_DIR/act3.csv"
+t_grep "... sold by the cashier" "plan P29 .*store, .*sold by cashier$" "$(simdeskctl customer show 13900000004 >"$T_DIR/o"; echo "$T_DIR/o")"
 t_rc 0 "verify holds after the batch" simdeskctl verify
 
 # ---------------------------------------------------------------- stocktake

@@ -108,9 +108,10 @@ sub_line(const struct sd_subscription *u, void *arg)
 	(void)arg;
 	sd_time_format(u->from, from, sizeof from);
 	sd_money_format(u->price_fen, price, sizeof price);
-	fprintf(ctl_out(), "subscription:  #%llu %s %s plan %s from %.10s, %s, %s%s%s\n",
-	    (unsigned long long)u->id, u->msisdn, u->iccid, u->plan, from,
-	    u->channel, price, u->agent[0] ? ", agent " : "", u->agent);
+	fprintf(ctl_out(), "subscription:  #%llu %s %s plan %s from %.10s, %s, "
+	    "%s%s%s%s%s\n", (unsigned long long)u->id, u->msisdn, u->iccid,
+	    u->plan, from, u->channel, price, u->agent[0] ? ", agent " : "",
+	    u->agent, u->seller[0] ? ", sold by " : "", u->seller);
 	return 0;
 }
 

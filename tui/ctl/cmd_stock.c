@@ -611,7 +611,7 @@ static int
 activate_file(struct ctl_ctx *c, const char *file)
 {
 	static const char *const single[] = { "customer", "channel", "agent",
-	    "price", "vas", "date" };
+	    "price", "vas", "date", "operator" };
 	struct sd_table t;
 	struct sd_import_result r;
 	int st;
@@ -653,6 +653,7 @@ cmd_sim_activate(struct ctl_ctx *c)
 	a.agent = ctl_opt(c, "agent");
 	a.price = ctl_opt(c, "price");
 	a.vas = ctl_opt(c, "vas");
+	a.operator = ctl_opt(c, "operator");
 	if (date != NULL && sd_time_parse(date, &a.date) != SD_OK)
 		return sd_err_set(&c->err, SD_EINVAL, "--date: '%s' is not "
 		    "YYYY-MM-DD", date);

@@ -490,7 +490,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	  .exec = cmd_sim_activate,
 	  .summary = "sell a card to a customer (开卡): subscription, active "
 	    "card, price on the account; --file: a batch (columns iccid, "
-	    "customer, channel, agent, price, vas, date), all or nothing",
+	    "customer, channel, agent, price, vas, date, operator), all or "
+	    "nothing",
 	  .opts = {
 	    { "customer", "CUSTOMER", "id or phone" },
 	    { "file", "FILE", "CSV or .xlsx of activations" },
@@ -500,7 +501,9 @@ const struct ctl_cmd ctl_cmds[] = {
 	    { "agent", "CODE", "selling agent (default: the card's)" },
 	    { "price", "YUAN", "price (default: the card's list price)" },
 	    { "vas", "CODES", "value-added services, comma-separated" },
-	    { "date", "YYYY-MM-DD", "active from" } } },
+	    { "date", "YYYY-MM-DD", "active from" },
+	    { "operator", "LOGIN", "who made the sale, for the reports "
+	      "(default: you; admins and supervisors may name another)" } } },
 	{ .noun = "sim", .verb = "stocktake", .args = "FILE", .min_args = 1,
 	  .max_args = 1,
 	  .op = SD_OP_SIM_STOCKTAKE, .label = N_("Compare"),
