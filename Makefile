@@ -23,12 +23,17 @@ SAN_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(DEFS) -O1 -g \
 LIB_DB	 = -ldb-5.3
 LIB_CORE = $(LIB_DB) -lconfig -lcrypt -lminizip -lexpat -lserialport -lz -lnettle
 LIB_CURSES = $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+# Exports as .xlsx (tui/export.c): the programs that write them.
+LIB_XLSX = $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz)
 LIB_SERIAL = -lserialport
 LIB_SND	 = -lsndfile
 
 DB_SRC	 = $(wildcard db/*.c)
 CORE_SRC = $(wildcard core/*.c core/*/*.c)
 FE_SRC	 = tui/out.c tui/prompt.c tui/remote.c tui/connect.c
+# The typed table written as CSV or .xlsx: settlement export runs in
+# simdeskd (a command's handler), the Reports screen in simdesk.
+EXPORT_SRC = tui/export.c
 CTL_SRC	 = $(wildcard tui/ctl/*.c)
 # The command table with its handlers: simdesk's keys take their labels
 # and who is offered them from its rows.
@@ -57,7 +62,8 @@ MO	 = $(B)/locale/zh_CN/LC_MESSAGES/simdesk.mo
 
 .PHONY: all deps check test demo demo-stop bench fuzz fuzz-build install clean man FORCE
 # Keep the ASan objects (made through a pattern chain) between runs.
-.SECONDARY: $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC) $(PRINT_SRC) $(CMDTAB_SRC))
+.SECONDARY: $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC) $(PRINT_SRC) $(CMDTAB_SRC) \
+	    $(EXPORT_SRC) tui/scr/chart.c)
 
 all: $(BINS) $(MO)
 
@@ -91,22 +97,24 @@ $(B)/asan/%.o: %.c
 	@$(if $(Q),echo "  CC/SAN  $<")
 	$(Q)$(CC) $(SAN_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/bin/simdeskctl: $(call obj,$(CTL_SRC)) $(FEOBJ) $(LIBOBJ)
+$(B)/bin/simdeskctl: $(call obj,$(CTL_SRC) $(EXPORT_SRC)) $(FEOBJ) $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_CORE)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_XLSX) $(LIB_CORE)
 
-$(B)/bin/simdesk: $(call obj,$(SCR_SRC) tui/rpc.c $(CMDTAB_SRC)) $(FEOBJ) $(LIBOBJ)
+$(B)/bin/simdesk: $(call obj,$(SCR_SRC) tui/rpc.c $(CMDTAB_SRC) $(EXPORT_SRC)) \
+	    $(FEOBJ) $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_CURSES) $(LIB_CORE)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_CURSES) $(LIB_XLSX) $(LIB_CORE)
 
 # simdeskd carries out simdeskctl's commands (all of tui/ctl but its main).
-$(B)/bin/simdeskd: $(call obj,drivers/simdeskd.c $(DRV_SRC) \
+# It writes settlement export's file (the client passes the descriptor).
+$(B)/bin/simdeskd: $(call obj,drivers/simdeskd.c $(DRV_SRC) $(EXPORT_SRC) \
 	    $(filter-out tui/ctl/main.c,$(CTL_SRC))) $(FEOBJ) $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_SERIAL) $(LIB_SND) $(LIB_CORE)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIB_SERIAL) $(LIB_SND) $(LIB_XLSX) $(LIB_CORE)
 
 $(MO): tui/po/zh_CN.po
 	@mkdir -p $(dir $@)
@@ -126,17 +134,43 @@ $(B)/tests-asan/%: tests/unit/%.c $(call san,$(FE_SRC) $(DB_SRC) $(CORE_SRC) $(P
 	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka
 
 # test_cmds holds simdeskctl's table against core: the table comes along.
-$(B)/tests/test_cmds: tests/unit/test_cmds.c $(call obj,$(CMDTAB_SRC)) \
+$(B)/tests/test_cmds: tests/unit/test_cmds.c $(call obj,$(CMDTAB_SRC) \
+	    $(EXPORT_SRC)) $(FEOBJ) $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_XLSX) $(LIB_CORE) -lcmocka
+
+$(B)/tests-asan/test_cmds: tests/unit/test_cmds.c $(call san,$(CMDTAB_SRC) \
+	    $(EXPORT_SRC) $(FE_SRC) $(DB_SRC) $(CORE_SRC) $(PRINT_SRC))
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD/SAN  $@")
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIB_XLSX) $(LIB_CORE) -lcmocka
+
+# test_export writes the three formats and reads them back.
+$(B)/tests/test_export: tests/unit/test_export.c $(call obj,$(EXPORT_SRC)) \
 	    $(FEOBJ) $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_XLSX) $(LIB_CORE) -lcmocka
 
-$(B)/tests-asan/test_cmds: tests/unit/test_cmds.c $(call san,$(CMDTAB_SRC) \
+$(B)/tests-asan/test_export: tests/unit/test_export.c $(call san,$(EXPORT_SRC) \
 	    $(FE_SRC) $(DB_SRC) $(CORE_SRC) $(PRINT_SRC))
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD/SAN  $@")
-	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIB_CORE) -lcmocka
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIB_XLSX) $(LIB_CORE) -lcmocka
+
+# test_chart: the chart helpers' pure parts (scaling, sparklines, labels).
+$(B)/tests/test_chart: tests/unit/test_chart.c $(call obj,tui/scr/chart.c) \
+	    $(FEOBJ) $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIB_CURSES) $(LIB_CORE) -lcmocka
+
+$(B)/tests-asan/test_chart: tests/unit/test_chart.c $(call san,tui/scr/chart.c \
+	    $(FE_SRC) $(DB_SRC) $(CORE_SRC) $(PRINT_SRC))
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD/SAN  $@")
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIB_CURSES) $(LIB_CORE) -lcmocka
 
 $(B)/tests/mp_worker: tests/mp/mp_worker.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
