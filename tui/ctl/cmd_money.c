@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/export.h"
 #include "tui/tui.h"
 
 static void
@@ -229,8 +230,52 @@ struct comm_state {
 	struct out_json	 j;
 	struct out_table t;
 	int64_t		 total;
-	FILE		*csv;
+	struct exp_table *xt;		/* settlement export: rows go here */
 };
+
+/* settlement export's columns; the last row is the statement's total. */
+static void
+stmt_export_cols(struct exp_table *t)
+{
+	exp_col(t, "statement", EXP_COUNT);
+	exp_col(t, "agent", EXP_TEXT);
+	exp_col(t, "month", EXP_TEXT);
+	exp_col(t, "id", EXP_COUNT);
+	exp_col(t, "kind", EXP_TEXT);
+	exp_col(t, "state", EXP_TEXT);
+	exp_col(t, "amount", EXP_FEN);
+	exp_col(t, "date", EXP_DATE);
+	exp_col(t, "source", EXP_TEXT);
+	exp_col(t, "iccid", EXP_DIGITS);
+	exp_col(t, "plan", EXP_TEXT);
+	exp_col(t, "base", EXP_FEN);
+	exp_col(t, "rate", EXP_BP);
+}
+
+static void
+stmt_export_row(struct exp_table *t, const struct sd_comm *e,
+    const char *day)
+{
+	char m[16];
+
+	month_text(e->month, m, sizeof m);
+	exp_row(t);
+	exp_int(t, (int64_t)e->stmt);
+	exp_str(t, e->agent);
+	exp_str(t, m);
+	exp_int(t, (int64_t)e->id);
+	exp_str(t, sd_comm_kind_name(e->kind));
+	exp_str(t, sd_comm_state_name(e->state));
+	exp_int(t, e->amount_fen);
+	exp_str(t, day);
+	exp_str(t, e->source);
+	exp_str(t, e->iccid);
+	exp_str(t, e->plan);
+	if (e->rate_bp != 0) {
+		exp_int(t, e->base_fen);
+		exp_int(t, e->rate_bp);
+	}
+}
 
 static int
 comm_row(const struct sd_comm *e, void *arg)
@@ -249,10 +294,8 @@ comm_row(const struct sd_comm *e, void *arg)
 	sd_time_format(e->at, at, sizeof at);
 	at[10] = '\0';
 	snprintf(lvl, sizeof lvl, "%d", e->level);
-	if (cs->csv != NULL) {
-		fprintf(cs->csv, "%s,%s,%s,%s,%s,%s,%s\r\n", id, e->agent,
-		    sd_comm_kind_name(e->kind), sd_comm_state_name(e->state),
-		    amt, at, e->source);
+	if (cs->xt != NULL) {
+		stmt_export_row(cs->xt, e, at);
 		return 0;
 	}
 	cells[0] = id;
@@ -271,7 +314,8 @@ static const char *const comm_heads[] = { "ID", "AGENT", "KIND", "STATE",
     "AMOUNT", "DATE", "SOURCE", "LEVEL" };
 
 static int
-comm_print(struct ctl_ctx *c, const struct sd_comm_filter *f, FILE *csv)
+comm_print(struct ctl_ctx *c, const struct sd_comm_filter *f,
+    struct exp_table *xt)
 {
 	struct comm_state cs;
 	char tot[32];
@@ -279,11 +323,11 @@ comm_print(struct ctl_ctx *c, const struct sd_comm_filter *f, FILE *csv)
 
 	memset(&cs, 0, sizeof cs);
 	cs.c = c;
-	cs.csv = csv;
+	cs.xt = xt;
 	out_table_init(&cs.t, 8, comm_heads);
 	cs.t.right[4] = 1;
 	st = sd_comm_list(&c->sess, f, comm_row, &cs, &c->err);
-	if (st == SD_OK && !c->json && csv == NULL) {
+	if (st == SD_OK && !c->json && xt == NULL) {
 		out_table_print(&cs.t, ctl_out());
 		sd_money_format(cs.total, tot, sizeof tot);
 		fprintf(ctl_out(), "total %s\n", tot);
@@ -494,39 +538,56 @@ cmd_stmt_pay(struct ctl_ctx *c)
 	    ctl_opt(c, "ref"), &c->err);
 }
 
+/*
+ * The statement's lines, one a row, then a row "total" with the
+ * statement's state and total; as CSV (UTF-8 with a BOM, or GB18030) or
+ * .xlsx (tui/export.c).
+ */
 int
 cmd_stmt_export(struct ctl_ctx *c)
 {
-	const char *fmt = ctl_opt(c, "format"), *out = ctl_opt(c, "out");
+	const char *out = ctl_opt(c, "out");
 	struct sd_comm_filter f;
+	struct exp_table *xt;
+	enum exp_format fmt;
 	struct sd_stmt s;
-	char m[16], tot[32];
+	char m[16];
 	uint64_t id;
 	FILE *fp;
 	int st;
 
-	if (fmt != NULL && strcmp(fmt, "csv") != 0)
-		return sd_err_set(&c->err, SD_EINVAL, "format: '%s': only csv "
-		    "(xlsx is not built in)", fmt);
+	if ((st = exp_format_parse(ctl_opt(c, "format"), &fmt, &c->err)) !=
+	    SD_OK)
+		return st;
 	if ((st = id_arg(c, c->args[0], &id)) != SD_OK ||
 	    (st = sd_stmt_get(&c->sess, id, &s, &c->err)) != SD_OK)
 		return st;
-	if ((fp = sd_file_open(out, "w", &c->err)) == NULL)
-		return c->err.status;
-	month_text(s.month, m, sizeof m);
-	sd_money_format(s.total_fen, tot, sizeof tot);
-	fprintf(fp, "\xef\xbb\xbfstatement,agent,month,state,total\r\n"
-	    "%llu,%s,%s,%s,%s\r\nid,agent,kind,state,amount,date,source\r\n",
-	    (unsigned long long)s.id, s.agent, m, sd_stmt_state_name(s.state),
-	    tot);
+	xt = exp_new("settlement");
+	stmt_export_cols(xt);
 	memset(&f, 0, sizeof f);
 	f.state = -1;
 	f.stmt = id;
 	f.agent = s.agent;
-	st = comm_print(c, &f, fp);
-	if (fclose(fp) != 0 && st == SD_OK)
-		st = sd_err_set(&c->err, SD_EINVAL, "out: %s: write failed",
-		    out);
+	if ((st = comm_print(c, &f, xt)) == SD_OK) {
+		month_text(s.month, m, sizeof m);
+		exp_row(xt);
+		exp_int(xt, (int64_t)s.id);
+		exp_str(xt, s.agent);
+		exp_str(xt, m);
+		exp_empty(xt);
+		exp_str(xt, "total");
+		exp_str(xt, sd_stmt_state_name(s.state));
+		exp_int(xt, s.total_fen);
+		if ((fp = sd_file_open(out, "wb", &c->err)) == NULL)
+			st = c->err.status;
+		else {
+			st = exp_write_fp(xt, fmt, fp, out, &c->err);
+			if (fclose(fp) != 0 && st == SD_OK)
+				st = sd_err_set(&c->err, SD_EINVAL, "out: %s: "
+				    "write failed", out);
+		}
+	}
+	exp_free(xt);
 	return st;
 }
 

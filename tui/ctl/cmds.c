@@ -427,9 +427,9 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ .noun = "settlement", .verb = "export", .args = "ID", .min_args = 1,
 	  .max_args = 1,
 	  .op = SD_OP_COMM_SHOW, .exec = cmd_stmt_export,
-	  .summary = "a statement as a CSV file",
+	  .summary = "a statement as a CSV or Excel file",
 	  .opts = {
-	    { "format", "FORMAT", "csv" },
+	    { "format", "FORMAT", "csv (UTF-8), csv-gbk (GB18030) or xlsx" },
 	    { "out", "FILE", "the file to write", 1 } } },
 	{ .noun = "sim", .verb = "add", .args = "",
 	  .op = SD_OP_SIM_ADD, .exec = cmd_sim_add,
