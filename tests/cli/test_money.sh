@@ -207,17 +207,18 @@ t_rc 4 "... nor run" $AG simdeskctl commission run 2026-11
 # Its ten lines and a row "total", under one header row; the CSV in UTF-8
 # with a BOM and CRLF, ICCIDs led by a tab so Excel keeps them as text.
 t_rc 0 "settlement export --format csv" simdeskctl settlement export "$S3" --format csv --out "$T_DIR/s3.csv"
-[ "$(grep -c "^$S3,A1-1-1,2026-11," "$T_DIR/s3.csv")" -eq 11 ]; t_ok "... its ten lines and the total" $?
-t_grep "... the total" "^$S3,A1-1-1,2026-11,,total,draft,92.00,,,,,,"$'\r'"\$" "$T_DIR/s3.csv"
+[ "$(grep -c "^$S3,A1-1-1,西湖门店,2026-11," "$T_DIR/s3.csv")" -eq 11 ]; t_ok "... its ten lines and the total" $?
+t_grep "... the total" "^$S3,A1-1-1,西湖门店,2026-11,,total,draft,92.00,,,,,,"$'\r'"\$" "$T_DIR/s3.csv"
 [ "$(head -c 3 "$T_DIR/s3.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]; t_ok "... a BOM first" $?
 [ "$(grep -c $'\r$' "$T_DIR/s3.csv")" -eq 12 ]; t_ok "... every line ends CRLF" $?
-t_grep "... the header" $'^\xef\xbb\xbfstatement,agent,month,id,kind,state,amount,date,source,iccid,plan,base,rate\r$' "$T_DIR/s3.csv"
+t_grep "... the header" $'^\xef\xbb\xbfstatement,agent,name,month,id,kind,state,amount,date,source,iccid,plan,base,rate\r$' "$T_DIR/s3.csv"
 t_grep "... ICCIDs kept as text (a leading tab)" $',\t898600800000000000[0-9]+,P39,' "$T_DIR/s3.csv"
 t_rc 0 "the same without --format" simdeskctl settlement export "$S3" --out "$T_DIR/s3b.csv"
 cmp -s "$T_DIR/s3.csv" "$T_DIR/s3b.csv"; t_ok "... the same bytes" $?
 
 t_rc 0 "settlement export --format csv-gbk" simdeskctl settlement export "$S3" --format csv-gbk --out "$T_DIR/s3g.csv"
 [ "$(head -c 9 "$T_DIR/s3g.csv")" = statement ]; t_ok "... no BOM" $?
+LC_ALL=C grep -qF "$(printf '西湖门店' | iconv -f UTF-8 -t GB18030)" "$T_DIR/s3g.csv"; t_ok "... 西湖门店 in GB18030" $?
 iconv -f GB18030 -t UTF-8 "$T_DIR/s3g.csv" >"$T_DIR/s3g.utf8" && tail -c +4 "$T_DIR/s3.csv" | cmp -s - "$T_DIR/s3g.utf8"
 t_ok "... back from GB18030, the UTF-8 file's text" $?
 
@@ -225,9 +226,10 @@ t_rc 0 "settlement export --format xlsx" simdeskctl settlement export "$S3" --fo
 unzip -p "$T_DIR/s3.xlsx" xl/worksheets/sheet1.xml >"$T_DIR/sheet.xml" 2>/dev/null; t_ok "... a workbook with a sheet" $?
 unzip -p "$T_DIR/s3.xlsx" xl/sharedStrings.xml >"$T_DIR/strings.xml" 2>/dev/null
 t_grep "... the header frozen" '<pane ySplit="1"[^>]*state="frozen"' "$T_DIR/sheet.xml"
-t_grep "... the total a number cell" '<c r="G12" s="[0-9]+"><v>92</v></c>' "$T_DIR/sheet.xml"
-t_grep "... dates real dates" '<c r="H2" s="[0-9]+"><v>4[0-9]{4}</v></c>' "$T_DIR/sheet.xml"
-t_grep "... ICCIDs strings" '<c r="J2" t="s"' "$T_DIR/sheet.xml"
+t_grep "... the total a number cell" '<c r="H12" s="[0-9]+"><v>92</v></c>' "$T_DIR/sheet.xml"
+t_grep "... dates real dates" '<c r="I2" s="[0-9]+"><v>4[0-9]{4}</v></c>' "$T_DIR/sheet.xml"
+t_grep "... ICCIDs strings" '<c r="K2" t="s"' "$T_DIR/sheet.xml"
+t_grep "... the agent's name" '<t>西湖门店</t>' "$T_DIR/strings.xml"
 t_grep "... all their digits" '<t>898600800000000000[0-9]+</t>' "$T_DIR/strings.xml"
 t_grep "... the sheet named" 'name="settlement"' <(unzip -p "$T_DIR/s3.xlsx" xl/workbook.xml)
 

@@ -231,6 +231,7 @@ struct comm_state {
 	struct out_table t;
 	int64_t		 total;
 	struct exp_table *xt;		/* settlement export: rows go here */
+	const char	*name;		/* ... and the agent's name */
 };
 
 /* settlement export's columns; the last row is the statement's total. */
@@ -239,6 +240,7 @@ stmt_export_cols(struct exp_table *t)
 {
 	exp_col(t, "statement", EXP_COUNT);
 	exp_col(t, "agent", EXP_TEXT);
+	exp_col(t, "name", EXP_TEXT);
 	exp_col(t, "month", EXP_TEXT);
 	exp_col(t, "id", EXP_COUNT);
 	exp_col(t, "kind", EXP_TEXT);
@@ -254,7 +256,7 @@ stmt_export_cols(struct exp_table *t)
 
 static void
 stmt_export_row(struct exp_table *t, const struct sd_comm *e,
-    const char *day)
+    const char *name, const char *day)
 {
 	char m[16];
 
@@ -262,6 +264,7 @@ stmt_export_row(struct exp_table *t, const struct sd_comm *e,
 	exp_row(t);
 	exp_int(t, (int64_t)e->stmt);
 	exp_str(t, e->agent);
+	exp_str(t, name);
 	exp_str(t, m);
 	exp_int(t, (int64_t)e->id);
 	exp_str(t, sd_comm_kind_name(e->kind));
@@ -295,7 +298,7 @@ comm_row(const struct sd_comm *e, void *arg)
 	at[10] = '\0';
 	snprintf(lvl, sizeof lvl, "%d", e->level);
 	if (cs->xt != NULL) {
-		stmt_export_row(cs->xt, e, at);
+		stmt_export_row(cs->xt, e, cs->name, at);
 		return 0;
 	}
 	cells[0] = id;
@@ -315,7 +318,7 @@ static const char *const comm_heads[] = { "ID", "AGENT", "KIND", "STATE",
 
 static int
 comm_print(struct ctl_ctx *c, const struct sd_comm_filter *f,
-    struct exp_table *xt)
+    struct exp_table *xt, const char *name)
 {
 	struct comm_state cs;
 	char tot[32];
@@ -324,6 +327,7 @@ comm_print(struct ctl_ctx *c, const struct sd_comm_filter *f,
 	memset(&cs, 0, sizeof cs);
 	cs.c = c;
 	cs.xt = xt;
+	cs.name = name;
 	out_table_init(&cs.t, 8, comm_heads);
 	cs.t.right[4] = 1;
 	st = sd_comm_list(&c->sess, f, comm_row, &cs, &c->err);
@@ -353,7 +357,7 @@ cmd_comm_list(struct ctl_ctx *c)
 		return sd_err_set(&c->err, SD_EINVAL, "state: '%s' is not "
 		    "pending, payable, settled or cancelled", s);
 	if (!c->json)
-		return comm_print(c, &f, NULL);
+		return comm_print(c, &f, NULL, NULL);
 	memset(&cs, 0, sizeof cs);
 	cs.c = c;
 	json_begin(&cs.j, ctl_out());
@@ -500,7 +504,7 @@ cmd_stmt_show(struct ctl_ctx *c)
 		if (s.state == SD_STMT_PAID)
 			fprintf(ctl_out(), "paid:       %s %s by %s\n", s.method,
 			    s.ref, s.paid_by);
-		return comm_print(c, &f, NULL);
+		return comm_print(c, &f, NULL, NULL);
 	}
 	memset(&cs, 0, sizeof cs);
 	cs.c = c;
@@ -550,6 +554,7 @@ cmd_stmt_export(struct ctl_ctx *c)
 	struct sd_comm_filter f;
 	struct exp_table *xt;
 	enum exp_format fmt;
+	struct sd_agent a;
 	struct sd_stmt s;
 	char m[16];
 	uint64_t id;
@@ -560,7 +565,8 @@ cmd_stmt_export(struct ctl_ctx *c)
 	    SD_OK)
 		return st;
 	if ((st = id_arg(c, c->args[0], &id)) != SD_OK ||
-	    (st = sd_stmt_get(&c->sess, id, &s, &c->err)) != SD_OK)
+	    (st = sd_stmt_get(&c->sess, id, &s, &c->err)) != SD_OK ||
+	    (st = sd_agent_get(&c->sess, s.agent, &a, &c->err)) != SD_OK)
 		return st;
 	xt = exp_new("settlement");
 	stmt_export_cols(xt);
@@ -568,11 +574,12 @@ cmd_stmt_export(struct ctl_ctx *c)
 	f.state = -1;
 	f.stmt = id;
 	f.agent = s.agent;
-	if ((st = comm_print(c, &f, xt)) == SD_OK) {
+	if ((st = comm_print(c, &f, xt, a.name)) == SD_OK) {
 		month_text(s.month, m, sizeof m);
 		exp_row(xt);
 		exp_int(xt, (int64_t)s.id);
 		exp_str(xt, s.agent);
+		exp_str(xt, a.name);
 		exp_str(xt, m);
 		exp_empty(xt);
 		exp_str(xt, "total");
