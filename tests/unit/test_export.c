@@ -253,6 +253,40 @@ bad_path(void **state)
 	exp_free(t);
 }
 
+/* A failed export over an older file leaves the older file as it was. */
+static void
+old_file_kept(void **state)
+{
+	struct exp_table *t = sample();
+	struct sd_buf a = SD_BUF_INIT, b = SD_BUF_INIT;
+	enum exp_format fmts[] = { EXP_CSV, EXP_CSV_GB, EXP_XLSX };
+	struct sd_err err;
+	char p[512];
+
+	(void)state;
+	path_of(p, sizeof p, "old.out");
+	assert_int_equal(exp_write(t, EXP_CSV, p, &err), SD_OK);
+	slurp(p, &a);
+	exp_row(t);
+	exp_str(t, "x");
+	exp_str(t, "1");
+	exp_int(t, 1);
+	exp_int(t, 1);
+	exp_str(t, "2026-13-01");
+	for (int f = 0; f < 3; f++) {
+		assert_int_equal(exp_write(t, fmts[f], p, &err), SD_EINVAL);
+		assert_non_null(strstr(err.msg, "row 6, column day"));
+		slurp(p, &b);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.p, b.p, a.len);
+		assert_int_equal(entries(), 1);
+	}
+	unlink(p);
+	sd_buf_free(&a);
+	sd_buf_free(&b);
+	exp_free(t);
+}
+
 static void
 formats(void **state)
 {
@@ -495,14 +529,32 @@ to_stream(void **state)
 	assert_memory_equal(a.p, b.p, a.len);
 	unlink(p);
 	unlink(q);
+	/* .xlsx goes through a private temporary file, removed after. */
+	assert_int_equal(setenv("TMPDIR", dir, 1), 0);
 	path_of(q, sizeof q, "q.xlsx");
 	fp = fopen(q, "wb");
 	assert_non_null(fp);
 	assert_int_equal(exp_write_fp(t, EXP_XLSX, fp, q, &err), SD_OK);
 	fclose(fp);
+	assert_int_equal(entries(), 1);
 	zip_member(q, "xl/worksheets/sheet1.xml", &a);
 	assert_non_null(strstr(a.p, "<v>123.45</v>"));
 	unlink(q);
+	/* ... also when the table is refused. */
+	exp_row(t);
+	exp_str(t, "x");
+	exp_str(t, "1");
+	exp_str(t, "2");		/* text in the count column */
+	fp = fopen(q, "wb");
+	assert_non_null(fp);
+	assert_int_equal(exp_write_fp(t, EXP_XLSX, fp, q, &err), SD_EINVAL);
+	fclose(fp);
+	assert_int_equal(strncmp(err.msg, q, strlen(q)), 0);
+	assert_string_equal(err.msg + strlen(q), ": row 6, column n: '2' is "
+	    "text in a number column");
+	assert_int_equal(entries(), 1);		/* q.xlsx, empty */
+	unlink(q);
+	unsetenv("TMPDIR");
 	sd_buf_free(&a);
 	sd_buf_free(&b);
 	exp_free(t);
@@ -516,6 +568,7 @@ main(void)
 		cmocka_unit_test(money_exact),
 		cmocka_unit_test(bad_cells),
 		cmocka_unit_test(bad_path),
+		cmocka_unit_test(old_file_kept),
 		cmocka_unit_test(formats),
 		cmocka_unit_test(gb18030_round_trip),
 		cmocka_unit_test(xlsx_cells),
