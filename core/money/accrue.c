@@ -15,40 +15,6 @@
 
 #define DAY	86400
 
-int
-comm_store(struct sd_txn *t, const struct sd_comm *e, struct sd_err *err)
-{
-	struct sd_buf val = SD_BUF_INIT;
-	uint8_t key[8];
-	int st;
-
-	key64(key, e->id);
-	comm_encode(e, &val);
-	st = sd_put(t, T_COMM, key, 8, val.p, val.len, 0, err);
-	sd_buf_free(&val);
-	return st;
-}
-
-int
-comm_load(struct sd_txn *t, uint64_t id, struct sd_comm *e, int rmw,
-    struct sd_err *err)
-{
-	struct sd_buf val = SD_BUF_INIT;
-	uint8_t key[8];
-	int st;
-
-	key64(key, id);
-	st = sd_get(t, T_COMM, key, 8, &val, rmw ? SD_GET_RMW : 0, err);
-	if (st == SD_ENOTFOUND)
-		st = sd_err_set(err, SD_ENOTFOUND, "commission entry %llu: "
-		    "not found", (unsigned long long)id);
-	else if (st == SD_OK && comm_decode(val.p, val.len, e) != SD_OK)
-		st = sd_err_set(err, SD_EINTERNAL, "commission entry %llu: "
-		    "record corrupt", (unsigned long long)id);
-	sd_buf_free(&val);
-	return st;
-}
-
 /* One posting for the entries made together: exp:commission against each
  * agent's frozen (pending) or payable account. */
 struct post {
@@ -207,39 +173,14 @@ money_card_activated(struct sd_txn *t, const char *actor,
 
 /* ---------------------------------------------------------------- termination */
 
-/* The entries of a card, gathered before any is rewritten. */
+/* The entries of a card (the card index's key is the ICCID and its NUL),
+ * gathered before any is rewritten. */
 static int
 card_entries(struct sd_txn *t, const char *iccid, struct sd_comm **out,
-    int *n, struct sd_err *err)
+    size_t *n, struct sd_err *err)
 {
-	struct sd_cursor *c;
-	size_t pl = strlen(iccid) + 1;
-	int st, cap = 0;
-
-	*out = NULL;
-	*n = 0;
-	if ((st = sd_cursor_open(t, T_COMM, IX_COMM_CARD, &c, err)) != SD_OK)
-		return st;
-	for (st = sd_cursor_seek(c, SD_SEEK_GE, iccid, pl, err); st == SD_OK;
-	    st = sd_cursor_step(c, 1, err)) {
-		size_t kl, vl;
-		const void *k = sd_cursor_key(c, &kl);
-		const void *v = sd_cursor_val(c, &vl);
-
-		if (kl < pl || memcmp(k, iccid, pl) != 0)
-			break;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = xrealloc(*out, (size_t)cap * sizeof **out);
-		}
-		if (comm_decode(v, vl, &(*out)[*n]) == SD_OK)
-			(*n)++;
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	return SD_OK;
+	return comm_gather(t, IX_COMM_CARD, iccid, strlen(iccid) + 1, out, n,
+	    err);
 }
 
 static int
@@ -268,11 +209,12 @@ money_card_ended(struct sd_txn *t, const char *actor, const char *iccid,
     int64_t when, struct sd_err *err)
 {
 	struct sd_comm *es;
-	int n, st;
+	size_t n;
+	int st;
 
 	if ((st = card_entries(t, iccid, &es, &n, err)) != SD_OK)
 		return st;
-	for (int i = 0; i < n && st == SD_OK; i++) {
+	for (size_t i = 0; i < n && st == SD_OK; i++) {
 		struct sd_comm b = es[i];
 
 		if (b.kind != SD_COMM_BOUNTY || b.clawed ||
@@ -284,7 +226,7 @@ money_card_ended(struct sd_txn *t, const char *actor, const char *iccid,
 			/* Cancel it and its overrides: nothing was payable. */
 			if ((st = cancel_one(t, actor, &b, err)) != SD_OK)
 				break;
-			for (int j = 0; j < n && st == SD_OK; j++)
+			for (size_t j = 0; j < n && st == SD_OK; j++)
 				if (es[j].kind == SD_COMM_OVERRIDE &&
 				    es[j].parent == b.id &&
 				    es[j].state == SD_COMM_PENDING)

@@ -39,11 +39,21 @@ int	money_scope(const struct sd_session *s, char *root, size_t size,
 /* The next number of counter name (rec_meta), inside t. */
 int	money_next_id(struct sd_txn *t, const char *name, uint64_t *out,
 	    struct sd_err *err);
-/* Store an entry (create: a new one). */
-int	comm_store(struct sd_txn *t, const struct sd_comm *e,
-	    struct sd_err *err);
+/* One entry or statement by id (money_schema.c). */
 int	comm_load(struct sd_txn *t, uint64_t id, struct sd_comm *e, int rmw,
 	    struct sd_err *err);
+int	comm_store(struct sd_txn *t, const struct sd_comm *e,
+	    struct sd_err *err);
+int	stmt_load(struct sd_txn *t, uint64_t id, struct sd_stmt *sm, int rmw,
+	    struct sd_err *err);
+/* SD_EREFUSED when the agent has another statement for the month. */
+int	stmt_store(struct sd_txn *t, const struct sd_stmt *sm,
+	    struct sd_err *err);
+/* The entries of index ix (-1: the table) whose keys start with pfx (pl
+ * 0: every one), read whole before any is rewritten; *out is the
+ * caller's to free. */
+int	comm_gather(struct sd_txn *t, int ix, const void *pfx, size_t pl,
+	    struct sd_comm **out, size_t *n, struct sd_err *err);
 /* The ledger accounts of an agent's commissions: frozen (pending) and
  * payable. */
 void	comm_account(const char *agent, int frozen, char *out, size_t size);

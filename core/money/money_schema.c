@@ -128,6 +128,90 @@ static const struct rec_field stmt_f[] = {
 
 REC_CODEC(stmt, struct sd_stmt, stmt_f)
 
+/* ---------------------------------------------------------------- load, store */
+
+int
+comm_load(struct sd_txn *t, uint64_t id, struct sd_comm *e, int rmw,
+    struct sd_err *err)
+{
+	int st = REC_LOAD64(t, T_COMM, id, comm_f, e, rmw, err);
+
+	if (st == SD_ENOTFOUND)
+		return sd_err_set(err, SD_ENOTFOUND, "commission entry %llu: "
+		    "not found", (unsigned long long)id);
+	return st;
+}
+
+int
+comm_store(struct sd_txn *t, const struct sd_comm *e, struct sd_err *err)
+{
+	return REC_STORE64(t, T_COMM, e->id, comm_f, e, err);
+}
+
+int
+stmt_load(struct sd_txn *t, uint64_t id, struct sd_stmt *sm, int rmw,
+    struct sd_err *err)
+{
+	int st = REC_LOAD64(t, T_STMT, id, stmt_f, sm, rmw, err);
+
+	if (st == SD_ENOTFOUND)
+		return sd_err_set(err, SD_ENOTFOUND, "statement %llu: not found",
+		    (unsigned long long)id);
+	return st;
+}
+
+int
+stmt_store(struct sd_txn *t, const struct sd_stmt *sm, struct sd_err *err)
+{
+	int st = REC_STORE64(t, T_STMT, sm->id, stmt_f, sm, err);
+
+	/* The agent and month index is unique. */
+	if (st == SD_EEXIST)
+		st = sd_err_set(err, SD_EREFUSED, "agent %s has a statement for "
+		    "%04d-%02d already", sm->agent, sm->month / 100,
+		    sm->month % 100);
+	return st;
+}
+
+int
+comm_gather(struct sd_txn *t, int ix, const void *pfx, size_t pl,
+    struct sd_comm **out, size_t *n, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	size_t cap = 0;
+	int st;
+
+	*out = NULL;
+	*n = 0;
+	if ((st = sd_cursor_open(t, T_COMM, ix, &c, err)) != SD_OK)
+		return st;
+	for (st = pl ? sd_cursor_seek(c, SD_SEEK_GE, pfx, pl, err) :
+	    sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t kl, vl;
+		const void *k = sd_cursor_key(c, &kl);
+		const void *v = sd_cursor_val(c, &vl);
+
+		if (kl < pl || memcmp(k, pfx, pl) != 0)
+			break;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*out = xrealloc(*out, cap * sizeof **out);
+		}
+		if (comm_decode(v, vl, &(*out)[*n]) == SD_OK)
+			(*n)++;
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return st;
+	}
+	sd_err_clear(err);
+	return SD_OK;
+}
+
 /* ---------------------------------------------------------------- indexes */
 
 #define COMM_EXTRACTOR(fn, body) \

@@ -13,46 +13,6 @@
 
 /* ---------------------------------------------------------------- statements */
 
-static int
-stmt_load(struct sd_txn *t, uint64_t id, struct sd_stmt *st, int rmw,
-    struct sd_err *err)
-{
-	struct sd_buf val = SD_BUF_INIT;
-	uint8_t key[8];
-	int r;
-
-	key64(key, id);
-	r = sd_get(t, T_STMT, key, 8, &val, rmw ? SD_GET_RMW : 0, err);
-	if (r == SD_ENOTFOUND)
-		r = sd_err_set(err, SD_ENOTFOUND, "statement %llu: not found",
-		    (unsigned long long)id);
-	else if (r == SD_OK && stmt_decode(val.p, val.len, st) != SD_OK)
-		r = sd_err_set(err, SD_EINTERNAL, "statement %llu: record "
-		    "corrupt", (unsigned long long)id);
-	sd_buf_free(&val);
-	return r;
-}
-
-static int
-stmt_store(struct sd_txn *t, const struct sd_stmt *st, int create,
-    struct sd_err *err)
-{
-	struct sd_buf val = SD_BUF_INIT;
-	uint8_t key[8];
-	int r;
-
-	key64(key, st->id);
-	stmt_encode(st, &val);
-	r = sd_put(t, T_STMT, key, 8, val.p, val.len, create ?
-	    SD_PUT_NOOVERWRITE : 0, err);
-	sd_buf_free(&val);
-	if (r == SD_EEXIST)
-		r = sd_err_set(err, SD_EREFUSED, "agent %s has a statement for "
-		    "%04d-%02d already", st->agent, st->month / 100,
-		    st->month % 100);
-	return r;
-}
-
 /* The statement of agent for month (0 when none) through the unique
  * index. */
 static int
@@ -100,31 +60,7 @@ static int
 entries_all(struct sd_txn *t, struct sd_comm **out, size_t *n,
     struct sd_err *err)
 {
-	struct sd_cursor *c;
-	size_t cap = 0;
-	int st;
-
-	*out = NULL;
-	*n = 0;
-	if ((st = sd_cursor_open(t, T_COMM, -1, &c, err)) != SD_OK)
-		return st;
-	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
-	    st = sd_cursor_step(c, 1, err)) {
-		size_t vl;
-		const void *v = sd_cursor_val(c, &vl);
-
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
-		if (comm_decode(v, vl, &(*out)[*n]) == SD_OK)
-			(*n)++;
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	return SD_OK;
+	return comm_gather(t, -1, NULL, 0, out, n, err);
 }
 
 static int
@@ -330,7 +266,7 @@ run_statements(struct sd_txn *t, struct run_arg *a, struct sd_comm *es,
 				changed = 1;
 			sm.total_fen = total;
 			sm.lines = lines;
-			if (changed && (st = stmt_store(t, &sm, 0, err)) != SD_OK)
+			if (changed && (st = stmt_store(t, &sm, err)) != SD_OK)
 				return st;
 		}
 		if (sm.id != 0) {
@@ -409,41 +345,16 @@ struct set_arg {
 	const char		*method, *ref;
 };
 
-/* The entries on statement id, rewritten by fn. */
+/* The entries on statement id (the index's key: be64 statement, then the
+ * entry's id). */
 static int
 stmt_entries(struct sd_txn *t, uint64_t id, struct sd_comm **out, size_t *n,
     struct sd_err *err)
 {
-	struct sd_cursor *c;
 	uint8_t pfx[8];
-	size_t cap = 0;
-	int st;
 
-	*out = NULL;
-	*n = 0;
 	key64(pfx, id);
-	if ((st = sd_cursor_open(t, T_COMM, IX_COMM_STMT, &c, err)) != SD_OK)
-		return st;
-	for (st = sd_cursor_seek(c, SD_SEEK_GE, pfx, 8, err); st == SD_OK;
-	    st = sd_cursor_step(c, 1, err)) {
-		size_t kl, vl;
-		const void *k = sd_cursor_key(c, &kl);
-		const void *v = sd_cursor_val(c, &vl);
-
-		if (kl < 8 || memcmp(k, pfx, 8) != 0)
-			break;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
-		if (comm_decode(v, vl, &(*out)[*n]) == SD_OK)
-			(*n)++;
-	}
-	sd_cursor_close(c);
-	if (st != SD_OK && st != SD_ENOTFOUND)
-		return st;
-	sd_err_clear(err);
-	return SD_OK;
+	return comm_gather(t, IX_COMM_STMT, pfx, 8, out, n, err);
 }
 
 static int
@@ -507,7 +418,7 @@ set_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		snprintf(after, sizeof after, "state=paid total=%s method=%s "
 		    "ref=%.64s", tot, sm.method, sm.ref);
 	}
-	if ((st = stmt_store(t, &sm, 0, err)) != SD_OK)
+	if ((st = stmt_store(t, &sm, err)) != SD_OK)
 		goto out;
 	snprintf(obj, sizeof obj, "statement:%llu", (unsigned long long)sm.id);
 	st = sd_audit_write(t, a->s->user.login, a->pay ? "settlement.pay" :
