@@ -30,6 +30,7 @@ const struct core_hooks core_hooks = {
 	.card_ended = money_card_ended,
 	.order_delivered = money_order_delivered,
 	.bill_paid = money_bill_paid,
+	.receipt_voided = money_receipt_voided,
 	.keeps_logs = sd_backup_keeps_logs,
 };
 

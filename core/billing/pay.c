@@ -465,11 +465,7 @@ void_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		struct sd_bill b;
 		uint8_t k[12];
 
-		sd_be64_put(k, r->customer);
-		k[8] = (uint8_t)(r->months[i] >> 24);
-		k[9] = (uint8_t)(r->months[i] >> 16);
-		k[10] = (uint8_t)(r->months[i] >> 8);
-		k[11] = (uint8_t)r->months[i];
+		bill_key(k, r->customer, r->months[i]);
 		if ((st = sd_get(t, T_BILL, k, 12, &val, SD_GET_RMW, err)) ==
 		    SD_OK && (st = bill_decode(val.p, val.len, &b)) == SD_OK) {
 			b.paid_fen -= r->alloc_fen[i];
@@ -477,7 +473,9 @@ void_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			st = sd_put(t, T_BILL, k, 12, val.p, val.len, 0, err);
 		}
 		sd_buf_free(&val);
-		if (st != SD_OK)
+		/* And the commission it accrued there (core/money). */
+		if (st != SD_OK || (st = core_hooks.receipt_voided(t, a->s, &b,
+		    r, err)) != SD_OK)
 			return st;
 	}
 	snprintf(acct, sizeof acct, "cust:%llu", (unsigned long long)r->customer);

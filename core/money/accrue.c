@@ -204,6 +204,48 @@ cancel_one(struct sd_txn *t, const char *actor, struct sd_comm *e,
 	}
 }
 
+/* Undo entry es[i], a bounty or a share, at when: still pending, it and
+ * its pending overrides are cancelled (nothing was payable); payable or
+ * settled, a clawback of it, payable at once, with its overrides at the
+ * rates of the version it used.  Never an edit of its amount. */
+static int
+entry_undo(struct sd_txn *t, const char *actor, struct sd_comm *es,
+    size_t n, size_t i, int64_t when, struct sd_err *err)
+{
+	struct sd_comm b = es[i], cb;
+	struct sd_scheme v;
+	int st;
+
+	b.clawed = 1;
+	if (b.state == SD_COMM_PENDING) {
+		if ((st = cancel_one(t, actor, &b, err)) != SD_OK)
+			return st;
+		for (size_t j = 0; j < n && st == SD_OK; j++)
+			if (es[j].kind == SD_COMM_OVERRIDE &&
+			    es[j].parent == b.id &&
+			    es[j].state == SD_COMM_PENDING)
+				st = cancel_one(t, actor, &es[j], err);
+		return st;
+	}
+	if ((st = comm_store(t, &b, err)) != SD_OK ||
+	    (st = scheme_version(t, b.scheme, b.version, &v, err)) != SD_OK)
+		return st;
+	cb = b;
+	cb.kind = SD_COMM_CLAWBACK;
+	cb.amount_fen = -b.amount_fen;
+	cb.base_fen = b.amount_fen;
+	cb.parent = b.id;
+	cb.stmt = 0;
+	cb.clawed = 0;
+	snprintf(cb.source, sizeof cb.source, "entry:%llu",
+	    (unsigned long long)b.id);
+	cb.at = when;
+	cb.month = money_month_of(when);
+	cb.matures = when;
+	cb.state = SD_COMM_PAYABLE;
+	return cb.amount_fen != 0 ? comm_accrue(t, actor, &v, &cb, err) : SD_OK;
+}
+
 int
 money_card_ended(struct sd_txn *t, const char *actor, const char *iccid,
     int64_t when, struct sd_err *err)
@@ -215,49 +257,12 @@ money_card_ended(struct sd_txn *t, const char *actor, const char *iccid,
 	if ((st = card_entries(t, iccid, &es, &n, err)) != SD_OK)
 		return st;
 	for (size_t i = 0; i < n && st == SD_OK; i++) {
-		struct sd_comm b = es[i];
+		const struct sd_comm *b = &es[i];
 
-		if (b.kind != SD_COMM_BOUNTY || b.clawed ||
-		    b.state == SD_COMM_CANCELLED ||
-		    when - b.at > (int64_t)b.protect_days * DAY)
-			continue;
-		b.clawed = 1;
-		if (b.state == SD_COMM_PENDING) {
-			/* Cancel it and its overrides: nothing was payable. */
-			if ((st = cancel_one(t, actor, &b, err)) != SD_OK)
-				break;
-			for (size_t j = 0; j < n && st == SD_OK; j++)
-				if (es[j].kind == SD_COMM_OVERRIDE &&
-				    es[j].parent == b.id &&
-				    es[j].state == SD_COMM_PENDING)
-					st = cancel_one(t, actor, &es[j], err);
-		} else {
-			struct sd_scheme v;
-			struct sd_comm cb;
-
-			/* A clawback, payable at once, with its overrides
-			 * at the rates of the version the bounty used. */
-			if ((st = comm_store(t, &b, err)) != SD_OK)
-				break;
-			if ((st = scheme_version(t, b.scheme, b.version, &v,
-			    err)) != SD_OK)
-				break;
-			cb = b;
-			cb.kind = SD_COMM_CLAWBACK;
-			cb.amount_fen = -b.amount_fen;
-			cb.base_fen = b.amount_fen;
-			cb.parent = b.id;
-			cb.stmt = 0;
-			cb.clawed = 0;
-			snprintf(cb.source, sizeof cb.source, "entry:%llu",
-			    (unsigned long long)b.id);
-			cb.at = when;
-			cb.month = money_month_of(when);
-			cb.matures = when;
-			cb.state = SD_COMM_PAYABLE;
-			if (cb.amount_fen != 0)
-				st = comm_accrue(t, actor, &v, &cb, err);
-		}
+		if (b->kind == SD_COMM_BOUNTY && !b->clawed &&
+		    b->state != SD_COMM_CANCELLED &&
+		    when - b->at <= (int64_t)b->protect_days * DAY)
+			st = entry_undo(t, actor, es, n, i, when, err);
 	}
 	free(es);
 	return st;
@@ -357,4 +362,46 @@ money_bill_paid(struct sd_txn *t, struct sd_session *s,
 			return st;
 	}
 	return SD_OK;
+}
+
+/* ---------------------------------------------------------------- a voided payment */
+
+int
+money_receipt_voided(struct sd_txn *t, struct sd_session *s,
+    const struct sd_bill *b, const struct sd_receipt *r, struct sd_err *err)
+{
+	char source[40];
+	int64_t when = sd_now();
+	int st = SD_OK;
+
+	snprintf(source, sizeof source, "payment:%s", r->number);
+	for (int i = 0; i < b->nlines && st == SD_OK; i++) {
+		struct sub_find f = { b->lines[i].sub, { 0 }, 0 };
+		struct sd_comm *es;
+		size_t n;
+		int j;
+
+		/* Each card of the bill once. */
+		for (j = 0; j < i && b->lines[j].sub != f.id; j++)
+			;
+		if (f.id == 0 || j < i)
+			continue;
+		if ((st = subs_each(t, b->customer, sub_find_one, &f, err)) !=
+		    SD_OK)
+			return st;
+		if (!f.found)
+			continue;
+		/* The shares of the card this payment accrued (their
+		 * overrides and clawbacks are on the card too). */
+		if ((st = card_entries(t, f.u.iccid, &es, &n, err)) != SD_OK)
+			return st;
+		for (size_t k = 0; k < n && st == SD_OK; k++)
+			if (es[k].kind == SD_COMM_SHARE && !es[k].clawed &&
+			    es[k].state != SD_COMM_CANCELLED &&
+			    strcmp(es[k].source, source) == 0)
+				st = entry_undo(t, s->user.login, es, n, k,
+				    when, err);
+		free(es);
+	}
+	return st;
 }

@@ -83,7 +83,8 @@ struct sd_comm {
 	int64_t	 matures;		/* at + frozen days */
 	int	 protect_days;		/* copied from the version */
 	uint64_t stmt;			/* the statement it is on, 0: none */
-	int	 clawed;		/* a bounty: clawed back or cancelled */
+	int	 clawed;		/* a bounty or share: clawed back or
+					 * cancelled */
 	int64_t	 created;
 };
 

@@ -1,7 +1,8 @@
 /*
  * core/money/money_txn.h -- what later domains and core/domains.c use of
  * money inside their transactions: the hooks through which stock and
- * billing tell it of activations, terminations and payments.
+ * billing tell it of activations, terminations, payments and voided
+ * receipts.
  */
 #ifndef SD_MONEY_TXN_H
 #define SD_MONEY_TXN_H
@@ -21,6 +22,13 @@ int	money_order_delivered(struct sd_txn *t, const char *actor,
 /* core_hooks.bill_paid: fen of a payment allocated to bill b. */
 int	money_bill_paid(struct sd_txn *t, struct sd_session *s,
 	    const struct sd_bill *b, int64_t fen, const struct sd_receipt *r,
+	    struct sd_err *err);
+
+/* core_hooks.receipt_voided: voided receipt r paid bill b; the shares it
+ * accrued on the bill's cards are cancelled while pending, else clawed
+ * back (a negative entry with its overrides, payable at once). */
+int	money_receipt_voided(struct sd_txn *t, struct sd_session *s,
+	    const struct sd_bill *b, const struct sd_receipt *r,
 	    struct sd_err *err);
 
 /* For core/domains.c. */

@@ -335,6 +335,10 @@ struct core_hooks {
 	int	(*bill_paid)(struct sd_txn *t, struct sd_session *s,
 		    const struct sd_bill *b, int64_t fen,
 		    const struct sd_receipt *r, struct sd_err *err);
+	/* Voided receipt r had paid bill b: the shares it accrued undone. */
+	int	(*receipt_voided)(struct sd_txn *t, struct sd_session *s,
+		    const struct sd_bill *b, const struct sd_receipt *r,
+		    struct sd_err *err);
 	/* 1 when the environment must keep its log for backups (ops):
 	 * sd_core_open opens it with keep_logs. */
 	int	(*keeps_logs)(const struct sd_config *cfg);

@@ -5,8 +5,9 @@
 # (cancel before maturity, claw back after), the monthly run (rerun byte
 # for byte the same), statements approved and paid by exactly one of two
 # racing processes, an agent seeing only its branch, bad input refused with
-# one line and nothing written; verify after every step.  Every figure
-# below is worked out by hand in the comments.
+# one line and nothing written, a voided customer receipt (its pending
+# share cancelled, a settled one clawed back); verify after every step.
+# Every figure below is worked out by hand in the comments.
 . "$(dirname "$0")/../lib.sh"
 t_tmp
 t_seed || { t_ok "seed" 1; exit 1; }
@@ -353,3 +354,72 @@ t_rc 5 "a fapiao number must be digits" simdeskctl invoice fapiao INV00000002 AB
 t_rc 0 "the tax system's fapiao number" simdeskctl invoice fapiao INV00000002 04400123456789
 t_rc 6 "... once" simdeskctl invoice fapiao INV00000002 04400123456780
 verify "invoices"
+
+# ---------------------------------------------------------------- a voided receipt
+# One entry object a line: objs <JSON
+objs() { tr -d '\n' | sed 's/  */ /g; s/ *}, *{/}\n{/g; s/^\[ *//; s/ *\]$//; s/{ /{/g'; echo; }
+# The statement of an agent (not of its branch) for a month: sid AGENT MONTH
+sid() {
+	simdeskctl --json settlement list --agent "$1" --month "$2" | objs |
+	    grep "\"agent\": \"$1\"," | grep -o '"id": [0-9]*' | grep -oE '[0-9]+'
+}
+SV="as supervisor supervisorpw1"
+# R00000001 paid card 1's bill: its share (1.95) and the overrides (0.39,
+# 0.20) are still in their frozen week; voiding it cancels all three and
+# claws nothing back.
+nc=$(simdeskctl --json commission list --state cancelled | json_sum)
+ncb=$(simdeskctl --json commission list | grep -c '"kind": "clawback"')
+t_rc 0 "a supervisor voids R00000001" $SV simdeskctl receipt void R00000001 --reason 重复收费
+simdeskctl --json commission list --state cancelled | objs >"$T_DIR/o"
+[ "$(grep '"source": "payment:R00000001"' "$T_DIR/o" | grep -c '"kind": "share"')" -eq 1 ]; t_ok "... its share cancelled" $?
+[ "$(grep -c '"source": "entry:[0-9]*".*"plan": "P39".*' "$T_DIR/o")" -ge 2 ]; t_ok "... with its overrides" $?
+[ "$(json_sum <"$T_DIR/o")" -eq $((nc + 195 + 39 + 20)) ]; t_ok "... 1.95 + 0.39 + 0.20 more cancelled" $?
+[ "$(simdeskctl --json commission list | grep -c '"kind": "clawback"')" -eq "$ncb" ]; t_ok "... no clawback" $?
+[ "$(sumof --state pending)" -eq $((62 + 12 + 6)) ]; t_ok "... R00000002's 0.80 alone still pending" $?
+t_grep "... posted back off the frozen account" "agent:A1-1-1:comm_frozen 1.95; exp:commission -1.95" <(simdeskctl audit list --op ledger.post)
+verify "a voided receipt, its share pending"
+t_rc 6 "a receipt is not voided twice (6)" $SV simdeskctl receipt void R00000001 --reason again
+[ "$(simdeskctl --json commission list --state cancelled | json_sum)" -eq $((nc + 254)) ]; t_ok "... nor its share cancelled twice" $?
+
+# A version of S1 without a frozen period from today: a share is payable
+# at once.  20.30 on card 2's bill: 5% = 1.015 -> 1.02 (half-up); 20% of
+# 1.02 = 0.204 -> 0.20; 10% = 0.102 -> 0.10.
+t_rc 0 "S1 without a frozen period from today" simdeskctl commission scheme add S1 --frozen-days 0
+t_rc 0 "20.30 paid on card 2's bill" $CS simdeskctl pay 13600000002 20.30 --method cash
+R3=$(cat "$T_DIR/out")
+simdeskctl --json commission list | objs | grep "\"source\": \"payment:$R3\"" >"$T_DIR/o"
+t_grep "... a share of 1.02" '"kind": "share", "state": "payable", "amount_fen": 102,' "$T_DIR/o"
+SH=$(grep -o '"id": [0-9]*' "$T_DIR/o" | grep -oE '[0-9]+')
+simdeskctl --json commission list | objs | grep "\"source\": \"entry:$SH\"" >"$T_DIR/o"
+t_grep "... 0.20 to A1-1" '"agent": "A1-1", "kind": "override", "state": "payable", "amount_fen": 20,' "$T_DIR/o"
+t_grep "... 0.10 to A1" '"agent": "A1", "kind": "override", "state": "payable", "amount_fen": 10,' "$T_DIR/o"
+verify "a payable share"
+# The run puts it on A1-1-1's statement of this month (-10.00 + 1.02),
+# approved: the share is settled.
+simdeskctl commission run "$CUR" >/dev/null
+SC=$(sid A1-1-1 "$CUR")
+simdeskctl --json settlement show "$SC" | grep -q '"total_fen": -898'; t_ok "this month's run: A1-1-1's statement -10.00 + 1.02 = -8.98" $?
+SA=$(sid A1-1 "$CUR")
+simdeskctl --json settlement show "$SA" | grep -q '"total_fen": -180'; t_ok "... A1-1's -2.00 + 0.20 = -1.80" $?
+t_rc 0 "... A1-1-1's approved" simdeskctl settlement approve "$SC"
+simdeskctl --json settlement show "$SC" >"$T_DIR/sca"
+t_grep "... the share settled" '"kind": "share", "state": "settled", "amount_fen": 102,' <(objs <"$T_DIR/sca")
+# Voiding the payment claws the settled share back: -1.02, with overrides
+# -0.20 and -0.10, payable at once; nothing edited.
+simdeskctl --json commission list >"$T_DIR/c0"
+t_rc 0 "the receipt voided after its share was settled" $SV simdeskctl receipt void "$R3" --reason 收错客户
+simdeskctl --json commission list | objs | grep "\"source\": \"entry:$SH\"" >"$T_DIR/o"
+t_grep "... a clawback of -1.02, payable" '"agent": "A1-1-1", "kind": "clawback", "state": "payable", "amount_fen": -102,' "$T_DIR/o"
+CB=$(grep '"kind": "clawback"' "$T_DIR/o" | grep -o '"id": [0-9]*' | grep -oE '[0-9]+')
+simdeskctl --json commission list | objs | grep "\"source\": \"entry:$CB\"" >"$T_DIR/o"
+t_grep "... with -0.20 to A1-1" '"agent": "A1-1", "kind": "override", "state": "payable", "amount_fen": -20,' "$T_DIR/o"
+t_grep "... and -0.10 to A1" '"agent": "A1", "kind": "override", "state": "payable", "amount_fen": -10,' "$T_DIR/o"
+simdeskctl --json commission list | objs | grep "\"id\": $SH," >"$T_DIR/o"
+t_grep "... the share itself stays settled" '"state": "settled", "amount_fen": 102,' "$T_DIR/o"
+simdeskctl --json settlement show "$SC" | cmp -s - "$T_DIR/sca"; t_ok "... its approved statement untouched" $?
+verify "a clawed-back share"
+simdeskctl commission run "$CUR" >/dev/null
+simdeskctl --json settlement show "$SA" | grep -q '"total_fen": -200'; t_ok "the run again: A1-1's draft takes its -0.20 (-1.80 - 0.20)" $?
+simdeskctl --json commission list | objs | grep "\"id\": $CB," >"$T_DIR/o"
+t_grep "... A1-1-1's clawback waits for a statement not yet approved" '"statement": 0}' "$T_DIR/o"
+verify "the run after a clawed-back share"
