@@ -709,7 +709,9 @@ const struct ctl_cmd ctl_cmds[] = {
 	  .op = SD_OP_RECEIPT_VOID, .label = N_("Void"),
 	  .exec = cmd_receipt_void,
 	  .summary = "void a receipt (supervisor): a reversing posting, the "
-	    "number stays used",
+	    "number stays used; the revenue shares it accrued are cancelled "
+	    "while frozen, else clawed back (a negative entry, payable at "
+	    "once)",
 	  .opts = {
 	    { "reason", "TEXT", "why", 1 } } },
 	{ .noun = "shift", .verb = "close", .args = "",
