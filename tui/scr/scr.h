@@ -340,6 +340,18 @@ struct screen *scr_users_new(void);
 struct screen *scr_verify_new(void);
 struct screen *scr_receipts_new(void);
 struct screen *scr_money_new(void);
+/* An agent user's own figures (scr_money.c): this month's commissions,
+ * its latest statement, its receivable by age; on its home screen. */
+struct agent_figures {
+	int64_t		 pending, payable;	/* this month's, its own */
+	struct sd_stmt	 last;			/* id 0: none yet */
+	struct sd_aging	 aging;
+	int		 loaded;		/* 0: the server said no */
+};
+void	agent_figures_load(struct agent_figures *f);
+/* Drawn from row y at column x, w wide, above row ymax: the next row. */
+int	agent_figures_draw(const struct agent_figures *f, int y, int x, int w,
+	    int ymax);
 struct screen *scr_audit_new(void);
 /* One audit row in full, by its page key (the list's). */
 struct screen *scr_audit_row_new(const char *page_key);

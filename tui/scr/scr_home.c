@@ -2,7 +2,8 @@
  * scr_home.c -- the home screen: a menu of what the logged-in role may do.
  * Which entries appear is decided by core's permission table.  An admin
  * also sees the server's health beside it (simdeskctl status at a
- * glance), with a failed backup as an alarm.
+ * glance), with a failed backup as an alarm; an agent user its money:
+ * this month's commissions, its latest statement, its receivable by age.
  */
 #include <string.h>
 #include <time.h>
@@ -51,7 +52,18 @@ struct home_data {
 	struct sd_server_status	st;
 	int			have_st;
 	time_t			st_at;
+	/* An agent user's figures, loaded with the rest. */
+	struct agent_figures	fig;
 };
+
+/* Is the signed-in user an agent's, with figures to show? */
+static int
+home_agent(void)
+{
+	return app.sess.user.role == SD_ROLE_AGENT &&
+	    app.sess.user.agent[0] != '\0' &&
+	    sd_role_may(app.sess.user.role, SD_OP_COMM_SHOW);
+}
 
 static const struct keybind home_keys[] = {
 	{ '\r', ACT_OPEN, N_("Open"), "Enter" },
@@ -250,6 +262,8 @@ home_load(struct home_data *d)
 		f.handler = app.sess.user.login;
 		rpc_ticket_list(&app.sess, &f, home_ticket, d, &err);
 	}
+	if (home_agent())
+		agent_figures_load(&d->fig);
 }
 
 static void
@@ -271,6 +285,14 @@ home_draw(struct screen *s)
 			status_draw(d, 4, 44, COLS - 46, LINES - 2);
 		else
 			y = status_draw(d, y, 2, COLS - 4, LINES - 2) + 1;
+	}
+	/* An agent's: its money, likewise. */
+	if (home_agent()) {
+		if (COLS >= 72)
+			agent_figures_draw(&d->fig, 4, 44, COLS - 46, LINES - 2);
+		else
+			y = agent_figures_draw(&d->fig, y, 2, COLS - 4,
+			    LINES - 2) + 1;
 	}
 	if (sd_role_may(app.sess.user.role, SD_OP_NOTE_ADD) && y < LINES - 6) {
 		put_text(y++, 2, COLS - 4, _("Due follow-ups"),

@@ -15,10 +15,7 @@
 struct money_data {
 	struct sd_stmt	*rows;
 	int		 n, sel, top;
-	/* An agent user's figures. */
-	int64_t		 pending, payable;
-	struct sd_aging	 aging;
-	int		 have_aging;
+	struct agent_figures fig;	/* an agent user's */
 };
 
 static int
@@ -32,29 +29,138 @@ keep(const struct sd_stmt *st, void *arg)
 	return 0;
 }
 
-static int
-sum_entry(const struct sd_comm *e, void *arg)
-{
-	struct money_data *d = arg;
+/* ---------------------------------------------------------------- an agent's figures */
 
+/* Its own entries only: those of its branch below it are its children's. */
+static int
+fig_entry(const struct sd_comm *e, void *arg)
+{
+	struct agent_figures *f = arg;
+
+	if (strcmp(e->agent, app.sess.user.agent) != 0)
+		return 0;
 	if (e->state == SD_COMM_PENDING)
-		d->pending += e->amount_fen;
+		f->pending += e->amount_fen;
 	else if (e->state == SD_COMM_PAYABLE)
-		d->payable += e->amount_fen;
+		f->payable += e->amount_fen;
 	return 0;
 }
 
 static int
-keep_aging(const struct sd_aging *g, void *arg)
+fig_stmt(const struct sd_stmt *st, void *arg)
 {
-	struct money_data *d = arg;
+	struct agent_figures *f = arg;
 
-	if (strcmp(g->agent, app.sess.user.agent) == 0) {
-		d->aging = *g;
-		d->have_aging = 1;
-	}
+	if (strcmp(st->agent, app.sess.user.agent) == 0 && (f->last.id == 0 ||
+	    st->month > f->last.month || (st->month == f->last.month &&
+	    st->id > f->last.id)))
+		f->last = *st;
 	return 0;
 }
+
+static int
+fig_aging(const struct sd_aging *g, void *arg)
+{
+	struct agent_figures *f = arg;
+
+	if (strcmp(g->agent, app.sess.user.agent) == 0)
+		f->aging = *g;
+	return 0;
+}
+
+void
+agent_figures_load(struct agent_figures *f)
+{
+	struct sd_comm_filter cf;
+	struct sd_err err;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	memset(f, 0, sizeof *f);
+	localtime_r(&now, &tm);
+	memset(&cf, 0, sizeof cf);
+	cf.agent = app.sess.user.agent;
+	cf.month = (tm.tm_year + 1900) * 100 + tm.tm_mon + 1;
+	cf.state = -1;
+	sd_err_clear(&err);
+	f->loaded = rpc_comm_list(&app.sess, &cf, fig_entry, f, &err) ==
+	    SD_OK && rpc_stmt_list(&app.sess, app.sess.user.agent, 0, -1,
+	    fig_stmt, f, &err) == SD_OK && rpc_agent_aging(&app.sess,
+	    app.sess.user.agent, fig_aging, f, &err) == SD_OK;
+	if (!f->loaded)
+		app_error(&err);
+}
+
+/* A label, then an amount right-aligned in ten columns. */
+static void
+fig_line(struct sd_buf *b, const char *label, int64_t fen)
+{
+	char m[32];
+
+	sd_money_format(fen, m, sizeof m);
+	sd_buf_adds(b, "  ");
+	cell_fit(b, label, 14);
+	sd_buf_printf(b, " %10s", m);
+}
+
+int
+agent_figures_draw(const struct agent_figures *f, int y, int x, int w,
+    int ymax)
+{
+	static const char *const age[4] = { N_("0-30 days"), N_("31-60 days"),
+	    N_("61-90 days"), N_("over 90 days") };
+	/* A statement's states (sd_stmt_state), as words of their own. */
+	static const char *const state[3] = { N_("draft"), N_("approved"),
+	    N_("paid out") };
+	struct sd_buf b = SD_BUF_INIT;
+	int normal = theme_attr(TH_NORMAL), head = theme_attr(TH_HEADER);
+
+#define LINE(attr) do {							\
+		if (y < ymax)						\
+			put_text(y++, x, w, sd_buf_cstr(&b), (attr));	\
+		sd_buf_reset(&b);					\
+	} while (0)
+	sd_buf_adds(&b, _("My commissions this month"));
+	LINE(head);
+	if (!f->loaded) {
+		sd_buf_adds(&b, _("no answer from the server"));
+		LINE(theme_attr(TH_ERROR));
+		sd_buf_free(&b);
+		return y;
+	}
+	fig_line(&b, _("pending"), f->pending);
+	LINE(normal);
+	fig_line(&b, _("payable"), f->payable);
+	LINE(normal);
+	sd_buf_adds(&b, _("Latest statement"));
+	LINE(head);
+	if (f->last.id == 0)
+		sd_buf_printf(&b, "  %s", _("none yet"));
+	else {
+		char tot[32];
+
+		sd_money_format(f->last.total_fen, tot, sizeof tot);
+		sd_buf_printf(&b, "  %04d-%02d %s %s", f->last.month / 100,
+		    f->last.month % 100, f->last.state >= 0 &&
+		    f->last.state < 3 ? _(state[f->last.state]) : "?",
+		    tot);
+	}
+	LINE(normal);
+	sd_buf_adds(&b, _("Receivable"));
+	LINE(head);
+	fig_line(&b, _("owed"), f->aging.receivable_fen);
+	LINE(normal);
+	for (int i = 0; i < 4; i++) {
+		fig_line(&b, _(age[i]), f->aging.bucket_fen[i]);
+		LINE(i == 3 && f->aging.bucket_fen[i] > 0 ?
+		    theme_attr(TH_ERROR) : normal);
+	}
+#undef LINE
+	sd_buf_free(&b);
+	return y;
+}
+
+/* ---------------------------------------------------------------- the screen */
 
 static void
 money_load(struct money_data *d)
@@ -74,23 +180,8 @@ money_load(struct money_data *d)
 	}
 	if (d->sel >= d->n)
 		d->sel = d->n > 0 ? d->n - 1 : 0;
-	if (app.sess.user.role == SD_ROLE_AGENT) {
-		struct sd_comm_filter f;
-		time_t now = time(NULL);
-		struct tm tm;
-
-		localtime_r(&now, &tm);
-		memset(&f, 0, sizeof f);
-		f.agent = app.sess.user.agent;
-		f.month = (tm.tm_year + 1900) * 100 + tm.tm_mon + 1;
-		f.state = -1;
-		d->pending = d->payable = 0;
-		d->have_aging = 0;
-		if (rpc_comm_list(&app.sess, &f, sum_entry, d, &err) != SD_OK ||
-		    rpc_agent_aging(&app.sess, app.sess.user.agent, keep_aging,
-		    d, &err) != SD_OK)
-			app_error(&err);
-	}
+	if (app.sess.user.role == SD_ROLE_AGENT)
+		agent_figures_load(&d->fig);
 }
 
 static void
@@ -109,15 +200,15 @@ money_draw(struct screen *s)
 	if (app.sess.user.role == SD_ROLE_AGENT) {
 		char p[32], q[32], r[6][32];
 
-		sd_money_format(d->pending, p, sizeof p);
-		sd_money_format(d->payable, q, sizeof q);
+		sd_money_format(d->fig.pending, p, sizeof p);
+		sd_money_format(d->fig.payable, q, sizeof q);
 		sd_buf_printf(&b, _("This month's commissions: %s pending, %s "
 		    "payable"), p, q);
 		put_text(y++, 2, COLS - 4, sd_buf_cstr(&b), theme_attr(TH_HEADER));
 		sd_buf_reset(&b);
-		sd_money_format(d->aging.receivable_fen, r[0], sizeof r[0]);
+		sd_money_format(d->fig.aging.receivable_fen, r[0], sizeof r[0]);
 		for (int i = 0; i < 4; i++)
-			sd_money_format(d->aging.bucket_fen[i], r[i + 1],
+			sd_money_format(d->fig.aging.bucket_fen[i], r[i + 1],
 			    sizeof r[0]);
 		sd_buf_printf(&b, _("Receivable %s: 0-30 days %s, 31-60 %s, "
 		    "61-90 %s, over 90 %s"), r[0], r[1], r[2], r[3], r[4]);
