@@ -61,8 +61,6 @@ int	printjob_decode(const void *p, size_t n, struct printjob *j);
 #define DEBT_REASON "欠费停机"
 /* A bill's key: be64 customer, then YYYYMM big-endian. */
 void	bill_key(uint8_t k[12], uint64_t customer, int month);
-int	bill_load(struct sd_txn *t, uint64_t customer, int month,
-	    struct sd_bill *b, int rmw, struct sd_err *err);
 int	bill_compute(struct sd_txn *t, uint64_t customer, int month,
 	    struct sd_bill *b, int *any, struct sd_err *err);
 int	bill_apply(struct sd_txn *t, const char *actor, struct sd_bill *b,

@@ -21,6 +21,15 @@ int	tariff_ratetab_txn(struct sd_txn *t, const char *code,
 /* The call record imported with unique id uniq; SD_ENOTFOUND when none. */
 int	cdr_find_uniq(struct sd_txn *t, const char *uniq, struct sd_cdr *out,
 	    struct sd_err *err);
+/* A customer's bill of month YYYYMM (bill.c); SD_ENOTFOUND when none. */
+int	bill_load(struct sd_txn *t, uint64_t customer, int month,
+	    struct sd_bill *b, int rmw, struct sd_err *err);
+/* A print job (printq.c): begin checks the printer is configured and
+ * takes the job's id, outside the transaction that queues its text. */
+int	printjob_begin(struct sd_session *s, const char *printer, uint64_t *id,
+	    struct sd_err *err);
+int	printjob_queue(struct sd_txn *t, uint64_t id, const char *printer,
+	    const char *number, const char *text, struct sd_err *err);
 /* core_hooks.tariff_exists. */
 int	tariff_exists(struct sd_txn *t, const char *code, struct sd_err *err);
 

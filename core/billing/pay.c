@@ -846,9 +846,7 @@ job_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct job_arg *a = arg;
 	struct sd_receipt *r = &a->r;
-	struct printjob j = { "", "", SD_BUF_INIT, 0 };
-	struct sd_buf val = SD_BUF_INIT;
-	uint8_t key[8];
+	struct sd_buf text = SD_BUF_INIT;
 	int st;
 
 	if ((st = receipt_load(t, a->number, r, 1, err)) != SD_OK)
@@ -859,18 +857,10 @@ job_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return st;
 	/* The text as this counter lays it out; simdeskd only prints it. */
 	sd_receipt_text(r, a->s->core->cfg.receipt_header, a->cols, a->copy,
-	    &j.text);
-	sd_strlcpy(j.printer, a->printer, sizeof j.printer);
-	sd_strlcpy(j.number, r->number, sizeof j.number);
-	j.at = sd_now();
-	printjob_encode(&j, &val);
-	key64(key, a->id);
-	st = sd_put(t, T_PRINTJOB, key, 8, val.p, val.len, SD_PUT_NOOVERWRITE,
+	    &text);
+	st = printjob_queue(t, a->id, a->printer, r->number, sd_buf_cstr(&text),
 	    err);
-	if (st == SD_OK)
-		sd_txn_notify(t, SD_PRINT_NOTIFY);	/* simdeskd prints */
-	sd_buf_free(&j.text);
-	sd_buf_free(&val);
+	sd_buf_free(&text);
 	return st;
 }
 
@@ -878,23 +868,17 @@ int
 sd_print_queue(struct sd_session *s, const char *printer, const char *number,
     int cols, struct sd_receipt *out, int *copy, struct sd_err *err)
 {
-	const struct sd_config *cfg = &s->core->cfg;
 	struct job_arg a;
-	int st, known = 0;
+	int st;
 
 	if ((st = sd_authorize(s, SD_OP_PAY, number, err)) != SD_OK)
 		return st;
-	for (int i = 0; i < cfg->nprinters; i++)
-		known |= strcmp(cfg->printers[i].name, printer) == 0;
-	if (!known)
-		return sd_err_set(err, SD_EINVAL, "printer: no printer %s in the "
-		    "configuration's printers group", printer);
 	memset(&a, 0, sizeof a);
 	a.s = s;
 	a.number = number;
 	a.printer = printer;
 	a.cols = cols;
-	if ((st = sd_seq_next(s->core->db, "printjob", &a.id, err)) != SD_OK ||
+	if ((st = printjob_begin(s, printer, &a.id, err)) != SD_OK ||
 	    (st = sd_db_run(s->core->db, job_txn, &a, err)) != SD_OK)
 		return st;
 	if (out != NULL)
