@@ -234,6 +234,7 @@ int	cmd_agent_aging(struct ctl_ctx *c);
 int	cmd_invoice_list(struct ctl_ctx *c);
 int	cmd_invoice_show(struct ctl_ctx *c);
 int	cmd_invoice_print(struct ctl_ctx *c);
+int	cmd_invoice_bill(struct ctl_ctx *c);
 int	cmd_invoice_void(struct ctl_ctx *c);
 int	cmd_invoice_fapiao(struct ctl_ctx *c);
 int	cmd_sim_add(struct ctl_ctx *c);

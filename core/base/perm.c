@@ -137,6 +137,9 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	{ SD_OP_INVOICE_VOID, "invoice.void", R(ADMIN) | R(SUPERVISOR) },
 	/* Call history from another system: every operator's calls. */
 	{ SD_OP_CALL_IMPORT, "call.import", R(ADMIN) },
+	/* A customer's bill invoiced on request, at the counter. */
+	{ SD_OP_INVOICE_ISSUE, "invoice.issue",
+	    R(ADMIN) | R(SUPERVISOR) | R(CASHIER) },
 };
 
 const char *

@@ -178,13 +178,17 @@ int	sd_stmt_pay(struct sd_session *s, uint64_t id, const char *method,
 enum sd_invoice_state { SD_INV_ISSUED = 0, SD_INV_VOID };
 
 /* A sales invoice (发票), one per delivered order, numbered gapless in
- * its series (INV00000001...); a void leaves it on file and issues a
- * reversing (red, 红字) invoice of the negative amount. */
+ * its series (INV00000001...), or one of a customer's bill on request (in
+ * the series BINV00000001...); a void leaves it on file and issues a
+ * reversing (red, 红字) invoice of the negative amount in its series. */
 struct sd_invoice {
 	char	 number[24];
 	int	 state;
-	uint64_t order;			/* the order it is of */
-	char	 agent[SD_CODE_MAX + 1];	/* the buyer */
+	uint64_t order;			/* the order it is of, or 0 */
+	char	 agent[SD_CODE_MAX + 1];	/* the buyer of an order */
+	uint64_t customer;		/* a bill's: its customer */
+	int	 month;			/* ... and month, YYYYMM */
+	char	 name[SD_NAME_MAX + 1];	/* ... the customer's name */
 	char	 plan[SD_CODE_MAX + 1];
 	int	 count;
 	int64_t	 amount_fen;
@@ -204,6 +208,14 @@ int	sd_invoice_get(struct sd_session *s, const char *number,
 /* Void with a reason: a reversing invoice; its number in *rev. */
 int	sd_invoice_void(struct sd_session *s, const char *number,
 	    const char *reason, char *rev, size_t size, struct sd_err *err);
+/* Invoice a customer's bill of month ("YYYY-MM") on request: its total,
+ * one live invoice a bill; the number in *number. */
+int	sd_invoice_bill(struct sd_session *s, const char *customer,
+	    const char *month, char *number, size_t size, struct sd_err *err);
+/* Queue the invoice, laid out cols wide, for printer (ESC/POS, printed by
+ * simdeskd as a receipt is). */
+int	sd_invoice_print_queue(struct sd_session *s, const char *printer,
+	    const char *number, int cols, struct sd_err *err);
 /* The official fapiao number, once the tax system has issued it. */
 int	sd_invoice_fapiao(struct sd_session *s, const char *number,
 	    const char *fapiao, struct sd_err *err);

@@ -55,7 +55,7 @@ verify "schemes"
 
 # Bad input: one line, nothing written.
 simdeskctl --json commission scheme show S1 >"$T_DIR/s0"
-n0=$(simdeskctl audit list | wc -l)
+ni=$(simdeskctl --json invoice list | grep -c '"number"')
 t_rc 5 "an unknown plan is refused" simdeskctl commission scheme bounty S1 NOPE 10
 t_grep "... naming it" "plan: no plan NOPE" "$T_DIR/err"; t_oneline "... in one line"
 t_rc 5 "a share over 100% is refused" simdeskctl commission scheme bounty S1 P39 10 --share 100.5 --share-months 3
@@ -423,3 +423,64 @@ simdeskctl --json settlement show "$SA" | grep -q '"total_fen": -200'; t_ok "the
 simdeskctl --json commission list | objs | grep "\"id\": $CB," >"$T_DIR/o"
 t_grep "... A1-1-1's clawback waits for a statement not yet approved" '"statement": 0}' "$T_DIR/o"
 verify "the run after a clawed-back share"
+
+# ---------------------------------------------------------------- a customer bill's invoice
+# Card 1's November bill (39.00, its payment voided above) invoiced on
+# request: numbered first in the bill series, beside the orders' INV ones.
+CUST1=$(simdeskctl --json bill show 13600000001 2026-11 | grep -o '"customer": [0-9]*' | grep -oE '[0-9]+')
+ni=$(simdeskctl --json invoice list | grep -c '"number"')
+t_rc 4 "an operator cannot invoice a bill" as operator operatorpw1 simdeskctl invoice bill 13600000001 2026-11
+t_rc 5 "... nor a month that is not one" simdeskctl invoice bill 13600000001 2026-13
+t_oneline "... in one line"
+t_rc 3 "... nor a bill that is not there" simdeskctl invoice bill 13600000001 2026-10
+t_grep "... naming the customer and month" "customer 13600000001 has no bill for 2026-10" "$T_DIR/err"; t_oneline "... in one line"
+[ "$(simdeskctl --json invoice list | grep -c '"number"')" -eq "$ni" ] && [ "$(simdeskctl audit list --op invoice.issue | grep -c BINV)" -eq 0 ]
+t_ok "... nothing written" $?
+t_rc 0 "a cashier invoices card 1's November bill" $CS simdeskctl invoice bill 13600000001 2026-11
+t_grep "... the first of the bill series" "^BINV00000001$" "$T_DIR/out"
+simdeskctl --json invoice show BINV00000001 | tr -d '\n' | sed 's/  */ /g' >"$T_DIR/o"
+t_grep "... 39.00, the bill's total" '"amount_fen": 3900,' "$T_DIR/o"
+t_grep "... of that customer and month" "\"order\": 0,.*\"customer\": $CUST1, \"bill\": \"2026-11\", \"name\": \"客户1\"" "$T_DIR/o"
+t_rc 6 "... once while it stands (6)" $CS simdeskctl invoice bill 13600000001 2026-11
+t_grep "... naming it" "has invoice BINV00000001 already" "$T_DIR/err"; t_oneline "... in one line"
+verify "a bill's invoice"
+t_rc 0 "invoice print: plain text" simdeskctl invoice print BINV00000001
+t_grep "... 销售发票 and its number" "销售发票 BINV00000001" "$T_DIR/out"
+t_grep "... the bill" "账单:   2026-11" "$T_DIR/out"
+t_grep "... the buyer" "购买方: 客户1 \\(客户 $CUST1\\)" "$T_DIR/out"
+t_rc 0 "... --csv" simdeskctl invoice print BINV00000001 --csv
+t_grep "... a row" "^BINV00000001,.*,0,$CUST1,39元卡,1,39.00,issued,,,2026-11,客户1" "$T_DIR/out"
+t_rc 0 "... ESC/POS bytes to a file, 80 mm" simdeskctl invoice print BINV00000001 --file "$T_DIR/inv.bin" --paper 48
+[ "$(head -c 4 "$T_DIR/inv.bin" | od -An -tx1 | tr -d ' \n')" = 1b401c26 ]; t_ok "... starting ESC @, FS &" $?
+[ "$(tail -c 4 "$T_DIR/inv.bin" | od -An -tx1 | tr -d ' \n')" = 1d564200 ]; t_ok "... ending with the cut GS V" $?
+printf '销售发票' | iconv -f UTF-8 -t GB18030 >"$T_DIR/gb"
+grep -q -F -f "$T_DIR/gb" "$T_DIR/inv.bin"; t_ok "... the Chinese in GB18030" $?
+grep -q -F "$(printf '=%.0s' $(seq 48))" "$T_DIR/inv.bin"; t_ok "... 48 columns wide" $?
+t_rc 5 "... --paper 40 is refused" simdeskctl invoice print BINV00000001 --paper 40
+t_rc 4 "a cashier cannot void it" $CS simdeskctl invoice void BINV00000001 --reason x
+t_rc 0 "a supervisor voids it" as supervisor supervisorpw1 simdeskctl invoice void BINV00000001 --reason 抬头有误
+t_grep "... its reversal, next in the bill series" "^BINV00000002$" "$T_DIR/out"
+simdeskctl --json invoice show BINV00000002 | tr -d '\n' >"$T_DIR/o"
+t_grep "... of -39.00" '"amount_fen": -3900,' "$T_DIR/o"
+t_grep "... reversing it" '"reverses": "BINV00000001"' "$T_DIR/o"
+t_rc 0 "the bill invoiced again after the void" $CS simdeskctl invoice bill 13600000001 2026-11
+t_grep "... numbered next" "^BINV00000003$" "$T_DIR/out"
+simdeskctl verify >"$T_DIR/o"; t_ok "verify after a bill's invoice voided and issued again" $?
+t_grep "... each series gapless" "3 of bills 1 to 3" "$T_DIR/o"
+
+# Queued for the receipt printer, printed by simdeskd like a receipt.
+printf 'printers = { front = "%s"; };\nreceipts = { printer = "front"; };\n' "$T_DIR/front.bin" >"$T_DIR/print.conf"
+export SIMDESK_CONF="$T_DIR/print.conf"
+t_stop_servers	# the configuration is the server's: start it afresh
+t_rc 5 "a printer the configuration does not have" $CS simdeskctl invoice print BINV00000003 --printer back
+t_rc 0 "invoice print queues for the counter's printer" $CS simdeskctl invoice print BINV00000003
+t_grep "... says so" "BINV00000003 queued for printer front" "$T_DIR/out"
+"$T_TOP/build/bin/simdeskd" -f >"$T_DIR/daemon.log" 2>&1 &
+DAEMON=$!
+for _ in $(seq 300); do [ -s "$T_DIR/front.bin" ] && grep -q "printed 1 receipt" "$T_DIR/daemon.log" && break; sleep 0.1; done
+kill "$DAEMON"; wait "$DAEMON"
+[ "$(head -c 4 "$T_DIR/front.bin" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 1b401c26 ]; t_ok "simdeskd prints it on the printer's port (ESC/POS)" $?
+grep -q -F -f "$T_DIR/gb" "$T_DIR/front.bin" && grep -q BINV00000003 "$T_DIR/front.bin"; t_ok "... the invoice, in GB18030" $?
+t_grep "... audited" "print.done .*BINV00000003" <(simdeskctl audit list --op print)
+unset SIMDESK_CONF
+verify "invoices printed"

@@ -414,6 +414,8 @@ permission_table(void **state)
 		{ SD_OP_AGENT_PAY, "AS.C." },
 		{ SD_OP_INVOICE_SHOW, "AS.C." },
 		{ SD_OP_INVOICE_VOID, "AS..." },
+		{ SD_OP_CALL_IMPORT, "A...." },
+		{ SD_OP_INVOICE_ISSUE, "AS.C." },
 	};
 	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
 	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/drivers.h"
 #include "tui/export.h"
 #include "tui/tui.h"
 
@@ -721,9 +722,12 @@ cmd_agent_aging(struct ctl_ctx *c)
 static void
 invoice_json(struct out_json *j, const struct sd_invoice *inv)
 {
-	char at[24];
+	char at[24], bill[16] = "";
 
 	sd_time_format(inv->at, at, sizeof at);
+	if (inv->month != 0)
+		snprintf(bill, sizeof bill, "%04d-%02d", inv->month / 100,
+		    inv->month % 100);
 	json_obj_open(j, NULL);
 	json_str(j, "number", inv->number);
 	json_str(j, "state", inv->state == SD_INV_VOID ? "void" : "issued");
@@ -732,6 +736,9 @@ invoice_json(struct out_json *j, const struct sd_invoice *inv)
 	json_str(j, "plan", inv->plan);
 	json_int(j, "count", inv->count);
 	json_int(j, "amount_fen", inv->amount_fen);
+	json_int(j, "customer", (long long)inv->customer);
+	json_str(j, "bill", bill);
+	json_str(j, "name", inv->name);
 	json_str(j, "reverses", inv->reverses);
 	json_str(j, "reversed_by", inv->reversed_by);
 	json_str(j, "fapiao", inv->fapiao);
@@ -757,14 +764,21 @@ invoice_row(const struct sd_invoice *inv, void *arg)
 		invoice_json(&is->j, inv);
 		return 0;
 	}
-	snprintf(order, sizeof order, "%llu", (unsigned long long)inv->order);
+	/* A bill's: its customer and month where an order's id would be. */
+	if (inv->order != 0)
+		snprintf(order, sizeof order, "%llu",
+		    (unsigned long long)inv->order);
+	else
+		snprintf(order, sizeof order, "%llu/%04d-%02d",
+		    (unsigned long long)inv->customer, inv->month / 100,
+		    inv->month % 100);
 	sd_money_format(inv->amount_fen, amt, sizeof amt);
 	sd_time_format(inv->at, at, sizeof at);
 	at[10] = '\0';
 	cells[0] = inv->number;
 	cells[1] = at;
 	cells[2] = order;
-	cells[3] = inv->agent;
+	cells[3] = inv->order != 0 ? inv->agent : inv->name;
 	cells[4] = amt;
 	cells[5] = inv->state == SD_INV_VOID ? "void" : inv->reverses[0] ?
 	    inv->reverses : "issued";
@@ -825,16 +839,68 @@ cmd_invoice_show(struct ctl_ctx *c)
 int
 cmd_invoice_print(struct ctl_ctx *c)
 {
+	const char *file = ctl_opt(c, "file"), *printer = ctl_opt(c, "printer");
 	struct sd_invoice inv;
-	struct sd_buf b = SD_BUF_INIT;
-	int st;
+	struct sd_buf b = SD_BUF_INIT, bytes = SD_BUF_INIT;
+	int csv = ctl_opt(c, "csv") != NULL, cols, st;
 
+	if (file != NULL && printer != NULL)
+		return sd_err_set(&c->err, SD_EINVAL, "--file and --printer: one "
+		    "or the other");
+	if (csv && (file != NULL || printer != NULL))
+		return sd_err_set(&c->err, SD_EINVAL, "--csv: not for a printer "
+		    "or a file");
+	/* As a receipt: the counter's printer when it has one. */
+	if (!csv && printer == NULL && file == NULL &&
+	    c->cfg->receipt_printer[0])
+		printer = c->cfg->receipt_printer;
+	cols = printer != NULL || file != NULL ? c->cfg->receipt_paper : 32;
+	if ((st = ctl_opt_int(c, "paper", 32, 48, &cols)) != SD_OK)
+		return st;
+	if (cols != 32 && cols != 48)
+		return sd_err_set(&c->err, SD_EINVAL, "--paper: 32 or 48 columns");
+	if (printer != NULL) {
+		if ((st = sd_invoice_print_queue(&c->sess, printer, c->args[0],
+		    cols, &c->err)) == SD_OK)
+			fprintf(ctl_out(), "%s queued for printer %s\n",
+			    c->args[0], printer);
+		return st;
+	}
 	if ((st = sd_invoice_get(&c->sess, c->args[0], &inv, &c->err)) !=
 	    SD_OK)
 		return st;
-	sd_invoice_text(&inv, 32, ctl_opt(c, "csv") != NULL, &b);
-	fputs(sd_buf_cstr(&b), ctl_out());
+	sd_invoice_text(&inv, cols, csv, &b);
+	if (file == NULL)
+		fputs(sd_buf_cstr(&b), ctl_out());
+	else if ((st = drv_escpos_receipt(sd_buf_cstr(&b), &bytes,
+	    &c->err)) == SD_OK) {
+		FILE *f = sd_file_open(file, "wb", &c->err);
+
+		if (f == NULL)
+			st = c->err.status;
+		else if ((fwrite(bytes.p, 1, bytes.len, f) != bytes.len) |
+		    (fclose(f) != 0))
+			st = sd_err_set(&c->err, SD_EINTERNAL, "%s: not written",
+			    file);
+	}
 	sd_buf_free(&b);
+	sd_buf_free(&bytes);
+	return st;
+}
+
+int
+cmd_invoice_bill(struct ctl_ctx *c)
+{
+	char number[24];
+	int st;
+
+	if ((st = sd_invoice_bill(&c->sess, c->args[0], c->args[1], number,
+	    sizeof number, &c->err)) != SD_OK)
+		return st;
+	if (c->json)
+		fprintf(ctl_out(), "{\"number\": \"%s\"}\n", number);
+	else
+		fprintf(ctl_out(), "%s\n", number);
 	return SD_OK;
 }
 

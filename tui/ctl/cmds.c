@@ -331,7 +331,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	    "(0-30, 31-60, 61-90, 90+ days)" },
 	{ .noun = "invoice", .verb = "list", .args = "",
 	  .op = SD_OP_INVOICE_SHOW, .exec = cmd_invoice_list,
-	  .summary = "sales invoices (发票), one per delivered order" },
+	  .summary = "sales invoices (发票): one per delivered order, and of "
+	    "customer bills on request" },
 	{ .noun = "invoice", .verb = "show", .args = "NUMBER", .min_args = 1,
 	  .max_args = 1,
 	  .op = SD_OP_INVOICE_SHOW, .exec = cmd_invoice_show,
@@ -339,9 +340,20 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ .noun = "invoice", .verb = "print", .args = "NUMBER", .min_args = 1,
 	  .max_args = 1,
 	  .op = SD_OP_INVOICE_SHOW, .exec = cmd_invoice_print,
-	  .summary = "an invoice as plain text (32 columns), or --csv",
+	  .summary = "print an invoice: queued for simdeskd's receipt printer "
+	    "(ESC/POS), ESC/POS to a file, the plain text, or --csv",
 	  .opts = {
-	    { "csv", NULL, "as CSV" } } },
+	    { "csv", NULL, "as CSV" },
+	    { "printer", "NAME", "a printer of the config's printers group "
+	      "(default: receipts.printer)" },
+	    { "file", "FILE", "write the ESC/POS bytes to FILE" },
+	    { "paper", "COLUMNS", "32 or 48 (80 mm; default: receipts.paper "
+	      "for a printer or a file, else 32)" } } },
+	{ .noun = "invoice", .verb = "bill", .args = "CUSTOMER YYYY-MM",
+	  .min_args = 2, .max_args = 2,
+	  .op = SD_OP_INVOICE_ISSUE, .exec = cmd_invoice_bill,
+	  .summary = "invoice a customer's bill on request (numbered in the "
+	    "BINV series, one live invoice a bill); prints its number" },
 	{ .noun = "invoice", .verb = "void", .args = "NUMBER", .min_args = 1,
 	  .max_args = 1,
 	  .op = SD_OP_INVOICE_VOID, .exec = cmd_invoice_void,
@@ -976,6 +988,7 @@ static const struct {
 	{ "cdr", "import", 0, NULL, 'r' },
 	{ "cdr", "import", -1, "skip-bad", 'w' },
 	{ "receipt", "print", -1, "file", 'w' },
+	{ "invoice", "print", -1, "file", 'w' },
 	{ "call", "recording", -1, "out", 'w' },
 	{ "call", "import", 0, NULL, 'r' },
 	{ "call", "import", -1, "skip-bad", 'w' },
