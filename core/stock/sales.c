@@ -566,7 +566,7 @@ act_operator(struct sd_txn *t, struct act_arg *a, struct sd_err *err)
 		return st;
 	if (u.role == SD_ROLE_AGENT)
 		return sd_err_set(err, SD_EINVAL, "operator: '%.32s' is an agent; "
-		    "an agent's sale names it with --agent", op);
+		    "an agent's sale names the agent", op);
 	sd_strlcpy(a->sub.seller, u.login, sizeof a->sub.seller);
 	return SD_OK;
 }

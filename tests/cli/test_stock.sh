@@ -316,7 +316,7 @@ t_grep "... saying so" "operator: only admins and supervisors record a sale for 
 t_rc 5 "--operator naming no user is refused (5)" simdeskctl sim activate "$J3" --customer 13900000003 --operator nobody
 t_grep "... naming the field" "operator: no user 'nobody'" "$T_DIR/err"
 t_rc 5 "--operator naming an agent is refused (5)" simdeskctl sim activate "$J3" --customer 13900000003 --operator agent
-t_grep "... pointing at --agent" "operator: 'agent' is an agent; an agent's sale names it with --agent" "$T_DIR/err"
+t_grep "... pointing at --agent" "operator: 'agent' is an agent; an agent's sale names the agent" "$T_DIR/err"
 simdeskctl --json sim show "$J3" >"$T_DIR/o"
 t_grep "... and the card is still unsold" '"status": "allocated"' "$T_DIR/o"
 t_rc 0 "a supervisor records a telesales sale for an operator" as supervisor supervisorpw1 simdeskctl sim activate "$J3" --customer 13900000003 --channel telesales --operator operator
