@@ -377,6 +377,11 @@ void	sd_db_fault_put(struct sd_db *db, int table, int status, int n);
 /* Number of retries done by this process (for tests and bench). */
 unsigned long sd_db_retries(void);
 struct sd_db *sd_txn_db(struct sd_txn *t);
+/* 1 the first time this transaction (this attempt of it) asks with tag,
+ * 0 after: for a write done once a transaction however many rows call
+ * for it.  Past eight tags it answers 1 every time (the write is done
+ * again, never skipped). */
+int	sd_txn_once(struct sd_txn *t, uint32_t tag);
 
 /* ---------------------------------------------------------------- records */
 

@@ -58,6 +58,8 @@ struct sd_db {
 struct sd_txn {
 	struct sd_db	*db;
 	DB_TXN		*txn;
+	int		 nonce;			/* sd_txn_once's tags */
+	uint32_t	 once[8];
 };
 
 /* Map a Berkeley DB return code to our status, naming what failed. */

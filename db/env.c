@@ -666,6 +666,17 @@ sd_txn_db(struct sd_txn *t)
 	return t->db;
 }
 
+int
+sd_txn_once(struct sd_txn *t, uint32_t tag)
+{
+	for (int i = 0; i < t->nonce; i++)
+		if (t->once[i] == tag)
+			return 0;
+	if (t->nonce < (int)(sizeof t->once / sizeof t->once[0]))
+		t->once[t->nonce++] = tag;
+	return 1;
+}
+
 static void
 backoff(int attempt)
 {
@@ -979,6 +990,7 @@ run_txn(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
 			return sanitize(ret, err, "begin transaction");
 		t.db = db;
 		t.txn = txn;
+		t.nonce = 0;
 		sd_err_clear(err);
 		notes.n = base;
 		st = fn(&t, arg, err);

@@ -515,13 +515,122 @@ balance_enforce(struct sd_txn *t, const struct sd_config *cfg,
 /* Customers a transaction (a durable commit each). */
 #define RUN_BATCH 1000
 
+/*
+ * What a month's last complete run saw at its start (T_META
+ * "billrun:YYYYMM"): the counters of what bills read (rec_bill_touch) and
+ * the time zone its months were cut in, with what it billed.  A run that
+ * finds the counters and the zone the same has nothing to do: every input
+ * of every bill is as the last run read it, so each bill would come out
+ * byte for byte the one on file and nothing would be posted.  The
+ * counters are the ones seen before the run read anything: a change that
+ * commits while it runs (its counter already past them) makes the next
+ * run a whole one.
+ */
+struct run_mark {
+	uint64_t	all, month;
+	char		tz[200];
+	long		customers;
+	int64_t		total_fen;
+};
+
+static void
+run_mark_key(char *k, size_t n, int month)
+{
+	snprintf(k, n, "billrun:%06d", month);
+}
+
+static int
+run_mark_load(struct sd_txn *t, int month, struct run_mark *m,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	struct sd_rec_reader r;
+	char k[32];
+	int st;
+
+	memset(m, 0, sizeof *m);
+	run_mark_key(k, sizeof k, month);
+	st = rec_meta_get(t, k, &val, 0, err);
+	if (st == SD_OK && sd_rec_open(&r, val.p, val.len) == SD_OK)
+		while (sd_rec_next(&r) == 1)
+			switch (r.tag) {
+			case 1:	m->all = (uint64_t)r.ival; break;
+			case 2:	m->month = (uint64_t)r.ival; break;
+			case 3:	sd_rec_copystr(&r, m->tz, sizeof m->tz); break;
+			case 4:	m->customers = (long)r.ival; break;
+			case 5:	m->total_fen = r.ival; break;
+			default: break;
+			}
+	sd_buf_free(&val);
+	return st;
+}
+
+static int
+run_mark_store(struct sd_txn *t, int month, const struct run_mark *m,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	char k[32];
+	int st;
+
+	run_mark_key(k, sizeof k, month);
+	sd_rec_begin(&val);
+	sd_rec_int(&val, 1, (int64_t)m->all);
+	sd_rec_int(&val, 2, (int64_t)m->month);
+	sd_rec_str(&val, 3, m->tz);
+	sd_rec_int(&val, 4, m->customers);
+	sd_rec_int(&val, 5, m->total_fen);
+	st = rec_meta_put(t, k, val.p, val.len, err);
+	sd_buf_free(&val);
+	return st;
+}
+
 struct run_arg {
 	struct sd_session		*s;
 	int				 month;
 	uint64_t			 after;		/* last customer done */
 	int				 done;		/* no more customers */
+	int				 same;		/* as the last run */
+	struct run_mark			 mark;		/* seen at the start */
 	struct sd_bill_run_result	 r, batch;
 };
+
+/* The months are cut in the configured zone (or TZ's). */
+static void
+run_zone(const struct sd_session *s, char *out, size_t n)
+{
+	const char *tz = getenv("TZ");
+
+	snprintf(out, n, "%s|%.100s", s->core->cfg.timezone, tz ? tz : "");
+}
+
+/* The run's first transaction: the counters now, and the last run's. */
+static int
+run_start(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct run_arg *a = arg;
+	struct run_mark last;
+	int st;
+
+	memset(&a->mark, 0, sizeof a->mark);
+	a->same = 0;
+	run_zone(a->s, a->mark.tz, sizeof a->mark.tz);
+	if ((st = rec_bill_counter(t, 0, &a->mark.all, err)) != SD_OK ||
+	    (st = rec_bill_counter(t, a->month, &a->mark.month, err)) != SD_OK)
+		return st;
+	st = run_mark_load(t, a->month, &last, err);
+	if (st == SD_ENOTFOUND) {
+		sd_err_clear(err);
+		return SD_OK;
+	}
+	if (st != SD_OK)
+		return st;
+	a->same = last.all == a->mark.all && last.month == a->mark.month &&
+	    strcmp(last.tz, a->mark.tz) == 0;
+	a->r.customers = last.customers;
+	a->r.total_fen = last.total_fen;
+	return SD_OK;
+}
 
 static int
 run_txn(struct sd_txn *t, void *arg, struct sd_err *err)
@@ -559,6 +668,14 @@ run_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 			return st;
 	}
 	a->after = last;
+	if (a->done) {		/* the run is complete with this commit */
+		struct run_mark m = a->mark;
+
+		m.customers = a->r.customers + a->batch.customers;
+		m.total_fen = a->r.total_fen + a->batch.total_fen;
+		if ((st = run_mark_store(t, a->month, &m, err)) != SD_OK)
+			return st;
+	}
 	return SD_OK;
 }
 
@@ -602,6 +719,12 @@ sd_bill_run(struct sd_session *s, int month,
 	memset(&a, 0, sizeof a);
 	a.s = s;
 	a.month = month;
+	if ((st = sd_db_run(s->core->db, run_start, &a, err)) != SD_OK)
+		return st;
+	/* Nothing a bill reads has changed: the bills stand as they are. */
+	a.done = a.same;
+	if (!a.same)
+		memset(&a.r, 0, sizeof a.r);
 	while (!a.done) {
 		if ((st = sd_db_run(s->core->db, run_txn, &a, err)) != SD_OK)
 			return st;
@@ -617,8 +740,9 @@ sd_bill_run(struct sd_session *s, int month,
 	snprintf(obj, sizeof obj, "bills:%04d-%02d", month / 100, month % 100);
 	sd_money_format(r->posted_fen, money, sizeof money);
 	snprintf(detail, sizeof detail, "%ld customers, %ld changed, %s posted, "
-	    "%ld cards suspended", r->customers, r->changed, money,
-	    r->suspended);
+	    "%ld cards suspended%s", r->customers, r->changed, money,
+	    r->suspended, a.same ? " (nothing billed changed since the last "
+	    "run)" : "");
 	if ((st = sd_audit_log(s->core, s->user.login, "bill.run", obj,
 	    SD_OUTCOME_OK, detail)) != SD_OK)
 		return sd_err_set(err, SD_EINTERNAL, "%s: run, but its audit row "

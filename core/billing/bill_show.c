@@ -178,7 +178,9 @@ adjust_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	sd_strlcpy(ar.reason, a->reason, sizeof ar.reason);
 	sd_strlcpy(ar.by, a->s->user.login, sizeof ar.by);
 	adjust_encode(&ar, &val);
-	st = sd_put(t, T_ADJUST, k, 20, val.p, val.len, SD_PUT_NOOVERWRITE, err);
+	if ((st = rec_bill_touch(t, a->month, err)) == SD_OK)
+		st = sd_put(t, T_ADJUST, k, 20, val.p, val.len,
+		    SD_PUT_NOOVERWRITE, err);
 	sd_buf_free(&val);
 	if (st != SD_OK)
 		return st;

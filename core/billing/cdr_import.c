@@ -412,7 +412,8 @@ ucache_flush(struct sd_txn *t, struct ucache *c, struct sd_err *e)
 		return SD_OK;
 	qsort(c->e, c->cap, sizeof *c->e, ucmp);
 	for (size_t i = 0; st == SD_OK && i < n; i++)
-		st = usage_store(t, &c->e[i].u, e);
+		if ((st = rec_bill_touch(t, c->e[i].u.month, e)) == SD_OK)
+			st = usage_store(t, &c->e[i].u, e);
 	ucache_reset(c);
 	return st;
 }

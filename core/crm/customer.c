@@ -273,10 +273,10 @@ phone_clash(struct sd_txn *t, const struct sd_customer *c, struct sd_err *err)
 }
 
 /* The service password's hash of customer id into out ("" for none or no
- * such customer). */
+ * such customer); with name, its name too (kept as it is when none). */
 static int
 svc_hash_load(struct sd_txn *t, uint64_t id, char *out, size_t size, int rmw,
-    struct sd_err *err)
+    char *name, size_t nsize, struct sd_err *err)
 {
 	struct sd_buf val = SD_BUF_INIT;
 	struct sd_customer c;
@@ -290,6 +290,8 @@ svc_hash_load(struct sd_txn *t, uint64_t id, char *out, size_t size, int rmw,
 	    size) != SD_OK)
 		st = sd_err_set(err, SD_EINTERNAL, "customer %llu: record corrupt",
 		    (unsigned long long)id);
+	if (st == SD_OK && name != NULL)
+		sd_strlcpy(name, c.name, nsize);
 	if (st == SD_ENOTFOUND) {
 		sd_err_clear(err);
 		st = SD_OK;
@@ -304,11 +306,15 @@ int
 customer_store(struct sd_txn *t, const struct sd_customer *c,
     struct sd_err *err)
 {
-	char hash[160];
+	char hash[160], name[sizeof c->name];
 	int st;
 
-	/* Not in c: the stored one stays. */
-	if ((st = svc_hash_load(t, c->id, hash, sizeof hash, 1, err)) == SD_OK)
+	/* Not in c: the stored one stays.  A new name is on its bills. */
+	sd_strlcpy(name, c->name, sizeof name);
+	if ((st = svc_hash_load(t, c->id, hash, sizeof hash, 1, name,
+	    sizeof name, err)) == SD_OK && strcmp(name, c->name) != 0)
+		st = rec_bill_touch(t, 0, err);
+	if (st == SD_OK)
 		st = customer_put(t, c, hash, err);
 	explicit_bzero(hash, sizeof hash);
 	return st;
@@ -333,6 +339,8 @@ customer_store_batch(struct sd_txn *t, struct table_batch *b,
 	    sizeof hash) != SD_OK)
 		st = sd_err_set(err, SD_EINTERNAL, "customer %llu: record corrupt",
 		    (unsigned long long)c->id);
+	if (st == SD_OK && strcmp(prev.name, c->name) != 0)
+		st = rec_bill_touch(t, 0, err);	/* on its bills */
 	if (st == SD_OK) {
 		customer_encode(c, hash, &val);
 		st = batch_put_replace(t, b, T_CUSTOMER, key, 8, val.p, val.len,
@@ -889,7 +897,8 @@ svcchk_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if ((st = customer_load(t, a->id, &c, 0, err)) != SD_OK)
 		return st;
 	sd_strlcpy(a->name, c.name, sizeof a->name);
-	return svc_hash_load(t, a->id, a->hash, sizeof a->hash, 0, err);
+	return svc_hash_load(t, a->id, a->hash, sizeof a->hash, 0, NULL, 0,
+	    err);
 }
 
 int

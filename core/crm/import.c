@@ -521,6 +521,9 @@ undo_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	if (st != SD_OK && st != SD_ENOTFOUND)
 		return st;
 	sd_err_clear(err);
+	/* Customers gone: if one had been billed, its bills change. */
+	if (a->n > 0 && (st = rec_bill_touch(t, 0, err)) != SD_OK)
+		return st;
 	for (int i = 0; i < a->n; i++) {
 		uint8_t k[8];
 

@@ -2,6 +2,7 @@
  * rec.c -- the one record codec (tables of fields, see rec.h), loading,
  * storing and walking records through it, and the key helpers.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/rec/rec.h"
@@ -194,4 +195,59 @@ int
 rec_meta_cursor(struct sd_txn *t, struct sd_cursor **c, struct sd_err *err)
 {
 	return sd_cursor_open(t, T_META, -1, c, err);
+}
+
+static void
+bill_counter_key(char *k, size_t n, int month)
+{
+	if (month == 0)
+		snprintf(k, n, "billin:all");
+	else
+		snprintf(k, n, "billin:%06d", month);
+}
+
+static int
+bill_counter_read(struct sd_txn *t, const char *k, uint64_t *v, int rmw,
+    struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	int st;
+
+	*v = 0;
+	st = rec_meta_get(t, k, &val, rmw, err);
+	if (st == SD_OK && val.len == 8)
+		*v = sd_be64_get((const uint8_t *)val.p);
+	sd_buf_free(&val);
+	if (st == SD_ENOTFOUND) {
+		sd_err_clear(err);
+		st = SD_OK;
+	}
+	return st;
+}
+
+int
+rec_bill_touch(struct sd_txn *t, int month, struct sd_err *err)
+{
+	char k[32];
+	uint8_t b[8];
+	uint64_t v;
+	int st;
+
+	/* Tags apart from the months (YYYYMM) and from other callers'. */
+	if (!sd_txn_once(t, 0x42000000u | (uint32_t)month))
+		return SD_OK;
+	bill_counter_key(k, sizeof k, month);
+	if ((st = bill_counter_read(t, k, &v, 1, err)) != SD_OK)
+		return st;
+	sd_be64_put(b, v + 1);
+	return rec_meta_put(t, k, b, 8, err);
+}
+
+int
+rec_bill_counter(struct sd_txn *t, int month, uint64_t *v, struct sd_err *err)
+{
+	char k[32];
+
+	bill_counter_key(k, sizeof k, month);
+	return bill_counter_read(t, k, v, 0, err);
 }

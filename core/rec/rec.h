@@ -50,6 +50,18 @@ int	rec_meta_put(struct sd_txn *t, const char *key, const void *val,
 /* A cursor over T_META (keys are "name" or "kind:name"). */
 int	rec_meta_cursor(struct sd_txn *t, struct sd_cursor **c,
 	    struct sd_err *err);
+/*
+ * What a bill run reads, counted (T_META "billin:YYYYMM", one month's
+ * usage and adjustments; "billin:all", month 0, what every month's bills
+ * read: customers' names, subscriptions, plans and services).  A write
+ * that changes any of it bumps the counter in its own transaction (once a
+ * transaction), so a run that kept the counters it saw at its start can
+ * tell at the next whether anything it read has changed since.
+ */
+int	rec_bill_touch(struct sd_txn *t, int month, struct sd_err *err);
+/* The counter's value (0 when never bumped). */
+int	rec_bill_counter(struct sd_txn *t, int month, uint64_t *v,
+	    struct sd_err *err);
 
 /* ---------------------------------------------------------------- the codec */
 

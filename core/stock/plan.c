@@ -202,7 +202,9 @@ plan_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		p.retired = 1;
 	}
 	plan_encode(&p, &val);
-	if ((st = stock_put(t, T_PLAN, p.code, &val, a->create, err)) != SD_OK)
+	/* Its name, code and fee are on the bills. */
+	if ((st = rec_bill_touch(t, 0, err)) != SD_OK ||
+	    (st = stock_put(t, T_PLAN, p.code, &val, a->create, err)) != SD_OK)
 		goto out;
 	snprintf(obj, sizeof obj, "plan:%s", p.code);
 	{
@@ -374,7 +376,8 @@ vas_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	sd_rec_str(&val, 1, a->v.code);
 	sd_rec_str(&val, 2, a->v.name);
 	sd_rec_int(&val, 3, a->v.monthly_fen);
-	st = stock_put(t, T_VAS, a->v.code, &val, 1, err);
+	if ((st = rec_bill_touch(t, 0, err)) == SD_OK)
+		st = stock_put(t, T_VAS, a->v.code, &val, 1, err);
 	sd_buf_free(&val);
 	if (st == SD_EEXIST)
 		return sd_err_set(err, SD_EEXIST, "vas: %s already exists",

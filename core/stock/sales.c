@@ -141,6 +141,8 @@ subscription_end(struct sd_txn *t, uint64_t customer, const char *iccid,
 			sub_encode(&u, &val);
 			st = sd_put(t, T_SUBSCRIPTION, key, 8, val.p, val.len, 0,
 			    err);
+			if (st == SD_OK)	/* its days on the bills */
+				st = rec_bill_touch(t, 0, err);
 		}
 		sd_buf_free(&val);
 	}
@@ -651,6 +653,11 @@ act_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	    sizeof a->sub.agent);
 	key64(key, a->sub.id);
 	sub_encode(&a->sub, &val);
+	/* A new line on the customer's bills (once a transaction). */
+	if ((st = rec_bill_touch(t, 0, err)) != SD_OK) {
+		sd_buf_free(&val);
+		return st;
+	}
 	if (a->b != NULL)
 		st = batch_put_new(t, a->b, T_SUBSCRIPTION, key, 8, val.p,
 		    val.len, err);

@@ -248,6 +248,36 @@ t_grep "... a ledger posting" "supervisor +ledger.post .*cust:1 -5.00; rev:adjus
 t_rc 3 "a bill that does not exist" simdeskctl bill show 13600001111 2026-10
 t_rc 0 "bill list --unpaid" simdeskctl bill list --month 2026-11 --unpaid
 t_grep "... both" "半月客户" "$T_DIR/out"
+# A rerun with nothing a bill reads changed since the last run (issue 18):
+# the bills, postings and balances stay as they are, only the run's audit
+# row is written, and it says so.
+simdeskctl --json bill list --month 2026-11 >"$T_DIR/l1"
+simdeskctl --json balance 13600001111 >"$T_DIR/a1"
+simdeskctl audit list --op ledger.post >"$T_DIR/p1"
+t_rc 0 "a run with nothing changed since the last" simdeskctl --json bill run 2026-11
+t_grep "... the last run's bills, nothing changed or posted" '"customers": 2, "changed": 0, "posted_fen": 0' "$T_DIR/out"
+simdeskctl --json bill list --month 2026-11 >"$T_DIR/l2"
+simdeskctl --json balance 13600001111 >"$T_DIR/a2"
+simdeskctl audit list --op ledger.post >"$T_DIR/p2"
+cmp -s "$T_DIR/l1" "$T_DIR/l2" && cmp -s "$T_DIR/a1" "$T_DIR/a2" && cmp -s "$T_DIR/p1" "$T_DIR/p2"
+t_ok "... bills, balance and postings byte for byte the same" $?
+t_grep "... audited as a run that found nothing changed" "nothing billed changed since the last run" <(simdeskctl audit list --op bill.run)
+# Each kind of input a bill reads makes the next run a whole one.
+simdeskctl customer update 13600002222 --name 半月客户乙 >/dev/null
+t_rc 0 "a customer renamed, then the run" simdeskctl --json bill run 2026-11
+t_grep "... that bill changed, nothing posted" '"changed": 1, "posted_fen": 0' "$T_DIR/out"
+t_grep "... the bill has the new name" '"name": "半月客户乙"' <(simdeskctl --json bill show 13600002222 2026-11)
+simdeskctl customer update 13600002222 --name 半月客户 >/dev/null
+t_rc 0 "the name back, then the run" simdeskctl --json bill run 2026-11
+t_grep "... changed back" '"changed": 1, "posted_fen": 0' "$T_DIR/out"
+simdeskctl customer update 13600002222 --city 杭州 >/dev/null
+t_rc 0 "a change no bill shows (the city), then the run" simdeskctl --json bill run 2026-11
+t_grep "... nothing changed" '"changed": 0, "posted_fen": 0' "$T_DIR/out"
+simdeskctl plan update P39V --name 39元彩铃卡新 >/dev/null
+t_rc 0 "a plan renamed, then the run" simdeskctl --json bill run 2026-11
+t_grep "... its subscriber's bill changed" '"changed": 1, "posted_fen": 0' "$T_DIR/out"
+simdeskctl plan update P39V --name 39元彩铃卡 >/dev/null
+simdeskctl bill run 2026-11 >/dev/null
 t_rc 0 "verify holds after billing" simdeskctl verify
 
 # ---------------------------------------------------------------- payments, receipts
