@@ -326,6 +326,15 @@ int	sd_db_run_nosync(struct sd_db *db, sd_txn_fn fn, void *arg,
  * it reruns fn after a deadlock too (readers take locks): the same rule. */
 int	sd_db_read(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err);
 /*
+ * The same, read-only, on a snapshot: every read sees the data as the
+ * last commit before it began left it, and takes no read locks, so a
+ * check of every table at one moment (verify) neither runs out of locks
+ * on a big data directory nor holds writers back.  Writers that change
+ * pages meanwhile make copies of them in the cache for it.
+ */
+int	sd_db_snapshot(struct sd_db *db, sd_txn_fn fn, void *arg,
+	    struct sd_err *err);
+/*
  * Tell the db's notify hook key once this transaction has committed
  * (never when it aborts or is run again): a server wakes whoever waits on
  * key (a user's inbox) only when there is something to see.
