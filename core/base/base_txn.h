@@ -85,6 +85,23 @@ typedef void (*audit_row_fn)(void *arg, int i, char *object, size_t osize,
 int	audit_write_many(struct sd_txn *t, const char *user, const char *op,
 	    int n, audit_row_fn row, void *arg, struct sd_err *err);
 
+/*
+ * np postings of one actor and memo at once (a bill run's batch): the
+ * same records, balances and audit rows as np sd_ledger_post calls in
+ * that order, but each account read and written once, the ids one block,
+ * the postings and audit rows written in bulk.  A posting refused by
+ * sd_ledger_post's checks is refused before anything is written; an
+ * account that would overflow is found while the balances are written,
+ * and the caller aborts its transaction as after any error.
+ */
+struct sd_posting {
+	const char			*ref;
+	const struct sd_posting_line	*lines;
+	int				 n;
+};
+int	ledger_post_many(struct sd_txn *t, const char *actor, const char *memo,
+	    const struct sd_posting *p, int np, struct sd_err *err);
+
 /* For core/domains.c. */
 extern const struct sd_table_def base_tables[4];
 

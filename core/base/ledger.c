@@ -5,6 +5,7 @@
  * row.  Amounts are integer fen; overflow is refused, never wrapped.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/base/base_int.h"
@@ -144,6 +145,184 @@ sd_ledger_post(struct sd_txn *t, const char *actor, const char *memo,
 out:
 	sd_buf_free(&rec);
 	sd_buf_free(&desc);
+	return st;
+}
+
+/* ---------------------------------------------------------------- in bulk */
+
+/* One line of a bulk posting, for its account's turn. */
+struct many_line {
+	const char	*account;
+	int64_t		 amount_fen;
+	int		 order;		/* in the postings, as given */
+};
+
+static int
+many_line_cmp(const void *x, const void *y)
+{
+	const struct many_line *a = x, *b = y;
+	int c = strcmp(a->account, b->account);
+
+	return c != 0 ? c : (a->order > b->order) - (a->order < b->order);
+}
+
+struct many_audit {
+	const struct sd_posting	*p;
+	uint64_t		 first;
+	const char		*memo;
+};
+
+static void
+many_audit_row(void *arg, int i, char *object, size_t osize, char *before,
+    size_t bsize, char *after, size_t asize)
+{
+	const struct many_audit *m = arg;
+	const struct sd_posting *p = &m->p[i];
+	size_t at = 0;
+
+	snprintf(object, osize, "posting:%llu",
+	    (unsigned long long)(m->first + (uint64_t)i));
+	sd_strlcpy(before, m->memo, bsize);
+	after[0] = '\0';
+	for (int j = 0; j < p->n && at < asize; j++) {
+		char amt[32];
+		int w;
+
+		sd_money_format(p->lines[j].amount_fen, amt, sizeof amt);
+		w = snprintf(after + at, asize - at, "%s%s %s", j ? "; " : "",
+		    p->lines[j].account, amt);
+		if (w < 0)
+			break;
+		at += (size_t)w;
+	}
+}
+
+int
+ledger_post_many(struct sd_txn *t, const char *actor, const char *memo,
+    const struct sd_posting *p, int np, struct sd_err *err)
+{
+	struct sd_buf recs = SD_BUF_INIT;
+	struct many_line *ml;
+	struct sd_kv *kv;
+	uint8_t (*keys)[8];
+	size_t *off, nl = 0;
+	uint64_t first;
+	int64_t now = sd_now();
+	int st = SD_OK;
+
+	if (np <= 0)
+		return SD_OK;
+	for (int i = 0; i < np; i++) {
+		int64_t sum = 0;
+
+		if (p[i].n < 2 || p[i].n > SD_POSTING_LINES_MAX)
+			return sd_err_set(err, SD_EINVAL,
+			    "posting: needs 2 to %d lines, got %d",
+			    SD_POSTING_LINES_MAX, p[i].n);
+		for (int j = 0; j < p[i].n; j++) {
+			const struct sd_posting_line *l = &p[i].lines[j];
+
+			if (l->account == NULL || l->account[0] == '\0' ||
+			    strlen(l->account) > 64)
+				return sd_err_set(err, SD_EINVAL,
+				    "posting: line %d: bad account", j + 1);
+			if (l->amount_fen > AMOUNT_MAX ||
+			    l->amount_fen < -AMOUNT_MAX)
+				return sd_err_set(err, SD_EINVAL,
+				    "posting: line %d: amount out of range",
+				    j + 1);
+			sum += l->amount_fen;
+		}
+		if (sum != 0)
+			return sd_err_set(err, SD_EINVAL, "posting: lines sum "
+			    "to %lld fen, not zero", (long long)sum);
+		nl += (size_t)p[i].n;
+	}
+	if ((st = sd_seq_take(sd_txn_db(t), "posting", (unsigned)np, &first,
+	    err)) != SD_OK)
+		return st;
+	/* Each account once: its lines in the postings' order. */
+	ml = xcalloc(nl, sizeof *ml);
+	nl = 0;
+	for (int i = 0; i < np; i++)
+		for (int j = 0; j < p[i].n; j++) {
+			ml[nl].account = p[i].lines[j].account;
+			ml[nl].amount_fen = p[i].lines[j].amount_fen;
+			ml[nl].order = (int)nl;
+			nl++;
+		}
+	qsort(ml, nl, sizeof *ml, many_line_cmp);
+	for (size_t i = 0; i < nl && st == SD_OK;) {
+		struct account acc;
+		int64_t bal, cnt;
+		size_t j;
+
+		if ((st = account_load(t, ml[i].account, &bal, &cnt, 1,
+		    err)) != SD_OK)
+			break;
+		for (j = i; j < nl && strcmp(ml[j].account, ml[i].account) == 0;
+		    j++) {
+			if (__builtin_add_overflow(bal, ml[j].amount_fen, &bal) ||
+			    bal > AMOUNT_MAX || bal < -AMOUNT_MAX) {
+				st = sd_err_set(err, SD_EINVAL, "posting: "
+				    "account %s would overflow", ml[j].account);
+				break;
+			}
+			cnt++;
+		}
+		if (st != SD_OK)
+			break;
+		acc.balance = bal;
+		acc.postings = cnt;
+		st = rec_store(t, T_ACCOUNT, ml[i].account,
+		    strlen(ml[i].account), account_f, REC_N(account_f), &acc,
+		    err);
+		i = j;
+	}
+	free(ml);
+	if (st != SD_OK)
+		return st;
+	/* The postings, their ids in order, in bulk with their index. */
+	kv = xcalloc((size_t)np, sizeof *kv);
+	keys = xcalloc((size_t)np, sizeof *keys);
+	off = xcalloc((size_t)np, sizeof *off);
+	for (int i = 0; i < np; i++) {
+		size_t at = recs.len;
+		struct sd_buf one = SD_BUF_INIT;
+
+		sd_rec_begin(&one);
+		sd_rec_int(&one, P_ID, (int64_t)(first + (uint64_t)i));
+		sd_rec_int(&one, P_AT, now);
+		sd_rec_str(&one, P_ACTOR, actor);
+		sd_rec_str(&one, P_MEMO, memo);
+		sd_rec_str(&one, P_REF, p[i].ref);
+		sd_rec_int(&one, P_NLINES, p[i].n);
+		for (int j = 0; j < p[i].n; j++) {
+			sd_rec_str(&one, P_LINE_ACCOUNT, p[i].lines[j].account);
+			sd_rec_int(&one, P_LINE_AMOUNT,
+			    p[i].lines[j].amount_fen);
+		}
+		sd_buf_add(&recs, one.p, one.len);
+		sd_buf_free(&one);
+		off[i] = at;
+		kv[i].vlen = recs.len - at;
+		sd_be64_put(keys[i], first + (uint64_t)i);
+		kv[i].key = keys[i];
+		kv[i].klen = 8;
+	}
+	for (int i = 0; i < np; i++)
+		kv[i].val = recs.p + off[i];
+	st = sd_put_new(t, T_POSTING, kv, (size_t)np, err);
+	free(kv);
+	free(keys);
+	free(off);
+	sd_buf_free(&recs);
+	if (st == SD_OK) {
+		struct many_audit m = { p, first, memo };
+
+		st = audit_write_many(t, actor, "ledger.post", np,
+		    many_audit_row, &m, err);
+	}
 	return st;
 }
 

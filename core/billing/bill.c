@@ -354,77 +354,129 @@ bill_compute(struct sd_txn *t, uint64_t customer, int month, struct sd_bill *b,
 	return SD_OK;
 }
 
+/* A computed bill against the one on file (bill_merge). */
+struct bill_delta {
+	int		had, changed;
+	int64_t		plan, vas, calls;	/* to post */
+};
+
 /*
- * Store a computed bill over the one on file: payments and what was
- * posted carry over, the difference in plan, services and calls is
- * posted, and an unchanged bill is not written at all.
+ * A computed bill over the one on file: payments and what was posted
+ * carry over, the difference in plan, services and calls is to be posted,
+ * and an unchanged bill is not to be written at all.  nb gets the bill's
+ * bytes, old (when given) the stored ones as read (RMW).
+ */
+static int
+bill_merge(struct sd_txn *t, struct sd_bill *b, struct sd_buf *nb,
+    struct sd_buf *old, struct bill_delta *d, struct sd_err *err)
+{
+	struct sd_buf val = SD_BUF_INIT;
+	struct sd_bill o;
+	uint8_t k[12];
+	int st;
+
+	memset(d, 0, sizeof *d);
+	bill_key(k, b->customer, b->month);
+	st = sd_get(t, T_BILL, k, 12, &val, SD_GET_RMW, err);
+	if (st == SD_OK && bill_decode(val.p, val.len, &o) != SD_OK)
+		st = sd_err_set(err, SD_EINTERNAL, "bill %llu/%d: record corrupt",
+		    (unsigned long long)b->customer, b->month);
+	if (st != SD_OK && st != SD_ENOTFOUND) {
+		sd_buf_free(&val);
+		return st;
+	}
+	d->had = st == SD_OK;
+	sd_err_clear(err);
+	if (d->had) {
+		b->paid_fen = o.paid_fen;
+		b->created = o.created;
+		b->posted_plan_fen = o.posted_plan_fen;
+		b->posted_vas_fen = o.posted_vas_fen;
+		b->posted_call_fen = o.posted_call_fen;
+	} else
+		b->created = sd_now();
+	d->plan = b->plan_fee_fen - b->posted_plan_fen;
+	d->vas = b->vas_fee_fen - b->posted_vas_fen;
+	d->calls = b->call_fee_fen - b->posted_call_fen;
+	b->posted_plan_fen = b->plan_fee_fen;
+	b->posted_vas_fen = b->vas_fee_fen;
+	b->posted_call_fen = b->call_fee_fen;
+	sd_buf_reset(nb);
+	bill_encode(b, nb);
+	if (d->had) {
+		struct sd_buf ob = SD_BUF_INIT;
+
+		/* Byte for byte against the stored one as it decodes (a
+		 * field it does not know would not count). */
+		bill_encode(&o, &ob);
+		d->changed = ob.len != nb->len || memcmp(ob.p, nb->p,
+		    nb->len) != 0;
+		sd_buf_free(&ob);
+	} else
+		d->changed = 1;
+	if (old != NULL) {
+		sd_buf_reset(old);
+		sd_buf_add(old, val.p, val.len);
+	}
+	sd_buf_free(&val);
+	return SD_OK;
+}
+
+/* The posting of a bill's difference: lines into l (4), *n of them. */
+static void
+bill_posting(const struct sd_bill *b, const struct bill_delta *d,
+    char acct[32], char ref[32], struct sd_posting_line l[4], int *n)
+{
+	int64_t dp = d->plan, dv = d->vas, dc = d->calls;
+
+	snprintf(acct, 32, "cust:%llu", (unsigned long long)b->customer);
+	snprintf(ref, 32, "bill:%llu:%d", (unsigned long long)b->customer,
+	    b->month);
+	*n = 0;
+	l[(*n)++] = (struct sd_posting_line){ acct, dp + dv + dc };
+	if (dp != 0)
+		l[(*n)++] = (struct sd_posting_line){ "rev:plan", -dp };
+	if (dv != 0)
+		l[(*n)++] = (struct sd_posting_line){ "rev:vas", -dv };
+	if (dc != 0)
+		l[(*n)++] = (struct sd_posting_line){ "rev:calls", -dc };
+	if (dp + dv + dc == 0)		/* moves between kinds only */
+		l[0] = l[--(*n)];
+}
+
+/*
+ * Store a computed bill over the one on file (bill_merge) and post the
+ * difference; an unchanged bill is not written at all.
  */
 int
 bill_apply(struct sd_txn *t, const char *actor, struct sd_bill *b,
     int *changed, int64_t *posted, struct sd_err *err)
 {
-	struct sd_bill old;
-	struct sd_buf ob = SD_BUF_INIT, nb = SD_BUF_INIT;
-	int64_t dp, dv, dc;
+	struct sd_buf nb = SD_BUF_INIT;
+	struct bill_delta d;
 	uint8_t k[12];
-	int st, had;
+	int st;
 
 	*changed = 0;
 	*posted = 0;
-	st = bill_load(t, b->customer, b->month, &old, 1, err);
-	if (st != SD_OK && st != SD_ENOTFOUND)
+	if ((st = bill_merge(t, b, &nb, NULL, &d, err)) != SD_OK ||
+	    !d.changed) {
+		sd_buf_free(&nb);
 		return st;
-	had = st == SD_OK;
-	sd_err_clear(err);
-	if (had) {
-		b->paid_fen = old.paid_fen;
-		b->created = old.created;
-		b->posted_plan_fen = old.posted_plan_fen;
-		b->posted_vas_fen = old.posted_vas_fen;
-		b->posted_call_fen = old.posted_call_fen;
-	} else
-		b->created = sd_now();
-	dp = b->plan_fee_fen - b->posted_plan_fen;
-	dv = b->vas_fee_fen - b->posted_vas_fen;
-	dc = b->call_fee_fen - b->posted_call_fen;
-	b->posted_plan_fen = b->plan_fee_fen;
-	b->posted_vas_fen = b->vas_fee_fen;
-	b->posted_call_fen = b->call_fee_fen;
-	bill_encode(b, &nb);
-	if (had) {
-		bill_encode(&old, &ob);
-		if (ob.len == nb.len && memcmp(ob.p, nb.p, nb.len) == 0) {
-			sd_buf_free(&ob);
-			sd_buf_free(&nb);
-			return SD_OK;		/* byte for byte the same */
-		}
 	}
 	*changed = 1;
 	bill_key(k, b->customer, b->month);
 	st = sd_put(t, T_BILL, k, 12, nb.p, nb.len, 0, err);
-	if (st == SD_OK && (dp != 0 || dv != 0 || dc != 0)) {
+	if (st == SD_OK && (d.plan != 0 || d.vas != 0 || d.calls != 0)) {
 		struct sd_posting_line lines[4];
 		char acct[32], ref[32];
-		int n = 0;
+		int n;
 
-		snprintf(acct, sizeof acct, "cust:%llu",
-		    (unsigned long long)b->customer);
-		snprintf(ref, sizeof ref, "bill:%llu:%d",
-		    (unsigned long long)b->customer, b->month);
-		lines[n++] = (struct sd_posting_line){ acct, dp + dv + dc };
-		if (dp != 0)
-			lines[n++] = (struct sd_posting_line){ "rev:plan", -dp };
-		if (dv != 0)
-			lines[n++] = (struct sd_posting_line){ "rev:vas", -dv };
-		if (dc != 0)
-			lines[n++] = (struct sd_posting_line){ "rev:calls", -dc };
-		if (dp + dv + dc == 0)		/* moves between kinds only */
-			lines[0] = lines[--n];
+		bill_posting(b, &d, acct, ref, lines, &n);
 		st = sd_ledger_post(t, actor, "monthly bill", ref, lines, n, NULL,
 		    err);
-		*posted = dp + dv + dc;
+		*posted = d.plan + d.vas + d.calls;
 	}
-	sd_buf_free(&ob);
 	sd_buf_free(&nb);
 	return st;
 }
@@ -632,11 +684,98 @@ run_start(struct sd_txn *t, void *arg, struct sd_err *err)
 	return SD_OK;
 }
 
+/* A batch's bills and postings, written together (run_txn). */
+struct run_out {
+	struct sd_buf		 vals;		/* new bills, then old ones */
+	struct {
+		uint8_t		 key[12];
+		size_t		 off, len, ooff, olen;
+		int		 had;
+	}			*bill;
+	int			 nbill;
+	struct sd_posting	*post;
+	struct sd_posting_line	(*lines)[4];
+	char			(*acct)[32], (*ref)[32];
+	int			 npost;
+	uint64_t		*enforce;	/* customers whose bill changed */
+	int			 nenforce;
+};
+
+static void
+run_out_init(struct run_out *o)
+{
+	memset(o, 0, sizeof *o);
+	o->bill = xcalloc(RUN_BATCH, sizeof *o->bill);
+	o->post = xcalloc(RUN_BATCH, sizeof *o->post);
+	o->lines = xcalloc(RUN_BATCH, sizeof *o->lines);
+	o->acct = xcalloc(RUN_BATCH, sizeof *o->acct);
+	o->ref = xcalloc(RUN_BATCH, sizeof *o->ref);
+	o->enforce = xcalloc(RUN_BATCH, sizeof *o->enforce);
+}
+
+static void
+run_out_free(struct run_out *o)
+{
+	sd_buf_free(&o->vals);
+	free(o->bill);
+	free(o->post);
+	free(o->lines);
+	free(o->acct);
+	free(o->ref);
+	free(o->enforce);
+}
+
+/* The batch's bills in key order (new ones, then replaced ones), in bulk. */
+static int
+run_write_bills(struct sd_txn *t, struct run_out *o, struct sd_err *err)
+{
+	struct sd_kv *kv = xcalloc((size_t)o->nbill + 1, sizeof *kv);
+	struct sd_kv *old = xcalloc((size_t)o->nbill + 1, sizeof *old);
+	size_t n = 0, m = 0;
+	int st;
+
+	for (int i = 0; i < o->nbill; i++)
+		if (!o->bill[i].had) {
+			kv[n].key = o->bill[i].key;
+			kv[n].klen = 12;
+			kv[n].val = o->vals.p + o->bill[i].off;
+			kv[n].vlen = o->bill[i].len;
+			n++;
+		}
+	st = sd_put_new(t, T_BILL, kv, n, err);
+	for (int i = 0; st == SD_OK && i < o->nbill; i++)
+		if (o->bill[i].had) {
+			kv[m].key = old[m].key = o->bill[i].key;
+			kv[m].klen = old[m].klen = 12;
+			kv[m].val = o->vals.p + o->bill[i].off;
+			kv[m].vlen = o->bill[i].len;
+			old[m].val = o->vals.p + o->bill[i].ooff;
+			old[m].vlen = o->bill[i].olen;
+			m++;
+		}
+	if (st == SD_OK)
+		st = sd_put_replace(t, T_BILL, kv, old, m, err);
+	free(kv);
+	free(old);
+	return st;
+}
+
+/*
+ * One batch of customers: each bill computed and held against the one on
+ * file, then the batch's changed bills written in bulk, their differences
+ * posted at once (ledger_post_many: each account read and written once a
+ * batch), and only then each changed customer's cards suspended or
+ * restored for the balance the postings left.  The same records as
+ * bill_apply and balance_enforce customer by customer, in fewer
+ * operations.
+ */
 static int
 run_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct run_arg *a = arg;
 	uint64_t ids[RUN_BATCH], last = a->after;
+	struct sd_buf nb = SD_BUF_INIT, ob = SD_BUF_INIT;
+	struct run_out o;
 	int n = 0, st;
 
 	memset(&a->batch, 0, sizeof a->batch);
@@ -645,38 +784,67 @@ run_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	    err)) != SD_OK)
 		return st;
 	a->done = n < RUN_BATCH;
+	run_out_init(&o);
 	for (int i = 0; i < n; i++) {
 		struct sd_bill b;
-		int any, changed;
-		int64_t posted;
+		struct bill_delta d;
+		int any;
 
 		if ((st = bill_compute(t, ids[i], a->month, &b, &any, err)) !=
 		    SD_OK)
-			return st;
+			goto out;
 		last = ids[i];
 		if (!any)
 			continue;
-		if ((st = bill_apply(t, a->s->user.login, &b, &changed, &posted,
-		    err)) != SD_OK)
-			return st;
+		if ((st = bill_merge(t, &b, &nb, &ob, &d, err)) != SD_OK)
+			goto out;
 		a->batch.customers++;
-		a->batch.changed += changed;
-		a->batch.posted_fen += posted;
 		a->batch.total_fen += b.total_fen;
-		if (changed && (st = balance_enforce(t, &a->s->core->cfg,
-		    a->s->user.login, ids[i], &a->batch.suspended, err)) != SD_OK)
-			return st;
+		if (!d.changed)
+			continue;
+		a->batch.changed++;
+		o.enforce[o.nenforce++] = ids[i];
+		bill_key(o.bill[o.nbill].key, b.customer, b.month);
+		o.bill[o.nbill].had = d.had;
+		o.bill[o.nbill].off = o.vals.len;
+		o.bill[o.nbill].len = nb.len;
+		sd_buf_add(&o.vals, nb.p, nb.len);
+		o.bill[o.nbill].ooff = o.vals.len;
+		o.bill[o.nbill].olen = ob.len;
+		sd_buf_add(&o.vals, ob.p, ob.len);
+		o.nbill++;
+		if (d.plan != 0 || d.vas != 0 || d.calls != 0) {
+			struct sd_posting *p = &o.post[o.npost];
+
+			bill_posting(&b, &d, o.acct[o.npost], o.ref[o.npost],
+			    o.lines[o.npost], &p->n);
+			p->ref = o.ref[o.npost];
+			p->lines = o.lines[o.npost];
+			a->batch.posted_fen += d.plan + d.vas + d.calls;
+			o.npost++;
+		}
 	}
+	if ((st = run_write_bills(t, &o, err)) != SD_OK ||
+	    (st = ledger_post_many(t, a->s->user.login, "monthly bill", o.post,
+	    o.npost, err)) != SD_OK)
+		goto out;
+	for (int i = 0; i < o.nenforce; i++)
+		if ((st = balance_enforce(t, &a->s->core->cfg, a->s->user.login,
+		    o.enforce[i], &a->batch.suspended, err)) != SD_OK)
+			goto out;
 	a->after = last;
 	if (a->done) {		/* the run is complete with this commit */
 		struct run_mark m = a->mark;
 
 		m.customers = a->r.customers + a->batch.customers;
 		m.total_fen = a->r.total_fen + a->batch.total_fen;
-		if ((st = run_mark_store(t, a->month, &m, err)) != SD_OK)
-			return st;
+		st = run_mark_store(t, a->month, &m, err);
 	}
-	return SD_OK;
+out:
+	run_out_free(&o);
+	sd_buf_free(&nb);
+	sd_buf_free(&ob);
+	return st;
 }
 
 /* A month a run may bill: one that has begun. */
