@@ -65,6 +65,24 @@ int	bill_compute(struct sd_txn *t, uint64_t customer, int month,
 	    struct sd_bill *b, int *any, struct sd_err *err);
 int	bill_apply(struct sd_txn *t, const char *actor, struct sd_bill *b,
 	    int *changed, int64_t *posted, struct sd_err *err);
+/* A computed bill against the one on file (bill_merge). */
+struct bill_delta {
+	int		had, changed;
+	int64_t		plan, vas, calls;	/* to post */
+};
+/*
+ * A computed bill over the one on file: payments and what was posted
+ * carry over, the difference in plan, services and calls is to be posted,
+ * and an unchanged bill is not to be written at all.  nb gets the bill's
+ * bytes, old (when given) the stored ones as read (RMW).
+ */
+int	bill_merge(struct sd_txn *t, struct sd_bill *b, struct sd_buf *nb,
+	    struct sd_buf *old, struct bill_delta *d, struct sd_err *err);
+/* The posting of a bill's difference: lines into l (4), *n of them. */
+void	bill_posting(const struct sd_bill *b, const struct bill_delta *d,
+	    char acct[32], char ref[32], struct sd_posting_line l[4], int *n);
+/* Local midnight of day 1 of YYYYMM. */
+int64_t	month_begin(int month);
 /* The customer's balance from the ledger (credit positive). */
 int	customer_balance(struct sd_txn *t, uint64_t customer, int64_t *bal,
 	    struct sd_err *err);

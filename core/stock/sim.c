@@ -411,6 +411,51 @@ sim_store(struct sd_txn *t, const struct sd_sim *c, int create,
 }
 
 int
+sim_store_many(struct sd_txn *t, const struct sd_sim *c, int n,
+    struct sd_err *err)
+{
+	struct sd_buf olds = SD_BUF_INIT, news = SD_BUF_INIT, val = SD_BUF_INIT;
+	struct sd_kv *rows, *old;
+	size_t *at;
+	int st = SD_OK;
+
+	if (n <= 0)
+		return SD_OK;
+	rows = xcalloc((size_t)n, sizeof *rows);
+	old = xcalloc((size_t)n, sizeof *old);
+	at = xcalloc((size_t)n * 2, sizeof *at);
+	for (int i = 0; i < n && st == SD_OK; i++) {
+		/* The record as stored, for the index entries it had. */
+		if ((st = stock_get(t, T_SIM, c[i].iccid, &val, 1, err)) !=
+		    SD_OK)
+			break;
+		at[2 * i] = olds.len;
+		sd_buf_add(&olds, val.p, val.len);
+		old[i].vlen = val.len;
+		sd_buf_reset(&val);
+		sim_encode(&c[i], &val);
+		at[2 * i + 1] = news.len;
+		sd_buf_add(&news, val.p, val.len);
+		rows[i].vlen = val.len;
+		rows[i].key = old[i].key = c[i].iccid;
+		rows[i].klen = old[i].klen = strlen(c[i].iccid);
+	}
+	for (int i = 0; st == SD_OK && i < n; i++) {
+		old[i].val = olds.p + at[2 * i];
+		rows[i].val = news.p + at[2 * i + 1];
+	}
+	if (st == SD_OK)
+		st = sd_put_replace(t, T_SIM, rows, old, (size_t)n, err);
+	sd_buf_free(&val);
+	sd_buf_free(&olds);
+	sd_buf_free(&news);
+	free(rows);
+	free(old);
+	free(at);
+	return st;
+}
+
+int
 plan_load_cached(struct sd_txn *t, struct plan_cache *pc, const char *code,
     struct sd_plan *p, struct sd_err *err)
 {

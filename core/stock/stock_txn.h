@@ -41,6 +41,11 @@ int	agent_exists(struct sd_txn *t, const char *code, struct sd_err *err);
 int	sim_load(struct sd_txn *t, const char *iccid, struct sd_sim *c, int rmw,
 	    struct sd_err *err);
 
+/* n cards that are on file, stored at once (sd_put_replace: only the
+ * index entries that change); each must differ from the others. */
+int	sim_store_many(struct sd_txn *t, const struct sd_sim *c, int n,
+	    struct sd_err *err);
+
 /* By ICCID (19 or 20 digits) or MSISDN (11). */
 int	sim_load_key(struct sd_txn *t, const char *key, struct sd_sim *c,
 	    int rmw, struct sd_err *err);
