@@ -508,8 +508,17 @@ sd_bill_run(struct sd_session *s, int month,
 	a.done = a.same;
 	if (!a.same)
 		memset(&a.r, 0, sizeof a.r);
+	/*
+	 * Each batch commits without waiting for the disk: the run's audit
+	 * row below commits synced and so writes the log of every batch
+	 * before it (the log is written in order), and the run is durable
+	 * when it reports done.  A crash before that loses only batches a
+	 * rerun makes again (a run is idempotent; the month's mark is in its
+	 * last batch).
+	 */
 	while (!a.done) {
-		if ((st = sd_db_run(s->core->db, run_txn, &a, err)) != SD_OK)
+		if ((st = sd_db_run_nosync(s->core->db, run_txn, &a, err)) !=
+		    SD_OK)
 			return st;
 		a.r.customers += a.batch.customers;
 		a.r.changed += a.batch.changed;
