@@ -326,14 +326,17 @@ int	sd_db_run_nosync(struct sd_db *db, sd_txn_fn fn, void *arg,
  * it reruns fn after a deadlock too (readers take locks): the same rule. */
 int	sd_db_read(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err);
 /*
- * The same, read-only, on a snapshot: every read sees the data as the
- * last commit before it began left it, and takes no read locks, so a
- * check of every table at one moment (verify) neither runs out of locks
- * on a big data directory nor holds writers back.  Writers that change
- * pages meanwhile make copies of them in the cache for it.
+ * The same, with every writer paused: no write transaction is open while
+ * fn runs and none begins until it returns (sd_db_run and
+ * sd_db_run_nosync wait), so everything fn reads, however much, is one
+ * committed state, and its read-committed cursors let go of each page as
+ * they move on: a check of every table at one moment (verify) that a
+ * degree-3 transaction could not make on a big data directory without
+ * running out of locks.  Waits up to wait_ms for the writers to pause
+ * (SD_EREFUSED after).  Not inside a write transaction.
  */
-int	sd_db_snapshot(struct sd_db *db, sd_txn_fn fn, void *arg,
-	    struct sd_err *err);
+int	sd_db_read_still(struct sd_db *db, int wait_ms, sd_txn_fn fn,
+	    void *arg, struct sd_err *err);
 /*
  * Tell the db's notify hook key once this transaction has committed
  * (never when it aborts or is run again): a server wakes whoever waits on

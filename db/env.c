@@ -486,14 +486,6 @@ env_setup(DB_ENV *env, const struct sd_db_opts *o, struct sd_err *err)
 	}
 	if (!o->durable)
 		env->set_flags(env, DB_TXN_WRITE_NOSYNC, 1);
-	/*
-	 * Multiversion pages, so that a snapshot (sd_db_snapshot: verify)
-	 * reads a whole table at one moment without a lock a page.  A page
-	 * is copied only when a writer changes it while a snapshot older
-	 * than its last change is open; with none open, writes go as before.
-	 */
-	if ((ret = env->set_flags(env, DB_MULTIVERSION, 1)) != 0)
-		return sanitize(ret, err, "multiversion");
 	return SD_OK;
 }
 
@@ -700,9 +692,6 @@ backoff(int attempt)
 }
 
 /* ---------------------------------------------------------------- request ids */
-
-/* Transactions that write nothing: no request id, no writers' lock. */
-#define READ_ONLY	(DB_READ_COMMITTED | DB_TXN_SNAPSHOT)
 
 static int	run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
 		    u_int32_t tflags);
@@ -1008,12 +997,12 @@ run_txn(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
 		if (st == SD_OK && attempt == 0 && db->fault_retry > 0 &&
 		    atomic_fetch_sub(&db->fault_retry, 1) > 0)
 			st = sd_err_set(err, SD_ERETRY, "injected deadlock");
-		if (st == SD_OK && req.id[0] && !(tflags & READ_ONLY))
+		if (st == SD_OK && req.id[0] && !(tflags & DB_READ_COMMITTED))
 			st = request_mark(&t, err);
 		if (st == SD_OK) {
 			ret = txn->commit(txn, 0);
 			if (ret == 0) {
-				if (!(tflags & READ_ONLY)) {
+				if (!(tflags & DB_READ_COMMITTED)) {
 					commits++;
 					req.commits += req.id[0] != '\0';
 				}
@@ -1050,7 +1039,7 @@ run(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err,
 {
 	int st;
 
-	if (tflags & READ_ONLY)
+	if (tflags & DB_READ_COMMITTED)
 		return run_txn(db, fn, arg, err, tflags);
 	if (held.db == NULL) {
 		pthread_rwlock_rdlock(&db->writers);
@@ -1114,9 +1103,16 @@ sd_db_read(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err)
 }
 
 int
-sd_db_snapshot(struct sd_db *db, sd_txn_fn fn, void *arg, struct sd_err *err)
+sd_db_read_still(struct sd_db *db, int wait_ms, sd_txn_fn fn, void *arg,
+    struct sd_err *err)
 {
-	return run(db, fn, arg, err, DB_TXN_SNAPSHOT);
+	int st;
+
+	if ((st = sd_db_writers_hold(db, wait_ms, err)) != SD_OK)
+		return st;
+	st = run(db, fn, arg, err, DB_READ_COMMITTED);
+	sd_db_writers_release(db);
+	return st;
 }
 
 /* ---------------------------------------------------------------- records */

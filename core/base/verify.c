@@ -1,7 +1,7 @@
 /*
  * verify.c -- sd_verify: the invariants of DESIGN.md section 4 that exist
- * so far, sixteen kinds of check in one snapshot transaction that writes
- * nothing (sd_verify says why a snapshot).  Here: every posting
+ * so far, sixteen kinds of check of one committed state, read with the
+ * writers paused (sd_verify says why).  Here: every posting
  * balances, every account balance equals the replay of its postings, all
  * balances sum to zero, user records are sane, and every secondary index
  * of every table matches its primary exactly; through core_domains, each domain's share: crm's
@@ -18,6 +18,10 @@
 #include <string.h>
 
 #include "core/base/base_int.h"
+
+/* How long verify waits for the writers to pause (a batch of an import
+ * under way finishes first). */
+#define VERIFY_WAIT_MS	60000
 
 void
 rec_verify_report(struct rec_verify *a, const char *check, int ok, const char *fmt, ...)
@@ -296,19 +300,23 @@ sd_verify(struct sd_session *s, sd_verify_cb cb, void *arg, struct sd_err *err)
 	memset(&a, 0, sizeof a);
 	rowbuf_init(&a.rows, sizeof(struct sd_verify_row), NULL);
 	/*
-	 * One snapshot: a balance and the postings replayed against it, the
-	 * usage and the calls summed against it, an index and its table must
-	 * come from one moment, even while cashiers post and imports run.
-	 * Every read of the transaction sees the data as the last commit
-	 * before it began left it (multiversion pages, db/env.c), so each
-	 * check holds or fails for that one committed state, exactly as if
-	 * writers had stopped, and no transaction is seen half.  It takes no
-	 * read lock a page: a degree-3 transaction held one for every page
-	 * it read until the end, and on a data directory of 3M call records
-	 * ran out of the lock table (200000) before it was half through;
-	 * its locks also held every writer back for the whole check.
+	 * One committed state: a balance and the postings replayed against
+	 * it, the usage and the calls summed against it, an index and its
+	 * table must come from one moment, even while cashiers post and
+	 * imports run.  The writers are paused for the check (each waits
+	 * at its next transaction; one under way finishes first), so
+	 * nothing changes while it reads, and each check holds or fails
+	 * for that one state exactly; its read-committed cursors let go of
+	 * every page as they move on.  A degree-3 transaction made the
+	 * same promise with a read lock a page kept to the end, and on a
+	 * data directory of 3M call records it ran out of the lock table
+	 * (200000 locks) before it was half through.  (Multiversion pages,
+	 * the other way to read one moment without locks, copied a page at
+	 * every transaction's first write to it, check or no check, and
+	 * pushed old copies out to freezer files under a CDR import.)
 	 */
-	if ((st = sd_db_snapshot(s->core->db, verify_txn, &a, err)) != SD_OK) {
+	if ((st = sd_db_read_still(s->core->db, VERIFY_WAIT_MS, verify_txn,
+	    &a, err)) != SD_OK) {
 		rowbuf_free(&a.rows);
 		return -1;
 	}
