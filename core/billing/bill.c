@@ -252,11 +252,42 @@ adjustments(struct sd_txn *t, struct sd_bill *b, struct sd_err *err)
 }
 
 struct compute_arg {
-	struct sd_bill	*b;
-	int64_t		 from, to;	/* the month */
-	int		 ndays;
-	int		 any;
+	struct sd_bill		*b;
+	struct bill_ctx		*c;
+	int64_t			 from, to;	/* the month */
+	int			 ndays;
+	int			 any;
 };
+
+void
+bill_ctx_init(struct bill_ctx *c, int month)
+{
+	memset(c, 0, sizeof *c);
+	c->month = month;
+	c->from = month_begin(month);
+	c->to = month_begin(next_month(month));
+	c->ndays = mday(c->to - 1);
+}
+
+/* A plan through the context: each read once (plans change only in
+ * transactions of their own, never inside this one). */
+static int
+ctx_plan(struct sd_txn *t, struct bill_ctx *c, const char *code,
+    struct sd_plan *p, struct sd_err *err)
+{
+	int st;
+
+	for (int i = 0; i < c->nplans; i++)
+		if (strcmp(c->plans[i].code, code) == 0) {
+			*p = c->plans[i];
+			return SD_OK;
+		}
+	if ((st = plan_load(t, code, p, err)) == SD_OK &&
+	    c->nplans < (int)(sizeof c->plans / sizeof c->plans[0]) &&
+	    strcmp(p->code, code) == 0)
+		c->plans[c->nplans++] = *p;
+	return st;
+}
 
 /* One subscription's lines on the bill: plan, services, calls, the card. */
 static int
@@ -280,7 +311,7 @@ bill_sub(struct sd_txn *t, const struct sd_subscription *u, void *arg,
 	days = mday(last) - (u->from > a->from ? mday(u->from) : 1) + 1;
 	if (b->phone[0] == '\0')
 		sd_strlcpy(b->phone, u->msisdn, sizeof b->phone);
-	st = plan_load(t, u->plan, &p, err);
+	st = ctx_plan(t, a->c, u->plan, &p, err);
 	if (st != SD_OK) {
 		return st == SD_ENOTFOUND ? sd_err_set(err, SD_EINTERNAL,
 		    "plan %s of %s is missing", u->plan, u->msisdn) : st;
@@ -330,12 +361,21 @@ int
 bill_compute(struct sd_txn *t, uint64_t customer, int month, struct sd_bill *b,
     int *any, struct sd_err *err)
 {
-	struct compute_arg a = { b, month_begin(month),
-	    month_begin(next_month(month)), 0, 0 };
+	struct bill_ctx c;
+
+	bill_ctx_init(&c, month);
+	return bill_compute_in(t, &c, customer, b, any, err);
+}
+
+int
+bill_compute_in(struct sd_txn *t, struct bill_ctx *c, uint64_t customer,
+    struct sd_bill *b, int *any, struct sd_err *err)
+{
+	struct compute_arg a = { b, c, c->from, c->to, c->ndays, 0 };
 	struct sd_customer cu;
+	int month = c->month;
 	int st;
 
-	a.ndays = mday(a.to - 1);
 	memset(b, 0, sizeof *b);
 	*any = 0;
 	b->customer = customer;

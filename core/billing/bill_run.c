@@ -389,6 +389,7 @@ run_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	uint64_t ids[RUN_BATCH], last = a->after;
 	struct sd_buf nb = SD_BUF_INIT, ob = SD_BUF_INIT;
 	struct run_out o;
+	struct bill_ctx ctx;
 	int n = 0, st;
 
 	memset(&a->batch, 0, sizeof a->batch);
@@ -398,12 +399,13 @@ run_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		return st;
 	a->done = n < RUN_BATCH;
 	run_out_init(&o);
+	bill_ctx_init(&ctx, a->month);
 	for (int i = 0; i < n; i++) {
 		struct sd_bill b;
 		struct bill_delta d;
 		int any;
 
-		if ((st = bill_compute(t, ids[i], a->month, &b, &any, err)) !=
+		if ((st = bill_compute_in(t, &ctx, ids[i], &b, &any, err)) !=
 		    SD_OK)
 			goto out;
 		last = ids[i];

@@ -61,6 +61,18 @@ int	printjob_decode(const void *p, size_t n, struct printjob *j);
 #define DEBT_REASON "欠费停机"
 /* A bill's key: be64 customer, then YYYYMM big-endian. */
 void	bill_key(uint8_t k[12], uint64_t customer, int month);
+/* What the bills of one month share in a transaction: the month's
+ * bounds, the plans read so far (bill_compute_in). */
+struct bill_ctx {
+	int		month;
+	int64_t		from, to;
+	int		ndays;
+	int		nplans;
+	struct sd_plan	plans[8];
+};
+void	bill_ctx_init(struct bill_ctx *c, int month);
+int	bill_compute_in(struct sd_txn *t, struct bill_ctx *c,
+	    uint64_t customer, struct sd_bill *b, int *any, struct sd_err *err);
 int	bill_compute(struct sd_txn *t, uint64_t customer, int month,
 	    struct sd_bill *b, int *any, struct sd_err *err);
 int	bill_apply(struct sd_txn *t, const char *actor, struct sd_bill *b,
