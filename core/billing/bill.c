@@ -254,6 +254,7 @@ adjustments(struct sd_txn *t, struct sd_bill *b, struct sd_err *err)
 struct compute_arg {
 	struct sd_bill		*b;
 	struct bill_ctx		*c;
+	struct bill_cards	*cards;		/* or NULL */
 	int64_t			 from, to;	/* the month */
 	int			 ndays;
 	int			 any;
@@ -302,6 +303,13 @@ bill_sub(struct sd_txn *t, const struct sd_subscription *u, void *arg,
 	int days, ndays = a->ndays, st;
 	char text[97];
 
+	if (a->cards != NULL && u->ended == 0 && a->cards->n >= 0) {
+		if (a->cards->n < BILL_CARDS)
+			sd_strlcpy(a->cards->iccid[a->cards->n++], u->iccid,
+			    sizeof a->cards->iccid[0]);
+		else
+			a->cards->n = -1;
+	}
 	if (u->from >= a->to || (u->ended != 0 && u->ended <= a->from))
 		return SD_OK;
 	a->any = 1;
@@ -364,19 +372,21 @@ bill_compute(struct sd_txn *t, uint64_t customer, int month, struct sd_bill *b,
 	struct bill_ctx c;
 
 	bill_ctx_init(&c, month);
-	return bill_compute_in(t, &c, customer, b, any, err);
+	return bill_compute_in(t, &c, customer, b, any, NULL, err);
 }
 
 int
 bill_compute_in(struct sd_txn *t, struct bill_ctx *c, uint64_t customer,
-    struct sd_bill *b, int *any, struct sd_err *err)
+    struct sd_bill *b, int *any, struct bill_cards *cards, struct sd_err *err)
 {
-	struct compute_arg a = { b, c, c->from, c->to, c->ndays, 0 };
+	struct compute_arg a = { b, c, cards, c->from, c->to, c->ndays, 0 };
 	struct sd_customer cu;
 	int month = c->month;
 	int st;
 
 	memset(b, 0, sizeof *b);
+	if (cards != NULL)
+		cards->n = 0;
 	*any = 0;
 	b->customer = customer;
 	b->month = month;

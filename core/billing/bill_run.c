@@ -108,10 +108,12 @@ enforce_sub(struct sd_txn *t, const struct sd_subscription *u, void *arg,
 	return SD_OK;
 }
 
+/* With cards (those of its running subscriptions, as its bill was
+ * computed in this transaction), no walk of the subscriptions again. */
 static int
 enforce(struct sd_txn *t, const struct sd_config *cfg, const char *actor,
     uint64_t customer, long *suspended, struct enforce_many *many,
-    struct sd_err *err)
+    const struct bill_cards *cards, struct sd_err *err)
 {
 	struct enforce_arg a = { actor, 0, 0, suspended, many };
 	int st;
@@ -119,14 +121,24 @@ enforce(struct sd_txn *t, const struct sd_config *cfg, const char *actor,
 	if ((st = customer_balance(t, customer, &a.bal, err)) != SD_OK)
 		return st;
 	a.owe = a.bal < -cfg->credit_limit_fen;
-	return subs_each(t, customer, enforce_sub, &a, err);
+	if (cards == NULL || cards->n < 0)
+		return subs_each(t, customer, enforce_sub, &a, err);
+	for (int i = 0; i < cards->n; i++) {
+		struct sd_subscription u;
+
+		memset(&u, 0, sizeof u);
+		sd_strlcpy(u.iccid, cards->iccid[i], sizeof u.iccid);
+		if ((st = enforce_sub(t, &u, &a, err)) != SD_OK)
+			return st;
+	}
+	return SD_OK;
 }
 
 int
 balance_enforce(struct sd_txn *t, const struct sd_config *cfg,
     const char *actor, uint64_t customer, long *suspended, struct sd_err *err)
 {
-	return enforce(t, cfg, actor, customer, suspended, NULL, err);
+	return enforce(t, cfg, actor, customer, suspended, NULL, NULL, err);
 }
 
 /* The audit rows of one kind (suspend or restore) of m's cards. */
@@ -308,6 +320,7 @@ struct run_out {
 	char			(*acct)[32], (*ref)[32];
 	int			 npost;
 	uint64_t		*enforce;	/* customers whose bill changed */
+	struct bill_cards	*ecards;	/* and their cards */
 	int			 nenforce;
 	struct enforce_many	 cards;		/* theirs to change */
 };
@@ -322,6 +335,7 @@ run_out_init(struct run_out *o)
 	o->acct = xcalloc(RUN_BATCH, sizeof *o->acct);
 	o->ref = xcalloc(RUN_BATCH, sizeof *o->ref);
 	o->enforce = xcalloc(RUN_BATCH, sizeof *o->enforce);
+	o->ecards = xcalloc(RUN_BATCH, sizeof *o->ecards);
 }
 
 static void
@@ -334,6 +348,7 @@ run_out_free(struct run_out *o)
 	free(o->acct);
 	free(o->ref);
 	free(o->enforce);
+	free(o->ecards);
 	free(o->cards.cards);
 	free(o->cards.txt);
 }
@@ -405,8 +420,8 @@ run_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		struct bill_delta d;
 		int any;
 
-		if ((st = bill_compute_in(t, &ctx, ids[i], &b, &any, err)) !=
-		    SD_OK)
+		if ((st = bill_compute_in(t, &ctx, ids[i], &b, &any,
+		    &o.ecards[o.nenforce], err)) != SD_OK)
 			goto out;
 		last = ids[i];
 		if (!any)
@@ -445,7 +460,8 @@ run_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		goto out;
 	for (int i = 0; i < o.nenforce; i++)
 		if ((st = enforce(t, &a->s->core->cfg, a->s->user.login,
-		    o.enforce[i], &a->batch.suspended, &o.cards, err)) != SD_OK)
+		    o.enforce[i], &a->batch.suspended, &o.cards, &o.ecards[i],
+		    err)) != SD_OK)
 			goto out;
 	if ((st = enforce_write(t, a->s->user.login, &o.cards, err)) != SD_OK)
 		goto out;

@@ -70,9 +70,17 @@ struct bill_ctx {
 	int		nplans;
 	struct sd_plan	plans[8];
 };
+/* The cards of a customer's running subscriptions, as bill_compute_in
+ * saw them (n -1: more than it keeps). */
+#define BILL_CARDS 8
+struct bill_cards {
+	int	n;
+	char	iccid[BILL_CARDS][SD_ICCID_MAX + 1];
+};
 void	bill_ctx_init(struct bill_ctx *c, int month);
 int	bill_compute_in(struct sd_txn *t, struct bill_ctx *c,
-	    uint64_t customer, struct sd_bill *b, int *any, struct sd_err *err);
+	    uint64_t customer, struct sd_bill *b, int *any,
+	    struct bill_cards *cards, struct sd_err *err);
 int	bill_compute(struct sd_txn *t, uint64_t customer, int month,
 	    struct sd_bill *b, int *any, struct sd_err *err);
 int	bill_apply(struct sd_txn *t, const char *actor, struct sd_bill *b,
