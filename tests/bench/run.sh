@@ -393,6 +393,10 @@ bill_ms=$(( ($(ms) - t) / 1000000 ))
 t=$(ms)
 build/bin/simdeskctl -D "$D" bill run 2026-10 >/dev/null </dev/null
 rebill_ms=$(( ($(ms) - t) / 1000000 ))
+# verify on the whole directory (issue 18: it ran out of locks here).
+t=$(ms)
+if build/bin/simdeskctl -D "$D" verify >"$W/verify" 2>&1 </dev/null; then verify_ok=ok; else verify_ok="FAILED: $(grep -v '^ok' "$W/verify" | head -1)"; fi
+verify_ms=$(( ($(ms) - t) / 1000000 ))
 
 # The same in SQLite: import, longest-prefix rating in SQL, grouped totals.
 Q2="$W/bref.db"
@@ -448,6 +452,7 @@ printf '%-44s %11s KB\n' "simdeskctl cdr import max RSS" "$(cat "$W/cdrrss")"
 printf '%-44s %11s KB %14s\n' "simdeskd max RSS through the import" "$cdr_srss" "(target 204800)"
 printf '%-44s %11s ms %11s ms %9s\n' "bill run, $SUBS subscribers, $C3 CDRs" "$bill_ms" "$ref_bill_ms" "$(ratio "$bill_ms" "$ref_bill_ms")"
 printf '%-44s %11s ms %14s\n' "  the same run again (nothing changes)" "$rebill_ms" "(target 500)"
+printf '%-44s %11s ms %14s\n' "verify, the whole directory" "$verify_ms" "$verify_ok"
 
 # ---------------------------------------------------------------- backups
 # Of the same data directory: beside tar cf, and the writers meanwhile
