@@ -44,5 +44,12 @@ SIMDESK_USER=zhou simdeskctl pay 13912345678 5 --method cash >/dev/null
 t_ok "a payment on the old data" $?
 SIMDESK_USER=qian simdeskctl note add 13912345678 "回访" >/dev/null
 t_ok "a note on the old data" $?
+# A bill run: the old directory has no run's mark (issue 18), so the first
+# is a whole run; the second finds nothing changed since it.
+t_rc 0 "a bill run on the old data" simdeskctl --json bill run 2026-12
+t_rc 0 "... and again" simdeskctl --json bill run 2026-12
+t_grep "... nothing changed or posted" '"changed": 0, "posted_fen": 0' "$T_DIR/out"
+[ "$(simdeskctl audit list --op bill.run | grep -c 'nothing billed changed since the last run')" = 1 ]
+t_ok "... the second, not the first, found nothing changed since the last run" $?
 simdeskctl verify >/dev/null
 t_ok "verify passes after new work" $?
