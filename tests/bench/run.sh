@@ -388,8 +388,9 @@ cdr_srss=$(awk '/VmHWM/ { print $2 }' /proc/"$(cut -d' ' -f1 "$D/simdeskd.pid")"
 cdrgen "$C1" $((C3 - C1)) >"$W/cdr2.csv"
 build/bin/simdeskctl -D "$D" cdr import "$W/cdr2.csv" --format asterisk >/dev/null </dev/null
 t=$(ms)
-build/bin/simdeskctl -D "$D" bill run 2026-10 >/dev/null </dev/null
+build/bin/simdeskctl -D "$D" --json bill run 2026-10 >"$W/billrun" </dev/null
 bill_ms=$(( ($(ms) - t) / 1000000 ))
+bill_fen=$(grep -oE '"posted_fen": -?[0-9]+' "$W/billrun" | grep -oE -- '-?[0-9]+$')
 t=$(ms)
 build/bin/simdeskctl -D "$D" bill run 2026-10 >/dev/null </dev/null
 rebill_ms=$(( ($(ms) - t) / 1000000 ))
@@ -409,7 +410,7 @@ CREATE TEMP TABLE r(prefix, per_minute, first_block, increment, bundle);
 INSERT INTO rate SELECT prefix, CAST(round(per_minute * 100000) AS INTEGER), first_block, increment, bundle FROM r;
 CREATE TABLE sub(id INTEGER PRIMARY KEY, msisdn TEXT UNIQUE, customer INTEGER, plan TEXT, monthly INTEGER);
 CREATE TABLE cdr(id INTEGER PRIMARY KEY, uniq TEXT UNIQUE, msisdn TEXT, dst TEXT, start TEXT, billsec INTEGER,
-    sub INTEGER, per_min INTEGER, billable INTEGER, cost INTEGER);
+    sub INTEGER, prefix TEXT, cost INTEGER);
 CREATE INDEX cdr_msisdn ON cdr(msisdn, start);
 CREATE TABLE bill(customer INTEGER, month TEXT, plan_fee INTEGER, call_fee INTEGER, total INTEGER, PRIMARY KEY(customer, month));
 SQL
@@ -422,14 +423,37 @@ CREATE TEMP TABLE raw(accountcode, src, dst, dcontext, clid, channel, dstchannel
     duration, billsec, disposition, amaflags, uniqueid, userfield);
 .import $1 raw
 BEGIN;
-INSERT OR IGNORE INTO cdr(uniq, msisdn, dst, start, billsec, sub, per_min)
+INSERT OR IGNORE INTO cdr(uniq, msisdn, dst, start, billsec, sub, prefix)
     SELECT uniqueid, src, dst, start, CAST(billsec AS INTEGER), (SELECT id FROM sub WHERE msisdn = src),
-        (SELECT per_min FROM rate WHERE prefix IN (substr(dst, 1, 1), substr(dst, 1, 2), substr(dst, 1, 3),
+        (SELECT prefix FROM rate WHERE prefix IN (substr(dst, 1, 1), substr(dst, 1, 2), substr(dst, 1, 3),
             substr(dst, 1, 4), substr(dst, 1, 5)) ORDER BY length(prefix) DESC LIMIT 1)
     FROM raw;
-UPDATE cdr SET billable = CASE WHEN billsec <= 0 THEN 0 WHEN billsec <= 60 THEN 60 ELSE 60 + ((billsec - 1) / 60) * 60 END
-    WHERE billable IS NULL;
-UPDATE cdr SET cost = (billable * per_min + 59999) / 60000 WHERE cost IS NULL;
+-- As simdesk rates: the plan's 100 minutes go first, to bundle rates, in
+-- the order the calls came in, whole minutes a call; the rest of a call
+-- is billed as a call of its own in the rate's blocks, rounded up once.
+CREATE TEMP TABLE used AS SELECT o.sub AS sub, min(100, sum(CASE WHEN o.billsec > 0 AND r.bundle = 'yes'
+	THEN (o.billsec + 59) / 60 ELSE 0 END)) AS m
+    FROM cdr o JOIN rate r ON r.prefix = o.prefix WHERE o.cost IS NOT NULL GROUP BY o.sub;
+CREATE UNIQUE INDEX temp.used_sub ON used(sub);
+CREATE TEMP TABLE costs(id INTEGER PRIMARY KEY, cost INTEGER);
+INSERT INTO costs WITH c AS (
+	SELECT cdr.id, cdr.sub, cdr.billsec, r.per_min, r.first, r.inc,
+	    CASE WHEN cdr.billsec > 0 AND r.bundle = 'yes' THEN (cdr.billsec + 59) / 60 ELSE 0 END AS need
+	FROM cdr JOIN rate r ON r.prefix = cdr.prefix WHERE cdr.cost IS NULL
+), w AS (
+	SELECT c.*, max(0, 100 - coalesce(u.m, 0)
+	    - coalesce(sum(need) OVER (PARTITION BY c.sub ORDER BY c.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)) AS lft
+	FROM c LEFT JOIN used u ON u.sub = c.sub
+), x AS (
+	SELECT id, per_min, first, inc, CASE WHEN billsec <= 0 THEN 0 WHEN need > 0 AND lft >= need THEN 0
+	    WHEN need > 0 THEN billsec - 60 * lft ELSE billsec END AS rest FROM w
+)
+SELECT id, CASE WHEN rest <= 0 THEN 0 ELSE
+	((CASE WHEN rest <= first THEN first ELSE first + (rest - first + inc - 1) / inc * inc END) * per_min + 59999) / 60000 END
+    FROM x;
+UPDATE cdr SET cost = (SELECT cost FROM costs WHERE costs.id = cdr.id) WHERE cost IS NULL;
+DROP TABLE costs;
+DROP TABLE used;
 COMMIT;
 SQL
 }
@@ -443,6 +467,7 @@ sqlite3 "$Q2" "PRAGMA synchronous=FULL; BEGIN;
     FROM sub s LEFT JOIN (SELECT sub, sum(cost) AS fee FROM cdr WHERE start LIKE '2026-10%' GROUP BY sub) c ON c.sub = s.id;
     COMMIT;"
 ref_bill_ms=$(( ($(ms) - t) / 1000000 ))
+ref_bill_fen=$(sqlite3 "$Q2" "SELECT sum(total) FROM bill WHERE month = '2026-10';")
 printf '\n%-44s %14s %14s %9s\n' "figure" "simdesk" "sqlite3" "ratio"
 printf '%-44s %11s ms %11s ms %9s\n' "import + rate $C1 CDRs (durable)" "$cdr_ms" "$ref_cdr_ms" "$(ratio "$cdr_ms" "$ref_cdr_ms")"
 printf '%-44s %11s/s %11s/s %9s\n' "  = CDRs per second (target 200000)" \
@@ -451,6 +476,8 @@ printf '%-44s %11s/s %11s/s %9s\n' "  = CDRs per second (target 200000)" \
 printf '%-44s %11s KB\n' "simdeskctl cdr import max RSS" "$(cat "$W/cdrrss")"
 printf '%-44s %11s KB %14s\n' "simdeskd max RSS through the import" "$cdr_srss" "(target 204800)"
 printf '%-44s %11s ms %11s ms %9s\n' "bill run, $SUBS subscribers, $C3 CDRs" "$bill_ms" "$ref_bill_ms" "$(ratio "$bill_ms" "$ref_bill_ms")"
+if [ "$bill_fen" = "$ref_bill_fen" ]; then bill_tot="totals match: $bill_fen fen"; else bill_tot="totals DIFFER: ours $bill_fen fen, sqlite3 $ref_bill_fen fen"; fi
+printf '%-44s %s\n' "  the month's bills, both" "$bill_tot"
 printf '%-44s %11s ms %14s\n' "  the same run again (nothing changes)" "$rebill_ms" "(target 500)"
 printf '%-44s %11s ms %14s\n' "verify, the whole directory" "$verify_ms" "$verify_ok"
 
