@@ -402,7 +402,9 @@ sd_tariff_import(struct sd_session *s, const char *code, const char *file,
     struct sd_err *err)
 {
 	static const char *const required[] = { "prefix", "per_minute", NULL };
-	struct table_batch b;
+	struct table_batch b = { .s = s, .t = t, .file = file,
+	    .op = "tariff.import", .what = "rates", .row = rateimp_row,
+	    .ctx = (void *)code };
 	struct sd_tariff tf;
 	int st;
 
@@ -410,16 +412,6 @@ sd_tariff_import(struct sd_session *s, const char *code, const char *file,
 	if ((st = sd_authorize(s, SD_OP_TARIFF_EDIT, code, err)) != SD_OK ||
 	    (st = sd_tariff_get(s, code, &tf, err)) != SD_OK)
 		return st;
-	if (t->nrows < 1)
-		return sd_err_set(err, SD_EINVAL, "%s: empty", file);
-	memset(&b, 0, sizeof b);
-	b.s = s;
-	b.t = t;
-	b.file = file;
-	b.op = "tariff.import";
-	b.what = "rates";
-	b.row = rateimp_row;
-	b.ctx = (void *)code;
 	if ((st = batch_columns(&b, rate_cols, 8, required, err)) != SD_OK)
 		return st;
 	return batch_run(&b, rejects, r, err);

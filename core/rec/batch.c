@@ -18,6 +18,8 @@ batch_columns(struct table_batch *b, const char *const *names, int n,
 {
 	const struct sd_table *t = b->t;
 
+	if (t->nrows < 1)
+		return sd_err_set(err, SD_EINVAL, "%s: empty", b->file);
 	for (int k = 0; k < n && k < BATCH_COLS; k++) {
 		b->col[k] = -1;
 		for (int c = 0; c < t->ncells[0]; c++)

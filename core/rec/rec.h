@@ -244,7 +244,9 @@ struct table_batch {
 	}			 seen[2];
 };
 
-/* Find the columns names[0..n) in the header; required ones must be. */
+/* Find the columns names[0..n) in the header; required ones must be.
+ * A table without even a header is refused ("FILE: empty").  A caller
+ * fills the batch with a designated initializer (the rest zero). */
 int	batch_columns(struct table_batch *b, const char *const *names, int n,
 	    const char *const *required, struct sd_err *err);
 /* The cell of row r under names[k], or NULL. */

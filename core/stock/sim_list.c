@@ -332,25 +332,16 @@ sd_sim_import(struct sd_session *s, const char *file, const struct sd_table *t,
 {
 	static const char *const required[] = { "iccid", "msisdn", "plan",
 	    NULL };
-	struct table_batch b;
-	struct plan_cache plans;
+	struct plan_cache plans = { 0 };
+	/* optimistic: sd_put_new checks the keys in bulk */
+	struct table_batch b = { .s = s, .t = t, .file = file,
+	    .op = "sim.import", .what = "cards", .row = simimp_row,
+	    .ctx = &plans, .optimistic = 1 };
 	int st;
 
 	memset(r, 0, sizeof *r);
-	memset(&plans, 0, sizeof plans);
 	if ((st = sd_authorize(s, SD_OP_SIM_ADD, file, err)) != SD_OK)
 		return st;
-	memset(&b, 0, sizeof b);
-	b.s = s;
-	b.t = t;
-	b.file = file;
-	b.op = "sim.import";
-	b.what = "cards";
-	b.row = simimp_row;
-	b.ctx = &plans;
-	b.optimistic = 1;	/* sd_put_new checks the keys in bulk */
-	if (t->nrows < 1)
-		return sd_err_set(err, SD_EINVAL, "%s: empty", file);
 	if ((st = batch_columns(&b, sim_cols, 8, required, err)) != SD_OK)
 		return st;
 	return batch_run(&b, rejects, r, err);

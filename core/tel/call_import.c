@@ -177,26 +177,15 @@ sd_call_import(struct sd_session *s, const char *file,
 {
 	static const char *const required[] = { "start", "direction",
 	    "number", NULL };
-	struct table_batch b;
-	struct callfile cf;
+	struct callfile cf = { 0 };
+	struct table_batch b = { .s = s, .t = t, .file = file,
+	    .op = "call.import", .what = "calls", .row = callfile_row,
+	    .ctx = &cf, .progress = progress, .progress_arg = progress_arg };
 	int st;
 
 	memset(r, 0, sizeof *r);
-	memset(&cf, 0, sizeof cf);
 	if ((st = sd_authorize(s, SD_OP_CALL_IMPORT, file, err)) != SD_OK)
 		return st;
-	if (t->nrows < 1)
-		return sd_err_set(err, SD_EINVAL, "%s: empty", file);
-	memset(&b, 0, sizeof b);
-	b.s = s;
-	b.t = t;
-	b.file = file;
-	b.op = "call.import";
-	b.what = "calls";
-	b.row = callfile_row;
-	b.ctx = &cf;
-	b.progress = progress;
-	b.progress_arg = progress_arg;
 	if ((st = batch_columns(&b, callcols, 10, required, err)) != SD_OK)
 		return st;
 	/* One block of call numbers for the file. */
