@@ -13,6 +13,7 @@
 #include "core/billing/billing.h"
 #include "core/tel/tel.h"
 #include "core/money/money.h"
+#include "core/report/report.h"
 #include "core/ops/ops.h"
 #include "core/rpc/rpc.h"
 

@@ -5,7 +5,7 @@
  */
 #include <pthread.h>
 
-#include "core/money/money_txn.h"
+#include "core/report/report_txn.h"
 #include "core/ops/ops.h"
 
 static const struct sd_table_def rec_tables[1] = {
@@ -20,17 +20,30 @@ const struct core_domain core_domains[] = {
 	{ "billing", SD_T_BILLING, 9, billing_tables, billing_verify },
 	{ "tel", SD_T_TEL, 7, tel_tables, NULL },
 	{ "money", SD_T_MONEY, 7, money_tables, money_verify },
+	{ "report", SD_T_REPORT, 2, report_tables, report_verify },
 };
 const int core_ndomains = (int)(sizeof core_domains / sizeof core_domains[0]);
+
+/* A card sold: money's commission, then report's rollup. */
+static int
+card_activated(struct sd_txn *t, const char *actor,
+    const struct sd_subscription *u, struct sd_err *err)
+{
+	int st = money_card_activated(t, actor, u, err);
+
+	return st != SD_OK ? st : report_card_activated(t, actor, u, err);
+}
 
 const struct core_hooks core_hooks = {
 	.agent_exists = agent_exists,
 	.tariff_exists = tariff_exists,
-	.card_activated = money_card_activated,
+	.card_activated = card_activated,
 	.card_ended = money_card_ended,
 	.order_delivered = money_order_delivered,
 	.bill_paid = money_bill_paid,
 	.receipt_voided = money_receipt_voided,
+	.call_ended = report_call_ended,
+	.opened = report_opened,
 	.keeps_logs = sd_backup_keeps_logs,
 };
 

@@ -49,7 +49,7 @@ print_cell(FILE *f, const char *s, int width, int right, int last)
 void
 out_table_print(struct out_table *t, FILE *f)
 {
-	int width[16];
+	int width[OUT_COLS_MAX];
 
 	for (int i = 0; i < t->ncols; i++) {
 		width[i] = sd_width(t->heads[i]);
@@ -168,6 +168,13 @@ json_str(struct out_json *j, const char *key, const char *v)
 {
 	json_sep(j, key);
 	json_escape(j->f, v != NULL ? v : "");
+}
+
+void
+json_null(struct out_json *j, const char *key)
+{
+	json_sep(j, key);
+	fputs("null", j->f);
 }
 
 void

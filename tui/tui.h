@@ -298,6 +298,9 @@ int	cmd_call_dtmf(struct ctl_ctx *c);
 int	cmd_presence_list(struct ctl_ctx *c);
 int	cmd_call_stats(struct ctl_ctx *c);
 int	cmd_call_import(struct ctl_ctx *c);
+int	cmd_report_calls(struct ctl_ctx *c);
+int	cmd_report_sales(struct ctl_ctx *c);
+int	cmd_report_rebuild(struct ctl_ctx *c);
 int	cmd_sms_send(struct ctl_ctx *c);
 int	cmd_sms_list(struct ctl_ctx *c);
 int	cmd_sms_decode(struct ctl_ctx *c);
@@ -319,10 +322,11 @@ int	ctl_run_local(struct ctl_ctx *c);
 /* ---------------------------------------------------------------- output */
 
 /* A table for people: columns aligned by display width. */
+#define OUT_COLS_MAX	24
 struct out_table {
 	int		 ncols;
-	const char	*heads[16];
-	int		 right[16];	/* right-align (numbers, money) */
+	const char	*heads[OUT_COLS_MAX];
+	int		 right[OUT_COLS_MAX];	/* right-align (numbers, money) */
 	int		 nrows;
 	int		 cap;
 	char		**cells;	/* nrows * ncols owned strings */
@@ -348,6 +352,7 @@ void	json_arr_open(struct out_json *j, const char *key);
 void	json_arr_close(struct out_json *j);
 void	json_str(struct out_json *j, const char *key, const char *v);
 void	json_int(struct out_json *j, const char *key, long long v);
+void	json_null(struct out_json *j, const char *key);
 void	json_bool(struct out_json *j, const char *key, int v);
 
 /* A list command's output: a table, or with --json an array of objects. */
@@ -367,6 +372,40 @@ void	json_end(struct out_json *j);
 void	out_user_json(struct out_json *j, const struct sd_user *u);
 void	out_customer_json(struct out_json *j, const struct sd_customer *c);
 void	out_ticket_json(struct out_json *j, const struct sd_ticket *t);
+
+/*
+ * A report as a table of typed columns (cmd_report.c): what the CLI
+ * prints aligned or as JSON, and what an export writes with real number
+ * cells.  Cells are row-major, ncols a row.
+ */
+enum rep_type { REP_TEXT, REP_COUNT, REP_FEN, REP_SECONDS, REP_PERMILLE };
+#define REP_COLS_MAX	OUT_COLS_MAX
+struct rep_col {
+	const char	*key;		/* JSON's name: "talk_s", "revenue_fen" */
+	const char	*head;		/* the table's head: "TALK" */
+	int		 type;
+};
+struct rep_cell {
+	char		 text[72];	/* REP_TEXT */
+	int64_t		 v;		/* the others: count, fen, seconds,
+					 * per mille */
+	int		 null;		/* no value (a change from nothing) */
+};
+struct rep_table {
+	int		 ncols, nrows;
+	struct rep_col	 cols[REP_COLS_MAX];
+	struct rep_cell	*cells;
+};
+void	rep_table_init(struct rep_table *t);
+void	rep_col(struct rep_table *t, const char *key, const char *head,
+	    int type);
+/* A new row of ncols zeroed cells (the columns come first). */
+struct rep_cell *rep_row(struct rep_table *t);
+void	rep_table_free(struct rep_table *t);
+/* A cell as people read it: fen as yuan, seconds h:mm:ss, per mille as
+ * a percent with one decimal, "-" when null. */
+void	rep_cell_text(const struct rep_cell *c, int type, char *out,
+	    size_t size);
 
 /* ---------------------------------------------------------------- prompts */
 

@@ -140,6 +140,15 @@ static const struct sd_op_def ops[SD_OP__COUNT] = {
 	/* A customer's bill invoiced on request, at the counter. */
 	{ SD_OP_INVOICE_ISSUE, "invoice.issue",
 	    R(ADMIN) | R(SUPERVISOR) | R(CASHIER) },
+	/* Reports: each sees its scope's rows (core/report): an operator
+	 * their own, a supervisor their team's, an agent its subtree's
+	 * sales (agents have no calls); rebuilding the rollups is an
+	 * upgrade step. */
+	{ SD_OP_REPORT_CALLS, "report.calls",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) },
+	{ SD_OP_REPORT_SALES, "report.sales",
+	    R(ADMIN) | R(SUPERVISOR) | R(OPERATOR) | R(AGENT) },
+	{ SD_OP_REPORT_REBUILD, "report.rebuild", R(ADMIN) },
 };
 
 const char *

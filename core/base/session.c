@@ -109,6 +109,13 @@ sd_core_open(struct sd_core **out, const struct sd_config *cfg, int create,
 		sd_core_close(core);
 		return st;
 	}
+	/* Later domains bring what they keep up to date (report's rollups
+	 * on a data directory older than them). */
+	if (core_hooks.opened != NULL &&
+	    (st = core_hooks.opened(core, create, err)) != SD_OK) {
+		sd_core_close(core);
+		return st;
+	}
 	*out = core;
 	return SD_OK;
 }

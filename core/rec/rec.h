@@ -7,7 +7,7 @@
  * hooks through which a lower domain reaches a later one.
  *
  * Domains depend one way: rec <- base <- crm <- stock <- billing <- tel <-
- * money <- ops <- rpc.  A domain's tables (T_*, IX_*) are private to its folder; other
+ * money <- report <- ops <- rpc.  A domain's tables (T_*, IX_*) are private to its folder; other
  * domains call its *_txn.h functions (tests/cli/test_layout.sh checks it).
  */
 #ifndef SD_REC_H
@@ -35,7 +35,8 @@ enum {
 				   televent */
 	SD_T_MONEY = 32,	/* scheme agscheme commission statement
 				   agreceipt orderpaid invoice */
-	T__COUNT = 39
+	SD_T_REPORT = 39,	/* rcall rsale */
+	T__COUNT = 41
 };
 
 /* Every table of the environment, in number order (core/domains.c). */
@@ -352,6 +353,13 @@ struct core_hooks {
 	/* Voided receipt r had paid bill b: the shares it accrued undone. */
 	int	(*receipt_voided)(struct sd_txn *t, struct sd_session *s,
 		    const struct sd_bill *b, const struct sd_receipt *r,
+		    struct sd_err *err);
+	/* Reports (core/report): a call ended, as stored; after the
+	 * environment opened (created: a new one), its rollups brought up
+	 * to date when they never were (an upgrade). */
+	int	(*call_ended)(struct sd_txn *t, const struct sd_call *c,
+		    struct sd_err *err);
+	int	(*opened)(struct sd_core *core, int created,
 		    struct sd_err *err);
 	/* 1 when the environment must keep its log for backups (ops):
 	 * sd_core_open opens it with keep_logs. */

@@ -81,6 +81,12 @@ in_subtree(struct sd_txn *t, const char *root, const char *code)
 	return 0;
 }
 
+int
+agent_in_subtree(struct sd_txn *t, const char *root, const char *code)
+{
+	return in_subtree(t, root, code);
+}
+
 /* The subtree a session may see: all, or an agent user's own branch. */
 int
 scope_of(const struct sd_session *s, char *root, size_t size,

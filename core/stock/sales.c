@@ -101,6 +101,33 @@ subs_each(struct sd_txn *t, uint64_t customer, sub_each_fn fn, void *arg,
 	return SD_OK;
 }
 
+int
+subs_all(struct sd_txn *t, sub_each_fn fn, void *arg, struct sd_err *err)
+{
+	struct sd_cursor *c;
+	int st, r = SD_OK;
+
+	if ((st = sd_cursor_open(t, T_SUBSCRIPTION, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_subscription u;
+
+		if (sub_decode(v, vl, &u) == SD_OK &&
+		    (r = fn(t, &u, arg, err)) != SD_OK)
+			break;
+	}
+	sd_cursor_close(c);
+	if (r != SD_OK)
+		return r == SUB_STOP ? SD_OK : r;
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
 struct end_arg {
 	const char	*iccid;
 	uint64_t	 found;

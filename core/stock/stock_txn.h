@@ -15,6 +15,13 @@ typedef int (*sub_each_fn)(struct sd_txn *t, const struct sd_subscription *u,
 int	subs_each(struct sd_txn *t, uint64_t customer, sub_each_fn fn, void *arg,
 	    struct sd_err *err);
 
+/* Every subscription, in id order (the same fn as subs_each). */
+int	subs_all(struct sd_txn *t, sub_each_fn fn, void *arg,
+	    struct sd_err *err);
+
+/* 1 if agent code is root or below it (root "": every agent). */
+int	agent_in_subtree(struct sd_txn *t, const char *root, const char *code);
+
 /* End the running subscription of a card (it was terminated). */
 int	subscription_end(struct sd_txn *t, uint64_t customer, const char *iccid,
 	    int64_t when, struct sd_err *err);

@@ -116,6 +116,9 @@ callop_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		sd_strlcpy(a->c.disposition, "cancelled", sizeof a->c.disposition);
 		if ((st2 = REC_STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
 			return st2;
+		if (core_hooks.call_ended != NULL &&
+		    (st2 = core_hooks.call_ended(t, &a->c, err)) != SD_OK)
+			return st2;
 		memset(&ev, 0, sizeof ev);
 		ev.kind = SD_EV_ENDED;
 		ev.call = a->id;
@@ -506,4 +509,32 @@ sd_call_recorded(struct sd_core *core, uint64_t id, const char *name,
 	struct rec_arg a = { id, name, seconds };
 
 	return sd_db_run(core->db, recorded_txn, &a, err);
+}
+
+int
+calls_ended_each(struct sd_txn *t, call_each_fn fn, void *arg,
+    struct sd_err *err)
+{
+	struct sd_cursor *c;
+	int st, r = SD_OK;
+
+	if ((st = sd_cursor_open(t, T_CALL, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_call x;
+
+		if (call_peek(v, vl, &x) == SD_OK && x.state == SD_CALL_ENDED &&
+		    (r = fn(t, &x, arg, err)) != SD_OK)
+			break;
+	}
+	sd_cursor_close(c);
+	if (r != SD_OK)
+		return r;
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
 }

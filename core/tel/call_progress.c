@@ -229,6 +229,10 @@ end_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	}
 	if ((st = REC_STORE64(t, T_CALL, a->id, call_f, &a->c, err)) != SD_OK)
 		return st;
+	/* The reports' rollups (core/report). */
+	if (core_hooks.call_ended != NULL &&
+	    (st = core_hooks.call_ended(t, &a->c, err)) != SD_OK)
+		return st;
 	/* The operator is free again (leastrecent counts from here). */
 	if (a->c.operator[0] != '\0') {
 		struct presence p;

@@ -845,6 +845,42 @@ const struct ctl_cmd ctl_cmds[] = {
 	  .opts = {
 	    { "skip-bad", "REJECTS.csv", "bad rows to this file, the rest in" },
 	    { "encoding", "ENC", "auto, utf-8 or gb18030" } } },
+	/* Reports (issue 17): over the rollups, each role its own rows. */
+	{ .noun = "report", .verb = "calls", .args = "",
+	  .op = SD_OP_REPORT_CALLS, .exec = cmd_report_calls,
+	  .summary = "calls per operator, team, day, week or month: out, in, "
+	    "answered, reached rate, talk time, missed (话务报表)",
+	  .opts = {
+	    { "period", "P", "today, yesterday, this-week, last-week, "
+	      "this-month (the default), last-month, YYYY, YYYY-MM or "
+	      "YYYY-MM-DD" },
+	    { "from", "YYYY-MM-DD", "from this day (with --to)" },
+	    { "to", "YYYY-MM-DD", "to this day, inclusive" },
+	    { "by", "FIELD", "operator (the default), team, day, week or "
+	      "month" },
+	    { "team", "TEAM", "only this team's operators" },
+	    { "compare", NULL, "beside the period before: its value, the "
+	      "difference and the change" } } },
+	{ .noun = "report", .verb = "sales", .args = "",
+	  .op = SD_OP_REPORT_SALES, .exec = cmd_report_sales,
+	  .summary = "activations and revenue per plan, channel, agent, "
+	    "operator, day, week or month (销售报表)",
+	  .opts = {
+	    { "period", "P", "today, yesterday, this-week, last-week, "
+	      "this-month (the default), last-month, YYYY, YYYY-MM or "
+	      "YYYY-MM-DD" },
+	    { "from", "YYYY-MM-DD", "from this day (with --to)" },
+	    { "to", "YYYY-MM-DD", "to this day, inclusive" },
+	    { "by", "FIELD", "plan (the default), channel, agent, operator, "
+	      "day, week or month" },
+	    { "agent", "CODE", "only this agent's subtree" },
+	    { "team", "TEAM", "only sales by this team's operators" },
+	    { "compare", NULL, "beside the period before: its value, the "
+	      "difference and the change" } } },
+	{ .noun = "report", .verb = "rebuild", .args = "",
+	  .op = SD_OP_REPORT_REBUILD, .exec = cmd_report_rebuild,
+	  .summary = "recompute every report rollup from the calls and "
+	    "activations, in one transaction" },
 	{ .noun = "sms", .verb = "send", .args = "NUMBER TEXT", .min_args = 2,
 	  .max_args = 2,
 	  .op = SD_OP_SMS_SEND, .exec = cmd_sms_send,
@@ -1161,11 +1197,12 @@ parse_args(struct ctl_ctx *c, int argc, char **argv)
  * ("--count: 1 to 100000"); others ("phone: ...", "band: ...") stay as
  * they were, so that every message reads as before.
  */
-static const char *const flagged[] = { "admin", "agent", "carrier", "count",
-    "counted", "credit-limit", "discount", "iccids", "map", "method",
-    "minutes", "monthly-fee", "name", "note", "parent", "plan", "printer",
-    "range", "reason", "region", "rounding", "since", "skip-bad", "sms",
-    "tariff", "to", "tracking", "until", "vas", "warehouse", NULL };
+static const char *const flagged[] = { "admin", "agent", "by", "carrier",
+    "count", "counted", "credit-limit", "discount", "from", "iccids", "map",
+    "method", "minutes", "monthly-fee", "name", "note", "parent", "period",
+    "plan", "printer", "range", "reason", "region", "rounding", "since",
+    "skip-bad", "sms", "tariff", "to", "tracking", "until", "vas",
+    "warehouse", NULL };
 
 static const struct ctl_opt *
 opt_named(const struct ctl_cmd *cmd, const char *name, size_t n)
