@@ -564,6 +564,7 @@ LIST_SINK(sink_vas, sd_vas, sd_vas_cb)
 LIST_SINK(sink_stmt, sd_stmt, sd_stmt_cb)
 LIST_SINK(sink_comm, sd_comm, sd_comm_cb)
 LIST_SINK(sink_aging, sd_aging, sd_aging_cb)
+LIST_SINK(sink_report, sd_report_row, sd_report_cb)
 
 #define LIST_CALL(sinkfn, cbv, argv)					\
 	do {								\
@@ -1836,4 +1837,50 @@ rpc_agent_aging(struct sd_session *s, const char *agent, sd_aging_cb cb,
 	begin(SD_RPC_AGENT_AGING);
 	sd_arg_str(&R.out, agent);
 	LIST_CALL(sink_aging, cb, arg);
+}
+
+/* ---------------------------------------------------------------- reports */
+
+static int
+report_call(int op, const struct sd_report_query *q,
+    struct sd_report_head *head, sd_report_cb cb, void *arg,
+    struct sd_err *err)
+{
+	struct sink_report_arg x = { cb, arg, 0 };
+	struct sink sk = { sink_report, &x, 0, 0 };
+	struct sd_report_head h;
+	int st;
+
+	begin(op);
+	sd_arg_str(&R.out, q->period);
+	sd_arg_str(&R.out, q->from);
+	sd_arg_str(&R.out, q->to);
+	sd_arg_str(&R.out, q->by);
+	sd_arg_str(&R.out, q->team);
+	sd_arg_str(&R.out, q->agent);
+	sd_arg_int(&R.out, q->compare);
+	if ((st = run(&sk, err)) != SD_OK || (st = res_raw(&h, sizeof h,
+	    err)) != SD_OK)
+		return st;
+	if (head != NULL)
+		*head = h;
+	return SD_OK;
+}
+
+int
+rpc_report_calls(struct sd_session *s, const struct sd_report_query *q,
+    struct sd_report_head *head, sd_report_cb cb, void *arg,
+    struct sd_err *err)
+{
+	(void)s;
+	return report_call(SD_RPC_REPORT_CALLS, q, head, cb, arg, err);
+}
+
+int
+rpc_report_sales(struct sd_session *s, const struct sd_report_query *q,
+    struct sd_report_head *head, sd_report_cb cb, void *arg,
+    struct sd_err *err)
+{
+	(void)s;
+	return report_call(SD_RPC_REPORT_SALES, q, head, cb, arg, err);
 }

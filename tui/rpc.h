@@ -249,4 +249,13 @@ int	rpc_comm_list(struct sd_session *s, const struct sd_comm_filter *f,
 int	rpc_agent_aging(struct sd_session *s, const char *agent, sd_aging_cb cb,
 	    void *arg, struct sd_err *err);
 
+/* Reports (core/report): the rows, the total last; head: their period
+ * and grouping. */
+int	rpc_report_calls(struct sd_session *s, const struct sd_report_query *q,
+	    struct sd_report_head *head, sd_report_cb cb, void *arg,
+	    struct sd_err *err);
+int	rpc_report_sales(struct sd_session *s, const struct sd_report_query *q,
+	    struct sd_report_head *head, sd_report_cb cb, void *arg,
+	    struct sd_err *err);
+
 #endif

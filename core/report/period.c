@@ -157,8 +157,11 @@ one_day(const char *field, const char *s, int *day, struct sd_err *err)
 	int y, m, d;
 
 	if (date_parts(s, &y, &m, &d) != 3)
-		return sd_err_set(err, SD_EINVAL, "%s: '%.40s' is not a date "
-		    "YYYY-MM-DD", field, s);
+		return strcmp(field, "from") == 0 ?
+		    sd_err_set(err, SD_EINVAL, "from: '%.40s' is not a date "
+		    "YYYY-MM-DD", s) :
+		    sd_err_set(err, SD_EINVAL, "to: '%.40s' is not a date "
+		    "YYYY-MM-DD", s);
 	*day = sd_days_from_civil(y, m, d);
 	return SD_OK;
 }
@@ -174,20 +177,20 @@ sd_period_parse(const char *period, const char *from, const char *to,
 		int f, l;
 
 		if (period != NULL)
-			return sd_err_set(err, SD_EINVAL, "period: give it or "
-			    "--from and --to, not both");
+			return sd_err_set(err, SD_EINVAL, "period: a period or "
+			    "from and to, not both");
 		if (from == NULL)
 			return sd_err_set(err, SD_EINVAL, "from: required with "
-			    "--to");
+			    "to");
 		if (to == NULL)
 			return sd_err_set(err, SD_EINVAL, "to: required with "
-			    "--from");
+			    "from");
 		if ((st = one_day("from", from, &f, err)) != SD_OK ||
 		    (st = one_day("to", to, &l, err)) != SD_OK)
 			return st;
 		if (l < f)
 			return sd_err_set(err, SD_EINVAL, "to: %s is before "
-			    "--from %s", to, from);
+			    "from %s", to, from);
 		if (l - f + 1 > SD_PERIOD_MAX_DAYS)
 			return sd_err_set(err, SD_EINVAL, "to: %s to %s is "
 			    "longer than %d days", from, to, SD_PERIOD_MAX_DAYS);

@@ -324,9 +324,10 @@ report_run(struct sd_session *s, int op, int table,
 	if (q->by == NULL)
 		a.by = table == T_RCALL ? SD_BY_OPERATOR : SD_BY_PLAN;
 	else if ((a.by = sd_report_by_parse(what, q->by)) < 0)
-		return sd_err_set(err, SD_EINVAL, "by: '%.30s' is not %s", q->by,
-		    table == T_RCALL ? "operator, team, day, week or month" :
-		    "plan, channel, agent, operator, day, week or month");
+		return table == T_RCALL ? sd_err_set(err, SD_EINVAL, "by: "
+		    "'%.30s' is not operator, team, day, week or month", q->by) :
+		    sd_err_set(err, SD_EINVAL, "by: '%.30s' is not plan, "
+		    "channel, agent, operator, day, week or month", q->by);
 	if (q->team != NULL && (st = sd_check_text("team", q->team, 64,
 	    err)) != SD_OK)
 		return st;

@@ -113,6 +113,8 @@ int	op_stmt_list(struct call *k);
 int	op_stmt_pay(struct call *k);
 int	op_comm_list(struct call *k);
 int	op_agent_aging(struct call *k);
+/* rpc_report.c: the calls report (calls non-zero) or the sales one. */
+int	op_report(struct call *k, int calls);
 int	op_agent_stats(struct call *k);
 int	op_agent_add(struct call *k);
 int	op_plan_list(struct call *k);

@@ -416,6 +416,9 @@ permission_table(void **state)
 		{ SD_OP_INVOICE_VOID, "AS..." },
 		{ SD_OP_CALL_IMPORT, "A...." },
 		{ SD_OP_INVOICE_ISSUE, "AS.C." },
+		{ SD_OP_REPORT_CALLS, "ASO.." },
+		{ SD_OP_REPORT_SALES, "ASO.G" },
+		{ SD_OP_REPORT_REBUILD, "A...." },
 	};
 	static const int roles[5] = { SD_ROLE_ADMIN, SD_ROLE_SUPERVISOR,
 	    SD_ROLE_OPERATOR, SD_ROLE_CASHIER, SD_ROLE_AGENT };
