@@ -1,13 +1,15 @@
 /*
  * verify.c -- sd_verify: the invariants of DESIGN.md section 4 that exist
- * so far, sixteen kinds of check of one committed state, read with the
+ * so far, eighteen kinds of check of one committed state, read with the
  * writers paused (sd_verify says why).  Here: every posting
  * balances, every account balance equals the replay of its postings, all
  * balances sum to zero, user records are sane, and every secondary index
  * of every table matches its primary exactly; through core_domains, each domain's share: crm's
  * customers, stock's cards and orders, billing's bills, receipts (no
  * gaps) and usage, money's commission payables, statement totals and
- * lines, agent receipts and invoices (no gaps).  Also the data directory's free space (sd_disk_*).
+ * lines, agent receipts and invoices (no gaps), report's call and sales
+ * rollups against a recount of the events.  Also the data directory's
+ * free space (sd_disk_*).
  */
 #include <sys/statvfs.h>
 

@@ -53,3 +53,14 @@ t_grep "... nothing changed or posted" '"changed": 0, "posted_fen": 0' "$T_DIR/o
 t_ok "... the second, not the first, found nothing changed since the last run" $?
 simdeskctl verify >/dev/null
 t_ok "verify passes after new work" $?
+# Report rollups came after the fixture: its first open built them from
+# its call (qian's, out, answered, 1 s, 2026-12-07) and its activation
+# (P39, agent HZ01, 0.00, the same day), audited by simdeskd.
+simdeskctl report calls --period 2026-12-07 >"$T_DIR/rc"
+grep -qE '^qian +1 +0 +1 +100\.0% +0:00:01 +0:00:01 +0:00:01 +0$' "$T_DIR/rc"
+t_ok "the old call is in the calls report (rollups built at the first open)" $?
+simdeskctl report sales --period 2026-12 >"$T_DIR/rs"
+grep -qE '^P39 +1 +0\.00 +0\.00$' "$T_DIR/rs"
+t_ok "... the old activation in the sales report" $?
+simdeskctl audit list --op report.rebuild | grep -q ' simdeskd .*report.rebuild .*1 call rows, 1 sales rows'
+t_ok "... and the build audited" $?

@@ -646,7 +646,7 @@ verify_checks_as_listed(void **state)
 	    "balances replay", "balances sum to zero", "users", "index",
 	    "customers", "sim cards", "orders", "bills", "receipts", "usage",
 	    "commission.payable", "statement.total", "statement.lines",
-	    "agent.receipts", "invoices" };
+	    "agent.receipts", "invoices", "report.calls", "report.sales" };
 	struct fx *f = *state;
 	struct kinds k;
 	struct sd_err e;
