@@ -193,18 +193,22 @@ report_card_activated(struct sd_txn *t, const char *actor,
 
 /* ---------------------------------------------------------------- recount */
 
-/* The rollups as the events give them: key bytes -> figures. */
+/* The rollups as the events give them: key bytes (in an arena) ->
+ * figures, open addressing. */
 struct rent {
-	uint8_t		 key[RKEY_MAX + 64];
-	size_t		 kl;
-	int		 used, seen;
+	uint32_t	 off;		/* the key's offset in keys */
+	uint16_t	 kl;
+	uint8_t		 used, seen;
 	struct rvals	 r;
 };
 struct rmap {
 	struct rent	*e;
 	size_t		 cap, n;
+	struct sd_buf	 keys;
 	int		 table;
 };
+
+#define RENT_KEY(m, x)	((const uint8_t *)(m)->keys.p + (x)->off)
 
 static uint64_t
 rhash(const uint8_t *p, size_t n)
@@ -229,7 +233,7 @@ rmap_find(struct rmap *m, const uint8_t *key, size_t kl, int add)
 		m->e = xcalloc(m->cap, sizeof *m->e);
 		for (size_t j = 0; j < oc; j++)
 			if (old[j].used) {
-				for (i = rhash(old[j].key, old[j].kl) &
+				for (i = rhash(RENT_KEY(m, &old[j]), old[j].kl) &
 				    (m->cap - 1); m->e[i].used;
 				    i = (i + 1) & (m->cap - 1))
 					;
@@ -241,13 +245,15 @@ rmap_find(struct rmap *m, const uint8_t *key, size_t kl, int add)
 		return NULL;
 	for (i = rhash(key, kl) & (m->cap - 1); m->e[i].used;
 	    i = (i + 1) & (m->cap - 1))
-		if (m->e[i].kl == kl && memcmp(m->e[i].key, key, kl) == 0)
+		if (m->e[i].kl == kl && memcmp(RENT_KEY(m, &m->e[i]), key,
+		    kl) == 0)
 			return &m->e[i];
 	if (!add)
 		return NULL;
 	m->e[i].used = 1;
-	memcpy(m->e[i].key, key, kl);
-	m->e[i].kl = kl;
+	m->e[i].off = (uint32_t)m->keys.len;
+	m->e[i].kl = (uint16_t)kl;
+	sd_buf_add(&m->keys, key, kl);
 	m->n++;
 	return &m->e[i];
 }
@@ -309,6 +315,7 @@ static void
 rmap_free(struct rmap *m)
 {
 	free(m->e);
+	sd_buf_free(&m->keys);
 	memset(m, 0, sizeof *m);
 }
 
@@ -371,7 +378,8 @@ rollup_check(struct sd_txn *t, struct rmap *m, struct rec_verify *v,
 			struct rkey rk;
 			char day[16];
 
-			if (bad++ == 0 && rkey_decode(m->e[i].key, m->e[i].kl,
+			if (bad++ == 0 && rkey_decode(RENT_KEY(m, &m->e[i]),
+			    m->e[i].kl,
 			    RT_NAMES(m->table), &rk) == SD_OK) {
 				sd_day_text(rk.day, day, sizeof day);
 				snprintf(first, sizeof first, "%s %s: the "
@@ -456,8 +464,8 @@ table_fill(struct sd_txn *t, const struct rmap *m, long *rows,
 			continue;
 		sd_buf_reset(&val);
 		rvals_encode(&m->e[i].r, RT_VALS(m->table), &val);
-		st = sd_put(t, m->table, m->e[i].key, m->e[i].kl, val.p,
-		    val.len, 0, err);
+		st = sd_put(t, m->table, RENT_KEY(m, &m->e[i]), m->e[i].kl,
+		    val.p, val.len, 0, err);
 		(*rows)++;
 	}
 	sd_buf_free(&val);

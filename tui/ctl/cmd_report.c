@@ -127,6 +127,7 @@ struct rep_state {
 	int			 calls;
 	struct sd_report_head	 h;
 	struct rep_table	 t;
+	char			 head[16];	/* the group column's */
 };
 
 static void
@@ -140,14 +141,16 @@ day_to_text(int day, char *out, size_t size)
 static void
 rep_columns(struct rep_state *rs)
 {
-	static char head[16];
 	struct rep_table *t = &rs->t;
 	const char *by = sd_report_by_name(rs->h.by);
+	size_t i;
 
-	for (size_t i = 0; i < sizeof head - 1 && by[i]; i++)
-		head[i] = (char)(by[i] >= 'a' && by[i] <= 'z' ? by[i] - 32 :
-		    by[i]), head[i + 1] = '\0';
-	rep_col(t, by, head, REP_TEXT);
+	/* The group's head: its name in capitals ("OPERATOR"). */
+	for (i = 0; i < sizeof rs->head - 1 && by[i]; i++)
+		rs->head[i] = (char)(by[i] >= 'a' && by[i] <= 'z' ?
+		    by[i] - 'a' + 'A' : by[i]);
+	rs->head[i] = '\0';
+	rep_col(t, by, rs->head, REP_TEXT);
 	if (rs->calls) {
 		rep_col(t, "out", "OUT", REP_COUNT);
 		rep_col(t, "in", "IN", REP_COUNT);
