@@ -166,6 +166,9 @@ callfile_row(struct sd_txn *t, struct table_batch *b, int r, struct sd_err *e)
 	key64(key, c.id);
 	st = batch_put_new(t, b, T_CALL, key, sizeof key, val.p, val.len, e);
 	sd_buf_free(&val);
+	/* The reports' rollups (core/report), as for a call that ends. */
+	if (st == SD_OK && core_hooks.call_ended != NULL)
+		st = core_hooks.call_ended(t, &c, e);
 	return st;
 }
 

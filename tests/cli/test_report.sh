@@ -7,7 +7,7 @@
 # agent its subtree and no calls); bad --period and --by refused in one
 # line with nothing written; the rollups equal verify's recount after
 # activations from several client processes at once; report rebuild
-# gives the same figures.
+# gives the same figures.  Calls imported from another system count too.
 . "$(dirname "$0")/../lib.sh"
 t_tmp
 t_seed || { echo "not ok 1 - seed"; exit 1; }
@@ -250,6 +250,36 @@ t_rc 0 "the supervisor's" $SU simdeskctl report calls --period today --by operat
 is "... east's operator only" total "total 2 0 1 50.0% $(hms $opt) $(hms $opt) $(hms $opt) 0"
 verify "after the calls"
 
+# ---------------------------------------------------------------- imported calls
+# Call history from another system goes into the rollups as it is stored.
+cat >"$T_DIR/calls.csv" <<'CSV'
+start,direction,operator,number,ring,talk,disposition
+2026-10-05 09:00:00,out,op2,13812345678,5,125,
+2026-10-05 09:10:00,out,op2,13800001111,20,0,no-answer
+2026-10-05 10:00:00,in,op3,13812345678,3,61,answered
+2026-10-05 11:00:00,in,,13700002222,15,0,
+2026-10-06 09:00:00,out,op2,13812345678,5,3600,
+CSV
+t_rc 0 "call import: five calls of October" simdeskctl call import "$T_DIR/calls.csv"
+# op2: 3 out, 2 answered (66.7%), 125 + 3600 = 3725 s (1:02:05), 1862.5
+# -> 1863 s a call (0:31:03), longest 1:00:00.  op3: 1 in answered, 61 s.
+# The missed call in: no operator.  Total: 3 out, 2 in, 3 answered, 3786 s
+# (1:03:06), 1262 s a call (0:21:02).
+t_rc 0 "report calls --period 2026-10" simdeskctl report calls --period 2026-10
+is "... op2" op2 "op2 3 0 2 66.7% 1:02:05 0:31:03 1:00:00 0"
+is "... op3" op3 "op3 0 1 1 0.0% 0:01:01 0:01:01 0:01:01 0"
+is "... the missed call" - "- 0 1 0 0.0% 0:00:00 0:00:00 0:00:00 1"
+is "... total" total "total 3 2 3 66.7% 1:03:06 0:21:02 1:00:00 1"
+t_rc 0 "by day" simdeskctl report calls --from 2026-10-05 --to 2026-10-06 --by day
+is "... 10-05" 2026-10-05 "2026-10-05 2 2 2 50.0% 0:03:06 0:01:33 0:02:05 1"
+is "... 10-06" 2026-10-06 "2026-10-06 1 0 1 100.0% 1:00:00 1:00:00 1:00:00 0"
+t_rc 0 "by team" simdeskctl report calls --period 2026-10 --by team
+is "... west: op2" west "west 3 0 2 66.7% 1:02:05 0:31:03 1:00:00 0"
+is "... east: op3" east "east 0 1 1 0.0% 0:01:01 0:01:01 0:01:01 0"
+t_rc 0 "the supervisor of east, for October" $SU simdeskctl report calls --period 2026-10
+is "... op3 only" total "total 0 1 1 0.0% 0:01:01 0:01:01 0:01:01 0"
+verify "after the import"
+
 # ---------------------------------------------------------------- concurrent writers
 # Four clients at once, five cards each, 10.00 a card on 2026-09-0N.
 pids=()
@@ -278,6 +308,7 @@ t_grep "... and the calls'" "^ok +report.calls" "$T_DIR/out"
 # ---------------------------------------------------------------- rebuild
 snap() {
 	simdeskctl --json report sales --period 2026 --by month
+	simdeskctl --json report calls --period 2026 --by month
 	simdeskctl --json report sales --period 2026-11 --by agent --compare
 	simdeskctl --json report calls --period today --by team
 	simdeskctl --json report calls --period today --compare
