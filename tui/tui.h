@@ -406,6 +406,10 @@ void	rep_table_free(struct rep_table *t);
  * a percent with one decimal, "-" when null. */
 void	rep_cell_text(const struct rep_cell *c, int type, char *out,
 	    size_t size);
+/* The same table for tui/export.h (per mille as basis points, a null
+ * cell empty); sheet names the .xlsx sheet.  The caller frees it. */
+struct exp_table;
+struct exp_table *rep_export(const struct rep_table *t, const char *sheet);
 
 /* ---------------------------------------------------------------- prompts */
 

@@ -6,6 +6,7 @@
  * the ones the dispatch lets start (ctl_authorize) are those sd_role_may
  * allows; the others are refused in core's words, and audited.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "tui/export.h"
 #include "tui/tui.h"
 
 static void
@@ -246,11 +248,74 @@ dispatch_starts_by_role(void **state)
 	}
 }
 
+/*
+ * A report's typed table as people read it and as an export takes it:
+ * seconds h:mm:ss, per mille as a percent with one decimal (basis points
+ * in the export), fen as yuan, a change from nothing empty.
+ */
+static void
+report_table_types(void **state)
+{
+	struct rep_table t;
+	struct rep_cell *c;
+	struct exp_table *x;
+	struct sd_err e;
+	char path[] = "/tmp/test_cmds_rep.XXXXXX", buf[512], txt[32];
+	int fd;
+	ssize_t n;
+
+	(void)state;
+	rep_table_init(&t);
+	rep_col(&t, "operator", "OPERATOR", REP_TEXT);
+	rep_col(&t, "talk_s", "TALK", REP_SECONDS);
+	rep_col(&t, "reached_permille", "REACHED", REP_PERMILLE);
+	rep_col(&t, "revenue_fen", "REVENUE", REP_FEN);
+	c = rep_row(&t);
+	sd_strlcpy(c[0].text, "王小明", sizeof c[0].text);
+	c[1].v = 3725;
+	c[2].v = 667;
+	c[3].v = 12345;
+	c = rep_row(&t);
+	sd_strlcpy(c[0].text, "total", sizeof c[0].text);
+	c[2].null = 1;
+	c[3].v = -5;
+	rep_cell_text(&t.cells[1], REP_SECONDS, txt, sizeof txt);
+	assert_string_equal(txt, "1:02:05");
+	rep_cell_text(&t.cells[2], REP_PERMILLE, txt, sizeof txt);
+	assert_string_equal(txt, "66.7%");
+	rep_cell_text(&t.cells[3], REP_FEN, txt, sizeof txt);
+	assert_string_equal(txt, "123.45");
+	rep_cell_text(&t.cells[6], REP_PERMILLE, txt, sizeof txt);
+	assert_string_equal(txt, "-");
+	rep_cell_text(&t.cells[7], REP_FEN, txt, sizeof txt);
+	assert_string_equal(txt, "-0.05");
+
+	x = rep_export(&t, "calls");
+	assert_int_equal(exp_nrows(x), 2);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(exp_write(x, EXP_CSV, path, &e), SD_OK);
+	fd = open(path, O_RDONLY);
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	unlink(path);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	if (strstr(buf, "王小明") == NULL || strstr(buf, "1:02:05") == NULL ||
+	    strstr(buf, "66.70%") == NULL || strstr(buf, "123.45") == NULL ||
+	    strstr(buf, "-0.05") == NULL)
+		fail_msg("the export: %s", buf);
+	exp_free(x);
+	rep_table_free(&t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rows_name_their_op),
+		cmocka_unit_test(report_table_types),
 		cmocka_unit_test(help_lists_by_role),
 		cmocka_unit_test_setup_teardown(dispatch_starts_by_role, setup,
 		    teardown),

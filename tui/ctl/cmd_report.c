@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/export.h"
 #include "tui/tui.h"
 
 /* ---------------------------------------------------------------- typed tables */
@@ -118,6 +119,35 @@ rep_json_row(struct out_json *j, const struct rep_table *t, int r,
 			json_int(j, t->cols[i].key, c->v);
 	}
 	json_obj_close(j);
+}
+
+struct exp_table *
+rep_export(const struct rep_table *t, const char *sheet)
+{
+	static const enum exp_kind kinds[] = { [REP_TEXT] = EXP_TEXT,
+	    [REP_COUNT] = EXP_COUNT, [REP_FEN] = EXP_FEN,
+	    [REP_SECONDS] = EXP_SECONDS, [REP_PERMILLE] = EXP_BP };
+	struct exp_table *x = exp_new(sheet);
+
+	for (int i = 0; i < t->ncols; i++)
+		exp_col(x, t->cols[i].head, kinds[t->cols[i].type]);
+	for (int r = 0; r < t->nrows; r++) {
+		exp_row(x);
+		for (int i = 0; i < t->ncols; i++) {
+			const struct rep_cell *c =
+			    &t->cells[(size_t)r * (size_t)t->ncols + (size_t)i];
+
+			if (t->cols[i].type == REP_TEXT)
+				exp_str(x, c->text);
+			else if (c->null)
+				exp_empty(x);
+			else if (t->cols[i].type == REP_PERMILLE)
+				exp_int(x, c->v * 10);	/* basis points */
+			else
+				exp_int(x, c->v);
+		}
+	}
+	return x;
 }
 
 /* ---------------------------------------------------------------- reports */
