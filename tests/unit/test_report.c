@@ -5,19 +5,23 @@
  * Expected day numbers are worked out by hand here: 2000-01-01 is 10957
  * days after 1970-01-01 (30 years, 7 leap days), 2024-01-01 is 19723 (54
  * years, 13 leap days), 2026-01-01 is 20454 (56 years, 14 leap days) and
- * 2026-12-07, a Monday, day 340 of its year, is 20794.
+ * 2026-12-07, a Monday, day 340 of its year, is 20794.  And verify: it
+ * names a rollup row no event stands behind; report rebuild mends it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/core.h"
+#include "core/report/report_txn.h"
 
 #define D20000101	10957
 #define D20240101	19723
@@ -205,6 +209,138 @@ permille(void **state)
 	assert_int_equal(sd_permille(5, 5), 1000);
 }
 
+/* ---------------------------------------------------------------- verify, rebuild */
+
+struct fx {
+	char			 dir[64];
+	struct sd_core		*core;
+	struct sd_session	 admin;
+};
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	struct sd_config cfg;
+	struct sd_err e;
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/sdtest-report.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	rmdir(f->dir);
+	sd_config_defaults(&cfg);
+	sd_strlcpy(cfg.data_dir, f->dir, sizeof cfg.data_dir);
+	cfg.durable = 0;
+	if (sd_core_open(&f->core, &cfg, 1, &e) != SD_OK ||
+	    sd_init_admin(f->core, "root1", "管理员", "adminpw1", NULL,
+	    &e) != SD_OK ||
+	    sd_session_login(f->core, "root1", "adminpw1", &f->admin,
+	    &e) != SD_OK) {
+		print_error("setup: %s\n", e.msg);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[128];
+
+	sd_core_close(f->core);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* What verify said of the report checks. */
+struct seen {
+	int	 calls_ok, sales_ok;
+	char	 calls[300], sales[300];
+};
+
+static void
+on_check(const char *check, int ok, const char *detail, void *arg)
+{
+	struct seen *v = arg;
+
+	if (strcmp(check, "report.calls") == 0) {
+		v->calls_ok = ok;
+		sd_strlcpy(v->calls, detail, sizeof v->calls);
+	} else if (strcmp(check, "report.sales") == 0) {
+		v->sales_ok = ok;
+		sd_strlcpy(v->sales, detail, sizeof v->sales);
+	}
+}
+
+static void
+check(struct fx *f, struct seen *v)
+{
+	struct sd_err e;
+
+	memset(v, 0, sizeof *v);
+	if (sd_verify(&f->admin, on_check, v, &e) < 0)
+		fail_msg("verify: %s", e.msg);
+}
+
+/* Rollup rows no event stands behind: what a lost update would leave. */
+static int
+stray_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct sd_call c;
+	struct sd_subscription u;
+	int st;
+
+	(void)arg;
+	memset(&c, 0, sizeof c);
+	c.direction = SD_DIR_OUT;
+	sd_strlcpy(c.operator, "ghost", sizeof c.operator);
+	c.start = c.created = (int64_t)D20261207 * 86400;
+	c.answer = c.start + 5;
+	c.billsec = 30;
+	c.state = SD_CALL_ENDED;
+	sd_strlcpy(c.disposition, "answered", sizeof c.disposition);
+	memset(&u, 0, sizeof u);
+	sd_strlcpy(u.plan, "P39", sizeof u.plan);
+	sd_strlcpy(u.seller, "ghost", sizeof u.seller);
+	u.from = c.start;
+	u.price_fen = 3900;
+	if ((st = report_call_ended(t, &c, err)) != SD_OK)
+		return st;
+	return report_card_activated(t, "ghost", &u, err);
+}
+
+static void
+verify_finds_and_rebuild_mends(void **state)
+{
+	struct fx *f = *state;
+	struct seen v;
+	struct sd_err e;
+	long calls = -1, sales = -1;
+
+	check(f, &v);
+	assert_true(v.calls_ok && v.sales_ok);
+	assert_non_null(strstr(v.calls, "0 rollup rows"));
+	assert_int_equal(sd_db_run(f->core->db, stray_txn, NULL, &e), SD_OK);
+	check(f, &v);
+	if (v.calls_ok || strstr(v.calls, "ghost: no such events") == NULL ||
+	    strstr(v.calls, "1 of 1 rollup rows differ") == NULL)
+		fail_msg("report.calls: %d %s", v.calls_ok, v.calls);
+	if (v.sales_ok || strstr(v.sales, "no such events") == NULL)
+		fail_msg("report.sales: %d %s", v.sales_ok, v.sales);
+	assert_int_equal(sd_report_rebuild(&f->admin, &calls, &sales, &e),
+	    SD_OK);
+	assert_int_equal(calls, 0);
+	assert_int_equal(sales, 0);
+	check(f, &v);
+	if (!v.calls_ok || !v.sales_ok)
+		fail_msg("after the rebuild: %s / %s", v.calls, v.sales);
+}
+
 int
 main(void)
 {
@@ -214,6 +350,8 @@ main(void)
 		cmocka_unit_test(periods),
 		cmocka_unit_test(bad_periods),
 		cmocka_unit_test(permille),
+		cmocka_unit_test_setup_teardown(verify_finds_and_rebuild_mends,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
