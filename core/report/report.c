@@ -100,6 +100,9 @@ struct rep_arg {
 	int				 n, cap, nbuckets;
 	struct team_memo		*teams;
 	int				 nteams;
+	/* every row kept, in whatever bucket (a month before may be longer
+	 * than the one compared with it) */
+	struct rvals			 total, total_prev;
 };
 
 static const char *
@@ -236,6 +239,7 @@ walk(struct sd_txn *t, struct rep_arg *a, int from, int to, int prev,
 		if (!row_kept(t, a, a->table == T_RCALL ? k.name[0] :
 		    k.name[3], a->table == T_RSALE ? k.name[0] : NULL))
 			continue;
+		rvals_add(prev ? &a->total_prev : &a->total, &r, a->table);
 		if (by_time(a->by)) {
 			int b = bucket_of(a->by, prev ? a->p.prev_from :
 			    a->p.from, k.day);
@@ -266,6 +270,8 @@ report_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 	/* A rerun after a deadlock starts over. */
 	a->n = 0;
+	memset(&a->total, 0, sizeof a->total);
+	memset(&a->total_prev, 0, sizeof a->total_prev);
 	if (a->q->agent != NULL) {
 		struct sd_agent ag;
 
@@ -355,18 +361,8 @@ report_run(struct sd_session *s, int op, int table,
 		memset(&total, 0, sizeof total);
 		sd_strlcpy(total.group, "total", sizeof total.group);
 		total.total = 1;
-		for (int i = 0; i < a.n; i++) {
-			struct rvals x, y;
-
-			memcpy(x.v, total.v, sizeof x.v);
-			memcpy(y.v, a.rows[i].v, sizeof y.v);
-			rvals_add(&x, &y, table);
-			memcpy(total.v, x.v, sizeof x.v);
-			memcpy(x.v, total.prev, sizeof x.v);
-			memcpy(y.v, a.rows[i].prev, sizeof y.v);
-			rvals_add(&x, &y, table);
-			memcpy(total.prev, x.v, sizeof x.v);
-		}
+		memcpy(total.v, a.total.v, sizeof total.v);
+		memcpy(total.prev, a.total_prev.v, sizeof total.prev);
 		for (int i = 0; i < a.n; i++)
 			if (cb(&a.rows[i], arg) != 0)
 				goto out;

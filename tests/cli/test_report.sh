@@ -259,8 +259,9 @@ start,direction,operator,number,ring,talk,disposition
 2026-10-05 10:00:00,in,op3,13812345678,3,61,answered
 2026-10-05 11:00:00,in,,13700002222,15,0,
 2026-10-06 09:00:00,out,op2,13812345678,5,3600,
+2025-10-31 20:00:00,out,op2,13812345678,5,60,
 CSV
-t_rc 0 "call import: five calls of October" simdeskctl call import "$T_DIR/calls.csv"
+t_rc 0 "call import: five calls of October, one of October 2025" simdeskctl call import "$T_DIR/calls.csv"
 # op2: 3 out, 2 answered (66.7%), 125 + 3600 = 3725 s (1:02:05), 1862.5
 # -> 1863 s a call (0:31:03), longest 1:00:00.  op3: 1 in answered, 61 s.
 # The missed call in: no operator.  Total: 3 out, 2 in, 3 answered, 3786 s
@@ -278,6 +279,10 @@ is "... west: op2" west "west 3 0 2 66.7% 1:02:05 0:31:03 1:00:00 0"
 is "... east: op3" east "east 0 1 1 0.0% 0:01:01 0:01:01 0:01:01 0"
 t_rc 0 "the supervisor of east, for October" $SU simdeskctl report calls --period 2026-10
 is "... op3 only" total "total 0 1 1 0.0% 0:01:01 0:01:01 0:01:01 0"
+# November 2025 by day beside October 2025: October's 31st has no day of
+# November beside it, but the total row still counts it.
+t_rc 0 "a month by day beside a longer month" simdeskctl report calls --period 2025-11 --by day --compare
+is "... the total counts the 31st before" total "total 0 0 0 0.0% 0:00:00 0:00:00 0:00:00 0 1 -1 -100.0% 1 -1 -100.0% 0:01:00 -0:01:00 -100.0%"
 verify "after the import"
 
 # ---------------------------------------------------------------- concurrent writers
