@@ -50,11 +50,11 @@ simdeskctl plan add P39 --name 39元卡 --monthly-fee 39 >/dev/null
 simdeskctl plan add P59 --name 59元卡 --monthly-fee 59 >/dev/null
 {
 	echo iccid,msisdn,plan
-	for i in 1 2 3 4 5 6; do echo "898600800000000000$i,1390000000$i,P$([ $i = 3 ] || [ $i = 4 ] && echo 59 || echo 39)"; done
+	for i in 1 2 3 4 5 6 7; do echo "898600800000000000$i,1390000000$i,P$([ $i = 3 ] || [ $i = 4 ] && echo 59 || echo 39)"; done
 	for i in $(seq 10 29); do echo "89860080000000000$i,139000000$i,P39"; done
 } >"$T_DIR/cards.csv"
 simdeskctl sim import "$T_DIR/cards.csv" >/dev/null
-for i in 1 2 3 4 5 6; do
+for i in 1 2 3 4 5 6 7; do
 	simdeskctl customer add --name 客户$i --phone 1360000000$i >/dev/null
 done
 simdeskctl customer add --name 批量客户 --phone 13700000000 >/dev/null
@@ -116,6 +116,14 @@ t_rc 0 "a year by month" simdeskctl report sales --period 2026 --by month
 is "... October: card 4" 2026-10 "2026-10 1 50.00 50.00"
 is "... November" 2026-11 "2026-11 5 183.50 36.70"
 [ "$(grep -c '^2026-' "$T_DIR/out")" -eq 12 ]; t_ok "... twelve months listed" $?
+
+# A sale recorded for someone else (--operator) counts for them.
+t_rc 0 "admin records op3's sale of card 7 on 08-10 (--operator)" simdeskctl sim activate 13900000007 --customer 13600000007 --price 25 --date 2026-08-10 --channel telesales --operator op3
+t_rc 0 "August by operator" simdeskctl report sales --period 2026-08 --by operator
+is "... op3's" op3 "op3 1 25.00 25.00"
+is "... nobody else's" total "total 1 25.00 25.00"
+t_rc 0 "the supervisor of east sees it" $SU simdeskctl report sales --period 2026-08
+is "... op3 is of east" total "total 1 25.00 25.00"
 
 # ---------------------------------------------------------------- compare
 # October had card 4 (P59, 50.00).  P59: 1 then 1, 0, 0.0%; 50.00 then
