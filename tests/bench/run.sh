@@ -14,6 +14,8 @@ set -eu
 cd "$(dirname "$0")/../.."
 # BENCH_ONLY=money: the commission run beside sqlite3 alone.
 [ "${BENCH_ONLY:-}" != money ] || exec bash tests/bench/money.sh
+# BENCH_ONLY=reports: each report for a month and a year beside sqlite3.
+[ "${BENCH_ONLY:-}" != reports ] || exec bash tests/bench/reports.sh
 N=${BENCH_USERS:-200000}
 L=${BENCH_LOOKUPS:-20000}
 P=${BENCH_POSTS:-2000}
@@ -738,4 +740,10 @@ fi	# server
 if [ -z "${BENCH_ONLY:-}" ]; then
 	echo
 	bash tests/bench/money.sh
+fi
+# Reports (issue 17): a year of calls and sales, each report beside sqlite3
+# (tests/bench/reports.sh; BENCH_REPORT_CALLS, BENCH_REPORT_SALES scale it).
+if [ -z "${BENCH_ONLY:-}" ]; then
+	echo
+	bash tests/bench/reports.sh
 fi
