@@ -861,26 +861,16 @@ sd_sim_activate_file(struct sd_session *s, const char *file,
     struct sd_import_result *r, struct sd_err *err)
 {
 	static const char *const required[] = { "iccid", "customer", NULL };
-	struct table_batch b;
-	struct actfile af;
+	struct actfile af = { 0 };
+	struct table_batch b = { .s = s, .t = t, .file = file,
+	    .op = "sim.activate_file", .what = "activations",
+	    .row = actfile_row, .ctx = &af, .progress = progress,
+	    .progress_arg = progress_arg };
 	int st;
 
 	memset(r, 0, sizeof *r);
-	memset(&af, 0, sizeof af);
 	if ((st = sd_authorize(s, SD_OP_SIM_ACTIVATE, file, err)) != SD_OK)
 		return st;
-	if (t->nrows < 1)
-		return sd_err_set(err, SD_EINVAL, "%s: empty", file);
-	memset(&b, 0, sizeof b);
-	b.s = s;
-	b.t = t;
-	b.file = file;
-	b.op = "sim.activate_file";
-	b.what = "activations";
-	b.row = actfile_row;
-	b.ctx = &af;
-	b.progress = progress;
-	b.progress_arg = progress_arg;
 	if ((st = batch_columns(&b, act_cols, 8, required, err)) != SD_OK)
 		return st;
 	/* One block of subscription numbers for the whole file, and one of
