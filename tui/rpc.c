@@ -565,6 +565,8 @@ LIST_SINK(sink_stmt, sd_stmt, sd_stmt_cb)
 LIST_SINK(sink_comm, sd_comm, sd_comm_cb)
 LIST_SINK(sink_aging, sd_aging, sd_aging_cb)
 LIST_SINK(sink_report, sd_report_row, sd_report_cb)
+LIST_SINK(sink_scheme, sd_scheme, sd_scheme_cb)
+LIST_SINK(sink_scheme_summary, sd_scheme_summary, sd_scheme_summary_cb)
 
 #define LIST_CALL(sinkfn, cbv, argv)					\
 	do {								\
@@ -1883,4 +1885,84 @@ rpc_report_sales(struct sd_session *s, const struct sd_report_query *q,
 {
 	(void)s;
 	return report_call(SD_RPC_REPORT_SALES, q, head, cb, arg, err);
+}
+
+/* ---------------------------------------------------------------- schemes */
+
+/* A new version's number, as the RESULT carries it. */
+static int
+res_version(int *version, struct sd_err *err)
+{
+	uint64_t v = 0;
+	int st;
+
+	if ((st = res_u64(&v, err)) == SD_OK && version != NULL)
+		*version = (int)v;
+	return st;
+}
+
+int
+rpc_scheme_summary(struct sd_session *s, sd_scheme_summary_cb cb, void *arg,
+    struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_SCHEME_SUMMARY);
+	LIST_CALL(sink_scheme_summary, cb, arg);
+}
+
+int
+rpc_scheme_list(struct sd_session *s, const char *code, sd_scheme_cb cb,
+    void *arg, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_SCHEME_LIST);
+	sd_arg_str(&R.out, code);
+	LIST_CALL(sink_scheme, cb, arg);
+}
+
+int
+rpc_scheme_add(struct sd_session *s, const char *code,
+    const struct sd_scheme_fields *f, int *version, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_SCHEME_ADD);
+	sd_arg_str(&R.out, code);
+	sd_arg_str(&R.out, f->name);
+	sd_arg_str(&R.out, f->from);
+	sd_arg_str(&R.out, f->frozen_days);
+	sd_arg_str(&R.out, f->protect_days);
+	sd_arg_str(&R.out, f->overrides);
+	RUN(NULL);
+	return res_version(version, err);
+}
+
+int
+rpc_scheme_bounty(struct sd_session *s, const char *code, const char *plan,
+    const char *amount, const char *share, const char *months,
+    const char *from, int *version, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_SCHEME_BOUNTY);
+	sd_arg_str(&R.out, code);
+	sd_arg_str(&R.out, plan);
+	sd_arg_str(&R.out, amount);
+	sd_arg_str(&R.out, share);
+	sd_arg_str(&R.out, months);
+	sd_arg_str(&R.out, from);
+	RUN(NULL);
+	return res_version(version, err);
+}
+
+int
+rpc_scheme_tier(struct sd_session *s, const char *code, const char *from_nth,
+    const char *amount, const char *from, int *version, struct sd_err *err)
+{
+	(void)s;
+	begin(SD_RPC_SCHEME_TIER);
+	sd_arg_str(&R.out, code);
+	sd_arg_str(&R.out, from_nth);
+	sd_arg_str(&R.out, amount);
+	sd_arg_str(&R.out, from);
+	RUN(NULL);
+	return res_version(version, err);
 }

@@ -248,6 +248,21 @@ int	rpc_comm_list(struct sd_session *s, const struct sd_comm_filter *f,
 	    sd_comm_cb cb, void *arg, struct sd_err *err);
 int	rpc_agent_aging(struct sd_session *s, const char *agent, sd_aging_cb cb,
 	    void *arg, struct sd_err *err);
+/* Schemes: each at a glance, a scheme's versions (code NULL: the latest
+ * of each), and a new version (its number in *version). */
+int	rpc_scheme_summary(struct sd_session *s, sd_scheme_summary_cb cb,
+	    void *arg, struct sd_err *err);
+int	rpc_scheme_list(struct sd_session *s, const char *code,
+	    sd_scheme_cb cb, void *arg, struct sd_err *err);
+int	rpc_scheme_add(struct sd_session *s, const char *code,
+	    const struct sd_scheme_fields *f, int *version, struct sd_err *err);
+int	rpc_scheme_bounty(struct sd_session *s, const char *code,
+	    const char *plan, const char *amount, const char *share,
+	    const char *months, const char *from, int *version,
+	    struct sd_err *err);
+int	rpc_scheme_tier(struct sd_session *s, const char *code,
+	    const char *from_nth, const char *amount, const char *from,
+	    int *version, struct sd_err *err);
 
 /* Reports (core/report): the rows, the total last; head: their period
  * and grouping. */

@@ -131,6 +131,20 @@ int	sd_scheme_tier(struct sd_session *s, const char *code,
 typedef int (*sd_scheme_cb)(const struct sd_scheme *v, void *arg);
 int	sd_scheme_list(struct sd_session *s, const char *code, sd_scheme_cb cb,
 	    void *arg, struct sd_err *err);
+/* A scheme at a glance (the TUI's list): its latest version, how many
+ * versions it has, the one in force now, and how many of the agents the
+ * caller may see have it in force (own or inherited) and as their own. */
+struct sd_scheme_summary {
+	struct sd_scheme latest;
+	int	 versions;
+	int	 current;		/* in force now; 0: none yet */
+	int64_t	 current_from;
+	long	 agents, agents_own;
+};
+typedef int (*sd_scheme_summary_cb)(const struct sd_scheme_summary *sm,
+    void *arg);
+int	sd_scheme_summary(struct sd_session *s, sd_scheme_summary_cb cb,
+	    void *arg, struct sd_err *err);
 /* Give an agent a scheme ("" or "-": none, it inherits). */
 int	sd_agent_scheme_set(struct sd_session *s, const char *agent,
 	    const char *scheme, struct sd_err *err);

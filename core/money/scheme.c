@@ -818,3 +818,95 @@ sd_scheme_list(struct sd_session *s, const char *code, sd_scheme_cb cb,
 	rowbuf_free(&a.rows);
 	return st;
 }
+
+/* ---------------------------------------------------------------- summary */
+
+struct summary_arg {
+	char		 root[SD_CODE_MAX + 1];	/* an agent user's branch */
+	int64_t		 now;
+	struct rowbuf	 rows;		/* struct sd_scheme_summary */
+};
+
+static int
+summary_version(const struct sd_scheme *v, void *arg)
+{
+	struct summary_arg *a = arg;
+	struct sd_scheme_summary *sm = a->rows.n > 0 ?
+	    rowbuf_at(&a->rows, a->rows.n - 1) : NULL;
+
+	if (sm == NULL || strcmp(sm->latest.code, v->code) != 0) {
+		struct sd_scheme_summary z;
+
+		memset(&z, 0, sizeof z);
+		rowbuf_add(&a->rows, &z);
+		sm = rowbuf_at(&a->rows, a->rows.n - 1);
+	}
+	sm->latest = *v;
+	sm->versions++;
+	/* As scheme_at: the latest version begun by now. */
+	if (v->from <= a->now && (sm->current == 0 ||
+	    v->from >= sm->current_from)) {
+		sm->current = v->version;
+		sm->current_from = v->from;
+	}
+	return 0;
+}
+
+static int
+summary_agent(struct sd_txn *t, const struct sd_agent *ag, void *arg,
+    struct sd_err *err)
+{
+	struct summary_arg *a = arg;
+	char code[SD_CODE_MAX + 1];
+	int inherited, st;
+
+	if (!money_in_branch(t, a->root, ag->code))
+		return SD_OK;
+	if ((st = scheme_of_agent(t, ag->code, code, sizeof code, &inherited,
+	    err)) != SD_OK)
+		return st;
+	for (size_t i = 0; code[0] != '\0' && i < a->rows.n; i++) {
+		struct sd_scheme_summary *sm = rowbuf_at(&a->rows, i);
+
+		if (strcmp(sm->latest.code, code) == 0) {
+			sm->agents++;
+			if (!inherited)
+				sm->agents_own++;
+			break;
+		}
+	}
+	return SD_OK;
+}
+
+static int
+summary_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct summary_arg *a = arg;
+	int st;
+
+	rowbuf_reset(&a->rows);
+	if ((st = versions_each(t, "", summary_version, a, err)) != SD_OK)
+		return st;
+	return agents_each(t, summary_agent, a, err);
+}
+
+int
+sd_scheme_summary(struct sd_session *s, sd_scheme_summary_cb cb, void *arg,
+    struct sd_err *err)
+{
+	struct summary_arg a;
+	int st;
+
+	memset(&a, 0, sizeof a);
+	if ((st = sd_authorize(s, SD_OP_COMM_SHOW, "", err)) != SD_OK ||
+	    (st = money_scope(s, a.root, sizeof a.root, err)) != SD_OK)
+		return st;
+	a.now = sd_now();
+	rowbuf_init(&a.rows, sizeof(struct sd_scheme_summary), NULL);
+	st = sd_db_read(s->core->db, summary_txn, &a, err);
+	for (size_t i = 0; st == SD_OK && i < a.rows.n; i++)
+		if (cb(rowbuf_at(&a.rows, i), arg) != 0)
+			break;
+	rowbuf_free(&a.rows);
+	return st;
+}

@@ -339,6 +339,11 @@ sd_rpc_call(struct sd_rpc_srv *c, const struct sd_wire_msg *m,
 	case SD_RPC_AGENT_AGING:	st = op_agent_aging(&k); break;
 	case SD_RPC_REPORT_CALLS:	st = op_report(&k, 1); break;
 	case SD_RPC_REPORT_SALES:	st = op_report(&k, 0); break;
+	case SD_RPC_SCHEME_SUMMARY:	st = op_scheme_summary(&k); break;
+	case SD_RPC_SCHEME_LIST:	st = op_scheme_list(&k); break;
+	case SD_RPC_SCHEME_ADD:		st = op_scheme_add(&k); break;
+	case SD_RPC_SCHEME_BOUNTY:	st = op_scheme_bounty(&k); break;
+	case SD_RPC_SCHEME_TIER:	st = op_scheme_tier(&k); break;
 	case SD_RPC_AGENT_STATS:	st = op_agent_stats(&k); break;
 	case SD_RPC_AGENT_SET_STATUS:
 		st = op_str_int(&k, sd_agent_set_status);

@@ -113,6 +113,11 @@ int	op_stmt_list(struct call *k);
 int	op_stmt_pay(struct call *k);
 int	op_comm_list(struct call *k);
 int	op_agent_aging(struct call *k);
+int	op_scheme_summary(struct call *k);
+int	op_scheme_list(struct call *k);
+int	op_scheme_add(struct call *k);
+int	op_scheme_bounty(struct call *k);
+int	op_scheme_tier(struct call *k);
 /* rpc_report.c: the calls report (calls non-zero) or the sales one. */
 int	op_report(struct call *k, int calls);
 int	op_agent_stats(struct call *k);

@@ -1,7 +1,8 @@
 /*
  * rpc_money.c -- the operations of core/money the server dispatches for
- * simdesk: statements (list, approve, pay), commission entries and the
- * agents' aging.
+ * simdesk: statements (list, approve, pay), commission entries, the
+ * agents' aging, and the schemes (list, show, a new version: fields, a
+ * bounty, a tier).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 ROW_CB(row_stmt, sd_stmt)
 ROW_CB(row_comm, sd_comm)
 ROW_CB(row_aging, sd_aging)
+ROW_CB(row_scheme, sd_scheme)
+ROW_CB(row_scheme_summary, sd_scheme_summary)
 
 int
 op_stmt_list(struct call *k)
@@ -73,5 +76,91 @@ op_agent_aging(struct call *k)
 	rows_init(&r, k->c);
 	st = sd_agent_aging(k->s, agent, row_aging, &r, k->err);
 	rows_end(&r);
+	return st;
+}
+
+/* ---------------------------------------------------------------- schemes */
+
+int
+op_scheme_summary(struct call *k)
+{
+	struct rows r;
+	int st;
+
+	rows_init(&r, k->c);
+	st = sd_scheme_summary(k->s, row_scheme_summary, &r, k->err);
+	rows_end(&r);
+	return st;
+}
+
+/* Every version of a scheme (NULL: the latest of each). */
+int
+op_scheme_list(struct call *k)
+{
+	const char *code = sd_args_opt(&k->a);
+	struct rows r;
+	int st;
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	rows_init(&r, k->c);
+	st = sd_scheme_list(k->s, code, row_scheme, &r, k->err);
+	rows_end(&r);
+	return st;
+}
+
+int
+op_scheme_add(struct call *k)
+{
+	const char *code = sd_args_str(&k->a);
+	struct sd_scheme_fields f;
+	int v = 0, st;
+
+	sd_scheme_fields_init(&f);
+	f.name = sd_args_opt(&k->a);
+	f.from = sd_args_opt(&k->a);
+	f.frozen_days = sd_args_opt(&k->a);
+	f.protect_days = sd_args_opt(&k->a);
+	f.overrides = sd_args_opt(&k->a);
+	if (ARGS_OK(k))
+		return k->err->status;
+	if ((st = sd_scheme_add(k->s, code, &f, &v, k->err)) == SD_OK)
+		RES_INT(k, v);
+	return st;
+}
+
+int
+op_scheme_bounty(struct call *k)
+{
+	const char *code = sd_args_str(&k->a);
+	const char *plan = sd_args_str(&k->a);
+	const char *amount = sd_args_str(&k->a);
+	const char *share = sd_args_opt(&k->a);
+	const char *months = sd_args_opt(&k->a);
+	const char *from = sd_args_opt(&k->a);
+	int v = 0, st;
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	if ((st = sd_scheme_bounty(k->s, code, plan, amount, share, months,
+	    from, &v, k->err)) == SD_OK)
+		RES_INT(k, v);
+	return st;
+}
+
+int
+op_scheme_tier(struct call *k)
+{
+	const char *code = sd_args_str(&k->a);
+	const char *nth = sd_args_str(&k->a);
+	const char *amount = sd_args_str(&k->a);
+	const char *from = sd_args_opt(&k->a);
+	int v = 0, st;
+
+	if (ARGS_OK(k))
+		return k->err->status;
+	if ((st = sd_scheme_tier(k->s, code, nth, amount, from, &v, k->err)) ==
+	    SD_OK)
+		RES_INT(k, v);
 	return st;
 }

@@ -60,6 +60,36 @@ agent_load(struct sd_txn *t, const char *code, struct sd_agent *a, int rmw,
 	return st;
 }
 
+int
+agents_each(struct sd_txn *t, int (*fn)(struct sd_txn *,
+    const struct sd_agent *, void *, struct sd_err *), void *arg,
+    struct sd_err *err)
+{
+	struct sd_cursor *c;
+	int st, r = SD_OK;
+
+	if ((st = sd_cursor_open(t, T_AGENT, -1, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_step(c, 1, err)) {
+		size_t vl;
+		const void *v = sd_cursor_val(c, &vl);
+		struct sd_agent ag;
+
+		if (agent_decode(v, vl, &ag) != SD_OK)
+			continue;
+		if ((r = fn(t, &ag, arg, err)) != SD_OK)
+			break;
+	}
+	sd_cursor_close(c);
+	if (r != SD_OK)
+		return r == SUB_STOP ? SD_OK : r;
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
 /* Is code root or below it?  Walks up the parents (bounded). */
 int
 in_subtree(struct sd_txn *t, const char *root, const char *code)

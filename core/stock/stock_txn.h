@@ -62,6 +62,11 @@ int	sim_store(struct sd_txn *t, const struct sd_sim *c, int create,
 
 int	agent_load(struct sd_txn *t, const char *code, struct sd_agent *a,
 	    int rmw, struct sd_err *err);
+/* Every agent in code order to fn: SD_OK goes on, SUB_STOP stops,
+ * anything else is an error it returns. */
+int	agents_each(struct sd_txn *t, int (*fn)(struct sd_txn *,
+	    const struct sd_agent *, void *, struct sd_err *), void *arg,
+	    struct sd_err *err);
 
 /* Codes of plans, agents, tariffs: A-Z a-z 0-9 _ -, 1 to 16. */
 int	check_code(const char *field, const char *s, struct sd_err *err);
