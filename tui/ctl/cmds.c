@@ -367,7 +367,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	  .summary = "record the official fapiao number the tax system issued" },
 	{ .noun = "commission", .verb = "scheme add", .args = "CODE",
 	  .min_args = 1, .max_args = 1,
-	  .op = SD_OP_COMM_SCHEME, .exec = cmd_scheme_add,
+	  .op = SD_OP_COMM_SCHEME, .label = N_("Add"), .exec = cmd_scheme_add,
 	  .summary = "a commission scheme (佣金方案), or a new version of one",
 	  .opts = {
 	    { "name", "NAME", "name (required for a new scheme)" },
@@ -378,7 +378,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	    { "override", "PCT,PCT", "override percent per level up (多级分佣)" } } },
 	{ .noun = "commission", .verb = "scheme bounty",
 	  .args = "CODE PLAN AMOUNT", .min_args = 3, .max_args = 3,
-	  .op = SD_OP_COMM_SCHEME, .exec = cmd_scheme_bounty,
+	  .op = SD_OP_COMM_SCHEME, .label = N_("Bounty"),
+	  .exec = cmd_scheme_bounty,
 	  .summary = "a new version with a plan's activation bounty (yuan) and "
 	    "revenue share",
 	  .opts = {
@@ -388,7 +389,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	      "version)" } } },
 	{ .noun = "commission", .verb = "scheme tier",
 	  .args = "CODE FROM_NTH AMOUNT", .min_args = 3, .max_args = 3,
-	  .op = SD_OP_COMM_SCHEME, .exec = cmd_scheme_tier,
+	  .op = SD_OP_COMM_SCHEME, .label = N_("Tier"),
+	  .exec = cmd_scheme_tier,
 	  .summary = "a new version with a volume tier (阶梯): from the Nth "
 	    "activation of a month, AMOUNT each",
 	  .opts = {

@@ -340,6 +340,8 @@ struct screen *scr_users_new(void);
 struct screen *scr_verify_new(void);
 struct screen *scr_receipts_new(void);
 struct screen *scr_money_new(void);
+/* The commission schemes and their versions (scr_scheme.c). */
+struct screen *scr_schemes_new(void);
 /* An agent user's own figures (scr_money.c): this month's commissions,
  * its latest statement, its receivable by age; on its home screen. */
 struct agent_figures {

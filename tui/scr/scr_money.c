@@ -4,6 +4,7 @@
  * approved one; each asks with the total shown); an agent user sees its
  * own branch's, read-only, above them its figures: this month's
  * commissions pending and payable, its receivable and how old it is.
+ * s opens the commission schemes (scr_scheme.c) for those who set them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -343,6 +344,9 @@ money_key(struct screen *s, enum action a, wint_t ch)
 	case ACT_RUN:
 		money_pay(d);
 		return;
+	case ACT_EDIT:
+		screen_push(scr_schemes_new());
+		return;
 	default:
 		return;
 	}
@@ -351,6 +355,7 @@ money_key(struct screen *s, enum action a, wint_t ch)
 static const struct keybind money_keys[] = {
 	KEY_CMD('a', ACT_OPEN, "a", "settlement approve"),
 	KEY_CMD('p', ACT_RUN, "p", "settlement pay"),
+	{ 's', ACT_EDIT, N_("Schemes"), "s", KEY_NEEDS(SD_OP_COMM_SCHEME) },
 	{ 'r', ACT_REFRESH, N_("Refresh"), "r" },
 	{ 27, ACT_BACK, N_("Back"), "Esc" },
 	{ 'q', ACT_BACK, NULL, NULL },
@@ -383,7 +388,8 @@ scr_money_new(void)
 	    "agent and month, made by the monthly run (simdeskctl commission "
 	    "run YYYY-MM). An admin or supervisor approves a draft with a and "
 	    "pays an approved one with p (bank, cash, or offset against the "
-	    "agent's receivable); each asks first with the total. An agent "
+	    "agent's receivable); each asks first with the total; s opens the "
+	    "commission schemes. An agent "
 	    "sees its own branch's statements, and above them this month's "
 	    "commissions and its receivable by age.");
 	s->data = d;
