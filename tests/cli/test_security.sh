@@ -88,7 +88,8 @@ fi
 # A TUI's CALL with NULL where core takes a string: refused, the server up.
 RPOKE="$T_TOP/build/tests/rpcpoke"
 simdeskctl -D "$D" customer show 1 >/dev/null 2>&1	# a server for $D
-for call in "SESSION_LOGIN 2 login" "CUSTOMER_FIND 1 customer find" "USER_GET 1 user get" "CALL_DIAL 3 call dial"; do
+for call in "SESSION_LOGIN 2 login" "CUSTOMER_FIND 1 customer find" "USER_GET 1 user get" "CALL_DIAL 3 call dial" \
+    "SCHEME_ADD 6 commission scheme add" "SCHEME_BOUNTY 6 commission scheme bounty" "SCHEME_TIER 4 commission scheme tier"; do
 	set -- $call
 	got=$(timeout 30 "$RPOKE" "$D/simdesk.sock" "$1" "$2")
 	case $got in *"malformed call"*) r=0 ;; *) r=1; echo "# got: $got" ;; esac
