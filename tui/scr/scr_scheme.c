@@ -236,24 +236,33 @@ view_keep(const struct sd_scheme *v, void *arg)
 	return 0;
 }
 
+/* The version in force, as core counts it (sd_scheme_summary). */
+static int
+view_current(const struct sd_scheme_summary *sm, void *arg)
+{
+	struct view_data *d = arg;
+
+	if (strcmp(sm->latest.code, d->code) != 0)
+		return 0;
+	for (int i = 0; i < d->n; i++)
+		if (d->v[i].version == sm->current)
+			d->cur = i;
+	return 1;
+}
+
 static void
 view_open(struct screen *s)
 {
 	struct view_data *d = s->data;
 	struct sd_err err;
 	int had = d->n;
-	int64_t now = (int64_t)time(NULL);
 
 	d->n = 0;
 	d->cur = -1;
 	sd_err_clear(&err);
-	if (rpc_scheme_list(&app.sess, d->code, view_keep, d, &err) != SD_OK)
+	if (rpc_scheme_list(&app.sess, d->code, view_keep, d, &err) != SD_OK ||
+	    rpc_scheme_summary(&app.sess, view_current, d, &err) != SD_OK)
 		app_error(&err);
-	/* In force: as core's, the latest version begun by now. */
-	for (int i = 0; i < d->n; i++)
-		if (d->v[i].from <= now && (d->cur < 0 ||
-		    d->v[i].from >= d->v[d->cur].from))
-			d->cur = i;
 	/* First, or after a new version: the one in force, else the last. */
 	if (had != d->n || d->sel >= d->n)
 		d->sel = d->cur >= 0 ? d->cur : d->n - 1;
