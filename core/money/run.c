@@ -53,16 +53,6 @@ stmt_find(struct sd_txn *t, const char *agent, int month, struct sd_stmt *out,
 	return st;
 }
 
-/* ---------------------------------------------------------------- every entry */
-
-/* Every entry, read whole before any is rewritten. */
-static int
-entries_all(struct sd_txn *t, struct sd_comm **out, size_t *n,
-    struct sd_err *err)
-{
-	return comm_gather(t, -1, NULL, 0, out, n, err);
-}
-
 static int
 by_agent_at(const void *x, const void *y)
 {
@@ -96,10 +86,15 @@ by_agent(const void *x, const void *y)
 
 /* ---------------------------------------------------------------- the run */
 
+typedef char agent_code[sizeof(((struct sd_comm *)0)->agent)];
+
 struct run_arg {
 	struct sd_session	*s;
 	int			 month;
-	struct sd_comm_run_result r;
+	int			 phase;		/* 1 tiers, 2 statements */
+	agent_code		*agents;
+	size_t			 nagents, cap, from, to;
+	struct sd_comm_run_result r;		/* the batch's */
 };
 
 /* Tier bonuses: each of the month's activations (bounty entries) in the
@@ -278,24 +273,84 @@ run_statements(struct sd_txn *t, struct run_arg *a, struct sd_comm *es,
 	return SD_OK;
 }
 
+/*
+ * The run goes agent by agent, a batch of agents a transaction, so that a
+ * year of a big network (millions of entries) never needs them all in one
+ * transaction (the lock table) or in memory.  Everything it does is one
+ * agent's own: a tier is counted among the agent's own activations, an
+ * entry matures by itself, a statement takes its agent's entries.  Only a
+ * tier's overrides go to other agents (the ancestors), so every agent's
+ * tiers are made first (phase 1) and the statements after (phase 2): an
+ * ancestor's statement then takes the overrides its descendants' tiers
+ * made in the same run.  A run cut short leaves whole agents done; the
+ * next run does the rest and nothing twice.
+ */
+#define RUN_AGENTS	64		/* agents a transaction */
+
+/* The agents with entries, in code order: a seek past each one's keys on
+ * the agent index (agent, NUL, entry id). */
 static int
-run_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+agents_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 {
 	struct run_arg *a = arg;
-	struct sd_comm *es = NULL;
-	size_t n;
-	char obj[32], after[96], tot[32];
+	struct sd_cursor *c;
+	char next[sizeof(agent_code) + 1];
 	int st;
 
+	a->nagents = 0;
+	if ((st = sd_cursor_open(t, T_COMM, IX_COMM_AGENT, &c, err)) != SD_OK)
+		return st;
+	for (st = sd_cursor_seek(c, SD_SEEK_FIRST, NULL, 0, err); st == SD_OK;
+	    st = sd_cursor_seek(c, SD_SEEK_GE, next, strlen(next) + 1, err)) {
+		size_t kl, al;
+		const char *k = sd_cursor_key(c, &kl);
+
+		al = strnlen(k, kl);
+		if (al == 0 || al >= sizeof(agent_code) || al == kl)
+			break;		/* not a key of ours: stop */
+		if (a->nagents == a->cap) {
+			a->cap = a->cap ? a->cap * 2 : 256;
+			a->agents = xrealloc(a->agents, a->cap * sizeof *a->agents);
+		}
+		memcpy(a->agents[a->nagents], k, al);
+		a->agents[a->nagents++][al] = '\0';
+		memcpy(next, k, al);	/* past every key of this agent */
+		next[al] = '\x01';
+		next[al + 1] = '\0';
+	}
+	sd_cursor_close(c);
+	if (st != SD_OK && st != SD_ENOTFOUND)
+		return st;
+	sd_err_clear(err);
+	return SD_OK;
+}
+
+/* One batch of agents: their entries, read whole before any is
+ * rewritten, then the phase's work on them. */
+static int
+batch_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	struct run_arg *a = arg;
+	struct sd_comm *es = NULL, *part;
+	size_t n = 0, pn;
+	int st = SD_OK;
+
 	memset(&a->r, 0, sizeof a->r);
-	if ((st = entries_all(t, &es, &n, err)) != SD_OK)
+	for (size_t i = a->from; i < a->to; i++) {
+		if ((st = comm_gather(t, IX_COMM_AGENT, a->agents[i],
+		    strlen(a->agents[i]) + 1, &part, &pn, err)) != SD_OK)
+			goto out;
+		es = xrealloc(es, (n + pn + 1) * sizeof *es);
+		if (pn > 0)
+			memcpy(es + n, part, pn * sizeof *es);
+		n += pn;
+		free(part);
+	}
+	if (a->phase == 1) {
+		st = run_tiers(t, a, es, n, err);
 		goto out;
-	if ((st = run_tiers(t, a, es, n, err)) != SD_OK)
-		goto out;
-	free(es);
-	/* Again, with the tier entries just made. */
-	if ((st = entries_all(t, &es, &n, err)) != SD_OK ||
-	    (st = run_mature(t, a, es, n, err)) != SD_OK ||
+	}
+	if ((st = run_mature(t, a, es, n, err)) != SD_OK ||
 	    (st = run_statements(t, a, es, n, err)) != SD_OK)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -303,16 +358,24 @@ run_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		    es[i].month == a->month;
 		a->r.payable += es[i].state == SD_COMM_PAYABLE;
 	}
+out:
+	free(es);
+	return st;
+}
+
+static int
+run_audit_txn(struct sd_txn *t, void *arg, struct sd_err *err)
+{
+	const struct run_arg *a = arg;
+	char obj[32], after[96], tot[32];
+
 	snprintf(obj, sizeof obj, "commission:%04d-%02d", a->month / 100,
 	    a->month % 100);
 	sd_money_format(a->r.total_fen, tot, sizeof tot);
 	snprintf(after, sizeof after, "statements=%ld total=%s tiers=%ld",
 	    a->r.agents, tot, a->r.tiers);
-	st = sd_audit_write(t, a->s->user.login, "commission.run", obj,
+	return sd_audit_write(t, a->s->user.login, "commission.run", obj,
 	    SD_OUTCOME_OK, "", after, err);
-out:
-	free(es);
-	return st;
 }
 
 int
@@ -320,6 +383,7 @@ sd_comm_run(struct sd_session *s, int month, struct sd_comm_run_result *r,
     struct sd_err *err)
 {
 	struct run_arg a;
+	struct sd_comm_run_result sum;
 	char m[16];
 	int st;
 
@@ -328,11 +392,34 @@ sd_comm_run(struct sd_session *s, int month, struct sd_comm_run_result *r,
 	    (st = sd_bill_month_check(m, &month, err)) != SD_OK)
 		return st;
 	memset(&a, 0, sizeof a);
+	memset(&sum, 0, sizeof sum);
 	a.s = s;
 	a.month = month;
-	if ((st = sd_db_run(s->core->db, run_txn, &a, err)) == SD_OK &&
+	for (a.phase = 1; a.phase <= 2; a.phase++) {
+		/* Again for phase 2: an ancestor with no entry of its own
+		 * may have one now, an override of a tier of phase 1. */
+		if ((st = sd_db_run(s->core->db, agents_txn, &a, err)) != SD_OK)
+			goto out;
+		for (a.from = 0; a.from < a.nagents; a.from = a.to) {
+			a.to = a.from + RUN_AGENTS < a.nagents ?
+			    a.from + RUN_AGENTS : a.nagents;
+			if ((st = sd_db_run(s->core->db, batch_txn, &a,
+			    err)) != SD_OK)
+				goto out;
+			if (a.phase == 2) {
+				sum.agents += a.r.agents;
+				sum.tiers += a.r.tiers;
+				sum.payable += a.r.payable;
+				sum.total_fen += a.r.total_fen;
+			}
+		}
+	}
+	a.r = sum;
+	if ((st = sd_db_run(s->core->db, run_audit_txn, &a, err)) == SD_OK &&
 	    r != NULL)
-		*r = a.r;
+		*r = sum;
+out:
+	free(a.agents);
 	return st;
 }
 
