@@ -410,6 +410,17 @@ void	rep_cell_text(const struct rep_cell *c, int type, char *out,
  * cell empty); sheet names the .xlsx sheet.  The caller frees it. */
 struct exp_table;
 struct exp_table *rep_export(const struct rep_table *t, const char *sheet);
+/*
+ * A report's table as simdeskctl and the Reports screen show it: the
+ * columns of the calls (calls 1) or sales report grouped by (SD_BY_*),
+ * with compare the main figures' previous value, difference and change;
+ * then one row for each of the report's rows.
+ */
+struct sd_report_row;
+void	rep_report_columns(struct rep_table *t, int calls, int by,
+	    int compare);
+void	rep_report_row(struct rep_table *t, int calls, int compare,
+	    const struct sd_report_row *r);
 
 /* ---------------------------------------------------------------- prompts */
 

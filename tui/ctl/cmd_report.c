@@ -157,7 +157,6 @@ struct rep_state {
 	int			 calls;
 	struct sd_report_head	 h;
 	struct rep_table	 t;
-	char			 head[16];	/* the group column's */
 };
 
 static void
@@ -166,22 +165,22 @@ day_to_text(int day, char *out, size_t size)
 	sd_day_text(day, out, size);
 }
 
+/* The group column's head per grouping (SD_BY_*), as the table shows it. */
+static const char *const by_heads[SD_BY__COUNT] = {
+	[SD_BY_OPERATOR] = "OPERATOR", [SD_BY_TEAM] = "TEAM",
+	[SD_BY_DAY] = "DAY", [SD_BY_WEEK] = "WEEK", [SD_BY_MONTH] = "MONTH",
+	[SD_BY_PLAN] = "PLAN", [SD_BY_CHANNEL] = "CHANNEL",
+	[SD_BY_AGENT] = "AGENT",
+};
+
 /* The columns: the group, the figures, and with compare the main
  * figures' previous value, difference and change. */
-static void
-rep_columns(struct rep_state *rs)
+void
+rep_report_columns(struct rep_table *t, int calls, int by, int compare)
 {
-	struct rep_table *t = &rs->t;
-	const char *by = sd_report_by_name(rs->h.by);
-	size_t i;
-
-	/* The group's head: its name in capitals ("OPERATOR"). */
-	for (i = 0; i < sizeof rs->head - 1 && by[i]; i++)
-		rs->head[i] = (char)(by[i] >= 'a' && by[i] <= 'z' ?
-		    by[i] - 'a' + 'A' : by[i]);
-	rs->head[i] = '\0';
-	rep_col(t, by, rs->head, REP_TEXT);
-	if (rs->calls) {
+	rep_col(t, sd_report_by_name(by), by >= 0 && by < SD_BY__COUNT ?
+	    by_heads[by] : "GROUP", REP_TEXT);
+	if (calls) {
 		rep_col(t, "out", "OUT", REP_COUNT);
 		rep_col(t, "in", "IN", REP_COUNT);
 		rep_col(t, "answered", "ANSWERED", REP_COUNT);
@@ -190,7 +189,7 @@ rep_columns(struct rep_state *rs)
 		rep_col(t, "avg_talk_s", "AVG TALK", REP_SECONDS);
 		rep_col(t, "longest_s", "LONGEST", REP_SECONDS);
 		rep_col(t, "missed", "MISSED", REP_COUNT);
-		if (rs->h.compare) {
+		if (compare) {
 			rep_col(t, "prev_out", "PREV OUT", REP_COUNT);
 			rep_col(t, "delta_out", "ΔOUT", REP_COUNT);
 			rep_col(t, "change_out_permille", "ΔOUT%", REP_PERMILLE);
@@ -207,7 +206,7 @@ rep_columns(struct rep_state *rs)
 		rep_col(t, "activations", "ACTIVATIONS", REP_COUNT);
 		rep_col(t, "revenue_fen", "REVENUE", REP_FEN);
 		rep_col(t, "avg_price_fen", "AVG PRICE", REP_FEN);
-		if (rs->h.compare) {
+		if (compare) {
 			rep_col(t, "prev_activations", "PREV ACT", REP_COUNT);
 			rep_col(t, "delta_activations", "ΔACT", REP_COUNT);
 			rep_col(t, "change_activations_permille", "ΔACT%",
@@ -244,17 +243,14 @@ compare_cells(struct rep_cell *c, int64_t now, int64_t prev)
 	return c + 3;
 }
 
-static int
-rep_take(const struct sd_report_row *r, void *arg)
+void
+rep_report_row(struct rep_table *t, int calls, int compare,
+    const struct sd_report_row *r)
 {
-	struct rep_state *rs = arg;
-	struct rep_cell *c;
+	struct rep_cell *c = rep_row(t);
 
-	if (rs->t.ncols == 0)
-		rep_columns(rs);
-	c = rep_row(&rs->t);
 	sd_strlcpy(c[0].text, r->group, sizeof c[0].text);
-	if (rs->calls) {
+	if (calls) {
 		c[1].v = r->v[SD_RC_OUT];
 		c[2].v = r->v[SD_RC_IN];
 		c[3].v = r->v[SD_RC_ANSWERED];
@@ -263,7 +259,7 @@ rep_take(const struct sd_report_row *r, void *arg)
 		c[6].v = avg(r->v[SD_RC_TALK_S], r->v[SD_RC_ANSWERED]);
 		c[7].v = r->v[SD_RC_LONGEST_S];
 		c[8].v = r->v[SD_RC_MISSED];
-		if (rs->h.compare) {
+		if (compare) {
 			c = compare_cells(c + 9, r->v[SD_RC_OUT],
 			    r->prev[SD_RC_OUT]);
 			c = compare_cells(c, r->v[SD_RC_ANSWERED],
@@ -275,13 +271,23 @@ rep_take(const struct sd_report_row *r, void *arg)
 		c[1].v = r->v[SD_RS_ACTIVATIONS];
 		c[2].v = r->v[SD_RS_REVENUE_FEN];
 		c[3].v = avg(r->v[SD_RS_REVENUE_FEN], r->v[SD_RS_ACTIVATIONS]);
-		if (rs->h.compare) {
+		if (compare) {
 			c = compare_cells(c + 4, r->v[SD_RS_ACTIVATIONS],
 			    r->prev[SD_RS_ACTIVATIONS]);
 			compare_cells(c, r->v[SD_RS_REVENUE_FEN],
 			    r->prev[SD_RS_REVENUE_FEN]);
 		}
 	}
+}
+
+static int
+rep_take(const struct sd_report_row *r, void *arg)
+{
+	struct rep_state *rs = arg;
+
+	if (rs->t.ncols == 0)
+		rep_report_columns(&rs->t, rs->calls, rs->h.by, rs->h.compare);
+	rep_report_row(&rs->t, rs->calls, rs->h.compare, r);
 	return 0;
 }
 

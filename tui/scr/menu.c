@@ -11,7 +11,9 @@ menu_init(struct menu *m, const struct menu_item *items, int nitems)
 	m->items = items;
 	m->n = 0;
 	for (int i = 0; i < nitems && m->n < MENU_MAX; i++)
-		if (sd_role_may(app.sess.user.role, items[i].op))
+		if (sd_role_may(app.sess.user.role, items[i].op) ||
+		    (items[i].or_op != 0 &&
+		    sd_role_may(app.sess.user.role, items[i].or_op - 1)))
 			m->visible[m->n++] = i;
 	if (m->sel >= m->n)
 		m->sel = 0;

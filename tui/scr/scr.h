@@ -307,6 +307,7 @@ struct menu_item {
 	const char	*label;		/* N_() */
 	int		 op;		/* core operation it needs (SD_OP_*) */
 	struct screen	*(*open)(void);	/* NULL: leave */
+	int		 or_op;		/* or this one, plus 1 (0: none) */
 };
 
 #define MENU_MAX 16
@@ -342,6 +343,8 @@ struct screen *scr_receipts_new(void);
 struct screen *scr_money_new(void);
 /* The commission schemes and their versions (scr_scheme.c). */
 struct screen *scr_schemes_new(void);
+/* Reports (scr_report.c): calls and sales, a chart, e exports. */
+struct screen *scr_report_new(void);
 /* An agent user's own figures (scr_money.c): this month's commissions,
  * its latest statement, its receivable by age; on its home screen. */
 struct agent_figures {

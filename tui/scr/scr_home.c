@@ -25,6 +25,9 @@ static const struct menu_item items[] = {
 	{ N_("Stock, agents and orders"), SD_OP_SIM_SHOW, scr_stock_menu_new },
 	{ N_("Billing and payments"), SD_OP_BILL_SHOW, scr_billing_menu_new },
 	{ N_("Settlements and commissions"), SD_OP_COMM_SHOW, scr_money_new },
+	/* Either report: an agent has sales but no calls. */
+	{ N_("Reports"), SD_OP_REPORT_CALLS, scr_report_new,
+	    SD_OP_REPORT_SALES + 1 },
 	{ N_("Verify the data"), SD_OP_VERIFY, scr_verify_new },
 	{ N_("Audit trail"), SD_OP_AUDIT_LIST, scr_audit_new },
 	{ N_("Modem board"), SD_OP_MODEM_SWITCH, scr_modems_new },
