@@ -333,3 +333,38 @@ snap >"$T_DIR/after"
 cmp -s "$T_DIR/before" "$T_DIR/after"; t_ok "... the same figures after" $?
 t_grep "... audited" "report.rebuild" <(simdeskctl audit list --op report.rebuild)
 verify "after the rebuild"
+
+# ---------------------------------------------------------------- --export
+# The table as the report prints it, written to the client's file: CSV
+# with a BOM, GB18030, .xlsx with number cells and the head row frozen.
+t_rc 0 "report sales --export csv --out FILE" simdeskctl report sales --period 2026-11 --by agent --export csv --out "$T_DIR/r.csv"
+[ ! -s "$T_DIR/out" ]; t_ok "... prints nothing" $?
+[ "$(head -c3 "$T_DIR/r.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]; t_ok "... the file begins with a BOM" $?
+head -1 "$T_DIR/r.csv" | grep -q $'AGENT,ACTIVATIONS,REVENUE,AVG PRICE\r$'; t_ok "... the head, CRLF" $?
+grep -q $'^A1-1,1,30.00,30.00\r$' "$T_DIR/r.csv"; t_ok "... A1-1's row as the table has it" $?
+grep -q $'^\t-,2,55.50,27.75\r$' "$T_DIR/r.csv"; t_ok "... the sales of no agent (-, after a tab: not a formula)" $?
+t_rc 0 "--export csv-gbk" simdeskctl report sales --period 2026-11 --by agent --export csv-gbk --out "$T_DIR/r-gb.csv"
+iconv -f GB18030 -t UTF-8 "$T_DIR/r-gb.csv" >"$T_DIR/r-gb.utf8" &&
+    cmp -s "$T_DIR/r-gb.utf8" <(tail -c +4 "$T_DIR/r.csv")
+t_ok "... GB18030 that iconv turns back into the UTF-8 file's text" $?
+t_rc 0 "--export xlsx with --compare" simdeskctl report sales --period 2026-11 --by agent --compare --export xlsx --out "$T_DIR/r.xlsx"
+unzip -p "$T_DIR/r.xlsx" xl/worksheets/sheet1.xml >"$T_DIR/sheet.xml"
+t_grep "... the head row frozen" 'state="frozen"' "$T_DIR/sheet.xml"
+# Row 2 is the sales of no agent, row 3 A1's: 1 card, 39.00 (a number
+# cell in yuan), and A1-1's change from 50.00 before: -40.0%.
+t_grep "... a count as a number cell" '<c r="B3"[^>]*><v>1</v>' "$T_DIR/sheet.xml"
+t_grep "... money as a number cell" '<c r="C3"[^>]*><v>39</v>' "$T_DIR/sheet.xml"
+t_grep "... a change as a number cell" '<c r="J4"[^>]*><v>-0.4</v>' "$T_DIR/sheet.xml"
+t_grep "... the group as text" '<c r="A2"[^>]*t="s"' "$T_DIR/sheet.xml"
+unzip -p "$T_DIR/r.xlsx" xl/sharedStrings.xml | grep -q "PREV REVENUE"; t_ok "... the compare columns" $?
+t_rc 0 "report calls --export csv" simdeskctl report calls --period 2026-10 --export csv --out "$T_DIR/c.csv"
+grep -q $'^op2,3,0,2,66.70%,1:02:05,0:31:03,1:00:00,0\r$' "$T_DIR/c.csv"; t_ok "... op2's row (reached a percent, talk H:MM:SS)" $?
+t_rc 5 "a bad --export is refused (5)" simdeskctl report sales --export xls --out "$T_DIR/bad.xls"
+[ "$(wc -l <"$T_DIR/err")" -eq 1 ]; t_ok "... in one line" $?
+t_grep "... naming the format" "format: 'xls' is not csv, csv-gbk or xlsx" "$T_DIR/err"
+[ ! -e "$T_DIR/bad.xls" ]; t_ok "... and no file written" $?
+t_rc 5 "--export without --out (5)" simdeskctl report sales --export csv
+t_grep "... names out" "^simdeskctl: out: " "$T_DIR/err"
+t_rc 5 "--out without --export (5)" simdeskctl report sales --out "$T_DIR/no.csv"
+t_grep "... names export" "export: " "$T_DIR/err"
+[ ! -e "$T_DIR/no.csv" ]; t_ok "... and no file written" $?

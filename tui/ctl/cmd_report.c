@@ -291,14 +291,48 @@ rep_take(const struct sd_report_row *r, void *arg)
 	return 0;
 }
 
+/* t written to the client's file out (opened by simdeskctl, passed as
+ * a descriptor) as settlement export writes its file. */
+static int
+rep_write(const struct rep_table *t, const char *sheet, enum exp_format fmt,
+    const char *out, struct sd_err *err)
+{
+	struct exp_table *xt = rep_export(t, sheet);
+	FILE *fp;
+	int st;
+
+	if ((fp = sd_file_open(out, "wb", err)) == NULL)
+		st = err->status;
+	else {
+		st = exp_write_fp(xt, fmt, fp, out, err);
+		if (fclose(fp) != 0 && st == SD_OK)
+			st = sd_err_set(err, SD_EINVAL, "out: %s: write failed",
+			    out);
+	}
+	exp_free(xt);
+	return st;
+}
+
 static int
 report(struct ctl_ctx *c, int calls)
 {
 	struct sd_report_query q;
 	struct rep_state rs;
+	const char *xf = ctl_opt(c, "export"), *out = ctl_opt(c, "out");
+	enum exp_format fmt = EXP_CSV;
 	char from[16], to[16];
 	int st;
 
+	/* An export: its format and file, checked before anything is read
+	 * (the client writes the file only when the command succeeds). */
+	if (xf != NULL && (st = exp_format_parse(xf, &fmt, &c->err)) != SD_OK)
+		return st;
+	if (xf != NULL && (out == NULL || out[0] == '\0'))
+		return sd_err_set(&c->err, SD_EINVAL, "out: the file to write "
+		    "the export to is missing");
+	if (xf == NULL && out != NULL)
+		return sd_err_set(&c->err, SD_EINVAL, "export: the format "
+		    "(csv, csv-gbk or xlsx) of the file %s is missing", out);
 	memset(&q, 0, sizeof q);
 	memset(&rs, 0, sizeof rs);
 	rs.c = c;
@@ -314,6 +348,12 @@ report(struct ctl_ctx *c, int calls)
 	st = (calls ? sd_report_calls : sd_report_sales)(&c->sess, &q, &rs.h,
 	    rep_take, &rs, &c->err);
 	if (st != SD_OK) {
+		rep_table_free(&rs.t);
+		return st;
+	}
+	if (xf != NULL) {
+		st = rep_write(&rs.t, calls ? "calls" : "sales", fmt, out,
+		    &c->err);
 		rep_table_free(&rs.t);
 		return st;
 	}

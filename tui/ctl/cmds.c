@@ -862,7 +862,10 @@ const struct ctl_cmd ctl_cmds[] = {
 	      "month" },
 	    { "team", "TEAM", "only this team's operators" },
 	    { "compare", NULL, "beside the period before: its value, the "
-	      "difference and the change" } } },
+	      "difference and the change" },
+	    { "export", "FORMAT", "write the table to --out as csv (UTF-8), "
+	      "csv-gbk (GB18030) or xlsx instead of printing it" },
+	    { "out", "FILE", "the file --export writes" } } },
 	{ .noun = "report", .verb = "sales", .args = "",
 	  .op = SD_OP_REPORT_SALES, .exec = cmd_report_sales,
 	  .summary = "activations and revenue per plan, channel, agent, "
@@ -878,7 +881,10 @@ const struct ctl_cmd ctl_cmds[] = {
 	    { "agent", "CODE", "only this agent's subtree" },
 	    { "team", "TEAM", "only sales by this team's operators" },
 	    { "compare", NULL, "beside the period before: its value, the "
-	      "difference and the change" } } },
+	      "difference and the change" },
+	    { "export", "FORMAT", "write the table to --out as csv (UTF-8), "
+	      "csv-gbk (GB18030) or xlsx instead of printing it" },
+	    { "out", "FILE", "the file --export writes" } } },
 	{ .noun = "report", .verb = "rebuild", .args = "",
 	  .op = SD_OP_REPORT_REBUILD, .exec = cmd_report_rebuild,
 	  .summary = "recompute every report rollup from the calls and "
@@ -1035,6 +1041,8 @@ static const struct {
 	{ "backup", "create", -1, "to", 'w' },
 	{ "backup", "verify", 0, NULL, 'r' },	/* an archive's path only */
 	{ "settlement", "export", -1, "out", 'w' },
+	{ "report", "calls", -1, "out", 'w' },
+	{ "report", "sales", -1, "out", 'w' },
 };
 
 /* backup verify's argument is an archive, not a name in backup.dir. */
