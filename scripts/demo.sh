@@ -233,6 +233,10 @@ simdesk demo -- data in $SIMDESK_DATA
   settlement show 1; settlement approve 1; settlement pay 1 --method bank;
   agent aging.
   In simdesk: ? help, arrows or j/k, Enter, / filter, F10 quit.
+  Reports (a month of calls and sales): in simdesk, Reports on the home
+  menu: Tab calls/sales, p period, g grouping, c compare; e exports the
+  table to Excel (.xlsx) or CSV.  Or: build/bin/simdeskctl -D demo-data
+  report sales --by day --export xlsx --out sales.xlsx
   For Chinese screens: LANG=zh_CN.UTF-8 build/bin/simdesk -D demo-data
   Telephony: simdeskd runs four simulated modems (sim0-sim3) while the
   demo is open.  In simdesk as qian: My customers, 王小明, d dials him (he
