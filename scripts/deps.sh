@@ -8,7 +8,7 @@ PKGS="gcc make pkg-config libc6-dev libdb5.3-dev libncurses-dev
 libserialport-dev libconfig-dev zlib1g-dev libcrypt-dev libcmocka-dev
 libminizip-dev libexpat1-dev libsndfile1-dev nettle-dev libxlsxwriter-dev
 gettext locales tmux sqlite3 clang libclang-rt-dev llvm procps util-linux
-faketime strace unzip"
+faketime strace unzip python3"
 
 missing=""
 for p in $PKGS; do

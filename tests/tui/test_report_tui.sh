@@ -202,7 +202,7 @@ def width(s):
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 lines = [l.rstrip() for l in open(sys.argv[1], encoding="utf-8")]
 head = next(l for l in lines if "呼出" in l)
-rows = [l for l in lines if l.split() and l.split()[0] in ("华南组", "east", "total") and "█" not in l]
+rows = [l for l in lines if l.split() and l.split()[0] in ("华南组", "east", "合计") and "█" not in l]
 ends = lambda l: [width(l[:i + 1]) for i in range(len(l)) if l[i] != " " and (i + 1 == len(l) or l[i + 1] == " ")]
 h = ends(head)
 ok = len(rows) >= 2 and all(ends(r)[1:4] == h[1:4] for r in rows)

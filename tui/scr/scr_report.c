@@ -145,8 +145,12 @@ report_build(struct report_data *d)
 	rep_report_columns(&d->t, d->calls, d->h.by, d->compare);
 	for (int i = 0; i < d->t.ncols; i++)
 		d->t.cols[i].head = _(d->t.cols[i].head);
-	for (int i = 0; i < d->n; i++)
+	for (int i = 0; i < d->n; i++) {
 		rep_report_row(&d->t, d->calls, d->compare, &d->rows[i]);
+		if (d->rows[i].total)	/* the total row's label, translated */
+			sd_strlcpy(d->t.cells[(size_t)i * (size_t)d->t.ncols].text,
+			    _("total"), sizeof d->t.cells[0].text);
+	}
 	if (d->left >= d->t.ncols)
 		d->left = 0;
 }
