@@ -847,44 +847,41 @@ const struct ctl_cmd ctl_cmds[] = {
 	  .opts = {
 	    { "skip-bad", "REJECTS.csv", "bad rows to this file, the rest in" },
 	    { "encoding", "ENC", "auto, utf-8 or gb18030" } } },
-	/* Reports (issue 17): over the rollups, each role its own rows. */
+	/* Reports (issue 17): over the rollups, each role its own rows.
+	 * Every report takes the period first and the ways to show it last. */
+#define REPORT_PERIOD_OPTS \
+	    { "period", "P", "today, yesterday, this-week, last-week, " \
+	      "this-month (the default), last-month, YYYY, YYYY-MM or " \
+	      "YYYY-MM-DD" }, \
+	    { "from", "YYYY-MM-DD", "from this day (with --to)" }, \
+	    { "to", "YYYY-MM-DD", "to this day, inclusive" }
+#define REPORT_SHOW_OPTS \
+	    { "compare", NULL, "beside the period before: its value, the " \
+	      "difference and the change" }, \
+	    { "export", "FORMAT", "write the table to --out as csv (UTF-8), " \
+	      "csv-gbk (GB18030) or xlsx instead of printing it" }, \
+	    { "out", "FILE", "the file --export writes" }
 	{ .noun = "report", .verb = "calls", .args = "",
 	  .op = SD_OP_REPORT_CALLS, .exec = cmd_report_calls,
 	  .summary = "calls per operator, team, day, week or month: out, in, "
 	    "answered, reached rate, talk time, missed (话务报表)",
 	  .opts = {
-	    { "period", "P", "today, yesterday, this-week, last-week, "
-	      "this-month (the default), last-month, YYYY, YYYY-MM or "
-	      "YYYY-MM-DD" },
-	    { "from", "YYYY-MM-DD", "from this day (with --to)" },
-	    { "to", "YYYY-MM-DD", "to this day, inclusive" },
+	    REPORT_PERIOD_OPTS,
 	    { "by", "FIELD", "operator (the default), team, day, week or "
 	      "month" },
 	    { "team", "TEAM", "only this team's operators" },
-	    { "compare", NULL, "beside the period before: its value, the "
-	      "difference and the change" },
-	    { "export", "FORMAT", "write the table to --out as csv (UTF-8), "
-	      "csv-gbk (GB18030) or xlsx instead of printing it" },
-	    { "out", "FILE", "the file --export writes" } } },
+	    REPORT_SHOW_OPTS } },
 	{ .noun = "report", .verb = "sales", .args = "",
 	  .op = SD_OP_REPORT_SALES, .exec = cmd_report_sales,
 	  .summary = "activations and revenue per plan, channel, agent, "
 	    "operator, day, week or month (销售报表)",
 	  .opts = {
-	    { "period", "P", "today, yesterday, this-week, last-week, "
-	      "this-month (the default), last-month, YYYY, YYYY-MM or "
-	      "YYYY-MM-DD" },
-	    { "from", "YYYY-MM-DD", "from this day (with --to)" },
-	    { "to", "YYYY-MM-DD", "to this day, inclusive" },
+	    REPORT_PERIOD_OPTS,
 	    { "by", "FIELD", "plan (the default), channel, agent, operator, "
 	      "day, week or month" },
 	    { "agent", "CODE", "only this agent's subtree" },
 	    { "team", "TEAM", "only sales by this team's operators" },
-	    { "compare", NULL, "beside the period before: its value, the "
-	      "difference and the change" },
-	    { "export", "FORMAT", "write the table to --out as csv (UTF-8), "
-	      "csv-gbk (GB18030) or xlsx instead of printing it" },
-	    { "out", "FILE", "the file --export writes" } } },
+	    REPORT_SHOW_OPTS } },
 	{ .noun = "report", .verb = "rebuild", .args = "",
 	  .op = SD_OP_REPORT_REBUILD, .exec = cmd_report_rebuild,
 	  .summary = "recompute every report rollup from the calls and "
