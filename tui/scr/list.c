@@ -328,3 +328,36 @@ lv_draw(struct listview *lv)
 		}
 	}
 }
+
+int
+sel_move(enum action a, int *sel, int n, int page)
+{
+	switch (a) {
+	case ACT_DOWN:
+		if (*sel + 1 < n)
+			(*sel)++;
+		return 1;
+	case ACT_UP:
+		if (*sel > 0)
+			(*sel)--;
+		return 1;
+	case ACT_PGDN:
+		if (page <= 0)
+			return 0;
+		*sel = *sel + page < n ? *sel + page : n > 0 ? n - 1 : 0;
+		return 1;
+	case ACT_PGUP:
+		if (page <= 0)
+			return 0;
+		*sel = *sel > page ? *sel - page : 0;
+		return 1;
+	case ACT_HOME:
+		*sel = 0;
+		return 1;
+	case ACT_END:
+		*sel = n > 0 ? n - 1 : 0;
+		return 1;
+	default:
+		return 0;
+	}
+}

@@ -230,6 +230,10 @@ void	lv_draw(struct listview *lv);
 int	lv_key(struct listview *lv, enum action a, wint_t ch);
 /* The selected row, or NULL when empty. */
 const struct lv_row *lv_selected(const struct listview *lv);
+/* A screen's own list of n rows: the moves of the selection *sel (down,
+ * up, first, last, and with page > 0 a page down or up).  1 when a was one
+ * of them. */
+int	sel_move(enum action a, int *sel, int n, int page);
 
 /* ---------------------------------------------------------------- forms */
 

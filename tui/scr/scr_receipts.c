@@ -157,31 +157,11 @@ receipts_key(struct screen *s, enum action a, wint_t ch)
 	int page = LINES - 7 > 1 ? LINES - 7 : 1;
 	char who[SD_LOGIN_MAX + 1];
 
+	if (sel_move(a, &d->sel, d->n, page))
+		return;
 	switch (a) {
 	case ACT_BACK:
 		screen_pop();
-		return;
-	case ACT_DOWN:
-		if (d->sel + 1 < d->n)
-			d->sel++;
-		return;
-	case ACT_UP:
-		if (d->sel > 0)
-			d->sel--;
-		return;
-	case ACT_PGDN:
-		d->sel = d->sel + page < d->n ? d->sel + page : d->n - 1;
-		if (d->sel < 0)
-			d->sel = 0;
-		return;
-	case ACT_PGUP:
-		d->sel = d->sel > page ? d->sel - page : 0;
-		return;
-	case ACT_HOME:
-		d->sel = 0;
-		return;
-	case ACT_END:
-		d->sel = d->n > 0 ? d->n - 1 : 0;
 		return;
 	case ACT_PREV:
 	case ACT_NEXT:

@@ -503,30 +503,11 @@ report_key(struct screen *s, enum action a, wint_t ch)
 	struct report_data *d = s->data;
 	int nrows = d->t.nrows;
 
+	if (sel_move(a, &d->sel, nrows, 10))
+		return;
 	switch (a) {
 	case ACT_BACK:
 		screen_pop();
-		return;
-	case ACT_DOWN:
-		if (d->sel + 1 < nrows)
-			d->sel++;
-		return;
-	case ACT_UP:
-		if (d->sel > 0)
-			d->sel--;
-		return;
-	case ACT_PGDN:
-		d->sel = d->sel + 10 < nrows ? d->sel + 10 : nrows > 0 ?
-		    nrows - 1 : 0;
-		return;
-	case ACT_PGUP:
-		d->sel = d->sel > 10 ? d->sel - 10 : 0;
-		return;
-	case ACT_HOME:
-		d->sel = 0;
-		return;
-	case ACT_END:
-		d->sel = nrows > 0 ? nrows - 1 : 0;
 		return;
 	case ACT_RIGHT:
 		if (d->left + 2 < d->t.ncols)

@@ -128,23 +128,11 @@ schemes_key(struct screen *s, enum action a, wint_t ch)
 	const char *code = d->n > 0 ? d->rows[d->sel].latest.code : "";
 
 	(void)ch;
+	if (sel_move(a, &d->sel, d->n, 0))
+		return;
 	switch (a) {
 	case ACT_BACK:
 		screen_pop();
-		return;
-	case ACT_DOWN:
-		if (d->sel + 1 < d->n)
-			d->sel++;
-		return;
-	case ACT_UP:
-		if (d->sel > 0)
-			d->sel--;
-		return;
-	case ACT_HOME:
-		d->sel = 0;
-		return;
-	case ACT_END:
-		d->sel = d->n > 0 ? d->n - 1 : 0;
 		return;
 	case ACT_REFRESH:
 		schemes_open(s);
@@ -377,23 +365,11 @@ view_key(struct screen *s, enum action a, wint_t ch)
 	struct view_data *d = s->data;
 
 	(void)ch;
+	if (sel_move(a, &d->sel, d->n, 0))
+		return;
 	switch (a) {
 	case ACT_BACK:
 		screen_pop();
-		return;
-	case ACT_DOWN:
-		if (d->sel + 1 < d->n)
-			d->sel++;
-		return;
-	case ACT_UP:
-		if (d->sel > 0)
-			d->sel--;
-		return;
-	case ACT_HOME:
-		d->sel = 0;
-		return;
-	case ACT_END:
-		d->sel = d->n > 0 ? d->n - 1 : 0;
 		return;
 	case ACT_REFRESH:
 		view_open(s);

@@ -292,16 +292,6 @@ rem_draw(struct screen *s)
 	}
 }
 
-/* Up or down one row in a short list held in memory, staying inside it. */
-static void
-sel_move(int *sel, int n, enum action a)
-{
-	if (a == ACT_DOWN && *sel < n - 1)
-		(*sel)++;
-	else if (a == ACT_UP && *sel > 0)
-		(*sel)--;
-}
-
 static void
 rem_key(struct screen *s, enum action a, wint_t ch)
 {
@@ -314,7 +304,7 @@ rem_key(struct screen *s, enum action a, wint_t ch)
 		return;
 	case ACT_DOWN:
 	case ACT_UP:
-		sel_move(&d->sel, d->n, a);
+		sel_move(a, &d->sel, d->n, 0);
 		return;
 	case ACT_TOGGLE:
 		d->team = !d->team;
@@ -548,7 +538,7 @@ tk_key(struct screen *s, enum action a, wint_t ch)
 		return;
 	case ACT_DOWN:
 	case ACT_UP:
-		sel_move(&d->sel, d->n, a);
+		sel_move(a, &d->sel, d->n, 0);
 		return;
 	case ACT_TOGGLE:
 		d->all = !d->all;
