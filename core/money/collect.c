@@ -357,7 +357,7 @@ aging_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 		if ((st = agent_load(t, a->agent, &ag, 0, err)) != SD_OK)
 			return st;
-		if (!money_in_branch(t, a->scope, a->agent))
+		if (!agent_in_subtree(t, a->scope, a->agent))
 			return sd_refuse(&a->no, "agent %s is not in your "
 			    "branch", a->agent);
 	}
@@ -367,7 +367,7 @@ aging_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 	qsort(ds.d, (size_t)ds.n, sizeof *ds.d, due_by_agent);
 	for (int i = 0; i < ds.n && st == SD_OK; i++)
 		if ((i == 0 || strcmp(ds.d[i].agent, ds.d[i - 1].agent) != 0) &&
-		    money_in_branch(t, root, ds.d[i].agent))
+		    agent_in_subtree(t, root, ds.d[i].agent))
 			st = aging_of(t, a, ds.d[i].agent, err);
 out:
 	free(ds.d);

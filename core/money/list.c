@@ -32,7 +32,7 @@ list_check(struct sd_txn *t, struct list_arg *a, const char *agent,
 		return SD_OK;
 	if ((st = agent_load(t, agent, &ag, 0, err)) != SD_OK)
 		return st;
-	if (!money_in_branch(t, a->scope, agent))
+	if (!agent_in_subtree(t, a->scope, agent))
 		return sd_refuse(&a->no, "agent %s is not in your branch",
 		    agent);
 	return SD_OK;
@@ -62,7 +62,7 @@ comm_list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		    (f->month && e.month != f->month) ||
 		    (f->state >= 0 && e.state != f->state) ||
 		    (f->stmt && e.stmt != f->stmt) ||
-		    !money_in_branch(t, root, e.agent))
+		    !agent_in_subtree(t, root, e.agent))
 			continue;
 		rowbuf_add(&a->rows, &e);
 	}
@@ -121,7 +121,7 @@ stmt_list_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 		    (a->month && sm.month != a->month) ||
 		    (a->state >= 0 && sm.state != a->state))
 			continue;
-		if (!money_in_branch(t, root, sm.agent)) {
+		if (!agent_in_subtree(t, root, sm.agent)) {
 			if (a->id) {
 				sd_cursor_close(c);
 				return sd_refuse(&a->no, "statement %llu is "

@@ -30,8 +30,6 @@ int	scheme_version(struct sd_txn *t, const char *code, int version,
  * DEFAULT); "" when none; *inherited when not its own. */
 int	scheme_of_agent(struct sd_txn *t, const char *agent, char *code,
 	    size_t size, int *inherited, struct sd_err *err);
-/* Is code root or below it (root "": everything)? */
-int	money_in_branch(struct sd_txn *t, const char *root, const char *code);
 /* The branch a session may see: "" (all) or an agent user's own agent. */
 int	money_scope(const struct sd_session *s, char *root, size_t size,
 	    struct sd_err *err);

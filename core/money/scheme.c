@@ -62,26 +62,6 @@ comm_account(const char *agent, int frozen, char *out, size_t size)
 }
 
 int
-money_in_branch(struct sd_txn *t, const char *root, const char *code)
-{
-	char cur[SD_CODE_MAX + 1];
-	struct sd_agent a;
-	struct sd_err e;
-
-	if (root[0] == '\0')
-		return 1;
-	sd_strlcpy(cur, code, sizeof cur);
-	for (int d = 0; cur[0] != '\0' && d < 64; d++) {
-		if (strcmp(cur, root) == 0)
-			return 1;
-		if (agent_load(t, cur, &a, 0, &e) != SD_OK)
-			return 0;
-		sd_strlcpy(cur, a.parent, sizeof cur);
-	}
-	return 0;
-}
-
-int
 money_scope(const struct sd_session *s, char *root, size_t size,
     struct sd_err *err)
 {
@@ -400,7 +380,7 @@ agget_txn(struct sd_txn *t, void *arg, struct sd_err *err)
 
 	if ((st = agent_load(t, a->agent, &ag, 0, err)) != SD_OK)
 		return st;
-	if (!money_in_branch(t, a->scope, a->agent))
+	if (!agent_in_subtree(t, a->scope, a->agent))
 		return sd_refuse(&a->no, "not in your branch");
 	return scheme_of_agent(t, a->agent, a->out, a->size, &a->inherited,
 	    err);
@@ -860,7 +840,7 @@ summary_agent(struct sd_txn *t, const struct sd_agent *ag, void *arg,
 	char code[SD_CODE_MAX + 1];
 	int inherited, st;
 
-	if (!money_in_branch(t, a->root, ag->code))
+	if (!agent_in_subtree(t, a->root, ag->code))
 		return SD_OK;
 	if ((st = scheme_of_agent(t, ag->code, code, sizeof code, &inherited,
 	    err)) != SD_OK)
